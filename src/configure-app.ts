@@ -1,0 +1,80 @@
+import { getQueueToken } from '@nestjs/bull';
+import { INestApplication, ValidationPipe } from '@nestjs/common';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { createBullBoard } from '@bull-board/api';
+import { BullAdapter } from '@bull-board/api/bullAdapter';
+import { ExpressAdapter } from '@bull-board/express';
+import type { Queue } from 'bull';
+import type { NextFunction, Request, Response } from 'express';
+import helmet from 'helmet';
+import { requestContextMiddleware } from './common/context/request-context.middleware';
+import { HttpErrorFilter } from './common/errors/http-error.filter';
+import { ALL_QUEUES } from './common/queue/queues';
+import { APP_CONFIG, AppConfig } from './config/app-config';
+import { AuthService } from './modules/auth/auth.service';
+
+export const OPENAPI_PATH = 'docs';
+export const BULL_BOARD_PATH = '/admin/queues';
+
+/** Pipes, filters, middleware and docs shared by main.ts and the test harness. */
+export function configureApp(app: NestExpressApplication): void {
+  const config = app.get<AppConfig>(APP_CONFIG);
+  app.set('trust proxy', 'loopback');
+  app.disable('x-powered-by');
+  app.use(requestContextMiddleware);
+  app.use(helmet());
+  const origins = config.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean);
+  app.enableCors({ origin: origins.length > 0 ? origins : false, credentials: false, exposedHeaders: ['X-Request-Id'] });
+  app.useBodyParser('json', { limit: '256kb' });
+  app.useGlobalPipes(
+    new ValidationPipe({
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      forbidUnknownValues: true,
+      transform: true,
+      stopAtFirstError: false,
+    }),
+  );
+  app.useGlobalFilters(new HttpErrorFilter());
+  mountBullBoard(app);
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('RAM-MS trial management API')
+      .setDescription('Enrolment, eligibility, randomisation, transplant slots, follow-up and audit for RAM-MS')
+      .setVersion('1')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup(OPENAPI_PATH, app, document);
+}
+
+/** The Bull dashboard, for admins only (bearer token checked like any route). */
+function mountBullBoard(app: INestApplication): void {
+  const serverAdapter = new ExpressAdapter();
+  serverAdapter.setBasePath(BULL_BOARD_PATH);
+  createBullBoard({
+    queues: ALL_QUEUES.map((name) => new BullAdapter(app.get<Queue>(getQueueToken(name)))),
+    serverAdapter,
+  });
+  const auth = app.get(AuthService);
+  const adminOnly = (req: Request, res: Response, next: NextFunction) => {
+    const match = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
+    if (!match) {
+      res.status(401).json({ statusCode: 401, code: 'UNAUTHENTICATED', message: 'Sign in first: no bearer token was sent' });
+      return;
+    }
+    auth
+      .authenticate(match[1])
+      .then((actor) => {
+        if (!actor.roles.includes('admin')) {
+          res.status(403).json({ statusCode: 403, code: 'FORBIDDEN', message: 'This action needs one of the roles: admin' });
+          return;
+        }
+        next();
+      })
+      .catch(() => res.status(401).json({ statusCode: 401, code: 'INVALID_TOKEN', message: 'The token is invalid or has expired' }));
+  };
+  app.use(BULL_BOARD_PATH, adminOnly, serverAdapter.getRouter());
+}

@@ -1,0 +1,19 @@
+import { Global, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { OutboxSignal } from '../modules/outbox/outbox-signal';
+import { dataSourceOptions } from './data-source';
+import { TransactionRunner } from './transaction';
+
+@Global()
+@Module({
+  imports: [
+    TypeOrmModule.forRootAsync({
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => dataSourceOptions(config),
+    }),
+  ],
+  providers: [TransactionRunner, OutboxSignal],
+  exports: [TransactionRunner, OutboxSignal],
+})
+export class DatabaseModule {}

@@ -1,0 +1,113 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { Clock } from '../common/clock/clock';
+import { RequestContext } from '../common/context/request-context';
+import type { JobPayload, QueueName } from '../common/queue/queues';
+import { redact } from '../modules/audit/redact';
+import { OutboxSignal } from '../modules/outbox/outbox-signal';
+
+export type AuditEntry = {
+  action: string;
+  entity: string;
+  entityId?: string | null;
+  before?: unknown;
+  after?: unknown;
+  reason?: string | null;
+};
+
+export type JobIntent = {
+  queue: QueueName;
+  name: string;
+  payload: JobPayload;
+  /** Becomes the Bull jobId: the same intent written twice is enqueued once. */
+  dedupeKey: string;
+  /** Do not relay before this instant (e.g. a retry later). */
+  availableAt?: Date;
+};
+
+/**
+ * One business transaction. Use cases write through `em`, and declare what they did with
+ * `audit()` and the jobs to follow with `enqueue()`; both are written by the runner in the same
+ * transaction, the audit rows last, so the chain-head lock is held only for the commit.
+ */
+export class UnitOfWork {
+  readonly audits: AuditEntry[] = [];
+  readonly jobs: JobIntent[] = [];
+  constructor(readonly em: EntityManager) {}
+  audit(entry: AuditEntry): void {
+    this.audits.push(entry);
+  }
+  enqueue(job: JobIntent): void {
+    this.jobs.push(job);
+  }
+}
+
+const toJson = (value: unknown): string | null =>
+  value === undefined || value === null ? null : JSON.stringify(redact(value));
+
+@Injectable()
+export class TransactionRunner {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly clock: Clock,
+    private readonly outbox: OutboxSignal,
+  ) {}
+
+  async run<T>(work: (uow: UnitOfWork) => Promise<T>): Promise<T> {
+    const { result, enqueued } = await this.dataSource.transaction(async (em) => {
+      const uow = new UnitOfWork(em);
+      const result = await work(uow);
+      await this.writeOutbox(em, uow.jobs);
+      await this.writeAudit(em, uow.audits);
+      return { result, enqueued: uow.jobs.length > 0 };
+    });
+    if (enqueued) this.outbox.kick();
+    return result;
+  }
+
+  private async writeOutbox(em: EntityManager, jobs: JobIntent[]): Promise<void> {
+    if (jobs.length === 0) return;
+    const now = this.clock.now();
+    const values: unknown[] = [];
+    const rows = jobs.map((job, i) => {
+      values.push(job.queue, job.name, JSON.stringify(job.payload), job.dedupeKey, job.availableAt ?? now);
+      const b = i * 5;
+      return `($${b + 1}, $${b + 2}, $${b + 3}::jsonb, $${b + 4}, $${b + 5}::timestamptz)`;
+    });
+    await em.query(
+      `INSERT INTO outbox (queue, job_name, payload, dedupe_key, available_at) VALUES ${rows.join(', ')}
+       ON CONFLICT (dedupe_key) DO NOTHING`,
+      values,
+    );
+  }
+
+  private async writeAudit(em: EntityManager, entries: AuditEntry[]): Promise<void> {
+    if (entries.length === 0) return;
+    const actor = RequestContext.actor();
+    const requestId = RequestContext.requestId();
+    const now = this.clock.now();
+    const values: unknown[] = [];
+    const rows = entries.map((e, i) => {
+      values.push(
+        now,
+        actor.id,
+        actor.role,
+        e.action,
+        e.entity,
+        e.entityId ?? null,
+        toJson(e.before),
+        toJson(e.after),
+        e.reason ?? null,
+        requestId,
+      );
+      const b = i * 10;
+      return `($${b + 1}::timestamptz, $${b + 2}::uuid, $${b + 3}, $${b + 4}, $${b + 5}, $${b + 6}, $${b + 7}::jsonb, $${b + 8}::jsonb, $${b + 9}, $${b + 10})`;
+    });
+    // prev_hash, hash and seq are set by the audit_log_chain trigger under the chain-head lock.
+    await em.query(
+      `INSERT INTO audit_log (occurred_at, actor_id, actor_role, action, entity, entity_id, before, after, reason, request_id, prev_hash, hash, seq)
+       SELECT v.*, '', '', 0 FROM (VALUES ${rows.join(', ')}) AS v`,
+      values,
+    );
+  }
+}

@@ -1,0 +1,49 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { IsISO8601, IsOptional } from 'class-validator';
+import { PageQueryDto } from '../../../common/validation/page';
+import { ValidateText, ValidateUuid } from '../../../common/validation/validators';
+
+export class ListAuditQueryDto extends PageQueryDto {
+  @ValidateText(64, { optional: true, description: 'e.g. user, site, participant' })
+  entity?: string;
+
+  @ValidateText(64, { optional: true })
+  entityId?: string;
+
+  @ValidateUuid({ optional: true })
+  actorId?: string;
+
+  @ValidateText(64, { optional: true, description: 'e.g. user.created' })
+  action?: string;
+
+  @ApiProperty({ required: false, description: 'ISO instant, inclusive' })
+  @IsOptional() @IsISO8601({ strict: true })
+  from?: string;
+
+  @ApiProperty({ required: false, description: 'ISO instant, exclusive' })
+  @IsOptional() @IsISO8601({ strict: true })
+  to?: string;
+}
+
+export class AuditEntryDto {
+  @ApiProperty() seq: string;
+  @ApiProperty() occurredAt: string;
+  @ApiProperty({ nullable: true, type: String }) actorId: string | null;
+  @ApiProperty() actorRole: string;
+  @ApiProperty() action: string;
+  @ApiProperty() entity: string;
+  @ApiProperty({ nullable: true, type: String }) entityId: string | null;
+  @ApiProperty({ nullable: true, type: Object }) before: unknown;
+  @ApiProperty({ nullable: true, type: Object }) after: unknown;
+  @ApiProperty({ nullable: true, type: String }) reason: string | null;
+  @ApiProperty({ nullable: true, type: String }) requestId: string | null;
+  @ApiProperty() hash: string;
+}
+
+export class AuditVerificationDto {
+  @ApiProperty() valid: boolean;
+  @ApiProperty() rows: number;
+  @ApiProperty({ description: 'Hash of the last row: publish it to anchor the chain' }) lastHash: string;
+  @ApiProperty({ nullable: true, description: 'The first broken link, if any' })
+  firstBreak: { seq: string; problem: string } | null;
+}

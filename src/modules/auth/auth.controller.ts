@@ -1,0 +1,36 @@
+import { Body, Controller, Get, HttpCode, Post, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import type { Actor } from '../../common/context/request-context';
+import { ROLES } from './roles';
+import { UserResponseDto } from '../users/dto/user.dto';
+import { toUserResponse } from '../users/users.mapper';
+import { UsersService } from '../users/users.service';
+import { CurrentActor, Public, Roles } from './auth.decorators';
+import { AuthService } from './auth.service';
+import { LoginDto, LoginResponseDto } from './dto/login.dto';
+import { LoginThrottlerGuard } from './login-throttler.guard';
+
+@ApiTags('auth')
+@Controller('auth')
+export class AuthController {
+  constructor(
+    private readonly auth: AuthService,
+    private readonly users: UsersService,
+  ) {}
+
+  @Post('login')
+  @Public()
+  @UseGuards(LoginThrottlerGuard)
+  @HttpCode(200)
+  async login(@Body() dto: LoginDto): Promise<LoginResponseDto> {
+    const { accessToken, expiresIn, user } = await this.auth.login(dto.email, dto.password);
+    return { accessToken, expiresIn, user: toUserResponse(user) };
+  }
+
+  @Get('me')
+  @ApiBearerAuth()
+  @Roles(...ROLES)
+  async me(@CurrentActor() actor: Actor): Promise<UserResponseDto> {
+    return toUserResponse(await this.users.get(actor.id as string));
+  }
+}

@@ -1,0 +1,39 @@
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { Request } from 'express';
+import { Actor, RequestContext } from '../../common/context/request-context';
+import { PUBLIC_KEY, ROLES_KEY } from './auth.decorators';
+import { AuthErrors } from './auth.errors';
+import { AuthService } from './auth.service';
+import type { Role } from './roles';
+
+/**
+ * Global guard, deny by default: a route must be @Public() or name its @Roles(...). A route that
+ * declares neither is refused (and a unit test fails on it before it ever ships).
+ */
+@Injectable()
+export class AuthGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly auth: AuthService,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
+    const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
+    if (!roles || roles.length === 0) throw AuthErrors.undeclared();
+
+    const req = context.switchToHttp().getRequest<Request & { actor?: Actor }>();
+    const header = req.headers.authorization;
+    const match = typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header) : null;
+    if (!match) throw AuthErrors.missingToken();
+    const identity = await this.auth.authenticate(match[1]);
+    const role = roles.find((r) => identity.roles.includes(r));
+    if (!role) throw AuthErrors.forbidden(roles);
+    const actor: Actor = { ...identity, role };
+    req.actor = actor;
+    RequestContext.setActor(actor);
+    return true;
+  }
+}

@@ -1,0 +1,67 @@
+import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Put, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ROLES } from '../auth/roles';
+import { Roles } from '../auth/auth.decorators';
+import { DomainError } from '../../common/errors/domain-error';
+import {
+  CapacityQueryDto,
+  CapacityResponseDto,
+  CreateSiteDto,
+  ListSitesQueryDto,
+  SetCapacityDto,
+  SiteResponseDto,
+  UpdateSiteDto,
+} from './dto/site.dto';
+import { toSiteResponse } from './sites.mapper';
+import { SitesService } from './sites.service';
+
+const QUARTER = /^\d{4}-Q[1-4]$/;
+
+@ApiTags('sites')
+@ApiBearerAuth()
+@Controller('sites')
+export class SitesController {
+  constructor(private readonly sites: SitesService) {}
+
+  /** Sites are reference data: every signed-in role may list them. */
+  @Get()
+  @Roles(...ROLES)
+  async list(@Query() query: ListSitesQueryDto): Promise<SiteResponseDto[]> {
+    return (await this.sites.list(query)).map(toSiteResponse);
+  }
+
+  @Get(':id')
+  @Roles(...ROLES)
+  async get(@Param('id', ParseUUIDPipe) id: string): Promise<SiteResponseDto> {
+    return toSiteResponse(await this.sites.get(id));
+  }
+
+  @Post()
+  @Roles('admin')
+  async create(@Body() dto: CreateSiteDto): Promise<SiteResponseDto> {
+    return toSiteResponse(await this.sites.create(dto));
+  }
+
+  @Patch(':id')
+  @Roles('admin')
+  async update(@Param('id', ParseUUIDPipe) id: string, @Body() dto: UpdateSiteDto): Promise<SiteResponseDto> {
+    return toSiteResponse(await this.sites.update(id, dto));
+  }
+
+  @Get(':id/capacity')
+  @Roles('admin', 'coordinator', 'investigator', 'site_staff', 'monitor', 'statistician')
+  capacity(@Param('id', ParseUUIDPipe) id: string, @Query() query: CapacityQueryDto): Promise<CapacityResponseDto[]> {
+    return this.sites.capacity(id, query.from, query.to);
+  }
+
+  @Put(':id/capacity/:quarter')
+  @Roles('admin')
+  setCapacity(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Param('quarter') quarter: string,
+    @Body() dto: SetCapacityDto,
+  ): Promise<CapacityResponseDto> {
+    if (!QUARTER.test(quarter)) throw new DomainError('QUARTER_INVALID', 'bad_request', 'quarter must look like 2027-Q3');
+    return this.sites.setCapacity(id, quarter, dto.capacity, dto.reason);
+  }
+}

@@ -1,0 +1,28 @@
+import { Controller, Get, Param, ParseUUIDPipe } from '@nestjs/common';
+import { ApiBearerAuth, ApiProperty, ApiTags } from '@nestjs/swagger';
+import type { Actor } from '../../common/context/request-context';
+import { CurrentActor, Roles } from '../auth/auth.decorators';
+import { ROLES, Role } from '../auth/roles';
+import { siteScope } from '../auth/site-scope';
+import { UsersService } from './users.service';
+
+class StaffMemberDto {
+  @ApiProperty() id: string;
+  @ApiProperty() displayName: string;
+  @ApiProperty({ enum: ROLES, isArray: true }) roles: Role[];
+}
+
+/** Who works at a site: visible to that site's own staff (and trial-wide roles). */
+@ApiTags('sites')
+@ApiBearerAuth()
+@Controller('sites/:siteId/staff')
+export class StaffController {
+  constructor(private readonly users: UsersService) {}
+
+  @Get()
+  @Roles('coordinator', 'investigator', 'site_staff', 'monitor', 'admin')
+  async list(@Param('siteId', ParseUUIDPipe) siteId: string, @CurrentActor() actor: Actor): Promise<StaffMemberDto[]> {
+    const staff = await this.users.staffOfSite(siteId, siteScope(actor));
+    return staff.map((u) => ({ id: u.id, displayName: u.displayName, roles: u.roles }));
+  }
+}

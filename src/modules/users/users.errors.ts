@@ -1,0 +1,12 @@
+import { DomainError } from '../../common/errors/domain-error';
+
+export const UserErrors = {
+  notFound: () => new DomainError('USER_NOT_FOUND', 'not_found', 'User not found'),
+  emailTaken: () => new DomainError('USER_EMAIL_TAKEN', 'conflict', 'A user with this e-mail address already exists'),
+  weakPassword: (why: string) => new DomainError('PASSWORD_POLICY', 'bad_request', `Password rejected: ${why}`),
+  unknownSites: (ids: string[]) =>
+    new DomainError('UNKNOWN_SITES', 'bad_request', `Unknown site ids: ${ids.join(', ')}`, { siteIds: ids }),
+  selfDeactivation: () => new DomainError('USER_SELF_DEACTIVATION', 'conflict', 'You cannot deactivate your own account'),
+  noScope: () =>
+    new DomainError('USER_NO_SCOPE', 'bad_request', 'A user needs at least one site membership or trial-wide scope'),
+};

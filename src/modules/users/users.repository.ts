@@ -1,0 +1,122 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import type { Role } from '../auth/roles';
+import { UserEntity } from './user.entity';
+
+export type UserFilter = { role?: Role; siteId?: string; active?: boolean; q?: string };
+export type NewUser = Pick<UserEntity, 'email' | 'displayName' | 'roles' | 'trialWide'> & { passwordHash: string };
+
+const COLUMNS = `u.id, u.email, u.display_name AS "displayName", u.roles, u.trial_wide AS "trialWide",
+  u.active, u.token_version AS "tokenVersion", u.created_at AS "createdAt", u.updated_at AS "updatedAt",
+  u.deactivated_at AS "deactivatedAt",
+  COALESCE((SELECT array_agg(us.site_id ORDER BY us.site_id) FROM user_sites us WHERE us.user_id = u.id), '{}') AS "siteIds"`;
+
+@Injectable()
+export class UsersRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  private m(em?: EntityManager): EntityManager {
+    return em ?? this.dataSource.manager;
+  }
+
+  async findById(id: string, em?: EntityManager, lock = false): Promise<UserEntity | null> {
+    const rows: UserEntity[] = await this.m(em).query(
+      `SELECT ${COLUMNS} FROM users u WHERE u.id = $1 ${lock ? 'FOR UPDATE OF u' : ''}`,
+      [id],
+    );
+    return rows[0] ?? null;
+  }
+
+  async findByEmailWithHash(email: string): Promise<(UserEntity & { passwordHash: string }) | null> {
+    const rows: (UserEntity & { passwordHash: string })[] = await this.m().query(
+      `SELECT ${COLUMNS}, u.password_hash AS "passwordHash" FROM users u WHERE lower(u.email) = lower($1)`,
+      [email],
+    );
+    return rows[0] ?? null;
+  }
+
+  async passwordHash(id: string): Promise<string | null> {
+    const rows: { h: string }[] = await this.m().query(`SELECT password_hash AS h FROM users WHERE id = $1`, [id]);
+    return rows[0]?.h ?? null;
+  }
+
+  async list(filter: UserFilter, page: number, pageSize: number): Promise<{ items: UserEntity[]; total: number }> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (filter.role) where.push(`$${params.push(filter.role)} = ANY(u.roles)`);
+    if (filter.active !== undefined) where.push(`u.active = $${params.push(filter.active)}`);
+    if (filter.siteId)
+      where.push(`EXISTS (SELECT 1 FROM user_sites s WHERE s.user_id = u.id AND s.site_id = $${params.push(filter.siteId)})`);
+    if (filter.q) where.push(`(u.email ILIKE $${params.push(`%${filter.q}%`)} OR u.display_name ILIKE $${params.length})`);
+    const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const [items, count] = await Promise.all([
+      this.m().query(
+        `SELECT ${COLUMNS} FROM users u ${clause} ORDER BY lower(u.email) LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`,
+        params,
+      ) as Promise<UserEntity[]>,
+      this.m().query(`SELECT count(*)::int AS n FROM users u ${clause}`, params) as Promise<{ n: number }[]>,
+    ]);
+    return { items, total: count[0].n };
+  }
+
+  /** Active users of a site; null when the site does not exist within `scope` (null = all). */
+  async staffOfSite(siteId: string, scope: readonly string[] | null): Promise<UserEntity[] | null> {
+    const [site]: unknown[] = await this.m().query(
+      `SELECT 1 FROM sites WHERE id = $1 AND ($2::uuid[] IS NULL OR id = ANY($2::uuid[]))`,
+      [siteId, scope],
+    );
+    if (!site) return null;
+    return this.m().query(
+      `SELECT ${COLUMNS} FROM users u JOIN user_sites us ON us.user_id = u.id
+       WHERE us.site_id = $1 AND u.active ORDER BY u.display_name`,
+      [siteId],
+    );
+  }
+
+  async insert(user: NewUser, em: EntityManager): Promise<string> {
+    const rows: { id: string }[] = await em.query(
+      `INSERT INTO users (email, display_name, password_hash, roles, trial_wide) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+      [user.email, user.displayName, user.passwordHash, user.roles, user.trialWide],
+    );
+    return rows[0].id;
+  }
+
+  async update(
+    id: string,
+    changes: Partial<Pick<UserEntity, 'displayName' | 'roles' | 'trialWide' | 'active' | 'deactivatedAt'>> & {
+      passwordHash?: string;
+      bumpTokenVersion?: boolean;
+    },
+    now: Date,
+    em: EntityManager,
+  ): Promise<void> {
+    const sets: string[] = ['updated_at = $2'];
+    const params: unknown[] = [id, now];
+    const col: Record<string, string> = {
+      displayName: 'display_name',
+      roles: 'roles',
+      trialWide: 'trial_wide',
+      active: 'active',
+      deactivatedAt: 'deactivated_at',
+      passwordHash: 'password_hash',
+    };
+    for (const [key, column] of Object.entries(col)) {
+      const value = (changes as Record<string, unknown>)[key];
+      if (value !== undefined) sets.push(`${column} = $${params.push(value)}`);
+    }
+    if (changes.bumpTokenVersion) sets.push('token_version = token_version + 1');
+    await em.query(`UPDATE users SET ${sets.join(', ')} WHERE id = $1`, params);
+  }
+
+  async setSites(userId: string, siteIds: readonly string[], em: EntityManager): Promise<void> {
+    await em.query(`DELETE FROM user_sites WHERE user_id = $1`, [userId]);
+    if (siteIds.length > 0) {
+      await em.query(`INSERT INTO user_sites (user_id, site_id) SELECT $1, unnest($2::uuid[])`, [userId, siteIds]);
+    }
+  }
+
+  async count(em?: EntityManager): Promise<number> {
+    const rows: { n: number }[] = await this.m(em).query(`SELECT count(*)::int AS n FROM users`);
+    return rows[0].n;
+  }
+}

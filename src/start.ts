@@ -1,0 +1,18 @@
+import { loadConfig } from './config/app-config';
+import { prepareDatabase } from './database/prepare';
+import { announce, startApi } from './main';
+import { startWorker } from './worker';
+
+/** Single-machine start: prepare the database, then run the API and the worker in one process. */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const prepared = config.MIGRATE_ON_START ? await prepareDatabase(config) : null;
+  await startWorker(config);
+  const { url } = await startApi(config);
+  announce(url, prepared, config);
+}
+
+main().catch((error: Error) => {
+  process.stderr.write(`Failed to start: ${error.message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,31 @@
+import { INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { Logger } from 'nestjs-pino';
+import { AppConfig, loadConfig } from './config/app-config';
+import { prepareDatabase } from './database/prepare';
+import { OutboxRelay } from './modules/outbox/outbox.relay';
+import { WorkerModule } from './worker.module';
+
+/** Starts the Bull processors and the outbox relay (no HTTP). */
+export async function startWorker(config: AppConfig): Promise<INestApplicationContext> {
+  const app = await NestFactory.createApplicationContext(WorkerModule, { bufferLogs: true });
+  app.useLogger(app.get(Logger));
+  app.enableShutdownHooks();
+  await app.init();
+  app.get(OutboxRelay).startPolling(config.OUTBOX_POLL_MS);
+  return app;
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  if (config.MIGRATE_ON_START) await prepareDatabase(config);
+  await startWorker(config);
+  process.stdout.write('RAM-MS worker started: processing queues and relaying the outbox\n');
+}
+
+if (require.main === module) {
+  main().catch((error: Error) => {
+    process.stderr.write(`Worker failed to start: ${error.message}\n`);
+    process.exit(1);
+  });
+}

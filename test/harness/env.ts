@@ -1,0 +1,27 @@
+import { loadConfig, AppConfig } from '../../src/config/app-config';
+
+export const TEMPLATE_DB = 'ram_ms_test_template';
+
+/** The PostgreSQL server tests use (TEST_DATABASE_URL, default: the one on this machine). */
+export function serverUrl(database: string): string {
+  const url = new URL(process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
+  url.pathname = `/${database}`;
+  return url.toString();
+}
+
+/** Configuration for a test app on its own database and Bull prefix. */
+export function testConfig(database: string, overrides: Record<string, string> = {}): AppConfig {
+  return loadConfig({
+    NODE_ENV: 'test',
+    DATABASE_URL: serverUrl(database),
+    DATABASE_POOL_SIZE: '10',
+    REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
+    QUEUE_PREFIX: `test:${database}`,
+    BCRYPT_ROUNDS: '4',
+    LOG_LEVEL: 'silent',
+    JWT_SECRET: 'test-secret-test-secret-test-secret-0123456789',
+    OUTBOX_POLL_MS: '100',
+    MIGRATE_ON_START: 'false',
+    ...overrides,
+  });
+}
