@@ -1,0 +1,27 @@
+import { AppModule } from '../../src/app.module';
+import { collectRoutes } from './routes';
+
+describe('every route declares who may call it', () => {
+  const routes = collectRoutes(AppModule);
+
+  it('finds the routes of every controller', () => {
+    expect(routes.length).toBeGreaterThan(15);
+    expect(routes.map((r) => `${r.method} ${r.path}`)).toEqual(
+      expect.arrayContaining(['POST /auth/login', 'GET /users', 'GET /audit/verify', 'GET /health/ready']),
+    );
+  });
+
+  it.each(routes.map((r) => [`${r.method} ${r.path} (${r.controller}.${r.handler})`, r] as const))(
+    '%s has @Roles(...) or @Public()',
+    (_, route) => {
+      const declared = route.isPublic || (route.roles !== undefined && route.roles.length > 0);
+      expect(declared).toBe(true);
+    },
+  );
+
+  it('keeps public routes to the ones meant to be public', () => {
+    const publicRoutes = routes.filter((r) => r.isPublic).map((r) => `${r.method} ${r.path}`);
+    const allowed = [/^POST \/auth\/login$/, /^GET \/health(\/ready)?$/, /^(GET|POST) \/public\//];
+    for (const route of publicRoutes) expect(allowed.some((re) => re.test(route)) ? route : `unexpected public ${route}`).toBe(route);
+  });
+});
