@@ -1,0 +1,5 @@
+export * from './calendar-date';
+export * from './deviation';
+export * from './sweep-rules';
+export * from './visit-calendar';
+export * from './visit-template';

@@ -1,0 +1,3 @@
+export * from './arm-a-plan';
+export * from './calendar-date';
+export * from './quarters';
