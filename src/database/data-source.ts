@@ -14,7 +14,7 @@ export function dataSourceOptions(config: Pick<AppConfig, 'DATABASE_URL' | 'DATA
     migrationsTableName: 'typeorm_migrations',
     namingStrategy: new SnakeNamingStrategy(),
     extra: { max: config.DATABASE_POOL_SIZE, connectionTimeoutMillis: 5000 },
-    logging: ['error'],
+    logging: false,
   };
 }
 

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { serverUrl, TEMPLATE_DB } from './env';
+import { serverUrl, templateDb } from './env';
 
 async function admin<T>(work: (c: Client) => Promise<T>): Promise<T> {
   const client = new Client({ connectionString: serverUrl('postgres') });
@@ -19,7 +19,7 @@ export async function createTestDatabase(): Promise<string> {
     // CREATE DATABASE … TEMPLATE fails if another session is cloning at the same instant: retry.
     for (let attempt = 0; ; attempt++) {
       try {
-        await c.query(`CREATE DATABASE ${name} TEMPLATE ${TEMPLATE_DB}`);
+        await c.query(`CREATE DATABASE ${name} TEMPLATE ${templateDb()}`);
         return;
       } catch (error) {
         if (attempt >= 20 || !/being accessed by other users/.test((error as Error).message)) throw error;

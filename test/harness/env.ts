@@ -1,6 +1,9 @@
 import { loadConfig, AppConfig } from '../../src/config/app-config';
 
-export const TEMPLATE_DB = 'ram_ms_test_template';
+/** One template per test run (set by global-setup, inherited by the workers), so runs never collide. */
+export function templateDb(): string {
+  return process.env.RT_TEMPLATE_DB ?? 'ram_ms_test_template';
+}
 
 /** The PostgreSQL server tests use (TEST_DATABASE_URL, default: the one on this machine). */
 export function serverUrl(database: string): string {

@@ -63,6 +63,58 @@ export class Factory {
       params,
     );
   }
+
+  /**
+   * A participant at a site (label like 'NL-AMS', or a site id), inserted directly with the site's
+   * next study id (e.g. NL-AMS-0001). For tests of modules that need participants to exist.
+   */
+  async participant(site: string, opts: { status?: string } = {}): Promise<{ id: string; studyId: string; siteId: string }> {
+    const siteId = /^[0-9a-f-]{36}$/i.test(site) ? site : await this.site(site);
+    const rows: { id: string; studyId: string; siteId: string }[] = await this.dataSource.query(
+      `WITH n AS (
+         INSERT INTO study_id_counters (site_id, last_number) VALUES ($1, 1)
+         ON CONFLICT (site_id) DO UPDATE SET last_number = study_id_counters.last_number + 1
+         RETURNING last_number)
+       INSERT INTO participants (trial_id, site_id, study_id, status)
+       SELECT s.trial_id, s.id, s.country_code || '-' || s.code || '-' || lpad(n.last_number::text, 4, '0'), $2
+       FROM sites s CROSS JOIN n WHERE s.id = $1
+       RETURNING id, study_id AS "studyId", site_id AS "siteId"`,
+      [siteId, opts.status ?? 'registered'],
+    );
+    if (!rows[0]) throw new Error(`no site ${site}`);
+    return rows[0];
+  }
+
+  /**
+   * An allocation row for a participant (the randomisation module's table), inserted directly, and
+   * the participant moved to 'randomised'. Sequence numbers continue per stratum (default: country).
+   */
+  async allocation(
+    participantId: string,
+    arm: string,
+    randomisedAt: string | Date,
+    opts: { environment?: 'production' | 'test'; stratumKey?: string } = {},
+  ): Promise<{ id: string }> {
+    return this.dataSource.transaction(async (em) => {
+      await em.query(`SELECT pg_advisory_xact_lock(hashtext('test-factory.allocation'))`);
+      const rows: { id: string }[] = await em.query(
+        `WITH p AS (
+           UPDATE participants SET status = 'randomised', status_changed_at = $3, updated_at = $3 WHERE id = $1
+           RETURNING id, trial_id, site_id),
+         s AS (SELECT p.*, COALESCE($5::text, si.country_code) AS stratum FROM p JOIN sites si ON si.id = p.site_id)
+         INSERT INTO allocations (participant_id, trial_id, site_id, environment, stratum_key, sequence_number,
+           block_index, position_in_block, block_size, arm, randomised_at, criteria_set_id)
+         SELECT s.id, s.trial_id, s.site_id, $4, s.stratum,
+           COALESCE((SELECT max(a.sequence_number) FROM allocations a
+                     WHERE a.trial_id = s.trial_id AND a.environment = $4 AND a.stratum_key = s.stratum), 0) + 1,
+           0, 1, 2, $2, $3, 'ram-ms-v2'
+         FROM s RETURNING id`,
+        [participantId, arm, new Date(randomisedAt), opts.environment ?? 'production', opts.stratumKey ?? null],
+      );
+      if (!rows[0]) throw new Error(`no participant ${participantId}`);
+      return rows[0];
+    });
+  }
 }
 
 export const bearer = (user: { token: string }) => ({ Authorization: `Bearer ${user.token}` });

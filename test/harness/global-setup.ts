@@ -1,28 +1,26 @@
 import { Client } from 'pg';
 import { createDataSource } from '../../src/database/data-source';
 import { seedRamMs } from '../../src/modules/trials/seed/ram-ms.seed';
-import { serverUrl, TEMPLATE_DB } from './env';
+import { serverUrl } from './env';
 
 /**
- * Builds the template database once per run: migrations (never synchronize) plus the RAM-MS
- * seed. Every test file then clones it with CREATE DATABASE … TEMPLATE.
+ * Builds this run's template database once: migrations (never synchronize) plus the RAM-MS seed.
+ * Every test file then clones it with CREATE DATABASE … TEMPLATE. Jest calls this once per project;
+ * the template is built on the first call only.
  */
 export default async function globalSetup(): Promise<void> {
   process.env.TZ = 'UTC';
+  if (process.env.RT_TEMPLATE_DB) return;
+  const name = `rt_template_${process.pid}`;
   const admin = new Client({ connectionString: serverUrl('postgres') });
   await admin.connect();
   try {
-    await admin.query(`DROP DATABASE IF EXISTS ${TEMPLATE_DB} WITH (FORCE)`);
-    await admin.query(`CREATE DATABASE ${TEMPLATE_DB}`);
-    // Drop databases left behind by an interrupted earlier run.
-    const stale = await admin.query(`SELECT datname FROM pg_database WHERE datname LIKE 'rt\\_%'`);
-    for (const { datname } of stale.rows as { datname: string }[]) {
-      await admin.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`).catch(() => undefined);
-    }
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.query(`CREATE DATABASE ${name}`);
   } finally {
     await admin.end();
   }
-  const ds = createDataSource({ DATABASE_URL: serverUrl(TEMPLATE_DB), DATABASE_POOL_SIZE: 2 });
+  const ds = createDataSource({ DATABASE_URL: serverUrl(name), DATABASE_POOL_SIZE: 2 });
   await ds.initialize();
   try {
     await ds.runMigrations({ transaction: 'each' });
@@ -30,4 +28,5 @@ export default async function globalSetup(): Promise<void> {
   } finally {
     await ds.destroy();
   }
+  process.env.RT_TEMPLATE_DB = name;
 }

@@ -63,13 +63,13 @@ export class AuditRepository {
   async verify(): Promise<{ rows: number; firstBreak: ChainBreak | null; lastHash: string }> {
     const [broken]: ChainBreak[] = await this.dataSource.query(
       `SELECT seq::text, CASE
-          WHEN hash <> audit_row_hash(a) THEN 'hash_mismatch'
+          WHEN hash <> expected THEN 'hash_mismatch'
           WHEN seq <> coalesce(prev_seq, 0) + 1 THEN 'sequence_gap'
           ELSE 'prev_hash_mismatch' END AS problem
-       FROM (SELECT a.*, lag(hash) OVER w AS prev_actual, lag(seq) OVER w AS prev_seq
-             FROM audit_log a WINDOW w AS (ORDER BY seq)) a
-       WHERE hash <> audit_row_hash(a::audit_log) OR prev_hash <> coalesce(prev_actual, $1)
-          OR seq <> coalesce(prev_seq, 0) + 1
+       FROM (SELECT a.seq, a.hash, a.prev_hash, audit_row_hash(a) AS expected,
+                    lag(a.hash) OVER w AS prev_actual, lag(a.seq) OVER w AS prev_seq
+             FROM audit_log a WINDOW w AS (ORDER BY a.seq)) c
+       WHERE hash <> expected OR prev_hash <> coalesce(prev_actual, $1) OR seq <> coalesce(prev_seq, 0) + 1
        ORDER BY seq LIMIT 1`,
       [GENESIS],
     );

@@ -46,7 +46,7 @@ export class UsersRepository {
     if (filter.role) where.push(`$${params.push(filter.role)} = ANY(u.roles)`);
     if (filter.active !== undefined) where.push(`u.active = $${params.push(filter.active)}`);
     if (filter.siteId)
-      where.push(`EXISTS (SELECT 1 FROM user_sites s WHERE s.user_id = u.id AND s.site_id = $${params.push(filter.siteId)})`);
+      {where.push(`EXISTS (SELECT 1 FROM user_sites s WHERE s.user_id = u.id AND s.site_id = $${params.push(filter.siteId)})`);}
     if (filter.q) where.push(`(u.email ILIKE $${params.push(`%${filter.q}%`)} OR u.display_name ILIKE $${params.length})`);
     const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const [items, count] = await Promise.all([

@@ -81,7 +81,7 @@ export function balanceReport(
       } else {
         b.used += 1;
         if (b.size !== a.blockSize)
-          warnings.push(`block ${a.blockIndex} stored with sizes ${b.size} and ${a.blockSize}`);
+          {warnings.push(`block ${a.blockIndex} stored with sizes ${b.size} and ${a.blockSize}`);}
       }
     }
 
@@ -91,12 +91,12 @@ export function balanceReport(
       const b = blocks.get(k);
       if (b === undefined) continue;
       if (b.used > b.size)
-        warnings.push(`block ${k} holds ${b.used} allocations but has size ${b.size}`);
+        {warnings.push(`block ${k} holds ${b.used} allocations but has size ${b.size}`);}
       if (b.used >= b.size) completedBlocks += 1;
       else if (k !== indices[indices.length - 1])
-        warnings.push(
+        {warnings.push(
           `block ${k} is incomplete (${b.used} of ${b.size}) but a later block has started`,
-        );
+        );}
     }
 
     let currentBlock: CurrentBlockFill;

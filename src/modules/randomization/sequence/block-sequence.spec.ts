@@ -170,7 +170,7 @@ describe('block sequence', () => {
     const seq = new StratumSequence(SEED, CFG, 'country=DK');
     const listed = seq.take(300);
     for (const p of [1, 2, 3, 17, 150, 300])
-      expect(armAt(SEED, CFG, 'country=DK', p)).toEqual(listed[p - 1]);
+      {expect(armAt(SEED, CFG, 'country=DK', p)).toEqual(listed[p - 1]);}
 
     let prev: SequenceSlot | null = null;
     for (const expected of listed) {

@@ -227,7 +227,7 @@ export type JsonValue =
 /** JSON with object keys sorted (UTF-16 code-unit order), no whitespace, arrays in order. */
 export function canonicalJson(value: JsonValue): string {
   if (value === null || typeof value === 'boolean' || typeof value === 'string')
-    return JSON.stringify(value);
+    {return JSON.stringify(value);}
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) throw new Error('canonicalJson: non-finite number');
     return JSON.stringify(value);
@@ -259,9 +259,9 @@ export function validateSeed(seedHex: string): string[] {
   const s = seedHex.trim();
   const errors: string[] = [];
   if (!/^[0-9a-fA-F]*$/.test(s))
-    errors.push('seed must contain only hexadecimal characters 0-9, a-f');
+    {errors.push('seed must contain only hexadecimal characters 0-9, a-f');}
   if (s.length % 2 !== 0)
-    errors.push('seed must have an even number of hex characters (whole bytes)');
+    {errors.push('seed must have an even number of hex characters (whole bytes)');}
   if (s.length < MIN_SEED_HEX_LENGTH) {
     errors.push(
       `seed must be at least ${MIN_SEED_HEX_LENGTH} hex characters (${MIN_SEED_HEX_LENGTH * 4} bits); got ${s.length}`,

@@ -234,9 +234,9 @@ export function simulate(input: SimulationInput): SimulationResult {
   );
   if (strata.length === 0) throw new Error('at least one stratum is required');
   if (new Set(strata.map((s) => s.key)).size !== strata.length)
-    throw new Error('stratum keys must be distinct');
+    {throw new Error('stratum keys must be distinct');}
   if (strata.some((s) => !(Number.isFinite(s.weight) && s.weight > 0)))
-    throw new Error('stratum weights must be positive numbers');
+    {throw new Error('stratum weights must be positive numbers');}
   const totalWeight = strata.reduce((s, x) => s + x.weight, 0);
 
   const seedHex =
@@ -290,7 +290,7 @@ export function simulate(input: SimulationInput): SimulationResult {
     if (ai === undefined) throw new Error(`sequence produced unknown arm '${slot.arm}'`);
     if (ai === guess) correct += 1;
     if (slot.positionInBlock === 1)
-      blockSizeCounts.set(slot.blockSize, (blockSizeCounts.get(slot.blockSize) ?? 0) + 1);
+      {blockSizeCounts.set(slot.blockSize, (blockSizeCounts.get(slot.blockSize) ?? 0) + 1);}
 
     st.counts[slot.arm] += 1;
     pooled[slot.arm] += 1;

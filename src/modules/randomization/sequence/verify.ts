@@ -211,7 +211,7 @@ export function verifyAllocations(
       counter !== undefined && Number.isSafeInteger(counter) ? Math.min(counter, limit) : 0,
     );
     for (const g of gaps(new Set(seen.keys()), upTo))
-      issues.push({ kind: 'gap', stratumKey: key, ...g });
+      {issues.push({ kind: 'gap', stratumKey: key, ...g });}
 
     strata.push({ stratumKey: key, allocations: list.length, maxSequenceNumber: max });
   }
@@ -219,7 +219,7 @@ export function verifyAllocations(
   const perParticipant = new Map<string, number>();
   for (const a of allocations) {
     if (a.participantId !== undefined)
-      perParticipant.set(a.participantId, (perParticipant.get(a.participantId) ?? 0) + 1);
+      {perParticipant.set(a.participantId, (perParticipant.get(a.participantId) ?? 0) + 1);}
   }
   for (const [participantId, count] of [...perParticipant.entries()].sort((x, y) =>
     x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0,

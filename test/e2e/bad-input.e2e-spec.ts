@@ -1,0 +1,85 @@
+import fc from 'fast-check';
+import { ROLES } from '../../src/modules/auth/roles';
+import { createTestApp, TestApp } from '../harness/app';
+import { bearer, TestUser } from '../harness/factory';
+import { concretePath, OpenApiDoc, resolve, writeOperations, wrongType } from '../harness/openapi';
+
+/**
+ * Generated bad input for every write endpoint in the OpenAPI document: malformed JSON, wrong
+ * types, unknown fields, missing fields, over-long strings and random JSON. The answer is a 4xx
+ * with a message, never a 5xx, and a rejected request changes nothing.
+ */
+describe('bad input on every write endpoint (e2e)', () => {
+  let t: TestApp;
+  let everyone: TestUser;
+  let doc: OpenApiDoc;
+
+  beforeAll(async () => {
+    t = await createTestApp({ worker: false, env: { LOGIN_RATE_LIMIT_PER_MINUTE: '1000' } });
+    everyone = await t.factory.user([...ROLES], { trialWide: true });
+    doc = (await t.http().get('/docs-json').expect(200)).body as OpenApiDoc;
+  });
+  afterAll(() => t.close());
+
+  const snapshot = async () => {
+    const rows: { n: number }[] = await t.dataSource.query(
+      `SELECT (SELECT count(*) FROM audit_log WHERE action <> 'auth.login_failed') + (SELECT count(*) FROM outbox) AS n`,
+    );
+    return Number(rows[0].n);
+  };
+
+  const send = (method: string, path: string, body: unknown, raw = false) => {
+    const req = t.http()[method as 'post'](concretePath(path)).set(bearer(everyone));
+    return raw ? req.set('Content-Type', 'application/json').send(body as string) : req.send(body as object);
+  };
+
+  const expectRejected = (res: { status: number; body: { message?: unknown } }, what: string) => {
+    if (res.status >= 500 || res.status < 400) throw new Error(`${what}: answered ${res.status} ${JSON.stringify(res.body)}`);
+    expect(typeof res.body.message).toBe('string');
+  };
+
+  it('covers the write endpoints', () => {
+    expect(writeOperations(doc).length).toBeGreaterThan(8);
+  });
+
+  it('rejects malformed JSON, wrong types, unknown and missing fields and over-long strings with 4xx', async () => {
+    const before = await snapshot();
+    for (const { method, path, body } of writeOperations(doc)) {
+      const where = `${method.toUpperCase()} ${path}`;
+      expectRejected(await send(method, path, '{"broken": ', true), `${where} malformed JSON`);
+      expectRejected(await send(method, path, '[1, 2, 3]', true), `${where} array body`);
+      expectRejected(await send(method, path, '"just a string"', true), `${where} string body`);
+      if (!body?.properties) continue;
+      expectRejected(await send(method, path, { __unknownField: 1 }), `${where} unknown field`);
+      if (body.required?.length) expectRejected(await send(method, path, {}), `${where} missing fields`);
+      for (const [name, raw] of Object.entries(body.properties)) {
+        const prop = resolve(doc, raw);
+        const wrong = await send(method, path, { [name]: wrongType(prop) });
+        expectRejected(wrong, `${where} wrong type for ${name}`);
+        if (wrong.status === 400) expect(wrong.body.message).toContain(name);
+        if (prop?.type === 'string' && prop.maxLength) {
+          expectRejected(await send(method, path, { [name]: 'x'.repeat(prop.maxLength + 1) }), `${where} over-long ${name}`);
+        }
+      }
+    }
+    expect(await snapshot()).toBe(before);
+  });
+
+  it('never answers 5xx to random JSON bodies, and rejected requests change nothing', async () => {
+    const ops = writeOperations(doc);
+    const jsonBody = fc.oneof(
+      fc.dictionary(fc.string({ maxLength: 12 }), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 6 }),
+      fc.jsonValue({ maxDepth: 3 }),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 0, max: ops.length - 1 }), jsonBody, async (i, body) => {
+        const { method, path } = ops[i];
+        const before = await snapshot();
+        const res = await send(method, path, JSON.stringify(body), true);
+        if (res.status >= 500) throw new Error(`${method} ${path} answered ${res.status} to ${JSON.stringify(body)}`);
+        if (res.status >= 400) expect(await snapshot()).toBe(before);
+      }),
+      { numRuns: Number(process.env.FUZZ_RUNS ?? 300) },
+    );
+  }, 120_000);
+});
