@@ -1,6 +1,10 @@
 import { Foundation1764000000000 } from './1764000000000-Foundation';
 import { Participants1764000100000 } from './1764000100000-Participants';
+import { Enrolment1764000200000 } from './1764000200000-Enrolment';
 import { Allocations1764000300000 } from './1764000300000-Allocations';
+import { Randomization1764000300100 } from './1764000300100-Randomization';
+import { TransplantBookings1764000400000 } from './1764000400000-TransplantBookings';
+import { FollowUp1764000500000 } from './1764000500000-FollowUp';
 
 /** Every migration, in order. New migrations are appended here (timestamped names sort in order). */
-export const MIGRATIONS = [Foundation1764000000000, Participants1764000100000, Allocations1764000300000];
+export const MIGRATIONS = [Foundation1764000000000, Participants1764000100000, Enrolment1764000200000, Allocations1764000300000, Randomization1764000300100, TransplantBookings1764000400000, FollowUp1764000500000];

@@ -2,15 +2,21 @@ import { Module } from '@nestjs/common';
 import { CoreModule } from './core.module';
 import { AuditModule } from './modules/audit/audit.module';
 import { AuthModule } from './modules/auth/auth.module';
+import { EligibilityModule } from './modules/eligibility/eligibility.module';
+import { FollowUpModule } from './modules/follow-up/follow-up.module';
 import { HealthController } from './modules/health/health.controller';
 import { NotificationsModule } from './modules/notifications/notifications.module';
+import { ParticipantsModule } from './modules/participants/participants.module';
+import { RandomizationModule } from './modules/randomization/randomization.module';
+import { ReportsModule } from './modules/reports/reports.module';
+import { SchedulingModule } from './modules/scheduling/scheduling.module';
 import { SitesModule } from './modules/sites/sites.module';
 import { TrialsModule } from './modules/trials/trials.module';
 import { UsersModule } from './modules/users/users.module';
 
 /** The HTTP API. Processors are not here: they run in the worker (WorkerModule). */
 @Module({
-  imports: [CoreModule, AuthModule, UsersModule, SitesModule, TrialsModule, AuditModule, NotificationsModule],
+  imports: [CoreModule, AuthModule, UsersModule, SitesModule, TrialsModule, AuditModule, NotificationsModule, SchedulingModule, ParticipantsModule, EligibilityModule, FollowUpModule, ReportsModule, RandomizationModule],
   controllers: [HealthController],
 })
 export class AppModule {}

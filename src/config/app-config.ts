@@ -10,8 +10,10 @@ import {
   Max,
   Min,
   MinLength,
+  ValidateIf,
   validateSync,
 } from 'class-validator';
+import { DEV_IDENTITY_KEYS, identityKeysProblem } from '../modules/identity/identity-keys';
 
 const toInt = ({ value }: { value: unknown }) =>
   value === undefined || value === '' ? undefined : Number(value);
@@ -76,12 +78,38 @@ export class EnvironmentVariables {
   @Transform(toInt) @IsInt() @Min(50) @Max(60000)
   OUTBOX_POLL_MS = 1000;
 
+  /**
+   * Identity-vault keys (AES-256-GCM): comma-separated `keyId:base64(32 bytes)`, the first is
+   * current, the rest decrypt older records. Required in production; a public dev key otherwise.
+   */
+  @IsOptional() @IsString()
+  IDENTITY_KEYS?: string;
+
+  /** SMTP server for e-mail notifications (smtp[s]://[user:pass@]host:port); empty = in-app inbox only. */
+  @ValidateIf((o: EnvironmentVariables) => o.SMTP_URL !== '')
+  @IsUrl({ protocols: ['smtp', 'smtps'], require_tld: false, require_protocol: true })
+  SMTP_URL = '';
+
+  @IsString() @MinLength(3)
+  SMTP_FROM = 'RAM-MS trial <no-reply@ram-ms.local>';
+
+  /** Follow-up sweep schedule: a cron pattern (UTC), or empty to run every FOLLOW_UP_SWEEP_EVERY_MS. */
+  @IsString()
+  FOLLOW_UP_SWEEP_CRON = '';
+
+  @Transform(toInt) @IsInt() @Min(60_000) @Max(86_400_000)
+  FOLLOW_UP_SWEEP_EVERY_MS = 3_600_000;
+
+  /** Register the repeatable sweep in the worker: auto = yes, except when NODE_ENV is test. */
+  @IsIn(['auto', 'true', 'false'])
+  FOLLOW_UP_SWEEP: 'auto' | 'true' | 'false' = 'auto';
+
   /** Run migrations and the seed at start (under an advisory lock). */
   @Transform(toBool) @IsBoolean()
   MIGRATE_ON_START = true;
 }
 
-export type AppConfig = Readonly<EnvironmentVariables & { JWT_SECRET: string }>;
+export type AppConfig = Readonly<EnvironmentVariables & { JWT_SECRET: string; IDENTITY_KEYS: string }>;
 /** DI token for the validated configuration. */
 export const APP_CONFIG = Symbol('APP_CONFIG');
 
@@ -91,7 +119,7 @@ const DEV_JWT_SECRET = 'development-only-secret-change-me-in-production-0000';
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const known = Object.keys(new EnvironmentVariables());
   const input: Record<string, string> = {};
-  for (const key of [...known, 'JWT_SECRET', 'ADMIN_PASSWORD']) {
+  for (const key of [...known, 'JWT_SECRET', 'ADMIN_PASSWORD', 'IDENTITY_KEYS']) {
     const value = env[key];
     if (value !== undefined && value !== '') input[key] = value;
   }
@@ -103,8 +131,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (config.NODE_ENV === 'production' && !config.JWT_SECRET) {
     problems.push('JWT_SECRET: required in production (at least 32 characters)');
   }
+  const identityKeys = identityKeysProblem(config.IDENTITY_KEYS, config.NODE_ENV);
+  if (identityKeys) problems.push(identityKeys);
   if (problems.length > 0) {
     throw new Error(`Invalid configuration:\n  ${problems.join('\n  ')}`);
   }
-  return Object.freeze({ ...config, JWT_SECRET: config.JWT_SECRET ?? DEV_JWT_SECRET });
+  return Object.freeze({
+    ...config,
+    JWT_SECRET: config.JWT_SECRET ?? DEV_JWT_SECRET,
+    IDENTITY_KEYS: config.IDENTITY_KEYS ?? DEV_IDENTITY_KEYS,
+  });
 }

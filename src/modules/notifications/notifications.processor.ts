@@ -1,7 +1,7 @@
 import { Process, Processor } from '@nestjs/bull';
 import type { Job } from 'bull';
 import { QueueName } from '../../common/queue/queues';
-import { NotificationJob, WelcomeJobData } from './notifications.jobs';
+import { EmailJobData, NotificationJob, WelcomeJobData } from './notifications.jobs';
 import { NotificationsService } from './notifications.service';
 
 /** Registered only in the worker. Thin: the service does the work, idempotently. */
@@ -20,5 +20,10 @@ export class NotificationsProcessor {
         dedupeKey: NotificationJob.Welcome,
       },
     ]);
+  }
+
+  @Process(NotificationJob.Email)
+  async email(job: Job<EmailJobData>): Promise<void> {
+    await this.notifications.sendEmail(job.data.notificationId);
   }
 }

@@ -11,6 +11,15 @@ export type NotificationRow = {
   readAt: Date | null;
 };
 
+export type EmailableNotification = {
+  id: string;
+  subject: string;
+  body: string;
+  emailedAt: Date | null;
+  email: string;
+  active: boolean;
+};
+
 export type NewNotification = {
   userId: string;
   kind: string;
@@ -26,19 +35,44 @@ export class NotificationsRepository {
 
   /** Idempotent: the same (user, dedupe key) is stored once however often a job runs. */
   async insertMany(rows: NewNotification[], em?: EntityManager): Promise<number> {
-    if (rows.length === 0) return 0;
+    return (await this.insertReturning(rows, em)).length;
+  }
+
+  /** As insertMany, returning the ids of the rows that were new. */
+  async insertReturning(rows: NewNotification[], em?: EntityManager): Promise<string[]> {
+    if (rows.length === 0) return [];
     const values: unknown[] = [];
     const tuples = rows.map((r, i) => {
       values.push(r.userId, r.kind, r.subject, r.body, JSON.stringify(r.data ?? {}), r.dedupeKey);
       const b = i * 6;
       return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}::jsonb, $${b + 6})`;
     });
-    const result: unknown[] = await (em ?? this.dataSource.manager).query(
+    const result: { id: string }[] = await (em ?? this.dataSource.manager).query(
       `INSERT INTO notifications (user_id, kind, subject, body, data, dedupe_key) VALUES ${tuples.join(', ')}
        ON CONFLICT (user_id, dedupe_key) DO NOTHING RETURNING id`,
       values,
     );
-    return result.length;
+    return result.map((r) => r.id);
+  }
+
+  /** One message with its recipient's address, for SMTP delivery. */
+  async forEmail(id: string): Promise<EmailableNotification | null> {
+    const rows: EmailableNotification[] = await this.dataSource.query(
+      `SELECT n.id, n.subject, n.body, n.emailed_at AS "emailedAt", u.email, u.active
+       FROM notifications n JOIN users u ON u.id = n.user_id WHERE n.id = $1`,
+      [id],
+    );
+    return rows[0] ?? null;
+  }
+
+  /** Stamps a message as e-mailed; false when another delivery stamped it first. */
+  async markEmailed(id: string, now: Date): Promise<boolean> {
+    const rows: unknown[] = await this.dataSource.query(
+      `UPDATE notifications SET emailed_at = $2 WHERE id = $1 AND emailed_at IS NULL RETURNING id`,
+      [id, now],
+    );
+    const list = Array.isArray(rows[0]) ? (rows[0] as unknown[]) : rows;
+    return list.length > 0;
   }
 
   async inbox(userId: string, unreadOnly: boolean, page: number, pageSize: number) {

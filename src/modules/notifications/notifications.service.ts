@@ -1,7 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { Clock } from '../../common/clock/clock';
-import { TransactionRunner } from '../../database/transaction';
+import { QueueName } from '../../common/queue/queues';
+import { TransactionRunner, UnitOfWork } from '../../database/transaction';
+import { Mailer } from './mailer';
+import { emailJobKey, NotificationJob } from './notifications.jobs';
 import { NewNotification, NotificationsRepository } from './notifications.repository';
+
+export type EmailOutcome = 'sent' | 'already_sent' | 'skipped';
 
 @Injectable()
 export class NotificationsService {
@@ -9,11 +14,49 @@ export class NotificationsService {
     private readonly notifications: NotificationsRepository,
     private readonly tx: TransactionRunner,
     private readonly clock: Clock,
+    private readonly mailer: Mailer,
   ) {}
 
-  /** Delivers to in-app inboxes; safe to call twice with the same dedupe keys. */
+  /** Delivers to in-app inboxes (and, with SMTP configured, by e-mail); safe to call twice with the same dedupe keys. */
   deliver(rows: NewNotification[]): Promise<number> {
-    return this.notifications.insertMany(rows);
+    if (rows.length === 0) return Promise.resolve(0);
+    return this.tx.run((uow) => this.deliverIn(uow, rows));
+  }
+
+  /**
+   * Delivers inside the caller's transaction: the inbox rows commit with the business change, and
+   * each new row's e-mail job is written to the outbox in the same transaction (SMTP configured).
+   */
+  async deliverIn(uow: UnitOfWork, rows: NewNotification[]): Promise<number> {
+    const ids = await this.notifications.insertReturning(rows, uow.em);
+    if (this.mailer.enabled) {
+      for (const id of ids) {
+        uow.enqueue({
+          queue: QueueName.Notifications,
+          name: NotificationJob.Email,
+          payload: { notificationId: id },
+          dedupeKey: emailJobKey(id),
+        });
+      }
+    }
+    return ids.length;
+  }
+
+  /**
+   * Sends one inbox message by SMTP, once: a message already stamped as e-mailed is not sent again.
+   * A send that fails throws, so Bull retries it with backoff.
+   */
+  async sendEmail(notificationId: string): Promise<EmailOutcome> {
+    const row = await this.notifications.forEmail(notificationId);
+    if (!row || !row.active || !this.mailer.enabled) return 'skipped';
+    if (row.emailedAt) return 'already_sent';
+    await this.mailer.send({
+      to: row.email,
+      subject: row.subject,
+      text: `${row.body}\n\n-- \nRAM-MS trial management system. This message carries study ids only.`,
+      messageId: `<${row.id}@ram-ms.notifications>`,
+    });
+    return (await this.notifications.markEmailed(row.id, this.clock.now())) ? 'sent' : 'already_sent';
   }
 
   async inbox(userId: string, unreadOnly: boolean, page: number, pageSize: number) {

@@ -1,3 +1,5 @@
+import { type ArmAPlanConfig, DEFAULT_ARM_A_PLAN_CONFIG } from '../scheduling/calendar/arm-a-plan';
+
 /**
  * Trial configuration kept as data (trials.settings). Every value marked UNVERIFIED or DEFAULT in
  * ../shared/domain/ram-ms.md lives here, not in code; later modules add their sections.
@@ -12,6 +14,19 @@ export type TrialSettings = {
     waitLimitMonths: number;
     /** Which transplant centre (site code) serves which country. */
     centreByCountry: Record<string, string>;
+    /** How many quarters ahead a booking looks for a free slot before waitlisting (DEFAULT 12). */
+    bookingHorizonQuarters?: number;
+    /** Arm-A plan offsets in days (ram-ms.md §4; DEFAULT model in scheduling/calendar/arm-a-plan.ts). */
+    armAPlan?: Partial<ArmAPlanConfig>;
+  };
+  /** Eligibility (issue 4); read through eligibility/criteria-config.ts, which fills in defaults. */
+  criteria?: {
+    /** The criteria-set version that governs sign-off, consent and randomisation. */
+    activeSetId: string;
+    /** Criteria not judged at sign-off because the workflow records them later (I7: consent). */
+    deferredCriteria: string[];
+    /** Re-screenings allowed after a screen failure (ram-ms.md §9 Q14, DEFAULT 1). */
+    maxRescreens: number;
   };
   [section: string]: unknown;
 };
@@ -22,5 +37,8 @@ export const DEFAULT_TRIAL_SETTINGS: TrialSettings = {
     leadTimeDays: 56,
     waitLimitMonths: 3,
     centreByCountry: { NO: 'BER', SE: 'UPP', DK: 'CPH', NL: 'AMS' },
+    bookingHorizonQuarters: 12,
+    armAPlan: { ...DEFAULT_ARM_A_PLAN_CONFIG, harvestDaysBeforeAdmissionRange: { ...DEFAULT_ARM_A_PLAN_CONFIG.harvestDaysBeforeAdmissionRange } },
   },
+  criteria: { activeSetId: 'ram-ms-v2', deferredCriteria: ['I7'], maxRescreens: 1 },
 };

@@ -1,0 +1,248 @@
+/**
+ * Transplant-slot booking under contention for ONE centre (issue 6).
+ *
+ * `concurrency` workers call SchedulingService.bookForParticipant (the code the `scheduling.book-slot`
+ * job runs: centre row lock, quarter usage, insert, capacity trigger, audit chain, outbox) for
+ * arm-A participants of one centre, on a scratch database created and migrated for this run. Beside
+ * it, in the same run on the same server, two baselines at the same client count: a raw
+ * `UPDATE counter … RETURNING` transaction through pg (one hot row, the same shape of contention),
+ * and pgbench TPC-B-like. Then it checks that no quarter went over capacity and that places follow
+ * randomisation order.
+ *
+ *   node -r ts-node/register/transpile-only bench/slots/run.ts
+ *   BENCH_DATABASE_URL=postgres://… BENCH_SLOTS_N=600 BENCH_SLOTS_LEVELS=8,32 (optional)
+ *
+ * Prints a table and writes bench/results/slots.json.
+ */
+import { Test } from '@nestjs/testing';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import Redis from 'ioredis';
+import { Client, Pool } from 'pg';
+import { Clock, FixedClock } from '../../src/common/clock/clock';
+import { APP_CONFIG, AppConfig, loadConfig } from '../../src/config/app-config';
+import { CoreModule } from '../../src/core.module';
+import { prepareDatabase } from '../../src/database/prepare';
+import { SchedulingModule } from '../../src/modules/scheduling/scheduling.module';
+import { SchedulingService } from '../../src/modules/scheduling/scheduling.service';
+import { pgbenchTps } from '../lib/pgbench';
+import { printTable, runLoad, type LoadResult } from '../lib/load';
+
+const SERVER = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const REDIS = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
+/** Study ids have four digits: at most 999 participants per level, 9 levels. */
+const N = Math.min(999, Number(process.env.BENCH_SLOTS_N ?? 600));
+const LEVELS = (process.env.BENCH_SLOTS_LEVELS ?? '8,32').split(',').map(Number);
+const PGBENCH_SECONDS = Number(process.env.BENCH_PGBENCH_SECONDS ?? 5);
+/** Places per quarter at the bench centre: enough that N bookings fit in the 12-quarter horizon. */
+const CAPACITY = 100;
+
+type Level = {
+  concurrency: number;
+  bookings: number;
+  calls: number;
+  seconds: number;
+  bookingsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  errors: number;
+  counterTps: number;
+  pgbenchTps: number | null;
+  overCapacityQuarters: number;
+  outOfOrder: number;
+};
+
+const dbUrl = (name: string) => {
+  const u = new URL(SERVER);
+  u.pathname = `/${name}`;
+  return u.toString();
+};
+
+async function counterBaseline(pool: Pool, n: number, concurrency: number): Promise<LoadResult> {
+  await pool.query(`CREATE TABLE IF NOT EXISTS bench_counter (id int PRIMARY KEY, n bigint NOT NULL)`);
+  await pool.query(`INSERT INTO bench_counter VALUES (1, 0) ON CONFLICT (id) DO UPDATE SET n = 0`);
+  return runLoad(n, concurrency, async () => {
+    const c = await pool.connect();
+    try {
+      await c.query('BEGIN');
+      await c.query(`UPDATE bench_counter SET n = n + 1 WHERE id = 1 RETURNING n`);
+      await c.query('COMMIT');
+      return 200;
+    } catch {
+      await c.query('ROLLBACK').catch(() => undefined);
+      return 500;
+    } finally {
+      c.release();
+    }
+  });
+}
+
+async function main(): Promise<void> {
+  const name = `bench_slots_${randomBytes(4).toString('hex')}`;
+  const config: AppConfig = loadConfig({
+    NODE_ENV: 'test',
+    DATABASE_URL: dbUrl(name),
+    DATABASE_POOL_SIZE: String(Math.max(...LEVELS) + 8),
+    REDIS_URL: REDIS,
+    QUEUE_PREFIX: `bench:${name}`,
+    LOG_LEVEL: 'silent',
+    BCRYPT_ROUNDS: '4',
+    JWT_SECRET: 'bench-secret-bench-secret-bench-secret-0002',
+    MIGRATE_ON_START: 'false',
+  });
+  process.stdout.write(`scratch database ${name} on ${new URL(SERVER).host}; migrating…\n`);
+  await prepareDatabase(config);
+  const clock = new FixedClock(new Date('2030-01-10T10:00:00Z'));
+  const moduleRef = await Test.createTestingModule({ imports: [CoreModule, SchedulingModule] })
+    .overrideProvider(APP_CONFIG)
+    .useValue(config)
+    .overrideProvider(Clock)
+    .useValue(clock)
+    .compile();
+  const app = moduleRef.createNestApplication({ logger: false });
+  await app.init();
+  const scheduling = app.get(SchedulingService);
+  const db = new Client({ connectionString: config.DATABASE_URL });
+  await db.connect();
+  const results: Level[] = [];
+  try {
+    const { rows: [centre] } = await db.query(`SELECT id, trial_id FROM sites WHERE country_code = 'NL' AND code = 'AMS'`);
+    await db.query(`UPDATE sites SET default_quarterly_capacity = $2 WHERE id = $1`, [centre.id, CAPACITY]);
+    const { rows: [{ version: pgVersion }] } = await db.query(`SELECT current_setting('server_version') AS version`);
+
+    for (const [index, concurrency] of LEVELS.entries()) {
+      // Each level in its own years, so earlier levels never take its places.
+      const year = 2030 + index * 5;
+      const randomisedAt = Date.parse(`${year}-01-10T09:00:00Z`);
+      clock.set(`${year}-01-10T10:00:00Z`);
+      const { rows: people } = await db.query(
+        `WITH p AS (
+           INSERT INTO participants (trial_id, site_id, study_id, status)
+           SELECT $1, $2, 'NL-AMS-' || lpad((($4::int * 1000) + g)::text, 4, '0'), 'randomised' FROM generate_series(1, $3::int) g
+           RETURNING id, study_id)
+         SELECT id FROM p ORDER BY study_id`,
+        [centre.trial_id, centre.id, N, index],
+      );
+      for (const [i, p] of people.entries()) {
+        await db.query(
+          `INSERT INTO allocations (participant_id, trial_id, site_id, stratum_key, sequence_number, block_index, position_in_block,
+             block_size, arm, randomised_at, criteria_set_id)
+           VALUES ($1, $2, $3, 'NL', $4, 0, 1, 2, 'A', $5, 'bench')`,
+          [p.id, centre.trial_id, centre.id, index * N + i + 1, new Date(randomisedAt + i * 1000)],
+        );
+      }
+      const ids: string[] = people.map((p: { id: string }) => p.id);
+      const before = Number((await db.query(`SELECT count(*) AS n FROM transplant_bookings`)).rows[0].n);
+      const load = await runLoad(N, concurrency, async (i) => {
+        await scheduling.bookForParticipant(ids[i]);
+        return 200;
+      });
+      const after = Number((await db.query(`SELECT count(*) AS n FROM transplant_bookings`)).rows[0].n);
+      const over = await db.query(
+        `SELECT b.quarter FROM transplant_bookings b JOIN sites s ON s.id = b.centre_id
+         LEFT JOIN transplant_capacities tc ON tc.centre_id = b.centre_id AND tc.quarter = b.quarter
+         WHERE b.status IN ('booked', 'done') GROUP BY b.centre_id, b.quarter, tc.capacity, s.default_quarterly_capacity
+         HAVING count(*) > COALESCE(tc.capacity, s.default_quarterly_capacity)`,
+      );
+      const order = await db.query(
+        `SELECT count(*)::int AS n FROM (
+           SELECT b.quarter, lag(b.quarter) OVER (ORDER BY a.randomised_at) AS prev
+           FROM transplant_bookings b JOIN allocations a ON a.participant_id = b.participant_id
+           WHERE b.participant_id = ANY($1::uuid[]) AND b.status = 'booked') x
+         WHERE prev > quarter`,
+        [ids],
+      );
+      const pool = new Pool({ connectionString: config.DATABASE_URL, max: concurrency });
+      const counter = await counterBaseline(pool, N * 4, concurrency);
+      await pool.end();
+      let pgbench: number | null = null;
+      try {
+        pgbench = await pgbenchTps(SERVER, concurrency, PGBENCH_SECONDS);
+      } catch (error) {
+        process.stdout.write(`pgbench skipped: ${(error as Error).message.split('\n')[0]}\n`);
+      }
+      const bookings = after - before;
+      results.push({
+        concurrency,
+        bookings,
+        calls: load.requests,
+        seconds: load.seconds,
+        bookingsPerSecond: bookings / load.seconds,
+        p50Ms: load.p50Ms,
+        p99Ms: load.p99Ms,
+        errors: load.errors,
+        counterTps: counter.perSecond,
+        pgbenchTps: pgbench,
+        overCapacityQuarters: over.rowCount ?? 0,
+        outOfOrder: order.rows[0].n,
+      });
+    }
+
+    printTable(
+      `Transplant-slot bookings, one centre (${N} arm-A bookings per level, ${cpus().length} CPUs, PostgreSQL ${pgVersion})`,
+      ['workers', 'bookings/s', 'p50 ms', 'p99 ms', 'errors', 'counter UPDATE tx/s', 'pgbench tps', 'booking / counter', 'over capacity', 'out of order'],
+      results.map((r) => [
+        r.concurrency,
+        r.bookingsPerSecond,
+        r.p50Ms,
+        r.p99Ms,
+        r.errors,
+        r.counterTps,
+        r.pgbenchTps ?? 'n/a',
+        `${((100 * r.bookingsPerSecond) / r.counterTps).toFixed(1)}%`,
+        r.overCapacityQuarters,
+        r.outOfOrder,
+      ]),
+    );
+    const out = join(__dirname, '..', 'results');
+    mkdirSync(out, { recursive: true });
+    writeFileSync(
+      join(out, 'slots.json'),
+      `${JSON.stringify(
+        {
+          benchmark: 'transplant-slot bookings under contention for one centre',
+          measuredAt: new Date().toISOString(),
+          machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? null, node: process.version, postgres: pgVersion },
+          bookingsPerLevel: N,
+          capacityPerQuarter: CAPACITY,
+          baseline: 'same run, same server, same client count: BEGIN; UPDATE bench_counter SET n = n + 1 WHERE id = 1 RETURNING n; COMMIT (4×N transactions), and pgbench -b tpcb-like -s 1',
+          levels: results,
+        },
+        null,
+        2,
+      )}\n`,
+    );
+    process.stdout.write(`\nwritten ${join(out, 'slots.json')}\n`);
+    const bad = results.filter((r) => r.overCapacityQuarters > 0 || r.outOfOrder > 0 || r.errors > 0 || r.bookings !== N);
+    if (bad.length > 0) {
+      process.stdout.write(`INVARIANT VIOLATED: ${JSON.stringify(bad)}\n`);
+      process.exitCode = 1;
+    }
+  } finally {
+    await db.end();
+    await app.close();
+    const admin = new Client({ connectionString: SERVER });
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.end();
+    const redis = new Redis(REDIS, { lazyConnect: true, maxRetriesPerRequest: 1 });
+    try {
+      await redis.connect();
+      let cursor = '0';
+      do {
+        const [next, keys] = await redis.scan(cursor, 'MATCH', `${config.QUEUE_PREFIX}:*`, 'COUNT', 1000);
+        cursor = next;
+        if (keys.length) await redis.del(...keys);
+      } while (cursor !== '0');
+    } finally {
+      redis.disconnect();
+    }
+  }
+}
+
+main().catch((error: Error) => {
+  process.stderr.write(`${error.stack ?? error.message}\n`);
+  process.exit(1);
+});

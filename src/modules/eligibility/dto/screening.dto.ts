@@ -1,0 +1,219 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsObject,
+  ValidateIf,
+  ValidateNested,
+  ValidationArguments,
+  registerDecorator,
+} from 'class-validator';
+import {
+  ValidateBoolean,
+  ValidateDate,
+  ValidateEnum,
+  ValidateInt,
+  ValidateMatches,
+  ValidateText,
+} from '../../../common/validation/validators';
+import {
+  DISEASE_COURSES,
+  DRUG_CODES,
+  TEST_RESULTS,
+  type DiseaseCourse,
+  type DrugCode,
+  type TestResult,
+} from '../engine';
+
+/** An EDSS score: a number from 0 to 10 in steps of 0.5 (5.25 and 11 are refused). */
+export function IsEdssScore(): PropertyDecorator {
+  return (object: object, propertyName: string | symbol) =>
+    registerDecorator({
+      name: 'isEdssScore',
+      target: object.constructor,
+      propertyName: String(propertyName),
+      options: {
+        message: (a: ValidationArguments) =>
+          `${a.property} must be a number from 0 to 10 in steps of 0.5`,
+      },
+      validator: {
+        validate: (v: unknown) =>
+          typeof v === 'number' &&
+          Number.isFinite(v) &&
+          v >= 0 &&
+          v <= 10 &&
+          Number.isInteger(v * 2),
+      },
+    });
+}
+
+const present = (_: unknown, v: unknown) => v !== undefined;
+
+/** An optional nested section, validated field by field (unknown fields are refused). */
+const Section = (cls: () => new () => object) =>
+  applyDecorators(
+    ValidateIf(present),
+    IsObject(),
+    ValidateNested(),
+    Type(cls),
+    ApiPropertyOptional({ type: cls }),
+  );
+
+/** An optional list of nested items, at most `max` long; `[]` means "none". */
+const SectionList = (cls: () => new () => object, max: number) =>
+  applyDecorators(
+    ValidateIf(present),
+    IsArray(),
+    ArrayMaxSize(max),
+    ValidateNested({ each: true }),
+    Type(cls),
+    ApiPropertyOptional({ type: cls, isArray: true, maxItems: max }),
+  );
+
+const opt = { optional: true, nullable: true } as const;
+
+export class DiagnosisDto {
+  @ValidateEnum(DISEASE_COURSES, opt) course?: DiseaseCourse | null;
+  @ValidateBoolean({ ...opt, description: 'Revised McDonald criteria met' }) mcDonaldMet?:
+    boolean | null;
+  @ValidateDate(opt) symptomOnsetDate?: string | null;
+  @ValidateDate(opt) diagnosisDate?: string | null;
+}
+
+export class EdssDto {
+  @ApiPropertyOptional({ type: Number, minimum: 0, maximum: 10, multipleOf: 0.5, nullable: true })
+  @ValidateIf((_: unknown, v: unknown) => v !== undefined && v !== null)
+  @IsEdssScore()
+  score?: number | null;
+
+  @ValidateDate(opt) date?: string | null;
+  @ValidateBoolean({ ...opt, description: 'Assessed in a stable phase (not during a relapse)' })
+  stablePhase?: boolean | null;
+}
+
+export class RelapseDto {
+  @ValidateDate() onsetDate: string;
+  @ValidateBoolean({ ...opt, description: 'Treated with IV or oral high-dose corticosteroids' })
+  steroidTreated?: boolean | null;
+  @ValidateBoolean(opt) clinicallyRelevant?: boolean | null;
+}
+
+export class MriExamDto {
+  @ValidateMatches(/^[A-Za-z0-9_.-]{1,40}$/, 'must be 1 to 40 of A-Z a-z 0-9 _ . -', {
+    optional: true,
+    description: 'Your id for the exam, so another exam can name it as its reference',
+  })
+  id?: string;
+
+  @ValidateDate() date: string;
+  @ValidateInt(0, 500, { ...opt, description: 'Gadolinium-enhancing T1 lesions' }) gdEnhancingT1?:
+    number | null;
+  @ValidateInt(0, 500, { ...opt, description: 'New or enlarging T2 lesions' }) newOrEnlargingT2?:
+    number | null;
+  @ValidateMatches(/^[A-Za-z0-9_.-]{1,40}$/, 'must name an exam id in this list', {
+    optional: true,
+  })
+  comparedWithExamId?: string;
+  @ValidateDate({ ...opt, description: 'Date of the reference exam when it is not in the list' })
+  comparedWithDate?: string | null;
+}
+
+export class TreatmentDto {
+  @ValidateEnum(DRUG_CODES) drug: DrugCode;
+  @ValidateDate(opt) startDate?: string | null;
+  @ValidateDate({ ...opt, description: 'null = still on it' }) endDate?: string | null;
+}
+
+export class InfectionScreeningDto {
+  @ValidateEnum(TEST_RESULTS, opt) tb?: TestResult | null;
+  @ValidateEnum(TEST_RESULTS, opt) hiv?: TestResult | null;
+  @ValidateEnum(TEST_RESULTS, opt) hbsag?: TestResult | null;
+  @ValidateEnum(TEST_RESULTS, opt) hcvPcr?: TestResult | null;
+  @ValidateEnum(TEST_RESULTS, opt) syphilis?: TestResult | null;
+}
+
+export class ActiveInfectionsDto {
+  @ValidateBoolean(opt) cmv?: boolean | null;
+  @ValidateBoolean(opt) ebv?: boolean | null;
+  @ValidateBoolean(opt) hsv?: boolean | null;
+  @ValidateBoolean(opt) vzv?: boolean | null;
+  @ValidateBoolean(opt) toxoplasmosis?: boolean | null;
+}
+
+export class ComorbidityDto {
+  @ValidateBoolean(opt) contraindicationOrHypersensitivity?: boolean | null;
+  @ValidateBoolean(opt) diseasePreventingMedication?: boolean | null;
+  @ValidateBoolean(opt) severeDepression?: boolean | null;
+  @ValidateBoolean(opt) addiction?: boolean | null;
+  @ValidateBoolean(opt) cardiovascularRisk?: boolean | null;
+  @ValidateBoolean(opt) activeMalignancy?: boolean | null;
+  @ValidateBoolean(opt) pastMalignancyOtherThanBccOrCin?: boolean | null;
+}
+
+export const MAX_RELAPSES = 50;
+export const MAX_MRI_EXAMS = 50;
+export const MAX_TREATMENTS = 30;
+
+/**
+ * The structured screening data (the engine's ScreeningData without birth date, which lives in
+ * the identity vault, and without consent, which POST /participants/:id/consent records).
+ * Every section is optional: records are entered step by step. Object sections merge field by
+ * field; lists replace the stored list.
+ */
+export class ScreeningSectionsDto {
+  @Section(() => DiagnosisDto) diagnosis?: DiagnosisDto;
+  @Section(() => EdssDto) edss?: EdssDto;
+  @SectionList(() => RelapseDto, MAX_RELAPSES) relapses?: RelapseDto[];
+  @SectionList(() => MriExamDto, MAX_MRI_EXAMS) mriExams?: MriExamDto[];
+  @SectionList(() => TreatmentDto, MAX_TREATMENTS) treatments?: TreatmentDto[];
+  @Section(() => InfectionScreeningDto) infections?: InfectionScreeningDto;
+  @Section(() => ActiveInfectionsDto) activeInfections?: ActiveInfectionsDto;
+  @Section(() => ComorbidityDto) comorbidity?: ComorbidityDto;
+  @ValidateBoolean(opt) pregnantOrBreastfeeding?: boolean | null;
+  @ValidateBoolean({ ...opt, description: 'Childbearing potential of the person or their partner' })
+  childbearingPotential?: boolean | null;
+  @ValidateBoolean({ ...opt, description: 'Agrees to highly effective contraception' })
+  agreesToContraception?: boolean | null;
+  @ValidateBoolean(opt) referredFromNeurology?: boolean | null;
+  @ValidateBoolean(opt) willingToBeRandomised?: boolean | null;
+  @ValidateBoolean(opt) willingToLearnInfectionResults?: boolean | null;
+}
+
+export class UpdateScreeningDto extends ScreeningSectionsDto {
+  @ValidateText(500, {
+    optional: true,
+    description: 'Required when a recorded value changes (a correction)',
+  })
+  reason?: string;
+}
+
+export class ScreeningEpisodeResponseDto {
+  @ApiProperty() id: string;
+  @ApiProperty() episodeNo: number;
+  @ApiProperty() current: boolean;
+  @ApiProperty({ description: 'The structured screening data entered so far' }) data: Record<
+    string,
+    unknown
+  >;
+  @ApiProperty() startedAt: string;
+  @ApiProperty({ nullable: true, type: String }) closedAt: string | null;
+  @ApiProperty({ nullable: true, enum: ['eligible', 'ineligible'] }) decision:
+    'eligible' | 'ineligible' | null;
+  @ApiProperty({ nullable: true, type: String }) decidedAssessmentId: string | null;
+  @ApiProperty({ nullable: true, type: String }) decidedAt: string | null;
+  @ApiProperty({ type: [String], description: 'Coded exclusion reasons (criterion ids)' })
+  exclusionCodes: string[];
+  @ApiProperty({
+    nullable: true,
+    description: 'Informed consent recorded after a signed eligible assessment',
+  })
+  consent: {
+    version: string;
+    date: string;
+    ageAtConsent: number | null;
+    recordedAt: string | null;
+  } | null;
+  @ApiProperty() updatedAt: string;
+}

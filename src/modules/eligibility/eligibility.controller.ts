@@ -1,0 +1,109 @@
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import type { Actor } from '../../common/context/request-context';
+import { CurrentActor, Roles } from '../auth/auth.decorators';
+import { ParticipantResponseDto } from '../participants/dto/participant.dto';
+import { toParticipantResponse } from '../participants/participants.mapper';
+import {
+  AssessmentResponseDto,
+  ConsentDto,
+  CreateAssessmentDto,
+  EligibilityQueryDto,
+  EligibilityResponseDto,
+  RescreenDto,
+  SignAssessmentDto,
+} from './dto/eligibility.dto';
+import { toAssessmentResponse, toEligibilityResponse } from './eligibility.mapper';
+import { EligibilityService } from './eligibility.service';
+
+const READERS = ['coordinator', 'investigator', 'monitor', 'statistician'] as const;
+
+@ApiTags('eligibility')
+@ApiBearerAuth()
+@Controller('participants/:id')
+export class EligibilityController {
+  constructor(private readonly eligibility: EligibilityService) {}
+
+  /** Side-by-side evaluation, e.g. ?sets=ram-ms-v2,zin-2022 (nothing stored). */
+  @Get('eligibility')
+  @Roles(...READERS)
+  async evaluate(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Query() query: EligibilityQueryDto,
+    @CurrentActor() actor: Actor,
+  ): Promise<EligibilityResponseDto> {
+    const sets = query.sets ? query.sets.split(',') : undefined;
+    return toEligibilityResponse(
+      await this.eligibility.evaluate(id, sets, query.source ?? 'screening', actor),
+    );
+  }
+
+  @Post('assessments')
+  @Roles('coordinator', 'investigator')
+  async assess(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: CreateAssessmentDto,
+    @CurrentActor() actor: Actor,
+  ): Promise<AssessmentResponseDto> {
+    return toAssessmentResponse(
+      await this.eligibility.createAssessment(id, dto.criteriaSetId, actor),
+      true,
+    );
+  }
+
+  @Get('assessments')
+  @Roles(...READERS)
+  async assessments(
+    @Param('id', ParseUUIDPipe) id: string,
+    @CurrentActor() actor: Actor,
+  ): Promise<AssessmentResponseDto[]> {
+    const { items, currentHashes } = await this.eligibility.assessments(id, actor);
+    return items.map((a) => toAssessmentResponse(a, currentHashes.get(a.id) ?? false));
+  }
+
+  @Get('assessments/:assessmentId')
+  @Roles(...READERS)
+  async assessment(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Param('assessmentId', ParseUUIDPipe) assessmentId: string,
+    @CurrentActor() actor: Actor,
+  ): Promise<AssessmentResponseDto> {
+    const { item, matchesCurrentData } = await this.eligibility.assessment(id, assessmentId, actor);
+    return toAssessmentResponse(item, matchesCurrentData);
+  }
+
+  /** The investigator's electronic signature; the password is entered again. */
+  @Post('assessments/:assessmentId/sign')
+  @HttpCode(200)
+  @Roles('investigator')
+  async sign(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Param('assessmentId', ParseUUIDPipe) assessmentId: string,
+    @Body() dto: SignAssessmentDto,
+    @CurrentActor() actor: Actor,
+  ): Promise<AssessmentResponseDto> {
+    return toAssessmentResponse(await this.eligibility.sign(id, assessmentId, dto, actor), true);
+  }
+
+  @Post('consent')
+  @HttpCode(200)
+  @Roles('coordinator', 'investigator')
+  async consent(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: ConsentDto,
+    @CurrentActor() actor: Actor,
+  ): Promise<ParticipantResponseDto> {
+    return toParticipantResponse(await this.eligibility.consent(id, dto, actor), true);
+  }
+
+  @Post('rescreen')
+  @HttpCode(200)
+  @Roles('coordinator', 'investigator')
+  async rescreen(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: RescreenDto,
+    @CurrentActor() actor: Actor,
+  ): Promise<ParticipantResponseDto> {
+    return toParticipantResponse(await this.eligibility.rescreen(id, dto.reason, actor), true);
+  }
+}

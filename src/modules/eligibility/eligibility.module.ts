@@ -1,0 +1,32 @@
+import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module';
+import { IdentityModule } from '../identity/identity.module';
+import { ParticipantsModule } from '../participants/participants.module';
+import { TrialsModule } from '../trials/trials.module';
+import { UsersModule } from '../users/users.module';
+import { EligibilityController } from './eligibility.controller';
+import { EligibilityRepository } from './eligibility.repository';
+import { EligibilityService } from './eligibility.service';
+import { ScreeningLogController } from './screening-log.controller';
+import { ScreeningLogRepository } from './screening-log.repository';
+import { ScreeningLogService } from './screening-log.service';
+import { ScreeningController } from './screening.controller';
+import { ScreeningService } from './screening.service';
+
+/**
+ * Screening data, the criteria engine (./engine, pure), assessments with investigator sign-off,
+ * consent and re-screening, the screening log, and the randomisation gate (EligibilityService).
+ */
+@Module({
+  imports: [ParticipantsModule, IdentityModule, TrialsModule, AuthModule, UsersModule],
+  controllers: [ScreeningController, EligibilityController, ScreeningLogController],
+  providers: [
+    EligibilityRepository,
+    ScreeningService,
+    EligibilityService,
+    ScreeningLogRepository,
+    ScreeningLogService,
+  ],
+  exports: [EligibilityService, ScreeningService],
+})
+export class EligibilityModule {}

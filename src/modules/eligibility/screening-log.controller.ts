@@ -1,0 +1,33 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import type { Actor } from '../../common/context/request-context';
+import { pageOf } from '../../common/validation/page';
+import { CurrentActor, Roles } from '../auth/auth.decorators';
+import { ScreeningLogQueryDto, ScreeningLogResponseDto } from './dto/eligibility.dto';
+import { toScreeningLogEntry } from './eligibility.mapper';
+import { ScreeningLogService } from './screening-log.service';
+
+@ApiTags('eligibility')
+@ApiBearerAuth()
+@Controller('screening-log')
+export class ScreeningLogController {
+  constructor(private readonly log: ScreeningLogService) {}
+
+  /** All candidates with state, site, dates and coded exclusion reasons; counts and CONSORT numbers. */
+  @Get()
+  @Roles('coordinator', 'investigator', 'monitor', 'statistician')
+  async list(
+    @Query() query: ScreeningLogQueryDto,
+    @CurrentActor() actor: Actor,
+  ): Promise<ScreeningLogResponseDto> {
+    const { page, pageSize } = pageOf(query);
+    const { siteId, status, decision, exclusionCode, from, to } = query;
+    const log = await this.log.screeningLog(
+      { siteId, status, decision, exclusionCode, from, to },
+      actor,
+      page,
+      pageSize,
+    );
+    return { ...log, items: log.items.map(toScreeningLogEntry) };
+  }
+}

@@ -1,0 +1,165 @@
+import { canonicalJson, type ScreeningData } from './engine';
+
+/**
+ * The screening data as stored per episode: the engine's ScreeningData without the birth date
+ * (identity vault) and without consent (recorded by its own step, after sign-off).
+ */
+export type ScreeningRecord = Omit<ScreeningData, 'birthDate' | 'consent'>;
+
+export const SCREENING_SECTIONS = [
+  'diagnosis',
+  'edss',
+  'relapses',
+  'mriExams',
+  'treatments',
+  'infections',
+  'activeInfections',
+  'comorbidity',
+  'pregnantOrBreastfeeding',
+  'childbearingPotential',
+  'agreesToContraception',
+  'referredFromNeurology',
+  'willingToBeRandomised',
+  'willingToLearnInfectionResults',
+] as const;
+export type ScreeningSection = (typeof SCREENING_SECTIONS)[number];
+
+/** Sections whose fields merge one by one; the others (lists, yes/no flags) are replaced whole. */
+const OBJECT_SECTIONS: readonly ScreeningSection[] = [
+  'diagnosis',
+  'edss',
+  'infections',
+  'activeInfections',
+  'comorbidity',
+];
+
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+const same = (a: unknown, b: unknown) => canonicalJson(a) === canonicalJson(b);
+/** A value someone entered: null and absent both mean "nothing recorded yet". */
+const recorded = (v: unknown) => v !== undefined && v !== null;
+
+/** A plain JSON copy without undefined fields (DTO instances carry undefined own properties). */
+export function plainRecord(value: object): ScreeningRecord {
+  const out: Record<string, unknown> = {};
+  for (const key of SCREENING_SECTIONS) {
+    const v = (value as Record<string, unknown>)[key];
+    if (v !== undefined) out[key] = JSON.parse(JSON.stringify(v)) as unknown;
+  }
+  return out as ScreeningRecord;
+}
+
+export type ScreeningMerge = {
+  after: ScreeningRecord;
+  /** Sections whose value changed. */
+  changed: ScreeningSection[];
+  /** Paths of recorded values that this write changes or removes: corrections, which need a reason. */
+  corrections: string[];
+};
+
+/** Recorded values under `before` that `after` changes or removes, as paths like `edss.score`, `relapses[0].onsetDate`. */
+export function correctedPaths(before: unknown, after: unknown, path: string): string[] {
+  if (!recorded(before)) return [];
+  if (Array.isArray(before)) {
+    const list = Array.isArray(after) ? after : [];
+    return before.flatMap((item: unknown, i) => correctedPaths(item, list[i], `${path}[${i}]`));
+  }
+  if (isRecord(before)) {
+    const target = isRecord(after) ? after : {};
+    return Object.keys(before).flatMap((k) =>
+      correctedPaths(before[k], target[k], path ? `${path}.${k}` : k),
+    );
+  }
+  return same(before, after) ? [] : [path];
+}
+
+/**
+ * Applies a partial write to the stored record. Entering a value where none was recorded is
+ * first entry; changing or removing a recorded one is a correction (listed, so the caller can
+ * demand a reason). Pure.
+ */
+export function mergeScreening(before: ScreeningRecord, patch: ScreeningRecord): ScreeningMerge {
+  const after: Record<string, unknown> = { ...(before as Record<string, unknown>) };
+  const changed: ScreeningSection[] = [];
+  const corrections: string[] = [];
+  for (const section of SCREENING_SECTIONS) {
+    const incoming = (patch as Record<string, unknown>)[section];
+    if (incoming === undefined) continue;
+    const old = (before as Record<string, unknown>)[section];
+    const next =
+      OBJECT_SECTIONS.includes(section) && isRecord(old) && isRecord(incoming)
+        ? { ...old, ...incoming }
+        : incoming;
+    if (same(old, next)) continue;
+    changed.push(section);
+    corrections.push(...correctedPaths(old, next, section));
+    after[section] = next;
+  }
+  return { after: after as ScreeningRecord, changed, corrections };
+}
+
+export type ScreeningProblem = { path: string; problem: string };
+
+const DATE_KEYS = new Set([
+  'symptomOnsetDate',
+  'diagnosisDate',
+  'date',
+  'onsetDate',
+  'comparedWithDate',
+  'startDate',
+  'endDate',
+]);
+
+function datesIn(value: unknown, path: string, out: { path: string; date: string }[]): void {
+  if (Array.isArray(value)) value.forEach((v, i) => datesIn(v, `${path}[${i}]`, out));
+  else if (isRecord(value)) {
+    for (const [k, v] of Object.entries(value)) {
+      const p = path ? `${path}.${k}` : k;
+      if (DATE_KEYS.has(k) && typeof v === 'string') out.push({ path: p, date: v });
+      else datesIn(v, p, out);
+    }
+  }
+}
+
+/**
+ * Checks across fields that field validation cannot make: no clinical date after `today` (the
+ * site's calendar date), a treatment does not end before it starts, MRI ids are unique and a
+ * named reference exam exists.
+ */
+export function screeningProblems(record: ScreeningRecord, today: string): ScreeningProblem[] {
+  const problems: ScreeningProblem[] = [];
+  const dates: { path: string; date: string }[] = [];
+  datesIn(record, '', dates);
+  for (const d of dates) {
+    if (d.date > today) problems.push({ path: d.path, problem: `is after today (${today})` });
+  }
+  (record.treatments ?? []).forEach((t, i) => {
+    if (t.startDate && t.endDate && t.endDate < t.startDate) {
+      problems.push({ path: `treatments[${i}].endDate`, problem: 'is before the start date' });
+    }
+  });
+  const exams = record.mriExams ?? [];
+  const ids = exams.map((m) => m.id).filter((id): id is string => typeof id === 'string');
+  exams.forEach((m, i) => {
+    if (typeof m.id === 'string' && ids.indexOf(m.id) !== ids.lastIndexOf(m.id)) {
+      problems.push({
+        path: `mriExams[${i}].id`,
+        problem: `"${m.id}" is used by more than one exam`,
+      });
+    }
+    if (typeof m.comparedWithExamId === 'string') {
+      if (!ids.includes(m.comparedWithExamId)) {
+        problems.push({
+          path: `mriExams[${i}].comparedWithExamId`,
+          problem: `names no exam in the list ("${m.comparedWithExamId}")`,
+        });
+      } else if (m.comparedWithExamId === m.id) {
+        problems.push({
+          path: `mriExams[${i}].comparedWithExamId`,
+          problem: 'names the exam itself',
+        });
+      }
+    }
+  });
+  return problems;
+}

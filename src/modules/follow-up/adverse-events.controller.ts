@@ -1,0 +1,63 @@
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Clock } from '../../common/clock/clock';
+import type { Actor } from '../../common/context/request-context';
+import { Page, pageOf } from '../../common/validation/page';
+import { CurrentActor, Roles } from '../auth/auth.decorators';
+import { AdverseEventsQueryDto } from './dto/queries.dto';
+import { CorrectAdverseEventDto, MarkSaeReportedDto } from './dto/visit-log.dto';
+import { type AdverseEventResponse, toAdverseEventResponse } from './follow-up.mapper';
+import { VisitLogService } from './visit-log.service';
+
+/** Adverse events and the SAE 24-hour reporting clock. Never for blinded assessors (events can reveal the arm). */
+@ApiTags('follow-up')
+@ApiBearerAuth()
+@Controller('follow-up/adverse-events')
+export class AdverseEventsController {
+  constructor(
+    private readonly visits: VisitLogService,
+    private readonly clock: Clock,
+  ) {}
+
+  @Get()
+  @Roles('coordinator', 'investigator', 'site_staff', 'monitor')
+  async list(@Query() query: AdverseEventsQueryDto, @CurrentActor() actor: Actor): Promise<Page<AdverseEventResponse>> {
+    const { page, pageSize } = pageOf(query);
+    const result = await this.visits.listAdverseEvents(
+      { siteId: query.siteId, participantId: query.participantId, serious: query.serious, openReports: query.openReports },
+      actor,
+      page,
+      pageSize,
+    );
+    const now = this.clock.now();
+    return { items: result.items.map((ae) => toAdverseEventResponse(ae, now)), total: result.total, page, pageSize };
+  }
+
+  @Get(':id')
+  @Roles('coordinator', 'investigator', 'site_staff', 'monitor')
+  async get(@Param('id', ParseUUIDPipe) id: string, @CurrentActor() actor: Actor): Promise<AdverseEventResponse> {
+    return toAdverseEventResponse(await this.visits.adverseEvent(id, actor), this.clock.now());
+  }
+
+  @Patch(':id')
+  @Roles('site_staff', 'investigator', 'coordinator')
+  async correct(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: CorrectAdverseEventDto,
+    @CurrentActor() actor: Actor,
+  ): Promise<AdverseEventResponse> {
+    return toAdverseEventResponse(await this.visits.correctAdverseEvent(id, dto, actor), this.clock.now());
+  }
+
+  /** The investigator marks the SAE reported to the sponsor; the 24-hour clock stops. */
+  @Post(':id/reported')
+  @Roles('investigator')
+  @HttpCode(200)
+  async reported(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: MarkSaeReportedDto,
+    @CurrentActor() actor: Actor,
+  ): Promise<AdverseEventResponse> {
+    return toAdverseEventResponse(await this.visits.markSaeReported(id, dto, actor), this.clock.now());
+  }
+}

@@ -1,0 +1,41 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsObject, ValidateIf, ValidateNested } from 'class-validator';
+import { ValidateDate, ValidateInt, ValidateText } from '../../../common/validation/validators';
+import { IsEdssScore } from './visit-log.dto';
+
+export class EdssInputDto {
+  @ApiProperty({ type: Number, minimum: 0, maximum: 10, multipleOf: 0.5 })
+  @IsEdssScore()
+  score: number;
+
+  @ValidateText(100, { description: 'The certified blinded rater (e.g. Neurostatus id or initials)' }) rater: string;
+  @ValidateDate({ description: 'Date of the examination' }) assessedOn: string;
+}
+
+export class MriReadInputDto {
+  @ValidateDate({ description: 'Date of the MRI exam' }) examDate: string;
+  @ValidateInt(0, 500, { description: 'Gadolinium-enhancing T1 lesions' }) gdLesions: number;
+  @ValidateInt(0, 500, { description: 'New or enlarging T2 lesions against the exam compared with' }) newOrEnlargingT2: number;
+  @ValidateDate({ description: 'Date of the exam this one was compared with' }) comparedWith: string;
+}
+
+const Optional = (cls: () => new () => object) =>
+  applyDecorators(
+    ValidateIf((_: unknown, v: unknown) => v !== undefined),
+    IsObject(),
+    ValidateNested(),
+    Type(cls),
+    ApiPropertyOptional({ type: cls }),
+  );
+
+/** What the blinded assessor records at a visit: EDSS and/or the MRI read. */
+export class RecordAssessmentDto {
+  @Optional(() => EdssInputDto) edss?: EdssInputDto;
+  @Optional(() => MriReadInputDto) mri?: MriReadInputDto;
+}
+
+export class CorrectAssessmentDto extends RecordAssessmentDto {
+  @ValidateText(500, { description: 'Why the assessment is corrected (audited)' }) reason: string;
+}

@@ -1,0 +1,31 @@
+import { Type } from 'class-transformer';
+import { IsIn, IsInt } from 'class-validator';
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { PageQueryDto } from '../../../common/validation/page';
+import { QueryBoolean, ValidateDate, ValidateEnum, ValidateUuid } from '../../../common/validation/validators';
+
+export class DeviationsQueryDto extends PageQueryDto {
+  @ValidateUuid({ optional: true }) siteId?: string;
+  @ValidateUuid({ optional: true }) participantId?: string;
+  @ValidateEnum(['open', 'voided'] as const, { optional: true }) status?: 'open' | 'voided';
+}
+
+export class AdverseEventsQueryDto extends PageQueryDto {
+  @ValidateUuid({ optional: true }) siteId?: string;
+  @ValidateUuid({ optional: true }) participantId?: string;
+  @QueryBoolean() serious?: boolean;
+  @QueryBoolean({ description: 'Only serious events whose 24-hour report is still open' }) openReports?: boolean;
+}
+
+export class CalendarQueryDto {
+  @ValidateDate({ optional: true, description: 'First day (site calendar); default today' }) from?: string;
+  @ValidateDate({ optional: true, description: 'Last day; default from + 8 weeks; at most a year after from' }) to?: string;
+}
+
+export class NedaQueryDto {
+  @ApiPropertyOptional({ type: Number, enum: [96, 240], default: 96 })
+  @Type(() => Number)
+  @IsInt()
+  @IsIn([96, 240], { message: 'week must be one of: 96, 240' })
+  week: number = 96;
+}

@@ -1,0 +1,204 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsObject,
+  registerDecorator,
+  ValidateIf,
+  ValidateNested,
+  ValidationArguments,
+} from 'class-validator';
+import {
+  ValidateBoolean,
+  ValidateDate,
+  ValidateEnum,
+  ValidateInt,
+  ValidateText,
+} from '../../../common/validation/validators';
+import {
+  AE_OUTCOMES,
+  AE_SEVERITIES,
+  type AeOutcome,
+  type AeSeverity,
+  SERIOUSNESS_CRITERIA,
+  type SeriousnessCriterion,
+} from '../entities/adverse-event.entity';
+import {
+  type Questionnaire,
+  QUESTIONNAIRES,
+  SAMPLE_TYPES,
+  type SampleType,
+  UNSCHEDULED_REASONS,
+  type UnscheduledReason,
+} from '../entities/visit.entity';
+
+/** An EDSS score: a number from 0 to 10 in steps of 0.5 (3.3 and 11 are refused). */
+export function IsEdssScore(): PropertyDecorator {
+  return (object: object, propertyName: string | symbol) =>
+    registerDecorator({
+      name: 'isEdssScore',
+      target: object.constructor,
+      propertyName: String(propertyName),
+      options: { message: (a: ValidationArguments) => `${a.property} must be a number from 0 to 10 in steps of 0.5` },
+      validator: {
+        validate: (v: unknown) =>
+          typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 10 && Number.isInteger(v * 2),
+      },
+    });
+}
+
+const present = (_: unknown, v: unknown) => v !== undefined;
+
+/** A nested object, validated field by field (unknown fields refused); optional unless `required`. */
+const Nested = (cls: () => new () => object, required = false) =>
+  applyDecorators(
+    ...(required ? [] : [ValidateIf(present)]),
+    IsObject(),
+    ValidateNested(),
+    Type(cls),
+    required ? ApiProperty({ type: cls }) : ApiPropertyOptional({ type: cls }),
+  );
+
+/** A list of nested objects, at most `max` long; optional unless `required`. */
+const NestedList = (cls: () => new () => object, max: number, required = false) =>
+  applyDecorators(
+    ...(required ? [] : [ValidateIf(present)]),
+    IsArray(),
+    ArrayMaxSize(max),
+    ValidateNested({ each: true }),
+    Type(cls),
+    required
+      ? ApiProperty({ type: cls, isArray: true, maxItems: max })
+      : ApiPropertyOptional({ type: cls, isArray: true, maxItems: max }),
+  );
+
+export class RelapseInputDto {
+  @ValidateDate({ description: 'Onset of the new or worsening symptoms' }) onsetDate: string;
+  @ValidateBoolean({ description: 'Treated with high-dose corticosteroids' }) steroidTreated: boolean;
+  @ValidateText(500, { optional: true }) description?: string;
+}
+
+export class RelapseAssessmentDto {
+  @ValidateBoolean({ description: 'A new relapse since the previous visit' }) newRelapse: boolean;
+
+  /** Required (at least one) when newRelapse is true. */
+  @ValidateIf((o: RelapseAssessmentDto, v: unknown) => v !== undefined || o.newRelapse === true)
+  @ArrayMinSize(1, { message: 'relapses must list at least one relapse when newRelapse is true' })
+  @IsArray()
+  @ArrayMaxSize(10)
+  @ValidateNested({ each: true })
+  @Type(() => RelapseInputDto)
+  @ApiPropertyOptional({ type: RelapseInputDto, isArray: true, maxItems: 10 })
+  relapses?: RelapseInputDto[];
+}
+
+export class SampleDto {
+  @ValidateEnum(SAMPLE_TYPES) type: SampleType;
+  @ValidateBoolean() taken: boolean;
+  @ValidateText(200, { optional: true }) note?: string;
+}
+
+export class QuestionnaireDto {
+  @ValidateEnum(QUESTIONNAIRES) instrument: Questionnaire;
+  @ValidateBoolean() done: boolean;
+}
+
+export class AdverseEventDto {
+  @ValidateText(200, { description: 'MedDRA-style term, no personal data' }) term: string;
+  @ValidateDate() onsetDate: string;
+  @ValidateDate({ optional: true, nullable: true, description: 'null = ongoing' }) endDate?: string | null;
+  @ValidateEnum(AE_SEVERITIES) severity: AeSeverity;
+  @ValidateBoolean() serious: boolean;
+
+  /** ICH E2A criteria; at least one when serious. */
+  @ValidateIf((o: AdverseEventDto, v: unknown) => v !== undefined || o.serious === true)
+  @ArrayMinSize(1, { message: 'seriousnessCriteria must name at least one criterion when serious is true' })
+  @IsArray()
+  @ArrayMaxSize(SERIOUSNESS_CRITERIA.length)
+  @ValidateEnum(SERIOUSNESS_CRITERIA, { each: true })
+  seriousnessCriteria?: SeriousnessCriterion[];
+
+  @ValidateEnum(AE_OUTCOMES) outcome: AeOutcome;
+}
+
+export class LogVisitDto {
+  @ValidateDate({ description: 'The date the visit took place (site calendar)' }) visitDate: string;
+  @Nested(() => RelapseAssessmentDto, true) relapseAssessment: RelapseAssessmentDto;
+  @NestedList(() => SampleDto, 20) samples?: SampleDto[];
+  @NestedList(() => QuestionnaireDto, 20) questionnaires?: QuestionnaireDto[];
+  @NestedList(() => AdverseEventDto, 20) adverseEvents?: AdverseEventDto[];
+  @ValidateText(2000, { optional: true, description: 'Free text; no personal data' }) notes?: string;
+  @ValidateInt(0, 1_000_000, { optional: true, description: 'Refuse the write if the visit changed meanwhile' })
+  expectedVersion?: number;
+}
+
+export class CorrectVisitLogDto {
+  @ValidateText(500, { description: 'Why the logged data are corrected (audited)' }) reason: string;
+  @ValidateDate({ optional: true }) visitDate?: string;
+  @Nested(() => RelapseAssessmentDto) relapseAssessment?: RelapseAssessmentDto;
+  @NestedList(() => SampleDto, 20) samples?: SampleDto[];
+  @NestedList(() => QuestionnaireDto, 20) questionnaires?: QuestionnaireDto[];
+  @ValidateText(2000, { optional: true, nullable: true }) notes?: string | null;
+  @ValidateInt(0, 1_000_000, { optional: true }) expectedVersion?: number;
+}
+
+export class UnscheduledVisitDto {
+  @ValidateDate() visitDate: string;
+  @ValidateEnum(UNSCHEDULED_REASONS) reason: UnscheduledReason;
+  @Nested(() => RelapseAssessmentDto, true) relapseAssessment: RelapseAssessmentDto;
+  @NestedList(() => SampleDto, 20) samples?: SampleDto[];
+  @NestedList(() => QuestionnaireDto, 20) questionnaires?: QuestionnaireDto[];
+  @NestedList(() => AdverseEventDto, 20) adverseEvents?: AdverseEventDto[];
+  @ValidateText(2000, { optional: true }) notes?: string;
+}
+
+export class AddAdverseEventsDto {
+  @ArrayMinSize(1)
+  @NestedList(() => AdverseEventDto, 20, true)
+  adverseEvents: AdverseEventDto[];
+}
+
+export class CorrectAdverseEventDto {
+  @ValidateText(500, { description: 'Why the adverse event is corrected (audited)' }) reason: string;
+  @ValidateText(200, { optional: true }) term?: string;
+  @ValidateDate({ optional: true }) onsetDate?: string;
+  @ValidateDate({ optional: true, nullable: true }) endDate?: string | null;
+  @ValidateEnum(AE_SEVERITIES, { optional: true }) severity?: AeSeverity;
+  @ValidateBoolean({ optional: true }) serious?: boolean;
+  @ValidateEnum(SERIOUSNESS_CRITERIA, { each: true, optional: true })
+  @IsArray()
+  @ArrayMaxSize(SERIOUSNESS_CRITERIA.length)
+  seriousnessCriteria?: SeriousnessCriterion[];
+  @ValidateEnum(AE_OUTCOMES, { optional: true }) outcome?: AeOutcome;
+  @ValidateInt(0, 1_000_000, { optional: true }) expectedVersion?: number;
+}
+
+export class MarkSaeReportedDto {
+  @ValidateText(200, { description: 'Reference of the report to the sponsor (e.g. the safety database case id)' })
+  reference: string;
+
+  @ApiPropertyOptional({ type: String, format: 'date-time', description: 'When it was reported; default now' })
+  @ValidateIf(present)
+  @IsIsoInstant()
+  reportedAt?: string;
+}
+
+/** An ISO-8601 date-time with an offset ('Z' or '+02:00'). */
+export function IsIsoInstant(): PropertyDecorator {
+  return (object: object, propertyName: string | symbol) =>
+    registerDecorator({
+      name: 'isIsoInstant',
+      target: object.constructor,
+      propertyName: String(propertyName),
+      options: { message: (a: ValidationArguments) => `${a.property} must be an ISO date-time with an offset` },
+      validator: {
+        validate: (v: unknown) =>
+          typeof v === 'string' &&
+          /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})$/.test(v) &&
+          !Number.isNaN(Date.parse(v)),
+      },
+    });
+}

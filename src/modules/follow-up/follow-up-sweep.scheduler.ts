@@ -1,0 +1,64 @@
+import { InjectQueue } from '@nestjs/bull';
+import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import type { CronRepeatOptions, EveryRepeatOptions, Queue } from 'bull';
+import { QueueName } from '../../common/queue/queues';
+import { APP_CONFIG, AppConfig } from '../../config/app-config';
+import { FollowUpJob, SWEEP_REPEAT_JOB_ID } from './follow-up.jobs';
+
+/**
+ * Registers the sweep as ONE repeatable Bull job: a fixed name, job id and schedule give the same
+ * repeat key from every worker, and Bull derives each tick's job id from that key and the tick
+ * time, so however many workers register it, one sweep runs per tick. A changed schedule replaces
+ * the old registration. Worker only; off by default under NODE_ENV=test (FOLLOW_UP_SWEEP).
+ */
+@Injectable()
+export class FollowUpSweepScheduler implements OnApplicationBootstrap {
+  private readonly logger = new Logger(FollowUpSweepScheduler.name);
+
+  constructor(
+    @InjectQueue(QueueName.FollowUp) private readonly queue: Queue,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  get enabled(): boolean {
+    return this.config.FOLLOW_UP_SWEEP === 'auto' ? this.config.NODE_ENV !== 'test' : this.config.FOLLOW_UP_SWEEP === 'true';
+  }
+
+  repeat(): CronRepeatOptions | EveryRepeatOptions {
+    return this.config.FOLLOW_UP_SWEEP_CRON !== ''
+      ? { cron: this.config.FOLLOW_UP_SWEEP_CRON, tz: 'UTC' }
+      : { every: this.config.FOLLOW_UP_SWEEP_EVERY_MS };
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (!this.enabled) return;
+    try {
+      await this.register();
+    } catch (error) {
+      // Redis may be down at start: the worker still runs; the next start registers it.
+      this.logger.error(`could not register the follow-up sweep: ${(error as Error).message}`);
+    }
+  }
+
+  /** Idempotent: registering twice (or from two workers) leaves one repeatable job. */
+  async register(): Promise<void> {
+    const repeat = this.repeat();
+    const wanted = (j: { cron?: string; every?: string | number | null }) =>
+      'cron' in repeat ? j.cron === repeat.cron : Number(j.every) === repeat.every;
+    for (const job of await this.queue.getRepeatableJobs()) {
+      if (job.name === FollowUpJob.Sweep && !wanted(job)) await this.queue.removeRepeatableByKey(job.key);
+    }
+    await this.queue.add(
+      FollowUpJob.Sweep,
+      {},
+      { repeat, jobId: SWEEP_REPEAT_JOB_ID, attempts: 3, removeOnComplete: 48, removeOnFail: 100 },
+    );
+  }
+
+  /** Removes the registration (for tests and for switching the sweep off). */
+  async unregister(): Promise<void> {
+    for (const job of await this.queue.getRepeatableJobs()) {
+      if (job.name === FollowUpJob.Sweep) await this.queue.removeRepeatableByKey(job.key);
+    }
+  }
+}

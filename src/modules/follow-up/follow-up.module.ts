@@ -1,0 +1,43 @@
+import { Module } from '@nestjs/common';
+import { NotificationsModule } from '../notifications/notifications.module';
+import { SchedulingModule } from '../scheduling/scheduling.module';
+import { TrialsModule } from '../trials/trials.module';
+import { UsersModule } from '../users/users.module';
+import { AdverseEventsController } from './adverse-events.controller';
+import { AdverseEventsRepository } from './adverse-events.repository';
+import { EndpointsController } from './endpoints.controller';
+import { EndpointsRepository } from './endpoints.repository';
+import { EndpointsService } from './endpoints.service';
+import { FollowUpCalendarController } from './follow-up-calendar.controller';
+import { FollowUpCalendarService } from './follow-up-calendar.service';
+import { FollowUpSweepService } from './follow-up-sweep.service';
+import { FollowUpService } from './follow-up.service';
+import { FollowUpSettings } from './follow-up.settings';
+import { SweepRepository } from './sweep.repository';
+import { VisitLogService } from './visit-log.service';
+import { VisitsController } from './visits.controller';
+import { VisitsRepository } from './visits.repository';
+
+/**
+ * Five-year follow-up: schedules, the sweep, visit logging, deviations, SAE clock, NEDA-3, calendar.
+ * Processors (FollowUpProcessor, FollowUpNotifyProcessor) and the sweep's repeatable registration
+ * (FollowUpSweepScheduler) are provided by the worker module only.
+ */
+@Module({
+  imports: [NotificationsModule, TrialsModule, UsersModule, SchedulingModule],
+  controllers: [VisitsController, AdverseEventsController, FollowUpCalendarController, EndpointsController],
+  providers: [
+    VisitsRepository,
+    SweepRepository,
+    AdverseEventsRepository,
+    EndpointsRepository,
+    FollowUpSettings,
+    FollowUpService,
+    FollowUpSweepService,
+    VisitLogService,
+    FollowUpCalendarService,
+    EndpointsService,
+  ],
+  exports: [FollowUpService, FollowUpSweepService],
+})
+export class FollowUpModule {}

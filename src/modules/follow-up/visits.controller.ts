@@ -1,0 +1,142 @@
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import type { Actor } from '../../common/context/request-context';
+import { Page, pageOf } from '../../common/validation/page';
+import { CurrentActor, Roles } from '../auth/auth.decorators';
+import type { Role } from '../auth/roles';
+import { CorrectAssessmentDto, RecordAssessmentDto } from './dto/assessment.dto';
+import { DeviationsQueryDto } from './dto/queries.dto';
+import { AddAdverseEventsDto, CorrectVisitLogDto, LogVisitDto, UnscheduledVisitDto } from './dto/visit-log.dto';
+import { Clock } from '../../common/clock/clock';
+import {
+  type AdverseEventResponse,
+  type BlindedVisitResponse,
+  type DeviationResponse,
+  mapVisit,
+  toAdverseEventResponse,
+  toDeviationResponse,
+  type VisitResponse,
+} from './follow-up.mapper';
+import { isBlinded, type LogOutcome, VisitLogService } from './visit-log.service';
+
+export const VISIT_READERS: Role[] = ['coordinator', 'investigator', 'site_staff', 'blinded_assessor', 'monitor', 'statistician'];
+export const SITE_WRITERS: Role[] = ['site_staff', 'investigator', 'coordinator'];
+
+export type VisitDetailResponse = {
+  visit: VisitResponse | BlindedVisitResponse;
+  deviation: DeviationResponse | null;
+  adverseEvents: AdverseEventResponse[];
+};
+
+@ApiTags('follow-up')
+@ApiBearerAuth()
+@Controller('follow-up')
+export class VisitsController {
+  constructor(
+    private readonly visits: VisitLogService,
+    private readonly clock: Clock,
+  ) {}
+
+  private detail(outcome: LogOutcome, actor: Actor): VisitDetailResponse {
+    const blinded = isBlinded(actor);
+    return {
+      visit: mapVisit(outcome.visit, blinded),
+      // Deviations of visible visits do not reveal the arm; adverse events can, so blinded readers get none.
+      deviation: outcome.deviation ? toDeviationResponse(outcome.deviation) : null,
+      adverseEvents: blinded ? [] : outcome.adverseEvents.map((ae) => toAdverseEventResponse(ae, this.clock.now())),
+    };
+  }
+
+  @Get('participants/:participantId/visits')
+  @Roles(...VISIT_READERS)
+  async participantVisits(
+    @Param('participantId', ParseUUIDPipe) participantId: string,
+    @CurrentActor() actor: Actor,
+  ): Promise<(VisitResponse | BlindedVisitResponse)[]> {
+    const visits = await this.visits.participantVisits(participantId, actor);
+    return visits.map((v) => mapVisit(v, isBlinded(actor)));
+  }
+
+  @Post('participants/:participantId/unscheduled-visits')
+  @Roles(...SITE_WRITERS)
+  async logUnscheduled(
+    @Param('participantId', ParseUUIDPipe) participantId: string,
+    @Body() dto: UnscheduledVisitDto,
+    @CurrentActor() actor: Actor,
+  ): Promise<VisitDetailResponse> {
+    return this.detail(await this.visits.logUnscheduled(participantId, dto, actor), actor);
+  }
+
+  @Get('visits/:visitId')
+  @Roles(...VISIT_READERS)
+  async visit(@Param('visitId', ParseUUIDPipe) visitId: string, @CurrentActor() actor: Actor): Promise<VisitDetailResponse> {
+    return this.detail(await this.visits.visitWithDetails(visitId, actor), actor);
+  }
+
+  @Post('visits/:visitId/log')
+  @Roles(...SITE_WRITERS)
+  @HttpCode(200)
+  async log(
+    @Param('visitId', ParseUUIDPipe) visitId: string,
+    @Body() dto: LogVisitDto,
+    @CurrentActor() actor: Actor,
+  ): Promise<VisitDetailResponse> {
+    return this.detail(await this.visits.logVisit(visitId, dto, actor), actor);
+  }
+
+  @Patch('visits/:visitId/log')
+  @Roles(...SITE_WRITERS)
+  async correctLog(
+    @Param('visitId', ParseUUIDPipe) visitId: string,
+    @Body() dto: CorrectVisitLogDto,
+    @CurrentActor() actor: Actor,
+  ): Promise<VisitDetailResponse> {
+    return this.detail(await this.visits.correctLog(visitId, dto, actor), actor);
+  }
+
+  @Post('visits/:visitId/assessment')
+  @Roles('blinded_assessor')
+  @HttpCode(200)
+  async recordAssessment(
+    @Param('visitId', ParseUUIDPipe) visitId: string,
+    @Body() dto: RecordAssessmentDto,
+    @CurrentActor() actor: Actor,
+  ): Promise<VisitResponse | BlindedVisitResponse> {
+    return mapVisit(await this.visits.recordAssessment(visitId, dto, actor), isBlinded(actor));
+  }
+
+  @Patch('visits/:visitId/assessment')
+  @Roles('blinded_assessor')
+  async correctAssessment(
+    @Param('visitId', ParseUUIDPipe) visitId: string,
+    @Body() dto: CorrectAssessmentDto,
+    @CurrentActor() actor: Actor,
+  ): Promise<VisitResponse | BlindedVisitResponse> {
+    return mapVisit(await this.visits.correctAssessment(visitId, dto, actor), isBlinded(actor));
+  }
+
+  @Post('visits/:visitId/adverse-events')
+  @Roles(...SITE_WRITERS)
+  async addAdverseEvents(
+    @Param('visitId', ParseUUIDPipe) visitId: string,
+    @Body() dto: AddAdverseEventsDto,
+    @CurrentActor() actor: Actor,
+  ): Promise<AdverseEventResponse[]> {
+    const now = this.clock.now();
+    return (await this.visits.addAdverseEvents(visitId, dto, actor)).map((ae) => toAdverseEventResponse(ae, now));
+  }
+
+  /** Protocol deviations (visits logged outside their window), per site within the caller's scope. */
+  @Get('deviations')
+  @Roles('coordinator', 'investigator', 'site_staff', 'monitor', 'statistician')
+  async deviations(@Query() query: DeviationsQueryDto, @CurrentActor() actor: Actor): Promise<Page<DeviationResponse>> {
+    const { page, pageSize } = pageOf(query);
+    const result = await this.visits.deviations(
+      { siteId: query.siteId, status: query.status, participantId: query.participantId },
+      actor,
+      page,
+      pageSize,
+    );
+    return { items: result.items.map(toDeviationResponse), total: result.total, page, pageSize };
+  }
+}

@@ -1,0 +1,161 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsObject, ValidateIf, ValidateNested } from 'class-validator';
+import { PageQueryDto } from '../../../common/validation/page';
+import {
+  ValidateBoolean,
+  ValidateEnum,
+  ValidateMatches,
+  ValidateText,
+  ValidateUuid,
+} from '../../../common/validation/validators';
+import { ScreeningSectionsDto } from '../../eligibility/dto/screening.dto';
+import { IdentityDto } from '../../identity/dto/identity.dto';
+import {
+  FHIR_RESEARCH_SUBJECT_STATUSES,
+  PARTICIPANT_STATUSES,
+  type FhirResearchSubjectStatus,
+  type ParticipantStatus,
+} from '../participant-status';
+import { WITHDRAWAL_INITIATORS, type WithdrawalInitiator } from '../participant.entity';
+
+export const REGISTRATION_STAGES = ['registered', 'pre_screened'] as const;
+export type RegistrationStage = (typeof REGISTRATION_STAGES)[number];
+
+export class RegisterParticipantDto {
+  @ValidateUuid({ description: 'The screening site (must be one of your sites)' })
+  siteId: string;
+
+  @ApiProperty({ type: () => IdentityDto })
+  @IsObject()
+  @ValidateNested()
+  @Type(() => IdentityDto)
+  identity: IdentityDto;
+
+  @ApiPropertyOptional({
+    type: () => ScreeningSectionsDto,
+    description: 'Answers of the pre-screening questionnaire',
+  })
+  @ValidateIf((_: unknown, v: unknown) => v !== undefined)
+  @IsObject()
+  @ValidateNested()
+  @Type(() => ScreeningSectionsDto)
+  preScreening?: ScreeningSectionsDto;
+
+  @ValidateEnum(REGISTRATION_STAGES, {
+    optional: true,
+    description:
+      'registered (default: gets a study id now) or pre_screened (questionnaire only; registered later)',
+  })
+  stage?: RegistrationStage;
+}
+
+export class ListParticipantsQueryDto extends PageQueryDto {
+  @ValidateUuid({ optional: true })
+  siteId?: string;
+
+  @ValidateEnum(PARTICIPANT_STATUSES, { optional: true })
+  status?: ParticipantStatus;
+
+  @ValidateMatches(/^[A-Za-z0-9-]{1,20}$/, 'must be part of a study id, e.g. NL-AMS-00', {
+    optional: true,
+    description: 'Search by study id',
+  })
+  q?: string;
+}
+
+export class TransitionDto {
+  @ValidateEnum(PARTICIPANT_STATUSES, {
+    description: 'The next pathway step, e.g. phone_check_done',
+  })
+  to: ParticipantStatus;
+
+  @ValidateText(500, { optional: true })
+  reason?: string;
+}
+
+export class WithdrawDto {
+  @ValidateText(500, {
+    optional: true,
+    description: 'Optional: a participant may withdraw without giving a reason',
+  })
+  reason?: string;
+
+  @ValidateBoolean({
+    description: 'The participant asks for collected body material to be destroyed',
+  })
+  destroySamples: boolean;
+
+  @ValidateEnum(WITHDRAWAL_INITIATORS, {
+    optional: true,
+    description: 'Who ended participation (default participant)',
+  })
+  initiatedBy?: WithdrawalInitiator;
+}
+
+export class ConfirmSampleDestructionDto {
+  @ValidateText(500, {
+    optional: true,
+    description: 'e.g. where and by whom the material was destroyed',
+  })
+  note?: string;
+}
+
+export class SampleDestructionDto {
+  @ApiProperty() id: string;
+  @ApiProperty() requestedAt: string;
+  @ApiProperty({ nullable: true, type: String }) requestedBy: string | null;
+  @ApiProperty({ nullable: true, type: String }) confirmedAt: string | null;
+  @ApiProperty({ nullable: true, type: String }) confirmedBy: string | null;
+  @ApiProperty({ nullable: true, type: String }) confirmationNote: string | null;
+  @ApiProperty() open: boolean;
+}
+
+export class WithdrawalDto {
+  @ApiProperty() withdrawnAt: string;
+  @ApiProperty({ enum: PARTICIPANT_STATUSES }) withdrawnFrom: ParticipantStatus;
+  @ApiProperty({ nullable: true, type: String }) reason: string | null;
+  @ApiProperty({ enum: WITHDRAWAL_INITIATORS }) initiatedBy: WithdrawalInitiator;
+}
+
+export class ParticipantResponseDto {
+  @ApiProperty() id: string;
+  @ApiProperty({ nullable: true, type: String, example: 'NL-AMS-0007' }) studyId: string | null;
+  @ApiProperty() siteId: string;
+  @ApiProperty({ example: 'NL-AMS' }) siteLabel: string;
+  @ApiProperty({ enum: PARTICIPANT_STATUSES }) status: ParticipantStatus;
+  @ApiProperty({
+    enum: FHIR_RESEARCH_SUBJECT_STATUSES,
+    description: 'FHIR R4 ResearchSubjectStatus',
+  })
+  fhirStatus: FhirResearchSubjectStatus;
+  @ApiProperty() statusChangedAt: string;
+  @ApiProperty({ nullable: true, type: String }) registeredAt: string | null;
+  @ApiProperty() createdAt: string;
+  @ApiProperty() version: number;
+  @ApiProperty({
+    description: 'Number of the current screening episode (1, or more after re-screening)',
+  })
+  screeningEpisode: number;
+  @ApiProperty({
+    enum: PARTICIPANT_STATUSES,
+    isArray: true,
+    description: 'Pathway steps that may be requested next',
+  })
+  nextSteps: ParticipantStatus[];
+  @ApiProperty({ nullable: true, type: () => WithdrawalDto }) withdrawal: WithdrawalDto | null;
+  @ApiProperty({ nullable: true, type: () => SampleDestructionDto })
+  sampleDestruction: SampleDestructionDto | null;
+  @ApiPropertyOptional({ nullable: true, description: 'Pre-screening answers (detail view only)' })
+  preScreening?: Record<string, unknown> | null;
+}
+
+export class StatusHistoryDto {
+  @ApiProperty({ nullable: true, enum: PARTICIPANT_STATUSES }) from: ParticipantStatus | null;
+  @ApiProperty({ enum: PARTICIPANT_STATUSES }) to: ParticipantStatus;
+  @ApiProperty() kind: string;
+  @ApiProperty() at: string;
+  @ApiProperty({ nullable: true, type: String }) actorId: string | null;
+  @ApiProperty() actorRole: string;
+  @ApiProperty({ nullable: true, type: String }) reason: string | null;
+}

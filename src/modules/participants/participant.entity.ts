@@ -1,0 +1,54 @@
+import type { ScreeningRecord } from '../eligibility/screening-record';
+import type { Country } from '../sites/site.entity';
+import type { ParticipantStatus, TransitionKind } from './participant-status';
+
+export const WITHDRAWAL_INITIATORS = ['participant', 'investigator', 'sponsor'] as const;
+export type WithdrawalInitiator = (typeof WITHDRAWAL_INITIATORS)[number];
+
+/** A participant as the repository returns it (with its site's code, country and time zone). */
+export type ParticipantEntity = {
+  id: string;
+  trialId: string;
+  siteId: string;
+  siteCode: string;
+  countryCode: Country;
+  siteTimeZone: string;
+  /** Null only while pre-screened (no registration yet), or withdrawn before registration. */
+  studyId: string | null;
+  status: ParticipantStatus;
+  statusChangedAt: Date;
+  registeredAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+  version: number;
+  currentEpisode: number;
+  /** Answers of the pre-screening questionnaire (self-reported; never judged for sign-off). */
+  preScreening: ScreeningRecord | null;
+  withdrawnAt: Date | null;
+  withdrawnFrom: ParticipantStatus | null;
+  withdrawalReason: string | null;
+  withdrawalInitiatedBy: WithdrawalInitiator | null;
+  sampleDestruction: SampleDestruction | null;
+};
+
+export type SampleDestruction = {
+  id: string;
+  requestedAt: Date;
+  requestedBy: string | null;
+  confirmedAt: Date | null;
+  confirmedBy: string | null;
+  confirmationNote: string | null;
+};
+
+export type HistoryKind = TransitionKind | 'registration';
+
+export type StatusHistoryRow = {
+  id: string;
+  fromStatus: ParticipantStatus | null;
+  toStatus: ParticipantStatus;
+  kind: HistoryKind;
+  occurredAt: Date;
+  actorId: string | null;
+  actorRole: string;
+  reason: string | null;
+};

@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { IdentityModule } from '../identity/identity.module';
+import { SitesModule } from '../sites/sites.module';
+import { TrialsModule } from '../trials/trials.module';
+import { ParticipantIdentityController } from './participant-identity.controller';
+import { ParticipantsController } from './participants.controller';
+import { ParticipantsRepository } from './participants.repository';
+import { ParticipantsService } from './participants.service';
+
+@Module({
+  imports: [IdentityModule, SitesModule, TrialsModule],
+  controllers: [ParticipantsController, ParticipantIdentityController],
+  providers: [ParticipantsRepository, ParticipantsService],
+  exports: [ParticipantsService],
+})
+export class ParticipantsModule {}

@@ -1,0 +1,498 @@
+import { Injectable } from '@nestjs/common';
+import { DateTime } from 'luxon';
+import { Clock } from '../../common/clock/clock';
+import { Actor, RequestContext } from '../../common/context/request-context';
+import type { Page } from '../../common/validation/page';
+import { TransactionRunner, UnitOfWork } from '../../database/transaction';
+import { siteScope } from '../auth/site-scope';
+import { correctedPaths, plainRecord, screeningProblems } from '../eligibility/screening-record';
+import { IdentityErrors } from '../identity/identity.errors';
+import { IdentityService } from '../identity/identity.service';
+import type { IdentityRecord } from '../identity/identity.types';
+import { nationalIdProblem, normaliseNationalId } from '../identity/national-id';
+import type { IdentityDto, UpdateIdentityDto } from '../identity/dto/identity.dto';
+import { SitesService } from '../sites/sites.service';
+import { TrialsService } from '../trials/trials.service';
+import type { RegistrationStage } from './dto/participant.dto';
+import {
+  checkTransition,
+  fhirStatusOf,
+  type ParticipantStatus,
+  type Transition,
+  type TransitionKind,
+} from './participant-status';
+import type {
+  ParticipantEntity,
+  StatusHistoryRow,
+  WithdrawalInitiator,
+} from './participant.entity';
+import { ParticipantErrors } from './participants.errors';
+import { ParticipantFilter, ParticipantsRepository } from './participants.repository';
+import { formatStudyId, MAX_STUDY_NUMBER } from './study-id';
+
+export type Scope = readonly string[] | null;
+
+export type RegistrationInput = {
+  siteId: string;
+  identity: IdentityDto | IdentityRecord;
+  preScreening?: object | null;
+  /** `registered` (default) assigns the study id now; `pre_screened` records the questionnaire only. */
+  stage?: RegistrationStage;
+};
+
+export type TransitionOptions = {
+  /** The use case making the move; a move of another kind is refused. */
+  kind?: TransitionKind;
+  reason?: string | null;
+  /** Limit to these sites (null = any). Use siteScope(actor) for a request. */
+  scope?: Scope;
+  withdrawal?: { reason: string | null; initiatedBy: WithdrawalInitiator };
+  /** Set with a rescreen: the number of the screening episode that starts. */
+  currentEpisode?: number;
+};
+
+/** Called inside the identity update's transaction, e.g. to void signatures when the age changes. */
+export type IdentityChangeHook = (
+  uow: UnitOfWork,
+  participantId: string,
+  changed: string[],
+) => Promise<void>;
+/** Called inside the registration's transaction, e.g. to open the first screening episode. */
+export type RegistrationHook = (uow: UnitOfWork, participantId: string) => Promise<void>;
+/**
+ * Called inside the transaction of every pathway move, after it is written (e.g. the follow-up
+ * module cancels the remaining visits when a participant is withdrawn).
+ */
+export type TransitionHook = (
+  uow: UnitOfWork,
+  participant: ParticipantEntity,
+  move: Transition,
+) => Promise<void>;
+
+const EARLIEST_BIRTH_DATE = '1900-01-01';
+
+/**
+ * Participants and their pathway: registration (with the identity vault and a gapless study id),
+ * pathway moves, withdrawal, and audited identity access. Other modules use `get`, `lock` and
+ * `transition` (inside their own transaction).
+ */
+@Injectable()
+export class ParticipantsService {
+  private readonly identityHooks: IdentityChangeHook[] = [];
+  private readonly registrationHooks: RegistrationHook[] = [];
+  private readonly transitionHooks: TransitionHook[] = [];
+
+  constructor(
+    private readonly participants: ParticipantsRepository,
+    private readonly identity: IdentityService,
+    private readonly sites: SitesService,
+    private readonly trials: TrialsService,
+    private readonly tx: TransactionRunner,
+    private readonly clock: Clock,
+  ) {}
+
+  // ---------------------------------------------------------------------------------------------
+  // For other modules
+
+  /** A participant the scope may see, or PARTICIPANT_NOT_FOUND (404) — never another site's. */
+  async get(id: string, scope: Scope): Promise<ParticipantEntity> {
+    const p = await this.participants.findInScope(id, scope);
+    if (!p) throw ParticipantErrors.notFound();
+    return p;
+  }
+
+  /** The participant row locked FOR UPDATE in the caller's transaction (404 outside `scope`). */
+  async lock(uow: UnitOfWork, id: string, scope: Scope = null): Promise<ParticipantEntity> {
+    const p = await this.participants.findInScope(id, scope, uow.em, true);
+    if (!p) throw ParticipantErrors.notFound();
+    return p;
+  }
+
+  /**
+   * Moves a participant along the pathway in the caller's transaction: locks the row, checks the
+   * move is legal (PARTICIPANT_ILLEGAL_TRANSITION, 409) and of the caller's kind, assigns the
+   * study id on pre_screened → registered, writes the history row and the audit row
+   * (`participant.transition`, with actor, time and reason). Returns the participant after.
+   */
+  async transition(
+    uow: UnitOfWork,
+    id: string,
+    to: ParticipantStatus,
+    opts: TransitionOptions = {},
+  ): Promise<ParticipantEntity> {
+    const p = await this.lock(uow, id, opts.scope ?? null);
+    const check = checkTransition(p.status, to, opts.kind);
+    if (!check.ok) {
+      throw check.problem === 'illegal'
+        ? ParticipantErrors.illegalTransition(p.status, to)
+        : ParticipantErrors.transitionNotManual(p.status, to, check.transition.kind);
+    }
+    const now = this.clock.now();
+    const actor = RequestContext.actor();
+    const studyId =
+      p.status === 'pre_screened' && to === 'registered'
+        ? await this.assignStudyId(uow, p)
+        : undefined;
+    await this.participants.changeStatus(
+      id,
+      {
+        status: to,
+        now,
+        studyId,
+        registeredAt: studyId ? now : undefined,
+        currentEpisode: opts.currentEpisode,
+        withdrawal:
+          to === 'withdrawn'
+            ? {
+                from: p.status,
+                reason: opts.withdrawal?.reason ?? opts.reason ?? null,
+                initiatedBy: opts.withdrawal?.initiatedBy ?? 'participant',
+              }
+            : undefined,
+      },
+      uow.em,
+    );
+    await this.participants.insertHistory(
+      {
+        participantId: id,
+        from: p.status,
+        to,
+        kind: check.transition.kind,
+        at: now,
+        actorId: actor.id,
+        actorRole: actor.role,
+        reason: opts.reason ?? null,
+      },
+      uow.em,
+    );
+    uow.audit({
+      action: 'participant.transition',
+      entity: 'participant',
+      entityId: id,
+      before: { status: p.status, fhirStatus: fhirStatusOf(p.status, p.withdrawnFrom) },
+      after: {
+        status: to,
+        fhirStatus: fhirStatusOf(to, to === 'withdrawn' ? p.status : null),
+        kind: check.transition.kind,
+        ...(studyId ? { studyId } : {}),
+      },
+      reason: opts.reason ?? null,
+    });
+    const after = await this.lock(uow, id);
+    for (const hook of this.transitionHooks) await hook(uow, after, check.transition);
+    return after;
+  }
+
+  /** Lets another module react to an identity correction inside its transaction. */
+  afterIdentityChange(hook: IdentityChangeHook): void {
+    this.identityHooks.push(hook);
+  }
+
+  /** Lets another module add to a registration inside its transaction. */
+  afterRegistration(hook: RegistrationHook): void {
+    this.registrationHooks.push(hook);
+  }
+
+  /** Lets another module react to a pathway move (e.g. withdrawal) inside its transaction. */
+  afterTransition(hook: TransitionHook): void {
+    this.transitionHooks.push(hook);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Use cases
+
+  /**
+   * Registers a referred person (coordinator), or records a pre-screening questionnaire
+   * (`stage: 'pre_screened'`; the public web form will call this with the system actor).
+   * Identity goes to the vault; the participant row carries a study id and nothing personal.
+   */
+  async register(input: RegistrationInput, actor: Actor): Promise<ParticipantEntity> {
+    const scope = siteScope(actor);
+    if (scope && !scope.includes(input.siteId)) throw ParticipantErrors.siteOutOfScope();
+    const site = await this.sites.get(input.siteId);
+    const label = `${site.countryCode}-${site.code}`;
+    if (!site.active || !site.roles.includes('screening')) {
+      throw ParticipantErrors.siteNotScreening(label);
+    }
+    const today = this.today(site.timeZone);
+    const identity = this.identityRecord(input.identity, today);
+    const preScreening = input.preScreening ? plainRecord(input.preScreening) : null;
+    if (preScreening) {
+      const problems = screeningProblems(preScreening, today);
+      if (problems.length > 0) throw ParticipantErrors.invalidData(problems, 'preScreening.');
+    }
+    const stage = input.stage ?? 'registered';
+    const trial = await this.trials.current();
+    const id = await this.tx.run(async (uow) => {
+      const now = this.clock.now();
+      let studyId: string | null = null;
+      if (stage === 'registered') {
+        const n = await this.participants.nextStudyNumber(site.id, uow.em);
+        if (n > MAX_STUDY_NUMBER) throw ParticipantErrors.studyIdsExhausted(label);
+        studyId = formatStudyId(site.countryCode, site.code, n);
+      }
+      const id = await this.participants.insert(
+        {
+          trialId: trial.id,
+          siteId: site.id,
+          studyId,
+          status: stage,
+          registeredAt: studyId ? now : null,
+          preScreening,
+          now,
+        },
+        uow.em,
+      );
+      await this.identity.store(uow, id, identity);
+      for (const hook of this.registrationHooks) await hook(uow, id);
+      await this.participants.insertHistory(
+        {
+          participantId: id,
+          from: null,
+          to: stage,
+          kind: 'registration',
+          at: now,
+          actorId: actor.id,
+          actorRole: actor.role,
+          reason: null,
+        },
+        uow.em,
+      );
+      uow.audit({
+        action: stage === 'registered' ? 'participant.registered' : 'participant.pre_screened',
+        entity: 'participant',
+        entityId: id,
+        after: {
+          studyId,
+          siteId: site.id,
+          status: stage,
+          fhirStatus: fhirStatusOf(stage),
+          preScreening,
+        },
+      });
+      return id;
+    });
+    return this.get(id, null);
+  }
+
+  async list(
+    filter: ParticipantFilter,
+    actor: Actor,
+    page: number,
+    pageSize: number,
+  ): Promise<Page<ParticipantEntity>> {
+    const { items, total } = await this.participants.list(filter, siteScope(actor), page, pageSize);
+    return { items, total, page, pageSize };
+  }
+
+  async history(id: string, actor: Actor): Promise<StatusHistoryRow[]> {
+    await this.get(id, siteScope(actor));
+    return this.participants.history(id);
+  }
+
+  /** A pathway step requested by staff (POST /participants/:id/transitions). */
+  async step(
+    id: string,
+    to: ParticipantStatus,
+    reason: string | undefined,
+    actor: Actor,
+  ): Promise<ParticipantEntity> {
+    await this.tx.run((uow) =>
+      this.transition(uow, id, to, {
+        kind: 'step',
+        reason: reason ?? null,
+        scope: siteScope(actor),
+      }),
+    );
+    return this.get(id, null);
+  }
+
+  /**
+   * Withdrawal at any time, with an optional reason (ram-ms.md §6 step 8): data collected so far
+   * are kept; a request to destroy body material is recorded and stays open until confirmed.
+   */
+  async withdraw(
+    id: string,
+    input: { reason?: string; destroySamples: boolean; initiatedBy?: WithdrawalInitiator },
+    actor: Actor,
+  ): Promise<ParticipantEntity> {
+    await this.tx.run(async (uow) => {
+      const reason = input.reason ?? null;
+      await this.transition(uow, id, 'withdrawn', {
+        kind: 'withdrawal',
+        reason,
+        scope: siteScope(actor),
+        withdrawal: { reason, initiatedBy: input.initiatedBy ?? 'participant' },
+      });
+      if (input.destroySamples) {
+        const requestId = await this.participants.requestSampleDestruction(
+          id,
+          actor.id,
+          this.clock.now(),
+          uow.em,
+        );
+        uow.audit({
+          action: 'participant.sample_destruction_requested',
+          entity: 'participant',
+          entityId: id,
+          after: { requestId },
+          reason,
+        });
+      }
+    });
+    return this.get(id, null);
+  }
+
+  /** Someone confirms the body material was destroyed: closes the open request. */
+  async confirmSampleDestruction(
+    id: string,
+    note: string | undefined,
+    actor: Actor,
+  ): Promise<ParticipantEntity> {
+    await this.tx.run(async (uow) => {
+      await this.lock(uow, id, siteScope(actor));
+      const requestId = await this.participants.confirmSampleDestruction(
+        id,
+        actor.id,
+        note ?? null,
+        this.clock.now(),
+        uow.em,
+      );
+      if (!requestId) throw ParticipantErrors.noOpenSampleDestruction();
+      uow.audit({
+        action: 'participant.sample_destruction_confirmed',
+        entity: 'participant',
+        entityId: id,
+        after: { requestId, note: note ?? null },
+      });
+    });
+    return this.get(id, null);
+  }
+
+  /**
+   * Identity, for coordinators and investigators who are members of the participant's site
+   * (trial-wide scope does not count), and audited (`identity.read`) in the same transaction.
+   */
+  async readIdentity(
+    id: string,
+    actor: Actor,
+  ): Promise<IdentityRecord & { participantId: string }> {
+    return this.tx.run(async (uow) => {
+      const p = await this.participants.findInScope(id, actor.siteIds, uow.em);
+      if (!p) throw ParticipantErrors.notFound();
+      const record = await this.identity.load(id, uow.em);
+      if (!record) throw IdentityErrors.missing();
+      uow.audit({
+        action: 'identity.read',
+        entity: 'participant',
+        entityId: id,
+        after: { fields: fieldPaths(record) },
+      });
+      return { participantId: id, ...record };
+    });
+  }
+
+  /** Corrects identity (coordinators of the site); a changed recorded value needs a reason. */
+  async updateIdentity(
+    id: string,
+    dto: UpdateIdentityDto,
+    actor: Actor,
+  ): Promise<IdentityRecord & { participantId: string }> {
+    return this.tx.run(async (uow) => {
+      const p = await this.participants.findInScope(id, actor.siteIds, uow.em, true);
+      if (!p) throw ParticipantErrors.notFound();
+      const before = await this.identity.load(id, uow.em);
+      if (!before) throw IdentityErrors.missing();
+      const { reason, ...changes } = dto;
+      const merged: IdentityRecord = { ...before };
+      if (changes.givenName !== undefined) merged.givenName = changes.givenName;
+      if (changes.familyName !== undefined) merged.familyName = changes.familyName;
+      if (changes.birthDate !== undefined) merged.birthDate = changes.birthDate;
+      if (changes.contact !== undefined) {
+        if (changes.contact === null) delete merged.contact;
+        else merged.contact = changes.contact;
+      }
+      if (changes.nationalId !== undefined) {
+        if (changes.nationalId === null) delete merged.nationalId;
+        else merged.nationalId = changes.nationalId;
+      }
+      const after = this.identityRecord(merged, this.today(p.siteTimeZone));
+      const corrected = correctedPaths(before, after, '');
+      const changed = changedPaths(before, after);
+      if (corrected.length > 0 && !reason) throw ParticipantErrors.reasonRequired(corrected);
+      if (changed.length === 0) return { participantId: id, ...before };
+      await this.identity.store(uow, id, after);
+      await this.participants.touch(id, this.clock.now(), uow.em);
+      uow.audit({
+        action: 'identity.updated',
+        entity: 'participant',
+        entityId: id,
+        after: { changedFields: changed },
+        reason: reason ?? null,
+      });
+      for (const hook of this.identityHooks) await hook(uow, id, changed);
+      return { participantId: id, ...after };
+    });
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  /** Today's calendar date at a site. */
+  today(timeZone: string): string {
+    return DateTime.fromJSDate(this.clock.now(), { zone: timeZone }).toISODate() ?? '';
+  }
+
+  private async assignStudyId(uow: UnitOfWork, p: ParticipantEntity): Promise<string> {
+    const n = await this.participants.nextStudyNumber(p.siteId, uow.em);
+    if (n > MAX_STUDY_NUMBER) {
+      throw ParticipantErrors.studyIdsExhausted(`${p.countryCode}-${p.siteCode}`);
+    }
+    return formatStudyId(p.countryCode, p.siteCode, n);
+  }
+
+  /** A clean identity record (plain object, normalised national id), checked for plausibility. */
+  private identityRecord(input: IdentityDto | IdentityRecord, today: string): IdentityRecord {
+    const plain = JSON.parse(JSON.stringify(input)) as IdentityRecord;
+    if (plain.birthDate > today) {
+      throw ParticipantErrors.birthDateImplausible(`${plain.birthDate} is in the future`);
+    }
+    if (plain.birthDate < EARLIEST_BIRTH_DATE) {
+      throw ParticipantErrors.birthDateImplausible(`is before ${EARLIEST_BIRTH_DATE}`);
+    }
+    if (plain.nationalId) {
+      const problem = nationalIdProblem(plain.nationalId.type, plain.nationalId.value);
+      if (problem) throw ParticipantErrors.nationalIdInvalid(problem);
+      plain.nationalId = {
+        type: plain.nationalId.type,
+        value: normaliseNationalId(plain.nationalId.type, plain.nationalId.value),
+      };
+    }
+    return plain;
+  }
+}
+
+/** Field paths of an identity record (names only, never values), for the audit trail. */
+function fieldPaths(value: unknown, prefix = ''): string[] {
+  if (typeof value !== 'object' || value === null) return prefix ? [prefix] : [];
+  return Object.entries(value as Record<string, unknown>).flatMap(([k, v]) =>
+    fieldPaths(v, prefix ? `${prefix}.${k}` : k),
+  );
+}
+
+/** Paths whose value differs between two identity records (added, changed or removed). */
+function changedPaths(before: IdentityRecord, after: IdentityRecord): string[] {
+  const a = new Map(fieldPaths(before).map((p) => [p, lookup(before, p)]));
+  const b = new Map(fieldPaths(after).map((p) => [p, lookup(after, p)]));
+  const paths = new Set([...a.keys(), ...b.keys()]);
+  return [...paths].filter((p) => a.get(p) !== b.get(p)).sort();
+}
+
+function lookup(value: unknown, path: string): unknown {
+  return path
+    .split('.')
+    .reduce<unknown>(
+      (v, k) =>
+        typeof v === 'object' && v !== null ? (v as Record<string, unknown>)[k] : undefined,
+      value,
+    );
+}

@@ -1,0 +1,77 @@
+import { Body, Controller, Get, Headers, Param, ParseUUIDPipe, Post, Put, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import type { Actor } from '../../common/context/request-context';
+import { DomainError } from '../../common/errors/domain-error';
+import { Page, pageOf } from '../../common/validation/page';
+import { CurrentActor, Roles } from '../auth/auth.decorators';
+import { AllocationService } from './allocation.service';
+import { AllocationResponseDto, ArmBDrugDto, InterventionDto, ListAllocationsQueryDto } from './dto/randomization.dto';
+import { toAllocationResponse } from './randomization.mapper';
+
+const KEY = /^[A-Za-z0-9._:-]{8,128}$/;
+/** Roles that may see arms. The blinded assessor is never among them. */
+const SEE_ARMS = ['investigator', 'coordinator', 'site_staff', 'statistician', 'monitor'] as const;
+
+@ApiTags('randomisation')
+@ApiBearerAuth()
+@Controller()
+export class AllocationsController {
+  constructor(private readonly allocations: AllocationService) {}
+
+  @Post('participants/:id/randomization')
+  @Roles('investigator')
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'A retry with the same key returns the first allocation' })
+  async randomise(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Headers('idempotency-key') key: string | undefined,
+    @CurrentActor() actor: Actor,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<AllocationResponseDto> {
+    if (key !== undefined && !KEY.test(key)) {
+      throw new DomainError('IDEMPOTENCY_KEY_INVALID', 'bad_request', 'Idempotency-Key must be 8 to 128 of A-Z a-z 0-9 . _ : -');
+    }
+    const { allocation, created } = await this.allocations.randomise(id, actor, key);
+    res.status(created ? 201 : 200);
+    return toAllocationResponse(allocation);
+  }
+
+  @Get('participants/:id/randomization/readiness')
+  @Roles('investigator', 'coordinator')
+  readiness(@Param('id', ParseUUIDPipe) id: string, @CurrentActor() actor: Actor) {
+    return this.allocations.readiness(id, actor);
+  }
+
+  @Get('participants/:id/randomization')
+  @Roles(...SEE_ARMS)
+  async get(@Param('id', ParseUUIDPipe) id: string, @CurrentActor() actor: Actor): Promise<AllocationResponseDto> {
+    return toAllocationResponse(await this.allocations.get(id, actor));
+  }
+
+  @Get('allocations')
+  @Roles(...SEE_ARMS)
+  async list(@Query() q: ListAllocationsQueryDto, @CurrentActor() actor: Actor): Promise<Page<AllocationResponseDto>> {
+    const { page, pageSize } = pageOf(q);
+    const result = await this.allocations.list(
+      { siteId: q.siteId, arm: q.arm, from: q.from ? new Date(q.from) : undefined, to: q.to ? new Date(q.to) : undefined },
+      actor,
+      page,
+      pageSize,
+    );
+    return { ...result, items: result.items.map(toAllocationResponse) };
+  }
+
+  @Put('participants/:id/arm-b-drug')
+  @Roles('investigator')
+  async armB(@Param('id', ParseUUIDPipe) id: string, @Body() dto: ArmBDrugDto, @CurrentActor() actor: Actor): Promise<AllocationResponseDto> {
+    return toAllocationResponse(await this.allocations.chooseArmBDrug(id, dto.drug, dto.startDate, dto.reason, actor));
+  }
+
+  @Put('participants/:id/intervention')
+  @Roles('investigator', 'coordinator')
+  async intervention(@Param('id', ParseUUIDPipe) id: string, @Body() dto: InterventionDto, @CurrentActor() actor: Actor): Promise<AllocationResponseDto> {
+    return toAllocationResponse(
+      await this.allocations.setIntervention(id, { received: dto.received, reasonCode: dto.reasonCode ?? null, note: dto.note ?? null }, dto.reason, actor),
+    );
+  }
+}

@@ -1,0 +1,27 @@
+import { Module } from '@nestjs/common';
+import { EligibilityModule } from '../eligibility/eligibility.module';
+import { ParticipantsModule } from '../participants/participants.module';
+import { TrialsModule } from '../trials/trials.module';
+import { AllocationService } from './allocation.service';
+import { AllocationsController } from './allocations.controller';
+import { RandomizationConfigService } from './randomization-config.service';
+import { RandomizationController } from './randomization.controller';
+import { RandomizationRepository } from './randomization.repository';
+import { RandomizationReadiness } from './readiness';
+import { RandomizationStatisticsService } from './statistics.service';
+import { UnblindingService } from './unblinding.service';
+
+@Module({
+  imports: [ParticipantsModule, EligibilityModule, TrialsModule],
+  controllers: [RandomizationController, AllocationsController],
+  providers: [
+    RandomizationRepository,
+    RandomizationConfigService,
+    AllocationService,
+    RandomizationStatisticsService,
+    UnblindingService,
+    RandomizationReadiness,
+  ],
+  exports: [AllocationService, RandomizationReadiness, RandomizationConfigService],
+})
+export class RandomizationModule {}

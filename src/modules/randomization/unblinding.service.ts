@@ -1,0 +1,50 @@
+import { Injectable } from '@nestjs/common';
+import { Clock } from '../../common/clock/clock';
+import type { Actor } from '../../common/context/request-context';
+import type { Page } from '../../common/validation/page';
+import { TransactionRunner } from '../../database/transaction';
+import { siteScope } from '../auth/site-scope';
+import { ParticipantsService } from '../participants/participants.service';
+import { RandomizationRepository } from './randomization.repository';
+
+export type UnblindingInput = {
+  participantId: string;
+  disclosedTo: string | null;
+  disclosedToRole: string;
+  kind: 'accidental' | 'emergency';
+  occurredAt: Date;
+  reason: string;
+  impact: string;
+};
+
+/** The unblinding register (ICH E6(R3)): who learned an allocation they should not have, when, why, impact. */
+@Injectable()
+export class UnblindingService {
+  constructor(
+    private readonly repo: RandomizationRepository,
+    private readonly participants: ParticipantsService,
+    private readonly tx: TransactionRunner,
+    private readonly clock: Clock,
+  ) {}
+
+  async record(input: UnblindingInput, actor: Actor): Promise<{ id: string }> {
+    await this.participants.get(input.participantId, siteScope(actor));
+    const id = await this.tx.run(async (uow) => {
+      const id = await this.repo.insertUnblinding(input, this.clock.now(), actor.id, uow.em);
+      uow.audit({
+        action: 'randomization.unblinding_recorded',
+        entity: 'participant',
+        entityId: input.participantId,
+        after: { id, disclosedTo: input.disclosedTo, disclosedToRole: input.disclosedToRole, kind: input.kind, occurredAt: input.occurredAt, impact: input.impact },
+        reason: input.reason,
+      });
+      return id;
+    });
+    return { id };
+  }
+
+  async list(actor: Actor, page: number, pageSize: number): Promise<Page<unknown>> {
+    const { items, total } = await this.repo.unblindings(siteScope(actor), page, pageSize);
+    return { items, total, page, pageSize };
+  }
+}

@@ -1,0 +1,65 @@
+import { Injectable } from '@nestjs/common';
+import { Clock } from '../../common/clock/clock';
+import type { Actor } from '../../common/context/request-context';
+import { DomainError } from '../../common/errors/domain-error';
+import { siteScope } from '../auth/site-scope';
+import { buildConsortFlow, type ConsortFlow } from './consort';
+import { renderConsortSvg } from './consort-svg';
+import { ReportsRepository, type SiteFollowUpCounts, type SiteVisitItem } from './reports.repository';
+
+export type ConsortReport = ConsortFlow & { generatedAt: string; scope: 'trial' | 'sites' };
+
+export type SiteFollowUpSummary = SiteFollowUpCounts & {
+  /** Logged ÷ (logged + missed) over scheduled visits whose outcome is known; null before any. */
+  completionRate: number | null;
+};
+
+export type SiteFollowUpReport = SiteFollowUpSummary & { overdueVisits: SiteVisitItem[]; missedVisits: SiteVisitItem[] };
+
+const summarise = (c: SiteFollowUpCounts): SiteFollowUpSummary => ({
+  ...c,
+  completionRate: c.logged + c.missed === 0 ? null : Math.round((c.logged / (c.logged + c.missed)) * 10_000) / 10_000,
+});
+
+/** CONSORT flow and per-site follow-up reports from live data, within the caller's site scope. */
+@Injectable()
+export class ReportsService {
+  constructor(
+    private readonly repo: ReportsRepository,
+    private readonly clock: Clock,
+  ) {}
+
+  async consort(actor: Actor): Promise<ConsortReport> {
+    const sites = siteScope(actor);
+    const [statuses, received, primary] = await Promise.all([
+      this.repo.statusCounts(sites),
+      this.repo.receivedCounts(sites),
+      this.repo.primaryCounts(sites),
+    ]);
+    return {
+      generatedAt: this.clock.now().toISOString(),
+      scope: sites === null ? 'trial' : 'sites',
+      ...buildConsortFlow({ statuses, received, primary }),
+    };
+  }
+
+  async consortSvg(actor: Actor): Promise<string> {
+    const report = await this.consort(actor);
+    const title = `RAM-MS CONSORT 2025 flow diagram (${report.scope === 'trial' ? 'all sites' : 'own sites'}, ${report.generatedAt.slice(0, 10)})`;
+    return renderConsortSvg(report, title);
+  }
+
+  async followUpOverview(actor: Actor, month: string | null): Promise<SiteFollowUpSummary[]> {
+    return (await this.repo.siteCounts(this.clock.now(), month, siteScope(actor), null)).map(summarise);
+  }
+
+  async siteFollowUp(siteId: string, actor: Actor, month: string | null): Promise<SiteFollowUpReport> {
+    const [counts] = await this.repo.siteCounts(this.clock.now(), month, siteScope(actor), siteId);
+    if (!counts) throw new DomainError('SITE_NOT_FOUND', 'not_found', 'Site not found');
+    const [overdueVisits, missedVisits] = await Promise.all([
+      this.repo.siteVisits(siteId, counts.today, 'overdue'),
+      this.repo.siteVisits(siteId, counts.today, 'missed'),
+    ]);
+    return { ...summarise(counts), overdueVisits, missedVisits };
+  }
+}

@@ -1,0 +1,166 @@
+import { Body, Controller, Get, Header, HttpCode, Param, ParseUUIDPipe, Patch, Post, Put, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { Actor } from '../../common/context/request-context';
+import type { Page } from '../../common/validation/page';
+import { CurrentActor, Roles } from '../auth/auth.decorators';
+import {
+  BookingPageDto,
+  BookingResponseDto,
+  CancelBookingDto,
+  CancelResultDto,
+  FillResultDto,
+  ListBookingsQueryDto,
+  MoveAdmissionDto,
+  QuarterReportDto,
+  QuarterReportQueryDto,
+  ReadinessDto,
+  RecordPhaseDto,
+  ReviewBookingDto,
+  ReviewResultDto,
+  WaitlistDto,
+  WaitlistQueryDto,
+} from './dto/booking.dto';
+import { SchedulingErrors } from './scheduling.errors';
+import { SchedulingReportsService } from './scheduling-reports.service';
+import { SchedulingService } from './scheduling.service';
+import { TreatmentPlanService } from './treatment-plan.service';
+
+/** A path uuid; a malformed one is a 400 that names the parameter. */
+const uuid = (name: string) =>
+  new ParseUUIDPipe({ exceptionFactory: () => SchedulingErrors.badInput(`${name} must be a UUID`) });
+
+/**
+ * Transplant slots. Site-scoped in every query: staff see the bookings of their own sites and of
+ * the centres they work at. The blinded assessor has no route here (transplant dates reveal the arm).
+ */
+@ApiTags('scheduling')
+@ApiBearerAuth()
+@Controller('scheduling')
+export class SchedulingController {
+  constructor(
+    private readonly scheduling: SchedulingService,
+    private readonly plans: TreatmentPlanService,
+    private readonly reports: SchedulingReportsService,
+  ) {}
+
+  @Get('bookings')
+  @Roles('coordinator', 'investigator', 'site_staff', 'monitor')
+  @ApiOkResponse({ type: BookingPageDto })
+  list(@Query() query: ListBookingsQueryDto, @CurrentActor() actor: Actor): Promise<Page<BookingResponseDto>> {
+    return this.scheduling.list(query, actor);
+  }
+
+  @Get('bookings/:bookingId')
+  @Roles('coordinator', 'investigator', 'site_staff', 'monitor')
+  get(@Param('bookingId', uuid('bookingId')) id: string, @CurrentActor() actor: Actor): Promise<BookingResponseDto> {
+    return this.scheduling.get(id, actor);
+  }
+
+  /** The transplant centre sets or moves the planned admission date. */
+  @Patch('bookings/:bookingId/admission')
+  @Roles('coordinator', 'investigator', 'site_staff')
+  @ApiOkResponse({ type: CancelResultDto })
+  moveAdmission(
+    @Param('bookingId', uuid('bookingId')) id: string,
+    @Body() dto: MoveAdmissionDto,
+    @CurrentActor() actor: Actor,
+  ): Promise<CancelResultDto> {
+    return this.scheduling.moveAdmission(id, dto, actor);
+  }
+
+  @Post('bookings/:bookingId/cancel')
+  @HttpCode(200)
+  @Roles('coordinator', 'investigator')
+  cancel(
+    @Param('bookingId', uuid('bookingId')) id: string,
+    @Body() dto: CancelBookingDto,
+    @CurrentActor() actor: Actor,
+  ): Promise<CancelResultDto> {
+    return this.scheduling.cancel(id, dto, actor);
+  }
+
+  /** The waiting-time review: accept the wait, refer to another centre, or a second-line drug instead. */
+  @Post('bookings/:bookingId/review')
+  @HttpCode(200)
+  @Roles('investigator')
+  review(
+    @Param('bookingId', uuid('bookingId')) id: string,
+    @Body() dto: ReviewBookingDto,
+    @CurrentActor() actor: Actor,
+  ): Promise<ReviewResultDto> {
+    return this.scheduling.review(id, dto, actor);
+  }
+
+  /** Records the actual dates of an arm-A phase, or that it was not done. */
+  @Put('bookings/:bookingId/phases/:phase')
+  @Roles('coordinator', 'investigator', 'site_staff')
+  async recordPhase(
+    @Param('bookingId', uuid('bookingId')) id: string,
+    @Param('phase') phase: string,
+    @Body() dto: RecordPhaseDto,
+    @CurrentActor() actor: Actor,
+  ): Promise<BookingResponseDto> {
+    await this.plans.recordPhase(id, phase, dto, actor);
+    return this.scheduling.get(id, actor);
+  }
+
+  @Get('participants/:participantId/bookings')
+  @Roles('coordinator', 'investigator', 'site_staff', 'monitor')
+  @ApiOkResponse({ type: [BookingResponseDto] })
+  ofParticipant(@Param('participantId', uuid('participantId')) participantId: string, @CurrentActor() actor: Actor) {
+    return this.scheduling.ofParticipant(participantId, actor);
+  }
+
+  /** Books (or re-books after a cancellation) an arm-A participant; returns the live booking if any. */
+  @Post('participants/:participantId/booking')
+  @HttpCode(200)
+  @Roles('coordinator', 'investigator')
+  book(@Param('participantId', uuid('participantId')) participantId: string, @CurrentActor() actor: Actor): Promise<BookingResponseDto> {
+    return this.scheduling.book(participantId, actor);
+  }
+
+  @Get('centres/:centreId/quarters')
+  @Roles('coordinator', 'investigator', 'site_staff', 'monitor', 'statistician', 'admin')
+  quarters(
+    @Param('centreId', uuid('centreId')) centreId: string,
+    @Query() query: QuarterReportQueryDto,
+    @CurrentActor() actor: Actor,
+  ): Promise<QuarterReportDto> {
+    return this.reports.quarters(centreId, query, actor);
+  }
+
+  @Get('centres/:centreId/waitlist')
+  @Roles('coordinator', 'investigator', 'site_staff', 'monitor')
+  waitlist(
+    @Param('centreId', uuid('centreId')) centreId: string,
+    @Query() query: WaitlistQueryDto,
+    @CurrentActor() actor: Actor,
+  ): Promise<WaitlistDto> {
+    return this.reports.waitlist(centreId, query, actor);
+  }
+
+  /** Planned admissions as iCal (study ids only). */
+  @Get('centres/:centreId/calendar.ics')
+  @Roles('coordinator', 'investigator', 'site_staff', 'monitor')
+  @Header('Content-Type', 'text/calendar; charset=utf-8')
+  @Header('Cache-Control', 'no-store')
+  @ApiProduces('text/calendar')
+  calendar(@Param('centreId', uuid('centreId')) centreId: string, @CurrentActor() actor: Actor): Promise<string> {
+    return this.reports.calendar(centreId, actor);
+  }
+
+  /** Offers the centre's free places to the longest-waiting participants (e.g. after raising capacity). */
+  @Post('centres/:centreId/fill')
+  @HttpCode(200)
+  @Roles('coordinator', 'investigator')
+  async fill(@Param('centreId', uuid('centreId')) centreId: string, @CurrentActor() actor: Actor): Promise<FillResultDto> {
+    return { movedUp: await this.scheduling.fill(centreId, actor) };
+  }
+
+  /** The arm-agnostic readiness warning for randomising at this site (never reveals an allocation). */
+  @Get('sites/:siteId/readiness')
+  @Roles('coordinator', 'investigator')
+  async readiness(@Param('siteId', uuid('siteId')) siteId: string, @CurrentActor() actor: Actor): Promise<ReadinessDto> {
+    return { warning: await this.scheduling.readinessForActor(siteId, actor) };
+  }
+}
