@@ -63,7 +63,7 @@ describe('bad input on every write endpoint (e2e)', () => {
       }
     }
     expect(await snapshot()).toBe(before);
-  });
+  }, 120_000);
 
   it('never answers 5xx to random JSON bodies, and rejected requests change nothing', async () => {
     const ops = writeOperations(doc);

@@ -34,8 +34,6 @@ import {
   engineInput,
   forSignOff,
   judgedInputHash,
-  redactResult,
-  redactSideBySide,
 } from './judged-input';
 import { ScreeningService } from './screening.service';
 
@@ -112,9 +110,7 @@ export class EligibilityService {
     const record = source === 'pre_screening' ? (p.preScreening ?? {}) : (episode?.data ?? {});
     const birthDate = await this.identity.birthDate(id);
     const assessmentDate = this.participants.today(p.siteTimeZone);
-    const result = redactSideBySide(
-      evaluateMany(engineInput(record, birthDate), assessmentDate, sets),
-    );
+    const result = evaluateMany(engineInput(record, birthDate), assessmentDate, sets);
     return {
       ...result,
       participantId: id,
@@ -145,9 +141,7 @@ export class EligibilityService {
       const birthDate = await this.identity.birthDate(id, uow.em);
       const assessmentDate = this.participants.today(p.siteTimeZone);
       const age = ageOn(birthDate, assessmentDate, set.params.leapDayBirthday);
-      const result = redactResult(
-        evaluate(engineInput(episode.data, birthDate), assessmentDate, set),
-      );
+      const result = evaluate(engineInput(episode.data, birthDate), assessmentDate, set);
       const inputHash = judgedInputHash(episode.data, age);
       const assessmentId = await this.eligibility.insertAssessment(
         {

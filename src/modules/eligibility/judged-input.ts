@@ -3,10 +3,8 @@ import {
   wholeYearsBetween,
   withOverrides,
   type CriteriaSet,
-  type EligibilityResult,
   type LeapDayBirthday,
   type ScreeningData,
-  type SideBySideResult,
 } from './engine';
 import type { ScreeningRecord } from './screening-record';
 
@@ -64,28 +62,4 @@ export function forSignOff(set: CriteriaSet, deferred: readonly string[]): Crite
   if (ids.length === 0) return set;
   const enabled: Record<string, boolean> = Object.fromEntries(ids.map((id) => [id, false]));
   return withOverrides<CriteriaSet>(set, { enabled });
-}
-
-const BORN = /\b(born|birth date|date of birth)(:?\s+)\d{4}-\d{2}-\d{2}/gi;
-
-/** Explanation text without the birth date ("age 35 at 2026-03-01 (born [on file])"). */
-export function withoutBirthDate(text: string): string {
-  return text.replace(BORN, '$1$2[on file]');
-}
-
-/** A result safe to store and show: no birth date in any explanation, warning or summary. */
-export function redactResult(result: EligibilityResult): EligibilityResult {
-  return {
-    ...result,
-    criteria: result.criteria.map((c) => ({ ...c, explanation: withoutBirthDate(c.explanation) })),
-    warnings: result.warnings.map((w) => ({ ...w, message: withoutBirthDate(w.message) })),
-  };
-}
-
-export function redactSideBySide(result: SideBySideResult): SideBySideResult {
-  return {
-    ...result,
-    results: result.results.map(redactResult),
-    summary: result.summary.map(withoutBirthDate),
-  };
 }

@@ -25,7 +25,7 @@ export function checkAge(data: ScreeningData, at: IsoDate, p: AgeParams): Check 
   const aboveMin = p.ageMinInclusive ? age >= p.ageMin : age > p.ageMin;
   const belowMax = p.ageMaxInclusive ? age <= p.ageMax : age < p.ageMax;
   const range = `${boundText(p.ageMin, p.ageMinInclusive, 'min')} and ${boundText(p.ageMax, p.ageMaxInclusive, 'max')}`;
-  const base = `age ${age} at ${at} (born ${birthDate})`;
+  const base = `age ${age} at ${at}`;
   if (!aboveMin) {
     return fails(`${base} is below the range ${range}`);
   }
