@@ -6,7 +6,7 @@ import {
   type InstantInput,
   type IsoDate,
   parseIsoDate,
-} from './calendar-date';
+} from '../../../common/time/calendar-date';
 import {
   armAVisitCode,
   armAWeeklyDays,
