@@ -93,6 +93,46 @@ export class TransplantBookings1764000400000 implements MigrationInterface {
       CREATE TRIGGER transplant_bookings_capacity AFTER INSERT OR UPDATE OF status, quarter, centre_id ON transplant_bookings
         FOR EACH ROW EXECUTE FUNCTION transplant_bookings_capacity_check();
 
+      -- The other side of the invariant: a capacity may not drop below the places booked, whichever
+      -- way it is lowered (SitesService.setCapacity refuses first with a 409 listing the bookings;
+      -- this also covers a lowered centre default, a removed override and hand-written SQL).
+      CREATE FUNCTION transplant_capacity_guard() RETURNS trigger LANGUAGE plpgsql AS $$
+      DECLARE centre uuid; cap integer; q text; used integer;
+      BEGIN
+        IF TG_TABLE_NAME = 'sites' THEN
+          IF NEW.default_quarterly_capacity >= OLD.default_quarterly_capacity THEN RETURN NULL; END IF;
+          SELECT b.quarter, count(*) INTO q, used FROM transplant_bookings b
+            WHERE b.centre_id = NEW.id AND b.status IN ('booked', 'done')
+              AND NOT EXISTS (SELECT 1 FROM transplant_capacities tc WHERE tc.centre_id = NEW.id AND tc.quarter = b.quarter)
+            GROUP BY b.quarter HAVING count(*) > NEW.default_quarterly_capacity
+            ORDER BY b.quarter LIMIT 1;
+          IF q IS NOT NULL THEN
+            RAISE EXCEPTION 'transplant capacity exceeded: centre % quarter % has % bookings for % places', NEW.id, q, used, NEW.default_quarterly_capacity
+              USING ERRCODE = 'check_violation', CONSTRAINT = 'transplant_capacity';
+          END IF;
+          RETURN NULL;
+        END IF;
+        IF TG_OP = 'DELETE' THEN centre := OLD.centre_id; q := OLD.quarter; ELSE centre := NEW.centre_id; q := NEW.quarter; END IF;
+        IF TG_OP = 'UPDATE' AND NEW.capacity >= OLD.capacity AND NEW.centre_id = OLD.centre_id AND NEW.quarter = OLD.quarter THEN
+          RETURN NULL;
+        END IF;
+        PERFORM 1 FROM sites WHERE id = centre FOR UPDATE;
+        SELECT COALESCE(tc.capacity, s.default_quarterly_capacity) INTO cap
+          FROM sites s LEFT JOIN transplant_capacities tc ON tc.centre_id = s.id AND tc.quarter = q
+          WHERE s.id = centre;
+        SELECT count(*) INTO used FROM transplant_bookings
+          WHERE centre_id = centre AND quarter = q AND status IN ('booked', 'done');
+        IF used > cap THEN
+          RAISE EXCEPTION 'transplant capacity exceeded: centre % quarter % has % bookings for % places', centre, q, used, cap
+            USING ERRCODE = 'check_violation', CONSTRAINT = 'transplant_capacity';
+        END IF;
+        RETURN NULL;
+      END $$;
+      CREATE TRIGGER transplant_capacities_guard AFTER INSERT OR UPDATE OR DELETE ON transplant_capacities
+        FOR EACH ROW EXECUTE FUNCTION transplant_capacity_guard();
+      CREATE TRIGGER sites_transplant_capacity_guard AFTER UPDATE OF default_quarterly_capacity ON sites
+        FOR EACH ROW EXECUTE FUNCTION transplant_capacity_guard();
+
       -- The actual date of each arm-A phase, or "not done" with a reason.
       CREATE TABLE transplant_phase_records (
         booking_id uuid NOT NULL REFERENCES transplant_bookings(id),
@@ -115,6 +155,9 @@ export class TransplantBookings1764000400000 implements MigrationInterface {
   async down(q: QueryRunner): Promise<void> {
     await q.query(`
       DROP TABLE transplant_phase_records;
+      DROP TRIGGER sites_transplant_capacity_guard ON sites;
+      DROP TRIGGER transplant_capacities_guard ON transplant_capacities;
+      DROP FUNCTION transplant_capacity_guard();
       DROP TRIGGER transplant_bookings_capacity ON transplant_bookings;
       DROP FUNCTION transplant_bookings_capacity_check();
       DROP TABLE transplant_bookings;

@@ -7,6 +7,7 @@ import { FollowUpModule } from './modules/follow-up/follow-up.module';
 import { HealthController } from './modules/health/health.controller';
 import { NotificationsModule } from './modules/notifications/notifications.module';
 import { ParticipantsModule } from './modules/participants/participants.module';
+import { PublicModule } from './modules/public/public.module';
 import { RandomizationModule } from './modules/randomization/randomization.module';
 import { ReportsModule } from './modules/reports/reports.module';
 import { SchedulingModule } from './modules/scheduling/scheduling.module';
@@ -16,7 +17,7 @@ import { UsersModule } from './modules/users/users.module';
 
 /** The HTTP API. Processors are not here: they run in the worker (WorkerModule). */
 @Module({
-  imports: [CoreModule, AuthModule, UsersModule, SitesModule, TrialsModule, AuditModule, NotificationsModule, SchedulingModule, ParticipantsModule, EligibilityModule, FollowUpModule, ReportsModule, RandomizationModule],
+  imports: [CoreModule, AuthModule, UsersModule, SitesModule, TrialsModule, AuditModule, NotificationsModule, SchedulingModule, ParticipantsModule, EligibilityModule, FollowUpModule, ReportsModule, RandomizationModule, PublicModule],
   controllers: [HealthController],
 })
 export class AppModule {}

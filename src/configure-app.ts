@@ -13,6 +13,8 @@ import { HttpErrorFilter } from './common/errors/http-error.filter';
 import { ALL_QUEUES } from './common/queue/queues';
 import { APP_CONFIG, AppConfig } from './config/app-config';
 import { AuthService } from './modules/auth/auth.service';
+import { applyOpenApiResponseMetadata } from './web/openapi-responses';
+import { mountWebApp } from './web/web-app';
 
 export const OPENAPI_PATH = 'docs';
 export const BULL_BOARD_PATH = '/admin/queues';
@@ -38,6 +40,8 @@ export function configureApp(app: NestExpressApplication): void {
   );
   app.useGlobalFilters(new HttpErrorFilter());
   mountBullBoard(app);
+  mountWebApp(app);
+  applyOpenApiResponseMetadata();
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()

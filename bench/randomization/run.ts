@@ -1,15 +1,15 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { ASSESSMENT_DATE, ramMsEligibleRecord } from '../../src/modules/eligibility/engine/testing/screening.builders';
 import { startBenchApp, BENCH_PASSWORD } from '../lib/bench-app';
 import { printTable, runLoad } from '../lib/load';
-import { pgbenchTps } from '../lib/pgbench';
+import { pgbench, PGBENCH_SECONDS } from '../lib/baseline';
+import { Figure, figure, writeResult } from '../lib/result';
 
 /**
  * bench/randomization: allocations per second and p50/p99 latency over HTTP at 8 and 32
  * concurrent clients, all in one stratum (the contended case: every allocation locks the same
  * counter row), beside pgbench TPC-B-like at the same client count, in the same run.
- * Size: BENCH_ALLOCATIONS per client count (default 300).
+ * Size: BENCH_ALLOCATIONS per client count (default 300). Writes bench/results/randomization.json
+ * with uniform `figures` (bench/lib/result.ts) for bench/run-all.ts.
  */
 const PER_RUN = Number(process.env.BENCH_ALLOCATIONS ?? 300);
 const CLIENTS = [8, 32];
@@ -56,12 +56,22 @@ async function main(): Promise<void> {
 
     const rows: (string | number)[][] = [];
     const results: Record<string, unknown>[] = [];
+    const figures: Figure[] = [];
     for (const [i, clients] of CLIENTS.entries()) {
       const batch = ids.slice(i * PER_RUN, (i + 1) * PER_RUN);
       const http = await runLoad(batch.length, clients, async (j) => (await bench.call('POST', `/participants/${batch[j]}/randomization`, investigator.token)).status);
-      const tps = await pgbenchTps(bench.serverUrl, clients, 10);
+      const base = await pgbench(bench.serverUrl, clients, PGBENCH_SECONDS);
+      const tps = base.tps;
       rows.push([clients, http.perSecond, http.p50Ms, http.p99Ms, http.errors, tps, http.perSecond / tps]);
-      results.push({ clients, allocationsPerSecond: http.perSecond, p50Ms: http.p50Ms, p99Ms: http.p99Ms, errors: http.errors, requests: http.requests, pgbenchTpcbTps: tps, ratio: http.perSecond / tps });
+      results.push({ clients, allocationsPerSecond: http.perSecond, p50Ms: http.p50Ms, p99Ms: http.p99Ms, errors: http.errors, requests: http.requests, pgbenchTpcbTps: tps, pgbenchP50Ms: base.p50Ms, pgbenchP99Ms: base.p99Ms, ratio: http.perSecond / tps });
+      const at = `${clients} clients, one stratum`;
+      const baseline = `pgbench TPC-B-like, ${clients} clients`;
+      figures.push(
+        figure({ measure: 'randomisation over HTTP', at, value: http.perSecond, unit: 'alloc/s', baseline, baselineValue: tps, baselineUnit: 'tx/s', better: 'higher' }),
+        figure({ measure: 'randomisation over HTTP', at, value: http.p50Ms, unit: 'ms p50', baseline, baselineValue: base.p50Ms, baselineUnit: 'ms p50', better: 'lower' }),
+        figure({ measure: 'randomisation over HTTP', at, value: http.p99Ms, unit: 'ms p99', baseline, baselineValue: base.p99Ms, baselineUnit: 'ms p99', better: 'lower' }),
+      );
+      if (http.errors > 0) throw new Error(`${http.errors} randomisations failed at ${clients} clients`);
     }
     const verify = await bench.call('GET', '/randomization/verify', statistician.token);
     printTable(
@@ -69,9 +79,8 @@ async function main(): Promise<void> {
       ['clients', 'alloc/s', 'p50 ms', 'p99 ms', 'errors', 'pgbench tps', 'ratio'],
       rows,
     );
-    const out = path.resolve(__dirname, '../results');
-    mkdirSync(out, { recursive: true });
-    writeFileSync(path.join(out, 'randomization.json'), `${JSON.stringify({ name: 'randomization', perRun: PER_RUN, verificationOk: verify.body.ok, results, measuredAt: new Date().toISOString() }, null, 2)}\n`);
+    writeResult('randomization', 'randomization', figures, { perRun: PER_RUN, verificationOk: verify.body.ok, results });
+    if (verify.body.ok !== true) throw new Error('sequence verification failed after the run');
   } finally {
     await bench.close();
   }

@@ -78,6 +78,7 @@ describe('follow-up: the reminder, overdue and missed sweep with a controlled cl
     expect(await notes(w012)).toEqual([]);
 
     await sweepAt('2026-05-23T22:00:00Z'); // 00:00 on the 24th in Amsterdam (still the 23rd in UTC)
+    expect(await kindsFor(w012, staff)).toEqual(['follow-up.window_opens_14d']);
     await sweepAt('2026-05-23T22:00:00Z'); // the same tick again (a second worker, a retry)
     await sweepAt('2026-05-24T15:00:00Z'); // and the hourly ticks later that day
     for (const user of [staff, coordinator, assessor]) expect(await kindsFor(w012, user)).toEqual(['follow-up.window_opens_14d']);
@@ -114,6 +115,7 @@ describe('follow-up: the reminder, overdue and missed sweep with a controlled cl
     expect(await kindsFor(w012, staff)).not.toContain('follow-up.overdue');
 
     await sweepAt('2026-06-21T22:00:00Z'); // 00:00 on 06-22 in Amsterdam
+    expect(await kindsFor(w012, staff)).toContain('follow-up.overdue');
     await sweepAt('2026-06-22T09:00:00Z');
     expect((await kindsFor(w012, staff)).filter((k) => k === 'follow-up.overdue')).toHaveLength(1);
     expect(await status(w012)).toEqual({ status: 'scheduled', missedOn: null });
@@ -128,6 +130,7 @@ describe('follow-up: the reminder, overdue and missed sweep with a controlled cl
     expect(await kindsFor(w012, staff)).not.toContain('follow-up.missed');
 
     await sweepAt('2026-07-05T22:00:00Z'); // 07-06 in Amsterdam
+    expect((await status(w012)).status).toBe('missed');
     await sweepAt('2026-07-06T10:00:00Z');
     expect(await status(w012)).toEqual({ status: 'missed', missedOn: '2026-07-06' });
     expect((await kindsFor(w012, staff)).filter((k) => k === 'follow-up.missed')).toHaveLength(1);

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Clock } from '../../common/clock/clock';
 import type { Actor } from '../../common/context/request-context';
 import { siteScope } from '../auth/site-scope';
-import { addDays, daysBetween } from './calendar/calendar-date';
+import { addDays, daysBetween } from '../../common/time/calendar-date';
 import { todayInZone } from './calendar/sweep-rules';
 import { FollowUpErrors } from './follow-up.errors';
 import { buildIcal } from './ical';

@@ -77,6 +77,9 @@ export class FollowUpSweepService {
     };
     const siteDates: Record<string, string> = {};
     const badZones: string[] = [];
+    // Zones that share a local date are swept together: at any instant there are only one or two
+    // distinct site-local dates, so each finding is one indexed query per date, not per zone.
+    const sitesByDate = new Map<string, string[]>();
     for (const zone of await this.repo.sitesByZone()) {
       let today: string;
       try {
@@ -86,9 +89,12 @@ export class FollowUpSweepService {
         continue;
       }
       siteDates[zone.timeZone] = today;
+      sitesByDate.set(today, [...(sitesByDate.get(today) ?? []), ...zone.siteIds]);
+    }
+    for (const [today, siteIds] of [...sitesByDate.entries()].sort()) {
       const due = dueDates(today, rules);
       for (const kind of SWEEP_FINDING_KINDS) {
-        const visits = await this.repo.findDue(zone.siteIds, due[kind], { kind, about: FINDING_ABOUT[kind] });
+        const visits = await this.repo.findDue(siteIds, due[kind], { kind, about: FINDING_ABOUT[kind] });
         counts[kind] += visits.length;
         for (const batch of chunks(visits, BATCH)) {
           const done = await this.processBatch(kind, batch, today, now);

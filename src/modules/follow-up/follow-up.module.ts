@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { NotificationsModule } from '../notifications/notifications.module';
+import { ParticipantsModule } from '../participants/participants.module';
 import { SchedulingModule } from '../scheduling/scheduling.module';
 import { TrialsModule } from '../trials/trials.module';
 import { UsersModule } from '../users/users.module';
@@ -11,6 +12,7 @@ import { EndpointsService } from './endpoints.service';
 import { FollowUpCalendarController } from './follow-up-calendar.controller';
 import { FollowUpCalendarService } from './follow-up-calendar.service';
 import { FollowUpSweepService } from './follow-up-sweep.service';
+import { FollowUpParticipantHooks } from './participant-hooks';
 import { FollowUpService } from './follow-up.service';
 import { FollowUpSettings } from './follow-up.settings';
 import { SweepRepository } from './sweep.repository';
@@ -24,7 +26,7 @@ import { VisitsRepository } from './visits.repository';
  * (FollowUpSweepScheduler) are provided by the worker module only.
  */
 @Module({
-  imports: [NotificationsModule, TrialsModule, UsersModule, SchedulingModule],
+  imports: [NotificationsModule, TrialsModule, UsersModule, SchedulingModule, ParticipantsModule],
   controllers: [VisitsController, AdverseEventsController, FollowUpCalendarController, EndpointsController],
   providers: [
     VisitsRepository,
@@ -37,6 +39,7 @@ import { VisitsRepository } from './visits.repository';
     VisitLogService,
     FollowUpCalendarService,
     EndpointsService,
+    FollowUpParticipantHooks,
   ],
   exports: [FollowUpService, FollowUpSweepService],
 })

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Clock } from '../../common/clock/clock';
 import { TransactionRunner, UnitOfWork } from '../../database/transaction';
-import { isIsoDate } from './calendar/calendar-date';
+import { isIsoDate } from '../../common/time/calendar-date';
 import {
   buildSchedule,
   type PlannedVisit,

@@ -5,7 +5,7 @@ import { TransactionRunner, UnitOfWork } from '../../database/transaction';
 import { siteScope } from '../auth/site-scope';
 import { NotificationsService } from '../notifications/notifications.service';
 import { UsersService } from '../users/users.service';
-import { compareDates } from './calendar/calendar-date';
+import { compareDates } from '../../common/time/calendar-date';
 import { todayInZone } from './calendar/sweep-rules';
 import { visitDeviation } from './calendar/deviation';
 import type { AddAdverseEventsDto, AdverseEventDto, CorrectAdverseEventDto, CorrectVisitLogDto, LogVisitDto, MarkSaeReportedDto, UnscheduledVisitDto } from './dto/visit-log.dto';

@@ -37,6 +37,10 @@ export const TERMINAL_STATUSES: readonly ParticipantStatus[] = [
   'died',
 ];
 
+/** How follow-up of a randomised participant ends, other than by withdrawal. */
+export const FOLLOW_UP_OUTCOMES = ['completed', 'lost_to_follow_up', 'died'] as const;
+export type FollowUpOutcome = (typeof FOLLOW_UP_OUTCOMES)[number];
+
 /** States before randomisation (a withdrawal from one of these counts as "declined" in CONSORT). */
 export const PRE_RANDOMISATION_STATUSES: readonly ParticipantStatus[] = [
   'pre_screened',
@@ -65,6 +69,8 @@ export const TRANSITION_KINDS = [
   'randomisation',
   /** Withdrawal, possible from any non-terminal state (§6 step 8). */
   'withdrawal',
+  /** The end of follow-up of a randomised participant: completed, lost to follow-up or died. */
+  'outcome',
 ] as const;
 export type TransitionKind = (typeof TRANSITION_KINDS)[number];
 
@@ -95,6 +101,9 @@ function build(): Transition[] {
     { from: 'ineligible', to: 'registered', kind: 'rescreen' },
     { from: 'consented', to: 'randomised', kind: 'randomisation' },
   );
+  for (const from of ['randomised', 'in_follow_up'] as const) {
+    for (const to of FOLLOW_UP_OUTCOMES) edges.push({ from, to, kind: 'outcome' });
+  }
   for (const from of PARTICIPANT_STATUSES) {
     if (!TERMINAL_STATUSES.includes(from)) {
       edges.push({ from, to: 'withdrawn', kind: 'withdrawal' });
@@ -152,6 +161,7 @@ export const KIND_ENDPOINT: Readonly<Record<TransitionKind, string>> = {
   rescreen: 'POST /participants/:id/rescreen',
   randomisation: 'the randomisation module',
   withdrawal: 'POST /participants/:id/withdraw',
+  outcome: 'POST /participants/:id/outcome',
 };
 
 // ---------------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ import {
   StatusHistoryDto,
   TransitionDto,
   WithdrawDto,
+  RecordOutcomeDto,
 } from './dto/participant.dto';
 import { toHistoryResponse, toParticipantResponse } from './participants.mapper';
 import { ParticipantsService } from './participants.service';
@@ -96,6 +97,18 @@ export class ParticipantsController {
     @CurrentActor() actor: Actor,
   ): Promise<ParticipantResponseDto> {
     return toParticipantResponse(await this.participants.withdraw(id, dto, actor), true);
+  }
+
+  /** Ends a randomised participant's follow-up (completed, lost, died); remaining visits are cancelled. */
+  @Post(':id/outcome')
+  @HttpCode(200)
+  @Roles('investigator', 'coordinator')
+  async outcome(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: RecordOutcomeDto,
+    @CurrentActor() actor: Actor,
+  ): Promise<ParticipantResponseDto> {
+    return toParticipantResponse(await this.participants.recordOutcome(id, dto.outcome, dto.reason, actor), true);
   }
 
   @Post(':id/sample-destruction/confirm')

@@ -15,6 +15,7 @@ import { SitesService } from '../sites/sites.service';
 import { TrialsService } from '../trials/trials.service';
 import type { RegistrationStage } from './dto/participant.dto';
 import {
+  type FollowUpOutcome,
   checkTransition,
   fhirStatusOf,
   type ParticipantStatus,
@@ -340,6 +341,12 @@ export class ParticipantsService {
         });
       }
     });
+    return this.get(id, null);
+  }
+
+  /** The end of a randomised participant's follow-up: completed, lost to follow-up or died. */
+  async recordOutcome(id: string, outcome: FollowUpOutcome, reason: string, actor: Actor): Promise<ParticipantEntity> {
+    await this.tx.run((uow) => this.transition(uow, id, outcome, { kind: 'outcome', reason, scope: siteScope(actor) }));
     return this.get(id, null);
   }
 

@@ -9,7 +9,14 @@ export const BOOKING_STATUSES = ['booked', 'waitlisted', 'done', 'cancelled', 'n
 export type BookingStatus = (typeof BOOKING_STATUSES)[number];
 export const ACTIVE_BOOKING_STATUSES: readonly BookingStatus[] = ['booked', 'waitlisted', 'done'];
 
-export const REVIEW_STATUSES = ['not_required', 'pending', 'accepted', 'referred', 'second_line', 'resolved'] as const;
+export const REVIEW_STATUSES = [
+  'not_required',
+  'pending',
+  'accepted',
+  'referred',
+  'second_line',
+  'resolved',
+] as const;
 export type ReviewStatus = (typeof REVIEW_STATUSES)[number];
 
 /** The one outcome a waiting-time review records (ram-ms.md §6 step 7, §9 Q17). */
@@ -82,7 +89,13 @@ export type PhaseRecordRow = {
 };
 
 /** A transplant centre as scheduling needs it. */
-export type CentreRow = { id: string; label: string; name: string; timeZone: string; isCentre: boolean };
+export type CentreRow = {
+  id: string;
+  label: string;
+  name: string;
+  timeZone: string;
+  isCentre: boolean;
+};
 
 /** What booking needs to know about an allocated participant. */
 export type AllocationRow = {

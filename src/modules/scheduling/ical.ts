@@ -17,10 +17,19 @@ export type CalendarEvent = {
   lastModified: Date;
 };
 
-export type Calendar = { name: string; timeZone: string; generatedAt: Date; events: CalendarEvent[] };
+export type Calendar = {
+  name: string;
+  timeZone: string;
+  generatedAt: Date;
+  events: CalendarEvent[];
+};
 
 export function escapeText(value: string): string {
-  return value.replace(/\\/g, '\\\\').replace(/;/g, '\\;').replace(/,/g, '\\,').replace(/\r?\n/g, '\\n');
+  return value
+    .replace(/\\/g, '\\\\')
+    .replace(/;/g, '\\;')
+    .replace(/,/g, '\\,')
+    .replace(/\r?\n/g, '\\n');
 }
 
 /** Folds a content line into chunks of at most 75 octets, continuation lines starting with a space. */
@@ -44,7 +53,11 @@ export function foldLine(line: string): string {
 }
 
 const basicDate = (date: string) => date.replace(/-/g, '');
-const utcStamp = (d: Date) => d.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+const utcStamp = (d: Date) =>
+  d
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
 
 export function renderCalendar(calendar: Calendar): string {
   const lines: string[] = [

@@ -3,9 +3,14 @@ import { Clock } from '../../common/clock/clock';
 import type { Actor } from '../../common/context/request-context';
 import { siteScope } from '../auth/site-scope';
 import { buildPlan } from './calendar/arm-a-plan';
-import { addDays, dateInZone } from './calendar/calendar-date';
+import { addDays, dateInZone } from '../../common/time/calendar-date';
 import { nextQuarter, parseQuarter, quarterOfDate, quarterRange } from './calendar/quarters';
-import type { QuarterReportDto, QuarterReportQueryDto, WaitlistDto, WaitlistQueryDto } from './dto/booking.dto';
+import type {
+  QuarterReportDto,
+  QuarterReportQueryDto,
+  WaitlistDto,
+  WaitlistQueryDto,
+} from './dto/booking.dto';
 import { renderCalendar } from './ical';
 import { SchedulingErrors } from './scheduling.errors';
 import { toWaitlistEntry } from './scheduling.mapper';
@@ -31,7 +36,11 @@ export class SchedulingReportsService {
     private readonly clock: Clock,
   ) {}
 
-  async quarters(centreId: string, query: QuarterReportQueryDto, actor: Actor): Promise<QuarterReportDto> {
+  async quarters(
+    centreId: string,
+    query: QuarterReportQueryDto,
+    actor: Actor,
+  ): Promise<QuarterReportDto> {
     const centre = await this.repo.visibleCentre(centreId, siteScope(actor));
     if (!centre) throw SchedulingErrors.centreNotFound();
     const settings = await this.scheduling.settings();
@@ -40,7 +49,9 @@ export class SchedulingReportsService {
     const to = query.to ?? nextQuarter(from, 7);
     const count = quarterIndex(to) - quarterIndex(from) + 1;
     if (count < 1) throw SchedulingErrors.badInput('to must not be before from');
-    if (count > MAX_REPORT_QUARTERS) throw SchedulingErrors.badInput(`from..to must span at most ${MAX_REPORT_QUARTERS} quarters`);
+    if (count > MAX_REPORT_QUARTERS) {
+      throw SchedulingErrors.badInput(`from..to must span at most ${MAX_REPORT_QUARTERS} quarters`);
+    }
     const [rows, projected] = await Promise.all([
       this.repo.quarterCounts(centre.id, quarterRange(from, count)),
       this.scheduling.projectSlot(centre, settings, now),
@@ -71,7 +82,11 @@ export class SchedulingReportsService {
     if (!centre) throw SchedulingErrors.centreNotFound();
     const today = dateInZone(this.clock.now(), centre.timeZone);
     const rows = await this.repo.waitingQueue(centre.id, scope, query.status);
-    return { centreId: centre.id, centreLabel: centre.label, items: rows.map((r) => toWaitlistEntry(r, today)) };
+    return {
+      centreId: centre.id,
+      centreLabel: centre.label,
+      items: rows.map((r) => toWaitlistEntry(r, today)),
+    };
   }
 
   /** The centre's planned admissions as an iCal feed: study ids only, never names. */

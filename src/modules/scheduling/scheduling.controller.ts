@@ -1,4 +1,16 @@
-import { Body, Controller, Get, Header, HttpCode, Param, ParseUUIDPipe, Patch, Post, Put, Query } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  Header,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Patch,
+  Post,
+  Put,
+  Query,
+} from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../../common/context/request-context';
 import type { Page } from '../../common/validation/page';
@@ -7,7 +19,7 @@ import {
   BookingPageDto,
   BookingResponseDto,
   CancelBookingDto,
-  CancelResultDto,
+  BookingChangeResultDto,
   FillResultDto,
   ListBookingsQueryDto,
   MoveAdmissionDto,
@@ -27,7 +39,9 @@ import { TreatmentPlanService } from './treatment-plan.service';
 
 /** A path uuid; a malformed one is a 400 that names the parameter. */
 const uuid = (name: string) =>
-  new ParseUUIDPipe({ exceptionFactory: () => SchedulingErrors.badInput(`${name} must be a UUID`) });
+  new ParseUUIDPipe({
+    exceptionFactory: () => SchedulingErrors.badInput(`${name} must be a UUID`),
+  });
 
 /**
  * Transplant slots. Site-scoped in every query: staff see the bookings of their own sites and of
@@ -46,25 +60,31 @@ export class SchedulingController {
   @Get('bookings')
   @Roles('coordinator', 'investigator', 'site_staff', 'monitor')
   @ApiOkResponse({ type: BookingPageDto })
-  list(@Query() query: ListBookingsQueryDto, @CurrentActor() actor: Actor): Promise<Page<BookingResponseDto>> {
+  list(
+    @Query() query: ListBookingsQueryDto,
+    @CurrentActor() actor: Actor,
+  ): Promise<Page<BookingResponseDto>> {
     return this.scheduling.list(query, actor);
   }
 
   @Get('bookings/:bookingId')
   @Roles('coordinator', 'investigator', 'site_staff', 'monitor')
-  get(@Param('bookingId', uuid('bookingId')) id: string, @CurrentActor() actor: Actor): Promise<BookingResponseDto> {
+  get(
+    @Param('bookingId', uuid('bookingId')) id: string,
+    @CurrentActor() actor: Actor,
+  ): Promise<BookingResponseDto> {
     return this.scheduling.get(id, actor);
   }
 
   /** The transplant centre sets or moves the planned admission date. */
   @Patch('bookings/:bookingId/admission')
   @Roles('coordinator', 'investigator', 'site_staff')
-  @ApiOkResponse({ type: CancelResultDto })
+  @ApiOkResponse({ type: BookingChangeResultDto })
   moveAdmission(
     @Param('bookingId', uuid('bookingId')) id: string,
     @Body() dto: MoveAdmissionDto,
     @CurrentActor() actor: Actor,
-  ): Promise<CancelResultDto> {
+  ): Promise<BookingChangeResultDto> {
     return this.scheduling.moveAdmission(id, dto, actor);
   }
 
@@ -75,7 +95,7 @@ export class SchedulingController {
     @Param('bookingId', uuid('bookingId')) id: string,
     @Body() dto: CancelBookingDto,
     @CurrentActor() actor: Actor,
-  ): Promise<CancelResultDto> {
+  ): Promise<BookingChangeResultDto> {
     return this.scheduling.cancel(id, dto, actor);
   }
 
@@ -107,7 +127,10 @@ export class SchedulingController {
   @Get('participants/:participantId/bookings')
   @Roles('coordinator', 'investigator', 'site_staff', 'monitor')
   @ApiOkResponse({ type: [BookingResponseDto] })
-  ofParticipant(@Param('participantId', uuid('participantId')) participantId: string, @CurrentActor() actor: Actor) {
+  ofParticipant(
+    @Param('participantId', uuid('participantId')) participantId: string,
+    @CurrentActor() actor: Actor,
+  ) {
     return this.scheduling.ofParticipant(participantId, actor);
   }
 
@@ -115,7 +138,10 @@ export class SchedulingController {
   @Post('participants/:participantId/booking')
   @HttpCode(200)
   @Roles('coordinator', 'investigator')
-  book(@Param('participantId', uuid('participantId')) participantId: string, @CurrentActor() actor: Actor): Promise<BookingResponseDto> {
+  book(
+    @Param('participantId', uuid('participantId')) participantId: string,
+    @CurrentActor() actor: Actor,
+  ): Promise<BookingResponseDto> {
     return this.scheduling.book(participantId, actor);
   }
 
@@ -145,7 +171,10 @@ export class SchedulingController {
   @Header('Content-Type', 'text/calendar; charset=utf-8')
   @Header('Cache-Control', 'no-store')
   @ApiProduces('text/calendar')
-  calendar(@Param('centreId', uuid('centreId')) centreId: string, @CurrentActor() actor: Actor): Promise<string> {
+  calendar(
+    @Param('centreId', uuid('centreId')) centreId: string,
+    @CurrentActor() actor: Actor,
+  ): Promise<string> {
     return this.reports.calendar(centreId, actor);
   }
 
@@ -153,14 +182,20 @@ export class SchedulingController {
   @Post('centres/:centreId/fill')
   @HttpCode(200)
   @Roles('coordinator', 'investigator')
-  async fill(@Param('centreId', uuid('centreId')) centreId: string, @CurrentActor() actor: Actor): Promise<FillResultDto> {
+  async fill(
+    @Param('centreId', uuid('centreId')) centreId: string,
+    @CurrentActor() actor: Actor,
+  ): Promise<FillResultDto> {
     return { movedUp: await this.scheduling.fill(centreId, actor) };
   }
 
   /** The arm-agnostic readiness warning for randomising at this site (never reveals an allocation). */
   @Get('sites/:siteId/readiness')
   @Roles('coordinator', 'investigator')
-  async readiness(@Param('siteId', uuid('siteId')) siteId: string, @CurrentActor() actor: Actor): Promise<ReadinessDto> {
+  async readiness(
+    @Param('siteId', uuid('siteId')) siteId: string,
+    @CurrentActor() actor: Actor,
+  ): Promise<ReadinessDto> {
     return { warning: await this.scheduling.readinessForActor(siteId, actor) };
   }
 }

@@ -3,7 +3,7 @@ import type { BookingRow, PhaseRecordRow } from './booking.entity';
 import type { BookingResponseDto, PlanDto, WaitlistEntryDto } from './dto/booking.dto';
 import type { WaitingRow } from './scheduling.repository';
 import { assessWait, describeWait } from './slot-rules';
-import { daysBetween, maxDate } from './calendar/calendar-date';
+import { daysBetween, maxDate } from '../../common/time/calendar-date';
 
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
 
@@ -34,7 +34,9 @@ export function toPlanResponse(plan: ArmAPlan, records: readonly PhaseRecordRow[
 
 export function toBookingResponse(b: BookingRow, plan?: PlanDto | null): BookingResponseDto {
   const waitable = b.status === 'booked' || b.status === 'done' || b.status === 'waitlisted';
-  const assessed = waitable ? assessWait(b.randomisationDate, b.plannedAdmissionDate, b.waitLimitMonths) : null;
+  const assessed = waitable
+    ? assessWait(b.randomisationDate, b.plannedAdmissionDate, b.waitLimitMonths)
+    : null;
   const received = b.status === 'done' ? true : b.status === 'not_done' ? false : null;
   return {
     id: b.id,

@@ -17,7 +17,12 @@ import { TreatmentPlanService } from './treatment-plan.service';
 @Module({
   imports: [TrialsModule, SitesModule, UsersModule, NotificationsModule],
   controllers: [SchedulingController],
-  providers: [SchedulingRepository, SchedulingService, TreatmentPlanService, SchedulingReportsService],
+  providers: [
+    SchedulingRepository,
+    SchedulingService,
+    TreatmentPlanService,
+    SchedulingReportsService,
+  ],
   exports: [SchedulingService],
 })
 export class SchedulingModule {}

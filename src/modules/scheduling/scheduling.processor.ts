@@ -4,12 +4,22 @@ import type { Job } from 'bull';
 import { RequestContext } from '../../common/context/request-context';
 import { DomainError, type DomainErrorKind } from '../../common/errors/domain-error';
 import { QueueName } from '../../common/queue/queues';
-import { type BookSlotJobData, type NotifyJobData, SCHEDULING_NOTICE_KINDS, SchedulingJob } from './scheduling.jobs';
+import {
+  type BookSlotJobData,
+  type NotifyJobData,
+  SCHEDULING_NOTICE_KINDS,
+  SchedulingJob,
+} from './scheduling.jobs';
 import { SchedulingService } from './scheduling.service';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Failures a retry cannot fix: the job is discarded (kept as failed for review) instead of retried. */
-const PERMANENT: ReadonlySet<DomainErrorKind> = new Set(['bad_request', 'not_found', 'invalid_state', 'forbidden']);
+const PERMANENT: ReadonlySet<DomainErrorKind> = new Set([
+  'bad_request',
+  'not_found',
+  'invalid_state',
+  'forbidden',
+]);
 
 /**
  * Registered only in the worker. Thin: the service does the work and is idempotent (a job run twice
@@ -25,7 +35,10 @@ export class SchedulingProcessor {
   async bookSlot(job: Job<BookSlotJobData>): Promise<void> {
     const { participantId } = job.data ?? {};
     if (typeof participantId !== 'string' || !UUID.test(participantId)) {
-      return this.fail(job, new DomainError('JOB_PAYLOAD_INVALID', 'bad_request', 'participantId must be a UUID'));
+      return this.fail(
+        job,
+        new DomainError('JOB_PAYLOAD_INVALID', 'bad_request', 'participantId must be a UUID'),
+      );
     }
     await this.run(job, () => this.scheduling.bookForParticipant(participantId));
   }
@@ -33,15 +46,29 @@ export class SchedulingProcessor {
   @Process(SchedulingJob.Notify)
   async notify(job: Job<NotifyJobData>): Promise<void> {
     const { bookingId, kind, ref } = job.data ?? {};
-    if (typeof bookingId !== 'string' || !UUID.test(bookingId) || !SCHEDULING_NOTICE_KINDS.includes(kind) || typeof ref !== 'string') {
-      return this.fail(job, new DomainError('JOB_PAYLOAD_INVALID', 'bad_request', 'bookingId, kind and ref are required'));
+    if (
+      typeof bookingId !== 'string' ||
+      !UUID.test(bookingId) ||
+      !SCHEDULING_NOTICE_KINDS.includes(kind) ||
+      typeof ref !== 'string'
+    ) {
+      return this.fail(
+        job,
+        new DomainError(
+          'JOB_PAYLOAD_INVALID',
+          'bad_request',
+          'bookingId, kind and ref are required',
+        ),
+      );
     }
     await this.run(job, () => this.scheduling.deliverNotice({ bookingId, kind, ref }));
   }
 
   @OnQueueFailed()
   onFailed(job: Job, error: Error): void {
-    this.logger.warn(`${job.name}#${String(job.id)} attempt ${job.attemptsMade} failed: ${error.message}`);
+    this.logger.warn(
+      `${job.name}#${String(job.id)} attempt ${job.attemptsMade} failed: ${error.message}`,
+    );
   }
 
   private async run(job: Job, work: () => Promise<unknown>): Promise<void> {

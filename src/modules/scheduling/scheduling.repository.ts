@@ -36,7 +36,8 @@ const BOOKING_FROM = `transplant_bookings b
   JOIN sites cs ON cs.id = b.centre_id`;
 
 /** A booking is visible to staff of the participant's site and of the centre. */
-const bookingInScope = (param: string) => `(${param}::uuid[] IS NULL OR b.site_id = ANY(${param}::uuid[]) OR b.centre_id = ANY(${param}::uuid[]))`;
+const bookingInScope = (param: string) =>
+  `(${param}::uuid[] IS NULL OR b.site_id = ANY(${param}::uuid[]) OR b.centre_id = ANY(${param}::uuid[]))`;
 
 const CENTRE_COLUMNS = `s.id, s.country_code || '-' || s.code AS label, s.name, s.time_zone AS "timeZone",
   'transplant_centre' = ANY(s.roles) AS "isCentre"`;
@@ -44,6 +45,29 @@ const CENTRE_COLUMNS = `s.id, s.country_code || '-' || s.code AS label, s.name, 
 const ALLOCATION_COLUMNS = `p.id AS "participantId", p.trial_id AS "trialId", p.site_id AS "siteId",
   s.country_code AS "siteCountry", s.transplant_centre_id AS "siteCentreId", p.status AS "participantStatus",
   a.arm, a.environment, a.randomised_at AS "randomisedAt"`;
+
+/** Capacity (override, else the centre default) and places taken per quarter, with the list order `n`. */
+const USAGE_SQL = (centre: string, quarters: string) => `
+  SELECT q.quarter, q.n, COALESCE(tc.capacity, s.default_quarterly_capacity)::int AS capacity,
+         (SELECT count(*)::int FROM transplant_bookings b
+          WHERE b.centre_id = s.id AND b.quarter = q.quarter AND b.status IN ('booked', 'done')) AS used
+  FROM unnest(${quarters}::text[]) WITH ORDINALITY AS q(quarter, n)
+  JOIN sites s ON s.id = ${centre}
+  LEFT JOIN transplant_capacities tc ON tc.centre_id = s.id AND tc.quarter = q.quarter`;
+
+/** The participant's most recent booking as {id, active}: a live one first, else the newest. */
+const LATEST_BOOKING = (participant: string) => `(
+  SELECT json_build_object('id', b.id, 'active', b.status IN ('booked', 'waitlisted', 'done'))
+  FROM transplant_bookings b WHERE b.participant_id = ${participant}
+  ORDER BY (b.status IN ('booked', 'waitlisted', 'done')) DESC, b.created_at DESC LIMIT 1)`;
+
+export type LatestBooking = { id: string; active: boolean };
+
+export type BookingContext = {
+  earlier: AllocationRow[];
+  latest: LatestBooking | null;
+  usage: QuarterUsage[];
+};
 
 export type NewBooking = {
   trialId: string;
@@ -134,7 +158,12 @@ const PHASE_COLUMNS = `r.booking_id AS "bookingId", r.phase, r.outcome, r.actual
   r.actual_end::text AS "actualEnd", r.reason, r.recorded_by AS "recordedBy", r.recorded_at AS "recordedAt", r.version`;
 
 /** Statuses of a participant that can no longer receive a transplant slot. */
-export const NOT_BOOKABLE_PARTICIPANT_STATUSES = ['withdrawn', 'lost_to_follow_up', 'died', 'completed'];
+export const NOT_BOOKABLE_PARTICIPANT_STATUSES = [
+  'withdrawn',
+  'lost_to_follow_up',
+  'died',
+  'completed',
+];
 
 @Injectable()
 export class SchedulingRepository {
@@ -151,16 +180,27 @@ export class SchedulingRepository {
    * moves and capacity changes of one centre happen one after the other.
    */
   async lockCentre(centreId: string, em: EntityManager): Promise<CentreRow | null> {
-    const rows: CentreRow[] = await em.query(`SELECT ${CENTRE_COLUMNS} FROM sites s WHERE s.id = $1 FOR UPDATE`, [centreId]);
+    const rows: CentreRow[] = await em.query(
+      `SELECT ${CENTRE_COLUMNS} FROM sites s WHERE s.id = $1 FOR UPDATE`,
+      [centreId],
+    );
     return rows[0] ?? null;
   }
 
   async findCentre(centreId: string, em?: EntityManager): Promise<CentreRow | null> {
-    const rows: CentreRow[] = await this.m(em).query(`SELECT ${CENTRE_COLUMNS} FROM sites s WHERE s.id = $1`, [centreId]);
+    const rows: CentreRow[] = await this.m(em).query(
+      `SELECT ${CENTRE_COLUMNS} FROM sites s WHERE s.id = $1`,
+      [centreId],
+    );
     return rows[0] ?? null;
   }
 
-  async centreByCode(trialId: string, country: string, code: string, em?: EntityManager): Promise<CentreRow | null> {
+  async centreByCode(
+    trialId: string,
+    country: string,
+    code: string,
+    em?: EntityManager,
+  ): Promise<CentreRow | null> {
     const rows: CentreRow[] = await this.m(em).query(
       `SELECT ${CENTRE_COLUMNS} FROM sites s WHERE s.trial_id = $1 AND s.country_code = $2 AND s.code = $3`,
       [trialId, country, code],
@@ -181,18 +221,26 @@ export class SchedulingRepository {
   }
 
   /** The site and its serving centre, when the site is in scope. */
-  async siteWithCentre(siteId: string, scope: Scope): Promise<{ id: string; trialId: string; countryCode: string; centreId: string | null } | null> {
-    const rows: { id: string; trialId: string; countryCode: string; centreId: string | null }[] = await this.m().query(
-      `SELECT s.id, s.trial_id AS "trialId", s.country_code AS "countryCode", s.transplant_centre_id AS "centreId"
+  async siteWithCentre(
+    siteId: string,
+    scope: Scope,
+  ): Promise<{ id: string; trialId: string; countryCode: string; centreId: string | null } | null> {
+    const rows: { id: string; trialId: string; countryCode: string; centreId: string | null }[] =
+      await this.m().query(
+        `SELECT s.id, s.trial_id AS "trialId", s.country_code AS "countryCode", s.transplant_centre_id AS "centreId"
        FROM sites s WHERE s.id = $1 AND ($2::uuid[] IS NULL OR s.id = ANY($2::uuid[]))`,
-      [siteId, scope],
-    );
+        [siteId, scope],
+      );
     return rows[0] ?? null;
   }
 
-  async allocationOf(participantId: string, em?: EntityManager): Promise<AllocationRow | null> {
-    const rows: AllocationRow[] = await this.m(em).query(
-      `SELECT ${ALLOCATION_COLUMNS} FROM participants p
+  /** The participant's allocation, with their most recent booking (a live one first), if any. */
+  async allocationOf(
+    participantId: string,
+    em?: EntityManager,
+  ): Promise<(AllocationRow & { latest: LatestBooking | null }) | null> {
+    const rows: (AllocationRow & { latest: LatestBooking | null })[] = await this.m(em).query(
+      `SELECT ${ALLOCATION_COLUMNS}, ${LATEST_BOOKING('p.id')} AS latest FROM participants p
        JOIN allocations a ON a.participant_id = p.id
        JOIN sites s ON s.id = p.site_id
        WHERE p.id = $1`,
@@ -211,29 +259,48 @@ export class SchedulingRepository {
   }
 
   /**
-   * Arm-A participants served by the centre, randomised before the given one, that have never
-   * been booked (their own booking job has not run yet). Booking them first keeps places in
-   * randomisation order whatever order the jobs run in.
+   * Everything a booking decides on, read in ONE statement once the centre is locked (the lock is
+   * the critical section, so round trips there are what limits bookings per second):
+   * - `earlier`: arm-A participants served by the centre, randomised before this one, never booked
+   *   (their own job has not run yet). Booking them first keeps places in randomisation order
+   *   whatever order the jobs run in.
+   * - `latest`: this participant's most recent booking (a live one first), to stay idempotent.
+   * - `usage`: capacity and places taken of each quarter in `quarters`.
    */
-  async unbookedEarlierArmA(
+  async bookingContext(
     centreId: string,
-    randomisedAt: Date,
-    participantId: string,
+    who: { participantId: string; randomisedAt: Date },
+    quarters: readonly string[],
     limit: number,
     em: EntityManager,
-  ): Promise<AllocationRow[]> {
-    return em.query(
-      `SELECT ${ALLOCATION_COLUMNS} FROM allocations a
-       JOIN participants p ON p.id = a.participant_id
-       JOIN sites s ON s.id = p.site_id
-       WHERE s.transplant_centre_id = $1 AND a.arm = 'A' AND a.environment = 'production'
-         AND (a.randomised_at, a.participant_id) < ($2::timestamptz, $3::uuid)
-         AND p.status <> ALL($4::text[])
-         AND NOT EXISTS (SELECT 1 FROM transplant_bookings b WHERE b.participant_id = p.id)
-       ORDER BY a.randomised_at, a.participant_id
-       LIMIT ${Number(limit)}`,
-      [centreId, randomisedAt, participantId, NOT_BOOKABLE_PARTICIPANT_STATUSES],
+  ): Promise<BookingContext> {
+    const rows: {
+      earlier: (Omit<AllocationRow, 'randomisedAt'> & { randomisedAt: string })[];
+      latest: LatestBooking | null;
+      usage: QuarterUsage[];
+    }[] = await em.query(
+      `SELECT
+           COALESCE((SELECT json_agg(e ORDER BY e."randomisedAt", e."participantId") FROM (
+             SELECT ${ALLOCATION_COLUMNS} FROM allocations a
+             JOIN participants p ON p.id = a.participant_id
+             JOIN sites s ON s.id = p.site_id
+             WHERE s.transplant_centre_id = $1 AND a.arm = 'A' AND a.environment = 'production'
+               AND (a.randomised_at, a.participant_id) < ($2::timestamptz, $3::uuid)
+               AND p.status <> ALL($4::text[])
+               AND NOT EXISTS (SELECT 1 FROM transplant_bookings b WHERE b.participant_id = p.id)
+             ORDER BY a.randomised_at, a.participant_id
+             LIMIT ${Number(limit)}) e), '[]'::json) AS earlier,
+           ${LATEST_BOOKING('$3::uuid')} AS latest,
+           COALESCE((SELECT json_agg(json_build_object('quarter', u.quarter, 'capacity', u.capacity, 'used', u.used) ORDER BY u.n)
+                     FROM (${USAGE_SQL('$1', '$5')}) u), '[]'::json) AS usage`,
+      [centreId, who.randomisedAt, who.participantId, NOT_BOOKABLE_PARTICIPANT_STATUSES, quarters],
     );
+    const row = rows[0];
+    return {
+      earlier: row.earlier.map((e) => ({ ...e, randomisedAt: new Date(e.randomisedAt) })),
+      latest: row.latest,
+      usage: row.usage,
+    };
   }
 
   // ---- bookings -----------------------------------------------------------------------------
@@ -246,7 +313,12 @@ export class SchedulingRepository {
     return rows[0]?.id ?? null;
   }
 
-  async findBooking(id: string, scope: Scope, em?: EntityManager, lock = false): Promise<BookingRow | null> {
+  async findBooking(
+    id: string,
+    scope: Scope,
+    em?: EntityManager,
+    lock = false,
+  ): Promise<BookingRow | null> {
     const rows: BookingRow[] = await this.m(em).query(
       `SELECT ${BOOKING_COLUMNS} FROM ${BOOKING_FROM} WHERE b.id = $1 AND ${bookingInScope('$2')} ${lock ? 'FOR UPDATE OF b' : ''}`,
       [id, scope],
@@ -281,7 +353,12 @@ export class SchedulingRepository {
     return rows[0] ?? null;
   }
 
-  async listBookings(filter: BookingFilter, scope: Scope, page: number, pageSize: number): Promise<{ items: BookingRow[]; total: number }> {
+  async listBookings(
+    filter: BookingFilter,
+    scope: Scope,
+    page: number,
+    pageSize: number,
+  ): Promise<{ items: BookingRow[]; total: number }> {
     const params: unknown[] = [scope];
     const where = [bookingInScope('$1')];
     if (filter.centreId) where.push(`b.centre_id = $${params.push(filter.centreId)}`);
@@ -296,27 +373,32 @@ export class SchedulingRepository {
          ORDER BY b.randomised_at, b.id LIMIT ${Number(pageSize)} OFFSET ${(Number(page) - 1) * Number(pageSize)}`,
         params,
       ) as Promise<BookingRow[]>,
-      this.m().query(`SELECT count(*)::int AS n FROM transplant_bookings b WHERE ${clause}`, params) as Promise<{ n: number }[]>,
+      this.m().query(
+        `SELECT count(*)::int AS n FROM transplant_bookings b WHERE ${clause}`,
+        params,
+      ) as Promise<{ n: number }[]>,
     ]);
     return { items, total: counts[0].n };
   }
 
   /** Capacity and places taken of each quarter, in the order given. */
-  async quarterUsage(centreId: string, quarters: readonly string[], em?: EntityManager): Promise<QuarterUsage[]> {
+  async quarterUsage(
+    centreId: string,
+    quarters: readonly string[],
+    em?: EntityManager,
+  ): Promise<QuarterUsage[]> {
     return this.m(em).query(
-      `SELECT q.quarter, COALESCE(tc.capacity, s.default_quarterly_capacity)::int AS capacity,
-              (SELECT count(*)::int FROM transplant_bookings b
-               WHERE b.centre_id = s.id AND b.quarter = q.quarter AND b.status IN ('booked', 'done')) AS used
-       FROM unnest($2::text[]) WITH ORDINALITY AS q(quarter, n)
-       JOIN sites s ON s.id = $1
-       LEFT JOIN transplant_capacities tc ON tc.centre_id = s.id AND tc.quarter = q.quarter
-       ORDER BY q.n`,
+      `SELECT u.quarter, u.capacity, u.used FROM (${USAGE_SQL('$1', '$2')}) u ORDER BY u.n`,
       [centreId, quarters],
     );
   }
 
   /** The bookings holding places in a quarter (for the 409 on lowering capacity). */
-  async placesInQuarter(centreId: string, quarter: string, em: EntityManager): Promise<BookingInQuarter[]> {
+  async placesInQuarter(
+    centreId: string,
+    quarter: string,
+    em: EntityManager,
+  ): Promise<BookingInQuarter[]> {
     return em.query(
       `SELECT b.id AS "bookingId", p.study_id AS "studyId", b.status, b.planned_admission_date::text AS "plannedAdmissionDate"
        FROM transplant_bookings b JOIN participants p ON p.id = b.participant_id
@@ -355,10 +437,18 @@ export class SchedulingRepository {
     return rows[0].id;
   }
 
-  async updateBooking(id: string, changes: BookingChanges, now: Date, em: EntityManager): Promise<void> {
+  async updateBooking(
+    id: string,
+    changes: BookingChanges,
+    now: Date,
+    em: EntityManager,
+  ): Promise<void> {
     const params: unknown[] = [id, now];
     const sets = ['updated_at = $2', 'version = version + 1'];
-    for (const [key, column] of Object.entries(CHANGE_COLUMNS) as [keyof BookingChanges, string][]) {
+    for (const [key, column] of Object.entries(CHANGE_COLUMNS) as [
+      keyof BookingChanges,
+      string,
+    ][]) {
       const value = changes[key];
       if (value !== undefined) sets.push(`${column} = $${params.push(value)}`);
     }
@@ -418,7 +508,11 @@ export class SchedulingRepository {
    * Everyone at the centre still waiting for a transplant (booked but not yet done, or waitlisted),
    * in queue order. Positions are counted over the whole centre, then the scope filters rows.
    */
-  async waitingQueue(centreId: string, scope: Scope, status?: 'booked' | 'waitlisted'): Promise<WaitingRow[]> {
+  async waitingQueue(
+    centreId: string,
+    scope: Scope,
+    status?: 'booked' | 'waitlisted',
+  ): Promise<WaitingRow[]> {
     return this.m().query(
       `SELECT * FROM (
          SELECT ${BOOKING_COLUMNS},
@@ -449,12 +543,17 @@ export class SchedulingRepository {
 
   async phaseRecords(bookingIds: readonly string[]): Promise<PhaseRecordRow[]> {
     if (bookingIds.length === 0) return [];
-    return this.m().query(`SELECT ${PHASE_COLUMNS} FROM transplant_phase_records r WHERE r.booking_id = ANY($1::uuid[])`, [
-      bookingIds,
-    ]);
+    return this.m().query(
+      `SELECT ${PHASE_COLUMNS} FROM transplant_phase_records r WHERE r.booking_id = ANY($1::uuid[])`,
+      [bookingIds],
+    );
   }
 
-  async findPhase(bookingId: string, phase: ArmAPhaseCode, em: EntityManager): Promise<PhaseRecordRow | null> {
+  async findPhase(
+    bookingId: string,
+    phase: ArmAPhaseCode,
+    em: EntityManager,
+  ): Promise<PhaseRecordRow | null> {
     const rows: PhaseRecordRow[] = await em.query(
       `SELECT ${PHASE_COLUMNS} FROM transplant_phase_records r WHERE r.booking_id = $1 AND r.phase = $2 FOR UPDATE`,
       [bookingId, phase],
@@ -469,7 +568,16 @@ export class SchedulingRepository {
        ON CONFLICT (booking_id, phase) DO UPDATE SET outcome = EXCLUDED.outcome, actual_start = EXCLUDED.actual_start,
          actual_end = EXCLUDED.actual_end, reason = EXCLUDED.reason, recorded_by = EXCLUDED.recorded_by,
          recorded_at = EXCLUDED.recorded_at, version = transplant_phase_records.version + 1`,
-      [r.bookingId, r.phase, r.outcome, r.actualStart, r.actualEnd, r.reason, r.recordedBy, r.recordedAt],
+      [
+        r.bookingId,
+        r.phase,
+        r.outcome,
+        r.actualStart,
+        r.actualEnd,
+        r.reason,
+        r.recordedBy,
+        r.recordedAt,
+      ],
     );
   }
 }

@@ -11,7 +11,7 @@ import { NotificationsService } from '../notifications/notifications.service';
 import { SitesService } from '../sites/sites.service';
 import { TrialsService } from '../trials/trials.service';
 import { UsersService } from '../users/users.service';
-import { compareDates, dateInZone, type IsoDate, maxDate } from './calendar/calendar-date';
+import { compareDates, dateInZone, type IsoDate, maxDate } from '../../common/time/calendar-date';
 import {
   earliestAdmissionDate,
   quarterEnd,
@@ -19,7 +19,13 @@ import {
   quarterRange,
   type QuarterSlot,
 } from './calendar/quarters';
-import type { AllocationRow, BookingRow, CentreRow, NotReceivedCode } from './booking.entity';
+import type {
+  AllocationRow,
+  BookingRow,
+  CentreRow,
+  NotReceivedCode,
+  QuarterUsage,
+} from './booking.entity';
 import type {
   BookingResponseDto,
   CancelBookingDto,
@@ -33,11 +39,19 @@ import { type NotifyJobData, SchedulingJob, type SchedulingNoticeKind } from './
 import { auditedBooking, toBookingResponse } from './scheduling.mapper';
 import {
   type BookingChanges,
+  type LatestBooking,
   NOT_BOOKABLE_PARTICIPANT_STATUSES,
   SchedulingRepository,
   type Scope,
 } from './scheduling.repository';
-import { assessWait, chooseSlot, describeWait, moveUpAdmission, quarterLabel, type WaitAssessment } from './slot-rules';
+import {
+  assessWait,
+  chooseSlot,
+  describeWait,
+  moveUpAdmission,
+  quarterLabel,
+  type WaitAssessment,
+} from './slot-rules';
 import { BOOKING_ENTITY, TreatmentPlanService } from './treatment-plan.service';
 
 /** How many earlier, not yet booked arm-A participants one booking transaction books first. */
@@ -68,10 +82,18 @@ export type ArmAStatus = {
   notReceivedReason: string | null;
 };
 
-export type ProjectedSlot = { slot: QuarterSlot | null; today: IsoDate; assessment: WaitAssessment };
+export type ProjectedSlot = {
+  slot: QuarterSlot | null;
+  today: IsoDate;
+  assessment: WaitAssessment;
+};
 
 const isPgError = (e: unknown, code: string, constraint?: string): boolean => {
-  const err = e as { code?: string; constraint?: string; driverError?: { code?: string; constraint?: string } };
+  const err = e as {
+    code?: string;
+    constraint?: string;
+    driverError?: { code?: string; constraint?: string };
+  };
   const c = err.driverError?.code ?? err.code;
   const name = err.driverError?.constraint ?? err.constraint;
   return c === code && (constraint === undefined || name === constraint);
@@ -103,13 +125,22 @@ export class SchedulingService implements OnModuleInit {
   onModuleInit(): void {
     if (this.hookRegistered) return;
     this.hookRegistered = true;
-    this.sites.beforeCapacityChange((em, centreId, quarter, capacity) => this.assertCapacityCovers(em, centreId, quarter, capacity));
+    this.sites.beforeCapacityChange((em, centreId, quarter, capacity) =>
+      this.assertCapacityCovers(em, centreId, quarter, capacity),
+    );
   }
 
   /** Runs inside SitesService.setCapacity, after the centre row is locked: refuses to go below bookings. */
-  async assertCapacityCovers(em: EntityManager, centreId: string, quarter: string, capacity: number): Promise<void> {
+  async assertCapacityCovers(
+    em: EntityManager,
+    centreId: string,
+    quarter: string,
+    capacity: number,
+  ): Promise<void> {
     const places = await this.repo.placesInQuarter(centreId, quarter, em);
-    if (places.length > capacity) throw SchedulingErrors.capacityBelowBookings(quarter, capacity, places);
+    if (places.length > capacity) {
+      throw SchedulingErrors.capacityBelowBookings(quarter, capacity, places);
+    }
   }
 
   // ---- API for other modules ----------------------------------------------------------------
@@ -117,42 +148,57 @@ export class SchedulingService implements OnModuleInit {
   /**
    * Books the arm-A participant's transplant slot (the `scheduling.book-slot` job). Idempotent:
    * an existing booking is returned as it is. With `rebook` (a person asking), a participant whose
-   * earlier bookings all ended gets a new one; the job never re-books. Returns null for arm B.
+   * earlier bookings all ended gets a new one; the job never re-books. Returns the booking id, or
+   * null for arm B (and test-environment allocations).
    */
-  async bookForParticipant(participantId: string, opts: { rebook?: boolean } = {}): Promise<BookingRow | null> {
+  async bookForParticipant(
+    participantId: string,
+    opts: { rebook?: boolean } = {},
+  ): Promise<string | null> {
     const settings = await this.settings();
     const alloc = await this.repo.allocationOf(participantId);
     if (!alloc) throw SchedulingErrors.notAllocated();
     if (alloc.arm !== 'A' || alloc.environment !== 'production') return null;
-    const work = async (uow: UnitOfWork): Promise<string> => {
-      const settled = await this.settledBookingId(participantId, opts.rebook === true);
-      if (settled) return settled;
+    // The live booking settles the request; without `rebook` so does an ended one.
+    const settled = (latest: LatestBooking | null) =>
+      latest && (latest.active || opts.rebook !== true) ? latest.id : null;
+    let id = settled(alloc.latest);
+    if (!id) {
       if (NOT_BOOKABLE_PARTICIPANT_STATUSES.includes(alloc.participantStatus)) {
         throw SchedulingErrors.notBookable(alloc.participantStatus);
       }
       const centreId = await this.centreIdFor(alloc, settings);
-      const centre = await this.repo.lockCentre(centreId, uow.em);
-      if (!centre?.isCentre) throw SchedulingErrors.noCentre();
-      // Under the lock: another transaction may have booked this participant meanwhile.
-      const again = await this.settledBookingId(participantId, opts.rebook === true, uow.em);
-      if (again) return again;
-      const now = this.clock.now();
-      // Keep places in randomisation order whatever order the jobs run in.
-      const earlier = await this.repo.unbookedEarlierArmA(centre.id, alloc.randomisedAt, participantId, CATCH_UP_LIMIT, uow.em);
-      for (const other of earlier) await this.place(uow, other, centre, settings, now, null);
-      return this.place(uow, alloc, centre, settings, now, null);
-    };
-    let id: string;
-    try {
-      id = await this.run(work);
-    } catch (error) {
-      // A concurrent transaction at another centre booked the same participant first.
-      if (!isPgError(error, '23505', 'transplant_bookings_one_active')) throw error;
-      const existing = await this.repo.activeBookingId(participantId);
-      if (!existing) throw error;
-      id = existing;
+      try {
+        id = await this.run(async (uow) => {
+          const centre = await this.repo.lockCentre(centreId, uow.em);
+          if (!centre?.isCentre) throw SchedulingErrors.noCentre();
+          const now = this.clock.now();
+          const context = await this.repo.bookingContext(
+            centre.id,
+            alloc,
+            this.usageWindow(centre, settings, now),
+            CATCH_UP_LIMIT,
+            uow.em,
+          );
+          // Under the lock: another transaction may have booked this participant meanwhile.
+          const again = settled(context.latest);
+          if (again) return again;
+          const usage = new Map(context.usage.map((u) => [u.quarter, u]));
+          // Keep places in randomisation order whatever order the jobs run in.
+          for (const other of context.earlier) {
+            await this.place(uow, other, centre, settings, now, null, usage);
+          }
+          return this.place(uow, alloc, centre, settings, now, null, usage);
+        });
+      } catch (error) {
+        // A concurrent transaction at another centre booked the same participant first.
+        if (!isPgError(error, '23505', 'transplant_bookings_one_active')) throw error;
+        const existing = await this.repo.activeBookingId(participantId);
+        if (!existing) throw error;
+        id = existing;
+      }
     }
-    return this.repo.findBooking(id, null);
+    return id;
   }
 
   /**
@@ -165,7 +211,8 @@ export class SchedulingService implements OnModuleInit {
     if (!site) throw SchedulingErrors.siteNotFound();
     const settings = await this.settings();
     const centreId =
-      site.centreId ?? (await this.centreIdByCountry(site.trialId, site.countryCode, settings).catch(() => null));
+      site.centreId ??
+      (await this.centreIdByCountry(site.trialId, site.countryCode, settings).catch(() => null));
     const centre = centreId ? await this.repo.findCentre(centreId) : null;
     if (!centre?.isCentre) {
       return 'No transplant centre serves this site: if allocated to aHSCT, no transplant slot could be booked.';
@@ -199,34 +246,51 @@ export class SchedulingService implements OnModuleInit {
       quarter: b.quarter,
       plannedAdmissionDate: b.plannedAdmissionDate,
       transplantDay0: b.transplantDay0,
-      receivedAllocatedIntervention: b.status === 'done' ? true : b.status === 'not_done' ? false : null,
+      receivedAllocatedIntervention:
+        b.status === 'done' ? true : b.status === 'not_done' ? false : null,
       notReceivedCode: b.notReceivedCode,
       notReceivedReason: b.notReceivedReason,
     };
   }
 
   /** When an arm-A allocation made at `now` would be admitted at the centre (no lock, read only). */
-  async projectSlot(centre: CentreRow, settings: SchedulingSettings, now: Date): Promise<ProjectedSlot> {
+  async projectSlot(
+    centre: CentreRow,
+    settings: SchedulingSettings,
+    now: Date,
+  ): Promise<ProjectedSlot> {
     const today = dateInZone(now, centre.timeZone);
     const earliest = earliestAdmissionDate(now, settings.leadTimeDays, centre.timeZone);
-    const usage = await this.repo.quarterUsage(centre.id, quarterRange(quarterOfDate(earliest), settings.horizonQuarters));
+    const usage = await this.repo.quarterUsage(
+      centre.id,
+      quarterRange(quarterOfDate(earliest), settings.horizonQuarters),
+    );
     const slot = chooseSlot(earliest, usage, settings.horizonQuarters);
-    return { slot, today, assessment: assessWait(today, slot?.earliestAdmission ?? null, settings.waitLimitMonths) };
+    return {
+      slot,
+      today,
+      assessment: assessWait(today, slot?.earliestAdmission ?? null, settings.waitLimitMonths),
+    };
   }
 
   // ---- HTTP use cases -----------------------------------------------------------------------
 
   async readinessForActor(siteId: string, actor: Actor): Promise<string | null> {
-    if (!(await this.repo.siteWithCentre(siteId, siteScope(actor)))) throw SchedulingErrors.siteNotFound();
+    if (!(await this.repo.siteWithCentre(siteId, siteScope(actor)))) {
+      throw SchedulingErrors.siteNotFound();
+    }
     return this.armAReadinessWarning(siteId);
   }
 
   async book(participantId: string, actor: Actor): Promise<BookingResponseDto> {
-    if (!(await this.repo.participantInScope(participantId, siteScope(actor)))) throw SchedulingErrors.participantNotFound();
+    if (!(await this.repo.participantInScope(participantId, siteScope(actor)))) {
+      throw SchedulingErrors.participantNotFound();
+    }
     const alloc = await this.repo.allocationOf(participantId);
     if (!alloc) throw SchedulingErrors.notAllocated();
     if (alloc.arm !== 'A') throw SchedulingErrors.notArmA();
-    const booking = await this.bookForParticipant(participantId, { rebook: true });
+    const id = await this.bookForParticipant(participantId, { rebook: true });
+    const booking = id ? await this.repo.findBooking(id, null) : null;
     if (!booking) throw SchedulingErrors.notArmA();
     return this.withPlan(booking);
   }
@@ -239,7 +303,9 @@ export class SchedulingService implements OnModuleInit {
 
   async ofParticipant(participantId: string, actor: Actor): Promise<BookingResponseDto[]> {
     const scope = siteScope(actor);
-    if (!(await this.repo.participantInScope(participantId, scope))) throw SchedulingErrors.participantNotFound();
+    if (!(await this.repo.participantInScope(participantId, scope))) {
+      throw SchedulingErrors.participantNotFound();
+    }
     const rows = await this.repo.bookingsOfParticipant(participantId, scope);
     const plans = await this.plans.plansFor(rows);
     return rows.map((b) => toBookingResponse(b, plans.get(b.id) ?? null));
@@ -248,7 +314,13 @@ export class SchedulingService implements OnModuleInit {
   async list(query: ListBookingsQueryDto, actor: Actor): Promise<Page<BookingResponseDto>> {
     const { page, pageSize } = pageOf(query);
     const { items, total } = await this.repo.listBookings(
-      { centreId: query.centreId, siteId: query.siteId, status: query.status, quarter: query.quarter, reviewStatus: query.reviewStatus },
+      {
+        centreId: query.centreId,
+        siteId: query.siteId,
+        status: query.status,
+        quarter: query.quarter,
+        reviewStatus: query.reviewStatus,
+      },
       siteScope(actor),
       page,
       pageSize,
@@ -257,15 +329,20 @@ export class SchedulingService implements OnModuleInit {
   }
 
   /** The centre sets or moves the planned admission date; another quarter needs a free place there. */
-  async moveAdmission(id: string, dto: MoveAdmissionDto, actor: Actor): Promise<{ booking: BookingResponseDto; movedUp: string[] }> {
+  async moveAdmission(
+    id: string,
+    dto: MoveAdmissionDto,
+    actor: Actor,
+  ): Promise<{ booking: BookingResponseDto; movedUp: string[] }> {
     const scope = siteScope(actor);
     const found = await this.repo.findBooking(id, scope);
     if (!found) throw SchedulingErrors.bookingNotFound();
     this.assertCentreStaff(found, scope);
-    const settings = await this.settings();
     const movedUp = await this.run(async (uow) => {
       const { centre, booking: b } = await this.lockBooking(uow, found);
-      if (b.status !== 'booked' && b.status !== 'waitlisted') throw SchedulingErrors.notActive(b.status);
+      if (b.status !== 'booked' && b.status !== 'waitlisted') {
+        throw SchedulingErrors.notActive(b.status);
+      }
       const now = this.clock.now();
       const today = dateInZone(now, centre.timeZone);
       const date = dto.plannedAdmissionDate;
@@ -274,16 +351,25 @@ export class SchedulingService implements OnModuleInit {
           `plannedAdmissionDate must not be before the earliest admission ${b.earliestAdmissionDate} (randomisation + lead time)`,
         );
       }
-      if (compareDates(date, today) < 0) throw SchedulingErrors.badInput(`plannedAdmissionDate must not be in the past (today is ${today} at the centre)`);
+      if (compareDates(date, today) < 0) {
+        throw SchedulingErrors.badInput(
+          `plannedAdmissionDate must not be in the past (today is ${today} at the centre)`,
+        );
+      }
       const target = quarterOfDate(date);
       const sameQuarter = b.status === 'booked' && b.quarter === target;
       if (!sameQuarter) {
         const [usage] = await this.repo.quarterUsage(centre.id, [target], uow.em);
         if (usage.used >= usage.capacity) throw SchedulingErrors.quarterFull(target);
       }
-      const changes: BookingChanges = { status: 'booked', quarter: target, plannedAdmissionDate: date };
+      const changes: BookingChanges = {
+        status: 'booked',
+        quarter: target,
+        plannedAdmissionDate: date,
+      };
       const { exceedsLimit } = assessWait(b.randomisationDate, date, b.waitLimitMonths);
-      const flag = exceedsLimit && (b.reviewStatus === 'not_required' || b.reviewStatus === 'resolved');
+      const flag =
+        exceedsLimit && (b.reviewStatus === 'not_required' || b.reviewStatus === 'resolved');
       if (flag) Object.assign(changes, { reviewStatus: 'pending', flaggedAt: now });
       if (!exceedsLimit && b.reviewStatus === 'pending') changes.reviewStatus = 'resolved';
       await this.repo.updateBooking(b.id, changes, now, uow.em);
@@ -291,31 +377,55 @@ export class SchedulingService implements OnModuleInit {
         action: 'scheduling.admission_moved',
         entity: BOOKING_ENTITY,
         entityId: b.id,
-        before: { status: b.status, quarter: b.quarter, plannedAdmissionDate: b.plannedAdmissionDate, reviewStatus: b.reviewStatus },
-        after: { status: 'booked', quarter: target, plannedAdmissionDate: date, reviewStatus: changes.reviewStatus ?? b.reviewStatus },
+        before: {
+          status: b.status,
+          quarter: b.quarter,
+          plannedAdmissionDate: b.plannedAdmissionDate,
+          reviewStatus: b.reviewStatus,
+        },
+        after: {
+          status: 'booked',
+          quarter: target,
+          plannedAdmissionDate: date,
+          reviewStatus: changes.reviewStatus ?? b.reviewStatus,
+        },
         reason: dto.reason,
       });
-      if (flag) this.flagForReview(uow, b.id, b.version + 1, { quarter: target, plannedAdmissionDate: date });
-      const freed = b.status === 'booked' && b.quarter !== null && b.quarter !== target ? b.quarter : null;
+      if (flag) {
+        this.flagForReview(uow, b.id, b.version + 1, {
+          quarter: target,
+          plannedAdmissionDate: date,
+        });
+      }
+      const freed =
+        b.status === 'booked' && b.quarter !== null && b.quarter !== target ? b.quarter : null;
       return freed ? this.freeAndMoveUp(uow, centre, freed, now, b.id) : [];
     });
     return { booking: await this.get(id, actor), movedUp };
   }
 
   /** Cancels a booking (postponed, withdrawn…) or ends it for good (`final`: transplant not done). */
-  async cancel(id: string, dto: CancelBookingDto, actor: Actor): Promise<{ booking: BookingResponseDto; movedUp: string[] }> {
+  async cancel(
+    id: string,
+    dto: CancelBookingDto,
+    actor: Actor,
+  ): Promise<{ booking: BookingResponseDto; movedUp: string[] }> {
     const found = await this.repo.findBooking(id, siteScope(actor));
     if (!found) throw SchedulingErrors.bookingNotFound();
     const movedUp = await this.run(async (uow) => {
       const { centre, booking: b } = await this.lockBooking(uow, found);
-      if (b.status !== 'booked' && b.status !== 'waitlisted') throw SchedulingErrors.notActive(b.status);
+      if (b.status !== 'booked' && b.status !== 'waitlisted') {
+        throw SchedulingErrors.notActive(b.status);
+      }
       const now = this.clock.now();
       const final = dto.final === true;
       const changes: BookingChanges = {
         status: final ? 'not_done' : 'cancelled',
         endedReason: dto.reason,
         endedAt: now,
-        ...(final ? { notReceivedCode: 'transplant_not_done' as const, notReceivedReason: dto.reason } : {}),
+        ...(final
+          ? { notReceivedCode: 'transplant_not_done' as const, notReceivedReason: dto.reason }
+          : {}),
         ...(b.reviewStatus === 'pending' ? { reviewStatus: 'resolved' as const } : {}),
       };
       await this.repo.updateBooking(b.id, changes, now, uow.em);
@@ -327,7 +437,9 @@ export class SchedulingService implements OnModuleInit {
         after: { status: changes.status, notReceivedCode: changes.notReceivedCode ?? null },
         reason: dto.reason,
       });
-      return b.status === 'booked' && b.quarter ? this.freeAndMoveUp(uow, centre, b.quarter, now, null) : [];
+      return b.status === 'booked' && b.quarter
+        ? this.freeAndMoveUp(uow, centre, b.quarter, now, null)
+        : [];
     });
     return { booking: await this.get(id, actor), movedUp };
   }
@@ -337,9 +449,17 @@ export class SchedulingService implements OnModuleInit {
     id: string,
     dto: ReviewBookingDto,
     actor: Actor,
-  ): Promise<{ booking: BookingResponseDto; referral: BookingResponseDto | null; movedUp: string[] }> {
-    if (dto.outcome === 'refer' && !dto.centreId) throw SchedulingErrors.badInput('centreId is required when outcome is refer');
-    if (dto.outcome !== 'refer' && dto.centreId) throw SchedulingErrors.badInput('centreId is only allowed when outcome is refer');
+  ): Promise<{
+    booking: BookingResponseDto;
+    referral: BookingResponseDto | null;
+    movedUp: string[];
+  }> {
+    if (dto.outcome === 'refer' && !dto.centreId) {
+      throw SchedulingErrors.badInput('centreId is required when outcome is refer');
+    }
+    if (dto.outcome !== 'refer' && dto.centreId) {
+      throw SchedulingErrors.badInput('centreId is only allowed when outcome is refer');
+    }
     const found = await this.repo.findBooking(id, siteScope(actor));
     if (!found) throw SchedulingErrors.bookingNotFound();
     const settings = await this.settings();
@@ -361,7 +481,9 @@ export class SchedulingService implements OnModuleInit {
       const b = await this.repo.findBooking(id, null, uow.em, true);
       if (!b || !centre) throw SchedulingErrors.bookingNotFound();
       if (b.reviewStatus !== 'pending') throw SchedulingErrors.reviewNotPending(b.reviewStatus);
-      if (b.status !== 'booked' && b.status !== 'waitlisted') throw SchedulingErrors.notActive(b.status);
+      if (b.status !== 'booked' && b.status !== 'waitlisted') {
+        throw SchedulingErrors.notActive(b.status);
+      }
       const now = this.clock.now();
       const reviewed = { reviewReason: dto.reason, reviewedBy: actor.id, reviewedAt: now };
       const held = b.status === 'booked' && b.quarter !== null ? b.quarter : null;
@@ -369,7 +491,12 @@ export class SchedulingService implements OnModuleInit {
         action: 'scheduling.review_recorded',
         entity: BOOKING_ENTITY,
         entityId: b.id,
-        before: { reviewStatus: b.reviewStatus, status: b.status, quarter: b.quarter, plannedAdmissionDate: b.plannedAdmissionDate },
+        before: {
+          reviewStatus: b.reviewStatus,
+          status: b.status,
+          quarter: b.quarter,
+          plannedAdmissionDate: b.plannedAdmissionDate,
+        },
         after: { outcome: dto.outcome, referredToCentreId: target?.id ?? null },
         reason: dto.reason,
       });
@@ -397,15 +524,28 @@ export class SchedulingService implements OnModuleInit {
           entity: BOOKING_ENTITY,
           entityId: b.id,
           before: { status: b.status },
-          after: { status: 'not_done', notReceivedCode: 'second_line_started', participantId: b.participantId },
+          after: {
+            status: 'not_done',
+            notReceivedCode: 'second_line_started',
+            participantId: b.participantId,
+          },
           reason: dto.reason,
         });
-        return { referralId: null, movedUp: held ? await this.freeAndMoveUp(uow, centre, held, now, null) : [] };
+        return {
+          referralId: null,
+          movedUp: held ? await this.freeAndMoveUp(uow, centre, held, now, null) : [],
+        };
       }
       const to = locked.get((target as CentreRow).id) as CentreRow;
       await this.repo.updateBooking(
         b.id,
-        { ...reviewed, reviewStatus: 'referred', status: 'cancelled', endedReason: `Referred to ${to.label}: ${dto.reason}`, endedAt: now },
+        {
+          ...reviewed,
+          reviewStatus: 'referred',
+          status: 'cancelled',
+          endedReason: `Referred to ${to.label}: ${dto.reason}`,
+          endedAt: now,
+        },
         now,
         uow.em,
       );
@@ -419,11 +559,16 @@ export class SchedulingService implements OnModuleInit {
         after: { centreId: to.id, referralBookingId: referralId },
         reason: dto.reason,
       });
-      return { referralId, movedUp: held ? await this.freeAndMoveUp(uow, centre, held, now, null) : [] };
+      return {
+        referralId,
+        movedUp: held ? await this.freeAndMoveUp(uow, centre, held, now, null) : [],
+      };
     });
     return {
       booking: await this.get(id, actor),
-      referral: result.referralId ? toBookingResponse((await this.repo.findBooking(result.referralId, null)) as BookingRow) : null,
+      referral: result.referralId
+        ? toBookingResponse((await this.repo.findBooking(result.referralId, null)) as BookingRow)
+        : null,
       movedUp: result.movedUp,
     };
   }
@@ -440,7 +585,10 @@ export class SchedulingService implements OnModuleInit {
       if (!centre) throw SchedulingErrors.centreNotFound();
       const now = this.clock.now();
       const moved: string[] = [];
-      for (const quarter of quarterRange(quarterOfDate(dateInZone(now, centre.timeZone)), settings.horizonQuarters)) {
+      for (const quarter of quarterRange(
+        quarterOfDate(dateInZone(now, centre.timeZone)),
+        settings.horizonQuarters,
+      )) {
         for (let guard = 0; guard < 100; guard++) {
           const step = await this.freeAndMoveUp(uow, centre, quarter, now, null);
           if (step.length === 0) break;
@@ -456,10 +604,17 @@ export class SchedulingService implements OnModuleInit {
     const b = await this.repo.findBooking(data.bookingId, null);
     if (!b) return 0;
     if (data.kind === 'wait_review' && b.reviewStatus !== 'pending') return 0;
-    const wanted = (roles: readonly string[]) => roles.includes('investigator') || roles.includes('coordinator');
-    const recipients = new Set((await this.users.staffOfSite(b.siteId, null)).filter((u) => wanted(u.roles)).map((u) => u.id));
+    const wanted = (roles: readonly string[]) =>
+      roles.includes('investigator') || roles.includes('coordinator');
+    const recipients = new Set(
+      (await this.users.staffOfSite(b.siteId, null))
+        .filter((u) => wanted(u.roles))
+        .map((u) => u.id),
+    );
     if (data.kind === 'moved_up' && b.centreId !== b.siteId) {
-      for (const u of await this.users.staffOfSite(b.centreId, null)) if (wanted(u.roles)) recipients.add(u.id);
+      for (const u of await this.users.staffOfSite(b.centreId, null)) {
+        if (wanted(u.roles)) recipients.add(u.id);
+      }
     }
     const message = this.noticeText(b, data.kind);
     return this.notifications.deliver(
@@ -468,7 +623,13 @@ export class SchedulingService implements OnModuleInit {
         kind: `scheduling.${data.kind}`,
         subject: message.subject,
         body: message.body,
-        data: { bookingId: b.id, participantId: b.participantId, studyId: b.studyId, quarter: b.quarter, plannedAdmissionDate: b.plannedAdmissionDate },
+        data: {
+          bookingId: b.id,
+          participantId: b.participantId,
+          studyId: b.studyId,
+          quarter: b.quarter,
+          plannedAdmissionDate: b.plannedAdmissionDate,
+        },
         dedupeKey: `scheduling.${data.kind}:${b.id}:${data.ref}`,
       })),
     );
@@ -484,13 +645,33 @@ export class SchedulingService implements OnModuleInit {
     s: SchedulingSettings,
     now: Date,
     referredFromId: string | null,
+    known?: Map<string, QuarterUsage>,
   ): Promise<string> {
     const zone = centre.timeZone;
     const randomisationDate = dateInZone(who.randomisedAt, zone);
-    const earliest = maxDate(earliestAdmissionDate(who.randomisedAt, s.leadTimeDays, zone), dateInZone(now, zone));
-    const usage = await this.repo.quarterUsage(centre.id, quarterRange(quarterOfDate(earliest), s.horizonQuarters), uow.em);
-    const slot = chooseSlot(earliest, usage, s.horizonQuarters);
-    const { exceedsLimit, wait } = assessWait(randomisationDate, slot?.earliestAdmission ?? null, s.waitLimitMonths);
+    const earliest = maxDate(
+      earliestAdmissionDate(who.randomisedAt, s.leadTimeDays, zone),
+      dateInZone(now, zone),
+    );
+    const quarters = quarterRange(quarterOfDate(earliest), s.horizonQuarters);
+    // Usage read under the centre lock stays true while we hold it; we count our own inserts.
+    const usage = known ?? new Map<string, QuarterUsage>();
+    const missing = quarters.filter((q) => !usage.has(q));
+    if (missing.length > 0) {
+      for (const u of await this.repo.quarterUsage(centre.id, missing, uow.em)) {
+        usage.set(u.quarter, u);
+      }
+    }
+    const slot = chooseSlot(
+      earliest,
+      quarters.map((q) => usage.get(q) as QuarterUsage),
+      s.horizonQuarters,
+    );
+    const { exceedsLimit, wait } = assessWait(
+      randomisationDate,
+      slot?.earliestAdmission ?? null,
+      s.waitLimitMonths,
+    );
     const id = await this.repo.insertBooking(
       {
         trialId: who.trialId,
@@ -512,6 +693,10 @@ export class SchedulingService implements OnModuleInit {
       },
       uow.em,
     );
+    if (slot) {
+      const u = usage.get(slot.quarter) as QuarterUsage;
+      usage.set(slot.quarter, { ...u, used: u.used + 1 });
+    }
     uow.audit({
       action: slot ? 'scheduling.slot_booked' : 'scheduling.waitlisted',
       entity: BOOKING_ENTITY,
@@ -527,16 +712,36 @@ export class SchedulingService implements OnModuleInit {
         referredFromId,
       },
     });
-    if (exceedsLimit) this.flagForReview(uow, id, 0, { quarter: slot?.quarter ?? null, plannedAdmissionDate: slot?.earliestAdmission ?? null });
+    if (exceedsLimit) {
+      this.flagForReview(uow, id, 0, {
+        quarter: slot?.quarter ?? null,
+        plannedAdmissionDate: slot?.earliestAdmission ?? null,
+      });
+    }
     return id;
   }
 
-  private flagForReview(uow: UnitOfWork, bookingId: string, version: number, where: Record<string, unknown>): void {
-    uow.audit({ action: 'scheduling.wait_flagged', entity: BOOKING_ENTITY, entityId: bookingId, after: { reviewStatus: 'pending', ...where } });
+  private flagForReview(
+    uow: UnitOfWork,
+    bookingId: string,
+    version: number,
+    where: Record<string, unknown>,
+  ): void {
+    uow.audit({
+      action: 'scheduling.wait_flagged',
+      entity: BOOKING_ENTITY,
+      entityId: bookingId,
+      after: { reviewStatus: 'pending', ...where },
+    });
     this.notice(uow, bookingId, 'wait_review', `v${version}`);
   }
 
-  private notice(uow: UnitOfWork, bookingId: string, kind: SchedulingNoticeKind, ref: string): void {
+  private notice(
+    uow: UnitOfWork,
+    bookingId: string,
+    kind: SchedulingNoticeKind,
+    ref: string,
+  ): void {
     uow.enqueue({
       queue: QueueName.Scheduling,
       name: SchedulingJob.Notify,
@@ -550,7 +755,13 @@ export class SchedulingService implements OnModuleInit {
    * earlier with it moves in, which frees their own later place for the next one, and so on.
    * Each participant moves at most once per freed place. The centre must be locked.
    */
-  private async freeAndMoveUp(uow: UnitOfWork, centre: CentreRow, quarter: string, now: Date, excludeId: string | null): Promise<string[]> {
+  private async freeAndMoveUp(
+    uow: UnitOfWork,
+    centre: CentreRow,
+    quarter: string,
+    now: Date,
+    excludeId: string | null,
+  ): Promise<string[]> {
     const moved: string[] = [];
     const today = dateInZone(now, centre.timeZone);
     let freed: string | null = quarter;
@@ -566,15 +777,29 @@ export class SchedulingService implements OnModuleInit {
       const admission = moveUpAdmission(q, c.earliestAdmissionDate, today);
       if (!admission) break;
       const { exceedsLimit } = assessWait(c.randomisationDate, admission, c.waitLimitMonths);
-      const changes: BookingChanges = { status: 'booked', quarter: q, plannedAdmissionDate: admission };
+      const changes: BookingChanges = {
+        status: 'booked',
+        quarter: q,
+        plannedAdmissionDate: admission,
+      };
       if (c.reviewStatus === 'pending' && !exceedsLimit) changes.reviewStatus = 'resolved';
       await this.repo.updateBooking(c.id, changes, now, uow.em);
       uow.audit({
         action: 'scheduling.booking_moved_up',
         entity: BOOKING_ENTITY,
         entityId: c.id,
-        before: { status: c.status, quarter: c.quarter, plannedAdmissionDate: c.plannedAdmissionDate, reviewStatus: c.reviewStatus },
-        after: { status: 'booked', quarter: q, plannedAdmissionDate: admission, reviewStatus: changes.reviewStatus ?? c.reviewStatus },
+        before: {
+          status: c.status,
+          quarter: c.quarter,
+          plannedAdmissionDate: c.plannedAdmissionDate,
+          reviewStatus: c.reviewStatus,
+        },
+        after: {
+          status: 'booked',
+          quarter: q,
+          plannedAdmissionDate: admission,
+          reviewStatus: changes.reviewStatus ?? c.reviewStatus,
+        },
         reason: `A place became free in ${q}`,
       });
       this.notice(uow, c.id, 'moved_up', `${q}:v${c.version + 1}`);
@@ -585,7 +810,10 @@ export class SchedulingService implements OnModuleInit {
   }
 
   /** Locks the booking's centre, then the booking itself (always in this order). */
-  private async lockBooking(uow: UnitOfWork, found: BookingRow): Promise<{ centre: CentreRow; booking: BookingRow }> {
+  private async lockBooking(
+    uow: UnitOfWork,
+    found: BookingRow,
+  ): Promise<{ centre: CentreRow; booking: BookingRow }> {
     const centre = await this.repo.lockCentre(found.centreId, uow.em);
     const booking = await this.repo.findBooking(found.id, null, uow.em, true);
     if (!centre || !booking) throw SchedulingErrors.bookingNotFound();
@@ -596,12 +824,12 @@ export class SchedulingService implements OnModuleInit {
     if (scope !== null && !scope.includes(b.centreId)) throw SchedulingErrors.centreOnly();
   }
 
-  /** An existing booking that settles the request: the live one, or with no `rebook` any earlier one. */
-  private async settledBookingId(participantId: string, rebook: boolean, em?: EntityManager): Promise<string | null> {
-    const active = await this.repo.activeBookingId(participantId, em);
-    if (active || rebook) return active;
-    const latest = await this.repo.latestBookingOf(participantId);
-    return latest?.id ?? null;
+  /** Quarters whose usage a booking may need: from the current one over the lead time and the horizon. */
+  private usageWindow(centre: CentreRow, s: SchedulingSettings, now: Date): string[] {
+    return quarterRange(
+      quarterOfDate(dateInZone(now, centre.timeZone)),
+      s.horizonQuarters + Math.ceil(s.leadTimeDays / 90) + 1,
+    );
   }
 
   private async centreIdFor(alloc: AllocationRow, s: SchedulingSettings): Promise<string> {
@@ -609,7 +837,11 @@ export class SchedulingService implements OnModuleInit {
     return this.centreIdByCountry(alloc.trialId, alloc.siteCountry, s);
   }
 
-  private async centreIdByCountry(trialId: string, country: string, s: SchedulingSettings): Promise<string> {
+  private async centreIdByCountry(
+    trialId: string,
+    country: string,
+    s: SchedulingSettings,
+  ): Promise<string> {
     const code = s.centreByCountry[country];
     const centre = code ? await this.repo.centreByCode(trialId, country, code) : null;
     if (!centre?.isCentre) throw SchedulingErrors.noCentre();
@@ -642,7 +874,9 @@ export class SchedulingService implements OnModuleInit {
   private noticeText(b: BookingRow, kind: SchedulingNoticeKind): { subject: string; body: string } {
     const who = b.studyId ?? 'A participant';
     if (kind === 'moved_up') {
-      const when = b.quarter ? `${b.plannedAdmissionDate} (${quarterLabel(b.quarter)})` : 'not yet planned';
+      const when = b.quarter
+        ? `${b.plannedAdmissionDate} (${quarterLabel(b.quarter)})`
+        : 'not yet planned';
       return {
         subject: `${who}: transplant admission moved up`,
         body: `A place became free at ${b.centreName}. The planned aHSCT admission of ${who} is now ${when}.`,

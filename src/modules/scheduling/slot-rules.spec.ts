@@ -6,7 +6,10 @@ describe('slot rules', () => {
       { quarter: '2027-Q1', capacity: 2, used: 2 },
       { quarter: '2027-Q2', capacity: 1, used: 0 },
     ];
-    expect(chooseSlot('2027-02-10', usage, 4)).toEqual({ quarter: '2027-Q2', earliestAdmission: '2027-04-01' });
+    expect(chooseSlot('2027-02-10', usage, 4)).toEqual({
+      quarter: '2027-Q2',
+      earliestAdmission: '2027-04-01',
+    });
     expect(chooseSlot('2027-02-10', [{ quarter: '2027-Q1', capacity: 2, used: 1 }], 4)).toEqual({
       quarter: '2027-Q1',
       earliestAdmission: '2027-02-10',

@@ -1,4 +1,4 @@
-import { addDays, compareDates, type IsoDate, maxDate } from './calendar/calendar-date';
+import { addDays, compareDates, type IsoDate, maxDate } from '../../common/time/calendar-date';
 import {
   earliestAdmissionInQuarter,
   exceedsWaitLimit,
@@ -17,7 +17,11 @@ import type { QuarterUsage } from './booking.entity';
  */
 
 /** The first quarter with a free place that allows an admission on or after `earliest`. */
-export function chooseSlot(earliest: IsoDate, usage: readonly QuarterUsage[], horizonQuarters: number): QuarterSlot | null {
+export function chooseSlot(
+  earliest: IsoDate,
+  usage: readonly QuarterUsage[],
+  horizonQuarters: number,
+): QuarterSlot | null {
   const byQuarter = new Map(usage.map((u) => [u.quarter, u]));
   return firstEligibleQuarter(
     earliest,
@@ -32,7 +36,11 @@ export function chooseSlot(earliest: IsoDate, usage: readonly QuarterUsage[], ho
 export type WaitAssessment = { wait: Wait | null; exceedsLimit: boolean };
 
 /** The wait from randomisation to admission; no admission (waitlisted) always exceeds the limit. */
-export function assessWait(randomisationDate: IsoDate, admission: IsoDate | null, limitMonths: number): WaitAssessment {
+export function assessWait(
+  randomisationDate: IsoDate,
+  admission: IsoDate | null,
+  limitMonths: number,
+): WaitAssessment {
   if (admission === null) return { wait: null, exceedsLimit: true };
   const safeAdmission = maxDate(admission, randomisationDate);
   return {
@@ -42,7 +50,11 @@ export function assessWait(randomisationDate: IsoDate, admission: IsoDate | null
 }
 
 /** The admission date a booking moved into `quarter` gets: the first day allowed in it, never before today. */
-export function moveUpAdmission(quarter: QuarterId, earliest: IsoDate, today: IsoDate): IsoDate | null {
+export function moveUpAdmission(
+  quarter: QuarterId,
+  earliest: IsoDate,
+  today: IsoDate,
+): IsoDate | null {
   return earliestAdmissionInQuarter(quarter, maxDate(earliest, today));
 }
 

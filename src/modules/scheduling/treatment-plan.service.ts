@@ -5,7 +5,7 @@ import { QueueName } from '../../common/queue/queues';
 import { TransactionRunner } from '../../database/transaction';
 import { siteScope } from '../auth/site-scope';
 import { type ArmAPhaseCode, buildPlan } from './calendar/arm-a-plan';
-import { compareDates, dateInZone } from './calendar/calendar-date';
+import { compareDates, dateInZone } from '../../common/time/calendar-date';
 import { type BookingRow, PHASE_CODES } from './booking.entity';
 import type { PlanDto, RecordPhaseDto } from './dto/booking.dto';
 import { SchedulingErrors } from './scheduling.errors';
@@ -48,7 +48,12 @@ export class TreatmentPlanService {
   }
 
   /** Records the actual dates of a phase, or that it was not done (with a reason). */
-  async recordPhase(bookingId: string, phaseParam: string, dto: RecordPhaseDto, actor: Actor): Promise<void> {
+  async recordPhase(
+    bookingId: string,
+    phaseParam: string,
+    dto: RecordPhaseDto,
+    actor: Actor,
+  ): Promise<void> {
     const phase = this.parsePhase(phaseParam);
     this.validate(dto);
     const found = await this.repo.findBooking(bookingId, siteScope(actor));
@@ -59,13 +64,20 @@ export class TreatmentPlanService {
       if (b.status !== 'booked' && b.status !== 'done') throw SchedulingErrors.notInPlan(b.status);
       const now = this.clock.now();
       const today = dateInZone(now, b.centreTimeZone);
-      for (const [field, value] of [['actualStart', dto.actualStart], ['actualEnd', dto.actualEnd]] as const) {
+      for (const [field, value] of [
+        ['actualStart', dto.actualStart],
+        ['actualEnd', dto.actualEnd],
+      ] as const) {
         if (value !== undefined && compareDates(value, today) > 0) {
-          throw SchedulingErrors.badInput(`${field} must not be in the future (today is ${today} at the centre)`);
+          throw SchedulingErrors.badInput(
+            `${field} must not be in the future (today is ${today} at the centre)`,
+          );
         }
       }
       const existing = await this.repo.findPhase(bookingId, phase, uow.em);
-      if (existing && !dto.reason) throw SchedulingErrors.badInput('reason is required to correct a recorded phase');
+      if (existing && !dto.reason) {
+        throw SchedulingErrors.badInput('reason is required to correct a recorded phase');
+      }
       const record = {
         bookingId,
         phase,
@@ -82,17 +94,34 @@ export class TreatmentPlanService {
         entity: BOOKING_ENTITY,
         entityId: bookingId,
         before: existing
-          ? { phase, outcome: existing.outcome, actualStart: existing.actualStart, actualEnd: existing.actualEnd, reason: existing.reason }
+          ? {
+              phase,
+              outcome: existing.outcome,
+              actualStart: existing.actualStart,
+              actualEnd: existing.actualEnd,
+              reason: existing.reason,
+            }
           : null,
-        after: { phase, outcome: record.outcome, actualStart: record.actualStart, actualEnd: record.actualEnd },
+        after: {
+          phase,
+          outcome: record.outcome,
+          actualStart: record.actualStart,
+          actualEnd: record.actualEnd,
+        },
         reason: dto.reason ?? null,
       });
       if (phase !== 'reinfusion') return;
       const day0 = record.outcome === 'done' ? record.actualStart : null;
       if (day0 === b.transplantDay0) return;
       // Once transplanted, a pending waiting-time review has nothing left to decide.
-      const resolved = day0 && b.reviewStatus === 'pending' ? { reviewStatus: 'resolved' as const } : {};
-      await this.repo.updateBooking(bookingId, { transplantDay0: day0, status: day0 ? 'done' : 'booked', ...resolved }, now, uow.em);
+      const resolved =
+        day0 && b.reviewStatus === 'pending' ? { reviewStatus: 'resolved' as const } : {};
+      await this.repo.updateBooking(
+        bookingId,
+        { transplantDay0: day0, status: day0 ? 'done' : 'booked', ...resolved },
+        now,
+        uow.em,
+      );
       uow.audit({
         action: 'scheduling.transplant_day0_set',
         entity: BOOKING_ENTITY,
@@ -119,14 +148,20 @@ export class TreatmentPlanService {
 
   private validate(dto: RecordPhaseDto): void {
     if (dto.outcome === 'done') {
-      if (!dto.actualStart) throw SchedulingErrors.badInput('actualStart is required when outcome is done');
+      if (!dto.actualStart) {
+        throw SchedulingErrors.badInput('actualStart is required when outcome is done');
+      }
       if (dto.actualEnd && compareDates(dto.actualEnd, dto.actualStart) < 0) {
         throw SchedulingErrors.badInput('actualEnd must not be before actualStart');
       }
     } else {
-      if (!dto.reason) throw SchedulingErrors.badInput('reason is required when outcome is not_done');
+      if (!dto.reason) {
+        throw SchedulingErrors.badInput('reason is required when outcome is not_done');
+      }
       if (dto.actualStart || dto.actualEnd) {
-        throw SchedulingErrors.badInput('actualStart and actualEnd must be empty when outcome is not_done');
+        throw SchedulingErrors.badInput(
+          'actualStart and actualEnd must be empty when outcome is not_done',
+        );
       }
     }
   }

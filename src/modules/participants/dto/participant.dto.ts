@@ -12,6 +12,8 @@ import {
 import { ScreeningSectionsDto } from '../../eligibility/dto/screening.dto';
 import { IdentityDto } from '../../identity/dto/identity.dto';
 import {
+  FOLLOW_UP_OUTCOMES,
+  type FollowUpOutcome,
   FHIR_RESEARCH_SUBJECT_STATUSES,
   PARTICIPANT_STATUSES,
   type FhirResearchSubjectStatus,
@@ -91,6 +93,14 @@ export class WithdrawDto {
     description: 'Who ended participation (default participant)',
   })
   initiatedBy?: WithdrawalInitiator;
+}
+
+export class RecordOutcomeDto {
+  @ValidateEnum(FOLLOW_UP_OUTCOMES)
+  outcome: FollowUpOutcome;
+
+  @ValidateText(500, { description: 'What happened, e.g. the date and source of the information' })
+  reason: string;
 }
 
 export class ConfirmSampleDestructionDto {

@@ -41,7 +41,9 @@ export class ListBookingsQueryDto extends PageQueryDto {
 }
 
 export class MoveAdmissionDto {
-  @ValidateDate({ description: 'New planned admission date (calendar date in the centre time zone)' })
+  @ValidateDate({
+    description: 'New planned admission date (calendar date in the centre time zone)',
+  })
   plannedAdmissionDate: string;
 
   @ValidateText(1000)
@@ -54,7 +56,8 @@ export class CancelBookingDto {
 
   @ValidateBoolean({
     optional: true,
-    description: 'true when the transplant will not happen at all: the participant did not receive the allocated intervention',
+    description:
+      'true when the transplant will not happen at all: the participant did not receive the allocated intervention',
   })
   final?: boolean;
 }
@@ -66,7 +69,10 @@ export class ReviewBookingDto {
   @ValidateText(1000)
   reason: string;
 
-  @ValidateUuid({ optional: true, description: 'The transplant centre to refer to (outcome refer)' })
+  @ValidateUuid({
+    optional: true,
+    description: 'The transplant centre to refer to (outcome refer)',
+  })
   centreId?: string;
 }
 
@@ -80,7 +86,10 @@ export class RecordPhaseDto {
   @ValidateDate({ optional: true, description: 'Actual last day (defaults to actualStart)' })
   actualEnd?: string;
 
-  @ValidateText(1000, { optional: true, description: 'Required when not done, and to correct a recorded phase' })
+  @ValidateText(1000, {
+    optional: true,
+    description: 'Required when not done, and to correct a recorded phase',
+  })
   reason?: string;
 }
 
@@ -120,7 +129,11 @@ export class PhaseDto {
 
 export class PlanDto {
   @ApiProperty({ format: 'date' }) admissionDate: string;
-  @ApiProperty({ format: 'date', description: 'Planned transplant day 0 (admission + conditioning days)' }) plannedTransplantDay0: string;
+  @ApiProperty({
+    format: 'date',
+    description: 'Planned transplant day 0 (admission + conditioning days)',
+  })
+  plannedTransplantDay0: string;
   @ApiProperty({ format: 'date' }) dischargeDate: string;
   @ApiProperty({ type: [PhaseDto] }) phases: PhaseDto[];
 }
@@ -136,7 +149,8 @@ export class BookingResponseDto {
   @ApiProperty() centreTimeZone: string;
   @ApiProperty({ enum: BOOKING_STATUSES }) status: BookingStatus;
   @ApiProperty({ nullable: true, type: String }) quarter: string | null;
-  @ApiProperty({ nullable: true, type: String, format: 'date' }) plannedAdmissionDate: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'date' }) plannedAdmissionDate:
+    string | null;
   @ApiProperty({ format: 'date' }) randomisationDate: string;
   @ApiProperty({ format: 'date' }) earliestAdmissionDate: string;
   @ApiProperty({ type: WaitDto, nullable: true }) wait: WaitDto | null;
@@ -149,9 +163,13 @@ export class BookingResponseDto {
   @ApiProperty({ nullable: true, type: String }) referredFromId: string | null;
   @ApiProperty({ nullable: true, type: String }) referredToId: string | null;
   @ApiProperty({ nullable: true, type: String, format: 'date' }) transplantDay0: string | null;
-  @ApiProperty({ nullable: true, description: 'false when the participant did not receive the allocated intervention' })
+  @ApiProperty({
+    nullable: true,
+    description: 'false when the participant did not receive the allocated intervention',
+  })
   receivedAllocatedIntervention: boolean | null;
-  @ApiProperty({ enum: NOT_RECEIVED_CODES, nullable: true }) notReceivedCode: NotReceivedCode | null;
+  @ApiProperty({ enum: NOT_RECEIVED_CODES, nullable: true })
+  notReceivedCode: NotReceivedCode | null;
   @ApiProperty({ nullable: true, type: String }) notReceivedReason: string | null;
   @ApiProperty({ nullable: true, type: String }) endedReason: string | null;
   @ApiProperty({ nullable: true, type: String }) endedAt: string | null;
@@ -170,12 +188,17 @@ export class BookingPageDto {
 
 export class ReviewResultDto {
   @ApiProperty({ type: BookingResponseDto }) booking: BookingResponseDto;
-  @ApiPropertyOptional({ type: BookingResponseDto, nullable: true, description: 'The booking at the centre referred to' })
+  @ApiPropertyOptional({
+    type: BookingResponseDto,
+    nullable: true,
+    description: 'The booking at the centre referred to',
+  })
   referral: BookingResponseDto | null;
-  @ApiProperty({ type: [String], description: 'Bookings moved up into the freed place(s)' }) movedUp: string[];
+  @ApiProperty({ type: [String], description: 'Bookings moved up into the freed place(s)' })
+  movedUp: string[];
 }
 
-export class CancelResultDto {
+export class BookingChangeResultDto {
   @ApiProperty({ type: BookingResponseDto }) booking: BookingResponseDto;
   @ApiProperty({ type: [String] }) movedUp: string[];
 }
@@ -186,7 +209,8 @@ export class ProjectedWaitDto {
   @ApiProperty({ nullable: true, type: Number }) waitDays: number | null;
   @ApiProperty({ nullable: true, type: String }) waitText: string | null;
   @ApiProperty() exceedsWaitLimit: boolean;
-  @ApiProperty({ description: 'true when no quarter within the horizon has a free place' }) waitlisted: boolean;
+  @ApiProperty({ description: 'true when no quarter within the horizon has a free place' })
+  waitlisted: boolean;
 }
 
 export class QuarterRowDto {
@@ -208,7 +232,8 @@ export class QuarterReportDto {
   @ApiProperty() leadTimeDays: number;
   @ApiProperty() waitLimitMonths: number;
   @ApiProperty() horizonQuarters: number;
-  @ApiProperty({ type: ProjectedWaitDto, description: 'For an arm-A allocation made today' }) projectedWait: ProjectedWaitDto;
+  @ApiProperty({ type: ProjectedWaitDto, description: 'For an arm-A allocation made today' })
+  projectedWait: ProjectedWaitDto;
   @ApiProperty({ type: [QuarterRowDto] }) quarters: QuarterRowDto[];
 }
 
@@ -220,7 +245,8 @@ export class WaitlistEntryDto {
   @ApiProperty() siteLabel: string;
   @ApiProperty({ enum: ['booked', 'waitlisted'] }) status: BookingStatus;
   @ApiProperty({ nullable: true, type: String }) quarter: string | null;
-  @ApiProperty({ nullable: true, type: String, format: 'date' }) plannedAdmissionDate: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'date' }) plannedAdmissionDate:
+    string | null;
   @ApiProperty({ format: 'date' }) randomisationDate: string;
   @ApiProperty({ format: 'date' }) earliestAdmissionDate: string;
   @ApiProperty() waitingDays: number;

@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { EligibilityModule } from '../eligibility/eligibility.module';
+import { ParticipantsModule } from '../participants/participants.module';
+import { SitesModule } from '../sites/sites.module';
+import { PrescreeningController } from './prescreening.controller';
+import { PrescreeningService } from './prescreening.service';
+
+/** Routes anyone may call without signing in, all under /public/ and all rate-limited. */
+@Module({
+  imports: [ParticipantsModule, EligibilityModule, SitesModule],
+  controllers: [PrescreeningController],
+  providers: [PrescreeningService],
+})
+export class PublicModule {}

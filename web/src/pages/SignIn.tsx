@@ -1,0 +1,72 @@
+import { useState } from 'react';
+import { useForm } from 'react-hook-form';
+import { Link, Navigate, useLocation } from 'react-router';
+import { ApiError } from '../api/client';
+import { useSession } from '../auth/session';
+import { Field } from '../components/ui';
+
+type Form = { email: string; password: string };
+
+function messageFor(error: unknown): string {
+  if (error instanceof ApiError) {
+    if (error.status === 401) return 'The e-mail address or password is not right, or the account is deactivated. Check both and try again.';
+    if (error.status === 429) return 'Too many attempts. Wait a minute, then try again.';
+    if (error.status === 400) return 'Enter a valid e-mail address and your password.';
+    if (error.status >= 500) return 'The system is unavailable right now. Try again in a moment.';
+    return error.message;
+  }
+  return 'The system could not be reached. Check your connection and try again.';
+}
+
+export function SignIn() {
+  const { session, signIn, notice } = useSession();
+  const location = useLocation();
+  const [error, setError] = useState<string | null>(null);
+  const { register, handleSubmit, formState } = useForm<Form>({ defaultValues: { email: '', password: '' } });
+  if (session) {
+    const from = (location.state as { from?: string } | null)?.from;
+    return <Navigate to={from && from !== '/signin' ? from : '/'} replace />;
+  }
+  const onSubmit = handleSubmit(async (v) => {
+    setError(null);
+    try {
+      await signIn(v.email.trim(), v.password);
+    } catch (e) {
+      setError(messageFor(e));
+    }
+  });
+  return (
+    <main className="signin">
+      <h1>Sign in to RAM-MS</h1>
+      {notice === 'expired' && (
+        <div className="alert warn" role="status">
+          Your session expired. Sign in again to continue.
+        </div>
+      )}
+      {notice === 'signed_out' && (
+        <div className="alert ok" role="status">
+          You are signed out.
+        </div>
+      )}
+      {error && (
+        <div className="alert error" role="alert">
+          {error}
+        </div>
+      )}
+      <form onSubmit={onSubmit} noValidate>
+        <Field label="E-mail address" error={formState.errors.email?.message}>
+          {(c) => <input {...c} type="email" autoComplete="username" {...register('email', { required: 'Enter your e-mail address' })} />}
+        </Field>
+        <Field label="Password" error={formState.errors.password?.message}>
+          {(c) => <input {...c} type="password" autoComplete="current-password" {...register('password', { required: 'Enter your password' })} />}
+        </Field>
+        <button type="submit" disabled={formState.isSubmitting}>
+          {formState.isSubmitting ? 'Signing in…' : 'Sign in'}
+        </button>
+      </form>
+      <p className="small muted" style={{ marginTop: '2rem' }}>
+        Interested in taking part? <Link to="/prescreening">Check whether the study could be for you</Link>.
+      </p>
+    </main>
+  );
+}

@@ -1,0 +1,218 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { Link, useParams } from 'react-router';
+import { api, call, callAs } from '../../api/client';
+import type { Identity, Participant, ScreeningRecord, Visit } from '../../api/types';
+import { useSession } from '../../auth/session';
+import { DataTable, ErrorBox, QueryView, Tag } from '../../components/ui';
+import { STATUS_LABELS, WAITING_FOR } from '../../lib/labels';
+import { useZone } from '../../lib/reference';
+import { durationSince, formatDate, formatInstant } from '../../lib/time';
+import { participantName } from '../Worklist';
+import { Assessments, EligibilityView } from './Eligibility';
+import { Consent, History, PathwaySteps, Withdrawal } from './Pathway';
+import { Randomisation, wasRandomised } from './Randomisation';
+import { ScreeningForm } from './ScreeningForm';
+
+const SCREENING_READERS = ['coordinator', 'investigator', 'monitor', 'statistician'] as const;
+
+export function ParticipantPage() {
+  const { id = '' } = useParams();
+  const query = useQuery({
+    queryKey: ['participant', id],
+    queryFn: () => call(api.GET('/participants/{id}', { params: { path: { id } } })),
+  });
+  return (
+    <QueryView query={query} what="the participant">
+      {(p) => <ParticipantView participant={p} />}
+    </QueryView>
+  );
+}
+
+function ParticipantView({ participant: p }: { participant: Participant }) {
+  const zone = useZone(p.siteId);
+  const { hasRole } = useSession();
+  const blinded = hasRole('blinded_assessor') && !hasRole('coordinator', 'investigator', 'site_staff', 'statistician', 'monitor');
+  const readsScreening = hasRole(...SCREENING_READERS);
+  const inScreening = ['registered', 'phone_check_done', 'records_reviewed', 'screening_visit_planned', 'screening_visit_done', 'eligible', 'ineligible', 'consented'].includes(p.status);
+  return (
+    <>
+      <h1>{participantName(p)}</h1>
+      <p>
+        <Tag>{STATUS_LABELS[p.status]}</Tag> at {p.siteLabel} · FHIR {p.fhirStatus} · since {formatInstant(p.statusChangedAt, zone)} ({durationSince(p.statusChangedAt)})
+        {p.registeredAt && <> · registered {formatInstant(p.registeredAt, zone)}</>}
+      </p>
+      {!blinded && WAITING_FOR[p.status] && (
+        <p>
+          <strong>Waiting for:</strong> {WAITING_FOR[p.status]}
+        </p>
+      )}
+      {blinded ? (
+        <Visits participant={p} />
+      ) : (
+        <>
+          <PathwaySteps participant={p} />
+          <Consent participant={p} zone={zone} />
+          <Randomisation participant={p} zone={zone} />
+          <History participant={p} zone={zone} />
+          {hasRole('coordinator', 'investigator') && <IdentityPanel participantId={p.id} />}
+          {p.preScreening && readsScreening && <PreScreening participant={p} />}
+          {readsScreening && p.status !== 'pre_screened' && (
+            <>
+              <Screening participant={p} editable={hasRole('coordinator', 'investigator') && inScreening && p.status !== 'consented'} />
+              <EligibilityView participant={p} source="screening" />
+              <Assessments participant={p} zone={zone} />
+              <Rescreen participant={p} />
+            </>
+          )}
+          {wasRandomised(p) && <Visits participant={p} />}
+          <Withdrawal participant={p} zone={zone} />
+        </>
+      )}
+    </>
+  );
+}
+
+function Screening({ participant, editable }: { participant: Participant; editable: boolean }) {
+  const query = useQuery({
+    queryKey: ['participant', participant.id, 'screening', participant.screeningEpisode],
+    queryFn: () => call(api.GET('/participants/{id}/screening', { params: { path: { id: participant.id } } })),
+  });
+  return (
+    <QueryView query={query} what="the screening data">
+      {(episode) => (
+        <ScreeningForm
+          key={`${episode.id}:${episode.updatedAt}`}
+          participantId={participant.id}
+          data={episode.data as ScreeningRecord}
+          editable={editable && episode.current && !episode.decision}
+        />
+      )}
+    </QueryView>
+  );
+}
+
+function PreScreening({ participant }: { participant: Participant }) {
+  const answers = (participant.preScreening ?? {}) as ScreeningRecord;
+  return (
+    <section aria-labelledby="pre-h">
+      <h2 id="pre-h">Answers from the web questionnaire</h2>
+      <ul>
+        {answers.diagnosis?.course && <li>MS type: {answers.diagnosis.course}</li>}
+        {answers.edss?.score != null && <li>EDSS (self-reported): {answers.edss.score}</li>}
+        {answers.treatments && <li>Treatments: {answers.treatments.map((t) => `${t.drug}${t.startDate ? ` since ${formatDate(t.startDate)}` : ''}`).join(', ') || 'none'}</li>}
+        {answers.relapses && <li>Relapse in the last year: {answers.relapses.length ? answers.relapses.map((r) => `${formatDate(r.onsetDate)}${r.steroidTreated ? ', steroid-treated' : ''}`).join('; ') : 'no'}</li>}
+        {answers.mriExams && <li>MRI activity in the last year: {answers.mriExams.length ? answers.mriExams.map((m) => formatDate(m.date)).join(', ') : 'no'}</li>}
+        <li>Under a neurologist: {answers.referredFromNeurology ? 'yes' : 'no'}</li>
+        <li>Willing to be randomised: {answers.willingToBeRandomised ? 'yes' : 'no'}</li>
+        <li>Willing to learn test results: {answers.willingToLearnInfectionResults ? 'yes' : 'no'}</li>
+        <li>Pregnant or breastfeeding: {answers.pregnantOrBreastfeeding ? 'yes' : 'no'}</li>
+      </ul>
+      {participant.status === 'pre_screened' && <EligibilityView participant={participant} source="pre_screening" />}
+    </section>
+  );
+}
+
+/** Identity from the vault: shown only on request (every read is audited). */
+function IdentityPanel({ participantId }: { participantId: string }) {
+  const [show, setShow] = useState(false);
+  const query = useQuery({
+    queryKey: ['participant', participantId, 'identity'],
+    queryFn: () => call(api.GET('/participants/{id}/identity', { params: { path: { id: participantId } } })),
+    enabled: show,
+    gcTime: 0,
+  });
+  return (
+    <section aria-labelledby="identity-h">
+      <h2 id="identity-h">Identity</h2>
+      {!show ? (
+        <p>
+          <button type="button" className="secondary" onClick={() => setShow(true)}>
+            Show name and contact details
+          </button>{' '}
+          <span className="small muted">Each look is recorded in the audit trail.</span>
+        </p>
+      ) : (
+        <QueryView query={query} what="the identity">
+          {(i: Identity) => (
+            <dl className="grid">
+              <div>
+                <dt className="label">Name</dt>
+                <dd>
+                  {i.givenName} {i.familyName}
+                </dd>
+              </div>
+              <div>
+                <dt className="label">Date of birth</dt>
+                <dd>{formatDate(i.birthDate)}</dd>
+              </div>
+              {i.contact?.email && (
+                <div>
+                  <dt className="label">E-mail</dt>
+                  <dd>{i.contact.email}</dd>
+                </div>
+              )}
+              {i.contact?.phone && (
+                <div>
+                  <dt className="label">Phone</dt>
+                  <dd>{i.contact.phone}</dd>
+                </div>
+              )}
+              <div>
+                <button type="button" className="secondary" onClick={() => setShow(false)}>
+                  Hide
+                </button>
+              </div>
+            </dl>
+          )}
+        </QueryView>
+      )}
+    </section>
+  );
+}
+
+function Rescreen({ participant }: { participant: Participant }) {
+  const qc = useQueryClient();
+  const { hasRole } = useSession();
+  const m = useMutation({
+    mutationFn: () => call(api.POST('/participants/{id}/rescreen', { params: { path: { id: participant.id } }, body: {} })),
+    onSuccess: (p) => qc.setQueryData(['participant', participant.id], p),
+  });
+  if (participant.status !== 'ineligible' || !hasRole('coordinator', 'investigator')) return null;
+  return (
+    <p>
+      <button type="button" className="secondary" onClick={() => m.mutate()} disabled={m.isPending}>
+        Start a new screening episode
+      </button>
+      <ErrorBox error={m.error} />
+    </p>
+  );
+}
+
+/** The visit calendar: dates and status only (the same for blinded assessors). */
+export function Visits({ participant }: { participant: Participant }) {
+  const query = useQuery({
+    queryKey: ['participant', participant.id, 'visits'],
+    queryFn: () => callAs<Visit[]>(api.GET('/follow-up/participants/{participantId}/visits', { params: { path: { participantId: participant.id } } })),
+  });
+  return (
+    <section aria-labelledby="visits-h">
+      <h2 id="visits-h">Visits</h2>
+      <QueryView query={query} what="the visits">
+        {(visits) => (
+          <DataTable
+            data={visits}
+            empty="No visits scheduled yet."
+            columns={[
+              { id: 'code', header: 'Visit', cell: ({ row }) => <Link to={`/visits/${row.original.id}`}>{`${row.original.code} · ${row.original.label}`}</Link> },
+              { id: 'window', header: 'Window', cell: ({ row }) => `${formatDate(row.original.windowStart)} – ${formatDate(row.original.windowEnd)}` },
+              { accessorKey: 'status', header: 'Status' },
+              { id: 'logged', header: 'Logged', cell: ({ row }) => formatDate(row.original.loggedDate) },
+            ]}
+          />
+        )}
+      </QueryView>
+    </section>
+  );
+}
+

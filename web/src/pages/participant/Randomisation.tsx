@@ -1,0 +1,229 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { useForm } from 'react-hook-form';
+import { Link } from 'react-router';
+import { api, call, callAs } from '../../api/client';
+import type { Allocation, Participant, Readiness } from '../../api/types';
+import { useSession } from '../../auth/session';
+import { ConfirmDialog, ErrorBox, Field, QueryView, Tag } from '../../components/ui';
+import { applyServerErrors } from '../../lib/forms';
+import { DRUG_LABELS } from '../../lib/labels';
+import { formatDate, formatInstant, todayIn } from '../../lib/time';
+
+/** The arm-B drugs the API accepts (ArmBDrugDto). */
+const ARM_B_DRUGS = ['alemtuzumab', 'cladribine', 'ocrelizumab', 'ofatumumab'] as const;
+
+const AFTER_RANDOMISATION = ['randomised', 'in_follow_up', 'completed', 'lost_to_follow_up', 'died'];
+
+/** Whether the participant has an allocation (also after a withdrawal that followed it). */
+export function wasRandomised(p: Participant): boolean {
+  return AFTER_RANDOMISATION.includes(p.status) || (p.status === 'withdrawn' && AFTER_RANDOMISATION.includes(p.withdrawal?.withdrawnFrom ?? ''));
+}
+
+function newKey(): string {
+  return crypto.randomUUID();
+}
+
+/** The allocation as the investigator sees it after randomising. */
+export function AllocationCard({ allocation, zone }: { allocation: Allocation; zone: string }) {
+  return (
+    <div className="panel" aria-live="polite">
+      <h3>Allocation</h3>
+      <p style={{ fontSize: '1.3rem' }}>
+        Arm <strong>{allocation.arm}</strong>: <strong>{allocation.armLabel}</strong>
+      </p>
+      <dl className="grid small">
+        <div>
+          <dt className="label">Randomised</dt>
+          <dd>{formatInstant(allocation.randomisedAt, zone)}</dd>
+        </div>
+        <div>
+          <dt className="label">Stratum and sequence number</dt>
+          <dd>
+            {allocation.stratumKey} #{allocation.sequenceNumber}
+          </dd>
+        </div>
+        <div>
+          <dt className="label">Criteria set</dt>
+          <dd>{allocation.criteriaSetId}</dd>
+        </div>
+        {allocation.armBDrug && (
+          <div>
+            <dt className="label">Arm-B drug</dt>
+            <dd>
+              {DRUG_LABELS[allocation.armBDrug] ?? allocation.armBDrug} from {formatDate(allocation.armBStartDate)}
+            </dd>
+          </div>
+        )}
+      </dl>
+    </div>
+  );
+}
+
+/** Readiness check, the randomise action (with a confirmation), then the allocation. */
+export function Randomisation({ participant, zone }: { participant: Participant; zone: string }) {
+  const qc = useQueryClient();
+  const { hasRole } = useSession();
+  const isInvestigator = hasRole('investigator');
+  const randomised = wasRandomised(participant);
+  const [confirming, setConfirming] = useState(false);
+  const [key, setKey] = useState(newKey);
+
+  const readiness = useQuery({
+    queryKey: ['participant', participant.id, 'readiness'],
+    queryFn: () => callAs<Readiness>(api.GET('/participants/{id}/randomization/readiness', { params: { path: { id: participant.id } } })),
+    enabled: participant.status === 'consented' && hasRole('investigator', 'coordinator'),
+  });
+  const capacity = useQuery({
+    queryKey: ['site-readiness', participant.siteId],
+    queryFn: () => call(api.GET('/scheduling/sites/{siteId}/readiness', { params: { path: { siteId: participant.siteId } } })),
+    enabled: participant.status === 'consented' && hasRole('investigator', 'coordinator'),
+  });
+  const allocation = useQuery({
+    queryKey: ['participant', participant.id, 'allocation'],
+    queryFn: () => call(api.GET('/participants/{id}/randomization', { params: { path: { id: participant.id } } })),
+    enabled: randomised && hasRole('investigator', 'coordinator', 'site_staff', 'statistician', 'monitor'),
+    retry: false,
+  });
+  const randomise = useMutation({
+    mutationFn: () =>
+      call(api.POST('/participants/{id}/randomization', { params: { path: { id: participant.id }, header: { 'Idempotency-Key': key } } })),
+    onSuccess: async (a) => {
+      setConfirming(false);
+      qc.setQueryData(['participant', participant.id, 'allocation'], a);
+      await qc.invalidateQueries({ queryKey: ['participant', participant.id] });
+      await qc.invalidateQueries({ queryKey: ['allocations'] });
+    },
+  });
+
+  if (participant.status !== 'consented' && !randomised) return null;
+  return (
+    <section aria-labelledby="rand-h">
+      <h2 id="rand-h">Randomisation</h2>
+      {participant.status === 'consented' && (
+        <>
+          <QueryView query={readiness} what="the readiness check">
+            {(r) =>
+              r.ready ? (
+                <div className="alert ok">Ready to randomise: eligibility is signed, consent is recorded and randomisation is live.</div>
+              ) : (
+                <div className="alert warn">
+                  <strong>Not ready to randomise:</strong>
+                  <ul>
+                    {r.reasons.map((x) => (
+                      <li key={x.code}>{x.message}</li>
+                    ))}
+                  </ul>
+                </div>
+              )
+            }
+          </QueryView>
+          {capacity.data?.warning && (
+            <div className="alert warn">
+              <strong>Capacity:</strong> {capacity.data.warning}
+            </div>
+          )}
+          {isInvestigator ? (
+            <button
+              type="button"
+              onClick={() => {
+                setKey(newKey());
+                setConfirming(true);
+              }}
+              disabled={!readiness.data?.ready}
+            >
+              Randomise
+            </button>
+          ) : (
+            <p className="muted">An investigator of the site randomises.</p>
+          )}
+          <ConfirmDialog
+            open={confirming}
+            title="Randomise this participant?"
+            confirmLabel="Yes, randomise now"
+            busy={randomise.isPending}
+            onConfirm={() => randomise.mutate()}
+            onCancel={() => setConfirming(false)}
+          >
+            <p>
+              The allocation is final: it cannot be undone or repeated. Randomise <strong>{participant.studyId}</strong> now?
+            </p>
+            <ErrorBox error={randomise.error} title="Not randomised" />
+          </ConfirmDialog>
+        </>
+      )}
+      {randomise.data && participant.status === 'consented' && <AllocationCard allocation={randomise.data} zone={zone} />}
+      {randomised && allocation.data && (
+        <>
+          <AllocationCard allocation={allocation.data} zone={zone} />
+          {allocation.data.arm === 'B' && isInvestigator && <ArmBDrug participantId={participant.id} allocation={allocation.data} zone={zone} />}
+          {allocation.data.arm === 'A' && (
+            <p>
+              Arm A is scheduled at the transplant centre: <Link to="/transplant">see the transplant centre page</Link>.
+            </p>
+          )}
+        </>
+      )}
+      {randomised && allocation.isError && <ErrorBox error={allocation.error} title="Could not load the allocation" />}
+    </section>
+  );
+}
+
+type DrugForm = { drug: string; startDate: string; reason: string };
+
+/** After allocation to B: the drug chosen with the participant (ram-ms.md §3). */
+export function ArmBDrug({ participantId, allocation, zone }: { participantId: string; allocation: Allocation; zone: string }) {
+  const qc = useQueryClient();
+  const [left, setLeft] = useState<string[]>([]);
+  const { register, handleSubmit, formState, setError } = useForm<DrugForm>({
+    defaultValues: { drug: allocation.armBDrug ?? '', startDate: allocation.armBStartDate ?? todayIn(zone), reason: '' },
+  });
+  const save = useMutation({
+    mutationFn: (v: DrugForm) =>
+      call(
+        api.PUT('/participants/{id}/arm-b-drug', {
+          params: { path: { id: participantId } },
+          body: { drug: v.drug as (typeof ARM_B_DRUGS)[number], startDate: v.startDate, ...(v.reason ? { reason: v.reason } : {}) },
+        }),
+      ),
+    onSuccess: async (a) => {
+      qc.setQueryData(['participant', participantId, 'allocation'], a);
+      await qc.invalidateQueries({ queryKey: ['allocations'] });
+    },
+    onError: (e) => setLeft(applyServerErrors<DrugForm>(e, setError, ['drug', 'startDate', 'reason'])),
+  });
+  return (
+    <form className="panel" onSubmit={handleSubmit((v) => (setLeft([]), save.mutate(v)))} noValidate aria-label="Arm-B drug">
+      <h3>Arm-B drug {allocation.armBDrug && <Tag tone="ok">chosen</Tag>}</h3>
+      <div className="row">
+        <Field label="Drug, chosen with the participant" error={formState.errors.drug?.message}>
+          {(c) => (
+            <select {...c} {...register('drug', { required: 'Choose the drug' })}>
+              <option value="">Choose…</option>
+              {ARM_B_DRUGS.map((d) => (
+                <option key={d} value={d}>
+                  {DRUG_LABELS[d]}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field label="Start date" error={formState.errors.startDate?.message}>
+          {(c) => <input {...c} type="date" {...register('startDate', { required: 'Enter the start date' })} />}
+        </Field>
+        {allocation.armBDrug && (
+          <Field label="Reason for changing the choice" error={formState.errors.reason?.message}>
+            {(c) => <input {...c} {...register('reason')} />}
+          </Field>
+        )}
+        <div className="field">
+          <button type="submit" disabled={save.isPending}>
+            Save drug choice
+          </button>
+        </div>
+      </div>
+      {left.length > 0 && <ErrorBox error={new Error(left.join('; '))} title="Not saved" />}
+      {save.isSuccess && <div className="alert ok" role="status">Drug choice saved.</div>}
+    </form>
+  );
+}
