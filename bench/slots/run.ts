@@ -29,6 +29,7 @@ import { SchedulingModule } from '../../src/modules/scheduling/scheduling.module
 import { SchedulingService } from '../../src/modules/scheduling/scheduling.service';
 import { pgbenchTps } from '../lib/pgbench';
 import { printTable, runLoad, type LoadResult } from '../lib/load';
+import { figure, type Figure } from '../lib/result';
 
 const SERVER = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -54,7 +55,15 @@ type Level = {
   pgbenchTps: number | null;
   overCapacityQuarters: number;
   outOfOrder: number;
-  runs: { bookingsPerSecond: number; p50Ms: number; p99Ms: number; counterTps: number }[];
+  /** CPU time of this Node process per booking (application side: TypeORM, pg, luxon, audit). */
+  nodeCpuMsPerBooking: number;
+  runs: {
+    bookingsPerSecond: number;
+    p50Ms: number;
+    p99Ms: number;
+    counterTps: number;
+    nodeCpuMsPerBooking: number;
+  }[];
 };
 
 const dbUrl = (name: string) => {
@@ -127,7 +136,8 @@ async function main(): Promise<void> {
 
     let window = 0;
     for (const concurrency of LEVELS) {
-      const runs: { load: LoadResult; bookings: number; counter: LoadResult }[] = [];
+      const runs: { load: LoadResult; bookings: number; counter: LoadResult; nodeCpuMs: number }[] =
+        [];
       let overCapacityQuarters = 0;
       let outOfOrder = 0;
       // Booking runs and counter runs alternate, so both see the same load on this shared machine.
@@ -155,10 +165,12 @@ async function main(): Promise<void> {
         const count = async () =>
           Number((await db.query(`SELECT count(*) AS n FROM transplant_bookings`)).rows[0].n);
         const before = await count();
+        const cpu = process.cpuUsage();
         const load = await runLoad(N, concurrency, async (i) => {
           await scheduling.bookForParticipant(ids[i]);
           return 200;
         });
+        const used = process.cpuUsage(cpu);
         const bookings = (await count()) - before;
         const over = await db.query(
           `SELECT b.quarter FROM transplant_bookings b JOIN sites s ON s.id = b.centre_id
@@ -179,7 +191,7 @@ async function main(): Promise<void> {
         const pool = new Pool({ connectionString: config.DATABASE_URL, max: concurrency });
         const counter = await counterBaseline(pool, N * 4, concurrency);
         await pool.end();
-        runs.push({ load, bookings, counter });
+        runs.push({ load, bookings, counter, nodeCpuMs: (used.user + used.system) / 1000 / N });
       }
       let pgbench: number | null = null;
       try {
@@ -210,7 +222,9 @@ async function main(): Promise<void> {
           p50Ms: r.load.p50Ms,
           p99Ms: r.load.p99Ms,
           counterTps: r.counter.perSecond,
+          nodeCpuMsPerBooking: r.nodeCpuMs,
         })),
+        nodeCpuMsPerBooking: median.nodeCpuMs,
       });
     }
 
@@ -225,6 +239,7 @@ async function main(): Promise<void> {
         'counter UPDATE tx/s',
         'pgbench tps',
         'booking / counter',
+        'node CPU ms/booking',
         'over capacity',
         'out of order',
       ],
@@ -237,18 +252,52 @@ async function main(): Promise<void> {
         r.counterTps,
         r.pgbenchTps ?? 'n/a',
         `${((100 * r.bookingsPerSecond) / r.counterTps).toFixed(1)}%`,
+        r.nodeCpuMsPerBooking,
         r.overCapacityQuarters,
         r.outOfOrder,
       ]),
     );
+    // Uniform figures for bench/run-all.ts (bench/lib/result.ts).
+    const figures: Figure[] = results.flatMap((r) => {
+      const at = `${r.concurrency} workers, one centre`;
+      const counter = `hot-row UPDATE tx, ${r.concurrency} clients`;
+      return [
+        figure({
+          measure: 'slot booking under contention',
+          at,
+          value: r.bookingsPerSecond,
+          unit: 'bookings/s',
+          baseline: counter,
+          baselineValue: r.counterTps,
+          baselineUnit: 'tx/s',
+          better: 'higher',
+        }),
+        ...(r.pgbenchTps === null
+          ? []
+          : [
+              figure({
+                measure: 'slot booking under contention',
+                at,
+                value: r.bookingsPerSecond,
+                unit: 'bookings/s',
+                baseline: `pgbench TPC-B-like, ${r.concurrency} clients`,
+                baselineValue: r.pgbenchTps,
+                baselineUnit: 'tx/s',
+                better: 'higher',
+              }),
+            ]),
+      ];
+    });
     const out = join(__dirname, '..', 'results');
     mkdirSync(out, { recursive: true });
     writeFileSync(
       join(out, 'slots.json'),
       `${JSON.stringify(
         {
+          name: 'slots',
           benchmark: 'transplant-slot bookings under contention for one centre',
           measuredAt: new Date().toISOString(),
+          figures,
           machine: {
             cpus: cpus().length,
             cpuModel: cpus()[0]?.model ?? null,

@@ -59,6 +59,22 @@ describe('randomisation and allocation (e2e)', () => {
     expect(await t.factory.auditRows({ action: 'randomization.went_live' })).toHaveLength(1);
   });
 
+  it('warns, without revealing anything, when an arm-A allocation would wait past the limit', async () => {
+    const id = await consentedParticipant(t, staff());
+    const before = await t.http().get(`/participants/${id}/randomization/readiness`).set(bearer(coordinator)).expect(200);
+    expect(before.body).toMatchObject({ ready: true, reasons: [], warnings: [] });
+    const admin = await t.factory.user('admin', { trialWide: true });
+    for (const q of ['2026-Q2', '2026-Q3']) {
+      await t.http().put(`/sites/${ams}/capacity/${q}`).set(bearer(admin)).send({ capacity: 0, reason: 'ward closed' }).expect(200);
+    }
+    const after = await t.http().get(`/participants/${id}/randomization/readiness`).set(bearer(coordinator)).expect(200);
+    expect(after.body.ready).toBe(true);
+    expect(after.body.warnings).toEqual([expect.stringMatching(/aHSCT.*Q4 2026.*waiting-time limit/)]);
+    for (const q of ['2026-Q2', '2026-Q3']) {
+      await t.http().put(`/sites/${ams}/capacity/${q}`).set(bearer(admin)).send({ capacity: 2, reason: 'reopened' }).expect(200);
+    }
+  });
+
   it('answers unmet preconditions with 409 listing every reason', async () => {
     const reg = await t
       .http()

@@ -21,6 +21,7 @@ export const NOT_RECEIVED_REASONS = [
   'started_second_line_instead',
   'medical_contraindication',
   'mobilisation_failed',
+  'transplant_not_done',
   'died_before_treatment',
   'other',
 ] as const;

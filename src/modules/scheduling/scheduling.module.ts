@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { NotificationsModule } from '../notifications/notifications.module';
+import { RandomizationModule } from '../randomization/randomization.module';
 import { SitesModule } from '../sites/sites.module';
 import { TrialsModule } from '../trials/trials.module';
 import { UsersModule } from '../users/users.module';
@@ -15,7 +16,7 @@ import { TreatmentPlanService } from './treatment-plan.service';
  * and `armAStatus` (follow-up, CONSORT). The processor is registered in the worker only.
  */
 @Module({
-  imports: [TrialsModule, SitesModule, UsersModule, NotificationsModule],
+  imports: [TrialsModule, SitesModule, UsersModule, NotificationsModule, RandomizationModule],
   controllers: [SchedulingController],
   providers: [
     SchedulingRepository,

@@ -63,6 +63,12 @@ const LATEST_BOOKING = (participant: string) => `(
 
 export type LatestBooking = { id: string; active: boolean };
 
+/** An allocation with the participant's latest booking and the time zone of the site's centre. */
+export type AllocationState = AllocationRow & {
+  latest: LatestBooking | null;
+  centreTimeZone: string | null;
+};
+
 export type BookingContext = {
   earlier: AllocationRow[];
   latest: LatestBooking | null;
@@ -235,14 +241,13 @@ export class SchedulingRepository {
   }
 
   /** The participant's allocation, with their most recent booking (a live one first), if any. */
-  async allocationOf(
-    participantId: string,
-    em?: EntityManager,
-  ): Promise<(AllocationRow & { latest: LatestBooking | null }) | null> {
-    const rows: (AllocationRow & { latest: LatestBooking | null })[] = await this.m(em).query(
-      `SELECT ${ALLOCATION_COLUMNS}, ${LATEST_BOOKING('p.id')} AS latest FROM participants p
+  async allocationOf(participantId: string, em?: EntityManager): Promise<AllocationState | null> {
+    const rows: AllocationState[] = await this.m(em).query(
+      `SELECT ${ALLOCATION_COLUMNS}, ${LATEST_BOOKING('p.id')} AS latest, c.time_zone AS "centreTimeZone"
+       FROM participants p
        JOIN allocations a ON a.participant_id = p.id
        JOIN sites s ON s.id = p.site_id
+       LEFT JOIN sites c ON c.id = s.transplant_centre_id
        WHERE p.id = $1`,
       [participantId],
     );

@@ -38,6 +38,7 @@ import { SchedulingErrors } from './scheduling.errors';
 import { type NotifyJobData, SchedulingJob, type SchedulingNoticeKind } from './scheduling.jobs';
 import { auditedBooking, toBookingResponse } from './scheduling.mapper';
 import {
+  type AllocationState,
   type BookingChanges,
   type LatestBooking,
   NOT_BOOKABLE_PARTICIPANT_STATUSES,
@@ -47,11 +48,17 @@ import {
 import {
   assessWait,
   chooseSlot,
+  firstFree,
+  type SlotOption,
+  slotOptions,
+  waitDays,
   describeWait,
   moveUpAdmission,
   quarterLabel,
   type WaitAssessment,
 } from './slot-rules';
+import { AllocationService } from '../randomization/allocation.service';
+import { RandomizationReadiness } from '../randomization/readiness';
 import { BOOKING_ENTITY, TreatmentPlanService } from './treatment-plan.service';
 
 /** How many earlier, not yet booked arm-A participants one booking transaction books first. */
@@ -60,6 +67,14 @@ const CATCH_UP_LIMIT = 50;
 const MAX_CASCADE = 60;
 
 type Placeable = Pick<AllocationRow, 'participantId' | 'trialId' | 'siteId' | 'randomisedAt'>;
+
+/** A booking's dates in the centre's zone and the quarters it could take, computed before the lock. */
+type PreparedPlacement = {
+  zone: string;
+  randomisationDate: IsoDate;
+  earliest: IsoDate;
+  options: SlotOption[];
+};
 
 export type TransplantDay0 = {
   /** 'YYYY-MM-DD' in the centre's zone. */
@@ -120,11 +135,14 @@ export class SchedulingService implements OnModuleInit {
     private readonly users: UsersService,
     private readonly notifications: NotificationsService,
     private readonly plans: TreatmentPlanService,
+    private readonly allocations: AllocationService,
+    private readonly readiness: RandomizationReadiness,
   ) {}
 
   onModuleInit(): void {
     if (this.hookRegistered) return;
     this.hookRegistered = true;
+    this.readiness.addWarningSource(({ siteId }) => this.armAReadinessWarning(siteId));
     this.sites.beforeCapacityChange((em, centreId, quarter, capacity) =>
       this.assertCapacityCovers(em, centreId, quarter, capacity),
     );
@@ -167,16 +185,19 @@ export class SchedulingService implements OnModuleInit {
       if (NOT_BOOKABLE_PARTICIPANT_STATUSES.includes(alloc.participantStatus)) {
         throw SchedulingErrors.notBookable(alloc.participantStatus);
       }
-      const centreId = await this.centreIdFor(alloc, settings);
+      const target = await this.centreFor(alloc, settings);
+      // All date arithmetic before the lock: under it, booking is a lookup and an insert.
+      const now = this.clock.now();
+      const prepared = this.prepare(alloc, target.timeZone, settings, now);
+      const window = this.usageWindow(target.timeZone, settings, now);
       try {
         id = await this.run(async (uow) => {
-          const centre = await this.repo.lockCentre(centreId, uow.em);
+          const centre = await this.repo.lockCentre(target.id, uow.em);
           if (!centre?.isCentre) throw SchedulingErrors.noCentre();
-          const now = this.clock.now();
           const context = await this.repo.bookingContext(
             centre.id,
             alloc,
-            this.usageWindow(centre, settings, now),
+            window,
             CATCH_UP_LIMIT,
             uow.em,
           );
@@ -188,7 +209,7 @@ export class SchedulingService implements OnModuleInit {
           for (const other of context.earlier) {
             await this.place(uow, other, centre, settings, now, null, usage);
           }
-          return this.place(uow, alloc, centre, settings, now, null, usage);
+          return this.place(uow, alloc, centre, settings, now, null, usage, prepared);
         });
       } catch (error) {
         // A concurrent transaction at another centre booked the same participant first.
@@ -437,6 +458,14 @@ export class SchedulingService implements OnModuleInit {
         after: { status: changes.status, notReceivedCode: changes.notReceivedCode ?? null },
         reason: dto.reason,
       });
+      if (final) {
+        await this.allocations.recordIntervention(
+          uow,
+          b.participantId,
+          { received: false, reasonCode: 'transplant_not_done', note: dto.reason },
+          'transplant recorded as not done',
+        );
+      }
       return b.status === 'booked' && b.quarter
         ? this.freeAndMoveUp(uow, centre, b.quarter, now, null)
         : [];
@@ -531,6 +560,12 @@ export class SchedulingService implements OnModuleInit {
           },
           reason: dto.reason,
         });
+        await this.allocations.recordIntervention(
+          uow,
+          b.participantId,
+          { received: false, reasonCode: 'started_second_line_instead', note: dto.reason },
+          'transplant booking review: second-line drug started instead',
+        );
         return {
           referralId: null,
           movedUp: held ? await this.freeAndMoveUp(uow, centre, held, now, null) : [],
@@ -646,32 +681,23 @@ export class SchedulingService implements OnModuleInit {
     now: Date,
     referredFromId: string | null,
     known?: Map<string, QuarterUsage>,
+    prepared?: PreparedPlacement,
   ): Promise<string> {
-    const zone = centre.timeZone;
-    const randomisationDate = dateInZone(who.randomisedAt, zone);
-    const earliest = maxDate(
-      earliestAdmissionDate(who.randomisedAt, s.leadTimeDays, zone),
-      dateInZone(now, zone),
-    );
-    const quarters = quarterRange(quarterOfDate(earliest), s.horizonQuarters);
+    const p =
+      prepared?.zone === centre.timeZone ? prepared : this.prepare(who, centre.timeZone, s, now);
+    const { randomisationDate, earliest } = p;
     // Usage read under the centre lock stays true while we hold it; we count our own inserts.
     const usage = known ?? new Map<string, QuarterUsage>();
-    const missing = quarters.filter((q) => !usage.has(q));
+    const missing = p.options.map((o) => o.quarter).filter((q) => !usage.has(q));
     if (missing.length > 0) {
       for (const u of await this.repo.quarterUsage(centre.id, missing, uow.em)) {
         usage.set(u.quarter, u);
       }
     }
-    const slot = chooseSlot(
-      earliest,
-      quarters.map((q) => usage.get(q) as QuarterUsage),
-      s.horizonQuarters,
-    );
-    const { exceedsLimit, wait } = assessWait(
-      randomisationDate,
-      slot?.earliestAdmission ?? null,
-      s.waitLimitMonths,
-    );
+    const choice = firstFree(p.options, usage);
+    const slot = choice ? { quarter: choice.quarter, earliestAdmission: choice.admission } : null;
+    const exceedsLimit = choice ? choice.exceedsLimit : true;
+    const wait = choice ? { days: waitDays(randomisationDate, choice.admission) } : null;
     const id = await this.repo.insertBooking(
       {
         trialId: who.trialId,
@@ -825,16 +851,45 @@ export class SchedulingService implements OnModuleInit {
   }
 
   /** Quarters whose usage a booking may need: from the current one over the lead time and the horizon. */
-  private usageWindow(centre: CentreRow, s: SchedulingSettings, now: Date): string[] {
+  private usageWindow(zone: string, s: SchedulingSettings, now: Date): string[] {
     return quarterRange(
-      quarterOfDate(dateInZone(now, centre.timeZone)),
+      quarterOfDate(dateInZone(now, zone)),
       s.horizonQuarters + Math.ceil(s.leadTimeDays / 90) + 1,
     );
   }
 
-  private async centreIdFor(alloc: AllocationRow, s: SchedulingSettings): Promise<string> {
-    if (alloc.siteCentreId) return alloc.siteCentreId;
-    return this.centreIdByCountry(alloc.trialId, alloc.siteCountry, s);
+  /** The dates of a booking in the centre's zone and every quarter it could take (no I/O). */
+  private prepare(
+    who: Placeable,
+    zone: string,
+    s: SchedulingSettings,
+    now: Date,
+  ): PreparedPlacement {
+    const randomisationDate = dateInZone(who.randomisedAt, zone);
+    const earliest = maxDate(
+      earliestAdmissionDate(who.randomisedAt, s.leadTimeDays, zone),
+      dateInZone(now, zone),
+    );
+    return {
+      zone,
+      randomisationDate,
+      earliest,
+      options: slotOptions(randomisationDate, earliest, s.horizonQuarters, s.waitLimitMonths),
+    };
+  }
+
+  /** The centre serving the participant's site (or, failing that, the one configured for the country). */
+  private async centreFor(
+    alloc: AllocationState,
+    s: SchedulingSettings,
+  ): Promise<{ id: string; timeZone: string }> {
+    if (alloc.siteCentreId && alloc.centreTimeZone) {
+      return { id: alloc.siteCentreId, timeZone: alloc.centreTimeZone };
+    }
+    const id = await this.centreIdByCountry(alloc.trialId, alloc.siteCountry, s);
+    const centre = await this.repo.findCentre(id);
+    if (!centre) throw SchedulingErrors.noCentre();
+    return { id, timeZone: centre.timeZone };
   }
 
   private async centreIdByCountry(

@@ -1,4 +1,12 @@
-import { assessWait, chooseSlot, describeWait, moveUpAdmission, quarterLabel } from './slot-rules';
+import {
+  assessWait,
+  chooseSlot,
+  describeWait,
+  firstFree,
+  moveUpAdmission,
+  quarterLabel,
+  slotOptions,
+} from './slot-rules';
 
 describe('slot rules', () => {
   it('chooses the first quarter with a free place from the earliest admission on', () => {
@@ -38,5 +46,36 @@ describe('slot rules', () => {
 
   it('labels quarters the way people read them', () => {
     expect(quarterLabel('2027-Q3')).toBe('Q3 2027');
+  });
+
+  it('precomputed options pick the same slot as chooseSlot, with the wait of each quarter', () => {
+    const options = slotOptions('2026-01-10', '2026-03-07', 4, 3);
+    expect(options).toEqual([
+      { quarter: '2026-Q1', admission: '2026-03-07', exceedsLimit: false },
+      { quarter: '2026-Q2', admission: '2026-04-01', exceedsLimit: false },
+      { quarter: '2026-Q3', admission: '2026-07-01', exceedsLimit: true },
+      { quarter: '2026-Q4', admission: '2026-10-01', exceedsLimit: true },
+    ]);
+    for (const o of options) {
+      expect(o.exceedsLimit).toBe(assessWait('2026-01-10', o.admission, 3).exceedsLimit);
+    }
+    // The limit day itself does not exceed; the day after does (month ends clamp).
+    expect(slotOptions('2026-01-15', '2026-04-15', 2, 3).map((o) => o.exceedsLimit)).toEqual([
+      false,
+      true,
+    ]);
+    expect(slotOptions('2026-11-30', '2027-02-28', 2, 3).map((o) => o.exceedsLimit)).toEqual([
+      false,
+      true,
+    ]);
+    const quarters = options.map((o) => o.quarter);
+    for (let mask = 0; mask < 16; mask++) {
+      const usage = quarters.map((quarter, i) => ({ quarter, capacity: 1, used: (mask >> i) & 1 }));
+      const picked = firstFree(options, new Map(usage.map((u) => [u.quarter, u])));
+      const expected = chooseSlot('2026-03-07', usage, 4);
+      expect(picked && { quarter: picked.quarter, earliestAdmission: picked.admission }).toEqual(
+        expected,
+      );
+    }
   });
 });

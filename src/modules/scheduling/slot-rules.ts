@@ -1,9 +1,19 @@
-import { addDays, compareDates, type IsoDate, maxDate } from '../../common/time/calendar-date';
+import {
+  addDays,
+  compareDates,
+  daysBetween,
+  type IsoDate,
+  maxDate,
+} from '../../common/time/calendar-date';
 import {
   earliestAdmissionInQuarter,
   exceedsWaitLimit,
   firstEligibleQuarter,
+  latestAdmissionWithinLimit,
+  nextQuarter,
   parseQuarter,
+  quarterOfDate,
+  quarterStart,
   type QuarterId,
   type QuarterSlot,
   waitBetween,
@@ -15,6 +25,50 @@ import type { QuarterUsage } from './booking.entity';
  * Pure booking rules on top of the calendar helpers: which quarter a booking gets, whether the
  * waiting-time rule is triggered, and the words used to describe a wait.
  */
+
+/** One quarter a booking could take: its first allowed admission and the wait that would mean. */
+export type SlotOption = { quarter: QuarterId; admission: IsoDate; exceedsLimit: boolean };
+
+/**
+ * Every quarter of the horizon a booking could take, in order, with the date arithmetic done: the
+ * booking itself then only has to pick the first one with a free place (done under the centre
+ * lock, so it must be cheap). Equivalent to `chooseSlot` and `exceedsWaitLimit` over the same
+ * usage: the first quarter admits from `earliest`, each later one from its first day, and ISO
+ * dates compare as strings, so only a handful of calendar computations run per booking.
+ */
+export function slotOptions(
+  randomisationDate: IsoDate,
+  earliest: IsoDate,
+  horizonQuarters: number,
+  limitMonths: number,
+): SlotOption[] {
+  const limit = latestAdmissionWithinLimit(randomisationDate, limitMonths);
+  const options: SlotOption[] = [];
+  let quarter = quarterOfDate(earliest);
+  for (let i = 0; i < horizonQuarters; i++, quarter = nextQuarter(quarter)) {
+    const admission = i === 0 ? earliest : quarterStart(quarter);
+    options.push({ quarter, admission, exceedsLimit: admission > limit });
+  }
+  return options;
+}
+
+/** Days from randomisation to the chosen admission (for the audit trail). */
+export function waitDays(randomisationDate: IsoDate, admission: IsoDate): number {
+  return daysBetween(randomisationDate, admission);
+}
+
+/** The first option whose quarter has a free place; null = waitlisted. */
+export function firstFree(
+  options: readonly SlotOption[],
+  usage: ReadonlyMap<QuarterId, QuarterUsage>,
+): SlotOption | null {
+  return (
+    options.find((o) => {
+      const u = usage.get(o.quarter);
+      return u !== undefined && u.used < u.capacity;
+    }) ?? null
+  );
+}
 
 /** The first quarter with a free place that allows an admission on or after `earliest`. */
 export function chooseSlot(
