@@ -659,6 +659,9 @@ describe('transplant slot scheduling (e2e)', () => {
     await expect(
       t.dataSource.query(`UPDATE sites SET default_quarterly_capacity = 1 WHERE id = $1`, [upp]),
     ).rejects.toThrow(/transplant capacity exceeded: centre \S+ quarter \d{4}-Q\d/);
+    // Through the API, the same refusal is a 409 with a stable code, not a 500.
+    const viaApi = await t.http().patch(`/sites/${upp}`).set(bearer(admin)).send({ defaultQuarterlyCapacity: 1, reason: 'staff shortage' }).expect(409);
+    expect(viaApi.body.code).toBe('CAPACITY_BELOW_BOOKINGS');
     expect(await overCapacity()).toEqual([]);
     await settle();
   });

@@ -54,7 +54,11 @@ export class SitesService {
             timeZone: dto.timeZone,
             roles: [...new Set(dto.roles)],
             transplantCentreId: dto.transplantCentreId ?? null,
-            defaultQuarterlyCapacity: dto.defaultQuarterlyCapacity ?? (dto.roles.includes('transplant_centre') ? trial.settings.scheduling.defaultQuarterlyCapacity : 0),
+            defaultQuarterlyCapacity:
+              dto.defaultQuarterlyCapacity ??
+              (dto.roles.includes('transplant_centre')
+                ? trial.settings.scheduling.defaultQuarterlyCapacity
+                : 0),
           },
           uow.em,
         )
@@ -70,15 +74,22 @@ export class SitesService {
 
   async update(id: string, dto: UpdateSiteDto): Promise<SiteEntity> {
     if (dto.timeZone) this.assertTimeZone(dto.timeZone);
-    await this.tx.run(async (uow) => {
-      const before = await this.sites.findById(id, uow.em, true);
-      if (!before) throw SiteErrors.notFound();
-      if (dto.transplantCentreId) await this.assertCentre(dto.transplantCentreId);
-      const { reason, ...changes } = dto;
-      await this.sites.update(id, changes, this.clock.now(), uow.em);
-      const after = await this.sites.findById(id, uow.em);
-      uow.audit({ action: 'site.updated', entity: 'site', entityId: id, before, after, reason });
-    });
+    await this.tx
+      .run(async (uow) => {
+        const before = await this.sites.findById(id, uow.em, true);
+        if (!before) throw SiteErrors.notFound();
+        if (dto.transplantCentreId) await this.assertCentre(dto.transplantCentreId);
+        const { reason, ...changes } = dto;
+        await this.sites.update(id, changes, this.clock.now(), uow.em);
+        const after = await this.sites.findById(id, uow.em);
+        uow.audit({ action: 'site.updated', entity: 'site', entityId: id, before, after, reason });
+      })
+      .catch((e: { driverError?: { constraint?: string; message?: string } }) => {
+        // The database refuses a default capacity below a quarter's bookings (scheduling trigger).
+        if (e.driverError?.constraint === 'transplant_capacity')
+          throw SiteErrors.belowBookings(e.driverError.message ?? '');
+        throw e;
+      });
     return this.get(id);
   }
 
@@ -87,7 +98,11 @@ export class SitesService {
     if (!centre.roles.includes('transplant_centre')) throw SiteErrors.notTransplantCentre();
     const now = DateTime.fromJSDate(this.clock.now(), { zone: centre.timeZone });
     const first = from ?? `${now.year}-Q${now.quarter}`;
-    const last = to ?? quarterRange(first, `${Number(first.slice(0, 4)) + 2}-Q4`).slice(0, 8).pop()!;
+    const last =
+      to ??
+      quarterRange(first, `${Number(first.slice(0, 4)) + 2}-Q4`)
+        .slice(0, 8)
+        .pop()!;
     const quarters = quarterRange(first, last);
     if (quarters.length === 0 || quarters.length > 40) throw SiteErrors.badQuarterRange();
     return this.sites.capacities(centreId, quarters);
@@ -97,7 +112,12 @@ export class SitesService {
    * Sets one quarter's capacity. The scheduling module adds its own check (no quarter below its
    * bookings) through `beforeCapacityChange`, under the same lock.
    */
-  async setCapacity(centreId: string, quarter: string, capacity: number, reason?: string): Promise<CapacityRow> {
+  async setCapacity(
+    centreId: string,
+    quarter: string,
+    capacity: number,
+    reason?: string,
+  ): Promise<CapacityRow> {
     await this.tx.run(async (uow) => {
       const centre = await this.sites.findById(centreId, uow.em, true);
       if (!centre) throw SiteErrors.notFound();
