@@ -1,4 +1,4 @@
-/** Three projects: unit (pure, no I/O), int (real PostgreSQL + Redis, one module), e2e (full app over HTTP). */
+/** Four projects: unit (pure, no I/O), int (real PostgreSQL + Redis, one module), e2e (full app over HTTP), browser (web app in Chromium). */
 process.env.TZ = 'UTC';
 const tsJest = ['ts-jest', { diagnostics: false }];
 const common = {
@@ -24,6 +24,14 @@ module.exports = {
       testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/test/harness/global-setup.ts',
       globalTeardown: '<rootDir>/test/harness/global-teardown.ts',
+    },
+    {
+      ...common,
+      displayName: 'browser',
+      testMatch: ['<rootDir>/test/browser/**/*.browser-spec.ts'],
+      globalSetup: '<rootDir>/test/browser/global-setup.ts',
+      globalTeardown: '<rootDir>/test/harness/global-teardown.ts',
+      testTimeout: 180_000,
     },
   ],
 };

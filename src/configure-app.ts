@@ -10,6 +10,8 @@ import type { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
 import { requestContextMiddleware } from './common/context/request-context.middleware';
 import { HttpErrorFilter } from './common/errors/http-error.filter';
+import { NestedShapePipe } from './common/validation/nested-shape.pipe';
+import { RejectNulPipe } from './common/validation/reject-nul.pipe';
 import { ALL_QUEUES } from './common/queue/queues';
 import { APP_CONFIG, AppConfig } from './config/app-config';
 import { AuthService } from './modules/auth/auth.service';
@@ -30,6 +32,7 @@ export function configureApp(app: NestExpressApplication): void {
   app.enableCors({ origin: origins.length > 0 ? origins : false, credentials: false, exposedHeaders: ['X-Request-Id'] });
   app.useBodyParser('json', { limit: '256kb' });
   app.useGlobalPipes(
+    new RejectNulPipe(),
     new ValidationPipe({
       whitelist: true,
       forbidNonWhitelisted: true,
@@ -37,6 +40,7 @@ export function configureApp(app: NestExpressApplication): void {
       transform: true,
       stopAtFirstError: false,
     }),
+    new NestedShapePipe(),
   );
   app.useGlobalFilters(new HttpErrorFilter());
   mountBullBoard(app);

@@ -12,6 +12,12 @@ export default defineConfig({
     sourcemap: true,
     target: 'es2022',
     chunkSizeWarningLimit: 1000,
+    rolldownOptions: {
+      // React Query marks its hooks "use client" (for React Server Components): meaningless here.
+      onwarn(warning, warn) {
+        if (warning.code !== 'MODULE_LEVEL_DIRECTIVE') warn(warning);
+      },
+    },
   },
   oxc: { jsx: { runtime: 'automatic', importSource: 'react' } },
   server: {

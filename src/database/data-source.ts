@@ -1,3 +1,4 @@
+import type { ClientBase } from 'pg';
 import { DataSource, DataSourceOptions } from 'typeorm';
 import { MIGRATIONS } from '../../migrations';
 import type { AppConfig } from '../config/app-config';
@@ -13,7 +14,18 @@ export function dataSourceOptions(config: Pick<AppConfig, 'DATABASE_URL' | 'DATA
     migrations: MIGRATIONS,
     migrationsTableName: 'typeorm_migrations',
     namingStrategy: new SnakeNamingStrategy(),
-    extra: { max: config.DATABASE_POOL_SIZE, connectionTimeoutMillis: 5000 },
+    extra: {
+      max: config.DATABASE_POOL_SIZE,
+      connectionTimeoutMillis: 5000,
+      // A permanent 'error' listener on every pooled connection. pg-pool drops its own listener
+      // when it hands a connection out, and TypeORM adds one only a tick later, so a connection
+      // terminated at that instant (e.g. pg_terminate_backend, a failover: the FATAL message
+      // arrives in the same packet as ReadyForQuery) emitted 'error' to nobody and crashed the
+      // process. The pool and TypeORM still see the error and discard the connection.
+      onConnect: (client: ClientBase) => {
+        client.on('error', () => undefined);
+      },
+    },
     logging: false,
   };
 }

@@ -18,7 +18,12 @@ export async function ensureDatabase(databaseUrl: string): Promise<boolean> {
     try {
       await client.query(`CREATE DATABASE "${name}"`);
     } catch (error) {
-      if ((error as { code?: string }).code !== '42P04') throw error; // created concurrently
+      // Created concurrently by another process starting at the same moment: PostgreSQL reports
+      // that as 42P04, or (when both CREATEs pass the existence check) as a unique violation on
+      // its own catalogue index.
+      const { code, constraint } = error as { code?: string; constraint?: string };
+      if (code === '42P04' || (code === '23505' && constraint === 'pg_database_datname_index')) return false;
+      throw error;
     }
     return true;
   } finally {

@@ -100,9 +100,19 @@ export function responseMetadataSource(): string {
   }
 }
 
-/** One controller file per line, for readable diffs. */
+/**
+ * One controller file per line, sorted by path, for readable diffs and a stable output (the
+ * plugin lists files in the TypeScript program's order, which any import elsewhere can change).
+ */
 function format(controllers: string): string {
-  return controllers.replace(/^\[\[/, '[\n  [').replace(/\], \[require/g, '],\n  [require').replace(/\]\]$/, ']\n]');
+  const entries: string[] = [];
+  for (let i = controllers.indexOf('[', 1); i > 0; ) {
+    const end = closing(controllers, i);
+    entries.push(controllers.slice(i, end + 1));
+    i = controllers.indexOf('[', end + 1);
+  }
+  entries.sort();
+  return `[\n  ${entries.join(',\n  ')}\n]`;
 }
 
 // ---------------------------------------------------------------------------------------------

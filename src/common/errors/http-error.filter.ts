@@ -7,7 +7,6 @@ import {
   Logger,
 } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { QueryFailedError } from 'typeorm';
 import { DomainError, DomainErrorKind } from './domain-error';
 
 const STATUS: Record<DomainErrorKind, number> = {
@@ -33,8 +32,18 @@ const HTTP_CODES: Record<number, string> = {
   429: 'TOO_MANY_REQUESTS',
 };
 
+/** Codes for the body parser's refusals (its `type`). */
+const BODY_PARSER_CODES: Record<string, string> = {
+  'charset.unsupported': 'UNSUPPORTED_CHARSET',
+  'encoding.unsupported': 'UNSUPPORTED_CONTENT_ENCODING',
+  'request.size.invalid': 'REQUEST_SIZE_MISMATCH',
+  'request.aborted': 'REQUEST_ABORTED',
+};
+
 /** PostgreSQL error codes that mean "the database is unreachable right now", not a bug. */
-const PG_UNAVAILABLE = new Set(['57P01', '57P02', '57P03', '08000', '08003', '08006', '08001', '08004']);
+const PG_UNAVAILABLE = new Set(['57P01', '57P02', '57P03', '08000', '08003', '08006', '08001', '08004', '53300']);
+/** Socket errors of a connection to the database. */
+const NET_UNAVAILABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE']);
 
 export type ErrorBody = {
   statusCode: number;
@@ -45,12 +54,22 @@ export type ErrorBody = {
   requestId?: string;
 };
 
+/**
+ * Duck-typed, not `instanceof Error`: socket errors are created by Node's core and may come from
+ * another realm (a vm context such as Jest's), where `instanceof Error` is false.
+ */
 function isConnectionFailure(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  const code = (error as { code?: string }).code ?? (error as { driverError?: { code?: string } }).driverError?.code;
-  if (code && PG_UNAVAILABLE.has(code)) return true;
-  return /ECONNREFUSED|Connection terminated|terminating connection|timeout exceeded when trying to connect/i.test(
-    error.message,
+  if (typeof error !== 'object' || error === null) return false;
+  const e = error as { name?: unknown; code?: unknown; message?: unknown; driverError?: unknown };
+  // TypeORM releases a query runner as soon as its connection emits an error (e.g. the backend was
+  // terminated between two statements of a transaction); the transaction's next query, or its
+  // COMMIT, then fails with one of these (and PostgreSQL has rolled the transaction back).
+  if (e.name === 'QueryRunnerProviderAlreadyReleasedError' || e.name === 'QueryRunnerAlreadyReleasedError') return true;
+  if (typeof e.code === 'string' && (PG_UNAVAILABLE.has(e.code) || NET_UNAVAILABLE.has(e.code))) return true;
+  if (e.driverError && e.driverError !== error && isConnectionFailure(e.driverError)) return true;
+  return (
+    typeof e.message === 'string' &&
+    /ECONNREFUSED|ECONNRESET|Connection terminated|terminating connection|timeout exceeded when trying to connect|not queryable/i.test(e.message)
   );
 }
 
@@ -110,7 +129,15 @@ export class HttpErrorFilter implements ExceptionFilter {
     if (bodyParserType === 'entity.too.large') {
       return { statusCode: 413, code: 'PAYLOAD_TOO_LARGE', message: 'The request body is too large' };
     }
-    if (isConnectionFailure(error) || (error instanceof QueryFailedError && isConnectionFailure(error.driverError))) {
+    // Every other refusal of the body parser (unsupported charset or content encoding, a body that
+    // does not inflate, a size mismatch): an http-errors 4xx, the client's; answer with its status.
+    const { status: parserStatus, expose } = error as { status?: unknown; expose?: unknown };
+    if (typeof parserStatus === 'number' && parserStatus >= 400 && parserStatus < 500 && (typeof bodyParserType === 'string' || expose === true)) {
+      const type = typeof bodyParserType === 'string' ? bodyParserType : 'body.unreadable';
+      const code = BODY_PARSER_CODES[type] ?? HTTP_CODES[parserStatus] ?? `HTTP_${parserStatus}`;
+      return { statusCode: parserStatus, code, message: `The request body could not be read (${type})` };
+    }
+    if (isConnectionFailure(error)) {
       return { statusCode: 503, code: 'DATABASE_UNAVAILABLE', message: 'The database is unavailable; try again shortly' };
     }
     return { statusCode: 500, code: 'INTERNAL_ERROR', message: 'An unexpected error occurred' };

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 
 export type AuditRow = {
   seq: string;
@@ -61,7 +61,12 @@ export class AuditRepository {
    * each row links to the one before it and that the chain head points at the last row.
    */
   async verify(): Promise<{ rows: number; firstBreak: ChainBreak | null; lastHash: string }> {
-    const [broken]: ChainBreak[] = await this.dataSource.query(
+    // One snapshot for the rows and the head, so an append committing meanwhile is not a "break".
+    return this.dataSource.transaction('REPEATABLE READ', (em) => this.verifyIn(em));
+  }
+
+  private async verifyIn(em: EntityManager): Promise<{ rows: number; firstBreak: ChainBreak | null; lastHash: string }> {
+    const [broken]: ChainBreak[] = await em.query(
       `SELECT seq::text, CASE
           WHEN hash <> expected THEN 'hash_mismatch'
           WHEN seq <> coalesce(prev_seq, 0) + 1 THEN 'sequence_gap'
@@ -70,13 +75,13 @@ export class AuditRepository {
                     lag(a.hash) OVER w AS prev_actual, lag(a.seq) OVER w AS prev_seq
              FROM audit_log a WINDOW w AS (ORDER BY a.seq)) c
        WHERE hash <> expected OR prev_hash <> coalesce(prev_actual, $1) OR seq <> coalesce(prev_seq, 0) + 1
-       ORDER BY seq LIMIT 1`,
+       ORDER BY c.seq LIMIT 1`,
       [GENESIS],
     );
     const [stats]: { rows: number; last_seq: string | null; last_hash: string | null; head_seq: string; head_hash: string }[] =
-      await this.dataSource.query(
+      await em.query(
         `SELECT (SELECT count(*)::int FROM audit_log) AS rows,
-                (SELECT seq::text FROM audit_log ORDER BY seq DESC LIMIT 1) AS last_seq,
+                (SELECT max(seq)::text FROM audit_log) AS last_seq,
                 (SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1) AS last_hash,
                 h.last_seq::text AS head_seq, h.last_hash AS head_hash
          FROM audit_chain_head h WHERE h.id = 1`,

@@ -87,7 +87,7 @@ export class SitesService {
       .catch((e: { driverError?: { constraint?: string; message?: string } }) => {
         // The database refuses a default capacity below a quarter's bookings (scheduling trigger).
         if (e.driverError?.constraint === 'transplant_capacity')
-          throw SiteErrors.belowBookings(e.driverError.message ?? '');
+          {throw SiteErrors.belowBookings(e.driverError.message ?? '');}
         throw e;
       });
     return this.get(id);

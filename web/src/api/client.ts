@@ -61,14 +61,16 @@ export class ApiError extends Error {
   fieldErrors(): Record<string, string> {
     const out: Record<string, string> = {};
     const norm = (p: string) => p.replace(/\[(\d+)\]/g, '.$1');
+    // The field's label is shown next to the message, so the message drops the path.
+    const sentence = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
     for (const e of this.errors) {
       const m = /^([A-Za-z0-9_.[\]]+) (.+)$/.exec(e);
-      if (m) out[norm(m[1])] ??= e;
+      if (m) out[norm(m[1])] ??= sentence(m[2]);
     }
     const problems = this.details?.problems;
     if (Array.isArray(problems)) {
       for (const p of problems as { path?: string; problem?: string }[]) {
-        if (p.path) out[norm(p.path)] ??= `${p.path} ${p.problem ?? 'is invalid'}`;
+        if (p.path) out[norm(p.path)] ??= sentence(p.problem ?? 'is invalid');
       }
     }
     return out;

@@ -47,7 +47,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     [queryClient],
   );
 
-  useEffect(() => configureAuth(() => ref.current?.token ?? null, () => signOut('expired')), [signOut]);
+  // Set during render (idempotent), so the first queries of a reloaded page already send the token.
+  configureAuth(() => ref.current?.token ?? null, () => signOut('expired'));
 
   useEffect(() => {
     if (!session) return;

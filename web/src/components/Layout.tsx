@@ -1,7 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import { NavLink, Outlet } from 'react-router';
-import { api, call } from '../api/client';
+import { api, callAs } from '../api/client';
 import type { Role } from '../api/types';
 import { useMinutesLeft, useSession, useUser } from '../auth/session';
 import { ROLE_LABELS } from '../lib/labels';
@@ -24,7 +24,7 @@ export const NAV: Item[] = [
 function UnreadBadge() {
   const { data } = useQuery({
     queryKey: ['notifications', 'unread'],
-    queryFn: () => call(api.GET('/notifications/unread-count')),
+    queryFn: () => callAs<{ unread: number }>(api.GET('/notifications/unread-count')),
     refetchInterval: 60_000,
   });
   if (!data?.unread) return null;

@@ -18,9 +18,9 @@ export function applyServerErrors<T extends FieldValues>(
   for (const [path, message] of Object.entries(byField)) {
     const name = path.startsWith(prefix) ? path.slice(prefix.length) : path;
     if (typeof fields === 'function' ? fields(name) : fields.includes(name)) {
-      setError(name as Path<T>, { type: 'server', message });
+      setError(name as Path<T>, { type: 'server', message }, { shouldFocus: placed === 0 });
       placed++;
-    } else leftover.push(message);
+    } else leftover.push(`${path}: ${message}`);
   }
   if (placed === 0 && leftover.length === 0) leftover.push(error.message);
   return leftover;

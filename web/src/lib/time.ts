@@ -42,3 +42,10 @@ export function daysSince(iso: string | null | undefined): number {
   if (!iso) return 0;
   return Math.max(0, Math.floor(DateTime.now().diff(DateTime.fromISO(iso), 'days').days));
 }
+
+/** The calendar day of an instant at a site, e.g. "1 Mar 2026". */
+export function formatDayOf(iso: string | null | undefined, zone: string = DEFAULT_ZONE): string {
+  if (!iso) return '—';
+  const d = DateTime.fromISO(iso, { zone });
+  return d.isValid ? d.toFormat('d LLL yyyy') : iso;
+}

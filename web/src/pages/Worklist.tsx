@@ -9,7 +9,7 @@ import { useSession, useUser } from '../auth/session';
 import { DataTable, ErrorBox, Field, QueryView, Tag } from '../components/ui';
 import { applyServerErrors } from '../lib/forms';
 import { PATHWAY_ORDER, STATUS_LABELS, WAITING_FOR } from '../lib/labels';
-import { useSiteMap, useSites } from '../lib/reference';
+import { useSiteMap } from '../lib/reference';
 import { daysSince, durationSince, formatInstant } from '../lib/time';
 
 const col = createColumnHelper<Participant>();
@@ -171,7 +171,7 @@ function RegisterCandidate({ sites }: { sites: { id: string; label: string; name
         'identity.contact.phone': 'phone',
         'identity.nationalId.value': 'nationalIdValue',
       };
-      const left = applyServerErrors<Record<string, string>>(e, (name, err) => setError((map[name as string] ?? name) as keyof RegisterForm, err), REGISTER_FIELDS);
+      const left = applyServerErrors<Record<string, string>>(e, (name, err, o) => setError((map[name as string] ?? name) as keyof RegisterForm, err, o), REGISTER_FIELDS);
       setSummary(left);
     },
   });
@@ -231,4 +231,3 @@ function RegisterCandidate({ sites }: { sites: { id: string; label: string; name
   );
 }
 
-export { useSites };

@@ -58,7 +58,7 @@ const Section = (cls: () => new () => object) =>
     IsObject(),
     ValidateNested(),
     Type(cls),
-    ApiPropertyOptional({ type: cls }),
+    ApiPropertyOptional({ type: () => cls() }),
   );
 
 /** An optional list of nested items, at most `max` long; `[]` means "none". */
@@ -69,7 +69,7 @@ const SectionList = (cls: () => new () => object, max: number) =>
     ArrayMaxSize(max),
     ValidateNested({ each: true }),
     Type(cls),
-    ApiPropertyOptional({ type: cls, isArray: true, maxItems: max }),
+    ApiPropertyOptional({ type: () => cls(), isArray: true, maxItems: max }),
   );
 
 const opt = { optional: true, nullable: true } as const;

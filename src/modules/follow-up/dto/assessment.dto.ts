@@ -27,7 +27,7 @@ const Optional = (cls: () => new () => object) =>
     IsObject(),
     ValidateNested(),
     Type(cls),
-    ApiPropertyOptional({ type: cls }),
+    ApiPropertyOptional({ type: () => cls() }),
   );
 
 /** What the blinded assessor records at a visit: EDSS and/or the MRI read. */

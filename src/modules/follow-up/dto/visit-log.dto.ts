@@ -59,7 +59,7 @@ const Nested = (cls: () => new () => object, required = false) =>
     IsObject(),
     ValidateNested(),
     Type(cls),
-    required ? ApiProperty({ type: cls }) : ApiPropertyOptional({ type: cls }),
+    required ? ApiProperty({ type: () => cls() }) : ApiPropertyOptional({ type: () => cls() }),
   );
 
 /** A list of nested objects, at most `max` long; optional unless `required`. */
@@ -71,8 +71,8 @@ const NestedList = (cls: () => new () => object, max: number, required = false) 
     ValidateNested({ each: true }),
     Type(cls),
     required
-      ? ApiProperty({ type: cls, isArray: true, maxItems: max })
-      : ApiPropertyOptional({ type: cls, isArray: true, maxItems: max }),
+      ? ApiProperty({ type: () => cls(), isArray: true, maxItems: max })
+      : ApiPropertyOptional({ type: () => cls(), isArray: true, maxItems: max }),
   );
 
 export class RelapseInputDto {

@@ -18,6 +18,12 @@ const KNOWN_SETS = [
   { id: 'zin-2022', label: 'ZIN 2022 (Dutch reimbursement)' },
 ];
 
+/** An exclusion that is "met" does not apply: say so, rather than a bare "Met" next to "hypersensitivity". */
+function outcomeLabel(kind: string, outcome: string): string {
+  if (kind === 'exclusion') return outcome === 'met' ? 'Does not apply' : outcome === 'not_met' ? 'Applies: excludes' : (OUTCOME_LABELS[outcome] ?? outcome);
+  return OUTCOME_LABELS[outcome] ?? outcome;
+}
+
 const tone = (r: string) => (r === 'eligible' || r === 'met' ? 'ok' : r === 'ineligible' || r === 'not_met' ? 'bad' : 'warn');
 
 function SetColumn({ set }: { set: Pick<SetResult, 'label' | 'result' | 'criteria' | 'warnings' | 'disabledCriteria' | 'active'> }) {
@@ -44,7 +50,7 @@ function SetColumn({ set }: { set: Pick<SetResult, 'label' | 'result' | 'criteri
             <strong>
               {c.id} ({c.kind}) {c.title}
             </strong>{' '}
-            <Tag tone={tone(c.outcome)}>{OUTCOME_LABELS[c.outcome] ?? c.outcome}</Tag>
+            <Tag tone={tone(c.outcome)}>{outcomeLabel(c.kind, c.outcome)}</Tag>
             {!c.verified && <Tag tone="warn">not confirmed from a public source</Tag>}
             <div className="small">{c.explanation}</div>
           </li>

@@ -51,6 +51,27 @@ function ParticipantView({ participant: p }: { participant: Participant }) {
         <Visits participant={p} />
       ) : (
         <>
+          <nav aria-label="On this page" className="small">
+            On this page:{' '}
+            {[
+              ['history-h', 'Pathway'],
+              ...(readsScreening && p.status !== 'pre_screened'
+                ? [
+                    ['screening-h', 'Screening data'],
+                    ['elig-screening', 'Eligibility'],
+                    ['assess-h', 'Assessments'],
+                  ]
+                : []),
+              ...(p.status === 'consented' || wasRandomised(p) ? [['rand-h', 'Randomisation']] : []),
+              ...(wasRandomised(p) ? [['visits-h', 'Visits']] : []),
+              ['withdraw-h', 'Withdrawal'],
+            ].map(([id, label], i) => (
+              <span key={id}>
+                {i > 0 && ' · '}
+                <a href={`#${id}`}>{label}</a>
+              </span>
+            ))}
+          </nav>
           <PathwaySteps participant={p} />
           <Consent participant={p} zone={zone} />
           <Randomisation participant={p} zone={zone} />
@@ -82,7 +103,7 @@ function Screening({ participant, editable }: { participant: Participant; editab
     <QueryView query={query} what="the screening data">
       {(episode) => (
         <ScreeningForm
-          key={`${episode.id}:${episode.updatedAt}`}
+          key={episode.id}
           participantId={participant.id}
           data={episode.data as ScreeningRecord}
           editable={editable && episode.current && !episode.decision}

@@ -238,7 +238,7 @@ export function ScreeningForm({ participantId, data, editable }: { participantId
       }
     },
     onError: (e) => {
-      const left = applyServerErrors<Form>(e, (name, error) => setError(formPath(name as string) as never, error), isFormPath);
+      const left = applyServerErrors<Form>(e, (name, error, options) => setError(formPath(name as string) as never, error, options), isFormPath);
       setSummary(left);
     },
   });
@@ -258,11 +258,8 @@ export function ScreeningForm({ participantId, data, editable }: { participantId
     </>
   );
 
-  return (
-    <form onSubmit={submit} noValidate aria-labelledby="screening-h">
-      <h2 id="screening-h">Screening data</h2>
-      <p className="small muted">Enter what the records and the screening visit show. Leave a field empty when it is not known yet.</p>
-      <fieldset disabled={!editable || mutation.isPending}>
+  const body = (
+    <fieldset disabled={!editable || mutation.isPending} style={{ border: 'none', padding: 0 }}>
         <fieldset>
           <legend>Diagnosis</legend>
           <div className="grid">
@@ -481,7 +478,7 @@ export function ScreeningForm({ participantId, data, editable }: { participantId
         )}
         {Object.keys(errs).length > 0 && summary.length === 0 && !mutation.isPending && (
           <div className="alert error" role="alert">
-            The screening data were not saved: correct the fields marked below.
+            The screening data were not saved: correct the fields marked in red.
           </div>
         )}
         {saved && !mutation.isPending && Object.keys(errs).length === 0 && (
@@ -494,7 +491,22 @@ export function ScreeningForm({ participantId, data, editable }: { participantId
             {mutation.isPending ? 'Saving…' : 'Save screening data'}
           </button>
         )}
-      </fieldset>
+    </fieldset>
+  );
+  return (
+    <form onSubmit={submit} noValidate aria-labelledby="screening-h">
+      <h2 id="screening-h">Screening data</h2>
+      {editable ? (
+        <>
+          <p className="small muted">Enter what the records and the screening visit show. Leave a field empty when it is not known yet.</p>
+          {body}
+        </>
+      ) : (
+        <details>
+          <summary>Show the recorded screening data (read-only here: decided, or not yours to edit)</summary>
+          {body}
+        </details>
+      )}
       {mutation.isError && summary.length === 0 && Object.keys(errs).length === 0 && <ErrorBox error={mutation.error} />}
     </form>
   );

@@ -1,0 +1,114 @@
+import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { createTestApp, type TestApp, type TestAppOptions } from '../harness/app';
+import { TEST_PASSWORD, type TestUser } from '../harness/factory';
+
+jest.setTimeout(180_000);
+
+/** Debian's Chromium (apt-get install chromium); no browser download is possible here. */
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/** Where screenshots go: docs/screenshots (linked from the README), or SCREENSHOT_DIR (e.g. CI artefacts). */
+export const SCREENSHOTS = process.env.SCREENSHOT_DIR ?? path.resolve(__dirname, '..', '..', 'docs', 'screenshots');
+
+const FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+export type BrowserApp = {
+  t: TestApp;
+  baseUrl: string;
+  context: BrowserContext;
+  /** A new tab (its own sessionStorage, so its own signed-in user). */
+  page: () => Promise<Page>;
+  /** A new tab signed in as `user` through the sign-in page. */
+  signedIn: (user: TestUser) => Promise<Page>;
+  close: () => Promise<void>;
+};
+
+/**
+ * The whole system under test: the app of the test harness (its own database, a FixedClock at
+ * `now`, the worker's processors) listening on a free port and serving the built web
+ * application, and Chromium with a fresh profile whose clock shows the same `now`.
+ */
+export async function startBrowserApp(options: TestAppOptions & { now: string; fakeTimers?: boolean }): Promise<BrowserApp> {
+  const t = await createTestApp(options);
+  await t.app.listen(0, '127.0.0.1');
+  const address = t.app.getHttpServer().address() as { port: number };
+  const baseUrl = `http://127.0.0.1:${address.port}`;
+  const profile = mkdtempSync(path.join(tmpdir(), 'ram-ms-chromium-'));
+  let context: BrowserContext;
+  try {
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: FLAGS,
+      viewport: { width: 1280, height: 900 },
+      locale: 'en-GB',
+      timezoneId: 'Europe/Amsterdam',
+    });
+  } catch (error) {
+    await t.close();
+    throw new Error(`Chromium did not start from ${CHROMIUM} (apt-get install -y chromium; CHROMIUM_PATH to point elsewhere): ${(error as Error).message}`);
+  }
+  // The pages compute "waiting for N days" and today's date from the browser clock: the same
+  // instant as the server's FixedClock.
+  // With fakeTimers the clock starts there and runs on, and a test can fast-forward timers.
+  if (options.fakeTimers) await context.clock.install({ time: new Date(options.now) });
+  else await context.clock.setFixedTime(new Date(options.now));
+  context.setDefaultTimeout(15_000);
+  mkdirSync(SCREENSHOTS, { recursive: true });
+
+  const errors: string[] = [];
+  const page = async () => {
+    const p = await context.newPage();
+    p.on('pageerror', (e) => errors.push(e.message));
+    return p;
+  };
+  const signedIn = async (user: TestUser) => {
+    const p = await page();
+    await p.goto(`${baseUrl}/app/signin`);
+    await p.getByLabel('E-mail address').fill(user.email);
+    await p.getByLabel('Password').fill(TEST_PASSWORD);
+    await p.getByRole('button', { name: 'Sign in' }).click();
+    await p.getByRole('button', { name: 'Sign out' }).waitFor();
+    return p;
+  };
+  return {
+    t,
+    baseUrl,
+    context,
+    page,
+    signedIn,
+    close: async () => {
+      await context.close().catch(() => undefined);
+      rmSync(profile, { recursive: true, force: true });
+      await t.close();
+      if (errors.length > 0) throw new Error(`uncaught errors in the pages: ${errors.join('; ')}`);
+    },
+  };
+}
+
+/** Saves a screenshot of the page for the README (docs/screenshots/<name>.png). */
+export async function screenshot(page: Page, name: string, fullPage = true): Promise<void> {
+  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage, animations: 'disabled' });
+}
+
+/** The visible text of the page (what a person would read). */
+export async function visibleText(page: Page): Promise<string> {
+  return page.locator('body').innerText();
+}
+
+/** A screenshot of the viewport with `target` scrolled to the top. */
+export async function screenshotAt(page: Page, target: Locator, name: string): Promise<void> {
+  await target.evaluate((el) => (el as unknown as { scrollIntoView: (o: object) => void }).scrollIntoView({ block: 'start' }));
+  await screenshot(page, name, false);
+}
