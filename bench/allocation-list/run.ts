@@ -52,16 +52,15 @@ async function main(): Promise<void> {
       }
       const started = performance.now();
       const add = size - inserted;
-      // Participants: round-robin over the bench sites; study ids continue per site.
+      // Participants: the bench sites filled one after the other, PER_SITE each.
       await db.query(
-        `WITH s AS (SELECT id, trial_id, country_code, code, row_number() OVER (ORDER BY code) - 1 AS k, count(*) OVER () AS n
-                    FROM sites WHERE name LIKE 'Bench site %'),
-         g AS (SELECT i, s.* FROM generate_series($1::int, $2::int - 1) i JOIN s ON s.k = i % s.n)
+        `WITH s AS (SELECT id, trial_id, country_code, code, row_number() OVER (ORDER BY code) - 1 AS k
+                    FROM sites WHERE name LIKE 'Bench site %')
          INSERT INTO participants (trial_id, site_id, study_id, status, registered_at, status_changed_at)
-         SELECT trial_id, id, country_code || '-' || code || '-' || lpad((i / n + 1)::text, 4, '0'), 'randomised',
+         SELECT trial_id, id, country_code || '-' || code || '-' || lpad((i % $3::int + 1)::text, 4, '0'), 'randomised',
                 now() - interval '3 years', now()
-         FROM g`,
-        [inserted, size],
+         FROM generate_series($1::int, $2::int - 1) i JOIN s ON s.k = i / $3::int`,
+        [inserted, size, PER_SITE],
       );
       // Allocations of the new participants: arms alternate, randomised over the last three years.
       await db.query(

@@ -1,0 +1,272 @@
+import { AppModule } from '../../src/app.module';
+import { ROLES, TRIAL_WIDE_BY_NATURE, type Role } from '../../src/modules/auth/roles';
+import { createTestApp, TestApp } from '../harness/app';
+import { armRevealing, TRIAL_REFERENCE_ROUTES } from '../harness/arm-revealing';
+import { bearer, TEST_PASSWORD, TestUser } from '../harness/factory';
+import { AN_ADVERSE_EVENT, FIXTURE_DAY, fixturePath, NO_RELAPSE, SiteFixture, siteFixture } from '../harness/fixtures';
+import { OpenApiDoc } from '../harness/openapi';
+import { bodySchema, validValue } from '../harness/openapi-values';
+import { PATHWAY_NOW } from '../harness/pathway';
+import { collectRoutes, RouteInfo } from '../unit/routes';
+
+/**
+ * The authorisation matrix, generated from the route metadata (the same walk as the unit test
+ * route-access.spec.ts): every route × every role × three scopes, each with the status it must
+ * get.
+ *   own site:   a user of NL-AMS on NL-AMS records;
+ *   other site: the same user on NO-BER records;
+ *   trial-wide: a trial-wide user of that role on NO-BER records.
+ * Expected: 401 without a token; 403 for a role the route does not declare (whatever the scope);
+ * for a declared role, 404 for another site's record wherever a site-scoped id is in the path or
+ * the body, and otherwise an answer that is neither 401, 403, 404 nor 5xx (a 2xx, or a 4xx such
+ * as 409 for a state the record is in). Statisticians and monitors are trial-wide by nature. The
+ * few documented exceptions are in OTHER_SITE_STATUS and TRIAL_WIDE_NOT_FOUND. Every answer a
+ * blinded assessor gets is free of arm-revealing fields. Writes run for real, with valid bodies,
+ * so the scope check is reached.
+ */
+
+const OWN = 'NL-AMS';
+const OTHER = 'NO-BER';
+const DAY = FIXTURE_DAY;
+
+type Fixture = SiteFixture;
+type Scope = 'own' | 'other' | 'trial-wide';
+type Result = { route: string; role: Role | 'anonymous'; scope: Scope | '-'; status: number; problem: string | null };
+
+const key = (r: RouteInfo) => `${r.method} ${r.path}`;
+
+/** Path parameters that name a record of one site: another site's must be a 404. */
+function scopedParams(path: string): string[] {
+  const names = [...path.matchAll(/:(\w+)/g)].map((m) => m[1]);
+  return names.filter((n) => {
+    if (['participantId', 'assessmentId', 'visitId', 'bookingId', 'siteId', 'centreId'].includes(n)) return true;
+    if (n === 'id') return path.startsWith('/participants/') || path.startsWith('/follow-up/adverse-events/');
+    return false;
+  });
+}
+
+/** Routes whose body names a site-scoped record (its participant). */
+const SCOPED_BODY = new Set(['POST /randomization/unblinding-events']);
+
+/**
+ * Where another site's answer is not a 404, and why. Sites are reference data every role may read
+ * (GET /sites/:id), so naming another site when registering is a refusal (403), not a secret.
+ */
+const OTHER_SITE_STATUS: Record<string, [number, string]> = {
+  'POST /participants': [403, 'registering at a site one does not belong to; the site itself is public reference data'],
+};
+
+/** Required query parameters. */
+const QUERY: Record<string, string> = { 'GET /randomization/sequence': 'stratum=country%3DNL' };
+
+let serial = 0;
+const relapse = NO_RELAPSE;
+const adverseEvent = AN_ADVERSE_EVENT;
+const answers = {
+  birthDate: '1990-05-10',
+  msType: 'RRMS',
+  currentTreatment: 'interferon_beta',
+  currentTreatmentSince: '2024-01-01',
+  priorTreatments: [],
+  relapseLastYear: 'yes',
+  relapseSteroids: 'yes',
+  mriActivityLastYear: 'yes',
+  pregnantOrBreastfeeding: 'no',
+  neurologist: 'yes',
+  willingToBeRandomised: 'yes',
+  willingToLearnInfectionResults: 'yes',
+};
+
+/**
+ * A valid body for every write route, so that validation passes and the scope check is what
+ * answers: written by hand here, or (a route added since) generated from the OpenAPI document.
+ */
+function bodyFor(route: string, f: Fixture, login: TestUser, doc?: OpenApiDoc): object | undefined {
+  const n = ++serial;
+  const code = `MX${String.fromCharCode(65 + (n % 26))}${String.fromCharCode(65 + (Math.floor(n / 26) % 26))}`;
+  const bodies: Record<string, () => object | undefined> = {
+    'POST /auth/login': () => ({ email: login.email, password: TEST_PASSWORD }),
+    'POST /users': () => ({ email: `matrix.${n}@test.local`, displayName: 'Matrix', password: 'a long enough passphrase', roles: ['site_staff'], siteIds: [f.site] }),
+    'PATCH /users/:id': () => ({ displayName: `Renamed ${n}`, reason: 'matrix' }),
+    'POST /users/:id/deactivate': () => ({ reason: 'matrix' }),
+    'POST /users/:id/reactivate': () => ({ reason: 'matrix' }),
+    'POST /sites': () => ({ code, name: `Matrix site ${code}`, countryCode: 'NL', timeZone: 'Europe/Amsterdam', roles: ['screening'] }),
+    'PATCH /sites/:id': () => ({ reason: 'matrix', active: true }),
+    'PUT /sites/:id/capacity/:quarter': () => ({ capacity: 2, reason: 'matrix' }),
+    'POST /notifications/read': () => ({ all: true }),
+    'PATCH /scheduling/bookings/:bookingId/admission': () => ({ plannedAdmissionDate: '2027-02-15', reason: 'matrix' }),
+    'POST /scheduling/bookings/:bookingId/cancel': () => ({ reason: 'matrix' }),
+    'POST /scheduling/bookings/:bookingId/review': () => ({ outcome: 'accept_wait', reason: 'matrix' }),
+    'PUT /scheduling/bookings/:bookingId/phases/:phase': () => ({ outcome: 'not_done', reason: 'matrix' }),
+    'POST /scheduling/participants/:participantId/booking': () => undefined,
+    'POST /scheduling/centres/:centreId/fill': () => undefined,
+    'POST /participants': () => ({ siteId: f.site, identity: { givenName: 'Matrix', familyName: `Person${n}`, birthDate: '1990-01-01' } }),
+    'POST /participants/:id/transitions': () => ({ to: 'in_follow_up', reason: 'matrix' }),
+    'POST /participants/:id/withdraw': () => ({ destroySamples: false, reason: 'matrix' }),
+    'POST /participants/:id/outcome': () => ({ outcome: 'completed', reason: 'matrix' }),
+    'POST /participants/:id/sample-destruction/confirm': () => ({ note: 'matrix' }),
+    'PATCH /participants/:id/identity': () => ({ familyName: `Matrix${n}`, reason: 'matrix' }),
+    'PATCH /participants/:id/screening': () => ({ willingToBeRandomised: true, reason: 'matrix' }),
+    'POST /participants/:id/assessments': () => ({}),
+    'POST /participants/:id/assessments/:assessmentId/sign': () => ({ password: TEST_PASSWORD, meaning: 'I confirm this eligibility decision' }),
+    'POST /participants/:id/consent': () => ({ version: '3.0', date: DAY }),
+    'POST /participants/:id/rescreen': () => ({ reason: 'matrix' }),
+    'POST /follow-up/participants/:participantId/unscheduled-visits': () => ({ visitDate: DAY, reason: 'other', relapseAssessment: relapse }),
+    'POST /follow-up/visits/:visitId/log': () => ({ visitDate: DAY, relapseAssessment: relapse }),
+    'PATCH /follow-up/visits/:visitId/log': () => ({ reason: 'matrix', notes: `n${n}` }),
+    'POST /follow-up/visits/:visitId/assessment': () => ({ edss: { score: 3, rater: 'R1', assessedOn: DAY } }),
+    'PATCH /follow-up/visits/:visitId/assessment': () => ({ edss: { score: 3.5, rater: 'R1', assessedOn: DAY }, reason: 'matrix' }),
+    'POST /follow-up/visits/:visitId/adverse-events': () => ({ adverseEvents: [adverseEvent] }),
+    'PATCH /follow-up/adverse-events/:id': () => ({ reason: 'matrix', term: `Headache ${n}` }),
+    'POST /follow-up/adverse-events/:id/reported': () => ({ reference: `CASE-${n}` }),
+    'PUT /randomization/config/:environment': () => ({ arms: [{ code: 'A', label: 'aHSCT' }, { code: 'B', label: 'Best available DMT' }], blockSizes: [2, 4], strataFactors: ['country'] }),
+    'POST /randomization/config/:environment/go-live': () => undefined,
+    'POST /randomization/simulate': () => ({ participants: 50 }),
+    'POST /randomization/unblinding-events': () => ({
+      participantId: f.participant,
+      disclosedToRole: 'blinded_assessor',
+      kind: 'accidental',
+      occurredAt: PATHWAY_NOW,
+      reason: 'matrix',
+      impact: 'none',
+    }),
+    'POST /participants/:id/randomization': () => undefined,
+    'PUT /participants/:id/arm-b-drug': () => ({ drug: 'ocrelizumab', startDate: DAY }),
+    'PUT /participants/:id/intervention': () => ({ received: true }),
+    'POST /public/prescreening/check': () => ({ answers }),
+    'POST /public/prescreening/registrations': () => ({ answers, siteId: f.site, givenName: 'Matrix', familyName: 'Public', contact: { email: `public.${n}@test.local` }, agreeToContact: 'yes' }),
+  };
+  const make = bodies[route];
+  if (make) return make();
+  const [method, path] = route.split(' ');
+  const op = doc?.paths[path.replace(/:(\w+)/g, '{$1}')]?.[method.toLowerCase()];
+  if (!op) throw new Error(`no body for ${route}: add one to the matrix`);
+  const schema = bodySchema(doc as OpenApiDoc, op);
+  return schema ? (validValue(doc as OpenApiDoc, schema, { ids: { siteId: f.site, participantId: f.participant, centreId: f.site }, date: DAY, next: () => ++serial }) as object) : undefined;
+}
+
+/** Writes that change a record for good: run after every other route. */
+const LAST = [
+  'POST /scheduling/bookings/:bookingId/cancel',
+  'POST /users/:id/deactivate',
+  'POST /participants/:id/rescreen',
+  'POST /participants/:id/outcome',
+  'POST /participants/:id/withdraw',
+];
+
+/**
+ * Where a trial-wide user of a declared role gets 404 on another site's record, and why: the
+ * identity vault is read and corrected only by staff of the participant's own site (a
+ * coordinating investigator sees the study data of every site, not the names).
+ */
+const TRIAL_WIDE_NOT_FOUND: Record<string, string> = {
+  'GET /participants/:id/identity': 'identity is for the staff of the participant\'s own site only',
+  'PATCH /participants/:id/identity': 'identity is for the staff of the participant\'s own site only',
+};
+
+describe('the authorisation matrix: every route × every role × own site / other site / trial-wide (e2e)', () => {
+  let t: TestApp;
+  const fixtures: Record<string, Fixture> = {};
+  const siteUsers = {} as Record<Role, TestUser>;
+  const wideUsers = {} as Record<Role, TestUser>;
+  let loginUser: TestUser;
+  let doc: OpenApiDoc;
+  const routes = collectRoutes(AppModule);
+  const results: Result[] = [];
+  const blindedLeaks: string[] = [];
+
+  beforeAll(async () => {
+    t = await createTestApp({ now: PATHWAY_NOW, env: { LOGIN_RATE_LIMIT_PER_MINUTE: '1000' } });
+    const statistician = await t.factory.user('statistician', { trialWide: true });
+    await t.http().post('/randomization/config/production/go-live').set(bearer(statistician)).expect(200);
+    fixtures[OWN] = await siteFixture(t, OWN);
+    fixtures[OTHER] = await siteFixture(t, OTHER);
+    doc = (await t.http().get('/docs-json').expect(200)).body as OpenApiDoc;
+    for (const role of ROLES) {
+      siteUsers[role] = await t.factory.user(role, { sites: [OWN] });
+      wideUsers[role] = await t.factory.user(role, { trialWide: true });
+    }
+    loginUser = await t.factory.user('monitor', { trialWide: true });
+  }, 180_000);
+  afterAll(() => t.close());
+
+  const send = (route: RouteInfo, f: Fixture, token: string | null) => {
+    const path = fixturePath(route.path, f);
+    const query = QUERY[key(route)];
+    const url = query ? `${path}?${query}` : path;
+    const method = route.method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete';
+    let req = t.http()[method](url);
+    if (token) req = req.set('Authorization', `Bearer ${token}`);
+    // Without a token the guard answers before the body is read.
+    if (method === 'get' || !token) return req;
+    const body = bodyFor(key(route), f, loginUser, doc);
+    return body === undefined ? req : req.send(body);
+  };
+
+  function judge(route: RouteInfo, role: Role, scope: Scope, status: number): string | null {
+    if (route.isPublic) return status === 401 || status === 403 || status >= 500 ? 'a public route refused or failed' : null;
+    if (!route.roles?.includes(role)) return status === 403 ? null : 'expected 403: the route does not declare this role';
+    if (status >= 500) return 'server error';
+    if (status === 401) return 'a declared role was refused (401)';
+    // Statisticians and monitors see every site whatever their site list (TRIAL_WIDE_BY_NATURE).
+    const effective: Scope = scope === 'other' && TRIAL_WIDE_BY_NATURE.includes(role) ? 'trial-wide' : scope;
+    const scoped = scopedParams(route.path).length > 0 || SCOPED_BODY.has(key(route));
+    if (effective === 'other' && OTHER_SITE_STATUS[key(route)]) {
+      return status === OTHER_SITE_STATUS[key(route)][0] ? null : `expected ${OTHER_SITE_STATUS[key(route)][0]} for another site`;
+    }
+    if (status === 403) return 'a declared role was refused';
+    if (effective === 'other' && scoped) return status === 404 ? null : "expected 404: another site's record";
+    if (effective === 'trial-wide' && TRIAL_WIDE_NOT_FOUND[key(route)]) return status === 404 ? null : 'expected 404 (own site only)';
+    if (status === 404) return `${effective === 'trial-wide' ? 'a trial-wide user' : 'its own site'}'s record not found`;
+    return null;
+  }
+
+  it('covers every route of every controller', () => {
+    expect(routes.length).toBeGreaterThan(80);
+    for (const r of routes) if (r.method !== 'GET') expect(() => bodyFor(key(r), fixtures[OWN], loginUser, doc)).not.toThrow();
+  });
+
+  it('answers 401 to every non-public route without a token', async () => {
+    const wrong: string[] = [];
+    for (const route of routes.filter((r) => !r.isPublic)) {
+      const res = await send(route, fixtures[OWN], null);
+      if (res.status !== 401) wrong.push(`${key(route)}: ${res.status}`);
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it('answers every role at every scope as the route declares, and never shows a blinded assessor an arm', async () => {
+    const rank = (r: RouteInfo) => (r.method === 'GET' ? 0 : LAST.includes(key(r)) ? 2 + LAST.indexOf(key(r)) : 1);
+    const ordered = [...routes].sort((a, b) => rank(a) - rank(b));
+    for (const route of ordered) {
+      for (const role of ROLES) {
+        const cases: [Scope, TestUser, Fixture][] = [
+          ['own', siteUsers[role], fixtures[OWN]],
+          ['other', siteUsers[role], fixtures[OTHER]],
+          ['trial-wide', wideUsers[role], fixtures[OTHER]],
+        ];
+        for (const [scope, user, f] of cases) {
+          const res = await send(route, f, user.token);
+          results.push({ route: key(route), role, scope, status: res.status, problem: judge(route, role, scope, res.status) });
+          if (role === 'blinded_assessor' && res.status < 300 && !TRIAL_REFERENCE_ROUTES.includes(route.path)) {
+            const leaks = armRevealing(res.text ?? '');
+            if (leaks.length) blindedLeaks.push(`${key(route)} (${scope}): ${leaks.join(', ')} in ${(res.text ?? '').slice(0, 200)}`);
+          }
+        }
+      }
+    }
+    const problems = results.filter((r) => r.problem).map((r) => `${r.route} as ${r.role} (${r.scope}) → ${r.status}: ${r.problem}`);
+    expect(problems).toEqual([]);
+    expect(blindedLeaks).toEqual([]);
+    // The matrix really exercised allowed access, refusals and other-site 404s.
+    const count = (p: (r: Result) => boolean) => results.filter(p).length;
+    expect(count((r) => r.status === 403)).toBeGreaterThan(500);
+    expect(count((r) => r.scope === 'other' && r.status === 404)).toBeGreaterThan(60);
+    expect(count((r) => r.status >= 200 && r.status < 300)).toBeGreaterThan(200);
+    process.stdout.write(
+      `authorisation matrix: ${routes.length} routes × ${ROLES.length} roles × 3 scopes = ${results.length} requests; ` +
+        `${count((r) => r.status < 300)} 2xx, ${count((r) => r.status === 403)} 403, ${count((r) => r.status === 404)} 404, ` +
+        `${count((r) => r.status >= 400 && r.status !== 403 && r.status !== 404)} other 4xx\n`,
+    );
+  }, 300_000);
+});
