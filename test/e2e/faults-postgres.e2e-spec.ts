@@ -5,7 +5,7 @@ import { bearer, TestUser } from '../harness/factory';
 import { transactionProblems } from '../harness/invariants';
 import { consentedParticipant, PATHWAY_NOW, pool } from '../harness/pathway';
 import { sleep, waitFor } from '../harness/processes';
-import { LinkedTcpProxy } from '../harness/linked-proxy';
+import { TcpProxy } from '../harness/tcp-proxy';
 
 type Outcome = { what: string; status: number; body: unknown };
 
@@ -19,7 +19,7 @@ type Outcome = { what: string; status: number; body: unknown };
  */
 describe('PostgreSQL connections killed and the database unreachable (e2e)', () => {
   let t: TestApp;
-  let proxy: LinkedTcpProxy;
+  let proxy: TcpProxy;
   let killer: Client;
   let admin: TestUser;
   let coordinator: TestUser;
@@ -29,7 +29,7 @@ describe('PostgreSQL connections killed and the database unreachable (e2e)', () 
 
   beforeAll(async () => {
     const direct = new URL(process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
-    proxy = new LinkedTcpProxy(direct.hostname, Number(direct.port || 5432));
+    proxy = new TcpProxy(direct.hostname, Number(direct.port || 5432));
     const port = await proxy.start();
     // The harness builds DATABASE_URL from TEST_DATABASE_URL: point it at the proxy while the app is created.
     const saved = process.env.TEST_DATABASE_URL;

@@ -2,7 +2,7 @@ import { FollowUpSweepService } from '../../src/modules/follow-up/follow-up-swee
 import { createTestApp, TestApp } from '../harness/app';
 import { bearer, TestUser } from '../harness/factory';
 import { jobEffectProblems, transactionProblems } from '../harness/invariants';
-import { LinkedTcpProxy } from '../harness/linked-proxy';
+import { TcpProxy } from '../harness/tcp-proxy';
 import { consentedParticipant, PATHWAY_NOW, pool } from '../harness/pathway';
 
 /**
@@ -13,14 +13,14 @@ import { consentedParticipant, PATHWAY_NOW, pool } from '../harness/pathway';
  */
 describe('Redis going away mid-run (e2e)', () => {
   let t: TestApp;
-  let proxy: LinkedTcpProxy;
+  let proxy: TcpProxy;
   let coordinator: TestUser;
   let investigator: TestUser;
   let admin: TestUser;
   let ams: string;
 
   beforeAll(async () => {
-    proxy = new LinkedTcpProxy('127.0.0.1', Number(new URL(process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379').port || 6379));
+    proxy = new TcpProxy('127.0.0.1', Number(new URL(process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379').port || 6379));
     const port = await proxy.start();
     t = await createTestApp({ now: PATHWAY_NOW, env: { REDIS_URL: `redis://127.0.0.1:${port}` } });
     ams = await t.factory.site('NL-AMS');

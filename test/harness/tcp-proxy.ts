@@ -1,8 +1,10 @@
 import net from 'node:net';
 
 /**
- * A TCP proxy the test can cut and restore, to make Redis (or PostgreSQL) go away mid-run
- * without touching the real server other tests use.
+ * A TCP proxy the test can cut and restore, to make Redis or PostgreSQL go away mid-run without
+ * touching the real server other tests use. The two halves of a connection live and die together:
+ * when the server side closes or fails (e.g. PostgreSQL terminated the backend), the client side
+ * is destroyed too, as it would be without a proxy in between.
  */
 export class TcpProxy {
   private server: net.Server | null = null;
@@ -17,12 +19,18 @@ export class TcpProxy {
   async start(port = 0): Promise<number> {
     this.server = net.createServer((client) => {
       const upstream = net.connect(this.targetPort, this.targetHost);
-      for (const s of [client, upstream]) {
+      const pair = [client, upstream];
+      const closeBoth = () => pair.forEach((s) => s.destroy());
+      for (const s of pair) {
         this.sockets.add(s);
-        s.on('close', () => this.sockets.delete(s));
-        s.on('error', () => s.destroy());
+        s.on('close', () => {
+          this.sockets.delete(s);
+          closeBoth();
+        });
+        s.on('error', closeBoth);
       }
-      client.pipe(upstream).pipe(client);
+      client.pipe(upstream);
+      upstream.pipe(client);
     });
     await new Promise<void>((resolve, reject) => {
       this.server!.once('error', reject);
