@@ -76,7 +76,7 @@ function mountBullBoard(app: INestApplication): void {
     auth
       .authenticate(match[1])
       .then((actor) => {
-        if (!actor.roles.includes('admin')) {
+        if (actor.role !== 'admin') {
           res.status(403).json({ statusCode: 403, code: 'FORBIDDEN', message: 'This action needs one of the roles: admin' });
           return;
         }

@@ -22,7 +22,9 @@ import { collectRoutes, RouteInfo } from '../unit/routes';
  * as 409 for a state the record is in). Statisticians and monitors are trial-wide by nature. The
  * few documented exceptions are in OTHER_SITE_STATUS and TRIAL_WIDE_NOT_FOUND. Every answer a
  * blinded assessor gets is free of arm-revealing fields. Writes run for real, with valid bodies,
- * so the scope check is reached.
+ * so the scope check is reached. Users holding an allowed combination of roles (coordinator +
+ * investigator + site staff; statistician + monitor) run the same matrix acting in each of their
+ * roles, judged exactly as that role alone: the other roles they hold widen nothing.
  */
 
 const OWN = 'NL-AMS';
@@ -81,11 +83,12 @@ const answers = {
  * A valid body for every write route, so that validation passes and the scope check is what
  * answers: written by hand here, or (a route added since) generated from the OpenAPI document.
  */
-function bodyFor(route: string, f: Fixture, login: TestUser, doc?: OpenApiDoc): object | undefined {
+function bodyFor(route: string, f: Fixture, login: TestUser, doc?: OpenApiDoc, acting: Role = 'coordinator'): object | undefined {
   const n = ++serial;
   const code = `MX${String.fromCharCode(65 + (n % 26))}${String.fromCharCode(65 + (Math.floor(n / 26) % 26))}`;
   const bodies: Record<string, () => object | undefined> = {
     'POST /auth/login': () => ({ email: login.email, password: TEST_PASSWORD }),
+    'POST /auth/role': () => ({ role: acting }),
     'POST /users': () => ({ email: `matrix.${n}@test.local`, displayName: 'Matrix', password: 'a long enough passphrase', roles: ['site_staff'], siteIds: [f.site] }),
     'PATCH /users/:id': () => ({ displayName: `Renamed ${n}`, reason: 'matrix' }),
     'POST /users/:id/deactivate': () => ({ reason: 'matrix' }),
@@ -169,6 +172,8 @@ describe('the authorisation matrix: every route × every role × own site / othe
   const fixtures: Record<string, Fixture> = {};
   const siteUsers = {} as Record<Role, TestUser>;
   const wideUsers = {} as Record<Role, TestUser>;
+  /** Users holding an allowed combination of roles, acting in one: they must answer exactly as that role alone. */
+  const multiUsers = {} as Partial<Record<Role, TestUser>>;
   let loginUser: TestUser;
   let doc: OpenApiDoc;
   const routes = collectRoutes(AppModule);
@@ -186,11 +191,15 @@ describe('the authorisation matrix: every route × every role × own site / othe
       siteUsers[role] = await t.factory.user(role, { sites: [OWN] });
       wideUsers[role] = await t.factory.user(role, { trialWide: true });
     }
+    const siteTeam = await t.factory.user(['coordinator', 'investigator', 'site_staff'], { sites: [OWN] });
+    const trialTeam = await t.factory.user(['statistician', 'monitor'], { sites: [OWN] });
+    for (const role of siteTeam.roles) multiUsers[role] = await t.factory.actingAs(siteTeam, role);
+    for (const role of trialTeam.roles) multiUsers[role] = await t.factory.actingAs(trialTeam, role);
     loginUser = await t.factory.user('monitor', { trialWide: true });
   }, 180_000);
   afterAll(() => t.close());
 
-  const send = (route: RouteInfo, f: Fixture, token: string | null) => {
+  const send = (route: RouteInfo, f: Fixture, token: string | null, acting?: Role) => {
     const path = fixturePath(route.path, f);
     const query = QUERY[key(route)];
     const url = query ? `${path}?${query}` : path;
@@ -199,7 +208,7 @@ describe('the authorisation matrix: every route × every role × own site / othe
     if (token) req = req.set('Authorization', `Bearer ${token}`);
     // Without a token the guard answers before the body is read.
     if (method === 'get' || !token) return req;
-    const body = bodyFor(key(route), f, loginUser, doc);
+    const body = bodyFor(key(route), f, loginUser, doc, acting);
     return body === undefined ? req : req.send(body);
   };
 
@@ -245,9 +254,12 @@ describe('the authorisation matrix: every route × every role × own site / othe
           ['other', siteUsers[role], fixtures[OTHER]],
           ['trial-wide', wideUsers[role], fixtures[OTHER]],
         ];
+        const multi = multiUsers[role];
+        if (multi) cases.push(['own', multi, fixtures[OWN]], ['other', multi, fixtures[OTHER]]);
         for (const [scope, user, f] of cases) {
-          const res = await send(route, f, user.token);
-          results.push({ route: key(route), role, scope, status: res.status, problem: judge(route, role, scope, res.status) });
+          const res = await send(route, f, user.token, user.acting);
+          const label = user.roles.length > 1 ? (`${role} of [${user.roles.join(', ')}]` as Role) : role;
+          results.push({ route: key(route), role: label, scope, status: res.status, problem: judge(route, role, scope, res.status) });
           if (role === 'blinded_assessor' && res.status < 300 && !TRIAL_REFERENCE_ROUTES.includes(route.path)) {
             const leaks = armRevealing(res.text ?? '');
             if (leaks.length) blindedLeaks.push(`${key(route)} (${scope}): ${leaks.join(', ')} in ${(res.text ?? '').slice(0, 200)}`);

@@ -1,8 +1,10 @@
 import fc from 'fast-check';
-import { ROLES } from '../../src/modules/auth/roles';
+import { AppModule } from '../../src/app.module';
 import { createTestApp, TestApp } from '../harness/app';
-import { bearer, TestUser } from '../harness/factory';
+import { bearer } from '../harness/factory';
 import { concretePath, OpenApiDoc, resolve, writeOperations, wrongType } from '../harness/openapi';
+import { RoleUsers, roleUsers, userForRoute } from '../harness/role-users';
+import { collectRoutes } from '../unit/routes';
 
 /**
  * Generated bad input for every write endpoint in the OpenAPI document: malformed JSON, wrong
@@ -11,12 +13,13 @@ import { concretePath, OpenApiDoc, resolve, writeOperations, wrongType } from '.
  */
 describe('bad input on every write endpoint (e2e)', () => {
   let t: TestApp;
-  let everyone: TestUser;
+  let users: RoleUsers;
+  const routes = collectRoutes(AppModule);
   let doc: OpenApiDoc;
 
   beforeAll(async () => {
     t = await createTestApp({ worker: false, env: { LOGIN_RATE_LIMIT_PER_MINUTE: '1000' } });
-    everyone = await t.factory.user([...ROLES], { trialWide: true });
+    users = await roleUsers(t, { trialWide: true });
     doc = (await t.http().get('/docs-json').expect(200)).body as OpenApiDoc;
   });
   afterAll(() => t.close());
@@ -29,7 +32,7 @@ describe('bad input on every write endpoint (e2e)', () => {
   };
 
   const send = (method: string, path: string, body: unknown, raw = false) => {
-    const req = t.http()[method as 'post'](concretePath(path)).set(bearer(everyone));
+    const req = t.http()[method as 'post'](concretePath(path)).set(bearer(userForRoute(users, routes, method, path)));
     return raw ? req.set('Content-Type', 'application/json').send(body as string) : req.send(body as object);
   };
 

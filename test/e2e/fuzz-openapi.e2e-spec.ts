@@ -1,15 +1,15 @@
 import fc from 'fast-check';
 import type { AddressInfo } from 'node:net';
 import { AppModule } from '../../src/app.module';
-import { ROLES } from '../../src/modules/auth/roles';
 import { OutboxSignal } from '../../src/modules/outbox/outbox-signal';
 import { createTestApp, TestApp } from '../harness/app';
-import { bearer, TestUser } from '../harness/factory';
+import { bearer } from '../harness/factory';
 import { databaseFingerprint, fingerprintDiff, installChangeCounter } from '../harness/fingerprint';
 import { FIXTURE_DAY, fixturePath, SiteFixture, siteFixture } from '../harness/fixtures';
 import { OpenApiDoc, writeOperations, WriteOperation } from '../harness/openapi';
 import { bodySchema, deletePath, invalidValues, propertyPaths, setPath, validValue } from '../harness/openapi-values';
 import { PATHWAY_NOW } from '../harness/pathway';
+import { RoleUsers, roleUsers, userForRoute } from '../harness/role-users';
 import { collectRoutes } from '../unit/routes';
 
 /** Requests in all (FUZZ_REQUESTS), spread evenly over the write operations. */
@@ -32,14 +32,15 @@ const BAD_IDS = ['abc', '1', '-1', '%20', '..%2F..%2Fetc', 'x'.repeat(300), '%F0
  * built from the operation's schema, then mutated (a property set to a wrong type or an
  * out-of-range value, a required property dropped, an unknown property added, random JSON,
  * malformed or hostile raw bodies), with path ids that name real records, name nothing, or are
- * not ids at all, sent by a user who holds every role. At least 10,000 requests: none may be
+ * not ids at all, each sent by a user acting in a role the route declares. At least 10,000 requests: none may be
  * answered with a 5xx, every refusal is a JSON error with a code and a message, and a refused
  * request leaves the database exactly as it was (fingerprint of every table).
  */
 describe('generated input on every write endpoint, from the OpenAPI document (e2e)', () => {
   let t: TestApp;
   let base: string;
-  let everyone: TestUser;
+  let users: RoleUsers;
+  const routes = collectRoutes(AppModule);
   let doc: OpenApiDoc;
   let fixture: SiteFixture;
   let fingerprint: () => Promise<string>;
@@ -57,7 +58,7 @@ describe('generated input on every write endpoint, from the OpenAPI document (e2
     const statistician = await t.factory.user('statistician', { trialWide: true });
     await t.http().post('/randomization/config/production/go-live').set(bearer(statistician)).expect(200);
     fixture = await siteFixture(t, 'NL-AMS');
-    everyone = await t.factory.user([...ROLES], { trialWide: true, sites: ['NL-AMS'] });
+    users = await roleUsers(t, { trialWide: true, sites: ['NL-AMS'] });
     doc = (await t.http().get('/docs-json').expect(200)).body as OpenApiDoc;
     // Refusals that are recorded on purpose: a failed sign-in, a failed electronic signature.
     const ignoreAuditActions = ['auth.login_failed', 'eligibility.signature_failed'];
@@ -76,7 +77,7 @@ describe('generated input on every write endpoint, from the OpenAPI document (e2
   });
 
   const ctx = () => ({
-    ids: { siteId: fixture.site, participantId: fixture.participant, centreId: fixture.site, disclosedTo: everyone.id, visitId: fixture.visit },
+    ids: { siteId: fixture.site, participantId: fixture.participant, centreId: fixture.site, disclosedTo: users.blinded_assessor.id, visitId: fixture.visit },
     date: FIXTURE_DAY,
     next: () => ++serial,
   });
@@ -131,7 +132,7 @@ describe('generated input on every write endpoint, from the OpenAPI document (e2
     ];
     const wrong: string[] = [];
     for (const [what, headers, payload] of cases) {
-      const res = await fetch(`${base}/participants`, { method: 'POST', headers: { Authorization: `Bearer ${everyone.token}`, ...headers }, body: payload });
+      const res = await fetch(`${base}/participants`, { method: 'POST', headers: { Authorization: `Bearer ${users.coordinator.token}`, ...headers }, body: payload });
       const text = await res.text();
       if (res.status < 400 || res.status >= 500) wrong.push(`${what}: ${res.status} ${text.slice(0, 200)}`);
     }
@@ -163,7 +164,7 @@ describe('generated input on every write endpoint, from the OpenAPI document (e2
           const { text } = bodyOf(op, m);
           const res = await fetch(`${base}${concrete}`, {
             method: op.method.toUpperCase(),
-            headers: { Authorization: `Bearer ${everyone.token}`, ...(text === null ? {} : { 'Content-Type': 'application/json' }) },
+            headers: { Authorization: `Bearer ${userForRoute(users, routes, op.method, op.path).token}`, ...(text === null ? {} : { 'Content-Type': 'application/json' }) },
             body: text ?? undefined,
           });
           const answer = await res.text();

@@ -1003,6 +1003,7 @@ describe('transplant slot scheduling (e2e)', () => {
     const booking = (await book(own, p.id).expect(200)).body as Booking;
     const other = await t.factory.user(['coordinator', 'investigator', 'site_staff'], {
       sites: ['NO-TRD'],
+      acting: 'coordinator',
     });
     const assessor = await t.factory.user('blinded_assessor', { sites: ['DK-CPH'] });
     const monitor = await t.factory.user('monitor', { trialWide: true });

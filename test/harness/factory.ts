@@ -2,12 +2,13 @@ import { JwtService } from '@nestjs/jwt';
 import * as bcrypt from 'bcryptjs';
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import type { Role } from '../../src/modules/auth/roles';
+import { actingRoles, type Role } from '../../src/modules/auth/roles';
 
 export const TEST_PASSWORD = 'correct horse battery staple';
 const TEST_PASSWORD_HASH = bcrypt.hashSync(TEST_PASSWORD, 4);
 
-export type TestUser = { id: string; email: string; roles: Role[]; siteIds: string[]; trialWide: boolean; token: string };
+/** A signed-in test user; `token` acts in `acting` (by default the least privileged role it may act in). */
+export type TestUser = { id: string; email: string; roles: Role[]; acting: Role; siteIds: string[]; trialWide: boolean; token: string };
 
 /** Builds valid records through the real database. Every test makes its own; nothing is shared. */
 export class Factory {
@@ -32,10 +33,14 @@ export class Factory {
     return rows[0].id;
   }
 
-  /** A user with the given role at the given sites (labels), signed in (token ready). */
+  /**
+   * A user with the given role(s) at the given sites (labels), signed in (token ready) acting in
+   * `opts.acting` or else the least privileged role it may act in. Inserted directly, so a
+   * combination the API refuses (a legacy account) can be made too.
+   */
   async user(
     roles: Role | Role[],
-    opts: { sites?: string[]; trialWide?: boolean; email?: string; active?: boolean } = {},
+    opts: { sites?: string[]; trialWide?: boolean; email?: string; active?: boolean; acting?: Role } = {},
   ): Promise<TestUser> {
     const list = Array.isArray(roles) ? roles : [roles];
     const email = opts.email ?? `${list[0]}-${randomBytes(4).toString('hex')}@test.local`;
@@ -49,8 +54,15 @@ export class Factory {
     if (siteIds.length) {
       await this.dataSource.query(`INSERT INTO user_sites (user_id, site_id) SELECT $1, unnest($2::uuid[])`, [row.id, siteIds]);
     }
-    const token = await this.jwt.signAsync({ sub: row.id, tv: row.token_version });
-    return { id: row.id, email, roles: list, siteIds, trialWide, token };
+    const acting = opts.acting ?? actingRoles(list)[0];
+    const token = await this.jwt.signAsync({ sub: row.id, tv: row.token_version, role: acting });
+    return { id: row.id, email, roles: list, acting, siteIds, trialWide, token };
+  }
+
+  /** The same user signed in acting in another role (the API refuses it if the account may not). */
+  async actingAs(user: TestUser, role: Role): Promise<TestUser> {
+    const [row]: { token_version: number }[] = await this.dataSource.query(`SELECT token_version FROM users WHERE id = $1`, [user.id]);
+    return { ...user, acting: role, token: await this.jwt.signAsync({ sub: user.id, tv: row.token_version, role }) };
   }
 
   async auditRows(where: { action?: string; entityId?: string } = {}): Promise<{ action: string; entity_id: string | null }[]> {

@@ -4,15 +4,17 @@ import type { Role } from '../../modules/auth/roles';
 /** Who is acting: a signed-in user, or the system itself (worker jobs, start-up seed). */
 export type Actor = {
   id: string | null;
-  /** The role under which the current action was authorised (first matching role of the route). */
+  /**
+   * The one role the actor acts in (chosen at sign-in, carried in the token). Scope, blinding and
+   * permissions follow it alone, never the union of the user's roles.
+   */
   role: Role | 'system';
-  roles: readonly Role[];
-  /** Sites the actor belongs to; ignored when `trialWide`. */
+  /** Sites of the actor's current memberships; ignored when `trialWide`. */
   siteIds: readonly string[];
   trialWide: boolean;
 };
 
-export const SYSTEM_ACTOR: Actor = { id: null, role: 'system', roles: [], siteIds: [], trialWide: true };
+export const SYSTEM_ACTOR: Actor = { id: null, role: 'system', siteIds: [], trialWide: true };
 
 type Store = { requestId: string; actor: Actor };
 

@@ -1,7 +1,8 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Page, pageOf } from '../../common/validation/page';
-import { Roles } from '../auth/auth.decorators';
+import type { Actor } from '../../common/context/request-context';
+import { CurrentActor, Roles } from '../auth/auth.decorators';
 import { AuditService } from './audit.service';
 import { AuditEntryDto, AuditVerificationDto, ListAuditQueryDto } from './dto/audit.dto';
 
@@ -13,7 +14,7 @@ export class AuditController {
   constructor(private readonly audit: AuditService) {}
 
   @Get()
-  async list(@Query() query: ListAuditQueryDto): Promise<Page<AuditEntryDto>> {
+  async list(@Query() query: ListAuditQueryDto, @CurrentActor() actor: Actor): Promise<Page<AuditEntryDto>> {
     const { page, pageSize } = pageOf(query);
     const result = await this.audit.list(
       {
@@ -26,6 +27,7 @@ export class AuditController {
       },
       page,
       pageSize,
+      actor,
     );
     return {
       ...result,

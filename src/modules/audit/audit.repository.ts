@@ -22,6 +22,8 @@ export type AuditFilter = {
   entityId?: string;
   actorId?: string;
   action?: string;
+  /** Actions matching any of these LIKE patterns. */
+  actionLike?: readonly string[];
   from?: Date;
   to?: Date;
 };
@@ -41,6 +43,7 @@ export class AuditRepository {
     if (filter.entityId) where.push(`entity_id = $${params.push(filter.entityId)}`);
     if (filter.actorId) where.push(`actor_id = $${params.push(filter.actorId)}`);
     if (filter.action) where.push(`action = $${params.push(filter.action)}`);
+    if (filter.actionLike) where.push(`action LIKE ANY($${params.push(filter.actionLike)}::text[])`);
     if (filter.from) where.push(`occurred_at >= $${params.push(filter.from)}`);
     if (filter.to) where.push(`occurred_at < $${params.push(filter.to)}`);
     const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';

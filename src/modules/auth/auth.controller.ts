@@ -7,7 +7,7 @@ import { toUserResponse } from '../users/users.mapper';
 import { UsersService } from '../users/users.service';
 import { CurrentActor, Public, Roles } from './auth.decorators';
 import { AuthService } from './auth.service';
-import { LoginDto, LoginResponseDto } from './dto/login.dto';
+import { LoginDto, LoginResponseDto, SwitchRoleDto } from './dto/login.dto';
 import { LoginThrottlerGuard } from './login-throttler.guard';
 
 @ApiTags('auth')
@@ -23,8 +23,18 @@ export class AuthController {
   @UseGuards(LoginThrottlerGuard)
   @HttpCode(200)
   async login(@Body() dto: LoginDto): Promise<LoginResponseDto> {
-    const { accessToken, expiresIn, user } = await this.auth.login(dto.email, dto.password);
-    return { accessToken, expiresIn, user: toUserResponse(user) };
+    const { accessToken, expiresIn, actingRole, user } = await this.auth.login(dto.email, dto.password, dto.role);
+    return { accessToken, expiresIn, actingRole, user: toUserResponse(user) };
+  }
+
+  /** A new token acting in another of the account's roles; the old token stays valid until it expires. */
+  @Post('role')
+  @ApiBearerAuth()
+  @Roles(...ROLES)
+  @HttpCode(200)
+  async switchRole(@Body() dto: SwitchRoleDto, @CurrentActor() actor: Actor): Promise<LoginResponseDto> {
+    const { accessToken, expiresIn, actingRole, user } = await this.auth.switchRole(actor, dto.role);
+    return { accessToken, expiresIn, actingRole, user: toUserResponse(user) };
   }
 
   @Get('me')

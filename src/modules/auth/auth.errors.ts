@@ -7,5 +7,7 @@ export const AuthErrors = {
   invalidToken: () => new DomainError('INVALID_TOKEN', 'unauthorized', 'The token is invalid or has expired; sign in again'),
   forbidden: (roles: readonly string[]) =>
     new DomainError('FORBIDDEN', 'forbidden', `This action needs one of the roles: ${roles.join(', ')}`),
+  roleNotAllowed: (role: string, allowed: readonly string[]) =>
+    new DomainError('ROLE_NOT_ALLOWED', 'forbidden', `You cannot act as ${role}; your roles: ${allowed.join(', ')}`, { allowed }),
   undeclared: () => new DomainError('ROUTE_UNDECLARED', 'forbidden', 'This route declares no access rule'),
 };

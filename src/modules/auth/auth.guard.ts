@@ -28,10 +28,9 @@ export class AuthGuard implements CanActivate {
     const header = req.headers.authorization;
     const match = typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header) : null;
     if (!match) throw AuthErrors.missingToken();
-    const identity = await this.auth.authenticate(match[1]);
-    const role = roles.find((r) => identity.roles.includes(r));
-    if (!role) throw AuthErrors.forbidden(roles);
-    const actor: Actor = { ...identity, role };
+    const actor = await this.auth.authenticate(match[1]);
+    // The acting role alone decides, never another role the user also holds.
+    if (!roles.includes(actor.role as Role)) throw AuthErrors.forbidden(roles);
     req.actor = actor;
     RequestContext.setActor(actor);
     return true;

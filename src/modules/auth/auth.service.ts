@@ -7,9 +7,12 @@ import type { UserEntity } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
 import { AuthErrors } from './auth.errors';
 import { checkPassword, hashPassword } from './password';
-import { TRIAL_WIDE_BY_NATURE } from './roles';
+import { actingRoles, type Role, ROLES, TRIAL_WIDE_BY_NATURE } from './roles';
 
-type TokenClaims = { sub: string; tv: number };
+/** The token names the user, its token version and the one role it acts in. */
+type TokenClaims = { sub: string; tv: number; role: Role };
+
+export type Session = { accessToken: string; expiresIn: number; actingRole: Role; user: UserEntity };
 
 @Injectable()
 export class AuthService {
@@ -23,7 +26,12 @@ export class AuthService {
   /** A hash at the configured cost, compared against for unknown users so timing matches. */
   private dummyHash: Promise<string> | null = null;
 
-  async login(email: string, password: string): Promise<{ accessToken: string; expiresIn: number; user: UserEntity }> {
+  /**
+   * Signs in acting in `role`, or, when none is asked for, in the least privileged role the
+   * account may act in (the page then offers the others). A role the account may not act in is
+   * refused with the same answer as a wrong password would get only after the password is right.
+   */
+  async login(email: string, password: string, role?: Role): Promise<Session> {
     const user = await this.users.findForLogin(email);
     this.dummyHash ??= hashPassword('no such user, no such password', this.config.BCRYPT_ROUNDS);
     const ok = await checkPassword(password, user?.passwordHash ?? (await this.dummyHash));
@@ -34,10 +42,34 @@ export class AuthService {
       );
       throw AuthErrors.invalidCredentials();
     }
-    await this.tx.run(async (uow) => uow.audit({ action: 'auth.login', entity: 'user', entityId: user.id }));
+    const acting = this.actingRole(user, role);
+    await this.tx.run(async (uow) =>
+      uow.audit({ action: 'auth.login', entity: 'user', entityId: user.id, after: { actingRole: acting } }),
+    );
     const { passwordHash: _omit, ...safe } = user;
-    const accessToken = await this.jwt.signAsync({ sub: user.id, tv: user.tokenVersion } satisfies TokenClaims);
-    return { accessToken, expiresIn: this.config.JWT_TTL_SECONDS, user: safe };
+    return this.session(safe, acting);
+  }
+
+  /** A new token for the same user acting in another of its roles (the page's role switch). */
+  async switchRole(actor: Actor, role: Role): Promise<Session> {
+    const user = await this.users.get(actor.id as string);
+    const acting = this.actingRole(user, role);
+    await this.tx.run(async (uow) =>
+      uow.audit({ action: 'auth.role_switched', entity: 'user', entityId: user.id, before: { actingRole: actor.role }, after: { actingRole: acting } }),
+    );
+    return this.session(user, acting);
+  }
+
+  private actingRole(user: UserEntity, wanted: Role | undefined): Role {
+    const allowed = actingRoles(user.roles);
+    if (wanted === undefined) return allowed[0];
+    if (!allowed.includes(wanted)) throw AuthErrors.roleNotAllowed(wanted, allowed);
+    return wanted;
+  }
+
+  private async session(user: UserEntity, role: Role): Promise<Session> {
+    const accessToken = await this.jwt.signAsync({ sub: user.id, tv: user.tokenVersion, role } satisfies TokenClaims);
+    return { accessToken, expiresIn: this.config.JWT_TTL_SECONDS, actingRole: role, user };
   }
 
   /** Checks a password again, for electronic signatures (21 CFR 11.200). */
@@ -48,8 +80,13 @@ export class AuthService {
     return withHash ? checkPassword(password, withHash.passwordHash) : false;
   }
 
-  /** Verifies a token and loads the actor; a deactivated user or a bumped token version fails. */
-  async authenticate(token: string): Promise<Omit<Actor, 'role'>> {
+  /**
+   * Verifies a token and loads the actor acting in the token's role; a deactivated user, a bumped
+   * token version, or a role the account may no longer act in fails. Scope follows the acting role:
+   * statistician and monitor are trial-wide by nature; site roles see their current memberships,
+   * or every site when the account is trial-wide (a coordinating investigator).
+   */
+  async authenticate(token: string): Promise<Actor> {
     let claims: TokenClaims;
     try {
       claims = await this.jwt.verifyAsync<TokenClaims>(token);
@@ -59,11 +96,13 @@ export class AuthService {
     if (typeof claims.sub !== 'string' || !/^[0-9a-f-]{36}$/.test(claims.sub)) throw AuthErrors.invalidToken();
     const user = await this.users.find(claims.sub);
     if (!user || !user.active || user.tokenVersion !== claims.tv) throw AuthErrors.invalidToken();
+    const role = claims.role;
+    if (!ROLES.includes(role) || !actingRoles(user.roles).includes(role)) throw AuthErrors.invalidToken();
     return {
       id: user.id,
-      roles: user.roles,
+      role,
       siteIds: user.siteIds,
-      trialWide: user.trialWide || user.roles.some((r) => TRIAL_WIDE_BY_NATURE.includes(r)),
+      trialWide: TRIAL_WIDE_BY_NATURE.includes(role) || user.trialWide,
     };
   }
 }

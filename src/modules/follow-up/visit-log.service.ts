@@ -19,9 +19,9 @@ import { type VisitReadScope, VisitsRepository } from './visits.repository';
 
 const SAE_CLOCK_MS = 24 * 3600 * 1000;
 
-/** Anyone holding the blinded_assessor role reads the blinded view, whatever role authorised the call. */
+/** An actor acting as blinded assessor reads the blinded view (an account cannot hold it with an arm-revealing role). */
 export function isBlinded(actor: Actor): boolean {
-  return actor.roles.includes('blinded_assessor');
+  return actor.role === 'blinded_assessor';
 }
 
 export function readScope(actor: Actor): VisitReadScope {

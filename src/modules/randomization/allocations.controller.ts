@@ -33,7 +33,7 @@ export class AllocationsController {
     }
     const { allocation, created } = await this.allocations.randomise(id, actor, key);
     res.status(created ? 201 : 200);
-    return toAllocationResponse(allocation);
+    return toAllocationResponse(allocation, actor);
   }
 
   @Get('participants/:id/randomization/readiness')
@@ -45,7 +45,7 @@ export class AllocationsController {
   @Get('participants/:id/randomization')
   @Roles(...SEE_ARMS)
   async get(@Param('id', ParseUUIDPipe) id: string, @CurrentActor() actor: Actor): Promise<AllocationResponseDto> {
-    return toAllocationResponse(await this.allocations.get(id, actor));
+    return toAllocationResponse(await this.allocations.get(id, actor), actor);
   }
 
   @Get('allocations')
@@ -58,13 +58,13 @@ export class AllocationsController {
       page,
       pageSize,
     );
-    return { ...result, items: result.items.map(toAllocationResponse) };
+    return { ...result, items: result.items.map((a) => toAllocationResponse(a, actor)) };
   }
 
   @Put('participants/:id/arm-b-drug')
   @Roles('investigator')
   async armB(@Param('id', ParseUUIDPipe) id: string, @Body() dto: ArmBDrugDto, @CurrentActor() actor: Actor): Promise<AllocationResponseDto> {
-    return toAllocationResponse(await this.allocations.chooseArmBDrug(id, dto.drug, dto.startDate, dto.reason, actor));
+    return toAllocationResponse(await this.allocations.chooseArmBDrug(id, dto.drug, dto.startDate, dto.reason, actor), actor);
   }
 
   @Put('participants/:id/intervention')
@@ -72,6 +72,7 @@ export class AllocationsController {
   async intervention(@Param('id', ParseUUIDPipe) id: string, @Body() dto: InterventionDto, @CurrentActor() actor: Actor): Promise<AllocationResponseDto> {
     return toAllocationResponse(
       await this.allocations.setIntervention(id, { received: dto.received, reasonCode: dto.reasonCode ?? null, note: dto.note ?? null }, dto.reason, actor),
+      actor,
     );
   }
 }

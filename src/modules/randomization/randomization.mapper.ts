@@ -1,17 +1,24 @@
+import type { Actor } from '../../common/context/request-context';
 import type { AllocationResponseDto } from './dto/randomization.dto';
 import type { AllocationRow } from './randomization.repository';
 
 const ARM_LABELS: Record<string, string> = { A: 'aHSCT', B: 'Best available high-efficacy DMT' };
 
-/** Block index and position stay server-side: the statistician's reports show them, not the lists. */
-export function toAllocationResponse(a: AllocationRow): AllocationResponseDto {
+/** Who may see an allocation's number within its stratum: not site roles (it hints at the block). */
+const SEE_SEQUENCE_NUMBER = ['statistician', 'monitor'];
+
+/**
+ * Block index and position stay server-side: the statistician's reports show them, not the lists.
+ * The sequence number within the stratum goes to statisticians and monitors only.
+ */
+export function toAllocationResponse(a: AllocationRow, actor: Actor): AllocationResponseDto {
   return {
     participantId: a.participantId,
     studyId: a.studyId,
     siteId: a.siteId,
     siteLabel: a.siteLabel,
     stratumKey: a.stratumKey,
-    sequenceNumber: a.sequenceNumber,
+    ...(SEE_SEQUENCE_NUMBER.includes(actor.role) ? { sequenceNumber: a.sequenceNumber } : {}),
     arm: a.arm,
     armLabel: ARM_LABELS[a.arm] ?? a.arm,
     randomisedAt: new Date(a.randomisedAt).toISOString(),

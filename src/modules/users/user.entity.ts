@@ -12,5 +12,11 @@ export type UserEntity = {
   createdAt: Date;
   updatedAt: Date;
   deactivatedAt: Date | null;
+  /** Sites of the memberships current today (the delegation log's dates); the scope of site roles. */
   siteIds: string[];
+  /** Every membership with its dates, past and future included. */
+  memberships: Membership[];
 };
+
+/** A site membership, as a site's delegation log holds it: from `startsOn` to `endsOn`, both inclusive; null is open. */
+export type Membership = { siteId: string; startsOn: string | null; endsOn: string | null };

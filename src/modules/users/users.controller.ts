@@ -27,6 +27,12 @@ export class UsersController {
     return { ...result, items: result.items.map(toUserResponse) };
   }
 
+  /** Accounts whose roles break the combination rules; each acts only in its least privileged role until resolved. */
+  @Get('role-conflicts')
+  async conflicts(): Promise<UserResponseDto[]> {
+    return (await this.users.conflicted()).map(toUserResponse);
+  }
+
   @Get(':id')
   async get(@Param('id', ParseUUIDPipe) id: string): Promise<UserResponseDto> {
     return toUserResponse(await this.users.get(id));

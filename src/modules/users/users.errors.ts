@@ -1,4 +1,5 @@
 import { DomainError } from '../../common/errors/domain-error';
+import type { RoleConflict } from '../auth/roles';
 
 export const UserErrors = {
   notFound: () => new DomainError('USER_NOT_FOUND', 'not_found', 'User not found'),
@@ -7,6 +8,18 @@ export const UserErrors = {
   unknownSites: (ids: string[]) =>
     new DomainError('UNKNOWN_SITES', 'bad_request', `Unknown site ids: ${ids.join(', ')}`, { siteIds: ids }),
   selfDeactivation: () => new DomainError('USER_SELF_DEACTIVATION', 'conflict', 'You cannot deactivate your own account'),
+  roleConflict: (conflicts: RoleConflict[]) =>
+    new DomainError(
+      'ROLE_COMBINATION_FORBIDDEN',
+      'conflict',
+      `These roles cannot be held together: ${conflicts.map((c) => c.message).join('; ')}`,
+      { conflicts },
+    ),
+  selfRoleChange: () =>
+    new DomainError('USER_SELF_ROLE_CHANGE', 'conflict', 'You cannot change your own roles, sites or scope; another admin must'),
+  lastAdmin: () =>
+    new DomainError('LAST_ADMIN', 'conflict', 'This is the last active admin: add another admin before removing this one'),
+  badMembership: (why: string) => new DomainError('MEMBERSHIP_INVALID', 'bad_request', why),
   noScope: () =>
     new DomainError('USER_NO_SCOPE', 'bad_request', 'A user needs at least one site membership or trial-wide scope'),
 };

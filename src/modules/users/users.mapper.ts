@@ -1,3 +1,4 @@
+import { actingRoles, roleConflicts } from '../auth/roles';
 import type { UserResponseDto } from './dto/user.dto';
 import type { UserEntity } from './user.entity';
 
@@ -9,6 +10,9 @@ export function toUserResponse(u: UserEntity): UserResponseDto {
     roles: u.roles,
     trialWide: u.trialWide,
     siteIds: u.siteIds,
+    memberships: u.memberships,
+    conflicts: roleConflicts(u.roles),
+    actingRoles: actingRoles(u.roles),
     active: u.active,
     createdAt: new Date(u.createdAt).toISOString(),
     deactivatedAt: u.deactivatedAt ? new Date(u.deactivatedAt).toISOString() : null,

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { SitesModule } from '../sites/sites.module';
+import { RoleConflictsCheck } from './role-conflicts.check';
 import { StaffController } from './staff.controller';
 import { UsersController } from './users.controller';
 import { UsersRepository } from './users.repository';
@@ -8,7 +9,7 @@ import { UsersService } from './users.service';
 @Module({
   imports: [SitesModule],
   controllers: [UsersController, StaffController],
-  providers: [UsersRepository, UsersService],
+  providers: [UsersRepository, UsersService, RoleConflictsCheck],
   exports: [UsersService],
 })
 export class UsersModule {}

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { Clock } from '../../common/clock/clock';
 import type { Role } from '../auth/roles';
-import { UserEntity } from './user.entity';
+import type { Membership, UserEntity } from './user.entity';
 
 export type UserFilter = { role?: Role; siteId?: string; active?: boolean; q?: string };
 export type NewUser = Pick<UserEntity, 'email' | 'displayName' | 'roles' | 'trialWide'> & { passwordHash: string };
@@ -9,30 +10,62 @@ export type NewUser = Pick<UserEntity, 'email' | 'displayName' | 'roles' | 'tria
 const COLUMNS = `u.id, u.email, u.display_name AS "displayName", u.roles, u.trial_wide AS "trialWide",
   u.active, u.token_version AS "tokenVersion", u.created_at AS "createdAt", u.updated_at AS "updatedAt",
   u.deactivated_at AS "deactivatedAt",
-  COALESCE((SELECT array_agg(us.site_id ORDER BY us.site_id) FROM user_sites us WHERE us.user_id = u.id), '{}') AS "siteIds"`;
+  COALESCE((SELECT json_agg(json_build_object('siteId', us.site_id, 'startsOn', us.starts_on, 'endsOn', us.ends_on)
+    ORDER BY us.site_id) FROM user_sites us WHERE us.user_id = u.id), '[]') AS memberships`;
+
+type Row = Omit<UserEntity, 'siteIds'>;
+
+/** Whether a membership counts on a calendar date (YYYY-MM-DD): start and end inclusive, null open. */
+export function membershipCurrent(m: Membership, day: string): boolean {
+  return (m.startsOn === null || m.startsOn <= day) && (m.endsOn === null || m.endsOn >= day);
+}
 
 @Injectable()
 export class UsersRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly clock: Clock,
+  ) {}
 
   private m(em?: EntityManager): EntityManager {
     return em ?? this.dataSource.manager;
   }
 
+  /** The site ids of today's memberships (the UTC calendar date of the clock). */
+  private withScope<T extends Row>(rows: T[]): (T & { siteIds: string[] })[] {
+    const today = this.clock.now().toISOString().slice(0, 10);
+    return rows.map((r) => ({ ...r, siteIds: r.memberships.filter((m) => membershipCurrent(m, today)).map((m) => m.siteId) }));
+  }
+
   async findById(id: string, em?: EntityManager, lock = false): Promise<UserEntity | null> {
-    const rows: UserEntity[] = await this.m(em).query(
+    const rows: Row[] = await this.m(em).query(
       `SELECT ${COLUMNS} FROM users u WHERE u.id = $1 ${lock ? 'FOR UPDATE OF u' : ''}`,
       [id],
     );
-    return rows[0] ?? null;
+    return this.withScope(rows)[0] ?? null;
   }
 
   async findByEmailWithHash(email: string): Promise<(UserEntity & { passwordHash: string }) | null> {
-    const rows: (UserEntity & { passwordHash: string })[] = await this.m().query(
+    const rows: (Row & { passwordHash: string })[] = await this.m().query(
       `SELECT ${COLUMNS}, u.password_hash AS "passwordHash" FROM users u WHERE lower(u.email) = lower($1)`,
       [email],
     );
-    return rows[0] ?? null;
+    return this.withScope(rows)[0] ?? null;
+  }
+
+  /** Active accounts holding any of the roles, locked until the transaction ends (last-admin checks). */
+  async lockActiveHolders(role: Role, em: EntityManager): Promise<string[]> {
+    const rows: { id: string }[] = await em.query(
+      `SELECT id FROM users WHERE active AND $1 = ANY(roles) ORDER BY id FOR UPDATE`,
+      [role],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  /** Every account holding more than one role (the candidates for a combination conflict). */
+  async multiRole(): Promise<UserEntity[]> {
+    const rows: Row[] = await this.m().query(`SELECT ${COLUMNS} FROM users u WHERE cardinality(u.roles) > 1 ORDER BY lower(u.email)`);
+    return this.withScope(rows);
   }
 
   async passwordHash(id: string): Promise<string | null> {
@@ -53,24 +86,25 @@ export class UsersRepository {
       this.m().query(
         `SELECT ${COLUMNS} FROM users u ${clause} ORDER BY lower(u.email) LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`,
         params,
-      ) as Promise<UserEntity[]>,
+      ) as Promise<Row[]>,
       this.m().query(`SELECT count(*)::int AS n FROM users u ${clause}`, params) as Promise<{ n: number }[]>,
     ]);
-    return { items, total: count[0].n };
+    return { items: this.withScope(items), total: count[0].n };
   }
 
-  /** Active users of a site; null when the site does not exist within `scope` (null = all). */
+  /** Active users with a current membership of a site; null when the site does not exist within `scope` (null = all). */
   async staffOfSite(siteId: string, scope: readonly string[] | null): Promise<UserEntity[] | null> {
     const [site]: unknown[] = await this.m().query(
       `SELECT 1 FROM sites WHERE id = $1 AND ($2::uuid[] IS NULL OR id = ANY($2::uuid[]))`,
       [siteId, scope],
     );
     if (!site) return null;
-    return this.m().query(
+    const rows: Row[] = await this.m().query(
       `SELECT ${COLUMNS} FROM users u JOIN user_sites us ON us.user_id = u.id
        WHERE us.site_id = $1 AND u.active ORDER BY u.display_name`,
       [siteId],
     );
+    return this.withScope(rows).filter((u) => u.siteIds.includes(siteId));
   }
 
   async insert(user: NewUser, em: EntityManager): Promise<string> {
@@ -108,10 +142,15 @@ export class UsersRepository {
     await em.query(`UPDATE users SET ${sets.join(', ')} WHERE id = $1`, params);
   }
 
-  async setSites(userId: string, siteIds: readonly string[], em: EntityManager): Promise<void> {
+  async setMemberships(userId: string, memberships: readonly Membership[], em: EntityManager): Promise<void> {
     await em.query(`DELETE FROM user_sites WHERE user_id = $1`, [userId]);
-    if (siteIds.length > 0) {
-      await em.query(`INSERT INTO user_sites (user_id, site_id) SELECT $1, unnest($2::uuid[])`, [userId, siteIds]);
+    if (memberships.length > 0) {
+      await em.query(
+        `INSERT INTO user_sites (user_id, site_id, starts_on, ends_on)
+         SELECT $1, m.site_id, m.starts_on, m.ends_on
+         FROM unnest($2::uuid[], $3::date[], $4::date[]) AS m(site_id, starts_on, ends_on)`,
+        [userId, memberships.map((m) => m.siteId), memberships.map((m) => m.startsOn), memberships.map((m) => m.endsOn)],
+      );
     }
   }
 

@@ -8,19 +8,46 @@ import { TransactionRunner } from '../../database/transaction';
 import { hashPassword, passwordProblem } from '../auth/password';
 import { SitesService } from '../sites/sites.service';
 import { NotificationJob } from '../notifications/notifications.jobs';
-import type { CreateUserDto, ListUsersQueryDto, UpdateUserDto } from './dto/user.dto';
+import type { CreateUserDto, ListUsersQueryDto, MembershipDto, UpdateUserDto } from './dto/user.dto';
 import { SiteErrors } from '../sites/sites.errors';
+import { type Role, roleConflicts } from '../auth/roles';
 import { UserErrors } from './users.errors';
-import { UserEntity } from './user.entity';
+import type { Membership, UserEntity } from './user.entity';
 import { UsersRepository } from './users.repository';
 
 const audited = (u: UserEntity) => ({
   roles: u.roles,
   trialWide: u.trialWide,
-  siteIds: u.siteIds,
+  memberships: u.memberships,
   active: u.active,
   displayName: u.displayName,
 });
+
+/** Memberships from a request: explicit ones with dates, or open ones from siteIds (one per site). */
+function membershipsOf(dto: { siteIds?: string[]; memberships?: MembershipDto[] }): Membership[] | undefined {
+  if (dto.siteIds !== undefined && dto.memberships !== undefined) {
+    throw UserErrors.badMembership('Give siteIds or memberships, not both');
+  }
+  if (dto.siteIds !== undefined) return [...new Set(dto.siteIds)].map((siteId) => ({ siteId, startsOn: null, endsOn: null }));
+  if (dto.memberships === undefined) return undefined;
+  const seen = new Set<string>();
+  return dto.memberships.map((m) => {
+    if (seen.has(m.siteId)) throw UserErrors.badMembership(`Site ${m.siteId} is listed twice`);
+    seen.add(m.siteId);
+    const startsOn = m.startsOn ?? null;
+    const endsOn = m.endsOn ?? null;
+    for (const d of [startsOn, endsOn]) {
+      if (d !== null && (d < '2000-01-01' || d > '2099-12-31')) throw UserErrors.badMembership(`Membership date ${d} is outside 2000–2099`);
+    }
+    if (startsOn && endsOn && endsOn < startsOn) throw UserErrors.badMembership('A membership cannot end before it starts');
+    return { siteId: m.siteId, startsOn, endsOn };
+  });
+}
+
+function assertCombination(roles: readonly Role[]): void {
+  const conflicts = roleConflicts(roles);
+  if (conflicts.length > 0) throw UserErrors.roleConflict(conflicts);
+}
 
 @Injectable()
 export class UsersService {
@@ -62,19 +89,20 @@ export class UsersService {
   async create(dto: CreateUserDto): Promise<UserEntity> {
     const problem = passwordProblem(dto.password, dto.email);
     if (problem) throw UserErrors.weakPassword(problem);
+    assertCombination(dto.roles);
     const trialWide = dto.trialWide ?? false;
-    if (!trialWide && dto.siteIds.length === 0 && !dto.roles.every((r) => r === 'admin')) throw UserErrors.noScope();
-    const siteIds = [...new Set(dto.siteIds)];
+    const memberships = membershipsOf(dto) ?? [];
+    if (!trialWide && memberships.length === 0 && !dto.roles.every((r) => r === 'admin')) throw UserErrors.noScope();
     const passwordHash = await hashPassword(dto.password, this.config.BCRYPT_ROUNDS);
     const id = await this.tx.run(async (uow) => {
-      await this.assertSitesExist(siteIds);
+      await this.assertSitesExist(memberships.map((m) => m.siteId));
       if (await this.users.findByEmailWithHash(dto.email)) throw UserErrors.emailTaken();
       const id = await this.users
         .insert({ email: dto.email.toLowerCase(), displayName: dto.displayName, passwordHash, roles: [...new Set(dto.roles)], trialWide }, uow.em)
         .catch((e: { code?: string }) => {
           throw e.code === '23505' ? UserErrors.emailTaken() : e;
         });
-      await this.users.setSites(id, siteIds, uow.em);
+      await this.users.setMemberships(id, memberships, uow.em);
       const created = await this.users.findById(id, uow.em);
       uow.audit({ action: 'user.created', entity: 'user', entityId: id, after: created ? audited(created) : null });
       uow.enqueue({
@@ -89,24 +117,31 @@ export class UsersService {
   }
 
   async update(id: string, dto: UpdateUserDto, actor: Actor): Promise<UserEntity> {
+    const memberships = membershipsOf(dto);
+    const scopeChanged = dto.roles !== undefined || memberships !== undefined || dto.trialWide !== undefined;
+    // No admin grants itself anything: a change of one's own roles or scope needs another admin.
+    if (scopeChanged && id === actor.id) throw UserErrors.selfRoleChange();
+    if (dto.roles) assertCombination(dto.roles);
     await this.tx.run(async (uow) => {
+      // Admins first (in id order, as every writer here), so two admins removing each other cannot both pass.
+      const admins = dto.roles && !dto.roles.includes('admin') ? await this.users.lockActiveHolders('admin', uow.em) : [];
       const before = await this.users.findById(id, uow.em, true);
       if (!before) throw UserErrors.notFound();
-      if (dto.siteIds) await this.assertSitesExist(dto.siteIds);
-      const scopeChanged = dto.roles !== undefined || dto.siteIds !== undefined || dto.trialWide !== undefined;
+      if (admins.includes(id) && admins.length <= 1) throw UserErrors.lastAdmin();
+      if (memberships) await this.assertSitesExist(memberships.map((m) => m.siteId));
       await this.users.update(
         id,
         {
           displayName: dto.displayName,
           roles: dto.roles ? [...new Set(dto.roles)] : undefined,
           trialWide: dto.trialWide,
-          // Tokens carry no roles, but bumping makes a role change take effect everywhere at once.
-          bumpTokenVersion: scopeChanged && id !== actor.id,
+          // Tokens carry the acting role; bumping makes a role or scope change take effect everywhere at once.
+          bumpTokenVersion: scopeChanged,
         },
         this.clock.now(),
         uow.em,
       );
-      if (dto.siteIds) await this.users.setSites(id, [...new Set(dto.siteIds)], uow.em);
+      if (memberships) await this.users.setMemberships(id, memberships, uow.em);
       const after = await this.users.findById(id, uow.em);
       uow.audit({
         action: 'user.updated',
@@ -123,8 +158,10 @@ export class UsersService {
   async setActive(id: string, active: boolean, actor: Actor, reason?: string): Promise<UserEntity> {
     if (!active && id === actor.id) throw UserErrors.selfDeactivation();
     await this.tx.run(async (uow) => {
+      const admins = active ? [] : await this.users.lockActiveHolders('admin', uow.em);
       const before = await this.users.findById(id, uow.em, true);
       if (!before) throw UserErrors.notFound();
+      if (admins.includes(id) && admins.length <= 1) throw UserErrors.lastAdmin();
       const now = this.clock.now();
       await this.users.update(
         id,
@@ -142,6 +179,11 @@ export class UsersService {
       });
     });
     return this.get(id);
+  }
+
+  /** Accounts whose roles break the combination rules (made before the rules, or by hand in the database). */
+  async conflicted(): Promise<UserEntity[]> {
+    return (await this.users.multiRole()).filter((u) => roleConflicts(u.roles).length > 0);
   }
 
   private async assertSitesExist(siteIds: readonly string[]): Promise<void> {

@@ -83,6 +83,23 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/auth/role": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A new token acting in another of the account's roles; the old token stays valid until it expires. */
+        post: operations["AuthController_switchRole"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/follow-up/adverse-events": {
         parameters: {
             query?: never;
@@ -1383,6 +1400,23 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/users/role-conflicts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Accounts whose roles break the combination rules; each acts only in its least privileged role until resolved. */
+        get: operations["UsersController_conflicts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 };
 export type webhooks = Record<string, never>;
 export type components = {
@@ -1437,7 +1471,8 @@ export type components = {
             randomisedBy: string | null;
             /** @description Received the allocated intervention (CONSORT) */
             receivedAllocatedIntervention: boolean | null;
-            sequenceNumber: number;
+            /** @description Number within the stratum: statisticians and monitors only */
+            sequenceNumber?: number;
             siteId: string;
             siteLabel: string;
             stratumKey: string;
@@ -1661,10 +1696,13 @@ export type components = {
             displayName: string;
             /** Format: email */
             email: string;
+            /** @description Site memberships with dates; instead of siteIds (which gives open memberships) */
+            memberships?: components["schemas"]["MembershipDto"][];
             /** @description 12 to 128 characters */
             password: string;
             roles: ("coordinator" | "investigator" | "site_staff" | "blinded_assessor" | "statistician" | "monitor" | "admin")[];
-            siteIds: string[];
+            /** @description Open memberships of these sites; or give memberships */
+            siteIds?: string[];
             /** @description Sees every site (coordinating investigator, statistician, monitor) */
             trialWide?: boolean;
         };
@@ -1785,9 +1823,19 @@ export type components = {
         LoginDto: {
             email: string;
             password: string;
+            /**
+             * @description The role to act in; absent: the least privileged of the account
+             * @enum {string}
+             */
+            role?: "coordinator" | "investigator" | "site_staff" | "blinded_assessor" | "statistician" | "monitor" | "admin";
         };
         LoginResponseDto: {
             accessToken: string;
+            /**
+             * @description The one role this token acts in
+             * @enum {string}
+             */
+            actingRole: "coordinator" | "investigator" | "site_staff" | "blinded_assessor" | "statistician" | "monitor" | "admin";
             /** @description Seconds until the token expires */
             expiresIn: number;
             user: components["schemas"]["UserResponseDto"];
@@ -1821,6 +1869,22 @@ export type components = {
              * @description When it was reported; default now
              */
             reportedAt?: string;
+        };
+        MembershipDto: {
+            /**
+             * Format: date
+             * @description Last day of the delegation (inclusive); absent = open
+             * @example 2026-03-01
+             */
+            endsOn?: string | null;
+            /** Format: uuid */
+            siteId: string;
+            /**
+             * Format: date
+             * @description First day of the delegation (inclusive); absent = open
+             * @example 2026-03-01
+             */
+            startsOn?: string | null;
         };
         MoveAdmissionDto: {
             /**
@@ -2213,6 +2277,12 @@ export type components = {
             /** @description The booking at the centre referred to */
             referral?: components["schemas"]["BookingResponseDto"] | null;
         };
+        RoleConflictDto: {
+            /** @example BLINDED_WITH_ARM_ROLE */
+            code: string;
+            message: string;
+            roles: ("coordinator" | "investigator" | "site_staff" | "blinded_assessor" | "statistician" | "monitor" | "admin")[];
+        };
         SampleDestructionDto: {
             confirmationNote: string | null;
             confirmedAt: string | null;
@@ -2380,6 +2450,13 @@ export type components = {
             /** @enum {string} */
             to: "pre_screened" | "registered" | "phone_check_done" | "records_reviewed" | "screening_visit_planned" | "screening_visit_done" | "eligible" | "ineligible" | "consented" | "randomised" | "in_follow_up" | "completed" | "withdrawn" | "lost_to_follow_up" | "died";
         };
+        SwitchRoleDto: {
+            /**
+             * @description One of the roles the account may act in (user.actingRoles)
+             * @enum {string}
+             */
+            role: "coordinator" | "investigator" | "site_staff" | "blinded_assessor" | "statistician" | "monitor" | "admin";
+        };
         TransitionDto: {
             reason?: string;
             /**
@@ -2462,20 +2539,29 @@ export type components = {
         };
         UpdateUserDto: {
             displayName?: string;
+            /** @description Site memberships with dates; instead of siteIds (which gives open memberships) */
+            memberships?: components["schemas"]["MembershipDto"][];
             /** @description Why the change was made (audited) */
             reason?: string;
             roles?: ("coordinator" | "investigator" | "site_staff" | "blinded_assessor" | "statistician" | "monitor" | "admin")[];
+            /** @description Replaces the memberships by open ones of these sites */
             siteIds?: string[];
             trialWide?: boolean;
         };
         UserResponseDto: {
+            /** @description The roles the account may act in now (least privileged first) */
+            actingRoles: ("coordinator" | "investigator" | "site_staff" | "blinded_assessor" | "statistician" | "monitor" | "admin")[];
             active: boolean;
+            /** @description Combination rules this account breaks (to be resolved by an admin) */
+            conflicts: components["schemas"]["RoleConflictDto"][];
             createdAt: string;
             deactivatedAt: string | null;
             displayName: string;
             email: string;
             id: string;
+            memberships: components["schemas"]["MembershipDto"][];
             roles: ("coordinator" | "investigator" | "site_staff" | "blinded_assessor" | "statistician" | "monitor" | "admin")[];
+            /** @description Sites of the memberships current today */
             siteIds: string[];
             trialWide: boolean;
         };
@@ -2655,6 +2741,29 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["UserResponseDto"];
+                };
+            };
+        };
+    };
+    AuthController_switchRole: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SwitchRoleDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoginResponseDto"];
                 };
             };
         };
@@ -4727,6 +4836,25 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["UserResponseDto"];
+                };
+            };
+        };
+    };
+    UsersController_conflicts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserResponseDto"][];
                 };
             };
         };

@@ -3,14 +3,19 @@ import { createContext, useCallback, useContext, useEffect, useMemo, useRef, use
 import { Navigate, useLocation } from 'react-router';
 import { api, ApiError, call, configureAuth } from '../api/client';
 import type { Role, User } from '../api/types';
+import { ROLE_LABELS } from '../lib/labels';
 
-type Stored = { token: string; expiresAt: number; user: User };
+/** `actingRole`: the one role the token acts in; `chosen`: whether a multi-role user has picked it yet. */
+type Stored = { token: string; expiresAt: number; user: User; actingRole: Role; chosen: boolean };
 export type SignOutReason = 'signed_out' | 'expired';
 type SessionContext = {
   session: Stored | null;
   notice: SignOutReason | null;
   signIn: (email: string, password: string) => Promise<void>;
   signOut: (reason?: SignOutReason) => void;
+  /** Acts in another of the user's roles: a new token, and nothing cached from the old role is kept. */
+  switchRole: (role: Role) => Promise<void>;
+  /** Whether the acting role is one of these (never another role the user also holds). */
   hasRole: (...roles: Role[]) => boolean;
 };
 
@@ -21,7 +26,7 @@ const Ctx = createContext<SessionContext | null>(null);
 function load(): Stored | null {
   try {
     const s = JSON.parse(sessionStorage.getItem(KEY) ?? 'null') as Stored | null;
-    return s && s.expiresAt > Date.now() ? s : null;
+    return s && s.actingRole && s.expiresAt > Date.now() ? s : null;
   } catch {
     return null;
   }
@@ -56,14 +61,30 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     return () => window.clearTimeout(timer);
   }, [session, signOut]);
 
-  const signIn = useCallback(async (email: string, password: string) => {
-    const res = await call(api.POST('/auth/login', { body: { email, password } }));
-    const stored: Stored = { token: res.accessToken, expiresAt: Date.now() + res.expiresIn * 1000, user: res.user };
+  const keep = useCallback((stored: Stored) => {
     sessionStorage.setItem(KEY, JSON.stringify(stored));
     ref.current = stored;
-    setNotice(null);
     setSession(stored);
   }, []);
+
+  const signIn = useCallback(
+    async (email: string, password: string) => {
+      const res = await call(api.POST('/auth/login', { body: { email, password } }));
+      const chosen = res.user.actingRoles.length <= 1;
+      setNotice(null);
+      keep({ token: res.accessToken, expiresAt: Date.now() + res.expiresIn * 1000, user: res.user, actingRole: res.actingRole, chosen });
+    },
+    [keep],
+  );
+
+  const switchRole = useCallback(
+    async (role: Role) => {
+      const res = await call(api.POST('/auth/role', { body: { role } }));
+      queryClient.clear();
+      keep({ token: res.accessToken, expiresAt: Date.now() + res.expiresIn * 1000, user: res.user, actingRole: res.actingRole, chosen: true });
+    },
+    [keep, queryClient],
+  );
 
   const value = useMemo<SessionContext>(
     () => ({
@@ -71,9 +92,10 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       notice,
       signIn,
       signOut,
-      hasRole: (...roles: Role[]) => !!session && roles.some((r) => session.user.roles.includes(r)),
+      switchRole,
+      hasRole: (...roles: Role[]) => !!session && roles.includes(session.actingRole),
     }),
-    [session, notice, signIn, signOut],
+    [session, notice, signIn, signOut, switchRole],
   );
   return <Ctx.Provider value={value}>{children}</Ctx.Provider>;
 }
@@ -95,7 +117,38 @@ export function RequireSession({ children }: { children: ReactNode }) {
   const { session } = useSession();
   const location = useLocation();
   if (!session) return <Navigate to="/signin" replace state={{ from: location.pathname }} />;
+  if (!session.chosen) return <ChooseRole />;
   return <>{children}</>;
+}
+
+/** After signing in, a user with several roles chooses the one to act in (switchable later in the menu). */
+function ChooseRole() {
+  const { session, switchRole, signOut } = useSession();
+  const [error, setError] = useState<string | null>(null);
+  if (!session) return null;
+  return (
+    <main className="signin">
+      <h1>Choose your role</h1>
+      <p>You hold several roles. You act in one at a time: what you see and may do follow that role alone. You can switch later in the menu.</p>
+      {error && (
+        <div className="alert error" role="alert">
+          {error}
+        </div>
+      )}
+      <div className="role-choice">
+        {session.user.actingRoles.map((r) => (
+          <button key={r} type="button" onClick={() => switchRole(r).catch((e: unknown) => setError(e instanceof Error ? e.message : String(e)))}>
+            Act as {ROLE_LABELS[r]}
+          </button>
+        ))}
+      </div>
+      <p>
+        <button type="button" className="secondary" onClick={() => signOut('signed_out')}>
+          Sign out
+        </button>
+      </p>
+    </main>
+  );
 }
 
 /** Minutes left in the session, updated every 15 s (for the expiry warning). */

@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
-import type { ReactNode } from 'react';
-import { NavLink, Outlet } from 'react-router';
+import { useState, type ReactNode } from 'react';
+import { NavLink, Outlet, useNavigate } from 'react-router';
 import { api, callAs } from '../api/client';
 import type { Role } from '../api/types';
 import { useMinutesLeft, useSession, useUser } from '../auth/session';
@@ -35,6 +35,44 @@ function UnreadBadge() {
   );
 }
 
+/** The acting role, and a switch for users who hold several. */
+function ActingRole() {
+  const user = useUser();
+  const { session, switchRole } = useSession();
+  const navigate = useNavigate();
+  const [error, setError] = useState<string | null>(null);
+  if (!session) return null;
+  if (user.actingRoles.length <= 1) return <>{ROLE_LABELS[session.actingRole]}</>;
+  return (
+    <>
+      <label htmlFor="acting-role" className="small">
+        Acting as
+      </label>
+      <select
+        id="acting-role"
+        value={session.actingRole}
+        onChange={(e) => {
+          setError(null);
+          switchRole(e.target.value as Role)
+            .then(() => navigate('/', { replace: true }))
+            .catch((err: unknown) => setError(err instanceof Error ? err.message : String(err)));
+        }}
+      >
+        {user.actingRoles.map((r) => (
+          <option key={r} value={r}>
+            {ROLE_LABELS[r]}
+          </option>
+        ))}
+      </select>
+      {error && (
+        <div className="error" role="alert">
+          {error}
+        </div>
+      )}
+    </>
+  );
+}
+
 export function Layout({ children }: { children?: ReactNode }) {
   const user = useUser();
   const { signOut, hasRole } = useSession();
@@ -63,7 +101,7 @@ export function Layout({ children }: { children?: ReactNode }) {
         <div className="who">
           Signed in as <strong>{user.displayName}</strong>
           <br />
-          {user.roles.map((r) => ROLE_LABELS[r]).join(', ')}
+          <ActingRole />
           {user.trialWide ? ' (all sites)' : ''}
         </div>
         <div style={{ margin: '0 0.6rem' }}>

@@ -58,7 +58,8 @@ export function Allocations() {
     col.accessor('siteLabel', { header: 'Site' }),
     col.accessor('armLabel', { header: 'Arm', cell: (c) => `${c.row.original.arm}: ${c.getValue()}` }),
     col.accessor('randomisedAt', { header: 'Randomised', cell: (c) => formatInstant(c.getValue(), zoneOf(c.row.original.siteId)) }),
-    col.accessor((a) => `${a.stratumKey} #${a.sequenceNumber}`, { id: 'seq', header: 'Stratum / no.' }),
+    // The number within the stratum is for statisticians and monitors only (the API leaves it out for others).
+    col.accessor((a) => (a.sequenceNumber === undefined ? a.stratumKey : `${a.stratumKey} #${a.sequenceNumber}`), { id: 'seq', header: 'Stratum' }),
     col.accessor('armBDrug', {
       header: 'Arm-B drug',
       cell: (c) => {

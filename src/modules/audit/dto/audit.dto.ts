@@ -38,6 +38,8 @@ export class AuditEntryDto {
   @ApiProperty({ nullable: true, type: String }) reason: string | null;
   @ApiProperty({ nullable: true, type: String }) requestId: string | null;
   @ApiProperty() hash: string;
+  @ApiProperty({ description: 'True when values, reason or the arm-specific kind are withheld from this role (an admin on clinical rows)' })
+  redacted: boolean;
 }
 
 export class AuditVerificationDto {

@@ -1,6 +1,8 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsString, MaxLength, MinLength } from 'class-validator';
+import { ValidateEnum } from '../../../common/validation/validators';
 import { UserResponseDto } from '../../users/dto/user.dto';
+import { ROLES, type Role } from '../roles';
 
 export class LoginDto {
   @ApiProperty({ maxLength: 254 })
@@ -10,10 +12,19 @@ export class LoginDto {
   @ApiProperty({ maxLength: 128 })
   @IsString() @MinLength(1) @MaxLength(128)
   password: string;
+
+  @ValidateEnum(ROLES, { optional: true, description: 'The role to act in; absent: the least privileged of the account' })
+  role?: Role;
+}
+
+export class SwitchRoleDto {
+  @ValidateEnum(ROLES, { description: 'One of the roles the account may act in (user.actingRoles)' })
+  role: Role;
 }
 
 export class LoginResponseDto {
   @ApiProperty() accessToken: string;
   @ApiProperty({ description: 'Seconds until the token expires' }) expiresIn: number;
+  @ApiProperty({ enum: ROLES, description: 'The one role this token acts in' }) actingRole: Role;
   @ApiProperty({ type: UserResponseDto }) user: UserResponseDto;
 }

@@ -151,7 +151,7 @@ export class AllocationResponseDto {
   @ApiProperty() siteId: string;
   @ApiProperty() siteLabel: string;
   @ApiProperty() stratumKey: string;
-  @ApiProperty() sequenceNumber: number;
+  @ApiPropertyOptional({ description: 'Number within the stratum: statisticians and monitors only' }) sequenceNumber?: number;
   @ApiProperty() arm: string;
   @ApiProperty() armLabel: string;
   @ApiProperty() randomisedAt: string;

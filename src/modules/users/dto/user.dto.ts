@@ -1,14 +1,43 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsEmail, MaxLength } from 'class-validator';
+import { applyDecorators } from '@nestjs/common';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsEmail, MaxLength, ValidateIf, ValidateNested } from 'class-validator';
 import { PageQueryDto } from '../../../common/validation/page';
 import {
   QueryBoolean,
   ValidateBoolean,
+  ValidateDate,
   ValidateEnum,
   ValidateText,
   ValidateUuid,
 } from '../../../common/validation/validators';
 import { ROLES, Role } from '../../auth/roles';
+
+/** A site membership with the dates of the site's delegation log (both inclusive; absent = open). */
+export class MembershipDto {
+  @ValidateUuid() siteId: string;
+  @ValidateDate({ optional: true, nullable: true, description: 'First day of the delegation (inclusive); absent = open' })
+  startsOn?: string | null;
+  @ValidateDate({ optional: true, nullable: true, description: 'Last day of the delegation (inclusive); absent = open' })
+  endsOn?: string | null;
+}
+
+/** Absent may be omitted; null is refused (it would say nothing). */
+const present = (_: unknown, v: unknown) => v !== undefined;
+
+const Memberships = () =>
+  applyDecorators(
+    ValidateIf(present),
+    IsArray(),
+    ArrayMaxSize(50),
+    ValidateNested({ each: true }),
+    Type(() => MembershipDto),
+    ApiPropertyOptional({
+      type: () => MembershipDto,
+      isArray: true,
+      description: 'Site memberships with dates; instead of siteIds (which gives open memberships)',
+    }),
+  );
 
 export class CreateUserDto {
   @ApiProperty({ format: 'email', maxLength: 254 })
@@ -27,9 +56,12 @@ export class CreateUserDto {
   @ValidateEnum(ROLES, { each: true })
   roles: Role[];
 
-  @IsArray() @ArrayMaxSize(50)
-  @ValidateUuid({ each: true })
-  siteIds: string[];
+  @ValidateIf(present) @IsArray() @ArrayMaxSize(50)
+  @ValidateUuid({ each: true, optional: true, description: 'Open memberships of these sites; or give memberships' })
+  siteIds?: string[];
+
+  @Memberships()
+  memberships?: MembershipDto[];
 
   @ValidateBoolean({ optional: true, description: 'Sees every site (coordinating investigator, statistician, monitor)' })
   trialWide?: boolean;
@@ -43,9 +75,12 @@ export class UpdateUserDto {
   @IsArray() @ArrayMinSize(1) @ArrayMaxSize(ROLES.length)
   roles?: Role[];
 
-  @ValidateUuid({ each: true, optional: true })
+  @ValidateUuid({ each: true, optional: true, description: 'Replaces the memberships by open ones of these sites' })
   @IsArray() @ArrayMaxSize(50)
   siteIds?: string[];
+
+  @Memberships()
+  memberships?: MembershipDto[];
 
   @ValidateBoolean({ optional: true })
   trialWide?: boolean;
@@ -73,13 +108,24 @@ export class ListUsersQueryDto extends PageQueryDto {
   q?: string;
 }
 
+export class RoleConflictDto {
+  @ApiProperty({ example: 'BLINDED_WITH_ARM_ROLE' }) code: string;
+  @ApiProperty({ enum: ROLES, isArray: true }) roles: Role[];
+  @ApiProperty() message: string;
+}
+
 export class UserResponseDto {
   @ApiProperty() id: string;
   @ApiProperty() email: string;
   @ApiProperty() displayName: string;
   @ApiProperty({ enum: ROLES, isArray: true }) roles: Role[];
   @ApiProperty() trialWide: boolean;
-  @ApiProperty({ type: [String] }) siteIds: string[];
+  @ApiProperty({ type: [String], description: 'Sites of the memberships current today' }) siteIds: string[];
+  @ApiProperty({ type: () => MembershipDto, isArray: true }) memberships: MembershipDto[];
+  @ApiProperty({ type: () => RoleConflictDto, isArray: true, description: 'Combination rules this account breaks (to be resolved by an admin)' })
+  conflicts: RoleConflictDto[];
+  @ApiProperty({ enum: ROLES, isArray: true, description: 'The roles the account may act in now (least privileged first)' })
+  actingRoles: Role[];
   @ApiProperty() active: boolean;
   @ApiProperty() createdAt: string;
   @ApiProperty({ nullable: true, type: String }) deactivatedAt: string | null;

@@ -27,7 +27,18 @@ export function AdminUsers() {
     col.accessor('displayName', { header: 'Name' }),
     col.accessor('email', { header: 'E-mail' }),
     col.accessor((u) => u.roles.map((r) => ROLE_LABELS[r]).join(', '), { id: 'roles', header: 'Roles' }),
-    col.accessor((u) => (u.trialWide ? 'All sites' : u.siteIds.map((id) => sites.get(id)?.label ?? id).join(', ')), { id: 'sites', header: 'Sites' }),
+    col.accessor(
+      (u) =>
+        u.trialWide
+          ? 'All sites'
+          : u.memberships
+              .map((m) => {
+                const dates = m.startsOn || m.endsOn ? ` (${m.startsOn ?? '…'} to ${m.endsOn ?? '…'})` : '';
+                return `${sites.get(m.siteId)?.label ?? m.siteId}${dates}`;
+              })
+              .join(', '),
+      { id: 'sites', header: 'Sites (delegation dates)' },
+    ),
     col.accessor('active', { header: 'Status', cell: (c) => (c.getValue() ? <Tag tone="ok">active</Tag> : <Tag tone="bad">deactivated</Tag>) }),
     col.display({
       id: 'edit',
@@ -68,6 +79,7 @@ export function AdminUsers() {
           </button>
         </div>
       </div>
+      <RoleConflicts onChange={setEditing} />
       {editing && <UserForm key={editing === 'new' ? 'new' : editing.id} user={editing === 'new' ? null : editing} onDone={() => setEditing(null)} />}
       <QueryView query={query} what="users">
         {(p) => (
@@ -81,6 +93,30 @@ export function AdminUsers() {
   );
 }
 
+/** Accounts whose roles break the combination rules: each acts only in its least privileged role until changed here. */
+function RoleConflicts({ onChange }: { onChange: (u: User) => void }) {
+  const query = useQuery({ queryKey: ['users', 'role-conflicts'], queryFn: () => callAs<User[]>(api.GET('/users/role-conflicts')) });
+  if (!query.data?.length) return null;
+  return (
+    <div className="alert warn" role="status">
+      <strong>Role combinations to resolve.</strong> These accounts hold roles that cannot be combined; until you change them, each acts only in
+      its least privileged role.
+      <ul>
+        {query.data.map((u) => (
+          <li key={u.id}>
+            {u.displayName}: {u.conflicts.map((c) => c.message).join('; ')} (acts as {u.actingRoles.map((r) => ROLE_LABELS[r]).join(', ')}){' '}
+            <button type="button" className="secondary" onClick={() => onChange(u)}>
+              Change
+            </button>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+const sameSet = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x) => b.includes(x));
+
 type Form = { email: string; displayName: string; password: string; roles: Role[]; siteIds: string[]; trialWide: boolean; reason: string };
 
 function UserForm({ user, onDone }: { user: User | null; onDone: () => void }) {
@@ -93,7 +129,7 @@ function UserForm({ user, onDone }: { user: User | null; onDone: () => void }) {
       displayName: user?.displayName ?? '',
       password: '',
       roles: user?.roles ?? [],
-      siteIds: user?.siteIds ?? [],
+      siteIds: user?.memberships.map((m) => m.siteId) ?? [],
       trialWide: user?.trialWide ?? false,
       reason: '',
     },
@@ -103,12 +139,21 @@ function UserForm({ user, onDone }: { user: User | null; onDone: () => void }) {
     onDone();
   };
   const save = useMutation({
+    // A change sends only what changed; memberships kept keep their delegation dates.
     mutationFn: (v: Form) =>
       user
         ? call(
             api.PATCH('/users/{id}', {
               params: { path: { id: user.id } },
-              body: { displayName: v.displayName, roles: v.roles, siteIds: v.siteIds, trialWide: v.trialWide, ...(v.reason ? { reason: v.reason } : {}) },
+              body: {
+                ...(v.displayName !== user.displayName ? { displayName: v.displayName } : {}),
+                ...(!sameSet(v.roles, user.roles) ? { roles: v.roles } : {}),
+                ...(!sameSet(v.siteIds, user.memberships.map((m) => m.siteId))
+                  ? { memberships: v.siteIds.map((siteId) => user.memberships.find((m) => m.siteId === siteId) ?? { siteId }) }
+                  : {}),
+                ...(v.trialWide !== user.trialWide ? { trialWide: v.trialWide } : {}),
+                ...(v.reason ? { reason: v.reason } : {}),
+              },
             }),
           )
         : call(api.POST('/users', { body: { email: v.email, displayName: v.displayName, password: v.password, roles: v.roles, siteIds: v.siteIds, trialWide: v.trialWide } })),

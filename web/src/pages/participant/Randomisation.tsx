@@ -38,9 +38,10 @@ export function AllocationCard({ allocation, zone }: { allocation: Allocation; z
           <dd>{formatInstant(allocation.randomisedAt, zone)}</dd>
         </div>
         <div>
-          <dt className="label">Stratum and sequence number</dt>
+          <dt className="label">{allocation.sequenceNumber === undefined ? 'Stratum' : 'Stratum and sequence number'}</dt>
           <dd>
-            {allocation.stratumKey} #{allocation.sequenceNumber}
+            {allocation.stratumKey}
+            {allocation.sequenceNumber !== undefined && ` #${allocation.sequenceNumber}`}
           </dd>
         </div>
         <div>
