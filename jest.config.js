@@ -9,13 +9,15 @@ const common = {
 };
 module.exports = {
   maxWorkers: 3,
+  // Jest reads testTimeout from the root config only (a project's own is ignored): hooks build whole
+  // apps and databases, and on 2 busy cores 5 s is not enough. Browser files set 180 s themselves.
+  testTimeout: 60_000,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/unit/**/*.spec.ts'] },
     {
       ...common,
       displayName: 'int',
       testMatch: ['<rootDir>/src/**/*.int-spec.ts', '<rootDir>/test/int/**/*.int-spec.ts'],
-      testTimeout: 60_000,
       globalSetup: '<rootDir>/test/harness/global-setup.ts',
       globalTeardown: '<rootDir>/test/harness/global-teardown.ts',
     },
@@ -23,8 +25,6 @@ module.exports = {
       ...common,
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'],
-      // Hooks build whole apps and databases; on 2 busy cores 5 s is not enough.
-      testTimeout: 60_000,
       globalSetup: '<rootDir>/test/harness/global-setup.ts',
       globalTeardown: '<rootDir>/test/harness/global-teardown.ts',
     },
@@ -34,7 +34,6 @@ module.exports = {
       testMatch: ['<rootDir>/test/browser/**/*.browser-spec.ts'],
       globalSetup: '<rootDir>/test/browser/global-setup.ts',
       globalTeardown: '<rootDir>/test/harness/global-teardown.ts',
-      testTimeout: 180_000,
     },
   ],
 };
