@@ -5,6 +5,7 @@ import { Allocations1764000300000 } from './1764000300000-Allocations';
 import { Randomization1764000300100 } from './1764000300100-Randomization';
 import { TransplantBookings1764000400000 } from './1764000400000-TransplantBookings';
 import { FollowUp1764000500000 } from './1764000500000-FollowUp';
+import { Corrections1764000600000 } from './1764000600000-Corrections';
 
 /** Every migration, in order. New migrations are appended here (timestamped names sort in order). */
-export const MIGRATIONS = [Foundation1764000000000, Participants1764000100000, Enrolment1764000200000, Allocations1764000300000, Randomization1764000300100, TransplantBookings1764000400000, FollowUp1764000500000];
+export const MIGRATIONS = [Foundation1764000000000, Participants1764000100000, Enrolment1764000200000, Allocations1764000300000, Randomization1764000300100, TransplantBookings1764000400000, FollowUp1764000500000, Corrections1764000600000];

@@ -112,7 +112,28 @@ export type paths = {
         delete?: never;
         options?: never;
         head?: never;
+        /**
+         * Corrects an adverse event: only the fields sent change (null clears endDate), with a reason;
+         *     the audit row lists exactly the changed fields.
+         */
         patch: operations["AdverseEventsController_correct"];
+        trace?: never;
+    };
+    "/follow-up/adverse-events/{id}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every kept version of an adverse event with its corrections (who, when, reason, fields before → after), newest first. */
+        get: operations["AdverseEventsController_history"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/follow-up/adverse-events/{id}/reported": {
@@ -292,7 +313,25 @@ export type paths = {
         delete?: never;
         options?: never;
         head?: never;
+        /** Corrects the blinded EDSS or MRI read: only the fields sent change, with a reason. */
         patch: operations["VisitsController_correctAssessment"];
+        trace?: never;
+    };
+    "/follow-up/visits/{visitId}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The correction history of a visit: every kept version of its log and of its blinded assessment (who, when, reason, fields before → after). */
+        get: operations["VisitsController_history"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/follow-up/visits/{visitId}/log": {
@@ -308,6 +347,11 @@ export type paths = {
         delete?: never;
         options?: never;
         head?: never;
+        /**
+         * Corrects a logged visit: only the fields sent change (absent = unchanged, null = clear);
+         *     relapses, samples and questionnaires change item by item (add / change / remove); a reason is
+         *     required; the audit row and the kept version list exactly the changed fields.
+         */
         patch: operations["VisitsController_correctLog"];
         trace?: never;
     };
@@ -1601,6 +1645,7 @@ export type components = {
              * @example 2026-03-01
              */
             endDate?: string | null;
+            /** @description The version the correction is based on; 409 STALE_VERSION if it changed meanwhile */
             expectedVersion?: number;
             /**
              * Format: date
@@ -1618,19 +1663,23 @@ export type components = {
             term?: string;
         };
         CorrectAssessmentDto: {
-            edss?: components["schemas"]["EdssInputDto"];
-            mri?: components["schemas"]["MriReadInputDto"];
+            edss?: components["schemas"]["EdssPatchDto"];
+            /** @description The visit version the correction is based on; 409 STALE_VERSION if it changed meanwhile */
+            expectedVersion?: number;
+            mri?: components["schemas"]["MriPatchDto"];
             /** @description Why the assessment is corrected (audited) */
             reason: string;
         };
         CorrectVisitLogDto: {
+            /** @description The visit version the correction is based on; 409 STALE_VERSION if it changed meanwhile */
             expectedVersion?: number;
+            /** @description null clears the notes */
             notes?: string | null;
-            questionnaires?: components["schemas"]["QuestionnaireDto"][];
+            questionnaires?: components["schemas"]["QuestionnaireOpsDto"];
             /** @description Why the logged data are corrected (audited) */
             reason: string;
-            relapseAssessment?: components["schemas"]["RelapseAssessmentDto"];
-            samples?: components["schemas"]["SampleDto"][];
+            relapseAssessment?: components["schemas"]["RelapseAssessmentPatchDto"];
+            samples?: components["schemas"]["SampleOpsDto"];
             /**
              * Format: date
              * @example 2026-03-01
@@ -1718,6 +1767,15 @@ export type components = {
             /** @description The certified blinded rater (e.g. Neurostatus id or initials) */
             rater: string;
             score: number;
+        };
+        EdssPatchDto: {
+            /**
+             * Format: date
+             * @example 2026-03-01
+             */
+            assessedOn?: string;
+            rater?: string;
+            score?: number;
         };
         EligibilityResponseDto: {
             activeSetId: string;
@@ -1850,6 +1908,20 @@ export type components = {
             id?: string;
             /** @description New or enlarging T2 lesions */
             newOrEnlargingT2?: number | null;
+        };
+        MriPatchDto: {
+            /**
+             * Format: date
+             * @example 2026-03-01
+             */
+            comparedWith?: string;
+            /**
+             * Format: date
+             * @example 2026-03-01
+             */
+            examDate?: string;
+            gdLesions?: number;
+            newOrEnlargingT2?: number;
         };
         MriReadInputDto: {
             /**
@@ -2104,6 +2176,12 @@ export type components = {
             /** @enum {string} */
             instrument: "msis29" | "eq5d" | "sf36" | "fatigue" | "health_economics" | "other";
         };
+        QuestionnaireOpsDto: {
+            add?: components["schemas"]["QuestionnaireDto"][];
+            change?: components["schemas"]["QuestionnaireDto"][];
+            /** @description Instruments to remove */
+            remove?: ("msis29" | "eq5d" | "sf36" | "fatigue" | "health_economics" | "other")[];
+        };
         ReadinessDto: {
             warning: string | null;
         };
@@ -2172,6 +2250,25 @@ export type components = {
             newRelapse: boolean;
             relapses?: components["schemas"]["RelapseInputDto"][];
         };
+        RelapseAssessmentPatchDto: {
+            newRelapse?: boolean;
+            relapses?: components["schemas"]["RelapseOpsDto"];
+        };
+        RelapseChangeDto: {
+            /** @description null clears it */
+            description?: string | null;
+            /**
+             * Format: uuid
+             * @description Id of the logged relapse to change
+             */
+            id: string;
+            /**
+             * Format: date
+             * @example 2026-03-01
+             */
+            onsetDate?: string;
+            steroidTreated?: boolean;
+        };
         RelapseDto: {
             clinicallyRelevant?: boolean | null;
             /**
@@ -2193,6 +2290,12 @@ export type components = {
             /** @description Treated with high-dose corticosteroids */
             steroidTreated: boolean;
         };
+        RelapseOpsDto: {
+            add?: components["schemas"]["RelapseInputDto"][];
+            change?: components["schemas"]["RelapseChangeDto"][];
+            /** @description Ids of relapses to remove */
+            remove?: string[];
+        };
         RescreenDto: {
             reason?: string;
         };
@@ -2213,6 +2316,16 @@ export type components = {
             /** @description The booking at the centre referred to */
             referral?: components["schemas"]["BookingResponseDto"] | null;
         };
+        SampleChangeDto: {
+            /** @description null clears it */
+            note?: string | null;
+            taken?: boolean;
+            /**
+             * @description The sample to change (its type identifies it)
+             * @enum {string}
+             */
+            type: "bloods" | "biobank" | "urine" | "csf" | "other";
+        };
         SampleDestructionDto: {
             confirmationNote: string | null;
             confirmedAt: string | null;
@@ -2227,6 +2340,12 @@ export type components = {
             taken: boolean;
             /** @enum {string} */
             type: "bloods" | "biobank" | "urine" | "csf" | "other";
+        };
+        SampleOpsDto: {
+            add?: components["schemas"]["SampleDto"][];
+            change?: components["schemas"]["SampleChangeDto"][];
+            /** @description Types of samples to remove */
+            remove?: ("bloods" | "biobank" | "urine" | "csf" | "other")[];
         };
         SaveRandomizationConfigDto: {
             arms: components["schemas"]["ArmDto"][];
@@ -2718,7 +2837,42 @@ export interface operations {
             };
         };
         responses: {
-            200: {
+            /** @description Invalid values (VALIDATION_FAILED); nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such adverse event in your sites */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description STALE_VERSION: changed since expectedVersion; details.changedSince lists what changed */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    AdverseEventsController_history: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No such adverse event in your sites */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2979,7 +3133,42 @@ export interface operations {
             };
         };
         responses: {
-            200: {
+            /** @description Invalid values (VALIDATION_FAILED); nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such visit in your sites */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description STALE_VERSION (details.changedSince); ASSESSMENT_NOT_RECORDED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    VisitsController_history: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                visitId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No such visit in your sites */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3025,7 +3214,22 @@ export interface operations {
             };
         };
         responses: {
-            200: {
+            /** @description Invalid values, unknown item ids or types (VALIDATION_FAILED); nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such visit in your sites */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description STALE_VERSION: the visit changed since expectedVersion (details.changedSince); VISIT_NOT_LOGGED */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
