@@ -5,7 +5,10 @@ import { Link, useParams } from 'react-router';
 import { api, callAs } from '../api/client';
 import type { Visit, VisitDetail } from '../api/types';
 import { useSession } from '../auth/session';
+import { CorrectionHistory, type RecordVersion } from '../components/History';
 import { ErrorBox, Field, QueryView, Tag } from '../components/ui';
+import { ApiError } from '../api/client';
+import { diffRecord, type FieldChange, type GroupSpec, type JsonRecord, patchFromChanges } from '../lib/corrections';
 import { applyServerErrors } from '../lib/forms';
 import { humanise } from '../lib/labels';
 import { useZone } from '../lib/reference';
@@ -36,8 +39,10 @@ export function VisitPage() {
               Protocol deviation: logged {String(d.deviation.daysOutside ?? '')} day(s) outside the window.
             </div>
           )}
-          {assessor && <AssessorForm visit={d.visit} />}
-          {siteWriter && !assessor && <LogVisitForm visit={d.visit} />}
+          {!assessor && isLogged(d.visit) && <LoggedValues visit={d.visit} />}
+          {assessor && <AssessorForm key={`a${d.visit.version}`} visit={d.visit} />}
+          {siteWriter && !assessor && <LogVisitForm key={`l${d.visit.version}`} visit={d.visit} />}
+          <VisitHistory visit={d.visit} assessor={assessor} />
           {!assessor && d.adverseEvents.length > 0 && (
             <section>
               <h2>Adverse events at this visit</h2>
@@ -53,6 +58,105 @@ export function VisitPage() {
         </>
       )}
     </QueryView>
+  );
+}
+
+type Relapse = { id?: string; onsetDate: string; steroidTreated: boolean; description?: string };
+type SiteData = {
+  relapseAssessment: { newRelapse: boolean; relapses: Relapse[] };
+  samples: { type: string; taken: boolean; note?: string }[];
+  questionnaires: { instrument: string; done: boolean }[];
+  notes?: string;
+};
+/** A logged visit as one correctable record, the shape the API's corrections and history use. */
+type LogRecord = { visitDate: string } & SiteData;
+
+const LOG_GROUPS: GroupSpec[] = [
+  { path: 'relapseAssessment.relapses', key: 'id', generated: true },
+  { path: 'samples', key: 'type', generated: false },
+  { path: 'questionnaires', key: 'instrument', generated: false },
+];
+
+const isLogged = (visit: Visit & Record<string, unknown>) => visit.status === 'logged' || !!visit.loggedDate;
+const siteDataOf = (visit: Visit & Record<string, unknown>) => (visit.siteData ?? null) as SiteData | null;
+const logRecordOf = (visit: Visit & Record<string, unknown>): LogRecord | null => {
+  const data = siteDataOf(visit);
+  return data && visit.loggedDate ? { visitDate: visit.loggedDate, ...data } : null;
+};
+
+/** What is logged now: every value, so the nurse sees what a correction changes. */
+function LoggedValues({ visit }: { visit: Visit & Record<string, unknown> }) {
+  const data = siteDataOf(visit);
+  if (!data) return null;
+  const relapses = data.relapseAssessment.relapses ?? [];
+  return (
+    <section aria-labelledby="logged-h" className="panel">
+      <h2 id="logged-h">Logged values</h2>
+      <dl className="facts" data-testid="logged-values">
+        <dt>Visit date</dt>
+        <dd>{formatDate(visit.loggedDate)}</dd>
+        <dt>New relapse</dt>
+        <dd>{data.relapseAssessment.newRelapse ? 'Yes' : 'No'}</dd>
+        {relapses.map((r, i) => (
+          <span key={r.id ?? i}>
+            <dt>Relapse {i + 1}</dt>
+            <dd>
+              onset {formatDate(r.onsetDate)} · {r.steroidTreated ? 'steroid-treated' : 'no steroids'}
+              {r.description ? ` · ${r.description}` : ''}
+            </dd>
+          </span>
+        ))}
+        <dt>Samples</dt>
+        <dd>{data.samples.length === 0 ? 'None' : data.samples.map((s) => `${humanise(s.type)}: ${s.taken ? 'taken' : 'not taken'}${s.note ? ` (${s.note})` : ''}`).join('; ')}</dd>
+        <dt>Questionnaires</dt>
+        <dd>
+          {data.questionnaires.length === 0
+            ? 'None'
+            : data.questionnaires.map((q) => `${q.instrument.toUpperCase().replace('_', ' ')}: ${q.done ? 'done' : 'not done'}`).join('; ')}
+        </dd>
+        <dt>Notes</dt>
+        <dd>{data.notes ?? '—'}</dd>
+      </dl>
+    </section>
+  );
+}
+
+/** The correction history of the visit's log and assessment. */
+function VisitHistory({ visit, assessor }: { visit: Visit; assessor: boolean }) {
+  const zone = useZone(visit.siteId);
+  const history = useQuery({
+    queryKey: ['visit', visit.id, 'history', visit.version],
+    queryFn: () =>
+      callAs<{ log: RecordVersion[]; assessment: RecordVersion[] }>(api.GET('/follow-up/visits/{visitId}/history', { params: { path: { visitId: visit.id } } })),
+  });
+  if (!history.data) return null;
+  const { log, assessment } = history.data;
+  if (log.length === 0 && assessment.length === 0) return null;
+  return (
+    <section aria-labelledby="history-h">
+      <h2 id="history-h">Correction history</h2>
+      {!assessor && <CorrectionHistory title="Visit log" versions={log} zone={zone} />}
+      <CorrectionHistory title="Blinded assessment" versions={assessment} zone={zone} />
+    </section>
+  );
+}
+
+/** The 409 of a correction based on stale values: what changed meanwhile. */
+function StaleNotice({ error }: { error: unknown }) {
+  if (!(error instanceof ApiError) || error.code !== 'STALE_VERSION') return null;
+  const changes = (error.details?.changedSince ?? []) as FieldChange[];
+  return (
+    <div className="alert warn" role="alert">
+      Someone changed this record while you were editing; nothing was saved. Changed meanwhile:
+      <ul>
+        {changes.map((c) => (
+          <li key={c.path}>
+            <code>{c.path}</code>: {JSON.stringify(c.before)} → {JSON.stringify(c.after)}
+          </li>
+        ))}
+      </ul>
+      Reload the page to see the current values, then correct again.
+    </div>
   );
 }
 
@@ -109,9 +213,21 @@ function AssessorForm({ visit }: { visit: Visit }) {
           : {}),
       };
       const path = { params: { path: { visitId: visit.id } } };
-      return recorded
-        ? callAs<Visit>(api.PATCH('/follow-up/visits/{visitId}/assessment', { ...path, body: { ...body, reason: v.reason } as never }))
-        : callAs<Visit>(api.POST('/follow-up/visits/{visitId}/assessment', { ...path, body: body as never }));
+      if (recorded) {
+        const original: JsonRecord = {
+          ...(visit.edss ? { edss: { score: visit.edss.score, rater: visit.edss.rater, assessedOn: visit.edss.assessedOn } } : {}),
+          ...(visit.mri ? { mri: { ...visit.mri } } : {}),
+        };
+        const edited: JsonRecord = {
+          ...(visit.edss && body.edss ? { edss: body.edss } : visit.edss ? { edss: original.edss } : {}),
+          ...(visit.mri && body.mri ? { mri: body.mri } : visit.mri ? { mri: original.mri } : {}),
+        };
+        const patch = patchFromChanges(diffRecord(original, edited), []);
+        return callAs<Visit>(
+          api.PATCH('/follow-up/visits/{visitId}/assessment', { ...path, body: { ...patch, reason: v.reason, expectedVersion: visit.version } as never }),
+        );
+      }
+      return callAs<Visit>(api.POST('/follow-up/visits/{visitId}/assessment', { ...path, body: body as never }));
     },
     onSuccess: async () => {
       await qc.invalidateQueries({ queryKey: ['visit', visit.id] });
@@ -187,6 +303,7 @@ function AssessorForm({ visit }: { visit: Visit }) {
           {(c) => <input {...c} {...register('reason', { required: 'Give the reason for the correction' })} />}
         </Field>
       )}
+      <StaleNotice error={save.error} />
       {left.length > 0 && <ErrorBox error={new Error(left.join('; '))} title="Not saved" />}
       {save.isSuccess && (
         <div className="alert ok" role="status">
@@ -204,7 +321,7 @@ type AeRow = { term: string; onsetDate: string; endDate: string; severity: strin
 type LogForm = {
   visitDate: string;
   newRelapse: 'no' | 'yes';
-  relapses: { onsetDate: string; steroidTreated: boolean; description: string }[];
+  relapses: { id: string; onsetDate: string; steroidTreated: boolean; description: string }[];
   samples: string[];
   questionnaires: string[];
   adverseEvents: AeRow[];
@@ -217,16 +334,23 @@ function LogVisitForm({ visit }: { visit: Visit & Record<string, unknown> }) {
   const qc = useQueryClient();
   const zone = useZone(visit.siteId);
   const [left, setLeft] = useState<string[]>([]);
-  const logged = visit.status === 'logged' || !!visit.loggedDate;
+  const logged = isLogged(visit);
+  const original = logRecordOf(visit);
+  // A correction starts from the logged values.
   const { register, handleSubmit, control, watch, formState, setError } = useForm<LogForm>({
     defaultValues: {
       visitDate: visit.loggedDate ?? todayIn(zone),
-      newRelapse: 'no',
-      relapses: [],
-      samples: [],
-      questionnaires: [],
+      newRelapse: original?.relapseAssessment.newRelapse ? 'yes' : 'no',
+      relapses: (original?.relapseAssessment.relapses ?? []).map((r) => ({
+        id: r.id ?? '',
+        onsetDate: r.onsetDate,
+        steroidTreated: r.steroidTreated,
+        description: r.description ?? '',
+      })),
+      samples: (original?.samples ?? []).filter((x) => x.taken).map((x) => x.type),
+      questionnaires: (original?.questionnaires ?? []).filter((q) => q.done).map((q) => q.instrument),
       adverseEvents: [],
-      notes: '',
+      notes: original?.notes ?? '',
       reason: '',
     },
   });
@@ -246,7 +370,12 @@ function LogVisitForm({ visit }: { visit: Visit & Record<string, unknown> }) {
         ...(v.notes ? { notes: v.notes } : {}),
       };
       const path = { params: { path: { visitId: visit.id } } };
-      if (logged) return callAs<VisitDetail>(api.PATCH('/follow-up/visits/{visitId}/log', { ...path, body: { ...base, reason: v.reason } as never }));
+      if (logged && original) {
+        const patch = patchFromChanges(diffRecord(original, editedRecord(original, v), LOG_GROUPS), LOG_GROUPS);
+        return callAs<VisitDetail>(
+          api.PATCH('/follow-up/visits/{visitId}/log', { ...path, body: { ...patch, reason: v.reason, expectedVersion: visit.version } as never }),
+        );
+      }
       return callAs<VisitDetail>(
         api.POST('/follow-up/visits/{visitId}/log', {
           ...path,
@@ -308,7 +437,7 @@ function LogVisitForm({ visit }: { visit: Visit & Record<string, unknown> }) {
                 <Field label="Description (no personal data)">{(c) => <input {...c} {...register(`relapses.${i}.description`)} />}</Field>
               </div>
             ))}
-            <button type="button" className="secondary" onClick={() => relapses.append({ onsetDate: '', steroidTreated: false, description: '' })}>
+            <button type="button" className="secondary" onClick={() => relapses.append({ id: '', onsetDate: '', steroidTreated: false, description: '' })}>
               Add a relapse
             </button>
           </>
@@ -407,6 +536,7 @@ function LogVisitForm({ visit }: { visit: Visit & Record<string, unknown> }) {
           {(c) => <input {...c} {...register('reason', { required: 'Give the reason for the correction' })} />}
         </Field>
       )}
+      <StaleNotice error={save.error} />
       {left.length > 0 && <ErrorBox error={new Error(left.join('; '))} title="Not saved" />}
       {save.isSuccess && (
         <div className="alert ok" role="status">
@@ -418,4 +548,31 @@ function LogVisitForm({ visit }: { visit: Visit & Record<string, unknown> }) {
       </button>
     </form>
   );
+}
+
+/**
+ * The logged record as the form now has it. Items keep their identity: a sample or questionnaire
+ * unticked is "not taken/done" (its note stays), relapses keep their ids, new rows have none.
+ */
+function editedRecord(original: LogRecord, v: LogForm): LogRecord {
+  const relapses: Relapse[] =
+    v.newRelapse === 'yes'
+      ? v.relapses.map((r, i) => ({
+          id: r.id || `new-${i}`,
+          onsetDate: r.onsetDate,
+          steroidTreated: r.steroidTreated,
+          ...(r.description ? { description: r.description } : {}),
+        }))
+      : [];
+  const samples = original.samples.map((x) => ({ ...x, taken: v.samples.includes(x.type) }));
+  for (const type of v.samples) if (!samples.some((x) => x.type === type)) samples.push({ type, taken: true });
+  const questionnaires = original.questionnaires.map((q) => ({ ...q, done: v.questionnaires.includes(q.instrument) }));
+  for (const instrument of v.questionnaires) if (!questionnaires.some((q) => q.instrument === instrument)) questionnaires.push({ instrument, done: true });
+  return {
+    visitDate: v.visitDate,
+    relapseAssessment: { newRelapse: v.newRelapse === 'yes', relapses },
+    samples,
+    questionnaires,
+    ...(v.notes ? { notes: v.notes } : {}),
+  };
 }
