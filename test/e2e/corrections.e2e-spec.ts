@@ -1,4 +1,6 @@
 import { diffRecord, type FieldChange, type GroupSpec, patchFromChanges } from '../../src/common/corrections/corrections';
+import { ramMsEligibleRecord } from '../../src/modules/eligibility/engine/testing/screening.builders';
+import { SCREENING_GROUPS } from '../../src/modules/eligibility/screening-record';
 import { FollowUpService } from '../../src/modules/follow-up/follow-up.service';
 import { VISIT_LOG_GROUPS } from '../../src/modules/follow-up/visit-log.service';
 import { createTestApp, TestApp } from '../harness/app';
@@ -33,8 +35,21 @@ function leaves(record: Json, groups: readonly GroupSpec[], path = ''): { path: 
   return [{ path, value: record }];
 }
 
+/** Valid alternatives for coded fields, by field name. */
+const CODED: Record<string, [string, string]> = {
+  course: ['RRMS', 'SPMS'],
+  drug: ['interferon_beta', 'natalizumab'],
+  tb: ['negative', 'pending'],
+  hiv: ['negative', 'pending'],
+  hbsag: ['negative', 'pending'],
+  hcvPcr: ['negative', 'pending'],
+  syphilis: ['negative', 'pending'],
+};
+
 /** Another valid value for a field: dates a day earlier, booleans flipped, numbers + 1, text amended. */
 function another(path: string, value: Json): Json {
+  const name = path.split('.').pop() ?? path;
+  if (CODED[name] && typeof value === 'string') return CODED[name][0] === value ? CODED[name][1] : CODED[name][0];
   if (typeof value === 'boolean') return !value;
   if (typeof value === 'number') return path.endsWith('score') ? (value >= 9.5 ? value - 0.5 : value + 0.5) : value + 1;
   if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value)) {
@@ -55,11 +70,15 @@ describe('corrections: change only what was changed, keep every version (e2e)', 
     t = await createTestApp({ now: '2026-07-10T10:00:00Z' });
     staff = await t.factory.user('site_staff', { sites: ['NL-AMS'] });
     assessor = await t.factory.user('blinded_assessor', { sites: ['NL-AMS'] });
+    CORRECTION.coordinator = await t.factory.user('coordinator', { sites: ['NL-AMS'] });
+    CORRECTION.investigator = await t.factory.user('investigator', { sites: ['NL-AMS'] });
   });
   afterAll(() => t.close());
 
   const visitOf = async (participantId: string, code: string): Promise<string> =>
     ((await t.dataSource.query(`SELECT id FROM visits WHERE participant_id = $1 AND code = $2`, [participantId, code])) as { id: string }[])[0].id;
+
+  const CORRECTION = { coordinator: undefined as unknown as TestUser, investigator: undefined as unknown as TestUser };
 
   const FULL_LOG = {
     visitDate: '2026-04-05',
@@ -299,5 +318,99 @@ describe('corrections: change only what was changed, keep every version (e2e)', 
     expect(history.log).toEqual([]);
     expect(history.assessment).toHaveLength(8);
     expect(JSON.stringify(history)).not.toMatch(/siteData|urine|bloods|optic/);
+  });
+
+  /** A registered candidate at NL-AMS with the full RAM-MS screening record entered. */
+  async function screened(): Promise<{ id: string; episode: Rec & { version: number; data: Rec } }> {
+    const coordinator = CORRECTION.coordinator;
+    const siteId = await t.factory.site('NL-AMS');
+    const reg = await t
+      .http()
+      .post('/participants')
+      .set(bearer(coordinator))
+      .send({ siteId, identity: { givenName: 'Test', familyName: 'Correction', birthDate: '1990-05-10' } })
+      .expect(201);
+    const id = reg.body.id as string;
+    for (const to of ['phone_check_done', 'records_reviewed', 'screening_visit_planned', 'screening_visit_done']) {
+      await t.http().post(`/participants/${id}/transitions`).set(bearer(coordinator)).send({ to }).expect(200);
+    }
+    const { birthDate: _b, consent: _c, ...data } = ramMsEligibleRecord();
+    // A second relapse, exam and treatment, so one item never drops the others.
+    data.relapses = [...(data.relapses ?? []), { onsetDate: '2025-03-01', steroidTreated: false, clinicallyRelevant: true }];
+    data.mriExams = [...(data.mriExams ?? []), { id: 'mri-0', date: '2025-04-01', gdEnhancingT1: 0, newOrEnlargingT2: 2 }];
+    data.treatments = [{ drug: 'glatiramer_acetate', startDate: '2021-01-01', endDate: '2023-12-01' }, ...(data.treatments ?? [])];
+    const res = await t.http().patch(`/participants/${id}/screening`).set(bearer(coordinator)).send(data).expect(200);
+    return { id, episode: res.body };
+  }
+
+  it('the screening record: correcting any one field (lists item by item) leaves every other field and audits exactly it', async () => {
+    const { id, episode } = await screened();
+    const original = episode.data;
+    for (const list of ['relapses', 'mriExams', 'treatments']) expect((original[list] as Rec[]).every((i) => typeof i.itemId === 'string')).toBe(true);
+    // Exam ids are references between exams (changing one alone breaks them); nulls mean "entered as none".
+    const fields = leaves(original, SCREENING_GROUPS).filter((f) => f.value !== null && !/\]\.(id|comparedWithExamId)$/.test(f.path));
+    expect(fields.length).toBeGreaterThanOrEqual(40);
+    let current = original;
+    let version = episode.version;
+    for (const field of fields) {
+      const change: FieldChange = { path: field.path, before: field.value, after: another(field.path, field.value) };
+      const patch = patchFromChanges([change], SCREENING_GROUPS);
+      // Lists go through `lists`; the other sections as they are.
+      const body: Rec = { reason: `fix ${field.path}`, expectedVersion: version };
+      for (const [k, v] of Object.entries(patch)) {
+        if (SCREENING_GROUPS.some((g) => g.path === k)) body.lists = { ...((body.lists as Rec) ?? {}), [k]: v };
+        else body[k] = v;
+      }
+      const res = await t.http().patch(`/participants/${id}/screening`).set(bearer(CORRECTION.coordinator)).send(body);
+      expect({ field: field.path, status: res.status, body: res.status === 200 ? null : res.body }).toEqual({ field: field.path, status: 200, body: null });
+      const now = (res.body as { data: Rec }).data;
+      expect(diffRecord(current, now, SCREENING_GROUPS, '', true)).toEqual([change]);
+      const audit = await lastAudit('screening.corrected', id);
+      expect(audit).toEqual({ before: { [field.path]: change.before }, after: { [field.path]: change.after }, reason: `fix ${field.path}` });
+      current = now;
+      version = (res.body as { version: number }).version;
+    }
+    const history = (await t.http().get(`/participants/${id}/screening/history`).set(bearer(CORRECTION.coordinator)).expect(200)).body as { changes: FieldChange[] }[];
+    expect(history).toHaveLength(fields.length + 1);
+
+    // A recorded list sent whole is refused; one added item keeps the others; unknown itemIds are a 400; stale is a 409.
+    const put = (body: object) => t.http().patch(`/participants/${id}/screening`).set(bearer(CORRECTION.coordinator)).send({ reason: 'r', ...body });
+    const whole = await put({ relapses: [{ onsetDate: '2025-01-01' }] }).expect(400);
+    expect(whole.body.message).toMatch(/item by item/);
+    const added = await put({ lists: { relapses: { add: [{ onsetDate: '2025-01-01', steroidTreated: true }] } } }).expect(200);
+    expect((added.body.data.relapses as Rec[]).length).toBe(3);
+    await put({ lists: { treatments: { remove: ['6c1f7a52-0000-4000-8000-000000000000'] } } }).expect(400);
+    await put({ lists: { treatments: { change: [{ itemId: 'nope', drug: 'natalizumab' }] } } }).expect(400);
+    const v = added.body.version as number;
+    const willing = added.body.data.willingToBeRandomised as boolean;
+    await put({ willingToBeRandomised: !willing, expectedVersion: v }).expect(200);
+    const stale = await put({ referredFromNeurology: false, expectedVersion: v }).expect(409);
+    expect(stale.body.details.changedSince).toEqual([{ path: 'willingToBeRandomised', before: willing, after: !willing }]);
+  });
+
+  it('the arm-B drug: a change sends one field, keeps the other, audits exactly it; stale is a 409', async () => {
+    const p = await t.factory.participant('NL-AMS');
+    await t.factory.allocation(p.id, 'B', RANDOMISED);
+    const put = (body: object) => t.http().put(`/participants/${p.id}/arm-b-drug`).set(bearer(CORRECTION.investigator)).send(body);
+    await put({ drug: 'ocrelizumab' }).expect(400);
+    const chosen = await put({ drug: 'ocrelizumab', startDate: '2026-04-01' }).expect(200);
+    let version = chosen.body.armBVersion as number;
+    const original = { drug: 'ocrelizumab', startDate: '2026-04-01' };
+    const changes = { drug: 'cladribine', startDate: '2026-03-31' };
+    let current: Rec = original;
+    for (const [field, value] of Object.entries(changes)) {
+      await put({ [field]: value, expectedVersion: version }).expect(400); // no reason
+      const res = await put({ [field]: value, reason: `fix ${field}`, expectedVersion: version }).expect(200);
+      const now = { drug: res.body.armBDrug, startDate: res.body.armBStartDate };
+      expect(diffRecord(current, now)).toEqual([{ path: field, before: current[field], after: value }]);
+      expect(await lastAudit('randomization.arm_b_drug_changed', p.id)).toEqual({ before: { [field]: current[field] }, after: { [field]: value }, reason: `fix ${field}` });
+      current = now;
+      version = res.body.armBVersion as number;
+    }
+    await put({ drug: 'ocrelizumab', reason: 'r', expectedVersion: version }).expect(200);
+    const stale = await put({ startDate: '2026-03-30', reason: 'r', expectedVersion: version }).expect(409);
+    expect(stale.body.details.changedSince).toEqual([{ path: 'drug', before: 'cladribine', after: 'ocrelizumab' }]);
+    const history = (await t.http().get(`/participants/${p.id}/arm-b-drug/history`).set(bearer(CORRECTION.investigator)).expect(200)).body as unknown[];
+    expect(history).toHaveLength(4);
   });
 });

@@ -26,6 +26,12 @@ export type ListOps = { add?: JsonRecord[]; change?: JsonRecord[]; remove?: Json
 
 export type CorrectionProblem = { path: string; message: string };
 
+/**
+ * `nulls: 'clear'` (default): null removes the field, and absent and null read the same.
+ * `nulls: 'keep'`: null is stored as a value ("entered as none"), distinct from absent.
+ */
+export type PatchOptions = { nulls?: 'clear' | 'keep' };
+
 export type CorrectionResult<T> = { after: T; changes: FieldChange[]; problems: CorrectionProblem[] };
 
 const isRecord = (v: unknown): v is JsonRecord => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -58,12 +64,14 @@ export function applyPatch<T extends object>(
   patch: JsonRecord,
   groups: readonly GroupSpec[],
   newId: () => string,
+  options: PatchOptions = {},
 ): CorrectionResult<T> {
   const problems: CorrectionProblem[] = [];
-  const after = patchObject(clone(before) as unknown as JsonRecord, patch, '', groups, newId, problems);
+  const keep = options.nulls === 'keep';
+  const after = patchObject(clone(before) as unknown as JsonRecord, patch, '', groups, newId, problems, keep);
   if (problems.length > 0) return { after: before, changes: [], problems };
   const result = after as unknown as T;
-  return { after: result, changes: diffRecord(before, result, groups), problems };
+  return { after: result, changes: diffRecord(before, result, groups, '', keep), problems };
 }
 
 function patchObject(
@@ -73,6 +81,7 @@ function patchObject(
   groups: readonly GroupSpec[],
   newId: () => string,
   problems: CorrectionProblem[],
+  keep: boolean,
 ): JsonRecord {
   const out: JsonRecord = { ...target };
   for (const [key, value] of Object.entries(patch)) {
@@ -88,13 +97,14 @@ function patchObject(
         problems.push({ path: p, message: 'must be an object of operations { add, change, remove }' });
         continue;
       }
-      out[key] = patchList(Array.isArray(out[key]) ? (out[key] as Json[]) : [], value as ListOps, p, group, newId, problems);
+      out[key] = patchList(Array.isArray(out[key]) ? (out[key] as Json[]) : [], value as ListOps, p, group, newId, problems, keep);
     } else if (value === null) {
-      delete out[key];
+      if (keep) out[key] = null;
+      else delete out[key];
     } else if (isRecord(value) && (isRecord(out[key]) || out[key] === undefined || out[key] === null) && hasGroupUnder(groups, p)) {
-      out[key] = patchObject(isRecord(out[key]) ? (out[key] as JsonRecord) : {}, value, p, groups, newId, problems);
+      out[key] = patchObject(isRecord(out[key]) ? (out[key] as JsonRecord) : {}, value, p, groups, newId, problems, keep);
     } else if (isRecord(value) && isRecord(out[key])) {
-      out[key] = patchObject(out[key] as JsonRecord, value, p, groups, newId, problems);
+      out[key] = patchObject(out[key] as JsonRecord, value, p, groups, newId, problems, keep);
     } else {
       out[key] = clone(value);
     }
@@ -111,6 +121,7 @@ function patchList(
   group: GroupSpec,
   newId: () => string,
   problems: CorrectionProblem[],
+  keep: boolean,
 ): Json[] {
   const allowed = new Set(['add', 'change', 'remove']);
   for (const k of Object.keys(ops)) if (!allowed.has(k)) problems.push({ path: `${path}.${k}`, message: 'is not an operation (add, change, remove)' });
@@ -129,7 +140,7 @@ function patchList(
       problems.push({ path: `${path}.change[${n}].${group.key}`, message: `names no item (${String(key)})` });
       return;
     }
-    items[at] = patchObject(items[at], change, itemPath(path, key as Json), [], newId, problems);
+    items[at] = patchObject(items[at], change, itemPath(path, key as Json), [], newId, problems, keep);
   });
   (ops.add ?? []).forEach((add, n) => {
     if (!isRecord(add)) {
@@ -137,7 +148,7 @@ function patchList(
       return;
     }
     const item: JsonRecord = {};
-    for (const [k, v] of Object.entries(add)) if (v !== undefined && v !== null) item[k] = clone(v);
+    for (const [k, v] of Object.entries(add)) if (v !== undefined && (v !== null || keep)) item[k] = clone(v);
     if (group.generated) {
       if (add[group.key] !== undefined) {
         problems.push({ path: `${path}.add[${n}].${group.key}`, message: 'is assigned by the server; leave it out' });
@@ -160,7 +171,7 @@ function patchList(
  * Exactly the leaf fields that differ between two versions of a record. Items of a repeating
  * group are matched by their key: an added or removed item is one change of the whole item.
  */
-export function diffRecord(before: unknown, after: unknown, groups: readonly GroupSpec[] = [], path = ''): FieldChange[] {
+export function diffRecord(before: unknown, after: unknown, groups: readonly GroupSpec[] = [], path = '', strictNull = false): FieldChange[] {
   const group = groups.find((g) => g.path === path);
   if (group && (Array.isArray(before) || Array.isArray(after))) {
     const b = (Array.isArray(before) ? before : []) as JsonRecord[];
@@ -170,7 +181,7 @@ export function diffRecord(before: unknown, after: unknown, groups: readonly Gro
       const key = item[group.key];
       const next = a.find((x) => sameValue(x[group.key], key));
       if (!next) changes.push({ path: itemPath(path, key), before: clone(item), after: null });
-      else changes.push(...diffRecord(item, next, [], itemPath(path, key)));
+      else changes.push(...diffRecord(item, next, [], itemPath(path, key), strictNull));
     }
     for (const item of a) {
       const key = item[group.key];
@@ -180,9 +191,9 @@ export function diffRecord(before: unknown, after: unknown, groups: readonly Gro
   }
   if (isRecord(before) && isRecord(after)) {
     const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])];
-    return keys.flatMap((k) => diffRecord(before[k], after[k], groups, join(path, k)));
+    return keys.flatMap((k) => diffRecord(before[k], after[k], groups, join(path, k), strictNull));
   }
-  if (sameValue(before, after)) return [];
+  if (sameValue(before, after) && (!strictNull || (before === undefined) === (after === undefined))) return [];
   return [{ path, before: before === undefined ? null : clone(before as Json), after: after === undefined ? null : clone(after as Json) }];
 }
 

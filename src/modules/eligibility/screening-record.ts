@@ -1,3 +1,4 @@
+import type { GroupSpec } from '../../common/corrections/corrections';
 import { canonicalJson, type ScreeningData } from './engine';
 
 /**
@@ -23,6 +24,14 @@ export const SCREENING_SECTIONS = [
   'willingToLearnInfectionResults',
 ] as const;
 export type ScreeningSection = (typeof SCREENING_SECTIONS)[number];
+
+/** The repeating groups of the screening record: items named by a server-assigned `itemId`. */
+export const SCREENING_GROUPS: GroupSpec[] = [
+  { path: 'relapses', key: 'itemId', generated: true },
+  { path: 'mriExams', key: 'itemId', generated: true },
+  { path: 'treatments', key: 'itemId', generated: true },
+];
+export const SCREENING_LISTS = ['relapses', 'mriExams', 'treatments'] as const;
 
 /** Sections whose fields merge one by one; the others (lists, yes/no flags) are replaced whole. */
 const OBJECT_SECTIONS: readonly ScreeningSection[] = [

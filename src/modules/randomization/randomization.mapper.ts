@@ -19,6 +19,7 @@ export function toAllocationResponse(a: AllocationRow): AllocationResponseDto {
     criteriaSetId: a.criteriaSetId,
     armBDrug: a.armBDrug,
     armBStartDate: a.armBStartDate,
+    armBVersion: a.armBVersion,
     receivedAllocatedIntervention: a.received,
     notReceivedReason: a.notReceivedReason,
   };

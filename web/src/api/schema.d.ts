@@ -477,7 +477,28 @@ export type paths = {
             cookie?: never;
         };
         get?: never;
+        /**
+         * Chooses the arm-B drug, or changes the choice: a change sends only the fields that change,
+         *     with a reason; the audit row lists exactly those fields.
+         */
         put: operations["AllocationsController_armB"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/participants/{id}/arm-b-drug/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every kept version of the arm-B choice (who, when, reason, fields before → after), newest first. */
+        get: operations["AllocationsController_armBHistory"];
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -711,8 +732,9 @@ export type paths = {
         options?: never;
         head?: never;
         /**
-         * Enters or corrects sections of the screening data. Object sections merge field by field;
-         *     lists replace the stored list. Changing a recorded value needs `reason` (400 REASON_REQUIRED).
+         * Enters or corrects sections of the screening data: only the fields sent change; object
+         *     sections merge field by field; a list is sent whole only while none of it is recorded, then
+         *     changes item by item through `lists` (by itemId). Changing a recorded value needs `reason`.
          */
         patch: operations["ScreeningController_update"];
         trace?: never;
@@ -726,6 +748,23 @@ export type paths = {
         };
         /** Every episode (history kept after re-screening). */
         get: operations["ScreeningController_episodes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/participants/{id}/screening/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every kept version of the current episode's screening record (who, when, reason, fields before → after), newest first. */
+        get: operations["ScreeningController_history"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1473,6 +1512,8 @@ export type components = {
             arm: string;
             armBDrug: string | null;
             armBStartDate: string | null;
+            /** @description Version of the arm-B choice; send it as expectedVersion with a change */
+            armBVersion: number | null;
             armLabel: string;
             criteriaSetId: string;
             notReceivedReason: string | null;
@@ -1488,15 +1529,21 @@ export type components = {
             studyId: string;
         };
         ArmBDrugDto: {
-            /** @enum {string} */
-            drug: "alemtuzumab" | "cladribine" | "ocrelizumab" | "ofatumumab";
+            /**
+             * @description Required for the first choice
+             * @enum {string}
+             */
+            drug?: "alemtuzumab" | "cladribine" | "ocrelizumab" | "ofatumumab";
+            /** @description armBVersion the change is based on; 409 STALE_VERSION if it changed meanwhile */
+            expectedVersion?: number;
             /** @description Required when changing an earlier choice */
             reason?: string;
             /**
              * Format: date
+             * @description Required for the first choice
              * @example 2026-03-01
              */
-            startDate: string;
+            startDate?: string;
         };
         ArmDto: {
             code: string;
@@ -1889,6 +1936,27 @@ export type components = {
             plannedAdmissionDate: string;
             reason: string;
         };
+        MriExamChangeDto: {
+            /**
+             * Format: date
+             * @example 2026-03-01
+             */
+            comparedWithDate?: string | null;
+            comparedWithExamId?: string | null;
+            /**
+             * Format: date
+             * @example 2026-03-01
+             */
+            date?: string;
+            gdEnhancingT1?: number | null;
+            id?: string | null;
+            /**
+             * Format: uuid
+             * @description itemId of the recorded exam
+             */
+            itemId: string;
+            newOrEnlargingT2?: number | null;
+        };
         MriExamDto: {
             /**
              * Format: date
@@ -1908,6 +1976,12 @@ export type components = {
             id?: string;
             /** @description New or enlarging T2 lesions */
             newOrEnlargingT2?: number | null;
+        };
+        MriExamOpsDto: {
+            add?: components["schemas"]["MriExamDto"][];
+            change?: components["schemas"]["MriExamChangeDto"][];
+            /** @description itemIds to remove */
+            remove?: string[];
         };
         MriPatchDto: {
             /**
@@ -2255,19 +2329,18 @@ export type components = {
             relapses?: components["schemas"]["RelapseOpsDto"];
         };
         RelapseChangeDto: {
-            /** @description null clears it */
-            description?: string | null;
+            clinicallyRelevant?: boolean | null;
             /**
              * Format: uuid
-             * @description Id of the logged relapse to change
+             * @description itemId of the recorded relapse
              */
-            id: string;
+            itemId: string;
             /**
              * Format: date
              * @example 2026-03-01
              */
             onsetDate?: string;
-            steroidTreated?: boolean;
+            steroidTreated?: boolean | null;
         };
         RelapseDto: {
             clinicallyRelevant?: boolean | null;
@@ -2291,9 +2364,9 @@ export type components = {
             steroidTreated: boolean;
         };
         RelapseOpsDto: {
-            add?: components["schemas"]["RelapseInputDto"][];
+            add?: components["schemas"]["RelapseDto"][];
             change?: components["schemas"]["RelapseChangeDto"][];
-            /** @description Ids of relapses to remove */
+            /** @description itemIds to remove */
             remove?: string[];
         };
         RescreenDto: {
@@ -2377,6 +2450,13 @@ export type components = {
             id: string;
             startedAt: string;
             updatedAt: string;
+            /** @description Send it back as expectedVersion with a correction */
+            version: number;
+        };
+        ScreeningListChangesDto: {
+            mriExams?: components["schemas"]["MriExamOpsDto"];
+            relapses?: components["schemas"]["RelapseOpsDto"];
+            treatments?: components["schemas"]["TreatmentOpsDto"];
         };
         ScreeningLogEntryDto: {
             assessmentDate: string | null;
@@ -2507,6 +2587,26 @@ export type components = {
              */
             to: "pre_screened" | "registered" | "phone_check_done" | "records_reviewed" | "screening_visit_planned" | "screening_visit_done" | "eligible" | "ineligible" | "consented" | "randomised" | "in_follow_up" | "completed" | "withdrawn" | "lost_to_follow_up" | "died";
         };
+        TreatmentChangeDto: {
+            /** @enum {string} */
+            drug?: "interferon_beta" | "glatiramer_acetate" | "dimethyl_fumarate" | "teriflunomide" | "fingolimod" | "natalizumab" | "ocrelizumab" | "rituximab" | "ofatumumab" | "cladribine" | "alemtuzumab" | "ahsct" | "other";
+            /**
+             * Format: date
+             * @description null = still on it
+             * @example 2026-03-01
+             */
+            endDate?: string | null;
+            /**
+             * Format: uuid
+             * @description itemId of the recorded treatment
+             */
+            itemId: string;
+            /**
+             * Format: date
+             * @example 2026-03-01
+             */
+            startDate?: string | null;
+        };
         TreatmentDto: {
             /** @enum {string} */
             drug: "interferon_beta" | "glatiramer_acetate" | "dimethyl_fumarate" | "teriflunomide" | "fingolimod" | "natalizumab" | "ocrelizumab" | "rituximab" | "ofatumumab" | "cladribine" | "alemtuzumab" | "ahsct" | "other";
@@ -2521,6 +2621,12 @@ export type components = {
              * @example 2026-03-01
              */
             startDate?: string | null;
+        };
+        TreatmentOpsDto: {
+            add?: components["schemas"]["TreatmentDto"][];
+            change?: components["schemas"]["TreatmentChangeDto"][];
+            /** @description itemIds to remove */
+            remove?: string[];
         };
         UnscheduledVisitDto: {
             adverseEvents?: components["schemas"]["AdverseEventDto"][];
@@ -2558,7 +2664,10 @@ export type components = {
             comorbidity?: components["schemas"]["ComorbidityDto"];
             diagnosis?: components["schemas"]["DiagnosisDto"];
             edss?: components["schemas"]["EdssDto"];
+            /** @description The episode version the write is based on; 409 STALE_VERSION if it changed meanwhile */
+            expectedVersion?: number;
             infections?: components["schemas"]["InfectionScreeningDto"];
+            lists?: components["schemas"]["ScreeningListChangesDto"];
             mriExams?: components["schemas"]["MriExamDto"][];
             pregnantOrBreastfeeding?: boolean | null;
             /** @description Required when a recorded value changes (a correction) */
@@ -3414,13 +3523,46 @@ export interface operations {
             };
         };
         responses: {
-            200: {
+            /** @description Not in the formulary, REASON_REQUIRED, a missing field on the first choice; nothing changes */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content: {
-                    "application/json": components["schemas"]["AllocationResponseDto"];
+                content?: never;
+            };
+            /** @description No such randomised participant in your sites */
+            404: {
+                headers: {
+                    [name: string]: unknown;
                 };
+                content?: never;
+            };
+            /** @description Not arm B; STALE_VERSION (details.changedSince) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    AllocationsController_armBHistory: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No such randomised participant in your sites */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -3836,13 +3978,26 @@ export interface operations {
             };
         };
         responses: {
-            200: {
+            /** @description REASON_REQUIRED, invalid values, unknown itemIds, a recorded list sent whole; nothing changes */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content: {
-                    "application/json": components["schemas"]["ScreeningEpisodeResponseDto"];
+                content?: never;
+            };
+            /** @description No such participant in your sites */
+            404: {
+                headers: {
+                    [name: string]: unknown;
                 };
+                content?: never;
+            };
+            /** @description STALE_VERSION: the record changed since expectedVersion (details.changedSince) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -3864,6 +4019,26 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ScreeningEpisodeResponseDto"][];
                 };
+            };
+        };
+    };
+    ScreeningController_history: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No such participant in your sites */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };

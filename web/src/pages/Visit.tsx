@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useFieldArray, useForm } from 'react-hook-form';
 import { Link, useParams } from 'react-router';
 import { api, callAs } from '../api/client';
@@ -40,8 +40,8 @@ export function VisitPage() {
             </div>
           )}
           {!assessor && isLogged(d.visit) && <LoggedValues visit={d.visit} />}
-          {assessor && <AssessorForm key={`a${d.visit.version}`} visit={d.visit} />}
-          {siteWriter && !assessor && <LogVisitForm key={`l${d.visit.version}`} visit={d.visit} />}
+          {assessor && <AssessorForm visit={d.visit} />}
+          {siteWriter && !assessor && <LogVisitForm visit={d.visit} />}
           <VisitHistory visit={d.visit} assessor={assessor} />
           {!assessor && d.adverseEvents.length > 0 && (
             <section>
@@ -336,24 +336,10 @@ function LogVisitForm({ visit }: { visit: Visit & Record<string, unknown> }) {
   const [left, setLeft] = useState<string[]>([]);
   const logged = isLogged(visit);
   const original = logRecordOf(visit);
-  // A correction starts from the logged values.
-  const { register, handleSubmit, control, watch, formState, setError } = useForm<LogForm>({
-    defaultValues: {
-      visitDate: visit.loggedDate ?? todayIn(zone),
-      newRelapse: original?.relapseAssessment.newRelapse ? 'yes' : 'no',
-      relapses: (original?.relapseAssessment.relapses ?? []).map((r) => ({
-        id: r.id ?? '',
-        onsetDate: r.onsetDate,
-        steroidTreated: r.steroidTreated,
-        description: r.description ?? '',
-      })),
-      samples: (original?.samples ?? []).filter((x) => x.taken).map((x) => x.type),
-      questionnaires: (original?.questionnaires ?? []).filter((q) => q.done).map((q) => q.instrument),
-      adverseEvents: [],
-      notes: original?.notes ?? '',
-      reason: '',
-    },
-  });
+  const [saved, setSaved] = useState(false);
+  // A correction starts from the logged values, and again after each save (a new version).
+  const { register, handleSubmit, control, watch, formState, setError, reset } = useForm<LogForm>({ defaultValues: logDefaults(visit, original, zone) });
+  useEffect(() => reset(logDefaults(visit, original, zone)), [visit.version]);
   const relapses = useFieldArray({ control, name: 'relapses' });
   const aes = useFieldArray({ control, name: 'adverseEvents' });
   const save = useMutation({
@@ -396,6 +382,7 @@ function LogVisitForm({ visit }: { visit: Visit & Record<string, unknown> }) {
       );
     },
     onSuccess: async (d) => {
+      setSaved(true);
       qc.setQueryData(['visit', visit.id], d);
       await qc.invalidateQueries({ queryKey: ['follow-up'] });
     },
@@ -405,7 +392,7 @@ function LogVisitForm({ visit }: { visit: Visit & Record<string, unknown> }) {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const err = (path: string): string | undefined => path.split('.').reduce<any>((o, k) => o?.[k], e)?.message;
   return (
-    <form onSubmit={handleSubmit((v) => (setLeft([]), save.mutate(v)))} noValidate aria-labelledby="log-h">
+    <form onSubmit={handleSubmit((v) => (setLeft([]), setSaved(false), save.mutate(v)))} noValidate aria-labelledby="log-h">
       <h2 id="log-h">{logged ? 'Correct the visit log' : 'Log this visit'}</h2>
       <div className="grid">
         <Field label="Date the visit took place" error={err('visitDate')}>
@@ -538,7 +525,7 @@ function LogVisitForm({ visit }: { visit: Visit & Record<string, unknown> }) {
       )}
       <StaleNotice error={save.error} />
       {left.length > 0 && <ErrorBox error={new Error(left.join('; '))} title="Not saved" />}
-      {save.isSuccess && (
+      {saved && (
         <div className="alert ok" role="status">
           Visit saved.
         </div>
@@ -574,5 +561,23 @@ function editedRecord(original: LogRecord, v: LogForm): LogRecord {
     samples,
     questionnaires,
     ...(v.notes ? { notes: v.notes } : {}),
+  };
+}
+
+function logDefaults(visit: Visit, original: LogRecord | null, zone: string): LogForm {
+  return {
+    visitDate: visit.loggedDate ?? todayIn(zone),
+    newRelapse: original?.relapseAssessment.newRelapse ? 'yes' : 'no',
+    relapses: (original?.relapseAssessment.relapses ?? []).map((r) => ({
+      id: r.id ?? '',
+      onsetDate: r.onsetDate,
+      steroidTreated: r.steroidTreated,
+      description: r.description ?? '',
+    })),
+    samples: (original?.samples ?? []).filter((x) => x.taken).map((x) => x.type),
+    questionnaires: (original?.questionnaires ?? []).filter((q) => q.done).map((q) => q.instrument),
+    adverseEvents: [],
+    notes: original?.notes ?? '',
+    reason: '',
   };
 }
