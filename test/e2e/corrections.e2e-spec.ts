@@ -413,4 +413,51 @@ describe('corrections: change only what was changed, keep every version (e2e)', 
     const history = (await t.http().get(`/participants/${p.id}/arm-b-drug/history`).set(bearer(CORRECTION.investigator)).expect(200)).body as unknown[];
     expect(history).toHaveLength(4);
   });
+
+  it('a transplant plan phase: a correction sends one field, keeps the others, audits exactly it; stale is a 409', async () => {
+    const p = await t.factory.participant('NL-AMS');
+    await t.factory.allocation(p.id, 'A', RANDOMISED);
+    const booking = (await t.http().post(`/scheduling/participants/${p.id}/booking`).set(bearer(CORRECTION.coordinator)).expect(200)).body as {
+      id: string;
+      plannedAdmissionDate: string;
+    };
+    if (!t.clock) throw new Error('fixed clock expected');
+    t.clock.set('2027-12-01T10:00:00Z'); // after the whole plan, so its dates are in the past
+    try {
+      const put = (body: object) => t.http().put(`/scheduling/bookings/${booking.id}/phases/evaluation`).set(bearer(staff)).send(body);
+      const phaseOf = async () => {
+        const b = (await t.http().get(`/scheduling/bookings/${booking.id}`).set(bearer(staff)).expect(200)).body as { plan: { phases: Rec[] } };
+        const ph = b.plan.phases.find((x) => x.code === 'evaluation') as Rec & { version: number };
+        return ph;
+      };
+      await put({ actualStart: '2027-01-04' }).expect(400); // outcome needed the first time
+      await put({ outcome: 'done', actualStart: '2027-01-04', actualEnd: '2027-01-08' }).expect(200);
+      let current = await phaseOf();
+      expect(current).toMatchObject({ outcome: 'done', actualStart: '2027-01-04', actualEnd: '2027-01-08', version: 0 });
+      for (const [field, value] of [
+        ['actualEnd', '2027-01-07'],
+        ['actualStart', '2027-01-05'],
+      ] as const) {
+        await put({ [field]: value, expectedVersion: current.version }).expect(400); // no reason
+        await put({ [field]: value, reason: `fix ${field}`, expectedVersion: current.version }).expect(200);
+        const next = await phaseOf();
+        const values = (r: Rec) => ({ outcome: r.outcome, actualStart: r.actualStart, actualEnd: r.actualEnd });
+        expect(values(next)).toEqual({ ...values(current), [field]: value });
+        expect(await lastAudit('scheduling.phase_corrected', booking.id)).toEqual({
+          before: { [`phases[evaluation].${field}`]: current[field] },
+          after: { [`phases[evaluation].${field}`]: value },
+          reason: `fix ${field}`,
+        });
+        current = next;
+      }
+      const v = current.version;
+      await put({ actualEnd: '2027-01-09', reason: 'r', expectedVersion: v }).expect(200);
+      const stale = await put({ actualStart: '2027-01-03', reason: 'r', expectedVersion: v }).expect(409);
+      expect(stale.body.details.changedSince).toEqual([{ path: 'actualEnd', before: '2027-01-07', after: '2027-01-09' }]);
+      const history = (await t.http().get(`/scheduling/bookings/${booking.id}/phases/evaluation/history`).set(bearer(staff)).expect(200)).body as unknown[];
+      expect(history).toHaveLength(4);
+    } finally {
+      t.clock.set('2026-07-10T10:00:00Z');
+    }
+  });
 });

@@ -1146,8 +1146,28 @@ export type paths = {
             cookie?: never;
         };
         get?: never;
-        /** Records the actual dates of an arm-A phase, or that it was not done. */
+        /**
+         * Records the actual dates of an arm-A phase, or that it was not done. A correction of a recorded
+         *     phase sends only what changes, with a reason (and expectedVersion).
+         */
         put: operations["SchedulingController_recordPhase"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/scheduling/bookings/{bookingId}/phases/{phase}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every kept version of a recorded arm-A phase (who, when, reason, fields before → after), newest first. */
+        get: operations["SchedulingController_phaseHistory"];
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -2067,6 +2087,8 @@ export type components = {
             plannedStart: string;
             reason?: Record<string, never> | null;
             recordedAt?: Record<string, never> | null;
+            /** @description Version of the recorded phase; send it as expectedVersion with a correction */
+            version?: number | null;
         };
         PlanDto: {
             /** Format: date */
@@ -2282,8 +2304,13 @@ export type components = {
              * @example 2026-03-01
              */
             actualStart?: string;
-            /** @enum {string} */
-            outcome: "done" | "not_done";
+            /** @description The phase's version the correction is based on; 409 STALE_VERSION if it changed meanwhile */
+            expectedVersion?: number;
+            /**
+             * @description Required when first recorded
+             * @enum {string}
+             */
+            outcome?: "done" | "not_done";
             /** @description Required when not done, and to correct a recorded phase */
             reason?: string;
         };
@@ -4572,13 +4599,54 @@ export interface operations {
             };
         };
         responses: {
-            200: {
+            /** @description Invalid dates or phase, REASON missing on a correction; nothing changes */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content: {
-                    "application/json": components["schemas"]["BookingResponseDto"];
+                content?: never;
+            };
+            /** @description No such booking in your sites */
+            404: {
+                headers: {
+                    [name: string]: unknown;
                 };
+                content?: never;
+            };
+            /** @description Booking not in a plan; STALE_VERSION (details.changedSince) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    SchedulingController_phaseHistory: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                bookingId: string;
+                phase: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Unknown phase */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such booking in your sites */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
