@@ -49,7 +49,7 @@ export function VisitPage() {
               <ul>
                 {d.adverseEvents.map((ae) => (
                   <li key={String(ae.id)}>
-                    {String(ae.term)} ({String(ae.severity)}){ae.serious ? ' · serious' : ''}
+                    <AdverseEventItem ae={ae as unknown as AdverseEvent} visitId={d.visit.id} canCorrect={siteWriter} zone={d.visit.siteId} />
                   </li>
                 ))}
               </ul>
@@ -580,4 +580,124 @@ function logDefaults(visit: Visit, original: LogRecord | null, zone: string): Lo
     notes: original?.notes ?? '',
     reason: '',
   };
+}
+
+type AdverseEvent = {
+  id: string;
+  term: string;
+  onsetDate: string;
+  endDate: string | null;
+  severity: string;
+  serious: boolean;
+  seriousnessCriteria: string[];
+  outcome: string;
+  version: number;
+};
+type AeForm = { term: string; onsetDate: string; endDate: string; severity: string; serious: boolean; seriousnessCriteria: string[]; outcome: string; reason: string };
+
+const aeDefaults = (ae: AdverseEvent): AeForm => ({
+  term: ae.term,
+  onsetDate: ae.onsetDate,
+  endDate: ae.endDate ?? '',
+  severity: ae.severity,
+  serious: ae.serious,
+  seriousnessCriteria: ae.seriousnessCriteria ?? [],
+  outcome: ae.outcome,
+  reason: '',
+});
+
+/** One adverse event: its recorded values, and a correction form that starts from them and sends only the changes. */
+function AdverseEventItem({ ae, visitId, canCorrect, zone: siteId }: { ae: AdverseEvent; visitId: string; canCorrect: boolean; zone: string }) {
+  const qc = useQueryClient();
+  const zone = useZone(siteId);
+  const [open, setOpen] = useState(false);
+  const { register, handleSubmit, reset, watch, formState } = useForm<AeForm>({ defaultValues: aeDefaults(ae) });
+  const history = useQuery({
+    queryKey: ['adverse-event', ae.id, 'history', ae.version],
+    enabled: open,
+    queryFn: () => callAs<RecordVersion[]>(api.GET('/follow-up/adverse-events/{id}/history', { params: { path: { id: ae.id } } })),
+  });
+  const save = useMutation({
+    mutationFn: (v: AeForm) => {
+      const original = aeDefaults(ae) as unknown as JsonRecord;
+      const edited = { ...v, reason: '' } as unknown as JsonRecord;
+      const changed = patchFromChanges(diffRecord(original, edited), []);
+      const body: JsonRecord = { ...changed, reason: v.reason, expectedVersion: ae.version };
+      if ('endDate' in changed && !changed.endDate) body.endDate = null;
+      return callAs<AdverseEvent>(api.PATCH('/follow-up/adverse-events/{id}', { params: { path: { id: ae.id } }, body: body as never }));
+    },
+    onSuccess: async () => {
+      setOpen(false);
+      await qc.invalidateQueries({ queryKey: ['visit', visitId] });
+    },
+  });
+  return (
+    <div>
+      {ae.term} ({humanise(ae.severity)}) · onset {formatDate(ae.onsetDate)} · {ae.endDate ? `ended ${formatDate(ae.endDate)}` : 'ongoing'} · {humanise(ae.outcome)}
+      {ae.serious ? ` · serious (${ae.seriousnessCriteria.map(humanise).join(', ')})` : ''}{' '}
+      {canCorrect && !open && (
+        <button type="button" className="secondary" onClick={() => (reset(aeDefaults(ae)), setOpen(true))} aria-label={`Correct adverse event ${ae.term}`}>
+          Correct
+        </button>
+      )}
+      {open && (
+        <form onSubmit={handleSubmit((v) => save.mutate(v))} noValidate className="panel" aria-label={`Correct adverse event ${ae.term}`}>
+          <div className="grid">
+            <Field label="Term (no personal data)">{(c) => <input {...c} {...register('term', { required: true })} />}</Field>
+            <Field label="Onset">{(c) => <input {...c} type="date" {...register('onsetDate', { required: true })} />}</Field>
+            <Field label="End (empty = ongoing)">{(c) => <input {...c} type="date" {...register('endDate')} />}</Field>
+            <Field label="Severity">
+              {(c) => (
+                <select {...c} {...register('severity')}>
+                  <option value="mild">Mild</option>
+                  <option value="moderate">Moderate</option>
+                  <option value="severe">Severe</option>
+                </select>
+              )}
+            </Field>
+            <Field label="Outcome">
+              {(c) => (
+                <select {...c} {...register('outcome')}>
+                  {OUTCOMES.map((o) => (
+                    <option key={o} value={o}>
+                      {humanise(o)}
+                    </option>
+                  ))}
+                </select>
+              )}
+            </Field>
+            <div className="field">
+              <label>
+                <input type="checkbox" {...register('serious')} /> Serious
+              </label>
+            </div>
+          </div>
+          {watch('serious') && (
+            <fieldset>
+              <legend>Seriousness criteria</legend>
+              <div className="choices">
+                {SERIOUSNESS.map((x) => (
+                  <label key={x}>
+                    <input type="checkbox" value={x} {...register('seriousnessCriteria')} /> {humanise(x)}
+                  </label>
+                ))}
+              </div>
+            </fieldset>
+          )}
+          <Field label="Reason for the correction" error={formState.errors.reason?.message}>
+            {(c) => <input {...c} {...register('reason', { required: 'Give the reason for the correction' })} />}
+          </Field>
+          <StaleNotice error={save.error} />
+          {save.error && !(save.error instanceof ApiError && save.error.code === 'STALE_VERSION') && <ErrorBox error={save.error} title="Not saved" />}
+          <button type="submit" disabled={save.isPending}>
+            Save correction
+          </button>{' '}
+          <button type="button" className="secondary" onClick={() => setOpen(false)}>
+            Cancel
+          </button>
+          <CorrectionHistory title={`Adverse event ${ae.term}: history`} versions={history.data ?? []} zone={zone} />
+        </form>
+      )}
+    </div>
+  );
 }
