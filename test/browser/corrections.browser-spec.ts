@@ -1,3 +1,4 @@
+import { ramMsEligibleRecord } from '../../src/modules/eligibility/engine/testing/screening.builders';
 import { FollowUpService } from '../../src/modules/follow-up/follow-up.service';
 import { bearer, type TestUser } from '../harness/factory';
 import { screenshotAt, startBrowserApp, type BrowserApp } from './harness';
@@ -93,5 +94,46 @@ describe('correcting a visit log in the browser', () => {
       reason: string;
     }[];
     expect(audit).toEqual({ before: { 'samples[urine]': null }, after: { 'samples[urine]': { type: 'urine', taken: true } }, reason: 'urine sample found in the lab log' });
+  });
+
+  it('corrects one relapse of a recorded screening record on the participant page; the other relapse and every other field stay', async () => {
+    const coordinator = await app.t.factory.user('coordinator', { sites: ['NL-AMS'] });
+    const siteId = await app.t.factory.site('NL-AMS');
+    const reg = await app.t
+      .http()
+      .post('/participants')
+      .set(bearer(coordinator))
+      .send({ siteId, identity: { givenName: 'Test', familyName: 'Screened', birthDate: '1990-05-10' } })
+      .expect(201);
+    const id = reg.body.id as string;
+    for (const to of ['phone_check_done', 'records_reviewed', 'screening_visit_planned', 'screening_visit_done']) {
+      await app.t.http().post(`/participants/${id}/transitions`).set(bearer(coordinator)).send({ to }).expect(200);
+    }
+    const { birthDate: _b, consent: _c, ...data } = ramMsEligibleRecord();
+    data.relapses = [...(data.relapses ?? []), { onsetDate: '2025-03-01', steroidTreated: false, clinicallyRelevant: true }];
+    const entered = await app.t.http().patch(`/participants/${id}/screening`).set(bearer(coordinator)).send(data).expect(200);
+    const before = entered.body.data as Record<string, unknown> & { relapses: { itemId: string; onsetDate: string }[] };
+
+    const p = await app.signedIn(coordinator);
+    await p.goto(`${app.baseUrl}/app/participants/${id}`);
+    const form = p.locator('form[aria-labelledby="screening-h"]');
+    // The form opens on the recorded values.
+    expect(await form.getByLabel('Relapse 1: onset date').inputValue()).toBe('2025-09-01');
+    expect(await form.getByLabel('Relapse 2: onset date').inputValue()).toBe('2025-03-01');
+    expect(await form.getByLabel('EDSS score').inputValue()).toBe('3.5');
+    await form.getByLabel('Relapse 2: onset date').fill('2025-03-02');
+    await form.getByLabel('Reason for the correction').fill('onset date per the neurology letter');
+    await form.getByRole('button', { name: 'Save screening data' }).click();
+    await p.getByText('Screening data saved.').waitFor();
+    await p.getByRole('region', { name: 'Screening record: correction history' }).getByText(`relapses[${before.relapses[1].itemId}].onsetDate`).waitFor();
+
+    const after = (await app.t.http().get(`/participants/${id}/screening`).set(bearer(coordinator)).expect(200)).body.data as typeof before;
+    expect(after).toEqual({ ...before, relapses: [before.relapses[0], { ...before.relapses[1], onsetDate: '2025-03-02' }] });
+    const rows = (await app.t.dataSource.query(`SELECT before, after, reason FROM audit_log WHERE action = 'screening.corrected' AND entity_id = $1`, [id])) as {
+      before: Record<string, unknown>;
+      after: Record<string, unknown>;
+    }[];
+    const path = `relapses[${before.relapses[1].itemId}].onsetDate`;
+    expect(rows.map((r) => [r.before, r.after])).toEqual([[{ [path]: '2025-03-01' }, { [path]: '2025-03-02' }]]);
   });
 });
