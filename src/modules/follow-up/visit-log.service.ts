@@ -235,7 +235,12 @@ export class VisitLogService {
       const visit = await this.lockVisit(uow, id, actor);
       const before = visitLogRecord(visit);
       if (visit.status !== 'logged' || before === null) throw FollowUpErrors.notLogged();
-      await this.checkStale(uow, VISIT_LOG, visit.id, visit.version, dto.expectedVersion);
+      if (dto.expectedVersion !== undefined && dto.expectedVersion !== visit.version) {
+        // The visit's version also moves with the blinded assessment, which site staff may see.
+        const log = await this.history.changesSince(VISIT_LOG, visit.id, dto.expectedVersion, uow.em);
+        const assessment = await this.history.changesSince(VISIT_ASSESSMENT, visit.id, dto.expectedVersion, uow.em);
+        throw staleVersion(visit.version, dto.expectedVersion, [...log, ...assessment.map((c) => ({ ...c, path: `assessment.${c.path}` }))]);
+      }
       const result = applyPatch(before, patchOf(dto, ['reason', 'expectedVersion']), VISIT_LOG_GROUPS, () => this.random.uuid());
       if (result.problems.length > 0) throw correctionRefused(result.problems);
       if (result.changes.length === 0) return visit.id;
