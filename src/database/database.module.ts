@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { OutboxSignal } from '../modules/outbox/outbox-signal';
 import { dataSourceOptions } from './data-source';
+import { RecordHistory } from './record-history';
 import { TransactionRunner } from './transaction';
 
 @Global()
@@ -13,7 +14,7 @@ import { TransactionRunner } from './transaction';
       useFactory: (config: AppConfig) => dataSourceOptions(config),
     }),
   ],
-  providers: [TransactionRunner, OutboxSignal],
-  exports: [TransactionRunner, OutboxSignal],
+  providers: [TransactionRunner, OutboxSignal, RecordHistory],
+  exports: [TransactionRunner, OutboxSignal, RecordHistory],
 })
 export class DatabaseModule {}

@@ -15,6 +15,20 @@ export type AuditEntry = {
   reason?: string | null;
 };
 
+/** One version of a correctable record, kept in `record_versions` (see src/common/corrections). */
+export type VersionEntry = {
+  entity: string;
+  entityId: string;
+  version: number;
+  /** The record's values at this version. */
+  data: unknown;
+  /** Exactly the fields that differ from the previous version (empty for the first). */
+  changes?: readonly { path: string; before: unknown; after: unknown }[];
+  reason?: string | null;
+  /** Who made this version and when, when not the current actor now (an original kept on its first correction). */
+  by?: { actorId: string | null; actorRole: string | null; at: Date };
+};
+
 export type JobIntent = {
   queue: QueueName;
   name: string;
@@ -33,7 +47,12 @@ export type JobIntent = {
 export class UnitOfWork {
   readonly audits: AuditEntry[] = [];
   readonly jobs: JobIntent[] = [];
+  readonly versions: VersionEntry[] = [];
   constructor(readonly em: EntityManager) {}
+  /** Keeps a version of a correctable record, written with the audit rows. */
+  version(entry: VersionEntry): void {
+    this.versions.push(entry);
+  }
   audit(entry: AuditEntry): void {
     this.audits.push(entry);
   }
@@ -58,6 +77,7 @@ export class TransactionRunner {
       const uow = new UnitOfWork(em);
       const result = await work(uow);
       await this.writeOutbox(em, uow.jobs);
+      await this.writeVersions(em, uow.versions);
       await this.writeAudit(em, uow.audits);
       return { result, enqueued: uow.jobs.length > 0 };
     });
@@ -77,6 +97,33 @@ export class TransactionRunner {
     await em.query(
       `INSERT INTO outbox (queue, job_name, payload, dedupe_key, available_at) VALUES ${rows.join(', ')}
        ON CONFLICT (dedupe_key) DO NOTHING`,
+      values,
+    );
+  }
+
+  private async writeVersions(em: EntityManager, entries: VersionEntry[]): Promise<void> {
+    if (entries.length === 0) return;
+    const actor = RequestContext.actor();
+    const now = this.clock.now();
+    const values: unknown[] = [];
+    const rows = entries.map((e, i) => {
+      values.push(
+        e.entity,
+        e.entityId,
+        e.version,
+        JSON.stringify(redact(e.data)),
+        JSON.stringify(redact(e.changes ?? [])),
+        e.reason ?? null,
+        e.by ? e.by.actorId : actor.id,
+        e.by ? e.by.actorRole : actor.role,
+        e.by ? e.by.at : now,
+      );
+      const b = i * 9;
+      return `($${b + 1}, $${b + 2}::uuid, $${b + 3}::int, $${b + 4}::jsonb, $${b + 5}::jsonb, $${b + 6}, $${b + 7}::uuid, $${b + 8}, $${b + 9}::timestamptz)`;
+    });
+    await em.query(
+      `INSERT INTO record_versions (entity, entity_id, version, data, changes, reason, actor_id, actor_role, recorded_at)
+       VALUES ${rows.join(', ')}`,
       values,
     );
   }

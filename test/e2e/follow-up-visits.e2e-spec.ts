@@ -122,17 +122,19 @@ describe('follow-up: logging visits, deviations, corrections, SAEs and the blind
     expect((fixed.body as Detail).deviation).toMatchObject({ status: 'voided', voidReason: 'Date typed from the wrong CRF page' });
 
     const [audit] = (await t.factory.auditRows({ action: 'follow-up.visit_corrected', entityId: w000 })) as unknown as {
-      before: { loggedDate: string };
-      after: { loggedDate: string };
+      before: Record<string, unknown>;
+      after: Record<string, unknown>;
       reason: string;
     }[];
-    expect(audit.before.loggedDate).toBe('2026-04-15');
-    expect(audit.after.loggedDate).toBe('2026-04-10');
+    // Exactly the corrected field, before and after.
+    expect(audit.before).toEqual({ visitDate: '2026-04-15' });
+    expect(audit.after).toEqual({ visitDate: '2026-04-10' });
     expect(audit.reason).toBe('Date typed from the wrong CRF page');
     expect(await t.factory.auditRows({ action: 'follow-up.deviation_voided' })).not.toHaveLength(0);
 
     const stale = await t.http().patch(`/follow-up/visits/${w000}/log`).set(bearer(staff)).send({ notes: 'x', reason: 'r', expectedVersion: 1 }).expect(409);
-    expect(stale.body.code).toBe('VERSION_MISMATCH');
+    expect(stale.body.code).toBe('STALE_VERSION');
+    expect(stale.body.details.changedSince).toEqual([{ path: 'visitDate', before: '2026-04-15', after: '2026-04-10' }]);
   });
 
   it('answers bad input with 400 naming the field, never 500', async () => {
@@ -313,8 +315,11 @@ describe('follow-up: logging visits, deviations, corrections, SAEs and the blind
       .set(bearer(assessor))
       .send({ edss: { score: 4, rater: 'NS-1234', assessedOn: '2026-06-20' }, reason: 'Pyramidal score re-read' })
       .expect(200);
-    const [corr] = (await t.factory.auditRows({ action: 'follow-up.edss_corrected', entityId: w012 })) as unknown as { before: { score: number }; after: { score: number } }[];
-    expect([corr.before.score, corr.after.score]).toEqual([3.5, 4]);
+    const [corr] = (await t.factory.auditRows({ action: 'follow-up.assessment_corrected', entityId: w012 })) as unknown as {
+      before: Record<string, unknown>;
+      after: Record<string, unknown>;
+    }[];
+    expect([corr.before, corr.after]).toEqual([{ 'edss.score': 3.5 }, { 'edss.score': 4 }]);
 
     // Every endpoint a blinded assessor may call: nothing arm-revealing; arm-A visits do not exist for them.
     await t.http().get(`/follow-up/visits/${armA}`).set(bearer(assessor)).expect(404);

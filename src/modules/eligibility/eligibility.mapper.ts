@@ -36,6 +36,7 @@ export function toEpisodeResponse(
           }
         : null,
     updatedAt: iso(e.updatedAt),
+    version: e.version,
   };
 }
 

@@ -47,10 +47,26 @@ export function ageOn(
  */
 export function judgedInputHash(record: ScreeningRecord, ageAtAssessment: number | null): string {
   const judged: ScreeningData & { derived: { ageAtAssessment: number | null } } = {
-    ...record,
+    ...withoutItemIds(record),
     derived: { ageAtAssessment },
   };
   return hashScreeningInput(judged);
+}
+
+/** The record without the list items' `itemId`s: identities for corrections, not judged data. */
+export function withoutItemIds(record: ScreeningRecord): ScreeningRecord {
+  const out: Record<string, unknown> = { ...record };
+  for (const list of ['relapses', 'mriExams', 'treatments']) {
+    const items = out[list];
+    if (Array.isArray(items)) {
+      out[list] = items.map((item: unknown) => {
+        if (typeof item !== 'object' || item === null) return item;
+        const { itemId: _itemId, ...rest } = item as Record<string, unknown>;
+        return rest;
+      });
+    }
+  }
+  return out as ScreeningRecord;
 }
 
 /**

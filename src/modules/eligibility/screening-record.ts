@@ -1,3 +1,4 @@
+import type { GroupSpec } from '../../common/corrections/corrections';
 import { canonicalJson, type ScreeningData } from './engine';
 
 /**
@@ -24,14 +25,13 @@ export const SCREENING_SECTIONS = [
 ] as const;
 export type ScreeningSection = (typeof SCREENING_SECTIONS)[number];
 
-/** Sections whose fields merge one by one; the others (lists, yes/no flags) are replaced whole. */
-const OBJECT_SECTIONS: readonly ScreeningSection[] = [
-  'diagnosis',
-  'edss',
-  'infections',
-  'activeInfections',
-  'comorbidity',
+/** The repeating groups of the screening record: items named by a server-assigned `itemId`. */
+export const SCREENING_GROUPS: GroupSpec[] = [
+  { path: 'relapses', key: 'itemId', generated: true },
+  { path: 'mriExams', key: 'itemId', generated: true },
+  { path: 'treatments', key: 'itemId', generated: true },
 ];
+export const SCREENING_LISTS = ['relapses', 'mriExams', 'treatments'] as const;
 
 const isRecord = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -49,14 +49,6 @@ export function plainRecord(value: object): ScreeningRecord {
   return out as ScreeningRecord;
 }
 
-export type ScreeningMerge = {
-  after: ScreeningRecord;
-  /** Sections whose value changed. */
-  changed: ScreeningSection[];
-  /** Paths of recorded values that this write changes or removes: corrections, which need a reason. */
-  corrections: string[];
-};
-
 /** Recorded values under `before` that `after` changes or removes, as paths like `edss.score`, `relapses[0].onsetDate`. */
 export function correctedPaths(before: unknown, after: unknown, path: string): string[] {
   if (!recorded(before)) return [];
@@ -71,31 +63,6 @@ export function correctedPaths(before: unknown, after: unknown, path: string): s
     );
   }
   return same(before, after) ? [] : [path];
-}
-
-/**
- * Applies a partial write to the stored record. Entering a value where none was recorded is
- * first entry; changing or removing a recorded one is a correction (listed, so the caller can
- * demand a reason). Pure.
- */
-export function mergeScreening(before: ScreeningRecord, patch: ScreeningRecord): ScreeningMerge {
-  const after: Record<string, unknown> = { ...(before as Record<string, unknown>) };
-  const changed: ScreeningSection[] = [];
-  const corrections: string[] = [];
-  for (const section of SCREENING_SECTIONS) {
-    const incoming = (patch as Record<string, unknown>)[section];
-    if (incoming === undefined) continue;
-    const old = (before as Record<string, unknown>)[section];
-    const next =
-      OBJECT_SECTIONS.includes(section) && isRecord(old) && isRecord(incoming)
-        ? { ...old, ...incoming }
-        : incoming;
-    if (same(old, next)) continue;
-    changed.push(section);
-    corrections.push(...correctedPaths(old, next, section));
-    after[section] = next;
-  }
-  return { after: after as ScreeningRecord, changed, corrections };
 }
 
 export type ScreeningProblem = { path: string; problem: string };

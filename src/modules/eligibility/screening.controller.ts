@@ -1,5 +1,6 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Patch } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiBearerAuth, ApiConflictResponse, ApiNotFoundResponse, ApiTags } from '@nestjs/swagger';
+import { RecordVersionDto } from '../../database/record-history';
 import type { Actor } from '../../common/context/request-context';
 import { CurrentActor, Roles } from '../auth/auth.decorators';
 import { ScreeningEpisodeResponseDto, UpdateScreeningDto } from './dto/screening.dto';
@@ -38,12 +39,24 @@ export class ScreeningController {
     return episodes.map((e) => toEpisodeResponse(e, participant.currentEpisode));
   }
 
+  /** Every kept version of the current episode's screening record (who, when, reason, fields before → after), newest first. */
+  @Get('history')
+  @Roles(...READERS)
+  @ApiNotFoundResponse({ description: 'No such participant in your sites' })
+  async history(@Param('id', ParseUUIDPipe) id: string, @CurrentActor() actor: Actor): Promise<RecordVersionDto[]> {
+    return this.screening.recordHistory(id, actor);
+  }
+
   /**
-   * Enters or corrects sections of the screening data. Object sections merge field by field;
-   * lists replace the stored list. Changing a recorded value needs `reason` (400 REASON_REQUIRED).
+   * Enters or corrects sections of the screening data: only the fields sent change; object
+   * sections merge field by field; a list is sent whole only while none of it is recorded, then
+   * changes item by item through `lists` (by itemId). Changing a recorded value needs `reason`.
    */
   @Patch()
   @Roles('coordinator', 'investigator')
+  @ApiBadRequestResponse({ description: 'REASON_REQUIRED, invalid values, unknown itemIds, a recorded list sent whole; nothing changes' })
+  @ApiNotFoundResponse({ description: 'No such participant in your sites' })
+  @ApiConflictResponse({ description: 'STALE_VERSION: the record changed since expectedVersion (details.changedSince)' })
   async update(
     @Param('id', ParseUUIDPipe) id: string,
     @Body() dto: UpdateScreeningDto,

@@ -1,5 +1,9 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { Clock } from '../../common/clock/clock';
+import { applyPatch, auditOf, type JsonRecord, staleVersion } from '../../common/corrections/corrections';
+import { DomainError } from '../../common/errors/domain-error';
+import { RandomSource } from '../../common/random/random-source';
+import { RecordHistory, type RecordVersionDto } from '../../database/record-history';
 import type { Actor } from '../../common/context/request-context';
 import { TransactionRunner, UnitOfWork } from '../../database/transaction';
 import { siteScope } from '../auth/site-scope';
@@ -12,16 +16,27 @@ import type { ScreeningEpisodeEntity } from './eligibility.entity';
 import { EligibilityRepository } from './eligibility.repository';
 import { findCriteriaSet } from './engine';
 import { ageOn, judgedInputHash } from './judged-input';
-import {
-  mergeScreening,
-  plainRecord,
-  screeningProblems,
-  type ScreeningRecord,
-  type ScreeningSection,
-} from './screening-record';
+import { plainRecord, SCREENING_GROUPS, SCREENING_LISTS, screeningProblems, type ScreeningRecord } from './screening-record';
 
-const pick = (record: ScreeningRecord, sections: readonly ScreeningSection[]) =>
-  Object.fromEntries(sections.map((s) => [s, (record as Record<string, unknown>)[s] ?? null]));
+export const SCREENING_RECORD = 'screening_record';
+
+const refused = (problems: { path: string; message: string }[]) =>
+  new DomainError('VALIDATION_FAILED', 'bad_request', problems.map((p) => `${p.path} ${p.message}`).join('; '), {
+    field: problems[0]?.path,
+    errors: problems,
+  });
+
+/** The same items as recorded, ignoring their itemIds (a client resending what it read). */
+function sameList(recorded: unknown[], sent: unknown[]): boolean {
+  const strip = (items: unknown[]) =>
+    items.map((i) => {
+      const { itemId: _itemId, ...rest } = (i ?? {}) as Record<string, unknown>;
+      return JSON.stringify(Object.keys(rest).sort().map((k) => [k, rest[k]]));
+    });
+  const a = strip(recorded);
+  const b = strip(sent);
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
 
 /**
  * Screening data, per participant per screening episode, entered step by step. A correction of
@@ -36,7 +51,15 @@ export class ScreeningService implements OnModuleInit {
     private readonly identity: IdentityService,
     private readonly tx: TransactionRunner,
     private readonly clock: Clock,
+    private readonly random: RandomSource,
+    private readonly history: RecordHistory,
   ) {}
+
+  /** Every kept version of the current episode's screening record, newest first. */
+  async recordHistory(id: string, actor: Actor): Promise<RecordVersionDto[]> {
+    const { episode } = await this.current(id, actor);
+    return episode ? this.history.list(SCREENING_RECORD, episode.id) : [];
+  }
 
   onModuleInit(): void {
     this.participants.afterRegistration((uow, id) =>
@@ -65,50 +88,65 @@ export class ScreeningService implements OnModuleInit {
     return { participant, episodes: await this.eligibility.episodes(id) };
   }
 
-  /** Writes sections of the current episode's screening data (PATCH semantics, see mergeScreening). */
+  /**
+   * Writes sections of the current episode's screening data: only the fields sent change (null =
+   * entered as none); a list is sent whole only while none of it is recorded, afterwards it changes
+   * item by item (`lists.<list>.add / change / remove`, by itemId). Changing a recorded value is a
+   * correction: it needs a reason; the audit row and the kept version list exactly the changed fields.
+   */
   async update(id: string, dto: UpdateScreeningDto, actor: Actor): Promise<ScreeningEpisodeEntity> {
-    const patch = plainRecord(dto);
+    const sections = plainRecord(dto) as unknown as JsonRecord;
+    const lists = (dto.lists ? JSON.parse(JSON.stringify(dto.lists)) : {}) as JsonRecord;
     return this.tx.run(async (uow) => {
       const participant = await this.participants.lock(uow, id, siteScope(actor));
       const episode = await this.lockCurrentEpisode(uow, participant);
-      const merge = mergeScreening(episode.data, patch);
-      if (merge.changed.length === 0) return episode;
-      if (merge.corrections.length > 0 && !dto.reason) {
-        throw ParticipantErrors.reasonRequired(merge.corrections);
+      if (dto.expectedVersion !== undefined && dto.expectedVersion !== episode.version) {
+        throw staleVersion(episode.version, dto.expectedVersion, await this.history.changesSince(SCREENING_RECORD, episode.id, dto.expectedVersion, uow.em));
       }
-      const problems = screeningProblems(
-        merge.after,
-        this.participants.today(participant.siteTimeZone),
-      );
-      if (problems.length > 0) throw ParticipantErrors.invalidData(problems);
+      const stored = episode.data as unknown as JsonRecord;
+      const patch: JsonRecord = { ...sections };
+      const problems: { path: string; message: string }[] = [];
+      for (const list of SCREENING_LISTS) {
+        const whole = sections[list];
+        if (whole !== undefined && lists[list] !== undefined) problems.push({ path: list, message: `give either ${list} or lists.${list}, not both` });
+        if (Array.isArray(whole)) {
+          const recorded = stored[list];
+          if (Array.isArray(recorded) && recorded.length > 0 && !sameList(recorded, whole)) {
+            problems.push({ path: list, message: `is recorded: change it item by item with lists.${list} { add, change, remove } (by itemId)` });
+          } else if (Array.isArray(recorded) && recorded.length > 0) {
+            delete patch[list]; // the same list again: nothing changes
+          } else patch[list] = { add: whole };
+        }
+        if (lists[list] !== undefined) patch[list] = lists[list];
+      }
+      if (problems.length > 0) throw refused(problems);
+      const result = applyPatch(episode.data as unknown as JsonRecord, patch, SCREENING_GROUPS, () => this.random.uuid(), { nulls: 'keep' });
+      if (result.problems.length > 0) throw refused(result.problems);
+      if (result.changes.length === 0) return episode;
+      const after = result.after as unknown as ScreeningRecord;
+      const corrections = result.changes.filter((c) => c.before !== null).map((c) => c.path);
+      if (corrections.length > 0 && !dto.reason) throw ParticipantErrors.reasonRequired(corrections);
+      const today = this.participants.today(participant.siteTimeZone);
+      const invalid = screeningProblems(after, today);
+      if (invalid.length > 0) throw ParticipantErrors.invalidData(invalid);
       const now = this.clock.now();
-      await this.eligibility.saveData(episode.id, merge.after, now, uow.em);
+      if (corrections.length > 0 && !(await this.history.has(SCREENING_RECORD, episode.id, uow.em))) {
+        uow.version({ entity: SCREENING_RECORD, entityId: episode.id, version: episode.version, data: episode.data, by: { actorId: null, actorRole: null, at: episode.updatedAt } });
+      }
+      await this.eligibility.saveData(episode.id, after, now, uow.em);
+      uow.version({ entity: SCREENING_RECORD, entityId: episode.id, version: episode.version + 1, data: after, changes: result.changes, reason: dto.reason ?? null });
       uow.audit({
-        action: merge.corrections.length > 0 ? 'screening.corrected' : 'screening.updated',
+        action: corrections.length > 0 ? 'screening.corrected' : 'screening.updated',
         entity: 'participant',
         entityId: id,
-        before: { episodeNo: episode.episodeNo, ...pick(episode.data, merge.changed) },
-        after: {
-          episodeNo: episode.episodeNo,
-          ...pick(merge.after, merge.changed),
-          ...(merge.corrections.length > 0 ? { corrected: merge.corrections } : {}),
-        },
+        ...auditOf(result.changes),
         reason: dto.reason ?? null,
       });
-      const updated: ScreeningEpisodeEntity = { ...episode, data: merge.after };
+      const updated: ScreeningEpisodeEntity = { ...episode, data: after };
       const birthDate = await this.identity.birthDate(id, uow.em);
-      await this.revalidate(
-        uow,
-        participant,
-        updated,
-        birthDate,
-        `screening data changed (${merge.changed.join(', ')})`,
-      );
-      return (await this.eligibility.episode(
-        id,
-        episode.episodeNo,
-        uow.em,
-      )) as ScreeningEpisodeEntity;
+      const changedSections = [...new Set(result.changes.map((c) => c.path.split(/[.[]/)[0]))];
+      await this.revalidate(uow, participant, updated, birthDate, `screening data changed (${changedSections.join(', ')})`);
+      return (await this.eligibility.episode(id, episode.episodeNo, uow.em)) as ScreeningEpisodeEntity;
     });
   }
 

@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiBearerAuth, ApiConflictResponse, ApiNotFoundResponse, ApiTags } from '@nestjs/swagger';
+import { RecordVersionDto } from '../../database/record-history';
 import { Clock } from '../../common/clock/clock';
 import type { Actor } from '../../common/context/request-context';
 import { Page, pageOf } from '../../common/validation/page';
@@ -39,14 +40,29 @@ export class AdverseEventsController {
     return toAdverseEventResponse(await this.visits.adverseEvent(id, actor), this.clock.now());
   }
 
+  /**
+   * Corrects an adverse event: only the fields sent change (null clears endDate), with a reason;
+   * the audit row lists exactly the changed fields.
+   */
   @Patch(':id')
   @Roles('site_staff', 'investigator', 'coordinator')
+  @ApiBadRequestResponse({ description: 'Invalid values (VALIDATION_FAILED); nothing changes' })
+  @ApiNotFoundResponse({ description: 'No such adverse event in your sites' })
+  @ApiConflictResponse({ description: 'STALE_VERSION: changed since expectedVersion; details.changedSince lists what changed' })
   async correct(
     @Param('id', ParseUUIDPipe) id: string,
     @Body() dto: CorrectAdverseEventDto,
     @CurrentActor() actor: Actor,
   ): Promise<AdverseEventResponse> {
     return toAdverseEventResponse(await this.visits.correctAdverseEvent(id, dto, actor), this.clock.now());
+  }
+
+  /** Every kept version of an adverse event with its corrections (who, when, reason, fields before → after), newest first. */
+  @Get(':id/history')
+  @Roles('coordinator', 'investigator', 'site_staff', 'monitor')
+  @ApiNotFoundResponse({ description: 'No such adverse event in your sites' })
+  async history(@Param('id', ParseUUIDPipe) id: string, @CurrentActor() actor: Actor): Promise<RecordVersionDto[]> {
+    return this.visits.adverseEventHistory(id, actor);
   }
 
   /** The investigator marks the SAE reported to the sponsor; the 24-hour clock stops. */

@@ -17,7 +17,7 @@ export const FollowUpErrors = {
   scheduleCancelled: () =>
     new DomainError('FOLLOW_UP_ENDED', 'invalid_state', 'Follow-up of this participant has ended; no new visits can be logged'),
   versionMismatch: (current: number) =>
-    new DomainError('VERSION_MISMATCH', 'conflict', `The record changed meanwhile (now version ${current}); reload and retry`, {
+    new DomainError('STALE_VERSION', 'conflict', `The record changed meanwhile (now version ${current}); reload and retry`, {
       currentVersion: current,
     }),
   badInput: (field: string, message: string) =>

@@ -1,5 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { Clock } from '../../common/clock/clock';
+import { applyPatch, auditOf, diffRecord, type FieldChange, type GroupSpec, type JsonRecord, staleVersion } from '../../common/corrections/corrections';
+import { DomainError } from '../../common/errors/domain-error';
+import { RandomSource } from '../../common/random/random-source';
+import { RecordHistory, type RecordVersionDto } from '../../database/record-history';
 import type { Actor } from '../../common/context/request-context';
 import { TransactionRunner, UnitOfWork } from '../../database/transaction';
 import { siteScope } from '../auth/site-scope';
@@ -36,16 +40,68 @@ export type LogOutcome = {
 
 type Context = { participantId: string; siteId: string; studyId: string | null; visitId: string | null; visitCode: string | null };
 
-function siteDataOf(dto: {
-  relapseAssessment: LogVisitDto['relapseAssessment'];
-  samples?: LogVisitDto['samples'];
-  questionnaires?: LogVisitDto['questionnaires'];
-  notes?: string | null;
-}): SiteVisitData {
+/** The repeating groups of a visit log: relapses by their generated id, samples by type, questionnaires by instrument. */
+export const VISIT_LOG_GROUPS: GroupSpec[] = [
+  { path: 'relapseAssessment.relapses', key: 'id', generated: true },
+  { path: 'samples', key: 'type', generated: false },
+  { path: 'questionnaires', key: 'instrument', generated: false },
+];
+
+/** The correctable record kinds of this module, as named in `record_versions`. */
+export const VISIT_LOG = 'visit_log';
+export const VISIT_ASSESSMENT = 'visit_assessment';
+export const ADVERSE_EVENT = 'adverse_event';
+
+/** A logged visit as one correctable record. */
+export type VisitLogRecord = { visitDate: string } & SiteVisitData;
+
+export function visitLogRecord(visit: VisitEntity): VisitLogRecord | null {
+  if (visit.loggedDate === null || visit.siteData === null) return null;
+  return { visitDate: visit.loggedDate, ...visit.siteData };
+}
+
+/** The blinded assessment of a visit as one correctable record. */
+export type AssessmentRecord = {
+  edss?: { score: number; rater: string | null; assessedOn: string };
+  mri?: { examDate: string; gdLesions: number; newOrEnlargingT2: number; comparedWith: string | null };
+};
+
+export function assessmentRecord(v: VisitEntity): AssessmentRecord {
+  return {
+    ...(v.edssScore !== null && v.edssDate !== null ? { edss: { score: v.edssScore, rater: v.edssRater, assessedOn: v.edssDate } } : {}),
+    ...(v.mriDate !== null
+      ? { mri: { examDate: v.mriDate, gdLesions: v.mriGdLesions ?? 0, newOrEnlargingT2: v.mriNewT2Lesions ?? 0, comparedWith: v.mriComparedWith } }
+      : {}),
+  };
+}
+
+/** A JSON copy of a patch DTO without undefined fields (null stays: it clears). */
+const patchOf = (dto: object, omit: readonly string[]): JsonRecord => {
+  const out = JSON.parse(JSON.stringify(dto)) as JsonRecord;
+  for (const k of omit) delete out[k];
+  return out;
+};
+
+const correctionRefused = (problems: { path: string; message: string }[]) =>
+  new DomainError('VALIDATION_FAILED', 'bad_request', problems.map((p) => `${p.path} ${p.message}`).join('; '), {
+    field: problems[0]?.path,
+    errors: problems,
+  });
+
+function siteDataOf(
+  dto: {
+    relapseAssessment: LogVisitDto['relapseAssessment'];
+    samples?: LogVisitDto['samples'];
+    questionnaires?: LogVisitDto['questionnaires'];
+    notes?: string | null;
+  },
+  newId: () => string,
+): SiteVisitData {
   const data: SiteVisitData = {
     relapseAssessment: {
       newRelapse: dto.relapseAssessment.newRelapse,
       relapses: (dto.relapseAssessment.relapses ?? []).map((r) => ({
+        id: newId(),
         onsetDate: r.onsetDate,
         steroidTreated: r.steroidTreated,
         ...(r.description ? { description: r.description } : {}),
@@ -73,7 +129,35 @@ export class VisitLogService {
     private readonly clock: Clock,
     private readonly notifications: NotificationsService,
     private readonly users: UsersService,
+    private readonly random: RandomSource,
+    private readonly history: RecordHistory,
   ) {}
+
+  /** The kept versions of a visit's log (site readers) or of its blinded assessment, newest first. */
+  async visitHistory(id: string, actor: Actor): Promise<{ log: RecordVersionDto[]; assessment: RecordVersionDto[] }> {
+    const visit = await this.visit(id, actor);
+    return {
+      log: isBlinded(actor) ? [] : await this.history.list(VISIT_LOG, visit.id),
+      assessment: await this.history.list(VISIT_ASSESSMENT, visit.id),
+    };
+  }
+
+  async adverseEventHistory(id: string, actor: Actor): Promise<RecordVersionDto[]> {
+    const ae = await this.adverseEvent(id, actor);
+    return this.history.list(ADVERSE_EVENT, ae.id);
+  }
+
+  /** 409 STALE_VERSION with the fields changed since the version the client read. */
+  private async checkStale(uow: UnitOfWork, entity: string, id: string, current: number, expected: number | undefined): Promise<void> {
+    if (expected === undefined || expected === current) return;
+    throw staleVersion(current, expected, await this.history.changesSince(entity, id, expected, uow.em));
+  }
+
+  /** Keeps the record's original version before its first correction (records made before versions were kept). */
+  private async keepOriginal(uow: UnitOfWork, entity: string, id: string, version: number, data: unknown, at: Date | null): Promise<void> {
+    if (await this.history.has(entity, id, uow.em)) return;
+    uow.version({ entity, entityId: id, version, data, by: { actorId: null, actorRole: null, at: at ?? this.clock.now() } });
+  }
 
   // ---- reads -----------------------------------------------------------------------------
 
@@ -128,7 +212,7 @@ export class VisitLogService {
       this.checkVersion(visit, dto.expectedVersion);
       const today = await this.siteToday(visit.siteId);
       this.checkSiteData(dto, today);
-      const siteData = siteDataOf(dto);
+      const siteData = siteDataOf(dto, () => this.random.uuid());
       const now = this.clock.now();
       await this.visits.logVisit(visit.id, { loggedDate: dto.visitDate, siteData, loggedBy: actor.id }, now, uow.em);
       uow.audit({
@@ -138,6 +222,7 @@ export class VisitLogService {
         before: { status: visit.status, version: visit.version },
         after: { status: 'logged', code: visit.code, loggedDate: dto.visitDate, siteData },
       });
+      uow.version({ entity: VISIT_LOG, entityId: visit.id, version: visit.version + 1, data: { visitDate: dto.visitDate, ...siteData } });
       await this.applyDeviation(uow, visit, dto.visitDate, null);
       const aeIds = await this.recordAdverseEvents(uow, this.contextOf(visit), dto.adverseEvents ?? [], today, actor, 'adverseEvents');
       return { visitId: visit.id, aeIds };
@@ -146,34 +231,30 @@ export class VisitLogService {
   }
 
   async correctLog(id: string, dto: CorrectVisitLogDto, actor: Actor): Promise<LogOutcome> {
-    const given = ['visitDate', 'relapseAssessment', 'samples', 'questionnaires', 'notes'].filter(
-      (k) => (dto as unknown as Record<string, unknown>)[k] !== undefined,
-    );
-    if (given.length === 0) throw FollowUpErrors.badInput('visitDate', 'or another field to correct must be given');
     const visitId = await this.tx.run(async (uow) => {
       const visit = await this.lockVisit(uow, id, actor);
-      if (visit.status !== 'logged' || visit.loggedDate === null || visit.siteData === null) throw FollowUpErrors.notLogged();
-      this.checkVersion(visit, dto.expectedVersion);
+      const before = visitLogRecord(visit);
+      if (visit.status !== 'logged' || before === null) throw FollowUpErrors.notLogged();
+      if (dto.expectedVersion !== undefined && dto.expectedVersion !== visit.version) {
+        // The visit's version also moves with the blinded assessment, which site staff may see.
+        const log = await this.history.changesSince(VISIT_LOG, visit.id, dto.expectedVersion, uow.em);
+        const assessment = await this.history.changesSince(VISIT_ASSESSMENT, visit.id, dto.expectedVersion, uow.em);
+        throw staleVersion(visit.version, dto.expectedVersion, [...log, ...assessment.map((c) => ({ ...c, path: `assessment.${c.path}` }))]);
+      }
+      const result = applyPatch(before, patchOf(dto, ['reason', 'expectedVersion']), VISIT_LOG_GROUPS, () => this.random.uuid());
+      if (result.problems.length > 0) throw correctionRefused(result.problems);
+      if (result.changes.length === 0) return visit.id;
+      const { visitDate, ...siteData } = result.after;
       const today = await this.siteToday(visit.siteId);
-      const before = { loggedDate: visit.loggedDate, siteData: visit.siteData };
-      const merged = siteDataOf({
-        relapseAssessment: dto.relapseAssessment ?? visit.siteData.relapseAssessment,
-        samples: dto.samples ?? visit.siteData.samples,
-        questionnaires: dto.questionnaires ?? visit.siteData.questionnaires,
-        notes: dto.notes === undefined ? visit.siteData.notes : dto.notes,
-      });
-      const loggedDate = dto.visitDate ?? visit.loggedDate;
-      this.checkSiteData({ visitDate: loggedDate, relapseAssessment: merged.relapseAssessment }, today);
-      await this.visits.correctLog(visit.id, { loggedDate, siteData: merged }, this.clock.now(), uow.em);
-      uow.audit({
-        action: 'follow-up.visit_corrected',
-        entity: 'visit',
-        entityId: visit.id,
-        before,
-        after: { loggedDate, siteData: merged },
-        reason: dto.reason,
-      });
-      if (loggedDate !== visit.loggedDate) await this.applyDeviation(uow, visit, loggedDate, dto.reason);
+      this.checkSiteData({ visitDate, relapseAssessment: siteData.relapseAssessment }, today);
+      if (siteData.relapseAssessment.newRelapse && siteData.relapseAssessment.relapses.length === 0) {
+        throw FollowUpErrors.badInput('relapseAssessment.relapses', 'must list at least one relapse when newRelapse is true');
+      }
+      await this.keepOriginal(uow, VISIT_LOG, visit.id, visit.version, before, visit.loggedAt);
+      await this.visits.correctLog(visit.id, { loggedDate: visitDate, siteData }, this.clock.now(), uow.em);
+      uow.version({ entity: VISIT_LOG, entityId: visit.id, version: visit.version + 1, data: result.after, changes: result.changes, reason: dto.reason });
+      uow.audit({ action: 'follow-up.visit_corrected', entity: 'visit', entityId: visit.id, ...auditOf(result.changes), reason: dto.reason });
+      if (visitDate !== visit.loggedDate) await this.applyDeviation(uow, visit, visitDate, dto.reason);
       return visit.id;
     });
     return this.outcome(visitId, [], actor);
@@ -189,7 +270,7 @@ export class VisitLogService {
       if (schedule?.status === 'cancelled') throw FollowUpErrors.scheduleCancelled();
       const today = await this.siteToday(participant.siteId);
       this.checkSiteData(dto, today);
-      const siteData = siteDataOf(dto);
+      const siteData = siteDataOf(dto, () => this.random.uuid());
       const code = await this.visits.nextUnscheduledCode(participantId, uow.em);
       const id = await this.visits.insertUnscheduled(
         { participantId, siteId: participant.siteId, code, visitDate: dto.visitDate, reason: dto.reason, siteData, loggedBy: actor.id },
@@ -202,6 +283,7 @@ export class VisitLogService {
         entityId: id,
         after: { participantId, code, visitDate: dto.visitDate, reason: dto.reason, siteData },
       });
+      uow.version({ entity: VISIT_LOG, entityId: id, version: 0, data: { visitDate: dto.visitDate, ...siteData } });
       const context: Context = { participantId, siteId: participant.siteId, studyId: participant.studyId, visitId: id, visitCode: code };
       const aeIds = await this.recordAdverseEvents(uow, context, dto.adverseEvents ?? [], today, actor, 'adverseEvents');
       return { visitId: id, aeIds };
@@ -223,15 +305,22 @@ export class VisitLogService {
     await this.tx.run(async (uow) => {
       const ae = await this.adverseEvents.find(id, siteScope(actor), uow.em, true);
       if (!ae) throw FollowUpErrors.adverseEventNotFound();
-      if (dto.expectedVersion !== undefined && dto.expectedVersion !== ae.version) throw FollowUpErrors.versionMismatch(ae.version);
+      await this.checkStale(uow, ADVERSE_EVENT, ae.id, ae.version, dto.expectedVersion);
+      const before = this.auditedAe(ae);
+      const patch = patchOf(dto, ['reason', 'expectedVersion']);
+      if (Array.isArray(patch.seriousnessCriteria)) patch.seriousnessCriteria = [...new Set(patch.seriousnessCriteria)];
+      const result = applyPatch(before as unknown as JsonRecord, patch, [], () => this.random.uuid());
+      if (result.problems.length > 0) throw correctionRefused(result.problems);
+      if (result.changes.length === 0) return;
+      const a = result.after as unknown as Partial<AdverseEventInput>;
       const next: AdverseEventInput = {
-        term: dto.term ?? ae.term,
-        onsetDate: dto.onsetDate ?? ae.onsetDate,
-        endDate: dto.endDate === undefined ? ae.endDate : dto.endDate,
-        severity: dto.severity ?? ae.severity,
-        serious: dto.serious ?? ae.serious,
-        seriousnessCriteria: dto.seriousnessCriteria ?? ae.seriousnessCriteria,
-        outcome: dto.outcome ?? ae.outcome,
+        term: a.term ?? ae.term,
+        onsetDate: a.onsetDate ?? ae.onsetDate,
+        endDate: a.endDate ?? null,
+        severity: a.severity ?? ae.severity,
+        serious: a.serious ?? ae.serious,
+        seriousnessCriteria: a.seriousnessCriteria ?? [],
+        outcome: a.outcome ?? ae.outcome,
       };
       const today = await this.siteToday(ae.siteId);
       this.checkAdverseEvent(next, today, 'adverseEvent');
@@ -240,15 +329,11 @@ export class VisitLogService {
       const clock = becameSerious
         ? { awareAt: now, reportDueAt: new Date(now.getTime() + SAE_CLOCK_MS) }
         : { awareAt: ae.awareAt, reportDueAt: ae.reportDueAt };
+      await this.keepOriginal(uow, ADVERSE_EVENT, ae.id, ae.version, before, ae.createdAt);
       await this.adverseEvents.update(ae.id, next, clock, now, uow.em);
-      uow.audit({
-        action: 'follow-up.adverse_event_corrected',
-        entity: 'adverse_event',
-        entityId: ae.id,
-        before: this.auditedAe(ae),
-        after: { ...next, seriousnessCriteria: next.serious ? next.seriousnessCriteria : [] },
-        reason: dto.reason,
-      });
+      const changes = diffRecord(before, next);
+      uow.version({ entity: ADVERSE_EVENT, entityId: ae.id, version: ae.version + 1, data: next, changes, reason: dto.reason });
+      uow.audit({ action: 'follow-up.adverse_event_corrected', entity: 'adverse_event', entityId: ae.id, ...auditOf(changes), reason: dto.reason });
       if (next.serious && !ae.serious && clock.awareAt && clock.reportDueAt) {
         await this.notifySae(uow, {
           id: ae.id,
@@ -310,6 +395,12 @@ export class VisitLogService {
         await this.visits.setMri(visit.id, mri, actor.id, now, uow.em);
         uow.audit({ action: 'follow-up.mri_recorded', entity: 'visit', entityId: visit.id, before: null, after: mri });
       }
+      const recorded = await this.visits.findVisit(visit.id, readScope(actor), uow.em);
+      if (recorded) {
+        const previous = assessmentRecord(visit);
+        const data = assessmentRecord(recorded);
+        uow.version({ entity: VISIT_ASSESSMENT, entityId: visit.id, version: recorded.version, data, changes: Object.keys(previous).length > 0 ? diffRecord(previous, data) : [] });
+      }
     });
     return this.visit(id, actor);
   }
@@ -318,40 +409,30 @@ export class VisitLogService {
     if (!dto.edss && !dto.mri) throw FollowUpErrors.nothingToRecord();
     await this.tx.run(async (uow) => {
       const visit = await this.lockVisit(uow, id, actor);
+      const before = assessmentRecord(visit);
+      if (dto.edss && !before.edss) throw FollowUpErrors.assessmentMissing('edss');
+      if (dto.mri && !before.mri) throw FollowUpErrors.assessmentMissing('mri');
+      await this.checkStale(uow, VISIT_ASSESSMENT, visit.id, visit.version, dto.expectedVersion);
+      const result = applyPatch(before as JsonRecord, patchOf(dto, ['reason', 'expectedVersion']), [], () => this.random.uuid());
+      if (result.problems.length > 0) throw correctionRefused(result.problems);
+      if (result.changes.length === 0) return;
+      const after = result.after as AssessmentRecord;
       const today = await this.siteToday(visit.siteId);
       const now = this.clock.now();
-      if (dto.edss) {
-        if (visit.edssScore === null) throw FollowUpErrors.assessmentMissing('edss');
-        this.notAfter(dto.edss.assessedOn, today, 'edss.assessedOn');
-        const edss = { score: dto.edss.score, date: dto.edss.assessedOn, rater: dto.edss.rater };
-        await this.visits.setEdss(visit.id, edss, actor.id, now, uow.em);
-        uow.audit({
-          action: 'follow-up.edss_corrected',
-          entity: 'visit',
-          entityId: visit.id,
-          before: { score: visit.edssScore, date: visit.edssDate, rater: visit.edssRater },
-          after: edss,
-          reason: dto.reason,
-        });
+      await this.keepOriginal(uow, VISIT_ASSESSMENT, visit.id, visit.version, before, visit.updatedAt);
+      const touched = (prefix: string) => result.changes.some((c: FieldChange) => c.path.startsWith(prefix));
+      if (after.edss && touched('edss.')) {
+        this.notAfter(after.edss.assessedOn, today, 'edss.assessedOn');
+        await this.visits.setEdss(visit.id, { score: after.edss.score, date: after.edss.assessedOn, rater: after.edss.rater ?? '' }, actor.id, now, uow.em);
       }
-      if (dto.mri) {
-        if (visit.mriDate === null) throw FollowUpErrors.assessmentMissing('mri');
-        const mri = this.checkMri(dto.mri, today);
+      if (after.mri && touched('mri.')) {
+        const mri = this.checkMri({ ...after.mri, comparedWith: after.mri.comparedWith ?? '' }, today);
         await this.visits.setMri(visit.id, mri, actor.id, now, uow.em);
-        uow.audit({
-          action: 'follow-up.mri_corrected',
-          entity: 'visit',
-          entityId: visit.id,
-          before: {
-            date: visit.mriDate,
-            gdLesions: visit.mriGdLesions,
-            newOrEnlargingT2: visit.mriNewT2Lesions,
-            comparedWith: visit.mriComparedWith,
-          },
-          after: mri,
-          reason: dto.reason,
-        });
       }
+      // setEdss and setMri each add one to the visit's version.
+      const version = visit.version + (touched('edss.') ? 1 : 0) + (touched('mri.') ? 1 : 0);
+      uow.version({ entity: VISIT_ASSESSMENT, entityId: visit.id, version, data: after, changes: result.changes, reason: dto.reason });
+      uow.audit({ action: 'follow-up.assessment_corrected', entity: 'visit', entityId: visit.id, ...auditOf(result.changes), reason: dto.reason });
     });
     return this.visit(id, actor);
   }
@@ -488,6 +569,7 @@ export class VisitLogService {
         uow.em,
       );
       uow.audit({ action: 'follow-up.adverse_event_recorded', entity: 'adverse_event', entityId: id, after: { ...input, visitId: context.visitId } });
+      uow.version({ entity: ADVERSE_EVENT, entityId: id, version: 0, data: input });
       if (clock.awareAt && clock.reportDueAt) {
         await this.notifySae(uow, {
           id,

@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiBearerAuth, ApiConflictResponse, ApiNotFoundResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { RecordVersionDto } from '../../database/record-history';
 import type { Actor } from '../../common/context/request-context';
 import { Page, pageOf } from '../../common/validation/page';
 import { CurrentActor, Roles } from '../auth/auth.decorators';
@@ -27,6 +28,14 @@ export type VisitDetailResponse = {
   deviation: DeviationResponse | null;
   adverseEvents: AdverseEventResponse[];
 };
+
+/** The kept versions of a visit's correctable records, newest first. */
+export class VisitHistoryResponseDto {
+  @ApiProperty({ type: [RecordVersionDto], description: "The visit log's versions (empty for blinded readers)" })
+  log: RecordVersionDto[];
+  @ApiProperty({ type: [RecordVersionDto], description: "The blinded assessment's versions (EDSS, MRI)" })
+  assessment: RecordVersionDto[];
+}
 
 @ApiTags('follow-up')
 @ApiBearerAuth()
@@ -73,6 +82,14 @@ export class VisitsController {
     return this.detail(await this.visits.visitWithDetails(visitId, actor), actor);
   }
 
+  /** The correction history of a visit: every kept version of its log and of its blinded assessment (who, when, reason, fields before → after). */
+  @Get('visits/:visitId/history')
+  @Roles(...VISIT_READERS)
+  @ApiNotFoundResponse({ description: 'No such visit in your sites' })
+  async history(@Param('visitId', ParseUUIDPipe) visitId: string, @CurrentActor() actor: Actor): Promise<VisitHistoryResponseDto> {
+    return this.visits.visitHistory(visitId, actor);
+  }
+
   @Post('visits/:visitId/log')
   @Roles(...SITE_WRITERS)
   @HttpCode(200)
@@ -84,8 +101,16 @@ export class VisitsController {
     return this.detail(await this.visits.logVisit(visitId, dto, actor), actor);
   }
 
+  /**
+   * Corrects a logged visit: only the fields sent change (absent = unchanged, null = clear);
+   * relapses, samples and questionnaires change item by item (add / change / remove); a reason is
+   * required; the audit row and the kept version list exactly the changed fields.
+   */
   @Patch('visits/:visitId/log')
   @Roles(...SITE_WRITERS)
+  @ApiBadRequestResponse({ description: 'Invalid values, unknown item ids or types (VALIDATION_FAILED); nothing changes' })
+  @ApiNotFoundResponse({ description: 'No such visit in your sites' })
+  @ApiConflictResponse({ description: 'STALE_VERSION: the visit changed since expectedVersion (details.changedSince); VISIT_NOT_LOGGED' })
   async correctLog(
     @Param('visitId', ParseUUIDPipe) visitId: string,
     @Body() dto: CorrectVisitLogDto,
@@ -105,8 +130,12 @@ export class VisitsController {
     return mapVisit(await this.visits.recordAssessment(visitId, dto, actor), isBlinded(actor));
   }
 
+  /** Corrects the blinded EDSS or MRI read: only the fields sent change, with a reason. */
   @Patch('visits/:visitId/assessment')
   @Roles('blinded_assessor')
+  @ApiBadRequestResponse({ description: 'Invalid values (VALIDATION_FAILED); nothing changes' })
+  @ApiNotFoundResponse({ description: 'No such visit in your sites' })
+  @ApiConflictResponse({ description: 'STALE_VERSION (details.changedSince); ASSESSMENT_NOT_RECORDED' })
   async correctAssessment(
     @Param('visitId', ParseUUIDPipe) visitId: string,
     @Body() dto: CorrectAssessmentDto,

@@ -4,7 +4,10 @@ import { Actor, RequestContext } from '../../common/context/request-context';
 import { DomainError } from '../../common/errors/domain-error';
 import { QueueName } from '../../common/queue/queues';
 import type { Page } from '../../common/validation/page';
+import { applyPatch, auditOf, type JsonRecord, staleVersion } from '../../common/corrections/corrections';
+import { RecordHistory, type RecordVersionDto } from '../../database/record-history';
 import { TransactionRunner, UnitOfWork } from '../../database/transaction';
+import type { ArmBDrugDto } from './dto/randomization.dto';
 import { siteScope } from '../auth/site-scope';
 import { EligibilityService } from '../eligibility/eligibility.service';
 import { ParticipantsService } from '../participants/participants.service';
@@ -37,6 +40,7 @@ export class AllocationService {
     private readonly trials: TrialsService,
     private readonly tx: TransactionRunner,
     private readonly clock: Clock,
+    private readonly history: RecordHistory,
   ) {}
 
   async randomise(participantId: string, actor: Actor, idempotencyKey?: string): Promise<RandomiseResult> {
@@ -141,21 +145,56 @@ export class AllocationService {
     return { items, total, page, pageSize };
   }
 
-  /** The arm-B drug, from the formulary of the participant's country and criteria set. */
-  async chooseArmBDrug(participantId: string, drug: string, startDate: string, reason: string | undefined, actor: Actor): Promise<AllocationRow> {
+  /**
+   * The arm-B drug, from the formulary of the participant's country and criteria set. The first
+   * choice gives drug and start date; a change gives only what changes, with a reason, and keeps
+   * the earlier version.
+   */
+  async chooseArmBDrug(participantId: string, dto: ArmBDrugDto, actor: Actor): Promise<AllocationRow> {
     const allocation = await this.get(participantId, actor);
     if (allocation.arm !== 'B') throw RandomizationErrors.notArmB();
     const trial = await this.trials.current();
     const formulary = (trial.settings.randomization as { formulary?: typeof DEFAULT_FORMULARY } | undefined)?.formulary ?? DEFAULT_FORMULARY;
     const allowed = formularyFor(formulary, allocation.criteriaSetId, allocation.countryCode);
-    if (!allowed.includes(drug)) throw RandomizationErrors.drugNotInFormulary(drug, allowed);
+    if (dto.drug !== undefined && !allowed.includes(dto.drug)) throw RandomizationErrors.drugNotInFormulary(dto.drug, allowed);
     await this.tx.run(async (uow) => {
       const before = await this.repo.lockArmB(participantId, uow.em);
-      if (before && !reason) throw RandomizationErrors.reasonRequired();
-      await this.repo.saveArmB(participantId, drug, startDate, this.clock.now(), actor.id, uow.em);
-      uow.audit({ action: before ? 'randomization.arm_b_drug_changed' : 'randomization.arm_b_drug_chosen', entity: 'participant', entityId: participantId, before, after: { drug, startDate }, reason });
+      if (!before) {
+        if (dto.drug === undefined || dto.startDate === undefined) {
+          throw new DomainError('VALIDATION_FAILED', 'bad_request', 'drug and startDate are both required for the first choice', {
+            field: dto.drug === undefined ? 'drug' : 'startDate',
+          });
+        }
+        const data = { drug: dto.drug, startDate: dto.startDate };
+        await this.repo.saveArmB(participantId, data.drug, data.startDate, this.clock.now(), actor.id, uow.em);
+        uow.version({ entity: ARM_B_DRUG, entityId: participantId, version: 0, data });
+        uow.audit({ action: 'randomization.arm_b_drug_chosen', entity: 'participant', entityId: participantId, before: null, after: data, reason: dto.reason });
+        return;
+      }
+      if (dto.expectedVersion !== undefined && dto.expectedVersion !== before.version) {
+        throw staleVersion(before.version, dto.expectedVersion, await this.history.changesSince(ARM_B_DRUG, participantId, dto.expectedVersion, uow.em));
+      }
+      const current = { drug: before.drug, startDate: before.startDate };
+      const patch: JsonRecord = {};
+      if (dto.drug !== undefined) patch.drug = dto.drug;
+      if (dto.startDate !== undefined) patch.startDate = dto.startDate;
+      const result = applyPatch(current, patch, [], () => '');
+      if (result.changes.length === 0) return;
+      if (!dto.reason) throw RandomizationErrors.reasonRequired();
+      if (!(await this.history.has(ARM_B_DRUG, participantId, uow.em))) {
+        uow.version({ entity: ARM_B_DRUG, entityId: participantId, version: before.version, data: current, by: { actorId: before.recordedBy, actorRole: null, at: before.recordedAt } });
+      }
+      await this.repo.saveArmB(participantId, result.after.drug, result.after.startDate, this.clock.now(), actor.id, uow.em);
+      uow.version({ entity: ARM_B_DRUG, entityId: participantId, version: before.version + 1, data: result.after, changes: result.changes, reason: dto.reason });
+      uow.audit({ action: 'randomization.arm_b_drug_changed', entity: 'participant', entityId: participantId, ...auditOf(result.changes), reason: dto.reason });
     });
     return this.get(participantId, actor);
+  }
+
+  /** Every kept version of the arm-B choice, newest first. */
+  async armBHistory(participantId: string, actor: Actor): Promise<RecordVersionDto[]> {
+    await this.get(participantId, actor);
+    return this.history.list(ARM_B_DRUG, participantId);
   }
 
   /** Records whether the allocated intervention was received (CONSORT), with a coded reason if not. */
@@ -186,5 +225,8 @@ export class AllocationService {
     return { allocation: earlier, created: false };
   }
 }
+
+/** The arm-B choice as a correctable record in `record_versions`. */
+export const ARM_B_DRUG = 'arm_b_drug';
 
 const toReason = (e: DomainError): Reason => ({ code: e.code, message: e.message });

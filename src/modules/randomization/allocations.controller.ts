@@ -1,5 +1,6 @@
 import { Body, Controller, Get, Headers, Param, ParseUUIDPipe, Post, Put, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiBearerAuth, ApiConflictResponse, ApiHeader, ApiNotFoundResponse, ApiTags } from '@nestjs/swagger';
+import { RecordVersionDto } from '../../database/record-history';
 import type { Response } from 'express';
 import type { Actor } from '../../common/context/request-context';
 import { DomainError } from '../../common/errors/domain-error';
@@ -61,10 +62,25 @@ export class AllocationsController {
     return { ...result, items: result.items.map((a) => toAllocationResponse(a, actor)) };
   }
 
+  /**
+   * Chooses the arm-B drug, or changes the choice: a change sends only the fields that change,
+   * with a reason; the audit row lists exactly those fields.
+   */
   @Put('participants/:id/arm-b-drug')
   @Roles('investigator')
+  @ApiBadRequestResponse({ description: 'Not in the formulary, REASON_REQUIRED, a missing field on the first choice; nothing changes' })
+  @ApiNotFoundResponse({ description: 'No such randomised participant in your sites' })
+  @ApiConflictResponse({ description: 'Not arm B; STALE_VERSION (details.changedSince)' })
   async armB(@Param('id', ParseUUIDPipe) id: string, @Body() dto: ArmBDrugDto, @CurrentActor() actor: Actor): Promise<AllocationResponseDto> {
-    return toAllocationResponse(await this.allocations.chooseArmBDrug(id, dto.drug, dto.startDate, dto.reason, actor), actor);
+    return toAllocationResponse(await this.allocations.chooseArmBDrug(id, dto, actor), actor);
+  }
+
+  /** Every kept version of the arm-B choice (who, when, reason, fields before → after), newest first. */
+  @Get('participants/:id/arm-b-drug/history')
+  @Roles('investigator', 'coordinator', 'site_staff', 'monitor')
+  @ApiNotFoundResponse({ description: 'No such randomised participant in your sites' })
+  async armBHistory(@Param('id', ParseUUIDPipe) id: string, @CurrentActor() actor: Actor): Promise<RecordVersionDto[]> {
+    return this.allocations.armBHistory(id, actor);
   }
 
   @Put('participants/:id/intervention')

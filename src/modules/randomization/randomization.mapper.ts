@@ -26,6 +26,7 @@ export function toAllocationResponse(a: AllocationRow, actor: Actor): Allocation
     criteriaSetId: a.criteriaSetId,
     armBDrug: a.armBDrug,
     armBStartDate: a.armBStartDate,
+    armBVersion: a.armBVersion,
     receivedAllocatedIntervention: a.received,
     notReceivedReason: a.notReceivedReason,
   };

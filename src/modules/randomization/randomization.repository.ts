@@ -35,13 +35,15 @@ export type AllocationRow = {
   criteriaSetId: string;
   armBDrug: string | null;
   armBStartDate: string | null;
+  /** The arm-B choice's version (null before a choice): send it back as expectedVersion with a change. */
+  armBVersion: number | null;
   received: boolean | null;
   notReceivedReason: string | null;
 };
 
 export type NewAllocation = Omit<
   AllocationRow,
-  'id' | 'studyId' | 'siteLabel' | 'countryCode' | 'armBDrug' | 'armBStartDate' | 'received' | 'notReceivedReason'
+  'id' | 'studyId' | 'siteLabel' | 'countryCode' | 'armBDrug' | 'armBStartDate' | 'armBVersion' | 'received' | 'notReceivedReason'
 > & { trialId: string; idempotencyKey: string | null; stratum: Record<string, string> };
 
 export type AllocationFilter = { siteId?: string; arm?: string; from?: Date; to?: Date; scope: readonly string[] | null };
@@ -51,7 +53,7 @@ const ALLOCATION_COLUMNS = `a.id, a.participant_id AS "participantId", p.study_i
   a.stratum_key AS "stratumKey", a.sequence_number AS "sequenceNumber", a.block_index AS "blockIndex",
   a.position_in_block AS "positionInBlock", a.block_size AS "blockSize", a.arm, a.randomised_at AS "randomisedAt",
   a.randomised_by AS "randomisedBy", a.criteria_set_id AS "criteriaSetId",
-  b.drug AS "armBDrug", to_char(b.start_date, 'YYYY-MM-DD') AS "armBStartDate",
+  b.drug AS "armBDrug", to_char(b.start_date, 'YYYY-MM-DD') AS "armBStartDate", b.version AS "armBVersion",
   r.received, r.reason_code AS "notReceivedReason"`;
 const ALLOCATION_FROM = `allocations a JOIN participants p ON p.id = a.participant_id JOIN sites s ON s.id = a.site_id
   LEFT JOIN arm_b_treatments b ON b.participant_id = a.participant_id
@@ -182,9 +184,13 @@ export class RandomizationRepository {
     );
   }
 
-  async lockArmB(participantId: string, em: EntityManager): Promise<{ drug: string; startDate: string } | null> {
-    const rows: { drug: string; startDate: string }[] = await em.query(
-      `SELECT drug, to_char(start_date, 'YYYY-MM-DD') AS "startDate" FROM arm_b_treatments WHERE participant_id = $1 FOR UPDATE`,
+  async lockArmB(
+    participantId: string,
+    em: EntityManager,
+  ): Promise<{ drug: string; startDate: string; version: number; recordedAt: Date; recordedBy: string | null } | null> {
+    const rows: { drug: string; startDate: string; version: number; recordedAt: Date; recordedBy: string | null }[] = await em.query(
+      `SELECT drug, to_char(start_date, 'YYYY-MM-DD') AS "startDate", version, recorded_at AS "recordedAt", recorded_by AS "recordedBy"
+       FROM arm_b_treatments WHERE participant_id = $1 FOR UPDATE`,
       [participantId],
     );
     return rows[0] ?? null;

@@ -11,7 +11,8 @@ import {
   Put,
   Query,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiBearerAuth, ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { RecordVersionDto } from '../../database/record-history';
 import type { Actor } from '../../common/context/request-context';
 import type { Page } from '../../common/validation/page';
 import { CurrentActor, Roles } from '../auth/auth.decorators';
@@ -111,9 +112,28 @@ export class SchedulingController {
     return this.scheduling.review(id, dto, actor);
   }
 
-  /** Records the actual dates of an arm-A phase, or that it was not done. */
+  /** Every kept version of a recorded arm-A phase (who, when, reason, fields before → after), newest first. */
+  @Get('bookings/:bookingId/phases/:phase/history')
+  @Roles('coordinator', 'investigator', 'site_staff', 'monitor')
+  @ApiBadRequestResponse({ description: 'Unknown phase' })
+  @ApiNotFoundResponse({ description: 'No such booking in your sites' })
+  async phaseHistory(
+    @Param('bookingId', uuid('bookingId')) id: string,
+    @Param('phase') phase: string,
+    @CurrentActor() actor: Actor,
+  ): Promise<RecordVersionDto[]> {
+    return this.plans.phaseHistory(id, phase, actor);
+  }
+
+  /**
+   * Records the actual dates of an arm-A phase, or that it was not done. A correction of a recorded
+   * phase sends only what changes, with a reason (and expectedVersion).
+   */
   @Put('bookings/:bookingId/phases/:phase')
   @Roles('coordinator', 'investigator', 'site_staff')
+  @ApiBadRequestResponse({ description: 'Invalid dates or phase, REASON missing on a correction; nothing changes' })
+  @ApiNotFoundResponse({ description: 'No such booking in your sites' })
+  @ApiConflictResponse({ description: 'Booking not in a plan; STALE_VERSION (details.changedSince)' })
   async recordPhase(
     @Param('bookingId', uuid('bookingId')) id: string,
     @Param('phase') phase: string,

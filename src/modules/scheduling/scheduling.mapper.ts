@@ -27,6 +27,7 @@ export function toPlanResponse(plan: ArmAPlan, records: readonly PhaseRecordRow[
         actualEnd: r?.actualEnd ?? null,
         reason: r?.reason ?? null,
         recordedAt: iso(r?.recordedAt ?? null),
+        version: r?.version ?? null,
       };
     }),
   };

@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { Clock } from '../../common/clock/clock';
 import type { Actor } from '../../common/context/request-context';
 import { QueueName } from '../../common/queue/queues';
+import { applyPatch, auditOf, diffRecord, type JsonRecord, staleVersion } from '../../common/corrections/corrections';
+import { RecordHistory, type RecordVersionDto } from '../../database/record-history';
 import { TransactionRunner } from '../../database/transaction';
 import { siteScope } from '../auth/site-scope';
 import { type ArmAPhaseCode, buildPlan } from './calendar/arm-a-plan';
@@ -15,6 +17,13 @@ import { SchedulingRepository } from './scheduling.repository';
 
 export const BOOKING_ENTITY = 'transplant_booking';
 
+/** A recorded phase as a correctable record in `record_versions` (one history per booking and phase). */
+export const phaseEntity = (phase: ArmAPhaseCode) => `transplant_phase:${phase}`;
+
+function phaseValues(r: { outcome: string; actualStart: string | null; actualEnd: string | null }): JsonRecord {
+  return { outcome: r.outcome, ...(r.actualStart ? { actualStart: r.actualStart } : {}), ...(r.actualEnd ? { actualEnd: r.actualEnd } : {}) };
+}
+
 /**
  * The arm-A treatment plan: planned phase dates laid out from the planned admission date (the pure
  * `buildPlan`, with the offsets in force when the booking was made), and the actual dates sites
@@ -26,7 +35,16 @@ export class TreatmentPlanService {
     private readonly repo: SchedulingRepository,
     private readonly tx: TransactionRunner,
     private readonly clock: Clock,
+    private readonly history: RecordHistory,
   ) {}
+
+  /** Every kept version of a recorded phase, newest first. */
+  async phaseHistory(bookingId: string, phaseParam: string, actor: Actor): Promise<RecordVersionDto[]> {
+    const phase = this.parsePhase(phaseParam);
+    const found = await this.repo.findBooking(bookingId, siteScope(actor));
+    if (!found) throw SchedulingErrors.bookingNotFound();
+    return this.history.list(phaseEntity(phase), bookingId);
+  }
 
   /** Plans for bookings that have a planned admission date (null for the others). */
   async plansFor(bookings: readonly BookingRow[]): Promise<Map<string, PlanDto | null>> {
@@ -47,7 +65,11 @@ export class TreatmentPlanService {
     return out;
   }
 
-  /** Records the actual dates of a phase, or that it was not done (with a reason). */
+  /**
+   * Records the actual dates of a phase, or that it was not done (with a reason). A correction of a
+   * recorded phase sends only what changes, with a reason; the audit row and the kept version list
+   * exactly the changed fields.
+   */
   async recordPhase(
     bookingId: string,
     phaseParam: string,
@@ -55,7 +77,6 @@ export class TreatmentPlanService {
     actor: Actor,
   ): Promise<void> {
     const phase = this.parsePhase(phaseParam);
-    this.validate(dto);
     const found = await this.repo.findBooking(bookingId, siteScope(actor));
     if (!found) throw SchedulingErrors.bookingNotFound();
     await this.tx.run(async (uow) => {
@@ -64,50 +85,81 @@ export class TreatmentPlanService {
       if (b.status !== 'booked' && b.status !== 'done') throw SchedulingErrors.notInPlan(b.status);
       const now = this.clock.now();
       const today = dateInZone(now, b.centreTimeZone);
+      const existing = await this.repo.findPhase(bookingId, phase, uow.em);
+      if (existing && dto.expectedVersion !== undefined && dto.expectedVersion !== existing.version) {
+        throw staleVersion(existing.version, dto.expectedVersion, await this.history.changesSince(phaseEntity(phase), bookingId, dto.expectedVersion, uow.em));
+      }
+      const before: JsonRecord = existing ? phaseValues(existing) : {};
+      const patch: JsonRecord = {};
+      if (dto.outcome !== undefined) patch.outcome = dto.outcome;
+      if (dto.actualStart !== undefined) patch.actualStart = dto.actualStart;
+      if (dto.actualEnd !== undefined) patch.actualEnd = dto.actualEnd;
+      // A one-day phase (end = start, the default) keeps its end on its start when only the start moves.
+      if (dto.actualStart !== undefined && dto.actualEnd === undefined && before.actualEnd !== undefined && before.actualEnd === before.actualStart) {
+        patch.actualEnd = dto.actualStart;
+      }
+      const merged = applyPatch(before, patch, [], () => '').after as { outcome?: 'done' | 'not_done'; actualStart?: string; actualEnd?: string };
+      if (!merged.outcome) throw SchedulingErrors.badInput('outcome is required when a phase is first recorded');
+      // Not done has no dates: switching to not_done clears them. Done: the end defaults to the start.
+      const after =
+        merged.outcome === 'done'
+          ? { outcome: merged.outcome, actualStart: merged.actualStart ?? null, actualEnd: merged.actualEnd ?? merged.actualStart ?? null }
+          : { outcome: merged.outcome, actualStart: null, actualEnd: null };
+      this.validate({ outcome: after.outcome, actualStart: after.actualStart ?? undefined, actualEnd: after.actualEnd ?? undefined, reason: dto.reason ?? existing?.reason ?? undefined });
+      if (after.outcome === 'not_done' && (dto.actualStart || dto.actualEnd)) {
+        throw SchedulingErrors.badInput('actualStart and actualEnd must be empty when outcome is not_done');
+      }
       for (const [field, value] of [
-        ['actualStart', dto.actualStart],
-        ['actualEnd', dto.actualEnd],
+        ['actualStart', after.actualStart],
+        ['actualEnd', after.actualEnd],
       ] as const) {
-        if (value !== undefined && compareDates(value, today) > 0) {
+        if (value && compareDates(value, today) > 0) {
           throw SchedulingErrors.badInput(
             `${field} must not be in the future (today is ${today} at the centre)`,
           );
         }
       }
-      const existing = await this.repo.findPhase(bookingId, phase, uow.em);
+      const changes = diffRecord(before, after);
+      if (existing && changes.length === 0) return;
       if (existing && !dto.reason) {
         throw SchedulingErrors.badInput('reason is required to correct a recorded phase');
       }
       const record = {
         bookingId,
         phase,
-        outcome: dto.outcome,
-        actualStart: dto.outcome === 'done' ? (dto.actualStart ?? null) : null,
-        actualEnd: dto.outcome === 'done' ? (dto.actualEnd ?? dto.actualStart ?? null) : null,
-        reason: dto.reason ?? null,
+        outcome: after.outcome,
+        actualStart: after.actualStart,
+        actualEnd: after.actualEnd,
+        reason: dto.reason ?? existing?.reason ?? null,
         recordedBy: actor.id,
         recordedAt: now,
       };
+      if (existing && !(await this.history.has(phaseEntity(phase), bookingId, uow.em))) {
+        uow.version({
+          entity: phaseEntity(phase),
+          entityId: bookingId,
+          version: existing.version,
+          data: before,
+          by: { actorId: existing.recordedBy, actorRole: null, at: existing.recordedAt },
+        });
+      }
       await this.repo.upsertPhase(record, uow.em);
+      uow.version({
+        entity: phaseEntity(phase),
+        entityId: bookingId,
+        version: existing ? existing.version + 1 : 0,
+        data: after,
+        changes: existing ? changes : [],
+        reason: dto.reason ?? null,
+      });
       uow.audit({
         action: existing ? 'scheduling.phase_corrected' : 'scheduling.phase_recorded',
         entity: BOOKING_ENTITY,
         entityId: bookingId,
-        before: existing
-          ? {
-              phase,
-              outcome: existing.outcome,
-              actualStart: existing.actualStart,
-              actualEnd: existing.actualEnd,
-              reason: existing.reason,
-            }
-          : null,
-        after: {
-          phase,
-          outcome: record.outcome,
-          actualStart: record.actualStart,
-          actualEnd: record.actualEnd,
-        },
+        // The booking's plan is the record: a correction lists exactly phases[<phase>].<field>.
+        ...(existing
+          ? auditOf(changes.map((c) => ({ ...c, path: `phases[${phase}].${c.path}` })))
+          : { before: null, after: { phase, ...after } }),
         reason: dto.reason ?? null,
       });
       if (phase !== 'reinfusion') return;

@@ -129,7 +129,28 @@ export type paths = {
         delete?: never;
         options?: never;
         head?: never;
+        /**
+         * Corrects an adverse event: only the fields sent change (null clears endDate), with a reason;
+         *     the audit row lists exactly the changed fields.
+         */
         patch: operations["AdverseEventsController_correct"];
+        trace?: never;
+    };
+    "/follow-up/adverse-events/{id}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every kept version of an adverse event with its corrections (who, when, reason, fields before → after), newest first. */
+        get: operations["AdverseEventsController_history"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/follow-up/adverse-events/{id}/reported": {
@@ -309,7 +330,25 @@ export type paths = {
         delete?: never;
         options?: never;
         head?: never;
+        /** Corrects the blinded EDSS or MRI read: only the fields sent change, with a reason. */
         patch: operations["VisitsController_correctAssessment"];
+        trace?: never;
+    };
+    "/follow-up/visits/{visitId}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The correction history of a visit: every kept version of its log and of its blinded assessment (who, when, reason, fields before → after). */
+        get: operations["VisitsController_history"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/follow-up/visits/{visitId}/log": {
@@ -325,6 +364,11 @@ export type paths = {
         delete?: never;
         options?: never;
         head?: never;
+        /**
+         * Corrects a logged visit: only the fields sent change (absent = unchanged, null = clear);
+         *     relapses, samples and questionnaires change item by item (add / change / remove); a reason is
+         *     required; the audit row and the kept version list exactly the changed fields.
+         */
         patch: operations["VisitsController_correctLog"];
         trace?: never;
     };
@@ -450,7 +494,28 @@ export type paths = {
             cookie?: never;
         };
         get?: never;
+        /**
+         * Chooses the arm-B drug, or changes the choice: a change sends only the fields that change,
+         *     with a reason; the audit row lists exactly those fields.
+         */
         put: operations["AllocationsController_armB"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/participants/{id}/arm-b-drug/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every kept version of the arm-B choice (who, when, reason, fields before → after), newest first. */
+        get: operations["AllocationsController_armBHistory"];
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -684,8 +749,9 @@ export type paths = {
         options?: never;
         head?: never;
         /**
-         * Enters or corrects sections of the screening data. Object sections merge field by field;
-         *     lists replace the stored list. Changing a recorded value needs `reason` (400 REASON_REQUIRED).
+         * Enters or corrects sections of the screening data: only the fields sent change; object
+         *     sections merge field by field; a list is sent whole only while none of it is recorded, then
+         *     changes item by item through `lists` (by itemId). Changing a recorded value needs `reason`.
          */
         patch: operations["ScreeningController_update"];
         trace?: never;
@@ -699,6 +765,23 @@ export type paths = {
         };
         /** Every episode (history kept after re-screening). */
         get: operations["ScreeningController_episodes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/participants/{id}/screening/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every kept version of the current episode's screening record (who, when, reason, fields before → after), newest first. */
+        get: operations["ScreeningController_history"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1080,8 +1163,28 @@ export type paths = {
             cookie?: never;
         };
         get?: never;
-        /** Records the actual dates of an arm-A phase, or that it was not done. */
+        /**
+         * Records the actual dates of an arm-A phase, or that it was not done. A correction of a recorded
+         *     phase sends only what changes, with a reason (and expectedVersion).
+         */
         put: operations["SchedulingController_recordPhase"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/scheduling/bookings/{bookingId}/phases/{phase}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every kept version of a recorded arm-A phase (who, when, reason, fields before → after), newest first. */
+        get: operations["SchedulingController_phaseHistory"];
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -1463,6 +1566,8 @@ export type components = {
             arm: string;
             armBDrug: string | null;
             armBStartDate: string | null;
+            /** @description Version of the arm-B choice; send it as expectedVersion with a change */
+            armBVersion: number | null;
             armLabel: string;
             criteriaSetId: string;
             notReceivedReason: string | null;
@@ -1479,15 +1584,21 @@ export type components = {
             studyId: string;
         };
         ArmBDrugDto: {
-            /** @enum {string} */
-            drug: "alemtuzumab" | "cladribine" | "ocrelizumab" | "ofatumumab";
+            /**
+             * @description Required for the first choice
+             * @enum {string}
+             */
+            drug?: "alemtuzumab" | "cladribine" | "ocrelizumab" | "ofatumumab";
+            /** @description armBVersion the change is based on; 409 STALE_VERSION if it changed meanwhile */
+            expectedVersion?: number;
             /** @description Required when changing an earlier choice */
             reason?: string;
             /**
              * Format: date
+             * @description Required for the first choice
              * @example 2026-03-01
              */
-            startDate: string;
+            startDate?: string;
         };
         ArmDto: {
             code: string;
@@ -1636,6 +1747,7 @@ export type components = {
              * @example 2026-03-01
              */
             endDate?: string | null;
+            /** @description The version the correction is based on; 409 STALE_VERSION if it changed meanwhile */
             expectedVersion?: number;
             /**
              * Format: date
@@ -1653,19 +1765,23 @@ export type components = {
             term?: string;
         };
         CorrectAssessmentDto: {
-            edss?: components["schemas"]["EdssInputDto"];
-            mri?: components["schemas"]["MriReadInputDto"];
+            edss?: components["schemas"]["EdssPatchDto"];
+            /** @description The visit version the correction is based on; 409 STALE_VERSION if it changed meanwhile */
+            expectedVersion?: number;
+            mri?: components["schemas"]["MriPatchDto"];
             /** @description Why the assessment is corrected (audited) */
             reason: string;
         };
         CorrectVisitLogDto: {
+            /** @description The visit version the correction is based on; 409 STALE_VERSION if it changed meanwhile */
             expectedVersion?: number;
+            /** @description null clears the notes */
             notes?: string | null;
-            questionnaires?: components["schemas"]["QuestionnaireDto"][];
+            questionnaires?: components["schemas"]["QuestionnaireOpsDto"];
             /** @description Why the logged data are corrected (audited) */
             reason: string;
-            relapseAssessment?: components["schemas"]["RelapseAssessmentDto"];
-            samples?: components["schemas"]["SampleDto"][];
+            relapseAssessment?: components["schemas"]["RelapseAssessmentPatchDto"];
+            samples?: components["schemas"]["SampleOpsDto"];
             /**
              * Format: date
              * @example 2026-03-01
@@ -1756,6 +1872,15 @@ export type components = {
             /** @description The certified blinded rater (e.g. Neurostatus id or initials) */
             rater: string;
             score: number;
+        };
+        EdssPatchDto: {
+            /**
+             * Format: date
+             * @example 2026-03-01
+             */
+            assessedOn?: string;
+            rater?: string;
+            score?: number;
         };
         EligibilityResponseDto: {
             activeSetId: string;
@@ -1895,6 +2020,27 @@ export type components = {
             plannedAdmissionDate: string;
             reason: string;
         };
+        MriExamChangeDto: {
+            /**
+             * Format: date
+             * @example 2026-03-01
+             */
+            comparedWithDate?: string | null;
+            comparedWithExamId?: string | null;
+            /**
+             * Format: date
+             * @example 2026-03-01
+             */
+            date?: string;
+            gdEnhancingT1?: number | null;
+            id?: string | null;
+            /**
+             * Format: uuid
+             * @description itemId of the recorded exam
+             */
+            itemId: string;
+            newOrEnlargingT2?: number | null;
+        };
         MriExamDto: {
             /**
              * Format: date
@@ -1914,6 +2060,26 @@ export type components = {
             id?: string;
             /** @description New or enlarging T2 lesions */
             newOrEnlargingT2?: number | null;
+        };
+        MriExamOpsDto: {
+            add?: components["schemas"]["MriExamDto"][];
+            change?: components["schemas"]["MriExamChangeDto"][];
+            /** @description itemIds to remove */
+            remove?: string[];
+        };
+        MriPatchDto: {
+            /**
+             * Format: date
+             * @example 2026-03-01
+             */
+            comparedWith?: string;
+            /**
+             * Format: date
+             * @example 2026-03-01
+             */
+            examDate?: string;
+            gdLesions?: number;
+            newOrEnlargingT2?: number;
         };
         MriReadInputDto: {
             /**
@@ -1985,6 +2151,8 @@ export type components = {
             plannedStart: string;
             reason?: Record<string, never> | null;
             recordedAt?: Record<string, never> | null;
+            /** @description Version of the recorded phase; send it as expectedVersion with a correction */
+            version?: number | null;
         };
         PlanDto: {
             /** Format: date */
@@ -2168,6 +2336,12 @@ export type components = {
             /** @enum {string} */
             instrument: "msis29" | "eq5d" | "sf36" | "fatigue" | "health_economics" | "other";
         };
+        QuestionnaireOpsDto: {
+            add?: components["schemas"]["QuestionnaireDto"][];
+            change?: components["schemas"]["QuestionnaireDto"][];
+            /** @description Instruments to remove */
+            remove?: ("msis29" | "eq5d" | "sf36" | "fatigue" | "health_economics" | "other")[];
+        };
         ReadinessDto: {
             warning: string | null;
         };
@@ -2194,8 +2368,13 @@ export type components = {
              * @example 2026-03-01
              */
             actualStart?: string;
-            /** @enum {string} */
-            outcome: "done" | "not_done";
+            /** @description The phase's version the correction is based on; 409 STALE_VERSION if it changed meanwhile */
+            expectedVersion?: number;
+            /**
+             * @description Required when first recorded
+             * @enum {string}
+             */
+            outcome?: "done" | "not_done";
             /** @description Required when not done, and to correct a recorded phase */
             reason?: string;
         };
@@ -2236,6 +2415,24 @@ export type components = {
             newRelapse: boolean;
             relapses?: components["schemas"]["RelapseInputDto"][];
         };
+        RelapseAssessmentPatchDto: {
+            newRelapse?: boolean;
+            relapses?: components["schemas"]["RelapseOpsDto"];
+        };
+        RelapseChangeDto: {
+            clinicallyRelevant?: boolean | null;
+            /**
+             * Format: uuid
+             * @description itemId of the recorded relapse
+             */
+            itemId: string;
+            /**
+             * Format: date
+             * @example 2026-03-01
+             */
+            onsetDate?: string;
+            steroidTreated?: boolean | null;
+        };
         RelapseDto: {
             clinicallyRelevant?: boolean | null;
             /**
@@ -2256,6 +2453,12 @@ export type components = {
             onsetDate: string;
             /** @description Treated with high-dose corticosteroids */
             steroidTreated: boolean;
+        };
+        RelapseOpsDto: {
+            add?: components["schemas"]["RelapseDto"][];
+            change?: components["schemas"]["RelapseChangeDto"][];
+            /** @description itemIds to remove */
+            remove?: string[];
         };
         RescreenDto: {
             reason?: string;
@@ -2283,6 +2486,16 @@ export type components = {
             message: string;
             roles: ("coordinator" | "investigator" | "site_staff" | "blinded_assessor" | "statistician" | "monitor" | "admin")[];
         };
+        SampleChangeDto: {
+            /** @description null clears it */
+            note?: string | null;
+            taken?: boolean;
+            /**
+             * @description The sample to change (its type identifies it)
+             * @enum {string}
+             */
+            type: "bloods" | "biobank" | "urine" | "csf" | "other";
+        };
         SampleDestructionDto: {
             confirmationNote: string | null;
             confirmedAt: string | null;
@@ -2297,6 +2510,12 @@ export type components = {
             taken: boolean;
             /** @enum {string} */
             type: "bloods" | "biobank" | "urine" | "csf" | "other";
+        };
+        SampleOpsDto: {
+            add?: components["schemas"]["SampleDto"][];
+            change?: components["schemas"]["SampleChangeDto"][];
+            /** @description Types of samples to remove */
+            remove?: ("bloods" | "biobank" | "urine" | "csf" | "other")[];
         };
         SaveRandomizationConfigDto: {
             arms: components["schemas"]["ArmDto"][];
@@ -2328,6 +2547,13 @@ export type components = {
             id: string;
             startedAt: string;
             updatedAt: string;
+            /** @description Send it back as expectedVersion with a correction */
+            version: number;
+        };
+        ScreeningListChangesDto: {
+            mriExams?: components["schemas"]["MriExamOpsDto"];
+            relapses?: components["schemas"]["RelapseOpsDto"];
+            treatments?: components["schemas"]["TreatmentOpsDto"];
         };
         ScreeningLogEntryDto: {
             assessmentDate: string | null;
@@ -2465,6 +2691,26 @@ export type components = {
              */
             to: "pre_screened" | "registered" | "phone_check_done" | "records_reviewed" | "screening_visit_planned" | "screening_visit_done" | "eligible" | "ineligible" | "consented" | "randomised" | "in_follow_up" | "completed" | "withdrawn" | "lost_to_follow_up" | "died";
         };
+        TreatmentChangeDto: {
+            /** @enum {string} */
+            drug?: "interferon_beta" | "glatiramer_acetate" | "dimethyl_fumarate" | "teriflunomide" | "fingolimod" | "natalizumab" | "ocrelizumab" | "rituximab" | "ofatumumab" | "cladribine" | "alemtuzumab" | "ahsct" | "other";
+            /**
+             * Format: date
+             * @description null = still on it
+             * @example 2026-03-01
+             */
+            endDate?: string | null;
+            /**
+             * Format: uuid
+             * @description itemId of the recorded treatment
+             */
+            itemId: string;
+            /**
+             * Format: date
+             * @example 2026-03-01
+             */
+            startDate?: string | null;
+        };
         TreatmentDto: {
             /** @enum {string} */
             drug: "interferon_beta" | "glatiramer_acetate" | "dimethyl_fumarate" | "teriflunomide" | "fingolimod" | "natalizumab" | "ocrelizumab" | "rituximab" | "ofatumumab" | "cladribine" | "alemtuzumab" | "ahsct" | "other";
@@ -2479,6 +2725,12 @@ export type components = {
              * @example 2026-03-01
              */
             startDate?: string | null;
+        };
+        TreatmentOpsDto: {
+            add?: components["schemas"]["TreatmentDto"][];
+            change?: components["schemas"]["TreatmentChangeDto"][];
+            /** @description itemIds to remove */
+            remove?: string[];
         };
         UnscheduledVisitDto: {
             adverseEvents?: components["schemas"]["AdverseEventDto"][];
@@ -2516,7 +2768,10 @@ export type components = {
             comorbidity?: components["schemas"]["ComorbidityDto"];
             diagnosis?: components["schemas"]["DiagnosisDto"];
             edss?: components["schemas"]["EdssDto"];
+            /** @description The episode version the write is based on; 409 STALE_VERSION if it changed meanwhile */
+            expectedVersion?: number;
             infections?: components["schemas"]["InfectionScreeningDto"];
+            lists?: components["schemas"]["ScreeningListChangesDto"];
             mriExams?: components["schemas"]["MriExamDto"][];
             pregnantOrBreastfeeding?: boolean | null;
             /** @description Required when a recorded value changes (a correction) */
@@ -2827,7 +3082,42 @@ export interface operations {
             };
         };
         responses: {
-            200: {
+            /** @description Invalid values (VALIDATION_FAILED); nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such adverse event in your sites */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description STALE_VERSION: changed since expectedVersion; details.changedSince lists what changed */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    AdverseEventsController_history: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No such adverse event in your sites */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3088,7 +3378,42 @@ export interface operations {
             };
         };
         responses: {
-            200: {
+            /** @description Invalid values (VALIDATION_FAILED); nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such visit in your sites */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description STALE_VERSION (details.changedSince); ASSESSMENT_NOT_RECORDED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    VisitsController_history: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                visitId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No such visit in your sites */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3134,7 +3459,22 @@ export interface operations {
             };
         };
         responses: {
-            200: {
+            /** @description Invalid values, unknown item ids or types (VALIDATION_FAILED); nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such visit in your sites */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description STALE_VERSION: the visit changed since expectedVersion (details.changedSince); VISIT_NOT_LOGGED */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3319,13 +3659,46 @@ export interface operations {
             };
         };
         responses: {
-            200: {
+            /** @description Not in the formulary, REASON_REQUIRED, a missing field on the first choice; nothing changes */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content: {
-                    "application/json": components["schemas"]["AllocationResponseDto"];
+                content?: never;
+            };
+            /** @description No such randomised participant in your sites */
+            404: {
+                headers: {
+                    [name: string]: unknown;
                 };
+                content?: never;
+            };
+            /** @description Not arm B; STALE_VERSION (details.changedSince) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    AllocationsController_armBHistory: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No such randomised participant in your sites */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -3741,13 +4114,26 @@ export interface operations {
             };
         };
         responses: {
-            200: {
+            /** @description REASON_REQUIRED, invalid values, unknown itemIds, a recorded list sent whole; nothing changes */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content: {
-                    "application/json": components["schemas"]["ScreeningEpisodeResponseDto"];
+                content?: never;
+            };
+            /** @description No such participant in your sites */
+            404: {
+                headers: {
+                    [name: string]: unknown;
                 };
+                content?: never;
+            };
+            /** @description STALE_VERSION: the record changed since expectedVersion (details.changedSince) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -3769,6 +4155,26 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ScreeningEpisodeResponseDto"][];
                 };
+            };
+        };
+    };
+    ScreeningController_history: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No such participant in your sites */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -4302,13 +4708,54 @@ export interface operations {
             };
         };
         responses: {
-            200: {
+            /** @description Invalid dates or phase, REASON missing on a correction; nothing changes */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content: {
-                    "application/json": components["schemas"]["BookingResponseDto"];
+                content?: never;
+            };
+            /** @description No such booking in your sites */
+            404: {
+                headers: {
+                    [name: string]: unknown;
                 };
+                content?: never;
+            };
+            /** @description Booking not in a plan; STALE_VERSION (details.changedSince) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    SchedulingController_phaseHistory: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                bookingId: string;
+                phase: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Unknown phase */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such booking in your sites */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };

@@ -6,11 +6,12 @@ import { Link } from 'react-router';
 import { api, call, callAs } from '../api/client';
 import type { Allocation, Booking, Page } from '../api/types';
 import { useSession, useUser } from '../auth/session';
+import { CorrectionHistory, type RecordVersion } from '../components/History';
 import { DataTable, ErrorBox, Field, QueryView, Tag } from '../components/ui';
 import { applyServerErrors } from '../lib/forms';
 import { humanise } from '../lib/labels';
 import { useSites } from '../lib/reference';
-import { formatDate, formatDayOf, formatInstant } from '../lib/time';
+import { DEFAULT_ZONE, formatDate, formatDayOf, formatInstant } from '../lib/time';
 
 const col = createColumnHelper<Booking>();
 const LIVE = ['booked', 'waitlisted', 'done'];
@@ -272,6 +273,7 @@ function WaitlistView({ centreId, onOpen }: { centreId: string; onOpen: (id: str
   );
 }
 
+type RecordedPhase = { code: string; outcome?: string | null; actualStart?: string | null; actualEnd?: string | null; version?: number | null };
 type PhaseForm = { outcome: 'done' | 'not_done'; actualStart: string; actualEnd: string; reason: string };
 type ReviewForm = { outcome: 'accept_wait' | 'refer' | 'second_line'; reason: string; centreId: string };
 type MoveForm = { plannedAdmissionDate: string; reason: string };
@@ -288,14 +290,38 @@ function BookingDetail({ bookingId, onClose }: { bookingId: string; onClose: () 
     await qc.invalidateQueries({ queryKey: ['booking', bookingId] });
     await qc.invalidateQueries({ queryKey: ['centre'] });
   };
-  const [phase, setPhase] = useState<string | null>(null);
+  const [phase, setPhaseCode] = useState<string | null>(null);
+  const [opened, setOpened] = useState<RecordedPhase | null>(null);
   const phaseForm = useForm<PhaseForm>({ defaultValues: { outcome: 'done', actualStart: '', actualEnd: '', reason: '' } });
+  /** Opens the phase form on the recorded values (a correction starts from them). */
+  const setPhase = (p: RecordedPhase | null) => {
+    setPhaseCode(p?.code ?? null);
+    setOpened(p && p.outcome ? p : null);
+    phaseForm.reset({ outcome: (p?.outcome as PhaseForm['outcome'] | null) ?? 'done', actualStart: p?.actualStart ?? '', actualEnd: p?.actualEnd ?? '', reason: '' });
+  };
+  const phaseHistory = useQuery({
+    queryKey: ['booking', bookingId, 'phase-history', phase, opened?.version],
+    enabled: !!opened,
+    queryFn: () =>
+      callAs<RecordVersion[]>(
+        api.GET('/scheduling/bookings/{bookingId}/phases/{phase}/history', { params: { path: { bookingId, phase: phase as string } } }),
+      ),
+  });
   const recordPhase = useMutation({
     mutationFn: (v: PhaseForm) =>
       call(
         api.PUT('/scheduling/bookings/{bookingId}/phases/{phase}', {
           params: { path: { bookingId, phase: phase as string } },
-          body: { outcome: v.outcome, ...(v.actualStart ? { actualStart: v.actualStart } : {}), ...(v.actualEnd ? { actualEnd: v.actualEnd } : {}), ...(v.reason ? { reason: v.reason } : {}) },
+          // A correction sends only what changed, with the version it was based on.
+          body: opened
+            ? {
+                ...(v.outcome !== opened.outcome ? { outcome: v.outcome } : {}),
+                ...(v.actualStart && v.actualStart !== opened.actualStart ? { actualStart: v.actualStart } : {}),
+                ...(v.actualEnd && v.actualEnd !== opened.actualEnd ? { actualEnd: v.actualEnd } : {}),
+                ...(v.reason ? { reason: v.reason } : {}),
+                ...(opened.version !== null && opened.version !== undefined ? { expectedVersion: opened.version } : {}),
+              }
+            : { outcome: v.outcome, ...(v.actualStart ? { actualStart: v.actualStart } : {}), ...(v.actualEnd ? { actualEnd: v.actualEnd } : {}), ...(v.reason ? { reason: v.reason } : {}) },
         }),
       ),
     onSuccess: async () => {
@@ -422,8 +448,13 @@ function BookingDetail({ bookingId, onClose }: { bookingId: string; onClose: () 
                           </td>
                           <td>
                             {hasRole('coordinator', 'investigator', 'site_staff') && (
-                              <button type="button" className="secondary" onClick={() => setPhase(p.code)} aria-label={`Record phase: ${p.name}`}>
-                                Record
+                              <button
+                                type="button"
+                                className="secondary"
+                                onClick={() => setPhase(p as RecordedPhase)}
+                                aria-label={`${p.outcome ? 'Correct' : 'Record'} phase: ${p.name}`}
+                              >
+                                {p.outcome ? 'Correct' : 'Record'}
                               </button>
                             )}
                           </td>
@@ -461,6 +492,7 @@ function BookingDetail({ bookingId, onClose }: { bookingId: string; onClose: () 
                       Cancel
                     </button>
                     <ErrorBox error={recordPhase.error} title="Phase not recorded" />
+                    {opened && <CorrectionHistory title={`Phase ${phase}: history`} versions={phaseHistory.data ?? []} zone={DEFAULT_ZONE} />}
                   </form>
                 )}
               </>

@@ -1,11 +1,14 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useFieldArray, useForm } from 'react-hook-form';
 import { Link, useParams } from 'react-router';
 import { api, callAs } from '../api/client';
 import type { Visit, VisitDetail } from '../api/types';
 import { useSession } from '../auth/session';
+import { CorrectionHistory, type RecordVersion } from '../components/History';
 import { ErrorBox, Field, QueryView, Tag } from '../components/ui';
+import { ApiError } from '../api/client';
+import { diffRecord, type FieldChange, type GroupSpec, type JsonRecord, patchFromChanges } from '../lib/corrections';
 import { applyServerErrors } from '../lib/forms';
 import { humanise } from '../lib/labels';
 import { useZone } from '../lib/reference';
@@ -36,15 +39,17 @@ export function VisitPage() {
               Protocol deviation: logged {String(d.deviation.daysOutside ?? '')} day(s) outside the window.
             </div>
           )}
+          {!assessor && isLogged(d.visit) && <LoggedValues visit={d.visit} />}
           {assessor && <AssessorForm visit={d.visit} />}
           {siteWriter && !assessor && <LogVisitForm visit={d.visit} />}
+          <VisitHistory visit={d.visit} assessor={assessor} />
           {!assessor && d.adverseEvents.length > 0 && (
             <section>
               <h2>Adverse events at this visit</h2>
               <ul>
                 {d.adverseEvents.map((ae) => (
                   <li key={String(ae.id)}>
-                    {String(ae.term)} ({String(ae.severity)}){ae.serious ? ' · serious' : ''}
+                    <AdverseEventItem ae={ae as unknown as AdverseEvent} visitId={d.visit.id} canCorrect={siteWriter} zone={d.visit.siteId} />
                   </li>
                 ))}
               </ul>
@@ -53,6 +58,105 @@ export function VisitPage() {
         </>
       )}
     </QueryView>
+  );
+}
+
+type Relapse = { id?: string; onsetDate: string; steroidTreated: boolean; description?: string };
+type SiteData = {
+  relapseAssessment: { newRelapse: boolean; relapses: Relapse[] };
+  samples: { type: string; taken: boolean; note?: string }[];
+  questionnaires: { instrument: string; done: boolean }[];
+  notes?: string;
+};
+/** A logged visit as one correctable record, the shape the API's corrections and history use. */
+type LogRecord = { visitDate: string } & SiteData;
+
+const LOG_GROUPS: GroupSpec[] = [
+  { path: 'relapseAssessment.relapses', key: 'id', generated: true },
+  { path: 'samples', key: 'type', generated: false },
+  { path: 'questionnaires', key: 'instrument', generated: false },
+];
+
+const isLogged = (visit: Visit & Record<string, unknown>) => visit.status === 'logged' || !!visit.loggedDate;
+const siteDataOf = (visit: Visit & Record<string, unknown>) => (visit.siteData ?? null) as SiteData | null;
+const logRecordOf = (visit: Visit & Record<string, unknown>): LogRecord | null => {
+  const data = siteDataOf(visit);
+  return data && visit.loggedDate ? { visitDate: visit.loggedDate, ...data } : null;
+};
+
+/** What is logged now: every value, so the nurse sees what a correction changes. */
+function LoggedValues({ visit }: { visit: Visit & Record<string, unknown> }) {
+  const data = siteDataOf(visit);
+  if (!data) return null;
+  const relapses = data.relapseAssessment.relapses ?? [];
+  return (
+    <section aria-labelledby="logged-h" className="panel">
+      <h2 id="logged-h">Logged values</h2>
+      <dl className="facts" data-testid="logged-values">
+        <dt>Visit date</dt>
+        <dd>{formatDate(visit.loggedDate)}</dd>
+        <dt>New relapse</dt>
+        <dd>{data.relapseAssessment.newRelapse ? 'Yes' : 'No'}</dd>
+        {relapses.map((r, i) => (
+          <span key={r.id ?? i}>
+            <dt>Relapse {i + 1}</dt>
+            <dd>
+              onset {formatDate(r.onsetDate)} · {r.steroidTreated ? 'steroid-treated' : 'no steroids'}
+              {r.description ? ` · ${r.description}` : ''}
+            </dd>
+          </span>
+        ))}
+        <dt>Samples</dt>
+        <dd>{data.samples.length === 0 ? 'None' : data.samples.map((s) => `${humanise(s.type)}: ${s.taken ? 'taken' : 'not taken'}${s.note ? ` (${s.note})` : ''}`).join('; ')}</dd>
+        <dt>Questionnaires</dt>
+        <dd>
+          {data.questionnaires.length === 0
+            ? 'None'
+            : data.questionnaires.map((q) => `${q.instrument.toUpperCase().replace('_', ' ')}: ${q.done ? 'done' : 'not done'}`).join('; ')}
+        </dd>
+        <dt>Notes</dt>
+        <dd>{data.notes ?? '—'}</dd>
+      </dl>
+    </section>
+  );
+}
+
+/** The correction history of the visit's log and assessment. */
+function VisitHistory({ visit, assessor }: { visit: Visit; assessor: boolean }) {
+  const zone = useZone(visit.siteId);
+  const history = useQuery({
+    queryKey: ['visit', visit.id, 'history', visit.version],
+    queryFn: () =>
+      callAs<{ log: RecordVersion[]; assessment: RecordVersion[] }>(api.GET('/follow-up/visits/{visitId}/history', { params: { path: { visitId: visit.id } } })),
+  });
+  if (!history.data) return null;
+  const { log, assessment } = history.data;
+  if (log.length === 0 && assessment.length === 0) return null;
+  return (
+    <section aria-labelledby="history-h">
+      <h2 id="history-h">Correction history</h2>
+      {!assessor && <CorrectionHistory title="Visit log" versions={log} zone={zone} />}
+      <CorrectionHistory title="Blinded assessment" versions={assessment} zone={zone} />
+    </section>
+  );
+}
+
+/** The 409 of a correction based on stale values: what changed meanwhile. */
+function StaleNotice({ error }: { error: unknown }) {
+  if (!(error instanceof ApiError) || error.code !== 'STALE_VERSION') return null;
+  const changes = (error.details?.changedSince ?? []) as FieldChange[];
+  return (
+    <div className="alert warn" role="alert">
+      Someone changed this record while you were editing; nothing was saved. Changed meanwhile:
+      <ul>
+        {changes.map((c) => (
+          <li key={c.path}>
+            <code>{c.path}</code>: {JSON.stringify(c.before)} → {JSON.stringify(c.after)}
+          </li>
+        ))}
+      </ul>
+      Reload the page to see the current values, then correct again.
+    </div>
   );
 }
 
@@ -109,9 +213,21 @@ function AssessorForm({ visit }: { visit: Visit }) {
           : {}),
       };
       const path = { params: { path: { visitId: visit.id } } };
-      return recorded
-        ? callAs<Visit>(api.PATCH('/follow-up/visits/{visitId}/assessment', { ...path, body: { ...body, reason: v.reason } as never }))
-        : callAs<Visit>(api.POST('/follow-up/visits/{visitId}/assessment', { ...path, body: body as never }));
+      if (recorded) {
+        const original: JsonRecord = {
+          ...(visit.edss ? { edss: { score: visit.edss.score, rater: visit.edss.rater, assessedOn: visit.edss.assessedOn } } : {}),
+          ...(visit.mri ? { mri: { ...visit.mri } } : {}),
+        };
+        const edited: JsonRecord = {
+          ...(visit.edss && body.edss ? { edss: body.edss } : visit.edss ? { edss: original.edss } : {}),
+          ...(visit.mri && body.mri ? { mri: body.mri } : visit.mri ? { mri: original.mri } : {}),
+        };
+        const patch = patchFromChanges(diffRecord(original, edited), []);
+        return callAs<Visit>(
+          api.PATCH('/follow-up/visits/{visitId}/assessment', { ...path, body: { ...patch, reason: v.reason, expectedVersion: visit.version } as never }),
+        );
+      }
+      return callAs<Visit>(api.POST('/follow-up/visits/{visitId}/assessment', { ...path, body: body as never }));
     },
     onSuccess: async () => {
       await qc.invalidateQueries({ queryKey: ['visit', visit.id] });
@@ -187,6 +303,7 @@ function AssessorForm({ visit }: { visit: Visit }) {
           {(c) => <input {...c} {...register('reason', { required: 'Give the reason for the correction' })} />}
         </Field>
       )}
+      <StaleNotice error={save.error} />
       {left.length > 0 && <ErrorBox error={new Error(left.join('; '))} title="Not saved" />}
       {save.isSuccess && (
         <div className="alert ok" role="status">
@@ -204,7 +321,7 @@ type AeRow = { term: string; onsetDate: string; endDate: string; severity: strin
 type LogForm = {
   visitDate: string;
   newRelapse: 'no' | 'yes';
-  relapses: { onsetDate: string; steroidTreated: boolean; description: string }[];
+  relapses: { id: string; onsetDate: string; steroidTreated: boolean; description: string }[];
   samples: string[];
   questionnaires: string[];
   adverseEvents: AeRow[];
@@ -217,19 +334,12 @@ function LogVisitForm({ visit }: { visit: Visit & Record<string, unknown> }) {
   const qc = useQueryClient();
   const zone = useZone(visit.siteId);
   const [left, setLeft] = useState<string[]>([]);
-  const logged = visit.status === 'logged' || !!visit.loggedDate;
-  const { register, handleSubmit, control, watch, formState, setError } = useForm<LogForm>({
-    defaultValues: {
-      visitDate: visit.loggedDate ?? todayIn(zone),
-      newRelapse: 'no',
-      relapses: [],
-      samples: [],
-      questionnaires: [],
-      adverseEvents: [],
-      notes: '',
-      reason: '',
-    },
-  });
+  const logged = isLogged(visit);
+  const original = logRecordOf(visit);
+  const [saved, setSaved] = useState(false);
+  // A correction starts from the logged values, and again after each save (a new version).
+  const { register, handleSubmit, control, watch, formState, setError, reset } = useForm<LogForm>({ defaultValues: logDefaults(visit, original, zone) });
+  useEffect(() => reset(logDefaults(visit, original, zone)), [visit.version]);
   const relapses = useFieldArray({ control, name: 'relapses' });
   const aes = useFieldArray({ control, name: 'adverseEvents' });
   const save = useMutation({
@@ -246,7 +356,12 @@ function LogVisitForm({ visit }: { visit: Visit & Record<string, unknown> }) {
         ...(v.notes ? { notes: v.notes } : {}),
       };
       const path = { params: { path: { visitId: visit.id } } };
-      if (logged) return callAs<VisitDetail>(api.PATCH('/follow-up/visits/{visitId}/log', { ...path, body: { ...base, reason: v.reason } as never }));
+      if (logged && original) {
+        const patch = patchFromChanges(diffRecord(original, editedRecord(original, v), LOG_GROUPS), LOG_GROUPS);
+        return callAs<VisitDetail>(
+          api.PATCH('/follow-up/visits/{visitId}/log', { ...path, body: { ...patch, reason: v.reason, expectedVersion: visit.version } as never }),
+        );
+      }
       return callAs<VisitDetail>(
         api.POST('/follow-up/visits/{visitId}/log', {
           ...path,
@@ -267,6 +382,7 @@ function LogVisitForm({ visit }: { visit: Visit & Record<string, unknown> }) {
       );
     },
     onSuccess: async (d) => {
+      setSaved(true);
       qc.setQueryData(['visit', visit.id], d);
       await qc.invalidateQueries({ queryKey: ['follow-up'] });
     },
@@ -276,7 +392,7 @@ function LogVisitForm({ visit }: { visit: Visit & Record<string, unknown> }) {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const err = (path: string): string | undefined => path.split('.').reduce<any>((o, k) => o?.[k], e)?.message;
   return (
-    <form onSubmit={handleSubmit((v) => (setLeft([]), save.mutate(v)))} noValidate aria-labelledby="log-h">
+    <form onSubmit={handleSubmit((v) => (setLeft([]), setSaved(false), save.mutate(v)))} noValidate aria-labelledby="log-h">
       <h2 id="log-h">{logged ? 'Correct the visit log' : 'Log this visit'}</h2>
       <div className="grid">
         <Field label="Date the visit took place" error={err('visitDate')}>
@@ -308,7 +424,7 @@ function LogVisitForm({ visit }: { visit: Visit & Record<string, unknown> }) {
                 <Field label="Description (no personal data)">{(c) => <input {...c} {...register(`relapses.${i}.description`)} />}</Field>
               </div>
             ))}
-            <button type="button" className="secondary" onClick={() => relapses.append({ onsetDate: '', steroidTreated: false, description: '' })}>
+            <button type="button" className="secondary" onClick={() => relapses.append({ id: '', onsetDate: '', steroidTreated: false, description: '' })}>
               Add a relapse
             </button>
           </>
@@ -407,8 +523,9 @@ function LogVisitForm({ visit }: { visit: Visit & Record<string, unknown> }) {
           {(c) => <input {...c} {...register('reason', { required: 'Give the reason for the correction' })} />}
         </Field>
       )}
+      <StaleNotice error={save.error} />
       {left.length > 0 && <ErrorBox error={new Error(left.join('; '))} title="Not saved" />}
-      {save.isSuccess && (
+      {saved && (
         <div className="alert ok" role="status">
           Visit saved.
         </div>
@@ -417,5 +534,170 @@ function LogVisitForm({ visit }: { visit: Visit & Record<string, unknown> }) {
         {logged ? 'Save correction' : 'Log visit'}
       </button>
     </form>
+  );
+}
+
+/**
+ * The logged record as the form now has it. Items keep their identity: a sample or questionnaire
+ * unticked is "not taken/done" (its note stays), relapses keep their ids, new rows have none.
+ */
+function editedRecord(original: LogRecord, v: LogForm): LogRecord {
+  const relapses: Relapse[] =
+    v.newRelapse === 'yes'
+      ? v.relapses.map((r, i) => ({
+          id: r.id || `new-${i}`,
+          onsetDate: r.onsetDate,
+          steroidTreated: r.steroidTreated,
+          ...(r.description ? { description: r.description } : {}),
+        }))
+      : [];
+  const samples = original.samples.map((x) => ({ ...x, taken: v.samples.includes(x.type) }));
+  for (const type of v.samples) if (!samples.some((x) => x.type === type)) samples.push({ type, taken: true });
+  const questionnaires = original.questionnaires.map((q) => ({ ...q, done: v.questionnaires.includes(q.instrument) }));
+  for (const instrument of v.questionnaires) if (!questionnaires.some((q) => q.instrument === instrument)) questionnaires.push({ instrument, done: true });
+  return {
+    visitDate: v.visitDate,
+    relapseAssessment: { newRelapse: v.newRelapse === 'yes', relapses },
+    samples,
+    questionnaires,
+    ...(v.notes ? { notes: v.notes } : {}),
+  };
+}
+
+function logDefaults(visit: Visit, original: LogRecord | null, zone: string): LogForm {
+  return {
+    visitDate: visit.loggedDate ?? todayIn(zone),
+    newRelapse: original?.relapseAssessment.newRelapse ? 'yes' : 'no',
+    relapses: (original?.relapseAssessment.relapses ?? []).map((r) => ({
+      id: r.id ?? '',
+      onsetDate: r.onsetDate,
+      steroidTreated: r.steroidTreated,
+      description: r.description ?? '',
+    })),
+    samples: (original?.samples ?? []).filter((x) => x.taken).map((x) => x.type),
+    questionnaires: (original?.questionnaires ?? []).filter((q) => q.done).map((q) => q.instrument),
+    adverseEvents: [],
+    notes: original?.notes ?? '',
+    reason: '',
+  };
+}
+
+type AdverseEvent = {
+  id: string;
+  term: string;
+  onsetDate: string;
+  endDate: string | null;
+  severity: string;
+  serious: boolean;
+  seriousnessCriteria: string[];
+  outcome: string;
+  version: number;
+};
+type AeForm = { term: string; onsetDate: string; endDate: string; severity: string; serious: boolean; seriousnessCriteria: string[]; outcome: string; reason: string };
+
+const aeDefaults = (ae: AdverseEvent): AeForm => ({
+  term: ae.term,
+  onsetDate: ae.onsetDate,
+  endDate: ae.endDate ?? '',
+  severity: ae.severity,
+  serious: ae.serious,
+  seriousnessCriteria: ae.seriousnessCriteria ?? [],
+  outcome: ae.outcome,
+  reason: '',
+});
+
+/** One adverse event: its recorded values, and a correction form that starts from them and sends only the changes. */
+function AdverseEventItem({ ae, visitId, canCorrect, zone: siteId }: { ae: AdverseEvent; visitId: string; canCorrect: boolean; zone: string }) {
+  const qc = useQueryClient();
+  const zone = useZone(siteId);
+  const [open, setOpen] = useState(false);
+  const { register, handleSubmit, reset, watch, formState } = useForm<AeForm>({ defaultValues: aeDefaults(ae) });
+  const history = useQuery({
+    queryKey: ['adverse-event', ae.id, 'history', ae.version],
+    enabled: open,
+    queryFn: () => callAs<RecordVersion[]>(api.GET('/follow-up/adverse-events/{id}/history', { params: { path: { id: ae.id } } })),
+  });
+  const save = useMutation({
+    mutationFn: (v: AeForm) => {
+      const original = aeDefaults(ae) as unknown as JsonRecord;
+      const edited = { ...v, reason: '' } as unknown as JsonRecord;
+      const changed = patchFromChanges(diffRecord(original, edited), []);
+      const body: JsonRecord = { ...changed, reason: v.reason, expectedVersion: ae.version };
+      if ('endDate' in changed && !changed.endDate) body.endDate = null;
+      return callAs<AdverseEvent>(api.PATCH('/follow-up/adverse-events/{id}', { params: { path: { id: ae.id } }, body: body as never }));
+    },
+    onSuccess: async () => {
+      setOpen(false);
+      await qc.invalidateQueries({ queryKey: ['visit', visitId] });
+    },
+  });
+  return (
+    <div>
+      {ae.term} ({humanise(ae.severity)}) · onset {formatDate(ae.onsetDate)} · {ae.endDate ? `ended ${formatDate(ae.endDate)}` : 'ongoing'} · {humanise(ae.outcome)}
+      {ae.serious ? ` · serious (${ae.seriousnessCriteria.map(humanise).join(', ')})` : ''}{' '}
+      {canCorrect && !open && (
+        <button type="button" className="secondary" onClick={() => (reset(aeDefaults(ae)), setOpen(true))} aria-label={`Correct adverse event ${ae.term}`}>
+          Correct
+        </button>
+      )}
+      {open && (
+        <form onSubmit={handleSubmit((v) => save.mutate(v))} noValidate className="panel" aria-label={`Correct adverse event ${ae.term}`}>
+          <div className="grid">
+            <Field label="Term (no personal data)">{(c) => <input {...c} {...register('term', { required: true })} />}</Field>
+            <Field label="Onset">{(c) => <input {...c} type="date" {...register('onsetDate', { required: true })} />}</Field>
+            <Field label="End (empty = ongoing)">{(c) => <input {...c} type="date" {...register('endDate')} />}</Field>
+            <Field label="Severity">
+              {(c) => (
+                <select {...c} {...register('severity')}>
+                  <option value="mild">Mild</option>
+                  <option value="moderate">Moderate</option>
+                  <option value="severe">Severe</option>
+                </select>
+              )}
+            </Field>
+            <Field label="Outcome">
+              {(c) => (
+                <select {...c} {...register('outcome')}>
+                  {OUTCOMES.map((o) => (
+                    <option key={o} value={o}>
+                      {humanise(o)}
+                    </option>
+                  ))}
+                </select>
+              )}
+            </Field>
+            <div className="field">
+              <label>
+                <input type="checkbox" {...register('serious')} /> Serious
+              </label>
+            </div>
+          </div>
+          {watch('serious') && (
+            <fieldset>
+              <legend>Seriousness criteria</legend>
+              <div className="choices">
+                {SERIOUSNESS.map((x) => (
+                  <label key={x}>
+                    <input type="checkbox" value={x} {...register('seriousnessCriteria')} /> {humanise(x)}
+                  </label>
+                ))}
+              </div>
+            </fieldset>
+          )}
+          <Field label="Reason for the correction" error={formState.errors.reason?.message}>
+            {(c) => <input {...c} {...register('reason', { required: 'Give the reason for the correction' })} />}
+          </Field>
+          <StaleNotice error={save.error} />
+          {save.error && !(save.error instanceof ApiError && save.error.code === 'STALE_VERSION') && <ErrorBox error={save.error} title="Not saved" />}
+          <button type="submit" disabled={save.isPending}>
+            Save correction
+          </button>{' '}
+          <button type="button" className="secondary" onClick={() => setOpen(false)}>
+            Cancel
+          </button>
+          <CorrectionHistory title={`Adverse event ${ae.term}: history`} versions={history.data ?? []} zone={zone} />
+        </form>
+      )}
+    </div>
   );
 }

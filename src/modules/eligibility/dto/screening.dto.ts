@@ -17,6 +17,7 @@ import {
   ValidateInt,
   ValidateMatches,
   ValidateText,
+  ValidateUuid,
 } from '../../../common/validation/validators';
 import {
   DISEASE_COURSES,
@@ -160,7 +161,8 @@ export const MAX_TREATMENTS = 30;
  * The structured screening data (the engine's ScreeningData without birth date, which lives in
  * the identity vault, and without consent, which POST /participants/:id/consent records).
  * Every section is optional: records are entered step by step. Object sections merge field by
- * field; lists replace the stored list.
+ * field (null = entered as none); a list is sent whole only while none of it is recorded, then it
+ * changes item by item through `lists` (items carry a server-assigned `itemId`).
  */
 export class ScreeningSectionsDto {
   @Section(() => DiagnosisDto) diagnosis?: DiagnosisDto;
@@ -181,12 +183,74 @@ export class ScreeningSectionsDto {
   @ValidateBoolean(opt) willingToLearnInfectionResults?: boolean | null;
 }
 
+export class RelapseChangeDto {
+  @ValidateUuid({ description: 'itemId of the recorded relapse' }) itemId: string;
+  @ValidateDate({ optional: true }) onsetDate?: string;
+  @ValidateBoolean(opt) steroidTreated?: boolean | null;
+  @ValidateBoolean(opt) clinicallyRelevant?: boolean | null;
+}
+
+export class MriExamChangeDto {
+  @ValidateUuid({ description: 'itemId of the recorded exam' }) itemId: string;
+  @ValidateMatches(/^[A-Za-z0-9_.-]{1,40}$/, 'must be 1 to 40 of A-Z a-z 0-9 _ . -', opt)
+  id?: string | null;
+  @ValidateDate({ optional: true }) date?: string;
+  @ValidateInt(0, 500, opt) gdEnhancingT1?: number | null;
+  @ValidateInt(0, 500, opt) newOrEnlargingT2?: number | null;
+  @ValidateMatches(/^[A-Za-z0-9_.-]{1,40}$/, 'must name an exam id in this list', opt)
+  comparedWithExamId?: string | null;
+  @ValidateDate(opt) comparedWithDate?: string | null;
+}
+
+export class TreatmentChangeDto {
+  @ValidateUuid({ description: 'itemId of the recorded treatment' }) itemId: string;
+  @ValidateEnum(DRUG_CODES, { optional: true }) drug?: DrugCode;
+  @ValidateDate(opt) startDate?: string | null;
+  @ValidateDate({ ...opt, description: 'null = still on it' }) endDate?: string | null;
+}
+
+const ItemIds = (max: number) =>
+  applyDecorators(ValidateUuid({ optional: true, each: true, description: 'itemIds to remove' }), ValidateIf(present), IsArray(), ArrayMaxSize(max));
+
+export class RelapseOpsDto {
+  @SectionList(() => RelapseDto, MAX_RELAPSES) add?: RelapseDto[];
+  @SectionList(() => RelapseChangeDto, MAX_RELAPSES) change?: RelapseChangeDto[];
+  @ItemIds(MAX_RELAPSES) remove?: string[];
+}
+
+export class MriExamOpsDto {
+  @SectionList(() => MriExamDto, MAX_MRI_EXAMS) add?: MriExamDto[];
+  @SectionList(() => MriExamChangeDto, MAX_MRI_EXAMS) change?: MriExamChangeDto[];
+  @ItemIds(MAX_MRI_EXAMS) remove?: string[];
+}
+
+export class TreatmentOpsDto {
+  @SectionList(() => TreatmentDto, MAX_TREATMENTS) add?: TreatmentDto[];
+  @SectionList(() => TreatmentChangeDto, MAX_TREATMENTS) change?: TreatmentChangeDto[];
+  @ItemIds(MAX_TREATMENTS) remove?: string[];
+}
+
+/** Item-by-item changes to the recorded lists: items are named by their `itemId`; items not named keep their values. */
+export class ScreeningListChangesDto {
+  @Section(() => RelapseOpsDto) relapses?: RelapseOpsDto;
+  @Section(() => MriExamOpsDto) mriExams?: MriExamOpsDto;
+  @Section(() => TreatmentOpsDto) treatments?: TreatmentOpsDto;
+}
+
 export class UpdateScreeningDto extends ScreeningSectionsDto {
   @ValidateText(500, {
     optional: true,
     description: 'Required when a recorded value changes (a correction)',
   })
   reason?: string;
+
+  @Section(() => ScreeningListChangesDto) lists?: ScreeningListChangesDto;
+
+  @ValidateInt(0, 1_000_000, {
+    optional: true,
+    description: 'The episode version the write is based on; 409 STALE_VERSION if it changed meanwhile',
+  })
+  expectedVersion?: number;
 }
 
 export class ScreeningEpisodeResponseDto {
@@ -216,4 +280,5 @@ export class ScreeningEpisodeResponseDto {
     recordedAt: string | null;
   } | null;
   @ApiProperty() updatedAt: string;
+  @ApiProperty({ description: 'Send it back as expectedVersion with a correction' }) version: number;
 }

@@ -36,6 +36,28 @@ export class RecordAssessmentDto {
   @Optional(() => MriReadInputDto) mri?: MriReadInputDto;
 }
 
-export class CorrectAssessmentDto extends RecordAssessmentDto {
+export class EdssPatchDto {
+  @ApiPropertyOptional({ type: Number, minimum: 0, maximum: 10, multipleOf: 0.5 })
+  @ValidateIf((_: unknown, v: unknown) => v !== undefined)
+  @IsEdssScore()
+  score?: number;
+
+  @ValidateText(100, { optional: true }) rater?: string;
+  @ValidateDate({ optional: true }) assessedOn?: string;
+}
+
+export class MriPatchDto {
+  @ValidateDate({ optional: true }) examDate?: string;
+  @ValidateInt(0, 500, { optional: true }) gdLesions?: number;
+  @ValidateInt(0, 500, { optional: true }) newOrEnlargingT2?: number;
+  @ValidateDate({ optional: true }) comparedWith?: string;
+}
+
+/** A correction of the blinded assessment: only the fields sent change; reason required. */
+export class CorrectAssessmentDto {
+  @Optional(() => EdssPatchDto) edss?: EdssPatchDto;
+  @Optional(() => MriPatchDto) mri?: MriPatchDto;
   @ValidateText(500, { description: 'Why the assessment is corrected (audited)' }) reason: string;
+  @ValidateInt(0, 1_000_000, { optional: true, description: 'The visit version the correction is based on; 409 STALE_VERSION if it changed meanwhile' })
+  expectedVersion?: number;
 }

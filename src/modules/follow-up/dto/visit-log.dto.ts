@@ -17,6 +17,7 @@ import {
   ValidateEnum,
   ValidateInt,
   ValidateText,
+  ValidateUuid,
 } from '../../../common/validation/validators';
 import {
   AE_OUTCOMES,
@@ -135,14 +136,71 @@ export class LogVisitDto {
   expectedVersion?: number;
 }
 
+/** A relapse recorded at a visit, as stored: with its id, so a correction can name it. */
+export class RelapseChangeDto {
+  @ValidateUuid({ description: 'Id of the logged relapse to change' }) id: string;
+  @ValidateDate({ optional: true }) onsetDate?: string;
+  @ValidateBoolean({ optional: true }) steroidTreated?: boolean;
+  @ValidateText(500, { optional: true, nullable: true, description: 'null clears it' }) description?: string | null;
+}
+
+/** Item-by-item changes to the logged relapses; relapses not named keep their values. */
+export class RelapseOpsDto {
+  @NestedList(() => RelapseInputDto, 10) add?: RelapseInputDto[];
+  @NestedList(() => RelapseChangeDto, 10) change?: RelapseChangeDto[];
+  @ValidateUuid({ optional: true, each: true, description: 'Ids of relapses to remove' })
+  @ValidateIf(present)
+  @IsArray()
+  @ArrayMaxSize(10)
+  remove?: string[];
+}
+
+export class RelapseAssessmentPatchDto {
+  @ValidateBoolean({ optional: true }) newRelapse?: boolean;
+  @Nested(() => RelapseOpsDto) relapses?: RelapseOpsDto;
+}
+
+export class SampleChangeDto {
+  @ValidateEnum(SAMPLE_TYPES, { description: 'The sample to change (its type identifies it)' }) type: SampleType;
+  @ValidateBoolean({ optional: true }) taken?: boolean;
+  @ValidateText(200, { optional: true, nullable: true, description: 'null clears it' }) note?: string | null;
+}
+
+/** Item-by-item changes to the samples, identified by type; samples not named keep their values. */
+export class SampleOpsDto {
+  @NestedList(() => SampleDto, 20) add?: SampleDto[];
+  @NestedList(() => SampleChangeDto, 20) change?: SampleChangeDto[];
+  @ValidateEnum(SAMPLE_TYPES, { optional: true, each: true, description: 'Types of samples to remove' })
+  @ValidateIf(present)
+  @IsArray()
+  @ArrayMaxSize(20)
+  remove?: SampleType[];
+}
+
+/** Item-by-item changes to the questionnaires, identified by instrument. */
+export class QuestionnaireOpsDto {
+  @NestedList(() => QuestionnaireDto, 20) add?: QuestionnaireDto[];
+  @NestedList(() => QuestionnaireDto, 20) change?: QuestionnaireDto[];
+  @ValidateEnum(QUESTIONNAIRES, { optional: true, each: true, description: 'Instruments to remove' })
+  @ValidateIf(present)
+  @IsArray()
+  @ArrayMaxSize(20)
+  remove?: Questionnaire[];
+}
+
+/**
+ * A correction of a logged visit: only the fields sent change (absent = unchanged, null = clear);
+ * lists change item by item (add / change / remove); the reason is required and audited.
+ */
 export class CorrectVisitLogDto {
   @ValidateText(500, { description: 'Why the logged data are corrected (audited)' }) reason: string;
   @ValidateDate({ optional: true }) visitDate?: string;
-  @Nested(() => RelapseAssessmentDto) relapseAssessment?: RelapseAssessmentDto;
-  @NestedList(() => SampleDto, 20) samples?: SampleDto[];
-  @NestedList(() => QuestionnaireDto, 20) questionnaires?: QuestionnaireDto[];
-  @ValidateText(2000, { optional: true, nullable: true }) notes?: string | null;
-  @ValidateInt(0, 1_000_000, { optional: true }) expectedVersion?: number;
+  @Nested(() => RelapseAssessmentPatchDto) relapseAssessment?: RelapseAssessmentPatchDto;
+  @Nested(() => SampleOpsDto) samples?: SampleOpsDto;
+  @Nested(() => QuestionnaireOpsDto) questionnaires?: QuestionnaireOpsDto;
+  @ValidateText(2000, { optional: true, nullable: true, description: 'null clears the notes' }) notes?: string | null;
+  @ValidateInt(0, 1_000_000, { optional: true, description: 'The visit version the correction is based on; 409 STALE_VERSION if it changed meanwhile' })
+  expectedVersion?: number;
 }
 
 export class UnscheduledVisitDto {
@@ -161,6 +219,7 @@ export class AddAdverseEventsDto {
   adverseEvents: AdverseEventDto[];
 }
 
+/** A correction of an adverse event: only the fields sent change (endDate null = ongoing); reason required. */
 export class CorrectAdverseEventDto {
   @ValidateText(500, { description: 'Why the adverse event is corrected (audited)' }) reason: string;
   @ValidateText(200, { optional: true }) term?: string;
@@ -173,7 +232,8 @@ export class CorrectAdverseEventDto {
   @ArrayMaxSize(SERIOUSNESS_CRITERIA.length)
   seriousnessCriteria?: SeriousnessCriterion[];
   @ValidateEnum(AE_OUTCOMES, { optional: true }) outcome?: AeOutcome;
-  @ValidateInt(0, 1_000_000, { optional: true }) expectedVersion?: number;
+  @ValidateInt(0, 1_000_000, { optional: true, description: 'The version the correction is based on; 409 STALE_VERSION if it changed meanwhile' })
+  expectedVersion?: number;
 }
 
 export class MarkSaeReportedDto {

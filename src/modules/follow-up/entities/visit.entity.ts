@@ -13,7 +13,8 @@ export type Questionnaire = (typeof QUESTIONNAIRES)[number];
 export const UNSCHEDULED_REASONS = ['relapse', 'adverse_event', 'other'] as const;
 export type UnscheduledReason = (typeof UNSCHEDULED_REASONS)[number];
 
-export type RelapseData = { onsetDate: string; steroidTreated: boolean; description?: string };
+/** `id`: stable, assigned when logged, so a correction can name the relapse. */
+export type RelapseData = { id?: string; onsetDate: string; steroidTreated: boolean; description?: string };
 
 /** What site staff record at a visit (stored as `visits.site_data`). */
 export type SiteVisitData = {

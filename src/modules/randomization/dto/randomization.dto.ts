@@ -96,15 +96,19 @@ export class ListAllocationsQueryDto extends PageQueryDto {
   to?: string;
 }
 
+/** The arm-B drug: both fields for the first choice; a change sends only what changes, with a reason. */
 export class ArmBDrugDto {
-  @ValidateEnum(ARM_B_DRUGS)
-  drug: string;
+  @ValidateEnum(ARM_B_DRUGS, { optional: true, description: 'Required for the first choice' })
+  drug?: string;
 
-  @ValidateDate()
-  startDate: string;
+  @ValidateDate({ optional: true, description: 'Required for the first choice' })
+  startDate?: string;
 
   @ValidateText(500, { optional: true, description: 'Required when changing an earlier choice' })
   reason?: string;
+
+  @ValidateInt(0, 1_000_000, { optional: true, description: 'armBVersion the change is based on; 409 STALE_VERSION if it changed meanwhile' })
+  expectedVersion?: number;
 }
 
 export class InterventionDto {
@@ -159,6 +163,8 @@ export class AllocationResponseDto {
   @ApiProperty() criteriaSetId: string;
   @ApiProperty({ nullable: true, type: String }) armBDrug: string | null;
   @ApiProperty({ nullable: true, type: String }) armBStartDate: string | null;
+  @ApiProperty({ nullable: true, type: Number, description: 'Version of the arm-B choice; send it as expectedVersion with a change' })
+  armBVersion: number | null;
   @ApiProperty({ nullable: true, type: Boolean, description: 'Received the allocated intervention (CONSORT)' }) receivedAllocatedIntervention: boolean | null;
   @ApiProperty({ nullable: true, type: String }) notReceivedReason: string | null;
 }

@@ -4,6 +4,7 @@ import {
   ValidateBoolean,
   ValidateDate,
   ValidateEnum,
+  ValidateInt,
   ValidateMatches,
   ValidateText,
   ValidateUuid,
@@ -76,9 +77,10 @@ export class ReviewBookingDto {
   centreId?: string;
 }
 
+/** A phase's outcome and dates: all of it the first time; a correction sends only what changes, with a reason. */
 export class RecordPhaseDto {
-  @ValidateEnum(PHASE_OUTCOMES)
-  outcome: PhaseOutcome;
+  @ValidateEnum(PHASE_OUTCOMES, { optional: true, description: 'Required when first recorded' })
+  outcome?: PhaseOutcome;
 
   @ValidateDate({ optional: true, description: 'Actual first day (required when done)' })
   actualStart?: string;
@@ -91,6 +93,9 @@ export class RecordPhaseDto {
     description: 'Required when not done, and to correct a recorded phase',
   })
   reason?: string;
+
+  @ValidateInt(0, 1_000_000, { optional: true, description: "The phase's version the correction is based on; 409 STALE_VERSION if it changed meanwhile" })
+  expectedVersion?: number;
 }
 
 export class QuarterReportQueryDto {
@@ -125,6 +130,8 @@ export class PhaseDto {
   @ApiPropertyOptional({ format: 'date', nullable: true }) actualEnd: string | null;
   @ApiPropertyOptional({ nullable: true }) reason: string | null;
   @ApiPropertyOptional({ nullable: true }) recordedAt: string | null;
+  @ApiPropertyOptional({ nullable: true, type: Number, description: 'Version of the recorded phase; send it as expectedVersion with a correction' })
+  version: number | null;
 }
 
 export class PlanDto {

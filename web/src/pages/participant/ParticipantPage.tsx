@@ -12,7 +12,7 @@ import { participantName } from '../Worklist';
 import { Assessments, EligibilityView } from './Eligibility';
 import { Consent, History, PathwaySteps, Withdrawal } from './Pathway';
 import { Randomisation, wasRandomised } from './Randomisation';
-import { ScreeningForm } from './ScreeningForm';
+import { ScreeningForm, ScreeningHistory } from './ScreeningForm';
 
 const SCREENING_READERS = ['coordinator', 'investigator', 'monitor', 'statistician'] as const;
 
@@ -102,12 +102,16 @@ function Screening({ participant, editable }: { participant: Participant; editab
   return (
     <QueryView query={query} what="the screening data">
       {(episode) => (
-        <ScreeningForm
-          key={episode.id}
-          participantId={participant.id}
-          data={episode.data as ScreeningRecord}
-          editable={editable && episode.current && !episode.decision}
-        />
+        <>
+          <ScreeningForm
+            key={episode.id}
+            participantId={participant.id}
+            data={episode.data as ScreeningRecord}
+            version={episode.version}
+            editable={editable && episode.current && !episode.decision}
+          />
+          <ScreeningHistory participantId={participant.id} siteId={participant.siteId} version={episode.version} />
+        </>
       )}
     </QueryView>
   );

@@ -5,6 +5,7 @@ import { Link } from 'react-router';
 import { api, call, callAs } from '../../api/client';
 import type { Allocation, Participant, Readiness } from '../../api/types';
 import { useSession } from '../../auth/session';
+import { CorrectionHistory, type RecordVersion } from '../../components/History';
 import { ConfirmDialog, ErrorBox, Field, QueryView, Tag } from '../../components/ui';
 import { applyServerErrors } from '../../lib/forms';
 import { DRUG_LABELS } from '../../lib/labels';
@@ -179,12 +180,25 @@ export function ArmBDrug({ participantId, allocation, zone }: { participantId: s
   const { register, handleSubmit, formState, setError } = useForm<DrugForm>({
     defaultValues: { drug: allocation.armBDrug ?? '', startDate: allocation.armBStartDate ?? todayIn(zone), reason: '' },
   });
+  const history = useQuery({
+    queryKey: ['participant', participantId, 'arm-b-history', allocation.armBVersion],
+    enabled: allocation.armBDrug !== null,
+    queryFn: () => callAs<RecordVersion[]>(api.GET('/participants/{id}/arm-b-drug/history', { params: { path: { id: participantId } } })),
+  });
   const save = useMutation({
     mutationFn: (v: DrugForm) =>
       call(
         api.PUT('/participants/{id}/arm-b-drug', {
           params: { path: { id: participantId } },
-          body: { drug: v.drug as (typeof ARM_B_DRUGS)[number], startDate: v.startDate, ...(v.reason ? { reason: v.reason } : {}) },
+          // A change sends only what changed, with the version it was based on.
+          body: allocation.armBDrug
+            ? {
+                ...(v.drug !== allocation.armBDrug ? { drug: v.drug as (typeof ARM_B_DRUGS)[number] } : {}),
+                ...(v.startDate !== allocation.armBStartDate ? { startDate: v.startDate } : {}),
+                ...(v.reason ? { reason: v.reason } : {}),
+                ...(allocation.armBVersion !== null ? { expectedVersion: allocation.armBVersion } : {}),
+              }
+            : { drug: v.drug as (typeof ARM_B_DRUGS)[number], startDate: v.startDate, ...(v.reason ? { reason: v.reason } : {}) },
         }),
       ),
     onSuccess: async (a) => {
@@ -225,6 +239,7 @@ export function ArmBDrug({ participantId, allocation, zone }: { participantId: s
       </div>
       {left.length > 0 && <ErrorBox error={new Error(left.join('; '))} title="Not saved" />}
       {save.isSuccess && <div className="alert ok" role="status">Drug choice saved.</div>}
+      <CorrectionHistory title="Arm-B drug: history" versions={history.data ?? []} zone={zone} />
     </form>
   );
 }

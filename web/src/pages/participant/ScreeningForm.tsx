@@ -1,11 +1,14 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useFieldArray, useForm, type UseFormRegister } from 'react-hook-form';
-import { api, call } from '../../api/client';
+import { api, call, callAs } from '../../api/client';
 import type { ScreeningRecord } from '../../api/types';
 import { ErrorBox, Field } from '../../components/ui';
 import { applyServerErrors } from '../../lib/forms';
+import { CorrectionHistory, type RecordVersion } from '../../components/History';
+import { diffRecord, type GroupSpec, patchFromChanges } from '../../lib/corrections';
 import { DRUG_LABELS } from '../../lib/labels';
+import { useZone } from '../../lib/reference';
 
 const TESTS = [
   ['tb', 'Tuberculosis (TB)'],
@@ -44,11 +47,11 @@ type YesNo = '' | 'true' | 'false';
 type Form = {
   diagnosis: { course: string; mcDonaldMet: YesNo; symptomOnsetDate: string; diagnosisDate: string };
   edss: { score: string; date: string; stablePhase: YesNo };
-  relapses: { onsetDate: string; steroidTreated: YesNo; clinicallyRelevant: YesNo }[];
+  relapses: { itemId: string; onsetDate: string; steroidTreated: YesNo; clinicallyRelevant: YesNo }[];
   relapsesNone: boolean;
-  mriExams: { id: string; date: string; gdEnhancingT1: string; newOrEnlargingT2: string; comparedWithExamId: string; comparedWithDate: string }[];
+  mriExams: { itemId: string; id: string; date: string; gdEnhancingT1: string; newOrEnlargingT2: string; comparedWithExamId: string; comparedWithDate: string }[];
   mriNone: boolean;
-  treatments: { drug: string; startDate: string; endDate: string; stillOn: boolean }[];
+  treatments: { itemId: string; drug: string; startDate: string; endDate: string; stillOn: boolean }[];
   treatmentsNone: boolean;
   infections: Record<string, string>;
   activeInfections: Record<string, YesNo>;
@@ -60,6 +63,11 @@ type Form = {
 const yn = (v: boolean | null | undefined): YesNo => (v === true ? 'true' : v === false ? 'false' : '');
 const bool = (v: YesNo): boolean | null => (v === 'true' ? true : v === 'false' ? false : null);
 const str = (v: string | null | undefined) => v ?? '';
+/** The server-assigned identity of a recorded list item (absent on a new row). */
+const itemIdOf = (x: object): string => str((x as { itemId?: string }).itemId);
+
+const LISTS = ['relapses', 'mriExams', 'treatments'] as const;
+const LIST_GROUPS: GroupSpec[] = LISTS.map((path) => ({ path, key: 'itemId', generated: true }));
 
 function toForm(r: ScreeningRecord): Form {
   return {
@@ -70,9 +78,10 @@ function toForm(r: ScreeningRecord): Form {
       diagnosisDate: str(r.diagnosis?.diagnosisDate),
     },
     edss: { score: r.edss?.score == null ? '' : r.edss.score.toFixed(1), date: str(r.edss?.date), stablePhase: yn(r.edss?.stablePhase) },
-    relapses: (r.relapses ?? []).map((x) => ({ onsetDate: x.onsetDate, steroidTreated: yn(x.steroidTreated), clinicallyRelevant: yn(x.clinicallyRelevant) })),
+    relapses: (r.relapses ?? []).map((x) => ({ itemId: itemIdOf(x), onsetDate: x.onsetDate, steroidTreated: yn(x.steroidTreated), clinicallyRelevant: yn(x.clinicallyRelevant) })),
     relapsesNone: Array.isArray(r.relapses) && r.relapses.length === 0,
     mriExams: (r.mriExams ?? []).map((x) => ({
+      itemId: itemIdOf(x),
       id: str(x.id),
       date: x.date,
       gdEnhancingT1: x.gdEnhancingT1 == null ? '' : String(x.gdEnhancingT1),
@@ -81,7 +90,7 @@ function toForm(r: ScreeningRecord): Form {
       comparedWithDate: str(x.comparedWithDate),
     })),
     mriNone: Array.isArray(r.mriExams) && r.mriExams.length === 0,
-    treatments: (r.treatments ?? []).map((x) => ({ drug: x.drug, startDate: str(x.startDate), endDate: str(x.endDate), stillOn: x.endDate === null })),
+    treatments: (r.treatments ?? []).map((x) => ({ itemId: itemIdOf(x), drug: x.drug, startDate: str(x.startDate), endDate: str(x.endDate), stillOn: x.endDate === null })),
     treatmentsNone: Array.isArray(r.treatments) && r.treatments.length === 0,
     infections: Object.fromEntries(TESTS.map(([k]) => [k, str(r.infections?.[k])])),
     activeInfections: Object.fromEntries(ACTIVE.map(([k]) => [k, yn(r.activeInfections?.[k])])),
@@ -116,13 +125,14 @@ function toPatch(f: Form, before: ScreeningRecord): ScreeningRecord {
     edss: section({ score: f.edss.score === '' ? null : Number(f.edss.score), date: f.edss.date || null, stablePhase: bool(f.edss.stablePhase) }, before.edss),
     relapses:
       f.relapses.length > 0
-        ? f.relapses.map((x) => ({ onsetDate: x.onsetDate, steroidTreated: bool(x.steroidTreated), clinicallyRelevant: bool(x.clinicallyRelevant) }))
+        ? f.relapses.map((x, i) => ({ itemId: x.itemId || `new-${i}`, onsetDate: x.onsetDate, steroidTreated: bool(x.steroidTreated), clinicallyRelevant: bool(x.clinicallyRelevant) }))
         : f.relapsesNone
           ? []
           : undefined,
     mriExams:
       f.mriExams.length > 0
-        ? f.mriExams.map((x) => ({
+        ? f.mriExams.map((x, i) => ({
+            itemId: x.itemId || `new-${i}`,
             ...(x.id ? { id: x.id } : {}),
             date: x.date,
             gdEnhancingT1: x.gdEnhancingT1 === '' ? null : Number(x.gdEnhancingT1),
@@ -135,7 +145,7 @@ function toPatch(f: Form, before: ScreeningRecord): ScreeningRecord {
           : undefined,
     treatments:
       f.treatments.length > 0
-        ? f.treatments.map((x) => ({ drug: x.drug, startDate: x.startDate || null, ...(x.stillOn ? { endDate: null } : x.endDate ? { endDate: x.endDate } : {}) }))
+        ? f.treatments.map((x, i) => ({ itemId: x.itemId || `new-${i}`, drug: x.drug, startDate: x.startDate || null, ...(x.stillOn ? { endDate: null } : x.endDate ? { endDate: x.endDate } : {}) }))
         : f.treatmentsNone
           ? []
           : undefined,
@@ -151,10 +161,23 @@ function toPatch(f: Form, before: ScreeningRecord): ScreeningRecord {
     if (v !== null || (before[k] !== null && before[k] !== undefined)) next[k] = v;
   }
   const patch: Record<string, unknown> = {};
+  const lists: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(next)) {
     if (v === undefined) continue;
-    if (JSON.stringify(normalise(v)) !== JSON.stringify(normalise((before as Record<string, unknown>)[k]))) patch[k] = v;
+    const stored = (before as Record<string, unknown>)[k];
+    if ((LISTS as readonly string[]).includes(k)) {
+      if (Array.isArray(stored) && stored.length > 0) {
+        // A recorded list changes item by item: exactly the items and fields edited.
+        const ops = patchFromChanges(diffRecord({ [k]: stored }, { [k]: v }, LIST_GROUPS), LIST_GROUPS)[k];
+        if (ops) lists[k] = ops;
+      } else if (JSON.stringify(normalise(v)) !== JSON.stringify(normalise(stored))) {
+        patch[k] = (v as Record<string, unknown>[]).map(({ itemId: _new, ...item }) => item);
+      }
+      continue;
+    }
+    if (JSON.stringify(normalise(v)) !== JSON.stringify(normalise(stored))) patch[k] = v;
   }
+  if (Object.keys(lists).length > 0) patch.lists = lists;
   return patch as ScreeningRecord;
 }
 
@@ -205,7 +228,7 @@ function YesNoSelect({ register, name, label, error }: { register: UseFormRegist
  * Every field of the screening record, entered from the records and the screening visit. Saves
  * only the sections that changed; the API's field-level errors appear next to their fields.
  */
-export function ScreeningForm({ participantId, data, editable }: { participantId: string; data: ScreeningRecord; editable: boolean }) {
+export function ScreeningForm({ participantId, data, version, editable }: { participantId: string; data: ScreeningRecord; version: number; editable: boolean }) {
   const qc = useQueryClient();
   const [summary, setSummary] = useState<string[]>([]);
   const [saved, setSaved] = useState(false);
@@ -226,7 +249,7 @@ export function ScreeningForm({ participantId, data, editable }: { participantId
       return call(
         api.PATCH('/participants/{id}/screening', {
           params: { path: { id: participantId } },
-          body: { ...body, ...(f.reason ? { reason: f.reason } : {}) } as never,
+          body: { ...body, ...(f.reason ? { reason: f.reason } : {}), expectedVersion: version } as never,
         }),
       );
     },
@@ -327,7 +350,7 @@ export function ScreeningForm({ participantId, data, editable }: { participantId
               <input type="checkbox" {...register('relapsesNone')} /> The records show no relapses
             </label>
           )}
-          <button type="button" className="secondary" onClick={() => relapses.append({ onsetDate: '', steroidTreated: '', clinicallyRelevant: '' })}>
+          <button type="button" className="secondary" onClick={() => relapses.append({ itemId: '', onsetDate: '', steroidTreated: '', clinicallyRelevant: '' })}>
             Add a relapse
           </button>
         </fieldset>
@@ -369,7 +392,7 @@ export function ScreeningForm({ participantId, data, editable }: { participantId
           <button
             type="button"
             className="secondary"
-            onClick={() => mris.append({ id: '', date: '', gdEnhancingT1: '', newOrEnlargingT2: '', comparedWithExamId: '', comparedWithDate: '' })}
+            onClick={() => mris.append({ itemId: '', id: '', date: '', gdEnhancingT1: '', newOrEnlargingT2: '', comparedWithExamId: '', comparedWithDate: '' })}
           >
             Add an MRI exam
           </button>
@@ -414,7 +437,7 @@ export function ScreeningForm({ participantId, data, editable }: { participantId
               <input type="checkbox" {...register('treatmentsNone')} /> Never treated
             </label>
           )}
-          <button type="button" className="secondary" onClick={() => treatments.append({ drug: '', startDate: '', endDate: '', stillOn: false })}>
+          <button type="button" className="secondary" onClick={() => treatments.append({ itemId: '', drug: '', startDate: '', endDate: '', stillOn: false })}>
             Add a treatment
           </button>
         </fieldset>
@@ -510,4 +533,14 @@ export function ScreeningForm({ participantId, data, editable }: { participantId
       {mutation.isError && summary.length === 0 && Object.keys(errs).length === 0 && <ErrorBox error={mutation.error} />}
     </form>
   );
+}
+
+/** The screening record's kept versions: who corrected what, when and why. */
+export function ScreeningHistory({ participantId, siteId, version }: { participantId: string; siteId: string; version: number }) {
+  const zone = useZone(siteId);
+  const history = useQuery({
+    queryKey: ['participant', participantId, 'screening-history', version],
+    queryFn: () => callAs<RecordVersion[]>(api.GET('/participants/{id}/screening/history', { params: { path: { id: participantId } } })),
+  });
+  return <CorrectionHistory title="Screening record: correction history" versions={history.data ?? []} zone={zone} />;
 }
