@@ -5,6 +5,8 @@ const common = {
   testEnvironment: 'node',
   transform: { '^.+\\.ts$': tsJest },
   moduleFileExtensions: ['ts', 'js', 'json'],
+  // Absolute imports: `src/...` from anywhere (tsconfig paths).
+  moduleNameMapper: { '^src/(.*)$': '<rootDir>/src/$1' },
   rootDir: __dirname,
 };
 module.exports = {
@@ -13,7 +15,11 @@ module.exports = {
   // apps and databases, and on 2 busy cores 5 s is not enough. Browser files set 180 s themselves.
   testTimeout: 60_000,
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/unit/**/*.spec.ts'] },
+    {
+      ...common,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/unit/**/*.spec.ts'],
+    },
     {
       ...common,
       displayName: 'int',

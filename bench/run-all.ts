@@ -21,31 +21,61 @@ import { Figure, machine, RESULTS_DIR } from './lib/result';
  *   BENCH_PGBENCH_SECONDS=8                     length of each pgbench baseline
  *   BENCH_ONLY=enrolment,slots                  run only these benchmarks
  */
-type Bench = { name: string; script: string; runs: { label: string; env: Record<string, string> }[] };
+type Bench = {
+  name: string;
+  script: string;
+  runs: { label: string; env: Record<string, string> }[];
+};
 
 const env = process.env;
-const followUpSizes = (env.BENCH_FOLLOW_UP_SIZES ?? '1000x100000,3000x300000,10000x1000000').split(',').map((s) => {
-  const [participants, visits] = s.split('x').map((n) => Number(n.trim()));
-  if (!(participants > 0 && visits > 0)) throw new Error(`BENCH_FOLLOW_UP_SIZES: "${s}" is not <participants>x<visits>`);
-  return { participants, visits };
-});
+const followUpSizes = (env.BENCH_FOLLOW_UP_SIZES ?? '1000x100000,3000x300000,10000x1000000')
+  .split(',')
+  .map((s) => {
+    const [participants, visits] = s.split('x').map((n) => Number(n.trim()));
+    if (!(participants > 0 && visits > 0))
+      throw new Error(`BENCH_FOLLOW_UP_SIZES: "${s}" is not <participants>x<visits>`);
+    return { participants, visits };
+  });
 
 const BENCHES: Bench[] = [
-  { name: 'randomization', script: 'bench/randomization/run.ts', runs: [{ label: '', env: { BENCH_ALLOCATIONS: env.BENCH_ALLOCATIONS ?? '300' } }] },
-  { name: 'enrolment', script: 'bench/enrolment/run.ts', runs: [{ label: '', env: { BENCH_ENROLMENT_N: env.BENCH_ENROLMENT_N ?? '400' } }] },
-  { name: 'allocation-list', script: 'bench/allocation-list/run.ts', runs: [{ label: '', env: { BENCH_LIST_SIZES: env.BENCH_LIST_SIZES ?? '10000,100000' } }] },
+  {
+    name: 'randomization',
+    script: 'bench/randomization/run.ts',
+    runs: [{ label: '', env: { BENCH_ALLOCATIONS: env.BENCH_ALLOCATIONS ?? '300' } }],
+  },
+  {
+    name: 'enrolment',
+    script: 'bench/enrolment/run.ts',
+    runs: [{ label: '', env: { BENCH_ENROLMENT_N: env.BENCH_ENROLMENT_N ?? '400' } }],
+  },
+  {
+    name: 'allocation-list',
+    script: 'bench/allocation-list/run.ts',
+    runs: [{ label: '', env: { BENCH_LIST_SIZES: env.BENCH_LIST_SIZES ?? '10000,100000' } }],
+  },
   {
     name: 'follow-up',
     script: 'bench/follow-up/run.ts',
     runs: followUpSizes.map((s) => ({
       label: `${s.participants}x${s.visits}`,
-      env: { FOLLOW_UP_BENCH_PARTICIPANTS: String(s.participants), FOLLOW_UP_BENCH_VISITS: String(s.visits) },
+      env: {
+        FOLLOW_UP_BENCH_PARTICIPANTS: String(s.participants),
+        FOLLOW_UP_BENCH_VISITS: String(s.visits),
+      },
     })),
   },
   {
     name: 'slots',
     script: 'bench/slots/run.ts',
-    runs: [{ label: '', env: { BENCH_SLOTS_N: env.BENCH_SLOTS_N ?? '400', BENCH_SLOTS_REPEAT: env.BENCH_SLOTS_REPEAT ?? '3' } }],
+    runs: [
+      {
+        label: '',
+        env: {
+          BENCH_SLOTS_N: env.BENCH_SLOTS_N ?? '400',
+          BENCH_SLOTS_REPEAT: env.BENCH_SLOTS_REPEAT ?? '3',
+        },
+      },
+    ],
   },
 ];
 
@@ -75,7 +105,9 @@ function run(script: string, extra: Record<string, string>, prefix: string): Pro
 
 const readResult = (name: string): Record<string, unknown> | null => {
   const file = path.join(RESULTS_DIR, `${name}.json`);
-  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>) : null;
+  return existsSync(file)
+    ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>)
+    : null;
 };
 
 function num(n: number): string {
@@ -91,7 +123,11 @@ function num(n: number): string {
 function table(rows: string[][]): string {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
-  return [line(rows[0]), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.slice(1).map(line)].join('\n');
+  return [
+    line(rows[0]),
+    `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`,
+    ...rows.slice(1).map(line),
+  ].join('\n');
 }
 
 async function main(): Promise<void> {
@@ -116,7 +152,8 @@ async function main(): Promise<void> {
         continue;
       }
       outputs.push(result);
-      for (const f of (result.figures as Figure[] | undefined) ?? []) figures.push({ benchmark: bench.name, ...f });
+      for (const f of (result.figures as Figure[] | undefined) ?? [])
+        figures.push({ benchmark: bench.name, ...f });
     }
     timings[bench.name] = (Date.now() - t0) / 1000;
     if (bench.runs.length > 1 && outputs.length > 0) {

@@ -18,6 +18,8 @@ export class Memberships1764000600000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    await q.query(`ALTER TABLE user_sites DROP CONSTRAINT user_sites_dates_check, DROP COLUMN ends_on, DROP COLUMN starts_on`);
+    await q.query(
+      `ALTER TABLE user_sites DROP CONSTRAINT user_sites_dates_check, DROP COLUMN ends_on, DROP COLUMN starts_on`,
+    );
   }
 }

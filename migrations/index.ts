@@ -9,4 +9,14 @@ import { Memberships1764000600000 } from './1764000600000-Memberships';
 import { Corrections1764000700000 } from './1764000700000-Corrections';
 
 /** Every migration, in order. New migrations are appended here (timestamped names sort in order). */
-export const MIGRATIONS = [Foundation1764000000000, Participants1764000100000, Enrolment1764000200000, Allocations1764000300000, Randomization1764000300100, TransplantBookings1764000400000, FollowUp1764000500000, Memberships1764000600000, Corrections1764000700000];
+export const MIGRATIONS = [
+  Foundation1764000000000,
+  Participants1764000100000,
+  Enrolment1764000200000,
+  Allocations1764000300000,
+  Randomization1764000300100,
+  TransplantBookings1764000400000,
+  FollowUp1764000500000,
+  Memberships1764000600000,
+  Corrections1764000700000,
+];

@@ -55,7 +55,9 @@ export type ClusterOptions = {
 function start(kind: 'api' | 'worker', index: number, options: ClusterOptions): ClusterProcess {
   const name = `${kind}-${index + 1}`;
   const entry = kind === 'api' ? 'main' : 'worker';
-  const args = options.dist ? [`dist/src/${entry}.js`] : ['-r', 'ts-node/register/transpile-only', `src/${entry}.ts`];
+  const args = options.dist
+    ? [`dist/src/${entry}.js`]
+    : ['-r', 'ts-node/register/transpile-only', `src/${entry}.ts`];
   const port = options.ports?.[index] ?? (options.basePort ?? 3000) + index;
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
@@ -69,19 +71,33 @@ function start(kind: 'api' | 'worker', index: number, options: ClusterOptions): 
   };
   child.stdout!.on('data', collect);
   child.stderr!.on('data', collect);
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { name, kind, child, url: kind === 'api' ? `http://127.0.0.1:${port}` : null, output: () => out, exited };
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => resolve(code)),
+  );
+  return {
+    name,
+    kind,
+    child,
+    url: kind === 'api' ? `http://127.0.0.1:${port}` : null,
+    output: () => out,
+    exited,
+  };
 }
 
 async function ready(p: ClusterProcess, deadline: number): Promise<void> {
   for (;;) {
-    if (p.child.exitCode !== null) throw new Error(`${p.name} exited with ${p.child.exitCode}:\n${p.output().slice(-4000)}`);
+    if (p.child.exitCode !== null)
+      throw new Error(`${p.name} exited with ${p.child.exitCode}:\n${p.output().slice(-4000)}`);
     const ok =
       p.kind === 'api'
-        ? await fetch(`${p.url}/health/ready`).then((r) => r.status === 200, () => false)
+        ? await fetch(`${p.url}/health/ready`).then(
+            (r) => r.status === 200,
+            () => false,
+          )
         : p.output().includes('RAM-MS worker started');
     if (ok) return;
-    if (Date.now() > deadline) throw new Error(`${p.name} not ready in time:\n${p.output().slice(-4000)}`);
+    if (Date.now() > deadline)
+      throw new Error(`${p.name} not ready in time:\n${p.output().slice(-4000)}`);
     await new Promise((r) => setTimeout(r, 200));
   }
 }
@@ -100,8 +116,12 @@ async function stopAll(processes: ClusterProcess[], graceMs: number): Promise<vo
 
 /** Starts the APIs and workers at the same time and resolves once every one of them is ready. */
 export async function startCluster(options: ClusterOptions): Promise<Cluster> {
-  const apis = Array.from({ length: options.apis ?? options.ports?.length ?? 2 }, (_, i) => start('api', i, options));
-  const workers = Array.from({ length: options.workers ?? 2 }, (_, i) => start('worker', i, options));
+  const apis = Array.from({ length: options.apis ?? options.ports?.length ?? 2 }, (_, i) =>
+    start('api', i, options),
+  );
+  const workers = Array.from({ length: options.workers ?? 2 }, (_, i) =>
+    start('worker', i, options),
+  );
   const all = [...apis, ...workers];
   const cluster: Cluster = {
     apis,
@@ -127,7 +147,8 @@ async function main(): Promise<void> {
     basePort: Number(arg('port') ?? process.env.PORT ?? 3000),
     dist: process.argv.includes('--dist'),
     onOutput: (name, chunk) => {
-      for (const line of chunk.split('\n')) if (line.trim()) process.stdout.write(`[${name}] ${line}\n`);
+      for (const line of chunk.split('\n'))
+        if (line.trim()) process.stdout.write(`[${name}] ${line}\n`);
     },
   });
   process.stdout.write(
@@ -142,7 +163,9 @@ async function main(): Promise<void> {
   process.once('SIGINT', shutdown);
   process.once('SIGTERM', shutdown);
   // A process that dies takes the others down with it: a half cluster is not what was asked for.
-  const first = await Promise.race([...cluster.apis, ...cluster.workers].map((p) => p.exited.then(() => p)));
+  const first = await Promise.race(
+    [...cluster.apis, ...cluster.workers].map((p) => p.exited.then(() => p)),
+  );
   if (stopping) return;
   process.stderr.write(`${first.name} exited; stopping the others\n`);
   await cluster.stop();

@@ -17,7 +17,22 @@ import { UsersModule } from './modules/users/users.module';
 
 /** The HTTP API. Processors are not here: they run in the worker (WorkerModule). */
 @Module({
-  imports: [CoreModule, AuthModule, UsersModule, SitesModule, TrialsModule, AuditModule, NotificationsModule, SchedulingModule, ParticipantsModule, EligibilityModule, FollowUpModule, ReportsModule, RandomizationModule, PublicModule],
+  imports: [
+    CoreModule,
+    AuthModule,
+    UsersModule,
+    SitesModule,
+    TrialsModule,
+    AuditModule,
+    NotificationsModule,
+    SchedulingModule,
+    ParticipantsModule,
+    EligibilityModule,
+    FollowUpModule,
+    ReportsModule,
+    RandomizationModule,
+    PublicModule,
+  ],
   controllers: [HealthController],
 })
 export class AppModule {}

@@ -28,8 +28,14 @@ export function configureApp(app: NestExpressApplication): void {
   app.disable('x-powered-by');
   app.use(requestContextMiddleware);
   app.use(helmet());
-  const origins = config.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean);
-  app.enableCors({ origin: origins.length > 0 ? origins : false, credentials: false, exposedHeaders: ['X-Request-Id'] });
+  const origins = config.CORS_ORIGINS.split(',')
+    .map((o) => o.trim())
+    .filter(Boolean);
+  app.enableCors({
+    origin: origins.length > 0 ? origins : false,
+    credentials: false,
+    exposedHeaders: ['X-Request-Id'],
+  });
   app.useBodyParser('json', { limit: '256kb' });
   app.useGlobalPipes(
     new RejectNulPipe(),
@@ -50,7 +56,9 @@ export function configureApp(app: NestExpressApplication): void {
     app,
     new DocumentBuilder()
       .setTitle('RAM-MS trial management API')
-      .setDescription('Enrolment, eligibility, randomisation, transplant slots, follow-up and audit for RAM-MS')
+      .setDescription(
+        'Enrolment, eligibility, randomisation, transplant slots, follow-up and audit for RAM-MS',
+      )
       .setVersion('1')
       .addBearerAuth()
       .build(),
@@ -70,19 +78,33 @@ function mountBullBoard(app: INestApplication): void {
   const adminOnly = (req: Request, res: Response, next: NextFunction) => {
     const match = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
     if (!match) {
-      res.status(401).json({ statusCode: 401, code: 'UNAUTHENTICATED', message: 'Sign in first: no bearer token was sent' });
+      res.status(401).json({
+        statusCode: 401,
+        code: 'UNAUTHENTICATED',
+        message: 'Sign in first: no bearer token was sent',
+      });
       return;
     }
     auth
       .authenticate(match[1])
       .then((actor) => {
         if (actor.role !== 'admin') {
-          res.status(403).json({ statusCode: 403, code: 'FORBIDDEN', message: 'This action needs one of the roles: admin' });
+          res.status(403).json({
+            statusCode: 403,
+            code: 'FORBIDDEN',
+            message: 'This action needs one of the roles: admin',
+          });
           return;
         }
         next();
       })
-      .catch(() => res.status(401).json({ statusCode: 401, code: 'INVALID_TOKEN', message: 'The token is invalid or has expired' }));
+      .catch(() =>
+        res.status(401).json({
+          statusCode: 401,
+          code: 'INVALID_TOKEN',
+          message: 'The token is invalid or has expired',
+        }),
+      );
   };
   app.use(BULL_BOARD_PATH, adminOnly, serverAdapter.getRouter());
 }

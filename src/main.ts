@@ -7,8 +7,13 @@ import { configureApp, OPENAPI_PATH } from './configure-app';
 import { prepareDatabase } from './database/prepare';
 
 /** Starts the HTTP API on the configured port; returns the app and its base URL. */
-export async function startApi(config: AppConfig): Promise<{ app: NestExpressApplication; url: string }> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule, { bufferLogs: true, bodyParser: false });
+export async function startApi(
+  config: AppConfig,
+): Promise<{ app: NestExpressApplication; url: string }> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule, {
+    bufferLogs: true,
+    bodyParser: false,
+  });
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
   configureApp(app);
@@ -18,9 +23,15 @@ export async function startApi(config: AppConfig): Promise<{ app: NestExpressApp
 }
 
 /** Prints what a person starting the system needs to know; the generated password only once. */
-export function announce(url: string, prepared: Awaited<ReturnType<typeof prepareDatabase>> | null, config: AppConfig): void {
+export function announce(
+  url: string,
+  prepared: Awaited<ReturnType<typeof prepareDatabase>> | null,
+  config: AppConfig,
+): void {
   const lines = [`RAM-MS API listening on ${url}`, `OpenAPI documentation: ${url}/${OPENAPI_PATH}`];
-  if (prepared?.seeded) lines.push('Seeded the RAM-MS trial (NO, SE, DK, NL sites).');
+  if (prepared?.seeded) {
+    lines.push('Seeded the RAM-MS trial (NO, SE, DK, NL sites).');
+  }
   if (prepared?.adminCreated) {
     lines.push(
       prepared.generatedAdminPassword

@@ -12,6 +12,12 @@ import { SchedulingProcessor } from './modules/scheduling/scheduling.processor';
 /** The queue worker: every Bull processor, and the outbox relay's polling loop. */
 @Module({
   imports: [CoreModule, NotificationsModule, SchedulingModule, FollowUpModule],
-  providers: [NotificationsProcessor, SchedulingProcessor, FollowUpProcessor, FollowUpNotifyProcessor, FollowUpSweepScheduler],
+  providers: [
+    NotificationsProcessor,
+    SchedulingProcessor,
+    FollowUpProcessor,
+    FollowUpNotifyProcessor,
+    FollowUpSweepScheduler,
+  ],
 })
 export class WorkerModule {}

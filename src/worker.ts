@@ -18,7 +18,9 @@ export async function startWorker(config: AppConfig): Promise<INestApplicationCo
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  if (config.MIGRATE_ON_START) await prepareDatabase(config);
+  if (config.MIGRATE_ON_START) {
+    await prepareDatabase(config);
+  }
   await startWorker(config);
   process.stdout.write('RAM-MS worker started: processing queues and relaying the outbox\n');
 }

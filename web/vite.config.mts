@@ -1,7 +1,24 @@
 import { defineConfig } from 'vite';
 
 /** API route prefixes, proxied to the API by `npm run web:dev` (the built app is served by the API itself). */
-const API = ['/auth', '/users', '/sites', '/trial', '/audit', '/notifications', '/scheduling', '/participants', '/screening-log', '/follow-up', '/reports', '/randomization', '/allocations', '/public', '/health', '/docs'];
+const API = [
+  '/auth',
+  '/users',
+  '/sites',
+  '/trial',
+  '/audit',
+  '/notifications',
+  '/scheduling',
+  '/participants',
+  '/screening-log',
+  '/follow-up',
+  '/reports',
+  '/randomization',
+  '/allocations',
+  '/public',
+  '/health',
+  '/docs',
+];
 
 export default defineConfig({
   root: import.meta.dirname,
@@ -22,6 +39,11 @@ export default defineConfig({
   oxc: { jsx: { runtime: 'automatic', importSource: 'react' } },
   server: {
     port: 5173,
-    proxy: Object.fromEntries(API.map((p) => [p, { target: process.env.API_URL ?? 'http://localhost:3000', changeOrigin: false }])),
+    proxy: Object.fromEntries(
+      API.map((p) => [
+        p,
+        { target: process.env.API_URL ?? 'http://localhost:3000', changeOrigin: false },
+      ]),
+    ),
   },
 });

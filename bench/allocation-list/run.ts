@@ -18,7 +18,10 @@ import { Figure, figure, thousands, writeResult } from '../lib/result';
  *   BENCH_LIST_SIZES=10000,100000 (cumulative participant counts), BENCH_LIST_REQUESTS=800,
  *   BENCH_LIST_CLIENTS=8; the full size: BENCH_LIST_SIZES=10000,100000,1000000
  */
-const SIZES = (process.env.BENCH_LIST_SIZES ?? '10000,100000').split(',').map(Number).sort((a, b) => a - b);
+const SIZES = (process.env.BENCH_LIST_SIZES ?? '10000,100000')
+  .split(',')
+  .map(Number)
+  .sort((a, b) => a - b);
 const REQUESTS = Number(process.env.BENCH_LIST_REQUESTS ?? 800);
 const CLIENTS = (process.env.BENCH_LIST_CLIENTS ?? '8').split(',').map(Number);
 /** Study ids have four digits: bench sites take at most this many participants each. */
@@ -28,7 +31,9 @@ async function main(): Promise<void> {
   const bench = await startBenchApp(`bench_list_${process.pid}`, {});
   try {
     const { db } = bench;
-    const { rows: [trial] } = await db.query(`SELECT id FROM trials LIMIT 1`);
+    const {
+      rows: [trial],
+    } = await db.query(`SELECT id FROM trials LIMIT 1`);
     const investigator = await bench.user(['investigator'], [], true);
     const coordinator = await bench.user(['coordinator'], []);
     const figures: Figure[] = [];
@@ -46,9 +51,13 @@ async function main(): Promise<void> {
           [trial.id, code, `Bench site ${code}`],
         );
       }
-      sites = (await db.query(`SELECT id FROM sites WHERE name LIKE 'Bench site %' ORDER BY code`)).rows;
+      sites = (await db.query(`SELECT id FROM sites WHERE name LIKE 'Bench site %' ORDER BY code`))
+        .rows;
       if (inserted === 0) {
-        await db.query(`INSERT INTO user_sites (user_id, site_id) VALUES ($1, $2)`, [coordinator.id, sites[0].id]);
+        await db.query(`INSERT INTO user_sites (user_id, site_id) VALUES ($1, $2)`, [
+          coordinator.id,
+          sites[0].id,
+        ]);
       }
       const started = performance.now();
       const add = size - inserted;
@@ -77,8 +86,12 @@ async function main(): Promise<void> {
       await db.query(`ANALYZE participants; ANALYZE allocations`);
       const loadSeconds = (performance.now() - started) / 1000;
       inserted = size;
-      const { rows: [{ n }] } = await db.query(`SELECT count(*)::int AS n FROM allocations`);
-      process.stdout.write(`${thousands(n)} allocations in the database (bulk insert of ${thousands(add)} took ${loadSeconds.toFixed(1)} s)\n`);
+      const {
+        rows: [{ n }],
+      } = await db.query(`SELECT count(*)::int AS n FROM allocations`);
+      process.stdout.write(
+        `${thousands(n)} allocations in the database (bulk insert of ${thousands(add)} took ${loadSeconds.toFixed(1)} s)\n`,
+      );
 
       const site = sites[Math.min(1, sites.length - 1)].id;
       const from = new Date(Date.now() - 400 * 86_400_000).toISOString();
@@ -86,18 +99,24 @@ async function main(): Promise<void> {
       const shapes: [string, string][] = [
         ['/allocations', investigator.token],
         ['/allocations?arm=A&page=20&pageSize=50', investigator.token],
-        [`/allocations?siteId=${site}&from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}&page=2&pageSize=25`, investigator.token],
+        [
+          `/allocations?siteId=${site}&from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}&page=2&pageSize=25`,
+          investigator.token,
+        ],
         ['/allocations?pageSize=100', coordinator.token],
       ];
       // Warm up (plans, connections), then measure.
       for (const [path, token] of shapes) {
         const res = await bench.call('GET', path, token);
-        if (res.status !== 200) throw new Error(`${path}: ${res.status} ${JSON.stringify(res.body)}`);
+        if (res.status !== 200)
+          throw new Error(`${path}: ${res.status} ${JSON.stringify(res.body)}`);
       }
       for (const clients of CLIENTS) {
         const list = await runLoad(REQUESTS, clients, async (i) => {
           const [path, token] = shapes[i % shapes.length];
-          const res = await fetch(`${bench.base}${path}`, { headers: { Authorization: `Bearer ${token}` } });
+          const res = await fetch(`${bench.base}${path}`, {
+            headers: { Authorization: `Bearer ${token}` },
+          });
           await res.arrayBuffer();
           return res.status;
         });
@@ -109,20 +128,64 @@ async function main(): Promise<void> {
         if (list.errors > 0) throw new Error(`${list.errors} list requests failed`);
         const at = `${thousands(size)} participants, ${clients} clients`;
         const baseline = `GET /health, ${clients} clients`;
-        rows.push([thousands(size), String(clients), list.perSecond, list.p50Ms, list.p99Ms, health.perSecond, health.p50Ms, health.p99Ms, list.p50Ms / health.p50Ms, list.p99Ms / health.p99Ms]);
+        rows.push([
+          thousands(size),
+          String(clients),
+          list.perSecond,
+          list.p50Ms,
+          list.p99Ms,
+          health.perSecond,
+          health.p50Ms,
+          health.p99Ms,
+          list.p50Ms / health.p50Ms,
+          list.p99Ms / health.p99Ms,
+        ]);
         results.push({ participants: size, clients, loadSeconds, list, health });
         figures.push(
-          figure({ measure: 'allocation list (GET /allocations, paged + filtered)', at, value: list.p50Ms, unit: 'ms p50', baseline, baselineValue: health.p50Ms, baselineUnit: 'ms p50', better: 'lower' }),
-          figure({ measure: 'allocation list (GET /allocations, paged + filtered)', at, value: list.p99Ms, unit: 'ms p99', baseline, baselineValue: health.p99Ms, baselineUnit: 'ms p99', better: 'lower' }),
+          figure({
+            measure: 'allocation list (GET /allocations, paged + filtered)',
+            at,
+            value: list.p50Ms,
+            unit: 'ms p50',
+            baseline,
+            baselineValue: health.p50Ms,
+            baselineUnit: 'ms p50',
+            better: 'lower',
+          }),
+          figure({
+            measure: 'allocation list (GET /allocations, paged + filtered)',
+            at,
+            value: list.p99Ms,
+            unit: 'ms p99',
+            baseline,
+            baselineValue: health.p99Ms,
+            baselineUnit: 'ms p99',
+            better: 'lower',
+          }),
         );
       }
     }
     printTable(
       `GET /allocations (4 request shapes, ${REQUESTS} requests per row) vs GET /health`,
-      ['participants', 'clients', 'list req/s', 'list p50', 'list p99', 'health req/s', 'health p50', 'health p99', 'p50 ratio', 'p99 ratio'],
+      [
+        'participants',
+        'clients',
+        'list req/s',
+        'list p50',
+        'list p99',
+        'health req/s',
+        'health p50',
+        'health p99',
+        'p50 ratio',
+        'p99 ratio',
+      ],
       rows,
     );
-    writeResult('allocation-list', 'allocation-list', figures, { requests: REQUESTS, sizes: SIZES, results });
+    writeResult('allocation-list', 'allocation-list', figures, {
+      requests: REQUESTS,
+      sizes: SIZES,
+      results,
+    });
   } finally {
     await bench.close();
   }

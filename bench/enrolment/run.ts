@@ -1,4 +1,7 @@
-import { ASSESSMENT_DATE, ramMsEligibleRecord } from '../../src/modules/eligibility/engine/testing/screening.builders';
+import {
+  ASSESSMENT_DATE,
+  ramMsEligibleRecord,
+} from 'src/modules/eligibility/engine/testing/screening.builders';
 import { pgbench, PGBENCH_SECONDS } from '../lib/baseline';
 import { startBenchApp } from '../lib/bench-app';
 import { printTable, runLoad } from '../lib/load';
@@ -24,7 +27,8 @@ const SITES = ['NO-BER', 'NO-TRO', 'NO-TRD', 'NO-AHU', 'SE-UPP', 'DK-CPH', 'NL-A
 /** The builders' record is eligible on ASSESSMENT_DATE: move every date so it is valid today. */
 function shiftDates<T>(record: T, from: string, to: string): T {
   const days = Math.round((Date.parse(to) - Date.parse(from)) / 86_400_000);
-  const shift = (d: string) => new Date(Date.parse(d) + days * 86_400_000).toISOString().slice(0, 10);
+  const shift = (d: string) =>
+    new Date(Date.parse(d) + days * 86_400_000).toISOString().slice(0, 10);
   return JSON.parse(JSON.stringify(record).replace(/\d{4}-\d{2}-\d{2}/g, shift)) as T;
 }
 
@@ -45,7 +49,11 @@ async function main(): Promise<void> {
     const today = new Date().toISOString().slice(0, 10);
     const coordinator = await bench.user(['coordinator'], SITES);
     const siteIds = await Promise.all(SITES.map((s) => bench.siteId(s)));
-    const { birthDate, consent: _c, ...screening } = shiftDates(ramMsEligibleRecord(), ASSESSMENT_DATE, today);
+    const {
+      birthDate,
+      consent: _c,
+      ...screening
+    } = shiftDates(ramMsEligibleRecord(), ASSESSMENT_DATE, today);
     let serial = 0;
     const register = async () => {
       const i = serial++;
@@ -72,23 +80,96 @@ async function main(): Promise<void> {
         if (res.status === 201) ids.push(res.body.id as string);
         return res.status;
       });
-      const scr = await runLoad(ids.length, clients, async (j) => (await bench.call('PATCH', `/participants/${ids[j]}/screening`, coordinator.token, screening)).status);
+      const scr = await runLoad(
+        ids.length,
+        clients,
+        async (j) =>
+          (
+            await bench.call(
+              'PATCH',
+              `/participants/${ids[j]}/screening`,
+              coordinator.token,
+              screening,
+            )
+          ).status,
+      );
       const base = await pgbench(bench.serverUrl, clients, PGBENCH_SECONDS);
-      if (reg.errors + scr.errors > 0) throw new Error(`errors at ${clients} clients: ${reg.errors} registrations, ${scr.errors} screening writes`);
-      rows.push([String(clients), reg.perSecond, reg.p50Ms, reg.p99Ms, scr.perSecond, scr.p50Ms, scr.p99Ms, base.tps, reg.perSecond / base.tps, scr.perSecond / base.tps]);
+      if (reg.errors + scr.errors > 0)
+        throw new Error(
+          `errors at ${clients} clients: ${reg.errors} registrations, ${scr.errors} screening writes`,
+        );
+      rows.push([
+        String(clients),
+        reg.perSecond,
+        reg.p50Ms,
+        reg.p99Ms,
+        scr.perSecond,
+        scr.p50Ms,
+        scr.p99Ms,
+        base.tps,
+        reg.perSecond / base.tps,
+        scr.perSecond / base.tps,
+      ]);
       results.push({ clients, registration: reg, screening: scr, pgbench: base });
       const baseline = `pgbench TPC-B-like, ${clients} clients`;
       const at = `${clients} clients`;
       figures.push(
-        figure({ measure: 'registration (POST /participants)', at, value: reg.perSecond, unit: 'req/s', baseline, baselineValue: base.tps, baselineUnit: 'tx/s', better: 'higher' }),
-        figure({ measure: 'registration (POST /participants)', at, value: reg.p99Ms, unit: 'ms p99', baseline, baselineValue: base.p99Ms, baselineUnit: 'ms p99', better: 'lower' }),
-        figure({ measure: 'screening data (PATCH …/screening)', at, value: scr.perSecond, unit: 'req/s', baseline, baselineValue: base.tps, baselineUnit: 'tx/s', better: 'higher' }),
-        figure({ measure: 'screening data (PATCH …/screening)', at, value: scr.p99Ms, unit: 'ms p99', baseline, baselineValue: base.p99Ms, baselineUnit: 'ms p99', better: 'lower' }),
+        figure({
+          measure: 'registration (POST /participants)',
+          at,
+          value: reg.perSecond,
+          unit: 'req/s',
+          baseline,
+          baselineValue: base.tps,
+          baselineUnit: 'tx/s',
+          better: 'higher',
+        }),
+        figure({
+          measure: 'registration (POST /participants)',
+          at,
+          value: reg.p99Ms,
+          unit: 'ms p99',
+          baseline,
+          baselineValue: base.p99Ms,
+          baselineUnit: 'ms p99',
+          better: 'lower',
+        }),
+        figure({
+          measure: 'screening data (PATCH …/screening)',
+          at,
+          value: scr.perSecond,
+          unit: 'req/s',
+          baseline,
+          baselineValue: base.tps,
+          baselineUnit: 'tx/s',
+          better: 'higher',
+        }),
+        figure({
+          measure: 'screening data (PATCH …/screening)',
+          at,
+          value: scr.p99Ms,
+          unit: 'ms p99',
+          baseline,
+          baselineValue: base.p99Ms,
+          baselineUnit: 'ms p99',
+          better: 'lower',
+        }),
       );
     }
     printTable(
       `enrolment writes over HTTP, ${N} of each per row, 7 sites`,
-      ['clients', 'reg/s', 'reg p50', 'reg p99', 'screening/s', 'scr p50', 'scr p99', 'pgbench tps', 'reg ratio', 'scr ratio'],
+      [
+        'clients',
+        'reg/s',
+        'reg p50',
+        'reg p99',
+        'screening/s',
+        'scr p50',
+        'scr p99',
+        'pgbench tps',
+        'reg ratio',
+        'scr ratio',
+      ],
       rows,
     );
     writeResult('enrolment', 'enrolment', figures, { requestsPerKind: N, results });

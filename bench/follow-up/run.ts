@@ -32,7 +32,8 @@ function arg(name: string): string | undefined {
 }
 
 function sizes(): Sizes {
-  const n = (v: string | undefined, d: number) => (v === undefined || v === '' ? d : Math.max(1, Math.floor(Number(v))));
+  const n = (v: string | undefined, d: number) =>
+    v === undefined || v === '' ? d : Math.max(1, Math.floor(Number(v)));
   return {
     participants: n(arg('participants') ?? process.env.FOLLOW_UP_BENCH_PARTICIPANTS, 10_000),
     visits: n(arg('visits') ?? process.env.FOLLOW_UP_BENCH_VISITS, 1_000_000),
@@ -41,7 +42,9 @@ function sizes(): Sizes {
 }
 
 const serverUrl = (db: string): string => {
-  const url = new URL(process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
+  const url = new URL(
+    process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+  );
   url.pathname = `/${db}`;
   return url.toString();
 };
@@ -59,7 +62,11 @@ async function admin<T>(work: (c: Client) => Promise<T>): Promise<T> {
 const ms = (start: bigint): number => Number(process.hrtime.bigint() - start) / 1e6;
 const round = (x: number, d = 1): number => Math.round(x * 10 ** d) / 10 ** d;
 
-async function pool<T>(items: readonly T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
+async function pool<T>(
+  items: readonly T[],
+  concurrency: number,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
   let next = 0;
   await Promise.all(
     Array.from({ length: Math.min(concurrency, items.length) }, async () => {
@@ -116,10 +123,34 @@ const VISIT_COLUMNS = [
   'logged_date',
 ] as const;
 type VisitTuple = unknown[];
-const CASTS = ['uuid', 'uuid', 'text', 'text', 'text', 'int', 'text', 'text[]', 'boolean', 'boolean', 'boolean', 'text', 'date', 'date', 'date', 'text', 'date'];
+const CASTS = [
+  'uuid',
+  'uuid',
+  'text',
+  'text',
+  'text',
+  'int',
+  'text',
+  'text[]',
+  'boolean',
+  'boolean',
+  'boolean',
+  'text',
+  'date',
+  'date',
+  'date',
+  'text',
+  'date',
+];
 
 /** The raw multi-row INSERT: up to `perStatement` rows per statement, `concurrency` connections. */
-async function rawInsert(ds: DataSource, table: string, rows: VisitTuple[], perStatement: number, concurrency: number): Promise<number> {
+async function rawInsert(
+  ds: DataSource,
+  table: string,
+  rows: VisitTuple[],
+  perStatement: number,
+  concurrency: number,
+): Promise<number> {
   const batches: VisitTuple[][] = [];
   for (let i = 0; i < rows.length; i += perStatement) batches.push(rows.slice(i, i + perStatement));
   const start = process.hrtime.bigint();
@@ -130,7 +161,10 @@ async function rawInsert(ds: DataSource, table: string, rows: VisitTuple[], perS
       values.push(...r);
       return `(${r.map((_, i) => `$${b + i + 1}::${CASTS[i]}`).join(', ')})`;
     });
-    await ds.query(`INSERT INTO ${table} (${VISIT_COLUMNS.join(', ')}) VALUES ${tuples.join(', ')}`, values);
+    await ds.query(
+      `INSERT INTO ${table} (${VISIT_COLUMNS.join(', ')}) VALUES ${tuples.join(', ')}`,
+      values,
+    );
   });
   return ms(start);
 }
@@ -153,20 +187,21 @@ async function main(): Promise<void> {
     FOLLOW_UP_SWEEP: 'false',
   });
   const out = (line: string) => process.stdout.write(`${line}\n`);
-  out(`follow-up bench: ${size.participants} participants to generate, ${size.visits} open visits to sweep, concurrency ${size.concurrency}`);
+  out(
+    `follow-up bench: ${size.participants} participants to generate, ${size.visits} open visits to sweep, concurrency ${size.concurrency}`,
+  );
 
   // Loaded after the environment is set (the config module reads it once).
-  const { createDataSource } = await import('../../src/database/data-source');
-  const { seedRamMs } = await import('../../src/modules/trials/seed/ram-ms.seed');
-  const { CoreModule } = await import('../../src/core.module');
-  const { FollowUpModule } = await import('../../src/modules/follow-up/follow-up.module');
-  const { FollowUpService } = await import('../../src/modules/follow-up/follow-up.service');
-  const { FollowUpSweepService } = await import('../../src/modules/follow-up/follow-up-sweep.service');
-  const { SweepRepository } = await import('../../src/modules/follow-up/sweep.repository');
-  const { OutboxRelay } = await import('../../src/modules/outbox/outbox.relay');
-  const { buildSchedule, DEFAULT_VISIT_TEMPLATE, dueDates, todayInZone, SWEEP_FINDING_KINDS } = await import(
-    '../../src/modules/follow-up/calendar'
-  );
+  const { createDataSource } = await import('src/database/data-source');
+  const { seedRamMs } = await import('src/modules/trials/seed/ram-ms.seed');
+  const { CoreModule } = await import('src/core.module');
+  const { FollowUpModule } = await import('src/modules/follow-up/follow-up.module');
+  const { FollowUpService } = await import('src/modules/follow-up/follow-up.service');
+  const { FollowUpSweepService } = await import('src/modules/follow-up/follow-up-sweep.service');
+  const { SweepRepository } = await import('src/modules/follow-up/sweep.repository');
+  const { OutboxRelay } = await import('src/modules/outbox/outbox.relay');
+  const { buildSchedule, DEFAULT_VISIT_TEMPLATE, dueDates, todayInZone, SWEEP_FINDING_KINDS } =
+    await import('src/modules/follow-up/calendar');
 
   await admin((c) => c.query(`CREATE DATABASE ${dbName}`));
   const redis = new Redis(redisUrl);
@@ -188,8 +223,11 @@ async function main(): Promise<void> {
     const now = new Date();
 
     // ---- 1. schedule generation ------------------------------------------------------------
-    const sites: { id: string; time_zone: string }[] = await ds.query(`SELECT id, time_zone FROM sites ORDER BY code`);
-    if (size.participants > sites.length * 9999) throw new Error(`at most ${sites.length * 9999} participants (study ids per site)`);
+    const sites: { id: string; time_zone: string }[] = await ds.query(
+      `SELECT id, time_zone FROM sites ORDER BY code`,
+    );
+    if (size.participants > sites.length * 9999)
+      throw new Error(`at most ${sites.length * 9999} participants (study ids per site)`);
     await ds.query(
       `WITH s AS (SELECT id, trial_id, country_code, code, row_number() OVER (ORDER BY code) - 1 AS k, count(*) OVER () AS n FROM sites),
        g AS (SELECT i, s.* FROM generate_series(0, $1 - 1) i JOIN s ON s.k = i % s.n)
@@ -205,7 +243,9 @@ async function main(): Promise<void> {
        FROM participants p`,
       [now],
     );
-    const ids: string[] = (await ds.query(`SELECT participant_id AS id FROM allocations ORDER BY participant_id`)).map((r: { id: string }) => r.id);
+    const ids: string[] = (
+      await ds.query(`SELECT participant_id AS id FROM allocations ORDER BY participant_id`)
+    ).map((r: { id: string }) => r.id);
     let start = process.hrtime.bigint();
     await pool(ids, size.concurrency, async (pid) => {
       await followUp.generateSchedule(pid);
@@ -220,16 +260,27 @@ async function main(): Promise<void> {
     const rerunCount = Math.min(ids.length, 1000);
 
     // Baseline: the same rows, raw multi-row INSERTs into a same-shaped table (same indexes, no FKs, no audit).
-    await ds.query(`CREATE TABLE visits_baseline (LIKE visits INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING INDEXES)`);
+    await ds.query(
+      `CREATE TABLE visits_baseline (LIKE visits INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING INDEXES)`,
+    );
     const sameRows: VisitTuple[] = (
-      await ds.query(`SELECT ${VISIT_COLUMNS.map((c) => (/date/.test(c) ? `${c}::text` : c)).join(', ')} FROM visits`)
+      await ds.query(
+        `SELECT ${VISIT_COLUMNS.map((c) => (/date/.test(c) ? `${c}::text` : c)).join(', ')} FROM visits`,
+      )
     ).map((r: Record<string, unknown>) => VISIT_COLUMNS.map((c) => r[c]));
     const baselineGenMs = await rawInsert(ds, 'visits_baseline', sameRows, 1000, size.concurrency);
     await ds.query(`DROP TABLE visits_baseline`);
 
     // ---- 2. the sweep over V open visits ---------------------------------------------------
     // Bench sites (distinct zones) and participants whose schedules together hold V open visits.
-    const zones = ['Europe/Amsterdam', 'Europe/Oslo', 'Europe/Stockholm', 'Europe/Copenhagen', 'UTC', 'America/New_York'];
+    const zones = [
+      'Europe/Amsterdam',
+      'Europe/Oslo',
+      'Europe/Stockholm',
+      'Europe/Copenhagen',
+      'UTC',
+      'America/New_York',
+    ];
     const [trial] = await ds.query(`SELECT id FROM trials LIMIT 1`);
     const perParticipantOpen = 7; // about 7 of the 9 scheduled visits are still ahead for a participant randomised in the last ~5 months
     const fillers = Math.ceil(size.visits / perParticipantOpen);
@@ -257,9 +308,10 @@ async function main(): Promise<void> {
     );
     const tzOf = new Map(benchSites.map((s) => [s.id, s.tz]));
     // Sites log what is past: the generated schedules' closed visits are logged before the sweep.
-    await ds.query(`UPDATE visits SET status = 'logged', logged_date = target_date WHERE window_end < $1::date - 1`, [
-      todayInZone(now, 'UTC'),
-    ]);
+    await ds.query(
+      `UPDATE visits SET status = 'logged', logged_date = target_date WHERE window_end < $1::date - 1`,
+      [todayInZone(now, 'UTC')],
+    );
     let chunk: VisitTuple[] = [];
     let loaded = 0;
     let insertMs = 0;
@@ -276,19 +328,40 @@ async function main(): Promise<void> {
       if (open >= size.visits) break;
       const tz = tzOf.get(p.site_id) as string;
       // Randomised within the last 150 days, deterministic per participant.
-      const randomisedAt = new Date(now.getTime() - ((i * 7919) % 150) * dayMs - ((i * 104729) % 86_400) * 1000);
+      const randomisedAt = new Date(
+        now.getTime() - ((i * 7919) % 150) * dayMs - ((i * 104729) % 86_400) * 1000,
+      );
       const arm = i % 2 === 0 ? 'A' : 'B';
       const today = todayInZone(now, tz);
-      for (const v of buildSchedule({ randomisedAt, siteTimeZone: tz, arm, template: DEFAULT_VISIT_TEMPLATE })) {
+      for (const v of buildSchedule({
+        randomisedAt,
+        siteTimeZone: tz,
+        arm,
+        template: DEFAULT_VISIT_TEMPLATE,
+      })) {
         const closed = v.windowEnd < today;
         // Closed windows are logged, except one in 200 left open: the first sweep marks those missed.
         const status = closed && i % 200 !== 0 ? 'logged' : 'scheduled';
         if (status === 'scheduled') open += 1;
         else past += 1;
         chunk.push([
-          p.id, p.site_id, v.code, v.kind, v.anchor, v.offsetDays, v.code, [...v.assessments], v.primary === true,
-          v.endpoint === true, v.mriRebaseline === true, DEFAULT_VISIT_TEMPLATE.id, v.targetDate, v.windowStart, v.windowEnd,
-          status, status === 'logged' ? v.targetDate : null,
+          p.id,
+          p.site_id,
+          v.code,
+          v.kind,
+          v.anchor,
+          v.offsetDays,
+          v.code,
+          [...v.assessments],
+          v.primary === true,
+          v.endpoint === true,
+          v.mriRebaseline === true,
+          DEFAULT_VISIT_TEMPLATE.id,
+          v.targetDate,
+          v.windowStart,
+          v.windowEnd,
+          status,
+          status === 'logged' ? v.targetDate : null,
         ]);
       }
       if (chunk.length >= 50_000) await flush();
@@ -304,7 +377,7 @@ async function main(): Promise<void> {
     const amsterdamToday = todayInZone(now, 'Europe/Amsterdam');
     const due = dueDates(amsterdamToday);
     const benchIds = benchSites.map((s) => s.id);
-    const { FINDING_ABOUT } = await import('../../src/modules/follow-up/finding-dates');
+    const { FINDING_ABOUT } = await import('src/modules/follow-up/finding-dates');
     const plans: Record<string, string> = {};
     const selectMs: Record<string, { index: number; seqScan: number; rows: number }> = {};
     for (const kind of SWEEP_FINDING_KINDS) {
@@ -315,14 +388,17 @@ async function main(): Promise<void> {
       const found = await sweepRepo.findDue(benchIds, due[kind], filter);
       const index = ms(start);
       // The same selection as a sequential scan (what "scanning everything" costs).
-      await ds.query(`SET enable_indexscan = off; SET enable_bitmapscan = off; SET enable_indexonlyscan = off`);
+      await ds.query(
+        `SET enable_indexscan = off; SET enable_bitmapscan = off; SET enable_indexonlyscan = off`,
+      );
       start = process.hrtime.bigint();
       await sweepRepo.findDue(benchIds, due[kind], filter);
       const seqScan = ms(start);
       await ds.query(`RESET enable_indexscan; RESET enable_bitmapscan; RESET enable_indexonlyscan`);
       selectMs[kind] = { index: round(index), seqScan: round(seqScan), rows: found.length };
     }
-    const sum = (kinds: readonly string[], k: 'index' | 'seqScan') => kinds.reduce((acc, kind) => acc + selectMs[kind][k], 0);
+    const sum = (kinds: readonly string[], k: 'index' | 'seqScan') =>
+      kinds.reduce((acc, kind) => acc + selectMs[kind][k], 0);
     const reminderKinds = ['window_opens_14d', 'window_opens_3d', 'window_closes_3d'];
     const rangeKinds = ['overdue', 'missed'];
     const indexSelectMs = sum(SWEEP_FINDING_KINDS, 'index');
@@ -335,7 +411,9 @@ async function main(): Promise<void> {
     while ((await relay.drain()) > 0) {
       /* relay everything the sweep enqueued to Redis */
     }
-    const [{ pending }] = await ds.query(`SELECT count(*)::int AS pending FROM outbox WHERE sent_at IS NULL`);
+    const [{ pending }] = await ds.query(
+      `SELECT count(*)::int AS pending FROM outbox WHERE sent_at IS NULL`,
+    );
     const memAfter = await redisMemory(redis);
     const bullKeys = await countKeys(redis, `${prefix}:*`);
     start = process.hrtime.bigint();
@@ -351,7 +429,10 @@ async function main(): Promise<void> {
       await delayed.addBulk(
         Array.from({ length: Math.min(1000, sample - i) }, (_, k) => ({
           name: 'follow-up.remind',
-          data: { visitId: `00000000-0000-4000-8000-${String(i + k).padStart(12, '0')}`, kind: 'window_opens_14d' },
+          data: {
+            visitId: `00000000-0000-4000-8000-${String(i + k).padStart(12, '0')}`,
+            kind: 'window_opens_14d',
+          },
           opts: { delay: (1 + ((i + k) % 1800)) * dayMs, jobId: `remind:${i + k}` },
         })),
       );
@@ -362,7 +443,13 @@ async function main(): Promise<void> {
     const result = {
       at: now.toISOString(),
       machine: { cpus: cpus().length, memGb: round(totalmem() / 2 ** 30), node: process.version },
-      sizes: { ...size, generatedVisits: generated, sweptVisits: total, openVisits: scheduled, closedVisits: past },
+      sizes: {
+        ...size,
+        generatedVisits: generated,
+        sweptVisits: total,
+        openVisits: scheduled,
+        closedVisits: past,
+      },
       generation: {
         participants: ids.length,
         ms: round(generationMs),
@@ -404,14 +491,53 @@ async function main(): Promise<void> {
     const sizeLabel = `${ids.length.toLocaleString('en-GB')} participants`;
     const sweepLabel = `${total.toLocaleString('en-GB')} visits (${scheduled.toLocaleString('en-GB')} open)`;
     const figures: Figure[] = [
-      figure({ measure: 'schedule generation (job code path)', at: `${sizeLabel}, ${generated.toLocaleString('en-GB')} visits`, value: generationMs / 1000, unit: 's', baseline: 'raw multi-row INSERT of the same rows', baselineValue: baselineGenMs / 1000, baselineUnit: 's', better: 'lower' }),
-      figure({ measure: 'follow-up sweep, first run', at: sweepLabel, value: sweepMs / 1000, unit: 's', baseline: 'raw multi-row INSERT of the same visit rows', baselineValue: insertMs / 1000, baselineUnit: 's', better: 'lower' }),
-      figure({ measure: 'sweep selections (5 kinds)', at: sweepLabel, value: indexSelectMs, unit: 'ms by index', baseline: 'the same selections by seq scan', baselineValue: seqSelectMs, baselineUnit: 'ms', better: 'lower' }),
-      figure({ measure: 'Redis memory after the sweep', at: sweepLabel, value: (memAfter - memBefore) / 2 ** 20, unit: 'MB', baseline: 'one delayed Bull job per open visit', baselineValue: result.redis.delayedJobDesign.extrapolatedBytesForOpenVisits / 2 ** 20, baselineUnit: 'MB', better: 'lower' }),
+      figure({
+        measure: 'schedule generation (job code path)',
+        at: `${sizeLabel}, ${generated.toLocaleString('en-GB')} visits`,
+        value: generationMs / 1000,
+        unit: 's',
+        baseline: 'raw multi-row INSERT of the same rows',
+        baselineValue: baselineGenMs / 1000,
+        baselineUnit: 's',
+        better: 'lower',
+      }),
+      figure({
+        measure: 'follow-up sweep, first run',
+        at: sweepLabel,
+        value: sweepMs / 1000,
+        unit: 's',
+        baseline: 'raw multi-row INSERT of the same visit rows',
+        baselineValue: insertMs / 1000,
+        baselineUnit: 's',
+        better: 'lower',
+      }),
+      figure({
+        measure: 'sweep selections (5 kinds)',
+        at: sweepLabel,
+        value: indexSelectMs,
+        unit: 'ms by index',
+        baseline: 'the same selections by seq scan',
+        baselineValue: seqSelectMs,
+        baselineUnit: 'ms',
+        better: 'lower',
+      }),
+      figure({
+        measure: 'Redis memory after the sweep',
+        at: sweepLabel,
+        value: (memAfter - memBefore) / 2 ** 20,
+        unit: 'MB',
+        baseline: 'one delayed Bull job per open visit',
+        baselineValue: result.redis.delayedJobDesign.extrapolatedBytesForOpenVisits / 2 ** 20,
+        baselineUnit: 'MB',
+        better: 'lower',
+      }),
     ];
     const dir = join(__dirname, '..', 'results');
     mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 'follow-up.json'), `${JSON.stringify({ name: 'follow-up', figures, ...result }, null, 2)}\n`);
+    writeFileSync(
+      join(dir, 'follow-up.json'),
+      `${JSON.stringify({ name: 'follow-up', figures, ...result }, null, 2)}\n`,
+    );
 
     const mb = (b: number) => `${round(b / 2 ** 20, 2)} MB`;
     const table: [string, string, string, string][] = [
@@ -447,7 +573,12 @@ async function main(): Promise<void> {
         `${round(sum(rangeKinds, 'seqScan'))} ms by seq scan`,
         `${round(sum(rangeKinds, 'seqScan') / Math.max(sum(rangeKinds, 'index'), 0.001), 1)}×`,
       ],
-      [`sweep again (same tick)`, `${round(secondMs)} ms, ${second.counts.enqueued} new notices`, '', ''],
+      [
+        `sweep again (same tick)`,
+        `${round(secondMs)} ms, ${second.counts.enqueued} new notices`,
+        '',
+        '',
+      ],
       [
         'Redis memory after the sweep',
         `+${mb(memAfter - memBefore)} (${bullKeys} keys)`,
@@ -460,7 +591,11 @@ async function main(): Promise<void> {
       out(r.map((cell, c) => cell.padEnd(widths[c])).join(' | '));
       if (k === 0) out(widths.map((w) => '-'.repeat(w)).join('-|-'));
     }
-    out(`plans: ${Object.entries(plans).map(([k, p]) => `${k}: ${p}`).join('; ')}`);
+    out(
+      `plans: ${Object.entries(plans)
+        .map(([k, p]) => `${k}: ${p}`)
+        .join('; ')}`,
+    );
     out(`written ${join(dir, 'follow-up.json')}`);
   } finally {
     if (app) await app.close();

@@ -4,14 +4,25 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 
-export type PgbenchResult = { clients: number; seconds: number; tps: number; p50Ms: number; p99Ms: number; transactions: number };
+export type PgbenchResult = {
+  clients: number;
+  seconds: number;
+  tps: number;
+  p50Ms: number;
+  p99Ms: number;
+  transactions: number;
+};
 
 /**
  * The same-run database baseline: pgbench's TPC-B-like transaction (3 UPDATEs, 1 SELECT,
  * 1 INSERT) at a given client count, on a scratch database of the same PostgreSQL server, with
  * throughput and the p50/p99 of the per-transaction latencies (from pgbench's transaction log).
  */
-export async function pgbench(serverUrl: string, clients: number, seconds: number): Promise<PgbenchResult> {
+export async function pgbench(
+  serverUrl: string,
+  clients: number,
+  seconds: number,
+): Promise<PgbenchResult> {
   const db = `bench_pgbench_${process.pid}`;
   const admin = new Client({ connectionString: withDb(serverUrl, 'postgres') });
   await admin.connect();
@@ -23,7 +34,20 @@ export async function pgbench(serverUrl: string, clients: number, seconds: numbe
     execFileSync('pgbench', ['-i', '-q', '-s', '1', conn], { stdio: 'ignore' });
     const out = execFileSync(
       'pgbench',
-      ['-c', String(clients), '-j', '2', '-T', String(seconds), '-b', 'tpcb-like', '-n', '-l', `--log-prefix=${path.join(logDir, 'tx')}`, conn],
+      [
+        '-c',
+        String(clients),
+        '-j',
+        '2',
+        '-T',
+        String(seconds),
+        '-b',
+        'tpcb-like',
+        '-n',
+        '-l',
+        `--log-prefix=${path.join(logDir, 'tx')}`,
+        conn,
+      ],
       { encoding: 'utf8' },
     );
     const match = /tps = ([\d.]+)/.exec(out);
@@ -37,8 +61,17 @@ export async function pgbench(serverUrl: string, clients: number, seconds: numbe
       }
     }
     latencies.sort((a, b) => a - b);
-    const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? Number.NaN;
-    return { clients, seconds, tps: Number(match[1]), p50Ms: pct(50), p99Ms: pct(99), transactions: latencies.length };
+    const pct = (p: number) =>
+      latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ??
+      Number.NaN;
+    return {
+      clients,
+      seconds,
+      tps: Number(match[1]),
+      p50Ms: pct(50),
+      p99Ms: pct(99),
+      transactions: latencies.length,
+    };
   } finally {
     rmSync(logDir, { recursive: true, force: true });
     await admin.query(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`).catch(() => undefined);

@@ -4,11 +4,11 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { AddressInfo } from 'node:net';
 import { Client } from 'pg';
 import * as bcrypt from 'bcryptjs';
-import { AppModule } from '../../src/app.module';
-import { loadConfig, AppConfig } from '../../src/config/app-config';
-import { configureApp } from '../../src/configure-app';
-import { prepareDatabase } from '../../src/database/prepare';
-import type { Role } from '../../src/modules/auth/roles';
+import { AppModule } from 'src/app.module';
+import { loadConfig, AppConfig } from 'src/config/app-config';
+import { configureApp } from 'src/configure-app';
+import { prepareDatabase } from 'src/database/prepare';
+import type { Role } from 'src/modules/auth/roles';
 
 export const BENCH_PASSWORD = 'correct horse battery staple';
 
@@ -37,7 +37,10 @@ export async function startBenchApp(name: string, env: Record<string, string> = 
   await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
   await admin.end();
   await prepareDatabase(config);
-  const app = await NestFactory.create<NestExpressApplication>(AppModule, { logger: false, bodyParser: false });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule, {
+    logger: false,
+    bodyParser: false,
+  });
   configureApp(app);
   await app.listen(0, '127.0.0.1');
   const base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
@@ -49,23 +52,41 @@ export async function startBenchApp(name: string, env: Record<string, string> = 
   async function user(roles: Role[], sites: string[] = [], trialWide = false) {
     const { rows } = await db.query(
       `INSERT INTO users (email, display_name, password_hash, roles, trial_wide) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-      [`${roles[0]}-${Math.random().toString(36).slice(2)}@bench.local`, `Bench ${roles[0]}`, hash, roles, trialWide],
+      [
+        `${roles[0]}-${Math.random().toString(36).slice(2)}@bench.local`,
+        `Bench ${roles[0]}`,
+        hash,
+        roles,
+        trialWide,
+      ],
     );
     const id = rows[0].id as string;
     for (const label of sites) {
       const [country, code] = label.split('-');
-      await db.query(`INSERT INTO user_sites (user_id, site_id) SELECT $1, id FROM sites WHERE country_code = $2 AND code = $3`, [id, country, code]);
+      await db.query(
+        `INSERT INTO user_sites (user_id, site_id) SELECT $1, id FROM sites WHERE country_code = $2 AND code = $3`,
+        [id, country, code],
+      );
     }
     return { id, token: await jwt.signAsync({ sub: id, tv: 0 }) };
   }
 
   async function siteId(label: string): Promise<string> {
     const [country, code] = label.split('-');
-    const { rows } = await db.query(`SELECT id FROM sites WHERE country_code = $1 AND code = $2`, [country, code]);
+    const { rows } = await db.query(`SELECT id FROM sites WHERE country_code = $1 AND code = $2`, [
+      country,
+      code,
+    ]);
     return rows[0].id as string;
   }
 
-  async function call(method: string, path: string, token: string, body?: unknown, headers: Record<string, string> = {}) {
+  async function call(
+    method: string,
+    path: string,
+    token: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ) {
     const res = await fetch(`${base}${path}`, {
       method,
       headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', ...headers },

@@ -42,10 +42,18 @@ export function machine() {
 export const RESULTS_DIR = path.resolve(__dirname, '../results');
 
 /** Writes bench/results/<file>.json with the uniform header and figures, plus the benchmark's own details. */
-export function writeResult(file: string, name: string, figures: Figure[], details: Record<string, unknown> = {}): string {
+export function writeResult(
+  file: string,
+  name: string,
+  figures: Figure[],
+  details: Record<string, unknown> = {},
+): string {
   mkdirSync(RESULTS_DIR, { recursive: true });
   const out = path.join(RESULTS_DIR, `${file}.json`);
-  writeFileSync(out, `${JSON.stringify({ name, measuredAt: new Date().toISOString(), machine: machine(), figures, ...details }, null, 2)}\n`);
+  writeFileSync(
+    out,
+    `${JSON.stringify({ name, measuredAt: new Date().toISOString(), machine: machine(), figures, ...details }, null, 2)}\n`,
+  );
   return out;
 }
 

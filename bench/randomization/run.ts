@@ -1,4 +1,7 @@
-import { ASSESSMENT_DATE, ramMsEligibleRecord } from '../../src/modules/eligibility/engine/testing/screening.builders';
+import {
+  ASSESSMENT_DATE,
+  ramMsEligibleRecord,
+} from 'src/modules/eligibility/engine/testing/screening.builders';
 import { startBenchApp, BENCH_PASSWORD } from '../lib/bench-app';
 import { printTable, runLoad } from '../lib/load';
 import { pgbench, PGBENCH_SECONDS } from '../lib/baseline';
@@ -18,7 +21,8 @@ const today = new Date().toISOString().slice(0, 10);
 /** The builders' record is eligible on ASSESSMENT_DATE: move every date so it is eligible today. */
 function shiftDates<T>(record: T, from: string, to: string): T {
   const days = Math.round((Date.parse(to) - Date.parse(from)) / 86_400_000);
-  const shift = (d: string) => new Date(Date.parse(d) + days * 86_400_000).toISOString().slice(0, 10);
+  const shift = (d: string) =>
+    new Date(Date.parse(d) + days * 86_400_000).toISOString().slice(0, 10);
   return JSON.parse(JSON.stringify(record).replace(/\d{4}-\d{2}-\d{2}/g, shift)) as T;
 }
 
@@ -32,21 +36,43 @@ async function main(): Promise<void> {
     await bench.call('POST', '/randomization/config/production/go-live', statistician.token);
 
     // Consented participants, through the real pathway (not timed).
-    const { birthDate, consent: _c, ...data } = shiftDates(ramMsEligibleRecord(), ASSESSMENT_DATE, today);
+    const {
+      birthDate,
+      consent: _c,
+      ...data
+    } = shiftDates(ramMsEligibleRecord(), ASSESSMENT_DATE, today);
     const consented = async (): Promise<string> => {
-      const reg = await bench.call('POST', '/participants', coordinator.token, { siteId: ams, identity: { givenName: 'Bench', familyName: 'Person', birthDate } });
+      const reg = await bench.call('POST', '/participants', coordinator.token, {
+        siteId: ams,
+        identity: { givenName: 'Bench', familyName: 'Person', birthDate },
+      });
       const id = reg.body.id as string;
-      for (const to of ['phone_check_done', 'records_reviewed', 'screening_visit_planned', 'screening_visit_done']) {
+      for (const to of [
+        'phone_check_done',
+        'records_reviewed',
+        'screening_visit_planned',
+        'screening_visit_done',
+      ]) {
         await bench.call('POST', `/participants/${id}/transitions`, coordinator.token, { to });
       }
       await bench.call('PATCH', `/participants/${id}/screening`, coordinator.token, data);
       const a = await bench.call('POST', `/participants/${id}/assessments`, coordinator.token, {});
-      await bench.call('POST', `/participants/${id}/assessments/${String(a.body.id)}/sign`, investigator.token, { password: BENCH_PASSWORD, meaning: 'I confirm' });
-      const c = await bench.call('POST', `/participants/${id}/consent`, coordinator.token, { version: '3.0', date: today });
+      await bench.call(
+        'POST',
+        `/participants/${id}/assessments/${String(a.body.id)}/sign`,
+        investigator.token,
+        { password: BENCH_PASSWORD, meaning: 'I confirm' },
+      );
+      const c = await bench.call('POST', `/participants/${id}/consent`, coordinator.token, {
+        version: '3.0',
+        date: today,
+      });
       if (c.status !== 200) throw new Error(`participant setup failed: ${JSON.stringify(c.body)}`);
       return id;
     };
-    process.stdout.write(`preparing ${PER_RUN * CLIENTS.length} consented participants through the API…\n`);
+    process.stdout.write(
+      `preparing ${PER_RUN * CLIENTS.length} consented participants through the API…\n`,
+    );
     const ids: string[] = [];
     const prep = await runLoad(PER_RUN * CLIENTS.length, 8, async () => {
       ids.push(await consented());
@@ -59,19 +85,72 @@ async function main(): Promise<void> {
     const figures: Figure[] = [];
     for (const [i, clients] of CLIENTS.entries()) {
       const batch = ids.slice(i * PER_RUN, (i + 1) * PER_RUN);
-      const http = await runLoad(batch.length, clients, async (j) => (await bench.call('POST', `/participants/${batch[j]}/randomization`, investigator.token)).status);
+      const http = await runLoad(
+        batch.length,
+        clients,
+        async (j) =>
+          (await bench.call('POST', `/participants/${batch[j]}/randomization`, investigator.token))
+            .status,
+      );
       const base = await pgbench(bench.serverUrl, clients, PGBENCH_SECONDS);
       const tps = base.tps;
-      rows.push([clients, http.perSecond, http.p50Ms, http.p99Ms, http.errors, tps, http.perSecond / tps]);
-      results.push({ clients, allocationsPerSecond: http.perSecond, p50Ms: http.p50Ms, p99Ms: http.p99Ms, errors: http.errors, requests: http.requests, pgbenchTpcbTps: tps, pgbenchP50Ms: base.p50Ms, pgbenchP99Ms: base.p99Ms, ratio: http.perSecond / tps });
+      rows.push([
+        clients,
+        http.perSecond,
+        http.p50Ms,
+        http.p99Ms,
+        http.errors,
+        tps,
+        http.perSecond / tps,
+      ]);
+      results.push({
+        clients,
+        allocationsPerSecond: http.perSecond,
+        p50Ms: http.p50Ms,
+        p99Ms: http.p99Ms,
+        errors: http.errors,
+        requests: http.requests,
+        pgbenchTpcbTps: tps,
+        pgbenchP50Ms: base.p50Ms,
+        pgbenchP99Ms: base.p99Ms,
+        ratio: http.perSecond / tps,
+      });
       const at = `${clients} clients, one stratum`;
       const baseline = `pgbench TPC-B-like, ${clients} clients`;
       figures.push(
-        figure({ measure: 'randomisation over HTTP', at, value: http.perSecond, unit: 'alloc/s', baseline, baselineValue: tps, baselineUnit: 'tx/s', better: 'higher' }),
-        figure({ measure: 'randomisation over HTTP', at, value: http.p50Ms, unit: 'ms p50', baseline, baselineValue: base.p50Ms, baselineUnit: 'ms p50', better: 'lower' }),
-        figure({ measure: 'randomisation over HTTP', at, value: http.p99Ms, unit: 'ms p99', baseline, baselineValue: base.p99Ms, baselineUnit: 'ms p99', better: 'lower' }),
+        figure({
+          measure: 'randomisation over HTTP',
+          at,
+          value: http.perSecond,
+          unit: 'alloc/s',
+          baseline,
+          baselineValue: tps,
+          baselineUnit: 'tx/s',
+          better: 'higher',
+        }),
+        figure({
+          measure: 'randomisation over HTTP',
+          at,
+          value: http.p50Ms,
+          unit: 'ms p50',
+          baseline,
+          baselineValue: base.p50Ms,
+          baselineUnit: 'ms p50',
+          better: 'lower',
+        }),
+        figure({
+          measure: 'randomisation over HTTP',
+          at,
+          value: http.p99Ms,
+          unit: 'ms p99',
+          baseline,
+          baselineValue: base.p99Ms,
+          baselineUnit: 'ms p99',
+          better: 'lower',
+        }),
       );
-      if (http.errors > 0) throw new Error(`${http.errors} randomisations failed at ${clients} clients`);
+      if (http.errors > 0)
+        throw new Error(`${http.errors} randomisations failed at ${clients} clients`);
     }
     const verify = await bench.call('GET', '/randomization/verify', statistician.token);
     printTable(
@@ -79,7 +158,11 @@ async function main(): Promise<void> {
       ['clients', 'alloc/s', 'p50 ms', 'p99 ms', 'errors', 'pgbench tps', 'ratio'],
       rows,
     );
-    writeResult('randomization', 'randomization', figures, { perRun: PER_RUN, verificationOk: verify.body.ok, results });
+    writeResult('randomization', 'randomization', figures, {
+      perRun: PER_RUN,
+      verificationOk: verify.body.ok,
+      results,
+    });
     if (verify.body.ok !== true) throw new Error('sequence verification failed after the run');
   } finally {
     await bench.close();

@@ -1,6 +1,6 @@
-import { loadConfig } from '../config/app-config';
-import { createDataSource } from '../database/data-source';
-import { AuditRepository } from '../modules/audit/audit.repository';
+import { loadConfig } from 'src/config/app-config';
+import { createDataSource } from 'src/database/data-source';
+import { AuditRepository } from 'src/modules/audit/audit.repository';
 
 /** `npm run audit:verify`: recompute the audit chain; exit 1 and name the first broken link. */
 async function main(): Promise<void> {
@@ -15,7 +15,9 @@ async function main(): Promise<void> {
       );
       process.exitCode = 1;
     } else {
-      process.stdout.write(`audit chain intact: ${result.rows} rows, last hash ${result.lastHash}\n`);
+      process.stdout.write(
+        `audit chain intact: ${result.rows} rows, last hash ${result.lastHash}\n`,
+      );
     }
   } finally {
     await dataSource.destroy();

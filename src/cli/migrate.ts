@@ -1,5 +1,5 @@
-import { loadConfig } from '../config/app-config';
-import { prepareDatabase } from '../database/prepare';
+import { loadConfig } from 'src/config/app-config';
+import { prepareDatabase } from 'src/database/prepare';
 
 /** `npm run migrate`: create the database if needed, run pending migrations and the seed, then exit. */
 async function main(): Promise<void> {
@@ -7,11 +7,15 @@ async function main(): Promise<void> {
   const result = await prepareDatabase(config);
   const lines = [
     result.createdDatabase ? 'created the database' : 'database exists',
-    result.migrations.length ? `ran migrations: ${result.migrations.join(', ')}` : 'no pending migrations',
+    result.migrations.length
+      ? `ran migrations: ${result.migrations.join(', ')}`
+      : 'no pending migrations',
     result.seeded ? 'seeded the RAM-MS trial' : 'trial already seeded',
   ];
   if (result.generatedAdminPassword) {
-    lines.push(`created admin ${config.ADMIN_EMAIL} with generated password: ${result.generatedAdminPassword} (shown once)`);
+    lines.push(
+      `created admin ${config.ADMIN_EMAIL} with generated password: ${result.generatedAdminPassword} (shown once)`,
+    );
   }
   process.stdout.write(`${lines.join('\n')}\n`);
 }

@@ -13,12 +13,14 @@ import {
   ValidateIf,
   validateSync,
 } from 'class-validator';
-import { DEV_IDENTITY_KEYS, identityKeysProblem } from '../modules/identity/identity-keys';
+import { DEV_IDENTITY_KEYS, identityKeysProblem } from 'src/modules/identity/identity-keys';
 
 const toInt = ({ value }: { value: unknown }) =>
   value === undefined || value === '' ? undefined : Number(value);
 const toBool = ({ value }: { value: unknown }) =>
-  value === undefined || value === '' ? undefined : value === true || value === 'true' || value === '1';
+  value === undefined || value === ''
+    ? undefined
+    : value === true || value === 'true' || value === '1';
 
 /**
  * Every environment variable the system reads, with its default. This class is the only place
@@ -29,7 +31,10 @@ export class EnvironmentVariables {
   @IsIn(['development', 'production', 'test'])
   NODE_ENV: 'development' | 'production' | 'test' = 'development';
 
-  @Transform(toInt) @IsInt() @Min(0) @Max(65535)
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
   PORT = 3000;
 
   @IsString()
@@ -38,7 +43,10 @@ export class EnvironmentVariables {
   @IsUrl({ protocols: ['postgres', 'postgresql'], require_tld: false })
   DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/ram_ms';
 
-  @Transform(toInt) @IsInt() @Min(1) @Max(200)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(200)
   DATABASE_POOL_SIZE = 20;
 
   @IsUrl({ protocols: ['redis', 'rediss'], require_tld: false })
@@ -49,23 +57,36 @@ export class EnvironmentVariables {
   QUEUE_PREFIX = 'ram-ms';
 
   /** HMAC secret for access tokens. Required (≥ 32 characters) in production. */
-  @IsOptional() @IsString() @MinLength(32)
+  @IsOptional()
+  @IsString()
+  @MinLength(32)
   JWT_SECRET?: string;
 
-  @Transform(toInt) @IsInt() @Min(60) @Max(86400)
+  @Transform(toInt)
+  @IsInt()
+  @Min(60)
+  @Max(86400)
   JWT_TTL_SECONDS = 900;
 
-  @Transform(toInt) @IsInt() @Min(4) @Max(15)
+  @Transform(toInt)
+  @IsInt()
+  @Min(4)
+  @Max(15)
   BCRYPT_ROUNDS = 12;
 
-  @Transform(toInt) @IsInt() @Min(1) @Max(1000)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
   LOGIN_RATE_LIMIT_PER_MINUTE = 10;
 
   @IsString()
   ADMIN_EMAIL = 'admin@ram-ms.local';
 
   /** Initial admin password; when absent one is generated and printed once at first start. */
-  @IsOptional() @IsString() @MinLength(12)
+  @IsOptional()
+  @IsString()
+  @MinLength(12)
   ADMIN_PASSWORD?: string;
 
   /** Comma-separated allowed origins for CORS; empty means same-origin only. */
@@ -75,14 +96,18 @@ export class EnvironmentVariables {
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 
-  @Transform(toInt) @IsInt() @Min(50) @Max(60000)
+  @Transform(toInt)
+  @IsInt()
+  @Min(50)
+  @Max(60000)
   OUTBOX_POLL_MS = 1000;
 
   /**
    * Identity-vault keys (AES-256-GCM): comma-separated `keyId:base64(32 bytes)`, the first is
    * current, the rest decrypt older records. Required in production; a public dev key otherwise.
    */
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   IDENTITY_KEYS?: string;
 
   /** SMTP server for e-mail notifications (smtp[s]://[user:pass@]host:port); empty = in-app inbox only. */
@@ -90,14 +115,18 @@ export class EnvironmentVariables {
   @IsUrl({ protocols: ['smtp', 'smtps'], require_tld: false, require_protocol: true })
   SMTP_URL = '';
 
-  @IsString() @MinLength(3)
+  @IsString()
+  @MinLength(3)
   SMTP_FROM = 'RAM-MS trial <no-reply@ram-ms.local>';
 
   /** Follow-up sweep schedule: a cron pattern (UTC), or empty to run every FOLLOW_UP_SWEEP_EVERY_MS. */
   @IsString()
   FOLLOW_UP_SWEEP_CRON = '';
 
-  @Transform(toInt) @IsInt() @Min(60_000) @Max(86_400_000)
+  @Transform(toInt)
+  @IsInt()
+  @Min(60_000)
+  @Max(86_400_000)
   FOLLOW_UP_SWEEP_EVERY_MS = 3_600_000;
 
   /** Register the repeatable sweep in the worker: auto = yes, except when NODE_ENV is test. */
@@ -105,11 +134,14 @@ export class EnvironmentVariables {
   FOLLOW_UP_SWEEP: 'auto' | 'true' | 'false' = 'auto';
 
   /** Run migrations and the seed at start (under an advisory lock). */
-  @Transform(toBool) @IsBoolean()
+  @Transform(toBool)
+  @IsBoolean()
   MIGRATE_ON_START = true;
 }
 
-export type AppConfig = Readonly<EnvironmentVariables & { JWT_SECRET: string; IDENTITY_KEYS: string }>;
+export type AppConfig = Readonly<
+  EnvironmentVariables & { JWT_SECRET: string; IDENTITY_KEYS: string }
+>;
 /** DI token for the validated configuration. */
 export const APP_CONFIG = Symbol('APP_CONFIG');
 
@@ -121,18 +153,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const input: Record<string, string> = {};
   for (const key of [...known, 'JWT_SECRET', 'ADMIN_PASSWORD', 'IDENTITY_KEYS']) {
     const value = env[key];
-    if (value !== undefined && value !== '') input[key] = value;
+    if (value !== undefined && value !== '') {
+      input[key] = value;
+    }
   }
   const config = plainToInstance(EnvironmentVariables, input);
   const errors = validateSync(config, { skipMissingProperties: false });
   const problems = errors.map(
-    (e) => `${e.property}=${JSON.stringify(e.value)}: ${Object.values(e.constraints ?? {}).join('; ')}`,
+    (e) =>
+      `${e.property}=${JSON.stringify(e.value)}: ${Object.values(e.constraints ?? {}).join('; ')}`,
   );
   if (config.NODE_ENV === 'production' && !config.JWT_SECRET) {
     problems.push('JWT_SECRET: required in production (at least 32 characters)');
   }
   const identityKeys = identityKeysProblem(config.IDENTITY_KEYS, config.NODE_ENV);
-  if (identityKeys) problems.push(identityKeys);
+  if (identityKeys) {
+    problems.push(identityKeys);
+  }
   if (problems.length > 0) {
     throw new Error(`Invalid configuration:\n  ${problems.join('\n  ')}`);
   }

@@ -8,13 +8,17 @@ const MIGRATION_LOCK_KEY = 7_204_118_001;
 export async function ensureDatabase(databaseUrl: string): Promise<boolean> {
   const url = new URL(databaseUrl);
   const name = decodeURIComponent(url.pathname.replace(/^\//, ''));
-  if (!/^[A-Za-z0-9_-]{1,63}$/.test(name)) throw new Error(`DATABASE_URL: unsupported database name "${name}"`);
+  if (!/^[A-Za-z0-9_-]{1,63}$/.test(name)) {
+    throw new Error(`DATABASE_URL: unsupported database name "${name}"`);
+  }
   url.pathname = '/postgres';
   const client = new Client({ connectionString: url.toString() });
   await client.connect();
   try {
     const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
-    if (found.rowCount) return false;
+    if (found.rowCount) {
+      return false;
+    }
     try {
       await client.query(`CREATE DATABASE "${name}"`);
     } catch (error) {
@@ -22,7 +26,9 @@ export async function ensureDatabase(databaseUrl: string): Promise<boolean> {
       // that as 42P04, or (when both CREATEs pass the existence check) as a unique violation on
       // its own catalogue index.
       const { code, constraint } = error as { code?: string; constraint?: string };
-      if (code === '42P04' || (code === '23505' && constraint === 'pg_database_datname_index')) return false;
+      if (code === '42P04' || (code === '23505' && constraint === 'pg_database_datname_index')) {
+        return false;
+      }
       throw error;
     }
     return true;
@@ -35,7 +41,10 @@ export async function ensureDatabase(databaseUrl: string): Promise<boolean> {
  * Runs `work` while holding a session-level advisory lock on its own connection, so that two
  * processes starting at once migrate and seed one after the other.
  */
-export async function withMigrationLock<T>(dataSource: DataSource, work: () => Promise<T>): Promise<T> {
+export async function withMigrationLock<T>(
+  dataSource: DataSource,
+  work: () => Promise<T>,
+): Promise<T> {
   const runner = dataSource.createQueryRunner();
   await runner.connect();
   try {

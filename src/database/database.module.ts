@@ -1,7 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { APP_CONFIG, AppConfig } from '../config/app-config';
-import { OutboxSignal } from '../modules/outbox/outbox-signal';
+import { APP_CONFIG, AppConfig } from 'src/config/app-config';
+import { OutboxSignal } from 'src/modules/outbox/outbox-signal';
 import { dataSourceOptions } from './data-source';
 import { RecordHistory } from './record-history';
 import { TransactionRunner } from './transaction';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import type { AppConfig } from '../config/app-config';
-import { hashPassword } from '../modules/auth/password';
-import { seedRamMs } from '../modules/trials/seed/ram-ms.seed';
+import type { AppConfig } from 'src/config/app-config';
+import { hashPassword } from 'src/modules/auth/password';
+import { seedRamMs } from 'src/modules/trials/seed/ram-ms.seed';
 import { createDataSource } from './data-source';
 import { ensureDatabase, withMigrationLock } from './database-setup';
 
@@ -19,22 +19,44 @@ export type PrepareResult = {
  * pending migrations, seeds the RAM-MS trial if there is none, and creates the first admin if
  * there are no users. Safe to run from several processes at once and on every start.
  */
-export async function prepareDatabase(config: AppConfig, opts: { seed?: boolean } = {}): Promise<PrepareResult> {
+export async function prepareDatabase(
+  config: AppConfig,
+  opts: { seed?: boolean } = {},
+): Promise<PrepareResult> {
   const createdDatabase = await ensureDatabase(config.DATABASE_URL);
   const dataSource = createDataSource({ ...config, DATABASE_POOL_SIZE: 2 });
   await dataSource.initialize();
   try {
     return await withMigrationLock(dataSource, async () => {
-      const migrations = (await dataSource.runMigrations({ transaction: 'each' })).map((m) => m.name);
+      const migrations = (await dataSource.runMigrations({ transaction: 'each' })).map(
+        (m) => m.name,
+      );
       if (opts.seed === false) {
-        return { createdDatabase, migrations, seeded: false, generatedAdminPassword: null, adminCreated: false };
+        return {
+          createdDatabase,
+          migrations,
+          seeded: false,
+          generatedAdminPassword: null,
+          adminCreated: false,
+        };
       }
       return dataSource.transaction(async (em) => {
         const seeded = await seedRamMs(em);
         const [{ n }]: { n: number }[] = await em.query(`SELECT count(*)::int AS n FROM users`);
-        if (n > 0) return { createdDatabase, migrations, seeded, generatedAdminPassword: null, adminCreated: false };
+        if (n > 0) {
+          return {
+            createdDatabase,
+            migrations,
+            seeded,
+            generatedAdminPassword: null,
+            adminCreated: false,
+          };
+        }
         const generated = config.ADMIN_PASSWORD ? null : randomBytes(18).toString('base64url');
-        const hash = await hashPassword(config.ADMIN_PASSWORD ?? (generated as string), config.BCRYPT_ROUNDS);
+        const hash = await hashPassword(
+          config.ADMIN_PASSWORD ?? (generated as string),
+          config.BCRYPT_ROUNDS,
+        );
         const [admin]: { id: string }[] = await em.query(
           `INSERT INTO users (email, display_name, password_hash, roles, trial_wide) VALUES ($1, 'Administrator', $2, '{admin}', true) RETURNING id`,
           [config.ADMIN_EMAIL.toLowerCase(), hash],
@@ -44,7 +66,13 @@ export async function prepareDatabase(config: AppConfig, opts: { seed?: boolean 
            VALUES (now(), 'system', 'user.created', 'user', $1, '{"roles":["admin"],"trialWide":true}'::jsonb, '', '', 0)`,
           [admin.id],
         );
-        return { createdDatabase, migrations, seeded, generatedAdminPassword: generated, adminCreated: true };
+        return {
+          createdDatabase,
+          migrations,
+          seeded,
+          generatedAdminPassword: generated,
+          adminCreated: true,
+        };
       });
     });
   } finally {

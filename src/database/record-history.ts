@@ -1,14 +1,27 @@
 import { Injectable } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { DataSource, EntityManager } from 'typeorm';
-import { type FieldChange, mergeChanges } from '../common/corrections/corrections';
+import { type FieldChange, mergeChanges } from 'src/common/corrections/corrections';
 
 export class FieldChangeDto {
-  @ApiProperty({ description: 'The field, e.g. `samples[bloods].taken` or `relapseAssessment.relapses[<id>].onsetDate`' })
+  @ApiProperty({
+    description:
+      'The field, e.g. `samples[bloods].taken` or `relapseAssessment.relapses[<id>].onsetDate`',
+  })
   path: string;
-  @ApiProperty({ description: 'Its value before (null = empty)', nullable: true, type: 'object', additionalProperties: true })
+  @ApiProperty({
+    description: 'Its value before (null = empty)',
+    nullable: true,
+    type: 'object',
+    additionalProperties: true,
+  })
   before: unknown;
-  @ApiProperty({ description: 'Its value after (null = cleared)', nullable: true, type: 'object', additionalProperties: true })
+  @ApiProperty({
+    description: 'Its value after (null = cleared)',
+    nullable: true,
+    type: 'object',
+    additionalProperties: true,
+  })
   after: unknown;
 }
 
@@ -16,13 +29,29 @@ export class FieldChangeDto {
 export class RecordVersionDto {
   @ApiProperty() version: number;
   @ApiProperty({ format: 'date-time' }) recordedAt: string;
-  @ApiPropertyOptional({ nullable: true, type: String, description: 'Who made this version (null: recorded before versions were kept)' })
+  @ApiPropertyOptional({
+    nullable: true,
+    type: String,
+    description: 'Who made this version (null: recorded before versions were kept)',
+  })
   actorName: string | null;
   @ApiPropertyOptional({ nullable: true, type: String }) actorRole: string | null;
-  @ApiPropertyOptional({ nullable: true, type: String, description: 'The reason given for the correction' }) reason: string | null;
-  @ApiProperty({ type: [FieldChangeDto], description: 'Exactly the fields that differ from the previous version' })
+  @ApiPropertyOptional({
+    nullable: true,
+    type: String,
+    description: 'The reason given for the correction',
+  })
+  reason: string | null;
+  @ApiProperty({
+    type: [FieldChangeDto],
+    description: 'Exactly the fields that differ from the previous version',
+  })
   changes: FieldChangeDto[];
-  @ApiProperty({ type: 'object', additionalProperties: true, description: 'The values at this version' })
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description: 'The values at this version',
+  })
   data: Record<string, unknown>;
 }
 
@@ -58,12 +87,20 @@ export class RecordHistory {
 
   /** Whether any version of the record is kept yet. */
   async has(entity: string, entityId: string, em: EntityManager): Promise<boolean> {
-    const rows: unknown[] = await em.query(`SELECT 1 FROM record_versions WHERE entity = $1 AND entity_id = $2 LIMIT 1`, [entity, entityId]);
+    const rows: unknown[] = await em.query(
+      `SELECT 1 FROM record_versions WHERE entity = $1 AND entity_id = $2 LIMIT 1`,
+      [entity, entityId],
+    );
     return rows.length > 0;
   }
 
   /** The fields changed by the versions after `version`, merged (first before, last after). */
-  async changesSince(entity: string, entityId: string, version: number, em: EntityManager): Promise<FieldChange[]> {
+  async changesSince(
+    entity: string,
+    entityId: string,
+    version: number,
+    em: EntityManager,
+  ): Promise<FieldChange[]> {
     const rows: { changes: FieldChange[] }[] = await em.query(
       `SELECT changes FROM record_versions WHERE entity = $1 AND entity_id = $2 AND version > $3 ORDER BY version`,
       [entity, entityId, version],

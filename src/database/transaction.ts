@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { Clock } from '../common/clock/clock';
-import { RequestContext } from '../common/context/request-context';
-import type { JobPayload, QueueName } from '../common/queue/queues';
-import { redact } from '../modules/audit/redact';
-import { OutboxSignal } from '../modules/outbox/outbox-signal';
+import { Clock } from 'src/common/clock/clock';
+import { RequestContext } from 'src/common/context/request-context';
+import type { JobPayload, QueueName } from 'src/common/queue/queues';
+import { redact } from 'src/modules/audit/redact';
+import { OutboxSignal } from 'src/modules/outbox/outbox-signal';
 
 export type AuditEntry = {
   action: string;
@@ -81,16 +81,26 @@ export class TransactionRunner {
       await this.writeAudit(em, uow.audits);
       return { result, enqueued: uow.jobs.length > 0 };
     });
-    if (enqueued) this.outbox.kick();
+    if (enqueued) {
+      this.outbox.kick();
+    }
     return result;
   }
 
   private async writeOutbox(em: EntityManager, jobs: JobIntent[]): Promise<void> {
-    if (jobs.length === 0) return;
+    if (jobs.length === 0) {
+      return;
+    }
     const now = this.clock.now();
     const values: unknown[] = [];
     const rows = jobs.map((job, i) => {
-      values.push(job.queue, job.name, JSON.stringify(job.payload), job.dedupeKey, job.availableAt ?? now);
+      values.push(
+        job.queue,
+        job.name,
+        JSON.stringify(job.payload),
+        job.dedupeKey,
+        job.availableAt ?? now,
+      );
       const b = i * 5;
       return `($${b + 1}, $${b + 2}, $${b + 3}::jsonb, $${b + 4}, $${b + 5}::timestamptz)`;
     });
@@ -102,7 +112,9 @@ export class TransactionRunner {
   }
 
   private async writeVersions(em: EntityManager, entries: VersionEntry[]): Promise<void> {
-    if (entries.length === 0) return;
+    if (entries.length === 0) {
+      return;
+    }
     const actor = RequestContext.actor();
     const now = this.clock.now();
     const values: unknown[] = [];
@@ -129,7 +141,9 @@ export class TransactionRunner {
   }
 
   private async writeAudit(em: EntityManager, entries: AuditEntry[]): Promise<void> {
-    if (entries.length === 0) return;
+    if (entries.length === 0) {
+      return;
+    }
     const actor = RequestContext.actor();
     const requestId = RequestContext.requestId();
     const now = this.clock.now();

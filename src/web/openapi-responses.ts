@@ -13,7 +13,9 @@ export function applyOpenApiResponseMetadata(): void {
   for (const [file, controllers] of CONTROLLER_RESPONSES) {
     for (const [name, methods] of Object.entries(controllers)) {
       const cls = file[name] as Record<string, unknown> | undefined;
-      if (cls) cls[METADATA_FACTORY_NAME] = () => methods;
+      if (cls) {
+        cls[METADATA_FACTORY_NAME] = () => methods;
+      }
     }
   }
 }

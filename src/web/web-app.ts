@@ -9,7 +9,9 @@ export const WEB_BASE = '/app';
 /** The built single-page application: `<project>/dist/web` (vite build, see web/vite.config.ts). */
 export function webBuildDir(): string {
   let dir = __dirname;
-  while (!existsSync(path.join(dir, 'package.json')) && path.dirname(dir) !== dir) dir = path.dirname(dir);
+  while (!existsSync(path.join(dir, 'package.json')) && path.dirname(dir) !== dir) {
+    dir = path.dirname(dir);
+  }
   // From dist/src/web the first package.json is the project's (dist has none).
   return path.join(dir, 'dist', 'web');
 }
@@ -22,8 +24,12 @@ export function webBuildDir(): string {
 export function mountWebApp(app: NestExpressApplication, dir = webBuildDir()): void {
   const index = path.join(dir, 'index.html');
   app.use((req: Request, res: Response, next: NextFunction) => {
-    if (req.method === 'GET' && req.path === '/') return res.redirect(302, `${WEB_BASE}/`);
-    if (req.method === 'GET' && req.path === WEB_BASE) return res.redirect(301, `${WEB_BASE}/`);
+    if (req.method === 'GET' && req.path === '/') {
+      return res.redirect(302, `${WEB_BASE}/`);
+    }
+    if (req.method === 'GET' && req.path === WEB_BASE) {
+      return res.redirect(301, `${WEB_BASE}/`);
+    }
     next();
   });
   app.useStaticAssets(dir, {
@@ -36,11 +42,18 @@ export function mountWebApp(app: NestExpressApplication, dir = webBuildDir()): v
     },
   });
   app.use(WEB_BASE, (req: Request, res: Response, next: NextFunction) => {
-    if (req.method !== 'GET' && req.method !== 'HEAD') return next();
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      return next();
+    }
     // A missing asset is a 404, not the page (a stale tab asking for an old bundle).
-    if (req.path.startsWith('/assets/')) return next();
+    if (req.path.startsWith('/assets/')) {
+      return next();
+    }
     if (!existsSync(index)) {
-      res.status(404).type('text/plain').send('The web application is not built: run `npm run web:build` (npm start builds it).');
+      res
+        .status(404)
+        .type('text/plain')
+        .send('The web application is not built: run `npm run web:build` (npm start builds it).');
       return;
     }
     res.setHeader('Cache-Control', 'no-cache');

@@ -16,9 +16,13 @@ describe('a two-role user switching role in the browser', () => {
   afterAll(() => app.close());
 
   const menu = async (p: Awaited<ReturnType<BrowserApp['page']>>) =>
-    (await p.getByRole('navigation', { name: 'Main' }).getByRole('link').allInnerTexts()).map((s) => s.trim());
+    (await p.getByRole('navigation', { name: 'Main' }).getByRole('link').allInnerTexts()).map((s) =>
+      s.trim(),
+    );
   const actingToken = (p: Awaited<ReturnType<BrowserApp['page']>>) =>
-    p.evaluate<{ token: string; actingRole: string }>('JSON.parse(sessionStorage.getItem("ram-ms.session"))');
+    p.evaluate<{ token: string; actingRole: string }>(
+      'JSON.parse(sessionStorage.getItem("ram-ms.session"))',
+    );
 
   it('chooses a role after signing in, then switches, each with its own menu, pages and token', async () => {
     const p = await app.page();
@@ -32,13 +36,19 @@ describe('a two-role user switching role in the browser', () => {
 
     // As monitor: the audit trail, follow-up and transplant pages; not the statistician's.
     await p.getByRole('button', { name: 'Sign out' }).waitFor();
-    expect(await menu(p)).toEqual(expect.arrayContaining(['Audit trail', 'Follow-up', 'Transplant centre']));
+    expect(await menu(p)).toEqual(
+      expect.arrayContaining(['Audit trail', 'Follow-up', 'Transplant centre']),
+    );
     expect(await menu(p)).not.toContain('Randomisation');
     expect(await p.getByLabel('Acting as').inputValue()).toBe('monitor');
     let session = await actingToken(p);
     expect(session.actingRole).toBe('monitor');
     await app.t.http().get('/audit').set('Authorization', `Bearer ${session.token}`).expect(200);
-    await app.t.http().get('/randomization/config/production').set('Authorization', `Bearer ${session.token}`).expect(403);
+    await app.t
+      .http()
+      .get('/randomization/config/production')
+      .set('Authorization', `Bearer ${session.token}`)
+      .expect(403);
     await p.getByRole('link', { name: 'Audit trail' }).click();
     await p.getByRole('heading', { name: 'Audit trail' }).waitFor();
     // The statistician's page is not reachable while acting as monitor.
@@ -59,7 +69,14 @@ describe('a two-role user switching role in the browser', () => {
     expect(session.actingRole).toBe('statistician');
     await app.t.http().get('/audit').set('Authorization', `Bearer ${session.token}`).expect(403);
     // Reached as statistician (not configured yet, so a 409 rather than a 403).
-    expect((await app.t.http().get('/randomization/config/production').set('Authorization', `Bearer ${session.token}`)).status).not.toBe(403);
+    expect(
+      (
+        await app.t
+          .http()
+          .get('/randomization/config/production')
+          .set('Authorization', `Bearer ${session.token}`)
+      ).status,
+    ).not.toBe(403);
     await p.goto(`${app.baseUrl}/app/admin/audit`);
     await p.getByRole('button', { name: 'Sign out' }).waitFor();
     expect(p.url()).not.toContain('/admin/audit');

@@ -11,18 +11,24 @@ const ROOT = path.resolve(__dirname, '..', '..');
  */
 describe('the generated API client', () => {
   it('matches what the current API produces', () => {
-    const run = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', 'web/scripts/openapi-client.ts', '--check'], {
-      cwd: ROOT,
-      encoding: 'utf8',
-      env: {
-        ...process.env,
-        DATABASE_URL: serverUrl('postgres'),
-        REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
-        NODE_ENV: 'test',
+    const run = spawnSync(
+      process.execPath,
+      ['-r', 'ts-node/register/transpile-only', 'web/scripts/openapi-client.ts', '--check'],
+      {
+        cwd: ROOT,
+        encoding: 'utf8',
+        env: {
+          ...process.env,
+          DATABASE_URL: serverUrl('postgres'),
+          REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
+          NODE_ENV: 'test',
+        },
+        timeout: 170_000,
       },
-      timeout: 170_000,
-    });
-    if (run.status !== 0) throw new Error(`${run.stderr}\n${run.stdout}`);
+    );
+    if (run.status !== 0) {
+      throw new Error(`${run.stderr}\n${run.stdout}`);
+    }
     expect(run.stdout).toContain('The generated API client matches the API.');
   }, 180_000);
 });

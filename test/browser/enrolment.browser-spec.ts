@@ -25,24 +25,45 @@ describe('enrolment in the browser', () => {
   afterAll(() => app.close());
 
   const participants = async () =>
-    (await app.t.dataSource.query(`SELECT id, status, study_id AS "studyId" FROM participants`)) as { id: string; status: string; studyId: string | null }[];
+    (await app.t.dataSource.query(
+      `SELECT id, status, study_id AS "studyId" FROM participants`,
+    )) as { id: string; status: string; studyId: string | null }[];
   const group = (p: Page, legend: string) => p.getByRole('group', { name: legend, exact: true });
 
   /** Answers of someone who may qualify (the engine builders' eligible record, in lay terms). */
   async function answerHopefully(p: Page): Promise<void> {
     await p.getByLabel('What is your date of birth?').fill('1990-05-10');
-    await group(p, 'Which type of MS did your neurologist diagnose?').getByLabel('Relapsing-remitting MS (RRMS)').check();
+    await group(p, 'Which type of MS did your neurologist diagnose?')
+      .getByLabel('Relapsing-remitting MS (RRMS)')
+      .check();
     await p.getByLabel('Which MS medicine do you use now?').selectOption('interferon_beta');
     await p.getByLabel('Since when (approximately)?').fill('2024-01-01');
     const relapse = group(p, 'Did you have a relapse (an attack) in the last 12 months?');
     await relapse.getByLabel('Yes', { exact: true }).check();
     await p.getByLabel('When did that relapse start (approximately)?').fill('2025-09-01');
-    await group(p, 'Was that relapse treated with a high dose of corticosteroids (e.g. methylprednisolone)?').getByLabel('Yes', { exact: true }).check();
-    await group(p, 'Did an MRI in the last 12 months show new or active spots (lesions)?').getByLabel("I don't know").check();
+    await group(
+      p,
+      'Was that relapse treated with a high dose of corticosteroids (e.g. methylprednisolone)?',
+    )
+      .getByLabel('Yes', { exact: true })
+      .check();
+    await group(p, 'Did an MRI in the last 12 months show new or active spots (lesions)?')
+      .getByLabel("I don't know")
+      .check();
     await group(p, 'Are you pregnant or breastfeeding?').getByLabel('No', { exact: true }).check();
-    await group(p, 'Are you treated by a neurologist who can send us your medical records?').getByLabel('Yes', { exact: true }).check();
-    await group(p, 'In the study a computer decides which treatment you get (a lottery). Do you agree to that?').getByLabel('Yes', { exact: true }).check();
-    await group(p, 'Do you want to hear the results of the tests for TB, hepatitis and HIV that are part of the screening?')
+    await group(p, 'Are you treated by a neurologist who can send us your medical records?')
+      .getByLabel('Yes', { exact: true })
+      .check();
+    await group(
+      p,
+      'In the study a computer decides which treatment you get (a lottery). Do you agree to that?',
+    )
+      .getByLabel('Yes', { exact: true })
+      .check();
+    await group(
+      p,
+      'Do you want to hear the results of the tests for TB, hepatitis and HIV that are part of the screening?',
+    )
       .getByLabel('Yes', { exact: true })
       .check();
   }
@@ -52,27 +73,59 @@ describe('enrolment in the browser', () => {
     await p.goto(`${app.baseUrl}/app/prescreening`);
     await screenshot(p, 'prescreening-questions');
     await p.getByRole('button', { name: 'Taal: Nederlands' }).click();
-    await p.getByRole('heading', { name: 'Stamceltherapie bij MS: is het onderzoek iets voor u?' }).waitFor();
+    await p
+      .getByRole('heading', { name: 'Stamceltherapie bij MS: is het onderzoek iets voor u?' })
+      .waitFor();
     expect(await p.locator('html').getAttribute('lang')).toBe('nl');
 
     await p.getByLabel('Wat is uw geboortedatum?').fill('1988-02-02');
-    await group(p, 'Welke vorm van MS heeft uw neuroloog vastgesteld?').getByLabel('Relapsing-remitting MS (RRMS)').check();
+    await group(p, 'Welke vorm van MS heeft uw neuroloog vastgesteld?')
+      .getByLabel('Relapsing-remitting MS (RRMS)')
+      .check();
     await p.getByLabel('Welk MS-medicijn gebruikt u nu?').selectOption('natalizumab');
-    await group(p, 'Bent u ooit behandeld met een van deze? (vink alles aan wat geldt)').getByLabel('Alemtuzumab (Lemtrada)').check();
-    await group(p, 'Heeft u de afgelopen 12 maanden een schub (aanval) gehad?').getByLabel('Weet ik niet').check();
-    await group(p, 'Liet een MRI in de afgelopen 12 maanden nieuwe of actieve plekken (laesies) zien?').getByLabel('Weet ik niet').check();
-    await group(p, 'Bent u zwanger of geeft u borstvoeding?').getByLabel('Nee', { exact: true }).check();
-    await group(p, 'Wordt u behandeld door een neuroloog die uw medische gegevens naar ons kan sturen?').getByLabel('Ja', { exact: true }).check();
+    await group(p, 'Bent u ooit behandeld met een van deze? (vink alles aan wat geldt)')
+      .getByLabel('Alemtuzumab (Lemtrada)')
+      .check();
+    await group(p, 'Heeft u de afgelopen 12 maanden een schub (aanval) gehad?')
+      .getByLabel('Weet ik niet')
+      .check();
+    await group(
+      p,
+      'Liet een MRI in de afgelopen 12 maanden nieuwe of actieve plekken (laesies) zien?',
+    )
+      .getByLabel('Weet ik niet')
+      .check();
+    await group(p, 'Bent u zwanger of geeft u borstvoeding?')
+      .getByLabel('Nee', { exact: true })
+      .check();
+    await group(
+      p,
+      'Wordt u behandeld door een neuroloog die uw medische gegevens naar ons kan sturen?',
+    )
+      .getByLabel('Ja', { exact: true })
+      .check();
     // Unanswered questions are named before anything is sent.
     await p.getByRole('button', { name: 'Controleer mijn antwoorden' }).click();
     await p.getByText('Verbeter de antwoorden die hieronder zijn gemarkeerd.').waitFor();
-    await group(p, 'In het onderzoek bepaalt een computer welke behandeling u krijgt (loting). Gaat u daarmee akkoord?').getByLabel('Nee', { exact: true }).check();
-    await group(p, 'Wilt u de uitslagen horen van de testen op tbc, hepatitis en hiv die bij de screening horen?').getByLabel('Ja', { exact: true }).check();
+    await group(
+      p,
+      'In het onderzoek bepaalt een computer welke behandeling u krijgt (loting). Gaat u daarmee akkoord?',
+    )
+      .getByLabel('Nee', { exact: true })
+      .check();
+    await group(
+      p,
+      'Wilt u de uitslagen horen van de testen op tbc, hepatitis en hiv die bij de screening horen?',
+    )
+      .getByLabel('Ja', { exact: true })
+      .check();
     await p.getByRole('button', { name: 'Controleer mijn antwoorden' }).click();
 
     await p.getByRole('heading', { name: 'Dank u voor uw belangstelling' }).waitFor();
     const text = await visibleText(p);
-    expect(text).toContain('Mensen die eerder zijn behandeld met alemtuzumab, cladribine, ocrelizumab of een stamceltransplantatie kunnen niet meedoen.');
+    expect(text).toContain(
+      'Mensen die eerder zijn behandeld met alemtuzumab, cladribine, ocrelizumab of een stamceltransplantatie kunnen niet meedoen.',
+    );
     expect(text).toContain('In het onderzoek bepaalt een computer de behandeling.');
     expect(text).toContain('Uw antwoorden zijn niet opgeslagen.');
     // It stops: no registration form is offered.
@@ -87,7 +140,12 @@ describe('enrolment in the browser', () => {
     await answerHopefully(p);
     await p.getByRole('button', { name: 'Check my answers' }).click();
     await p.getByRole('heading', { name: 'You may qualify: register' }).waitFor();
-    expect(await p.getByLabel('Where would you like to be screened?').locator('option:checked').innerText()).toMatch(/Amsterdam/);
+    expect(
+      await p
+        .getByLabel('Where would you like to be screened?')
+        .locator('option:checked')
+        .innerText(),
+    ).toMatch(/Amsterdam/);
     await p.getByLabel('Given name').fill('Anna');
     await p.getByLabel('Family name').fill('de Vries');
     await p.getByLabel('E-mail address').fill('anna@example.org');
@@ -107,8 +165,16 @@ describe('enrolment in the browser', () => {
     const rows = await participants();
     expect(rows).toEqual([{ id: expect.any(String), status: 'pre_screened', studyId: null }]);
     candidateId = rows[0].id;
-    const identity = await app.t.http().get(`/participants/${candidateId}/identity`).set(bearer(coordinator)).expect(200);
-    expect(identity.body).toMatchObject({ givenName: 'Anna', familyName: 'de Vries', birthDate: '1990-05-10' });
+    const identity = await app.t
+      .http()
+      .get(`/participants/${candidateId}/identity`)
+      .set(bearer(coordinator))
+      .expect(200);
+    expect(identity.body).toMatchObject({
+      givenName: 'Anna',
+      familyName: 'de Vries',
+      birthDate: '1990-05-10',
+    });
   });
 
   it('lets a coordinator take the candidate through the pathway to an eligible assessment the investigator signs', async () => {
@@ -125,7 +191,12 @@ describe('enrolment in the browser', () => {
     // The pathway steps, each recorded with who and when.
     await p.getByRole('button', { name: 'Register (assign a study id)' }).click();
     await p.getByRole('heading', { name: 'NL-AMS-0001', level: 1 }).waitFor();
-    for (const step of ['Phone check done', 'Records reviewed', 'Screening visit planned', 'Screening visit done']) {
+    for (const step of [
+      'Phone check done',
+      'Records reviewed',
+      'Screening visit planned',
+      'Screening visit done',
+    ]) {
       await p.getByRole('button', { name: step, exact: true }).click();
       await p.getByRole('list').getByText(step, { exact: true }).first().waitFor();
     }
@@ -154,10 +225,18 @@ describe('enrolment in the browser', () => {
     await form.getByLabel('Treatment 1: drug').selectOption('interferon_beta');
     await form.getByLabel('Start date').fill('2024-01-01');
     await form.getByLabel('Still on it').check();
-    for (const test of ['Tuberculosis (TB)', 'HIV', 'Hepatitis B (HBsAg)', 'Hepatitis C (HCV PCR)', 'Syphilis']) {
+    for (const test of [
+      'Tuberculosis (TB)',
+      'HIV',
+      'Hepatitis B (HBsAg)',
+      'Hepatitis C (HCV PCR)',
+      'Syphilis',
+    ]) {
       await form.getByLabel(test, { exact: true }).selectOption('negative');
     }
-    for (const label of ['CMV', 'EBV', 'HSV', 'VZV', 'Toxoplasmosis']) await form.getByLabel(label, { exact: true }).selectOption('false');
+    for (const label of ['CMV', 'EBV', 'HSV', 'VZV', 'Toxoplasmosis']) {
+      await form.getByLabel(label, { exact: true }).selectOption('false');
+    }
     for (const label of [
       'Contraindication or hypersensitivity to study medication',
       'Disease that rules out the needed medication',
@@ -186,7 +265,9 @@ describe('enrolment in the browser', () => {
     await form.getByText('Is after today (2026-03-01)').waitFor();
     expect(await onset.getAttribute('aria-invalid')).toBe('true');
     const described = (await onset.getAttribute('aria-describedby')) ?? '';
-    expect(await p.locator(`[id="${described.split(' ').pop()}"]`).innerText()).toBe('Is after today (2026-03-01)');
+    expect(await p.locator(`[id="${described.split(' ').pop()}"]`).innerText()).toBe(
+      'Is after today (2026-03-01)',
+    );
     await screenshotAt(p, form.getByRole('group', { name: 'Relapse 1' }), 'screening-field-error');
     await onset.fill('2025-09-01');
     await form.getByRole('button', { name: 'Save screening data' }).click();
@@ -194,11 +275,22 @@ describe('enrolment in the browser', () => {
 
     // Eligibility per criterion, two criteria sets side by side.
     const eligibility = p.getByRole('region', { name: 'Eligibility, per criterion' });
-    await eligibility.getByRole('region', { name: 'RAM-MS v2 (2021 amendment)' }).getByText('Eligible', { exact: true }).waitFor();
-    await eligibility.getByRole('region', { name: 'ZIN 2022' }).getByText('Not eligible', { exact: true }).waitFor();
-    expect(await eligibility.innerText()).toContain('age 35 at 2026-03-01 is within >= 18 and <= 50');
+    await eligibility
+      .getByRole('region', { name: 'RAM-MS v2 (2021 amendment)' })
+      .getByText('Eligible', { exact: true })
+      .waitFor();
+    await eligibility
+      .getByRole('region', { name: 'ZIN 2022' })
+      .getByText('Not eligible', { exact: true })
+      .waitFor();
+    expect(await eligibility.innerText()).toContain(
+      'age 35 at 2026-03-01 is within >= 18 and <= 50',
+    );
     await p.getByRole('button', { name: 'Make an eligibility assessment' }).click();
-    await p.getByRole('table', { name: 'Assessments of this candidate' }).getByText('Eligible').waitFor();
+    await p
+      .getByRole('table', { name: 'Assessments of this candidate' })
+      .getByText('Eligible')
+      .waitFor();
     await screenshotAt(p, eligibility, 'participant-eligibility');
 
     // The investigator signs with the password entered again; a wrong one signs nothing.
@@ -214,7 +306,11 @@ describe('enrolment in the browser', () => {
     await dialog.getByRole('button', { name: 'Sign with my password' }).click();
     await inv.getByText('Eligible (signed)').first().waitFor();
     await inv.getByText(/Signed\s+by Test investigator/).waitFor();
-    const signed = await app.t.http().get(`/participants/${candidateId}`).set(bearer(coordinator)).expect(200);
+    const signed = await app.t
+      .http()
+      .get(`/participants/${candidateId}`)
+      .set(bearer(coordinator))
+      .expect(200);
     expect(signed.body.status).toBe('eligible');
 
     // Consent, recorded by the coordinator.
@@ -231,7 +327,10 @@ describe('enrolment in the browser', () => {
     await s.getByRole('heading', { name: 'Randomisation', level: 1 }).waitFor();
     await s.getByRole('button', { name: 'Save configuration' }).click();
     await s.getByRole('button', { name: 'Go live…' }).click();
-    await s.getByRole('dialog', { name: 'Take production randomisation live?' }).getByRole('button', { name: 'Go live' }).click();
+    await s
+      .getByRole('dialog', { name: 'Take production randomisation live?' })
+      .getByRole('button', { name: 'Go live' })
+      .click();
     await s.getByText(/live since/).waitFor();
     await s.getByText(/Commitment \(SHA-256/).waitFor();
     await screenshot(s, 'statistician');
@@ -247,7 +346,11 @@ describe('enrolment in the browser', () => {
     const card = inv.getByRole('heading', { name: 'Allocation' }).locator('..');
     await card.getByText(/^Arm [AB]:/).waitFor();
     const shown = await card.innerText();
-    const allocation = await app.t.http().get(`/participants/${candidateId}/randomization`).set(bearer(investigator)).expect(200);
+    const allocation = await app.t
+      .http()
+      .get(`/participants/${candidateId}/randomization`)
+      .set(bearer(investigator))
+      .expect(200);
     expect(shown).toContain(`Arm ${allocation.body.arm}: ${allocation.body.armLabel}`);
     // The stratum, without its sequence number (statisticians and monitors only).
     expect(shown).toContain('country=NL');
@@ -269,7 +372,11 @@ describe('enrolment in the browser', () => {
       await drug.getByLabel('Drug, chosen with the participant').selectOption('ocrelizumab');
       await drug.getByRole('button', { name: 'Save drug choice' }).click();
       await drug.getByText('Drug choice saved.').waitFor();
-      const after = await app.t.http().get(`/participants/${candidateId}/randomization`).set(bearer(investigator)).expect(200);
+      const after = await app.t
+        .http()
+        .get(`/participants/${candidateId}/randomization`)
+        .set(bearer(investigator))
+        .expect(200);
       expect(after.body).toMatchObject({ armBDrug: 'ocrelizumab', armBStartDate: '2026-03-01' });
       await inv.getByRole('link', { name: 'Allocations' }).click();
     }
@@ -281,7 +388,9 @@ describe('enrolment in the browser', () => {
     const p = await app.signedIn(coordinator);
     await p.setViewportSize({ width: 768, height: 1024 });
     await p.getByRole('heading', { name: 'Candidate worklist' }).waitFor();
-    const overflow = await p.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
+    const overflow = await p.evaluate<number>(
+      'document.documentElement.scrollWidth - document.documentElement.clientWidth',
+    );
     expect(overflow).toBeLessThanOrEqual(0);
     await screenshot(p, 'worklist-tablet');
   });

@@ -8,7 +8,9 @@ const ROOT = path.resolve(__dirname, '..', '..');
 /** Newest modification time under a path (file or directory). */
 function newest(p: string): number {
   const s = statSync(p);
-  if (!s.isDirectory()) return s.mtimeMs;
+  if (!s.isDirectory()) {
+    return s.mtimeMs;
+  }
   return Math.max(s.mtimeMs, ...readdirSync(p).map((f) => newest(path.join(p, f))));
 }
 
@@ -19,11 +21,19 @@ function newest(p: string): number {
  */
 export default async function globalSetup(): Promise<void> {
   const index = path.join(ROOT, 'dist', 'web', 'index.html');
-  const sources = ['web/src', 'web/index.html', 'web/vite.config.mts'].map((p) => path.join(ROOT, p));
+  const sources = ['web/src', 'web/index.html', 'web/vite.config.mts'].map((p) =>
+    path.join(ROOT, p),
+  );
   if (!existsSync(index) || Math.max(...sources.map(newest)) > statSync(index).mtimeMs) {
     const vite = path.join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js');
-    const run = spawnSync(process.execPath, [vite, 'build', '--config', 'web/vite.config.mts', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
-    if (run.status !== 0) throw new Error('vite build of the web application failed');
+    const run = spawnSync(
+      process.execPath,
+      [vite, 'build', '--config', 'web/vite.config.mts', '--logLevel', 'warn'],
+      { cwd: ROOT, stdio: 'inherit' },
+    );
+    if (run.status !== 0) {
+      throw new Error('vite build of the web application failed');
+    }
   }
   await harnessSetup();
 }

@@ -10,7 +10,8 @@ jest.setTimeout(180_000);
 /** Debian's Chromium (apt-get install chromium); no browser download is possible here. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** Where screenshots go: docs/screenshots (linked from the README), or SCREENSHOT_DIR (e.g. CI artefacts). */
-export const SCREENSHOTS = process.env.SCREENSHOT_DIR ?? path.resolve(__dirname, '..', '..', 'docs', 'screenshots');
+export const SCREENSHOTS =
+  process.env.SCREENSHOT_DIR ?? path.resolve(__dirname, '..', '..', 'docs', 'screenshots');
 
 const FLAGS = [
   '--headless',
@@ -39,7 +40,9 @@ export type BrowserApp = {
  * `now`, the worker's processors) listening on a free port and serving the built web
  * application, and Chromium with a fresh profile whose clock shows the same `now`.
  */
-export async function startBrowserApp(options: TestAppOptions & { now: string; fakeTimers?: boolean }): Promise<BrowserApp> {
+export async function startBrowserApp(
+  options: TestAppOptions & { now: string; fakeTimers?: boolean },
+): Promise<BrowserApp> {
   const t = await createTestApp(options);
   await t.app.listen(0, '127.0.0.1');
   const address = t.app.getHttpServer().address() as { port: number };
@@ -57,13 +60,18 @@ export async function startBrowserApp(options: TestAppOptions & { now: string; f
     });
   } catch (error) {
     await t.close();
-    throw new Error(`Chromium did not start from ${CHROMIUM} (apt-get install -y chromium; CHROMIUM_PATH to point elsewhere): ${(error as Error).message}`);
+    throw new Error(
+      `Chromium did not start from ${CHROMIUM} (apt-get install -y chromium; CHROMIUM_PATH to point elsewhere): ${(error as Error).message}`,
+    );
   }
   // The pages compute "waiting for N days" and today's date from the browser clock: the same
   // instant as the server's FixedClock.
   // With fakeTimers the clock starts there and runs on, and a test can fast-forward timers.
-  if (options.fakeTimers) await context.clock.install({ time: new Date(options.now) });
-  else await context.clock.setFixedTime(new Date(options.now));
+  if (options.fakeTimers) {
+    await context.clock.install({ time: new Date(options.now) });
+  } else {
+    await context.clock.setFixedTime(new Date(options.now));
+  }
   context.setDefaultTimeout(15_000);
   mkdirSync(SCREENSHOTS, { recursive: true });
 
@@ -92,14 +100,20 @@ export async function startBrowserApp(options: TestAppOptions & { now: string; f
       await context.close().catch(() => undefined);
       rmSync(profile, { recursive: true, force: true });
       await t.close();
-      if (errors.length > 0) throw new Error(`uncaught errors in the pages: ${errors.join('; ')}`);
+      if (errors.length > 0) {
+        throw new Error(`uncaught errors in the pages: ${errors.join('; ')}`);
+      }
     },
   };
 }
 
 /** Saves a screenshot of the page for the README (docs/screenshots/<name>.png). */
 export async function screenshot(page: Page, name: string, fullPage = true): Promise<void> {
-  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage, animations: 'disabled' });
+  await page.screenshot({
+    path: path.join(SCREENSHOTS, `${name}.png`),
+    fullPage,
+    animations: 'disabled',
+  });
 }
 
 /** The visible text of the page (what a person would read). */
@@ -109,6 +123,8 @@ export async function visibleText(page: Page): Promise<string> {
 
 /** A screenshot of the viewport with `target` scrolled to the top. */
 export async function screenshotAt(page: Page, target: Locator, name: string): Promise<void> {
-  await target.evaluate((el) => (el as unknown as { scrollIntoView: (o: object) => void }).scrollIntoView({ block: 'start' }));
+  await target.evaluate((el) =>
+    (el as unknown as { scrollIntoView: (o: object) => void }).scrollIntoView({ block: 'start' }),
+  );
   await screenshot(page, name, false);
 }

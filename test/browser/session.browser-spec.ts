@@ -8,7 +8,11 @@ describe('signing in and out in the browser', () => {
 
   beforeAll(async () => {
     // Tokens live 60 seconds (the shortest allowed); the page's clock is fast-forwarded past that.
-    app = await startBrowserApp({ now: '2026-03-01T10:00:00Z', env: { JWT_TTL_SECONDS: '60' }, fakeTimers: true });
+    app = await startBrowserApp({
+      now: '2026-03-01T10:00:00Z',
+      env: { JWT_TTL_SECONDS: '60' },
+      fakeTimers: true,
+    });
     coordinator = await app.t.factory.user('coordinator', { sites: ['NL-AMS'] });
   });
   afterAll(() => app.close());
@@ -44,7 +48,11 @@ describe('signing in and out in the browser', () => {
     await p.getByRole('button', { name: 'Sign in' }).click();
     await p.getByRole('heading', { name: 'Allocations' }).waitFor();
     await p.clock.fastForward('00:45');
-    await p.getByText('Your session ends in 1 minute').or(p.getByText('Your session ends in less than a minute')).first().waitFor();
+    await p
+      .getByText('Your session ends in 1 minute')
+      .or(p.getByText('Your session ends in less than a minute'))
+      .first()
+      .waitFor();
     await p.clock.fastForward('00:20');
     await p.getByText('Your session expired. Sign in again to continue.').waitFor();
     await p.getByRole('heading', { name: 'Sign in to RAM-MS' }).waitFor();

@@ -1,5 +1,5 @@
 import type { Page } from 'playwright-core';
-import { FollowUpService } from '../../src/modules/follow-up/follow-up.service';
+import { FollowUpService } from 'src/modules/follow-up/follow-up.service';
 import { bearer, type TestUser } from '../harness/factory';
 import { screenshot, screenshotAt, startBrowserApp, visibleText, type BrowserApp } from './harness';
 
@@ -42,12 +42,19 @@ describe('transplant centre, follow-up and blinded assessment in the browser', (
   afterAll(() => app.close());
 
   const visitId = async (participantId: string, code: string) =>
-    ((await app.t.dataSource.query(`SELECT id FROM visits WHERE participant_id = $1 AND code = $2`, [participantId, code])) as { id: string }[])[0].id;
+    (
+      (await app.t.dataSource.query(
+        `SELECT id FROM visits WHERE participant_id = $1 AND code = $2`,
+        [participantId, code],
+      )) as { id: string }[]
+    )[0].id;
 
   it('books a transplant place on the transplant centre page', async () => {
     const p = await app.signedIn(coordinator);
     await p.getByRole('link', { name: 'Transplant centre' }).click();
-    await p.getByRole('heading', { name: 'Transplant centre: Amsterdam UMC, location VUmc' }).waitFor();
+    await p
+      .getByRole('heading', { name: 'Transplant centre: Amsterdam UMC, location VUmc' })
+      .waitFor();
     const quarters = p.getByRole('table', { name: 'Transplant places per quarter' });
     await quarters.getByRole('row', { name: /2026-Q2/ }).waitFor();
     await p.getByRole('heading', { name: 'Arm-A participants without a booking' }).waitFor();
@@ -55,18 +62,32 @@ describe('transplant centre, follow-up and blinded assessment in the browser', (
 
     const detail = p.getByRole('region', { name: `Booking of ${armA.studyId} at NL-AMS` });
     await detail.waitFor();
-    const bookings = await app.t.http().get(`/scheduling/participants/${armA.id}/bookings`).set(bearer(coordinator)).expect(200);
+    const bookings = await app.t
+      .http()
+      .get(`/scheduling/participants/${armA.id}/bookings`)
+      .set(bearer(coordinator))
+      .expect(200);
     expect(bookings.body).toHaveLength(1);
     const booking = bookings.body[0];
     expect(['booked', 'waitlisted']).toContain(booking.status);
-    expect(await detail.innerText()).toContain(booking.status === 'booked' ? `Booked for ${booking.quarter}` : 'Waitlisted');
+    expect(await detail.innerText()).toContain(
+      booking.status === 'booked' ? `Booked for ${booking.quarter}` : 'Waitlisted',
+    );
     if (booking.quarter) {
-      const row = await quarters.getByRole('row', { name: new RegExp(booking.quarter) }).innerText();
+      const row = await quarters
+        .getByRole('row', { name: new RegExp(booking.quarter) })
+        .innerText();
       expect(row.split('\t')[2]?.trim()).toBe('1'); // booked
     }
     // The booking is listed, and nobody is left without one.
-    await p.getByRole('table').filter({ hasText: 'Planned admission' }).getByRole('row', { name: new RegExp(armA.studyId) }).waitFor();
-    expect(await p.getByRole('heading', { name: 'Arm-A participants without a booking' }).count()).toBe(0);
+    await p
+      .getByRole('table')
+      .filter({ hasText: 'Planned admission' })
+      .getByRole('row', { name: new RegExp(armA.studyId) })
+      .waitFor();
+    expect(
+      await p.getByRole('heading', { name: 'Arm-A participants without a booking' }).count(),
+    ).toBe(0);
     await screenshotAt(p, p.getByRole('heading', { level: 1 }), 'transplant-centre');
 
     // The arm-A plan: record the actual dates of the first phase.
@@ -75,9 +96,20 @@ describe('transplant centre, follow-up and blinded assessment in the browser', (
     await phase.getByLabel('Actual first day').fill('2026-03-02');
     await phase.getByLabel('Actual last day').fill('2026-03-02');
     await phase.getByRole('button', { name: 'Save phase' }).click();
-    await detail.getByRole('row', { name: /Pre-transplant evaluation/ }).getByText('2 Mar 2026 – 2 Mar 2026').waitFor();
-    const recorded = await app.t.http().get(`/scheduling/bookings/${booking.id}`).set(bearer(coordinator)).expect(200);
-    expect(recorded.body.plan.phases[0]).toMatchObject({ code: 'evaluation', outcome: 'done', actualStart: '2026-03-02' });
+    await detail
+      .getByRole('row', { name: /Pre-transplant evaluation/ })
+      .getByText('2 Mar 2026 – 2 Mar 2026')
+      .waitFor();
+    const recorded = await app.t
+      .http()
+      .get(`/scheduling/bookings/${booking.id}`)
+      .set(bearer(coordinator))
+      .expect(200);
+    expect(recorded.body.plan.phases[0]).toMatchObject({
+      code: 'evaluation',
+      outcome: 'done',
+      actualStart: '2026-03-02',
+    });
     await screenshotAt(p, detail, 'transplant-booking');
   });
 
@@ -85,11 +117,17 @@ describe('transplant centre, follow-up and blinded assessment in the browser', (
     const p = await app.signedIn(staff);
     await p.getByRole('heading', { name: 'Follow-up at NL-AMS' }).waitFor();
     const upcoming = p.getByRole('region', { name: 'Upcoming visits' });
-    await upcoming.getByRole('row', { name: new RegExp(`${armB.studyId}.*W000`) }).getByRole('link').click();
+    await upcoming
+      .getByRole('row', { name: new RegExp(`${armB.studyId}.*W000`) })
+      .getByRole('link')
+      .click();
     await p.getByRole('heading', { name: 'Visit W000: Randomisation / baseline' }).waitFor();
     const form = p.getByRole('form', { name: 'Log this visit' });
     expect(await form.getByLabel('Date the visit took place').inputValue()).toBe('2026-03-02');
-    await form.getByRole('group', { name: 'New relapse since the previous visit?' }).getByLabel('No').check();
+    await form
+      .getByRole('group', { name: 'New relapse since the previous visit?' })
+      .getByLabel('No')
+      .check();
     await form.getByLabel('Bloods').check();
     await form.getByLabel('MSIS29').check();
     await form.getByRole('button', { name: 'Add an adverse event' }).click();
@@ -104,9 +142,15 @@ describe('transplant centre, follow-up and blinded assessment in the browser', (
     await p.getByText('Visit saved.').waitFor();
     await p.getByText('Logged', { exact: true }).waitFor();
 
-    const logged = await app.t.http().get(`/follow-up/visits/${await visitId(armB.id, 'W000')}`).set(bearer(staff)).expect(200);
+    const logged = await app.t
+      .http()
+      .get(`/follow-up/visits/${await visitId(armB.id, 'W000')}`)
+      .set(bearer(staff))
+      .expect(200);
     expect(logged.body.visit).toMatchObject({ status: 'logged', loggedDate: '2026-03-02' });
-    expect(logged.body.adverseEvents).toEqual([expect.objectContaining({ term: 'Pneumonia', serious: true })]);
+    expect(logged.body.adverseEvents).toEqual([
+      expect.objectContaining({ term: 'Pneumonia', serious: true }),
+    ]);
 
     await p.getByRole('link', { name: 'Follow-up' }).click();
     const sae = p.getByRole('region', { name: /Serious adverse events/ });
@@ -118,7 +162,11 @@ describe('transplant centre, follow-up and blinded assessment in the browser', (
   async function assertBlind(p: Page, where: string): Promise<void> {
     const text = await visibleText(p);
     const leak = ARM_REVEALING.exec(text);
-    if (leak) throw new Error(`${where} shows “${leak[0]}” to the blinded assessor: …${text.slice(Math.max(0, leak.index - 80), leak.index + 80)}…`);
+    if (leak) {
+      throw new Error(
+        `${where} shows “${leak[0]}” to the blinded assessor: …${text.slice(Math.max(0, leak.index - 80), leak.index + 80)}…`,
+      );
+    }
   }
 
   it('lets the blinded assessor record EDSS with nothing on screen that reveals the arm', async () => {
@@ -126,10 +174,17 @@ describe('transplant centre, follow-up and blinded assessment in the browser', (
     await p.getByRole('heading', { name: 'Follow-up at NL-AMS' }).waitFor();
     const upcoming = p.getByRole('region', { name: 'Upcoming visits' });
     await upcoming.getByRole('row', { name: new RegExp(`${armA.studyId}.*W000`) }).waitFor();
-    expect(await p.getByRole('heading', { name: 'Serious adverse events: the 24-hour reporting clock' }).count()).toBe(0);
+    expect(
+      await p
+        .getByRole('heading', { name: 'Serious adverse events: the 24-hour reporting clock' })
+        .count(),
+    ).toBe(0);
     await assertBlind(p, 'the follow-up page');
 
-    await upcoming.getByRole('row', { name: new RegExp(`${armA.studyId}.*W000`) }).getByRole('link').click();
+    await upcoming
+      .getByRole('row', { name: new RegExp(`${armA.studyId}.*W000`) })
+      .getByRole('link')
+      .click();
     await p.getByRole('heading', { name: 'Blinded assessment' }).waitFor();
     await assertBlind(p, 'the visit page');
     const form = p.getByRole('form', { name: 'Blinded assessment' });
@@ -146,20 +201,35 @@ describe('transplant centre, follow-up and blinded assessment in the browser', (
     await p.getByRole('heading', { name: armA.studyId, level: 1 }).waitFor();
     await p.getByRole('region', { name: 'Visits' }).getByRole('link').first().waitFor();
     await assertBlind(p, 'the participant page');
-    for (const nav of await p.getByRole('navigation', { name: 'Main' }).getByRole('link').allInnerTexts()) {
+    for (const nav of await p
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link')
+      .allInnerTexts()) {
       expect(['Follow-up', 'Notifications']).toContain(nav.trim());
     }
 
-    const visit = await app.t.http().get(`/follow-up/visits/${await visitId(armA.id, 'W000')}`).set(bearer(staff)).expect(200);
+    const visit = await app.t
+      .http()
+      .get(`/follow-up/visits/${await visitId(armA.id, 'W000')}`)
+      .set(bearer(staff))
+      .expect(200);
     expect(visit.body.visit.edss).toEqual({ score: 3, assessedOn: '2026-03-02', rater: 'NS-4711' });
   });
 
   it('shows the notifications inbox with its unread count', async () => {
     await app.t.drainJobs(30_000);
-    const unread = await app.t.http().get('/notifications/unread-count').set(bearer(coordinator)).expect(200);
+    const unread = await app.t
+      .http()
+      .get('/notifications/unread-count')
+      .set(bearer(coordinator))
+      .expect(200);
     const p = await app.signedIn(coordinator);
-    const link = p.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: /Notifications/ });
-    if (unread.body.unread > 0) await link.getByText(String(unread.body.unread), { exact: true }).waitFor();
+    const link = p
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: /Notifications/ });
+    if (unread.body.unread > 0) {
+      await link.getByText(String(unread.body.unread), { exact: true }).waitFor();
+    }
     await link.click();
     await p.getByRole('heading', { name: 'Notifications' }).waitFor();
     await p.getByText(`${unread.body.unread} unread`).waitFor();
@@ -173,11 +243,20 @@ describe('transplant centre, follow-up and blinded assessment in the browser', (
     const monitor = await app.t.factory.user('monitor', { trialWide: true });
     const m = await app.signedIn(monitor);
     await m.getByRole('heading', { name: 'Reports' }).waitFor();
-    const consort = m.getByRole('img', { name: /CONSORT flow: \d+ assessed for eligibility, 2 randomised/ });
+    const consort = m.getByRole('img', {
+      name: /CONSORT flow: \d+ assessed for eligibility, 2 randomised/,
+    });
     await consort.waitFor();
-    expect(await consort.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth)).toBeGreaterThan(100);
-    await m.getByRole('heading', { name: 'Follow-up and retention per site (this month)' }).waitFor();
-    await m.getByRole('row', { name: /NL-AMS/ }).first().waitFor();
+    expect(
+      await consort.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth),
+    ).toBeGreaterThan(100);
+    await m
+      .getByRole('heading', { name: 'Follow-up and retention per site (this month)' })
+      .waitFor();
+    await m
+      .getByRole('row', { name: /NL-AMS/ })
+      .first()
+      .waitFor();
     await screenshot(m, 'reports');
 
     const admin = await app.t.factory.user('admin', { trialWide: true });
@@ -191,11 +270,19 @@ describe('transplant centre, follow-up and blinded assessment in the browser', (
     await a.getByLabel('Places in 2026-Q4').fill('3');
     await a.getByRole('button', { name: 'Set 2026-Q4' }).click();
     await a.getByText('(differs from the default)').waitFor();
-    await screenshotAt(a, a.getByRole('heading', { name: 'Transplant places per quarter' }), 'admin-capacity');
+    await screenshotAt(
+      a,
+      a.getByRole('heading', { name: 'Transplant places per quarter' }),
+      'admin-capacity',
+    );
     await a.getByRole('link', { name: 'Audit trail' }).click();
     await a.getByRole('button', { name: 'Verify the chain' }).click();
     await a.getByText(/The chain is intact: \d+ rows verified\./).waitFor();
-    await a.getByRole('cell', { name: 'site.capacity_set' }).or(a.getByRole('cell', { name: /capacity/ })).first().waitFor();
+    await a
+      .getByRole('cell', { name: 'site.capacity_set' })
+      .or(a.getByRole('cell', { name: /capacity/ }))
+      .first()
+      .waitFor();
     await screenshot(a, 'audit');
   });
 });

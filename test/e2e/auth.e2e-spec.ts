@@ -10,11 +10,19 @@ describe('accounts and access (e2e)', () => {
 
   it('signs in with e-mail and password and returns a token that works', async () => {
     const user = await t.factory.user('coordinator', { sites: ['NL-AMS'] });
-    const login = await t.http().post('/auth/login').send({ email: user.email.toUpperCase(), password: TEST_PASSWORD }).expect(200);
+    const login = await t
+      .http()
+      .post('/auth/login')
+      .send({ email: user.email.toUpperCase(), password: TEST_PASSWORD })
+      .expect(200);
     expect(login.body.accessToken).toEqual(expect.any(String));
     expect(login.body.user).toMatchObject({ id: user.id, roles: ['coordinator'] });
     expect(login.body.user.passwordHash).toBeUndefined();
-    const me = await t.http().get('/auth/me').set('Authorization', `Bearer ${login.body.accessToken}`).expect(200);
+    const me = await t
+      .http()
+      .get('/auth/me')
+      .set('Authorization', `Bearer ${login.body.accessToken}`)
+      .expect(200);
     expect(me.body.id).toBe(user.id);
     const audit = await t.factory.auditRows({ action: 'auth.login', entityId: user.id });
     expect(audit).toHaveLength(1);
@@ -22,10 +30,21 @@ describe('accounts and access (e2e)', () => {
 
   it('answers an unknown user and a wrong password with the same 401, and audits both', async () => {
     const user = await t.factory.user('monitor', { trialWide: true });
-    const unknown = await t.http().post('/auth/login').send({ email: 'nobody@test.local', password: 'whatever-password' }).expect(401);
-    const wrong = await t.http().post('/auth/login').send({ email: user.email, password: 'not the password' }).expect(401);
+    const unknown = await t
+      .http()
+      .post('/auth/login')
+      .send({ email: 'nobody@test.local', password: 'whatever-password' })
+      .expect(401);
+    const wrong = await t
+      .http()
+      .post('/auth/login')
+      .send({ email: user.email, password: 'not the password' })
+      .expect(401);
     expect(unknown.body.code).toBe('INVALID_CREDENTIALS');
-    expect({ ...wrong.body, requestId: undefined }).toEqual({ ...unknown.body, requestId: undefined });
+    expect({ ...wrong.body, requestId: undefined }).toEqual({
+      ...unknown.body,
+      requestId: undefined,
+    });
     const failed = await t.factory.auditRows({ action: 'auth.login_failed' });
     expect(failed.length).toBeGreaterThanOrEqual(2);
   });
@@ -35,7 +54,10 @@ describe('accounts and access (e2e)', () => {
     expect(none.body.code).toBe('UNAUTHENTICATED');
     const coordinator = await t.factory.user('coordinator', { sites: ['NL-AMS'] });
     const forbidden = await t.http().get('/users').set(bearer(coordinator)).expect(403);
-    expect(forbidden.body).toMatchObject({ code: 'FORBIDDEN', message: expect.stringContaining('admin') });
+    expect(forbidden.body).toMatchObject({
+      code: 'FORBIDDEN',
+      message: expect.stringContaining('admin'),
+    });
   });
 
   it('refuses tampered, foreign and expired tokens', async () => {
@@ -47,7 +69,11 @@ describe('accounts and access (e2e)', () => {
     await t.http().get('/auth/me').set('Authorization', `Bearer ${unsigned}`).expect(401);
     const jwt = (await import('jsonwebtoken')).default;
     const expired = jwt.sign({ sub: user.id, tv: 0 }, t.config.JWT_SECRET, { expiresIn: -10 });
-    const res = await t.http().get('/auth/me').set('Authorization', `Bearer ${expired}`).expect(401);
+    const res = await t
+      .http()
+      .get('/auth/me')
+      .set('Authorization', `Bearer ${expired}`)
+      .expect(401);
     expect(res.body.code).toBe('INVALID_TOKEN');
   });
 
@@ -70,20 +96,53 @@ describe('accounts and access (e2e)', () => {
       .http()
       .post('/users')
       .set(bearer(admin))
-      .send({ email: 'new.coordinator@test.local', displayName: 'New Coordinator', password: 'a long enough passphrase', roles: ['coordinator'], siteIds: [site] })
+      .send({
+        email: 'new.coordinator@test.local',
+        displayName: 'New Coordinator',
+        password: 'a long enough passphrase',
+        roles: ['coordinator'],
+        siteIds: [site],
+      })
       .expect(201);
-    expect(created.body).toMatchObject({ email: 'new.coordinator@test.local', roles: ['coordinator'], siteIds: [site], active: true });
-    const login = await t.http().post('/auth/login').send({ email: 'new.coordinator@test.local', password: 'a long enough passphrase' }).expect(200);
+    expect(created.body).toMatchObject({
+      email: 'new.coordinator@test.local',
+      roles: ['coordinator'],
+      siteIds: [site],
+      active: true,
+    });
+    const login = await t
+      .http()
+      .post('/auth/login')
+      .send({ email: 'new.coordinator@test.local', password: 'a long enough passphrase' })
+      .expect(200);
     const token = login.body.accessToken as string;
     await t.http().get('/auth/me').set('Authorization', `Bearer ${token}`).expect(200);
 
-    await t.http().post(`/users/${created.body.id}/deactivate`).set(bearer(admin)).send({ reason: 'left the study team' }).expect(200);
-    const after = await t.http().get('/auth/me').set('Authorization', `Bearer ${token}`).expect(401);
+    await t
+      .http()
+      .post(`/users/${created.body.id}/deactivate`)
+      .set(bearer(admin))
+      .send({ reason: 'left the study team' })
+      .expect(200);
+    const after = await t
+      .http()
+      .get('/auth/me')
+      .set('Authorization', `Bearer ${token}`)
+      .expect(401);
     expect(after.body.code).toBe('INVALID_TOKEN');
-    await t.http().post('/auth/login').send({ email: 'new.coordinator@test.local', password: 'a long enough passphrase' }).expect(401);
+    await t
+      .http()
+      .post('/auth/login')
+      .send({ email: 'new.coordinator@test.local', password: 'a long enough passphrase' })
+      .expect(401);
 
     const rows = await t.factory.auditRows({ entityId: created.body.id });
-    expect(rows.map((r) => r.action)).toEqual(['user.created', 'auth.login', 'user.deactivated', 'auth.login_failed']);
+    expect(rows.map((r) => r.action)).toEqual([
+      'user.created',
+      'auth.login',
+      'user.deactivated',
+      'auth.login_failed',
+    ]);
     expect(JSON.stringify(rows)).not.toContain('a long enough passphrase');
   });
 
@@ -91,10 +150,25 @@ describe('accounts and access (e2e)', () => {
     const admin = await t.factory.user('admin', { trialWide: true });
     const site = await t.factory.site('DK-CPH');
     const base = { displayName: 'X', roles: ['site_staff'], siteIds: [site] };
-    const weak = await t.http().post('/users').set(bearer(admin)).send({ ...base, email: 'weak@test.local', password: 'short' }).expect(400);
+    const weak = await t
+      .http()
+      .post('/users')
+      .set(bearer(admin))
+      .send({ ...base, email: 'weak@test.local', password: 'short' })
+      .expect(400);
     expect(weak.body.code).toBe('PASSWORD_POLICY');
-    await t.http().post('/users').set(bearer(admin)).send({ ...base, email: 'dup@test.local', password: 'a long enough passphrase' }).expect(201);
-    const dup = await t.http().post('/users').set(bearer(admin)).send({ ...base, email: 'DUP@test.local', password: 'a long enough passphrase' }).expect(409);
+    await t
+      .http()
+      .post('/users')
+      .set(bearer(admin))
+      .send({ ...base, email: 'dup@test.local', password: 'a long enough passphrase' })
+      .expect(201);
+    const dup = await t
+      .http()
+      .post('/users')
+      .set(bearer(admin))
+      .send({ ...base, email: 'DUP@test.local', password: 'a long enough passphrase' })
+      .expect(409);
     expect(dup.body.code).toBe('USER_EMAIL_TAKEN');
   });
 
@@ -102,14 +176,21 @@ describe('accounts and access (e2e)', () => {
     const user = await t.factory.user('statistician', { trialWide: true });
     const statuses: number[] = [];
     for (let i = 0; i < 7; i++) {
-      const res = await t.http().post('/auth/login').send({ email: user.email, password: 'wrong password!' });
+      const res = await t
+        .http()
+        .post('/auth/login')
+        .send({ email: user.email, password: 'wrong password!' });
       statuses.push(res.status);
     }
     expect(statuses.slice(0, 5)).toEqual([401, 401, 401, 401, 401]);
     expect(statuses.slice(5)).toEqual([429, 429]);
     // Another account from the same address is not locked out by it.
     const other = await t.factory.user('statistician', { trialWide: true });
-    await t.http().post('/auth/login').send({ email: other.email, password: TEST_PASSWORD }).expect(200);
+    await t
+      .http()
+      .post('/auth/login')
+      .send({ email: other.email, password: TEST_PASSWORD })
+      .expect(200);
   });
 
   it('sends security headers and no CORS grant by default', async () => {

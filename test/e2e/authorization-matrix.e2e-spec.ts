@@ -1,9 +1,16 @@
-import { AppModule } from '../../src/app.module';
-import { ROLES, TRIAL_WIDE_BY_NATURE, type Role } from '../../src/modules/auth/roles';
+import { AppModule } from 'src/app.module';
+import { ROLES, TRIAL_WIDE_BY_NATURE, type Role } from 'src/modules/auth/roles';
 import { createTestApp, TestApp } from '../harness/app';
 import { armRevealing, TRIAL_REFERENCE_ROUTES } from '../harness/arm-revealing';
 import { bearer, TEST_PASSWORD, TestUser } from '../harness/factory';
-import { AN_ADVERSE_EVENT, FIXTURE_DAY, fixturePath, NO_RELAPSE, SiteFixture, siteFixture } from '../harness/fixtures';
+import {
+  AN_ADVERSE_EVENT,
+  FIXTURE_DAY,
+  fixturePath,
+  NO_RELAPSE,
+  SiteFixture,
+  siteFixture,
+} from '../harness/fixtures';
 import { OpenApiDoc } from '../harness/openapi';
 import { bodySchema, validValue } from '../harness/openapi-values';
 import { PATHWAY_NOW } from '../harness/pathway';
@@ -33,7 +40,13 @@ const DAY = FIXTURE_DAY;
 
 type Fixture = SiteFixture;
 type Scope = 'own' | 'other' | 'trial-wide';
-type Result = { route: string; role: Role | 'anonymous'; scope: Scope | '-'; status: number; problem: string | null };
+type Result = {
+  route: string;
+  role: Role | 'anonymous';
+  scope: Scope | '-';
+  status: number;
+  problem: string | null;
+};
 
 const key = (r: RouteInfo) => `${r.method} ${r.path}`;
 
@@ -41,8 +54,14 @@ const key = (r: RouteInfo) => `${r.method} ${r.path}`;
 function scopedParams(path: string): string[] {
   const names = [...path.matchAll(/:(\w+)/g)].map((m) => m[1]);
   return names.filter((n) => {
-    if (['participantId', 'assessmentId', 'visitId', 'bookingId', 'siteId', 'centreId'].includes(n)) return true;
-    if (n === 'id') return path.startsWith('/participants/') || path.startsWith('/follow-up/adverse-events/');
+    if (
+      ['participantId', 'assessmentId', 'visitId', 'bookingId', 'siteId', 'centreId'].includes(n)
+    ) {
+      return true;
+    }
+    if (n === 'id') {
+      return path.startsWith('/participants/') || path.startsWith('/follow-up/adverse-events/');
+    }
     return false;
   });
 }
@@ -55,7 +74,10 @@ const SCOPED_BODY = new Set(['POST /randomization/unblinding-events']);
  * (GET /sites/:id), so naming another site when registering is a refusal (403), not a secret.
  */
 const OTHER_SITE_STATUS: Record<string, [number, string]> = {
-  'POST /participants': [403, 'registering at a site one does not belong to; the site itself is public reference data'],
+  'POST /participants': [
+    403,
+    'registering at a site one does not belong to; the site itself is public reference data',
+  ],
 };
 
 /** Required query parameters. */
@@ -83,27 +105,57 @@ const answers = {
  * A valid body for every write route, so that validation passes and the scope check is what
  * answers: written by hand here, or (a route added since) generated from the OpenAPI document.
  */
-function bodyFor(route: string, f: Fixture, login: TestUser, doc?: OpenApiDoc, acting: Role = 'coordinator'): object | undefined {
+function bodyFor(
+  route: string,
+  f: Fixture,
+  login: TestUser,
+  doc?: OpenApiDoc,
+  acting: Role = 'coordinator',
+): object | undefined {
   const n = ++serial;
   const code = `MX${String.fromCharCode(65 + (n % 26))}${String.fromCharCode(65 + (Math.floor(n / 26) % 26))}`;
   const bodies: Record<string, () => object | undefined> = {
     'POST /auth/login': () => ({ email: login.email, password: TEST_PASSWORD }),
     'POST /auth/role': () => ({ role: acting }),
-    'POST /users': () => ({ email: `matrix.${n}@test.local`, displayName: 'Matrix', password: 'a long enough passphrase', roles: ['site_staff'], siteIds: [f.site] }),
+    'POST /users': () => ({
+      email: `matrix.${n}@test.local`,
+      displayName: 'Matrix',
+      password: 'a long enough passphrase',
+      roles: ['site_staff'],
+      siteIds: [f.site],
+    }),
     'PATCH /users/:id': () => ({ displayName: `Renamed ${n}`, reason: 'matrix' }),
     'POST /users/:id/deactivate': () => ({ reason: 'matrix' }),
     'POST /users/:id/reactivate': () => ({ reason: 'matrix' }),
-    'POST /sites': () => ({ code, name: `Matrix site ${code}`, countryCode: 'NL', timeZone: 'Europe/Amsterdam', roles: ['screening'] }),
+    'POST /sites': () => ({
+      code,
+      name: `Matrix site ${code}`,
+      countryCode: 'NL',
+      timeZone: 'Europe/Amsterdam',
+      roles: ['screening'],
+    }),
     'PATCH /sites/:id': () => ({ reason: 'matrix', active: true }),
     'PUT /sites/:id/capacity/:quarter': () => ({ capacity: 2, reason: 'matrix' }),
     'POST /notifications/read': () => ({ all: true }),
-    'PATCH /scheduling/bookings/:bookingId/admission': () => ({ plannedAdmissionDate: '2027-02-15', reason: 'matrix' }),
+    'PATCH /scheduling/bookings/:bookingId/admission': () => ({
+      plannedAdmissionDate: '2027-02-15',
+      reason: 'matrix',
+    }),
     'POST /scheduling/bookings/:bookingId/cancel': () => ({ reason: 'matrix' }),
-    'POST /scheduling/bookings/:bookingId/review': () => ({ outcome: 'accept_wait', reason: 'matrix' }),
-    'PUT /scheduling/bookings/:bookingId/phases/:phase': () => ({ outcome: 'not_done', reason: 'matrix' }),
+    'POST /scheduling/bookings/:bookingId/review': () => ({
+      outcome: 'accept_wait',
+      reason: 'matrix',
+    }),
+    'PUT /scheduling/bookings/:bookingId/phases/:phase': () => ({
+      outcome: 'not_done',
+      reason: 'matrix',
+    }),
     'POST /scheduling/participants/:participantId/booking': () => undefined,
     'POST /scheduling/centres/:centreId/fill': () => undefined,
-    'POST /participants': () => ({ siteId: f.site, identity: { givenName: 'Matrix', familyName: `Person${n}`, birthDate: '1990-01-01' } }),
+    'POST /participants': () => ({
+      siteId: f.site,
+      identity: { givenName: 'Matrix', familyName: `Person${n}`, birthDate: '1990-01-01' },
+    }),
     'POST /participants/:id/transitions': () => ({ to: 'in_follow_up', reason: 'matrix' }),
     'POST /participants/:id/withdraw': () => ({ destroySamples: false, reason: 'matrix' }),
     'POST /participants/:id/outcome': () => ({ outcome: 'completed', reason: 'matrix' }),
@@ -111,18 +163,37 @@ function bodyFor(route: string, f: Fixture, login: TestUser, doc?: OpenApiDoc, a
     'PATCH /participants/:id/identity': () => ({ familyName: `Matrix${n}`, reason: 'matrix' }),
     'PATCH /participants/:id/screening': () => ({ willingToBeRandomised: true, reason: 'matrix' }),
     'POST /participants/:id/assessments': () => ({}),
-    'POST /participants/:id/assessments/:assessmentId/sign': () => ({ password: TEST_PASSWORD, meaning: 'I confirm this eligibility decision' }),
+    'POST /participants/:id/assessments/:assessmentId/sign': () => ({
+      password: TEST_PASSWORD,
+      meaning: 'I confirm this eligibility decision',
+    }),
     'POST /participants/:id/consent': () => ({ version: '3.0', date: DAY }),
     'POST /participants/:id/rescreen': () => ({ reason: 'matrix' }),
-    'POST /follow-up/participants/:participantId/unscheduled-visits': () => ({ visitDate: DAY, reason: 'other', relapseAssessment: relapse }),
+    'POST /follow-up/participants/:participantId/unscheduled-visits': () => ({
+      visitDate: DAY,
+      reason: 'other',
+      relapseAssessment: relapse,
+    }),
     'POST /follow-up/visits/:visitId/log': () => ({ visitDate: DAY, relapseAssessment: relapse }),
     'PATCH /follow-up/visits/:visitId/log': () => ({ reason: 'matrix', notes: `n${n}` }),
-    'POST /follow-up/visits/:visitId/assessment': () => ({ edss: { score: 3, rater: 'R1', assessedOn: DAY } }),
-    'PATCH /follow-up/visits/:visitId/assessment': () => ({ edss: { score: 3.5, rater: 'R1', assessedOn: DAY }, reason: 'matrix' }),
+    'POST /follow-up/visits/:visitId/assessment': () => ({
+      edss: { score: 3, rater: 'R1', assessedOn: DAY },
+    }),
+    'PATCH /follow-up/visits/:visitId/assessment': () => ({
+      edss: { score: 3.5, rater: 'R1', assessedOn: DAY },
+      reason: 'matrix',
+    }),
     'POST /follow-up/visits/:visitId/adverse-events': () => ({ adverseEvents: [adverseEvent] }),
     'PATCH /follow-up/adverse-events/:id': () => ({ reason: 'matrix', term: `Headache ${n}` }),
     'POST /follow-up/adverse-events/:id/reported': () => ({ reference: `CASE-${n}` }),
-    'PUT /randomization/config/:environment': () => ({ arms: [{ code: 'A', label: 'aHSCT' }, { code: 'B', label: 'Best available DMT' }], blockSizes: [2, 4], strataFactors: ['country'] }),
+    'PUT /randomization/config/:environment': () => ({
+      arms: [
+        { code: 'A', label: 'aHSCT' },
+        { code: 'B', label: 'Best available DMT' },
+      ],
+      blockSizes: [2, 4],
+      strataFactors: ['country'],
+    }),
     'POST /randomization/config/:environment/go-live': () => undefined,
     'POST /randomization/simulate': () => ({ participants: 50 }),
     'POST /randomization/unblinding-events': () => ({
@@ -137,15 +208,32 @@ function bodyFor(route: string, f: Fixture, login: TestUser, doc?: OpenApiDoc, a
     'PUT /participants/:id/arm-b-drug': () => ({ drug: 'ocrelizumab', startDate: DAY }),
     'PUT /participants/:id/intervention': () => ({ received: true }),
     'POST /public/prescreening/check': () => ({ answers }),
-    'POST /public/prescreening/registrations': () => ({ answers, siteId: f.site, givenName: 'Matrix', familyName: 'Public', contact: { email: `public.${n}@test.local` }, agreeToContact: 'yes' }),
+    'POST /public/prescreening/registrations': () => ({
+      answers,
+      siteId: f.site,
+      givenName: 'Matrix',
+      familyName: 'Public',
+      contact: { email: `public.${n}@test.local` },
+      agreeToContact: 'yes',
+    }),
   };
   const make = bodies[route];
-  if (make) return make();
+  if (make) {
+    return make();
+  }
   const [method, path] = route.split(' ');
   const op = doc?.paths[path.replace(/:(\w+)/g, '{$1}')]?.[method.toLowerCase()];
-  if (!op) throw new Error(`no body for ${route}: add one to the matrix`);
+  if (!op) {
+    throw new Error(`no body for ${route}: add one to the matrix`);
+  }
   const schema = bodySchema(doc as OpenApiDoc, op);
-  return schema ? (validValue(doc as OpenApiDoc, schema, { ids: { siteId: f.site, participantId: f.participant, centreId: f.site }, date: DAY, next: () => ++serial }) as object) : undefined;
+  return schema
+    ? (validValue(doc as OpenApiDoc, schema, {
+        ids: { siteId: f.site, participantId: f.participant, centreId: f.site },
+        date: DAY,
+        next: () => ++serial,
+      }) as object)
+    : undefined;
 }
 
 /** Writes that change a record for good: run after every other route. */
@@ -163,8 +251,9 @@ const LAST = [
  * coordinating investigator sees the study data of every site, not the names).
  */
 const TRIAL_WIDE_NOT_FOUND: Record<string, string> = {
-  'GET /participants/:id/identity': 'identity is for the staff of the participant\'s own site only',
-  'PATCH /participants/:id/identity': 'identity is for the staff of the participant\'s own site only',
+  'GET /participants/:id/identity': "identity is for the staff of the participant's own site only",
+  'PATCH /participants/:id/identity':
+    "identity is for the staff of the participant's own site only",
 };
 
 describe('the authorisation matrix: every route × every role × own site / other site / trial-wide (e2e)', () => {
@@ -183,7 +272,11 @@ describe('the authorisation matrix: every route × every role × own site / othe
   beforeAll(async () => {
     t = await createTestApp({ now: PATHWAY_NOW, env: { LOGIN_RATE_LIMIT_PER_MINUTE: '1000' } });
     const statistician = await t.factory.user('statistician', { trialWide: true });
-    await t.http().post('/randomization/config/production/go-live').set(bearer(statistician)).expect(200);
+    await t
+      .http()
+      .post('/randomization/config/production/go-live')
+      .set(bearer(statistician))
+      .expect(200);
     fixtures[OWN] = await siteFixture(t, OWN);
     fixtures[OTHER] = await siteFixture(t, OTHER);
     doc = (await t.http().get('/docs-json').expect(200)).body as OpenApiDoc;
@@ -191,10 +284,16 @@ describe('the authorisation matrix: every route × every role × own site / othe
       siteUsers[role] = await t.factory.user(role, { sites: [OWN] });
       wideUsers[role] = await t.factory.user(role, { trialWide: true });
     }
-    const siteTeam = await t.factory.user(['coordinator', 'investigator', 'site_staff'], { sites: [OWN] });
+    const siteTeam = await t.factory.user(['coordinator', 'investigator', 'site_staff'], {
+      sites: [OWN],
+    });
     const trialTeam = await t.factory.user(['statistician', 'monitor'], { sites: [OWN] });
-    for (const role of siteTeam.roles) multiUsers[role] = await t.factory.actingAs(siteTeam, role);
-    for (const role of trialTeam.roles) multiUsers[role] = await t.factory.actingAs(trialTeam, role);
+    for (const role of siteTeam.roles) {
+      multiUsers[role] = await t.factory.actingAs(siteTeam, role);
+    }
+    for (const role of trialTeam.roles) {
+      multiUsers[role] = await t.factory.actingAs(trialTeam, role);
+    }
     loginUser = await t.factory.user('monitor', { trialWide: true });
   }, 180_000);
   afterAll(() => t.close());
@@ -205,47 +304,79 @@ describe('the authorisation matrix: every route × every role × own site / othe
     const url = query ? `${path}?${query}` : path;
     const method = route.method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete';
     let req = t.http()[method](url);
-    if (token) req = req.set('Authorization', `Bearer ${token}`);
+    if (token) {
+      req = req.set('Authorization', `Bearer ${token}`);
+    }
     // Without a token the guard answers before the body is read.
-    if (method === 'get' || !token) return req;
+    if (method === 'get' || !token) {
+      return req;
+    }
     const body = bodyFor(key(route), f, loginUser, doc, acting);
     return body === undefined ? req : req.send(body);
   };
 
   function judge(route: RouteInfo, role: Role, scope: Scope, status: number): string | null {
-    if (route.isPublic) return status === 401 || status === 403 || status >= 500 ? 'a public route refused or failed' : null;
-    if (!route.roles?.includes(role)) return status === 403 ? null : 'expected 403: the route does not declare this role';
-    if (status >= 500) return 'server error';
-    if (status === 401) return 'a declared role was refused (401)';
+    if (route.isPublic) {
+      return status === 401 || status === 403 || status >= 500
+        ? 'a public route refused or failed'
+        : null;
+    }
+    if (!route.roles?.includes(role)) {
+      return status === 403 ? null : 'expected 403: the route does not declare this role';
+    }
+    if (status >= 500) {
+      return 'server error';
+    }
+    if (status === 401) {
+      return 'a declared role was refused (401)';
+    }
     // Statisticians and monitors see every site whatever their site list (TRIAL_WIDE_BY_NATURE).
-    const effective: Scope = scope === 'other' && TRIAL_WIDE_BY_NATURE.includes(role) ? 'trial-wide' : scope;
+    const effective: Scope =
+      scope === 'other' && TRIAL_WIDE_BY_NATURE.includes(role) ? 'trial-wide' : scope;
     const scoped = scopedParams(route.path).length > 0 || SCOPED_BODY.has(key(route));
     if (effective === 'other' && OTHER_SITE_STATUS[key(route)]) {
-      return status === OTHER_SITE_STATUS[key(route)][0] ? null : `expected ${OTHER_SITE_STATUS[key(route)][0]} for another site`;
+      return status === OTHER_SITE_STATUS[key(route)][0]
+        ? null
+        : `expected ${OTHER_SITE_STATUS[key(route)][0]} for another site`;
     }
-    if (status === 403) return 'a declared role was refused';
-    if (effective === 'other' && scoped) return status === 404 ? null : "expected 404: another site's record";
-    if (effective === 'trial-wide' && TRIAL_WIDE_NOT_FOUND[key(route)]) return status === 404 ? null : 'expected 404 (own site only)';
-    if (status === 404) return `${effective === 'trial-wide' ? 'a trial-wide user' : 'its own site'}'s record not found`;
+    if (status === 403) {
+      return 'a declared role was refused';
+    }
+    if (effective === 'other' && scoped) {
+      return status === 404 ? null : "expected 404: another site's record";
+    }
+    if (effective === 'trial-wide' && TRIAL_WIDE_NOT_FOUND[key(route)]) {
+      return status === 404 ? null : 'expected 404 (own site only)';
+    }
+    if (status === 404) {
+      return `${effective === 'trial-wide' ? 'a trial-wide user' : 'its own site'}'s record not found`;
+    }
     return null;
   }
 
   it('covers every route of every controller', () => {
     expect(routes.length).toBeGreaterThan(80);
-    for (const r of routes) if (r.method !== 'GET') expect(() => bodyFor(key(r), fixtures[OWN], loginUser, doc)).not.toThrow();
+    for (const r of routes) {
+      if (r.method !== 'GET') {
+        expect(() => bodyFor(key(r), fixtures[OWN], loginUser, doc)).not.toThrow();
+      }
+    }
   });
 
   it('answers 401 to every non-public route without a token', async () => {
     const wrong: string[] = [];
     for (const route of routes.filter((r) => !r.isPublic)) {
       const res = await send(route, fixtures[OWN], null);
-      if (res.status !== 401) wrong.push(`${key(route)}: ${res.status}`);
+      if (res.status !== 401) {
+        wrong.push(`${key(route)}: ${res.status}`);
+      }
     }
     expect(wrong).toEqual([]);
   });
 
   it('answers every role at every scope as the route declares, and never shows a blinded assessor an arm', async () => {
-    const rank = (r: RouteInfo) => (r.method === 'GET' ? 0 : LAST.includes(key(r)) ? 2 + LAST.indexOf(key(r)) : 1);
+    const rank = (r: RouteInfo) =>
+      r.method === 'GET' ? 0 : LAST.includes(key(r)) ? 2 + LAST.indexOf(key(r)) : 1;
     const ordered = [...routes].sort((a, b) => rank(a) - rank(b));
     for (const route of ordered) {
       for (const role of ROLES) {
@@ -255,19 +386,38 @@ describe('the authorisation matrix: every route × every role × own site / othe
           ['trial-wide', wideUsers[role], fixtures[OTHER]],
         ];
         const multi = multiUsers[role];
-        if (multi) cases.push(['own', multi, fixtures[OWN]], ['other', multi, fixtures[OTHER]]);
+        if (multi) {
+          cases.push(['own', multi, fixtures[OWN]], ['other', multi, fixtures[OTHER]]);
+        }
         for (const [scope, user, f] of cases) {
           const res = await send(route, f, user.token, user.acting);
-          const label = user.roles.length > 1 ? (`${role} of [${user.roles.join(', ')}]` as Role) : role;
-          results.push({ route: key(route), role: label, scope, status: res.status, problem: judge(route, role, scope, res.status) });
-          if (role === 'blinded_assessor' && res.status < 300 && !TRIAL_REFERENCE_ROUTES.includes(route.path)) {
+          const label =
+            user.roles.length > 1 ? (`${role} of [${user.roles.join(', ')}]` as Role) : role;
+          results.push({
+            route: key(route),
+            role: label,
+            scope,
+            status: res.status,
+            problem: judge(route, role, scope, res.status),
+          });
+          if (
+            role === 'blinded_assessor' &&
+            res.status < 300 &&
+            !TRIAL_REFERENCE_ROUTES.includes(route.path)
+          ) {
             const leaks = armRevealing(res.text ?? '');
-            if (leaks.length) blindedLeaks.push(`${key(route)} (${scope}): ${leaks.join(', ')} in ${(res.text ?? '').slice(0, 200)}`);
+            if (leaks.length) {
+              blindedLeaks.push(
+                `${key(route)} (${scope}): ${leaks.join(', ')} in ${(res.text ?? '').slice(0, 200)}`,
+              );
+            }
           }
         }
       }
     }
-    const problems = results.filter((r) => r.problem).map((r) => `${r.route} as ${r.role} (${r.scope}) → ${r.status}: ${r.problem}`);
+    const problems = results
+      .filter((r) => r.problem)
+      .map((r) => `${r.route} as ${r.role} (${r.scope}) → ${r.status}: ${r.problem}`);
     expect(problems).toEqual([]);
     expect(blindedLeaks).toEqual([]);
     // The matrix really exercised allowed access, refusals and other-site 404s.

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { AppModule } from '../../src/app.module';
+import { AppModule } from 'src/app.module';
 import { createTestApp, TestApp } from '../harness/app';
 import { bearer } from '../harness/factory';
 import { concretePath, OpenApiDoc, resolve, writeOperations, wrongType } from '../harness/openapi';
@@ -32,12 +32,19 @@ describe('bad input on every write endpoint (e2e)', () => {
   };
 
   const send = (method: string, path: string, body: unknown, raw = false) => {
-    const req = t.http()[method as 'post'](concretePath(path)).set(bearer(userForRoute(users, routes, method, path)));
-    return raw ? req.set('Content-Type', 'application/json').send(body as string) : req.send(body as object);
+    const req = t
+      .http()
+      [method as 'post'](concretePath(path))
+      .set(bearer(userForRoute(users, routes, method, path)));
+    return raw
+      ? req.set('Content-Type', 'application/json').send(body as string)
+      : req.send(body as object);
   };
 
   const expectRejected = (res: { status: number; body: { message?: unknown } }, what: string) => {
-    if (res.status >= 500 || res.status < 400) throw new Error(`${what}: answered ${res.status} ${JSON.stringify(res.body)}`);
+    if (res.status >= 500 || res.status < 400) {
+      throw new Error(`${what}: answered ${res.status} ${JSON.stringify(res.body)}`);
+    }
     expect(typeof res.body.message).toBe('string');
   };
 
@@ -52,16 +59,25 @@ describe('bad input on every write endpoint (e2e)', () => {
       expectRejected(await send(method, path, '{"broken": ', true), `${where} malformed JSON`);
       expectRejected(await send(method, path, '[1, 2, 3]', true), `${where} array body`);
       expectRejected(await send(method, path, '"just a string"', true), `${where} string body`);
-      if (!body?.properties) continue;
+      if (!body?.properties) {
+        continue;
+      }
       expectRejected(await send(method, path, { __unknownField: 1 }), `${where} unknown field`);
-      if (body.required?.length) expectRejected(await send(method, path, {}), `${where} missing fields`);
+      if (body.required?.length) {
+        expectRejected(await send(method, path, {}), `${where} missing fields`);
+      }
       for (const [name, raw] of Object.entries(body.properties)) {
         const prop = resolve(doc, raw);
         const wrong = await send(method, path, { [name]: wrongType(prop) });
         expectRejected(wrong, `${where} wrong type for ${name}`);
-        if (wrong.status === 400) expect(wrong.body.message).toContain(name);
+        if (wrong.status === 400) {
+          expect(wrong.body.message).toContain(name);
+        }
         if (prop?.type === 'string' && prop.maxLength) {
-          expectRejected(await send(method, path, { [name]: 'x'.repeat(prop.maxLength + 1) }), `${where} over-long ${name}`);
+          expectRejected(
+            await send(method, path, { [name]: 'x'.repeat(prop.maxLength + 1) }),
+            `${where} over-long ${name}`,
+          );
         }
       }
     }
@@ -79,8 +95,12 @@ describe('bad input on every write endpoint (e2e)', () => {
         const { method, path } = ops[i];
         const before = await snapshot();
         const res = await send(method, path, JSON.stringify(body), true);
-        if (res.status >= 500) throw new Error(`${method} ${path} answered ${res.status} to ${JSON.stringify(body)}`);
-        if (res.status >= 400) expect(await snapshot()).toBe(before);
+        if (res.status >= 500) {
+          throw new Error(`${method} ${path} answered ${res.status} to ${JSON.stringify(body)}`);
+        }
+        if (res.status >= 400) {
+          expect(await snapshot()).toBe(before);
+        }
       }),
       { numRuns: Number(process.env.FUZZ_RUNS ?? 300) },
     );

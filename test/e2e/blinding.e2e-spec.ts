@@ -42,11 +42,21 @@ describe('a blinded assessor never sees the arm (e2e)', () => {
     const investigator = await t.factory.user('investigator', { sites: ['NL-AMS'] });
     const statistician = await t.factory.user('statistician', { trialWide: true });
     blinded = await t.factory.user('blinded_assessor', { sites: ['NL-AMS'] });
-    await t.http().post('/randomization/config/production/go-live').set(bearer(statistician)).expect(200);
+    await t
+      .http()
+      .post('/randomization/config/production/go-live')
+      .set(bearer(statistician))
+      .expect(200);
     for (let i = 0; i < 12 && !armA; i++) {
       const id = await consentedParticipant(t, { coordinator, investigator, siteId: ams });
-      const res = await t.http().post(`/participants/${id}/randomization`).set(bearer(investigator)).expect(201);
-      if (res.body.arm === 'A') armA = id;
+      const res = await t
+        .http()
+        .post(`/participants/${id}/randomization`)
+        .set(bearer(investigator))
+        .expect(201);
+      if (res.body.arm === 'A') {
+        armA = id;
+      }
     }
     expect(armA).toBeDefined();
     await t.drainJobs(30_000);
@@ -58,14 +68,26 @@ describe('a blinded assessor never sees the arm (e2e)', () => {
     const visited: string[] = [];
     const leaks: string[] = [];
     for (const path of Object.keys(doc.paths)) {
-      if (!doc.paths[path].get || path.startsWith('/docs') || REFERENCE_DATA.includes(path)) continue;
-      const concrete = path.replace(/\{([^}]+)\}/g, (_, name: string) => (/quarter/i.test(name) ? '2026-Q2' : armA));
+      if (!doc.paths[path].get || path.startsWith('/docs') || REFERENCE_DATA.includes(path)) {
+        continue;
+      }
+      const concrete = path.replace(/\{([^}]+)\}/g, (_, name: string) =>
+        /quarter/i.test(name) ? '2026-Q2' : armA,
+      );
       const res = await t.http().get(concrete).set(bearer(blinded));
-      if (res.status >= 500) leaks.push(`${path}: ${res.status}`);
-      if (res.status !== 200) continue;
+      if (res.status >= 500) {
+        leaks.push(`${path}: ${res.status}`);
+      }
+      if (res.status !== 200) {
+        continue;
+      }
       visited.push(path);
       const text = res.text;
-      for (const re of REVEALING) if (re.test(text)) leaks.push(`${path}: ${re} in ${text.slice(0, 300)}`);
+      for (const re of REVEALING) {
+        if (re.test(text)) {
+          leaks.push(`${path}: ${re} in ${text.slice(0, 300)}`);
+        }
+      }
     }
     expect(leaks).toEqual([]);
     process.stdout.write(`blinded walk visited: ${visited.join(', ')}\n`);

@@ -1,10 +1,10 @@
-import { TransactionRunner } from '../../src/database/transaction';
-import { EligibilityService } from '../../src/modules/eligibility/eligibility.service';
-import type { ScreeningData } from '../../src/modules/eligibility/engine';
+import { TransactionRunner } from 'src/database/transaction';
+import { EligibilityService } from 'src/modules/eligibility/eligibility.service';
+import type { ScreeningData } from 'src/modules/eligibility/engine';
 import {
   ramMsEligibleRecord,
   zinEligibleRecord,
-} from '../../src/modules/eligibility/engine/testing/screening.builders';
+} from 'src/modules/eligibility/engine/testing/screening.builders';
 import { createTestApp, TestApp } from '../harness/app';
 import { bearer, TEST_PASSWORD, TestUser } from '../harness/factory';
 
@@ -110,7 +110,9 @@ describe('eligibility: screening data, criteria, sign-off, consent (e2e)', () =>
           .expect(200);
       }
     }
-    for (const step of steps) await patch(id, step).expect(200);
+    for (const step of steps) {
+      await patch(id, step).expect(200);
+    }
     return id;
   }
 
@@ -511,7 +513,11 @@ describe('eligibility: screening data, criteria, sign-off, consent (e2e)', () =>
 
     // After consent a correction still voids the signature; the gate then refuses randomisation.
     // A recorded list changes item by item (by itemId).
-    const recorded = await t.http().get(`/participants/${id}/screening`).set(bearer(coordinator)).expect(200);
+    const recorded = await t
+      .http()
+      .get(`/participants/${id}/screening`)
+      .set(bearer(coordinator))
+      .expect(200);
     const [relapse] = recorded.body.data.relapses as { itemId: string }[];
     await patch(id, {
       lists: { relapses: { change: [{ itemId: relapse.itemId, onsetDate: '2025-09-02' }] } },
@@ -703,7 +709,9 @@ describe('eligibility: screening data, criteria, sign-off, consent (e2e)', () =>
         .send({ to })
         .expect(200);
     }
-    for (const step of entrySteps(failed).steps) await patch(sf, step).expect(200);
+    for (const step of entrySteps(failed).steps) {
+      await patch(sf, step).expect(200);
+    }
     const s2 = await assess(sf).expect(201);
     expect(s2.body).toMatchObject({ episodeNo: 2, exclusionCodes: ['E5'] });
     await sign(sf, s2.body.id).expect(200);

@@ -45,7 +45,11 @@ describe('a worker killed in the middle of a job (e2e)', () => {
     coordinator = await t.factory.user('coordinator', { sites: ['NL-AMS'] });
     investigator = await t.factory.user('investigator', { sites: ['NL-AMS'] });
     const statistician = await t.factory.user('statistician', { trialWide: true });
-    await t.http().post('/randomization/config/production/go-live').set(bearer(statistician)).expect(200);
+    await t
+      .http()
+      .post('/randomization/config/production/go-live')
+      .set(bearer(statistician))
+      .expect(200);
   }, 60_000);
 
   afterAll(async () => {
@@ -56,11 +60,17 @@ describe('a worker killed in the middle of a job (e2e)', () => {
   it('runs the job again after SIGKILL and its effect exists once', async () => {
     const ams = await t.factory.site('NL-AMS');
     const id = await consentedParticipant(t, { coordinator, investigator, siteId: ams });
-    const randomised = await t.http().post(`/participants/${id}/randomization`).set(bearer(investigator)).expect(201);
+    const randomised = await t
+      .http()
+      .post(`/participants/${id}/randomization`)
+      .set(bearer(investigator))
+      .expect(201);
     const jobId = `follow-up.generate-schedule:${id}`;
     // The API relayed the job to Bull after commit; no worker runs yet, so it waits there.
     await waitFor('the job to be relayed', async () => {
-      const [row] = await t.dataSource.query(`SELECT sent_at FROM outbox WHERE dedupe_key = $1`, [jobId]);
+      const [row] = await t.dataSource.query(`SELECT sent_at FROM outbox WHERE dedupe_key = $1`, [
+        jobId,
+      ]);
       return row?.sent_at !== null && row !== undefined;
     });
 
@@ -95,12 +105,21 @@ describe('a worker killed in the middle of a job (e2e)', () => {
       expect(first.child.signalCode).toBe('SIGKILL');
       await holder.query('ROLLBACK');
       // The dead worker's transactions never commit: their backends end without a COMMIT.
-      await waitFor('the killed worker\'s backends to end', async () => {
-        const { rows } = await watcher.query(`SELECT 1 FROM pg_stat_activity WHERE pid = ANY($1::int[])`, [blocked]);
-        return rows.length === 0;
-      }, 15_000);
+      await waitFor(
+        "the killed worker's backends to end",
+        async () => {
+          const { rows } = await watcher.query(
+            `SELECT 1 FROM pg_stat_activity WHERE pid = ANY($1::int[])`,
+            [blocked],
+          );
+          return rows.length === 0;
+        },
+        15_000,
+      );
       expect(await visitCount(t, id)).toBe(0);
-      expect(await t.factory.auditRows({ action: 'follow-up.schedule_generated', entityId: id })).toHaveLength(0);
+      expect(
+        await t.factory.auditRows({ action: 'follow-up.schedule_generated', entityId: id }),
+      ).toHaveLength(0);
     } finally {
       await holder.end().catch(() => undefined);
       await watcher.end();
@@ -110,21 +129,33 @@ describe('a worker killed in the middle of a job (e2e)', () => {
     await startWorker('worker-2');
     await waitFor(
       'the schedule to be generated',
-      async () => (await t.dataSource.query(`SELECT generated_at FROM follow_up_schedules WHERE participant_id = $1`, [id]))[0]?.generated_at,
+      async () =>
+        (
+          await t.dataSource.query(
+            `SELECT generated_at FROM follow_up_schedules WHERE participant_id = $1`,
+            [id],
+          )
+        )[0]?.generated_at,
       60_000,
       200,
     );
     const redis = new Redis(t.config.REDIS_URL);
     try {
       const key = `${t.config.QUEUE_PREFIX}:follow-up:${jobId}`;
-      await waitFor('the job to complete in Bull', async () => (await redis.hget(key, 'finishedOn')) !== null, 30_000);
+      await waitFor(
+        'the job to complete in Bull',
+        async () => (await redis.hget(key, 'finishedOn')) !== null,
+        30_000,
+      );
       // Bull counted the job as stalled once: it ran twice, the first run died with its worker.
       expect(await redis.hget(key, 'stalledCounter')).toBe('1');
       expect(await redis.hget(key, 'failedReason')).toBeNull();
     } finally {
       redis.disconnect();
     }
-    expect(await t.factory.auditRows({ action: 'follow-up.schedule_generated', entityId: id })).toHaveLength(1);
+    expect(
+      await t.factory.auditRows({ action: 'follow-up.schedule_generated', entityId: id }),
+    ).toHaveLength(1);
     expect(await visitCount(t, id)).toBeGreaterThan(5);
     const codes: { code: string; n: number }[] = await t.dataSource.query(
       `SELECT code, count(*)::int AS n FROM visits WHERE participant_id = $1 GROUP BY code HAVING count(*) > 1`,
@@ -132,13 +163,26 @@ describe('a worker killed in the middle of a job (e2e)', () => {
     );
     expect(codes).toEqual([]);
     if (randomised.body.arm === 'A') {
-      await waitFor('the arm-A booking', async () => (await t.dataSource.query(`SELECT 1 FROM transplant_bookings WHERE participant_id = $1`, [id])).length > 0, 30_000);
+      await waitFor(
+        'the arm-A booking',
+        async () =>
+          (
+            await t.dataSource.query(
+              `SELECT 1 FROM transplant_bookings WHERE participant_id = $1`,
+              [id],
+            )
+          ).length > 0,
+        30_000,
+      );
     }
     expect(await jobEffectProblems(t.dataSource)).toEqual([]);
   }, 150_000);
 });
 
 async function visitCount(t: TestApp, participantId: string): Promise<number> {
-  const [{ n }]: { n: number }[] = await t.dataSource.query(`SELECT count(*)::int AS n FROM visits WHERE participant_id = $1`, [participantId]);
+  const [{ n }]: { n: number }[] = await t.dataSource.query(
+    `SELECT count(*)::int AS n FROM visits WHERE participant_id = $1`,
+    [participantId],
+  );
   return n;
 }

@@ -1,8 +1,8 @@
 import type { Queue } from 'bull';
-import { QueueName } from '../../src/common/queue/queues';
-import { TransactionRunner } from '../../src/database/transaction';
-import { FollowUpJob, generateScheduleKey } from '../../src/modules/follow-up/follow-up.jobs';
-import { FollowUpService } from '../../src/modules/follow-up/follow-up.service';
+import { QueueName } from 'src/common/queue/queues';
+import { TransactionRunner } from 'src/database/transaction';
+import { FollowUpJob, generateScheduleKey } from 'src/modules/follow-up/follow-up.jobs';
+import { FollowUpService } from 'src/modules/follow-up/follow-up.service';
 import { createTestApp, TestApp } from '../harness/app';
 import { bearer, TestUser } from '../harness/factory';
 
@@ -58,9 +58,18 @@ describe('follow-up: visit schedules generated and re-anchored by jobs (e2e)', (
     });
   }
 
-  async function enqueueReanchor(participantId: string, transplantDay0: string, key: string): Promise<void> {
+  async function enqueueReanchor(
+    participantId: string,
+    transplantDay0: string,
+    key: string,
+  ): Promise<void> {
     await t.app.get(TransactionRunner).run(async (uow) => {
-      uow.enqueue({ queue: QueueName.FollowUp, name: FollowUpJob.Reanchor, payload: { participantId, transplantDay0 }, dedupeKey: key });
+      uow.enqueue({
+        queue: QueueName.FollowUp,
+        name: FollowUpJob.Reanchor,
+        payload: { participantId, transplantDay0 },
+        dedupeKey: key,
+      });
     });
   }
 
@@ -80,15 +89,25 @@ describe('follow-up: visit schedules generated and re-anchored by jobs (e2e)', (
 
   /** Every column of every visit row, for "a job run twice leaves the same rows". */
   const snapshot = async (participantId: string): Promise<unknown[]> =>
-    t.dataSource.query(`SELECT v.*, v.updated_at::text AS u FROM visits v WHERE participant_id = $1 ORDER BY code`, [participantId]);
+    t.dataSource.query(
+      `SELECT v.*, v.updated_at::text AS u FROM visits v WHERE participant_id = $1 ORDER BY code`,
+      [participantId],
+    );
 
   const logVisit = async (participantId: string, code: string, visitDate: string) => {
-    const [v]: { id: string }[] = await t.dataSource.query(`SELECT id FROM visits WHERE participant_id = $1 AND code = $2`, [participantId, code]);
+    const [v]: { id: string }[] = await t.dataSource.query(
+      `SELECT id FROM visits WHERE participant_id = $1 AND code = $2`,
+      [participantId, code],
+    );
     await t
       .http()
       .post(`/follow-up/visits/${v.id}/log`)
       .set(bearer(staff))
-      .send({ visitDate, relapseAssessment: { newRelapse: false }, samples: [{ type: 'bloods', taken: true }] })
+      .send({
+        visitDate,
+        relapseAssessment: { newRelapse: false },
+        samples: [{ type: 'bloods', taken: true }],
+      })
       .expect(200);
   };
 
@@ -98,13 +117,20 @@ describe('follow-up: visit schedules generated and re-anchored by jobs (e2e)', (
     await t.drainJobs();
     const visits = await rows(p.id);
     expect(visits.map((v) => [v.code, v.offset, v.target, v.start, v.end])).toEqual(ARM_B_CALENDAR);
-    expect(visits.every((v) => v.kind === 'scheduled' && v.anchor === 'randomisation' && v.status === 'scheduled')).toBe(true);
+    expect(
+      visits.every(
+        (v) => v.kind === 'scheduled' && v.anchor === 'randomisation' && v.status === 'scheduled',
+      ),
+    ).toBe(true);
     const [schedule] = await t.dataSource.query(
       `SELECT anchor_date::text AS anchor, time_zone AS tz, status FROM follow_up_schedules WHERE participant_id = $1`,
       [p.id],
     );
     expect(schedule).toEqual({ anchor: '2026-03-29', tz: 'Europe/Amsterdam', status: 'active' });
-    const audit = await t.factory.auditRows({ action: 'follow-up.schedule_generated', entityId: p.id });
+    const audit = await t.factory.auditRows({
+      action: 'follow-up.schedule_generated',
+      entityId: p.id,
+    });
     expect(audit).toHaveLength(1);
   });
 
@@ -129,11 +155,22 @@ describe('follow-up: visit schedules generated and re-anchored by jobs (e2e)', (
 
     // The outbox refuses a second intent with the same dedupe key…
     await enqueueGeneration(p.id);
-    const [{ n }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM outbox WHERE dedupe_key = $1`, [generateScheduleKey(p.id)]);
+    const [{ n }] = await t.dataSource.query(
+      `SELECT count(*)::int AS n FROM outbox WHERE dedupe_key = $1`,
+      [generateScheduleKey(p.id)],
+    );
     expect(n).toBe(1);
     // …and the job itself, delivered again (a retry, a second worker) and run concurrently, is idempotent.
-    await followUpQueue().add(FollowUpJob.GenerateSchedule, { participantId: p.id }, { jobId: `again-1-${p.id}` });
-    await followUpQueue().add(FollowUpJob.GenerateSchedule, { participantId: p.id }, { jobId: `again-2-${p.id}` });
+    await followUpQueue().add(
+      FollowUpJob.GenerateSchedule,
+      { participantId: p.id },
+      { jobId: `again-1-${p.id}` },
+    );
+    await followUpQueue().add(
+      FollowUpJob.GenerateSchedule,
+      { participantId: p.id },
+      { jobId: `again-2-${p.id}` },
+    );
     const service = t.app.get(FollowUpService);
     await Promise.all([1, 2, 3, 4].map(() => service.generateSchedule(p.id)));
     await t.drainJobs();
@@ -177,11 +214,24 @@ describe('follow-up: visit schedules generated and re-anchored by jobs (e2e)', (
     expect(byCode.get('A-D007')).toMatchObject({ target: '2026-04-27', status: 'logged' });
     expect(byCode.get('A-D014')).toMatchObject({ target: '2026-05-04', status: 'logged' });
     // Unlogged ones move by seven days, windows with them.
-    expect(byCode.get('A-D021')).toMatchObject({ target: '2026-05-18', start: '2026-05-16', end: '2026-05-20', status: 'scheduled' });
-    expect(byCode.get('A-D100')).toMatchObject({ target: '2026-08-05', start: '2026-08-03', end: '2026-08-07' });
+    expect(byCode.get('A-D021')).toMatchObject({
+      target: '2026-05-18',
+      start: '2026-05-16',
+      end: '2026-05-20',
+      status: 'scheduled',
+    });
+    expect(byCode.get('A-D100')).toMatchObject({
+      target: '2026-08-05',
+      start: '2026-08-03',
+      end: '2026-08-07',
+    });
     // Randomisation-anchored visits never move.
-    expect(after.filter((v) => v.kind === 'scheduled')).toEqual(before.filter((v) => v.kind === 'scheduled'));
-    const [audit] = await t.factory.auditRows({ action: 'follow-up.schedule_reanchored', entityId: p.id }).then((r) => r.slice(-1));
+    expect(after.filter((v) => v.kind === 'scheduled')).toEqual(
+      before.filter((v) => v.kind === 'scheduled'),
+    );
+    const [audit] = await t.factory
+      .auditRows({ action: 'follow-up.schedule_reanchored', entityId: p.id })
+      .then((r) => r.slice(-1));
     expect(audit).toBeDefined();
   });
 
@@ -201,18 +251,30 @@ describe('follow-up: visit schedules generated and re-anchored by jobs (e2e)', (
     const investigator = await t.factory.user('investigator', { sites: ['NL-AMS'] });
     const p = await randomised('A', 'NL-AMS', '2026-01-05T09:00:00Z');
     await enqueueGeneration(p.id);
-    const booked = await t.http().post(`/scheduling/participants/${p.id}/booking`).set(bearer(investigator)).expect((r) => {
-      if (r.status !== 200 && r.status !== 201) throw new Error(`booking answered ${r.status}: ${JSON.stringify(r.body)}`);
-    });
+    const booked = await t
+      .http()
+      .post(`/scheduling/participants/${p.id}/booking`)
+      .set(bearer(investigator))
+      .expect((r) => {
+        if (r.status !== 200 && r.status !== 201) {
+          throw new Error(`booking answered ${r.status}: ${JSON.stringify(r.body)}`);
+        }
+      });
     const bookingId = (booked.body as { id: string }).id;
-    const phase = () => t.http().put(`/scheduling/bookings/${bookingId}/phases/reinfusion`).set(bearer(investigator));
+    const phase = () =>
+      t.http().put(`/scheduling/bookings/${bookingId}/phases/reinfusion`).set(bearer(investigator));
     await phase().send({ outcome: 'done', actualStart: '2026-04-01' }).expect(200);
     await t.drainJobs();
     let visits = await rows(p.id);
-    expect(visits.find((v) => v.code === 'A-D007')).toMatchObject({ target: '2026-04-08', status: 'scheduled' });
+    expect(visits.find((v) => v.code === 'A-D007')).toMatchObject({
+      target: '2026-04-08',
+      status: 'scheduled',
+    });
 
     // The reinfusion record is corrected to "not done": the open arm-A visits are withdrawn.
-    await phase().send({ outcome: 'not_done', reason: 'Reinfusion postponed: infection' }).expect(200);
+    await phase()
+      .send({ outcome: 'not_done', reason: 'Reinfusion postponed: infection' })
+      .expect(200);
     await t.drainJobs();
     visits = await rows(p.id);
     const armA = visits.filter((v) => v.kind === 'arm_a_weekly');
@@ -220,11 +282,22 @@ describe('follow-up: visit schedules generated and re-anchored by jobs (e2e)', (
     expect(armA.every((v) => v.status === 'cancelled')).toBe(true);
 
     // Set again (a later day): they reopen on the new dates.
-    await phase().send({ outcome: 'done', actualStart: '2026-04-20', reason: 'Reinfusion done after the infection' }).expect(200);
+    await phase()
+      .send({
+        outcome: 'done',
+        actualStart: '2026-04-20',
+        reason: 'Reinfusion done after the infection',
+      })
+      .expect(200);
     await t.drainJobs();
     visits = await rows(p.id);
-    expect(visits.find((v) => v.code === 'A-D007')).toMatchObject({ target: '2026-04-27', status: 'scheduled' });
-    expect(visits.filter((v) => v.kind === 'arm_a_weekly').every((v) => v.status === 'scheduled')).toBe(true);
+    expect(visits.find((v) => v.code === 'A-D007')).toMatchObject({
+      target: '2026-04-27',
+      status: 'scheduled',
+    });
+    expect(
+      visits.filter((v) => v.kind === 'arm_a_weekly').every((v) => v.status === 'scheduled'),
+    ).toBe(true);
   });
 
   it('refuses a day 0 for an arm-B participant, and a participant without allocation, without retrying', async () => {
@@ -235,7 +308,11 @@ describe('follow-up: visit schedules generated and re-anchored by jobs (e2e)', (
     await enqueueGeneration(nobody.id);
     await t.drainJobs();
     const failed = await followUpQueue().getFailed();
-    const reasons = failed.filter((j) => [b.id, nobody.id].includes((j.data as { participantId: string }).participantId)).map((j) => j.failedReason);
+    const reasons = failed
+      .filter((j) =>
+        [b.id, nobody.id].includes((j.data as { participantId: string }).participantId),
+      )
+      .map((j) => j.failedReason);
     expect(reasons.sort()).toEqual([
       'Only arm-A participants have a transplant day 0',
       'The participant has no allocation, so no visit schedule',

@@ -1,8 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
-import { FollowUpSweepService } from '../../src/modules/follow-up/follow-up-sweep.service';
-import { FollowUpService } from '../../src/modules/follow-up/follow-up.service';
-import { NotificationsService } from '../../src/modules/notifications/notifications.service';
+import { FollowUpSweepService } from 'src/modules/follow-up/follow-up-sweep.service';
+import { FollowUpService } from 'src/modules/follow-up/follow-up.service';
+import { NotificationsService } from 'src/modules/notifications/notifications.service';
 import { createTestApp, TestApp } from '../harness/app';
 import { bearer, TestUser } from '../harness/factory';
 
@@ -10,9 +10,14 @@ type Received = { from: string; to: string[]; raw: string; subject: string; text
 
 /** Decodes a quoted-printable body (what nodemailer uses for long text lines). */
 function decodeQuotedPrintable(body: string): string {
-  return body
-    .replace(/=\r?\n/g, '')
-    .replace(/(?:=[0-9A-F]{2})+/g, (m) => Buffer.from(m.split('=').slice(1).map((h) => parseInt(h, 16))).toString('utf8'));
+  return body.replace(/=\r?\n/g, '').replace(/(?:=[0-9A-F]{2})+/g, (m) =>
+    Buffer.from(
+      m
+        .split('=')
+        .slice(1)
+        .map((h) => parseInt(h, 16)),
+    ).toString('utf8'),
+  );
 }
 
 function parse(raw: string, from: string, to: string[]): Received {
@@ -25,7 +30,12 @@ function parse(raw: string, from: string, to: string[]): Received {
 }
 
 /** A real SMTP server on a free local port, no TLS, no auth: what nodemailer talks to in this test. */
-async function startSmtp(): Promise<{ server: SMTPServer; port: number; messages: Received[]; waitFor: (n: number) => Promise<void> }> {
+async function startSmtp(): Promise<{
+  server: SMTPServer;
+  port: number;
+  messages: Received[];
+  waitFor: (n: number) => Promise<void>;
+}> {
   const messages: Received[] = [];
   const server = new SMTPServer({
     authOptional: true,
@@ -36,7 +46,13 @@ async function startSmtp(): Promise<{ server: SMTPServer; port: number; messages
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('end', () => {
         const from = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
-        messages.push(parse(Buffer.concat(chunks).toString('utf8'), from, session.envelope.rcptTo.map((r) => r.address)));
+        messages.push(
+          parse(
+            Buffer.concat(chunks).toString('utf8'),
+            from,
+            session.envelope.rcptTo.map((r) => r.address),
+          ),
+        );
         callback();
       });
     },
@@ -46,7 +62,9 @@ async function startSmtp(): Promise<{ server: SMTPServer; port: number; messages
   const waitFor = async (n: number) => {
     const deadline = Date.now() + 10_000;
     while (messages.length < n) {
-      if (Date.now() > deadline) throw new Error(`only ${messages.length} of ${n} messages arrived`);
+      if (Date.now() > deadline) {
+        throw new Error(`only ${messages.length} of ${n} messages arrived`);
+      }
       await new Promise((r) => setTimeout(r, 25));
     }
   };
@@ -63,10 +81,19 @@ describe('follow-up: e-mail delivery through a real local SMTP server (e2e)', ()
     smtp = await startSmtp();
     t = await createTestApp({
       now: '2026-05-20T10:00:00Z',
-      env: { SMTP_URL: `smtp://127.0.0.1:${smtp.port}`, SMTP_FROM: 'RAM-MS test <trial@ram-ms.test>' },
+      env: {
+        SMTP_URL: `smtp://127.0.0.1:${smtp.port}`,
+        SMTP_FROM: 'RAM-MS test <trial@ram-ms.test>',
+      },
     });
-    staff = await t.factory.user('site_staff', { sites: ['DK-CPH'], email: 'staff.cph@hospital.test' });
-    investigator = await t.factory.user('investigator', { sites: ['DK-CPH'], email: 'pi.cph@hospital.test' });
+    staff = await t.factory.user('site_staff', {
+      sites: ['DK-CPH'],
+      email: 'staff.cph@hospital.test',
+    });
+    investigator = await t.factory.user('investigator', {
+      sites: ['DK-CPH'],
+      email: 'pi.cph@hospital.test',
+    });
   });
   afterAll(async () => {
     await t.close();
@@ -111,7 +138,10 @@ describe('follow-up: e-mail delivery through a real local SMTP server (e2e)', ()
 
   it('e-mails the investigator about an SAE', async () => {
     const p = await participant();
-    const [w012] = await t.dataSource.query(`SELECT id FROM visits WHERE participant_id = $1 AND code = 'W012'`, [p.id]);
+    const [w012] = await t.dataSource.query(
+      `SELECT id FROM visits WHERE participant_id = $1 AND code = 'W012'`,
+      [p.id],
+    );
     t.clock?.set('2026-06-20T12:00:00Z');
     await t
       .http()
@@ -120,13 +150,24 @@ describe('follow-up: e-mail delivery through a real local SMTP server (e2e)', ()
       .send({
         visitDate: '2026-06-20',
         relapseAssessment: { newRelapse: false },
-        adverseEvents: [{ term: 'Sepsis', onsetDate: '2026-06-18', severity: 'severe', serious: true, seriousnessCriteria: ['hospitalisation', 'life_threatening'], outcome: 'recovering' }],
+        adverseEvents: [
+          {
+            term: 'Sepsis',
+            onsetDate: '2026-06-18',
+            severity: 'severe',
+            serious: true,
+            seriousnessCriteria: ['hospitalisation', 'life_threatening'],
+            outcome: 'recovering',
+          },
+        ],
       })
       .expect(200);
     const count = smtp.messages.length;
     await t.drainJobs();
     await smtp.waitFor(count + 1);
-    const mail = smtp.messages.find((m) => m.to.includes(investigator.email) && m.subject.startsWith('SAE:'));
+    const mail = smtp.messages.find(
+      (m) => m.to.includes(investigator.email) && m.subject.startsWith('SAE:'),
+    );
     expect(mail?.subject).toBe(`SAE: ${p.studyId} at DK-CPH, report due 2026-06-21T12:00:00.000Z`);
     expect(mail?.text).toContain('Report it to the sponsor within 24 hours');
     expect(mail?.text).not.toContain('Sepsis');

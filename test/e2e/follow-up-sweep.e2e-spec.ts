@@ -1,12 +1,12 @@
 import Queue from 'bull';
 import type { Queue as BullQueue } from 'bull';
-import { QueueName } from '../../src/common/queue/queues';
-import { TransactionRunner } from '../../src/database/transaction';
-import { FollowUpSweepScheduler } from '../../src/modules/follow-up/follow-up-sweep.scheduler';
-import { FollowUpSweepService } from '../../src/modules/follow-up/follow-up-sweep.service';
-import { FollowUpJob } from '../../src/modules/follow-up/follow-up.jobs';
-import { FollowUpService } from '../../src/modules/follow-up/follow-up.service';
-import { OutboxRelay } from '../../src/modules/outbox/outbox.relay';
+import { QueueName } from 'src/common/queue/queues';
+import { TransactionRunner } from 'src/database/transaction';
+import { FollowUpSweepScheduler } from 'src/modules/follow-up/follow-up-sweep.scheduler';
+import { FollowUpSweepService } from 'src/modules/follow-up/follow-up-sweep.service';
+import { FollowUpJob } from 'src/modules/follow-up/follow-up.jobs';
+import { FollowUpService } from 'src/modules/follow-up/follow-up.service';
+import { OutboxRelay } from 'src/modules/outbox/outbox.relay';
 import { createTestApp, TestApp } from '../harness/app';
 import { bearer, TestUser } from '../harness/factory';
 
@@ -32,7 +32,9 @@ describe('follow-up: the reminder, overdue and missed sweep with a controlled cl
   afterAll(() => t.close());
 
   const clock = () => {
-    if (!t.clock) throw new Error('fixed clock expected');
+    if (!t.clock) {
+      throw new Error('fixed clock expected');
+    }
     return t.clock;
   };
 
@@ -40,17 +42,27 @@ describe('follow-up: the reminder, overdue and missed sweep with a controlled cl
     const p = await t.factory.participant('NL-AMS');
     await t.factory.allocation(p.id, arm, RANDOMISED);
     await t.app.get(FollowUpService).generateSchedule(p.id);
-    if (day0) await t.app.get(FollowUpService).reanchor(p.id, day0);
+    if (day0) {
+      await t.app.get(FollowUpService).reanchor(p.id, day0);
+    }
     return p;
   }
 
   const visitId = async (participantId: string, code: string): Promise<string> => {
-    const [v]: { id: string }[] = await t.dataSource.query(`SELECT id FROM visits WHERE participant_id = $1 AND code = $2`, [participantId, code]);
+    const [v]: { id: string }[] = await t.dataSource.query(
+      `SELECT id FROM visits WHERE participant_id = $1 AND code = $2`,
+      [participantId, code],
+    );
     return v.id;
   };
 
   const status = async (id: string) =>
-    (await t.dataSource.query(`SELECT status, missed_on::text AS "missedOn" FROM visits WHERE id = $1`, [id]))[0] as {
+    (
+      await t.dataSource.query(
+        `SELECT status, missed_on::text AS "missedOn" FROM visits WHERE id = $1`,
+        [id],
+      )
+    )[0] as {
       status: string;
       missedOn: string | null;
     };
@@ -59,7 +71,9 @@ describe('follow-up: the reminder, overdue and missed sweep with a controlled cl
   async function sweepAt(instant: string, deliver = true) {
     clock().set(instant);
     const result = await t.app.get(FollowUpSweepService).sweep(clock().now());
-    if (deliver) await t.drainJobs();
+    if (deliver) {
+      await t.drainJobs();
+    }
     return result;
   }
 
@@ -68,7 +82,8 @@ describe('follow-up: the reminder, overdue and missed sweep with a controlled cl
       `SELECT user_id, kind, subject, body, dedupe_key FROM notifications WHERE data->>'visitId' = $1 ORDER BY created_at, kind, user_id`,
       [id],
     );
-  const kindsFor = async (id: string, user: TestUser) => (await notes(id)).filter((n) => n.user_id === user.id).map((n) => n.kind);
+  const kindsFor = async (id: string, user: TestUser) =>
+    (await notes(id)).filter((n) => n.user_id === user.id).map((n) => n.kind);
 
   it('creates each reminder once, on the right site-local day, even when the sweep runs twice', async () => {
     const p = await participant();
@@ -81,22 +96,33 @@ describe('follow-up: the reminder, overdue and missed sweep with a controlled cl
     expect(await kindsFor(w012, staff)).toEqual(['follow-up.window_opens_14d']);
     await sweepAt('2026-05-23T22:00:00Z'); // the same tick again (a second worker, a retry)
     await sweepAt('2026-05-24T15:00:00Z'); // and the hourly ticks later that day
-    for (const user of [staff, coordinator, assessor]) expect(await kindsFor(w012, user)).toEqual(['follow-up.window_opens_14d']);
+    for (const user of [staff, coordinator, assessor]) {
+      expect(await kindsFor(w012, user)).toEqual(['follow-up.window_opens_14d']);
+    }
     expect(await kindsFor(w012, elsewhere)).toEqual([]);
     const [note] = (await notes(w012)).filter((n) => n.user_id === staff.id);
     expect(note.subject).toBe(`${p.studyId} W012: window opens 2026-06-07`);
     expect(note.body).toContain('Target date 2026-06-21; window 2026-06-07 to 2026-07-05.');
     expect(note.dedupe_key).toBe(`follow-up:window_opens_14d:${w012}:2026-06-07`);
-    const [{ n }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM outbox WHERE dedupe_key = $1`, [note.dedupe_key]);
+    const [{ n }] = await t.dataSource.query(
+      `SELECT count(*)::int AS n FROM outbox WHERE dedupe_key = $1`,
+      [note.dedupe_key],
+    );
     expect(n).toBe(1);
-    const [{ f }] = await t.dataSource.query(`SELECT count(*)::int AS f FROM follow_up_findings WHERE visit_id = $1`, [w012]);
+    const [{ f }] = await t.dataSource.query(
+      `SELECT count(*)::int AS f FROM follow_up_findings WHERE visit_id = $1`,
+      [w012],
+    );
     expect(f).toBe(1);
 
     await sweepAt('2026-06-03T12:00:00Z');
     expect(await kindsFor(w012, staff)).toEqual(['follow-up.window_opens_14d']);
     await sweepAt('2026-06-04T06:00:00Z');
     await sweepAt('2026-06-04T07:00:00Z');
-    expect(await kindsFor(w012, staff)).toEqual(['follow-up.window_opens_14d', 'follow-up.window_opens_3d']);
+    expect(await kindsFor(w012, staff)).toEqual([
+      'follow-up.window_opens_14d',
+      'follow-up.window_opens_3d',
+    ]);
 
     // The unread count of the inbox shows them.
     const unread = await t.http().get('/notifications/unread-count').set(bearer(staff)).expect(200);
@@ -134,7 +160,9 @@ describe('follow-up: the reminder, overdue and missed sweep with a controlled cl
     await sweepAt('2026-07-06T10:00:00Z');
     expect(await status(w012)).toEqual({ status: 'missed', missedOn: '2026-07-06' });
     expect((await kindsFor(w012, staff)).filter((k) => k === 'follow-up.missed')).toHaveLength(1);
-    expect(await t.factory.auditRows({ action: 'follow-up.visit_missed', entityId: w012 })).toHaveLength(1);
+    expect(
+      await t.factory.auditRows({ action: 'follow-up.visit_missed', entityId: w012 }),
+    ).toHaveLength(1);
 
     // The missed visit can still be logged late: it becomes logged with a deviation.
     await t
@@ -161,7 +189,9 @@ describe('follow-up: the reminder, overdue and missed sweep with a controlled cl
 
     // The participants module withdraws the participant and cancels the rest, in its transaction.
     const tx = t.app.get(TransactionRunner);
-    const result = await tx.run((uow) => t.app.get(FollowUpService).cancelRemaining(uow, withdrawn.id, 'withdrawn: consent withdrawn'));
+    const result = await tx.run((uow) =>
+      t.app.get(FollowUpService).cancelRemaining(uow, withdrawn.id, 'withdrawn: consent withdrawn'),
+    );
     expect(result.cancelled).toBe(8);
     const rows: { code: string; status: string }[] = await t.dataSource.query(
       `SELECT code, status FROM visits WHERE participant_id = $1 ORDER BY code`,
@@ -169,7 +199,9 @@ describe('follow-up: the reminder, overdue and missed sweep with a controlled cl
     );
     expect(rows.find((r) => r.code === 'W000')?.status).toBe('logged');
     expect(rows.filter((r) => r.code !== 'W000').every((r) => r.status === 'cancelled')).toBe(true);
-    expect(await t.factory.auditRows({ action: 'follow-up.visits_cancelled', entityId: withdrawn.id })).toHaveLength(1);
+    expect(
+      await t.factory.auditRows({ action: 'follow-up.visits_cancelled', entityId: withdrawn.id }),
+    ).toHaveLength(1);
 
     // The other participant's reminder is found and queued, then the participant is withdrawn before delivery.
     const queuedW012 = await visitId(queued.id, 'W012');
@@ -179,7 +211,9 @@ describe('follow-up: the reminder, overdue and missed sweep with a controlled cl
       await sweepAt('2026-05-24T10:00:00Z', false);
       await t.app.get(OutboxRelay).drain();
       const waiting = await notifications.getWaiting();
-      expect(waiting.some((j) => (j.data as { visitId?: string }).visitId === queuedW012)).toBe(true);
+      expect(waiting.some((j) => (j.data as { visitId?: string }).visitId === queuedW012)).toBe(
+        true,
+      );
       await tx.run((uow) => t.app.get(FollowUpService).cancelRemaining(uow, queued.id, 'died'));
     } finally {
       await notifications.resume(true);
@@ -188,7 +222,9 @@ describe('follow-up: the reminder, overdue and missed sweep with a controlled cl
     expect(await notes(queuedW012)).toEqual([]);
 
     // And later sweeps find nothing for either.
-    for (const at of ['2026-06-04T10:00:00Z', '2026-06-22T10:00:00Z', '2026-07-06T10:00:00Z']) await sweepAt(at);
+    for (const at of ['2026-06-04T10:00:00Z', '2026-06-22T10:00:00Z', '2026-07-06T10:00:00Z']) {
+      await sweepAt(at);
+    }
     const [{ n }] = await t.dataSource.query(
       `SELECT count(*)::int AS n FROM notifications WHERE data->>'participantId' = ANY($1::text[])`,
       [[withdrawn.id, queued.id]],
@@ -215,30 +251,48 @@ describe('follow-up: the reminder, overdue and missed sweep with a controlled cl
     const scheduler = t.app.get(FollowUpSweepScheduler);
     const queue = t.queues.find((q) => q.name === QueueName.FollowUp) as BullQueue;
     // A second "worker": another Bull connection on the same prefix.
-    const other = new Queue(QueueName.FollowUp, t.config.REDIS_URL, { prefix: t.config.QUEUE_PREFIX });
+    const other = new Queue(QueueName.FollowUp, t.config.REDIS_URL, {
+      prefix: t.config.QUEUE_PREFIX,
+    });
     try {
       await scheduler.register();
       await scheduler.register();
-      await other.add(FollowUpJob.Sweep, {}, { repeat: scheduler.repeat(), jobId: 'follow-up.sweep' });
-      const repeatable = (await other.getRepeatableJobs()).filter((j) => j.name === FollowUpJob.Sweep);
+      await other.add(
+        FollowUpJob.Sweep,
+        {},
+        { repeat: scheduler.repeat(), jobId: 'follow-up.sweep' },
+      );
+      const repeatable = (await other.getRepeatableJobs()).filter(
+        (j) => j.name === FollowUpJob.Sweep,
+      );
       expect(repeatable).toHaveLength(1);
       expect(Number(repeatable[0].every)).toBe(3_600_000);
       const delayed = (await queue.getDelayed()).filter((j) => j.name === FollowUpJob.Sweep);
       expect(delayed).toHaveLength(1); // one next tick, not one per registration
     } finally {
       await scheduler.unregister();
-      for (const j of await queue.getDelayed()) if (j.name === FollowUpJob.Sweep) await j.remove();
+      for (const j of await queue.getDelayed()) {
+        if (j.name === FollowUpJob.Sweep) {
+          await j.remove();
+        }
+      }
       await other.close();
     }
 
     clock().set('2026-08-01T10:00:00Z');
-    const [{ before }] = await t.dataSource.query(`SELECT count(*)::int AS before FROM follow_up_sweep_runs`);
+    const [{ before }] = await t.dataSource.query(
+      `SELECT count(*)::int AS before FROM follow_up_sweep_runs`,
+    );
     await queue.add(FollowUpJob.Sweep, {}, { jobId: 'manual-tick' });
     await t.drainJobs();
-    const runs: { job_id: string; swept_at: Date; site_dates: Record<string, string> }[] = await t.dataSource.query(
-      `SELECT job_id, swept_at, site_dates FROM follow_up_sweep_runs ORDER BY id`,
-    );
+    const runs: { job_id: string; swept_at: Date; site_dates: Record<string, string> }[] =
+      await t.dataSource.query(
+        `SELECT job_id, swept_at, site_dates FROM follow_up_sweep_runs ORDER BY id`,
+      );
     expect(runs.length).toBe(before + 1);
-    expect(runs[runs.length - 1]).toMatchObject({ job_id: 'manual-tick', site_dates: { 'Europe/Amsterdam': '2026-08-01' } });
+    expect(runs[runs.length - 1]).toMatchObject({
+      job_id: 'manual-tick',
+      site_dates: { 'Europe/Amsterdam': '2026-08-01' },
+    });
   });
 });

@@ -1,13 +1,20 @@
 import fc from 'fast-check';
 import type { AddressInfo } from 'node:net';
-import { AppModule } from '../../src/app.module';
-import { OutboxSignal } from '../../src/modules/outbox/outbox-signal';
+import { AppModule } from 'src/app.module';
+import { OutboxSignal } from 'src/modules/outbox/outbox-signal';
 import { createTestApp, TestApp } from '../harness/app';
 import { bearer } from '../harness/factory';
 import { databaseFingerprint, fingerprintDiff, installChangeCounter } from '../harness/fingerprint';
 import { FIXTURE_DAY, fixturePath, SiteFixture, siteFixture } from '../harness/fixtures';
 import { OpenApiDoc, writeOperations, WriteOperation } from '../harness/openapi';
-import { bodySchema, deletePath, invalidValues, propertyPaths, setPath, validValue } from '../harness/openapi-values';
+import {
+  bodySchema,
+  deletePath,
+  invalidValues,
+  propertyPaths,
+  setPath,
+  validValue,
+} from '../harness/openapi-values';
 import { PATHWAY_NOW } from '../harness/pathway';
 import { RoleUsers, roleUsers, userForRoute } from '../harness/role-users';
 import { collectRoutes } from '../unit/routes';
@@ -24,8 +31,31 @@ type Mutation =
   | { kind: 'json'; value: unknown }
   | { kind: 'raw'; text: string };
 
-const RAW_BODIES = ['{"broken": ', '[1, 2, 3]', '"just a string"', 'null', '0', '{"a":1}{"b":2}', '{"__proto__": {"admin": true}}', '{"constructor": {"prototype": {"x": 1}}}', '\u0000', '{'.repeat(500)];
-const BAD_IDS = ['abc', '1', '-1', '%20', '..%2F..%2Fetc', 'x'.repeat(300), '%F0%9F%98%80', 'null', "'", '00000000-0000-4000-8000-000000000000', '11111111-1111-1111-1111-111111111111'];
+const RAW_BODIES = [
+  '{"broken": ',
+  '[1, 2, 3]',
+  '"just a string"',
+  'null',
+  '0',
+  '{"a":1}{"b":2}',
+  '{"__proto__": {"admin": true}}',
+  '{"constructor": {"prototype": {"x": 1}}}',
+  '\u0000',
+  '{'.repeat(500),
+];
+const BAD_IDS = [
+  'abc',
+  '1',
+  '-1',
+  '%20',
+  '..%2F..%2Fetc',
+  'x'.repeat(300),
+  '%F0%9F%98%80',
+  'null',
+  "'",
+  '00000000-0000-4000-8000-000000000000',
+  '11111111-1111-1111-1111-111111111111',
+];
 
 /**
  * Generated input over every write endpoint of the OpenAPI document (fast-check): a valid body
@@ -56,7 +86,11 @@ describe('generated input on every write endpoint, from the OpenAPI document (e2
       overrides: [[OutboxSignal, { kick: () => undefined, onKick: () => undefined }]],
     });
     const statistician = await t.factory.user('statistician', { trialWide: true });
-    await t.http().post('/randomization/config/production/go-live').set(bearer(statistician)).expect(200);
+    await t
+      .http()
+      .post('/randomization/config/production/go-live')
+      .set(bearer(statistician))
+      .expect(200);
     fixture = await siteFixture(t, 'NL-AMS');
     users = await roleUsers(t, { trialWide: true, sites: ['NL-AMS'] });
     doc = (await t.http().get('/docs-json').expect(200)).body as OpenApiDoc;
@@ -70,23 +104,39 @@ describe('generated input on every write endpoint, from the OpenAPI document (e2
   afterAll(() => t.close());
 
   it('has every write route of the controllers in the document', () => {
-    const documented = new Set(writeOperations(doc).map((o) => `${o.method.toUpperCase()} ${o.path}`));
-    const routes = collectRoutes(AppModule).filter((r) => r.method !== 'GET').map((r) => `${r.method} ${r.path.replace(/:(\w+)/g, '{$1}')}`);
+    const documented = new Set(
+      writeOperations(doc).map((o) => `${o.method.toUpperCase()} ${o.path}`),
+    );
+    const routes = collectRoutes(AppModule)
+      .filter((r) => r.method !== 'GET')
+      .map((r) => `${r.method} ${r.path.replace(/:(\w+)/g, '{$1}')}`);
     expect(routes.filter((r) => !documented.has(r))).toEqual([]);
     expect(documented.size).toBeGreaterThan(35);
   });
 
   const ctx = () => ({
-    ids: { siteId: fixture.site, participantId: fixture.participant, centreId: fixture.site, disclosedTo: users.blinded_assessor.id, visitId: fixture.visit },
+    ids: {
+      siteId: fixture.site,
+      participantId: fixture.participant,
+      centreId: fixture.site,
+      disclosedTo: users.blinded_assessor.id,
+      visitId: fixture.visit,
+    },
     date: FIXTURE_DAY,
     next: () => ++serial,
   });
 
   function bodyOf(op: WriteOperation, m: Mutation): { text: string | null } {
     const schema = bodySchema(doc, op.op);
-    if (m.kind === 'raw') return { text: m.text };
-    if (m.kind === 'json') return { text: JSON.stringify(m.value) ?? 'null' };
-    if (!schema) return { text: m.kind === 'valid' ? null : JSON.stringify({ unexpected: true }) };
+    if (m.kind === 'raw') {
+      return { text: m.text };
+    }
+    if (m.kind === 'json') {
+      return { text: JSON.stringify(m.value) ?? 'null' };
+    }
+    if (!schema) {
+      return { text: m.kind === 'valid' ? null : JSON.stringify({ unexpected: true }) };
+    }
     const body = validValue(doc, schema, ctx()) as Record<string, unknown>;
     const props = propertyPaths(doc, schema);
     if (m.kind === 'set' && props.length) {
@@ -95,7 +145,9 @@ describe('generated input on every write endpoint, from the OpenAPI document (e2
       setPath(body, target.path, values[m.value % values.length]);
     } else if (m.kind === 'drop') {
       const required = props.filter((p) => p.required);
-      if (required.length) deletePath(body, required[m.target % required.length].path);
+      if (required.length) {
+        deletePath(body, required[m.target % required.length].path);
+      }
     } else if (m.kind === 'unknown') {
       body[m.name] = 'surplus';
     }
@@ -104,37 +156,93 @@ describe('generated input on every write endpoint, from the OpenAPI document (e2
 
   const mutation: fc.Arbitrary<Mutation> = fc.oneof(
     { weight: 2, arbitrary: fc.constant({ kind: 'valid' as const }) },
-    { weight: 6, arbitrary: fc.record({ kind: fc.constant('set' as const), target: fc.nat(1000), value: fc.nat(1000) }) },
-    { weight: 2, arbitrary: fc.record({ kind: fc.constant('drop' as const), target: fc.nat(1000) }) },
+    {
+      weight: 6,
+      arbitrary: fc.record({
+        kind: fc.constant('set' as const),
+        target: fc.nat(1000),
+        value: fc.nat(1000),
+      }),
+    },
+    {
+      weight: 2,
+      arbitrary: fc.record({ kind: fc.constant('drop' as const), target: fc.nat(1000) }),
+    },
     {
       weight: 1,
-      arbitrary: fc.record({ kind: fc.constant('unknown' as const), name: fc.oneof(fc.constantFrom('__proto__', 'constructor', 'id', 'siteId2', 'isAdmin'), fc.string({ minLength: 1, maxLength: 20 })) }),
+      arbitrary: fc.record({
+        kind: fc.constant('unknown' as const),
+        name: fc.oneof(
+          fc.constantFrom('__proto__', 'constructor', 'id', 'siteId2', 'isAdmin'),
+          fc.string({ minLength: 1, maxLength: 20 }),
+        ),
+      }),
     },
-    { weight: 1, arbitrary: fc.record({ kind: fc.constant('json' as const), value: fc.jsonValue({ maxDepth: 3 }) }) },
-    { weight: 1, arbitrary: fc.record({ kind: fc.constant('raw' as const), text: fc.oneof(fc.constantFrom(...RAW_BODIES), fc.string({ maxLength: 40 })) }) },
+    {
+      weight: 1,
+      arbitrary: fc.record({
+        kind: fc.constant('json' as const),
+        value: fc.jsonValue({ maxDepth: 3 }),
+      }),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.record({
+        kind: fc.constant('raw' as const),
+        text: fc.oneof(fc.constantFrom(...RAW_BODIES), fc.string({ maxLength: 40 })),
+      }),
+    },
   );
   /** Path ids: mostly the fixture's real records, sometimes ids that name nothing or are not ids. */
-  const pathChoice = fc.oneof({ weight: 5, arbitrary: fc.constant(-1) }, { weight: 2, arbitrary: fc.nat(BAD_IDS.length - 1) });
+  const pathChoice = fc.oneof(
+    { weight: 5, arbitrary: fc.constant(-1) },
+    { weight: 2, arbitrary: fc.nat(BAD_IDS.length - 1) },
+  );
 
   it('refuses odd content types, charsets, encodings and sizes with a 4xx', async () => {
-    const body = JSON.stringify({ siteId: fixture.site, identity: { givenName: 'A', familyName: 'B', birthDate: '1990-01-01' } });
+    const body = JSON.stringify({
+      siteId: fixture.site,
+      identity: { givenName: 'A', familyName: 'B', birthDate: '1990-01-01' },
+    });
     const cases: [string, Record<string, string>, string | Buffer][] = [
       ['latin1 charset', { 'Content-Type': 'application/json; charset=latin1' }, body],
       ['unknown charset', { 'Content-Type': 'application/json; charset=x-nonsense' }, body],
-      ['gzip that is not gzip', { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' }, body],
+      [
+        'gzip that is not gzip',
+        { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' },
+        body,
+      ],
       ['unknown encoding', { 'Content-Type': 'application/json', 'Content-Encoding': 'br2' }, body],
-      ['form encoded', { 'Content-Type': 'application/x-www-form-urlencoded' }, 'siteId=1&identity=2'],
+      [
+        'form encoded',
+        { 'Content-Type': 'application/x-www-form-urlencoded' },
+        'siteId=1&identity=2',
+      ],
       ['plain text', { 'Content-Type': 'text/plain' }, body],
       ['no content type', {}, body],
-      ['too large', { 'Content-Type': 'application/json' }, JSON.stringify({ identity: { givenName: 'x'.repeat(300_000) } })],
-      ['invalid utf-8', { 'Content-Type': 'application/json' }, Buffer.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xc3, 0x28, 0x22, 0x7d])],
+      [
+        'too large',
+        { 'Content-Type': 'application/json' },
+        JSON.stringify({ identity: { givenName: 'x'.repeat(300_000) } }),
+      ],
+      [
+        'invalid utf-8',
+        { 'Content-Type': 'application/json' },
+        Buffer.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xc3, 0x28, 0x22, 0x7d]),
+      ],
       ['NUL in JSON', { 'Content-Type': 'application/json' }, body.replace('"A"', '"A\\u0000"')],
     ];
     const wrong: string[] = [];
     for (const [what, headers, payload] of cases) {
-      const res = await fetch(`${base}/participants`, { method: 'POST', headers: { Authorization: `Bearer ${users.coordinator.token}`, ...headers }, body: payload });
+      const res = await fetch(`${base}/participants`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${users.coordinator.token}`, ...headers },
+        body: payload,
+      });
       const text = await res.text();
-      if (res.status < 400 || res.status >= 500) wrong.push(`${what}: ${res.status} ${text.slice(0, 200)}`);
+      if (res.status < 400 || res.status >= 500) {
+        wrong.push(`${what}: ${res.status} ${text.slice(0, 200)}`);
+      }
     }
     expect(wrong).toEqual([]);
   });
@@ -149,47 +257,71 @@ describe('generated input on every write endpoint, from the OpenAPI document (e2
       const acceptedBefore = accepted;
       const whole = await fingerprint();
       await fc.assert(
-        fc.asyncProperty(mutation, fc.array(pathChoice, { minLength: 3, maxLength: 3 }), async (m, ids) => {
-          // Path parameters: the fixture's real record, or (by choice) an id that names nothing or is no id.
-          const real = fixturePath(op.path, fixture).split('/');
-          let param = 0;
-          const concrete = op.path
-            .split('/')
-            .map((segment, i) => {
-              if (!/^\{\w+\}$/.test(segment)) return segment;
-              const choice = ids[param++ % ids.length];
-              return choice < 0 ? real[i] : BAD_IDS[choice];
-            })
-            .join('/');
-          const { text } = bodyOf(op, m);
-          const res = await fetch(`${base}${concrete}`, {
-            method: op.method.toUpperCase(),
-            headers: { Authorization: `Bearer ${userForRoute(users, routes, op.method, op.path).token}`, ...(text === null ? {} : { 'Content-Type': 'application/json' }) },
-            body: text ?? undefined,
-          });
-          const answer = await res.text();
-          sent++;
-          const where = `${op.method.toUpperCase()} ${concrete} with ${(text ?? '').slice(0, 300)}`;
-          if (res.status >= 500) throw new Error(`${where} answered ${res.status} ${answer.slice(0, 300)}`);
-          const after = await changes();
-          if (res.status < 400) {
-            accepted++;
-            current = after;
-            return;
-          }
-          const body = JSON.parse(answer) as { code?: unknown; message?: unknown };
-          if (typeof body.code !== 'string' || typeof body.message !== 'string') throw new Error(`${where}: ${res.status} without code and message: ${answer.slice(0, 200)}`);
-          if (after !== current) throw new Error(`${where} was refused (${res.status}) but changed ${after - current} rows`);
-        }),
+        fc.asyncProperty(
+          mutation,
+          fc.array(pathChoice, { minLength: 3, maxLength: 3 }),
+          async (m, ids) => {
+            // Path parameters: the fixture's real record, or (by choice) an id that names nothing or is no id.
+            const real = fixturePath(op.path, fixture).split('/');
+            let param = 0;
+            const concrete = op.path
+              .split('/')
+              .map((segment, i) => {
+                if (!/^\{\w+\}$/.test(segment)) {
+                  return segment;
+                }
+                const choice = ids[param++ % ids.length];
+                return choice < 0 ? real[i] : BAD_IDS[choice];
+              })
+              .join('/');
+            const { text } = bodyOf(op, m);
+            const res = await fetch(`${base}${concrete}`, {
+              method: op.method.toUpperCase(),
+              headers: {
+                Authorization: `Bearer ${userForRoute(users, routes, op.method, op.path).token}`,
+                ...(text === null ? {} : { 'Content-Type': 'application/json' }),
+              },
+              body: text ?? undefined,
+            });
+            const answer = await res.text();
+            sent++;
+            const where = `${op.method.toUpperCase()} ${concrete} with ${(text ?? '').slice(0, 300)}`;
+            if (res.status >= 500) {
+              throw new Error(`${where} answered ${res.status} ${answer.slice(0, 300)}`);
+            }
+            const after = await changes();
+            if (res.status < 400) {
+              accepted++;
+              current = after;
+              return;
+            }
+            const body = JSON.parse(answer) as { code?: unknown; message?: unknown };
+            if (typeof body.code !== 'string' || typeof body.message !== 'string') {
+              throw new Error(
+                `${where}: ${res.status} without code and message: ${answer.slice(0, 200)}`,
+              );
+            }
+            if (after !== current) {
+              throw new Error(
+                `${where} was refused (${res.status}) but changed ${after - current} rows`,
+              );
+            }
+          },
+        ),
         { numRuns: perOp, seed: SEED, endOnFailure: true },
       );
       // Cross-check with the full fingerprint (row counts and xmin of every table) where nothing was accepted.
       if (accepted === acceptedBefore) {
         const now = await fingerprint();
-        expect({ op: `${op.method} ${op.path}`, changed: fingerprintDiff(whole, now) }).toEqual({ op: `${op.method} ${op.path}`, changed: [] });
+        expect({ op: `${op.method} ${op.path}`, changed: fingerprintDiff(whole, now) }).toEqual({
+          op: `${op.method} ${op.path}`,
+          changed: [],
+        });
       }
     }
-    process.stdout.write(`generated input: ${sent} requests over ${ops.length} write operations, ${accepted} accepted, ${sent - accepted} refused\n`);
+    process.stdout.write(
+      `generated input: ${sent} requests over ${ops.length} write operations, ${accepted} accepted, ${sent - accepted} refused\n`,
+    );
     expect(sent).toBeGreaterThanOrEqual(TOTAL);
     // The counter saw the accepted writes (it counts, so its silence on refusals means something).
     expect(current).toBeGreaterThan(accepted / 2);

@@ -3,12 +3,17 @@ import Queue from 'bull';
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { Cluster, startCluster } from '../../scripts/multi-process';
-import { ALL_QUEUES } from '../../src/common/queue/queues';
+import { ALL_QUEUES } from 'src/common/queue/queues';
 import { dropTestDatabase } from '../harness/database';
 import { serverUrl } from '../harness/env';
 import { TEST_PASSWORD } from '../harness/factory';
 import { bearerOf, consentedParticipantVia, Http, httpAt, login } from '../harness/http';
-import { capacityProblems, jobEffectProblems, sequenceProblems, transactionProblems } from '../harness/invariants';
+import {
+  capacityProblems,
+  jobEffectProblems,
+  sequenceProblems,
+  transactionProblems,
+} from '../harness/invariants';
 import { pool } from '../harness/pathway';
 import { freePort, sleep, waitFor } from '../harness/processes';
 import { deleteRedisPrefix, redisUrl } from '../harness/redis';
@@ -69,14 +74,26 @@ describe('two APIs and two workers on one database and one Redis prefix (e2e)', 
         `INSERT INTO users (email, display_name, password_hash, roles, trial_wide) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
         [email, `MP ${role}`, hash, [role], trialWide],
       );
-      if (site) await db.query(`INSERT INTO user_sites (user_id, site_id) VALUES ($1, $2)`, [rows[0].id, site]);
+      if (site) {
+        await db.query(`INSERT INTO user_sites (user_id, site_id) VALUES ($1, $2)`, [
+          rows[0].id,
+          site,
+        ]);
+      }
       // Sign in on alternating APIs: a token from one process works on the other.
       return login(apis[Math.floor(Math.random() * 2)], email);
     };
     for (const label of ['NL-AMS', 'NO-BER']) {
       const [country, code] = label.split('-');
-      const { rows } = await db.query(`SELECT id FROM sites WHERE country_code = $1 AND code = $2`, [country, code]);
-      staff[label] = { siteId: rows[0].id, coordinator: await user('coordinator', rows[0].id), investigator: await user('investigator', rows[0].id) };
+      const { rows } = await db.query(
+        `SELECT id FROM sites WHERE country_code = $1 AND code = $2`,
+        [country, code],
+      );
+      staff[label] = {
+        siteId: rows[0].id,
+        coordinator: await user('coordinator', rows[0].id),
+        investigator: await user('investigator', rows[0].id),
+      };
     }
     statistician = await user('statistician', null, true);
     monitor = await user('monitor', null, true);
@@ -90,7 +107,9 @@ describe('two APIs and two workers on one database and one Redis prefix (e2e)', 
   }, 60_000);
 
   it('migrated and seeded the empty database once, although four processes started on it at the same moment', async () => {
-    const migrations = await db.query(`SELECT name, count(*)::int AS n FROM typeorm_migrations GROUP BY name HAVING count(*) > 1`);
+    const migrations = await db.query(
+      `SELECT name, count(*)::int AS n FROM typeorm_migrations GROUP BY name HAVING count(*) > 1`,
+    );
     expect(migrations.rows).toEqual([]);
     const counts = await db.query(
       `SELECT (SELECT count(*)::int FROM trials) AS trials, (SELECT count(*)::int FROM sites) AS sites,
@@ -100,16 +119,30 @@ describe('two APIs and two workers on one database and one Redis prefix (e2e)', 
   });
 
   it('keeps one allocation per participant, gapless sequences, capacity and one schedule each with both APIs and both workers busy', async () => {
-    await apis[1]().post('/randomization/config/production/go-live').set(bearerOf(statistician)).expect(200);
+    await apis[1]()
+      .post('/randomization/config/production/go-live')
+      .set(bearerOf(statistician))
+      .expect(200);
     const sites = ['NL-AMS', 'NO-BER'];
     // Enrolment through both APIs: every participant's steps alternate between the two processes.
-    const ids = await pool(PER_SITE * sites.length, 8, (i) => consentedParticipantVia(i % 2 ? apis : [apis[1], apis[0]], staff[sites[i % 2]]));
+    const ids = await pool(PER_SITE * sites.length, 8, (i) =>
+      consentedParticipantVia(i % 2 ? apis : [apis[1], apis[0]], staff[sites[i % 2]]),
+    );
 
     // Randomisation: each participant sent to BOTH APIs at the same instant, 8 participants at a time.
     const outcomes = await pool(ids.length, 8, async (i) => {
       const investigator = staff[sites[i % 2]].investigator;
-      const both = await Promise.all(apis.map((api) => api().post(`/participants/${ids[i]}/randomization`).set(bearerOf(investigator))));
-      return { id: ids[i], site: sites[i % 2], statuses: both.map((r) => r.status).sort(), bodies: both.map((r) => r.body) };
+      const both = await Promise.all(
+        apis.map((api) =>
+          api().post(`/participants/${ids[i]}/randomization`).set(bearerOf(investigator)),
+        ),
+      );
+      return {
+        id: ids[i],
+        site: sites[i % 2],
+        statuses: both.map((r) => r.status).sort(),
+        bodies: both.map((r) => r.body),
+      };
     });
     for (const o of outcomes) {
       expect({ id: o.id, statuses: o.statuses }).toEqual({ id: o.id, statuses: [200, 201] });
@@ -122,8 +155,18 @@ describe('two APIs and two workers on one database and one Redis prefix (e2e)', 
     expect(armA.length).toBeGreaterThan(4);
     const bookings = await pool(armA.length, 4, async (i) => {
       const { id, site } = armA[i];
-      const both = await Promise.all(apis.map((api) => api().post(`/scheduling/participants/${id}/booking`).set(bearerOf(staff[site].coordinator))));
-      return { id, statuses: both.map((r) => r.status), bodies: both.map((r) => r.body as { id?: string; code?: string }) };
+      const both = await Promise.all(
+        apis.map((api) =>
+          api()
+            .post(`/scheduling/participants/${id}/booking`)
+            .set(bearerOf(staff[site].coordinator)),
+        ),
+      );
+      return {
+        id,
+        statuses: both.map((r) => r.status),
+        bodies: both.map((r) => r.body as { id?: string; code?: string }),
+      };
     });
     for (const b of bookings) {
       const failed = b.statuses.some((s) => s !== 200 && s !== 201);
@@ -146,12 +189,21 @@ describe('two APIs and two workers on one database and one Redis prefix (e2e)', 
       250,
     );
     // Idle: nothing waiting or running, and nothing delayed but the sweep's next tick.
-    await waitFor('the queues to be idle', async () => {
-      const counts = await queueCounts(prefix);
-      return Object.entries(counts).every(([name, c]) => c.waiting + c.active === 0 && c.delayed <= (name === 'follow-up' ? 1 : 0));
-    }, 60_000, 250);
+    await waitFor(
+      'the queues to be idle',
+      async () => {
+        const counts = await queueCounts(prefix);
+        return Object.entries(counts).every(
+          ([name, c]) => c.waiting + c.active === 0 && c.delayed <= (name === 'follow-up' ? 1 : 0),
+        );
+      },
+      60_000,
+      250,
+    );
 
-    const { rows: allocations } = await db.query(`SELECT participant_id, count(*)::int AS n FROM allocations GROUP BY participant_id`);
+    const { rows: allocations } = await db.query(
+      `SELECT participant_id, count(*)::int AS n FROM allocations GROUP BY participant_id`,
+    );
     expect(allocations).toHaveLength(ids.length);
     expect(allocations.every((a) => a.n === 1)).toBe(true);
     expect(await sequenceProblems(db)).toEqual([]);
@@ -167,7 +219,13 @@ describe('two APIs and two workers on one database and one Redis prefix (e2e)', 
 
   it('runs one sweep per tick, although both workers registered the repeatable sweep', async () => {
     // Let a few ticks pass beyond the workload.
-    await waitFor('three sweeps', async () => (await db.query(`SELECT count(*)::int AS n FROM follow_up_sweep_runs`)).rows[0].n >= 3, 30_000, 250);
+    await waitFor(
+      'three sweeps',
+      async () =>
+        (await db.query(`SELECT count(*)::int AS n FROM follow_up_sweep_runs`)).rows[0].n >= 3,
+      30_000,
+      250,
+    );
     await sleep(TICK_MS);
     const { rows } = await db.query(`SELECT job_id FROM follow_up_sweep_runs ORDER BY id`);
     const jobIds = rows.map((r) => r.job_id as string);
@@ -179,18 +237,25 @@ describe('two APIs and two workers on one database and one Redis prefix (e2e)', 
     const ticks = parsed.map((m) => Number(m![2]));
     expect(new Set(ticks).size).toBe(ticks.length);
     expect(ticks.every((t) => t % TICK_MS === 0)).toBe(true);
-    expect(ticks.length).toBeLessThanOrEqual(Math.ceil((Date.now() - clusterStarted) / TICK_MS) + 1);
+    expect(ticks.length).toBeLessThanOrEqual(
+      Math.ceil((Date.now() - clusterStarted) / TICK_MS) + 1,
+    );
     const repeatable = new Queue('follow-up', redisUrl(), { prefix });
     try {
-      expect((await repeatable.getRepeatableJobs()).filter((j) => j.name === 'follow-up.sweep')).toHaveLength(1);
+      expect(
+        (await repeatable.getRepeatableJobs()).filter((j) => j.name === 'follow-up.sweep'),
+      ).toHaveLength(1);
     } finally {
       await repeatable.close();
     }
   }, 60_000);
 });
 
-async function queueCounts(prefix: string): Promise<Record<string, { waiting: number; active: number; delayed: number; failed: number }>> {
-  const out: Record<string, { waiting: number; active: number; delayed: number; failed: number }> = {};
+async function queueCounts(
+  prefix: string,
+): Promise<Record<string, { waiting: number; active: number; delayed: number; failed: number }>> {
+  const out: Record<string, { waiting: number; active: number; delayed: number; failed: number }> =
+    {};
   for (const name of ALL_QUEUES) {
     const q = new Queue(name, redisUrl(), { prefix });
     try {

@@ -21,11 +21,19 @@ describe('outbox and queues with Redis going away (e2e)', () => {
       .http()
       .post('/users')
       .set(bearer(admin))
-      .send({ email, displayName: 'Queued', password: 'a long enough passphrase', roles: ['coordinator'], siteIds: [site] })
+      .send({
+        email,
+        displayName: 'Queued',
+        password: 'a long enough passphrase',
+        roles: ['coordinator'],
+        siteIds: [site],
+      })
       .expect(201);
   };
   const inbox = (userId: string) =>
-    t.dataSource.query(`SELECT kind FROM notifications WHERE user_id = $1`, [userId]) as Promise<{ kind: string }[]>;
+    t.dataSource.query(`SELECT kind FROM notifications WHERE user_id = $1`, [userId]) as Promise<
+      { kind: string }[]
+    >;
 
   it('runs a job written with a business change, exactly once', async () => {
     const admin = await t.factory.user('admin', { trialWide: true });
@@ -33,7 +41,9 @@ describe('outbox and queues with Redis going away (e2e)', () => {
     await t.drainJobs();
     expect(await inbox(created.body.id)).toEqual([{ kind: 'welcome' }]);
     // A second relay of the same intent (e.g. after a crash before marking it sent) is one job.
-    await t.dataSource.query(`UPDATE outbox SET sent_at = NULL WHERE dedupe_key = $1`, [`notifications.welcome:${created.body.id}`]);
+    await t.dataSource.query(`UPDATE outbox SET sent_at = NULL WHERE dedupe_key = $1`, [
+      `notifications.welcome:${created.body.id}`,
+    ]);
     await t.drainJobs();
     expect(await inbox(created.body.id)).toHaveLength(1);
   });
@@ -51,14 +61,19 @@ describe('outbox and queues with Redis going away (e2e)', () => {
     const userId = created.body.id as string;
     // The relay tries and fails: the row stays pending with its error recorded.
     await new Promise((r) => setTimeout(r, 2500));
-    const [pending] = await t.dataSource.query(`SELECT sent_at, attempts FROM outbox WHERE dedupe_key = $1`, [`notifications.welcome:${userId}`]);
+    const [pending] = await t.dataSource.query(
+      `SELECT sent_at, attempts FROM outbox WHERE dedupe_key = $1`,
+      [`notifications.welcome:${userId}`],
+    );
     expect(pending.sent_at).toBeNull();
     expect(await inbox(userId)).toEqual([]);
 
     await proxy.restore();
     await t.drainJobs(30_000);
     expect(await inbox(userId)).toEqual([{ kind: 'welcome' }]);
-    const [sent] = await t.dataSource.query(`SELECT sent_at FROM outbox WHERE dedupe_key = $1`, [`notifications.welcome:${userId}`]);
+    const [sent] = await t.dataSource.query(`SELECT sent_at FROM outbox WHERE dedupe_key = $1`, [
+      `notifications.welcome:${userId}`,
+    ]);
     expect(sent.sent_at).not.toBeNull();
     await t.http().get('/health/ready').expect(200);
   }, 60_000);

@@ -52,7 +52,9 @@ describe('public pre-screening (e2e)', () => {
     const res = await t.http().get('/public/prescreening/sites').expect(200);
     const nl = res.body.find((s: { label: string }) => s.label === 'NL-AMS');
     expect(nl).toEqual({ id: ams, label: 'NL-AMS', name: expect.any(String), countryCode: 'NL' });
-    for (const s of res.body) expect(Object.keys(s).sort()).toEqual(['countryCode', 'id', 'label', 'name']);
+    for (const s of res.body) {
+      expect(Object.keys(s).sort()).toEqual(['countryCode', 'id', 'label', 'name']);
+    }
   });
 
   it('says kindly who cannot qualify, with the reason, and stores nothing', async () => {
@@ -60,16 +62,29 @@ describe('public pre-screening (e2e)', () => {
     const res = await t
       .http()
       .post('/public/prescreening/check')
-      .send({ answers: { ...hopeful(), priorTreatments: ['alemtuzumab'], willingToBeRandomised: 'no' } })
+      .send({
+        answers: { ...hopeful(), priorTreatments: ['alemtuzumab'], willingToBeRandomised: 'no' },
+      })
       .expect(200);
     expect(res.body.canQualify).toBe(false);
-    expect(res.body.reasons.map((r: { criterionId: string }) => r.criterionId).sort()).toEqual(['E2', 'E7']);
-    expect(res.body.reasons[0]).toEqual({ criterionId: expect.any(String), title: expect.any(String), explanation: expect.any(String) });
+    expect(res.body.reasons.map((r: { criterionId: string }) => r.criterionId).sort()).toEqual([
+      'E2',
+      'E7',
+    ]);
+    expect(res.body.reasons[0]).toEqual({
+      criterionId: expect.any(String),
+      title: expect.any(String),
+      explanation: expect.any(String),
+    });
     expect(await counts()).toEqual(before);
   });
 
   it('lets a hopeful person through the check, listing what the team will check', async () => {
-    const res = await t.http().post('/public/prescreening/check').send({ answers: hopeful() }).expect(200);
+    const res = await t
+      .http()
+      .post('/public/prescreening/check')
+      .send({ answers: hopeful() })
+      .expect(200);
     expect(res.body).toMatchObject({ canQualify: true, reasons: [] });
     expect(res.body.toBeChecked).toEqual(expect.arrayContaining(['I4', 'E5']));
   });
@@ -82,7 +97,9 @@ describe('public pre-screening (e2e)', () => {
       .send(registration({ ...hopeful(), msType: 'PPMS' }))
       .expect(400);
     expect(res.body.code).toBe('PRESCREENING_CANNOT_QUALIFY');
-    expect(res.body.details.reasons.map((r: { criterionId: string }) => r.criterionId)).toContain('E4');
+    expect(res.body.details.reasons.map((r: { criterionId: string }) => r.criterionId)).toContain(
+      'E4',
+    );
     expect(await counts()).toEqual(before);
   });
 
@@ -93,14 +110,19 @@ describe('public pre-screening (e2e)', () => {
       .send({ answers: { ...hopeful(), edss: 5.25, msType: 'maybe' } })
       .expect(400);
     expect(bad.body.errors).toEqual(
-      expect.arrayContaining([expect.stringMatching(/^answers\.edss /), expect.stringMatching(/^answers\.msType /)]),
+      expect.arrayContaining([
+        expect.stringMatching(/^answers\.edss /),
+        expect.stringMatching(/^answers\.msType /),
+      ]),
     );
     const future = await t
       .http()
       .post('/public/prescreening/check')
       .send({ answers: { ...hopeful(), relapseOnsetDate: '2026-06-01' } })
       .expect(400);
-    expect(future.body.details.problems).toEqual([{ path: 'answers.relapseOnsetDate', problem: expect.stringMatching(/after today/) }]);
+    expect(future.body.details.problems).toEqual([
+      { path: 'answers.relapseOnsetDate', problem: expect.stringMatching(/after today/) },
+    ]);
     await t
       .http()
       .post('/public/prescreening/registrations')
@@ -114,11 +136,22 @@ describe('public pre-screening (e2e)', () => {
   });
 
   it('registers a pre-screened candidate at the chosen site, identity in the vault, by the system', async () => {
-    const res = await t.http().post('/public/prescreening/registrations').send(registration(hopeful())).expect(201);
-    expect(res.body).toEqual({ siteName: expect.stringMatching(/Amsterdam/), nextSteps: ['team_review', 'phone_check', 'records', 'screening_visit'] });
+    const res = await t
+      .http()
+      .post('/public/prescreening/registrations')
+      .send(registration(hopeful()))
+      .expect(201);
+    expect(res.body).toEqual({
+      siteName: expect.stringMatching(/Amsterdam/),
+      nextSteps: ['team_review', 'phone_check', 'records', 'screening_visit'],
+    });
     expect(JSON.stringify(res.body)).not.toMatch(/Anna|Vries|1990/);
 
-    const list = await t.http().get('/participants?status=pre_screened').set(bearer(coordinator)).expect(200);
+    const list = await t
+      .http()
+      .get('/participants?status=pre_screened')
+      .set(bearer(coordinator))
+      .expect(200);
     expect(list.body.items).toHaveLength(1);
     const p = list.body.items[0];
     expect(p).toMatchObject({ siteId: ams, status: 'pre_screened', studyId: null });
@@ -129,31 +162,59 @@ describe('public pre-screening (e2e)', () => {
       willingToBeRandomised: true,
     });
     expect(JSON.stringify(detail.body)).not.toMatch(/Anna|Vries|1990-05-10|example\.org/);
-    const identity = await t.http().get(`/participants/${p.id}/identity`).set(bearer(coordinator)).expect(200);
+    const identity = await t
+      .http()
+      .get(`/participants/${p.id}/identity`)
+      .set(bearer(coordinator))
+      .expect(200);
     expect(identity.body).toMatchObject({
       givenName: 'Anna',
       familyName: 'de Vries',
       birthDate: '1990-05-10',
       contact: { email: 'anna@example.org', phone: '+31 6 1234 5678' },
     });
-    const history = await t.http().get(`/participants/${p.id}/history`).set(bearer(coordinator)).expect(200);
-    expect(history.body).toEqual([expect.objectContaining({ from: null, to: 'pre_screened', actorId: null, actorRole: 'system' })]);
+    const history = await t
+      .http()
+      .get(`/participants/${p.id}/history`)
+      .set(bearer(coordinator))
+      .expect(200);
+    expect(history.body).toEqual([
+      expect.objectContaining({
+        from: null,
+        to: 'pre_screened',
+        actorId: null,
+        actorRole: 'system',
+      }),
+    ]);
     const audit = await t.factory.auditRows({ action: 'participant.pre_screened', entityId: p.id });
     expect(audit).toHaveLength(1);
 
     // The pathway continues as for any candidate: the coordinator registers them (study id now).
-    const reg = await t.http().post(`/participants/${p.id}/transitions`).set(bearer(coordinator)).send({ to: 'registered' }).expect(200);
+    const reg = await t
+      .http()
+      .post(`/participants/${p.id}/transitions`)
+      .set(bearer(coordinator))
+      .send({ to: 'registered' })
+      .expect(200);
     expect(reg.body.studyId).toMatch(/^NL-AMS-\d{4}$/);
   });
 
   it('refuses a site that does not screen, and is rate-limited per address', async () => {
     const ber = await t.factory.site('NO-BER');
     await t.dataSource.query(`UPDATE sites SET active = false WHERE id = $1`, [ber]);
-    const res = await t.http().post('/public/prescreening/registrations').send(registration(hopeful(), { siteId: ber })).expect(400);
+    const res = await t
+      .http()
+      .post('/public/prescreening/registrations')
+      .send(registration(hopeful(), { siteId: ber }))
+      .expect(400);
     expect(res.body.code).toBe('PRESCREENING_SITE_UNKNOWN');
     // 5 registration attempts per hour per address, refused or not: this file made five (cannot
     // qualify, two bad inputs, one registered, the inactive site), so the sixth is refused.
-    const sixth = await t.http().post('/public/prescreening/registrations').send(registration(hopeful())).expect(429);
+    const sixth = await t
+      .http()
+      .post('/public/prescreening/registrations')
+      .send(registration(hopeful()))
+      .expect(429);
     expect(sixth.body.code).toBe('TOO_MANY_REQUESTS');
     // Checking stays possible (its own, more generous limit).
     await t.http().post('/public/prescreening/check').send({ answers: hopeful() }).expect(200);

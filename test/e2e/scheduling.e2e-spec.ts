@@ -1,8 +1,8 @@
 import type { Queue } from 'bull';
-import { buildPlan } from '../../src/modules/scheduling/calendar/arm-a-plan';
-import { OutboxRelay } from '../../src/modules/outbox/outbox.relay';
-import { SchedulingService } from '../../src/modules/scheduling/scheduling.service';
-import { TrialsService } from '../../src/modules/trials/trials.service';
+import { buildPlan } from 'src/modules/scheduling/calendar/arm-a-plan';
+import { OutboxRelay } from 'src/modules/outbox/outbox.relay';
+import { SchedulingService } from 'src/modules/scheduling/scheduling.service';
+import { TrialsService } from 'src/modules/trials/trials.service';
 import { createTestApp, TestApp } from '../harness/app';
 import { bearer, TestUser } from '../harness/factory';
 
@@ -49,7 +49,9 @@ describe('transplant slot scheduling (e2e)', () => {
   afterAll(() => t.close());
 
   const clock = () => {
-    if (!t.clock) throw new Error('fixed clock expected');
+    if (!t.clock) {
+      throw new Error('fixed clock expected');
+    }
     return t.clock;
   };
   const queue = (name: string) => t.queues.find((q) => q.name === name) as Queue;
@@ -66,8 +68,12 @@ describe('transplant slot scheduling (e2e)', () => {
       const [{ n }]: { n: number }[] = await t.dataSource.query(
         `SELECT count(*)::int AS n FROM outbox WHERE sent_at IS NULL`,
       );
-      if (!busy && n === 0) return;
-      if (Date.now() > deadline) throw new Error(`jobs still pending (outbox ${n})`);
+      if (!busy && n === 0) {
+        return;
+      }
+      if (Date.now() > deadline) {
+        throw new Error(`jobs still pending (outbox ${n})`);
+      }
       await new Promise((r) => setTimeout(r, 50));
     }
   }
@@ -660,7 +666,12 @@ describe('transplant slot scheduling (e2e)', () => {
       t.dataSource.query(`UPDATE sites SET default_quarterly_capacity = 1 WHERE id = $1`, [upp]),
     ).rejects.toThrow(/transplant capacity exceeded: centre \S+ quarter \d{4}-Q\d/);
     // Through the API, the same refusal is a 409 with a stable code, not a 500.
-    const viaApi = await t.http().patch(`/sites/${upp}`).set(bearer(admin)).send({ defaultQuarterlyCapacity: 1, reason: 'staff shortage' }).expect(409);
+    const viaApi = await t
+      .http()
+      .patch(`/sites/${upp}`)
+      .set(bearer(admin))
+      .send({ defaultQuarterlyCapacity: 1, reason: 'staff shortage' })
+      .expect(409);
     expect(viaApi.body.code).toBe('CAPACITY_BELOW_BOOKINGS');
     expect(await overCapacity()).toEqual([]);
     await settle();

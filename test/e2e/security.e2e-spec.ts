@@ -15,8 +15,12 @@ function bsn(seed: number): string {
   for (let k = 0; ; k++) {
     const body = String(10_000_000 + ((seed * 7919 + k * 104_729) % 89_999_999)).padStart(8, '0');
     let sum = 0;
-    for (let j = 0; j < 8; j++) sum += (9 - j) * Number(body[j]);
-    if (sum % 11 <= 9) return `${body}${sum % 11}`;
+    for (let j = 0; j < 8; j++) {
+      sum += (9 - j) * Number(body[j]);
+    }
+    if (sum % 11 <= 9) {
+      return `${body}${sum % 11}`;
+    }
   }
 }
 
@@ -25,7 +29,10 @@ describe('security basics (e2e)', () => {
   const ALLOWED = ['https://trial.example.org', 'https://admin.example.org'];
 
   beforeAll(async () => {
-    t = await createTestApp({ worker: false, env: { CORS_ORIGINS: ALLOWED.join(', '), LOGIN_RATE_LIMIT_PER_MINUTE: '3' } });
+    t = await createTestApp({
+      worker: false,
+      env: { CORS_ORIGINS: ALLOWED.join(', '), LOGIN_RATE_LIMIT_PER_MINUTE: '3' },
+    });
   });
   afterAll(() => t.close());
 
@@ -33,21 +40,57 @@ describe('security basics (e2e)', () => {
     const coordinator = await t.factory.user('coordinator', { sites: ['NL-AMS'] });
     const answers: [string, { status: number; headers: Record<string, string> }][] = [
       ['GET /health', await t.http().get('/health').expect(200)],
-      ['GET /participants', await t.http().get('/participants').set(bearer(coordinator)).expect(200)],
+      [
+        'GET /participants',
+        await t.http().get('/participants').set(bearer(coordinator)).expect(200),
+      ],
       ['GET /participants without a token', await t.http().get('/participants').expect(401)],
-      ['GET /users as coordinator', await t.http().get('/users').set(bearer(coordinator)).expect(403)],
-      ['POST /participants malformed', await t.http().post('/participants').set(bearer(coordinator)).set('Content-Type', 'application/json').send('{"broken":').expect(400)],
+      [
+        'GET /users as coordinator',
+        await t.http().get('/users').set(bearer(coordinator)).expect(403),
+      ],
+      [
+        'POST /participants malformed',
+        await t
+          .http()
+          .post('/participants')
+          .set(bearer(coordinator))
+          .set('Content-Type', 'application/json')
+          .send('{"broken":')
+          .expect(400),
+      ],
       ['GET /no/such/route', await t.http().get('/no/such/route').expect(404)],
     ];
     for (const [request, res] of answers) {
       const where = `${request} → ${res.status}`;
-      expect({ where, nosniff: res.headers['x-content-type-options'] }).toEqual({ where, nosniff: 'nosniff' });
-      expect({ where, hsts: res.headers['strict-transport-security'] }).toEqual({ where, hsts: expect.stringMatching(/max-age=\d+/) });
-      expect({ where, frame: res.headers['x-frame-options'] }).toEqual({ where, frame: 'SAMEORIGIN' });
-      expect({ where, csp: res.headers['content-security-policy'] }).toEqual({ where, csp: expect.stringContaining("default-src 'self'") });
-      expect({ where, referrer: res.headers['referrer-policy'] }).toEqual({ where, referrer: 'no-referrer' });
-      expect({ where, poweredBy: res.headers['x-powered-by'] }).toEqual({ where, poweredBy: undefined });
-      expect({ where, type: res.headers['content-type'] }).toEqual({ where, type: expect.stringContaining('application/json') });
+      expect({ where, nosniff: res.headers['x-content-type-options'] }).toEqual({
+        where,
+        nosniff: 'nosniff',
+      });
+      expect({ where, hsts: res.headers['strict-transport-security'] }).toEqual({
+        where,
+        hsts: expect.stringMatching(/max-age=\d+/),
+      });
+      expect({ where, frame: res.headers['x-frame-options'] }).toEqual({
+        where,
+        frame: 'SAMEORIGIN',
+      });
+      expect({ where, csp: res.headers['content-security-policy'] }).toEqual({
+        where,
+        csp: expect.stringContaining("default-src 'self'"),
+      });
+      expect({ where, referrer: res.headers['referrer-policy'] }).toEqual({
+        where,
+        referrer: 'no-referrer',
+      });
+      expect({ where, poweredBy: res.headers['x-powered-by'] }).toEqual({
+        where,
+        poweredBy: undefined,
+      });
+      expect({ where, type: res.headers['content-type'] }).toEqual({
+        where,
+        type: expect.stringContaining('application/json'),
+      });
     }
   });
 
@@ -67,19 +110,37 @@ describe('security basics (e2e)', () => {
       expect(simple.headers['access-control-allow-origin']).toBe(origin);
       expect(simple.headers['access-control-expose-headers']).toContain('X-Request-Id');
     }
-    for (const origin of ['https://evil.example.org', 'https://trial.example.org.evil.example', 'null', 'http://trial.example.org']) {
-      const preflight = await t.http().options('/participants').set('Origin', origin).set('Access-Control-Request-Method', 'POST');
-      expect({ origin, allow: preflight.headers['access-control-allow-origin'] }).toEqual({ origin, allow: undefined });
+    for (const origin of [
+      'https://evil.example.org',
+      'https://trial.example.org.evil.example',
+      'null',
+      'http://trial.example.org',
+    ]) {
+      const preflight = await t
+        .http()
+        .options('/participants')
+        .set('Origin', origin)
+        .set('Access-Control-Request-Method', 'POST');
+      expect({ origin, allow: preflight.headers['access-control-allow-origin'] }).toEqual({
+        origin,
+        allow: undefined,
+      });
       const simple = await t.http().get('/health').set('Origin', origin);
-      expect({ origin, allow: simple.headers['access-control-allow-origin'] }).toEqual({ origin, allow: undefined });
+      expect({ origin, allow: simple.headers['access-control-allow-origin'] }).toEqual({
+        origin,
+        allow: undefined,
+      });
     }
   });
 
   it('throttles sign-in per account and address: the right password is refused too once the limit is reached', async () => {
     const user = await t.factory.user('monitor', { trialWide: true });
-    const attempt = (password: string) => t.http().post('/auth/login').send({ email: user.email, password });
+    const attempt = (password: string) =>
+      t.http().post('/auth/login').send({ email: user.email, password });
     const statuses = [];
-    for (let i = 0; i < 3; i++) statuses.push((await attempt(`wrong password ${i}`)).status);
+    for (let i = 0; i < 3; i++) {
+      statuses.push((await attempt(`wrong password ${i}`)).status);
+    }
     expect(statuses).toEqual([401, 401, 401]);
     const limited = await attempt(TEST_PASSWORD);
     expect(limited.status).toBe(429);
@@ -87,29 +148,52 @@ describe('security basics (e2e)', () => {
     expect(limited.headers['retry-after']).toEqual(expect.stringMatching(/^\d+$/));
     expect(limited.body.accessToken).toBeUndefined();
     // The e-mail's case does not open a new window.
-    expect((await t.http().post('/auth/login').send({ email: user.email.toUpperCase(), password: TEST_PASSWORD })).status).toBe(429);
+    expect(
+      (
+        await t
+          .http()
+          .post('/auth/login')
+          .send({ email: user.email.toUpperCase(), password: TEST_PASSWORD })
+      ).status,
+    ).toBe(429);
     // Another account from the same address still signs in.
     const other = await t.factory.user('monitor', { trialWide: true });
-    await t.http().post('/auth/login').send({ email: other.email, password: TEST_PASSWORD }).expect(200);
+    await t
+      .http()
+      .post('/auth/login')
+      .send({ email: other.email, password: TEST_PASSWORD })
+      .expect(200);
   });
 
   it('refuses expired, tampered, foreign-key, unsigned, malformed and revoked tokens on every kind of route', async () => {
     const user = await t.factory.user('investigator', { sites: ['NL-AMS'] });
     const secret = t.config.JWT_SECRET;
     const [header, payload, signature] = user.token.split('.');
-    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString()) as Record<string, unknown>;
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString()) as Record<
+      string,
+      unknown
+    >;
     const other = await t.factory.user('monitor', { trialWide: true });
     const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
     const bad: Record<string, string> = {
       expired: jwt.sign({ sub: user.id, tv: 0 }, secret, { expiresIn: -30, algorithm: 'HS256' }),
-      'not yet valid': jwt.sign({ sub: user.id, tv: 0 }, secret, { notBefore: 3600, algorithm: 'HS256' }),
+      'not yet valid': jwt.sign({ sub: user.id, tv: 0 }, secret, {
+        notBefore: 3600,
+        algorithm: 'HS256',
+      }),
       'tampered subject': `${header}.${b64({ ...claims, sub: other.id })}.${signature}`,
       'tampered expiry': `${header}.${b64({ ...claims, exp: 4_102_444_800 })}.${signature}`,
-      'another key': jwt.sign({ sub: user.id, tv: 0 }, 'another-secret-another-secret-another-secret', { algorithm: 'HS256' }),
+      'another key': jwt.sign(
+        { sub: user.id, tv: 0 },
+        'another-secret-another-secret-another-secret',
+        { algorithm: 'HS256' },
+      ),
       'alg none': `${b64({ alg: 'none', typ: 'JWT' })}.${payload}.`,
       'HS512 with the right key': jwt.sign({ sub: user.id, tv: 0 }, secret, { algorithm: 'HS512' }),
       'old token version': jwt.sign({ sub: user.id, tv: 7 }, secret, { algorithm: 'HS256' }),
-      'unknown user': jwt.sign({ sub: '00000000-0000-4000-8000-000000000000', tv: 0 }, secret, { algorithm: 'HS256' }),
+      'unknown user': jwt.sign({ sub: '00000000-0000-4000-8000-000000000000', tv: 0 }, secret, {
+        algorithm: 'HS256',
+      }),
       garbage: 'not.a.token',
     };
     const routes: [string, string][] = [
@@ -121,18 +205,33 @@ describe('security basics (e2e)', () => {
     const wrong: string[] = [];
     for (const [name, token] of Object.entries(bad)) {
       for (const [method, path] of routes) {
-        const res = await t.http()[method as 'get'](path).set('Authorization', `Bearer ${token}`).send({});
-        if (res.status !== 401) wrong.push(`${name} on ${method} ${path}: ${res.status}`);
+        const res = await t
+          .http()
+          [method as 'get'](path)
+          .set('Authorization', `Bearer ${token}`)
+          .send({});
+        if (res.status !== 401) {
+          wrong.push(`${name} on ${method} ${path}: ${res.status}`);
+        }
       }
     }
-    for (const header of [`Basic ${Buffer.from('a:b').toString('base64')}`, `Bearer`, `Bearer  ${user.token} extra`, user.token]) {
+    for (const header of [
+      `Basic ${Buffer.from('a:b').toString('base64')}`,
+      `Bearer`,
+      `Bearer  ${user.token} extra`,
+      user.token,
+    ]) {
       const res = await t.http().get('/auth/me').set('Authorization', header);
-      if (res.status !== 401) wrong.push(`header "${header.slice(0, 20)}…": ${res.status}`);
+      if (res.status !== 401) {
+        wrong.push(`header "${header.slice(0, 20)}…": ${res.status}`);
+      }
     }
     expect(wrong).toEqual([]);
     // The real token still works; a deactivation revokes it at once.
     await t.http().get('/auth/me').set(bearer(user)).expect(200);
-    await t.dataSource.query(`UPDATE users SET token_version = token_version + 1 WHERE id = $1`, [user.id]);
+    await t.dataSource.query(`UPDATE users SET token_version = token_version + 1 WHERE id = $1`, [
+      user.id,
+    ]);
     const revoked = await t.http().get('/auth/me').set(bearer(user)).expect(401);
     expect(revoked.body.code).toBe('INVALID_TOKEN');
   });
@@ -141,7 +240,11 @@ describe('security basics (e2e)', () => {
     const admin = await t.factory.user('admin', { trialWide: true });
     const site = await t.factory.site('SE-UPP');
     const create = (email: string, password: unknown) =>
-      t.http().post('/users').set(bearer(admin)).send({ email, displayName: 'Policy', password, roles: ['site_staff'], siteIds: [site] });
+      t
+        .http()
+        .post('/users')
+        .set(bearer(admin))
+        .send({ email, displayName: 'Policy', password, roles: ['site_staff'], siteIds: [site] });
     const refused: [string, unknown][] = [
       ['eleven char', 'elevenchars'],
       ['empty', ''],
@@ -156,7 +259,9 @@ describe('security basics (e2e)', () => {
       expect(JSON.stringify(res.body)).not.toContain(String(password).slice(0, 12) || '\u0000');
     }
     await create('jonathan.smith@test.local', 'twelve chars').expect(201);
-    const [{ password_hash: hash }] = await t.dataSource.query(`SELECT password_hash FROM users WHERE email = 'jonathan.smith@test.local'`);
+    const [{ password_hash: hash }] = await t.dataSource.query(
+      `SELECT password_hash FROM users WHERE email = 'jonathan.smith@test.local'`,
+    );
     expect(hash).toMatch(/^\$2[aby]\$/);
     expect(hash).not.toContain('twelve');
   });
@@ -194,10 +299,20 @@ describe('no personal data in the logs (e2e)', () => {
       MIGRATE_ON_START: 'false',
       OUTBOX_POLL_MS: '200',
     });
-    await waitFor('the API to be ready', async () => {
-      if (app.child.exitCode !== null) throw new Error(`start exited:\n${app.output()}`);
-      return fetch(`${base}/health/ready`).then((r) => r.status === 200, () => false);
-    }, 90_000, 250);
+    await waitFor(
+      'the API to be ready',
+      async () => {
+        if (app.child.exitCode !== null) {
+          throw new Error(`start exited:\n${app.output()}`);
+        }
+        return fetch(`${base}/health/ready`).then(
+          (r) => r.status === 200,
+          () => false,
+        );
+      },
+      90_000,
+      250,
+    );
     db = new Client({ connectionString: serverUrl(database) });
     await db.connect();
   }, 120_000);
@@ -212,8 +327,11 @@ describe('no personal data in the logs (e2e)', () => {
   it('writes request lines but no name, birth date, national id, e-mail, phone or address of anyone', async () => {
     const http = httpAt(base);
     const hash = bcrypt.hashSync(TEST_PASSWORD, 4);
-    const { rows: [site] } = await db.query(`SELECT id FROM sites WHERE country_code = 'NL' AND code = 'AMS'`);
-    const staffEmail = (role: string) => `${role}.${randomBytes(3).toString('hex')}@hospital-staff.example`;
+    const {
+      rows: [site],
+    } = await db.query(`SELECT id FROM sites WHERE country_code = 'NL' AND code = 'AMS'`);
+    const staffEmail = (role: string) =>
+      `${role}.${randomBytes(3).toString('hex')}@hospital-staff.example`;
     const emails: Record<string, string> = {};
     for (const role of ['coordinator', 'investigator', 'statistician']) {
       emails[role] = staffEmail(role);
@@ -221,16 +339,33 @@ describe('no personal data in the logs (e2e)', () => {
         `INSERT INTO users (email, display_name, password_hash, roles, trial_wide) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
         [emails[role], `Staff ${role}`, hash, [role], role === 'statistician'],
       );
-      if (role !== 'statistician') await db.query(`INSERT INTO user_sites (user_id, site_id) VALUES ($1, $2)`, [rows[0].id, site.id]);
+      if (role !== 'statistician') {
+        await db.query(`INSERT INTO user_sites (user_id, site_id) VALUES ($1, $2)`, [
+          rows[0].id,
+          site.id,
+        ]);
+      }
     }
     const coordinator = await login(http, emails.coordinator);
     const investigator = await login(http, emails.investigator);
     const statistician = await login(http, emails.statistician);
     // A failed sign-in with an e-mail address and a password.
-    await http().post('/auth/login').send({ email: emails.coordinator, password: 'Hunter2-not-the-password' }).expect(401);
-    await http().post('/randomization/config/production/go-live').set(bearerOf(statistician)).expect(200);
+    await http()
+      .post('/auth/login')
+      .send({ email: emails.coordinator, password: 'Hunter2-not-the-password' })
+      .expect(401);
+    await http()
+      .post('/randomization/config/production/go-live')
+      .set(bearerOf(statistician))
+      .expect(200);
 
-    const secrets: string[] = [emails.coordinator, emails.investigator, emails.statistician, 'Hunter2-not-the-password', TEST_PASSWORD];
+    const secrets: string[] = [
+      emails.coordinator,
+      emails.investigator,
+      emails.statistician,
+      'Hunter2-not-the-password',
+      TEST_PASSWORD,
+    ];
     const today = todayUtc();
     const ids: string[] = [];
     for (let i = 0; i < 3; i++) {
@@ -243,7 +378,12 @@ describe('no personal data in the logs (e2e)', () => {
         contact: {
           email: `ingeborg.${tag}@patient-mail.example`,
           phone: `+31 6 ${String(10_000_000 + Number.parseInt(tag, 16)).slice(0, 8)}`,
-          address: { line1: `Keizersgracht ${tag}`, postalCode: `10${i}5 AB`, city: `Amsterdam${tag}`, country: 'NL' },
+          address: {
+            line1: `Keizersgracht ${tag}`,
+            postalCode: `10${i}5 AB`,
+            city: `Amsterdam${tag}`,
+            country: 'NL',
+          },
         },
       };
       secrets.push(
@@ -256,27 +396,54 @@ describe('no personal data in the logs (e2e)', () => {
         identity.contact.address.line1,
         identity.contact.address.city,
       );
-      const id = await consentedParticipantVia(http, { coordinator, investigator, siteId: site.id }, { today, identity });
+      const id = await consentedParticipantVia(
+        http,
+        { coordinator, investigator, siteId: site.id },
+        { today, identity },
+      );
       ids.push(id);
       // Read and correct the identity (both audited), and send invalid identity data.
       await http().get(`/participants/${id}/identity`).set(bearerOf(coordinator)).expect(200);
       const corrected = `Corrected${tag}`;
       secrets.push(corrected);
-      await http().patch(`/participants/${id}/identity`).set(bearerOf(coordinator)).send({ familyName: corrected, reason: 'spelling' }).expect(200);
+      await http()
+        .patch(`/participants/${id}/identity`)
+        .set(bearerOf(coordinator))
+        .send({ familyName: corrected, reason: 'spelling' })
+        .expect(200);
       const invalidBsn = `12345678${i}`;
       secrets.push(`Wrongname${tag}`);
       const refused = await http()
         .post('/participants')
         .set(bearerOf(coordinator))
-        .send({ siteId: site.id, identity: { givenName: `Wrongname${tag}`, familyName: 'X', birthDate: '1990-02-30', nationalId: { type: 'nl_bsn', value: invalidBsn } } });
+        .send({
+          siteId: site.id,
+          identity: {
+            givenName: `Wrongname${tag}`,
+            familyName: 'X',
+            birthDate: '1990-02-30',
+            nationalId: { type: 'nl_bsn', value: invalidBsn },
+          },
+        });
       expect(refused.status).toBe(400);
       // A search by name in the query string (refused: only study ids are searchable).
-      await http().get(`/participants?q=${encodeURIComponent(identity.familyName)}&name=${encodeURIComponent(identity.givenName)}`).set(bearerOf(coordinator));
-      await http().post(`/participants/${id}/randomization`).set(bearerOf(investigator)).expect(201);
+      await http()
+        .get(
+          `/participants?q=${encodeURIComponent(identity.familyName)}&name=${encodeURIComponent(identity.givenName)}`,
+        )
+        .set(bearerOf(coordinator));
+      await http()
+        .post(`/participants/${id}/randomization`)
+        .set(bearerOf(investigator))
+        .expect(201);
     }
     // The public pre-screening registration, with a name and contact details.
     const publicTag = randomBytes(3).toString('hex');
-    const publicPerson = { givenName: `Publicus${publicTag}`, familyName: `Registrant${publicTag}`, email: `publicus.${publicTag}@patient-mail.example` };
+    const publicPerson = {
+      givenName: `Publicus${publicTag}`,
+      familyName: `Registrant${publicTag}`,
+      email: `publicus.${publicTag}@patient-mail.example`,
+    };
     secrets.push(publicPerson.givenName, publicPerson.familyName, publicPerson.email);
     const answers = {
       birthDate: '1991-07-23',
@@ -295,19 +462,48 @@ describe('no personal data in the logs (e2e)', () => {
     secrets.push('1991-07-23');
     const pub = await http()
       .post('/public/prescreening/registrations')
-      .send({ answers, siteId: site.id, givenName: publicPerson.givenName, familyName: publicPerson.familyName, contact: { email: publicPerson.email }, agreeToContact: 'yes' });
+      .send({
+        answers,
+        siteId: site.id,
+        givenName: publicPerson.givenName,
+        familyName: publicPerson.familyName,
+        contact: { email: publicPerson.email },
+        agreeToContact: 'yes',
+      });
     expect(pub.status).toBe(201);
 
     // The worker has run the jobs of the randomisations (its log lines are in the same output).
-    await waitFor('the schedules', async () => (await db.query(`SELECT count(*)::int AS n FROM follow_up_schedules WHERE generated_at IS NOT NULL`)).rows[0].n === ids.length, 30_000, 200);
+    await waitFor(
+      'the schedules',
+      async () =>
+        (
+          await db.query(
+            `SELECT count(*)::int AS n FROM follow_up_schedules WHERE generated_at IS NOT NULL`,
+          )
+        ).rows[0].n === ids.length,
+      30_000,
+      200,
+    );
     await app.stop();
 
     const output = app.output();
     // The capture works: request lines of this run are there, as JSON, with the route and status.
     const lines = output.split('\n').filter((l) => l.startsWith('{'));
-    const requests = lines.map((l) => JSON.parse(l) as { req?: { method: string; path: string }; res?: { statusCode: number } }).filter((l) => l.req);
-    expect(requests.some((l) => l.req!.method === 'POST' && l.req!.path === '/participants' && l.res?.statusCode === 201)).toBe(true);
-    expect(requests.some((l) => l.req!.path.startsWith(`/participants/${ids[0]}/identity`))).toBe(true);
+    const requests = lines
+      .map(
+        (l) =>
+          JSON.parse(l) as { req?: { method: string; path: string }; res?: { statusCode: number } },
+      )
+      .filter((l) => l.req);
+    expect(
+      requests.some(
+        (l) =>
+          l.req!.method === 'POST' && l.req!.path === '/participants' && l.res?.statusCode === 201,
+      ),
+    ).toBe(true);
+    expect(requests.some((l) => l.req!.path.startsWith(`/participants/${ids[0]}/identity`))).toBe(
+      true,
+    );
     expect(requests.length).toBeGreaterThan(40);
 
     const haystack = output.toLowerCase();
@@ -315,7 +511,9 @@ describe('no personal data in the logs (e2e)', () => {
     expect(found).toEqual([]);
     // National ids and phone numbers also not as bare digits (spaces and dashes removed).
     const digits = output.replace(/[\s-]/g, '');
-    const digitSecrets = secrets.filter((s) => /^\+?[\d\s-]{9,}$/.test(s)).map((s) => s.replace(/[\s+-]/g, ''));
+    const digitSecrets = secrets
+      .filter((s) => /^\+?[\d\s-]{9,}$/.test(s))
+      .map((s) => s.replace(/[\s+-]/g, ''));
     expect(digitSecrets.length).toBeGreaterThan(3);
     expect(digitSecrets.filter((d) => digits.includes(d))).toEqual([]);
   }, 180_000);

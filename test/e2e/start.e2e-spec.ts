@@ -16,7 +16,9 @@ const freePort = () =>
   });
 
 /** Starts `src/start.ts` (API + worker in one process), as `npm start` does after building. */
-async function start(env: Record<string, string>): Promise<{ child: ChildProcess; output: () => string }> {
+async function start(
+  env: Record<string, string>,
+): Promise<{ child: ChildProcess; output: () => string }> {
   let out = '';
   const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/start.ts'], {
     cwd: ROOT,
@@ -27,10 +29,19 @@ async function start(env: Record<string, string>): Promise<{ child: ChildProcess
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
   const deadline = Date.now() + 60_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`start exited with ${child.exitCode}:\n${out}`);
-    const ok = await fetch(`http://127.0.0.1:${env.PORT}/health/ready`).then((r) => r.status === 200, () => false);
-    if (ok && out.includes('OpenAPI documentation')) return { child, output: () => out };
-    if (Date.now() > deadline) throw new Error(`not ready after 60 s:\n${out}`);
+    if (child.exitCode !== null) {
+      throw new Error(`start exited with ${child.exitCode}:\n${out}`);
+    }
+    const ok = await fetch(`http://127.0.0.1:${env.PORT}/health/ready`).then(
+      (r) => r.status === 200,
+      () => false,
+    );
+    if (ok && out.includes('OpenAPI documentation')) {
+      return { child, output: () => out };
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`not ready after 60 s:\n${out}`);
+    }
     await new Promise((r) => setTimeout(r, 250));
   }
 }
@@ -84,7 +95,9 @@ describe('npm start on an empty machine (e2e)', () => {
                 (SELECT count(*)::int FROM sites WHERE 'transplant_centre' = ANY(roles) AND default_quarterly_capacity = 2) AS centres`,
       );
       expect(counts.rows[0]).toEqual({ trials: 1, sites: 7, users: 1, centres: 4 });
-      const zones = await db.query(`SELECT country_code || '-' || code AS label, time_zone FROM sites ORDER BY 1`);
+      const zones = await db.query(
+        `SELECT country_code || '-' || code AS label, time_zone FROM sites ORDER BY 1`,
+      );
       expect(zones.rows).toEqual(
         expect.arrayContaining([
           { label: 'NL-AMS', time_zone: 'Europe/Amsterdam' },
@@ -99,11 +112,15 @@ describe('npm start on an empty machine (e2e)', () => {
   }, 150_000);
 
   it('stops with a message naming a malformed variable', async () => {
-    const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/start.ts'], {
-      cwd: ROOT,
-      env: { ...process.env, PORT: 'eighty', REDIS_URL: 'not a url' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['-r', 'ts-node/register/transpile-only', 'src/start.ts'],
+      {
+        cwd: ROOT,
+        env: { ...process.env, PORT: 'eighty', REDIS_URL: 'not a url' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let err = '';
     child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
     const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));

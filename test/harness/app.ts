@@ -7,13 +7,13 @@ import type { Queue } from 'bull';
 import Redis from 'ioredis';
 import supertest from 'supertest';
 import { DataSource } from 'typeorm';
-import { AppModule } from '../../src/app.module';
-import { Clock, FixedClock } from '../../src/common/clock/clock';
-import { ALL_QUEUES } from '../../src/common/queue/queues';
-import { APP_CONFIG, AppConfig } from '../../src/config/app-config';
-import { configureApp } from '../../src/configure-app';
-import { OutboxRelay } from '../../src/modules/outbox/outbox.relay';
-import { WorkerModule } from '../../src/worker.module';
+import { AppModule } from 'src/app.module';
+import { Clock, FixedClock } from 'src/common/clock/clock';
+import { ALL_QUEUES } from 'src/common/queue/queues';
+import { APP_CONFIG, AppConfig } from 'src/config/app-config';
+import { configureApp } from 'src/configure-app';
+import { OutboxRelay } from 'src/modules/outbox/outbox.relay';
+import { WorkerModule } from 'src/worker.module';
 import { createTestDatabase, dropTestDatabase } from './database';
 import { testConfig } from './env';
 import { Factory } from './factory';
@@ -41,14 +41,25 @@ export async function createTestApp(options: TestAppOptions = {}) {
   const config: AppConfig = testConfig(database, options.env);
   const clock = options.now ? new FixedClock(new Date(options.now)) : null;
   let builder = Test.createTestingModule({
-    imports: [AppModule, ...(options.worker === false ? [] : [WorkerModule]), ...(options.imports ?? [])],
+    imports: [
+      AppModule,
+      ...(options.worker === false ? [] : [WorkerModule]),
+      ...(options.imports ?? []),
+    ],
   })
     .overrideProvider(APP_CONFIG)
     .useValue(config);
-  if (clock) builder = builder.overrideProvider(Clock).useValue(clock);
-  for (const [token, value] of options.overrides ?? []) builder = builder.overrideProvider(token).useValue(value);
+  if (clock) {
+    builder = builder.overrideProvider(Clock).useValue(clock);
+  }
+  for (const [token, value] of options.overrides ?? []) {
+    builder = builder.overrideProvider(token).useValue(value);
+  }
   const moduleRef = await builder.compile();
-  const app = moduleRef.createNestApplication<NestExpressApplication>({ logger: false, bodyParser: false });
+  const app = moduleRef.createNestApplication<NestExpressApplication>({
+    logger: false,
+    bodyParser: false,
+  });
   configureApp(app);
   await app.init();
   const dataSource = app.get(DataSource);
@@ -65,9 +76,15 @@ export async function createTestApp(options: TestAppOptions = {}) {
       await relay.drain();
       const counts = await Promise.all(queues.map((q) => q.getJobCounts()));
       const busy = counts.some((c) => c.waiting + c.active + c.delayed > 0);
-      const [{ n }]: { n: number }[] = await dataSource.query(`SELECT count(*)::int AS n FROM outbox WHERE sent_at IS NULL`);
-      if (!busy && n === 0) return;
-      if (Date.now() > deadline) throw new Error(`jobs still pending after ${timeoutMs} ms (outbox ${n})`);
+      const [{ n }]: { n: number }[] = await dataSource.query(
+        `SELECT count(*)::int AS n FROM outbox WHERE sent_at IS NULL`,
+      );
+      if (!busy && n === 0) {
+        return;
+      }
+      if (Date.now() > deadline) {
+        throw new Error(`jobs still pending after ${timeoutMs} ms (outbox ${n})`);
+      }
       await new Promise((r) => setTimeout(r, 50));
     }
   }
@@ -80,9 +97,17 @@ export async function createTestApp(options: TestAppOptions = {}) {
       await redis.connect();
       let cursor = '0';
       do {
-        const [next, keys] = await redis.scan(cursor, 'MATCH', `${config.QUEUE_PREFIX}:*`, 'COUNT', 1000);
+        const [next, keys] = await redis.scan(
+          cursor,
+          'MATCH',
+          `${config.QUEUE_PREFIX}:*`,
+          'COUNT',
+          1000,
+        );
         cursor = next;
-        if (keys.length) await redis.del(...keys);
+        if (keys.length) {
+          await redis.del(...keys);
+        }
       } while (cursor !== '0');
     } catch {
       // Redis unreachable at the end of a fault test: nothing to clean.

@@ -20,7 +20,12 @@ export const ARM_REVEALING: readonly RegExp[] = [
  * sites' roles, the arm definitions in the public commitment): they name the arms but say nothing
  * about any participant's.
  */
-export const TRIAL_REFERENCE_ROUTES: readonly string[] = ['/trial', '/sites', '/sites/:id', '/randomization/commitment'];
+export const TRIAL_REFERENCE_ROUTES: readonly string[] = [
+  '/trial',
+  '/sites',
+  '/sites/:id',
+  '/randomization/commitment',
+];
 
 /** The arm-revealing patterns found in a response text. */
 export function armRevealing(text: string): string[] {

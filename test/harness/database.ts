@@ -22,7 +22,9 @@ export async function createTestDatabase(): Promise<string> {
         await c.query(`CREATE DATABASE ${name} TEMPLATE ${templateDb()}`);
         return;
       } catch (error) {
-        if (attempt >= 20 || !/being accessed by other users/.test((error as Error).message)) throw error;
+        if (attempt >= 20 || !/being accessed by other users/.test((error as Error).message)) {
+          throw error;
+        }
         await new Promise((r) => setTimeout(r, 50 + Math.floor(Math.random() * 100)));
       }
     }

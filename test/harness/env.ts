@@ -1,4 +1,4 @@
-import { loadConfig, AppConfig } from '../../src/config/app-config';
+import { loadConfig, AppConfig } from 'src/config/app-config';
 
 /** One template per test run (set by global-setup, inherited by the workers), so runs never collide. */
 export function templateDb(): string {
@@ -7,7 +7,9 @@ export function templateDb(): string {
 
 /** The PostgreSQL server tests use (TEST_DATABASE_URL, default: the one on this machine). */
 export function serverUrl(database: string): string {
-  const url = new URL(process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
+  const url = new URL(
+    process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+  );
   url.pathname = `/${database}`;
   return url.toString();
 }

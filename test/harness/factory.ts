@@ -2,13 +2,21 @@ import { JwtService } from '@nestjs/jwt';
 import * as bcrypt from 'bcryptjs';
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { actingRoles, type Role } from '../../src/modules/auth/roles';
+import { actingRoles, type Role } from 'src/modules/auth/roles';
 
 export const TEST_PASSWORD = 'correct horse battery staple';
 const TEST_PASSWORD_HASH = bcrypt.hashSync(TEST_PASSWORD, 4);
 
 /** A signed-in test user; `token` acts in `acting` (by default the least privileged role it may act in). */
-export type TestUser = { id: string; email: string; roles: Role[]; acting: Role; siteIds: string[]; trialWide: boolean; token: string };
+export type TestUser = {
+  id: string;
+  email: string;
+  roles: Role[];
+  acting: Role;
+  siteIds: string[];
+  trialWide: boolean;
+  token: string;
+};
 
 /** Builds valid records through the real database. Every test makes its own; nothing is shared. */
 export class Factory {
@@ -22,13 +30,17 @@ export class Factory {
   /** The id of a seeded site by label, e.g. 'NL-AMS'. */
   async site(label: string): Promise<string> {
     const cached = this.siteIds.get(label);
-    if (cached) return cached;
+    if (cached) {
+      return cached;
+    }
     const [country, code] = label.split('-');
     const rows: { id: string }[] = await this.dataSource.query(
       `SELECT id FROM sites WHERE country_code = $1 AND code = $2`,
       [country, code],
     );
-    if (!rows[0]) throw new Error(`no seeded site ${label}`);
+    if (!rows[0]) {
+      throw new Error(`no seeded site ${label}`);
+    }
     this.siteIds.set(label, rows[0].id);
     return rows[0].id;
   }
@@ -40,7 +52,13 @@ export class Factory {
    */
   async user(
     roles: Role | Role[],
-    opts: { sites?: string[]; trialWide?: boolean; email?: string; active?: boolean; acting?: Role } = {},
+    opts: {
+      sites?: string[];
+      trialWide?: boolean;
+      email?: string;
+      active?: boolean;
+      acting?: Role;
+    } = {},
   ): Promise<TestUser> {
     const list = Array.isArray(roles) ? roles : [roles];
     const email = opts.email ?? `${list[0]}-${randomBytes(4).toString('hex')}@test.local`;
@@ -52,7 +70,10 @@ export class Factory {
       [email, `Test ${list.join('/')}`, TEST_PASSWORD_HASH, list, trialWide, opts.active ?? true],
     );
     if (siteIds.length) {
-      await this.dataSource.query(`INSERT INTO user_sites (user_id, site_id) SELECT $1, unnest($2::uuid[])`, [row.id, siteIds]);
+      await this.dataSource.query(
+        `INSERT INTO user_sites (user_id, site_id) SELECT $1, unnest($2::uuid[])`,
+        [row.id, siteIds],
+      );
     }
     const acting = opts.acting ?? actingRoles(list)[0];
     const token = await this.jwt.signAsync({ sub: row.id, tv: row.token_version, role: acting });
@@ -61,15 +82,28 @@ export class Factory {
 
   /** The same user signed in acting in another role (the API refuses it if the account may not). */
   async actingAs(user: TestUser, role: Role): Promise<TestUser> {
-    const [row]: { token_version: number }[] = await this.dataSource.query(`SELECT token_version FROM users WHERE id = $1`, [user.id]);
-    return { ...user, acting: role, token: await this.jwt.signAsync({ sub: user.id, tv: row.token_version, role }) };
+    const [row]: { token_version: number }[] = await this.dataSource.query(
+      `SELECT token_version FROM users WHERE id = $1`,
+      [user.id],
+    );
+    return {
+      ...user,
+      acting: role,
+      token: await this.jwt.signAsync({ sub: user.id, tv: row.token_version, role }),
+    };
   }
 
-  async auditRows(where: { action?: string; entityId?: string } = {}): Promise<{ action: string; entity_id: string | null }[]> {
+  async auditRows(
+    where: { action?: string; entityId?: string } = {},
+  ): Promise<{ action: string; entity_id: string | null }[]> {
     const params: unknown[] = [];
     const clauses: string[] = [];
-    if (where.action) clauses.push(`action = $${params.push(where.action)}`);
-    if (where.entityId) clauses.push(`entity_id = $${params.push(where.entityId)}`);
+    if (where.action) {
+      clauses.push(`action = $${params.push(where.action)}`);
+    }
+    if (where.entityId) {
+      clauses.push(`entity_id = $${params.push(where.entityId)}`);
+    }
     return this.dataSource.query(
       `SELECT * FROM audit_log ${clauses.length ? `WHERE ${clauses.join(' AND ')}` : ''} ORDER BY seq`,
       params,
@@ -80,7 +114,10 @@ export class Factory {
    * A participant at a site (label like 'NL-AMS', or a site id), inserted directly with the site's
    * next study id (e.g. NL-AMS-0001). For tests of modules that need participants to exist.
    */
-  async participant(site: string, opts: { status?: string } = {}): Promise<{ id: string; studyId: string; siteId: string }> {
+  async participant(
+    site: string,
+    opts: { status?: string } = {},
+  ): Promise<{ id: string; studyId: string; siteId: string }> {
     const siteId = /^[0-9a-f-]{36}$/i.test(site) ? site : await this.site(site);
     const rows: { id: string; studyId: string; siteId: string }[] = await this.dataSource.query(
       `WITH n AS (
@@ -93,7 +130,9 @@ export class Factory {
        RETURNING id, study_id AS "studyId", site_id AS "siteId"`,
       [siteId, opts.status ?? 'registered'],
     );
-    if (!rows[0]) throw new Error(`no site ${site}`);
+    if (!rows[0]) {
+      throw new Error(`no site ${site}`);
+    }
     return rows[0];
   }
 
@@ -121,9 +160,17 @@ export class Factory {
                      WHERE a.trial_id = s.trial_id AND a.environment = $4 AND a.stratum_key = s.stratum), 0) + 1,
            0, 1, 2, $2, $3, 'ram-ms-v2'
          FROM s RETURNING id`,
-        [participantId, arm, new Date(randomisedAt), opts.environment ?? 'production', opts.stratumKey ?? null],
+        [
+          participantId,
+          arm,
+          new Date(randomisedAt),
+          opts.environment ?? 'production',
+          opts.stratumKey ?? null,
+        ],
       );
-      if (!rows[0]) throw new Error(`no participant ${participantId}`);
+      if (!rows[0]) {
+        throw new Error(`no participant ${participantId}`);
+      }
       return rows[0];
     });
   }

@@ -6,16 +6,23 @@ import type { DataSource } from 'typeorm';
  * changes it. Audit rows of the given actions are left out: some refusals are recorded on purpose
  * (a failed sign-in, a failed electronic signature).
  */
-export async function databaseFingerprint(dataSource: DataSource, opts: { ignoreAuditActions?: string[] } = {}): Promise<() => Promise<string>> {
+export async function databaseFingerprint(
+  dataSource: DataSource,
+  opts: { ignoreAuditActions?: string[] } = {},
+): Promise<() => Promise<string>> {
   const tables: { name: string }[] = await dataSource.query(
     `SELECT quote_ident(table_name) AS name FROM information_schema.tables
      WHERE table_schema = 'public' AND table_type = 'BASE TABLE' AND table_name <> 'typeorm_migrations' ORDER BY table_name`,
   );
-  const ignored = (opts.ignoreAuditActions ?? []).map((a) => `'${a.replace(/'/g, "''")}'`).join(', ');
+  const ignored = (opts.ignoreAuditActions ?? [])
+    .map((a) => `'${a.replace(/'/g, "''")}'`)
+    .join(', ');
   const parts = tables.map(({ name }) => {
     const where = name === 'audit_log' && ignored ? ` WHERE action NOT IN (${ignored})` : '';
     // The chain head moves with every audit row, the ignored ones too.
-    if (name === 'audit_chain_head') return null;
+    if (name === 'audit_chain_head') {
+      return null;
+    }
     return `(SELECT '${name}:' || count(*) || ':' || coalesce(max(xmin::text::bigint), 0) FROM ${name}${where})`;
   });
   const sql = `SELECT concat_ws(' ', ${parts.filter(Boolean).join(', ')}) AS f`;
@@ -25,7 +32,10 @@ export async function databaseFingerprint(dataSource: DataSource, opts: { ignore
 /** The tables whose part of two fingerprints differs. */
 export function fingerprintDiff(a: string, b: string): string[] {
   const left = new Set(a.split(' '));
-  return b.split(' ').filter((part) => !left.has(part)).map((part) => part.split(':')[0]);
+  return b
+    .split(' ')
+    .filter((part) => !left.has(part))
+    .map((part) => part.split(':')[0]);
 }
 
 /**
@@ -35,8 +45,12 @@ export function fingerprintDiff(a: string, b: string): string[] {
  * it is one row, much cheaper than `databaseFingerprint`, for checks after every request.
  * Instruments the test's own cloned database only.
  */
-export async function installChangeCounter(dataSource: DataSource, opts: { ignoreAuditActions?: string[] } = {}): Promise<() => Promise<number>> {
-  const ignored = (opts.ignoreAuditActions ?? []).map((a) => `'${a.replace(/'/g, "''")}'`).join(', ') || `''`;
+export async function installChangeCounter(
+  dataSource: DataSource,
+  opts: { ignoreAuditActions?: string[] } = {},
+): Promise<() => Promise<number>> {
+  const ignored =
+    (opts.ignoreAuditActions ?? []).map((a) => `'${a.replace(/'/g, "''")}'`).join(', ') || `''`;
   await dataSource.query(`
     CREATE TABLE test_change_counter (id int PRIMARY KEY, n bigint NOT NULL);
     INSERT INTO test_change_counter VALUES (1, 0);
@@ -53,7 +67,16 @@ export async function installChangeCounter(dataSource: DataSource, opts: { ignor
   for (const { name } of tables) {
     const when = name === 'audit_log' ? `WHEN (NEW.action NOT IN (${ignored}))` : '';
     const events = name === 'audit_log' ? 'INSERT' : 'INSERT OR UPDATE OR DELETE';
-    await dataSource.query(`CREATE TRIGGER test_count_change AFTER ${events} ON ${name} FOR EACH ROW ${when} EXECUTE FUNCTION test_count_change()`);
+    await dataSource.query(
+      `CREATE TRIGGER test_count_change AFTER ${events} ON ${name} FOR EACH ROW ${when} EXECUTE FUNCTION test_count_change()`,
+    );
   }
-  return async () => Number(((await dataSource.query(`SELECT n FROM test_change_counter WHERE id = 1`)) as { n: string }[])[0].n);
+  return async () =>
+    Number(
+      (
+        (await dataSource.query(`SELECT n FROM test_change_counter WHERE id = 1`)) as {
+          n: string;
+        }[]
+      )[0].n,
+    );
 }

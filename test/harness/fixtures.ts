@@ -22,7 +22,13 @@ export type SiteFixture = {
 
 export const FIXTURE_DAY = PATHWAY_NOW.slice(0, 10);
 export const NO_RELAPSE = { newRelapse: false };
-export const AN_ADVERSE_EVENT = { term: 'Headache', onsetDate: FIXTURE_DAY, severity: 'mild', serious: false, outcome: 'recovered' };
+export const AN_ADVERSE_EVENT = {
+  term: 'Headache',
+  onsetDate: FIXTURE_DAY,
+  severity: 'mild',
+  serious: false,
+  outcome: 'recovered',
+};
 
 export async function siteFixture(t: TestApp, label: string): Promise<SiteFixture> {
   const site = await t.factory.site(label);
@@ -33,31 +39,52 @@ export async function siteFixture(t: TestApp, label: string): Promise<SiteFixtur
   for (let i = 0; i < 12 && !participant; i++) {
     const id = await consentedParticipant(t, { coordinator, investigator, siteId: site });
     const res = await t.http().post(`/participants/${id}/randomization`).set(bearer(investigator));
-    if (res.status !== 201) throw new Error(`randomise: ${res.status} ${JSON.stringify(res.body)}`);
-    if (res.body.arm === 'A') participant = id;
+    if (res.status !== 201) {
+      throw new Error(`randomise: ${res.status} ${JSON.stringify(res.body)}`);
+    }
+    if (res.body.arm === 'A') {
+      participant = id;
+    }
   }
-  if (!participant) throw new Error(`no arm-A allocation at ${label} in 12 tries`);
+  if (!participant) {
+    throw new Error(`no arm-A allocation at ${label} in 12 tries`);
+  }
   await t.drainJobs(30_000);
-  const one = async (sql: string) => ((await t.dataSource.query(sql, [participant])) as { id: string }[])[0]?.id;
-  const visit = await one(`SELECT id FROM visits WHERE participant_id = $1 AND kind = 'scheduled' ORDER BY target_date LIMIT 1`);
+  const one = async (sql: string) =>
+    ((await t.dataSource.query(sql, [participant])) as { id: string }[])[0]?.id;
+  const visit = await one(
+    `SELECT id FROM visits WHERE participant_id = $1 AND kind = 'scheduled' ORDER BY target_date LIMIT 1`,
+  );
   const logged = await t
     .http()
     .post(`/follow-up/visits/${visit}/log`)
     .set(bearer(staff))
-    .send({ visitDate: FIXTURE_DAY, relapseAssessment: NO_RELAPSE, adverseEvents: [AN_ADVERSE_EVENT] });
-  if (logged.status !== 200) throw new Error(`log visit: ${logged.status} ${JSON.stringify(logged.body)}`);
+    .send({
+      visitDate: FIXTURE_DAY,
+      relapseAssessment: NO_RELAPSE,
+      adverseEvents: [AN_ADVERSE_EVENT],
+    });
+  if (logged.status !== 200) {
+    throw new Error(`log visit: ${logged.status} ${JSON.stringify(logged.body)}`);
+  }
   const target = await t.factory.user('site_staff', { sites: [label] });
   const f: SiteFixture = {
     label,
     site,
     participant,
     visit,
-    assessment: await one(`SELECT id FROM eligibility_assessments WHERE participant_id = $1 ORDER BY created_at LIMIT 1`),
+    assessment: await one(
+      `SELECT id FROM eligibility_assessments WHERE participant_id = $1 ORDER BY created_at LIMIT 1`,
+    ),
     booking: await one(`SELECT id FROM transplant_bookings WHERE participant_id = $1 LIMIT 1`),
     ae: await one(`SELECT id FROM adverse_events WHERE participant_id = $1 LIMIT 1`),
     user: target.id,
   };
-  for (const [k, v] of Object.entries(f)) if (!v) throw new Error(`fixture ${label}: no ${k}`);
+  for (const [k, v] of Object.entries(f)) {
+    if (!v) {
+      throw new Error(`fixture ${label}: no ${k}`);
+    }
+  }
   return f;
 }
 
@@ -87,10 +114,18 @@ export function fixturePath(path: string, f: SiteFixture): string {
       case 'environment':
         return 'test';
       case 'id':
-        if (path.startsWith('/participants/')) return f.participant;
-        if (path.startsWith('/users/')) return f.user;
-        if (path.startsWith('/sites/')) return f.site;
-        if (path.startsWith('/follow-up/adverse-events/')) return f.ae;
+        if (path.startsWith('/participants/')) {
+          return f.participant;
+        }
+        if (path.startsWith('/users/')) {
+          return f.user;
+        }
+        if (path.startsWith('/sites/')) {
+          return f.site;
+        }
+        if (path.startsWith('/follow-up/adverse-events/')) {
+          return f.ae;
+        }
         throw new Error(`no value for id in ${path}`);
       default:
         throw new Error(`no value for ${name} in ${path}`);

@@ -1,6 +1,8 @@
+// Global setup runs outside Jest's module system: resolve the absolute `src/...` imports here too.
+import 'tsconfig-paths/register';
 import { Client } from 'pg';
-import { createDataSource } from '../../src/database/data-source';
-import { seedRamMs } from '../../src/modules/trials/seed/ram-ms.seed';
+import { createDataSource } from 'src/database/data-source';
+import { seedRamMs } from 'src/modules/trials/seed/ram-ms.seed';
 import { serverUrl } from './env';
 
 /**
@@ -10,7 +12,9 @@ import { serverUrl } from './env';
  */
 export default async function globalSetup(): Promise<void> {
   process.env.TZ = 'UTC';
-  if (process.env.RT_TEMPLATE_DB) return;
+  if (process.env.RT_TEMPLATE_DB) {
+    return;
+  }
   const name = `rt_template_${process.pid}`;
   const admin = new Client({ connectionString: serverUrl('postgres') });
   await admin.connect();

@@ -3,7 +3,9 @@ import { serverUrl } from './env';
 
 export default async function globalTeardown(): Promise<void> {
   const name = process.env.RT_TEMPLATE_DB;
-  if (!name) return;
+  if (!name) {
+    return;
+  }
   delete process.env.RT_TEMPLATE_DB;
   const admin = new Client({ connectionString: serverUrl('postgres') });
   await admin.connect();

@@ -19,15 +19,25 @@ async function rows<T>(db: Queryable, sql: string, params: unknown[] = []): Prom
 export async function transactionProblems(db: Queryable): Promise<string[]> {
   const problems: string[] = [];
   const add = (what: string, list: unknown[]) => {
-    if (list.length > 0) problems.push(`${what}: ${JSON.stringify(list.slice(0, 5))}${list.length > 5 ? ` (+${list.length - 5})` : ''}`);
+    if (list.length > 0) {
+      problems.push(
+        `${what}: ${JSON.stringify(list.slice(0, 5))}${list.length > 5 ? ` (+${list.length - 5})` : ''}`,
+      );
+    }
   };
   add(
     'participants without an identity row',
-    await rows(db, `SELECT p.id FROM participants p WHERE NOT EXISTS (SELECT 1 FROM participant_identities i WHERE i.participant_id = p.id)`),
+    await rows(
+      db,
+      `SELECT p.id FROM participants p WHERE NOT EXISTS (SELECT 1 FROM participant_identities i WHERE i.participant_id = p.id)`,
+    ),
   );
   add(
     'participants without a screening episode',
-    await rows(db, `SELECT p.id FROM participants p WHERE NOT EXISTS (SELECT 1 FROM screening_episodes e WHERE e.participant_id = p.id)`),
+    await rows(
+      db,
+      `SELECT p.id FROM participants p WHERE NOT EXISTS (SELECT 1 FROM screening_episodes e WHERE e.participant_id = p.id)`,
+    ),
   );
   add(
     'participants whose status history and audit trail disagree',
@@ -89,7 +99,13 @@ export async function transactionProblems(db: Queryable): Promise<string[]> {
 
 /** Per stratum: sequence numbers 1…n without a gap, and the counter row at n. */
 export async function sequenceProblems(db: Queryable): Promise<string[]> {
-  const strata = await rows<{ stratum: string; n: number; max: number; distinct: number; counter: number | null }>(
+  const strata = await rows<{
+    stratum: string;
+    n: number;
+    max: number;
+    distinct: number;
+    counter: number | null;
+  }>(
     db,
     `SELECT a.trial_id || '/' || a.environment || '/' || a.stratum_key AS stratum, count(*)::int AS n,
             max(a.sequence_number)::int AS max, count(DISTINCT a.sequence_number)::int AS distinct,
@@ -99,7 +115,10 @@ export async function sequenceProblems(db: Queryable): Promise<string[]> {
   );
   return strata
     .filter((s) => s.n !== s.max || s.distinct !== s.n || s.counter !== s.n)
-    .map((s) => `stratum ${s.stratum} not gapless: ${s.n} allocations, highest number ${s.max}, counter ${String(s.counter)}`);
+    .map(
+      (s) =>
+        `stratum ${s.stratum} not gapless: ${s.n} allocations, highest number ${s.max}, counter ${String(s.counter)}`,
+    );
 }
 
 /** No transplant centre quarter holds more booked places than its capacity. */
@@ -113,7 +132,9 @@ export async function capacityProblems(db: Queryable): Promise<string[]> {
      GROUP BY b.centre_id, b.quarter, tc.capacity, s.default_quarterly_capacity
      HAVING count(*) > COALESCE(tc.capacity, s.default_quarterly_capacity)`,
   );
-  return over.map((o) => `quarter ${o.quarter} of centre ${o.centre} holds ${o.n} places, capacity ${o.capacity}`);
+  return over.map(
+    (o) => `quarter ${o.quarter} of centre ${o.centre} holds ${o.n} places, capacity ${o.capacity}`,
+  );
 }
 
 /**
@@ -128,34 +149,58 @@ export async function jobEffectProblems(db: Queryable): Promise<string[]> {
     `SELECT a.participant_id FROM allocations a LEFT JOIN follow_up_schedules s ON s.participant_id = a.participant_id
      WHERE a.environment = 'production' AND s.generated_at IS NULL`,
   );
-  if (missing.length) problems.push(`allocations without a generated schedule: ${missing.map((m) => m.participant_id).join(', ')}`);
+  if (missing.length) {
+    problems.push(
+      `allocations without a generated schedule: ${missing.map((m) => m.participant_id).join(', ')}`,
+    );
+  }
   const generated = await rows<{ participant_id: string; n: number }>(
     db,
     `SELECT a.participant_id, count(l.seq)::int AS n FROM allocations a
      LEFT JOIN audit_log l ON l.entity_id = a.participant_id::text AND l.action = 'follow-up.schedule_generated'
      WHERE a.environment = 'production' GROUP BY a.participant_id HAVING count(l.seq) <> 1`,
   );
-  if (generated.length) problems.push(`schedules generated other than once: ${JSON.stringify(generated)}`);
-  const twice = await rows(db, `SELECT participant_id, code, count(*)::int AS n FROM visits GROUP BY participant_id, code HAVING count(*) > 1`);
-  if (twice.length) problems.push(`visits created twice: ${JSON.stringify(twice)}`);
+  if (generated.length) {
+    problems.push(`schedules generated other than once: ${JSON.stringify(generated)}`);
+  }
+  const twice = await rows(
+    db,
+    `SELECT participant_id, code, count(*)::int AS n FROM visits GROUP BY participant_id, code HAVING count(*) > 1`,
+  );
+  if (twice.length) {
+    problems.push(`visits created twice: ${JSON.stringify(twice)}`);
+  }
   const visitCounts = await rows<{ arm: string; counts: number[] }>(
     db,
     `SELECT a.arm, array_agg(DISTINCT (SELECT count(*)::int FROM visits v WHERE v.participant_id = a.participant_id AND v.kind = 'scheduled')) AS counts
      FROM allocations a WHERE a.environment = 'production' GROUP BY a.arm`,
   );
-  for (const v of visitCounts) if (v.counts.length !== 1) problems.push(`arm ${v.arm} participants have different visit counts: ${v.counts.join(', ')}`);
+  for (const v of visitCounts) {
+    if (v.counts.length !== 1) {
+      problems.push(
+        `arm ${v.arm} participants have different visit counts: ${v.counts.join(', ')}`,
+      );
+    }
+  }
   const bookings = await rows<{ participant_id: string; n: number }>(
     db,
     `SELECT a.participant_id, count(b.id) FILTER (WHERE b.status IN ('booked', 'waitlisted', 'done'))::int AS n
      FROM allocations a LEFT JOIN transplant_bookings b ON b.participant_id = a.participant_id
      WHERE a.environment = 'production' AND a.arm = 'A' GROUP BY a.participant_id HAVING count(b.id) FILTER (WHERE b.status IN ('booked', 'waitlisted', 'done')) <> 1`,
   );
-  if (bookings.length) problems.push(`arm-A participants without exactly one live booking: ${JSON.stringify(bookings)}`);
+  if (bookings.length) {
+    problems.push(
+      `arm-A participants without exactly one live booking: ${JSON.stringify(bookings)}`,
+    );
+  }
   return problems;
 }
 
 /** Every notification is in each inbox once (the unique key holds it; this proves nothing was lost). */
 export async function notificationCounts(db: Queryable): Promise<Map<string, number>> {
-  const list = await rows<{ key: string; n: number }>(db, `SELECT user_id || '|' || dedupe_key AS key, count(*)::int AS n FROM notifications GROUP BY 1`);
+  const list = await rows<{ key: string; n: number }>(
+    db,
+    `SELECT user_id || '|' || dedupe_key AS key, count(*)::int AS n FROM notifications GROUP BY 1`,
+  );
   return new Map(list.map((r) => [r.key, r.n]));
 }

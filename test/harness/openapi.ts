@@ -22,12 +22,23 @@ export type OpenApiDoc = {
   components?: { schemas?: Record<string, Schema> };
 };
 
-export type WriteOperation = { method: 'post' | 'put' | 'patch' | 'delete'; path: string; op: Operation; body: Schema | null };
+export type WriteOperation = {
+  method: 'post' | 'put' | 'patch' | 'delete';
+  path: string;
+  op: Operation;
+  body: Schema | null;
+};
 
 export function resolve(doc: OpenApiDoc, schema: Schema | undefined): Schema | undefined {
-  if (!schema) return undefined;
-  if (schema.$ref) return resolve(doc, doc.components?.schemas?.[schema.$ref.split('/').pop() as string]);
-  if (schema.allOf?.length === 1) return resolve(doc, schema.allOf[0]);
+  if (!schema) {
+    return undefined;
+  }
+  if (schema.$ref) {
+    return resolve(doc, doc.components?.schemas?.[schema.$ref.split('/').pop() as string]);
+  }
+  if (schema.allOf?.length === 1) {
+    return resolve(doc, schema.allOf[0]);
+  }
   return schema;
 }
 
@@ -36,7 +47,9 @@ export function writeOperations(doc: OpenApiDoc): WriteOperation[] {
   const out: WriteOperation[] = [];
   for (const [path, ops] of Object.entries(doc.paths)) {
     for (const [method, op] of Object.entries(ops)) {
-      if (!['post', 'put', 'patch', 'delete'].includes(method)) continue;
+      if (!['post', 'put', 'patch', 'delete'].includes(method)) {
+        continue;
+      }
       const body = resolve(doc, op.requestBody?.content['application/json']?.schema) ?? null;
       out.push({ method: method as WriteOperation['method'], path, op, body });
     }
@@ -46,7 +59,7 @@ export function writeOperations(doc: OpenApiDoc): WriteOperation[] {
 
 /** A value of the wrong JSON type for a schema. */
 export function wrongType(schema: Schema | undefined): unknown {
-  switch (schema?.type ?? "") {
+  switch (schema?.type ?? '') {
     case 'string':
       return 12345;
     case 'number':

@@ -18,7 +18,12 @@ export type NodeProcess = {
 };
 
 /** Starts `entry` (a .ts file relative to the repository) under ts-node, as `npm run start:dev` does. */
-export function spawnNode(name: string, entry: string, env: Record<string, string>, onOutput?: (chunk: string) => void): NodeProcess {
+export function spawnNode(
+  name: string,
+  entry: string,
+  env: Record<string, string>,
+  onOutput?: (chunk: string) => void,
+): NodeProcess {
   let out = '';
   const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', entry], {
     cwd: ROOT,
@@ -32,7 +37,9 @@ export function spawnNode(name: string, entry: string, env: Record<string, strin
   };
   child.stdout!.on('data', collect);
   child.stderr!.on('data', collect);
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => resolve(code)),
+  );
   const running = () => child.exitCode === null && child.signalCode === null;
   return {
     name,
@@ -40,14 +47,18 @@ export function spawnNode(name: string, entry: string, env: Record<string, strin
     output: () => out,
     exited,
     stop: async (graceMs = 10_000) => {
-      if (!running()) return;
+      if (!running()) {
+        return;
+      }
       child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
       await exited;
       clearTimeout(timer);
     },
     kill: async () => {
-      if (!running()) return;
+      if (!running()) {
+        return;
+      }
       child.kill('SIGKILL');
       await exited;
     },
@@ -63,18 +74,31 @@ export class GiveUp extends Error {}
  * Polls `check` until it returns a truthy value; fails naming `what` after `timeoutMs`. A check
  * that throws is retried (the last error is reported), unless it throws `GiveUp`.
  */
-export async function waitFor<T>(what: string, check: () => Promise<T | null | undefined | false>, timeoutMs = 30_000, everyMs = 100): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  check: () => Promise<T | null | undefined | false>,
+  timeoutMs = 30_000,
+  everyMs = 100,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
     try {
       const value = await check();
-      if (value) return value;
+      if (value) {
+        return value;
+      }
     } catch (error) {
-      if (error instanceof GiveUp) throw error;
+      if (error instanceof GiveUp) {
+        throw error;
+      }
       last = error;
     }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
+    if (Date.now() > deadline) {
+      throw new Error(
+        `timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`,
+      );
+    }
     await sleep(everyMs);
   }
 }
@@ -89,13 +113,24 @@ export const freePort = () =>
   });
 
 /** Waits until `proc` prints `text` (or fails if it exits first). */
-export async function waitForOutput(proc: NodeProcess, text: string | RegExp, timeoutMs = 90_000): Promise<void> {
-  const found = () => (typeof text === 'string' ? proc.output().includes(text) : text.test(proc.output()));
+export async function waitForOutput(
+  proc: NodeProcess,
+  text: string | RegExp,
+  timeoutMs = 90_000,
+): Promise<void> {
+  const found = () =>
+    typeof text === 'string' ? proc.output().includes(text) : text.test(proc.output());
   await waitFor(
     `${proc.name} to print ${String(text)}`,
     async () => {
-      if (found()) return true;
-      if (proc.child.exitCode !== null) throw new GiveUp(`${proc.name} exited with ${proc.child.exitCode}:\n${proc.output().slice(-3000)}`);
+      if (found()) {
+        return true;
+      }
+      if (proc.child.exitCode !== null) {
+        throw new GiveUp(
+          `${proc.name} exited with ${proc.child.exitCode}:\n${proc.output().slice(-3000)}`,
+        );
+      }
       return false;
     },
     timeoutMs,

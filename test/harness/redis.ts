@@ -11,7 +11,9 @@ export async function deleteRedisPrefix(prefix: string, url = redisUrl()): Promi
     do {
       const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
       cursor = next;
-      if (keys.length) await redis.del(...keys);
+      if (keys.length) {
+        await redis.del(...keys);
+      }
     } while (cursor !== '0');
   } catch {
     // Nothing to clean.

@@ -42,15 +42,21 @@ export class TcpProxy {
 
   /** Drops every connection and stops accepting new ones. */
   async cut(): Promise<void> {
-    for (const s of this.sockets) s.destroy();
+    for (const s of this.sockets) {
+      s.destroy();
+    }
     this.sockets.clear();
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    await new Promise<void>((resolve) =>
+      this.server ? this.server.close(() => resolve()) : resolve(),
+    );
     this.server = null;
   }
 
   /** Accepts connections again on the same port. */
   async restore(): Promise<void> {
-    if (this.server) return;
+    if (this.server) {
+      return;
+    }
     await this.start(this.port);
   }
 }

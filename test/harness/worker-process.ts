@@ -10,10 +10,10 @@
  */
 import { getSharedConfigToken } from '@nestjs/bull';
 import { Test } from '@nestjs/testing';
-import { DEFAULT_JOB_OPTIONS } from '../../src/common/queue/queues';
-import { APP_CONFIG, AppConfig } from '../../src/config/app-config';
-import { OutboxRelay } from '../../src/modules/outbox/outbox.relay';
-import { WorkerModule } from '../../src/worker.module';
+import { DEFAULT_JOB_OPTIONS } from 'src/common/queue/queues';
+import { APP_CONFIG, AppConfig } from 'src/config/app-config';
+import { OutboxRelay } from 'src/modules/outbox/outbox.relay';
+import { WorkerModule } from 'src/worker.module';
 
 async function main(): Promise<void> {
   const lockDuration = Number(process.env.TEST_BULL_LOCK_MS ?? 2000);
@@ -25,7 +25,11 @@ async function main(): Promise<void> {
       factory: (config: AppConfig) => {
         const u = new URL(config.REDIS_URL);
         return {
-          redis: { host: u.hostname, port: Number(u.port || 6379), retryStrategy: (times: number) => Math.min(times * 200, 2000) },
+          redis: {
+            host: u.hostname,
+            port: Number(u.port || 6379),
+            retryStrategy: (times: number) => Math.min(times * 200, 2000),
+          },
           prefix: config.QUEUE_PREFIX,
           defaultJobOptions: DEFAULT_JOB_OPTIONS,
           settings: { lockDuration, stalledInterval, maxStalledCount: 1 },

@@ -1,4 +1,4 @@
-import { AppModule } from '../../src/app.module';
+import { AppModule } from 'src/app.module';
 import { collectRoutes } from './routes';
 
 describe('every route declares who may call it', () => {
@@ -7,7 +7,12 @@ describe('every route declares who may call it', () => {
   it('finds the routes of every controller', () => {
     expect(routes.length).toBeGreaterThan(15);
     expect(routes.map((r) => `${r.method} ${r.path}`)).toEqual(
-      expect.arrayContaining(['POST /auth/login', 'GET /users', 'GET /audit/verify', 'GET /health/ready']),
+      expect.arrayContaining([
+        'POST /auth/login',
+        'GET /users',
+        'GET /audit/verify',
+        'GET /health/ready',
+      ]),
     );
   });
 
@@ -22,6 +27,10 @@ describe('every route declares who may call it', () => {
   it('keeps public routes to the ones meant to be public', () => {
     const publicRoutes = routes.filter((r) => r.isPublic).map((r) => `${r.method} ${r.path}`);
     const allowed = [/^POST \/auth\/login$/, /^GET \/health(\/ready)?$/, /^(GET|POST) \/public\//];
-    for (const route of publicRoutes) expect(allowed.some((re) => re.test(route)) ? route : `unexpected public ${route}`).toBe(route);
+    for (const route of publicRoutes) {
+      expect(allowed.some((re) => re.test(route)) ? route : `unexpected public ${route}`).toBe(
+        route,
+      );
+    }
   });
 });

@@ -62,7 +62,9 @@ describe('table ownership', () => {
       const module = rel.split('/')[2];
       for (const table of tablesNamed(readFileSync(file, 'utf8'))) {
         const tableOwner = owner.get(table);
-        if (tableOwner && tableOwner !== module) uses.push(`${rel} → ${table} (${tableOwner})`);
+        if (tableOwner && tableOwner !== module) {
+          uses.push(`${rel} → ${table} (${tableOwner})`);
+        }
       }
     }
     const known = new Set(KNOWN_FOREIGN_TABLE_USES);

@@ -75,18 +75,81 @@ export function App() {
           }
         >
           <Route index element={<Home />} />
-          <Route path="worklist" element={<Only path="/worklist"><Worklist /></Only>} />
+          <Route
+            path="worklist"
+            element={
+              <Only path="/worklist">
+                <Worklist />
+              </Only>
+            }
+          />
           <Route path="participants/:id" element={<ParticipantPage />} />
-          <Route path="allocations" element={<Only path="/allocations"><Allocations /></Only>} />
-          <Route path="transplant" element={<Only path="/transplant"><TransplantCentre /></Only>} />
-          <Route path="follow-up" element={<Only path="/follow-up"><FollowUp /></Only>} />
+          <Route
+            path="allocations"
+            element={
+              <Only path="/allocations">
+                <Allocations />
+              </Only>
+            }
+          />
+          <Route
+            path="transplant"
+            element={
+              <Only path="/transplant">
+                <TransplantCentre />
+              </Only>
+            }
+          />
+          <Route
+            path="follow-up"
+            element={
+              <Only path="/follow-up">
+                <FollowUp />
+              </Only>
+            }
+          />
           <Route path="visits/:visitId" element={<VisitPage />} />
           <Route path="notifications" element={<Notifications />} />
-          <Route path="statistics" element={<Only path="/statistics"><Statistics /></Only>} />
-          <Route path="reports" element={<Only path="/reports"><Reports /></Only>} />
-          <Route path="admin/users" element={<Only path="/admin/users"><AdminUsers /></Only>} />
-          <Route path="admin/sites" element={<Only path="/admin/sites"><AdminSites /></Only>} />
-          <Route path="admin/audit" element={<Only path="/admin/audit"><AdminAudit /></Only>} />
+          <Route
+            path="statistics"
+            element={
+              <Only path="/statistics">
+                <Statistics />
+              </Only>
+            }
+          />
+          <Route
+            path="reports"
+            element={
+              <Only path="/reports">
+                <Reports />
+              </Only>
+            }
+          />
+          <Route
+            path="admin/users"
+            element={
+              <Only path="/admin/users">
+                <AdminUsers />
+              </Only>
+            }
+          />
+          <Route
+            path="admin/sites"
+            element={
+              <Only path="/admin/sites">
+                <AdminSites />
+              </Only>
+            }
+          />
+          <Route
+            path="admin/audit"
+            element={
+              <Only path="/admin/audit">
+                <AdminAudit />
+              </Only>
+            }
+          />
           <Route path="*" element={<NotFound />} />
         </Route>
       </Routes>

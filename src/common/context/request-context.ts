@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { Role } from '../../modules/auth/roles';
+import type { Role } from 'src/modules/auth/roles';
 
 /** Who is acting: a signed-in user, or the system itself (worker jobs, start-up seed). */
 export type Actor = {
@@ -33,6 +33,8 @@ export const RequestContext = {
   },
   setActor(actor: Actor): void {
     const store = storage.getStore();
-    if (store) store.actor = actor;
+    if (store) {
+      store.actor = actor;
+    }
   },
 };

@@ -1,4 +1,13 @@
-import { applyPatch, auditOf, diffRecord, type GroupSpec, mergeChanges, patchFromChanges, sameValue, staleVersion } from './corrections';
+import {
+  applyPatch,
+  auditOf,
+  diffRecord,
+  type GroupSpec,
+  mergeChanges,
+  patchFromChanges,
+  sameValue,
+  staleVersion,
+} from './corrections';
 
 const GROUPS: GroupSpec[] = [
   { path: 'relapseAssessment.relapses', key: 'id', generated: true },
@@ -7,7 +16,12 @@ const GROUPS: GroupSpec[] = [
 
 const logged = () => ({
   visitDate: '2026-05-01',
-  relapseAssessment: { newRelapse: true, relapses: [{ id: 'r1', onsetDate: '2026-04-20', steroidTreated: true, description: 'optic neuritis' }] },
+  relapseAssessment: {
+    newRelapse: true,
+    relapses: [
+      { id: 'r1', onsetDate: '2026-04-20', steroidTreated: true, description: 'optic neuritis' },
+    ],
+  },
   samples: [
     { type: 'bloods', taken: true },
     { type: 'biobank', taken: true },
@@ -39,47 +53,104 @@ describe('applyPatch', () => {
   });
 
   it('adds one item without dropping the others, and changes and removes by key', () => {
-    const add = applyPatch(logged(), { samples: { add: [{ type: 'urine', taken: true }] } }, GROUPS, newId);
+    const add = applyPatch(
+      logged(),
+      { samples: { add: [{ type: 'urine', taken: true }] } },
+      GROUPS,
+      newId,
+    );
     expect(add.after.samples.map((s) => s.type)).toEqual(['bloods', 'biobank', 'urine']);
-    expect(add.changes).toEqual([{ path: 'samples[urine]', before: null, after: { type: 'urine', taken: true } }]);
+    expect(add.changes).toEqual([
+      { path: 'samples[urine]', before: null, after: { type: 'urine', taken: true } },
+    ]);
 
-    const change = applyPatch(logged(), { samples: { change: [{ type: 'biobank', taken: false }] } }, GROUPS, newId);
+    const change = applyPatch(
+      logged(),
+      { samples: { change: [{ type: 'biobank', taken: false }] } },
+      GROUPS,
+      newId,
+    );
     expect(change.after.samples).toEqual([
       { type: 'bloods', taken: true },
       { type: 'biobank', taken: false },
     ]);
     expect(change.changes.map((c) => c.path)).toEqual(['samples[biobank].taken']);
 
-    const relapse = applyPatch(logged(), { relapseAssessment: { relapses: { change: [{ id: 'r1', description: null }] } } }, GROUPS, newId);
-    expect(relapse.after.relapseAssessment.relapses[0]).toEqual({ id: 'r1', onsetDate: '2026-04-20', steroidTreated: true });
-    expect(relapse.changes).toEqual([{ path: 'relapseAssessment.relapses[r1].description', before: 'optic neuritis', after: null }]);
+    const relapse = applyPatch(
+      logged(),
+      { relapseAssessment: { relapses: { change: [{ id: 'r1', description: null }] } } },
+      GROUPS,
+      newId,
+    );
+    expect(relapse.after.relapseAssessment.relapses[0]).toEqual({
+      id: 'r1',
+      onsetDate: '2026-04-20',
+      steroidTreated: true,
+    });
+    expect(relapse.changes).toEqual([
+      { path: 'relapseAssessment.relapses[r1].description', before: 'optic neuritis', after: null },
+    ]);
 
     const remove = applyPatch(logged(), { samples: { remove: ['bloods'] } }, GROUPS, newId);
     expect(remove.after.samples).toEqual([{ type: 'biobank', taken: true }]);
   });
 
   it('assigns ids to added items of a generated group and refuses a client id', () => {
-    const r = applyPatch(logged(), { relapseAssessment: { relapses: { add: [{ onsetDate: '2026-04-28', steroidTreated: false }] } } }, GROUPS, () => 'fresh');
+    const r = applyPatch(
+      logged(),
+      {
+        relapseAssessment: {
+          relapses: { add: [{ onsetDate: '2026-04-28', steroidTreated: false }] },
+        },
+      },
+      GROUPS,
+      () => 'fresh',
+    );
     expect(r.after.relapseAssessment.relapses.map((x) => x.id)).toEqual(['r1', 'fresh']);
-    const bad = applyPatch(logged(), { relapseAssessment: { relapses: { add: [{ id: 'mine', onsetDate: '2026-04-28' }] } } }, GROUPS, newId);
+    const bad = applyPatch(
+      logged(),
+      { relapseAssessment: { relapses: { add: [{ id: 'mine', onsetDate: '2026-04-28' }] } } },
+      GROUPS,
+      newId,
+    );
     expect(bad.problems.map((p) => p.path)).toEqual(['relapseAssessment.relapses.add[0].id']);
   });
 
   it('reports unknown keys, duplicates and non-operations, and applies nothing', () => {
     const r = applyPatch(
       logged(),
-      { visitDate: '2026-05-03', samples: { change: [{ type: 'csf', taken: true }], add: [{ type: 'bloods', taken: false }], remove: ['x'] } },
+      {
+        visitDate: '2026-05-03',
+        samples: {
+          change: [{ type: 'csf', taken: true }],
+          add: [{ type: 'bloods', taken: false }],
+          remove: ['x'],
+        },
+      },
       GROUPS,
       newId,
     );
-    expect(r.problems.map((p) => p.path).sort()).toEqual(['samples.add[0].type', 'samples.change[0].type', 'samples.remove[0]']);
+    expect(r.problems.map((p) => p.path).sort()).toEqual([
+      'samples.add[0].type',
+      'samples.change[0].type',
+      'samples.remove[0]',
+    ]);
     expect(r.after).toEqual(logged());
     expect(r.changes).toEqual([]);
-    expect(applyPatch(logged(), { samples: [{ type: 'urine' }] }, GROUPS, newId).problems).toHaveLength(1);
+    expect(
+      applyPatch(logged(), { samples: [{ type: 'urine' }] }, GROUPS, newId).problems,
+    ).toHaveLength(1);
   });
 
   it('a value equal to the recorded one is no change', () => {
-    expect(applyPatch(logged(), { visitDate: '2026-05-01', samples: { change: [{ type: 'bloods', taken: true }] } }, GROUPS, newId).changes).toEqual([]);
+    expect(
+      applyPatch(
+        logged(),
+        { visitDate: '2026-05-01', samples: { change: [{ type: 'bloods', taken: true }] } },
+        GROUPS,
+        newId,
+      ).changes,
+    ).toEqual([]);
   });
 });
 
@@ -94,16 +165,31 @@ describe('diffRecord and helpers', () => {
     const edited = logged();
     edited.visitDate = '2026-05-03';
     edited.relapseAssessment.relapses[0].description = 'optic neuritis, left';
-    edited.relapseAssessment.relapses.push({ id: 'tmp', onsetDate: '2026-04-29', steroidTreated: false, description: 'x' });
-    edited.samples = [{ type: 'biobank', taken: false }, { type: 'urine', taken: true }];
+    edited.relapseAssessment.relapses.push({
+      id: 'tmp',
+      onsetDate: '2026-04-29',
+      steroidTreated: false,
+      description: 'x',
+    });
+    edited.samples = [
+      { type: 'biobank', taken: false },
+      { type: 'urine', taken: true },
+    ];
     const changes = diffRecord(logged(), edited, GROUPS);
     const patch = patchFromChanges(changes, GROUPS);
     expect(patch).toEqual({
       visitDate: '2026-05-03',
       relapseAssessment: {
-        relapses: { change: [{ id: 'r1', description: 'optic neuritis, left' }], add: [{ onsetDate: '2026-04-29', steroidTreated: false, description: 'x' }] },
+        relapses: {
+          change: [{ id: 'r1', description: 'optic neuritis, left' }],
+          add: [{ onsetDate: '2026-04-29', steroidTreated: false, description: 'x' }],
+        },
       },
-      samples: { remove: ['bloods'], change: [{ type: 'biobank', taken: false }], add: [{ type: 'urine', taken: true }] },
+      samples: {
+        remove: ['bloods'],
+        change: [{ type: 'biobank', taken: false }],
+        add: [{ type: 'urine', taken: true }],
+      },
     });
     const applied = applyPatch(logged(), patch, GROUPS, () => 'tmp');
     expect(applied.problems).toEqual([]);

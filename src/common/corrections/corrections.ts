@@ -1,3 +1,4 @@
+// Relative on purpose: the pages compile this file too (web/src/lib/corrections.ts), without the API's paths.
 import { DomainError } from '../errors/domain-error';
 
 /**
@@ -32,17 +33,30 @@ export type CorrectionProblem = { path: string; message: string };
  */
 export type PatchOptions = { nulls?: 'clear' | 'keep' };
 
-export type CorrectionResult<T> = { after: T; changes: FieldChange[]; problems: CorrectionProblem[] };
+export type CorrectionResult<T> = {
+  after: T;
+  changes: FieldChange[];
+  problems: CorrectionProblem[];
+};
 
-const isRecord = (v: unknown): v is JsonRecord => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isRecord = (v: unknown): v is JsonRecord =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** The same JSON value (object keys in any order; absent and null alike). */
 export function sameValue(a: unknown, b: unknown): boolean {
-  if (a === undefined || a === null) return b === undefined || b === null;
-  if (b === undefined || b === null) return false;
-  if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((x, i) => sameValue(x, b[i]));
+  if (a === undefined || a === null) {
+    return b === undefined || b === null;
+  }
+  if (b === undefined || b === null) {
+    return false;
+  }
+  if (Array.isArray(a)) {
+    return Array.isArray(b) && a.length === b.length && a.every((x, i) => sameValue(x, b[i]));
+  }
   if (isRecord(a)) {
-    if (!isRecord(b)) return false;
+    if (!isRecord(b)) {
+      return false;
+    }
     const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
     return [...keys].every((k) => sameValue(a[k], b[k]));
   }
@@ -68,8 +82,18 @@ export function applyPatch<T extends object>(
 ): CorrectionResult<T> {
   const problems: CorrectionProblem[] = [];
   const keep = options.nulls === 'keep';
-  const after = patchObject(clone(before) as unknown as JsonRecord, patch, '', groups, newId, problems, keep);
-  if (problems.length > 0) return { after: before, changes: [], problems };
+  const after = patchObject(
+    clone(before) as unknown as JsonRecord,
+    patch,
+    '',
+    groups,
+    newId,
+    problems,
+    keep,
+  );
+  if (problems.length > 0) {
+    return { after: before, changes: [], problems };
+  }
   const result = after as unknown as T;
   return { after: result, changes: diffRecord(before, result, groups, '', keep), problems };
 }
@@ -85,7 +109,9 @@ function patchObject(
 ): JsonRecord {
   const out: JsonRecord = { ...target };
   for (const [key, value] of Object.entries(patch)) {
-    if (value === undefined) continue;
+    if (value === undefined) {
+      continue;
+    }
     const p = join(path, key);
     const group = groups.find((g) => g.path === p);
     if (group) {
@@ -94,15 +120,41 @@ function patchObject(
         continue;
       }
       if (!isRecord(value)) {
-        problems.push({ path: p, message: 'must be an object of operations { add, change, remove }' });
+        problems.push({
+          path: p,
+          message: 'must be an object of operations { add, change, remove }',
+        });
         continue;
       }
-      out[key] = patchList(Array.isArray(out[key]) ? (out[key] as Json[]) : [], value as ListOps, p, group, newId, problems, keep);
+      out[key] = patchList(
+        Array.isArray(out[key]) ? (out[key] as Json[]) : [],
+        value as ListOps,
+        p,
+        group,
+        newId,
+        problems,
+        keep,
+      );
     } else if (value === null) {
-      if (keep) out[key] = null;
-      else delete out[key];
-    } else if (isRecord(value) && (isRecord(out[key]) || out[key] === undefined || out[key] === null) && hasGroupUnder(groups, p)) {
-      out[key] = patchObject(isRecord(out[key]) ? (out[key] as JsonRecord) : {}, value, p, groups, newId, problems, keep);
+      if (keep) {
+        out[key] = null;
+      } else {
+        delete out[key];
+      }
+    } else if (
+      isRecord(value) &&
+      (isRecord(out[key]) || out[key] === undefined || out[key] === null) &&
+      hasGroupUnder(groups, p)
+    ) {
+      out[key] = patchObject(
+        isRecord(out[key]) ? (out[key] as JsonRecord) : {},
+        value,
+        p,
+        groups,
+        newId,
+        problems,
+        keep,
+      );
     } else if (isRecord(value) && isRecord(out[key])) {
       out[key] = patchObject(out[key] as JsonRecord, value, p, groups, newId, problems, keep);
     } else {
@@ -112,7 +164,8 @@ function patchObject(
   return out;
 }
 
-const hasGroupUnder = (groups: readonly GroupSpec[], path: string) => groups.some((g) => g.path.startsWith(`${path}.`));
+const hasGroupUnder = (groups: readonly GroupSpec[], path: string) =>
+  groups.some((g) => g.path.startsWith(`${path}.`));
 
 function patchList(
   list: Json[],
@@ -124,23 +177,41 @@ function patchList(
   keep: boolean,
 ): Json[] {
   const allowed = new Set(['add', 'change', 'remove']);
-  for (const k of Object.keys(ops)) if (!allowed.has(k)) problems.push({ path: `${path}.${k}`, message: 'is not an operation (add, change, remove)' });
+  for (const k of Object.keys(ops)) {
+    if (!allowed.has(k)) {
+      problems.push({ path: `${path}.${k}`, message: 'is not an operation (add, change, remove)' });
+    }
+  }
   const items = list.map((i) => (isRecord(i) ? { ...i } : i)) as JsonRecord[];
   const keyOf = (i: JsonRecord) => i[group.key];
   const indexOf = (key: Json) => items.findIndex((i) => sameValue(keyOf(i), key));
   (ops.remove ?? []).forEach((key, n) => {
     const at = indexOf(key);
-    if (key === null || at < 0) problems.push({ path: `${path}.remove[${n}]`, message: `names no item (${String(key)})` });
-    else items.splice(at, 1);
+    if (key === null || at < 0) {
+      problems.push({ path: `${path}.remove[${n}]`, message: `names no item (${String(key)})` });
+    } else {
+      items.splice(at, 1);
+    }
   });
   (ops.change ?? []).forEach((change, n) => {
     const key = isRecord(change) ? change[group.key] : undefined;
     const at = key === undefined || key === null ? -1 : indexOf(key);
     if (at < 0) {
-      problems.push({ path: `${path}.change[${n}].${group.key}`, message: `names no item (${String(key)})` });
+      problems.push({
+        path: `${path}.change[${n}].${group.key}`,
+        message: `names no item (${String(key)})`,
+      });
       return;
     }
-    items[at] = patchObject(items[at], change, itemPath(path, key as Json), [], newId, problems, keep);
+    items[at] = patchObject(
+      items[at],
+      change,
+      itemPath(path, key as Json),
+      [],
+      newId,
+      problems,
+      keep,
+    );
   });
   (ops.add ?? []).forEach((add, n) => {
     if (!isRecord(add)) {
@@ -148,10 +219,17 @@ function patchList(
       return;
     }
     const item: JsonRecord = {};
-    for (const [k, v] of Object.entries(add)) if (v !== undefined && (v !== null || keep)) item[k] = clone(v);
+    for (const [k, v] of Object.entries(add)) {
+      if (v !== undefined && (v !== null || keep)) {
+        item[k] = clone(v);
+      }
+    }
     if (group.generated) {
       if (add[group.key] !== undefined) {
-        problems.push({ path: `${path}.add[${n}].${group.key}`, message: 'is assigned by the server; leave it out' });
+        problems.push({
+          path: `${path}.add[${n}].${group.key}`,
+          message: 'is assigned by the server; leave it out',
+        });
         return;
       }
       item[group.key] = newId();
@@ -159,7 +237,10 @@ function patchList(
       problems.push({ path: `${path}.add[${n}].${group.key}`, message: 'is required' });
       return;
     } else if (indexOf(item[group.key]) >= 0) {
-      problems.push({ path: `${path}.add[${n}].${group.key}`, message: `is already in the list (${String(item[group.key])}); use change` });
+      problems.push({
+        path: `${path}.add[${n}].${group.key}`,
+        message: `is already in the list (${String(item[group.key])}); use change`,
+      });
       return;
     }
     items.push(item);
@@ -171,7 +252,13 @@ function patchList(
  * Exactly the leaf fields that differ between two versions of a record. Items of a repeating
  * group are matched by their key: an added or removed item is one change of the whole item.
  */
-export function diffRecord(before: unknown, after: unknown, groups: readonly GroupSpec[] = [], path = '', strictNull = false): FieldChange[] {
+export function diffRecord(
+  before: unknown,
+  after: unknown,
+  groups: readonly GroupSpec[] = [],
+  path = '',
+  strictNull = false,
+): FieldChange[] {
   const group = groups.find((g) => g.path === path);
   if (group && (Array.isArray(before) || Array.isArray(after))) {
     const b = (Array.isArray(before) ? before : []) as JsonRecord[];
@@ -180,12 +267,17 @@ export function diffRecord(before: unknown, after: unknown, groups: readonly Gro
     for (const item of b) {
       const key = item[group.key];
       const next = a.find((x) => sameValue(x[group.key], key));
-      if (!next) changes.push({ path: itemPath(path, key), before: clone(item), after: null });
-      else changes.push(...diffRecord(item, next, [], itemPath(path, key), strictNull));
+      if (!next) {
+        changes.push({ path: itemPath(path, key), before: clone(item), after: null });
+      } else {
+        changes.push(...diffRecord(item, next, [], itemPath(path, key), strictNull));
+      }
     }
     for (const item of a) {
       const key = item[group.key];
-      if (!b.some((x) => sameValue(x[group.key], key))) changes.push({ path: itemPath(path, key), before: null, after: clone(item) });
+      if (!b.some((x) => sameValue(x[group.key], key))) {
+        changes.push({ path: itemPath(path, key), before: null, after: clone(item) });
+      }
     }
     return changes;
   }
@@ -193,14 +285,27 @@ export function diffRecord(before: unknown, after: unknown, groups: readonly Gro
     const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])];
     return keys.flatMap((k) => diffRecord(before[k], after[k], groups, join(path, k), strictNull));
   }
-  if (sameValue(before, after) && (!strictNull || (before === undefined) === (after === undefined))) return [];
-  return [{ path, before: before === undefined ? null : clone(before as Json), after: after === undefined ? null : clone(after as Json) }];
+  if (
+    sameValue(before, after) &&
+    (!strictNull || (before === undefined) === (after === undefined))
+  ) {
+    return [];
+  }
+  return [
+    {
+      path,
+      before: before === undefined ? null : clone(before as Json),
+      after: after === undefined ? null : clone(after as Json),
+    },
+  ];
 }
 
 /** Splits a change path into its steps: `a.b[k].c` → ['a', 'b', ['k'], 'c'] (an item key as a one-element array). */
 function stepsOf(path: string): (string | [string])[] {
   const steps: (string | [string])[] = [];
-  for (const m of path.matchAll(/([^.[\]]+)|\[([^\]]*)\]/g)) steps.push(m[2] !== undefined ? [m[2]] : m[1]);
+  for (const m of path.matchAll(/([^.[\]]+)|\[([^\]]*)\]/g)) {
+    steps.push(m[2] !== undefined ? [m[2]] : m[1]);
+  }
   return steps;
 }
 
@@ -208,7 +313,10 @@ function stepsOf(path: string): (string | [string])[] {
  * The patch that makes exactly these changes (the inverse of `diffRecord`): what a form sends
  * after comparing the edited values with those it was opened with (item keys are strings).
  */
-export function patchFromChanges(changes: readonly FieldChange[], groups: readonly GroupSpec[]): JsonRecord {
+export function patchFromChanges(
+  changes: readonly FieldChange[],
+  groups: readonly GroupSpec[],
+): JsonRecord {
   const patch: JsonRecord = {};
   for (const c of changes) {
     const steps = stepsOf(c.path);
@@ -225,26 +333,37 @@ export function patchFromChanges(changes: readonly FieldChange[], groups: readon
           const ops = (node[step] ??= {}) as ListOps & JsonRecord;
           const key = next[0];
           const rest = steps.length - (i + 2);
-          if (rest === 0 && c.after === null) (ops.remove ??= []).push(key);
-          else if (rest === 0 && c.before === null) {
+          if (rest === 0 && c.after === null) {
+            (ops.remove ??= []).push(key);
+          } else if (rest === 0 && c.before === null) {
             const item = { ...(c.after as JsonRecord) };
-            if (group.generated) delete item[group.key];
+            if (group.generated) {
+              delete item[group.key];
+            }
             (ops.add ??= []).push(item);
           } else {
             const change = ops.change ?? (ops.change = []);
             let item = change.find((x) => String(x[group.key]) === key);
-            if (!item) change.push((item = { [group.key]: key }));
+            if (!item) {
+              change.push((item = { [group.key]: key }));
+            }
             let target: JsonRecord = item;
             for (let j = i + 2; j < steps.length; j++) {
               const s = steps[j] as string;
-              if (j === steps.length - 1) target[s] = c.after;
-              else target = (target[s] ??= {}) as JsonRecord;
+              if (j === steps.length - 1) {
+                target[s] = c.after;
+              } else {
+                target = (target[s] ??= {}) as JsonRecord;
+              }
             }
           }
           break;
         }
-        if (last) node[step] = c.after;
-        else node = (node[step] ??= {}) as JsonRecord;
+        if (last) {
+          node[step] = c.after;
+        } else {
+          node = (node[step] ??= {}) as JsonRecord;
+        }
       }
     }
   }
@@ -252,7 +371,10 @@ export function patchFromChanges(changes: readonly FieldChange[], groups: readon
 }
 
 /** The changed fields as the audit row's before and after: `{ path: value }` each, the same keys. */
-export function auditOf(changes: readonly FieldChange[]): { before: JsonRecord; after: JsonRecord } {
+export function auditOf(changes: readonly FieldChange[]): {
+  before: JsonRecord;
+  after: JsonRecord;
+} {
   return {
     before: Object.fromEntries(changes.map((c) => [c.path, c.before])),
     after: Object.fromEntries(changes.map((c) => [c.path, c.after])),
@@ -272,7 +394,11 @@ export function mergeChanges(lists: readonly (readonly FieldChange[])[]): FieldC
 }
 
 /** 409: the correction was based on `expected`, but the record is at `current`; lists what changed since. */
-export function staleVersion(current: number, expected: number, changedSince: readonly FieldChange[]): DomainError {
+export function staleVersion(
+  current: number,
+  expected: number,
+  changedSince: readonly FieldChange[],
+): DomainError {
   return new DomainError(
     'STALE_VERSION',
     'conflict',

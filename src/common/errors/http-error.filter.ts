@@ -41,9 +41,26 @@ const BODY_PARSER_CODES: Record<string, string> = {
 };
 
 /** PostgreSQL error codes that mean "the database is unreachable right now", not a bug. */
-const PG_UNAVAILABLE = new Set(['57P01', '57P02', '57P03', '08000', '08003', '08006', '08001', '08004', '53300']);
+const PG_UNAVAILABLE = new Set([
+  '57P01',
+  '57P02',
+  '57P03',
+  '08000',
+  '08003',
+  '08006',
+  '08001',
+  '08004',
+  '53300',
+]);
 /** Socket errors of a connection to the database. */
-const NET_UNAVAILABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE']);
+const NET_UNAVAILABLE = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EPIPE',
+]);
 
 export type ErrorBody = {
   statusCode: number;
@@ -59,17 +76,30 @@ export type ErrorBody = {
  * another realm (a vm context such as Jest's), where `instanceof Error` is false.
  */
 function isConnectionFailure(error: unknown): boolean {
-  if (typeof error !== 'object' || error === null) return false;
+  if (typeof error !== 'object' || error === null) {
+    return false;
+  }
   const e = error as { name?: unknown; code?: unknown; message?: unknown; driverError?: unknown };
   // TypeORM releases a query runner as soon as its connection emits an error (e.g. the backend was
   // terminated between two statements of a transaction); the transaction's next query, or its
   // COMMIT, then fails with one of these (and PostgreSQL has rolled the transaction back).
-  if (e.name === 'QueryRunnerProviderAlreadyReleasedError' || e.name === 'QueryRunnerAlreadyReleasedError') return true;
-  if (typeof e.code === 'string' && (PG_UNAVAILABLE.has(e.code) || NET_UNAVAILABLE.has(e.code))) return true;
-  if (e.driverError && e.driverError !== error && isConnectionFailure(e.driverError)) return true;
+  if (
+    e.name === 'QueryRunnerProviderAlreadyReleasedError' ||
+    e.name === 'QueryRunnerAlreadyReleasedError'
+  ) {
+    return true;
+  }
+  if (typeof e.code === 'string' && (PG_UNAVAILABLE.has(e.code) || NET_UNAVAILABLE.has(e.code))) {
+    return true;
+  }
+  if (e.driverError && e.driverError !== error && isConnectionFailure(e.driverError)) {
+    return true;
+  }
   return (
     typeof e.message === 'string' &&
-    /ECONNREFUSED|ECONNRESET|Connection terminated|terminating connection|timeout exceeded when trying to connect|not queryable/i.test(e.message)
+    /ECONNREFUSED|ECONNRESET|Connection terminated|terminating connection|timeout exceeded when trying to connect|not queryable/i.test(
+      e.message,
+    )
   );
 }
 
@@ -90,15 +120,25 @@ export class HttpErrorFilter implements ExceptionFilter {
     const body = this.toBody(error, req);
     if (body.statusCode >= 500) {
       const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-      this.logger.error({ requestId, err: detail, stack: error instanceof Error ? error.stack : undefined }, 'request failed');
+      this.logger.error(
+        { requestId, err: detail, stack: error instanceof Error ? error.stack : undefined },
+        'request failed',
+      );
     }
-    if (res.headersSent) return;
+    if (res.headersSent) {
+      return;
+    }
     res.status(body.statusCode).json({ ...body, requestId });
   }
 
   private toBody(error: unknown, req: Request): ErrorBody {
     if (error instanceof DomainError) {
-      return { statusCode: STATUS[error.kind], code: error.code, message: error.message, details: error.details };
+      return {
+        statusCode: STATUS[error.kind],
+        code: error.code,
+        message: error.message,
+        details: error.details,
+      };
     }
     if (error instanceof HttpException) {
       const status = error.getStatus();
@@ -114,7 +154,9 @@ export class HttpErrorFilter implements ExceptionFilter {
         } else if (typeof r.message === 'string') {
           message = r.message;
         }
-        if (typeof r.code === 'string') code = r.code;
+        if (typeof r.code === 'string') {
+          code = r.code;
+        }
       }
       if (status === 404 && message.startsWith('Cannot ')) {
         code = 'ROUTE_NOT_FOUND';
@@ -124,21 +166,42 @@ export class HttpErrorFilter implements ExceptionFilter {
     }
     const bodyParserType = (error as { type?: string }).type;
     if (bodyParserType === 'entity.parse.failed') {
-      return { statusCode: 400, code: 'MALFORMED_JSON', message: 'The request body is not valid JSON' };
+      return {
+        statusCode: 400,
+        code: 'MALFORMED_JSON',
+        message: 'The request body is not valid JSON',
+      };
     }
     if (bodyParserType === 'entity.too.large') {
-      return { statusCode: 413, code: 'PAYLOAD_TOO_LARGE', message: 'The request body is too large' };
+      return {
+        statusCode: 413,
+        code: 'PAYLOAD_TOO_LARGE',
+        message: 'The request body is too large',
+      };
     }
     // Every other refusal of the body parser (unsupported charset or content encoding, a body that
     // does not inflate, a size mismatch): an http-errors 4xx, the client's; answer with its status.
     const { status: parserStatus, expose } = error as { status?: unknown; expose?: unknown };
-    if (typeof parserStatus === 'number' && parserStatus >= 400 && parserStatus < 500 && (typeof bodyParserType === 'string' || expose === true)) {
+    if (
+      typeof parserStatus === 'number' &&
+      parserStatus >= 400 &&
+      parserStatus < 500 &&
+      (typeof bodyParserType === 'string' || expose === true)
+    ) {
       const type = typeof bodyParserType === 'string' ? bodyParserType : 'body.unreadable';
       const code = BODY_PARSER_CODES[type] ?? HTTP_CODES[parserStatus] ?? `HTTP_${parserStatus}`;
-      return { statusCode: parserStatus, code, message: `The request body could not be read (${type})` };
+      return {
+        statusCode: parserStatus,
+        code,
+        message: `The request body could not be read (${type})`,
+      };
     }
     if (isConnectionFailure(error)) {
-      return { statusCode: 503, code: 'DATABASE_UNAVAILABLE', message: 'The database is unavailable; try again shortly' };
+      return {
+        statusCode: 503,
+        code: 'DATABASE_UNAVAILABLE',
+        message: 'The database is unavailable; try again shortly',
+      };
     }
     return { statusCode: 500, code: 'INTERNAL_ERROR', message: 'An unexpected error occurred' };
   }

@@ -1,8 +1,8 @@
 import { Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import type { IncomingMessage } from 'node:http';
-import { APP_CONFIG, AppConfig } from '../../config/app-config';
-import { RequestContext } from '../context/request-context';
+import { APP_CONFIG, AppConfig } from 'src/config/app-config';
+import { RequestContext } from 'src/common/context/request-context';
 
 /**
  * Structured JSON logs. A request is logged by method, route path, status, duration and id:
@@ -25,7 +25,10 @@ import { RequestContext } from '../context/request-context';
             }),
             res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
           },
-          redact: { paths: ['req.headers', 'password', '*.password', 'token', '*.token'], remove: true },
+          redact: {
+            paths: ['req.headers', 'password', '*.password', 'token', '*.token'],
+            remove: true,
+          },
           customProps: () => {
             const actor = RequestContext.actor();
             return { actorId: actor.id, actorRole: actor.role };

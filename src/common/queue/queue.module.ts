@@ -1,6 +1,6 @@
 import { BullModule } from '@nestjs/bull';
 import { Global, Module } from '@nestjs/common';
-import { APP_CONFIG, AppConfig } from '../../config/app-config';
+import { APP_CONFIG, AppConfig } from 'src/config/app-config';
 import { ALL_QUEUES, DEFAULT_JOB_OPTIONS } from './queues';
 
 function redisOptions(url: string) {

@@ -11,7 +11,9 @@ import { getMetadataStorage, ValidationTypes } from 'class-validator';
 @Injectable()
 export class NestedShapePipe implements PipeTransform {
   transform(value: unknown, metadata: ArgumentMetadata): unknown {
-    if (metadata.type !== 'body' && metadata.type !== 'query') return value;
+    if (metadata.type !== 'body' && metadata.type !== 'query') {
+      return value;
+    }
     const problems: string[] = [];
     check(value, '', problems, 0);
     if (problems.length > 0) {
@@ -22,7 +24,9 @@ export class NestedShapePipe implements PipeTransform {
 }
 
 function check(value: unknown, path: string, problems: string[], depth: number): void {
-  if (depth > 32 || typeof value !== 'object' || value === null) return;
+  if (depth > 32 || typeof value !== 'object' || value === null) {
+    return;
+  }
   if (Array.isArray(value)) {
     value.forEach((item, i) => check(item, `${path}${i}.`, problems, depth + 1));
     return;
@@ -33,10 +37,14 @@ function check(value: unknown, path: string, problems: string[], depth: number):
   for (const name of new Set(nested.map((m) => m.propertyName))) {
     const each = nested.some((m) => m.propertyName === name && m.each);
     const v = (value as Record<string, unknown>)[name];
-    if (v === undefined || v === null) continue;
+    if (v === undefined || v === null) {
+      continue;
+    }
     if (each && Array.isArray(v)) {
       v.forEach((item, i) => {
-        if (Array.isArray(item)) problems.push(`${path}${name}.${i} must be an object, not a list`);
+        if (Array.isArray(item)) {
+          problems.push(`${path}${name}.${i} must be an object, not a list`);
+        }
       });
     } else if (Array.isArray(v)) {
       problems.push(`${path}${name} must be an object, not a list`);

@@ -22,9 +22,15 @@ type Opts = { optional?: boolean; nullable?: boolean; description?: string };
 
 /** `undefined` may be omitted; with `nullable`, `null` is also accepted (and clears a value). */
 function optionality({ optional, nullable }: Opts) {
-  if (optional && nullable) return [IsOptional()];
-  if (optional) return [ValidateIf((_: unknown, v: unknown) => v !== undefined)];
-  if (nullable) return [ValidateIf((_: unknown, v: unknown) => v !== null)];
+  if (optional && nullable) {
+    return [IsOptional()];
+  }
+  if (optional) {
+    return [ValidateIf((_: unknown, v: unknown) => v !== undefined)];
+  }
+  if (nullable) {
+    return [ValidateIf((_: unknown, v: unknown) => v !== null)];
+  }
   return [];
 }
 
@@ -34,7 +40,7 @@ function doc(opts: Opts, extra: Record<string, unknown>) {
 }
 
 /** A calendar date 'YYYY-MM-DD' that exists (2026-02-30 is refused). */
-export function IsCalendarDate(message = "must be a calendar date YYYY-MM-DD"): PropertyDecorator {
+export function IsCalendarDate(message = 'must be a calendar date YYYY-MM-DD'): PropertyDecorator {
   return (object: object, propertyName: string | symbol) =>
     registerDecorator({
       name: 'isCalendarDate',
@@ -43,7 +49,9 @@ export function IsCalendarDate(message = "must be a calendar date YYYY-MM-DD"): 
       options: { message: (a: ValidationArguments) => `${a.property} ${message}` },
       validator: {
         validate(value: unknown) {
-          if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
+          if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(value)) {
+            return false;
+          }
           const d = new Date(`${value}T00:00:00Z`);
           return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === value;
         },
@@ -52,13 +60,19 @@ export function IsCalendarDate(message = "must be a calendar date YYYY-MM-DD"): 
 }
 
 export const ValidateDate = (opts: Opts = {}) =>
-  applyDecorators(...optionality(opts), IsCalendarDate(), doc(opts, { type: String, format: 'date', example: '2026-03-01' }));
+  applyDecorators(
+    ...optionality(opts),
+    IsCalendarDate(),
+    doc(opts, { type: String, format: 'date', example: '2026-03-01' }),
+  );
 
 /** A trimmed, non-empty string of at most `max` characters. */
 export const ValidateText = (max: number, opts: Opts = {}) =>
   applyDecorators(
     ...optionality(opts),
-    Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value)),
+    Transform(({ value }: { value: unknown }) =>
+      typeof value === 'string' ? value.trim() : value,
+    ),
     IsString(),
     IsNotEmpty(),
     MaxLength(max),
@@ -72,7 +86,10 @@ export const ValidateUuid = (opts: Opts & { each?: boolean } = {}) =>
     doc(opts, { type: String, format: 'uuid', isArray: opts.each }),
   );
 
-export const ValidateEnum = <T extends string>(values: readonly T[], opts: Opts & { each?: boolean } = {}) =>
+export const ValidateEnum = <T extends string>(
+  values: readonly T[],
+  opts: Opts & { each?: boolean } = {},
+) =>
   applyDecorators(
     ...optionality(opts),
     IsIn(values as T[], {
@@ -86,20 +103,40 @@ export const ValidateBoolean = (opts: Opts = {}) =>
   applyDecorators(...optionality(opts), IsBoolean(), doc(opts, { type: Boolean }));
 
 export const ValidateInt = (min: number, max: number, opts: Opts = {}) =>
-  applyDecorators(...optionality(opts), IsInt(), Min(min), Max(max), doc(opts, { type: Number, minimum: min, maximum: max }));
+  applyDecorators(
+    ...optionality(opts),
+    IsInt(),
+    Min(min),
+    Max(max),
+    doc(opts, { type: Number, minimum: min, maximum: max }),
+  );
 
 /** A query-string integer (strings are converted). */
 export const QueryInt = (min: number, max: number, opts: Opts = {}) =>
-  applyDecorators(Type(() => Number), ...optionality({ optional: true, ...opts }), IsInt(), Min(min), Max(max), doc({ optional: true, ...opts }, { type: Number, minimum: min, maximum: max }));
+  applyDecorators(
+    Type(() => Number),
+    ...optionality({ optional: true, ...opts }),
+    IsInt(),
+    Min(min),
+    Max(max),
+    doc({ optional: true, ...opts }, { type: Number, minimum: min, maximum: max }),
+  );
 
 /** A query-string boolean ('true' | 'false'). */
 export const QueryBoolean = (opts: Opts = {}) =>
   applyDecorators(
-    Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value)),
+    Transform(({ value }: { value: unknown }) =>
+      value === 'true' ? true : value === 'false' ? false : value,
+    ),
     IsOptional(),
     IsBoolean(),
     doc({ optional: true, ...opts }, { type: Boolean }),
   );
 
 export const ValidateMatches = (pattern: RegExp, message: string, opts: Opts = {}) =>
-  applyDecorators(...optionality(opts), IsString(), Matches(pattern, { message: `$property ${message}` }), doc(opts, { type: String, pattern: pattern.source }));
+  applyDecorators(
+    ...optionality(opts),
+    IsString(),
+    Matches(pattern, { message: `$property ${message}` }),
+    doc(opts, { type: String, pattern: pattern.source }),
+  );

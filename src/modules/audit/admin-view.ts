@@ -29,7 +29,12 @@ export function armSpecificAction(action: string): boolean {
 
 /** An admin's filter: a filter by the neutral kind or by any arm-specific action finds all of them. */
 export function adminFilter(filter: AuditFilter): AuditFilter {
-  if (filter.action === undefined || (filter.action !== NEUTRAL_TREATMENT_ACTION && !armSpecificAction(filter.action))) return filter;
+  if (
+    filter.action === undefined ||
+    (filter.action !== NEUTRAL_TREATMENT_ACTION && !armSpecificAction(filter.action))
+  ) {
+    return filter;
+  }
   return { ...filter, action: undefined, actionLike: ARM_SPECIFIC_LIKE };
 }
 
@@ -37,7 +42,11 @@ export type AdminAuditRow = AuditRow & { redacted: boolean };
 
 export function forAdmin(row: AuditRow): AdminAuditRow {
   const armSpecific = armSpecificAction(row.action);
-  if (CONFIGURATION_ENTITIES.includes(row.entity) && !armSpecific) return { ...row, redacted: false };
-  const neutral = armSpecific ? { action: NEUTRAL_TREATMENT_ACTION, entity: NEUTRAL_TREATMENT_ENTITY, requestId: null } : {};
+  if (CONFIGURATION_ENTITIES.includes(row.entity) && !armSpecific) {
+    return { ...row, redacted: false };
+  }
+  const neutral = armSpecific
+    ? { action: NEUTRAL_TREATMENT_ACTION, entity: NEUTRAL_TREATMENT_ENTITY, requestId: null }
+    : {};
   return { ...row, ...neutral, before: null, after: null, reason: null, redacted: true };
 }

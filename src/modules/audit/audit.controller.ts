@@ -1,8 +1,8 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { Page, pageOf } from '../../common/validation/page';
-import type { Actor } from '../../common/context/request-context';
-import { CurrentActor, Roles } from '../auth/auth.decorators';
+import { Page, pageOf } from 'src/common/validation/page';
+import type { Actor } from 'src/common/context/request-context';
+import { CurrentActor, Roles } from 'src/modules/auth/auth.decorators';
 import { AuditService } from './audit.service';
 import { AuditEntryDto, AuditVerificationDto, ListAuditQueryDto } from './dto/audit.dto';
 
@@ -14,7 +14,10 @@ export class AuditController {
   constructor(private readonly audit: AuditService) {}
 
   @Get()
-  async list(@Query() query: ListAuditQueryDto, @CurrentActor() actor: Actor): Promise<Page<AuditEntryDto>> {
+  async list(
+    @Query() query: ListAuditQueryDto,
+    @CurrentActor() actor: Actor,
+  ): Promise<Page<AuditEntryDto>> {
     const { page, pageSize } = pageOf(query);
     const result = await this.audit.list(
       {
@@ -31,7 +34,10 @@ export class AuditController {
     );
     return {
       ...result,
-      items: result.items.map(({ prevHash: _p, ...row }) => ({ ...row, occurredAt: new Date(row.occurredAt).toISOString() })),
+      items: result.items.map(({ prevHash: _p, ...row }) => ({
+        ...row,
+        occurredAt: new Date(row.occurredAt).toISOString(),
+      })),
     };
   }
 

@@ -28,7 +28,10 @@ export type AuditFilter = {
   to?: Date;
 };
 
-export type ChainBreak = { seq: string; problem: 'hash_mismatch' | 'prev_hash_mismatch' | 'sequence_gap' | 'head_mismatch' };
+export type ChainBreak = {
+  seq: string;
+  problem: 'hash_mismatch' | 'prev_hash_mismatch' | 'sequence_gap' | 'head_mismatch';
+};
 
 const GENESIS = '0'.repeat(64);
 
@@ -36,16 +39,34 @@ const GENESIS = '0'.repeat(64);
 export class AuditRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  async list(filter: AuditFilter, page: number, pageSize: number): Promise<{ items: AuditRow[]; total: number }> {
+  async list(
+    filter: AuditFilter,
+    page: number,
+    pageSize: number,
+  ): Promise<{ items: AuditRow[]; total: number }> {
     const where: string[] = [];
     const params: unknown[] = [];
-    if (filter.entity) where.push(`entity = $${params.push(filter.entity)}`);
-    if (filter.entityId) where.push(`entity_id = $${params.push(filter.entityId)}`);
-    if (filter.actorId) where.push(`actor_id = $${params.push(filter.actorId)}`);
-    if (filter.action) where.push(`action = $${params.push(filter.action)}`);
-    if (filter.actionLike) where.push(`action LIKE ANY($${params.push(filter.actionLike)}::text[])`);
-    if (filter.from) where.push(`occurred_at >= $${params.push(filter.from)}`);
-    if (filter.to) where.push(`occurred_at < $${params.push(filter.to)}`);
+    if (filter.entity) {
+      where.push(`entity = $${params.push(filter.entity)}`);
+    }
+    if (filter.entityId) {
+      where.push(`entity_id = $${params.push(filter.entityId)}`);
+    }
+    if (filter.actorId) {
+      where.push(`actor_id = $${params.push(filter.actorId)}`);
+    }
+    if (filter.action) {
+      where.push(`action = $${params.push(filter.action)}`);
+    }
+    if (filter.actionLike) {
+      where.push(`action LIKE ANY($${params.push(filter.actionLike)}::text[])`);
+    }
+    if (filter.from) {
+      where.push(`occurred_at >= $${params.push(filter.from)}`);
+    }
+    if (filter.to) {
+      where.push(`occurred_at < $${params.push(filter.to)}`);
+    }
     const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const [items, count] = await Promise.all([
       this.dataSource.query(
@@ -54,7 +75,10 @@ export class AuditRepository {
          FROM audit_log ${clause} ORDER BY seq DESC LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`,
         params,
       ) as Promise<AuditRow[]>,
-      this.dataSource.query(`SELECT count(*)::int AS n FROM audit_log ${clause}`, params) as Promise<{ n: number }[]>,
+      this.dataSource.query(
+        `SELECT count(*)::int AS n FROM audit_log ${clause}`,
+        params,
+      ) as Promise<{ n: number }[]>,
     ]);
     return { items, total: count[0].n };
   }
@@ -68,7 +92,9 @@ export class AuditRepository {
     return this.dataSource.transaction('REPEATABLE READ', (em) => this.verifyIn(em));
   }
 
-  private async verifyIn(em: EntityManager): Promise<{ rows: number; firstBreak: ChainBreak | null; lastHash: string }> {
+  private async verifyIn(
+    em: EntityManager,
+  ): Promise<{ rows: number; firstBreak: ChainBreak | null; lastHash: string }> {
     const [broken]: ChainBreak[] = await em.query(
       `SELECT seq::text, CASE
           WHEN hash <> expected THEN 'hash_mismatch'
@@ -81,16 +107,25 @@ export class AuditRepository {
        ORDER BY c.seq LIMIT 1`,
       [GENESIS],
     );
-    const [stats]: { rows: number; last_seq: string | null; last_hash: string | null; head_seq: string; head_hash: string }[] =
-      await em.query(
-        `SELECT (SELECT count(*)::int FROM audit_log) AS rows,
+    const [stats]: {
+      rows: number;
+      last_seq: string | null;
+      last_hash: string | null;
+      head_seq: string;
+      head_hash: string;
+    }[] = await em.query(
+      `SELECT (SELECT count(*)::int FROM audit_log) AS rows,
                 (SELECT max(seq)::text FROM audit_log) AS last_seq,
                 (SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1) AS last_hash,
                 h.last_seq::text AS head_seq, h.last_hash AS head_hash
          FROM audit_chain_head h WHERE h.id = 1`,
-      );
+    );
     let firstBreak = broken ?? null;
-    if (!firstBreak && (stats.head_seq !== (stats.last_seq ?? '0') || stats.head_hash !== (stats.last_hash ?? GENESIS))) {
+    if (
+      !firstBreak &&
+      (stats.head_seq !== (stats.last_seq ?? '0') ||
+        stats.head_hash !== (stats.last_hash ?? GENESIS))
+    ) {
       firstBreak = { seq: stats.head_seq, problem: 'head_mismatch' };
     }
     return { rows: stats.rows, firstBreak, lastHash: stats.last_hash ?? GENESIS };

@@ -29,12 +29,18 @@ const REDACTED_KEYS = new Set([
 export const REDACTED = '[redacted]';
 
 export function redact(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(redact);
-  if (value instanceof Date) return value.toISOString();
+  if (Array.isArray(value)) {
+    return value.map(redact);
+  }
+  if (value instanceof Date) {
+    return value.toISOString();
+  }
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
     for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
-      if (v === undefined) continue;
+      if (v === undefined) {
+        continue;
+      }
       out[key] = REDACTED_KEYS.has(key) ? REDACTED : redact(v);
     }
     return out;

@@ -1,10 +1,10 @@
 import { Body, Controller, Get, HttpCode, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import type { Actor } from '../../common/context/request-context';
+import type { Actor } from 'src/common/context/request-context';
 import { ROLES } from './roles';
-import { UserResponseDto } from '../users/dto/user.dto';
-import { toUserResponse } from '../users/users.mapper';
-import { UsersService } from '../users/users.service';
+import { UserResponseDto } from 'src/modules/users/dto/user.dto';
+import { toUserResponse } from 'src/modules/users/users.mapper';
+import { UsersService } from 'src/modules/users/users.service';
 import { CurrentActor, Public, Roles } from './auth.decorators';
 import { AuthService } from './auth.service';
 import { LoginDto, LoginResponseDto, SwitchRoleDto } from './dto/login.dto';
@@ -23,7 +23,11 @@ export class AuthController {
   @UseGuards(LoginThrottlerGuard)
   @HttpCode(200)
   async login(@Body() dto: LoginDto): Promise<LoginResponseDto> {
-    const { accessToken, expiresIn, actingRole, user } = await this.auth.login(dto.email, dto.password, dto.role);
+    const { accessToken, expiresIn, actingRole, user } = await this.auth.login(
+      dto.email,
+      dto.password,
+      dto.role,
+    );
     return { accessToken, expiresIn, actingRole, user: toUserResponse(user) };
   }
 
@@ -32,8 +36,14 @@ export class AuthController {
   @ApiBearerAuth()
   @Roles(...ROLES)
   @HttpCode(200)
-  async switchRole(@Body() dto: SwitchRoleDto, @CurrentActor() actor: Actor): Promise<LoginResponseDto> {
-    const { accessToken, expiresIn, actingRole, user } = await this.auth.switchRole(actor, dto.role);
+  async switchRole(
+    @Body() dto: SwitchRoleDto,
+    @CurrentActor() actor: Actor,
+  ): Promise<LoginResponseDto> {
+    const { accessToken, expiresIn, actingRole, user } = await this.auth.switchRole(
+      actor,
+      dto.role,
+    );
     return { accessToken, expiresIn, actingRole, user: toUserResponse(user) };
   }
 

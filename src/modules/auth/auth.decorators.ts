@@ -1,5 +1,5 @@
 import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
-import type { Actor } from '../../common/context/request-context';
+import type { Actor } from 'src/common/context/request-context';
 import type { Role } from './roles';
 
 export const ROLES_KEY = 'auth:roles';

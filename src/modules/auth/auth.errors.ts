@@ -1,13 +1,30 @@
-import { DomainError } from '../../common/errors/domain-error';
+import { DomainError } from 'src/common/errors/domain-error';
 
 export const AuthErrors = {
   /** The same answer for an unknown user, a wrong password and a deactivated account. */
-  invalidCredentials: () => new DomainError('INVALID_CREDENTIALS', 'unauthorized', 'E-mail or password is incorrect'),
-  missingToken: () => new DomainError('UNAUTHENTICATED', 'unauthorized', 'Sign in first: no bearer token was sent'),
-  invalidToken: () => new DomainError('INVALID_TOKEN', 'unauthorized', 'The token is invalid or has expired; sign in again'),
+  invalidCredentials: () =>
+    new DomainError('INVALID_CREDENTIALS', 'unauthorized', 'E-mail or password is incorrect'),
+  missingToken: () =>
+    new DomainError('UNAUTHENTICATED', 'unauthorized', 'Sign in first: no bearer token was sent'),
+  invalidToken: () =>
+    new DomainError(
+      'INVALID_TOKEN',
+      'unauthorized',
+      'The token is invalid or has expired; sign in again',
+    ),
   forbidden: (roles: readonly string[]) =>
-    new DomainError('FORBIDDEN', 'forbidden', `This action needs one of the roles: ${roles.join(', ')}`),
+    new DomainError(
+      'FORBIDDEN',
+      'forbidden',
+      `This action needs one of the roles: ${roles.join(', ')}`,
+    ),
   roleNotAllowed: (role: string, allowed: readonly string[]) =>
-    new DomainError('ROLE_NOT_ALLOWED', 'forbidden', `You cannot act as ${role}; your roles: ${allowed.join(', ')}`, { allowed }),
-  undeclared: () => new DomainError('ROUTE_UNDECLARED', 'forbidden', 'This route declares no access rule'),
+    new DomainError(
+      'ROLE_NOT_ALLOWED',
+      'forbidden',
+      `You cannot act as ${role}; your roles: ${allowed.join(', ')}`,
+      { allowed },
+    ),
+  undeclared: () =>
+    new DomainError('ROUTE_UNDECLARED', 'forbidden', 'This route declares no access rule'),
 };

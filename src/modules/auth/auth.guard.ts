@@ -1,7 +1,7 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
-import { Actor, RequestContext } from '../../common/context/request-context';
+import { Actor, RequestContext } from 'src/common/context/request-context';
 import { PUBLIC_KEY, ROLES_KEY } from './auth.decorators';
 import { AuthErrors } from './auth.errors';
 import { AuthService } from './auth.service';
@@ -20,17 +20,25 @@ export class AuthGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
-    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
+    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) {
+      return true;
+    }
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
-    if (!roles || roles.length === 0) throw AuthErrors.undeclared();
+    if (!roles || roles.length === 0) {
+      throw AuthErrors.undeclared();
+    }
 
     const req = context.switchToHttp().getRequest<Request & { actor?: Actor }>();
     const header = req.headers.authorization;
     const match = typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header) : null;
-    if (!match) throw AuthErrors.missingToken();
+    if (!match) {
+      throw AuthErrors.missingToken();
+    }
     const actor = await this.auth.authenticate(match[1]);
     // The acting role alone decides, never another role the user also holds.
-    if (!roles.includes(actor.role as Role)) throw AuthErrors.forbidden(roles);
+    if (!roles.includes(actor.role as Role)) {
+      throw AuthErrors.forbidden(roles);
+    }
     req.actor = actor;
     RequestContext.setActor(actor);
     return true;

@@ -2,8 +2,8 @@ import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { ThrottlerModule } from '@nestjs/throttler';
-import { APP_CONFIG, AppConfig } from '../../config/app-config';
-import { UsersModule } from '../users/users.module';
+import { APP_CONFIG, AppConfig } from 'src/config/app-config';
+import { UsersModule } from 'src/modules/users/users.module';
 import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
@@ -21,7 +21,9 @@ import { AuthService } from './auth.service';
     }),
     ThrottlerModule.forRootAsync({
       inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => [{ ttl: 60_000, limit: config.LOGIN_RATE_LIMIT_PER_MINUTE }],
+      useFactory: (config: AppConfig) => [
+        { ttl: 60_000, limit: config.LOGIN_RATE_LIMIT_PER_MINUTE },
+      ],
     }),
   ],
   controllers: [AuthController],

@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
-import type { Actor } from '../../common/context/request-context';
-import { APP_CONFIG, AppConfig } from '../../config/app-config';
-import { TransactionRunner } from '../../database/transaction';
-import type { UserEntity } from '../users/user.entity';
-import { UsersService } from '../users/users.service';
+import type { Actor } from 'src/common/context/request-context';
+import { APP_CONFIG, AppConfig } from 'src/config/app-config';
+import { TransactionRunner } from 'src/database/transaction';
+import type { UserEntity } from 'src/modules/users/user.entity';
+import { UsersService } from 'src/modules/users/users.service';
 import { AuthErrors } from './auth.errors';
 import { checkPassword, hashPassword } from './password';
 import { actingRoles, type Role, ROLES, TRIAL_WIDE_BY_NATURE } from './roles';
@@ -12,7 +12,12 @@ import { actingRoles, type Role, ROLES, TRIAL_WIDE_BY_NATURE } from './roles';
 /** The token names the user, its token version and the one role it acts in. */
 type TokenClaims = { sub: string; tv: number; role: Role };
 
-export type Session = { accessToken: string; expiresIn: number; actingRole: Role; user: UserEntity };
+export type Session = {
+  accessToken: string;
+  expiresIn: number;
+  actingRole: Role;
+  user: UserEntity;
+};
 
 @Injectable()
 export class AuthService {
@@ -38,13 +43,23 @@ export class AuthService {
     if (!user || !ok || !user.active) {
       const outcome = !user ? 'unknown_user' : !ok ? 'wrong_password' : 'inactive';
       await this.tx.run(async (uow) =>
-        uow.audit({ action: 'auth.login_failed', entity: 'user', entityId: user?.id ?? null, after: { outcome } }),
+        uow.audit({
+          action: 'auth.login_failed',
+          entity: 'user',
+          entityId: user?.id ?? null,
+          after: { outcome },
+        }),
       );
       throw AuthErrors.invalidCredentials();
     }
     const acting = this.actingRole(user, role);
     await this.tx.run(async (uow) =>
-      uow.audit({ action: 'auth.login', entity: 'user', entityId: user.id, after: { actingRole: acting } }),
+      uow.audit({
+        action: 'auth.login',
+        entity: 'user',
+        entityId: user.id,
+        after: { actingRole: acting },
+      }),
     );
     const { passwordHash: _omit, ...safe } = user;
     return this.session(safe, acting);
@@ -55,27 +70,43 @@ export class AuthService {
     const user = await this.users.get(actor.id as string);
     const acting = this.actingRole(user, role);
     await this.tx.run(async (uow) =>
-      uow.audit({ action: 'auth.role_switched', entity: 'user', entityId: user.id, before: { actingRole: actor.role }, after: { actingRole: acting } }),
+      uow.audit({
+        action: 'auth.role_switched',
+        entity: 'user',
+        entityId: user.id,
+        before: { actingRole: actor.role },
+        after: { actingRole: acting },
+      }),
     );
     return this.session(user, acting);
   }
 
   private actingRole(user: UserEntity, wanted: Role | undefined): Role {
     const allowed = actingRoles(user.roles);
-    if (wanted === undefined) return allowed[0];
-    if (!allowed.includes(wanted)) throw AuthErrors.roleNotAllowed(wanted, allowed);
+    if (wanted === undefined) {
+      return allowed[0];
+    }
+    if (!allowed.includes(wanted)) {
+      throw AuthErrors.roleNotAllowed(wanted, allowed);
+    }
     return wanted;
   }
 
   private async session(user: UserEntity, role: Role): Promise<Session> {
-    const accessToken = await this.jwt.signAsync({ sub: user.id, tv: user.tokenVersion, role } satisfies TokenClaims);
+    const accessToken = await this.jwt.signAsync({
+      sub: user.id,
+      tv: user.tokenVersion,
+      role,
+    } satisfies TokenClaims);
     return { accessToken, expiresIn: this.config.JWT_TTL_SECONDS, actingRole: role, user };
   }
 
   /** Checks a password again, for electronic signatures (21 CFR 11.200). */
   async confirmPassword(userId: string, password: string): Promise<boolean> {
     const user = await this.users.find(userId);
-    if (!user?.active) return false;
+    if (!user?.active) {
+      return false;
+    }
     const withHash = await this.users.findForLogin(user.email);
     return withHash ? checkPassword(password, withHash.passwordHash) : false;
   }
@@ -93,11 +124,17 @@ export class AuthService {
     } catch {
       throw AuthErrors.invalidToken();
     }
-    if (typeof claims.sub !== 'string' || !/^[0-9a-f-]{36}$/.test(claims.sub)) throw AuthErrors.invalidToken();
+    if (typeof claims.sub !== 'string' || !/^[0-9a-f-]{36}$/.test(claims.sub)) {
+      throw AuthErrors.invalidToken();
+    }
     const user = await this.users.find(claims.sub);
-    if (!user || !user.active || user.tokenVersion !== claims.tv) throw AuthErrors.invalidToken();
+    if (!user || !user.active || user.tokenVersion !== claims.tv) {
+      throw AuthErrors.invalidToken();
+    }
     const role = claims.role;
-    if (!ROLES.includes(role) || !actingRoles(user.roles).includes(role)) throw AuthErrors.invalidToken();
+    if (!ROLES.includes(role) || !actingRoles(user.roles).includes(role)) {
+      throw AuthErrors.invalidToken();
+    }
     return {
       id: user.id,
       role,

@@ -2,11 +2,19 @@ import * as bcrypt from 'bcryptjs';
 
 /** Password policy: 12 to 128 characters, not the e-mail's local part, not one repeated character. */
 export function passwordProblem(password: string, email: string): string | null {
-  if (password.length < 12) return 'must be at least 12 characters long';
-  if (password.length > 128) return 'must be at most 128 characters long';
+  if (password.length < 12) {
+    return 'must be at least 12 characters long';
+  }
+  if (password.length > 128) {
+    return 'must be at most 128 characters long';
+  }
   const local = email.split('@')[0]?.toLowerCase() ?? '';
-  if (local.length >= 4 && password.toLowerCase().includes(local)) return 'must not contain the e-mail address';
-  if (/^(.)\1*$/.test(password)) return 'must not be a single repeated character';
+  if (local.length >= 4 && password.toLowerCase().includes(local)) {
+    return 'must not contain the e-mail address';
+  }
+  if (/^(.)\1*$/.test(password)) {
+    return 'must not be a single repeated character';
+  }
   return null;
 }
 

@@ -13,10 +13,21 @@ export type Role = (typeof ROLES)[number];
 export const TRIAL_WIDE_BY_NATURE: readonly Role[] = ['statistician', 'monitor'];
 
 /** Roles whose answers may show a participant's arm (the open-label and the unblinded roles). */
-export const ARM_REVEALING: readonly Role[] = ['coordinator', 'investigator', 'site_staff', 'statistician', 'monitor'];
+export const ARM_REVEALING: readonly Role[] = [
+  'coordinator',
+  'investigator',
+  'site_staff',
+  'statistician',
+  'monitor',
+];
 
 /** Roles that act within site memberships (a site's delegation log). */
-export const SITE_ROLES: readonly Role[] = ['coordinator', 'investigator', 'site_staff', 'blinded_assessor'];
+export const SITE_ROLES: readonly Role[] = [
+  'coordinator',
+  'investigator',
+  'site_staff',
+  'blinded_assessor',
+];
 
 /** Every role that touches clinical data: all but the configuration-only admin. */
 export const CLINICAL_ROLES: readonly Role[] = ROLES.filter((r) => r !== 'admin');
@@ -41,7 +52,12 @@ export const LEAST_PRIVILEGED_FIRST: readonly Role[] = [
  * other. Enforced when an account is created or its roles change (409 naming the rule), and checked
  * for existing accounts at start-up.
  */
-export const ROLE_COMBINATION_RULES: readonly { code: string; roles: readonly Role[]; excludes: readonly Role[]; why: string }[] = [
+export const ROLE_COMBINATION_RULES: readonly {
+  code: string;
+  roles: readonly Role[];
+  excludes: readonly Role[];
+  why: string;
+}[] = [
   {
     code: 'BLINDED_WITH_ARM_ROLE',
     roles: ['blinded_assessor'],
@@ -80,7 +96,9 @@ export function roleConflicts(roles: readonly Role[]): RoleConflict[] {
 
 /** Sorted least privileged first. */
 export function byPrivilege(roles: readonly Role[]): Role[] {
-  return [...new Set(roles)].sort((a, b) => LEAST_PRIVILEGED_FIRST.indexOf(a) - LEAST_PRIVILEGED_FIRST.indexOf(b));
+  return [...new Set(roles)].sort(
+    (a, b) => LEAST_PRIVILEGED_FIRST.indexOf(a) - LEAST_PRIVILEGED_FIRST.indexOf(b),
+  );
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { Actor } from '../../common/context/request-context';
+import type { Actor } from 'src/common/context/request-context';
 
 /**
  * The site ids an actor's queries are limited to, or `null` for trial-wide actors. Services pass

@@ -1,4 +1,4 @@
-import { DEFAULT_TRIAL_SETTINGS, type TrialSettings } from '../trials/trial-settings';
+import { DEFAULT_TRIAL_SETTINGS, type TrialSettings } from 'src/modules/trials/trial-settings';
 import { CRITERIA_SETS, findCriteriaSet, type CriteriaSet } from './engine';
 import { EligibilityErrors } from './eligibility.errors';
 
@@ -30,7 +30,9 @@ export function criteriaSettings(settings: TrialSettings): CriteriaSettings {
 
 export function activeCriteriaSet(settings: CriteriaSettings): CriteriaSet {
   const set = findCriteriaSet(settings.activeSetId);
-  if (!set) throw EligibilityErrors.activeSetMissing(settings.activeSetId);
+  if (!set) {
+    throw EligibilityErrors.activeSetMissing(settings.activeSetId);
+  }
   return set;
 }
 

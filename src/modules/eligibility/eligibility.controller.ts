@@ -1,9 +1,9 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import type { Actor } from '../../common/context/request-context';
-import { CurrentActor, Roles } from '../auth/auth.decorators';
-import { ParticipantResponseDto } from '../participants/dto/participant.dto';
-import { toParticipantResponse } from '../participants/participants.mapper';
+import type { Actor } from 'src/common/context/request-context';
+import { CurrentActor, Roles } from 'src/modules/auth/auth.decorators';
+import { ParticipantResponseDto } from 'src/modules/participants/dto/participant.dto';
+import { toParticipantResponse } from 'src/modules/participants/participants.mapper';
 import {
   AssessmentResponseDto,
   ConsentDto,

@@ -1,4 +1,4 @@
-import { fhirStatusOf } from '../participants/participant-status';
+import { fhirStatusOf } from 'src/modules/participants/participant-status';
 import type {
   AssessmentResponseDto,
   EligibilityResponseDto,

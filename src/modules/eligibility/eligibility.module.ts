@@ -1,9 +1,9 @@
 import { Module } from '@nestjs/common';
-import { AuthModule } from '../auth/auth.module';
-import { IdentityModule } from '../identity/identity.module';
-import { ParticipantsModule } from '../participants/participants.module';
-import { TrialsModule } from '../trials/trials.module';
-import { UsersModule } from '../users/users.module';
+import { AuthModule } from 'src/modules/auth/auth.module';
+import { IdentityModule } from 'src/modules/identity/identity.module';
+import { ParticipantsModule } from 'src/modules/participants/participants.module';
+import { TrialsModule } from 'src/modules/trials/trials.module';
+import { UsersModule } from 'src/modules/users/users.module';
 import { EligibilityController } from './eligibility.controller';
 import { EligibilityRepository } from './eligibility.repository';
 import { EligibilityService } from './eligibility.service';

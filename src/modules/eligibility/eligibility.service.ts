@@ -1,17 +1,17 @@
 import { Injectable } from '@nestjs/common';
-import { Clock } from '../../common/clock/clock';
-import { DomainError } from '../../common/errors/domain-error';
-import type { Actor } from '../../common/context/request-context';
-import { TransactionRunner, UnitOfWork } from '../../database/transaction';
-import { AuthService } from '../auth/auth.service';
-import { siteScope } from '../auth/site-scope';
-import { IdentityService } from '../identity/identity.service';
-import { checkTransition } from '../participants/participant-status';
-import type { ParticipantEntity } from '../participants/participant.entity';
-import { ParticipantErrors } from '../participants/participants.errors';
-import { ParticipantsService, type Scope } from '../participants/participants.service';
-import { TrialsService } from '../trials/trials.service';
-import { UsersService } from '../users/users.service';
+import { Clock } from 'src/common/clock/clock';
+import { DomainError } from 'src/common/errors/domain-error';
+import type { Actor } from 'src/common/context/request-context';
+import { TransactionRunner, UnitOfWork } from 'src/database/transaction';
+import { AuthService } from 'src/modules/auth/auth.service';
+import { siteScope } from 'src/modules/auth/site-scope';
+import { IdentityService } from 'src/modules/identity/identity.service';
+import { checkTransition } from 'src/modules/participants/participant-status';
+import type { ParticipantEntity } from 'src/modules/participants/participant.entity';
+import { ParticipantErrors } from 'src/modules/participants/participants.errors';
+import { ParticipantsService, type Scope } from 'src/modules/participants/participants.service';
+import { TrialsService } from 'src/modules/trials/trials.service';
+import { UsersService } from 'src/modules/users/users.service';
 import {
   activeCriteriaSet,
   ageWithin,
@@ -29,12 +29,7 @@ import {
   type CriteriaSet,
   type SideBySideResult,
 } from './engine';
-import {
-  ageOn,
-  engineInput,
-  forSignOff,
-  judgedInputHash,
-} from './judged-input';
+import { ageOn, engineInput, forSignOff, judgedInputHash } from './judged-input';
 import { ScreeningService } from './screening.service';
 
 export type EvaluationSource = 'screening' | 'pre_screening';
@@ -136,7 +131,9 @@ export class EligibilityService {
     const set = forSignOff(base, settings.deferredCriteria);
     const assessmentId = await this.tx.run(async (uow) => {
       const p = await this.participants.lock(uow, id, siteScope(actor));
-      if (p.status === 'withdrawn') throw EligibilityErrors.withdrawn();
+      if (p.status === 'withdrawn') {
+        throw EligibilityErrors.withdrawn();
+      }
       const episode = await this.screening.lockCurrentEpisode(uow, p);
       const birthDate = await this.identity.birthDate(id, uow.em);
       const assessmentDate = this.participants.today(p.siteTimeZone);
@@ -243,13 +240,21 @@ export class EligibilityService {
       const p = await this.participants.lock(uow, id, scope);
       const episode = await this.screening.lockCurrentEpisode(uow, p);
       const a = await this.eligibility.assessment(id, assessmentId, uow.em, true);
-      if (!a) throw EligibilityErrors.assessmentNotFound();
-      if (a.signedAt) throw EligibilityErrors.assessmentAlreadySigned();
-      if (a.episodeId !== episode.id) throw EligibilityErrors.assessmentNotCurrentEpisode();
+      if (!a) {
+        throw EligibilityErrors.assessmentNotFound();
+      }
+      if (a.signedAt) {
+        throw EligibilityErrors.assessmentAlreadySigned();
+      }
+      if (a.episodeId !== episode.id) {
+        throw EligibilityErrors.assessmentNotCurrentEpisode();
+      }
       if (a.criteriaSetId !== active.id || a.criteriaSetVersion !== active.version) {
         throw EligibilityErrors.assessmentNotActiveSet(a.criteriaSetId, active.id);
       }
-      if (a.result === 'incomplete') throw EligibilityErrors.assessmentIncomplete(a.unknownCodes);
+      if (a.result === 'incomplete') {
+        throw EligibilityErrors.assessmentIncomplete(a.unknownCodes);
+      }
       const birthDate = await this.identity.birthDate(id, uow.em);
       const age = ageOn(birthDate, a.assessmentDate, active.params.leapDayBirthday);
       if (judgedInputHash(episode.data, age) !== a.inputHash) {
@@ -261,8 +266,12 @@ export class EligibilityService {
         p.status === 'consented' && decision === 'eligible'
           ? null
           : checkTransition(p.status, decision, 'decision');
-      if (move && !move.ok) throw ParticipantErrors.illegalTransition(p.status, decision);
-      if (!move && episode.decision) throw EligibilityErrors.alreadyDecided();
+      if (move && !move.ok) {
+        throw ParticipantErrors.illegalTransition(p.status, decision);
+      }
+      if (!move && episode.decision) {
+        throw EligibilityErrors.alreadyDecided();
+      }
       const now = this.clock.now();
       await this.eligibility.sign(
         assessmentId,
@@ -318,11 +327,15 @@ export class EligibilityService {
     await this.tx.run(async (uow) => {
       const p = await this.participants.lock(uow, id, siteScope(actor));
       const move = checkTransition(p.status, 'consented', 'consent');
-      if (!move.ok) throw ParticipantErrors.illegalTransition(p.status, 'consented');
+      if (!move.ok) {
+        throw ParticipantErrors.illegalTransition(p.status, 'consented');
+      }
       const episode = await this.screening.lockCurrentEpisode(uow, p);
       const a = await this.validDecision(uow, p, episode, active);
       const today = this.participants.today(p.siteTimeZone);
-      if (input.date > today) throw EligibilityErrors.consentDateInFuture(input.date, today);
+      if (input.date > today) {
+        throw EligibilityErrors.consentDateInFuture(input.date, today);
+      }
       if (active.family === 'ram-ms') {
         const accepted = active.params.acceptedConsentVersions;
         if (accepted && !accepted.includes(input.version)) {
@@ -374,7 +387,9 @@ export class EligibilityService {
     await this.tx.run(async (uow) => {
       const p = await this.participants.lock(uow, id, siteScope(actor));
       const move = checkTransition(p.status, 'registered', 'rescreen');
-      if (!move.ok) throw ParticipantErrors.illegalTransition(p.status, 'registered');
+      if (!move.ok) {
+        throw ParticipantErrors.illegalTransition(p.status, 'registered');
+      }
       if (p.currentEpisode - 1 >= settings.maxRescreens) {
         throw EligibilityErrors.rescreenLimit(settings.maxRescreens);
       }
@@ -418,7 +433,9 @@ export class EligibilityService {
     scope: Scope = null,
   ): Promise<RandomisationCandidate> {
     const { blockers, candidate } = await this.randomisationCheck(uow, participantId, scope);
-    if (blockers.length > 0 || !candidate) throw blockers[0] ?? EligibilityErrors.notSigned();
+    if (blockers.length > 0 || !candidate) {
+      throw blockers[0] ?? EligibilityErrors.notSigned();
+    }
     return candidate;
   }
 
@@ -530,13 +547,17 @@ export class EligibilityService {
     }
     const birthDate = await this.identity.birthDate(p.id, uow.em);
     const age = ageOn(birthDate, a.assessmentDate, active.params.leapDayBirthday);
-    if (judgedInputHash(episode.data, age) !== a.inputHash) throw EligibilityErrors.notSigned();
+    if (judgedInputHash(episode.data, age) !== a.inputHash) {
+      throw EligibilityErrors.notSigned();
+    }
     return a;
   }
 
   private async assessmentOf(id: string, assessmentId: string): Promise<AssessmentEntity> {
     const a = await this.eligibility.assessment(id, assessmentId);
-    if (!a) throw EligibilityErrors.assessmentNotFound();
+    if (!a) {
+      throw EligibilityErrors.assessmentNotFound();
+    }
     return a;
   }
 
@@ -547,7 +568,9 @@ export class EligibilityService {
   ): Promise<Map<string, boolean>> {
     const out = new Map<string, boolean>();
     const episode = await this.eligibility.episode(p.id, p.currentEpisode);
-    if (!episode) return out;
+    if (!episode) {
+      return out;
+    }
     const birthDate = await this.identity.birthDate(p.id);
     for (const a of items) {
       const age = ageOn(

@@ -1,11 +1,6 @@
 import { RAM_MS_V2, ZIN_2022, evaluate, evaluateMany } from './engine';
 import { ASSESSMENT_DATE, ramMsEligibleRecord } from './engine/testing/screening.builders';
-import {
-  ageOn,
-  engineInput,
-  forSignOff,
-  judgedInputHash,
-} from './judged-input';
+import { ageOn, engineInput, forSignOff, judgedInputHash } from './judged-input';
 import type { ScreeningRecord } from './screening-record';
 
 function storedRecord(): { record: ScreeningRecord; birthDate: string } {
@@ -65,7 +60,10 @@ describe('judged input and sign-off set', () => {
     const { record, birthDate } = storedRecord();
     const raw = evaluate(engineInput(record, birthDate), ASSESSMENT_DATE, RAM_MS_V2);
     expect(JSON.stringify(raw)).not.toContain(birthDate);
-    const many = evaluateMany(engineInput(record, birthDate), ASSESSMENT_DATE, [RAM_MS_V2, ZIN_2022]);
+    const many = evaluateMany(engineInput(record, birthDate), ASSESSMENT_DATE, [
+      RAM_MS_V2,
+      ZIN_2022,
+    ]);
     expect(JSON.stringify(many)).not.toContain(birthDate);
   });
 });

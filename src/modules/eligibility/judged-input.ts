@@ -35,7 +35,9 @@ export function ageOn(
   date: string,
   leapDayBirthday: LeapDayBirthday = 'feb28',
 ): number | null {
-  if (!birthDate || birthDate > date) return null;
+  if (!birthDate || birthDate > date) {
+    return null;
+  }
   return wholeYearsBetween(birthDate, date, leapDayBirthday);
 }
 
@@ -60,7 +62,9 @@ export function withoutItemIds(record: ScreeningRecord): ScreeningRecord {
     const items = out[list];
     if (Array.isArray(items)) {
       out[list] = items.map((item: unknown) => {
-        if (typeof item !== 'object' || item === null) return item;
+        if (typeof item !== 'object' || item === null) {
+          return item;
+        }
         const { itemId: _itemId, ...rest } = item as Record<string, unknown>;
         return rest;
       });
@@ -75,7 +79,9 @@ export function withoutItemIds(record: ScreeningRecord): ScreeningRecord {
  */
 export function forSignOff(set: CriteriaSet, deferred: readonly string[]): CriteriaSet {
   const ids = set.criteria.map((c) => c.id as string).filter((id) => deferred.includes(id));
-  if (ids.length === 0) return set;
+  if (ids.length === 0) {
+    return set;
+  }
   const enabled: Record<string, boolean> = Object.fromEntries(ids.map((id) => [id, false]));
   return withOverrides<CriteriaSet>(set, { enabled });
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { ParticipantStatus } from '../participants/participant-status';
-import type { WithdrawalInitiator } from '../participants/participant.entity';
+import type { ParticipantStatus } from 'src/modules/participants/participant-status';
+import type { WithdrawalInitiator } from 'src/modules/participants/participant.entity';
 import type { Decision } from './eligibility.entity';
 
 export type ScreeningLogFilter = {
@@ -69,7 +69,9 @@ export class ScreeningLogRepository {
   ): { clause: string; params: unknown[] } {
     const params: unknown[] = [scope];
     const where = ['($1::uuid[] IS NULL OR p.site_id = ANY($1::uuid[]))'];
-    if (filter.siteId) where.push(`p.site_id = $${params.push(filter.siteId)}`);
+    if (filter.siteId) {
+      where.push(`p.site_id = $${params.push(filter.siteId)}`);
+    }
     if (filter.from) {
       where.push(
         `p.registered_at >= ($${params.push(filter.from)}::date)::timestamp AT TIME ZONE s.time_zone`,
@@ -81,8 +83,12 @@ export class ScreeningLogRepository {
       );
     }
     if (withRowFilters) {
-      if (filter.status) where.push(`p.status = $${params.push(filter.status)}`);
-      if (filter.decision) where.push(`e.decision = $${params.push(filter.decision)}`);
+      if (filter.status) {
+        where.push(`p.status = $${params.push(filter.status)}`);
+      }
+      if (filter.decision) {
+        where.push(`e.decision = $${params.push(filter.decision)}`);
+      }
       if (filter.exclusionCode) {
         where.push(`$${params.push(filter.exclusionCode)} = ANY(e.exclusion_codes)`);
       }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { Actor } from '../../common/context/request-context';
-import { siteScope } from '../auth/site-scope';
+import type { Actor } from 'src/common/context/request-context';
+import { siteScope } from 'src/modules/auth/site-scope';
 import type { ExclusionCountDto } from './dto/eligibility.dto';
 import { CRITERIA_SETS } from './engine';
 import {
@@ -13,7 +13,11 @@ import {
 /** Titles of every criterion id across the sets (the first set that names it wins). */
 const TITLES = new Map<string, string>();
 for (const set of CRITERIA_SETS) {
-  for (const c of set.criteria) if (!TITLES.has(c.id)) TITLES.set(c.id, c.title);
+  for (const c of set.criteria) {
+    if (!TITLES.has(c.id)) {
+      TITLES.set(c.id, c.title);
+    }
+  }
 }
 
 export type ScreeningLog = {

@@ -1,8 +1,4 @@
-import {
-  correctedPaths,
-  plainRecord,
-  screeningProblems,
-} from './screening-record';
+import { correctedPaths, plainRecord, screeningProblems } from './screening-record';
 
 describe('screening data entry and correction', () => {
   it('finds corrected paths in nested structures', () => {

@@ -1,4 +1,4 @@
-import type { GroupSpec } from '../../common/corrections/corrections';
+import type { GroupSpec } from 'src/common/corrections/corrections';
 import { canonicalJson, type ScreeningData } from './engine';
 
 /**
@@ -44,14 +44,18 @@ export function plainRecord(value: object): ScreeningRecord {
   const out: Record<string, unknown> = {};
   for (const key of SCREENING_SECTIONS) {
     const v = (value as Record<string, unknown>)[key];
-    if (v !== undefined) out[key] = JSON.parse(JSON.stringify(v)) as unknown;
+    if (v !== undefined) {
+      out[key] = JSON.parse(JSON.stringify(v)) as unknown;
+    }
   }
   return out as ScreeningRecord;
 }
 
 /** Recorded values under `before` that `after` changes or removes, as paths like `edss.score`, `relapses[0].onsetDate`. */
 export function correctedPaths(before: unknown, after: unknown, path: string): string[] {
-  if (!recorded(before)) return [];
+  if (!recorded(before)) {
+    return [];
+  }
   if (Array.isArray(before)) {
     const list = Array.isArray(after) ? after : [];
     return before.flatMap((item: unknown, i) => correctedPaths(item, list[i], `${path}[${i}]`));
@@ -78,12 +82,16 @@ const DATE_KEYS = new Set([
 ]);
 
 function datesIn(value: unknown, path: string, out: { path: string; date: string }[]): void {
-  if (Array.isArray(value)) value.forEach((v, i) => datesIn(v, `${path}[${i}]`, out));
-  else if (isRecord(value)) {
+  if (Array.isArray(value)) {
+    value.forEach((v, i) => datesIn(v, `${path}[${i}]`, out));
+  } else if (isRecord(value)) {
     for (const [k, v] of Object.entries(value)) {
       const p = path ? `${path}.${k}` : k;
-      if (DATE_KEYS.has(k) && typeof v === 'string') out.push({ path: p, date: v });
-      else datesIn(v, p, out);
+      if (DATE_KEYS.has(k) && typeof v === 'string') {
+        out.push({ path: p, date: v });
+      } else {
+        datesIn(v, p, out);
+      }
     }
   }
 }
@@ -98,7 +106,9 @@ export function screeningProblems(record: ScreeningRecord, today: string): Scree
   const dates: { path: string; date: string }[] = [];
   datesIn(record, '', dates);
   for (const d of dates) {
-    if (d.date > today) problems.push({ path: d.path, problem: `is after today (${today})` });
+    if (d.date > today) {
+      problems.push({ path: d.path, problem: `is after today (${today})` });
+    }
   }
   (record.treatments ?? []).forEach((t, i) => {
     if (t.startDate && t.endDate && t.endDate < t.startDate) {

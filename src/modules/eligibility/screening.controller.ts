@@ -1,8 +1,14 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Patch } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiBearerAuth, ApiConflictResponse, ApiNotFoundResponse, ApiTags } from '@nestjs/swagger';
-import { RecordVersionDto } from '../../database/record-history';
-import type { Actor } from '../../common/context/request-context';
-import { CurrentActor, Roles } from '../auth/auth.decorators';
+import {
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiNotFoundResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import { RecordVersionDto } from 'src/database/record-history';
+import type { Actor } from 'src/common/context/request-context';
+import { CurrentActor, Roles } from 'src/modules/auth/auth.decorators';
 import { ScreeningEpisodeResponseDto, UpdateScreeningDto } from './dto/screening.dto';
 import { EligibilityErrors } from './eligibility.errors';
 import { toEpisodeResponse } from './eligibility.mapper';
@@ -24,7 +30,9 @@ export class ScreeningController {
     @CurrentActor() actor: Actor,
   ): Promise<ScreeningEpisodeResponseDto> {
     const { participant, episode } = await this.screening.current(id, actor);
-    if (!episode) throw EligibilityErrors.episodeClosed();
+    if (!episode) {
+      throw EligibilityErrors.episodeClosed();
+    }
     return toEpisodeResponse(episode, participant.currentEpisode);
   }
 
@@ -43,7 +51,10 @@ export class ScreeningController {
   @Get('history')
   @Roles(...READERS)
   @ApiNotFoundResponse({ description: 'No such participant in your sites' })
-  async history(@Param('id', ParseUUIDPipe) id: string, @CurrentActor() actor: Actor): Promise<RecordVersionDto[]> {
+  async history(
+    @Param('id', ParseUUIDPipe) id: string,
+    @CurrentActor() actor: Actor,
+  ): Promise<RecordVersionDto[]> {
     return this.screening.recordHistory(id, actor);
   }
 
@@ -54,9 +65,14 @@ export class ScreeningController {
    */
   @Patch()
   @Roles('coordinator', 'investigator')
-  @ApiBadRequestResponse({ description: 'REASON_REQUIRED, invalid values, unknown itemIds, a recorded list sent whole; nothing changes' })
+  @ApiBadRequestResponse({
+    description:
+      'REASON_REQUIRED, invalid values, unknown itemIds, a recorded list sent whole; nothing changes',
+  })
   @ApiNotFoundResponse({ description: 'No such participant in your sites' })
-  @ApiConflictResponse({ description: 'STALE_VERSION: the record changed since expectedVersion (details.changedSince)' })
+  @ApiConflictResponse({
+    description: 'STALE_VERSION: the record changed since expectedVersion (details.changedSince)',
+  })
   async update(
     @Param('id', ParseUUIDPipe) id: string,
     @Body() dto: UpdateScreeningDto,

@@ -1,37 +1,57 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import { Clock } from '../../common/clock/clock';
-import { applyPatch, auditOf, type JsonRecord, staleVersion } from '../../common/corrections/corrections';
-import { DomainError } from '../../common/errors/domain-error';
-import { RandomSource } from '../../common/random/random-source';
-import { RecordHistory, type RecordVersionDto } from '../../database/record-history';
-import type { Actor } from '../../common/context/request-context';
-import { TransactionRunner, UnitOfWork } from '../../database/transaction';
-import { siteScope } from '../auth/site-scope';
-import { IdentityService } from '../identity/identity.service';
-import type { ParticipantEntity } from '../participants/participant.entity';
-import { ParticipantErrors } from '../participants/participants.errors';
-import { ParticipantsService } from '../participants/participants.service';
+import { Clock } from 'src/common/clock/clock';
+import {
+  applyPatch,
+  auditOf,
+  type JsonRecord,
+  staleVersion,
+} from 'src/common/corrections/corrections';
+import { DomainError } from 'src/common/errors/domain-error';
+import { RandomSource } from 'src/common/random/random-source';
+import { RecordHistory, type RecordVersionDto } from 'src/database/record-history';
+import type { Actor } from 'src/common/context/request-context';
+import { TransactionRunner, UnitOfWork } from 'src/database/transaction';
+import { siteScope } from 'src/modules/auth/site-scope';
+import { IdentityService } from 'src/modules/identity/identity.service';
+import type { ParticipantEntity } from 'src/modules/participants/participant.entity';
+import { ParticipantErrors } from 'src/modules/participants/participants.errors';
+import { ParticipantsService } from 'src/modules/participants/participants.service';
 import type { UpdateScreeningDto } from './dto/screening.dto';
 import type { ScreeningEpisodeEntity } from './eligibility.entity';
 import { EligibilityRepository } from './eligibility.repository';
 import { findCriteriaSet } from './engine';
 import { ageOn, judgedInputHash } from './judged-input';
-import { plainRecord, SCREENING_GROUPS, SCREENING_LISTS, screeningProblems, type ScreeningRecord } from './screening-record';
+import {
+  plainRecord,
+  SCREENING_GROUPS,
+  SCREENING_LISTS,
+  screeningProblems,
+  type ScreeningRecord,
+} from './screening-record';
 
 export const SCREENING_RECORD = 'screening_record';
 
 const refused = (problems: { path: string; message: string }[]) =>
-  new DomainError('VALIDATION_FAILED', 'bad_request', problems.map((p) => `${p.path} ${p.message}`).join('; '), {
-    field: problems[0]?.path,
-    errors: problems,
-  });
+  new DomainError(
+    'VALIDATION_FAILED',
+    'bad_request',
+    problems.map((p) => `${p.path} ${p.message}`).join('; '),
+    {
+      field: problems[0]?.path,
+      errors: problems,
+    },
+  );
 
 /** The same items as recorded, ignoring their itemIds (a client resending what it read). */
 function sameList(recorded: unknown[], sent: unknown[]): boolean {
   const strip = (items: unknown[]) =>
     items.map((i) => {
       const { itemId: _itemId, ...rest } = (i ?? {}) as Record<string, unknown>;
-      return JSON.stringify(Object.keys(rest).sort().map((k) => [k, rest[k]]));
+      return JSON.stringify(
+        Object.keys(rest)
+          .sort()
+          .map((k) => [k, rest[k]]),
+      );
     });
   const a = strip(recorded);
   const b = strip(sent);
@@ -66,7 +86,9 @@ export class ScreeningService implements OnModuleInit {
       this.eligibility.openEpisode(id, 1, this.clock.now(), uow.em),
     );
     this.participants.afterIdentityChange(async (uow, id, changed) => {
-      if (changed.includes('birthDate')) await this.onBirthDateChanged(uow, id);
+      if (changed.includes('birthDate')) {
+        await this.onBirthDateChanged(uow, id);
+      }
     });
   }
 
@@ -101,40 +123,90 @@ export class ScreeningService implements OnModuleInit {
       const participant = await this.participants.lock(uow, id, siteScope(actor));
       const episode = await this.lockCurrentEpisode(uow, participant);
       if (dto.expectedVersion !== undefined && dto.expectedVersion !== episode.version) {
-        throw staleVersion(episode.version, dto.expectedVersion, await this.history.changesSince(SCREENING_RECORD, episode.id, dto.expectedVersion, uow.em));
+        throw staleVersion(
+          episode.version,
+          dto.expectedVersion,
+          await this.history.changesSince(
+            SCREENING_RECORD,
+            episode.id,
+            dto.expectedVersion,
+            uow.em,
+          ),
+        );
       }
       const stored = episode.data as unknown as JsonRecord;
       const patch: JsonRecord = { ...sections };
       const problems: { path: string; message: string }[] = [];
       for (const list of SCREENING_LISTS) {
         const whole = sections[list];
-        if (whole !== undefined && lists[list] !== undefined) problems.push({ path: list, message: `give either ${list} or lists.${list}, not both` });
+        if (whole !== undefined && lists[list] !== undefined) {
+          problems.push({ path: list, message: `give either ${list} or lists.${list}, not both` });
+        }
         if (Array.isArray(whole)) {
           const recorded = stored[list];
           if (Array.isArray(recorded) && recorded.length > 0 && !sameList(recorded, whole)) {
-            problems.push({ path: list, message: `is recorded: change it item by item with lists.${list} { add, change, remove } (by itemId)` });
+            problems.push({
+              path: list,
+              message: `is recorded: change it item by item with lists.${list} { add, change, remove } (by itemId)`,
+            });
           } else if (Array.isArray(recorded) && recorded.length > 0) {
             delete patch[list]; // the same list again: nothing changes
-          } else patch[list] = { add: whole };
+          } else {
+            patch[list] = { add: whole };
+          }
         }
-        if (lists[list] !== undefined) patch[list] = lists[list];
+        if (lists[list] !== undefined) {
+          patch[list] = lists[list];
+        }
       }
-      if (problems.length > 0) throw refused(problems);
-      const result = applyPatch(episode.data as unknown as JsonRecord, patch, SCREENING_GROUPS, () => this.random.uuid(), { nulls: 'keep' });
-      if (result.problems.length > 0) throw refused(result.problems);
-      if (result.changes.length === 0) return episode;
+      if (problems.length > 0) {
+        throw refused(problems);
+      }
+      const result = applyPatch(
+        episode.data as unknown as JsonRecord,
+        patch,
+        SCREENING_GROUPS,
+        () => this.random.uuid(),
+        { nulls: 'keep' },
+      );
+      if (result.problems.length > 0) {
+        throw refused(result.problems);
+      }
+      if (result.changes.length === 0) {
+        return episode;
+      }
       const after = result.after as unknown as ScreeningRecord;
       const corrections = result.changes.filter((c) => c.before !== null).map((c) => c.path);
-      if (corrections.length > 0 && !dto.reason) throw ParticipantErrors.reasonRequired(corrections);
+      if (corrections.length > 0 && !dto.reason) {
+        throw ParticipantErrors.reasonRequired(corrections);
+      }
       const today = this.participants.today(participant.siteTimeZone);
       const invalid = screeningProblems(after, today);
-      if (invalid.length > 0) throw ParticipantErrors.invalidData(invalid);
+      if (invalid.length > 0) {
+        throw ParticipantErrors.invalidData(invalid);
+      }
       const now = this.clock.now();
-      if (corrections.length > 0 && !(await this.history.has(SCREENING_RECORD, episode.id, uow.em))) {
-        uow.version({ entity: SCREENING_RECORD, entityId: episode.id, version: episode.version, data: episode.data, by: { actorId: null, actorRole: null, at: episode.updatedAt } });
+      if (
+        corrections.length > 0 &&
+        !(await this.history.has(SCREENING_RECORD, episode.id, uow.em))
+      ) {
+        uow.version({
+          entity: SCREENING_RECORD,
+          entityId: episode.id,
+          version: episode.version,
+          data: episode.data,
+          by: { actorId: null, actorRole: null, at: episode.updatedAt },
+        });
       }
       await this.eligibility.saveData(episode.id, after, now, uow.em);
-      uow.version({ entity: SCREENING_RECORD, entityId: episode.id, version: episode.version + 1, data: after, changes: result.changes, reason: dto.reason ?? null });
+      uow.version({
+        entity: SCREENING_RECORD,
+        entityId: episode.id,
+        version: episode.version + 1,
+        data: after,
+        changes: result.changes,
+        reason: dto.reason ?? null,
+      });
       uow.audit({
         action: corrections.length > 0 ? 'screening.corrected' : 'screening.updated',
         entity: 'participant',
@@ -145,8 +217,18 @@ export class ScreeningService implements OnModuleInit {
       const updated: ScreeningEpisodeEntity = { ...episode, data: after };
       const birthDate = await this.identity.birthDate(id, uow.em);
       const changedSections = [...new Set(result.changes.map((c) => c.path.split(/[.[]/)[0]))];
-      await this.revalidate(uow, participant, updated, birthDate, `screening data changed (${changedSections.join(', ')})`);
-      return (await this.eligibility.episode(id, episode.episodeNo, uow.em)) as ScreeningEpisodeEntity;
+      await this.revalidate(
+        uow,
+        participant,
+        updated,
+        birthDate,
+        `screening data changed (${changedSections.join(', ')})`,
+      );
+      return (await this.eligibility.episode(
+        id,
+        episode.episodeNo,
+        uow.em,
+      )) as ScreeningEpisodeEntity;
     });
   }
 
@@ -206,7 +288,9 @@ export class ScreeningService implements OnModuleInit {
         findCriteriaSet(a.criteriaSetId)?.params.leapDayBirthday,
       );
       const hash = judgedInputHash(episode.data, age);
-      if (hash === a.inputHash) continue;
+      if (hash === a.inputHash) {
+        continue;
+      }
       await this.eligibility.voidSignature(a.id, cause, now, uow.em);
       uow.audit({
         action: 'eligibility.signature_voided',

@@ -1,10 +1,26 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiBearerAuth, ApiConflictResponse, ApiNotFoundResponse, ApiTags } from '@nestjs/swagger';
-import { RecordVersionDto } from '../../database/record-history';
-import { Clock } from '../../common/clock/clock';
-import type { Actor } from '../../common/context/request-context';
-import { Page, pageOf } from '../../common/validation/page';
-import { CurrentActor, Roles } from '../auth/auth.decorators';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Patch,
+  Post,
+  Query,
+} from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiNotFoundResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import { RecordVersionDto } from 'src/database/record-history';
+import { Clock } from 'src/common/clock/clock';
+import type { Actor } from 'src/common/context/request-context';
+import { Page, pageOf } from 'src/common/validation/page';
+import { CurrentActor, Roles } from 'src/modules/auth/auth.decorators';
 import { AdverseEventsQueryDto } from './dto/queries.dto';
 import { CorrectAdverseEventDto, MarkSaeReportedDto } from './dto/visit-log.dto';
 import { type AdverseEventResponse, toAdverseEventResponse } from './follow-up.mapper';
@@ -22,21 +38,37 @@ export class AdverseEventsController {
 
   @Get()
   @Roles('coordinator', 'investigator', 'site_staff', 'monitor')
-  async list(@Query() query: AdverseEventsQueryDto, @CurrentActor() actor: Actor): Promise<Page<AdverseEventResponse>> {
+  async list(
+    @Query() query: AdverseEventsQueryDto,
+    @CurrentActor() actor: Actor,
+  ): Promise<Page<AdverseEventResponse>> {
     const { page, pageSize } = pageOf(query);
     const result = await this.visits.listAdverseEvents(
-      { siteId: query.siteId, participantId: query.participantId, serious: query.serious, openReports: query.openReports },
+      {
+        siteId: query.siteId,
+        participantId: query.participantId,
+        serious: query.serious,
+        openReports: query.openReports,
+      },
       actor,
       page,
       pageSize,
     );
     const now = this.clock.now();
-    return { items: result.items.map((ae) => toAdverseEventResponse(ae, now)), total: result.total, page, pageSize };
+    return {
+      items: result.items.map((ae) => toAdverseEventResponse(ae, now)),
+      total: result.total,
+      page,
+      pageSize,
+    };
   }
 
   @Get(':id')
   @Roles('coordinator', 'investigator', 'site_staff', 'monitor')
-  async get(@Param('id', ParseUUIDPipe) id: string, @CurrentActor() actor: Actor): Promise<AdverseEventResponse> {
+  async get(
+    @Param('id', ParseUUIDPipe) id: string,
+    @CurrentActor() actor: Actor,
+  ): Promise<AdverseEventResponse> {
     return toAdverseEventResponse(await this.visits.adverseEvent(id, actor), this.clock.now());
   }
 
@@ -48,20 +80,29 @@ export class AdverseEventsController {
   @Roles('site_staff', 'investigator', 'coordinator')
   @ApiBadRequestResponse({ description: 'Invalid values (VALIDATION_FAILED); nothing changes' })
   @ApiNotFoundResponse({ description: 'No such adverse event in your sites' })
-  @ApiConflictResponse({ description: 'STALE_VERSION: changed since expectedVersion; details.changedSince lists what changed' })
+  @ApiConflictResponse({
+    description:
+      'STALE_VERSION: changed since expectedVersion; details.changedSince lists what changed',
+  })
   async correct(
     @Param('id', ParseUUIDPipe) id: string,
     @Body() dto: CorrectAdverseEventDto,
     @CurrentActor() actor: Actor,
   ): Promise<AdverseEventResponse> {
-    return toAdverseEventResponse(await this.visits.correctAdverseEvent(id, dto, actor), this.clock.now());
+    return toAdverseEventResponse(
+      await this.visits.correctAdverseEvent(id, dto, actor),
+      this.clock.now(),
+    );
   }
 
   /** Every kept version of an adverse event with its corrections (who, when, reason, fields before → after), newest first. */
   @Get(':id/history')
   @Roles('coordinator', 'investigator', 'site_staff', 'monitor')
   @ApiNotFoundResponse({ description: 'No such adverse event in your sites' })
-  async history(@Param('id', ParseUUIDPipe) id: string, @CurrentActor() actor: Actor): Promise<RecordVersionDto[]> {
+  async history(
+    @Param('id', ParseUUIDPipe) id: string,
+    @CurrentActor() actor: Actor,
+  ): Promise<RecordVersionDto[]> {
     return this.visits.adverseEventHistory(id, actor);
   }
 
@@ -74,6 +115,9 @@ export class AdverseEventsController {
     @Body() dto: MarkSaeReportedDto,
     @CurrentActor() actor: Actor,
   ): Promise<AdverseEventResponse> {
-    return toAdverseEventResponse(await this.visits.markSaeReported(id, dto, actor), this.clock.now());
+    return toAdverseEventResponse(
+      await this.visits.markSaeReported(id, dto, actor),
+      this.clock.now(),
+    );
   }
 }

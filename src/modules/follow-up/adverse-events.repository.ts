@@ -27,7 +27,12 @@ export class AdverseEventsRepository {
   }
 
   async insert(
-    ae: AdverseEventInput & { participantId: string; siteId: string; visitId: string | null; recordedBy: string | null },
+    ae: AdverseEventInput & {
+      participantId: string;
+      siteId: string;
+      visitId: string | null;
+      recordedBy: string | null;
+    },
     clock: { awareAt: Date | null; reportDueAt: Date | null },
     now: Date,
     em: EntityManager,
@@ -56,7 +61,12 @@ export class AdverseEventsRepository {
     return rows[0].id;
   }
 
-  async find(id: string, sites: readonly string[] | null, em?: EntityManager, lock = false): Promise<AdverseEventEntity | null> {
+  async find(
+    id: string,
+    sites: readonly string[] | null,
+    em?: EntityManager,
+    lock = false,
+  ): Promise<AdverseEventEntity | null> {
     const rows: AdverseEventEntity[] = await this.m(em).query(
       `SELECT ${AE_COLUMNS} ${AE_FROM} WHERE ae.id = $1 AND ($2::uuid[] IS NULL OR ae.site_id = ANY($2::uuid[]))
        ${lock ? 'FOR UPDATE OF ae' : ''}`,
@@ -114,10 +124,18 @@ export class AdverseEventsRepository {
   ): Promise<{ items: AdverseEventEntity[]; total: number }> {
     const params: unknown[] = [sites];
     const where = [`($1::uuid[] IS NULL OR ae.site_id = ANY($1::uuid[]))`];
-    if (filter.siteId) where.push(`ae.site_id = $${params.push(filter.siteId)}`);
-    if (filter.participantId) where.push(`ae.participant_id = $${params.push(filter.participantId)}`);
-    if (filter.serious !== undefined) where.push(`ae.serious = $${params.push(filter.serious)}`);
-    if (filter.openReports) where.push(`ae.serious AND ae.reported_at IS NULL`);
+    if (filter.siteId) {
+      where.push(`ae.site_id = $${params.push(filter.siteId)}`);
+    }
+    if (filter.participantId) {
+      where.push(`ae.participant_id = $${params.push(filter.participantId)}`);
+    }
+    if (filter.serious !== undefined) {
+      where.push(`ae.serious = $${params.push(filter.serious)}`);
+    }
+    if (filter.openReports) {
+      where.push(`ae.serious AND ae.reported_at IS NULL`);
+    }
     const clause = where.join(' AND ');
     const order = filter.openReports ? 'ae.report_due_at, ae.id' : 'ae.created_at DESC, ae.id';
     const [items, counts] = await Promise.all([
@@ -125,7 +143,10 @@ export class AdverseEventsRepository {
         `SELECT ${AE_COLUMNS} ${AE_FROM} WHERE ${clause} ORDER BY ${order} LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`,
         params,
       ) as Promise<AdverseEventEntity[]>,
-      this.m().query(`SELECT count(*)::int AS n FROM adverse_events ae WHERE ${clause}`, params) as Promise<{ n: number }[]>,
+      this.m().query(
+        `SELECT count(*)::int AS n FROM adverse_events ae WHERE ${clause}`,
+        params,
+      ) as Promise<{ n: number }[]>,
     ]);
     return { items, total: counts[0].n };
   }

@@ -34,7 +34,10 @@ export class EndpointsRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   /** Randomised participants (production allocations), one or all, within `sites` (null = all). */
-  async participants(participantId: string | null, sites: readonly string[] | null): Promise<EndpointParticipant[]> {
+  async participants(
+    participantId: string | null,
+    sites: readonly string[] | null,
+  ): Promise<EndpointParticipant[]> {
     return this.dataSource.query(
       `SELECT a.participant_id AS "participantId", p.study_id AS "studyId", p.site_id AS "siteId", a.arm,
               a.randomised_at AS "randomisedAt", s.time_zone AS "timeZone"
@@ -48,7 +51,9 @@ export class EndpointsRepository {
 
   /** The visits that carry NEDA data (EDSS, MRI, relapses) or are endpoint visits. */
   async visits(participantIds: readonly string[]): Promise<EndpointVisit[]> {
-    if (participantIds.length === 0) return [];
+    if (participantIds.length === 0) {
+      return [];
+    }
     return this.dataSource.query(
       `SELECT v.participant_id AS "participantId", v.code, v.kind, v.offset_days AS "offsetDays", v.is_endpoint AS "isEndpoint",
               v.mri_rebaseline AS "mriRebaseline", v.status, v.logged_date::text AS "loggedDate",

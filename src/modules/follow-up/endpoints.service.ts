@@ -1,10 +1,19 @@
 import { Injectable } from '@nestjs/common';
-import { Clock } from '../../common/clock/clock';
-import type { Actor } from '../../common/context/request-context';
-import { siteScope } from '../auth/site-scope';
+import { Clock } from 'src/common/clock/clock';
+import type { Actor } from 'src/common/context/request-context';
+import { siteScope } from 'src/modules/auth/site-scope';
 import { randomisationAnchorDate } from './calendar/visit-calendar';
-import { evaluateNeda3, type NedaInput, type NedaLossReason, type NedaResult } from './endpoints/neda';
-import { type EndpointParticipant, EndpointsRepository, type EndpointVisit } from './endpoints.repository';
+import {
+  evaluateNeda3,
+  type NedaInput,
+  type NedaLossReason,
+  type NedaResult,
+} from './endpoints/neda';
+import {
+  type EndpointParticipant,
+  EndpointsRepository,
+  type EndpointVisit,
+} from './endpoints.repository';
 import { FollowUpErrors } from './follow-up.errors';
 import { FollowUpSettings } from './follow-up.settings';
 
@@ -44,10 +53,16 @@ export class EndpointsService {
     private readonly clock: Clock,
   ) {}
 
-  async participantNeda(participantId: string, week: number, actor: Actor): Promise<ParticipantNeda> {
+  async participantNeda(
+    participantId: string,
+    week: number,
+    actor: Actor,
+  ): Promise<ParticipantNeda> {
     await this.checkWeek(week);
     const [participant] = await this.repo.participants(participantId, siteScope(actor));
-    if (!participant) throw FollowUpErrors.participantNotFound();
+    if (!participant) {
+      throw FollowUpErrors.participantNotFound();
+    }
     return this.evaluate(participant, await this.repo.visits([participantId]), week);
   }
 
@@ -56,7 +71,9 @@ export class EndpointsService {
     const participants = await this.repo.participants(null, siteScope(actor));
     const visits = await this.repo.visits(participants.map((p) => p.participantId));
     const byParticipant = new Map<string, EndpointVisit[]>();
-    for (const v of visits) byParticipant.set(v.participantId, [...(byParticipant.get(v.participantId) ?? []), v]);
+    for (const v of visits) {
+      byParticipant.set(v.participantId, [...(byParticipant.get(v.participantId) ?? []), v]);
+    }
     const arms: ArmNeda[] = (['A', 'B'] as const).map((arm) => ({
       arm,
       label: ARM_LABEL[arm],
@@ -71,10 +88,16 @@ export class EndpointsService {
       const result = this.evaluate(p, byParticipant.get(p.participantId) ?? [], week);
       const bucket = arms[p.arm === 'A' ? 0 : 1];
       bucket.participants += 1;
-      if (result.neda === true) bucket.neda += 1;
-      else if (result.neda === false) bucket.notNeda += 1;
-      else bucket.insufficientData += 1;
-      for (const reason of result.lostBy) bucket.lostBy[reason] += 1;
+      if (result.neda === true) {
+        bucket.neda += 1;
+      } else if (result.neda === false) {
+        bucket.notNeda += 1;
+      } else {
+        bucket.insufficientData += 1;
+      }
+      for (const reason of result.lostBy) {
+        bucket.lostBy[reason] += 1;
+      }
     }
     for (const a of arms) {
       const evaluable = a.neda + a.notNeda;
@@ -86,13 +109,21 @@ export class EndpointsService {
   private async checkWeek(week: number): Promise<void> {
     const template = await this.settings.template();
     const weeks = template.scheduled.filter((v) => v.endpoint === true).map((v) => v.week);
-    if (!weeks.includes(week)) throw FollowUpErrors.notEndpointWeek(weeks);
+    if (!weeks.includes(week)) {
+      throw FollowUpErrors.notEndpointWeek(weeks);
+    }
   }
 
   private evaluate(p: EndpointParticipant, visits: EndpointVisit[], week: number): ParticipantNeda {
-    const endpoint = visits.find((v) => v.kind === 'scheduled' && v.isEndpoint && v.offsetDays === week * 7) ?? null;
+    const endpoint =
+      visits.find((v) => v.kind === 'scheduled' && v.isEndpoint && v.offsetDays === week * 7) ??
+      null;
     const relapseDates = new Set<string>();
-    for (const v of visits) for (const r of v.relapses ?? []) relapseDates.add(r.onsetDate);
+    for (const v of visits) {
+      for (const r of v.relapses ?? []) {
+        relapseDates.add(r.onsetDate);
+      }
+    }
     const input: NedaInput = {
       randomisationDate: randomisationAnchorDate(p.randomisedAt, p.timeZone),
       week,
@@ -112,7 +143,9 @@ export class EndpointsService {
           newOrEnlargingT2: v.mriNewT2Lesions ?? 0,
           ...(v.mriRebaseline ? { rebaseline: true } : {}),
         })),
-      ...(endpoint?.status === 'logged' && endpoint.loggedDate ? { endpointDate: endpoint.loggedDate } : {}),
+      ...(endpoint?.status === 'logged' && endpoint.loggedDate
+        ? { endpointDate: endpoint.loggedDate }
+        : {}),
     };
     let result: NedaResult;
     try {
@@ -125,7 +158,9 @@ export class EndpointsService {
       participantId: p.participantId,
       studyId: p.studyId,
       arm: p.arm,
-      endpointVisit: endpoint ? { code: endpoint.code, status: endpoint.status, loggedDate: endpoint.loggedDate } : null,
+      endpointVisit: endpoint
+        ? { code: endpoint.code, status: endpoint.status, loggedDate: endpoint.loggedDate }
+        : null,
     };
   }
 }

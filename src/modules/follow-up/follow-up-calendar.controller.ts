@@ -1,12 +1,18 @@
 import { Controller, Get, Header, Param, ParseUUIDPipe, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
-import type { Actor } from '../../common/context/request-context';
-import { CurrentActor, Roles } from '../auth/auth.decorators';
-import type { Role } from '../auth/roles';
+import type { Actor } from 'src/common/context/request-context';
+import { CurrentActor, Roles } from 'src/modules/auth/auth.decorators';
+import type { Role } from 'src/modules/auth/roles';
 import { CalendarQueryDto } from './dto/queries.dto';
 import { FollowUpCalendarService, type SiteCalendar } from './follow-up-calendar.service';
 
-const CALENDAR_READERS: Role[] = ['coordinator', 'investigator', 'site_staff', 'blinded_assessor', 'monitor'];
+const CALENDAR_READERS: Role[] = [
+  'coordinator',
+  'investigator',
+  'site_staff',
+  'blinded_assessor',
+  'monitor',
+];
 
 @ApiTags('follow-up')
 @ApiBearerAuth()
@@ -31,7 +37,10 @@ export class FollowUpCalendarController {
   @Header('Content-Type', 'text/calendar; charset=utf-8')
   @Header('Cache-Control', 'private, no-store')
   @ApiProduces('text/calendar')
-  ical(@Param('siteId', ParseUUIDPipe) siteId: string, @CurrentActor() actor: Actor): Promise<string> {
+  ical(
+    @Param('siteId', ParseUUIDPipe) siteId: string,
+    @CurrentActor() actor: Actor,
+  ): Promise<string> {
     return this.calendar.ical(siteId, actor);
   }
 }

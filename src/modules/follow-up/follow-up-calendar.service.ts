@@ -1,15 +1,22 @@
 import { Injectable } from '@nestjs/common';
-import { Clock } from '../../common/clock/clock';
-import type { Actor } from '../../common/context/request-context';
-import { siteScope } from '../auth/site-scope';
-import { addDays, daysBetween } from '../../common/time/calendar-date';
+import { Clock } from 'src/common/clock/clock';
+import type { Actor } from 'src/common/context/request-context';
+import { siteScope } from 'src/modules/auth/site-scope';
+import { addDays, daysBetween } from 'src/common/time/calendar-date';
 import { todayInZone } from './calendar/sweep-rules';
 import { FollowUpErrors } from './follow-up.errors';
 import { buildIcal } from './ical';
 import { isBlinded } from './visit-log.service';
 import { type CalendarItem, VisitsRepository } from './visits.repository';
 
-export type SiteCalendar = { siteId: string; siteLabel: string; timeZone: string; from: string; to: string; items: CalendarItem[] };
+export type SiteCalendar = {
+  siteId: string;
+  siteLabel: string;
+  timeZone: string;
+  from: string;
+  to: string;
+  items: CalendarItem[];
+};
 
 const DEFAULT_DAYS = 56;
 const MAX_DAYS = 366;
@@ -25,14 +32,24 @@ export class FollowUpCalendarService {
     private readonly clock: Clock,
   ) {}
 
-  async calendar(siteId: string, range: { from?: string; to?: string }, actor: Actor): Promise<SiteCalendar> {
+  async calendar(
+    siteId: string,
+    range: { from?: string; to?: string },
+    actor: Actor,
+  ): Promise<SiteCalendar> {
     const site = await this.visits.findSite(siteId, siteScope(actor));
-    if (!site) throw FollowUpErrors.siteNotFound();
+    if (!site) {
+      throw FollowUpErrors.siteNotFound();
+    }
     const from = range.from ?? todayInZone(this.clock.now(), site.timeZone);
     const to = range.to ?? addDays(from, DEFAULT_DAYS);
     const span = daysBetween(from, to);
-    if (span < 0) throw FollowUpErrors.badInput('to', 'must not be before from');
-    if (span > MAX_DAYS) throw FollowUpErrors.badInput('to', `must be at most ${MAX_DAYS} days after from`);
+    if (span < 0) {
+      throw FollowUpErrors.badInput('to', 'must not be before from');
+    }
+    if (span > MAX_DAYS) {
+      throw FollowUpErrors.badInput('to', `must be at most ${MAX_DAYS} days after from`);
+    }
     const items = await this.visits.calendar(site.id, from, to, isBlinded(actor));
     return { siteId: site.id, siteLabel: site.label, timeZone: site.timeZone, from, to, items };
   }
@@ -40,9 +57,16 @@ export class FollowUpCalendarService {
   /** The next twelve months as an iCalendar document (one all-day event per visit, on its target date). */
   async ical(siteId: string, actor: Actor): Promise<string> {
     const site = await this.visits.findSite(siteId, siteScope(actor));
-    if (!site) throw FollowUpErrors.siteNotFound();
+    if (!site) {
+      throw FollowUpErrors.siteNotFound();
+    }
     const from = todayInZone(this.clock.now(), site.timeZone);
-    const items = await this.visits.calendar(site.id, from, addDays(from, MAX_DAYS - 1), isBlinded(actor));
+    const items = await this.visits.calendar(
+      site.id,
+      from,
+      addDays(from, MAX_DAYS - 1),
+      isBlinded(actor),
+    );
     const cal = { siteLabel: site.label, items };
     return buildIcal({
       name: `RAM-MS ${cal.siteLabel} follow-up visits`,

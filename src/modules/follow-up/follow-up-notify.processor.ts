@@ -1,7 +1,7 @@
 import { Process, Processor } from '@nestjs/bull';
 import type { Job } from 'bull';
-import { RequestContext } from '../../common/context/request-context';
-import { QueueName } from '../../common/queue/queues';
+import { RequestContext } from 'src/common/context/request-context';
+import { QueueName } from 'src/common/queue/queues';
 import { FollowUpSweepService } from './follow-up-sweep.service';
 import { FollowUpJob, type NotifyFindingJobData } from './follow-up.jobs';
 
@@ -12,6 +12,8 @@ export class FollowUpNotifyProcessor {
 
   @Process(FollowUpJob.NotifyFinding)
   async notify(job: Job<NotifyFindingJobData>): Promise<void> {
-    await RequestContext.run(`job:${job.name}:${String(job.id)}`, () => this.sweeps.notifyFinding(job.data));
+    await RequestContext.run(`job:${job.name}:${String(job.id)}`, () =>
+      this.sweeps.notifyFinding(job.data),
+    );
   }
 }

@@ -1,8 +1,8 @@
 import { InjectQueue } from '@nestjs/bull';
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import type { CronRepeatOptions, EveryRepeatOptions, Queue } from 'bull';
-import { QueueName } from '../../common/queue/queues';
-import { APP_CONFIG, AppConfig } from '../../config/app-config';
+import { QueueName } from 'src/common/queue/queues';
+import { APP_CONFIG, AppConfig } from 'src/config/app-config';
 import { FollowUpJob, SWEEP_REPEAT_JOB_ID } from './follow-up.jobs';
 
 /**
@@ -21,7 +21,9 @@ export class FollowUpSweepScheduler implements OnApplicationBootstrap {
   ) {}
 
   get enabled(): boolean {
-    return this.config.FOLLOW_UP_SWEEP === 'auto' ? this.config.NODE_ENV !== 'test' : this.config.FOLLOW_UP_SWEEP === 'true';
+    return this.config.FOLLOW_UP_SWEEP === 'auto'
+      ? this.config.NODE_ENV !== 'test'
+      : this.config.FOLLOW_UP_SWEEP === 'true';
   }
 
   repeat(): CronRepeatOptions | EveryRepeatOptions {
@@ -31,7 +33,9 @@ export class FollowUpSweepScheduler implements OnApplicationBootstrap {
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    if (!this.enabled) return;
+    if (!this.enabled) {
+      return;
+    }
     try {
       await this.register();
     } catch (error) {
@@ -46,7 +50,9 @@ export class FollowUpSweepScheduler implements OnApplicationBootstrap {
     const wanted = (j: { cron?: string; every?: string | number | null }) =>
       'cron' in repeat ? j.cron === repeat.cron : Number(j.every) === repeat.every;
     for (const job of await this.queue.getRepeatableJobs()) {
-      if (job.name === FollowUpJob.Sweep && !wanted(job)) await this.queue.removeRepeatableByKey(job.key);
+      if (job.name === FollowUpJob.Sweep && !wanted(job)) {
+        await this.queue.removeRepeatableByKey(job.key);
+      }
     }
     await this.queue.add(
       FollowUpJob.Sweep,
@@ -58,7 +64,9 @@ export class FollowUpSweepScheduler implements OnApplicationBootstrap {
   /** Removes the registration (for tests and for switching the sweep off). */
   async unregister(): Promise<void> {
     for (const job of await this.queue.getRepeatableJobs()) {
-      if (job.name === FollowUpJob.Sweep) await this.queue.removeRepeatableByKey(job.key);
+      if (job.name === FollowUpJob.Sweep) {
+        await this.queue.removeRepeatableByKey(job.key);
+      }
     }
   }
 }

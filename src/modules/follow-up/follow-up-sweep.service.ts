@@ -1,10 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { Clock } from '../../common/clock/clock';
-import { QueueName } from '../../common/queue/queues';
-import { TransactionRunner } from '../../database/transaction';
-import type { Role } from '../auth/roles';
-import { NotificationsService } from '../notifications/notifications.service';
-import { UsersService } from '../users/users.service';
+import { Clock } from 'src/common/clock/clock';
+import { QueueName } from 'src/common/queue/queues';
+import { TransactionRunner } from 'src/database/transaction';
+import type { Role } from 'src/modules/auth/roles';
+import { NotificationsService } from 'src/modules/notifications/notifications.service';
+import { UsersService } from 'src/modules/users/users.service';
 import {
   dueDates,
   findingJobId,
@@ -23,9 +23,17 @@ import { type DueVisit, SweepRepository } from './sweep.repository';
 const BATCH = 500;
 
 /** Who is reminded of a visit: the site's staff. Blinded assessors never hear of arm-A visits. */
-const REMINDED_ROLES: readonly Role[] = ['coordinator', 'investigator', 'site_staff', 'blinded_assessor'];
+const REMINDED_ROLES: readonly Role[] = [
+  'coordinator',
+  'investigator',
+  'site_staff',
+  'blinded_assessor',
+];
 
-export type SweepCounts = Record<SweepFindingKind, number> & { enqueued: number; markedMissed: number };
+export type SweepCounts = Record<SweepFindingKind, number> & {
+  enqueued: number;
+  markedMissed: number;
+};
 
 export type SweepResult = {
   sweptAt: string;
@@ -39,7 +47,9 @@ export type NoticeOutcome = 'delivered' | 'stale' | 'gone';
 
 function chunks<T>(list: readonly T[], size: number): T[][] {
   const out: T[][] = [];
-  for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
+  for (let i = 0; i < list.length; i += size) {
+    out.push(list.slice(i, i + size));
+  }
   return out;
 }
 
@@ -94,7 +104,10 @@ export class FollowUpSweepService {
     for (const [today, siteIds] of [...sitesByDate.entries()].sort()) {
       const due = dueDates(today, rules);
       for (const kind of SWEEP_FINDING_KINDS) {
-        const visits = await this.repo.findDue(siteIds, due[kind], { kind, about: FINDING_ABOUT[kind] });
+        const visits = await this.repo.findDue(siteIds, due[kind], {
+          kind,
+          about: FINDING_ABOUT[kind],
+        });
         counts[kind] += visits.length;
         for (const batch of chunks(visits, BATCH)) {
           const done = await this.processBatch(kind, batch, today, now);
@@ -103,10 +116,19 @@ export class FollowUpSweepService {
         }
       }
     }
-    await this.repo.recordRun({ jobId, sweptAt: now, startedAt, finishedAt: this.clock.now(), siteDates, counts });
+    await this.repo.recordRun({
+      jobId,
+      sweptAt: now,
+      startedAt,
+      finishedAt: this.clock.now(),
+      siteDates,
+      counts,
+    });
     if (badZones.length > 0) {
       // The other zones were swept; fail the job so the bad configuration is seen and retried.
-      throw new Error(`follow-up sweep skipped sites with an invalid time zone: ${badZones.join(', ')}`);
+      throw new Error(
+        `follow-up sweep skipped sites with an invalid time zone: ${badZones.join(', ')}`,
+      );
     }
     return { sweptAt: now.toISOString(), siteDates, counts };
   }
@@ -136,7 +158,12 @@ export class FollowUpSweepService {
             entity: 'visit',
             entityId: c.id,
             before: { status: 'scheduled' },
-            after: { status: 'missed', missedOn: today, code: c.code, participantId: c.participantId },
+            after: {
+              status: 'missed',
+              missedOn: today,
+              code: c.code,
+              participantId: c.participantId,
+            },
           });
         }
       }
@@ -149,9 +176,16 @@ export class FollowUpSweepService {
       }));
       const fresh = await this.repo.insertFindings(rows, now, uow.em);
       for (const row of rows) {
-        if (!fresh.has(row.jobId)) continue;
+        if (!fresh.has(row.jobId)) {
+          continue;
+        }
         const payload: NotifyFindingJobData = { visitId: row.visitId, kind, findingId: row.jobId };
-        uow.enqueue({ queue: QueueName.Notifications, name: FollowUpJob.NotifyFinding, payload, dedupeKey: row.jobId });
+        uow.enqueue({
+          queue: QueueName.Notifications,
+          name: FollowUpJob.NotifyFinding,
+          payload,
+          dedupeKey: row.jobId,
+        });
       }
       return { enqueued: fresh.size, markedMissed };
     });
@@ -164,7 +198,9 @@ export class FollowUpSweepService {
    */
   async notifyFinding(job: NotifyFindingJobData): Promise<NoticeOutcome> {
     const visit = await this.repo.visitNotice(job.visitId);
-    if (!visit) return 'gone';
+    if (!visit) {
+      return 'gone';
+    }
     const expected = job.kind === 'missed' ? 'missed' : 'scheduled';
     if (visit.status !== expected || findingJobId(visit.id, job.kind, visit) !== job.findingId) {
       this.logger.debug(`finding ${job.findingId} no longer holds (visit ${visit.status})`);

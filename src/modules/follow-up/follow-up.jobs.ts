@@ -22,4 +22,5 @@ export type NotifyFindingJobData = { visitId: string; kind: SweepFindingKind; fi
 /** The fixed job id of the repeatable sweep: its repeat key is the same from every worker. */
 export const SWEEP_REPEAT_JOB_ID = 'follow-up.sweep';
 
-export const generateScheduleKey = (participantId: string): string => `${FollowUpJob.GenerateSchedule}:${participantId}`;
+export const generateScheduleKey = (participantId: string): string =>
+  `${FollowUpJob.GenerateSchedule}:${participantId}`;

@@ -22,7 +22,11 @@ const visit = (over: Partial<VisitEntity> = {}): VisitEntity => ({
   status: 'logged',
   loggedDate: '2026-06-20',
   loggedAt: new Date('2026-06-20T10:00:00Z'),
-  siteData: { relapseAssessment: { newRelapse: false, relapses: [] }, samples: [{ type: 'urine', taken: true }], questionnaires: [] },
+  siteData: {
+    relapseAssessment: { newRelapse: false, relapses: [] },
+    samples: [{ type: 'urine', taken: true }],
+    questionnaires: [],
+  },
   unscheduledReason: null,
   edssScore: 3.5,
   edssDate: '2026-06-20',
@@ -44,15 +48,39 @@ describe('visit mappers', () => {
   it('the blinded shape is an allow-list: no site data, anchor, offset or cancel reason', () => {
     const blinded = toBlindedVisitResponse(visit());
     expect(Object.keys(blinded).sort()).toEqual(
-      ['assessments', 'code', 'edss', 'id', 'kind', 'label', 'loggedDate', 'mri', 'participantId', 'siteId', 'status', 'studyId', 'targetDate', 'version', 'windowEnd', 'windowStart'].sort(),
+      [
+        'assessments',
+        'code',
+        'edss',
+        'id',
+        'kind',
+        'label',
+        'loggedDate',
+        'mri',
+        'participantId',
+        'siteId',
+        'status',
+        'studyId',
+        'targetDate',
+        'version',
+        'windowEnd',
+        'windowStart',
+      ].sort(),
     );
     expect(JSON.stringify(blinded)).not.toMatch(/urine|second-line|randomisation|anchor/);
     expect(blinded.edss).toEqual({ score: 3.5, assessedOn: '2026-06-20', rater: 'NS-1' });
-    expect(blinded.mri).toEqual({ examDate: '2026-06-18', gdLesions: 0, newOrEnlargingT2: 1, comparedWith: '2026-01-10' });
+    expect(blinded.mri).toEqual({
+      examDate: '2026-06-18',
+      gdLesions: 0,
+      newOrEnlargingT2: 1,
+      comparedWith: '2026-01-10',
+    });
   });
 
   it('refuses to map an arm-A visit for a blinded reader', () => {
-    expect(() => toBlindedVisitResponse(visit({ kind: 'arm_a_weekly', code: 'A-D007', anchor: 'transplant' }))).toThrow(/arm-A/);
+    expect(() =>
+      toBlindedVisitResponse(visit({ kind: 'arm_a_weekly', code: 'A-D007', anchor: 'transplant' })),
+    ).toThrow(/arm-A/);
   });
 
   it('the full shape carries the site data for unblinded staff', () => {
@@ -88,14 +116,35 @@ describe('the 24-hour SAE reporting clock', () => {
   });
 
   it('counts down, goes overdue, and stops when reported', () => {
-    expect(reportingClock(ae(), new Date('2026-06-22T20:00:00Z'))).toMatchObject({ state: 'open', hoursRemaining: 12 });
-    expect(reportingClock(ae(), new Date('2026-06-23T08:00:00Z'))).toMatchObject({ state: 'open', hoursRemaining: 0 });
-    expect(reportingClock(ae(), new Date('2026-06-23T09:30:00Z'))).toMatchObject({ state: 'overdue', hoursRemaining: -1.5 });
-    expect(reportingClock(ae({ reportedAt: new Date('2026-06-23T07:00:00Z') }), new Date('2026-07-01T00:00:00Z'))).toMatchObject({
+    expect(reportingClock(ae(), new Date('2026-06-22T20:00:00Z'))).toMatchObject({
+      state: 'open',
+      hoursRemaining: 12,
+    });
+    expect(reportingClock(ae(), new Date('2026-06-23T08:00:00Z'))).toMatchObject({
+      state: 'open',
+      hoursRemaining: 0,
+    });
+    expect(reportingClock(ae(), new Date('2026-06-23T09:30:00Z'))).toMatchObject({
+      state: 'overdue',
+      hoursRemaining: -1.5,
+    });
+    expect(
+      reportingClock(
+        ae({ reportedAt: new Date('2026-06-23T07:00:00Z') }),
+        new Date('2026-07-01T00:00:00Z'),
+      ),
+    ).toMatchObject({
       state: 'reported',
       hoursRemaining: null,
     });
-    expect(reportingClock(ae({ reportedAt: new Date('2026-06-23T08:00:01Z') }), new Date('2026-07-01T00:00:00Z'))?.state).toBe('reported_late');
-    expect(reportingClock(ae({ serious: false, awareAt: null, reportDueAt: null }), new Date())).toBeNull();
+    expect(
+      reportingClock(
+        ae({ reportedAt: new Date('2026-06-23T08:00:01Z') }),
+        new Date('2026-07-01T00:00:00Z'),
+      )?.state,
+    ).toBe('reported_late');
+    expect(
+      reportingClock(ae({ serious: false, awareAt: null, reportDueAt: null }), new Date()),
+    ).toBeNull();
   });
 });

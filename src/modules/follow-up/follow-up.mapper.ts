@@ -9,7 +9,12 @@ import type { DeviationEntity, SiteVisitData, VisitEntity } from './entities/vis
  */
 
 export type EdssResponse = { score: number; assessedOn: string; rater: string | null };
-export type MriResponse = { examDate: string; gdLesions: number; newOrEnlargingT2: number; comparedWith: string | null };
+export type MriResponse = {
+  examDate: string;
+  gdLesions: number;
+  newOrEnlargingT2: number;
+  comparedWith: string | null;
+};
 
 export type BlindedVisitResponse = {
   id: string;
@@ -45,7 +50,9 @@ export type VisitResponse = Omit<BlindedVisitResponse, 'kind'> & {
 };
 
 const edssOf = (v: VisitEntity): EdssResponse | null =>
-  v.edssScore === null || v.edssDate === null ? null : { score: v.edssScore, assessedOn: v.edssDate, rater: v.edssRater };
+  v.edssScore === null || v.edssDate === null
+    ? null
+    : { score: v.edssScore, assessedOn: v.edssDate, rater: v.edssRater };
 
 const mriOf = (v: VisitEntity): MriResponse | null =>
   v.mriDate === null
@@ -170,7 +177,9 @@ export type ReportingClock = {
 
 /** The 24-hour SAE reporting clock (ram-ms.md §9 Q9) at `now`. */
 export function reportingClock(ae: AdverseEventEntity, now: Date): ReportingClock | null {
-  if (!ae.serious || ae.awareAt === null || ae.reportDueAt === null) return null;
+  if (!ae.serious || ae.awareAt === null || ae.reportDueAt === null) {
+    return null;
+  }
   const due = new Date(ae.reportDueAt);
   const reported = ae.reportedAt === null ? null : new Date(ae.reportedAt);
   const state: ReportingClockState =
@@ -186,7 +195,8 @@ export function reportingClock(ae: AdverseEventEntity, now: Date): ReportingCloc
     dueAt: due.toISOString(),
     reportedAt: reported?.toISOString() ?? null,
     state,
-    hoursRemaining: reported === null ? Math.round((due.getTime() - now.getTime()) / 360_000) / 10 : null,
+    hoursRemaining:
+      reported === null ? Math.round((due.getTime() - now.getTime()) / 360_000) / 10 : null,
   };
 }
 

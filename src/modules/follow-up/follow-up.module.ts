@@ -1,9 +1,9 @@
 import { Module } from '@nestjs/common';
-import { NotificationsModule } from '../notifications/notifications.module';
-import { ParticipantsModule } from '../participants/participants.module';
-import { SchedulingModule } from '../scheduling/scheduling.module';
-import { TrialsModule } from '../trials/trials.module';
-import { UsersModule } from '../users/users.module';
+import { NotificationsModule } from 'src/modules/notifications/notifications.module';
+import { ParticipantsModule } from 'src/modules/participants/participants.module';
+import { SchedulingModule } from 'src/modules/scheduling/scheduling.module';
+import { TrialsModule } from 'src/modules/trials/trials.module';
+import { UsersModule } from 'src/modules/users/users.module';
 import { AdverseEventsController } from './adverse-events.controller';
 import { AdverseEventsRepository } from './adverse-events.repository';
 import { EndpointsController } from './endpoints.controller';
@@ -27,7 +27,12 @@ import { VisitsRepository } from './visits.repository';
  */
 @Module({
   imports: [NotificationsModule, TrialsModule, UsersModule, SchedulingModule, ParticipantsModule],
-  controllers: [VisitsController, AdverseEventsController, FollowUpCalendarController, EndpointsController],
+  controllers: [
+    VisitsController,
+    AdverseEventsController,
+    FollowUpCalendarController,
+    EndpointsController,
+  ],
   providers: [
     VisitsRepository,
     SweepRepository,

@@ -1,10 +1,10 @@
 import { OnQueueFailed, Process, Processor } from '@nestjs/bull';
 import { Logger } from '@nestjs/common';
 import type { Job } from 'bull';
-import { Clock } from '../../common/clock/clock';
-import { RequestContext } from '../../common/context/request-context';
-import { DomainError } from '../../common/errors/domain-error';
-import { QueueName } from '../../common/queue/queues';
+import { Clock } from 'src/common/clock/clock';
+import { RequestContext } from 'src/common/context/request-context';
+import { DomainError } from 'src/common/errors/domain-error';
+import { QueueName } from 'src/common/queue/queues';
 import { FollowUpSweepService } from './follow-up-sweep.service';
 import { FollowUpJob, type GenerateScheduleJobData, type ReanchorJobData } from './follow-up.jobs';
 import { FollowUpService } from './follow-up.service';
@@ -14,7 +14,9 @@ async function run<T>(job: Job, work: () => Promise<T>): Promise<T> {
   try {
     return await RequestContext.run(`job:${job.name}:${String(job.id)}`, work);
   } catch (error) {
-    if (error instanceof DomainError && error.kind !== 'unavailable') await job.discard();
+    if (error instanceof DomainError && error.kind !== 'unavailable') {
+      await job.discard();
+    }
     throw error;
   }
 }
@@ -47,6 +49,8 @@ export class FollowUpProcessor {
 
   @OnQueueFailed()
   onFailed(job: Job, error: Error): void {
-    this.logger.error(`${job.name}#${String(job.id)} attempt ${job.attemptsMade} failed: ${error.message}`);
+    this.logger.error(
+      `${job.name}#${String(job.id)} attempt ${job.attemptsMade} failed: ${error.message}`,
+    );
   }
 }

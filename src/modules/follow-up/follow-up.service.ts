@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { Clock } from '../../common/clock/clock';
-import { TransactionRunner, UnitOfWork } from '../../database/transaction';
-import { isIsoDate } from '../../common/time/calendar-date';
+import { Clock } from 'src/common/clock/clock';
+import { TransactionRunner, UnitOfWork } from 'src/database/transaction';
+import { isIsoDate } from 'src/common/time/calendar-date';
 import {
   buildSchedule,
   type PlannedVisit,
@@ -10,7 +10,7 @@ import {
   type VisitMove,
 } from './calendar/visit-calendar';
 import type { VisitTemplate } from './calendar/visit-template';
-import { SchedulingService } from '../scheduling/scheduling.service';
+import { SchedulingService } from 'src/modules/scheduling/scheduling.service';
 import type { VisitEntity } from './entities/visit.entity';
 import { FollowUpErrors } from './follow-up.errors';
 import { FollowUpSettings } from './follow-up.settings';
@@ -105,11 +105,17 @@ export class FollowUpService {
    * data collected, stay. The schedule is marked ended, so a late generation or re-anchor job
    * creates nothing, and the sweep (which only sees open visits) sends no further reminders.
    */
-  async cancelRemaining(uow: UnitOfWork, participantId: string, reason: string): Promise<CancelResult> {
+  async cancelRemaining(
+    uow: UnitOfWork,
+    participantId: string,
+    reason: string,
+  ): Promise<CancelResult> {
     const schedule = await this.visits.lockSchedule(participantId, uow.em);
     const now = this.clock.now();
     const cancelled = await this.visits.cancelOpenVisits(participantId, reason, now, uow.em);
-    if (schedule.status !== 'cancelled') await this.visits.cancelSchedule(participantId, reason, now, uow.em);
+    if (schedule.status !== 'cancelled') {
+      await this.visits.cancelSchedule(participantId, reason, now, uow.em);
+    }
     const codes = cancelled.map((c) => c.code).sort();
     if (codes.length > 0 || schedule.status !== 'cancelled') {
       uow.audit({
@@ -136,9 +142,13 @@ export class FollowUpService {
     const template = await this.settings.template();
     return this.tx.run(async (uow) => {
       const facts = await this.visits.allocationFacts(participantId, uow.em);
-      if (!facts) throw FollowUpErrors.notRandomised();
+      if (!facts) {
+        throw FollowUpErrors.notRandomised();
+      }
       const change = facts.arm === 'A' || reanchoring ? await day0Source() : undefined;
-      if (change?.day0 && facts.arm !== 'A') throw FollowUpErrors.armBHasNoDay0();
+      if (change?.day0 && facts.arm !== 'A') {
+        throw FollowUpErrors.armBHasNoDay0();
+      }
       const schedule = await this.visits.lockSchedule(participantId, uow.em);
       const now = this.clock.now();
       const ended: ScheduleResult = {
@@ -150,14 +160,21 @@ export class FollowUpService {
         withdrawn: [],
         transplantDay0: schedule.transplantDay0,
       };
-      if (schedule.status === 'cancelled') return ended;
+      if (schedule.status === 'cancelled') {
+        return ended;
+      }
       if (OFF_STUDY_STATUSES.includes(facts.participantStatus)) {
         // Follow-up ended before the schedule existed (cancelRemaining was not called): record it.
-        await this.cancelRemaining(uow, participantId, `participant ${facts.participantStatus.replace(/_/g, ' ')}`);
+        await this.cancelRemaining(
+          uow,
+          participantId,
+          `participant ${facts.participantStatus.replace(/_/g, ' ')}`,
+        );
         return ended;
       }
 
-      const transplantDay0 = facts.arm === 'A' ? (change ? change.day0 : schedule.transplantDay0) : null;
+      const transplantDay0 =
+        facts.arm === 'A' ? (change ? change.day0 : schedule.transplantDay0) : null;
       const anchorDate = randomisationAnchorDate(facts.randomisedAt, facts.timeZone);
       const existing = await this.visits.visitsOf(participantId, uow.em);
       const present = new Set(existing.map((v) => v.code));
@@ -171,16 +188,21 @@ export class FollowUpService {
       const toCreate: PlannedVisit[] = planned.filter((v) => !present.has(v.code));
 
       const armA = existing.filter((v) => v.kind === 'arm_a_weekly');
-      const parked = (v: VisitEntity) => v.status === 'cancelled' && v.cancelReason === DAY0_CLEARED;
+      const parked = (v: VisitEntity) =>
+        v.status === 'cancelled' && v.cancelReason === DAY0_CLEARED;
       let moved: VisitMove[] = [];
       let keptLogged: string[] = [];
       let reopened: VisitEntity[] = [];
       let withdrawn: { id: string; code: string }[] = [];
       if (transplantDay0 !== null) {
-        const frozen = armA.filter((v) => v.status === 'logged' || (v.status === 'cancelled' && !parked(v))).map((v) => v.code);
+        const frozen = armA
+          .filter((v) => v.status === 'logged' || (v.status === 'cancelled' && !parked(v)))
+          .map((v) => v.code);
         const result = reanchorArmA(armA.map(toPlanned), transplantDay0, frozen, template);
         moved = result.moved;
-        keptLogged = result.keptLogged.filter((code) => armA.some((v) => v.code === code && v.status === 'logged'));
+        keptLogged = result.keptLogged.filter((code) =>
+          armA.some((v) => v.code === code && v.status === 'logged'),
+        );
         toCreate.push(...result.created);
         const movedCodes = new Set(moved.map((m) => m.code));
         reopened = armA.filter((v) => parked(v) && !movedCodes.has(v.code));
@@ -197,9 +219,13 @@ export class FollowUpService {
       const idOf = new Map(existing.map((v) => [v.code, v.id]));
       for (const move of moved) {
         const id = idOf.get(move.code);
-        if (id) await this.visits.moveVisit(id, move.to, now, uow.em);
+        if (id) {
+          await this.visits.moveVisit(id, move.to, now, uow.em);
+        }
       }
-      for (const v of reopened) await this.visits.moveVisit(v.id, v, now, uow.em);
+      for (const v of reopened) {
+        await this.visits.moveVisit(v.id, v, now, uow.em);
+      }
 
       const scheduleChanged =
         schedule.generatedAt === null ||
@@ -209,15 +235,32 @@ export class FollowUpService {
         schedule.templateId !== template.id;
       if (scheduleChanged) {
         await this.visits.saveSchedule(
-          { participantId, siteId: facts.siteId, templateId: template.id, timeZone: facts.timeZone, anchorDate, transplantDay0 },
+          {
+            participantId,
+            siteId: facts.siteId,
+            templateId: template.id,
+            timeZone: facts.timeZone,
+            anchorDate,
+            transplantDay0,
+          },
           now,
           uow.em,
         );
       }
 
-      const movedSummary = moved.map((m) => ({ code: m.code, from: m.from.targetDate, to: m.to.targetDate }));
+      const movedSummary = moved.map((m) => ({
+        code: m.code,
+        from: m.from.targetDate,
+        to: m.to.targetDate,
+      }));
       const withdrawnCodes = withdrawn.map((w) => w.code).sort();
-      if (created.length > 0 || moved.length > 0 || reopened.length > 0 || withdrawn.length > 0 || scheduleChanged) {
+      if (
+        created.length > 0 ||
+        moved.length > 0 ||
+        reopened.length > 0 ||
+        withdrawn.length > 0 ||
+        scheduleChanged
+      ) {
         uow.audit({
           action: reanchoring ? 'follow-up.schedule_reanchored' : 'follow-up.schedule_generated',
           entity: 'participant',
@@ -235,7 +278,15 @@ export class FollowUpService {
           },
         });
       }
-      return { participantId, status: 'active', created, moved: movedSummary, keptLogged, withdrawn: withdrawnCodes, transplantDay0 };
+      return {
+        participantId,
+        status: 'active',
+        created,
+        moved: movedSummary,
+        keptLogged,
+        withdrawn: withdrawnCodes,
+        transplantDay0,
+      };
     });
   }
 }

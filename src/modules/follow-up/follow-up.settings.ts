@@ -1,7 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { TrialsService } from '../trials/trials.service';
+import { TrialsService } from 'src/modules/trials/trials.service';
 import { DEFAULT_SWEEP_RULE_CONFIG, type SweepRuleConfig } from './calendar/sweep-rules';
-import { DEFAULT_VISIT_TEMPLATE, validateVisitTemplate, type VisitTemplate } from './calendar/visit-template';
+import {
+  DEFAULT_VISIT_TEMPLATE,
+  validateVisitTemplate,
+  type VisitTemplate,
+} from './calendar/visit-template';
 import { FollowUpErrors } from './follow-up.errors';
 
 /** The `followUp` section of the trial settings (all optional; the defaults are ram-ms.md §5 / §9 Q6). */
@@ -18,13 +22,17 @@ export class FollowUpSettings {
   private async section(): Promise<FollowUpSettingsSection> {
     const trial = await this.trials.current();
     const section = trial.settings.followUp;
-    return typeof section === 'object' && section !== null ? (section as FollowUpSettingsSection) : {};
+    return typeof section === 'object' && section !== null
+      ? (section as FollowUpSettingsSection)
+      : {};
   }
 
   async template(): Promise<VisitTemplate> {
     const template = (await this.section()).visitTemplate ?? DEFAULT_VISIT_TEMPLATE;
     const problems = validateVisitTemplate(template);
-    if (problems.length > 0) throw FollowUpErrors.badTemplate(problems);
+    if (problems.length > 0) {
+      throw FollowUpErrors.badTemplate(problems);
+    }
     return template;
   }
 

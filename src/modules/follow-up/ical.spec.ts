@@ -6,7 +6,13 @@ describe('iCalendar writer', () => {
       name: 'RAM-MS NL-AMS visits',
       stamp: new Date('2026-05-01T08:00:00Z'),
       events: [
-        { uid: 'v1@ram-ms', date: '2026-12-31', summary: 'NL-AMS-0001 W012', description: 'Window 2026-12-17 to 2027-01-14; bring CD, scans', sequence: 2 },
+        {
+          uid: 'v1@ram-ms',
+          date: '2026-12-31',
+          summary: 'NL-AMS-0001 W012',
+          description: 'Window 2026-12-17 to 2027-01-14; bring CD, scans',
+          sequence: 2,
+        },
       ],
     });
     expect(ics.startsWith('BEGIN:VCALENDAR\r\nVERSION:2.0\r\n')).toBe(true);
@@ -28,7 +34,9 @@ describe('iCalendar writer', () => {
     expect(folded.length).toBeGreaterThan(1);
     for (const [i, part] of folded.entries()) {
       expect(Buffer.byteLength(part, 'utf8')).toBeLessThanOrEqual(75);
-      if (i > 0) expect(part.startsWith(' ')).toBe(true);
+      if (i > 0) {
+        expect(part.startsWith(' ')).toBe(true);
+      }
     }
     expect(folded.map((p, i) => (i === 0 ? p : p.slice(1))).join('')).toBe(line);
     expect(foldLine('SHORT:x')).toBe('SHORT:x');

@@ -16,7 +16,11 @@ export type IcalEvent = {
 export type IcalCalendar = { name: string; stamp: Date; events: readonly IcalEvent[] };
 
 export function escapeText(value: string): string {
-  return value.replace(/\\/g, '\\\\').replace(/;/g, '\\;').replace(/,/g, '\\,').replace(/\r?\n/g, '\\n');
+  return value
+    .replace(/\\/g, '\\\\')
+    .replace(/;/g, '\\;')
+    .replace(/,/g, '\\,')
+    .replace(/\r?\n/g, '\\n');
 }
 
 /** Folds a content line at 75 octets (UTF-8), never inside a multi-byte character. */

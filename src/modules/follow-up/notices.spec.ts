@@ -14,12 +14,22 @@ const visit = {
 
 describe('notification texts', () => {
   it('each finding names the study id, the visit and the dates that matter', () => {
-    expect(findingNotice('window_opens_14d', visit).subject).toBe('NL-AMS-0007 W012: window opens 2026-06-07');
-    expect(findingNotice('window_opens_3d', visit).body).toContain('Second reminder: the visit window opens on 2026-06-07.');
-    expect(findingNotice('window_closes_3d', visit).subject).toBe('NL-AMS-0007 W012: window closes 2026-07-05');
+    expect(findingNotice('window_opens_14d', visit).subject).toBe(
+      'NL-AMS-0007 W012: window opens 2026-06-07',
+    );
+    expect(findingNotice('window_opens_3d', visit).body).toContain(
+      'Second reminder: the visit window opens on 2026-06-07.',
+    );
+    expect(findingNotice('window_closes_3d', visit).subject).toBe(
+      'NL-AMS-0007 W012: window closes 2026-07-05',
+    );
     expect(findingNotice('overdue', visit).body).toContain('The target date 2026-06-21 has passed');
     expect(findingNotice('missed', visit).body).toContain('recorded as missed');
-    expect(findingNotice('missed', visit).data).toMatchObject({ visitId: 'v1', studyId: 'NL-AMS-0007', finding: 'missed' });
+    expect(findingNotice('missed', visit).data).toMatchObject({
+      visitId: 'v1',
+      studyId: 'NL-AMS-0007',
+      finding: 'missed',
+    });
   });
 
   it('an SAE notice gives the deadline and no clinical term', () => {

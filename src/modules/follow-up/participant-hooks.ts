@@ -1,5 +1,5 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import { ParticipantsService } from '../participants/participants.service';
+import { ParticipantsService } from 'src/modules/participants/participants.service';
 import { FollowUpService } from './follow-up.service';
 
 const FOLLOWED: readonly string[] = ['randomised', 'in_follow_up'];
@@ -19,7 +19,11 @@ export class FollowUpParticipantHooks implements OnModuleInit {
   onModuleInit(): void {
     this.participants.afterTransition(async (uow, participant, move) => {
       if (FOLLOWED.includes(move.from) && ENDS_FOLLOW_UP.includes(move.to)) {
-        await this.followUp.cancelRemaining(uow, participant.id, `participant ${move.to.replace(/_/g, ' ')}`);
+        await this.followUp.cancelRemaining(
+          uow,
+          participant.id,
+          `participant ${move.to.replace(/_/g, ' ')}`,
+        );
       }
     });
   }

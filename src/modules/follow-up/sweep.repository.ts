@@ -46,7 +46,9 @@ export class SweepRepository {
     notAlreadyFound?: { kind: SweepFindingKind; about: DateColumn },
   ): { sql: string; params: unknown[] } {
     const params: unknown[] = [siteIds];
-    const where = conditions.map((c) => `${COLUMN[c.column]} ${c.op} $${params.push(c.date)}::date`);
+    const where = conditions.map(
+      (c) => `${COLUMN[c.column]} ${c.op} $${params.push(c.date)}::date`,
+    );
     if (notAlreadyFound) {
       where.push(
         `NOT EXISTS (SELECT 1 FROM follow_up_findings f WHERE f.visit_id = v.id AND f.kind = $${params.push(notAlreadyFound.kind)}
@@ -87,13 +89,18 @@ export class SweepRepository {
     notAlreadyFound?: { kind: SweepFindingKind; about: DateColumn },
   ): Promise<string[]> {
     const q = this.dueQuery('v.id', siteIds, conditions, notAlreadyFound);
-    const rows: { 'QUERY PLAN': string }[] = await this.dataSource.query(`EXPLAIN ${q.sql}`, q.params);
+    const rows: { 'QUERY PLAN': string }[] = await this.dataSource.query(
+      `EXPLAIN ${q.sql}`,
+      q.params,
+    );
     return rows.map((r) => r['QUERY PLAN']);
   }
 
   /** Records findings; returns the job ids that were new (a finding is recorded once, ever). */
   async insertFindings(rows: FindingRow[], now: Date, em: EntityManager): Promise<Set<string>> {
-    if (rows.length === 0) return new Set();
+    if (rows.length === 0) {
+      return new Set();
+    }
     const inserted: { jobId: string }[] = await em.query(
       `INSERT INTO follow_up_findings (job_id, visit_id, kind, about_date, site_date, found_at)
        SELECT f.job_id, f.visit_id, f.kind, f.about_date, f.site_date, $6::timestamptz
@@ -118,14 +125,20 @@ export class SweepRepository {
     now: Date,
     em: EntityManager,
   ): Promise<{ id: string; code: string; participantId: string }[]> {
-    if (ids.length === 0) return [];
+    if (ids.length === 0) {
+      return [];
+    }
     const result: unknown[] = await em.query(
       `UPDATE visits SET status = 'missed', missed_on = $2::date, updated_at = $3, version = version + 1
        WHERE id = ANY($1::uuid[]) AND status = 'scheduled'
        RETURNING id, code, participant_id AS "participantId"`,
       [ids, siteDate, now],
     );
-    return (Array.isArray(result[0]) ? result[0] : result) as { id: string; code: string; participantId: string }[];
+    return (Array.isArray(result[0]) ? result[0] : result) as {
+      id: string;
+      code: string;
+      participantId: string;
+    }[];
   }
 
   async visitNotice(visitId: string): Promise<VisitNotice | null> {
@@ -140,20 +153,25 @@ export class SweepRepository {
     return rows[0] ?? null;
   }
 
-  async recordRun(
-    run: {
-      jobId: string | null;
-      sweptAt: Date;
-      startedAt: Date;
-      finishedAt: Date;
-      siteDates: Record<string, string>;
-      counts: Record<SweepFindingKind | 'enqueued' | 'markedMissed', number>;
-    },
-  ): Promise<void> {
+  async recordRun(run: {
+    jobId: string | null;
+    sweptAt: Date;
+    startedAt: Date;
+    finishedAt: Date;
+    siteDates: Record<string, string>;
+    counts: Record<SweepFindingKind | 'enqueued' | 'markedMissed', number>;
+  }): Promise<void> {
     await this.dataSource.query(
       `INSERT INTO follow_up_sweep_runs (job_id, swept_at, started_at, finished_at, site_dates, counts)
        VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb)`,
-      [run.jobId, run.sweptAt, run.startedAt, run.finishedAt, JSON.stringify(run.siteDates), JSON.stringify(run.counts)],
+      [
+        run.jobId,
+        run.sweptAt,
+        run.startedAt,
+        run.finishedAt,
+        JSON.stringify(run.siteDates),
+        JSON.stringify(run.counts),
+      ],
     );
   }
 }

@@ -1,18 +1,34 @@
 import { Injectable } from '@nestjs/common';
-import { Clock } from '../../common/clock/clock';
-import { applyPatch, auditOf, diffRecord, type FieldChange, type GroupSpec, type JsonRecord, staleVersion } from '../../common/corrections/corrections';
-import { DomainError } from '../../common/errors/domain-error';
-import { RandomSource } from '../../common/random/random-source';
-import { RecordHistory, type RecordVersionDto } from '../../database/record-history';
-import type { Actor } from '../../common/context/request-context';
-import { TransactionRunner, UnitOfWork } from '../../database/transaction';
-import { siteScope } from '../auth/site-scope';
-import { NotificationsService } from '../notifications/notifications.service';
-import { UsersService } from '../users/users.service';
-import { compareDates } from '../../common/time/calendar-date';
+import { Clock } from 'src/common/clock/clock';
+import {
+  applyPatch,
+  auditOf,
+  diffRecord,
+  type FieldChange,
+  type GroupSpec,
+  type JsonRecord,
+  staleVersion,
+} from 'src/common/corrections/corrections';
+import { DomainError } from 'src/common/errors/domain-error';
+import { RandomSource } from 'src/common/random/random-source';
+import { RecordHistory, type RecordVersionDto } from 'src/database/record-history';
+import type { Actor } from 'src/common/context/request-context';
+import { TransactionRunner, UnitOfWork } from 'src/database/transaction';
+import { siteScope } from 'src/modules/auth/site-scope';
+import { NotificationsService } from 'src/modules/notifications/notifications.service';
+import { UsersService } from 'src/modules/users/users.service';
+import { compareDates } from 'src/common/time/calendar-date';
 import { todayInZone } from './calendar/sweep-rules';
 import { visitDeviation } from './calendar/deviation';
-import type { AddAdverseEventsDto, AdverseEventDto, CorrectAdverseEventDto, CorrectVisitLogDto, LogVisitDto, MarkSaeReportedDto, UnscheduledVisitDto } from './dto/visit-log.dto';
+import type {
+  AddAdverseEventsDto,
+  AdverseEventDto,
+  CorrectAdverseEventDto,
+  CorrectVisitLogDto,
+  LogVisitDto,
+  MarkSaeReportedDto,
+  UnscheduledVisitDto,
+} from './dto/visit-log.dto';
 import type { CorrectAssessmentDto, RecordAssessmentDto } from './dto/assessment.dto';
 import type { AdverseEventEntity, AdverseEventInput } from './entities/adverse-event.entity';
 import type { DeviationEntity, SiteVisitData, VisitEntity } from './entities/visit.entity';
@@ -38,7 +54,13 @@ export type LogOutcome = {
   adverseEvents: AdverseEventEntity[];
 };
 
-type Context = { participantId: string; siteId: string; studyId: string | null; visitId: string | null; visitCode: string | null };
+type Context = {
+  participantId: string;
+  siteId: string;
+  studyId: string | null;
+  visitId: string | null;
+  visitCode: string | null;
+};
 
 /** The repeating groups of a visit log: relapses by their generated id, samples by type, questionnaires by instrument. */
 export const VISIT_LOG_GROUPS: GroupSpec[] = [
@@ -56,21 +78,37 @@ export const ADVERSE_EVENT = 'adverse_event';
 export type VisitLogRecord = { visitDate: string } & SiteVisitData;
 
 export function visitLogRecord(visit: VisitEntity): VisitLogRecord | null {
-  if (visit.loggedDate === null || visit.siteData === null) return null;
+  if (visit.loggedDate === null || visit.siteData === null) {
+    return null;
+  }
   return { visitDate: visit.loggedDate, ...visit.siteData };
 }
 
 /** The blinded assessment of a visit as one correctable record. */
 export type AssessmentRecord = {
   edss?: { score: number; rater: string | null; assessedOn: string };
-  mri?: { examDate: string; gdLesions: number; newOrEnlargingT2: number; comparedWith: string | null };
+  mri?: {
+    examDate: string;
+    gdLesions: number;
+    newOrEnlargingT2: number;
+    comparedWith: string | null;
+  };
 };
 
 export function assessmentRecord(v: VisitEntity): AssessmentRecord {
   return {
-    ...(v.edssScore !== null && v.edssDate !== null ? { edss: { score: v.edssScore, rater: v.edssRater, assessedOn: v.edssDate } } : {}),
+    ...(v.edssScore !== null && v.edssDate !== null
+      ? { edss: { score: v.edssScore, rater: v.edssRater, assessedOn: v.edssDate } }
+      : {}),
     ...(v.mriDate !== null
-      ? { mri: { examDate: v.mriDate, gdLesions: v.mriGdLesions ?? 0, newOrEnlargingT2: v.mriNewT2Lesions ?? 0, comparedWith: v.mriComparedWith } }
+      ? {
+          mri: {
+            examDate: v.mriDate,
+            gdLesions: v.mriGdLesions ?? 0,
+            newOrEnlargingT2: v.mriNewT2Lesions ?? 0,
+            comparedWith: v.mriComparedWith,
+          },
+        }
       : {}),
   };
 }
@@ -78,15 +116,22 @@ export function assessmentRecord(v: VisitEntity): AssessmentRecord {
 /** A JSON copy of a patch DTO without undefined fields (null stays: it clears). */
 const patchOf = (dto: object, omit: readonly string[]): JsonRecord => {
   const out = JSON.parse(JSON.stringify(dto)) as JsonRecord;
-  for (const k of omit) delete out[k];
+  for (const k of omit) {
+    delete out[k];
+  }
   return out;
 };
 
 const correctionRefused = (problems: { path: string; message: string }[]) =>
-  new DomainError('VALIDATION_FAILED', 'bad_request', problems.map((p) => `${p.path} ${p.message}`).join('; '), {
-    field: problems[0]?.path,
-    errors: problems,
-  });
+  new DomainError(
+    'VALIDATION_FAILED',
+    'bad_request',
+    problems.map((p) => `${p.path} ${p.message}`).join('; '),
+    {
+      field: problems[0]?.path,
+      errors: problems,
+    },
+  );
 
 function siteDataOf(
   dto: {
@@ -107,10 +152,19 @@ function siteDataOf(
         ...(r.description ? { description: r.description } : {}),
       })),
     },
-    samples: (dto.samples ?? []).map((s) => ({ type: s.type, taken: s.taken, ...(s.note ? { note: s.note } : {}) })),
-    questionnaires: (dto.questionnaires ?? []).map((q) => ({ instrument: q.instrument, done: q.done })),
+    samples: (dto.samples ?? []).map((s) => ({
+      type: s.type,
+      taken: s.taken,
+      ...(s.note ? { note: s.note } : {}),
+    })),
+    questionnaires: (dto.questionnaires ?? []).map((q) => ({
+      instrument: q.instrument,
+      done: q.done,
+    })),
   };
-  if (dto.notes) data.notes = dto.notes;
+  if (dto.notes) {
+    data.notes = dto.notes;
+  }
   return data;
 }
 
@@ -134,7 +188,10 @@ export class VisitLogService {
   ) {}
 
   /** The kept versions of a visit's log (site readers) or of its blinded assessment, newest first. */
-  async visitHistory(id: string, actor: Actor): Promise<{ log: RecordVersionDto[]; assessment: RecordVersionDto[] }> {
+  async visitHistory(
+    id: string,
+    actor: Actor,
+  ): Promise<{ log: RecordVersionDto[]; assessment: RecordVersionDto[] }> {
     const visit = await this.visit(id, actor);
     return {
       log: isBlinded(actor) ? [] : await this.history.list(VISIT_LOG, visit.id),
@@ -148,15 +205,42 @@ export class VisitLogService {
   }
 
   /** 409 STALE_VERSION with the fields changed since the version the client read. */
-  private async checkStale(uow: UnitOfWork, entity: string, id: string, current: number, expected: number | undefined): Promise<void> {
-    if (expected === undefined || expected === current) return;
-    throw staleVersion(current, expected, await this.history.changesSince(entity, id, expected, uow.em));
+  private async checkStale(
+    uow: UnitOfWork,
+    entity: string,
+    id: string,
+    current: number,
+    expected: number | undefined,
+  ): Promise<void> {
+    if (expected === undefined || expected === current) {
+      return;
+    }
+    throw staleVersion(
+      current,
+      expected,
+      await this.history.changesSince(entity, id, expected, uow.em),
+    );
   }
 
   /** Keeps the record's original version before its first correction (records made before versions were kept). */
-  private async keepOriginal(uow: UnitOfWork, entity: string, id: string, version: number, data: unknown, at: Date | null): Promise<void> {
-    if (await this.history.has(entity, id, uow.em)) return;
-    uow.version({ entity, entityId: id, version, data, by: { actorId: null, actorRole: null, at: at ?? this.clock.now() } });
+  private async keepOriginal(
+    uow: UnitOfWork,
+    entity: string,
+    id: string,
+    version: number,
+    data: unknown,
+    at: Date | null,
+  ): Promise<void> {
+    if (await this.history.has(entity, id, uow.em)) {
+      return;
+    }
+    uow.version({
+      entity,
+      entityId: id,
+      version,
+      data,
+      by: { actorId: null, actorRole: null, at: at ?? this.clock.now() },
+    });
   }
 
   // ---- reads -----------------------------------------------------------------------------
@@ -164,13 +248,17 @@ export class VisitLogService {
   async participantVisits(participantId: string, actor: Actor): Promise<VisitEntity[]> {
     const scope = readScope(actor);
     const participant = await this.visits.findParticipant(participantId, scope.sites);
-    if (!participant) throw FollowUpErrors.participantNotFound();
+    if (!participant) {
+      throw FollowUpErrors.participantNotFound();
+    }
     return this.visits.visitsOf(participantId, undefined, scope);
   }
 
   async visit(id: string, actor: Actor): Promise<VisitEntity> {
     const visit = await this.visits.findVisit(id, readScope(actor));
-    if (!visit) throw FollowUpErrors.visitNotFound();
+    if (!visit) {
+      throw FollowUpErrors.visitNotFound();
+    }
     return visit;
   }
 
@@ -179,7 +267,12 @@ export class VisitLogService {
     const deviation = await this.visits.findDeviationOf(visit.id);
     const { items } = isBlinded(actor)
       ? { items: [] as AdverseEventEntity[] }
-      : await this.adverseEvents.list({ participantId: visit.participantId }, siteScope(actor), 1, 200);
+      : await this.adverseEvents.list(
+          { participantId: visit.participantId },
+          siteScope(actor),
+          1,
+          200,
+        );
     return { visit, deviation, adverseEvents: items.filter((ae) => ae.visitId === visit.id) };
   }
 
@@ -198,7 +291,9 @@ export class VisitLogService {
 
   async adverseEvent(id: string, actor: Actor): Promise<AdverseEventEntity> {
     const ae = await this.adverseEvents.find(id, siteScope(actor));
-    if (!ae) throw FollowUpErrors.adverseEventNotFound();
+    if (!ae) {
+      throw FollowUpErrors.adverseEventNotFound();
+    }
     return ae;
   }
 
@@ -207,14 +302,23 @@ export class VisitLogService {
   async logVisit(id: string, dto: LogVisitDto, actor: Actor): Promise<LogOutcome> {
     const { visitId, aeIds } = await this.tx.run(async (uow) => {
       const visit = await this.lockVisit(uow, id, actor);
-      if (visit.status === 'cancelled') throw FollowUpErrors.visitCancelled();
-      if (visit.status === 'logged') throw FollowUpErrors.alreadyLogged();
+      if (visit.status === 'cancelled') {
+        throw FollowUpErrors.visitCancelled();
+      }
+      if (visit.status === 'logged') {
+        throw FollowUpErrors.alreadyLogged();
+      }
       this.checkVersion(visit, dto.expectedVersion);
       const today = await this.siteToday(visit.siteId);
       this.checkSiteData(dto, today);
       const siteData = siteDataOf(dto, () => this.random.uuid());
       const now = this.clock.now();
-      await this.visits.logVisit(visit.id, { loggedDate: dto.visitDate, siteData, loggedBy: actor.id }, now, uow.em);
+      await this.visits.logVisit(
+        visit.id,
+        { loggedDate: dto.visitDate, siteData, loggedBy: actor.id },
+        now,
+        uow.em,
+      );
       uow.audit({
         action: 'follow-up.visit_logged',
         entity: 'visit',
@@ -222,9 +326,21 @@ export class VisitLogService {
         before: { status: visit.status, version: visit.version },
         after: { status: 'logged', code: visit.code, loggedDate: dto.visitDate, siteData },
       });
-      uow.version({ entity: VISIT_LOG, entityId: visit.id, version: visit.version + 1, data: { visitDate: dto.visitDate, ...siteData } });
+      uow.version({
+        entity: VISIT_LOG,
+        entityId: visit.id,
+        version: visit.version + 1,
+        data: { visitDate: dto.visitDate, ...siteData },
+      });
       await this.applyDeviation(uow, visit, dto.visitDate, null);
-      const aeIds = await this.recordAdverseEvents(uow, this.contextOf(visit), dto.adverseEvents ?? [], today, actor, 'adverseEvents');
+      const aeIds = await this.recordAdverseEvents(
+        uow,
+        this.contextOf(visit),
+        dto.adverseEvents ?? [],
+        today,
+        actor,
+        'adverseEvents',
+      );
       return { visitId: visit.id, aeIds };
     });
     return this.outcome(visitId, aeIds, actor);
@@ -234,46 +350,118 @@ export class VisitLogService {
     const visitId = await this.tx.run(async (uow) => {
       const visit = await this.lockVisit(uow, id, actor);
       const before = visitLogRecord(visit);
-      if (visit.status !== 'logged' || before === null) throw FollowUpErrors.notLogged();
+      if (visit.status !== 'logged' || before === null) {
+        throw FollowUpErrors.notLogged();
+      }
       if (dto.expectedVersion !== undefined && dto.expectedVersion !== visit.version) {
         // The visit's version also moves with the blinded assessment, which site staff may see.
-        const log = await this.history.changesSince(VISIT_LOG, visit.id, dto.expectedVersion, uow.em);
-        const assessment = await this.history.changesSince(VISIT_ASSESSMENT, visit.id, dto.expectedVersion, uow.em);
-        throw staleVersion(visit.version, dto.expectedVersion, [...log, ...assessment.map((c) => ({ ...c, path: `assessment.${c.path}` }))]);
+        const log = await this.history.changesSince(
+          VISIT_LOG,
+          visit.id,
+          dto.expectedVersion,
+          uow.em,
+        );
+        const assessment = await this.history.changesSince(
+          VISIT_ASSESSMENT,
+          visit.id,
+          dto.expectedVersion,
+          uow.em,
+        );
+        throw staleVersion(visit.version, dto.expectedVersion, [
+          ...log,
+          ...assessment.map((c) => ({ ...c, path: `assessment.${c.path}` })),
+        ]);
       }
-      const result = applyPatch(before, patchOf(dto, ['reason', 'expectedVersion']), VISIT_LOG_GROUPS, () => this.random.uuid());
-      if (result.problems.length > 0) throw correctionRefused(result.problems);
-      if (result.changes.length === 0) return visit.id;
+      const result = applyPatch(
+        before,
+        patchOf(dto, ['reason', 'expectedVersion']),
+        VISIT_LOG_GROUPS,
+        () => this.random.uuid(),
+      );
+      if (result.problems.length > 0) {
+        throw correctionRefused(result.problems);
+      }
+      if (result.changes.length === 0) {
+        return visit.id;
+      }
       const { visitDate, ...siteData } = result.after;
       const today = await this.siteToday(visit.siteId);
       this.checkSiteData({ visitDate, relapseAssessment: siteData.relapseAssessment }, today);
-      if (siteData.relapseAssessment.newRelapse && siteData.relapseAssessment.relapses.length === 0) {
-        throw FollowUpErrors.badInput('relapseAssessment.relapses', 'must list at least one relapse when newRelapse is true');
+      if (
+        siteData.relapseAssessment.newRelapse &&
+        siteData.relapseAssessment.relapses.length === 0
+      ) {
+        throw FollowUpErrors.badInput(
+          'relapseAssessment.relapses',
+          'must list at least one relapse when newRelapse is true',
+        );
       }
       await this.keepOriginal(uow, VISIT_LOG, visit.id, visit.version, before, visit.loggedAt);
-      await this.visits.correctLog(visit.id, { loggedDate: visitDate, siteData }, this.clock.now(), uow.em);
-      uow.version({ entity: VISIT_LOG, entityId: visit.id, version: visit.version + 1, data: result.after, changes: result.changes, reason: dto.reason });
-      uow.audit({ action: 'follow-up.visit_corrected', entity: 'visit', entityId: visit.id, ...auditOf(result.changes), reason: dto.reason });
-      if (visitDate !== visit.loggedDate) await this.applyDeviation(uow, visit, visitDate, dto.reason);
+      await this.visits.correctLog(
+        visit.id,
+        { loggedDate: visitDate, siteData },
+        this.clock.now(),
+        uow.em,
+      );
+      uow.version({
+        entity: VISIT_LOG,
+        entityId: visit.id,
+        version: visit.version + 1,
+        data: result.after,
+        changes: result.changes,
+        reason: dto.reason,
+      });
+      uow.audit({
+        action: 'follow-up.visit_corrected',
+        entity: 'visit',
+        entityId: visit.id,
+        ...auditOf(result.changes),
+        reason: dto.reason,
+      });
+      if (visitDate !== visit.loggedDate) {
+        await this.applyDeviation(uow, visit, visitDate, dto.reason);
+      }
       return visit.id;
     });
     return this.outcome(visitId, [], actor);
   }
 
-  async logUnscheduled(participantId: string, dto: UnscheduledVisitDto, actor: Actor): Promise<LogOutcome> {
+  async logUnscheduled(
+    participantId: string,
+    dto: UnscheduledVisitDto,
+    actor: Actor,
+  ): Promise<LogOutcome> {
     const { visitId, aeIds } = await this.tx.run(async (uow) => {
-      const participant = await this.visits.findParticipant(participantId, siteScope(actor), uow.em);
-      if (!participant) throw FollowUpErrors.participantNotFound();
+      const participant = await this.visits.findParticipant(
+        participantId,
+        siteScope(actor),
+        uow.em,
+      );
+      if (!participant) {
+        throw FollowUpErrors.participantNotFound();
+      }
       const facts = await this.visits.allocationFacts(participantId, uow.em);
-      if (!facts) throw FollowUpErrors.notRandomised();
+      if (!facts) {
+        throw FollowUpErrors.notRandomised();
+      }
       const schedule = await this.visits.findSchedule(participantId, uow.em);
-      if (schedule?.status === 'cancelled') throw FollowUpErrors.scheduleCancelled();
+      if (schedule?.status === 'cancelled') {
+        throw FollowUpErrors.scheduleCancelled();
+      }
       const today = await this.siteToday(participant.siteId);
       this.checkSiteData(dto, today);
       const siteData = siteDataOf(dto, () => this.random.uuid());
       const code = await this.visits.nextUnscheduledCode(participantId, uow.em);
       const id = await this.visits.insertUnscheduled(
-        { participantId, siteId: participant.siteId, code, visitDate: dto.visitDate, reason: dto.reason, siteData, loggedBy: actor.id },
+        {
+          participantId,
+          siteId: participant.siteId,
+          code,
+          visitDate: dto.visitDate,
+          reason: dto.reason,
+          siteData,
+          loggedBy: actor.id,
+        },
         this.clock.now(),
         uow.em,
       );
@@ -283,35 +471,80 @@ export class VisitLogService {
         entityId: id,
         after: { participantId, code, visitDate: dto.visitDate, reason: dto.reason, siteData },
       });
-      uow.version({ entity: VISIT_LOG, entityId: id, version: 0, data: { visitDate: dto.visitDate, ...siteData } });
-      const context: Context = { participantId, siteId: participant.siteId, studyId: participant.studyId, visitId: id, visitCode: code };
-      const aeIds = await this.recordAdverseEvents(uow, context, dto.adverseEvents ?? [], today, actor, 'adverseEvents');
+      uow.version({
+        entity: VISIT_LOG,
+        entityId: id,
+        version: 0,
+        data: { visitDate: dto.visitDate, ...siteData },
+      });
+      const context: Context = {
+        participantId,
+        siteId: participant.siteId,
+        studyId: participant.studyId,
+        visitId: id,
+        visitCode: code,
+      };
+      const aeIds = await this.recordAdverseEvents(
+        uow,
+        context,
+        dto.adverseEvents ?? [],
+        today,
+        actor,
+        'adverseEvents',
+      );
       return { visitId: id, aeIds };
     });
     return this.outcome(visitId, aeIds, actor);
   }
 
-  async addAdverseEvents(visitId: string, dto: AddAdverseEventsDto, actor: Actor): Promise<AdverseEventEntity[]> {
+  async addAdverseEvents(
+    visitId: string,
+    dto: AddAdverseEventsDto,
+    actor: Actor,
+  ): Promise<AdverseEventEntity[]> {
     const ids = await this.tx.run(async (uow) => {
       const visit = await this.lockVisit(uow, visitId, actor);
-      if (visit.status !== 'logged') throw FollowUpErrors.notLogged();
+      if (visit.status !== 'logged') {
+        throw FollowUpErrors.notLogged();
+      }
       const today = await this.siteToday(visit.siteId);
-      return this.recordAdverseEvents(uow, this.contextOf(visit), dto.adverseEvents, today, actor, 'adverseEvents');
+      return this.recordAdverseEvents(
+        uow,
+        this.contextOf(visit),
+        dto.adverseEvents,
+        today,
+        actor,
+        'adverseEvents',
+      );
     });
     return Promise.all(ids.map((id) => this.adverseEvent(id, actor)));
   }
 
-  async correctAdverseEvent(id: string, dto: CorrectAdverseEventDto, actor: Actor): Promise<AdverseEventEntity> {
+  async correctAdverseEvent(
+    id: string,
+    dto: CorrectAdverseEventDto,
+    actor: Actor,
+  ): Promise<AdverseEventEntity> {
     await this.tx.run(async (uow) => {
       const ae = await this.adverseEvents.find(id, siteScope(actor), uow.em, true);
-      if (!ae) throw FollowUpErrors.adverseEventNotFound();
+      if (!ae) {
+        throw FollowUpErrors.adverseEventNotFound();
+      }
       await this.checkStale(uow, ADVERSE_EVENT, ae.id, ae.version, dto.expectedVersion);
       const before = this.auditedAe(ae);
       const patch = patchOf(dto, ['reason', 'expectedVersion']);
-      if (Array.isArray(patch.seriousnessCriteria)) patch.seriousnessCriteria = [...new Set(patch.seriousnessCriteria)];
-      const result = applyPatch(before as unknown as JsonRecord, patch, [], () => this.random.uuid());
-      if (result.problems.length > 0) throw correctionRefused(result.problems);
-      if (result.changes.length === 0) return;
+      if (Array.isArray(patch.seriousnessCriteria)) {
+        patch.seriousnessCriteria = [...new Set(patch.seriousnessCriteria)];
+      }
+      const result = applyPatch(before as unknown as JsonRecord, patch, [], () =>
+        this.random.uuid(),
+      );
+      if (result.problems.length > 0) {
+        throw correctionRefused(result.problems);
+      }
+      if (result.changes.length === 0) {
+        return;
+      }
       const a = result.after as unknown as Partial<AdverseEventInput>;
       const next: AdverseEventInput = {
         term: a.term ?? ae.term,
@@ -332,12 +565,31 @@ export class VisitLogService {
       await this.keepOriginal(uow, ADVERSE_EVENT, ae.id, ae.version, before, ae.createdAt);
       await this.adverseEvents.update(ae.id, next, clock, now, uow.em);
       const changes = diffRecord(before, next);
-      uow.version({ entity: ADVERSE_EVENT, entityId: ae.id, version: ae.version + 1, data: next, changes, reason: dto.reason });
-      uow.audit({ action: 'follow-up.adverse_event_corrected', entity: 'adverse_event', entityId: ae.id, ...auditOf(changes), reason: dto.reason });
+      uow.version({
+        entity: ADVERSE_EVENT,
+        entityId: ae.id,
+        version: ae.version + 1,
+        data: next,
+        changes,
+        reason: dto.reason,
+      });
+      uow.audit({
+        action: 'follow-up.adverse_event_corrected',
+        entity: 'adverse_event',
+        entityId: ae.id,
+        ...auditOf(changes),
+        reason: dto.reason,
+      });
       if (next.serious && !ae.serious && clock.awareAt && clock.reportDueAt) {
         await this.notifySae(uow, {
           id: ae.id,
-          context: { participantId: ae.participantId, siteId: ae.siteId, studyId: ae.studyId, visitId: ae.visitId, visitCode: ae.visitCode },
+          context: {
+            participantId: ae.participantId,
+            siteId: ae.siteId,
+            studyId: ae.studyId,
+            visitId: ae.visitId,
+            visitCode: ae.visitCode,
+          },
           onsetDate: next.onsetDate,
           criteria: next.seriousnessCriteria ?? [],
           awareAt: clock.awareAt,
@@ -349,25 +601,49 @@ export class VisitLogService {
   }
 
   /** The investigator marks an SAE reported to the sponsor: the 24-hour clock stops. */
-  async markSaeReported(id: string, dto: MarkSaeReportedDto, actor: Actor): Promise<AdverseEventEntity> {
+  async markSaeReported(
+    id: string,
+    dto: MarkSaeReportedDto,
+    actor: Actor,
+  ): Promise<AdverseEventEntity> {
     await this.tx.run(async (uow) => {
       const ae = await this.adverseEvents.find(id, siteScope(actor), uow.em, true);
-      if (!ae) throw FollowUpErrors.adverseEventNotFound();
-      if (!ae.serious || ae.awareAt === null) throw FollowUpErrors.notSerious();
-      if (ae.reportedAt !== null) throw FollowUpErrors.alreadyReported();
+      if (!ae) {
+        throw FollowUpErrors.adverseEventNotFound();
+      }
+      if (!ae.serious || ae.awareAt === null) {
+        throw FollowUpErrors.notSerious();
+      }
+      if (ae.reportedAt !== null) {
+        throw FollowUpErrors.alreadyReported();
+      }
       const now = this.clock.now();
       const reportedAt = dto.reportedAt ? new Date(dto.reportedAt) : now;
-      if (reportedAt.getTime() > now.getTime()) throw FollowUpErrors.badInput('reportedAt', 'must not be in the future');
-      if (reportedAt.getTime() < new Date(ae.awareAt).getTime()) {
-        throw FollowUpErrors.badInput('reportedAt', 'must not be before the site became aware of the event');
+      if (reportedAt.getTime() > now.getTime()) {
+        throw FollowUpErrors.badInput('reportedAt', 'must not be in the future');
       }
-      await this.adverseEvents.markReported(ae.id, { reportedAt, reference: dto.reference, by: actor.id }, now, uow.em);
+      if (reportedAt.getTime() < new Date(ae.awareAt).getTime()) {
+        throw FollowUpErrors.badInput(
+          'reportedAt',
+          'must not be before the site became aware of the event',
+        );
+      }
+      await this.adverseEvents.markReported(
+        ae.id,
+        { reportedAt, reference: dto.reference, by: actor.id },
+        now,
+        uow.em,
+      );
       uow.audit({
         action: 'follow-up.sae_reported',
         entity: 'adverse_event',
         entityId: ae.id,
         before: { reportedAt: null },
-        after: { reportedAt: reportedAt.toISOString(), reference: dto.reference, dueAt: new Date(ae.reportDueAt ?? now).toISOString() },
+        after: {
+          reportedAt: reportedAt.toISOString(),
+          reference: dto.reference,
+          dueAt: new Date(ae.reportDueAt ?? now).toISOString(),
+        },
       });
     });
     return this.adverseEvent(id, actor);
@@ -376,63 +652,138 @@ export class VisitLogService {
   // ---- blinded assessor ------------------------------------------------------------------
 
   async recordAssessment(id: string, dto: RecordAssessmentDto, actor: Actor): Promise<VisitEntity> {
-    if (!dto.edss && !dto.mri) throw FollowUpErrors.nothingToRecord();
+    if (!dto.edss && !dto.mri) {
+      throw FollowUpErrors.nothingToRecord();
+    }
     await this.tx.run(async (uow) => {
       const visit = await this.lockVisit(uow, id, actor);
-      if (visit.status === 'cancelled') throw FollowUpErrors.visitCancelled();
+      if (visit.status === 'cancelled') {
+        throw FollowUpErrors.visitCancelled();
+      }
       const today = await this.siteToday(visit.siteId);
       const now = this.clock.now();
       if (dto.edss) {
-        if (visit.edssScore !== null) throw FollowUpErrors.assessmentExists('edss');
+        if (visit.edssScore !== null) {
+          throw FollowUpErrors.assessmentExists('edss');
+        }
         this.notAfter(dto.edss.assessedOn, today, 'edss.assessedOn');
         const edss = { score: dto.edss.score, date: dto.edss.assessedOn, rater: dto.edss.rater };
         await this.visits.setEdss(visit.id, edss, actor.id, now, uow.em);
-        uow.audit({ action: 'follow-up.edss_recorded', entity: 'visit', entityId: visit.id, before: null, after: edss });
+        uow.audit({
+          action: 'follow-up.edss_recorded',
+          entity: 'visit',
+          entityId: visit.id,
+          before: null,
+          after: edss,
+        });
       }
       if (dto.mri) {
-        if (visit.mriDate !== null) throw FollowUpErrors.assessmentExists('mri');
+        if (visit.mriDate !== null) {
+          throw FollowUpErrors.assessmentExists('mri');
+        }
         const mri = this.checkMri(dto.mri, today);
         await this.visits.setMri(visit.id, mri, actor.id, now, uow.em);
-        uow.audit({ action: 'follow-up.mri_recorded', entity: 'visit', entityId: visit.id, before: null, after: mri });
+        uow.audit({
+          action: 'follow-up.mri_recorded',
+          entity: 'visit',
+          entityId: visit.id,
+          before: null,
+          after: mri,
+        });
       }
       const recorded = await this.visits.findVisit(visit.id, readScope(actor), uow.em);
       if (recorded) {
         const previous = assessmentRecord(visit);
         const data = assessmentRecord(recorded);
-        uow.version({ entity: VISIT_ASSESSMENT, entityId: visit.id, version: recorded.version, data, changes: Object.keys(previous).length > 0 ? diffRecord(previous, data) : [] });
+        uow.version({
+          entity: VISIT_ASSESSMENT,
+          entityId: visit.id,
+          version: recorded.version,
+          data,
+          changes: Object.keys(previous).length > 0 ? diffRecord(previous, data) : [],
+        });
       }
     });
     return this.visit(id, actor);
   }
 
-  async correctAssessment(id: string, dto: CorrectAssessmentDto, actor: Actor): Promise<VisitEntity> {
-    if (!dto.edss && !dto.mri) throw FollowUpErrors.nothingToRecord();
+  async correctAssessment(
+    id: string,
+    dto: CorrectAssessmentDto,
+    actor: Actor,
+  ): Promise<VisitEntity> {
+    if (!dto.edss && !dto.mri) {
+      throw FollowUpErrors.nothingToRecord();
+    }
     await this.tx.run(async (uow) => {
       const visit = await this.lockVisit(uow, id, actor);
       const before = assessmentRecord(visit);
-      if (dto.edss && !before.edss) throw FollowUpErrors.assessmentMissing('edss');
-      if (dto.mri && !before.mri) throw FollowUpErrors.assessmentMissing('mri');
+      if (dto.edss && !before.edss) {
+        throw FollowUpErrors.assessmentMissing('edss');
+      }
+      if (dto.mri && !before.mri) {
+        throw FollowUpErrors.assessmentMissing('mri');
+      }
       await this.checkStale(uow, VISIT_ASSESSMENT, visit.id, visit.version, dto.expectedVersion);
-      const result = applyPatch(before as JsonRecord, patchOf(dto, ['reason', 'expectedVersion']), [], () => this.random.uuid());
-      if (result.problems.length > 0) throw correctionRefused(result.problems);
-      if (result.changes.length === 0) return;
+      const result = applyPatch(
+        before as JsonRecord,
+        patchOf(dto, ['reason', 'expectedVersion']),
+        [],
+        () => this.random.uuid(),
+      );
+      if (result.problems.length > 0) {
+        throw correctionRefused(result.problems);
+      }
+      if (result.changes.length === 0) {
+        return;
+      }
       const after = result.after as AssessmentRecord;
       const today = await this.siteToday(visit.siteId);
       const now = this.clock.now();
-      await this.keepOriginal(uow, VISIT_ASSESSMENT, visit.id, visit.version, before, visit.updatedAt);
-      const touched = (prefix: string) => result.changes.some((c: FieldChange) => c.path.startsWith(prefix));
+      await this.keepOriginal(
+        uow,
+        VISIT_ASSESSMENT,
+        visit.id,
+        visit.version,
+        before,
+        visit.updatedAt,
+      );
+      const touched = (prefix: string) =>
+        result.changes.some((c: FieldChange) => c.path.startsWith(prefix));
       if (after.edss && touched('edss.')) {
         this.notAfter(after.edss.assessedOn, today, 'edss.assessedOn');
-        await this.visits.setEdss(visit.id, { score: after.edss.score, date: after.edss.assessedOn, rater: after.edss.rater ?? '' }, actor.id, now, uow.em);
+        await this.visits.setEdss(
+          visit.id,
+          { score: after.edss.score, date: after.edss.assessedOn, rater: after.edss.rater ?? '' },
+          actor.id,
+          now,
+          uow.em,
+        );
       }
       if (after.mri && touched('mri.')) {
-        const mri = this.checkMri({ ...after.mri, comparedWith: after.mri.comparedWith ?? '' }, today);
+        const mri = this.checkMri(
+          { ...after.mri, comparedWith: after.mri.comparedWith ?? '' },
+          today,
+        );
         await this.visits.setMri(visit.id, mri, actor.id, now, uow.em);
       }
       // setEdss and setMri each add one to the visit's version.
       const version = visit.version + (touched('edss.') ? 1 : 0) + (touched('mri.') ? 1 : 0);
-      uow.version({ entity: VISIT_ASSESSMENT, entityId: visit.id, version, data: after, changes: result.changes, reason: dto.reason });
-      uow.audit({ action: 'follow-up.assessment_corrected', entity: 'visit', entityId: visit.id, ...auditOf(result.changes), reason: dto.reason });
+      uow.version({
+        entity: VISIT_ASSESSMENT,
+        entityId: visit.id,
+        version,
+        data: after,
+        changes: result.changes,
+        reason: dto.reason,
+      });
+      uow.audit({
+        action: 'follow-up.assessment_corrected',
+        entity: 'visit',
+        entityId: visit.id,
+        ...auditOf(result.changes),
+        reason: dto.reason,
+      });
     });
     return this.visit(id, actor);
   }
@@ -441,36 +792,53 @@ export class VisitLogService {
 
   private async lockVisit(uow: UnitOfWork, id: string, actor: Actor): Promise<VisitEntity> {
     const visit = await this.visits.findVisit(id, readScope(actor), uow.em, true);
-    if (!visit) throw FollowUpErrors.visitNotFound();
+    if (!visit) {
+      throw FollowUpErrors.visitNotFound();
+    }
     return visit;
   }
 
   private checkVersion(visit: VisitEntity, expected: number | undefined): void {
-    if (expected !== undefined && expected !== visit.version) throw FollowUpErrors.versionMismatch(visit.version);
+    if (expected !== undefined && expected !== visit.version) {
+      throw FollowUpErrors.versionMismatch(visit.version);
+    }
   }
 
   private async siteToday(siteId: string): Promise<string> {
     const site = await this.visits.findSite(siteId, null);
-    if (!site) throw FollowUpErrors.siteNotFound();
+    if (!site) {
+      throw FollowUpErrors.siteNotFound();
+    }
     return todayInZone(this.clock.now(), site.timeZone);
   }
 
   private notAfter(date: string, today: string, field: string): void {
-    if (compareDates(date, today) > 0) throw FollowUpErrors.badInput(field, `must not be after today (${today}, site calendar)`);
+    if (compareDates(date, today) > 0) {
+      throw FollowUpErrors.badInput(field, `must not be after today (${today}, site calendar)`);
+    }
   }
 
   private checkSiteData(
-    dto: { visitDate: string; relapseAssessment: { newRelapse: boolean; relapses?: { onsetDate: string }[] } },
+    dto: {
+      visitDate: string;
+      relapseAssessment: { newRelapse: boolean; relapses?: { onsetDate: string }[] };
+    },
     today: string,
   ): void {
     this.notAfter(dto.visitDate, today, 'visitDate');
     const relapses = dto.relapseAssessment.relapses ?? [];
     if (!dto.relapseAssessment.newRelapse && relapses.length > 0) {
-      throw FollowUpErrors.badInput('relapseAssessment.relapses', 'must be empty when newRelapse is false');
+      throw FollowUpErrors.badInput(
+        'relapseAssessment.relapses',
+        'must be empty when newRelapse is false',
+      );
     }
     relapses.forEach((r, i) => {
       if (compareDates(r.onsetDate, dto.visitDate) > 0) {
-        throw FollowUpErrors.badInput(`relapseAssessment.relapses.${i}.onsetDate`, 'must not be after the visit date');
+        throw FollowUpErrors.badInput(
+          `relapseAssessment.relapses.${i}.onsetDate`,
+          'must not be after the visit date',
+        );
       }
     });
   }
@@ -478,14 +846,22 @@ export class VisitLogService {
   private checkAdverseEvent(ae: AdverseEventInput, today: string, field: string): void {
     this.notAfter(ae.onsetDate, today, `${field}.onsetDate`);
     if (ae.endDate) {
-      if (compareDates(ae.endDate, ae.onsetDate) < 0) throw FollowUpErrors.badInput(`${field}.endDate`, 'must not be before onsetDate');
+      if (compareDates(ae.endDate, ae.onsetDate) < 0) {
+        throw FollowUpErrors.badInput(`${field}.endDate`, 'must not be before onsetDate');
+      }
       this.notAfter(ae.endDate, today, `${field}.endDate`);
     }
     if (ae.serious && (ae.seriousnessCriteria ?? []).length === 0) {
-      throw FollowUpErrors.badInput(`${field}.seriousnessCriteria`, 'must name at least one criterion when serious is true');
+      throw FollowUpErrors.badInput(
+        `${field}.seriousnessCriteria`,
+        'must name at least one criterion when serious is true',
+      );
     }
     if (ae.outcome === 'fatal' && !(ae.seriousnessCriteria ?? []).includes('death')) {
-      throw FollowUpErrors.badInput(`${field}.seriousnessCriteria`, "must include 'death' when the outcome is fatal");
+      throw FollowUpErrors.badInput(
+        `${field}.seriousnessCriteria`,
+        "must include 'death' when the outcome is fatal",
+      );
     }
   }
 
@@ -497,16 +873,34 @@ export class VisitLogService {
     if (compareDates(mri.comparedWith, mri.examDate) >= 0) {
       throw FollowUpErrors.badInput('mri.comparedWith', 'must be an exam before examDate');
     }
-    return { date: mri.examDate, gdLesions: mri.gdLesions, newOrEnlargingT2: mri.newOrEnlargingT2, comparedWith: mri.comparedWith };
+    return {
+      date: mri.examDate,
+      gdLesions: mri.gdLesions,
+      newOrEnlargingT2: mri.newOrEnlargingT2,
+      comparedWith: mri.comparedWith,
+    };
   }
 
   private contextOf(visit: VisitEntity): Context {
-    return { participantId: visit.participantId, siteId: visit.siteId, studyId: visit.studyId, visitId: visit.id, visitCode: visit.code };
+    return {
+      participantId: visit.participantId,
+      siteId: visit.siteId,
+      studyId: visit.studyId,
+      visitId: visit.id,
+      visitCode: visit.code,
+    };
   }
 
   /** Records a visit date against its window: a deviation outside it, none (voiding an earlier one) inside. */
-  private async applyDeviation(uow: UnitOfWork, visit: VisitEntity, visitDate: string, reason: string | null): Promise<void> {
-    if (visit.kind === 'unscheduled') return;
+  private async applyDeviation(
+    uow: UnitOfWork,
+    visit: VisitEntity,
+    visitDate: string,
+    reason: string | null,
+  ): Promise<void> {
+    if (visit.kind === 'unscheduled') {
+      return;
+    }
     const now = this.clock.now();
     const deviation = visitDeviation(visitDate, visit);
     if (deviation) {
@@ -522,9 +916,20 @@ export class VisitLogService {
         direction: deviation.direction,
       };
       const id = await this.visits.upsertDeviation(after, now, uow.em);
-      uow.audit({ action: 'follow-up.deviation_recorded', entity: 'protocol_deviation', entityId: id, after, reason });
+      uow.audit({
+        action: 'follow-up.deviation_recorded',
+        entity: 'protocol_deviation',
+        entityId: id,
+        after,
+        reason,
+      });
     } else {
-      const voided = await this.visits.voidDeviation(visit.id, reason ?? 'visit date inside the window', now, uow.em);
+      const voided = await this.visits.voidDeviation(
+        visit.id,
+        reason ?? 'visit date inside the window',
+        now,
+        uow.em,
+      );
       if (voided) {
         uow.audit({
           action: 'follow-up.deviation_voided',
@@ -563,12 +968,23 @@ export class VisitLogService {
         ? { awareAt: now, reportDueAt: new Date(now.getTime() + SAE_CLOCK_MS) }
         : { awareAt: null, reportDueAt: null };
       const id = await this.adverseEvents.insert(
-        { ...input, participantId: context.participantId, siteId: context.siteId, visitId: context.visitId, recordedBy: actor.id },
+        {
+          ...input,
+          participantId: context.participantId,
+          siteId: context.siteId,
+          visitId: context.visitId,
+          recordedBy: actor.id,
+        },
         clock,
         now,
         uow.em,
       );
-      uow.audit({ action: 'follow-up.adverse_event_recorded', entity: 'adverse_event', entityId: id, after: { ...input, visitId: context.visitId } });
+      uow.audit({
+        action: 'follow-up.adverse_event_recorded',
+        entity: 'adverse_event',
+        entityId: id,
+        after: { ...input, visitId: context.visitId },
+      });
       uow.version({ entity: ADVERSE_EVENT, entityId: id, version: 0, data: input });
       if (clock.awareAt && clock.reportDueAt) {
         await this.notifySae(uow, {
@@ -592,11 +1008,23 @@ export class VisitLogService {
    */
   private async notifySae(
     uow: UnitOfWork,
-    sae: { id: string; context: Context; onsetDate: string; criteria: readonly string[]; awareAt: Date; reportDueAt: Date },
+    sae: {
+      id: string;
+      context: Context;
+      onsetDate: string;
+      criteria: readonly string[];
+      awareAt: Date;
+      reportDueAt: Date;
+    },
   ): Promise<void> {
-    const staff = (await this.users.staffOfSite(sae.context.siteId, null)).filter((u) => !u.roles.includes('blinded_assessor'));
+    const staff = (await this.users.staffOfSite(sae.context.siteId, null)).filter(
+      (u) => !u.roles.includes('blinded_assessor'),
+    );
     const investigators = staff.filter((u) => u.roles.includes('investigator'));
-    const recipients = investigators.length > 0 ? investigators : staff.filter((u) => u.roles.includes('coordinator'));
+    const recipients =
+      investigators.length > 0
+        ? investigators
+        : staff.filter((u) => u.roles.includes('coordinator'));
     const site = await this.visits.findSite(sae.context.siteId, null);
     const notice = saeNotice({
       adverseEventId: sae.id,

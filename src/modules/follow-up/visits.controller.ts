@@ -1,14 +1,36 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiBearerAuth, ApiConflictResponse, ApiNotFoundResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
-import { RecordVersionDto } from '../../database/record-history';
-import type { Actor } from '../../common/context/request-context';
-import { Page, pageOf } from '../../common/validation/page';
-import { CurrentActor, Roles } from '../auth/auth.decorators';
-import type { Role } from '../auth/roles';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Patch,
+  Post,
+  Query,
+} from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiNotFoundResponse,
+  ApiProperty,
+  ApiTags,
+} from '@nestjs/swagger';
+import { RecordVersionDto } from 'src/database/record-history';
+import type { Actor } from 'src/common/context/request-context';
+import { Page, pageOf } from 'src/common/validation/page';
+import { CurrentActor, Roles } from 'src/modules/auth/auth.decorators';
+import type { Role } from 'src/modules/auth/roles';
 import { CorrectAssessmentDto, RecordAssessmentDto } from './dto/assessment.dto';
 import { DeviationsQueryDto } from './dto/queries.dto';
-import { AddAdverseEventsDto, CorrectVisitLogDto, LogVisitDto, UnscheduledVisitDto } from './dto/visit-log.dto';
-import { Clock } from '../../common/clock/clock';
+import {
+  AddAdverseEventsDto,
+  CorrectVisitLogDto,
+  LogVisitDto,
+  UnscheduledVisitDto,
+} from './dto/visit-log.dto';
+import { Clock } from 'src/common/clock/clock';
 import {
   type AdverseEventResponse,
   type BlindedVisitResponse,
@@ -20,7 +42,14 @@ import {
 } from './follow-up.mapper';
 import { isBlinded, type LogOutcome, VisitLogService } from './visit-log.service';
 
-export const VISIT_READERS: Role[] = ['coordinator', 'investigator', 'site_staff', 'blinded_assessor', 'monitor', 'statistician'];
+export const VISIT_READERS: Role[] = [
+  'coordinator',
+  'investigator',
+  'site_staff',
+  'blinded_assessor',
+  'monitor',
+  'statistician',
+];
 export const SITE_WRITERS: Role[] = ['site_staff', 'investigator', 'coordinator'];
 
 export type VisitDetailResponse = {
@@ -31,9 +60,15 @@ export type VisitDetailResponse = {
 
 /** The kept versions of a visit's correctable records, newest first. */
 export class VisitHistoryResponseDto {
-  @ApiProperty({ type: [RecordVersionDto], description: "The visit log's versions (empty for blinded readers)" })
+  @ApiProperty({
+    type: [RecordVersionDto],
+    description: "The visit log's versions (empty for blinded readers)",
+  })
   log: RecordVersionDto[];
-  @ApiProperty({ type: [RecordVersionDto], description: "The blinded assessment's versions (EDSS, MRI)" })
+  @ApiProperty({
+    type: [RecordVersionDto],
+    description: "The blinded assessment's versions (EDSS, MRI)",
+  })
   assessment: RecordVersionDto[];
 }
 
@@ -52,7 +87,9 @@ export class VisitsController {
       visit: mapVisit(outcome.visit, blinded),
       // Deviations of visible visits do not reveal the arm; adverse events can, so blinded readers get none.
       deviation: outcome.deviation ? toDeviationResponse(outcome.deviation) : null,
-      adverseEvents: blinded ? [] : outcome.adverseEvents.map((ae) => toAdverseEventResponse(ae, this.clock.now())),
+      adverseEvents: blinded
+        ? []
+        : outcome.adverseEvents.map((ae) => toAdverseEventResponse(ae, this.clock.now())),
     };
   }
 
@@ -78,7 +115,10 @@ export class VisitsController {
 
   @Get('visits/:visitId')
   @Roles(...VISIT_READERS)
-  async visit(@Param('visitId', ParseUUIDPipe) visitId: string, @CurrentActor() actor: Actor): Promise<VisitDetailResponse> {
+  async visit(
+    @Param('visitId', ParseUUIDPipe) visitId: string,
+    @CurrentActor() actor: Actor,
+  ): Promise<VisitDetailResponse> {
     return this.detail(await this.visits.visitWithDetails(visitId, actor), actor);
   }
 
@@ -86,7 +126,10 @@ export class VisitsController {
   @Get('visits/:visitId/history')
   @Roles(...VISIT_READERS)
   @ApiNotFoundResponse({ description: 'No such visit in your sites' })
-  async history(@Param('visitId', ParseUUIDPipe) visitId: string, @CurrentActor() actor: Actor): Promise<VisitHistoryResponseDto> {
+  async history(
+    @Param('visitId', ParseUUIDPipe) visitId: string,
+    @CurrentActor() actor: Actor,
+  ): Promise<VisitHistoryResponseDto> {
     return this.visits.visitHistory(visitId, actor);
   }
 
@@ -108,9 +151,14 @@ export class VisitsController {
    */
   @Patch('visits/:visitId/log')
   @Roles(...SITE_WRITERS)
-  @ApiBadRequestResponse({ description: 'Invalid values, unknown item ids or types (VALIDATION_FAILED); nothing changes' })
+  @ApiBadRequestResponse({
+    description: 'Invalid values, unknown item ids or types (VALIDATION_FAILED); nothing changes',
+  })
   @ApiNotFoundResponse({ description: 'No such visit in your sites' })
-  @ApiConflictResponse({ description: 'STALE_VERSION: the visit changed since expectedVersion (details.changedSince); VISIT_NOT_LOGGED' })
+  @ApiConflictResponse({
+    description:
+      'STALE_VERSION: the visit changed since expectedVersion (details.changedSince); VISIT_NOT_LOGGED',
+  })
   async correctLog(
     @Param('visitId', ParseUUIDPipe) visitId: string,
     @Body() dto: CorrectVisitLogDto,
@@ -135,7 +183,9 @@ export class VisitsController {
   @Roles('blinded_assessor')
   @ApiBadRequestResponse({ description: 'Invalid values (VALIDATION_FAILED); nothing changes' })
   @ApiNotFoundResponse({ description: 'No such visit in your sites' })
-  @ApiConflictResponse({ description: 'STALE_VERSION (details.changedSince); ASSESSMENT_NOT_RECORDED' })
+  @ApiConflictResponse({
+    description: 'STALE_VERSION (details.changedSince); ASSESSMENT_NOT_RECORDED',
+  })
   async correctAssessment(
     @Param('visitId', ParseUUIDPipe) visitId: string,
     @Body() dto: CorrectAssessmentDto,
@@ -152,13 +202,18 @@ export class VisitsController {
     @CurrentActor() actor: Actor,
   ): Promise<AdverseEventResponse[]> {
     const now = this.clock.now();
-    return (await this.visits.addAdverseEvents(visitId, dto, actor)).map((ae) => toAdverseEventResponse(ae, now));
+    return (await this.visits.addAdverseEvents(visitId, dto, actor)).map((ae) =>
+      toAdverseEventResponse(ae, now),
+    );
   }
 
   /** Protocol deviations (visits logged outside their window), per site within the caller's scope. */
   @Get('deviations')
   @Roles('coordinator', 'investigator', 'site_staff', 'monitor', 'statistician')
-  async deviations(@Query() query: DeviationsQueryDto, @CurrentActor() actor: Actor): Promise<Page<DeviationResponse>> {
+  async deviations(
+    @Query() query: DeviationsQueryDto,
+    @CurrentActor() actor: Actor,
+  ): Promise<Page<DeviationResponse>> {
     const { page, pageSize } = pageOf(query);
     const result = await this.visits.deviations(
       { siteId: query.siteId, status: query.status, participantId: query.participantId },

@@ -63,7 +63,8 @@ export type CalendarItem = {
   status: VisitStatus;
 };
 
-const scopeClause = (param: number) => `($${param}::uuid[] IS NULL OR v.site_id = ANY($${param}::uuid[]))`;
+const scopeClause = (param: number) =>
+  `($${param}::uuid[] IS NULL OR v.site_id = ANY($${param}::uuid[]))`;
 const blindClause = (param: number) => `($${param}::boolean = false OR v.kind <> 'arm_a_weekly')`;
 
 /** Schedules, visits and deviations: the only place with SQL for them. */
@@ -78,7 +79,10 @@ export class VisitsRepository {
   // ---- generation ------------------------------------------------------------------------
 
   /** Arm, randomisation instant and the participant's site zone; null when not randomised. */
-  async allocationFacts(participantId: string, em?: EntityManager): Promise<AllocationFacts | null> {
+  async allocationFacts(
+    participantId: string,
+    em?: EntityManager,
+  ): Promise<AllocationFacts | null> {
     const rows: AllocationFacts[] = await this.m(em).query(
       `SELECT p.id AS "participantId", p.site_id AS "siteId", p.status AS "participantStatus", a.arm,
               a.randomised_at AS "randomisedAt", s.time_zone AS "timeZone"
@@ -111,7 +115,10 @@ export class VisitsRepository {
   }
 
   async saveSchedule(
-    s: Pick<ScheduleEntity, 'participantId' | 'siteId' | 'templateId' | 'timeZone' | 'anchorDate' | 'transplantDay0'>,
+    s: Pick<
+      ScheduleEntity,
+      'participantId' | 'siteId' | 'templateId' | 'timeZone' | 'anchorDate' | 'transplantDay0'
+    >,
     now: Date,
     em: EntityManager,
   ): Promise<void> {
@@ -123,14 +130,24 @@ export class VisitsRepository {
     );
   }
 
-  async setScheduleDay0(participantId: string, day0: string, now: Date, em: EntityManager): Promise<void> {
+  async setScheduleDay0(
+    participantId: string,
+    day0: string,
+    now: Date,
+    em: EntityManager,
+  ): Promise<void> {
     await em.query(
       `UPDATE follow_up_schedules SET transplant_day0 = $2::date, updated_at = $3, version = version + 1 WHERE participant_id = $1`,
       [participantId, day0, now],
     );
   }
 
-  async cancelSchedule(participantId: string, reason: string, now: Date, em: EntityManager): Promise<void> {
+  async cancelSchedule(
+    participantId: string,
+    reason: string,
+    now: Date,
+    em: EntityManager,
+  ): Promise<void> {
     await em.query(
       `UPDATE follow_up_schedules SET status = 'cancelled', cancelled_at = $2, cancel_reason = $3, updated_at = $2,
          version = version + 1 WHERE participant_id = $1`,
@@ -139,8 +156,15 @@ export class VisitsRepository {
   }
 
   /** Inserts the visits that do not exist yet (unique participant + code); returns the new codes. */
-  async insertVisits(participantId: string, siteId: string, visits: NewVisit[], em: EntityManager): Promise<string[]> {
-    if (visits.length === 0) return [];
+  async insertVisits(
+    participantId: string,
+    siteId: string,
+    visits: NewVisit[],
+    em: EntityManager,
+  ): Promise<string[]> {
+    if (visits.length === 0) {
+      return [];
+    }
     const values: unknown[] = [participantId, siteId];
     const tuples = visits.map((v) => {
       const b = values.length;
@@ -192,7 +216,12 @@ export class VisitsRepository {
   }
 
   /** Cancels the open arm-A visits (transplant day 0 cleared) with a reason that lets them reopen. */
-  async parkArmAVisits(participantId: string, reason: string, now: Date, em: EntityManager): Promise<{ id: string; code: string }[]> {
+  async parkArmAVisits(
+    participantId: string,
+    reason: string,
+    now: Date,
+    em: EntityManager,
+  ): Promise<{ id: string; code: string }[]> {
     const result: unknown[] = await em.query(
       `UPDATE visits SET status = 'cancelled', cancelled_at = $2, cancel_reason = $3, updated_at = $2, version = version + 1
        WHERE participant_id = $1 AND kind = 'arm_a_weekly' AND status IN ('scheduled', 'missed') RETURNING id, code`,
@@ -218,7 +247,11 @@ export class VisitsRepository {
 
   // ---- reads -----------------------------------------------------------------------------
 
-  async visitsOf(participantId: string, em?: EntityManager, scope?: VisitReadScope): Promise<VisitEntity[]> {
+  async visitsOf(
+    participantId: string,
+    em?: EntityManager,
+    scope?: VisitReadScope,
+  ): Promise<VisitEntity[]> {
     return this.m(em).query(
       `SELECT ${VISIT_COLUMNS} FROM visits v JOIN participants p ON p.id = v.participant_id
        WHERE v.participant_id = $1 AND ${scopeClause(2)} AND ${blindClause(3)}
@@ -227,7 +260,12 @@ export class VisitsRepository {
     );
   }
 
-  async findVisit(id: string, scope: VisitReadScope, em?: EntityManager, lock = false): Promise<VisitEntity | null> {
+  async findVisit(
+    id: string,
+    scope: VisitReadScope,
+    em?: EntityManager,
+    lock = false,
+  ): Promise<VisitEntity | null> {
     const rows: VisitEntity[] = await this.m(em).query(
       `SELECT ${VISIT_COLUMNS} FROM visits v JOIN participants p ON p.id = v.participant_id
        WHERE v.id = $1 AND ${scopeClause(2)} AND ${blindClause(3)} ${lock ? 'FOR UPDATE OF v' : ''}`,
@@ -236,7 +274,11 @@ export class VisitsRepository {
     return rows[0] ?? null;
   }
 
-  async findParticipant(id: string, sites: readonly string[] | null, em?: EntityManager): Promise<ParticipantRef | null> {
+  async findParticipant(
+    id: string,
+    sites: readonly string[] | null,
+    em?: EntityManager,
+  ): Promise<ParticipantRef | null> {
     const rows: ParticipantRef[] = await this.m(em).query(
       `SELECT p.id, p.site_id AS "siteId", p.study_id AS "studyId", p.status FROM participants p
        WHERE p.id = $1 AND ($2::uuid[] IS NULL OR p.site_id = ANY($2::uuid[]))`,
@@ -269,7 +311,12 @@ export class VisitsRepository {
     );
   }
 
-  async correctLog(id: string, log: { loggedDate: string; siteData: SiteVisitData }, now: Date, em: EntityManager): Promise<void> {
+  async correctLog(
+    id: string,
+    log: { loggedDate: string; siteData: SiteVisitData },
+    now: Date,
+    em: EntityManager,
+  ): Promise<void> {
     await em.query(
       `UPDATE visits SET logged_date = $2::date, site_data = $3::jsonb, updated_at = $4, version = version + 1 WHERE id = $1`,
       [id, log.loggedDate, JSON.stringify(log.siteData), now],
@@ -300,13 +347,23 @@ export class VisitsRepository {
     await em.query(
       `UPDATE visits SET mri_date = $2::date, mri_gd_lesions = $3, mri_new_t2_lesions = $4, mri_compared_with = $5::date,
          mri_recorded_by = $6, mri_recorded_at = $7, updated_at = $7, version = version + 1 WHERE id = $1`,
-      [id, mri?.date ?? null, mri?.gdLesions ?? null, mri?.newOrEnlargingT2 ?? null, mri?.comparedWith ?? null, by, now],
+      [
+        id,
+        mri?.date ?? null,
+        mri?.gdLesions ?? null,
+        mri?.newOrEnlargingT2 ?? null,
+        mri?.comparedWith ?? null,
+        by,
+        now,
+      ],
     );
   }
 
   /** The next free unscheduled-visit code of a participant (U001, U002, …), under a per-participant lock. */
   async nextUnscheduledCode(participantId: string, em: EntityManager): Promise<string> {
-    await em.query(`SELECT pg_advisory_xact_lock(hashtext('follow-up.unscheduled:' || $1::text))`, [participantId]);
+    await em.query(`SELECT pg_advisory_xact_lock(hashtext('follow-up.unscheduled:' || $1::text))`, [
+      participantId,
+    ]);
     const rows: { n: number }[] = await em.query(
       `SELECT count(*)::int AS n FROM visits WHERE participant_id = $1 AND kind = 'unscheduled'`,
       [participantId],
@@ -372,13 +429,29 @@ export class VisitsRepository {
          window_end = EXCLUDED.window_end, days_outside = EXCLUDED.days_outside, direction = EXCLUDED.direction,
          status = 'open', void_reason = NULL, updated_at = EXCLUDED.updated_at
        RETURNING id`,
-      [d.visitId, d.participantId, d.siteId, d.visitCode, d.visitDate, d.windowStart, d.windowEnd, d.daysOutside, d.direction, now],
+      [
+        d.visitId,
+        d.participantId,
+        d.siteId,
+        d.visitCode,
+        d.visitDate,
+        d.windowStart,
+        d.windowEnd,
+        d.daysOutside,
+        d.direction,
+        now,
+      ],
     );
     return rows[0].id;
   }
 
   /** Voids the open out-of-window deviation of a visit (its corrected date is inside); returns its id. */
-  async voidDeviation(visitId: string, reason: string, now: Date, em: EntityManager): Promise<string | null> {
+  async voidDeviation(
+    visitId: string,
+    reason: string,
+    now: Date,
+    em: EntityManager,
+  ): Promise<string | null> {
     const result: unknown[] = await em.query(
       `UPDATE protocol_deviations SET status = 'voided', void_reason = $2, updated_at = $3
        WHERE visit_id = $1 AND kind = 'visit_out_of_window' AND status = 'open' RETURNING id`,
@@ -405,9 +478,15 @@ export class VisitsRepository {
   ): Promise<{ items: DeviationEntity[]; total: number }> {
     const params: unknown[] = [scope.sites, scope.blinded];
     const where = [scopeClause(1), blindClause(2)];
-    if (filter.siteId) where.push(`d.site_id = $${params.push(filter.siteId)}`);
-    if (filter.status) where.push(`d.status = $${params.push(filter.status)}`);
-    if (filter.participantId) where.push(`d.participant_id = $${params.push(filter.participantId)}`);
+    if (filter.siteId) {
+      where.push(`d.site_id = $${params.push(filter.siteId)}`);
+    }
+    if (filter.status) {
+      where.push(`d.status = $${params.push(filter.status)}`);
+    }
+    if (filter.participantId) {
+      where.push(`d.participant_id = $${params.push(filter.participantId)}`);
+    }
     const from = `FROM protocol_deviations d JOIN visits v ON v.id = d.visit_id JOIN participants p ON p.id = d.participant_id
       JOIN sites s ON s.id = d.site_id WHERE ${where.join(' AND ')}`;
     const [items, counts] = await Promise.all([
@@ -423,7 +502,13 @@ export class VisitsRepository {
   // ---- calendar --------------------------------------------------------------------------
 
   /** Open visits of a site whose window overlaps [from, to], by target date. */
-  async calendar(siteId: string, from: string, to: string, blinded: boolean, limit = 5000): Promise<CalendarItem[]> {
+  async calendar(
+    siteId: string,
+    from: string,
+    to: string,
+    blinded: boolean,
+    limit = 5000,
+  ): Promise<CalendarItem[]> {
     return this.m().query(
       `SELECT v.id AS "visitId", v.participant_id AS "participantId", p.study_id AS "studyId", v.code, v.label, v.kind,
               v.target_date::text AS "targetDate", v.window_start::text AS "windowStart",

@@ -3,11 +3,14 @@ import { InjectQueue } from '@nestjs/bull';
 import { ApiTags } from '@nestjs/swagger';
 import type { Queue } from 'bull';
 import { DataSource } from 'typeorm';
-import { QueueName } from '../../common/queue/queues';
-import { Public } from '../auth/auth.decorators';
+import { QueueName } from 'src/common/queue/queues';
+import { Public } from 'src/modules/auth/auth.decorators';
 
 const within = <T>(p: Promise<T>, ms: number) =>
-  Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout')), ms).unref())]);
+  Promise.race([
+    p,
+    new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout')), ms).unref()),
+  ]);
 
 @ApiTags('health')
 @Controller('health')

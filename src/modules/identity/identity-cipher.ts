@@ -18,8 +18,12 @@ export function seal(
   key: Buffer,
   iv: Buffer,
 ): SealedRecord {
-  if (key.length !== 32) throw new RangeError('AES-256-GCM needs a 32-byte key');
-  if (iv.length !== IV_BYTES) throw new RangeError(`AES-GCM IV must be ${IV_BYTES} bytes`);
+  if (key.length !== 32) {
+    throw new RangeError('AES-256-GCM needs a 32-byte key');
+  }
+  if (iv.length !== IV_BYTES) {
+    throw new RangeError(`AES-GCM IV must be ${IV_BYTES} bytes`);
+  }
   const cipher = createCipheriv('aes-256-gcm', key, iv, { authTagLength: TAG_BYTES });
   cipher.setAAD(Buffer.from(aad, 'utf8'));
   const ciphertext = Buffer.concat([cipher.update(plaintext), cipher.final()]);

@@ -70,7 +70,9 @@ export function identityKeysProblem(value: string | undefined, nodeEnv: string):
       : null;
   }
   const { keyring, problems } = parseIdentityKeys(value);
-  if (!keyring) return `IDENTITY_KEYS: ${problems.join('; ')}`;
+  if (!keyring) {
+    return `IDENTITY_KEYS: ${problems.join('; ')}`;
+  }
   if (nodeEnv === 'production') {
     const dev = parseIdentityKeys(DEV_IDENTITY_KEYS).keyring?.keys.get(DEV_IDENTITY_KEY_ID);
     for (const [id, key] of keyring.keys) {

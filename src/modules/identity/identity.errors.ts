@@ -1,4 +1,4 @@
-import { DomainError } from '../../common/errors/domain-error';
+import { DomainError } from 'src/common/errors/domain-error';
 
 export const IdentityErrors = {
   keyUnknown: (keyId: string) =>

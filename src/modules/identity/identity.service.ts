@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Clock } from '../../common/clock/clock';
-import { RandomSource } from '../../common/random/random-source';
-import { APP_CONFIG, AppConfig } from '../../config/app-config';
-import type { UnitOfWork } from '../../database/transaction';
+import { Clock } from 'src/common/clock/clock';
+import { RandomSource } from 'src/common/random/random-source';
+import { APP_CONFIG, AppConfig } from 'src/config/app-config';
+import type { UnitOfWork } from 'src/database/transaction';
 import type { EntityManager } from 'typeorm';
 import { IV_BYTES, open, seal, type SealedRecord } from './identity-cipher';
 import { parseIdentityKeys, type IdentityKeyring } from './identity-keys';
@@ -33,7 +33,9 @@ export class IdentityService {
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     const { keyring, problems } = parseIdentityKeys(config.IDENTITY_KEYS);
-    if (!keyring) throw new Error(`IDENTITY_KEYS: ${problems.join('; ')}`);
+    if (!keyring) {
+      throw new Error(`IDENTITY_KEYS: ${problems.join('; ')}`);
+    }
     this.keyring = keyring;
   }
 
@@ -70,7 +72,9 @@ export class IdentityService {
     const ids = await this.identities.lockStale(this.keyring.currentKeyId, limit, uow.em);
     for (const id of ids) {
       const record = await this.load(id, uow.em);
-      if (record) await this.store(uow, id, record);
+      if (record) {
+        await this.store(uow, id, record);
+      }
     }
     if (ids.length > 0) {
       uow.audit({
@@ -96,7 +100,9 @@ export class IdentityService {
 
   private decrypt(participantId: string, sealed: SealedRecord): IdentityRecord {
     const key = this.keyring.keys.get(sealed.keyId);
-    if (!key) throw IdentityErrors.keyUnknown(sealed.keyId);
+    if (!key) {
+      throw IdentityErrors.keyUnknown(sealed.keyId);
+    }
     return JSON.parse(
       open(sealed, identityAad(participantId), key).toString('utf8'),
     ) as IdentityRecord;

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { loadConfig } from '../../config/app-config';
+import { loadConfig } from 'src/config/app-config';
 import { open, seal } from './identity-cipher';
 import { DEV_IDENTITY_KEYS, identityKeysProblem, parseIdentityKeys } from './identity-keys';
 import { nationalIdProblem, normaliseNationalId } from './national-id';

@@ -4,16 +4,22 @@ const digitsOf = (value: string) => value.replace(/[\s-]/g, '');
 
 /** Dutch BSN: 9 digits passing the "elfproef" (9·d1 + 8·d2 + … + 2·d8 − d9 ≡ 0 mod 11). */
 function bsnValid(d: string): boolean {
-  if (!/^\d{9}$/.test(d) || /^0+$/.test(d)) return false;
+  if (!/^\d{9}$/.test(d) || /^0+$/.test(d)) {
+    return false;
+  }
   let sum = 0;
-  for (let i = 0; i < 8; i++) sum += (9 - i) * Number(d[i]);
+  for (let i = 0; i < 8; i++) {
+    sum += (9 - i) * Number(d[i]);
+  }
   sum -= Number(d[8]);
   return sum % 11 === 0;
 }
 
 /** Norwegian fødselsnummer: 11 digits with two modulus-11 check digits. */
 function fnrValid(d: string): boolean {
-  if (!/^\d{11}$/.test(d)) return false;
+  if (!/^\d{11}$/.test(d)) {
+    return false;
+  }
   const check = (weights: number[]) => {
     const sum = weights.reduce((s, w, i) => s + w * Number(d[i]), 0);
     const c = 11 - (sum % 11);
@@ -26,12 +32,16 @@ function fnrValid(d: string): boolean {
 
 /** Swedish personnummer: 10 or 12 digits, Luhn check over the last 10. */
 function pnrValid(d: string): boolean {
-  if (!/^(\d{10}|\d{12})$/.test(d)) return false;
+  if (!/^(\d{10}|\d{12})$/.test(d)) {
+    return false;
+  }
   const ten = d.slice(-10);
   let sum = 0;
   for (let i = 0; i < 10; i++) {
     let n = Number(ten[i]) * (i % 2 === 0 ? 2 : 1);
-    if (n > 9) n -= 9;
+    if (n > 9) {
+      n -= 9;
+    }
     sum += n;
   }
   return sum % 10 === 0;
@@ -39,7 +49,9 @@ function pnrValid(d: string): boolean {
 
 /** Danish CPR: 10 digits, DDMMYY first (the modulus-11 check was dropped in 2007). */
 function cprValid(d: string): boolean {
-  if (!/^\d{10}$/.test(d)) return false;
+  if (!/^\d{10}$/.test(d)) {
+    return false;
+  }
   const day = Number(d.slice(0, 2));
   const month = Number(d.slice(2, 4));
   return day >= 1 && day <= 31 && month >= 1 && month <= 12;

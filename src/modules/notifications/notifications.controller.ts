@@ -1,11 +1,11 @@
 import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsOptional } from 'class-validator';
-import type { Actor } from '../../common/context/request-context';
-import { PageQueryDto, pageOf } from '../../common/validation/page';
-import { QueryBoolean, ValidateBoolean, ValidateUuid } from '../../common/validation/validators';
-import { CurrentActor, Roles } from '../auth/auth.decorators';
-import { ROLES } from '../auth/roles';
+import type { Actor } from 'src/common/context/request-context';
+import { PageQueryDto, pageOf } from 'src/common/validation/page';
+import { QueryBoolean, ValidateBoolean, ValidateUuid } from 'src/common/validation/validators';
+import { CurrentActor, Roles } from 'src/modules/auth/auth.decorators';
+import { ROLES } from 'src/modules/auth/roles';
 import { NotificationsService } from './notifications.service';
 
 class InboxQueryDto extends PageQueryDto {
@@ -14,7 +14,9 @@ class InboxQueryDto extends PageQueryDto {
 }
 
 class MarkReadDto {
-  @IsOptional() @IsArray() @ArrayMaxSize(500)
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(500)
   @ValidateUuid({ each: true, optional: true })
   ids?: string[];
 
@@ -46,7 +48,10 @@ export class NotificationsController {
 
   @Post('read')
   @HttpCode(200)
-  async markRead(@Body() dto: MarkReadDto, @CurrentActor() actor: Actor): Promise<{ marked: number }> {
+  async markRead(
+    @Body() dto: MarkReadDto,
+    @CurrentActor() actor: Actor,
+  ): Promise<{ marked: number }> {
     const ids = dto.all ? 'all' : (dto.ids ?? []);
     return { marked: await this.notifications.markRead(actor.id as string, ids) };
   }

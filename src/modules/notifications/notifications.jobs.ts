@@ -10,4 +10,5 @@ export type WelcomeJobData = { userId: string };
 export type EmailJobData = { notificationId: string };
 
 /** The outbox dedupe key (and Bull job id) of the e-mail of one inbox message. */
-export const emailJobKey = (notificationId: string): string => `${NotificationJob.Email}:${notificationId}`;
+export const emailJobKey = (notificationId: string): string =>
+  `${NotificationJob.Email}:${notificationId}`;

@@ -1,6 +1,6 @@
 import { Process, Processor } from '@nestjs/bull';
 import type { Job } from 'bull';
-import { QueueName } from '../../common/queue/queues';
+import { QueueName } from 'src/common/queue/queues';
 import { EmailJobData, NotificationJob, WelcomeJobData } from './notifications.jobs';
 import { NotificationsService } from './notifications.service';
 

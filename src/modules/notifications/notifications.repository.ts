@@ -40,7 +40,9 @@ export class NotificationsRepository {
 
   /** As insertMany, returning the ids of the rows that were new. */
   async insertReturning(rows: NewNotification[], em?: EntityManager): Promise<string[]> {
-    if (rows.length === 0) return [];
+    if (rows.length === 0) {
+      return [];
+    }
     const values: unknown[] = [];
     const tuples = rows.map((r, i) => {
       values.push(r.userId, r.kind, r.subject, r.body, JSON.stringify(r.data ?? {}), r.dedupeKey);
@@ -100,10 +102,18 @@ export class NotificationsRepository {
   }
 
   /** Marks the user's own notifications read; returns how many changed. */
-  async markRead(userId: string, ids: string[] | 'all', now: Date, em: EntityManager): Promise<number> {
+  async markRead(
+    userId: string,
+    ids: string[] | 'all',
+    now: Date,
+    em: EntityManager,
+  ): Promise<number> {
     const rows: unknown[] =
       ids === 'all'
-        ? await em.query(`UPDATE notifications SET read_at = $2 WHERE user_id = $1 AND read_at IS NULL RETURNING id`, [userId, now])
+        ? await em.query(
+            `UPDATE notifications SET read_at = $2 WHERE user_id = $1 AND read_at IS NULL RETURNING id`,
+            [userId, now],
+          )
         : await em.query(
             `UPDATE notifications SET read_at = $3 WHERE user_id = $1 AND id = ANY($2::uuid[]) AND read_at IS NULL RETURNING id`,
             [userId, ids, now],

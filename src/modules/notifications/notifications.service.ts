@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { Clock } from '../../common/clock/clock';
-import { QueueName } from '../../common/queue/queues';
-import { TransactionRunner, UnitOfWork } from '../../database/transaction';
+import { Clock } from 'src/common/clock/clock';
+import { QueueName } from 'src/common/queue/queues';
+import { TransactionRunner, UnitOfWork } from 'src/database/transaction';
 import { Mailer } from './mailer';
 import { emailJobKey, NotificationJob } from './notifications.jobs';
 import { NewNotification, NotificationsRepository } from './notifications.repository';
@@ -19,7 +19,9 @@ export class NotificationsService {
 
   /** Delivers to in-app inboxes (and, with SMTP configured, by e-mail); safe to call twice with the same dedupe keys. */
   deliver(rows: NewNotification[]): Promise<number> {
-    if (rows.length === 0) return Promise.resolve(0);
+    if (rows.length === 0) {
+      return Promise.resolve(0);
+    }
     return this.tx.run((uow) => this.deliverIn(uow, rows));
   }
 
@@ -48,15 +50,21 @@ export class NotificationsService {
    */
   async sendEmail(notificationId: string): Promise<EmailOutcome> {
     const row = await this.notifications.forEmail(notificationId);
-    if (!row || !row.active || !this.mailer.enabled) return 'skipped';
-    if (row.emailedAt) return 'already_sent';
+    if (!row || !row.active || !this.mailer.enabled) {
+      return 'skipped';
+    }
+    if (row.emailedAt) {
+      return 'already_sent';
+    }
     await this.mailer.send({
       to: row.email,
       subject: row.subject,
       text: `${row.body}\n\n-- \nRAM-MS trial management system. This message carries study ids only.`,
       messageId: `<${row.id}@ram-ms.notifications>`,
     });
-    return (await this.notifications.markEmailed(row.id, this.clock.now())) ? 'sent' : 'already_sent';
+    return (await this.notifications.markEmailed(row.id, this.clock.now()))
+      ? 'sent'
+      : 'already_sent';
   }
 
   async inbox(userId: string, unreadOnly: boolean, page: number, pageSize: number) {
@@ -71,7 +79,12 @@ export class NotificationsService {
   markRead(userId: string, ids: string[] | 'all'): Promise<number> {
     return this.tx.run(async (uow) => {
       const changed = await this.notifications.markRead(userId, ids, this.clock.now(), uow.em);
-      uow.audit({ action: 'notification.read', entity: 'user', entityId: userId, after: { count: changed } });
+      uow.audit({
+        action: 'notification.read',
+        entity: 'user',
+        entityId: userId,
+        after: { count: changed },
+      });
       return changed;
     });
   }

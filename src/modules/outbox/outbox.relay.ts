@@ -3,11 +3,17 @@ import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs
 import { ModuleRef } from '@nestjs/core';
 import type { Queue } from 'bull';
 import { DataSource } from 'typeorm';
-import { Clock } from '../../common/clock/clock';
-import type { QueueName } from '../../common/queue/queues';
+import { Clock } from 'src/common/clock/clock';
+import type { QueueName } from 'src/common/queue/queues';
 import { OutboxSignal } from './outbox-signal';
 
-type PendingRow = { id: string; queue: QueueName; job_name: string; payload: Record<string, unknown>; dedupe_key: string };
+type PendingRow = {
+  id: string;
+  queue: QueueName;
+  job_name: string;
+  payload: Record<string, unknown>;
+  dedupe_key: string;
+};
 
 const BATCH = 200;
 const PUBLISH_TIMEOUT_MS = 2000;
@@ -50,16 +56,22 @@ export class OutboxRelay implements OnModuleInit, OnApplicationShutdown {
   /** Polls the outbox every `intervalMs` (the worker does this; the API relies on kicks). */
   startPolling(intervalMs: number): void {
     const tick = async () => {
-      if (this.stopped) return;
+      if (this.stopped) {
+        return;
+      }
       await this.drainSoon();
-      if (!this.stopped) this.timer = setTimeout(() => void tick(), intervalMs);
+      if (!this.stopped) {
+        this.timer = setTimeout(() => void tick(), intervalMs);
+      }
     };
     this.timer = setTimeout(() => void tick(), 0);
   }
 
   onApplicationShutdown(): void {
     this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
+    if (this.timer) {
+      clearTimeout(this.timer);
+    }
   }
 
   /** Drains unless a drain is running, in which case that one drains once more when done. */
@@ -99,10 +111,10 @@ export class OutboxRelay implements OnModuleInit, OnApplicationShutdown {
             );
             sentIds.push(row.id);
           } catch (error) {
-            await em.query(`UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE id = $1`, [
-              row.id,
-              (error as Error).message.slice(0, 500),
-            ]);
+            await em.query(
+              `UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE id = $1`,
+              [row.id, (error as Error).message.slice(0, 500)],
+            );
             this.logger.warn(`outbox relay paused: ${(error as Error).message}`);
             break; // Redis is unwell: keep the rest pending, in order, for the next drain.
           }
@@ -116,7 +128,9 @@ export class OutboxRelay implements OnModuleInit, OnApplicationShutdown {
         return { claimed: rows.length, sent: sentIds.length };
       });
       total += sent;
-      if (sent < claimed || claimed < BATCH) return total;
+      if (sent < claimed || claimed < BATCH) {
+        return total;
+      }
     }
   }
 

@@ -1,8 +1,8 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Patch } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import type { Actor } from '../../common/context/request-context';
-import { CurrentActor, Roles } from '../auth/auth.decorators';
-import { IdentityResponseDto, UpdateIdentityDto } from '../identity/dto/identity.dto';
+import type { Actor } from 'src/common/context/request-context';
+import { CurrentActor, Roles } from 'src/modules/auth/auth.decorators';
+import { IdentityResponseDto, UpdateIdentityDto } from 'src/modules/identity/dto/identity.dto';
 import { ParticipantsService } from './participants.service';
 
 /**

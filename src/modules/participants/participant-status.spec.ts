@@ -82,7 +82,9 @@ describe('participant pathway state machine', () => {
     for (const s of PARTICIPANT_STATUSES) {
       const terminal = TERMINAL_STATUSES.includes(s);
       expect(checkTransition(s, 'withdrawn', 'withdrawal').ok).toBe(!terminal);
-      if (terminal) expect(nextTransitions(s)).toEqual([]);
+      if (terminal) {
+        expect(nextTransitions(s)).toEqual([]);
+      }
     }
   });
 
@@ -121,7 +123,9 @@ describe('participant pathway state machine', () => {
       lost_to_follow_up: 'off-study',
       died: 'off-study',
     };
-    for (const s of PARTICIPANT_STATUSES) expect(fhirStatusOf(s)).toBe(expected[s]);
+    for (const s of PARTICIPANT_STATUSES) {
+      expect(fhirStatusOf(s)).toBe(expected[s]);
+    }
   });
 
   it('reports a withdrawal after randomisation as off-study, before it as withdrawn', () => {

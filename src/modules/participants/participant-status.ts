@@ -102,7 +102,9 @@ function build(): Transition[] {
     { from: 'consented', to: 'randomised', kind: 'randomisation' },
   );
   for (const from of ['randomised', 'in_follow_up'] as const) {
-    for (const to of FOLLOW_UP_OUTCOMES) edges.push({ from, to, kind: 'outcome' });
+    for (const to of FOLLOW_UP_OUTCOMES) {
+      edges.push({ from, to, kind: 'outcome' });
+    }
   }
   for (const from of PARTICIPANT_STATUSES) {
     if (!TERMINAL_STATUSES.includes(from)) {
@@ -145,7 +147,9 @@ export function checkTransition(
   kind?: TransitionKind,
 ): TransitionCheck {
   const transition = findTransition(from, to);
-  if (!transition) return { ok: false, problem: 'illegal' };
+  if (!transition) {
+    return { ok: false, problem: 'illegal' };
+  }
   if (kind !== undefined && transition.kind !== kind) {
     return { ok: false, problem: 'wrong_kind', transition };
   }

@@ -1,5 +1,5 @@
-import type { ScreeningRecord } from '../eligibility/screening-record';
-import type { Country } from '../sites/site.entity';
+import type { ScreeningRecord } from 'src/modules/eligibility/screening-record';
+import type { Country } from 'src/modules/sites/site.entity';
 import type { ParticipantStatus, TransitionKind } from './participant-status';
 
 export const WITHDRAWAL_INITIATORS = ['participant', 'investigator', 'sponsor'] as const;

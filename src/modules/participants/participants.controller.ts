@@ -1,8 +1,8 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import type { Actor } from '../../common/context/request-context';
-import { Page, pageOf } from '../../common/validation/page';
-import { CurrentActor, Roles } from '../auth/auth.decorators';
+import type { Actor } from 'src/common/context/request-context';
+import { Page, pageOf } from 'src/common/validation/page';
+import { CurrentActor, Roles } from 'src/modules/auth/auth.decorators';
 import {
   ConfirmSampleDestructionDto,
   ListParticipantsQueryDto,
@@ -15,7 +15,7 @@ import {
 } from './dto/participant.dto';
 import { toHistoryResponse, toParticipantResponse } from './participants.mapper';
 import { ParticipantsService } from './participants.service';
-import { siteScope } from '../auth/site-scope';
+import { siteScope } from 'src/modules/auth/site-scope';
 
 /** Who may see participants (site-scoped in the query; statistician and monitor trial-wide). */
 const READERS = [
@@ -108,7 +108,10 @@ export class ParticipantsController {
     @Body() dto: RecordOutcomeDto,
     @CurrentActor() actor: Actor,
   ): Promise<ParticipantResponseDto> {
-    return toParticipantResponse(await this.participants.recordOutcome(id, dto.outcome, dto.reason, actor), true);
+    return toParticipantResponse(
+      await this.participants.recordOutcome(id, dto.outcome, dto.reason, actor),
+      true,
+    );
   }
 
   @Post(':id/sample-destruction/confirm')

@@ -1,4 +1,4 @@
-import { DomainError } from '../../common/errors/domain-error';
+import { DomainError } from 'src/common/errors/domain-error';
 import { KIND_ENDPOINT, type ParticipantStatus, type TransitionKind } from './participant-status';
 
 export const ParticipantErrors = {

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
-import { IdentityModule } from '../identity/identity.module';
-import { SitesModule } from '../sites/sites.module';
-import { TrialsModule } from '../trials/trials.module';
+import { IdentityModule } from 'src/modules/identity/identity.module';
+import { SitesModule } from 'src/modules/sites/sites.module';
+import { TrialsModule } from 'src/modules/trials/trials.module';
 import { ParticipantIdentityController } from './participant-identity.controller';
 import { ParticipantsController } from './participants.controller';
 import { ParticipantsRepository } from './participants.repository';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import type { ScreeningRecord } from '../eligibility/screening-record';
+import type { ScreeningRecord } from 'src/modules/eligibility/screening-record';
 import type { ParticipantStatus } from './participant-status';
 import type {
   HistoryKind,
@@ -92,9 +92,15 @@ export class ParticipantsRepository {
   ): Promise<{ items: ParticipantEntity[]; total: number }> {
     const params: unknown[] = [scope];
     const where = ['($1::uuid[] IS NULL OR p.site_id = ANY($1::uuid[]))'];
-    if (filter.siteId) where.push(`p.site_id = $${params.push(filter.siteId)}`);
-    if (filter.status) where.push(`p.status = $${params.push(filter.status)}`);
-    if (filter.q) where.push(`p.study_id LIKE $${params.push(`%${filter.q.toUpperCase()}%`)}`);
+    if (filter.siteId) {
+      where.push(`p.site_id = $${params.push(filter.siteId)}`);
+    }
+    if (filter.status) {
+      where.push(`p.status = $${params.push(filter.status)}`);
+    }
+    if (filter.q) {
+      where.push(`p.study_id LIKE $${params.push(`%${filter.q.toUpperCase()}%`)}`);
+    }
     const clause = `WHERE ${where.join(' AND ')}`;
     const [items, count] = await Promise.all([
       this.m().query(
@@ -151,7 +157,9 @@ export class ParticipantsRepository {
       'updated_at = $3',
       'version = version + 1',
     ];
-    if (change.studyId !== undefined) sets.push(`study_id = $${params.push(change.studyId)}`);
+    if (change.studyId !== undefined) {
+      sets.push(`study_id = $${params.push(change.studyId)}`);
+    }
     if (change.registeredAt !== undefined) {
       sets.push(`registered_at = $${params.push(change.registeredAt)}`);
     }

@@ -1,18 +1,22 @@
 import { Injectable } from '@nestjs/common';
 import { DateTime } from 'luxon';
-import { Clock } from '../../common/clock/clock';
-import { Actor, RequestContext } from '../../common/context/request-context';
-import type { Page } from '../../common/validation/page';
-import { TransactionRunner, UnitOfWork } from '../../database/transaction';
-import { siteScope } from '../auth/site-scope';
-import { correctedPaths, plainRecord, screeningProblems } from '../eligibility/screening-record';
-import { IdentityErrors } from '../identity/identity.errors';
-import { IdentityService } from '../identity/identity.service';
-import type { IdentityRecord } from '../identity/identity.types';
-import { nationalIdProblem, normaliseNationalId } from '../identity/national-id';
-import type { IdentityDto, UpdateIdentityDto } from '../identity/dto/identity.dto';
-import { SitesService } from '../sites/sites.service';
-import { TrialsService } from '../trials/trials.service';
+import { Clock } from 'src/common/clock/clock';
+import { Actor, RequestContext } from 'src/common/context/request-context';
+import type { Page } from 'src/common/validation/page';
+import { TransactionRunner, UnitOfWork } from 'src/database/transaction';
+import { siteScope } from 'src/modules/auth/site-scope';
+import {
+  correctedPaths,
+  plainRecord,
+  screeningProblems,
+} from 'src/modules/eligibility/screening-record';
+import { IdentityErrors } from 'src/modules/identity/identity.errors';
+import { IdentityService } from 'src/modules/identity/identity.service';
+import type { IdentityRecord } from 'src/modules/identity/identity.types';
+import { nationalIdProblem, normaliseNationalId } from 'src/modules/identity/national-id';
+import type { IdentityDto, UpdateIdentityDto } from 'src/modules/identity/dto/identity.dto';
+import { SitesService } from 'src/modules/sites/sites.service';
+import { TrialsService } from 'src/modules/trials/trials.service';
 import type { RegistrationStage } from './dto/participant.dto';
 import {
   type FollowUpOutcome,
@@ -98,14 +102,18 @@ export class ParticipantsService {
   /** A participant the scope may see, or PARTICIPANT_NOT_FOUND (404) — never another site's. */
   async get(id: string, scope: Scope): Promise<ParticipantEntity> {
     const p = await this.participants.findInScope(id, scope);
-    if (!p) throw ParticipantErrors.notFound();
+    if (!p) {
+      throw ParticipantErrors.notFound();
+    }
     return p;
   }
 
   /** The participant row locked FOR UPDATE in the caller's transaction (404 outside `scope`). */
   async lock(uow: UnitOfWork, id: string, scope: Scope = null): Promise<ParticipantEntity> {
     const p = await this.participants.findInScope(id, scope, uow.em, true);
-    if (!p) throw ParticipantErrors.notFound();
+    if (!p) {
+      throw ParticipantErrors.notFound();
+    }
     return p;
   }
 
@@ -180,7 +188,9 @@ export class ParticipantsService {
       reason: opts.reason ?? null,
     });
     const after = await this.lock(uow, id);
-    for (const hook of this.transitionHooks) await hook(uow, after, check.transition);
+    for (const hook of this.transitionHooks) {
+      await hook(uow, after, check.transition);
+    }
     return after;
   }
 
@@ -209,7 +219,9 @@ export class ParticipantsService {
    */
   async register(input: RegistrationInput, actor: Actor): Promise<ParticipantEntity> {
     const scope = siteScope(actor);
-    if (scope && !scope.includes(input.siteId)) throw ParticipantErrors.siteOutOfScope();
+    if (scope && !scope.includes(input.siteId)) {
+      throw ParticipantErrors.siteOutOfScope();
+    }
     const site = await this.sites.get(input.siteId);
     const label = `${site.countryCode}-${site.code}`;
     if (!site.active || !site.roles.includes('screening')) {
@@ -220,7 +232,9 @@ export class ParticipantsService {
     const preScreening = input.preScreening ? plainRecord(input.preScreening) : null;
     if (preScreening) {
       const problems = screeningProblems(preScreening, today);
-      if (problems.length > 0) throw ParticipantErrors.invalidData(problems, 'preScreening.');
+      if (problems.length > 0) {
+        throw ParticipantErrors.invalidData(problems, 'preScreening.');
+      }
     }
     const stage = input.stage ?? 'registered';
     const trial = await this.trials.current();
@@ -229,7 +243,9 @@ export class ParticipantsService {
       let studyId: string | null = null;
       if (stage === 'registered') {
         const n = await this.participants.nextStudyNumber(site.id, uow.em);
-        if (n > MAX_STUDY_NUMBER) throw ParticipantErrors.studyIdsExhausted(label);
+        if (n > MAX_STUDY_NUMBER) {
+          throw ParticipantErrors.studyIdsExhausted(label);
+        }
         studyId = formatStudyId(site.countryCode, site.code, n);
       }
       const id = await this.participants.insert(
@@ -245,7 +261,9 @@ export class ParticipantsService {
         uow.em,
       );
       await this.identity.store(uow, id, identity);
-      for (const hook of this.registrationHooks) await hook(uow, id);
+      for (const hook of this.registrationHooks) {
+        await hook(uow, id);
+      }
       await this.participants.insertHistory(
         {
           participantId: id,
@@ -345,8 +363,15 @@ export class ParticipantsService {
   }
 
   /** The end of a randomised participant's follow-up: completed, lost to follow-up or died. */
-  async recordOutcome(id: string, outcome: FollowUpOutcome, reason: string, actor: Actor): Promise<ParticipantEntity> {
-    await this.tx.run((uow) => this.transition(uow, id, outcome, { kind: 'outcome', reason, scope: siteScope(actor) }));
+  async recordOutcome(
+    id: string,
+    outcome: FollowUpOutcome,
+    reason: string,
+    actor: Actor,
+  ): Promise<ParticipantEntity> {
+    await this.tx.run((uow) =>
+      this.transition(uow, id, outcome, { kind: 'outcome', reason, scope: siteScope(actor) }),
+    );
     return this.get(id, null);
   }
 
@@ -365,7 +390,9 @@ export class ParticipantsService {
         this.clock.now(),
         uow.em,
       );
-      if (!requestId) throw ParticipantErrors.noOpenSampleDestruction();
+      if (!requestId) {
+        throw ParticipantErrors.noOpenSampleDestruction();
+      }
       uow.audit({
         action: 'participant.sample_destruction_confirmed',
         entity: 'participant',
@@ -386,9 +413,13 @@ export class ParticipantsService {
   ): Promise<IdentityRecord & { participantId: string }> {
     return this.tx.run(async (uow) => {
       const p = await this.participants.findInScope(id, actor.siteIds, uow.em);
-      if (!p) throw ParticipantErrors.notFound();
+      if (!p) {
+        throw ParticipantErrors.notFound();
+      }
       const record = await this.identity.load(id, uow.em);
-      if (!record) throw IdentityErrors.missing();
+      if (!record) {
+        throw IdentityErrors.missing();
+      }
       uow.audit({
         action: 'identity.read',
         entity: 'participant',
@@ -407,27 +438,47 @@ export class ParticipantsService {
   ): Promise<IdentityRecord & { participantId: string }> {
     return this.tx.run(async (uow) => {
       const p = await this.participants.findInScope(id, actor.siteIds, uow.em, true);
-      if (!p) throw ParticipantErrors.notFound();
+      if (!p) {
+        throw ParticipantErrors.notFound();
+      }
       const before = await this.identity.load(id, uow.em);
-      if (!before) throw IdentityErrors.missing();
+      if (!before) {
+        throw IdentityErrors.missing();
+      }
       const { reason, ...changes } = dto;
       const merged: IdentityRecord = { ...before };
-      if (changes.givenName !== undefined) merged.givenName = changes.givenName;
-      if (changes.familyName !== undefined) merged.familyName = changes.familyName;
-      if (changes.birthDate !== undefined) merged.birthDate = changes.birthDate;
+      if (changes.givenName !== undefined) {
+        merged.givenName = changes.givenName;
+      }
+      if (changes.familyName !== undefined) {
+        merged.familyName = changes.familyName;
+      }
+      if (changes.birthDate !== undefined) {
+        merged.birthDate = changes.birthDate;
+      }
       if (changes.contact !== undefined) {
-        if (changes.contact === null) delete merged.contact;
-        else merged.contact = changes.contact;
+        if (changes.contact === null) {
+          delete merged.contact;
+        } else {
+          merged.contact = changes.contact;
+        }
       }
       if (changes.nationalId !== undefined) {
-        if (changes.nationalId === null) delete merged.nationalId;
-        else merged.nationalId = changes.nationalId;
+        if (changes.nationalId === null) {
+          delete merged.nationalId;
+        } else {
+          merged.nationalId = changes.nationalId;
+        }
       }
       const after = this.identityRecord(merged, this.today(p.siteTimeZone));
       const corrected = correctedPaths(before, after, '');
       const changed = changedPaths(before, after);
-      if (corrected.length > 0 && !reason) throw ParticipantErrors.reasonRequired(corrected);
-      if (changed.length === 0) return { participantId: id, ...before };
+      if (corrected.length > 0 && !reason) {
+        throw ParticipantErrors.reasonRequired(corrected);
+      }
+      if (changed.length === 0) {
+        return { participantId: id, ...before };
+      }
       await this.identity.store(uow, id, after);
       await this.participants.touch(id, this.clock.now(), uow.em);
       uow.audit({
@@ -437,7 +488,9 @@ export class ParticipantsService {
         after: { changedFields: changed },
         reason: reason ?? null,
       });
-      for (const hook of this.identityHooks) await hook(uow, id, changed);
+      for (const hook of this.identityHooks) {
+        await hook(uow, id, changed);
+      }
       return { participantId: id, ...after };
     });
   }
@@ -468,7 +521,9 @@ export class ParticipantsService {
     }
     if (plain.nationalId) {
       const problem = nationalIdProblem(plain.nationalId.type, plain.nationalId.value);
-      if (problem) throw ParticipantErrors.nationalIdInvalid(problem);
+      if (problem) {
+        throw ParticipantErrors.nationalIdInvalid(problem);
+      }
       plain.nationalId = {
         type: plain.nationalId.type,
         value: normaliseNationalId(plain.nationalId.type, plain.nationalId.value),
@@ -480,7 +535,9 @@ export class ParticipantsService {
 
 /** Field paths of an identity record (names only, never values), for the audit trail. */
 function fieldPaths(value: unknown, prefix = ''): string[] {
-  if (typeof value !== 'object' || value === null) return prefix ? [prefix] : [];
+  if (typeof value !== 'object' || value === null) {
+    return prefix ? [prefix] : [];
+  }
   return Object.entries(value as Record<string, unknown>).flatMap(([k, v]) =>
     fieldPaths(v, prefix ? `${prefix}.${k}` : k),
   );

@@ -1,6 +1,6 @@
-import { activeCriteriaSet, criteriaSettings } from '../eligibility/criteria-config';
-import { evaluate } from '../eligibility/engine';
-import { engineInput, forSignOff } from '../eligibility/judged-input';
+import { activeCriteriaSet, criteriaSettings } from 'src/modules/eligibility/criteria-config';
+import { evaluate } from 'src/modules/eligibility/engine';
+import { engineInput, forSignOff } from 'src/modules/eligibility/judged-input';
 import type { PrescreeningAnswersDto } from './dto/prescreening.dto';
 import { toScreeningRecord } from './prescreening-answers';
 
@@ -68,7 +68,15 @@ describe('public pre-screening answers → screening record', () => {
     const record = toScreeningRecord(hopefulAnswers());
     expect(JSON.stringify(record)).not.toMatch(/1990-05-10/);
     expect(Object.keys(record).sort()).toEqual(
-      ['diagnosis', 'pregnantOrBreastfeeding', 'referredFromNeurology', 'relapses', 'treatments', 'willingToBeRandomised', 'willingToLearnInfectionResults'].sort(),
+      [
+        'diagnosis',
+        'pregnantOrBreastfeeding',
+        'referredFromNeurology',
+        'relapses',
+        'treatments',
+        'willingToBeRandomised',
+        'willingToLearnInfectionResults',
+      ].sort(),
     );
   });
 });

@@ -1,4 +1,4 @@
-import type { ScreeningRecord } from '../eligibility/screening-record';
+import type { ScreeningRecord } from 'src/modules/eligibility/screening-record';
 import type { PrescreeningAnswersDto } from './dto/prescreening.dto';
 
 type Answers = Omit<PrescreeningAnswersDto, never>;
@@ -10,8 +10,12 @@ type Answers = Omit<PrescreeningAnswersDto, never>;
  */
 export function toScreeningRecord(a: Answers): ScreeningRecord {
   const record: ScreeningRecord = {};
-  if (a.msType !== 'unknown') record.diagnosis = { course: a.msType };
-  if (a.edss !== undefined) record.edss = { score: a.edss };
+  if (a.msType !== 'unknown') {
+    record.diagnosis = { course: a.msType };
+  }
+  if (a.edss !== undefined) {
+    record.edss = { score: a.edss };
+  }
   const treatments: NonNullable<ScreeningRecord['treatments']>[number][] = [];
   if (a.currentTreatment !== 'none') {
     treatments.push({
@@ -21,16 +25,24 @@ export function toScreeningRecord(a: Answers): ScreeningRecord {
     });
   }
   for (const drug of a.priorTreatments ?? []) {
-    if (drug !== a.currentTreatment) treatments.push({ drug });
+    if (drug !== a.currentTreatment) {
+      treatments.push({ drug });
+    }
   }
   record.treatments = treatments;
-  if (a.relapseLastYear === 'no') record.relapses = [];
+  if (a.relapseLastYear === 'no') {
+    record.relapses = [];
+  }
   if (a.relapseLastYear === 'yes' && a.relapseOnsetDate) {
     const steroids = a.relapseSteroids === 'yes' ? true : a.relapseSteroids === 'no' ? false : null;
     record.relapses = [{ onsetDate: a.relapseOnsetDate, steroidTreated: steroids }];
   }
-  if (a.mriActivityLastYear === 'no') record.mriExams = [];
-  if (a.mriActivityLastYear === 'yes' && a.mriDate) record.mriExams = [{ date: a.mriDate }];
+  if (a.mriActivityLastYear === 'no') {
+    record.mriExams = [];
+  }
+  if (a.mriActivityLastYear === 'yes' && a.mriDate) {
+    record.mriExams = [{ date: a.mriDate }];
+  }
   record.pregnantOrBreastfeeding = a.pregnantOrBreastfeeding === 'yes';
   record.referredFromNeurology = a.neurologist === 'yes';
   record.willingToBeRandomised = a.willingToBeRandomised === 'yes';

@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { SYSTEM_ACTOR } from '../../common/context/request-context';
-import { activeCriteriaSet } from '../eligibility/criteria-config';
-import { EligibilityService } from '../eligibility/eligibility.service';
-import { evaluate } from '../eligibility/engine';
-import { engineInput, forSignOff } from '../eligibility/judged-input';
-import { ParticipantErrors } from '../participants/participants.errors';
-import { ParticipantsService } from '../participants/participants.service';
-import { screeningProblems } from '../eligibility/screening-record';
-import { SitesService } from '../sites/sites.service';
+import { SYSTEM_ACTOR } from 'src/common/context/request-context';
+import { activeCriteriaSet } from 'src/modules/eligibility/criteria-config';
+import { EligibilityService } from 'src/modules/eligibility/eligibility.service';
+import { evaluate } from 'src/modules/eligibility/engine';
+import { engineInput, forSignOff } from 'src/modules/eligibility/judged-input';
+import { ParticipantErrors } from 'src/modules/participants/participants.errors';
+import { ParticipantsService } from 'src/modules/participants/participants.service';
+import { screeningProblems } from 'src/modules/eligibility/screening-record';
+import { SitesService } from 'src/modules/sites/sites.service';
 import type {
   PrescreeningAnswersDto,
   PrescreeningCheckResultDto,
@@ -42,16 +42,31 @@ export class PrescreeningService {
     const sites = await this.sites.list({ active: true, role: 'screening' });
     return sites
       .filter((s) => s.active && s.roles.includes('screening'))
-      .map((s) => ({ id: s.id, label: `${s.countryCode}-${s.code}`, name: s.name, countryCode: s.countryCode }));
+      .map((s) => ({
+        id: s.id,
+        label: `${s.countryCode}-${s.code}`,
+        name: s.name,
+        countryCode: s.countryCode,
+      }));
   }
 
   /** Judges the answers against the trial's active criteria set; nothing is stored. */
-  async check(answers: PrescreeningAnswersDto, timeZone = DEFAULT_TIME_ZONE): Promise<PrescreeningCheckResultDto> {
+  async check(
+    answers: PrescreeningAnswersDto,
+    timeZone = DEFAULT_TIME_ZONE,
+  ): Promise<PrescreeningCheckResultDto> {
     const today = this.participants.today(timeZone);
     const record = toScreeningRecord(answers);
     const problems = screeningProblems(record, today);
-    if (answers.birthDate > today) problems.push({ path: 'birthDate', problem: `is after today (${today})` });
-    if (problems.length > 0) throw ParticipantErrors.invalidData(problems.map((p) => ({ ...p, path: fieldOf(p.path) })), 'answers.');
+    if (answers.birthDate > today) {
+      problems.push({ path: 'birthDate', problem: `is after today (${today})` });
+    }
+    if (problems.length > 0) {
+      throw ParticipantErrors.invalidData(
+        problems.map((p) => ({ ...p, path: fieldOf(p.path) })),
+        'answers.',
+      );
+    }
     const settings = await this.eligibility.settings();
     const set = forSignOff(activeCriteriaSet(settings), settings.deferredCriteria);
     const result = evaluate(engineInput(record, answers.birthDate), today, set);
@@ -67,10 +82,14 @@ export class PrescreeningService {
    */
   async register(dto: PrescreeningRegistrationDto): Promise<PrescreeningRegistrationResultDto> {
     const site = (await this.sitesOffered()).find((s) => s.id === dto.siteId);
-    if (!site) throw PublicErrors.siteNotOffered();
+    if (!site) {
+      throw PublicErrors.siteNotOffered();
+    }
     const { timeZone } = await this.sites.get(site.id);
     const verdict = await this.check(dto.answers, timeZone);
-    if (!verdict.canQualify) throw PublicErrors.cannotQualify(verdict.reasons);
+    if (!verdict.canQualify) {
+      throw PublicErrors.cannotQualify(verdict.reasons);
+    }
     const contact = {
       ...(dto.contact.email ? { email: dto.contact.email } : {}),
       ...(dto.contact.phone ? { phone: dto.contact.phone } : {}),
@@ -95,8 +114,14 @@ export class PrescreeningService {
 
 /** Screening-record paths back to the questionnaire's field names, for field-level errors. */
 function fieldOf(path: string): string {
-  if (path.startsWith('relapses')) return 'relapseOnsetDate';
-  if (path.startsWith('mriExams')) return 'mriDate';
-  if (path.startsWith('treatments')) return 'currentTreatmentSince';
+  if (path.startsWith('relapses')) {
+    return 'relapseOnsetDate';
+  }
+  if (path.startsWith('mriExams')) {
+    return 'mriDate';
+  }
+  if (path.startsWith('treatments')) {
+    return 'currentTreatmentSince';
+  }
   return path;
 }

@@ -1,9 +1,13 @@
-import { DomainError } from '../../common/errors/domain-error';
+import { DomainError } from 'src/common/errors/domain-error';
 import type { PrescreeningReasonDto } from './dto/prescreening.dto';
 
 export const PublicErrors = {
   siteNotOffered: () =>
-    new DomainError('PRESCREENING_SITE_UNKNOWN', 'bad_request', 'siteId must be one of the sites from GET /public/prescreening/sites'),
+    new DomainError(
+      'PRESCREENING_SITE_UNKNOWN',
+      'bad_request',
+      'siteId must be one of the sites from GET /public/prescreening/sites',
+    ),
   cannotQualify: (reasons: PrescreeningReasonDto[]) =>
     new DomainError(
       'PRESCREENING_CANNOT_QUALIFY',

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
-import { EligibilityModule } from '../eligibility/eligibility.module';
-import { ParticipantsModule } from '../participants/participants.module';
-import { SitesModule } from '../sites/sites.module';
+import { EligibilityModule } from 'src/modules/eligibility/eligibility.module';
+import { ParticipantsModule } from 'src/modules/participants/participants.module';
+import { SitesModule } from 'src/modules/sites/sites.module';
 import { PrescreeningController } from './prescreening.controller';
 import { PrescreeningService } from './prescreening.service';
 

@@ -1,21 +1,30 @@
 import { Injectable } from '@nestjs/common';
-import { Clock } from '../../common/clock/clock';
-import { Actor, RequestContext } from '../../common/context/request-context';
-import { DomainError } from '../../common/errors/domain-error';
-import { QueueName } from '../../common/queue/queues';
-import type { Page } from '../../common/validation/page';
-import { applyPatch, auditOf, type JsonRecord, staleVersion } from '../../common/corrections/corrections';
-import { RecordHistory, type RecordVersionDto } from '../../database/record-history';
-import { TransactionRunner, UnitOfWork } from '../../database/transaction';
+import { Clock } from 'src/common/clock/clock';
+import { Actor, RequestContext } from 'src/common/context/request-context';
+import { DomainError } from 'src/common/errors/domain-error';
+import { QueueName } from 'src/common/queue/queues';
+import type { Page } from 'src/common/validation/page';
+import {
+  applyPatch,
+  auditOf,
+  type JsonRecord,
+  staleVersion,
+} from 'src/common/corrections/corrections';
+import { RecordHistory, type RecordVersionDto } from 'src/database/record-history';
+import { TransactionRunner, UnitOfWork } from 'src/database/transaction';
 import type { ArmBDrugDto } from './dto/randomization.dto';
-import { siteScope } from '../auth/site-scope';
-import { EligibilityService } from '../eligibility/eligibility.service';
-import { ParticipantsService } from '../participants/participants.service';
-import { TrialsService } from '../trials/trials.service';
+import { siteScope } from 'src/modules/auth/site-scope';
+import { EligibilityService } from 'src/modules/eligibility/eligibility.service';
+import { ParticipantsService } from 'src/modules/participants/participants.service';
+import { TrialsService } from 'src/modules/trials/trials.service';
 import { RandomizationConfigService } from './randomization-config.service';
 import { RandomizationErrors } from './randomization.errors';
 import { FollowUpJobs, SchedulingJobs } from './randomization.jobs';
-import { AllocationFilter, AllocationRow, RandomizationRepository } from './randomization.repository';
+import {
+  AllocationFilter,
+  AllocationRow,
+  RandomizationRepository,
+} from './randomization.repository';
 import { DEFAULT_FORMULARY, formularyFor } from './randomization-settings';
 import { RandomizationReadiness } from './readiness';
 import { stratumKey } from './sequence';
@@ -43,24 +52,48 @@ export class AllocationService {
     private readonly history: RecordHistory,
   ) {}
 
-  async randomise(participantId: string, actor: Actor, idempotencyKey?: string): Promise<RandomiseResult> {
+  async randomise(
+    participantId: string,
+    actor: Actor,
+    idempotencyKey?: string,
+  ): Promise<RandomiseResult> {
     const scope = siteScope(actor);
     if (idempotencyKey) {
       const earlier = await this.repo.allocationByIdempotencyKey(idempotencyKey);
-      if (earlier) return this.repeat(earlier, participantId, scope);
+      if (earlier) {
+        return this.repeat(earlier, participantId, scope);
+      }
     }
     const live = await this.configs.live('production');
     try {
       return await this.tx.run(async (uow) => {
         await this.participants.lock(uow, participantId, scope);
         const existing = await this.repo.allocationOf(participantId, null, uow.em);
-        if (existing) return { allocation: existing, created: false };
-        const { blockers, candidate } = await this.eligibility.randomisationCheck(uow, participantId, scope);
-        if (blockers.length > 0 || !candidate) throw RandomizationErrors.preconditions(blockers.map(toReason));
-        await this.participants.transition(uow, participantId, 'randomised', { kind: 'randomisation' });
-        const stratum = { country: candidate.countryCode, site: `${candidate.countryCode}-${candidate.siteCode}` };
+        if (existing) {
+          return { allocation: existing, created: false };
+        }
+        const { blockers, candidate } = await this.eligibility.randomisationCheck(
+          uow,
+          participantId,
+          scope,
+        );
+        if (blockers.length > 0 || !candidate) {
+          throw RandomizationErrors.preconditions(blockers.map(toReason));
+        }
+        await this.participants.transition(uow, participantId, 'randomised', {
+          kind: 'randomisation',
+        });
+        const stratum = {
+          country: candidate.countryCode,
+          site: `${candidate.countryCode}-${candidate.siteCode}`,
+        };
         const key = stratumKey(live.config.strataFactors, stratum);
-        const sequenceNumber = await this.repo.nextSequenceNumber(live.trialId, 'production', key, uow.em);
+        const sequenceNumber = await this.repo.nextSequenceNumber(
+          live.trialId,
+          'production',
+          key,
+          uow.em,
+        );
         const slot = live.slot(key, sequenceNumber);
         const now = this.clock.now();
         await this.repo.insertAllocation(
@@ -70,7 +103,9 @@ export class AllocationService {
             siteId: candidate.siteId,
             environment: 'production',
             stratumKey: key,
-            stratum: Object.fromEntries(live.config.strataFactors.map((f) => [f, stratum[f as keyof typeof stratum]])),
+            stratum: Object.fromEntries(
+              live.config.strataFactors.map((f) => [f, stratum[f as keyof typeof stratum]]),
+            ),
             sequenceNumber,
             blockIndex: slot.blockIndex,
             positionInBlock: slot.positionInBlock,
@@ -87,7 +122,13 @@ export class AllocationService {
           action: 'randomization.allocated',
           entity: 'participant',
           entityId: participantId,
-          after: { studyId: candidate.studyId, stratumKey: key, sequenceNumber, arm: slot.arm, criteriaSetId: candidate.criteriaSetId },
+          after: {
+            studyId: candidate.studyId,
+            stratumKey: key,
+            sequenceNumber,
+            arm: slot.arm,
+            criteriaSetId: candidate.criteriaSetId,
+          },
         });
         uow.enqueue({
           queue: QueueName.FollowUp,
@@ -110,38 +151,70 @@ export class AllocationService {
       // Two requests with one Idempotency-Key for different participants: the unique index decides.
       if ((error as { code?: string }).code === '23505' && idempotencyKey) {
         const earlier = await this.repo.allocationByIdempotencyKey(idempotencyKey);
-        if (earlier) return this.repeat(earlier, participantId, scope);
+        if (earlier) {
+          return this.repeat(earlier, participantId, scope);
+        }
       }
       throw error;
     }
   }
 
   /** What stands between a participant and randomisation, and arm-agnostic warnings. */
-  async readiness(participantId: string, actor: Actor): Promise<{ ready: boolean; alreadyRandomised: boolean; reasons: Reason[]; warnings: string[] }> {
+  async readiness(
+    participantId: string,
+    actor: Actor,
+  ): Promise<{
+    ready: boolean;
+    alreadyRandomised: boolean;
+    reasons: Reason[];
+    warnings: string[];
+  }> {
     const scope = siteScope(actor);
     const p = await this.participants.get(participantId, scope);
     const existing = await this.repo.allocationOf(participantId, scope);
     const reasons = existing
       ? []
       : await this.tx.run(async (uow) => {
-          const found = (await this.eligibility.randomisationBlockers(uow, participantId, scope)).map(toReason);
-          await this.configs.live('production').catch((e: DomainError) => found.push({ code: e.code, message: e.message }));
+          const found = (
+            await this.eligibility.randomisationBlockers(uow, participantId, scope)
+          ).map(toReason);
+          await this.configs
+            .live('production')
+            .catch((e: DomainError) => found.push({ code: e.code, message: e.message }));
           return found;
         });
-    const warnings = existing ? [] : await this.warningSources.warnings({ participantId, siteId: p.siteId });
-    return { ready: !existing && reasons.length === 0, alreadyRandomised: existing !== null, reasons, warnings };
+    const warnings = existing
+      ? []
+      : await this.warningSources.warnings({ participantId, siteId: p.siteId });
+    return {
+      ready: !existing && reasons.length === 0,
+      alreadyRandomised: existing !== null,
+      reasons,
+      warnings,
+    };
   }
 
   async get(participantId: string, actor: Actor): Promise<AllocationRow> {
     const scope = siteScope(actor);
     await this.participants.get(participantId, scope);
     const allocation = await this.repo.allocationOf(participantId, scope);
-    if (!allocation) throw RandomizationErrors.notRandomised();
+    if (!allocation) {
+      throw RandomizationErrors.notRandomised();
+    }
     return allocation;
   }
 
-  async list(filter: Omit<AllocationFilter, 'scope'>, actor: Actor, page: number, pageSize: number): Promise<Page<AllocationRow>> {
-    const { items, total } = await this.repo.list({ ...filter, scope: siteScope(actor) }, page, pageSize);
+  async list(
+    filter: Omit<AllocationFilter, 'scope'>,
+    actor: Actor,
+    page: number,
+    pageSize: number,
+  ): Promise<Page<AllocationRow>> {
+    const { items, total } = await this.repo.list(
+      { ...filter, scope: siteScope(actor) },
+      page,
+      pageSize,
+    );
     return { items, total, page, pageSize };
   }
 
@@ -150,43 +223,110 @@ export class AllocationService {
    * choice gives drug and start date; a change gives only what changes, with a reason, and keeps
    * the earlier version.
    */
-  async chooseArmBDrug(participantId: string, dto: ArmBDrugDto, actor: Actor): Promise<AllocationRow> {
+  async chooseArmBDrug(
+    participantId: string,
+    dto: ArmBDrugDto,
+    actor: Actor,
+  ): Promise<AllocationRow> {
     const allocation = await this.get(participantId, actor);
-    if (allocation.arm !== 'B') throw RandomizationErrors.notArmB();
+    if (allocation.arm !== 'B') {
+      throw RandomizationErrors.notArmB();
+    }
     const trial = await this.trials.current();
-    const formulary = (trial.settings.randomization as { formulary?: typeof DEFAULT_FORMULARY } | undefined)?.formulary ?? DEFAULT_FORMULARY;
+    const formulary =
+      (trial.settings.randomization as { formulary?: typeof DEFAULT_FORMULARY } | undefined)
+        ?.formulary ?? DEFAULT_FORMULARY;
     const allowed = formularyFor(formulary, allocation.criteriaSetId, allocation.countryCode);
-    if (dto.drug !== undefined && !allowed.includes(dto.drug)) throw RandomizationErrors.drugNotInFormulary(dto.drug, allowed);
+    if (dto.drug !== undefined && !allowed.includes(dto.drug)) {
+      throw RandomizationErrors.drugNotInFormulary(dto.drug, allowed);
+    }
     await this.tx.run(async (uow) => {
       const before = await this.repo.lockArmB(participantId, uow.em);
       if (!before) {
         if (dto.drug === undefined || dto.startDate === undefined) {
-          throw new DomainError('VALIDATION_FAILED', 'bad_request', 'drug and startDate are both required for the first choice', {
-            field: dto.drug === undefined ? 'drug' : 'startDate',
-          });
+          throw new DomainError(
+            'VALIDATION_FAILED',
+            'bad_request',
+            'drug and startDate are both required for the first choice',
+            {
+              field: dto.drug === undefined ? 'drug' : 'startDate',
+            },
+          );
         }
         const data = { drug: dto.drug, startDate: dto.startDate };
-        await this.repo.saveArmB(participantId, data.drug, data.startDate, this.clock.now(), actor.id, uow.em);
+        await this.repo.saveArmB(
+          participantId,
+          data.drug,
+          data.startDate,
+          this.clock.now(),
+          actor.id,
+          uow.em,
+        );
         uow.version({ entity: ARM_B_DRUG, entityId: participantId, version: 0, data });
-        uow.audit({ action: 'randomization.arm_b_drug_chosen', entity: 'participant', entityId: participantId, before: null, after: data, reason: dto.reason });
+        uow.audit({
+          action: 'randomization.arm_b_drug_chosen',
+          entity: 'participant',
+          entityId: participantId,
+          before: null,
+          after: data,
+          reason: dto.reason,
+        });
         return;
       }
       if (dto.expectedVersion !== undefined && dto.expectedVersion !== before.version) {
-        throw staleVersion(before.version, dto.expectedVersion, await this.history.changesSince(ARM_B_DRUG, participantId, dto.expectedVersion, uow.em));
+        throw staleVersion(
+          before.version,
+          dto.expectedVersion,
+          await this.history.changesSince(ARM_B_DRUG, participantId, dto.expectedVersion, uow.em),
+        );
       }
       const current = { drug: before.drug, startDate: before.startDate };
       const patch: JsonRecord = {};
-      if (dto.drug !== undefined) patch.drug = dto.drug;
-      if (dto.startDate !== undefined) patch.startDate = dto.startDate;
-      const result = applyPatch(current, patch, [], () => '');
-      if (result.changes.length === 0) return;
-      if (!dto.reason) throw RandomizationErrors.reasonRequired();
-      if (!(await this.history.has(ARM_B_DRUG, participantId, uow.em))) {
-        uow.version({ entity: ARM_B_DRUG, entityId: participantId, version: before.version, data: current, by: { actorId: before.recordedBy, actorRole: null, at: before.recordedAt } });
+      if (dto.drug !== undefined) {
+        patch.drug = dto.drug;
       }
-      await this.repo.saveArmB(participantId, result.after.drug, result.after.startDate, this.clock.now(), actor.id, uow.em);
-      uow.version({ entity: ARM_B_DRUG, entityId: participantId, version: before.version + 1, data: result.after, changes: result.changes, reason: dto.reason });
-      uow.audit({ action: 'randomization.arm_b_drug_changed', entity: 'participant', entityId: participantId, ...auditOf(result.changes), reason: dto.reason });
+      if (dto.startDate !== undefined) {
+        patch.startDate = dto.startDate;
+      }
+      const result = applyPatch(current, patch, [], () => '');
+      if (result.changes.length === 0) {
+        return;
+      }
+      if (!dto.reason) {
+        throw RandomizationErrors.reasonRequired();
+      }
+      if (!(await this.history.has(ARM_B_DRUG, participantId, uow.em))) {
+        uow.version({
+          entity: ARM_B_DRUG,
+          entityId: participantId,
+          version: before.version,
+          data: current,
+          by: { actorId: before.recordedBy, actorRole: null, at: before.recordedAt },
+        });
+      }
+      await this.repo.saveArmB(
+        participantId,
+        result.after.drug,
+        result.after.startDate,
+        this.clock.now(),
+        actor.id,
+        uow.em,
+      );
+      uow.version({
+        entity: ARM_B_DRUG,
+        entityId: participantId,
+        version: before.version + 1,
+        data: result.after,
+        changes: result.changes,
+        reason: dto.reason,
+      });
+      uow.audit({
+        action: 'randomization.arm_b_drug_changed',
+        entity: 'participant',
+        entityId: participantId,
+        ...auditOf(result.changes),
+        reason: dto.reason,
+      });
     });
     return this.get(participantId, actor);
   }
@@ -205,23 +345,59 @@ export class AllocationService {
     reason?: string,
   ): Promise<void> {
     const allocation = await this.repo.allocationOf(participantId, null, uow.em);
-    if (!allocation) throw RandomizationErrors.notRandomised();
-    if (!r.received && !r.reasonCode) throw new DomainError('REASON_CODE_REQUIRED', 'bad_request', 'reasonCode is required when the intervention was not received');
+    if (!allocation) {
+      throw RandomizationErrors.notRandomised();
+    }
+    if (!r.received && !r.reasonCode) {
+      throw new DomainError(
+        'REASON_CODE_REQUIRED',
+        'bad_request',
+        'reasonCode is required when the intervention was not received',
+      );
+    }
     const before = await this.repo.lockReceipt(participantId, uow.em);
-    if (before && !reason) throw RandomizationErrors.reasonRequired();
-    await this.repo.saveReceipt(participantId, r, this.clock.now(), RequestContext.actor().id, uow.em);
-    uow.audit({ action: 'randomization.intervention_recorded', entity: 'participant', entityId: participantId, before, after: r, reason });
+    if (before && !reason) {
+      throw RandomizationErrors.reasonRequired();
+    }
+    await this.repo.saveReceipt(
+      participantId,
+      r,
+      this.clock.now(),
+      RequestContext.actor().id,
+      uow.em,
+    );
+    uow.audit({
+      action: 'randomization.intervention_recorded',
+      entity: 'participant',
+      entityId: participantId,
+      before,
+      after: r,
+      reason,
+    });
   }
 
-  async setIntervention(participantId: string, r: { received: boolean; reasonCode: string | null; note: string | null }, reason: string | undefined, actor: Actor): Promise<AllocationRow> {
+  async setIntervention(
+    participantId: string,
+    r: { received: boolean; reasonCode: string | null; note: string | null },
+    reason: string | undefined,
+    actor: Actor,
+  ): Promise<AllocationRow> {
     await this.get(participantId, actor);
     await this.tx.run((uow) => this.recordIntervention(uow, participantId, r, reason));
     return this.get(participantId, actor);
   }
 
-  private async repeat(earlier: AllocationRow, participantId: string, scope: readonly string[] | null): Promise<RandomiseResult> {
-    if (earlier.participantId !== participantId) throw RandomizationErrors.idempotencyMismatch();
-    if (scope && !scope.includes(earlier.siteId)) throw RandomizationErrors.notRandomised();
+  private async repeat(
+    earlier: AllocationRow,
+    participantId: string,
+    scope: readonly string[] | null,
+  ): Promise<RandomiseResult> {
+    if (earlier.participantId !== participantId) {
+      throw RandomizationErrors.idempotencyMismatch();
+    }
+    if (scope && !scope.includes(earlier.siteId)) {
+      throw RandomizationErrors.notRandomised();
+    }
     return { allocation: earlier, created: false };
   }
 }

@@ -1,13 +1,36 @@
-import { Body, Controller, Get, Headers, Param, ParseUUIDPipe, Post, Put, Query, Res } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiBearerAuth, ApiConflictResponse, ApiHeader, ApiNotFoundResponse, ApiTags } from '@nestjs/swagger';
-import { RecordVersionDto } from '../../database/record-history';
+import {
+  Body,
+  Controller,
+  Get,
+  Headers,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Put,
+  Query,
+  Res,
+} from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiHeader,
+  ApiNotFoundResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import { RecordVersionDto } from 'src/database/record-history';
 import type { Response } from 'express';
-import type { Actor } from '../../common/context/request-context';
-import { DomainError } from '../../common/errors/domain-error';
-import { Page, pageOf } from '../../common/validation/page';
-import { CurrentActor, Roles } from '../auth/auth.decorators';
+import type { Actor } from 'src/common/context/request-context';
+import { DomainError } from 'src/common/errors/domain-error';
+import { Page, pageOf } from 'src/common/validation/page';
+import { CurrentActor, Roles } from 'src/modules/auth/auth.decorators';
 import { AllocationService } from './allocation.service';
-import { AllocationResponseDto, ArmBDrugDto, InterventionDto, ListAllocationsQueryDto } from './dto/randomization.dto';
+import {
+  AllocationResponseDto,
+  ArmBDrugDto,
+  InterventionDto,
+  ListAllocationsQueryDto,
+} from './dto/randomization.dto';
 import { toAllocationResponse } from './randomization.mapper';
 
 const KEY = /^[A-Za-z0-9._:-]{8,128}$/;
@@ -22,7 +45,11 @@ export class AllocationsController {
 
   @Post('participants/:id/randomization')
   @Roles('investigator')
-  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'A retry with the same key returns the first allocation' })
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description: 'A retry with the same key returns the first allocation',
+  })
   async randomise(
     @Param('id', ParseUUIDPipe) id: string,
     @Headers('idempotency-key') key: string | undefined,
@@ -30,7 +57,11 @@ export class AllocationsController {
     @Res({ passthrough: true }) res: Response,
   ): Promise<AllocationResponseDto> {
     if (key !== undefined && !KEY.test(key)) {
-      throw new DomainError('IDEMPOTENCY_KEY_INVALID', 'bad_request', 'Idempotency-Key must be 8 to 128 of A-Z a-z 0-9 . _ : -');
+      throw new DomainError(
+        'IDEMPOTENCY_KEY_INVALID',
+        'bad_request',
+        'Idempotency-Key must be 8 to 128 of A-Z a-z 0-9 . _ : -',
+      );
     }
     const { allocation, created } = await this.allocations.randomise(id, actor, key);
     res.status(created ? 201 : 200);
@@ -45,16 +76,27 @@ export class AllocationsController {
 
   @Get('participants/:id/randomization')
   @Roles(...SEE_ARMS)
-  async get(@Param('id', ParseUUIDPipe) id: string, @CurrentActor() actor: Actor): Promise<AllocationResponseDto> {
+  async get(
+    @Param('id', ParseUUIDPipe) id: string,
+    @CurrentActor() actor: Actor,
+  ): Promise<AllocationResponseDto> {
     return toAllocationResponse(await this.allocations.get(id, actor), actor);
   }
 
   @Get('allocations')
   @Roles(...SEE_ARMS)
-  async list(@Query() q: ListAllocationsQueryDto, @CurrentActor() actor: Actor): Promise<Page<AllocationResponseDto>> {
+  async list(
+    @Query() q: ListAllocationsQueryDto,
+    @CurrentActor() actor: Actor,
+  ): Promise<Page<AllocationResponseDto>> {
     const { page, pageSize } = pageOf(q);
     const result = await this.allocations.list(
-      { siteId: q.siteId, arm: q.arm, from: q.from ? new Date(q.from) : undefined, to: q.to ? new Date(q.to) : undefined },
+      {
+        siteId: q.siteId,
+        arm: q.arm,
+        from: q.from ? new Date(q.from) : undefined,
+        to: q.to ? new Date(q.to) : undefined,
+      },
       actor,
       page,
       pageSize,
@@ -68,10 +110,17 @@ export class AllocationsController {
    */
   @Put('participants/:id/arm-b-drug')
   @Roles('investigator')
-  @ApiBadRequestResponse({ description: 'Not in the formulary, REASON_REQUIRED, a missing field on the first choice; nothing changes' })
+  @ApiBadRequestResponse({
+    description:
+      'Not in the formulary, REASON_REQUIRED, a missing field on the first choice; nothing changes',
+  })
   @ApiNotFoundResponse({ description: 'No such randomised participant in your sites' })
   @ApiConflictResponse({ description: 'Not arm B; STALE_VERSION (details.changedSince)' })
-  async armB(@Param('id', ParseUUIDPipe) id: string, @Body() dto: ArmBDrugDto, @CurrentActor() actor: Actor): Promise<AllocationResponseDto> {
+  async armB(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: ArmBDrugDto,
+    @CurrentActor() actor: Actor,
+  ): Promise<AllocationResponseDto> {
     return toAllocationResponse(await this.allocations.chooseArmBDrug(id, dto, actor), actor);
   }
 
@@ -79,15 +128,27 @@ export class AllocationsController {
   @Get('participants/:id/arm-b-drug/history')
   @Roles('investigator', 'coordinator', 'site_staff', 'monitor')
   @ApiNotFoundResponse({ description: 'No such randomised participant in your sites' })
-  async armBHistory(@Param('id', ParseUUIDPipe) id: string, @CurrentActor() actor: Actor): Promise<RecordVersionDto[]> {
+  async armBHistory(
+    @Param('id', ParseUUIDPipe) id: string,
+    @CurrentActor() actor: Actor,
+  ): Promise<RecordVersionDto[]> {
     return this.allocations.armBHistory(id, actor);
   }
 
   @Put('participants/:id/intervention')
   @Roles('investigator', 'coordinator')
-  async intervention(@Param('id', ParseUUIDPipe) id: string, @Body() dto: InterventionDto, @CurrentActor() actor: Actor): Promise<AllocationResponseDto> {
+  async intervention(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: InterventionDto,
+    @CurrentActor() actor: Actor,
+  ): Promise<AllocationResponseDto> {
     return toAllocationResponse(
-      await this.allocations.setIntervention(id, { received: dto.received, reasonCode: dto.reasonCode ?? null, note: dto.note ?? null }, dto.reason, actor),
+      await this.allocations.setIntervention(
+        id,
+        { received: dto.received, reasonCode: dto.reasonCode ?? null, note: dto.note ?? null },
+        dto.reason,
+        actor,
+      ),
       actor,
     );
   }

@@ -1,11 +1,18 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { DomainError } from '../../common/errors/domain-error';
-import { Page, PageQueryDto, pageOf } from '../../common/validation/page';
-import type { Actor } from '../../common/context/request-context';
-import { CurrentActor, Roles } from '../auth/auth.decorators';
-import { ROLES } from '../auth/roles';
-import { EnvironmentQueryDto, ENVIRONMENTS, RecordUnblindingDto, SaveRandomizationConfigDto, SequenceQueryDto, SimulateDto } from './dto/randomization.dto';
+import { DomainError } from 'src/common/errors/domain-error';
+import { Page, PageQueryDto, pageOf } from 'src/common/validation/page';
+import type { Actor } from 'src/common/context/request-context';
+import { CurrentActor, Roles } from 'src/modules/auth/auth.decorators';
+import { ROLES } from 'src/modules/auth/roles';
+import {
+  EnvironmentQueryDto,
+  ENVIRONMENTS,
+  RecordUnblindingDto,
+  SaveRandomizationConfigDto,
+  SequenceQueryDto,
+  SimulateDto,
+} from './dto/randomization.dto';
 import { RandomizationConfigService } from './randomization-config.service';
 import type { Environment } from './randomization.repository';
 import { RandomizationStatisticsService } from './statistics.service';
@@ -13,7 +20,11 @@ import { UnblindingService } from './unblinding.service';
 
 const env = (value: string): Environment => {
   if (!(ENVIRONMENTS as readonly string[]).includes(value)) {
-    throw new DomainError('ENVIRONMENT_INVALID', 'bad_request', 'environment must be production or test');
+    throw new DomainError(
+      'ENVIRONMENT_INVALID',
+      'bad_request',
+      'environment must be production or test',
+    );
   }
   return value as Environment;
 };
@@ -66,7 +77,12 @@ export class RandomizationController {
   @Get('sequence')
   @Roles('statistician')
   sequence(@Query() q: SequenceQueryDto) {
-    return this.configs.futureSequence(q.environment ?? 'production', q.stratum, q.from ?? 1, q.count ?? 20);
+    return this.configs.futureSequence(
+      q.environment ?? 'production',
+      q.stratum,
+      q.from ?? 1,
+      q.count ?? 20,
+    );
   }
 
   @Get('balance')
@@ -95,7 +111,10 @@ export class RandomizationController {
   @Post('unblinding-events')
   @Roles('investigator', 'coordinator', 'monitor')
   recordUnblinding(@Body() dto: RecordUnblindingDto, @CurrentActor() actor: Actor) {
-    return this.unblinding.record({ ...dto, disclosedTo: dto.disclosedTo ?? null, occurredAt: new Date(dto.occurredAt) }, actor);
+    return this.unblinding.record(
+      { ...dto, disclosedTo: dto.disclosedTo ?? null, occurredAt: new Date(dto.occurredAt) },
+      actor,
+    );
   }
 
   @Get('unblinding-events')

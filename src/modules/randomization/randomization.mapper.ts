@@ -1,4 +1,4 @@
-import type { Actor } from '../../common/context/request-context';
+import type { Actor } from 'src/common/context/request-context';
 import type { AllocationResponseDto } from './dto/randomization.dto';
 import type { AllocationRow } from './randomization.repository';
 

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
-import { EligibilityModule } from '../eligibility/eligibility.module';
-import { ParticipantsModule } from '../participants/participants.module';
-import { TrialsModule } from '../trials/trials.module';
+import { EligibilityModule } from 'src/modules/eligibility/eligibility.module';
+import { ParticipantsModule } from 'src/modules/participants/participants.module';
+import { TrialsModule } from 'src/modules/trials/trials.module';
 import { AllocationService } from './allocation.service';
 import { AllocationsController } from './allocations.controller';
 import { RandomizationConfigService } from './randomization-config.service';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import type { SealedRecord } from '../identity/identity-cipher';
+import type { SealedRecord } from 'src/modules/identity/identity-cipher';
 import type { RandomizationConfig } from './sequence';
 
 export type Environment = 'production' | 'test';
@@ -43,10 +43,24 @@ export type AllocationRow = {
 
 export type NewAllocation = Omit<
   AllocationRow,
-  'id' | 'studyId' | 'siteLabel' | 'countryCode' | 'armBDrug' | 'armBStartDate' | 'armBVersion' | 'received' | 'notReceivedReason'
+  | 'id'
+  | 'studyId'
+  | 'siteLabel'
+  | 'countryCode'
+  | 'armBDrug'
+  | 'armBStartDate'
+  | 'armBVersion'
+  | 'received'
+  | 'notReceivedReason'
 > & { trialId: string; idempotencyKey: string | null; stratum: Record<string, string> };
 
-export type AllocationFilter = { siteId?: string; arm?: string; from?: Date; to?: Date; scope: readonly string[] | null };
+export type AllocationFilter = {
+  siteId?: string;
+  arm?: string;
+  from?: Date;
+  to?: Date;
+  scope: readonly string[] | null;
+};
 
 const ALLOCATION_COLUMNS = `a.id, a.participant_id AS "participantId", p.study_id AS "studyId", a.site_id AS "siteId",
   s.country_code || '-' || s.code AS "siteLabel", s.country_code AS "countryCode", a.environment,
@@ -67,16 +81,27 @@ export class RandomizationRepository {
     return em ?? this.dataSource.manager;
   }
 
-  async config(trialId: string, environment: Environment, em?: EntityManager, lock = false): Promise<ConfigRow | null> {
-    const rows: (Omit<ConfigRow, 'sealedSeed'> & { keyId: string; iv: Buffer; authTag: Buffer; ciphertext: Buffer })[] =
-      await this.m(em).query(
-        `SELECT trial_id AS "trialId", environment, config, seed_key_id AS "keyId", seed_iv AS iv, seed_auth_tag AS "authTag",
+  async config(
+    trialId: string,
+    environment: Environment,
+    em?: EntityManager,
+    lock = false,
+  ): Promise<ConfigRow | null> {
+    const rows: (Omit<ConfigRow, 'sealedSeed'> & {
+      keyId: string;
+      iv: Buffer;
+      authTag: Buffer;
+      ciphertext: Buffer;
+    })[] = await this.m(em).query(
+      `SELECT trial_id AS "trialId", environment, config, seed_key_id AS "keyId", seed_iv AS iv, seed_auth_tag AS "authTag",
                 seed_ciphertext AS ciphertext, commitment, live_at AS "liveAt", live_by AS "liveBy", updated_at AS "updatedAt"
          FROM randomization_configs WHERE trial_id = $1 AND environment = $2 ${lock ? 'FOR UPDATE' : ''}`,
-        [trialId, environment],
-      );
+      [trialId, environment],
+    );
     const r = rows[0];
-    if (!r) return null;
+    if (!r) {
+      return null;
+    }
     const { keyId, iv, authTag, ciphertext, ...rest } = r;
     return { ...rest, sealedSeed: { keyId, iv, authTag, ciphertext } };
   }
@@ -96,11 +121,28 @@ export class RandomizationRepository {
        ON CONFLICT (trial_id, environment) DO UPDATE SET config = EXCLUDED.config, seed_key_id = EXCLUDED.seed_key_id,
          seed_iv = EXCLUDED.seed_iv, seed_auth_tag = EXCLUDED.seed_auth_tag, seed_ciphertext = EXCLUDED.seed_ciphertext,
          updated_at = EXCLUDED.updated_at, updated_by = EXCLUDED.updated_by`,
-      [trialId, environment, JSON.stringify(config), seed.keyId, seed.iv, seed.authTag, seed.ciphertext, now, by],
+      [
+        trialId,
+        environment,
+        JSON.stringify(config),
+        seed.keyId,
+        seed.iv,
+        seed.authTag,
+        seed.ciphertext,
+        now,
+        by,
+      ],
     );
   }
 
-  async goLive(trialId: string, environment: Environment, commitment: string, now: Date, by: string | null, em: EntityManager): Promise<void> {
+  async goLive(
+    trialId: string,
+    environment: Environment,
+    commitment: string,
+    now: Date,
+    by: string | null,
+    em: EntityManager,
+  ): Promise<void> {
     await em.query(
       `UPDATE randomization_configs SET commitment = $3, live_at = $4, live_by = $5, updated_at = $4, updated_by = $5
        WHERE trial_id = $1 AND environment = $2`,
@@ -109,7 +151,12 @@ export class RandomizationRepository {
   }
 
   /** Takes the next sequence number of a stratum; the row stays locked until commit. */
-  async nextSequenceNumber(trialId: string, environment: Environment, stratumKey: string, em: EntityManager): Promise<number> {
+  async nextSequenceNumber(
+    trialId: string,
+    environment: Environment,
+    stratumKey: string,
+    em: EntityManager,
+  ): Promise<number> {
     const rows: { n: number }[] = await em.query(
       `INSERT INTO stratum_counters (trial_id, environment, stratum_key, last_sequence) VALUES ($1, $2, $3, 1)
        ON CONFLICT (trial_id, environment, stratum_key) DO UPDATE SET last_sequence = stratum_counters.last_sequence + 1
@@ -132,13 +179,32 @@ export class RandomizationRepository {
       `INSERT INTO allocations (participant_id, trial_id, site_id, environment, stratum_key, stratum, sequence_number, block_index,
          position_in_block, block_size, arm, randomised_at, randomised_by, criteria_set_id, idempotency_key)
        VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id`,
-      [a.participantId, a.trialId, a.siteId, a.environment, a.stratumKey, JSON.stringify(a.stratum), a.sequenceNumber, a.blockIndex,
-        a.positionInBlock, a.blockSize, a.arm, a.randomisedAt, a.randomisedBy, a.criteriaSetId, a.idempotencyKey],
+      [
+        a.participantId,
+        a.trialId,
+        a.siteId,
+        a.environment,
+        a.stratumKey,
+        JSON.stringify(a.stratum),
+        a.sequenceNumber,
+        a.blockIndex,
+        a.positionInBlock,
+        a.blockSize,
+        a.arm,
+        a.randomisedAt,
+        a.randomisedBy,
+        a.criteriaSetId,
+        a.idempotencyKey,
+      ],
     );
     return rows[0].id;
   }
 
-  async allocationOf(participantId: string, scope: readonly string[] | null, em?: EntityManager): Promise<AllocationRow | null> {
+  async allocationOf(
+    participantId: string,
+    scope: readonly string[] | null,
+    em?: EntityManager,
+  ): Promise<AllocationRow | null> {
     const rows: AllocationRow[] = await this.m(em).query(
       `SELECT ${ALLOCATION_COLUMNS} FROM ${ALLOCATION_FROM}
        WHERE a.participant_id = $1 AND ($2::uuid[] IS NULL OR a.site_id = ANY($2::uuid[]))`,
@@ -155,14 +221,28 @@ export class RandomizationRepository {
     return rows[0] ?? null;
   }
 
-  async list(filter: AllocationFilter, page: number, pageSize: number): Promise<{ items: AllocationRow[]; total: number }> {
+  async list(
+    filter: AllocationFilter,
+    page: number,
+    pageSize: number,
+  ): Promise<{ items: AllocationRow[]; total: number }> {
     const where = [`a.environment = 'production'`];
     const params: unknown[] = [];
-    if (filter.scope) where.push(`a.site_id = ANY($${params.push(filter.scope)}::uuid[])`);
-    if (filter.siteId) where.push(`a.site_id = $${params.push(filter.siteId)}`);
-    if (filter.arm) where.push(`a.arm = $${params.push(filter.arm)}`);
-    if (filter.from) where.push(`a.randomised_at >= $${params.push(filter.from)}`);
-    if (filter.to) where.push(`a.randomised_at < $${params.push(filter.to)}`);
+    if (filter.scope) {
+      where.push(`a.site_id = ANY($${params.push(filter.scope)}::uuid[])`);
+    }
+    if (filter.siteId) {
+      where.push(`a.site_id = $${params.push(filter.siteId)}`);
+    }
+    if (filter.arm) {
+      where.push(`a.arm = $${params.push(filter.arm)}`);
+    }
+    if (filter.from) {
+      where.push(`a.randomised_at >= $${params.push(filter.from)}`);
+    }
+    if (filter.to) {
+      where.push(`a.randomised_at < $${params.push(filter.to)}`);
+    }
     const clause = `WHERE ${where.join(' AND ')}`;
     const [items, count] = await Promise.all([
       this.m().query(
@@ -170,7 +250,9 @@ export class RandomizationRepository {
          ORDER BY a.randomised_at DESC, a.id LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`,
         params,
       ) as Promise<AllocationRow[]>,
-      this.m().query(`SELECT count(*)::int AS n FROM allocations a ${clause}`, params) as Promise<{ n: number }[]>,
+      this.m().query(`SELECT count(*)::int AS n FROM allocations a ${clause}`, params) as Promise<
+        { n: number }[]
+      >,
     ]);
     return { items, total: count[0].n };
   }
@@ -187,8 +269,20 @@ export class RandomizationRepository {
   async lockArmB(
     participantId: string,
     em: EntityManager,
-  ): Promise<{ drug: string; startDate: string; version: number; recordedAt: Date; recordedBy: string | null } | null> {
-    const rows: { drug: string; startDate: string; version: number; recordedAt: Date; recordedBy: string | null }[] = await em.query(
+  ): Promise<{
+    drug: string;
+    startDate: string;
+    version: number;
+    recordedAt: Date;
+    recordedBy: string | null;
+  } | null> {
+    const rows: {
+      drug: string;
+      startDate: string;
+      version: number;
+      recordedAt: Date;
+      recordedBy: string | null;
+    }[] = await em.query(
       `SELECT drug, to_char(start_date, 'YYYY-MM-DD') AS "startDate", version, recorded_at AS "recordedAt", recorded_by AS "recordedBy"
        FROM arm_b_treatments WHERE participant_id = $1 FOR UPDATE`,
       [participantId],
@@ -196,7 +290,14 @@ export class RandomizationRepository {
     return rows[0] ?? null;
   }
 
-  async saveArmB(participantId: string, drug: string, startDate: string, now: Date, by: string | null, em: EntityManager): Promise<void> {
+  async saveArmB(
+    participantId: string,
+    drug: string,
+    startDate: string,
+    now: Date,
+    by: string | null,
+    em: EntityManager,
+  ): Promise<void> {
     await em.query(
       `INSERT INTO arm_b_treatments (participant_id, drug, start_date, recorded_at, recorded_by) VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (participant_id) DO UPDATE SET drug = EXCLUDED.drug, start_date = EXCLUDED.start_date,
@@ -205,11 +306,15 @@ export class RandomizationRepository {
     );
   }
 
-  async lockReceipt(participantId: string, em: EntityManager): Promise<{ received: boolean; reasonCode: string | null; note: string | null } | null> {
-    const rows: { received: boolean; reasonCode: string | null; note: string | null }[] = await em.query(
-      `SELECT received, reason_code AS "reasonCode", note FROM intervention_receipts WHERE participant_id = $1 FOR UPDATE`,
-      [participantId],
-    );
+  async lockReceipt(
+    participantId: string,
+    em: EntityManager,
+  ): Promise<{ received: boolean; reasonCode: string | null; note: string | null } | null> {
+    const rows: { received: boolean; reasonCode: string | null; note: string | null }[] =
+      await em.query(
+        `SELECT received, reason_code AS "reasonCode", note FROM intervention_receipts WHERE participant_id = $1 FOR UPDATE`,
+        [participantId],
+      );
     return rows[0] ?? null;
   }
 
@@ -230,7 +335,15 @@ export class RandomizationRepository {
   }
 
   async insertUnblinding(
-    e: { participantId: string; disclosedTo: string | null; disclosedToRole: string; kind: string; occurredAt: Date; reason: string; impact: string },
+    e: {
+      participantId: string;
+      disclosedTo: string | null;
+      disclosedToRole: string;
+      kind: string;
+      occurredAt: Date;
+      reason: string;
+      impact: string;
+    },
     now: Date,
     by: string | null,
     em: EntityManager,
@@ -238,7 +351,17 @@ export class RandomizationRepository {
     const rows: { id: string }[] = await em.query(
       `INSERT INTO unblinding_events (participant_id, disclosed_to, disclosed_to_role, kind, occurred_at, reason, impact, recorded_at, recorded_by)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
-      [e.participantId, e.disclosedTo, e.disclosedToRole, e.kind, e.occurredAt, e.reason, e.impact, now, by],
+      [
+        e.participantId,
+        e.disclosedTo,
+        e.disclosedToRole,
+        e.kind,
+        e.occurredAt,
+        e.reason,
+        e.impact,
+        now,
+        by,
+      ],
     );
     return rows[0].id;
   }
@@ -255,7 +378,10 @@ export class RandomizationRepository {
          ORDER BY u.occurred_at DESC LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`,
         params,
       ),
-      this.m().query(`SELECT count(*)::int AS n FROM unblinding_events u JOIN participants p ON p.id = u.participant_id ${clause}`, params) as Promise<{ n: number }[]>,
+      this.m().query(
+        `SELECT count(*)::int AS n FROM unblinding_events u JOIN participants p ON p.id = u.participant_id ${clause}`,
+        params,
+      ) as Promise<{ n: number }[]>,
     ]);
     return { items: items as unknown[], total: count[0].n };
   }

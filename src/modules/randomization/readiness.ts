@@ -5,7 +5,10 @@ import { Injectable } from '@nestjs/common';
  * (the transplant-slot module adds the waiting-time warning). A source must not depend on, or
  * reveal, the next allocation.
  */
-export type ReadinessWarningSource = (ctx: { participantId: string; siteId: string }) => Promise<string | null>;
+export type ReadinessWarningSource = (ctx: {
+  participantId: string;
+  siteId: string;
+}) => Promise<string | null>;
 
 @Injectable()
 export class RandomizationReadiness {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import seedrandom from 'seedrandom';
-import { RandomSource } from '../../common/random/random-source';
+import { RandomSource } from 'src/common/random/random-source';
 import { RandomizationConfigService } from './randomization-config.service';
 import { RandomizationErrors } from './randomization.errors';
 import { Environment, RandomizationRepository } from './randomization.repository';
@@ -48,11 +48,22 @@ export class RandomizationStatisticsService {
    * Simulates N participants over the strata with a fresh random seed (never the trial's), and
    * reports the largest imbalance and the predictability beside their theoretical values.
    */
-  simulate(input: { config?: RandomizationConfigInput; participants: number; strata: string[] }): SimulationResult & { theoreticalMaxImbalanceValue: number } {
+  simulate(input: {
+    config?: RandomizationConfigInput;
+    participants: number;
+    strata: string[];
+  }): SimulationResult & { theoreticalMaxImbalanceValue: number } {
     const normal = normalizeConfig(input.config ?? {});
-    if (!normal.ok) throw RandomizationErrors.invalidConfig(normal.errors);
+    if (!normal.ok) {
+      throw RandomizationErrors.invalidConfig(normal.errors);
+    }
     const rng = seedrandom(this.random.bytes(16).toString('hex'));
-    const result = simulate({ config: normal.config, participants: input.participants, strata: input.strata, rng: () => rng() });
+    const result = simulate({
+      config: normal.config,
+      participants: input.participants,
+      strata: input.strata,
+      rng: () => rng(),
+    });
     return { ...result, theoreticalMaxImbalanceValue: theoreticalMaxImbalance(normal.config) };
   }
 }

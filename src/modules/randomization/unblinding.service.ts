@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { Clock } from '../../common/clock/clock';
-import type { Actor } from '../../common/context/request-context';
-import type { Page } from '../../common/validation/page';
-import { TransactionRunner } from '../../database/transaction';
-import { siteScope } from '../auth/site-scope';
-import { ParticipantsService } from '../participants/participants.service';
+import { Clock } from 'src/common/clock/clock';
+import type { Actor } from 'src/common/context/request-context';
+import type { Page } from 'src/common/validation/page';
+import { TransactionRunner } from 'src/database/transaction';
+import { siteScope } from 'src/modules/auth/site-scope';
+import { ParticipantsService } from 'src/modules/participants/participants.service';
 import { RandomizationRepository } from './randomization.repository';
 
 export type UnblindingInput = {
@@ -35,7 +35,14 @@ export class UnblindingService {
         action: 'randomization.unblinding_recorded',
         entity: 'participant',
         entityId: input.participantId,
-        after: { id, disclosedTo: input.disclosedTo, disclosedToRole: input.disclosedToRole, kind: input.kind, occurredAt: input.occurredAt, impact: input.impact },
+        after: {
+          id,
+          disclosedTo: input.disclosedTo,
+          disclosedToRole: input.disclosedToRole,
+          kind: input.kind,
+          occurredAt: input.occurredAt,
+          impact: input.impact,
+        },
         reason: input.reason,
       });
       return id;

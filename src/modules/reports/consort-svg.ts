@@ -15,7 +15,12 @@ const PAD = 10;
 const CHAR = 6.6; // average advance of a 12px sans-serif character
 
 export function escapeXml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;');
 }
 
 function wrap(text: string, width: number, indent: boolean): string[] {
@@ -30,25 +35,38 @@ function wrap(text: string, width: number, indent: boolean): string[] {
       current = current ? `${current} ${word}` : word;
     }
   }
-  if (current) out.push(current);
+  if (current) {
+    out.push(current);
+  }
   return out;
 }
 
 function layout(lines: Line[], width: number): Line[] {
-  return lines.flatMap((l) => wrap(l.text, width, l.indent === true).map((text) => ({ ...l, text })));
+  return lines.flatMap((l) =>
+    wrap(l.text, width, l.indent === true).map((text) => ({ ...l, text })),
+  );
 }
 
 function boxHeight(lines: Line[], width: number): number {
   return layout(lines, width).length * LINE + 2 * PAD - 4;
 }
 
-function box(x: number, y: number, width: number, lines: Line[], height = boxHeight(lines, width)): string {
+function box(
+  x: number,
+  y: number,
+  width: number,
+  lines: Line[],
+  height = boxHeight(lines, width),
+): string {
   const texts = layout(lines, width).map((l, i) => {
     const tx = x + PAD + (l.indent ? 14 : 0);
     const ty = y + PAD + 10 + i * LINE;
     return `<text x="${tx}" y="${ty}"${l.bold ? ' font-weight="bold"' : ''}>${escapeXml(l.text)}</text>`;
   });
-  return [`<rect x="${x}" y="${y}" width="${width}" height="${height}" rx="4" fill="#fff" stroke="#333"/>`, ...texts].join('');
+  return [
+    `<rect x="${x}" y="${y}" width="${width}" height="${height}" rx="4" fill="#fff" stroke="#333"/>`,
+    ...texts,
+  ].join('');
 }
 
 const arrow = (x1: number, y1: number, x2: number, y2: number) =>
@@ -63,7 +81,10 @@ function allocationLines(a: ArmFlow): Line[] {
   return [
     { text: `Allocated to ${a.label} (n=${a.allocated})`, bold: true },
     { text: `Received allocated intervention (n=${a.receivedAllocated})`, indent: true },
-    { text: `Did not receive allocated intervention (n=${a.notReceivedAllocated.total})`, indent: true },
+    {
+      text: `Did not receive allocated intervention (n=${a.notReceivedAllocated.total})`,
+      indent: true,
+    },
     ...reasonLines(a.notReceivedAllocated.reasons),
     { text: `Not yet known (n=${a.receivedNotYetKnown})`, indent: true },
   ];
@@ -82,13 +103,19 @@ function followUpLines(a: ArmFlow): Line[] {
 function analysisLines(a: ArmFlow): Line[] {
   return [
     { text: `Analysed, intention to treat (n=${a.analysed.intentionToTreat})`, bold: true },
-    { text: `With week-96 primary endpoint data (n=${a.analysed.withPrimaryEndpoint})`, indent: true },
+    {
+      text: `With week-96 primary endpoint data (n=${a.analysed.withPrimaryEndpoint})`,
+      indent: true,
+    },
     { text: `Week-96 data missing (n=${a.analysed.primaryEndpointMissing})`, indent: true },
     { text: `Not yet at week 96 (n=${a.analysed.primaryEndpointNotYetDue})`, indent: true },
   ];
 }
 
-export function renderConsortSvg(flow: ConsortFlow, title = 'RAM-MS CONSORT 2025 flow diagram'): string {
+export function renderConsortSvg(
+  flow: ConsortFlow,
+  title = 'RAM-MS CONSORT 2025 flow diagram',
+): string {
   const parts: string[] = [];
   const stage = (y: number, label: string) =>
     parts.push(
@@ -99,7 +126,9 @@ export function renderConsortSvg(flow: ConsortFlow, title = 'RAM-MS CONSORT 2025
   y += 36;
 
   const enrolW = 300;
-  const assessed: Line[] = [{ text: `Assessed for eligibility (n=${flow.enrolment.assessedForEligibility})`, bold: true }];
+  const assessed: Line[] = [
+    { text: `Assessed for eligibility (n=${flow.enrolment.assessedForEligibility})`, bold: true },
+  ];
   const assessedH = boxHeight(assessed, enrolW);
   parts.push(box(CENTRE - enrolW / 2, y, enrolW, assessed, assessedH));
   const assessedBottom = y + assessedH;

@@ -49,7 +49,12 @@ describe('CONSORT flow', () => {
       discontinued: { total: 1, reasons: [{ reason: 'withdrew', n: 1 }] },
       lostToFollowUp: { total: 0 },
       inFollowUp: 8,
-      analysed: { intentionToTreat: 9, withPrimaryEndpoint: 4, primaryEndpointMissing: 1, primaryEndpointNotYetDue: 4 },
+      analysed: {
+        intentionToTreat: 9,
+        withPrimaryEndpoint: 4,
+        primaryEndpointMissing: 1,
+        primaryEndpointNotYetDue: 4,
+      },
     });
     expect(b).toMatchObject({
       allocated: 11,
@@ -64,7 +69,13 @@ describe('CONSORT flow', () => {
     const svg = renderConsortSvg(buildConsortFlow(input));
     expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
     expect(svg.trim().endsWith('</svg>')).toBe(true);
-    for (const text of ['Assessed for eligibility (n=33)', 'Excluded (n=9)', 'Randomised (n=20)', 'Allocated to aHSCT (n=9)', 'Lost to follow-up (n=2)']) {
+    for (const text of [
+      'Assessed for eligibility (n=33)',
+      'Excluded (n=9)',
+      'Randomised (n=20)',
+      'Allocated to aHSCT (n=9)',
+      'Lost to follow-up (n=2)',
+    ]) {
       expect(svg).toContain(escapeXml(text));
     }
     expect(svg.match(/<rect /g)?.length).toBeGreaterThan(8);

@@ -16,7 +16,12 @@ export type ReasonCount = { reason: string; label: string; n: number };
 /** participants.status × arm (null = not randomised). */
 export type StatusCount = { status: string; arm: Arm | null; n: number };
 
-export type ReceivedCount = { arm: Arm; received: boolean | null; reason: string | null; n: number };
+export type ReceivedCount = {
+  arm: Arm;
+  received: boolean | null;
+  reason: string | null;
+  n: number;
+};
 
 export type PrimaryCount = { arm: Arm; withData: number; missing: number; pending: number };
 
@@ -37,7 +42,12 @@ export type ArmFlow = {
   discontinued: { total: number; reasons: ReasonCount[] };
   completed: number;
   inFollowUp: number;
-  analysed: { intentionToTreat: number; withPrimaryEndpoint: number; primaryEndpointMissing: number; primaryEndpointNotYetDue: number };
+  analysed: {
+    intentionToTreat: number;
+    withPrimaryEndpoint: number;
+    primaryEndpointMissing: number;
+    primaryEndpointNotYetDue: number;
+  };
 };
 
 export type ConsortFlow = {
@@ -70,8 +80,11 @@ const DISCONTINUED: Record<string, { reason: string; label: string } | undefined
 
 function addReason(list: ReasonCount[], reason: string, label: string, n: number): void {
   const found = list.find((r) => r.reason === reason);
-  if (found) found.n += n;
-  else list.push({ reason, label, n });
+  if (found) {
+    found.n += n;
+  } else {
+    list.push({ reason, label, n });
+  }
 }
 
 const sum = (list: readonly ReasonCount[]) => list.reduce((s, r) => s + r.n, 0);
@@ -89,27 +102,40 @@ export function buildConsortFlow(input: ConsortInput): ConsortFlow {
     assessed += row.n;
     if (row.arm === null) {
       const exclusion = EXCLUSION[row.status];
-      if (exclusion) addReason(excluded, exclusion.reason, exclusion.label, row.n);
-      else stillInScreening += row.n;
+      if (exclusion) {
+        addReason(excluded, exclusion.reason, exclusion.label, row.n);
+      } else {
+        stillInScreening += row.n;
+      }
       continue;
     }
     randomised += row.n;
     const arm = arms[row.arm];
     arm.allocated += row.n;
     arm.analysed.intentionToTreat += row.n;
-    if (row.status === 'lost_to_follow_up') addReason(arm.lostToFollowUp.reasons, 'lost_to_follow_up', 'Lost to follow-up', row.n);
-    else if (DISCONTINUED[row.status]) {
+    if (row.status === 'lost_to_follow_up') {
+      addReason(arm.lostToFollowUp.reasons, 'lost_to_follow_up', 'Lost to follow-up', row.n);
+    } else if (DISCONTINUED[row.status]) {
       const d = DISCONTINUED[row.status] as { reason: string; label: string };
       addReason(arm.discontinued.reasons, d.reason, d.label, row.n);
-    } else if (row.status === 'completed') arm.completed += row.n;
-    else arm.inFollowUp += row.n;
+    } else if (row.status === 'completed') {
+      arm.completed += row.n;
+    } else {
+      arm.inFollowUp += row.n;
+    }
   }
   for (const row of input.received) {
     const arm = arms[row.arm];
-    if (row.received === true) arm.receivedAllocated += row.n;
-    else if (row.received === false) {
+    if (row.received === true) {
+      arm.receivedAllocated += row.n;
+    } else if (row.received === false) {
       const reason = row.reason ?? 'unspecified';
-      addReason(arm.notReceivedAllocated.reasons, reason, NOT_RECEIVED_LABELS[reason] ?? reason.replace(/_/g, ' '), row.n);
+      addReason(
+        arm.notReceivedAllocated.reasons,
+        reason,
+        NOT_RECEIVED_LABELS[reason] ?? reason.replace(/_/g, ' '),
+        row.n,
+      );
     }
   }
   for (const row of input.primary) {
@@ -122,7 +148,10 @@ export function buildConsortFlow(input: ConsortInput): ConsortFlow {
     arm.notReceivedAllocated.total = sum(arm.notReceivedAllocated.reasons);
     arm.lostToFollowUp.total = sum(arm.lostToFollowUp.reasons);
     arm.discontinued.total = sum(arm.discontinued.reasons);
-    arm.receivedNotYetKnown = Math.max(0, arm.allocated - arm.receivedAllocated - arm.notReceivedAllocated.total);
+    arm.receivedNotYetKnown = Math.max(
+      0,
+      arm.allocated - arm.receivedAllocated - arm.notReceivedAllocated.total,
+    );
   }
   return {
     enrolment: {
@@ -147,6 +176,11 @@ function emptyArm(arm: Arm): ArmFlow {
     discontinued: { total: 0, reasons: [] },
     completed: 0,
     inFollowUp: 0,
-    analysed: { intentionToTreat: 0, withPrimaryEndpoint: 0, primaryEndpointMissing: 0, primaryEndpointNotYetDue: 0 },
+    analysed: {
+      intentionToTreat: 0,
+      withPrimaryEndpoint: 0,
+      primaryEndpointMissing: 0,
+      primaryEndpointNotYetDue: 0,
+    },
   };
 }

@@ -1,14 +1,25 @@
 import { Controller, Get, Header, Param, ParseUUIDPipe, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
-import type { Actor } from '../../common/context/request-context';
-import { CurrentActor, Roles } from '../auth/auth.decorators';
-import type { Role } from '../auth/roles';
+import type { Actor } from 'src/common/context/request-context';
+import { CurrentActor, Roles } from 'src/modules/auth/auth.decorators';
+import type { Role } from 'src/modules/auth/roles';
 import { MonthQueryDto } from './dto/reports.dto';
-import { type ConsortReport, ReportsService, type SiteFollowUpReport, type SiteFollowUpSummary } from './reports.service';
+import {
+  type ConsortReport,
+  ReportsService,
+  type SiteFollowUpReport,
+  type SiteFollowUpSummary,
+} from './reports.service';
 
 /** Counts per arm: never for blinded assessors. Admins see counts only (no participant rows here). */
 const CONSORT_READERS: Role[] = ['coordinator', 'investigator', 'statistician', 'monitor', 'admin'];
-const FOLLOW_UP_READERS: Role[] = ['coordinator', 'investigator', 'site_staff', 'statistician', 'monitor'];
+const FOLLOW_UP_READERS: Role[] = [
+  'coordinator',
+  'investigator',
+  'site_staff',
+  'statistician',
+  'monitor',
+];
 
 @ApiTags('reports')
 @ApiBearerAuth()
@@ -35,7 +46,10 @@ export class ReportsController {
   /** Per site in scope: visits due this month, overdue, missed, completion rate, deviations. */
   @Get('follow-up')
   @Roles(...FOLLOW_UP_READERS)
-  overview(@Query() query: MonthQueryDto, @CurrentActor() actor: Actor): Promise<SiteFollowUpSummary[]> {
+  overview(
+    @Query() query: MonthQueryDto,
+    @CurrentActor() actor: Actor,
+  ): Promise<SiteFollowUpSummary[]> {
     return this.reports.followUpOverview(actor, query.month ?? null);
   }
 

@@ -38,7 +38,10 @@ export class ReportsRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   private async exists(table: string): Promise<boolean> {
-    const rows: { ok: boolean }[] = await this.dataSource.query(`SELECT to_regclass($1) IS NOT NULL AS ok`, [table]);
+    const rows: { ok: boolean }[] = await this.dataSource.query(
+      `SELECT to_regclass($1) IS NOT NULL AS ok`,
+      [table],
+    );
     return rows[0].ok;
   }
 
@@ -108,7 +111,12 @@ export class ReportsRepository {
    * Follow-up counts per site, each site on its own calendar: "today" and "this month" are the
    * site's local date of `now` (or the given month), computed by PostgreSQL from the IANA zone.
    */
-  siteCounts(now: Date, month: string | null, sites: readonly string[] | null, siteId: string | null): Promise<SiteFollowUpCounts[]> {
+  siteCounts(
+    now: Date,
+    month: string | null,
+    sites: readonly string[] | null,
+    siteId: string | null,
+  ): Promise<SiteFollowUpCounts[]> {
     return this.dataSource.query(
       `WITH s AS (
          SELECT s.id, s.country_code || '-' || s.code AS label, s.time_zone,
@@ -150,9 +158,18 @@ export class ReportsRepository {
   }
 
   /** Overdue (open, past target) or missed visits of a site, most urgent first. */
-  siteVisits(siteId: string, today: string, which: 'overdue' | 'missed', limit = 100): Promise<SiteVisitItem[]> {
-    const where = which === 'overdue' ? `v.status = 'scheduled' AND v.target_date < $2::date` : `v.status = 'missed' AND $2::date IS NOT NULL`;
-    const order = which === 'overdue' ? 'v.window_end, v.target_date' : 'v.missed_on DESC, v.window_end DESC';
+  siteVisits(
+    siteId: string,
+    today: string,
+    which: 'overdue' | 'missed',
+    limit = 100,
+  ): Promise<SiteVisitItem[]> {
+    const where =
+      which === 'overdue'
+        ? `v.status = 'scheduled' AND v.target_date < $2::date`
+        : `v.status = 'missed' AND $2::date IS NOT NULL`;
+    const order =
+      which === 'overdue' ? 'v.window_end, v.target_date' : 'v.missed_on DESC, v.window_end DESC';
     return this.dataSource.query(
       `SELECT v.id AS "visitId", v.participant_id AS "participantId", p.study_id AS "studyId", v.code,
               v.target_date::text AS "targetDate", v.window_start::text AS "windowStart", v.window_end::text AS "windowEnd",

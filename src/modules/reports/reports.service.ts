@@ -1,11 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import { Clock } from '../../common/clock/clock';
-import type { Actor } from '../../common/context/request-context';
-import { DomainError } from '../../common/errors/domain-error';
-import { siteScope } from '../auth/site-scope';
+import { Clock } from 'src/common/clock/clock';
+import type { Actor } from 'src/common/context/request-context';
+import { DomainError } from 'src/common/errors/domain-error';
+import { siteScope } from 'src/modules/auth/site-scope';
 import { buildConsortFlow, type ConsortFlow } from './consort';
 import { renderConsortSvg } from './consort-svg';
-import { ReportsRepository, type SiteFollowUpCounts, type SiteVisitItem } from './reports.repository';
+import {
+  ReportsRepository,
+  type SiteFollowUpCounts,
+  type SiteVisitItem,
+} from './reports.repository';
 
 export type ConsortReport = ConsortFlow & { generatedAt: string; scope: 'trial' | 'sites' };
 
@@ -14,11 +18,17 @@ export type SiteFollowUpSummary = SiteFollowUpCounts & {
   completionRate: number | null;
 };
 
-export type SiteFollowUpReport = SiteFollowUpSummary & { overdueVisits: SiteVisitItem[]; missedVisits: SiteVisitItem[] };
+export type SiteFollowUpReport = SiteFollowUpSummary & {
+  overdueVisits: SiteVisitItem[];
+  missedVisits: SiteVisitItem[];
+};
 
 const summarise = (c: SiteFollowUpCounts): SiteFollowUpSummary => ({
   ...c,
-  completionRate: c.logged + c.missed === 0 ? null : Math.round((c.logged / (c.logged + c.missed)) * 10_000) / 10_000,
+  completionRate:
+    c.logged + c.missed === 0
+      ? null
+      : Math.round((c.logged / (c.logged + c.missed)) * 10_000) / 10_000,
 });
 
 /** CONSORT flow and per-site follow-up reports from live data, within the caller's site scope. */
@@ -50,12 +60,20 @@ export class ReportsService {
   }
 
   async followUpOverview(actor: Actor, month: string | null): Promise<SiteFollowUpSummary[]> {
-    return (await this.repo.siteCounts(this.clock.now(), month, siteScope(actor), null)).map(summarise);
+    return (await this.repo.siteCounts(this.clock.now(), month, siteScope(actor), null)).map(
+      summarise,
+    );
   }
 
-  async siteFollowUp(siteId: string, actor: Actor, month: string | null): Promise<SiteFollowUpReport> {
+  async siteFollowUp(
+    siteId: string,
+    actor: Actor,
+    month: string | null,
+  ): Promise<SiteFollowUpReport> {
     const [counts] = await this.repo.siteCounts(this.clock.now(), month, siteScope(actor), siteId);
-    if (!counts) throw new DomainError('SITE_NOT_FOUND', 'not_found', 'Site not found');
+    if (!counts) {
+      throw new DomainError('SITE_NOT_FOUND', 'not_found', 'Site not found');
+    }
     const [overdueVisits, missedVisits] = await Promise.all([
       this.repo.siteVisits(siteId, counts.today, 'overdue'),
       this.repo.siteVisits(siteId, counts.today, 'missed'),

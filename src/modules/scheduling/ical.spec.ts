@@ -9,7 +9,9 @@ describe('iCal writer', () => {
     const folded = foldLine(`SUMMARY:${'é'.repeat(60)}`);
     const parts = folded.split('\r\n');
     expect(parts.length).toBeGreaterThan(1);
-    for (const p of parts) expect(Buffer.byteLength(p, 'utf8')).toBeLessThanOrEqual(75);
+    for (const p of parts) {
+      expect(Buffer.byteLength(p, 'utf8')).toBeLessThanOrEqual(75);
+    }
     expect(parts.slice(1).every((p) => p.startsWith(' '))).toBe(true);
     expect(parts.map((p, i) => (i === 0 ? p : p.slice(1))).join('')).toBe(
       `SUMMARY:${'é'.repeat(60)}`,

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { Clock } from '../../common/clock/clock';
-import type { Actor } from '../../common/context/request-context';
-import { siteScope } from '../auth/site-scope';
+import { Clock } from 'src/common/clock/clock';
+import type { Actor } from 'src/common/context/request-context';
+import { siteScope } from 'src/modules/auth/site-scope';
 import { buildPlan } from './calendar/arm-a-plan';
-import { addDays, dateInZone } from '../../common/time/calendar-date';
+import { addDays, dateInZone } from 'src/common/time/calendar-date';
 import { nextQuarter, parseQuarter, quarterOfDate, quarterRange } from './calendar/quarters';
 import type {
   QuarterReportDto,
@@ -42,13 +42,17 @@ export class SchedulingReportsService {
     actor: Actor,
   ): Promise<QuarterReportDto> {
     const centre = await this.repo.visibleCentre(centreId, siteScope(actor));
-    if (!centre) throw SchedulingErrors.centreNotFound();
+    if (!centre) {
+      throw SchedulingErrors.centreNotFound();
+    }
     const settings = await this.scheduling.settings();
     const now = this.clock.now();
     const from = query.from ?? quarterOfDate(dateInZone(now, centre.timeZone));
     const to = query.to ?? nextQuarter(from, 7);
     const count = quarterIndex(to) - quarterIndex(from) + 1;
-    if (count < 1) throw SchedulingErrors.badInput('to must not be before from');
+    if (count < 1) {
+      throw SchedulingErrors.badInput('to must not be before from');
+    }
     if (count > MAX_REPORT_QUARTERS) {
       throw SchedulingErrors.badInput(`from..to must span at most ${MAX_REPORT_QUARTERS} quarters`);
     }
@@ -79,7 +83,9 @@ export class SchedulingReportsService {
   async waitlist(centreId: string, query: WaitlistQueryDto, actor: Actor): Promise<WaitlistDto> {
     const scope = siteScope(actor);
     const centre = await this.repo.visibleCentre(centreId, scope);
-    if (!centre) throw SchedulingErrors.centreNotFound();
+    if (!centre) {
+      throw SchedulingErrors.centreNotFound();
+    }
     const today = dateInZone(this.clock.now(), centre.timeZone);
     const rows = await this.repo.waitingQueue(centre.id, scope, query.status);
     return {
@@ -93,7 +99,9 @@ export class SchedulingReportsService {
   async calendar(centreId: string, actor: Actor): Promise<string> {
     const scope = siteScope(actor);
     const centre = await this.repo.visibleCentre(centreId, scope);
-    if (!centre) throw SchedulingErrors.centreNotFound();
+    if (!centre) {
+      throw SchedulingErrors.centreNotFound();
+    }
     const now = this.clock.now();
     const from = addDays(dateInZone(now, centre.timeZone), -CALENDAR_HISTORY_DAYS);
     const rows = await this.repo.calendarBookings(centre.id, scope, from);

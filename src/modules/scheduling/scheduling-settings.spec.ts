@@ -1,4 +1,4 @@
-import { DEFAULT_TRIAL_SETTINGS, type TrialSettings } from '../trials/trial-settings';
+import { DEFAULT_TRIAL_SETTINGS, type TrialSettings } from 'src/modules/trials/trial-settings';
 import { DEFAULT_ARM_A_PLAN_CONFIG } from './calendar/arm-a-plan';
 import { readSchedulingSettings } from './scheduling-settings';
 

@@ -1,4 +1,4 @@
-import type { TrialSettings } from '../trials/trial-settings';
+import type { TrialSettings } from 'src/modules/trials/trial-settings';
 import {
   type ArmAPlanConfig,
   DEFAULT_ARM_A_PLAN_CONFIG,
@@ -47,7 +47,9 @@ export function readSchedulingSettings(
     },
   };
   problems.push(...validateArmAPlanConfig(plan).map((p) => `scheduling.armAPlan: ${p}`));
-  if (problems.length > 0) return { problems };
+  if (problems.length > 0) {
+    return { problems };
+  }
   return {
     leadTimeDays,
     waitLimitMonths,

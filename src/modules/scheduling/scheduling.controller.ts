@@ -11,11 +11,19 @@ import {
   Put,
   Query,
 } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiBearerAuth, ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { RecordVersionDto } from '../../database/record-history';
-import type { Actor } from '../../common/context/request-context';
-import type { Page } from '../../common/validation/page';
-import { CurrentActor, Roles } from '../auth/auth.decorators';
+import {
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiProduces,
+  ApiTags,
+} from '@nestjs/swagger';
+import { RecordVersionDto } from 'src/database/record-history';
+import type { Actor } from 'src/common/context/request-context';
+import type { Page } from 'src/common/validation/page';
+import { CurrentActor, Roles } from 'src/modules/auth/auth.decorators';
 import {
   BookingPageDto,
   BookingResponseDto,
@@ -131,9 +139,13 @@ export class SchedulingController {
    */
   @Put('bookings/:bookingId/phases/:phase')
   @Roles('coordinator', 'investigator', 'site_staff')
-  @ApiBadRequestResponse({ description: 'Invalid dates or phase, REASON missing on a correction; nothing changes' })
+  @ApiBadRequestResponse({
+    description: 'Invalid dates or phase, REASON missing on a correction; nothing changes',
+  })
   @ApiNotFoundResponse({ description: 'No such booking in your sites' })
-  @ApiConflictResponse({ description: 'Booking not in a plan; STALE_VERSION (details.changedSince)' })
+  @ApiConflictResponse({
+    description: 'Booking not in a plan; STALE_VERSION (details.changedSince)',
+  })
   async recordPhase(
     @Param('bookingId', uuid('bookingId')) id: string,
     @Param('phase') phase: string,

@@ -1,4 +1,4 @@
-import { DomainError } from '../../common/errors/domain-error';
+import { DomainError } from 'src/common/errors/domain-error';
 
 export type BookingInQuarter = {
   bookingId: string;

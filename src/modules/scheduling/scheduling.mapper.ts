@@ -3,7 +3,7 @@ import type { BookingRow, PhaseRecordRow } from './booking.entity';
 import type { BookingResponseDto, PlanDto, WaitlistEntryDto } from './dto/booking.dto';
 import type { WaitingRow } from './scheduling.repository';
 import { assessWait, describeWait } from './slot-rules';
-import { daysBetween, maxDate } from '../../common/time/calendar-date';
+import { daysBetween, maxDate } from 'src/common/time/calendar-date';
 
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
 

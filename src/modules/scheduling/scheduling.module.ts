@@ -1,9 +1,9 @@
 import { Module } from '@nestjs/common';
-import { NotificationsModule } from '../notifications/notifications.module';
-import { RandomizationModule } from '../randomization/randomization.module';
-import { SitesModule } from '../sites/sites.module';
-import { TrialsModule } from '../trials/trials.module';
-import { UsersModule } from '../users/users.module';
+import { NotificationsModule } from 'src/modules/notifications/notifications.module';
+import { RandomizationModule } from 'src/modules/randomization/randomization.module';
+import { SitesModule } from 'src/modules/sites/sites.module';
+import { TrialsModule } from 'src/modules/trials/trials.module';
+import { UsersModule } from 'src/modules/users/users.module';
 import { SchedulingController } from './scheduling.controller';
 import { SchedulingReportsService } from './scheduling-reports.service';
 import { SchedulingRepository } from './scheduling.repository';

@@ -1,9 +1,9 @@
 import { OnQueueFailed, Process, Processor } from '@nestjs/bull';
 import { Logger } from '@nestjs/common';
 import type { Job } from 'bull';
-import { RequestContext } from '../../common/context/request-context';
-import { DomainError, type DomainErrorKind } from '../../common/errors/domain-error';
-import { QueueName } from '../../common/queue/queues';
+import { RequestContext } from 'src/common/context/request-context';
+import { DomainError, type DomainErrorKind } from 'src/common/errors/domain-error';
+import { QueueName } from 'src/common/queue/queues';
 import {
   type BookSlotJobData,
   type NotifyJobData,
@@ -75,7 +75,9 @@ export class SchedulingProcessor {
     try {
       await RequestContext.run(`job:${QueueName.Scheduling}:${String(job.id)}`, work);
     } catch (error) {
-      if (error instanceof DomainError && PERMANENT.has(error.kind)) await this.fail(job, error);
+      if (error instanceof DomainError && PERMANENT.has(error.kind)) {
+        await this.fail(job, error);
+      }
       throw error;
     }
   }

@@ -366,11 +366,21 @@ export class SchedulingRepository {
   ): Promise<{ items: BookingRow[]; total: number }> {
     const params: unknown[] = [scope];
     const where = [bookingInScope('$1')];
-    if (filter.centreId) where.push(`b.centre_id = $${params.push(filter.centreId)}`);
-    if (filter.siteId) where.push(`b.site_id = $${params.push(filter.siteId)}`);
-    if (filter.status) where.push(`b.status = $${params.push(filter.status)}`);
-    if (filter.quarter) where.push(`b.quarter = $${params.push(filter.quarter)}`);
-    if (filter.reviewStatus) where.push(`b.review_status = $${params.push(filter.reviewStatus)}`);
+    if (filter.centreId) {
+      where.push(`b.centre_id = $${params.push(filter.centreId)}`);
+    }
+    if (filter.siteId) {
+      where.push(`b.site_id = $${params.push(filter.siteId)}`);
+    }
+    if (filter.status) {
+      where.push(`b.status = $${params.push(filter.status)}`);
+    }
+    if (filter.quarter) {
+      where.push(`b.quarter = $${params.push(filter.quarter)}`);
+    }
+    if (filter.reviewStatus) {
+      where.push(`b.review_status = $${params.push(filter.reviewStatus)}`);
+    }
     const clause = where.join(' AND ');
     const [items, counts] = await Promise.all([
       this.m().query(
@@ -455,7 +465,9 @@ export class SchedulingRepository {
       string,
     ][]) {
       const value = changes[key];
-      if (value !== undefined) sets.push(`${column} = $${params.push(value)}`);
+      if (value !== undefined) {
+        sets.push(`${column} = $${params.push(value)}`);
+      }
     }
     await em.query(`UPDATE transplant_bookings SET ${sets.join(', ')} WHERE id = $1`, params);
   }
@@ -547,7 +559,9 @@ export class SchedulingRepository {
   // ---- treatment phases ---------------------------------------------------------------------
 
   async phaseRecords(bookingIds: readonly string[]): Promise<PhaseRecordRow[]> {
-    if (bookingIds.length === 0) return [];
+    if (bookingIds.length === 0) {
+      return [];
+    }
     return this.m().query(
       `SELECT ${PHASE_COLUMNS} FROM transplant_phase_records r WHERE r.booking_id = ANY($1::uuid[])`,
       [bookingIds],

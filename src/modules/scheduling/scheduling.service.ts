@@ -1,17 +1,17 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { Clock } from '../../common/clock/clock';
-import type { Actor } from '../../common/context/request-context';
-import { DomainError } from '../../common/errors/domain-error';
-import { QueueName } from '../../common/queue/queues';
-import { type Page, pageOf } from '../../common/validation/page';
-import { TransactionRunner, UnitOfWork } from '../../database/transaction';
-import { siteScope } from '../auth/site-scope';
-import { NotificationsService } from '../notifications/notifications.service';
-import { SitesService } from '../sites/sites.service';
-import { TrialsService } from '../trials/trials.service';
-import { UsersService } from '../users/users.service';
-import { compareDates, dateInZone, type IsoDate, maxDate } from '../../common/time/calendar-date';
+import { Clock } from 'src/common/clock/clock';
+import type { Actor } from 'src/common/context/request-context';
+import { DomainError } from 'src/common/errors/domain-error';
+import { QueueName } from 'src/common/queue/queues';
+import { type Page, pageOf } from 'src/common/validation/page';
+import { TransactionRunner, UnitOfWork } from 'src/database/transaction';
+import { siteScope } from 'src/modules/auth/site-scope';
+import { NotificationsService } from 'src/modules/notifications/notifications.service';
+import { SitesService } from 'src/modules/sites/sites.service';
+import { TrialsService } from 'src/modules/trials/trials.service';
+import { UsersService } from 'src/modules/users/users.service';
+import { compareDates, dateInZone, type IsoDate, maxDate } from 'src/common/time/calendar-date';
 import {
   earliestAdmissionDate,
   quarterEnd,
@@ -57,8 +57,8 @@ import {
   quarterLabel,
   type WaitAssessment,
 } from './slot-rules';
-import { AllocationService } from '../randomization/allocation.service';
-import { RandomizationReadiness } from '../randomization/readiness';
+import { AllocationService } from 'src/modules/randomization/allocation.service';
+import { RandomizationReadiness } from 'src/modules/randomization/readiness';
 import { BOOKING_ENTITY, TreatmentPlanService } from './treatment-plan.service';
 
 /** How many earlier, not yet booked arm-A participants one booking transaction books first. */
@@ -140,7 +140,9 @@ export class SchedulingService implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    if (this.hookRegistered) return;
+    if (this.hookRegistered) {
+      return;
+    }
     this.hookRegistered = true;
     this.readiness.addWarningSource(({ siteId }) => this.armAReadinessWarning(siteId));
     this.sites.beforeCapacityChange((em, centreId, quarter, capacity) =>
@@ -175,8 +177,12 @@ export class SchedulingService implements OnModuleInit {
   ): Promise<string | null> {
     const settings = await this.settings();
     const alloc = await this.repo.allocationOf(participantId);
-    if (!alloc) throw SchedulingErrors.notAllocated();
-    if (alloc.arm !== 'A' || alloc.environment !== 'production') return null;
+    if (!alloc) {
+      throw SchedulingErrors.notAllocated();
+    }
+    if (alloc.arm !== 'A' || alloc.environment !== 'production') {
+      return null;
+    }
     // The live booking settles the request; without `rebook` so does an ended one.
     const settled = (latest: LatestBooking | null) =>
       latest && (latest.active || opts.rebook !== true) ? latest.id : null;
@@ -193,7 +199,9 @@ export class SchedulingService implements OnModuleInit {
       try {
         id = await this.run(async (uow) => {
           const centre = await this.repo.lockCentre(target.id, uow.em);
-          if (!centre?.isCentre) throw SchedulingErrors.noCentre();
+          if (!centre?.isCentre) {
+            throw SchedulingErrors.noCentre();
+          }
           const context = await this.repo.bookingContext(
             centre.id,
             alloc,
@@ -203,7 +211,9 @@ export class SchedulingService implements OnModuleInit {
           );
           // Under the lock: another transaction may have booked this participant meanwhile.
           const again = settled(context.latest);
-          if (again) return again;
+          if (again) {
+            return again;
+          }
           const usage = new Map(context.usage.map((u) => [u.quarter, u]));
           // Keep places in randomisation order whatever order the jobs run in.
           for (const other of context.earlier) {
@@ -213,9 +223,13 @@ export class SchedulingService implements OnModuleInit {
         });
       } catch (error) {
         // A concurrent transaction at another centre booked the same participant first.
-        if (!isPgError(error, '23505', 'transplant_bookings_one_active')) throw error;
+        if (!isPgError(error, '23505', 'transplant_bookings_one_active')) {
+          throw error;
+        }
         const existing = await this.repo.activeBookingId(participantId);
-        if (!existing) throw error;
+        if (!existing) {
+          throw error;
+        }
         id = existing;
       }
     }
@@ -229,7 +243,9 @@ export class SchedulingService implements OnModuleInit {
    */
   async armAReadinessWarning(siteId: string): Promise<string | null> {
     const site = await this.repo.siteWithCentre(siteId, null);
-    if (!site) throw SchedulingErrors.siteNotFound();
+    if (!site) {
+      throw SchedulingErrors.siteNotFound();
+    }
     const settings = await this.settings();
     const centreId =
       site.centreId ??
@@ -239,7 +255,9 @@ export class SchedulingService implements OnModuleInit {
       return 'No transplant centre serves this site: if allocated to aHSCT, no transplant slot could be booked.';
     }
     const { slot, assessment } = await this.projectSlot(centre, settings, this.clock.now());
-    if (!assessment.exceedsLimit) return null;
+    if (!assessment.exceedsLimit) {
+      return null;
+    }
     const limit = `${settings.waitLimitMonths} month${settings.waitLimitMonths === 1 ? '' : 's'}`;
     if (!slot || !assessment.wait) {
       return `If allocated to aHSCT, no transplant slot at ${centre.name} is free within the next ${settings.horizonQuarters} quarters: the participant would be waitlisted, beyond the waiting-time limit of ${limit}.`;
@@ -250,8 +268,12 @@ export class SchedulingService implements OnModuleInit {
   /** Transplant day 0 of the participant's live booking: recorded if the reinfusion is, else planned. */
   async transplantDay0(participantId: string): Promise<TransplantDay0 | null> {
     const b = await this.repo.activeBookingOf(participantId);
-    if (!b) return null;
-    if (b.transplantDay0) return { date: b.transplantDay0, recorded: true, bookingId: b.id };
+    if (!b) {
+      return null;
+    }
+    if (b.transplantDay0) {
+      return { date: b.transplantDay0, recorded: true, bookingId: b.id };
+    }
     const plan = (await this.plans.plansFor([b])).get(b.id);
     return plan ? { date: plan.plannedTransplantDay0, recorded: false, bookingId: b.id } : null;
   }
@@ -259,7 +281,9 @@ export class SchedulingService implements OnModuleInit {
   /** Where an arm-A participant stands, for CONSORT ("received the allocated intervention"). */
   async armAStatus(participantId: string): Promise<ArmAStatus | null> {
     const b = await this.repo.latestBookingOf(participantId);
-    if (!b) return null;
+    if (!b) {
+      return null;
+    }
     return {
       bookingId: b.id,
       status: b.status,
@@ -308,17 +332,25 @@ export class SchedulingService implements OnModuleInit {
       throw SchedulingErrors.participantNotFound();
     }
     const alloc = await this.repo.allocationOf(participantId);
-    if (!alloc) throw SchedulingErrors.notAllocated();
-    if (alloc.arm !== 'A') throw SchedulingErrors.notArmA();
+    if (!alloc) {
+      throw SchedulingErrors.notAllocated();
+    }
+    if (alloc.arm !== 'A') {
+      throw SchedulingErrors.notArmA();
+    }
     const id = await this.bookForParticipant(participantId, { rebook: true });
     const booking = id ? await this.repo.findBooking(id, null) : null;
-    if (!booking) throw SchedulingErrors.notArmA();
+    if (!booking) {
+      throw SchedulingErrors.notArmA();
+    }
     return this.withPlan(booking);
   }
 
   async get(id: string, actor: Actor): Promise<BookingResponseDto> {
     const b = await this.repo.findBooking(id, siteScope(actor));
-    if (!b) throw SchedulingErrors.bookingNotFound();
+    if (!b) {
+      throw SchedulingErrors.bookingNotFound();
+    }
     return this.withPlan(b);
   }
 
@@ -357,7 +389,9 @@ export class SchedulingService implements OnModuleInit {
   ): Promise<{ booking: BookingResponseDto; movedUp: string[] }> {
     const scope = siteScope(actor);
     const found = await this.repo.findBooking(id, scope);
-    if (!found) throw SchedulingErrors.bookingNotFound();
+    if (!found) {
+      throw SchedulingErrors.bookingNotFound();
+    }
     this.assertCentreStaff(found, scope);
     const movedUp = await this.run(async (uow) => {
       const { centre, booking: b } = await this.lockBooking(uow, found);
@@ -381,7 +415,9 @@ export class SchedulingService implements OnModuleInit {
       const sameQuarter = b.status === 'booked' && b.quarter === target;
       if (!sameQuarter) {
         const [usage] = await this.repo.quarterUsage(centre.id, [target], uow.em);
-        if (usage.used >= usage.capacity) throw SchedulingErrors.quarterFull(target);
+        if (usage.used >= usage.capacity) {
+          throw SchedulingErrors.quarterFull(target);
+        }
       }
       const changes: BookingChanges = {
         status: 'booked',
@@ -391,8 +427,12 @@ export class SchedulingService implements OnModuleInit {
       const { exceedsLimit } = assessWait(b.randomisationDate, date, b.waitLimitMonths);
       const flag =
         exceedsLimit && (b.reviewStatus === 'not_required' || b.reviewStatus === 'resolved');
-      if (flag) Object.assign(changes, { reviewStatus: 'pending', flaggedAt: now });
-      if (!exceedsLimit && b.reviewStatus === 'pending') changes.reviewStatus = 'resolved';
+      if (flag) {
+        Object.assign(changes, { reviewStatus: 'pending', flaggedAt: now });
+      }
+      if (!exceedsLimit && b.reviewStatus === 'pending') {
+        changes.reviewStatus = 'resolved';
+      }
       await this.repo.updateBooking(b.id, changes, now, uow.em);
       uow.audit({
         action: 'scheduling.admission_moved',
@@ -432,7 +472,9 @@ export class SchedulingService implements OnModuleInit {
     actor: Actor,
   ): Promise<{ booking: BookingResponseDto; movedUp: string[] }> {
     const found = await this.repo.findBooking(id, siteScope(actor));
-    if (!found) throw SchedulingErrors.bookingNotFound();
+    if (!found) {
+      throw SchedulingErrors.bookingNotFound();
+    }
     const movedUp = await this.run(async (uow) => {
       const { centre, booking: b } = await this.lockBooking(uow, found);
       if (b.status !== 'booked' && b.status !== 'waitlisted') {
@@ -490,13 +532,19 @@ export class SchedulingService implements OnModuleInit {
       throw SchedulingErrors.badInput('centreId is only allowed when outcome is refer');
     }
     const found = await this.repo.findBooking(id, siteScope(actor));
-    if (!found) throw SchedulingErrors.bookingNotFound();
+    if (!found) {
+      throw SchedulingErrors.bookingNotFound();
+    }
     const settings = await this.settings();
     let target: CentreRow | null = null;
     if (dto.outcome === 'refer') {
       target = await this.repo.findCentre(dto.centreId as string);
-      if (!target?.isCentre) throw SchedulingErrors.notACentre('centreId');
-      if (target.id === found.centreId) throw SchedulingErrors.sameCentre();
+      if (!target?.isCentre) {
+        throw SchedulingErrors.notACentre('centreId');
+      }
+      if (target.id === found.centreId) {
+        throw SchedulingErrors.sameCentre();
+      }
     }
     const result = await this.run(async (uow) => {
       // Lock both centres in a fixed order so two referrals in opposite directions cannot deadlock.
@@ -504,12 +552,18 @@ export class SchedulingService implements OnModuleInit {
       const locked = new Map<string, CentreRow>();
       for (const cid of lockIds) {
         const c = await this.repo.lockCentre(cid, uow.em);
-        if (c) locked.set(cid, c);
+        if (c) {
+          locked.set(cid, c);
+        }
       }
       const centre = locked.get(found.centreId);
       const b = await this.repo.findBooking(id, null, uow.em, true);
-      if (!b || !centre) throw SchedulingErrors.bookingNotFound();
-      if (b.reviewStatus !== 'pending') throw SchedulingErrors.reviewNotPending(b.reviewStatus);
+      if (!b || !centre) {
+        throw SchedulingErrors.bookingNotFound();
+      }
+      if (b.reviewStatus !== 'pending') {
+        throw SchedulingErrors.reviewNotPending(b.reviewStatus);
+      }
       if (b.status !== 'booked' && b.status !== 'waitlisted') {
         throw SchedulingErrors.notActive(b.status);
       }
@@ -612,12 +666,18 @@ export class SchedulingService implements OnModuleInit {
   async fill(centreId: string, actor: Actor): Promise<string[]> {
     const scope = siteScope(actor);
     const visible = await this.repo.visibleCentre(centreId, scope);
-    if (!visible) throw SchedulingErrors.centreNotFound();
-    if (scope !== null && !scope.includes(centreId)) throw SchedulingErrors.centreOnly();
+    if (!visible) {
+      throw SchedulingErrors.centreNotFound();
+    }
+    if (scope !== null && !scope.includes(centreId)) {
+      throw SchedulingErrors.centreOnly();
+    }
     const settings = await this.settings();
     return this.run(async (uow) => {
       const centre = await this.repo.lockCentre(centreId, uow.em);
-      if (!centre) throw SchedulingErrors.centreNotFound();
+      if (!centre) {
+        throw SchedulingErrors.centreNotFound();
+      }
       const now = this.clock.now();
       const moved: string[] = [];
       for (const quarter of quarterRange(
@@ -626,7 +686,9 @@ export class SchedulingService implements OnModuleInit {
       )) {
         for (let guard = 0; guard < 100; guard++) {
           const step = await this.freeAndMoveUp(uow, centre, quarter, now, null);
-          if (step.length === 0) break;
+          if (step.length === 0) {
+            break;
+          }
           moved.push(...step);
         }
       }
@@ -637,8 +699,12 @@ export class SchedulingService implements OnModuleInit {
   /** Delivers a booking notice to the in-app inboxes (the `scheduling.notify` job); idempotent. */
   async deliverNotice(data: NotifyJobData): Promise<number> {
     const b = await this.repo.findBooking(data.bookingId, null);
-    if (!b) return 0;
-    if (data.kind === 'wait_review' && b.reviewStatus !== 'pending') return 0;
+    if (!b) {
+      return 0;
+    }
+    if (data.kind === 'wait_review' && b.reviewStatus !== 'pending') {
+      return 0;
+    }
     const wanted = (roles: readonly string[]) =>
       roles.includes('investigator') || roles.includes('coordinator');
     const recipients = new Set(
@@ -648,7 +714,9 @@ export class SchedulingService implements OnModuleInit {
     );
     if (data.kind === 'moved_up' && b.centreId !== b.siteId) {
       for (const u of await this.users.staffOfSite(b.centreId, null)) {
-        if (wanted(u.roles)) recipients.add(u.id);
+        if (wanted(u.roles)) {
+          recipients.add(u.id);
+        }
       }
     }
     const message = this.noticeText(b, data.kind);
@@ -795,20 +863,30 @@ export class SchedulingService implements OnModuleInit {
       const q: string = freed;
       freed = null;
       const end = quarterEnd(q);
-      if (compareDates(end, today) < 0) break;
+      if (compareDates(end, today) < 0) {
+        break;
+      }
       const [usage] = await this.repo.quarterUsage(centre.id, [q], uow.em);
-      if (usage.used >= usage.capacity) break;
+      if (usage.used >= usage.capacity) {
+        break;
+      }
       const c = await this.repo.moveUpCandidate(centre.id, q, end, excludeId, uow.em);
-      if (!c) break;
+      if (!c) {
+        break;
+      }
       const admission = moveUpAdmission(q, c.earliestAdmissionDate, today);
-      if (!admission) break;
+      if (!admission) {
+        break;
+      }
       const { exceedsLimit } = assessWait(c.randomisationDate, admission, c.waitLimitMonths);
       const changes: BookingChanges = {
         status: 'booked',
         quarter: q,
         plannedAdmissionDate: admission,
       };
-      if (c.reviewStatus === 'pending' && !exceedsLimit) changes.reviewStatus = 'resolved';
+      if (c.reviewStatus === 'pending' && !exceedsLimit) {
+        changes.reviewStatus = 'resolved';
+      }
       await this.repo.updateBooking(c.id, changes, now, uow.em);
       uow.audit({
         action: 'scheduling.booking_moved_up',
@@ -830,7 +908,9 @@ export class SchedulingService implements OnModuleInit {
       });
       this.notice(uow, c.id, 'moved_up', `${q}:v${c.version + 1}`);
       moved.push(c.id);
-      if (c.status === 'booked' && c.quarter !== null) freed = c.quarter;
+      if (c.status === 'booked' && c.quarter !== null) {
+        freed = c.quarter;
+      }
     }
     return moved;
   }
@@ -842,12 +922,16 @@ export class SchedulingService implements OnModuleInit {
   ): Promise<{ centre: CentreRow; booking: BookingRow }> {
     const centre = await this.repo.lockCentre(found.centreId, uow.em);
     const booking = await this.repo.findBooking(found.id, null, uow.em, true);
-    if (!centre || !booking) throw SchedulingErrors.bookingNotFound();
+    if (!centre || !booking) {
+      throw SchedulingErrors.bookingNotFound();
+    }
     return { centre, booking };
   }
 
   private assertCentreStaff(b: BookingRow, scope: Scope): void {
-    if (scope !== null && !scope.includes(b.centreId)) throw SchedulingErrors.centreOnly();
+    if (scope !== null && !scope.includes(b.centreId)) {
+      throw SchedulingErrors.centreOnly();
+    }
   }
 
   /** Quarters whose usage a booking may need: from the current one over the lead time and the horizon. */
@@ -888,7 +972,9 @@ export class SchedulingService implements OnModuleInit {
     }
     const id = await this.centreIdByCountry(alloc.trialId, alloc.siteCountry, s);
     const centre = await this.repo.findCentre(id);
-    if (!centre) throw SchedulingErrors.noCentre();
+    if (!centre) {
+      throw SchedulingErrors.noCentre();
+    }
     return { id, timeZone: centre.timeZone };
   }
 
@@ -899,7 +985,9 @@ export class SchedulingService implements OnModuleInit {
   ): Promise<string> {
     const code = s.centreByCountry[country];
     const centre = code ? await this.repo.centreByCode(trialId, country, code) : null;
-    if (!centre?.isCentre) throw SchedulingErrors.noCentre();
+    if (!centre?.isCentre) {
+      throw SchedulingErrors.noCentre();
+    }
     return centre.id;
   }
 
@@ -911,7 +999,9 @@ export class SchedulingService implements OnModuleInit {
   async settings(): Promise<SchedulingSettings> {
     const trial = await this.trials.current();
     const s = readSchedulingSettings(trial.settings);
-    if ('problems' in s) throw SchedulingErrors.badConfig(s.problems);
+    if ('problems' in s) {
+      throw SchedulingErrors.badConfig(s.problems);
+    }
     return s;
   }
 
@@ -920,8 +1010,12 @@ export class SchedulingService implements OnModuleInit {
     try {
       return await this.tx.run(work);
     } catch (error) {
-      if (error instanceof DomainError) throw error;
-      if (isPgError(error, '23514', 'transplant_capacity')) throw SchedulingErrors.capacityRace();
+      if (error instanceof DomainError) {
+        throw error;
+      }
+      if (isPgError(error, '23514', 'transplant_capacity')) {
+        throw SchedulingErrors.capacityRace();
+      }
       throw error;
     }
   }

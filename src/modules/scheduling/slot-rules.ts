@@ -4,7 +4,7 @@ import {
   daysBetween,
   type IsoDate,
   maxDate,
-} from '../../common/time/calendar-date';
+} from 'src/common/time/calendar-date';
 import {
   earliestAdmissionInQuarter,
   exceedsWaitLimit,
@@ -95,7 +95,9 @@ export function assessWait(
   admission: IsoDate | null,
   limitMonths: number,
 ): WaitAssessment {
-  if (admission === null) return { wait: null, exceedsLimit: true };
+  if (admission === null) {
+    return { wait: null, exceedsLimit: true };
+  }
   const safeAdmission = maxDate(admission, randomisationDate);
   return {
     wait: waitBetween(randomisationDate, safeAdmission),
@@ -122,7 +124,9 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** '5 months 21 days' */
 export function describeWait(wait: Wait): string {
-  if (wait.wholeMonths === 0) return plural(wait.days, 'day');
+  if (wait.wholeMonths === 0) {
+    return plural(wait.days, 'day');
+  }
   return wait.extraDays === 0
     ? plural(wait.wholeMonths, 'month')
     : `${plural(wait.wholeMonths, 'month')} ${plural(wait.extraDays, 'day')}`;

@@ -1,13 +1,19 @@
 import { Injectable } from '@nestjs/common';
-import { Clock } from '../../common/clock/clock';
-import type { Actor } from '../../common/context/request-context';
-import { QueueName } from '../../common/queue/queues';
-import { applyPatch, auditOf, diffRecord, type JsonRecord, staleVersion } from '../../common/corrections/corrections';
-import { RecordHistory, type RecordVersionDto } from '../../database/record-history';
-import { TransactionRunner } from '../../database/transaction';
-import { siteScope } from '../auth/site-scope';
+import { Clock } from 'src/common/clock/clock';
+import type { Actor } from 'src/common/context/request-context';
+import { QueueName } from 'src/common/queue/queues';
+import {
+  applyPatch,
+  auditOf,
+  diffRecord,
+  type JsonRecord,
+  staleVersion,
+} from 'src/common/corrections/corrections';
+import { RecordHistory, type RecordVersionDto } from 'src/database/record-history';
+import { TransactionRunner } from 'src/database/transaction';
+import { siteScope } from 'src/modules/auth/site-scope';
 import { type ArmAPhaseCode, buildPlan } from './calendar/arm-a-plan';
-import { compareDates, dateInZone } from '../../common/time/calendar-date';
+import { compareDates, dateInZone } from 'src/common/time/calendar-date';
 import { type BookingRow, PHASE_CODES } from './booking.entity';
 import type { PlanDto, RecordPhaseDto } from './dto/booking.dto';
 import { SchedulingErrors } from './scheduling.errors';
@@ -20,8 +26,16 @@ export const BOOKING_ENTITY = 'transplant_booking';
 /** A recorded phase as a correctable record in `record_versions` (one history per booking and phase). */
 export const phaseEntity = (phase: ArmAPhaseCode) => `transplant_phase:${phase}`;
 
-function phaseValues(r: { outcome: string; actualStart: string | null; actualEnd: string | null }): JsonRecord {
-  return { outcome: r.outcome, ...(r.actualStart ? { actualStart: r.actualStart } : {}), ...(r.actualEnd ? { actualEnd: r.actualEnd } : {}) };
+function phaseValues(r: {
+  outcome: string;
+  actualStart: string | null;
+  actualEnd: string | null;
+}): JsonRecord {
+  return {
+    outcome: r.outcome,
+    ...(r.actualStart ? { actualStart: r.actualStart } : {}),
+    ...(r.actualEnd ? { actualEnd: r.actualEnd } : {}),
+  };
 }
 
 /**
@@ -39,10 +53,16 @@ export class TreatmentPlanService {
   ) {}
 
   /** Every kept version of a recorded phase, newest first. */
-  async phaseHistory(bookingId: string, phaseParam: string, actor: Actor): Promise<RecordVersionDto[]> {
+  async phaseHistory(
+    bookingId: string,
+    phaseParam: string,
+    actor: Actor,
+  ): Promise<RecordVersionDto[]> {
     const phase = this.parsePhase(phaseParam);
     const found = await this.repo.findBooking(bookingId, siteScope(actor));
-    if (!found) throw SchedulingErrors.bookingNotFound();
+    if (!found) {
+      throw SchedulingErrors.bookingNotFound();
+    }
     return this.history.list(phaseEntity(phase), bookingId);
   }
 
@@ -78,36 +98,83 @@ export class TreatmentPlanService {
   ): Promise<void> {
     const phase = this.parsePhase(phaseParam);
     const found = await this.repo.findBooking(bookingId, siteScope(actor));
-    if (!found) throw SchedulingErrors.bookingNotFound();
+    if (!found) {
+      throw SchedulingErrors.bookingNotFound();
+    }
     await this.tx.run(async (uow) => {
       const b = await this.repo.findBooking(bookingId, null, uow.em, true);
-      if (!b) throw SchedulingErrors.bookingNotFound();
-      if (b.status !== 'booked' && b.status !== 'done') throw SchedulingErrors.notInPlan(b.status);
+      if (!b) {
+        throw SchedulingErrors.bookingNotFound();
+      }
+      if (b.status !== 'booked' && b.status !== 'done') {
+        throw SchedulingErrors.notInPlan(b.status);
+      }
       const now = this.clock.now();
       const today = dateInZone(now, b.centreTimeZone);
       const existing = await this.repo.findPhase(bookingId, phase, uow.em);
-      if (existing && dto.expectedVersion !== undefined && dto.expectedVersion !== existing.version) {
-        throw staleVersion(existing.version, dto.expectedVersion, await this.history.changesSince(phaseEntity(phase), bookingId, dto.expectedVersion, uow.em));
+      if (
+        existing &&
+        dto.expectedVersion !== undefined &&
+        dto.expectedVersion !== existing.version
+      ) {
+        throw staleVersion(
+          existing.version,
+          dto.expectedVersion,
+          await this.history.changesSince(
+            phaseEntity(phase),
+            bookingId,
+            dto.expectedVersion,
+            uow.em,
+          ),
+        );
       }
       const before: JsonRecord = existing ? phaseValues(existing) : {};
       const patch: JsonRecord = {};
-      if (dto.outcome !== undefined) patch.outcome = dto.outcome;
-      if (dto.actualStart !== undefined) patch.actualStart = dto.actualStart;
-      if (dto.actualEnd !== undefined) patch.actualEnd = dto.actualEnd;
+      if (dto.outcome !== undefined) {
+        patch.outcome = dto.outcome;
+      }
+      if (dto.actualStart !== undefined) {
+        patch.actualStart = dto.actualStart;
+      }
+      if (dto.actualEnd !== undefined) {
+        patch.actualEnd = dto.actualEnd;
+      }
       // A one-day phase (end = start, the default) keeps its end on its start when only the start moves.
-      if (dto.actualStart !== undefined && dto.actualEnd === undefined && before.actualEnd !== undefined && before.actualEnd === before.actualStart) {
+      if (
+        dto.actualStart !== undefined &&
+        dto.actualEnd === undefined &&
+        before.actualEnd !== undefined &&
+        before.actualEnd === before.actualStart
+      ) {
         patch.actualEnd = dto.actualStart;
       }
-      const merged = applyPatch(before, patch, [], () => '').after as { outcome?: 'done' | 'not_done'; actualStart?: string; actualEnd?: string };
-      if (!merged.outcome) throw SchedulingErrors.badInput('outcome is required when a phase is first recorded');
+      const merged = applyPatch(before, patch, [], () => '').after as {
+        outcome?: 'done' | 'not_done';
+        actualStart?: string;
+        actualEnd?: string;
+      };
+      if (!merged.outcome) {
+        throw SchedulingErrors.badInput('outcome is required when a phase is first recorded');
+      }
       // Not done has no dates: switching to not_done clears them. Done: the end defaults to the start.
       const after =
         merged.outcome === 'done'
-          ? { outcome: merged.outcome, actualStart: merged.actualStart ?? null, actualEnd: merged.actualEnd ?? merged.actualStart ?? null }
+          ? {
+              outcome: merged.outcome,
+              actualStart: merged.actualStart ?? null,
+              actualEnd: merged.actualEnd ?? merged.actualStart ?? null,
+            }
           : { outcome: merged.outcome, actualStart: null, actualEnd: null };
-      this.validate({ outcome: after.outcome, actualStart: after.actualStart ?? undefined, actualEnd: after.actualEnd ?? undefined, reason: dto.reason ?? existing?.reason ?? undefined });
+      this.validate({
+        outcome: after.outcome,
+        actualStart: after.actualStart ?? undefined,
+        actualEnd: after.actualEnd ?? undefined,
+        reason: dto.reason ?? existing?.reason ?? undefined,
+      });
       if (after.outcome === 'not_done' && (dto.actualStart || dto.actualEnd)) {
-        throw SchedulingErrors.badInput('actualStart and actualEnd must be empty when outcome is not_done');
+        throw SchedulingErrors.badInput(
+          'actualStart and actualEnd must be empty when outcome is not_done',
+        );
       }
       for (const [field, value] of [
         ['actualStart', after.actualStart],
@@ -120,7 +187,9 @@ export class TreatmentPlanService {
         }
       }
       const changes = diffRecord(before, after);
-      if (existing && changes.length === 0) return;
+      if (existing && changes.length === 0) {
+        return;
+      }
       if (existing && !dto.reason) {
         throw SchedulingErrors.badInput('reason is required to correct a recorded phase');
       }
@@ -162,9 +231,13 @@ export class TreatmentPlanService {
           : { before: null, after: { phase, ...after } }),
         reason: dto.reason ?? null,
       });
-      if (phase !== 'reinfusion') return;
+      if (phase !== 'reinfusion') {
+        return;
+      }
       const day0 = record.outcome === 'done' ? record.actualStart : null;
-      if (day0 === b.transplantDay0) return;
+      if (day0 === b.transplantDay0) {
+        return;
+      }
       // Once transplanted, a pending waiting-time review has nothing left to decide.
       const resolved =
         day0 && b.reviewStatus === 'pending' ? { reviewStatus: 'resolved' as const } : {};
@@ -194,7 +267,9 @@ export class TreatmentPlanService {
 
   private parsePhase(phase: string): ArmAPhaseCode {
     const code = PHASE_CODES.find((c) => c === phase);
-    if (!code) throw SchedulingErrors.badInput(`phase must be one of: ${PHASE_CODES.join(', ')}`);
+    if (!code) {
+      throw SchedulingErrors.badInput(`phase must be one of: ${PHASE_CODES.join(', ')}`);
+    }
     return code;
   }
 

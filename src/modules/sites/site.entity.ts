@@ -1,4 +1,9 @@
-export const SITE_ROLES = ['screening', 'transplant_centre', 'arm_b_hospital', 'central_assessment'] as const;
+export const SITE_ROLES = [
+  'screening',
+  'transplant_centre',
+  'arm_b_hospital',
+  'central_assessment',
+] as const;
 export type SiteRole = (typeof SITE_ROLES)[number];
 export const COUNTRIES = ['NO', 'SE', 'DK', 'NL'] as const;
 export type Country = (typeof COUNTRIES)[number];

@@ -1,8 +1,18 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Put, Query } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  Param,
+  ParseUUIDPipe,
+  Patch,
+  Post,
+  Put,
+  Query,
+} from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { ROLES } from '../auth/roles';
-import { Roles } from '../auth/auth.decorators';
-import { DomainError } from '../../common/errors/domain-error';
+import { ROLES } from 'src/modules/auth/roles';
+import { Roles } from 'src/modules/auth/auth.decorators';
+import { DomainError } from 'src/common/errors/domain-error';
 import {
   CapacityQueryDto,
   CapacityResponseDto,
@@ -44,13 +54,19 @@ export class SitesController {
 
   @Patch(':id')
   @Roles('admin')
-  async update(@Param('id', ParseUUIDPipe) id: string, @Body() dto: UpdateSiteDto): Promise<SiteResponseDto> {
+  async update(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: UpdateSiteDto,
+  ): Promise<SiteResponseDto> {
     return toSiteResponse(await this.sites.update(id, dto));
   }
 
   @Get(':id/capacity')
   @Roles('admin', 'coordinator', 'investigator', 'site_staff', 'monitor', 'statistician')
-  capacity(@Param('id', ParseUUIDPipe) id: string, @Query() query: CapacityQueryDto): Promise<CapacityResponseDto[]> {
+  capacity(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Query() query: CapacityQueryDto,
+  ): Promise<CapacityResponseDto[]> {
     return this.sites.capacity(id, query.from, query.to);
   }
 
@@ -61,7 +77,9 @@ export class SitesController {
     @Param('quarter') quarter: string,
     @Body() dto: SetCapacityDto,
   ): Promise<CapacityResponseDto> {
-    if (!QUARTER.test(quarter)) throw new DomainError('QUARTER_INVALID', 'bad_request', 'quarter must look like 2027-Q3');
+    if (!QUARTER.test(quarter)) {
+      throw new DomainError('QUARTER_INVALID', 'bad_request', 'quarter must look like 2027-Q3');
+    }
     return this.sites.setCapacity(id, quarter, dto.capacity, dto.reason);
   }
 }

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { TrialsModule } from '../trials/trials.module';
+import { TrialsModule } from 'src/modules/trials/trials.module';
 import { SitesController } from './sites.controller';
 import { SitesRepository } from './sites.repository';
 import { SitesService } from './sites.service';

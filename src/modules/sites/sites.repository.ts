@@ -30,12 +30,22 @@ export class SitesRepository {
     return em ?? this.dataSource.manager;
   }
 
-  async list(filter: { countryCode?: string; role?: string; active?: boolean }): Promise<SiteEntity[]> {
+  async list(filter: {
+    countryCode?: string;
+    role?: string;
+    active?: boolean;
+  }): Promise<SiteEntity[]> {
     const where: string[] = [];
     const params: unknown[] = [];
-    if (filter.countryCode) where.push(`s.country_code = $${params.push(filter.countryCode)}`);
-    if (filter.role) where.push(`$${params.push(filter.role)} = ANY(s.roles)`);
-    if (filter.active !== undefined) where.push(`s.active = $${params.push(filter.active)}`);
+    if (filter.countryCode) {
+      where.push(`s.country_code = $${params.push(filter.countryCode)}`);
+    }
+    if (filter.role) {
+      where.push(`$${params.push(filter.role)} = ANY(s.roles)`);
+    }
+    if (filter.active !== undefined) {
+      where.push(`s.active = $${params.push(filter.active)}`);
+    }
     return this.m().query(
       `SELECT ${COLUMNS} FROM sites s ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY s.country_code, s.code`,
       params,
@@ -51,7 +61,9 @@ export class SitesRepository {
   }
 
   async missingIds(ids: readonly string[]): Promise<string[]> {
-    if (ids.length === 0) return [];
+    if (ids.length === 0) {
+      return [];
+    }
     const rows: { id: string }[] = await this.m().query(
       `SELECT x.id FROM unnest($1::uuid[]) AS x(id) WHERE NOT EXISTS (SELECT 1 FROM sites s WHERE s.id = x.id)`,
       [ids],
@@ -63,7 +75,16 @@ export class SitesRepository {
     const rows: { id: string }[] = await em.query(
       `INSERT INTO sites (trial_id, code, name, country_code, time_zone, roles, transplant_centre_id, default_quarterly_capacity)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
-      [site.trialId, site.code, site.name, site.countryCode, site.timeZone, site.roles, site.transplantCentreId, site.defaultQuarterlyCapacity],
+      [
+        site.trialId,
+        site.code,
+        site.name,
+        site.countryCode,
+        site.timeZone,
+        site.roles,
+        site.transplantCentreId,
+        site.defaultQuarterlyCapacity,
+      ],
     );
     return rows[0].id;
   }
@@ -73,13 +94,19 @@ export class SitesRepository {
     const params: unknown[] = [id, now];
     for (const [key, column] of Object.entries(COLUMN_OF)) {
       const value = changes[key as keyof SiteChanges];
-      if (value !== undefined) sets.push(`${column} = $${params.push(value)}`);
+      if (value !== undefined) {
+        sets.push(`${column} = $${params.push(value)}`);
+      }
     }
     await em.query(`UPDATE sites SET ${sets.join(', ')} WHERE id = $1`, params);
   }
 
   /** Capacity of each quarter in the list: the override if set, else the centre's default. */
-  async capacities(centreId: string, quarters: readonly string[], em?: EntityManager): Promise<CapacityRow[]> {
+  async capacities(
+    centreId: string,
+    quarters: readonly string[],
+    em?: EntityManager,
+  ): Promise<CapacityRow[]> {
     return this.m(em).query(
       `SELECT q.quarter, COALESCE(tc.capacity, s.default_quarterly_capacity) AS capacity, tc.capacity IS NOT NULL AS overridden
        FROM unnest($2::text[]) WITH ORDINALITY AS q(quarter, n)
@@ -90,7 +117,13 @@ export class SitesRepository {
     );
   }
 
-  async setCapacity(centreId: string, quarter: string, capacity: number, now: Date, em: EntityManager): Promise<void> {
+  async setCapacity(
+    centreId: string,
+    quarter: string,
+    capacity: number,
+    now: Date,
+    em: EntityManager,
+  ): Promise<void> {
     await em.query(
       `INSERT INTO transplant_capacities (centre_id, quarter, capacity, updated_at) VALUES ($1, $2, $3, $4)
        ON CONFLICT (centre_id, quarter) DO UPDATE SET capacity = EXCLUDED.capacity, updated_at = EXCLUDED.updated_at`,

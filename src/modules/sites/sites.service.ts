@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DateTime, IANAZone } from 'luxon';
-import { Clock } from '../../common/clock/clock';
-import { TransactionRunner } from '../../database/transaction';
-import { TrialsService } from '../trials/trials.service';
+import { Clock } from 'src/common/clock/clock';
+import { TransactionRunner } from 'src/database/transaction';
+import { TrialsService } from 'src/modules/trials/trials.service';
 import type { CreateSiteDto, ListSitesQueryDto, UpdateSiteDto } from './dto/site.dto';
 import type { SiteEntity } from './site.entity';
 import { SiteErrors } from './sites.errors';
@@ -12,7 +12,9 @@ import { CapacityRow, SitesRepository } from './sites.repository';
 export function quarterRange(from: string, to: string): string[] {
   const index = (q: string) => Number(q.slice(0, 4)) * 4 + Number(q.slice(6)) - 1;
   const out: string[] = [];
-  for (let i = index(from); i <= index(to); i++) out.push(`${Math.floor(i / 4)}-Q${(i % 4) + 1}`);
+  for (let i = index(from); i <= index(to); i++) {
+    out.push(`${Math.floor(i / 4)}-Q${(i % 4) + 1}`);
+  }
   return out;
 }
 
@@ -31,7 +33,9 @@ export class SitesService {
 
   async get(id: string): Promise<SiteEntity> {
     const site = await this.sites.findById(id);
-    if (!site) throw SiteErrors.notFound();
+    if (!site) {
+      throw SiteErrors.notFound();
+    }
     return site;
   }
 
@@ -43,7 +47,9 @@ export class SitesService {
     this.assertTimeZone(dto.timeZone);
     const trial = await this.trials.current();
     const id = await this.tx.run(async (uow) => {
-      if (dto.transplantCentreId) await this.assertCentre(dto.transplantCentreId);
+      if (dto.transplantCentreId) {
+        await this.assertCentre(dto.transplantCentreId);
+      }
       const id = await this.sites
         .insert(
           {
@@ -73,12 +79,18 @@ export class SitesService {
   }
 
   async update(id: string, dto: UpdateSiteDto): Promise<SiteEntity> {
-    if (dto.timeZone) this.assertTimeZone(dto.timeZone);
+    if (dto.timeZone) {
+      this.assertTimeZone(dto.timeZone);
+    }
     await this.tx
       .run(async (uow) => {
         const before = await this.sites.findById(id, uow.em, true);
-        if (!before) throw SiteErrors.notFound();
-        if (dto.transplantCentreId) await this.assertCentre(dto.transplantCentreId);
+        if (!before) {
+          throw SiteErrors.notFound();
+        }
+        if (dto.transplantCentreId) {
+          await this.assertCentre(dto.transplantCentreId);
+        }
         const { reason, ...changes } = dto;
         await this.sites.update(id, changes, this.clock.now(), uow.em);
         const after = await this.sites.findById(id, uow.em);
@@ -86,8 +98,9 @@ export class SitesService {
       })
       .catch((e: { driverError?: { constraint?: string; message?: string } }) => {
         // The database refuses a default capacity below a quarter's bookings (scheduling trigger).
-        if (e.driverError?.constraint === 'transplant_capacity')
-          {throw SiteErrors.belowBookings(e.driverError.message ?? '');}
+        if (e.driverError?.constraint === 'transplant_capacity') {
+          throw SiteErrors.belowBookings(e.driverError.message ?? '');
+        }
         throw e;
       });
     return this.get(id);
@@ -95,7 +108,9 @@ export class SitesService {
 
   async capacity(centreId: string, from?: string, to?: string): Promise<CapacityRow[]> {
     const centre = await this.get(centreId);
-    if (!centre.roles.includes('transplant_centre')) throw SiteErrors.notTransplantCentre();
+    if (!centre.roles.includes('transplant_centre')) {
+      throw SiteErrors.notTransplantCentre();
+    }
     const now = DateTime.fromJSDate(this.clock.now(), { zone: centre.timeZone });
     const first = from ?? `${now.year}-Q${now.quarter}`;
     const last =
@@ -104,7 +119,9 @@ export class SitesService {
         .slice(0, 8)
         .pop()!;
     const quarters = quarterRange(first, last);
-    if (quarters.length === 0 || quarters.length > 40) throw SiteErrors.badQuarterRange();
+    if (quarters.length === 0 || quarters.length > 40) {
+      throw SiteErrors.badQuarterRange();
+    }
     return this.sites.capacities(centreId, quarters);
   }
 
@@ -120,10 +137,16 @@ export class SitesService {
   ): Promise<CapacityRow> {
     await this.tx.run(async (uow) => {
       const centre = await this.sites.findById(centreId, uow.em, true);
-      if (!centre) throw SiteErrors.notFound();
-      if (!centre.roles.includes('transplant_centre')) throw SiteErrors.notTransplantCentre();
+      if (!centre) {
+        throw SiteErrors.notFound();
+      }
+      if (!centre.roles.includes('transplant_centre')) {
+        throw SiteErrors.notTransplantCentre();
+      }
       const [before] = await this.sites.capacities(centreId, [quarter], uow.em);
-      for (const hook of this.capacityHooks) await hook(uow.em, centreId, quarter, capacity);
+      for (const hook of this.capacityHooks) {
+        await hook(uow.em, centreId, quarter, capacity);
+      }
       await this.sites.setCapacity(centreId, quarter, capacity, this.clock.now(), uow.em);
       uow.audit({
         action: 'site.capacity_set',
@@ -145,12 +168,16 @@ export class SitesService {
   }
 
   private assertTimeZone(tz: string): void {
-    if (!IANAZone.isValidZone(tz)) throw SiteErrors.badTimeZone(tz);
+    if (!IANAZone.isValidZone(tz)) {
+      throw SiteErrors.badTimeZone(tz);
+    }
   }
 
   private async assertCentre(id: string): Promise<void> {
     const centre = await this.sites.findById(id);
-    if (!centre?.roles.includes('transplant_centre')) throw SiteErrors.notTransplantCentre();
+    if (!centre?.roles.includes('transplant_centre')) {
+      throw SiteErrors.notTransplantCentre();
+    }
   }
 }
 

@@ -1,4 +1,7 @@
-import { type ArmAPlanConfig, DEFAULT_ARM_A_PLAN_CONFIG } from '../scheduling/calendar/arm-a-plan';
+import {
+  type ArmAPlanConfig,
+  DEFAULT_ARM_A_PLAN_CONFIG,
+} from 'src/modules/scheduling/calendar/arm-a-plan';
 
 /**
  * Trial configuration kept as data (trials.settings). Every value marked UNVERIFIED or DEFAULT in
@@ -38,7 +41,12 @@ export const DEFAULT_TRIAL_SETTINGS: TrialSettings = {
     waitLimitMonths: 3,
     centreByCountry: { NO: 'BER', SE: 'UPP', DK: 'CPH', NL: 'AMS' },
     bookingHorizonQuarters: 12,
-    armAPlan: { ...DEFAULT_ARM_A_PLAN_CONFIG, harvestDaysBeforeAdmissionRange: { ...DEFAULT_ARM_A_PLAN_CONFIG.harvestDaysBeforeAdmissionRange } },
+    armAPlan: {
+      ...DEFAULT_ARM_A_PLAN_CONFIG,
+      harvestDaysBeforeAdmissionRange: {
+        ...DEFAULT_ARM_A_PLAN_CONFIG.harvestDaysBeforeAdmissionRange,
+      },
+    },
   },
   criteria: { activeSetId: 'ram-ms-v2', deferredCriteria: ['I7'], maxRescreens: 1 },
 };

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { DomainError } from '../../common/errors/domain-error';
+import { DomainError } from 'src/common/errors/domain-error';
 import type { TrialSettings } from './trial-settings';
 
 export type Trial = { id: string; code: string; name: string; settings: TrialSettings };
@@ -13,11 +13,15 @@ export class TrialsService {
   constructor(private readonly dataSource: DataSource) {}
 
   async current(): Promise<Trial> {
-    if (this.cached) return this.cached;
+    if (this.cached) {
+      return this.cached;
+    }
     const rows: Trial[] = await this.dataSource.query(
       `SELECT id, code, name, settings FROM trials ORDER BY created_at LIMIT 1`,
     );
-    if (!rows[0]) throw new DomainError('TRIAL_NOT_SEEDED', 'unavailable', 'No trial is configured yet');
+    if (!rows[0]) {
+      throw new DomainError('TRIAL_NOT_SEEDED', 'unavailable', 'No trial is configured yet');
+    }
     this.cached = rows[0];
     return rows[0];
   }

@@ -1,5 +1,5 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { roleConflicts } from '../auth/roles';
+import { roleConflicts } from 'src/modules/auth/roles';
 import { UsersService } from './users.service';
 
 /**
@@ -18,7 +18,9 @@ export class RoleConflictsCheck implements OnApplicationBootstrap {
     try {
       for (const u of await this.users.conflicted()) {
         this.logger.warn(
-          `account ${u.id} holds roles that cannot be combined (${roleConflicts(u.roles).map((c) => c.code).join(', ')}); ` +
+          `account ${u.id} holds roles that cannot be combined (${roleConflicts(u.roles)
+            .map((c) => c.code)
+            .join(', ')}); ` +
             'it acts only in its least privileged role until an admin resolves it',
         );
       }

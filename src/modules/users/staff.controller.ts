@@ -1,9 +1,9 @@
 import { Controller, Get, Param, ParseUUIDPipe } from '@nestjs/common';
 import { ApiBearerAuth, ApiProperty, ApiTags } from '@nestjs/swagger';
-import type { Actor } from '../../common/context/request-context';
-import { CurrentActor, Roles } from '../auth/auth.decorators';
-import { ROLES, Role } from '../auth/roles';
-import { siteScope } from '../auth/site-scope';
+import type { Actor } from 'src/common/context/request-context';
+import { CurrentActor, Roles } from 'src/modules/auth/auth.decorators';
+import { ROLES, Role } from 'src/modules/auth/roles';
+import { siteScope } from 'src/modules/auth/site-scope';
 import { UsersService } from './users.service';
 
 class StaffMemberDto {
@@ -21,7 +21,10 @@ export class StaffController {
 
   @Get()
   @Roles('coordinator', 'investigator', 'site_staff', 'monitor', 'admin')
-  async list(@Param('siteId', ParseUUIDPipe) siteId: string, @CurrentActor() actor: Actor): Promise<StaffMemberDto[]> {
+  async list(
+    @Param('siteId', ParseUUIDPipe) siteId: string,
+    @CurrentActor() actor: Actor,
+  ): Promise<StaffMemberDto[]> {
     const staff = await this.users.staffOfSite(siteId, siteScope(actor));
     return staff.map((u) => ({ id: u.id, displayName: u.displayName, roles: u.roles }));
   }

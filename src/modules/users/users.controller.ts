@@ -1,8 +1,18 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Patch,
+  Post,
+  Query,
+} from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import type { Actor } from '../../common/context/request-context';
-import { Page, pageOf } from '../../common/validation/page';
-import { CurrentActor, Roles } from '../auth/auth.decorators';
+import type { Actor } from 'src/common/context/request-context';
+import { Page, pageOf } from 'src/common/validation/page';
+import { CurrentActor, Roles } from 'src/modules/auth/auth.decorators';
 import {
   CreateUserDto,
   DeactivateUserDto,

@@ -1,13 +1,22 @@
-import { DomainError } from '../../common/errors/domain-error';
-import type { RoleConflict } from '../auth/roles';
+import { DomainError } from 'src/common/errors/domain-error';
+import type { RoleConflict } from 'src/modules/auth/roles';
 
 export const UserErrors = {
   notFound: () => new DomainError('USER_NOT_FOUND', 'not_found', 'User not found'),
-  emailTaken: () => new DomainError('USER_EMAIL_TAKEN', 'conflict', 'A user with this e-mail address already exists'),
-  weakPassword: (why: string) => new DomainError('PASSWORD_POLICY', 'bad_request', `Password rejected: ${why}`),
+  emailTaken: () =>
+    new DomainError(
+      'USER_EMAIL_TAKEN',
+      'conflict',
+      'A user with this e-mail address already exists',
+    ),
+  weakPassword: (why: string) =>
+    new DomainError('PASSWORD_POLICY', 'bad_request', `Password rejected: ${why}`),
   unknownSites: (ids: string[]) =>
-    new DomainError('UNKNOWN_SITES', 'bad_request', `Unknown site ids: ${ids.join(', ')}`, { siteIds: ids }),
-  selfDeactivation: () => new DomainError('USER_SELF_DEACTIVATION', 'conflict', 'You cannot deactivate your own account'),
+    new DomainError('UNKNOWN_SITES', 'bad_request', `Unknown site ids: ${ids.join(', ')}`, {
+      siteIds: ids,
+    }),
+  selfDeactivation: () =>
+    new DomainError('USER_SELF_DEACTIVATION', 'conflict', 'You cannot deactivate your own account'),
   roleConflict: (conflicts: RoleConflict[]) =>
     new DomainError(
       'ROLE_COMBINATION_FORBIDDEN',
@@ -16,10 +25,22 @@ export const UserErrors = {
       { conflicts },
     ),
   selfRoleChange: () =>
-    new DomainError('USER_SELF_ROLE_CHANGE', 'conflict', 'You cannot change your own roles, sites or scope; another admin must'),
+    new DomainError(
+      'USER_SELF_ROLE_CHANGE',
+      'conflict',
+      'You cannot change your own roles, sites or scope; another admin must',
+    ),
   lastAdmin: () =>
-    new DomainError('LAST_ADMIN', 'conflict', 'This is the last active admin: add another admin before removing this one'),
+    new DomainError(
+      'LAST_ADMIN',
+      'conflict',
+      'This is the last active admin: add another admin before removing this one',
+    ),
   badMembership: (why: string) => new DomainError('MEMBERSHIP_INVALID', 'bad_request', why),
   noScope: () =>
-    new DomainError('USER_NO_SCOPE', 'bad_request', 'A user needs at least one site membership or trial-wide scope'),
+    new DomainError(
+      'USER_NO_SCOPE',
+      'bad_request',
+      'A user needs at least one site membership or trial-wide scope',
+    ),
 };

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { SitesModule } from '../sites/sites.module';
+import { SitesModule } from 'src/modules/sites/sites.module';
 import { RoleConflictsCheck } from './role-conflicts.check';
 import { StaffController } from './staff.controller';
 import { UsersController } from './users.controller';

@@ -1,11 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { Clock } from '../../common/clock/clock';
-import type { Role } from '../auth/roles';
+import { Clock } from 'src/common/clock/clock';
+import type { Role } from 'src/modules/auth/roles';
 import type { Membership, UserEntity } from './user.entity';
 
 export type UserFilter = { role?: Role; siteId?: string; active?: boolean; q?: string };
-export type NewUser = Pick<UserEntity, 'email' | 'displayName' | 'roles' | 'trialWide'> & { passwordHash: string };
+export type NewUser = Pick<UserEntity, 'email' | 'displayName' | 'roles' | 'trialWide'> & {
+  passwordHash: string;
+};
 
 const COLUMNS = `u.id, u.email, u.display_name AS "displayName", u.roles, u.trial_wide AS "trialWide",
   u.active, u.token_version AS "tokenVersion", u.created_at AS "createdAt", u.updated_at AS "updatedAt",
@@ -34,7 +36,10 @@ export class UsersRepository {
   /** The site ids of today's memberships (the UTC calendar date of the clock). */
   private withScope<T extends Row>(rows: T[]): (T & { siteIds: string[] })[] {
     const today = this.clock.now().toISOString().slice(0, 10);
-    return rows.map((r) => ({ ...r, siteIds: r.memberships.filter((m) => membershipCurrent(m, today)).map((m) => m.siteId) }));
+    return rows.map((r) => ({
+      ...r,
+      siteIds: r.memberships.filter((m) => membershipCurrent(m, today)).map((m) => m.siteId),
+    }));
   }
 
   async findById(id: string, em?: EntityManager, lock = false): Promise<UserEntity | null> {
@@ -45,7 +50,9 @@ export class UsersRepository {
     return this.withScope(rows)[0] ?? null;
   }
 
-  async findByEmailWithHash(email: string): Promise<(UserEntity & { passwordHash: string }) | null> {
+  async findByEmailWithHash(
+    email: string,
+  ): Promise<(UserEntity & { passwordHash: string }) | null> {
     const rows: (Row & { passwordHash: string })[] = await this.m().query(
       `SELECT ${COLUMNS}, u.password_hash AS "passwordHash" FROM users u WHERE lower(u.email) = lower($1)`,
       [email],
@@ -64,30 +71,52 @@ export class UsersRepository {
 
   /** Every account holding more than one role (the candidates for a combination conflict). */
   async multiRole(): Promise<UserEntity[]> {
-    const rows: Row[] = await this.m().query(`SELECT ${COLUMNS} FROM users u WHERE cardinality(u.roles) > 1 ORDER BY lower(u.email)`);
+    const rows: Row[] = await this.m().query(
+      `SELECT ${COLUMNS} FROM users u WHERE cardinality(u.roles) > 1 ORDER BY lower(u.email)`,
+    );
     return this.withScope(rows);
   }
 
   async passwordHash(id: string): Promise<string | null> {
-    const rows: { h: string }[] = await this.m().query(`SELECT password_hash AS h FROM users WHERE id = $1`, [id]);
+    const rows: { h: string }[] = await this.m().query(
+      `SELECT password_hash AS h FROM users WHERE id = $1`,
+      [id],
+    );
     return rows[0]?.h ?? null;
   }
 
-  async list(filter: UserFilter, page: number, pageSize: number): Promise<{ items: UserEntity[]; total: number }> {
+  async list(
+    filter: UserFilter,
+    page: number,
+    pageSize: number,
+  ): Promise<{ items: UserEntity[]; total: number }> {
     const where: string[] = [];
     const params: unknown[] = [];
-    if (filter.role) where.push(`$${params.push(filter.role)} = ANY(u.roles)`);
-    if (filter.active !== undefined) where.push(`u.active = $${params.push(filter.active)}`);
-    if (filter.siteId)
-      {where.push(`EXISTS (SELECT 1 FROM user_sites s WHERE s.user_id = u.id AND s.site_id = $${params.push(filter.siteId)})`);}
-    if (filter.q) where.push(`(u.email ILIKE $${params.push(`%${filter.q}%`)} OR u.display_name ILIKE $${params.length})`);
+    if (filter.role) {
+      where.push(`$${params.push(filter.role)} = ANY(u.roles)`);
+    }
+    if (filter.active !== undefined) {
+      where.push(`u.active = $${params.push(filter.active)}`);
+    }
+    if (filter.siteId) {
+      where.push(
+        `EXISTS (SELECT 1 FROM user_sites s WHERE s.user_id = u.id AND s.site_id = $${params.push(filter.siteId)})`,
+      );
+    }
+    if (filter.q) {
+      where.push(
+        `(u.email ILIKE $${params.push(`%${filter.q}%`)} OR u.display_name ILIKE $${params.length})`,
+      );
+    }
     const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const [items, count] = await Promise.all([
       this.m().query(
         `SELECT ${COLUMNS} FROM users u ${clause} ORDER BY lower(u.email) LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`,
         params,
       ) as Promise<Row[]>,
-      this.m().query(`SELECT count(*)::int AS n FROM users u ${clause}`, params) as Promise<{ n: number }[]>,
+      this.m().query(`SELECT count(*)::int AS n FROM users u ${clause}`, params) as Promise<
+        { n: number }[]
+      >,
     ]);
     return { items: this.withScope(items), total: count[0].n };
   }
@@ -98,7 +127,9 @@ export class UsersRepository {
       `SELECT 1 FROM sites WHERE id = $1 AND ($2::uuid[] IS NULL OR id = ANY($2::uuid[]))`,
       [siteId, scope],
     );
-    if (!site) return null;
+    if (!site) {
+      return null;
+    }
     const rows: Row[] = await this.m().query(
       `SELECT ${COLUMNS} FROM users u JOIN user_sites us ON us.user_id = u.id
        WHERE us.site_id = $1 AND u.active ORDER BY u.display_name`,
@@ -117,7 +148,9 @@ export class UsersRepository {
 
   async update(
     id: string,
-    changes: Partial<Pick<UserEntity, 'displayName' | 'roles' | 'trialWide' | 'active' | 'deactivatedAt'>> & {
+    changes: Partial<
+      Pick<UserEntity, 'displayName' | 'roles' | 'trialWide' | 'active' | 'deactivatedAt'>
+    > & {
       passwordHash?: string;
       bumpTokenVersion?: boolean;
     },
@@ -136,20 +169,33 @@ export class UsersRepository {
     };
     for (const [key, column] of Object.entries(col)) {
       const value = (changes as Record<string, unknown>)[key];
-      if (value !== undefined) sets.push(`${column} = $${params.push(value)}`);
+      if (value !== undefined) {
+        sets.push(`${column} = $${params.push(value)}`);
+      }
     }
-    if (changes.bumpTokenVersion) sets.push('token_version = token_version + 1');
+    if (changes.bumpTokenVersion) {
+      sets.push('token_version = token_version + 1');
+    }
     await em.query(`UPDATE users SET ${sets.join(', ')} WHERE id = $1`, params);
   }
 
-  async setMemberships(userId: string, memberships: readonly Membership[], em: EntityManager): Promise<void> {
+  async setMemberships(
+    userId: string,
+    memberships: readonly Membership[],
+    em: EntityManager,
+  ): Promise<void> {
     await em.query(`DELETE FROM user_sites WHERE user_id = $1`, [userId]);
     if (memberships.length > 0) {
       await em.query(
         `INSERT INTO user_sites (user_id, site_id, starts_on, ends_on)
          SELECT $1, m.site_id, m.starts_on, m.ends_on
          FROM unnest($2::uuid[], $3::date[], $4::date[]) AS m(site_id, starts_on, ends_on)`,
-        [userId, memberships.map((m) => m.siteId), memberships.map((m) => m.startsOn), memberships.map((m) => m.endsOn)],
+        [
+          userId,
+          memberships.map((m) => m.siteId),
+          memberships.map((m) => m.startsOn),
+          memberships.map((m) => m.endsOn),
+        ],
       );
     }
   }

@@ -1,16 +1,21 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Clock } from '../../common/clock/clock';
-import type { Actor } from '../../common/context/request-context';
-import { QueueName } from '../../common/queue/queues';
-import { Page } from '../../common/validation/page';
-import { APP_CONFIG, AppConfig } from '../../config/app-config';
-import { TransactionRunner } from '../../database/transaction';
-import { hashPassword, passwordProblem } from '../auth/password';
-import { SitesService } from '../sites/sites.service';
-import { NotificationJob } from '../notifications/notifications.jobs';
-import type { CreateUserDto, ListUsersQueryDto, MembershipDto, UpdateUserDto } from './dto/user.dto';
-import { SiteErrors } from '../sites/sites.errors';
-import { type Role, roleConflicts } from '../auth/roles';
+import { Clock } from 'src/common/clock/clock';
+import type { Actor } from 'src/common/context/request-context';
+import { QueueName } from 'src/common/queue/queues';
+import { Page } from 'src/common/validation/page';
+import { APP_CONFIG, AppConfig } from 'src/config/app-config';
+import { TransactionRunner } from 'src/database/transaction';
+import { hashPassword, passwordProblem } from 'src/modules/auth/password';
+import { SitesService } from 'src/modules/sites/sites.service';
+import { NotificationJob } from 'src/modules/notifications/notifications.jobs';
+import type {
+  CreateUserDto,
+  ListUsersQueryDto,
+  MembershipDto,
+  UpdateUserDto,
+} from './dto/user.dto';
+import { SiteErrors } from 'src/modules/sites/sites.errors';
+import { type Role, roleConflicts } from 'src/modules/auth/roles';
 import { UserErrors } from './users.errors';
 import type { Membership, UserEntity } from './user.entity';
 import { UsersRepository } from './users.repository';
@@ -24,29 +29,44 @@ const audited = (u: UserEntity) => ({
 });
 
 /** Memberships from a request: explicit ones with dates, or open ones from siteIds (one per site). */
-function membershipsOf(dto: { siteIds?: string[]; memberships?: MembershipDto[] }): Membership[] | undefined {
+function membershipsOf(dto: {
+  siteIds?: string[];
+  memberships?: MembershipDto[];
+}): Membership[] | undefined {
   if (dto.siteIds !== undefined && dto.memberships !== undefined) {
     throw UserErrors.badMembership('Give siteIds or memberships, not both');
   }
-  if (dto.siteIds !== undefined) return [...new Set(dto.siteIds)].map((siteId) => ({ siteId, startsOn: null, endsOn: null }));
-  if (dto.memberships === undefined) return undefined;
+  if (dto.siteIds !== undefined) {
+    return [...new Set(dto.siteIds)].map((siteId) => ({ siteId, startsOn: null, endsOn: null }));
+  }
+  if (dto.memberships === undefined) {
+    return undefined;
+  }
   const seen = new Set<string>();
   return dto.memberships.map((m) => {
-    if (seen.has(m.siteId)) throw UserErrors.badMembership(`Site ${m.siteId} is listed twice`);
+    if (seen.has(m.siteId)) {
+      throw UserErrors.badMembership(`Site ${m.siteId} is listed twice`);
+    }
     seen.add(m.siteId);
     const startsOn = m.startsOn ?? null;
     const endsOn = m.endsOn ?? null;
     for (const d of [startsOn, endsOn]) {
-      if (d !== null && (d < '2000-01-01' || d > '2099-12-31')) throw UserErrors.badMembership(`Membership date ${d} is outside 2000–2099`);
+      if (d !== null && (d < '2000-01-01' || d > '2099-12-31')) {
+        throw UserErrors.badMembership(`Membership date ${d} is outside 2000–2099`);
+      }
     }
-    if (startsOn && endsOn && endsOn < startsOn) throw UserErrors.badMembership('A membership cannot end before it starts');
+    if (startsOn && endsOn && endsOn < startsOn) {
+      throw UserErrors.badMembership('A membership cannot end before it starts');
+    }
     return { siteId: m.siteId, startsOn, endsOn };
   });
 }
 
 function assertCombination(roles: readonly Role[]): void {
   const conflicts = roleConflicts(roles);
-  if (conflicts.length > 0) throw UserErrors.roleConflict(conflicts);
+  if (conflicts.length > 0) {
+    throw UserErrors.roleConflict(conflicts);
+  }
 }
 
 @Injectable()
@@ -70,14 +90,18 @@ export class UsersService {
 
   async get(id: string): Promise<UserEntity> {
     const user = await this.users.findById(id);
-    if (!user) throw UserErrors.notFound();
+    if (!user) {
+      throw UserErrors.notFound();
+    }
     return user;
   }
 
   /** Active staff of a site, or SITE_NOT_FOUND when the site is outside the caller's scope. */
   async staffOfSite(siteId: string, scope: readonly string[] | null): Promise<UserEntity[]> {
     const staff = await this.users.staffOfSite(siteId, scope);
-    if (!staff) throw SiteErrors.notFound();
+    if (!staff) {
+      throw SiteErrors.notFound();
+    }
     return staff;
   }
 
@@ -88,23 +112,43 @@ export class UsersService {
 
   async create(dto: CreateUserDto): Promise<UserEntity> {
     const problem = passwordProblem(dto.password, dto.email);
-    if (problem) throw UserErrors.weakPassword(problem);
+    if (problem) {
+      throw UserErrors.weakPassword(problem);
+    }
     assertCombination(dto.roles);
     const trialWide = dto.trialWide ?? false;
     const memberships = membershipsOf(dto) ?? [];
-    if (!trialWide && memberships.length === 0 && !dto.roles.every((r) => r === 'admin')) throw UserErrors.noScope();
+    if (!trialWide && memberships.length === 0 && !dto.roles.every((r) => r === 'admin')) {
+      throw UserErrors.noScope();
+    }
     const passwordHash = await hashPassword(dto.password, this.config.BCRYPT_ROUNDS);
     const id = await this.tx.run(async (uow) => {
       await this.assertSitesExist(memberships.map((m) => m.siteId));
-      if (await this.users.findByEmailWithHash(dto.email)) throw UserErrors.emailTaken();
+      if (await this.users.findByEmailWithHash(dto.email)) {
+        throw UserErrors.emailTaken();
+      }
       const id = await this.users
-        .insert({ email: dto.email.toLowerCase(), displayName: dto.displayName, passwordHash, roles: [...new Set(dto.roles)], trialWide }, uow.em)
+        .insert(
+          {
+            email: dto.email.toLowerCase(),
+            displayName: dto.displayName,
+            passwordHash,
+            roles: [...new Set(dto.roles)],
+            trialWide,
+          },
+          uow.em,
+        )
         .catch((e: { code?: string }) => {
           throw e.code === '23505' ? UserErrors.emailTaken() : e;
         });
       await this.users.setMemberships(id, memberships, uow.em);
       const created = await this.users.findById(id, uow.em);
-      uow.audit({ action: 'user.created', entity: 'user', entityId: id, after: created ? audited(created) : null });
+      uow.audit({
+        action: 'user.created',
+        entity: 'user',
+        entityId: id,
+        after: created ? audited(created) : null,
+      });
       uow.enqueue({
         queue: QueueName.Notifications,
         name: NotificationJob.Welcome,
@@ -118,17 +162,31 @@ export class UsersService {
 
   async update(id: string, dto: UpdateUserDto, actor: Actor): Promise<UserEntity> {
     const memberships = membershipsOf(dto);
-    const scopeChanged = dto.roles !== undefined || memberships !== undefined || dto.trialWide !== undefined;
+    const scopeChanged =
+      dto.roles !== undefined || memberships !== undefined || dto.trialWide !== undefined;
     // No admin grants itself anything: a change of one's own roles or scope needs another admin.
-    if (scopeChanged && id === actor.id) throw UserErrors.selfRoleChange();
-    if (dto.roles) assertCombination(dto.roles);
+    if (scopeChanged && id === actor.id) {
+      throw UserErrors.selfRoleChange();
+    }
+    if (dto.roles) {
+      assertCombination(dto.roles);
+    }
     await this.tx.run(async (uow) => {
       // Admins first (in id order, as every writer here), so two admins removing each other cannot both pass.
-      const admins = dto.roles && !dto.roles.includes('admin') ? await this.users.lockActiveHolders('admin', uow.em) : [];
+      const admins =
+        dto.roles && !dto.roles.includes('admin')
+          ? await this.users.lockActiveHolders('admin', uow.em)
+          : [];
       const before = await this.users.findById(id, uow.em, true);
-      if (!before) throw UserErrors.notFound();
-      if (admins.includes(id) && admins.length <= 1) throw UserErrors.lastAdmin();
-      if (memberships) await this.assertSitesExist(memberships.map((m) => m.siteId));
+      if (!before) {
+        throw UserErrors.notFound();
+      }
+      if (admins.includes(id) && admins.length <= 1) {
+        throw UserErrors.lastAdmin();
+      }
+      if (memberships) {
+        await this.assertSitesExist(memberships.map((m) => m.siteId));
+      }
       await this.users.update(
         id,
         {
@@ -141,7 +199,9 @@ export class UsersService {
         this.clock.now(),
         uow.em,
       );
-      if (memberships) await this.users.setMemberships(id, memberships, uow.em);
+      if (memberships) {
+        await this.users.setMemberships(id, memberships, uow.em);
+      }
       const after = await this.users.findById(id, uow.em);
       uow.audit({
         action: 'user.updated',
@@ -156,12 +216,18 @@ export class UsersService {
   }
 
   async setActive(id: string, active: boolean, actor: Actor, reason?: string): Promise<UserEntity> {
-    if (!active && id === actor.id) throw UserErrors.selfDeactivation();
+    if (!active && id === actor.id) {
+      throw UserErrors.selfDeactivation();
+    }
     await this.tx.run(async (uow) => {
       const admins = active ? [] : await this.users.lockActiveHolders('admin', uow.em);
       const before = await this.users.findById(id, uow.em, true);
-      if (!before) throw UserErrors.notFound();
-      if (admins.includes(id) && admins.length <= 1) throw UserErrors.lastAdmin();
+      if (!before) {
+        throw UserErrors.notFound();
+      }
+      if (admins.includes(id) && admins.length <= 1) {
+        throw UserErrors.lastAdmin();
+      }
       const now = this.clock.now();
       await this.users.update(
         id,
@@ -188,6 +254,8 @@ export class UsersService {
 
   private async assertSitesExist(siteIds: readonly string[]): Promise<void> {
     const missing = await this.sites.missingIds(siteIds);
-    if (missing.length > 0) throw UserErrors.unknownSites(missing);
+    if (missing.length > 0) {
+      throw UserErrors.unknownSites(missing);
+    }
   }
 }

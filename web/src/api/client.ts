@@ -20,7 +20,10 @@ const auth: Middleware = {
   async onResponse({ request, response }) {
     // Only a refused token ends the session (a wrong signature password is also a 401).
     if (response.status === 401 && request.headers.has('Authorization')) {
-      const body = (await response.clone().json().catch(() => ({}))) as { code?: string };
+      const body = (await response
+        .clone()
+        .json()
+        .catch(() => ({}))) as { code?: string };
       if (body.code === 'INVALID_TOKEN' || body.code === 'UNAUTHENTICATED') onUnauthorized();
     }
     return response;
@@ -101,7 +104,10 @@ export async function getText(path: string): Promise<string> {
   const token = tokenOf();
   const res = await fetch(path, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
   if (res.status === 401 && token) {
-    const body = (await res.clone().json().catch(() => ({}))) as { code?: string };
+    const body = (await res
+      .clone()
+      .json()
+      .catch(() => ({}))) as { code?: string };
     if (body.code === 'INVALID_TOKEN') onUnauthorized();
   }
   if (!res.ok) throw new ApiError(res.status, await res.json().catch(() => ({})));

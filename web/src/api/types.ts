@@ -34,7 +34,11 @@ export type Page<T> = { items: T[]; total: number; page: number; pageSize: numbe
 /** The screening record (ScreeningSectionsDto): its nested sections are undocumented ($ref bug). */
 export type DiseaseCourse = 'RRMS' | 'SPMS' | 'PPMS' | 'CIS';
 export type TestResult = 'positive' | 'negative' | 'pending';
-export type Relapse = { onsetDate: string; steroidTreated?: boolean | null; clinicallyRelevant?: boolean | null };
+export type Relapse = {
+  onsetDate: string;
+  steroidTreated?: boolean | null;
+  clinicallyRelevant?: boolean | null;
+};
 export type MriExam = {
   id?: string;
   date: string;
@@ -45,13 +49,20 @@ export type MriExam = {
 };
 export type Treatment = { drug: string; startDate?: string | null; endDate?: string | null };
 export type ScreeningRecord = {
-  diagnosis?: { course?: DiseaseCourse | null; mcDonaldMet?: boolean | null; symptomOnsetDate?: string | null; diagnosisDate?: string | null };
+  diagnosis?: {
+    course?: DiseaseCourse | null;
+    mcDonaldMet?: boolean | null;
+    symptomOnsetDate?: string | null;
+    diagnosisDate?: string | null;
+  };
   edss?: { score?: number | null; date?: string | null; stablePhase?: boolean | null };
   relapses?: Relapse[];
   mriExams?: MriExam[];
   treatments?: Treatment[];
   infections?: Partial<Record<'tb' | 'hiv' | 'hbsag' | 'hcvPcr' | 'syphilis', TestResult | null>>;
-  activeInfections?: Partial<Record<'cmv' | 'ebv' | 'hsv' | 'vzv' | 'toxoplasmosis', boolean | null>>;
+  activeInfections?: Partial<
+    Record<'cmv' | 'ebv' | 'hsv' | 'vzv' | 'toxoplasmosis', boolean | null>
+  >;
   comorbidity?: Partial<
     Record<
       | 'contraindicationOrHypersensitivity'
@@ -107,10 +118,19 @@ export type Visit = {
   status: string;
   loggedDate: string | null;
   edss: { score: number; assessedOn: string; rater: string | null } | null;
-  mri: { examDate: string; gdLesions: number; newOrEnlargingT2: number; comparedWith: string | null } | null;
+  mri: {
+    examDate: string;
+    gdLesions: number;
+    newOrEnlargingT2: number;
+    comparedWith: string | null;
+  } | null;
   version: number;
 };
-export type VisitDetail = { visit: Visit & Record<string, unknown>; deviation: Record<string, unknown> | null; adverseEvents: Record<string, unknown>[] };
+export type VisitDetail = {
+  visit: Visit & Record<string, unknown>;
+  deviation: Record<string, unknown> | null;
+  adverseEvents: Record<string, unknown>[];
+};
 export type CalendarItem = {
   visitId: string;
   participantId: string;
@@ -123,8 +143,25 @@ export type CalendarItem = {
   windowEnd: string | null;
   status: string;
 };
-export type SiteCalendar = { siteId: string; siteLabel: string; timeZone: string; from: string; to: string; items: CalendarItem[] };
-export type VisitRef = { visitId: string; participantId: string; studyId: string | null; code: string; targetDate: string; windowStart: string; windowEnd: string; status: string; missedOn: string | null };
+export type SiteCalendar = {
+  siteId: string;
+  siteLabel: string;
+  timeZone: string;
+  from: string;
+  to: string;
+  items: CalendarItem[];
+};
+export type VisitRef = {
+  visitId: string;
+  participantId: string;
+  studyId: string | null;
+  code: string;
+  targetDate: string;
+  windowStart: string;
+  windowEnd: string;
+  status: string;
+  missedOn: string | null;
+};
 export type SiteFollowUpReport = {
   siteId: string;
   siteLabel: string;
@@ -163,7 +200,13 @@ export type Deviation = {
   voidReason: string | null;
   recordedAt: string;
 };
-export type ReportingClock = { awareAt: string; dueAt: string; reportedAt: string | null; state: 'open' | 'overdue' | 'reported' | 'reported_late'; hoursRemaining: number | null };
+export type ReportingClock = {
+  awareAt: string;
+  dueAt: string;
+  reportedAt: string | null;
+  state: 'open' | 'overdue' | 'reported' | 'reported_late';
+  hoursRemaining: number | null;
+};
 export type AdverseEvent = {
   id: string;
   participantId: string;
@@ -186,14 +229,25 @@ export type AdverseEvent = {
 
 export type RandomizationConfig = {
   environment: 'production' | 'test';
-  config: { arms: { code: string; label: string; ratio: number }[]; algorithm: string; blockSizes: number[]; strataFactors: string[] } | null;
+  config: {
+    arms: { code: string; label: string; ratio: number }[];
+    algorithm: string;
+    blockSizes: number[];
+    strataFactors: string[];
+  } | null;
   canonicalConfig: string | null;
   live: boolean;
   liveAt: string | null;
   commitment: string | null;
   updatedAt: string | null;
 };
-export type Commitment = { environment: string; live: boolean; liveAt: string | null; commitment: string | null; canonicalConfig: string | null };
+export type Commitment = {
+  environment: string;
+  live: boolean;
+  liveAt: string | null;
+  commitment: string | null;
+  canonicalConfig: string | null;
+};
 export type BalanceRow = {
   stratumKey: string;
   total: number;
@@ -203,10 +257,22 @@ export type BalanceRow = {
   currentBlock: { blockIndex: number; used: number; size: number | null };
   warnings: (string | { code: string; message: string })[];
 };
-export type Verification = { ok: boolean; checked: number; strata: { stratumKey: string; allocations: number; maxSequenceNumber: number }[]; issues: unknown[]; commitmentOk: boolean };
+export type Verification = {
+  ok: boolean;
+  checked: number;
+  strata: { stratumKey: string; allocations: number; maxSequenceNumber: number }[];
+  issues: unknown[];
+  commitmentOk: boolean;
+};
 export type Simulation = {
   participants: number;
-  strata: { stratumKey: string; participants: number; countsByArm: Record<string, number>; maxImbalance: number; finalImbalance: number }[];
+  strata: {
+    stratumKey: string;
+    participants: number;
+    countsByArm: Record<string, number>;
+    maxImbalance: number;
+    finalImbalance: number;
+  }[];
   maxImbalance: number;
   theoreticalMaxImbalance: number;
   maxPooledImbalance: number;

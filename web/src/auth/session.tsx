@@ -1,5 +1,14 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import {
+  createContext,
+  useCallback,
+  useContext,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+  type ReactNode,
+} from 'react';
 import { Navigate, useLocation } from 'react-router';
 import { api, ApiError, call, configureAuth } from '../api/client';
 import type { Role, User } from '../api/types';
@@ -53,11 +62,17 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   );
 
   // Set during render (idempotent), so the first queries of a reloaded page already send the token.
-  configureAuth(() => ref.current?.token ?? null, () => signOut('expired'));
+  configureAuth(
+    () => ref.current?.token ?? null,
+    () => signOut('expired'),
+  );
 
   useEffect(() => {
     if (!session) return;
-    const timer = window.setTimeout(() => signOut('expired'), Math.max(0, session.expiresAt - Date.now()));
+    const timer = window.setTimeout(
+      () => signOut('expired'),
+      Math.max(0, session.expiresAt - Date.now()),
+    );
     return () => window.clearTimeout(timer);
   }, [session, signOut]);
 
@@ -72,7 +87,13 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       const res = await call(api.POST('/auth/login', { body: { email, password } }));
       const chosen = res.user.actingRoles.length <= 1;
       setNotice(null);
-      keep({ token: res.accessToken, expiresAt: Date.now() + res.expiresIn * 1000, user: res.user, actingRole: res.actingRole, chosen });
+      keep({
+        token: res.accessToken,
+        expiresAt: Date.now() + res.expiresIn * 1000,
+        user: res.user,
+        actingRole: res.actingRole,
+        chosen,
+      });
     },
     [keep],
   );
@@ -81,7 +102,13 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     async (role: Role) => {
       const res = await call(api.POST('/auth/role', { body: { role } }));
       queryClient.clear();
-      keep({ token: res.accessToken, expiresAt: Date.now() + res.expiresIn * 1000, user: res.user, actingRole: res.actingRole, chosen: true });
+      keep({
+        token: res.accessToken,
+        expiresAt: Date.now() + res.expiresIn * 1000,
+        user: res.user,
+        actingRole: res.actingRole,
+        chosen: true,
+      });
     },
     [keep, queryClient],
   );
@@ -129,7 +156,10 @@ function ChooseRole() {
   return (
     <main className="signin">
       <h1>Choose your role</h1>
-      <p>You hold several roles. You act in one at a time: what you see and may do follow that role alone. You can switch later in the menu.</p>
+      <p>
+        You hold several roles. You act in one at a time: what you see and may do follow that role
+        alone. You can switch later in the menu.
+      </p>
       {error && (
         <div className="alert error" role="alert">
           {error}
@@ -137,7 +167,15 @@ function ChooseRole() {
       )}
       <div className="role-choice">
         {session.user.actingRoles.map((r) => (
-          <button key={r} type="button" onClick={() => switchRole(r).catch((e: unknown) => setError(e instanceof Error ? e.message : String(e)))}>
+          <button
+            key={r}
+            type="button"
+            onClick={() =>
+              switchRole(r).catch((e: unknown) =>
+                setError(e instanceof Error ? e.message : String(e)),
+              )
+            }
+          >
             Act as {ROLE_LABELS[r]}
           </button>
         ))}

@@ -9,10 +9,19 @@ export type RecordVersion = {
   changes: { path: string; before?: unknown; after?: unknown }[];
 };
 
-const show = (v: unknown): string => (v === null || v === undefined ? '—' : typeof v === 'object' ? JSON.stringify(v) : String(v));
+const show = (v: unknown): string =>
+  v === null || v === undefined ? '—' : typeof v === 'object' ? JSON.stringify(v) : String(v);
 
 /** A record's kept versions, newest first: who, when, why, and each changed field before → after. */
-export function CorrectionHistory({ title, versions, zone }: { title: string; versions: readonly RecordVersion[]; zone: string }) {
+export function CorrectionHistory({
+  title,
+  versions,
+  zone,
+}: {
+  title: string;
+  versions: readonly RecordVersion[];
+  zone: string;
+}) {
   if (versions.length === 0) return null;
   return (
     <section aria-label={title}>
@@ -20,7 +29,8 @@ export function CorrectionHistory({ title, versions, zone }: { title: string; ve
       <ol className="history">
         {versions.map((v) => (
           <li key={v.version}>
-            <strong>{v.changes.length === 0 ? 'Recorded' : 'Corrected'}</strong> {formatInstant(v.recordedAt, zone)} by {v.actorName ?? 'unknown'}
+            <strong>{v.changes.length === 0 ? 'Recorded' : 'Corrected'}</strong>{' '}
+            {formatInstant(v.recordedAt, zone)} by {v.actorName ?? 'unknown'}
             {v.actorRole ? ` (${v.actorRole.replace('_', ' ')})` : ''}
             {v.reason && <> · reason: “{v.reason}”</>}
             {v.changes.length > 0 && (

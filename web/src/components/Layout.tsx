@@ -11,11 +11,27 @@ type Item = { to: string; label: string; roles: Role[] };
 /** Each role sees the pages its API scope allows (the API enforces it regardless). */
 export const NAV: Item[] = [
   { to: '/worklist', label: 'Worklist', roles: ['coordinator', 'investigator'] },
-  { to: '/allocations', label: 'Allocations', roles: ['investigator', 'coordinator', 'site_staff', 'statistician', 'monitor'] },
-  { to: '/transplant', label: 'Transplant centre', roles: ['coordinator', 'investigator', 'site_staff', 'monitor'] },
-  { to: '/follow-up', label: 'Follow-up', roles: ['coordinator', 'investigator', 'site_staff', 'blinded_assessor', 'monitor'] },
+  {
+    to: '/allocations',
+    label: 'Allocations',
+    roles: ['investigator', 'coordinator', 'site_staff', 'statistician', 'monitor'],
+  },
+  {
+    to: '/transplant',
+    label: 'Transplant centre',
+    roles: ['coordinator', 'investigator', 'site_staff', 'monitor'],
+  },
+  {
+    to: '/follow-up',
+    label: 'Follow-up',
+    roles: ['coordinator', 'investigator', 'site_staff', 'blinded_assessor', 'monitor'],
+  },
   { to: '/statistics', label: 'Randomisation', roles: ['statistician'] },
-  { to: '/reports', label: 'Reports', roles: ['coordinator', 'investigator', 'site_staff', 'statistician', 'monitor', 'admin'] },
+  {
+    to: '/reports',
+    label: 'Reports',
+    roles: ['coordinator', 'investigator', 'site_staff', 'statistician', 'monitor', 'admin'],
+  },
   { to: '/admin/users', label: 'Users', roles: ['admin'] },
   { to: '/admin/sites', label: 'Sites & capacity', roles: ['admin'] },
   { to: '/admin/audit', label: 'Audit trail', roles: ['admin', 'monitor'] },
@@ -113,7 +129,8 @@ export function Layout({ children }: { children?: ReactNode }) {
       <main id="main" className="main" tabIndex={-1}>
         {minutes !== null && minutes <= 2 && (
           <div className="alert warn" role="status">
-            Your session ends in {minutes <= 1 ? 'less than a minute' : `${minutes} minutes`}; save your work and sign in again.
+            Your session ends in {minutes <= 1 ? 'less than a minute' : `${minutes} minutes`}; save
+            your work and sign in again.
           </div>
         )}
         {children ?? <Outlet />}

@@ -46,9 +46,18 @@ export function ErrorBox({ error, title }: { error: unknown; title?: string }) {
 }
 
 /** Loading and error states for a query; children render only with data. */
-export function QueryView<T>({ query, what, children }: { query: UseQueryResult<T>; what?: string; children: (data: T) => ReactNode }) {
+export function QueryView<T>({
+  query,
+  what,
+  children,
+}: {
+  query: UseQueryResult<T>;
+  what?: string;
+  children: (data: T) => ReactNode;
+}) {
   if (query.isPending) return <Loading what={what ? `Loading ${what}` : 'Loading'} />;
-  if (query.isError) return <ErrorBox error={query.error} title={what ? `Could not load ${what}` : undefined} />;
+  if (query.isError)
+    return <ErrorBox error={query.error} title={what ? `Could not load ${what}` : undefined} />;
   return <>{children(query.data)}</>;
 }
 
@@ -67,7 +76,9 @@ export function Field({
   children: (control: FieldControl) => ReactNode;
 }) {
   const id = useId();
-  const describedBy = [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(' ') || undefined;
+  const describedBy =
+    [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(' ') ||
+    undefined;
   return (
     <div className="field">
       <label htmlFor={id}>{label}</label>
@@ -106,7 +117,10 @@ export function Choices({
 }) {
   const id = useId();
   return (
-    <fieldset aria-describedby={error ? `${id}-error` : hint ? `${id}-hint` : undefined} aria-invalid={!!error}>
+    <fieldset
+      aria-describedby={error ? `${id}-error` : hint ? `${id}-hint` : undefined}
+      aria-invalid={!!error}
+    >
       <legend>{legend}</legend>
       {hint && (
         <p className="hint small muted" id={`${id}-hint`}>
@@ -116,7 +130,13 @@ export function Choices({
       <div className="choices">
         {options.map((o) => (
           <label key={o.value}>
-            <input type="radio" name={name} value={o.value} checked={value === o.value} onChange={() => onChange(o.value)} />
+            <input
+              type="radio"
+              name={name}
+              value={o.value}
+              checked={value === o.value}
+              onChange={() => onChange(o.value)}
+            />
             {o.label}
           </label>
         ))}
@@ -163,7 +183,12 @@ export function ConfirmDialog({
       <h2 id={id}>{title}</h2>
       {children}
       <div className="row" style={{ marginTop: '1rem' }}>
-        <button type="button" className={danger ? 'danger' : undefined} onClick={onConfirm} disabled={busy}>
+        <button
+          type="button"
+          className={danger ? 'danger' : undefined}
+          onClick={onConfirm}
+          disabled={busy}
+        >
           {busy ? 'Working…' : confirmLabel}
         </button>
         <button type="button" className="secondary" onClick={onCancel} disabled={busy}>
@@ -209,9 +234,19 @@ export function DataTable<T>({
               {hg.headers.map((h) => {
                 const sorted = h.column.getIsSorted();
                 return (
-                  <th key={h.id} scope="col" aria-sort={sorted === 'asc' ? 'ascending' : sorted === 'desc' ? 'descending' : undefined}>
+                  <th
+                    key={h.id}
+                    scope="col"
+                    aria-sort={
+                      sorted === 'asc' ? 'ascending' : sorted === 'desc' ? 'descending' : undefined
+                    }
+                  >
                     {h.isPlaceholder ? null : h.column.getCanSort() ? (
-                      <button type="button" className="sort" onClick={h.column.getToggleSortingHandler()}>
+                      <button
+                        type="button"
+                        className="sort"
+                        onClick={h.column.getToggleSortingHandler()}
+                      >
                         {flexRender(h.column.columnDef.header, h.getContext())}
                         {sorted === 'asc' ? ' ▲' : sorted === 'desc' ? ' ▼' : ''}
                       </button>
@@ -238,17 +273,37 @@ export function DataTable<T>({
   );
 }
 
-export function Pager({ page, pageSize, total, onPage }: { page: number; pageSize: number; total: number; onPage: (p: number) => void }) {
+export function Pager({
+  page,
+  pageSize,
+  total,
+  onPage,
+}: {
+  page: number;
+  pageSize: number;
+  total: number;
+  onPage: (p: number) => void;
+}) {
   const pages = Math.max(1, Math.ceil(total / pageSize));
   return (
     <nav className="pager" aria-label="Pages">
-      <button type="button" className="secondary" disabled={page <= 1} onClick={() => onPage(page - 1)}>
+      <button
+        type="button"
+        className="secondary"
+        disabled={page <= 1}
+        onClick={() => onPage(page - 1)}
+      >
         Previous
       </button>
       <span>
         Page {page} of {pages} ({total} in all)
       </span>
-      <button type="button" className="secondary" disabled={page >= pages} onClick={() => onPage(page + 1)}>
+      <button
+        type="button"
+        className="secondary"
+        disabled={page >= pages}
+        onClick={() => onPage(page + 1)}
+      >
         Next
       </button>
     </nav>

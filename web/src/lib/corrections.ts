@@ -3,4 +3,10 @@
  * modules): a form compares the values it was opened with to the edited ones and sends exactly
  * the changed fields as a patch.
  */
-export { diffRecord, patchFromChanges, type FieldChange, type GroupSpec, type JsonRecord } from '../../../src/common/corrections/corrections';
+export {
+  diffRecord,
+  patchFromChanges,
+  type FieldChange,
+  type GroupSpec,
+  type JsonRecord,
+} from '../../../src/common/corrections/corrections';

@@ -35,7 +35,8 @@ export const WAITING_FOR: Partial<Record<ParticipantStatus, string>> = {
   phone_check_done: 'Records from the treating neurologist',
   records_reviewed: 'An invitation to the screening visit',
   screening_visit_planned: 'The screening visit',
-  screening_visit_done: 'Screening data, the eligibility assessment and the investigator’s signature',
+  screening_visit_done:
+    'Screening data, the eligibility assessment and the investigator’s signature',
   eligible: 'Informed consent',
   consented: 'Randomisation by an investigator',
   ineligible: 'Nothing (screen failure); re-screening is possible',
@@ -79,8 +80,16 @@ export const DRUG_LABELS: Record<string, string> = {
   other: 'Other',
 };
 
-export const OUTCOME_LABELS: Record<string, string> = { met: 'Met', not_met: 'Not met', unknown: 'Unknown (data missing)' };
-export const RESULT_LABELS: Record<string, string> = { eligible: 'Eligible', ineligible: 'Not eligible', incomplete: 'Incomplete' };
+export const OUTCOME_LABELS: Record<string, string> = {
+  met: 'Met',
+  not_met: 'Not met',
+  unknown: 'Unknown (data missing)',
+};
+export const RESULT_LABELS: Record<string, string> = {
+  eligible: 'Eligible',
+  ineligible: 'Not eligible',
+  incomplete: 'Incomplete',
+};
 
 export function humanise(code: string): string {
   return code.replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase());

@@ -6,7 +6,11 @@ import { DEFAULT_ZONE } from './time';
 
 /** Sites are reference data every role may read; cached for the session. */
 export function useSites() {
-  return useQuery({ queryKey: ['sites'], queryFn: () => call(api.GET('/sites')), staleTime: 5 * 60_000 });
+  return useQuery({
+    queryKey: ['sites'],
+    queryFn: () => call(api.GET('/sites')),
+    staleTime: 5 * 60_000,
+  });
 }
 
 export function useSiteMap(): Map<string, Site> {
@@ -26,7 +30,10 @@ export function useStaffNames(siteId: string | null | undefined): Map<string, st
   const allowed = hasRole('coordinator', 'investigator', 'site_staff', 'monitor', 'admin');
   const { data } = useQuery({
     queryKey: ['staff', siteId],
-    queryFn: () => callAs<StaffMember[]>(api.GET('/sites/{siteId}/staff', { params: { path: { siteId: siteId as string } } })),
+    queryFn: () =>
+      callAs<StaffMember[]>(
+        api.GET('/sites/{siteId}/staff', { params: { path: { siteId: siteId as string } } }),
+      ),
     enabled: !!siteId && allowed,
     staleTime: 5 * 60_000,
   });

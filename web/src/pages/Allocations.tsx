@@ -52,20 +52,36 @@ export function Allocations() {
     setPage(1);
     setFilters((f) => ({ ...f, [k]: e.target.value }));
   };
-  const visibleSites = user.trialWide ? [...sites.values()] : user.siteIds.map((id) => sites.get(id)).filter((s) => !!s);
+  const visibleSites = user.trialWide
+    ? [...sites.values()]
+    : user.siteIds.map((id) => sites.get(id)).filter((s) => !!s);
   const columns = [
-    col.accessor('studyId', { header: 'Participant', cell: (c) => <Link to={`/participants/${c.row.original.participantId}`}>{c.getValue()}</Link> }),
+    col.accessor('studyId', {
+      header: 'Participant',
+      cell: (c) => <Link to={`/participants/${c.row.original.participantId}`}>{c.getValue()}</Link>,
+    }),
     col.accessor('siteLabel', { header: 'Site' }),
-    col.accessor('armLabel', { header: 'Arm', cell: (c) => `${c.row.original.arm}: ${c.getValue()}` }),
-    col.accessor('randomisedAt', { header: 'Randomised', cell: (c) => formatInstant(c.getValue(), zoneOf(c.row.original.siteId)) }),
+    col.accessor('armLabel', {
+      header: 'Arm',
+      cell: (c) => `${c.row.original.arm}: ${c.getValue()}`,
+    }),
+    col.accessor('randomisedAt', {
+      header: 'Randomised',
+      cell: (c) => formatInstant(c.getValue(), zoneOf(c.row.original.siteId)),
+    }),
     // The number within the stratum is for statisticians and monitors only (the API leaves it out for others).
-    col.accessor((a) => (a.sequenceNumber === undefined ? a.stratumKey : `${a.stratumKey} #${a.sequenceNumber}`), { id: 'seq', header: 'Stratum' }),
+    col.accessor(
+      (a) =>
+        a.sequenceNumber === undefined ? a.stratumKey : `${a.stratumKey} #${a.sequenceNumber}`,
+      { id: 'seq', header: 'Stratum' },
+    ),
     col.accessor('armBDrug', {
       header: 'Arm-B drug',
       cell: (c) => {
         const a = c.row.original;
         if (a.arm !== 'B') return '—';
-        if (a.armBDrug) return `${DRUG_LABELS[a.armBDrug] ?? a.armBDrug} from ${formatDate(a.armBStartDate)}`;
+        if (a.armBDrug)
+          return `${DRUG_LABELS[a.armBDrug] ?? a.armBDrug} from ${formatDate(a.armBStartDate)}`;
         return hasRole('investigator') ? (
           <Link to={`/participants/${a.participantId}`}>
             <Tag tone="warn">to choose</Tag>
@@ -103,13 +119,22 @@ export function Allocations() {
             </select>
           )}
         </Field>
-        <Field label="Randomised from">{(c) => <input {...c} type="date" value={filters.from} onChange={set('from')} />}</Field>
-        <Field label="Randomised to">{(c) => <input {...c} type="date" value={filters.to} onChange={set('to')} />}</Field>
+        <Field label="Randomised from">
+          {(c) => <input {...c} type="date" value={filters.from} onChange={set('from')} />}
+        </Field>
+        <Field label="Randomised to">
+          {(c) => <input {...c} type="date" value={filters.to} onChange={set('to')} />}
+        </Field>
       </form>
       <QueryView query={query} what="allocations">
         {(p) => (
           <>
-            <DataTable data={p.items} columns={columns} caption={`${p.total} allocation${p.total === 1 ? '' : 's'}`} empty="No allocations match." />
+            <DataTable
+              data={p.items}
+              columns={columns}
+              caption={`${p.total} allocation${p.total === 1 ? '' : 's'}`}
+              empty="No allocations match."
+            />
             <Pager page={p.page} pageSize={p.pageSize} total={p.total} onPage={setPage} />
           </>
         )}

@@ -3,7 +3,14 @@ import { DateTime } from 'luxon';
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { api, callAs } from '../api/client';
-import type { AdverseEvent, Deviation, Page, SiteCalendar, SiteFollowUpReport, VisitRef } from '../api/types';
+import type {
+  AdverseEvent,
+  Deviation,
+  Page,
+  SiteCalendar,
+  SiteFollowUpReport,
+  VisitRef,
+} from '../api/types';
 import { useSession, useUser } from '../auth/session';
 import { DataTable, ErrorBox, Field, QueryView, Tag } from '../components/ui';
 import { humanise } from '../lib/labels';
@@ -16,9 +23,11 @@ export function FollowUp() {
   const { hasRole } = useSession();
   const sites = useSiteMap();
   const sitesQuery = useSites();
-  const mine = (user.trialWide ? [...sites.values()] : user.siteIds.map((id) => sites.get(id)).filter((s) => !!s)).filter((s) =>
-    s.roles.includes('screening'),
-  );
+  const mine = (
+    user.trialWide
+      ? [...sites.values()]
+      : user.siteIds.map((id) => sites.get(id)).filter((s) => !!s)
+  ).filter((s) => s.roles.includes('screening'));
   const [chosen, setChosen] = useState('');
   const site = sites.get(chosen) ?? mine[0];
   const unblinded = hasRole('coordinator', 'investigator', 'site_staff', 'monitor');
@@ -63,8 +72,19 @@ function VisitLinks({ rows, empty }: { rows: VisitRef[]; empty: string }) {
       empty={empty}
       columns={[
         { id: 'who', header: 'Participant', cell: ({ row }) => row.original.studyId ?? '—' },
-        { id: 'visit', header: 'Visit', cell: ({ row }) => <Link to={`/visits/${row.original.visitId}`}>{row.original.code}</Link> },
-        { id: 'window', header: 'Window', cell: ({ row }) => `${formatDate(row.original.windowStart)} – ${formatDate(row.original.windowEnd)}` },
+        {
+          id: 'visit',
+          header: 'Visit',
+          cell: ({ row }) => (
+            <Link to={`/visits/${row.original.visitId}`}>{row.original.code}</Link>
+          ),
+        },
+        {
+          id: 'window',
+          header: 'Window',
+          cell: ({ row }) =>
+            `${formatDate(row.original.windowStart)} – ${formatDate(row.original.windowEnd)}`,
+        },
         { id: 'missed', header: 'Missed on', cell: ({ row }) => formatDate(row.original.missedOn) },
       ]}
     />
@@ -74,7 +94,10 @@ function VisitLinks({ rows, empty }: { rows: VisitRef[]; empty: string }) {
 function SiteReport({ siteId }: { siteId: string }) {
   const query = useQuery({
     queryKey: ['follow-up', siteId, 'report'],
-    queryFn: () => callAs<SiteFollowUpReport>(api.GET('/reports/follow-up/sites/{siteId}', { params: { path: { siteId } } })),
+    queryFn: () =>
+      callAs<SiteFollowUpReport>(
+        api.GET('/reports/follow-up/sites/{siteId}', { params: { path: { siteId } } }),
+      ),
   });
   return (
     <QueryView query={query} what="the follow-up summary">
@@ -110,15 +133,32 @@ function SiteReport({ siteId }: { siteId: string }) {
 
 function Upcoming({ siteId, zone }: { siteId: string; zone: string }) {
   const today = todayIn(zone);
-  const [to, setTo] = useState(() => DateTime.fromISO(today).plus({ weeks: 8 }).toISODate() ?? today);
+  const [to, setTo] = useState(
+    () => DateTime.fromISO(today).plus({ weeks: 8 }).toISODate() ?? today,
+  );
   const query = useQuery({
     queryKey: ['follow-up', siteId, 'calendar', today, to],
-    queryFn: () => callAs<SiteCalendar>(api.GET('/follow-up/sites/{siteId}/calendar', { params: { path: { siteId }, query: { from: today, to } } })),
+    queryFn: () =>
+      callAs<SiteCalendar>(
+        api.GET('/follow-up/sites/{siteId}/calendar', {
+          params: { path: { siteId }, query: { from: today, to } },
+        }),
+      ),
   });
   return (
     <section aria-labelledby="upcoming-h">
       <h2 id="upcoming-h">Upcoming visits</h2>
-      <Field label="Show visits whose window opens until">{(c) => <input {...c} type="date" value={to} min={today} onChange={(e) => e.target.value && setTo(e.target.value)} />}</Field>
+      <Field label="Show visits whose window opens until">
+        {(c) => (
+          <input
+            {...c}
+            type="date"
+            value={to}
+            min={today}
+            onChange={(e) => e.target.value && setTo(e.target.value)}
+          />
+        )}
+      </Field>
       <QueryView query={query} what="upcoming visits">
         {(cal) => (
           <DataTable
@@ -126,9 +166,26 @@ function Upcoming({ siteId, zone }: { siteId: string; zone: string }) {
             empty="No visits in this period."
             columns={[
               { id: 'who', header: 'Participant', cell: ({ row }) => row.original.studyId },
-              { id: 'visit', header: 'Visit', cell: ({ row }) => <Link to={`/visits/${row.original.visitId}`}>{`${row.original.code} · ${row.original.label}`}</Link> },
-              { id: 'target', header: 'Target', cell: ({ row }) => formatDate(row.original.targetDate) },
-              { id: 'window', header: 'Window', cell: ({ row }) => `${formatDate(row.original.windowStart)} – ${formatDate(row.original.windowEnd)}` },
+              {
+                id: 'visit',
+                header: 'Visit',
+                cell: ({ row }) => (
+                  <Link
+                    to={`/visits/${row.original.visitId}`}
+                  >{`${row.original.code} · ${row.original.label}`}</Link>
+                ),
+              },
+              {
+                id: 'target',
+                header: 'Target',
+                cell: ({ row }) => formatDate(row.original.targetDate),
+              },
+              {
+                id: 'window',
+                header: 'Window',
+                cell: ({ row }) =>
+                  `${formatDate(row.original.windowStart)} – ${formatDate(row.original.windowEnd)}`,
+              },
               { id: 'status', header: 'Status', cell: ({ row }) => humanise(row.original.status) },
             ]}
           />
@@ -141,7 +198,10 @@ function Upcoming({ siteId, zone }: { siteId: string; zone: string }) {
 function Deviations({ siteId }: { siteId: string }) {
   const query = useQuery({
     queryKey: ['follow-up', siteId, 'deviations'],
-    queryFn: () => callAs<Page<Deviation>>(api.GET('/follow-up/deviations', { params: { query: { siteId, pageSize: 100 } } })),
+    queryFn: () =>
+      callAs<Page<Deviation>>(
+        api.GET('/follow-up/deviations', { params: { query: { siteId, pageSize: 100 } } }),
+      ),
   });
   return (
     <section aria-labelledby="dev-h">
@@ -153,14 +213,29 @@ function Deviations({ siteId }: { siteId: string }) {
             empty="No deviations."
             columns={[
               { id: 'who', header: 'Participant', cell: ({ row }) => row.original.studyId ?? '—' },
-              { id: 'visit', header: 'Visit', cell: ({ row }) => <Link to={`/visits/${row.original.visitId}`}>{row.original.visitCode}</Link> },
+              {
+                id: 'visit',
+                header: 'Visit',
+                cell: ({ row }) => (
+                  <Link to={`/visits/${row.original.visitId}`}>{row.original.visitCode}</Link>
+                ),
+              },
               {
                 id: 'what',
                 header: 'Deviation',
                 cell: ({ row }) =>
                   `${humanise(row.original.kind)}: logged ${formatDate(row.original.visitDate)}, ${row.original.daysOutside} day(s) ${row.original.direction === 'early' ? 'before' : 'after'} the window ${formatDate(row.original.windowStart)} – ${formatDate(row.original.windowEnd)}`,
               },
-              { id: 'status', header: 'Status', cell: ({ row }) => (row.original.status === 'open' ? <Tag tone="warn">open</Tag> : `voided: ${row.original.voidReason ?? ''}`) },
+              {
+                id: 'status',
+                header: 'Status',
+                cell: ({ row }) =>
+                  row.original.status === 'open' ? (
+                    <Tag tone="warn">open</Tag>
+                  ) : (
+                    `voided: ${row.original.voidReason ?? ''}`
+                  ),
+              },
             ]}
           />
         )}
@@ -175,11 +250,22 @@ function SaeClock({ siteId, zone }: { siteId: string; zone: string }) {
   const [refs, setRefs] = useState<Record<string, string>>({});
   const query = useQuery({
     queryKey: ['follow-up', siteId, 'sae'],
-    queryFn: () => callAs<Page<AdverseEvent>>(api.GET('/follow-up/adverse-events', { params: { query: { siteId, serious: true, pageSize: 100 } } })),
+    queryFn: () =>
+      callAs<Page<AdverseEvent>>(
+        api.GET('/follow-up/adverse-events', {
+          params: { query: { siteId, serious: true, pageSize: 100 } },
+        }),
+      ),
     refetchInterval: 60_000,
   });
   const report = useMutation({
-    mutationFn: (id: string) => callAs<AdverseEvent>(api.POST('/follow-up/adverse-events/{id}/reported', { params: { path: { id } }, body: { reference: refs[id] ?? '' } })),
+    mutationFn: (id: string) =>
+      callAs<AdverseEvent>(
+        api.POST('/follow-up/adverse-events/{id}/reported', {
+          params: { path: { id } },
+          body: { reference: refs[id] ?? '' },
+        }),
+      ),
     onSuccess: () => qc.invalidateQueries({ queryKey: ['follow-up', siteId, 'sae'] }),
   });
   return (
@@ -192,7 +278,12 @@ function SaeClock({ siteId, zone }: { siteId: string; zone: string }) {
             empty="No serious adverse events."
             columns={[
               { id: 'who', header: 'Participant', cell: ({ row }) => row.original.studyId ?? '—' },
-              { id: 'term', header: 'Event', cell: ({ row }) => `${row.original.term} (onset ${formatDate(row.original.onsetDate)})` },
+              {
+                id: 'term',
+                header: 'Event',
+                cell: ({ row }) =>
+                  `${row.original.term} (onset ${formatDate(row.original.onsetDate)})`,
+              },
               {
                 id: 'clock',
                 header: 'Report to sponsor',
@@ -208,7 +299,9 @@ function SaeClock({ siteId, zone }: { siteId: string; zone: string }) {
                     );
                   return (
                     <Tag tone={c.state === 'overdue' ? 'bad' : 'warn'}>
-                      {c.state === 'overdue' ? `overdue since ${formatInstant(c.dueAt, zone)}` : `due ${formatInstant(c.dueAt, zone)} (${c.hoursRemaining} h left)`}
+                      {c.state === 'overdue'
+                        ? `overdue since ${formatInstant(c.dueAt, zone)}`
+                        : `due ${formatInstant(c.dueAt, zone)} (${c.hoursRemaining} h left)`}
                     </Tag>
                   );
                 },
@@ -218,14 +311,29 @@ function SaeClock({ siteId, zone }: { siteId: string; zone: string }) {
                 header: 'Action',
                 cell: ({ row }) => {
                   const ae = row.original;
-                  if (!hasRole('investigator') || !ae.reportingClock || ae.reportingClock.reportedAt) return ae.reportReference ?? '';
+                  if (
+                    !hasRole('investigator') ||
+                    !ae.reportingClock ||
+                    ae.reportingClock.reportedAt
+                  )
+                    return ae.reportReference ?? '';
                   return (
                     <div className="row">
                       <Field label="Sponsor case reference">
-                        {(c) => <input {...c} value={refs[ae.id] ?? ''} onChange={(e) => setRefs((r) => ({ ...r, [ae.id]: e.target.value }))} />}
+                        {(c) => (
+                          <input
+                            {...c}
+                            value={refs[ae.id] ?? ''}
+                            onChange={(e) => setRefs((r) => ({ ...r, [ae.id]: e.target.value }))}
+                          />
+                        )}
                       </Field>
                       <div className="field">
-                        <button type="button" disabled={!refs[ae.id] || report.isPending} onClick={() => report.mutate(ae.id)}>
+                        <button
+                          type="button"
+                          disabled={!refs[ae.id] || report.isPending}
+                          onClick={() => report.mutate(ae.id)}
+                        >
                           Mark reported
                         </button>
                       </div>

@@ -15,10 +15,16 @@ export function Notifications() {
   const [page, setPage] = useState(1);
   const query = useQuery({
     queryKey: ['notifications', 'inbox', unreadOnly, page],
-    queryFn: () => callAs<NotificationPage>(api.GET('/notifications', { params: { query: { page, pageSize: 25, ...(unreadOnly ? { unread: true } : {}) } } })),
+    queryFn: () =>
+      callAs<NotificationPage>(
+        api.GET('/notifications', {
+          params: { query: { page, pageSize: 25, ...(unreadOnly ? { unread: true } : {}) } },
+        }),
+      ),
   });
   const mark = useMutation({
-    mutationFn: (body: { ids?: string[]; all?: boolean }) => callAs<unknown>(api.POST('/notifications/read', { body })),
+    mutationFn: (body: { ids?: string[]; all?: boolean }) =>
+      callAs<unknown>(api.POST('/notifications/read', { body })),
     onSuccess: () => qc.invalidateQueries({ queryKey: ['notifications'] }),
   });
   return (
@@ -36,7 +42,12 @@ export function Notifications() {
           />{' '}
           Unread only
         </label>
-        <button type="button" className="secondary" onClick={() => mark.mutate({ all: true })} disabled={mark.isPending}>
+        <button
+          type="button"
+          className="secondary"
+          onClick={() => mark.mutate({ all: true })}
+          disabled={mark.isPending}
+        >
           Mark all read
         </button>
       </div>
@@ -52,7 +63,14 @@ export function Notifications() {
             ) : (
               <ul style={{ listStyle: 'none', padding: 0 }}>
                 {p.items.map((n) => (
-                  <li key={n.id} className="panel" style={{ borderLeftWidth: n.readAt ? 1 : 5, borderLeftColor: n.readAt ? undefined : '#0a4f9e' }}>
+                  <li
+                    key={n.id}
+                    className="panel"
+                    style={{
+                      borderLeftWidth: n.readAt ? 1 : 5,
+                      borderLeftColor: n.readAt ? undefined : '#0a4f9e',
+                    }}
+                  >
                     <div className="row" style={{ justifyContent: 'space-between' }}>
                       <strong>{n.subject}</strong>
                       <span className="small muted">{formatInstant(n.createdAt, zone)}</span>
@@ -61,7 +79,11 @@ export function Notifications() {
                     {n.readAt ? (
                       <Tag>read</Tag>
                     ) : (
-                      <button type="button" className="secondary" onClick={() => mark.mutate({ ids: [n.id] })}>
+                      <button
+                        type="button"
+                        className="secondary"
+                        onClick={() => mark.mutate({ ids: [n.id] })}
+                      >
                         Mark read
                       </button>
                     )}

@@ -16,16 +16,29 @@ export function Reports() {
       <h1>Reports</h1>
       {hasRole('coordinator', 'investigator', 'statistician', 'monitor', 'admin') && <Consort />}
       {hasRole('coordinator', 'investigator', 'monitor', 'statistician') && <ScreeningLog />}
-      {hasRole('coordinator', 'investigator', 'site_staff', 'statistician', 'monitor') && <Retention />}
+      {hasRole('coordinator', 'investigator', 'site_staff', 'statistician', 'monitor') && (
+        <Retention />
+      )}
     </>
   );
 }
 
 /** The CONSORT 2025 flow diagram, drawn by the API from live data (an image: no script runs). */
 function Consort() {
-  const svg = useQuery({ queryKey: ['reports', 'consort.svg'], queryFn: () => getText('/reports/consort.svg') });
-  const numbers = useQuery({ queryKey: ['reports', 'consort'], queryFn: () => callAs<{ enrolment: { assessedForEligibility: number; randomised: number } }>(api.GET('/reports/consort')) });
-  const src = svg.data ? `data:image/svg+xml;base64,${btoa(unescape(encodeURIComponent(svg.data)))}` : null;
+  const svg = useQuery({
+    queryKey: ['reports', 'consort.svg'],
+    queryFn: () => getText('/reports/consort.svg'),
+  });
+  const numbers = useQuery({
+    queryKey: ['reports', 'consort'],
+    queryFn: () =>
+      callAs<{ enrolment: { assessedForEligibility: number; randomised: number } }>(
+        api.GET('/reports/consort'),
+      ),
+  });
+  const src = svg.data
+    ? `data:image/svg+xml;base64,${btoa(unescape(encodeURIComponent(svg.data)))}`
+    : null;
   return (
     <section aria-labelledby="consort-h">
       <h2 id="consort-h">CONSORT flow diagram</h2>
@@ -56,7 +69,14 @@ function ScreeningLog() {
     queryFn: () =>
       call(
         api.GET('/screening-log', {
-          params: { query: { page, pageSize: 25, ...(decision ? { decision } : {}), ...(code ? { exclusionCode: code } : {}) } },
+          params: {
+            query: {
+              page,
+              pageSize: 25,
+              ...(decision ? { decision } : {}),
+              ...(code ? { exclusionCode: code } : {}),
+            },
+          },
         }),
       ),
     placeholderData: (p) => p,
@@ -86,8 +106,10 @@ function ScreeningLog() {
         {(log) => (
           <>
             <p>
-              Assessed for eligibility {log.consort.assessedForEligibility}; excluded {log.consort.excluded} (not meeting criteria {log.consort.notMeetingCriteria}, declined{' '}
-              {log.consort.declined}, other {log.consort.other}); still in screening {log.consort.inScreening}; randomised {log.consort.randomised}.
+              Assessed for eligibility {log.consort.assessedForEligibility}; excluded{' '}
+              {log.consort.excluded} (not meeting criteria {log.consort.notMeetingCriteria},
+              declined {log.consort.declined}, other {log.consort.other}); still in screening{' '}
+              {log.consort.inScreening}; randomised {log.consort.randomised}.
             </p>
             {log.exclusionCounts.length > 0 && (
               <div className="table-wrap">
@@ -103,7 +125,12 @@ function ScreeningLog() {
                     {log.exclusionCounts.map((x) => (
                       <tr key={x.code}>
                         <td>
-                          <button type="button" className="link" onClick={() => (setCode(code === x.code ? '' : x.code), setPage(1))} aria-pressed={code === x.code}>
+                          <button
+                            type="button"
+                            className="link"
+                            onClick={() => (setCode(code === x.code ? '' : x.code), setPage(1))}
+                            aria-pressed={code === x.code}
+                          >
                             {x.code}: {x.title}
                           </button>
                         </td>
@@ -131,7 +158,9 @@ function ScreeningLog() {
                   {log.items.map((e) => (
                     <tr key={e.participantId}>
                       <td>
-                        <Link to={`/participants/${e.participantId}`}>{e.studyId ?? 'pre-screened'}</Link>
+                        <Link to={`/participants/${e.participantId}`}>
+                          {e.studyId ?? 'pre-screened'}
+                        </Link>
                       </td>
                       <td>{e.siteLabel}</td>
                       <td>{STATUS_LABELS[e.status]}</td>
@@ -152,7 +181,10 @@ function ScreeningLog() {
 }
 
 function Retention() {
-  const query = useQuery({ queryKey: ['reports', 'follow-up'], queryFn: () => callAs<SiteFollowUpReport[]>(api.GET('/reports/follow-up')) });
+  const query = useQuery({
+    queryKey: ['reports', 'follow-up'],
+    queryFn: () => callAs<SiteFollowUpReport[]>(api.GET('/reports/follow-up')),
+  });
   return (
     <section aria-labelledby="ret-h">
       <h2 id="ret-h">Follow-up and retention per site (this month)</h2>
@@ -179,7 +211,9 @@ function Retention() {
                     <td>{r.loggedDueThisMonth}</td>
                     <td>{r.overdue}</td>
                     <td>{r.missed}</td>
-                    <td>{r.completionRate === null ? '—' : `${Math.round(r.completionRate * 100)}%`}</td>
+                    <td>
+                      {r.completionRate === null ? '—' : `${Math.round(r.completionRate * 100)}%`}
+                    </td>
                     <td>{r.openDeviations}</td>
                   </tr>
                 ))}

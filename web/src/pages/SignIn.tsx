@@ -9,7 +9,8 @@ type Form = { email: string; password: string };
 
 function messageFor(error: unknown): string {
   if (error instanceof ApiError) {
-    if (error.status === 401) return 'The e-mail address or password is not right, or the account is deactivated. Check both and try again.';
+    if (error.status === 401)
+      return 'The e-mail address or password is not right, or the account is deactivated. Check both and try again.';
     if (error.status === 429) return 'Too many attempts. Wait a minute, then try again.';
     if (error.status === 400) return 'Enter a valid e-mail address and your password.';
     if (error.status >= 500) return 'The system is unavailable right now. Try again in a moment.';
@@ -22,7 +23,9 @@ export function SignIn() {
   const { session, signIn, notice } = useSession();
   const location = useLocation();
   const [error, setError] = useState<string | null>(null);
-  const { register, handleSubmit, formState } = useForm<Form>({ defaultValues: { email: '', password: '' } });
+  const { register, handleSubmit, formState } = useForm<Form>({
+    defaultValues: { email: '', password: '' },
+  });
   if (session) {
     const from = (location.state as { from?: string } | null)?.from;
     return <Navigate to={from && from !== '/signin' ? from : '/'} replace />;
@@ -55,17 +58,32 @@ export function SignIn() {
       )}
       <form onSubmit={onSubmit} noValidate>
         <Field label="E-mail address" error={formState.errors.email?.message}>
-          {(c) => <input {...c} type="email" autoComplete="username" {...register('email', { required: 'Enter your e-mail address' })} />}
+          {(c) => (
+            <input
+              {...c}
+              type="email"
+              autoComplete="username"
+              {...register('email', { required: 'Enter your e-mail address' })}
+            />
+          )}
         </Field>
         <Field label="Password" error={formState.errors.password?.message}>
-          {(c) => <input {...c} type="password" autoComplete="current-password" {...register('password', { required: 'Enter your password' })} />}
+          {(c) => (
+            <input
+              {...c}
+              type="password"
+              autoComplete="current-password"
+              {...register('password', { required: 'Enter your password' })}
+            />
+          )}
         </Field>
         <button type="submit" disabled={formState.isSubmitting}>
           {formState.isSubmitting ? 'Signing in…' : 'Sign in'}
         </button>
       </form>
       <p className="small muted" style={{ marginTop: '2rem' }}>
-        Interested in taking part? <Link to="/prescreening">Check whether the study could be for you</Link>.
+        Interested in taking part?{' '}
+        <Link to="/prescreening">Check whether the study could be for you</Link>.
       </p>
     </main>
   );

@@ -2,7 +2,13 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useForm } from 'react-hook-form';
 import { api, ApiError, callAs } from '../api/client';
-import type { BalanceRow, Commitment, RandomizationConfig, Simulation, Verification } from '../api/types';
+import type {
+  BalanceRow,
+  Commitment,
+  RandomizationConfig,
+  Simulation,
+  Verification,
+} from '../api/types';
 import { ConfirmDialog, ErrorBox, Field, QueryView, Tag } from '../components/ui';
 import { formatInstant } from '../lib/time';
 
@@ -30,7 +36,14 @@ export function Statistics() {
   );
 }
 
-type ConfigForm = { armA: string; armB: string; ratioA: number; ratioB: number; blockSizes: string; strata: 'country' | 'site' | 'country,site' };
+type ConfigForm = {
+  armA: string;
+  armB: string;
+  ratioA: number;
+  ratioB: number;
+  blockSizes: string;
+  strata: 'country' | 'site' | 'country,site';
+};
 
 function Config({ env }: { env: Env }) {
   const qc = useQueryClient();
@@ -39,14 +52,21 @@ function Config({ env }: { env: Env }) {
     queryKey: ['randomization', 'config', env],
     queryFn: async () => {
       try {
-        return await callAs<RandomizationConfig>(api.GET('/randomization/config/{environment}', { params: { path: { environment: env } } }));
+        return await callAs<RandomizationConfig>(
+          api.GET('/randomization/config/{environment}', {
+            params: { path: { environment: env } },
+          }),
+        );
       } catch (e) {
         if (e instanceof ApiError && e.code === 'RANDOMIZATION_NOT_CONFIGURED') return null;
         throw e;
       }
     },
   });
-  const commitments = useQuery({ queryKey: ['randomization', 'commitment'], queryFn: () => callAs<Commitment[]>(api.GET('/randomization/commitment')) });
+  const commitments = useQuery({
+    queryKey: ['randomization', 'commitment'],
+    queryFn: () => callAs<Commitment[]>(api.GET('/randomization/commitment')),
+  });
   const save = useMutation({
     mutationFn: (v: ConfigForm) =>
       callAs<RandomizationConfig>(
@@ -65,13 +85,27 @@ function Config({ env }: { env: Env }) {
     onSuccess: () => qc.invalidateQueries({ queryKey: ['randomization'] }),
   });
   const goLive = useMutation({
-    mutationFn: () => callAs<RandomizationConfig>(api.POST('/randomization/config/{environment}/go-live', { params: { path: { environment: env } } })),
+    mutationFn: () =>
+      callAs<RandomizationConfig>(
+        api.POST('/randomization/config/{environment}/go-live', {
+          params: { path: { environment: env } },
+        }),
+      ),
     onSuccess: async () => {
       setConfirm(false);
       await qc.invalidateQueries({ queryKey: ['randomization'] });
     },
   });
-  const form = useForm<ConfigForm>({ defaultValues: { armA: 'aHSCT', armB: 'Best available high-efficacy DMT', ratioA: 1, ratioB: 1, blockSizes: '2, 4', strata: 'country' } });
+  const form = useForm<ConfigForm>({
+    defaultValues: {
+      armA: 'aHSCT',
+      armB: 'Best available high-efficacy DMT',
+      ratioA: 1,
+      ratioB: 1,
+      blockSizes: '2, 4',
+      strata: 'country',
+    },
+  });
   return (
     <section aria-labelledby="cfg-h">
       <h2 id="cfg-h">Configuration and commitment</h2>
@@ -81,13 +115,20 @@ function Config({ env }: { env: Env }) {
             {c?.config ? (
               <div className="panel">
                 <p>
-                  {c.live ? <Tag tone="ok">live since {formatInstant(c.liveAt)}</Tag> : <Tag tone="warn">not live</Tag>} Algorithm {c.config.algorithm}; arms{' '}
-                  {c.config.arms.map((a) => `${a.code} “${a.label}” (${a.ratio})`).join(', ')}; block sizes {c.config.blockSizes.join(', ')}; strata{' '}
+                  {c.live ? (
+                    <Tag tone="ok">live since {formatInstant(c.liveAt)}</Tag>
+                  ) : (
+                    <Tag tone="warn">not live</Tag>
+                  )}{' '}
+                  Algorithm {c.config.algorithm}; arms{' '}
+                  {c.config.arms.map((a) => `${a.code} “${a.label}” (${a.ratio})`).join(', ')};
+                  block sizes {c.config.blockSizes.join(', ')}; strata{' '}
                   {c.config.strataFactors.join(' × ')}.
                 </p>
                 {c.commitment && (
                   <p className="small">
-                    Commitment (SHA-256 of seed and configuration, recorded at go-live): <code style={{ wordBreak: 'break-all' }}>{c.commitment}</code>
+                    Commitment (SHA-256 of seed and configuration, recorded at go-live):{' '}
+                    <code style={{ wordBreak: 'break-all' }}>{c.commitment}</code>
                   </p>
                 )}
               </div>
@@ -95,12 +136,29 @@ function Config({ env }: { env: Env }) {
               <p className="muted">Not configured yet.</p>
             )}
             {!c?.live && (
-              <form onSubmit={form.handleSubmit((v) => save.mutate(v))} noValidate className="panel" aria-label="Configure">
+              <form
+                onSubmit={form.handleSubmit((v) => save.mutate(v))}
+                noValidate
+                className="panel"
+                aria-label="Configure"
+              >
                 <div className="grid">
-                  <Field label="Arm A label">{(x) => <input {...x} {...form.register('armA', { required: true })} />}</Field>
-                  <Field label="Arm A ratio">{(x) => <input {...x} type="number" min={1} max={10} {...form.register('ratioA')} />}</Field>
-                  <Field label="Arm B label">{(x) => <input {...x} {...form.register('armB', { required: true })} />}</Field>
-                  <Field label="Arm B ratio">{(x) => <input {...x} type="number" min={1} max={10} {...form.register('ratioB')} />}</Field>
+                  <Field label="Arm A label">
+                    {(x) => <input {...x} {...form.register('armA', { required: true })} />}
+                  </Field>
+                  <Field label="Arm A ratio">
+                    {(x) => (
+                      <input {...x} type="number" min={1} max={10} {...form.register('ratioA')} />
+                    )}
+                  </Field>
+                  <Field label="Arm B label">
+                    {(x) => <input {...x} {...form.register('armB', { required: true })} />}
+                  </Field>
+                  <Field label="Arm B ratio">
+                    {(x) => (
+                      <input {...x} type="number" min={1} max={10} {...form.register('ratioB')} />
+                    )}
+                  </Field>
                   <Field label="Block sizes" hint="Multiples of the ratio sum, e.g. 2, 4">
                     {(x) => <input {...x} {...form.register('blockSizes')} />}
                   </Field>
@@ -134,14 +192,23 @@ function Config({ env }: { env: Env }) {
               onConfirm={() => goLive.mutate()}
               onCancel={() => setConfirm(false)}
             >
-              <p>The configuration is locked and its commitment is written to the audit trail. This cannot be undone.</p>
+              <p>
+                The configuration is locked and its commitment is written to the audit trail. This
+                cannot be undone.
+              </p>
               <ErrorBox error={goLive.error} />
             </ConfirmDialog>
           </>
         )}
       </QueryView>
       {commitments.data && commitments.data.length > 0 && (
-        <p className="small muted">Every role sees the commitments: {commitments.data.map((x) => `${x.environment} ${x.live ? 'live' : 'not live'}`).join(', ')}.</p>
+        <p className="small muted">
+          Every role sees the commitments:{' '}
+          {commitments.data
+            .map((x) => `${x.environment} ${x.live ? 'live' : 'not live'}`)
+            .join(', ')}
+          .
+        </p>
       )}
     </section>
   );
@@ -150,7 +217,10 @@ function Config({ env }: { env: Env }) {
 function Balance({ env }: { env: Env }) {
   const query = useQuery({
     queryKey: ['randomization', 'balance', env],
-    queryFn: () => callAs<BalanceRow[]>(api.GET('/randomization/balance', { params: { query: { environment: env } } })),
+    queryFn: () =>
+      callAs<BalanceRow[]>(
+        api.GET('/randomization/balance', { params: { query: { environment: env } } }),
+      ),
   });
   return (
     <section aria-labelledby="bal-h">
@@ -184,7 +254,11 @@ function Balance({ env }: { env: Env }) {
                       </td>
                       <td>{r.imbalance}</td>
                       <td>{r.completedBlocks}</td>
-                      <td>{r.warnings.map((w) => (typeof w === 'string' ? w : w.message)).join('; ') || '—'}</td>
+                      <td>
+                        {r.warnings
+                          .map((w) => (typeof w === 'string' ? w : w.message))
+                          .join('; ') || '—'}
+                      </td>
                     </tr>
                   ))}
                 </tbody>
@@ -201,17 +275,25 @@ function Verify({ env }: { env: Env }) {
   const [run, setRun] = useState(0);
   const query = useQuery({
     queryKey: ['randomization', 'verify', env, run],
-    queryFn: () => callAs<Verification>(api.GET('/randomization/verify', { params: { query: { environment: env } } })),
+    queryFn: () =>
+      callAs<Verification>(
+        api.GET('/randomization/verify', { params: { query: { environment: env } } }),
+      ),
   });
   return (
     <section aria-labelledby="ver-h">
       <h2 id="ver-h">Verification</h2>
-      <p className="small">Recomputes every allocation from the sealed seed and checks the go-live commitment.</p>
+      <p className="small">
+        Recomputes every allocation from the sealed seed and checks the go-live commitment.
+      </p>
       <QueryView query={query} what="the verification">
         {(v) => (
           <div className={`alert ${v.ok ? 'ok' : 'error'}`} role="status">
-            {v.ok ? 'Verified' : 'Problems found'}: {v.checked} allocation(s) checked; commitment {v.commitmentOk ? 'matches' : 'does NOT match'}.
-            {v.issues.length > 0 && <pre className="small">{JSON.stringify(v.issues, null, 2)}</pre>}
+            {v.ok ? 'Verified' : 'Problems found'}: {v.checked} allocation(s) checked; commitment{' '}
+            {v.commitmentOk ? 'matches' : 'does NOT match'}.
+            {v.issues.length > 0 && (
+              <pre className="small">{JSON.stringify(v.issues, null, 2)}</pre>
+            )}
           </div>
         )}
       </QueryView>
@@ -224,7 +306,10 @@ function Verify({ env }: { env: Env }) {
 
 function Simulate() {
   const [n, setN] = useState(100);
-  const sim = useMutation({ mutationFn: () => callAs<Simulation>(api.POST('/randomization/simulate', { body: { participants: n } })) });
+  const sim = useMutation({
+    mutationFn: () =>
+      callAs<Simulation>(api.POST('/randomization/simulate', { body: { participants: n } })),
+  });
   return (
     <section aria-labelledby="sim-h">
       <h2 id="sim-h">Simulation</h2>
@@ -235,7 +320,18 @@ function Simulate() {
           sim.mutate();
         }}
       >
-        <Field label="Participants to simulate">{(c) => <input {...c} type="number" min={1} max={100000} value={n} onChange={(e) => setN(Number(e.target.value))} />}</Field>
+        <Field label="Participants to simulate">
+          {(c) => (
+            <input
+              {...c}
+              type="number"
+              min={1}
+              max={100000}
+              value={n}
+              onChange={(e) => setN(Number(e.target.value))}
+            />
+          )}
+        </Field>
         <div className="field">
           <button type="submit" disabled={sim.isPending}>
             Simulate the trial design
@@ -246,9 +342,11 @@ function Simulate() {
       {sim.data && (
         <div className="panel" aria-live="polite">
           <p>
-            Largest imbalance in a stratum: {sim.data.maxImbalance} (theoretical maximum {sim.data.theoreticalMaxImbalance}); pooled {sim.data.maxPooledImbalance}. A guesser
-            who knows the design predicts {(sim.data.predictability.share * 100).toFixed(0)}% of allocations (theory {sim.data.theoreticalPredictability.perAllocation.text},
-            chance {sim.data.chanceLevel * 100}%).
+            Largest imbalance in a stratum: {sim.data.maxImbalance} (theoretical maximum{' '}
+            {sim.data.theoreticalMaxImbalance}); pooled {sim.data.maxPooledImbalance}. A guesser who
+            knows the design predicts {(sim.data.predictability.share * 100).toFixed(0)}% of
+            allocations (theory {sim.data.theoreticalPredictability.perAllocation.text}, chance{' '}
+            {sim.data.chanceLevel * 100}%).
           </p>
           <ul>
             {sim.data.strata.map((s) => (

@@ -23,7 +23,10 @@ export function TransplantCentre() {
   const centres = (sites.data ?? []).filter((s) => s.roles.includes('transplant_centre'));
   const mine = user.siteIds.map((id) => sites.data?.find((s) => s.id === id)).filter((s) => !!s);
   const defaultCentre =
-    mine.find((s) => s.roles.includes('transplant_centre'))?.id ?? mine.find((s) => s.transplantCentreId)?.transplantCentreId ?? centres[0]?.id ?? '';
+    mine.find((s) => s.roles.includes('transplant_centre'))?.id ??
+    mine.find((s) => s.transplantCentreId)?.transplantCentreId ??
+    centres[0]?.id ??
+    '';
   const [chosen, setChosen] = useState('');
   const centreId = chosen || defaultCentre;
   const [selected, setSelected] = useState<string | null>(null);
@@ -76,10 +79,12 @@ function Quarters({ centreId }: { centreId: string }) {
   const { hasRole } = useSession();
   const query = useQuery({
     queryKey: ['centre', centreId, 'quarters'],
-    queryFn: () => call(api.GET('/scheduling/centres/{centreId}/quarters', { params: { path: { centreId } } })),
+    queryFn: () =>
+      call(api.GET('/scheduling/centres/{centreId}/quarters', { params: { path: { centreId } } })),
   });
   const fill = useMutation({
-    mutationFn: () => call(api.POST('/scheduling/centres/{centreId}/fill', { params: { path: { centreId } } })),
+    mutationFn: () =>
+      call(api.POST('/scheduling/centres/{centreId}/fill', { params: { path: { centreId } } })),
     onSuccess: () => qc.invalidateQueries({ queryKey: ['centre', centreId] }),
   });
   return (
@@ -89,13 +94,17 @@ function Quarters({ centreId }: { centreId: string }) {
         {(r) => (
           <>
             <p className="small">
-              Lead time {r.leadTimeDays} days; waiting-time limit {r.waitLimitMonths} months. An arm-A allocation today would be admitted{' '}
+              Lead time {r.leadTimeDays} days; waiting-time limit {r.waitLimitMonths} months. An
+              arm-A allocation today would be admitted{' '}
               {r.projectedWait.waitlisted ? (
                 <Tag tone="bad">on the waitlist (no free place within the horizon)</Tag>
               ) : (
                 <>
-                  in {r.projectedWait.quarter} from {formatDate(r.projectedWait.earliestAdmission)} ({r.projectedWait.waitText})
-                  {r.projectedWait.exceedsWaitLimit && <Tag tone="warn">beyond the waiting-time limit</Tag>}
+                  in {r.projectedWait.quarter} from {formatDate(r.projectedWait.earliestAdmission)}{' '}
+                  ({r.projectedWait.waitText})
+                  {r.projectedWait.exceedsWaitLimit && (
+                    <Tag tone="warn">beyond the waiting-time limit</Tag>
+                  )}
                 </>
               )}
               .
@@ -119,7 +128,9 @@ function Quarters({ centreId }: { centreId: string }) {
                       <th scope="row">{q.quarter}</th>
                       <td>
                         {q.capacity}
-                        {q.overridden && <span className="small muted"> (set for this quarter)</span>}
+                        {q.overridden && (
+                          <span className="small muted"> (set for this quarter)</span>
+                        )}
                       </td>
                       <td>{q.booked}</td>
                       <td>{q.done}</td>
@@ -131,11 +142,20 @@ function Quarters({ centreId }: { centreId: string }) {
               </table>
             </div>
             {hasRole('coordinator', 'investigator') && (
-              <button type="button" className="secondary" onClick={() => fill.mutate()} disabled={fill.isPending}>
+              <button
+                type="button"
+                className="secondary"
+                onClick={() => fill.mutate()}
+                disabled={fill.isPending}
+              >
                 Offer free places to the waitlist
               </button>
             )}
-            {fill.data && <div className="alert ok" role="status">{fill.data.movedUp.length} booking(s) moved up.</div>}
+            {fill.data && (
+              <div className="alert ok" role="status">
+                {fill.data.movedUp.length} booking(s) moved up.
+              </div>
+            )}
             <ErrorBox error={fill.error} />
           </>
         )}
@@ -147,32 +167,58 @@ function Quarters({ centreId }: { centreId: string }) {
 function useCentreBookings(centreId: string) {
   return useQuery({
     queryKey: ['centre', centreId, 'bookings'],
-    queryFn: () => call(api.GET('/scheduling/bookings', { params: { query: { centreId, pageSize: 200 } } })),
+    queryFn: () =>
+      call(api.GET('/scheduling/bookings', { params: { query: { centreId, pageSize: 200 } } })),
   });
 }
 
 /** Arm-A participants of the sites this centre serves who have no live booking. */
-function AwaitingBooking({ centreId, onBooked }: { centreId: string; onBooked: (id: string) => void }) {
+function AwaitingBooking({
+  centreId,
+  onBooked,
+}: {
+  centreId: string;
+  onBooked: (id: string) => void;
+}) {
   const qc = useQueryClient();
   const { hasRole } = useSession();
   const sites = useSites();
-  const served = new Set((sites.data ?? []).filter((s) => s.transplantCentreId === centreId || s.id === centreId).map((s) => s.id));
+  const served = new Set(
+    (sites.data ?? [])
+      .filter((s) => s.transplantCentreId === centreId || s.id === centreId)
+      .map((s) => s.id),
+  );
   const bookings = useCentreBookings(centreId);
   const armA = useQuery({
     queryKey: ['allocations', 'arm-A'],
-    queryFn: () => callAs<Page<Allocation>>(api.GET('/allocations', { params: { query: { arm: 'A', pageSize: 200 } } })),
+    queryFn: () =>
+      callAs<Page<Allocation>>(
+        api.GET('/allocations', { params: { query: { arm: 'A', pageSize: 200 } } }),
+      ),
     enabled: hasRole('coordinator', 'investigator', 'site_staff', 'monitor'),
   });
   const book = useMutation({
-    mutationFn: (participantId: string) => call(api.POST('/scheduling/participants/{participantId}/booking', { params: { path: { participantId } } })),
+    mutationFn: (participantId: string) =>
+      call(
+        api.POST('/scheduling/participants/{participantId}/booking', {
+          params: { path: { participantId } },
+        }),
+      ),
     onSuccess: async (b) => {
       await qc.invalidateQueries({ queryKey: ['centre', centreId] });
       onBooked(b.id);
     },
   });
   if (!armA.data || !bookings.data) return null;
-  const live = new Set(bookings.data.items.filter((b) => LIVE.includes(b.status)).map((b) => b.participantId));
-  const waiting = armA.data.items.filter((a) => served.has(a.siteId) && !live.has(a.participantId) && a.receivedAllocatedIntervention !== false);
+  const live = new Set(
+    bookings.data.items.filter((b) => LIVE.includes(b.status)).map((b) => b.participantId),
+  );
+  const waiting = armA.data.items.filter(
+    (a) =>
+      served.has(a.siteId) &&
+      !live.has(a.participantId) &&
+      a.receivedAllocatedIntervention !== false,
+  );
   if (waiting.length === 0) return null;
   return (
     <section aria-labelledby="await-h">
@@ -180,9 +226,16 @@ function AwaitingBooking({ centreId, onBooked }: { centreId: string; onBooked: (
       <ul>
         {waiting.map((a) => (
           <li key={a.participantId}>
-            <Link to={`/participants/${a.participantId}`}>{a.studyId}</Link> ({a.siteLabel}, randomised {formatDayOf(a.randomisedAt, sites.data?.find((x) => x.id === a.siteId)?.timeZone)}){' '}
+            <Link to={`/participants/${a.participantId}`}>{a.studyId}</Link> ({a.siteLabel},
+            randomised{' '}
+            {formatDayOf(a.randomisedAt, sites.data?.find((x) => x.id === a.siteId)?.timeZone)}){' '}
             {hasRole('coordinator', 'investigator') && (
-              <button type="button" onClick={() => book.mutate(a.participantId)} disabled={book.isPending} aria-label={`Book a transplant place for ${a.studyId}`}>
+              <button
+                type="button"
+                onClick={() => book.mutate(a.participantId)}
+                disabled={book.isPending}
+                aria-label={`Book a transplant place for ${a.studyId}`}
+              >
                 Book a place
               </button>
             )}
@@ -194,32 +247,58 @@ function AwaitingBooking({ centreId, onBooked }: { centreId: string; onBooked: (
   );
 }
 
-function Bookings({ centreId, zone, onOpen }: { centreId: string; zone?: string; onOpen: (id: string) => void }) {
+function Bookings({
+  centreId,
+  zone,
+  onOpen,
+}: {
+  centreId: string;
+  zone?: string;
+  onOpen: (id: string) => void;
+}) {
   const query = useCentreBookings(centreId);
   const columns = [
     col.accessor('studyId', { header: 'Participant', cell: (c) => c.getValue() ?? '—' }),
     col.accessor('siteLabel', { header: 'From site' }),
     col.accessor('status', { header: 'Status', cell: (c) => humanise(c.getValue()) }),
     col.accessor('quarter', { header: 'Quarter', cell: (c) => c.getValue() ?? '—' }),
-    col.accessor('plannedAdmissionDate', { header: 'Planned admission', cell: (c) => formatDate(c.getValue()) }),
+    col.accessor('plannedAdmissionDate', {
+      header: 'Planned admission',
+      cell: (c) => formatDate(c.getValue()),
+    }),
     col.accessor((b) => b.wait?.days ?? 0, {
       id: 'wait',
       header: 'Wait after randomisation',
       cell: (c) => (
         <>
-          {c.row.original.wait?.text ?? '—'} {c.row.original.exceedsWaitLimit && <Tag tone="warn">over {c.row.original.waitLimitMonths} months</Tag>}
+          {c.row.original.wait?.text ?? '—'}{' '}
+          {c.row.original.exceedsWaitLimit && (
+            <Tag tone="warn">over {c.row.original.waitLimitMonths} months</Tag>
+          )}
         </>
       ),
     }),
     col.accessor('reviewStatus', {
       header: 'Review',
-      cell: (c) => (c.getValue() === 'pending' ? <Tag tone="bad">review needed</Tag> : c.getValue() === 'not_required' ? '—' : humanise(c.getValue())),
+      cell: (c) =>
+        c.getValue() === 'pending' ? (
+          <Tag tone="bad">review needed</Tag>
+        ) : c.getValue() === 'not_required' ? (
+          '—'
+        ) : (
+          humanise(c.getValue())
+        ),
     }),
     col.display({
       id: 'open',
       header: 'Details',
       cell: (c) => (
-        <button type="button" className="secondary" onClick={() => onOpen(c.row.original.id)} aria-label={`Open the booking of ${c.row.original.studyId ?? 'participant'}`}>
+        <button
+          type="button"
+          className="secondary"
+          onClick={() => onOpen(c.row.original.id)}
+          aria-label={`Open the booking of ${c.row.original.studyId ?? 'participant'}`}
+        >
           Open
         </button>
       ),
@@ -245,7 +324,8 @@ function Bookings({ centreId, zone, onOpen }: { centreId: string; zone?: string;
 function WaitlistView({ centreId, onOpen }: { centreId: string; onOpen: (id: string) => void }) {
   const query = useQuery({
     queryKey: ['centre', centreId, 'waitlist'],
-    queryFn: () => call(api.GET('/scheduling/centres/{centreId}/waitlist', { params: { path: { centreId } } })),
+    queryFn: () =>
+      call(api.GET('/scheduling/centres/{centreId}/waitlist', { params: { path: { centreId } } })),
   });
   return (
     <section aria-labelledby="waitlist-h">
@@ -261,7 +341,13 @@ function WaitlistView({ centreId, onOpen }: { centreId: string; onOpen: (id: str
                   <button type="button" className="link" onClick={() => onOpen(e.bookingId)}>
                     {e.studyId ?? 'participant'}
                   </button>{' '}
-                  ({e.siteLabel}): {e.status === 'waitlisted' ? <Tag tone="warn">waitlisted</Tag> : `booked for ${e.quarter}`}, waiting {e.waitingDays} days
+                  ({e.siteLabel}):{' '}
+                  {e.status === 'waitlisted' ? (
+                    <Tag tone="warn">waitlisted</Tag>
+                  ) : (
+                    `booked for ${e.quarter}`
+                  )}
+                  , waiting {e.waitingDays} days
                   {e.reviewStatus === 'pending' && <Tag tone="bad">review needed</Tag>}
                 </li>
               ))}
@@ -273,9 +359,24 @@ function WaitlistView({ centreId, onOpen }: { centreId: string; onOpen: (id: str
   );
 }
 
-type RecordedPhase = { code: string; outcome?: string | null; actualStart?: string | null; actualEnd?: string | null; version?: number | null };
-type PhaseForm = { outcome: 'done' | 'not_done'; actualStart: string; actualEnd: string; reason: string };
-type ReviewForm = { outcome: 'accept_wait' | 'refer' | 'second_line'; reason: string; centreId: string };
+type RecordedPhase = {
+  code: string;
+  outcome?: string | null;
+  actualStart?: string | null;
+  actualEnd?: string | null;
+  version?: number | null;
+};
+type PhaseForm = {
+  outcome: 'done' | 'not_done';
+  actualStart: string;
+  actualEnd: string;
+  reason: string;
+};
+type ReviewForm = {
+  outcome: 'accept_wait' | 'refer' | 'second_line';
+  reason: string;
+  centreId: string;
+};
 type MoveForm = { plannedAdmissionDate: string; reason: string };
 
 function BookingDetail({ bookingId, onClose }: { bookingId: string; onClose: () => void }) {
@@ -284,7 +385,8 @@ function BookingDetail({ bookingId, onClose }: { bookingId: string; onClose: () 
   const sites = useSites();
   const query = useQuery({
     queryKey: ['booking', bookingId],
-    queryFn: () => call(api.GET('/scheduling/bookings/{bookingId}', { params: { path: { bookingId } } })),
+    queryFn: () =>
+      call(api.GET('/scheduling/bookings/{bookingId}', { params: { path: { bookingId } } })),
   });
   const refresh = async () => {
     await qc.invalidateQueries({ queryKey: ['booking', bookingId] });
@@ -292,19 +394,28 @@ function BookingDetail({ bookingId, onClose }: { bookingId: string; onClose: () 
   };
   const [phase, setPhaseCode] = useState<string | null>(null);
   const [opened, setOpened] = useState<RecordedPhase | null>(null);
-  const phaseForm = useForm<PhaseForm>({ defaultValues: { outcome: 'done', actualStart: '', actualEnd: '', reason: '' } });
+  const phaseForm = useForm<PhaseForm>({
+    defaultValues: { outcome: 'done', actualStart: '', actualEnd: '', reason: '' },
+  });
   /** Opens the phase form on the recorded values (a correction starts from them). */
   const setPhase = (p: RecordedPhase | null) => {
     setPhaseCode(p?.code ?? null);
     setOpened(p && p.outcome ? p : null);
-    phaseForm.reset({ outcome: (p?.outcome as PhaseForm['outcome'] | null) ?? 'done', actualStart: p?.actualStart ?? '', actualEnd: p?.actualEnd ?? '', reason: '' });
+    phaseForm.reset({
+      outcome: (p?.outcome as PhaseForm['outcome'] | null) ?? 'done',
+      actualStart: p?.actualStart ?? '',
+      actualEnd: p?.actualEnd ?? '',
+      reason: '',
+    });
   };
   const phaseHistory = useQuery({
     queryKey: ['booking', bookingId, 'phase-history', phase, opened?.version],
     enabled: !!opened,
     queryFn: () =>
       callAs<RecordVersion[]>(
-        api.GET('/scheduling/bookings/{bookingId}/phases/{phase}/history', { params: { path: { bookingId, phase: phase as string } } }),
+        api.GET('/scheduling/bookings/{bookingId}/phases/{phase}/history', {
+          params: { path: { bookingId, phase: phase as string } },
+        }),
       ),
   });
   const recordPhase = useMutation({
@@ -316,12 +427,23 @@ function BookingDetail({ bookingId, onClose }: { bookingId: string; onClose: () 
           body: opened
             ? {
                 ...(v.outcome !== opened.outcome ? { outcome: v.outcome } : {}),
-                ...(v.actualStart && v.actualStart !== opened.actualStart ? { actualStart: v.actualStart } : {}),
-                ...(v.actualEnd && v.actualEnd !== opened.actualEnd ? { actualEnd: v.actualEnd } : {}),
+                ...(v.actualStart && v.actualStart !== opened.actualStart
+                  ? { actualStart: v.actualStart }
+                  : {}),
+                ...(v.actualEnd && v.actualEnd !== opened.actualEnd
+                  ? { actualEnd: v.actualEnd }
+                  : {}),
                 ...(v.reason ? { reason: v.reason } : {}),
-                ...(opened.version !== null && opened.version !== undefined ? { expectedVersion: opened.version } : {}),
+                ...(opened.version !== null && opened.version !== undefined
+                  ? { expectedVersion: opened.version }
+                  : {}),
               }
-            : { outcome: v.outcome, ...(v.actualStart ? { actualStart: v.actualStart } : {}), ...(v.actualEnd ? { actualEnd: v.actualEnd } : {}), ...(v.reason ? { reason: v.reason } : {}) },
+            : {
+                outcome: v.outcome,
+                ...(v.actualStart ? { actualStart: v.actualStart } : {}),
+                ...(v.actualEnd ? { actualEnd: v.actualEnd } : {}),
+                ...(v.reason ? { reason: v.reason } : {}),
+              },
         }),
       ),
     onSuccess: async () => {
@@ -329,22 +451,35 @@ function BookingDetail({ bookingId, onClose }: { bookingId: string; onClose: () 
       phaseForm.reset();
       await refresh();
     },
-    onError: (e) => applyServerErrors(e, phaseForm.setError, ['actualStart', 'actualEnd', 'reason', 'outcome']),
+    onError: (e) =>
+      applyServerErrors(e, phaseForm.setError, ['actualStart', 'actualEnd', 'reason', 'outcome']),
   });
-  const reviewForm = useForm<ReviewForm>({ defaultValues: { outcome: 'accept_wait', reason: '', centreId: '' } });
+  const reviewForm = useForm<ReviewForm>({
+    defaultValues: { outcome: 'accept_wait', reason: '', centreId: '' },
+  });
   const review = useMutation({
     mutationFn: (v: ReviewForm) =>
       call(
         api.POST('/scheduling/bookings/{bookingId}/review', {
           params: { path: { bookingId } },
-          body: { outcome: v.outcome, reason: v.reason, ...(v.outcome === 'refer' ? { centreId: v.centreId } : {}) },
+          body: {
+            outcome: v.outcome,
+            reason: v.reason,
+            ...(v.outcome === 'refer' ? { centreId: v.centreId } : {}),
+          },
         }),
       ),
     onSuccess: refresh,
   });
   const moveForm = useForm<MoveForm>({ defaultValues: { plannedAdmissionDate: '', reason: '' } });
   const move = useMutation({
-    mutationFn: (v: MoveForm) => call(api.PATCH('/scheduling/bookings/{bookingId}/admission', { params: { path: { bookingId } }, body: v })),
+    mutationFn: (v: MoveForm) =>
+      call(
+        api.PATCH('/scheduling/bookings/{bookingId}/admission', {
+          params: { path: { bookingId } },
+          body: v,
+        }),
+      ),
     onSuccess: async () => {
       moveForm.reset();
       await refresh();
@@ -361,17 +496,27 @@ function BookingDetail({ bookingId, onClose }: { bookingId: string; onClose: () 
             </h2>
             <p>
               {humanise(b.status)}
-              {b.quarter ? ` for ${b.quarter}` : ''}; randomised {formatDate(b.randomisationDate)}, earliest admission {formatDate(b.earliestAdmissionDate)}, planned admission{' '}
+              {b.quarter ? ` for ${b.quarter}` : ''}; randomised {formatDate(b.randomisationDate)},
+              earliest admission {formatDate(b.earliestAdmissionDate)}, planned admission{' '}
               {formatDate(b.plannedAdmissionDate)}
               {b.wait ? ` (${b.wait.text} after randomisation)` : ''}.{' '}
-              {b.exceedsWaitLimit && <Tag tone="warn">beyond the {b.waitLimitMonths}-month limit</Tag>}
+              {b.exceedsWaitLimit && (
+                <Tag tone="warn">beyond the {b.waitLimitMonths}-month limit</Tag>
+              )}
             </p>
             {b.reviewStatus === 'pending' && (
               <div className="alert warn">
-                <strong>Waiting-time review needed</strong> (flagged {formatInstant(b.flaggedAt, b.centreTimeZone)}): the wait is beyond the limit. Patient health comes first:
-                accept the wait, refer to another centre, or advise a second-line drug instead (the participant then does not receive aHSCT).
+                <strong>Waiting-time review needed</strong> (flagged{' '}
+                {formatInstant(b.flaggedAt, b.centreTimeZone)}): the wait is beyond the limit.
+                Patient health comes first: accept the wait, refer to another centre, or advise a
+                second-line drug instead (the participant then does not receive aHSCT).
                 {hasRole('investigator') ? (
-                  <form onSubmit={reviewForm.handleSubmit((v) => review.mutate(v))} noValidate className="row" style={{ marginTop: '0.5rem' }}>
+                  <form
+                    onSubmit={reviewForm.handleSubmit((v) => review.mutate(v))}
+                    noValidate
+                    className="row"
+                    style={{ marginTop: '0.5rem' }}
+                  >
                     <Field label="Decision">
                       {(c) => (
                         <select {...c} {...reviewForm.register('outcome')}>
@@ -384,10 +529,15 @@ function BookingDetail({ bookingId, onClose }: { bookingId: string; onClose: () 
                     {reviewForm.watch('outcome') === 'refer' && (
                       <Field label="Refer to">
                         {(c) => (
-                          <select {...c} {...reviewForm.register('centreId', { required: 'Choose the centre' })}>
+                          <select
+                            {...c}
+                            {...reviewForm.register('centreId', { required: 'Choose the centre' })}
+                          >
                             <option value="">Choose…</option>
                             {(sites.data ?? [])
-                              .filter((s) => s.roles.includes('transplant_centre') && s.id !== b.centreId)
+                              .filter(
+                                (s) => s.roles.includes('transplant_centre') && s.id !== b.centreId,
+                              )
                               .map((s) => (
                                 <option key={s.id} value={s.id}>
                                   {s.label} · {s.name}
@@ -398,7 +548,12 @@ function BookingDetail({ bookingId, onClose }: { bookingId: string; onClose: () 
                       </Field>
                     )}
                     <Field label="Reason" error={reviewForm.formState.errors.reason?.message}>
-                      {(c) => <input {...c} {...reviewForm.register('reason', { required: 'Give the reason' })} />}
+                      {(c) => (
+                        <input
+                          {...c}
+                          {...reviewForm.register('reason', { required: 'Give the reason' })}
+                        />
+                      )}
                     </Field>
                     <div className="field">
                       <button type="submit" disabled={review.isPending}>
@@ -416,7 +571,9 @@ function BookingDetail({ bookingId, onClose }: { bookingId: string; onClose: () 
               <>
                 <h3>Arm-A plan</h3>
                 <p className="small">
-                  Admission {formatDate(b.plan.admissionDate)}, transplant day 0 {formatDate(b.plan.plannedTransplantDay0)}, discharge {formatDate(b.plan.dischargeDate)}
+                  Admission {formatDate(b.plan.admissionDate)}, transplant day 0{' '}
+                  {formatDate(b.plan.plannedTransplantDay0)}, discharge{' '}
+                  {formatDate(b.plan.dischargeDate)}
                   {b.transplantDay0 ? `; actual day 0 ${formatDate(b.transplantDay0)}` : ''}.
                 </p>
                 <div className="table-wrap">
@@ -464,7 +621,12 @@ function BookingDetail({ bookingId, onClose }: { bookingId: string; onClose: () 
                   </table>
                 </div>
                 {phase && (
-                  <form onSubmit={phaseForm.handleSubmit((v) => recordPhase.mutate(v))} noValidate className="panel" aria-label={`Record phase ${phase}`}>
+                  <form
+                    onSubmit={phaseForm.handleSubmit((v) => recordPhase.mutate(v))}
+                    noValidate
+                    className="panel"
+                    aria-label={`Record phase ${phase}`}
+                  >
                     <h3 style={{ marginTop: 0 }}>Record phase {phase}</h3>
                     <div className="row">
                       <Field label="Outcome">
@@ -475,13 +637,22 @@ function BookingDetail({ bookingId, onClose }: { bookingId: string; onClose: () 
                           </select>
                         )}
                       </Field>
-                      <Field label="Actual first day" error={phaseForm.formState.errors.actualStart?.message}>
+                      <Field
+                        label="Actual first day"
+                        error={phaseForm.formState.errors.actualStart?.message}
+                      >
                         {(c) => <input {...c} type="date" {...phaseForm.register('actualStart')} />}
                       </Field>
-                      <Field label="Actual last day" error={phaseForm.formState.errors.actualEnd?.message}>
+                      <Field
+                        label="Actual last day"
+                        error={phaseForm.formState.errors.actualEnd?.message}
+                      >
                         {(c) => <input {...c} type="date" {...phaseForm.register('actualEnd')} />}
                       </Field>
-                      <Field label="Reason (when not done, or correcting)" error={phaseForm.formState.errors.reason?.message}>
+                      <Field
+                        label="Reason (when not done, or correcting)"
+                        error={phaseForm.formState.errors.reason?.message}
+                      >
                         {(c) => <input {...c} {...phaseForm.register('reason')} />}
                       </Field>
                     </div>
@@ -492,28 +663,56 @@ function BookingDetail({ bookingId, onClose }: { bookingId: string; onClose: () 
                       Cancel
                     </button>
                     <ErrorBox error={recordPhase.error} title="Phase not recorded" />
-                    {opened && <CorrectionHistory title={`Phase ${phase}: history`} versions={phaseHistory.data ?? []} zone={DEFAULT_ZONE} />}
+                    {opened && (
+                      <CorrectionHistory
+                        title={`Phase ${phase}: history`}
+                        versions={phaseHistory.data ?? []}
+                        zone={DEFAULT_ZONE}
+                      />
+                    )}
                   </form>
                 )}
               </>
             ) : (
               <p className="muted">No plan yet: the plan follows from a planned admission date.</p>
             )}
-            {['booked'].includes(b.status) && hasRole('coordinator', 'investigator', 'site_staff') && (
-              <form onSubmit={moveForm.handleSubmit((v) => move.mutate(v))} noValidate className="row" aria-label="Planned admission">
-                <Field label="Planned admission date" error={moveForm.formState.errors.plannedAdmissionDate?.message}>
-                  {(c) => <input {...c} type="date" {...moveForm.register('plannedAdmissionDate', { required: 'Enter the date' })} />}
-                </Field>
-                <Field label="Reason" error={moveForm.formState.errors.reason?.message}>
-                  {(c) => <input {...c} {...moveForm.register('reason', { required: 'Give the reason' })} />}
-                </Field>
-                <div className="field">
-                  <button type="submit" disabled={move.isPending}>
-                    Set admission date
-                  </button>
-                </div>
-              </form>
-            )}
+            {['booked'].includes(b.status) &&
+              hasRole('coordinator', 'investigator', 'site_staff') && (
+                <form
+                  onSubmit={moveForm.handleSubmit((v) => move.mutate(v))}
+                  noValidate
+                  className="row"
+                  aria-label="Planned admission"
+                >
+                  <Field
+                    label="Planned admission date"
+                    error={moveForm.formState.errors.plannedAdmissionDate?.message}
+                  >
+                    {(c) => (
+                      <input
+                        {...c}
+                        type="date"
+                        {...moveForm.register('plannedAdmissionDate', {
+                          required: 'Enter the date',
+                        })}
+                      />
+                    )}
+                  </Field>
+                  <Field label="Reason" error={moveForm.formState.errors.reason?.message}>
+                    {(c) => (
+                      <input
+                        {...c}
+                        {...moveForm.register('reason', { required: 'Give the reason' })}
+                      />
+                    )}
+                  </Field>
+                  <div className="field">
+                    <button type="submit" disabled={move.isPending}>
+                      Set admission date
+                    </button>
+                  </div>
+                </form>
+              )}
             <ErrorBox error={move.error} title="Admission date not changed" />
             <button type="button" className="secondary" onClick={onClose}>
               Close booking

@@ -8,7 +8,13 @@ import { useSession } from '../auth/session';
 import { CorrectionHistory, type RecordVersion } from '../components/History';
 import { ErrorBox, Field, QueryView, Tag } from '../components/ui';
 import { ApiError } from '../api/client';
-import { diffRecord, type FieldChange, type GroupSpec, type JsonRecord, patchFromChanges } from '../lib/corrections';
+import {
+  diffRecord,
+  type FieldChange,
+  type GroupSpec,
+  type JsonRecord,
+  patchFromChanges,
+} from '../lib/corrections';
 import { applyServerErrors } from '../lib/forms';
 import { humanise } from '../lib/labels';
 import { useZone } from '../lib/reference';
@@ -17,15 +23,32 @@ import { formatDate, todayIn } from '../lib/time';
 const EDSS_STEPS = Array.from({ length: 21 }, (_, i) => (i / 2).toFixed(1));
 const SAMPLES = ['bloods', 'biobank', 'urine', 'csf', 'other'];
 const QUESTIONNAIRES = ['msis29', 'eq5d', 'sf36', 'fatigue', 'health_economics', 'other'];
-const SERIOUSNESS = ['death', 'life_threatening', 'hospitalisation', 'disability', 'congenital_anomaly', 'other_medically_important'];
-const OUTCOMES = ['recovered', 'recovering', 'not_recovered', 'recovered_with_sequelae', 'fatal', 'unknown'];
+const SERIOUSNESS = [
+  'death',
+  'life_threatening',
+  'hospitalisation',
+  'disability',
+  'congenital_anomaly',
+  'other_medically_important',
+];
+const OUTCOMES = [
+  'recovered',
+  'recovering',
+  'not_recovered',
+  'recovered_with_sequelae',
+  'fatal',
+  'unknown',
+];
 
 export function VisitPage() {
   const { visitId = '' } = useParams();
   const { hasRole } = useSession();
   const query = useQuery({
     queryKey: ['visit', visitId],
-    queryFn: () => callAs<VisitDetail>(api.GET('/follow-up/visits/{visitId}', { params: { path: { visitId } } })),
+    queryFn: () =>
+      callAs<VisitDetail>(
+        api.GET('/follow-up/visits/{visitId}', { params: { path: { visitId } } }),
+      ),
   });
   const assessor = hasRole('blinded_assessor');
   const siteWriter = hasRole('site_staff', 'investigator', 'coordinator');
@@ -36,7 +59,8 @@ export function VisitPage() {
           <VisitHeader visit={d.visit} />
           {d.deviation && (
             <div className="alert warn">
-              Protocol deviation: logged {String(d.deviation.daysOutside ?? '')} day(s) outside the window.
+              Protocol deviation: logged {String(d.deviation.daysOutside ?? '')} day(s) outside the
+              window.
             </div>
           )}
           {!assessor && isLogged(d.visit) && <LoggedValues visit={d.visit} />}
@@ -49,7 +73,12 @@ export function VisitPage() {
               <ul>
                 {d.adverseEvents.map((ae) => (
                   <li key={String(ae.id)}>
-                    <AdverseEventItem ae={ae as unknown as AdverseEvent} visitId={d.visit.id} canCorrect={siteWriter} zone={d.visit.siteId} />
+                    <AdverseEventItem
+                      ae={ae as unknown as AdverseEvent}
+                      visitId={d.visit.id}
+                      canCorrect={siteWriter}
+                      zone={d.visit.siteId}
+                    />
                   </li>
                 ))}
               </ul>
@@ -77,8 +106,10 @@ const LOG_GROUPS: GroupSpec[] = [
   { path: 'questionnaires', key: 'instrument', generated: false },
 ];
 
-const isLogged = (visit: Visit & Record<string, unknown>) => visit.status === 'logged' || !!visit.loggedDate;
-const siteDataOf = (visit: Visit & Record<string, unknown>) => (visit.siteData ?? null) as SiteData | null;
+const isLogged = (visit: Visit & Record<string, unknown>) =>
+  visit.status === 'logged' || !!visit.loggedDate;
+const siteDataOf = (visit: Visit & Record<string, unknown>) =>
+  (visit.siteData ?? null) as SiteData | null;
 const logRecordOf = (visit: Visit & Record<string, unknown>): LogRecord | null => {
   const data = siteDataOf(visit);
   return data && visit.loggedDate ? { visitDate: visit.loggedDate, ...data } : null;
@@ -101,18 +132,33 @@ function LoggedValues({ visit }: { visit: Visit & Record<string, unknown> }) {
           <span key={r.id ?? i}>
             <dt>Relapse {i + 1}</dt>
             <dd>
-              onset {formatDate(r.onsetDate)} · {r.steroidTreated ? 'steroid-treated' : 'no steroids'}
+              onset {formatDate(r.onsetDate)} ·{' '}
+              {r.steroidTreated ? 'steroid-treated' : 'no steroids'}
               {r.description ? ` · ${r.description}` : ''}
             </dd>
           </span>
         ))}
         <dt>Samples</dt>
-        <dd>{data.samples.length === 0 ? 'None' : data.samples.map((s) => `${humanise(s.type)}: ${s.taken ? 'taken' : 'not taken'}${s.note ? ` (${s.note})` : ''}`).join('; ')}</dd>
+        <dd>
+          {data.samples.length === 0
+            ? 'None'
+            : data.samples
+                .map(
+                  (s) =>
+                    `${humanise(s.type)}: ${s.taken ? 'taken' : 'not taken'}${s.note ? ` (${s.note})` : ''}`,
+                )
+                .join('; ')}
+        </dd>
         <dt>Questionnaires</dt>
         <dd>
           {data.questionnaires.length === 0
             ? 'None'
-            : data.questionnaires.map((q) => `${q.instrument.toUpperCase().replace('_', ' ')}: ${q.done ? 'done' : 'not done'}`).join('; ')}
+            : data.questionnaires
+                .map(
+                  (q) =>
+                    `${q.instrument.toUpperCase().replace('_', ' ')}: ${q.done ? 'done' : 'not done'}`,
+                )
+                .join('; ')}
         </dd>
         <dt>Notes</dt>
         <dd>{data.notes ?? '—'}</dd>
@@ -127,7 +173,9 @@ function VisitHistory({ visit, assessor }: { visit: Visit; assessor: boolean }) 
   const history = useQuery({
     queryKey: ['visit', visit.id, 'history', visit.version],
     queryFn: () =>
-      callAs<{ log: RecordVersion[]; assessment: RecordVersion[] }>(api.GET('/follow-up/visits/{visitId}/history', { params: { path: { visitId: visit.id } } })),
+      callAs<{ log: RecordVersion[]; assessment: RecordVersion[] }>(
+        api.GET('/follow-up/visits/{visitId}/history', { params: { path: { visitId: visit.id } } }),
+      ),
   });
   if (!history.data) return null;
   const { log, assessment } = history.data;
@@ -167,7 +215,8 @@ function VisitHeader({ visit }: { visit: Visit }) {
         Visit {visit.code}: {visit.label}
       </h1>
       <p>
-        Participant <Link to={`/participants/${visit.participantId}`}>{visit.studyId}</Link> · window {formatDate(visit.windowStart)} – {formatDate(visit.windowEnd)} (target{' '}
+        Participant <Link to={`/participants/${visit.participantId}`}>{visit.studyId}</Link> ·
+        window {formatDate(visit.windowStart)} – {formatDate(visit.windowEnd)} (target{' '}
         {formatDate(visit.targetDate)}) · <Tag>{humanise(visit.status)}</Tag>
         {visit.loggedDate && <> · took place {formatDate(visit.loggedDate)}</>}
       </p>
@@ -207,27 +256,53 @@ function AssessorForm({ visit }: { visit: Visit }) {
   const save = useMutation({
     mutationFn: (v: AssessForm) => {
       const body = {
-        ...(v.edssScore ? { edss: { score: Number(v.edssScore), rater: v.rater, assessedOn: v.assessedOn } } : {}),
+        ...(v.edssScore
+          ? { edss: { score: Number(v.edssScore), rater: v.rater, assessedOn: v.assessedOn } }
+          : {}),
         ...(v.mriExamDate
-          ? { mri: { examDate: v.mriExamDate, gdLesions: Number(v.gdLesions), newOrEnlargingT2: Number(v.newOrEnlargingT2), comparedWith: v.comparedWith } }
+          ? {
+              mri: {
+                examDate: v.mriExamDate,
+                gdLesions: Number(v.gdLesions),
+                newOrEnlargingT2: Number(v.newOrEnlargingT2),
+                comparedWith: v.comparedWith,
+              },
+            }
           : {}),
       };
       const path = { params: { path: { visitId: visit.id } } };
       if (recorded) {
         const original: JsonRecord = {
-          ...(visit.edss ? { edss: { score: visit.edss.score, rater: visit.edss.rater, assessedOn: visit.edss.assessedOn } } : {}),
+          ...(visit.edss
+            ? {
+                edss: {
+                  score: visit.edss.score,
+                  rater: visit.edss.rater,
+                  assessedOn: visit.edss.assessedOn,
+                },
+              }
+            : {}),
           ...(visit.mri ? { mri: { ...visit.mri } } : {}),
         };
         const edited: JsonRecord = {
-          ...(visit.edss && body.edss ? { edss: body.edss } : visit.edss ? { edss: original.edss } : {}),
+          ...(visit.edss && body.edss
+            ? { edss: body.edss }
+            : visit.edss
+              ? { edss: original.edss }
+              : {}),
           ...(visit.mri && body.mri ? { mri: body.mri } : visit.mri ? { mri: original.mri } : {}),
         };
         const patch = patchFromChanges(diffRecord(original, edited), []);
         return callAs<Visit>(
-          api.PATCH('/follow-up/visits/{visitId}/assessment', { ...path, body: { ...patch, reason: v.reason, expectedVersion: visit.version } as never }),
+          api.PATCH('/follow-up/visits/{visitId}/assessment', {
+            ...path,
+            body: { ...patch, reason: v.reason, expectedVersion: visit.version } as never,
+          }),
         );
       }
-      return callAs<Visit>(api.POST('/follow-up/visits/{visitId}/assessment', { ...path, body: body as never }));
+      return callAs<Visit>(
+        api.POST('/follow-up/visits/{visitId}/assessment', { ...path, body: body as never }),
+      );
     },
     onSuccess: async () => {
       await qc.invalidateQueries({ queryKey: ['visit', visit.id] });
@@ -243,19 +318,32 @@ function AssessorForm({ visit }: { visit: Visit }) {
         'mri.comparedWith': 'comparedWith',
         reason: 'reason',
       };
-      setLeft(applyServerErrors<AssessForm>(e, (n, err, o) => setError(map[n as string] ?? (n as keyof AssessForm), err, o), Object.keys(map)));
+      setLeft(
+        applyServerErrors<AssessForm>(
+          e,
+          (n, err, o) => setError(map[n as string] ?? (n as keyof AssessForm), err, o),
+          Object.keys(map),
+        ),
+      );
     },
   });
   const e = formState.errors;
   return (
-    <form onSubmit={handleSubmit((v) => (setLeft([]), save.mutate(v)))} noValidate aria-labelledby="assess-h">
+    <form
+      onSubmit={handleSubmit((v) => (setLeft([]), save.mutate(v)))}
+      noValidate
+      aria-labelledby="assess-h"
+    >
       <h2 id="assess-h">Blinded assessment</h2>
       {recorded && (
         <div className="alert info">
-          Recorded: {visit.edss && `EDSS ${visit.edss.score.toFixed(1)} on ${formatDate(visit.edss.assessedOn)} by ${visit.edss.rater ?? '—'}`}
+          Recorded:{' '}
+          {visit.edss &&
+            `EDSS ${visit.edss.score.toFixed(1)} on ${formatDate(visit.edss.assessedOn)} by ${visit.edss.rater ?? '—'}`}
           {visit.edss && visit.mri && '; '}
-          {visit.mri && `MRI ${formatDate(visit.mri.examDate)}: ${visit.mri.gdLesions} Gd+ and ${visit.mri.newOrEnlargingT2} new/enlarging T2 lesions`}. Saving again corrects it
-          (with a reason).
+          {visit.mri &&
+            `MRI ${formatDate(visit.mri.examDate)}: ${visit.mri.gdLesions} Gd+ and ${visit.mri.newOrEnlargingT2} new/enlarging T2 lesions`}
+          . Saving again corrects it (with a reason).
         </div>
       )}
       <fieldset>
@@ -273,7 +361,11 @@ function AssessorForm({ visit }: { visit: Visit }) {
               </select>
             )}
           </Field>
-          <Field label="Rater (certified, blinded)" hint="For example your Neurostatus id or initials" error={e.rater?.message}>
+          <Field
+            label="Rater (certified, blinded)"
+            hint="For example your Neurostatus id or initials"
+            error={e.rater?.message}
+          >
             {(c) => <input {...c} {...register('rater')} />}
           </Field>
           <Field label="Examination date" error={e.assessedOn?.message}>
@@ -288,10 +380,28 @@ function AssessorForm({ visit }: { visit: Visit }) {
             {(c) => <input {...c} type="date" {...register('mriExamDate')} />}
           </Field>
           <Field label="Gd-enhancing T1 lesions" error={e.gdLesions?.message}>
-            {(c) => <input {...c} type="number" min={0} max={500} inputMode="numeric" {...register('gdLesions')} />}
+            {(c) => (
+              <input
+                {...c}
+                type="number"
+                min={0}
+                max={500}
+                inputMode="numeric"
+                {...register('gdLesions')}
+              />
+            )}
           </Field>
           <Field label="New or enlarging T2 lesions" error={e.newOrEnlargingT2?.message}>
-            {(c) => <input {...c} type="number" min={0} max={500} inputMode="numeric" {...register('newOrEnlargingT2')} />}
+            {(c) => (
+              <input
+                {...c}
+                type="number"
+                min={0}
+                max={500}
+                inputMode="numeric"
+                {...register('newOrEnlargingT2')}
+              />
+            )}
           </Field>
           <Field label="Compared with the exam of" error={e.comparedWith?.message}>
             {(c) => <input {...c} type="date" {...register('comparedWith')} />}
@@ -300,7 +410,12 @@ function AssessorForm({ visit }: { visit: Visit }) {
       </fieldset>
       {recorded && (
         <Field label="Reason for the correction" error={e.reason?.message}>
-          {(c) => <input {...c} {...register('reason', { required: 'Give the reason for the correction' })} />}
+          {(c) => (
+            <input
+              {...c}
+              {...register('reason', { required: 'Give the reason for the correction' })}
+            />
+          )}
         </Field>
       )}
       <StaleNotice error={save.error} />
@@ -317,7 +432,15 @@ function AssessorForm({ visit }: { visit: Visit }) {
   );
 }
 
-type AeRow = { term: string; onsetDate: string; endDate: string; severity: string; serious: boolean; seriousnessCriteria: string[]; outcome: string };
+type AeRow = {
+  term: string;
+  onsetDate: string;
+  endDate: string;
+  severity: string;
+  serious: boolean;
+  seriousnessCriteria: string[];
+  outcome: string;
+};
 type LogForm = {
   visitDate: string;
   newRelapse: 'no' | 'yes';
@@ -338,7 +461,9 @@ function LogVisitForm({ visit }: { visit: Visit & Record<string, unknown> }) {
   const original = logRecordOf(visit);
   const [saved, setSaved] = useState(false);
   // A correction starts from the logged values, and again after each save (a new version).
-  const { register, handleSubmit, control, watch, formState, setError, reset } = useForm<LogForm>({ defaultValues: logDefaults(visit, original, zone) });
+  const { register, handleSubmit, control, watch, formState, setError, reset } = useForm<LogForm>({
+    defaultValues: logDefaults(visit, original, zone),
+  });
   useEffect(() => reset(logDefaults(visit, original, zone)), [visit.version]);
   const relapses = useFieldArray({ control, name: 'relapses' });
   const aes = useFieldArray({ control, name: 'adverseEvents' });
@@ -346,7 +471,14 @@ function LogVisitForm({ visit }: { visit: Visit & Record<string, unknown> }) {
     mutationFn: (v: LogForm) => {
       const relapseAssessment =
         v.newRelapse === 'yes'
-          ? { newRelapse: true, relapses: v.relapses.map((r) => ({ onsetDate: r.onsetDate, steroidTreated: r.steroidTreated, ...(r.description ? { description: r.description } : {}) })) }
+          ? {
+              newRelapse: true,
+              relapses: v.relapses.map((r) => ({
+                onsetDate: r.onsetDate,
+                steroidTreated: r.steroidTreated,
+                ...(r.description ? { description: r.description } : {}),
+              })),
+            }
           : { newRelapse: false };
       const base = {
         visitDate: v.visitDate,
@@ -357,9 +489,15 @@ function LogVisitForm({ visit }: { visit: Visit & Record<string, unknown> }) {
       };
       const path = { params: { path: { visitId: visit.id } } };
       if (logged && original) {
-        const patch = patchFromChanges(diffRecord(original, editedRecord(original, v), LOG_GROUPS), LOG_GROUPS);
+        const patch = patchFromChanges(
+          diffRecord(original, editedRecord(original, v), LOG_GROUPS),
+          LOG_GROUPS,
+        );
         return callAs<VisitDetail>(
-          api.PATCH('/follow-up/visits/{visitId}/log', { ...path, body: { ...patch, reason: v.reason, expectedVersion: visit.version } as never }),
+          api.PATCH('/follow-up/visits/{visitId}/log', {
+            ...path,
+            body: { ...patch, reason: v.reason, expectedVersion: visit.version } as never,
+          }),
         );
       }
       return callAs<VisitDetail>(
@@ -386,17 +524,33 @@ function LogVisitForm({ visit }: { visit: Visit & Record<string, unknown> }) {
       qc.setQueryData(['visit', visit.id], d);
       await qc.invalidateQueries({ queryKey: ['follow-up'] });
     },
-    onError: (e) => setLeft(applyServerErrors<LogForm>(e, setError, (p) => /^(visitDate|notes|reason|relapses\.\d+\.\w+|adverseEvents\.\d+\.\w+)$/.test(p))),
+    onError: (e) =>
+      setLeft(
+        applyServerErrors<LogForm>(e, setError, (p) =>
+          /^(visitDate|notes|reason|relapses\.\d+\.\w+|adverseEvents\.\d+\.\w+)$/.test(p),
+        ),
+      ),
   });
   const e = formState.errors;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  const err = (path: string): string | undefined => path.split('.').reduce<any>((o, k) => o?.[k], e)?.message;
+  const err = (path: string): string | undefined =>
+    path.split('.').reduce<any>((o, k) => o?.[k], e)?.message;
   return (
-    <form onSubmit={handleSubmit((v) => (setLeft([]), setSaved(false), save.mutate(v)))} noValidate aria-labelledby="log-h">
+    <form
+      onSubmit={handleSubmit((v) => (setLeft([]), setSaved(false), save.mutate(v)))}
+      noValidate
+      aria-labelledby="log-h"
+    >
       <h2 id="log-h">{logged ? 'Correct the visit log' : 'Log this visit'}</h2>
       <div className="grid">
         <Field label="Date the visit took place" error={err('visitDate')}>
-          {(c) => <input {...c} type="date" {...register('visitDate', { required: 'Enter the visit date' })} />}
+          {(c) => (
+            <input
+              {...c}
+              type="date"
+              {...register('visitDate', { required: 'Enter the visit date' })}
+            />
+          )}
         </Field>
       </div>
       <fieldset>
@@ -414,17 +568,32 @@ function LogVisitForm({ visit }: { visit: Visit & Record<string, unknown> }) {
             {relapses.fields.map((f, i) => (
               <div key={f.id} className="row" role="group" aria-label={`Relapse ${i + 1}`}>
                 <Field label={`Relapse ${i + 1}: onset`} error={err(`relapses.${i}.onsetDate`)}>
-                  {(c) => <input {...c} type="date" {...register(`relapses.${i}.onsetDate`, { required: 'Enter the onset date' })} />}
+                  {(c) => (
+                    <input
+                      {...c}
+                      type="date"
+                      {...register(`relapses.${i}.onsetDate`, { required: 'Enter the onset date' })}
+                    />
+                  )}
                 </Field>
                 <div className="field">
                   <label>
-                    <input type="checkbox" {...register(`relapses.${i}.steroidTreated`)} /> Treated with high-dose steroids
+                    <input type="checkbox" {...register(`relapses.${i}.steroidTreated`)} /> Treated
+                    with high-dose steroids
                   </label>
                 </div>
-                <Field label="Description (no personal data)">{(c) => <input {...c} {...register(`relapses.${i}.description`)} />}</Field>
+                <Field label="Description (no personal data)">
+                  {(c) => <input {...c} {...register(`relapses.${i}.description`)} />}
+                </Field>
               </div>
             ))}
-            <button type="button" className="secondary" onClick={() => relapses.append({ id: '', onsetDate: '', steroidTreated: false, description: '' })}>
+            <button
+              type="button"
+              className="secondary"
+              onClick={() =>
+                relapses.append({ id: '', onsetDate: '', steroidTreated: false, description: '' })
+              }
+            >
               Add a relapse
             </button>
           </>
@@ -445,7 +614,8 @@ function LogVisitForm({ visit }: { visit: Visit & Record<string, unknown> }) {
         <div className="choices">
           {QUESTIONNAIRES.map((q) => (
             <label key={q}>
-              <input type="checkbox" value={q} {...register('questionnaires')} /> {q.toUpperCase().replace('_', ' ')}
+              <input type="checkbox" value={q} {...register('questionnaires')} />{' '}
+              {q.toUpperCase().replace('_', ' ')}
             </label>
           ))}
         </div>
@@ -457,12 +627,27 @@ function LogVisitForm({ visit }: { visit: Visit & Record<string, unknown> }) {
             <div key={f.id} className="panel" role="group" aria-label={`Adverse event ${i + 1}`}>
               <div className="grid">
                 <Field label="Term (no personal data)" error={err(`adverseEvents.${i}.term`)}>
-                  {(c) => <input {...c} {...register(`adverseEvents.${i}.term`, { required: 'Enter the term' })} />}
+                  {(c) => (
+                    <input
+                      {...c}
+                      {...register(`adverseEvents.${i}.term`, { required: 'Enter the term' })}
+                    />
+                  )}
                 </Field>
                 <Field label="Onset" error={err(`adverseEvents.${i}.onsetDate`)}>
-                  {(c) => <input {...c} type="date" {...register(`adverseEvents.${i}.onsetDate`, { required: 'Enter the onset date' })} />}
+                  {(c) => (
+                    <input
+                      {...c}
+                      type="date"
+                      {...register(`adverseEvents.${i}.onsetDate`, {
+                        required: 'Enter the onset date',
+                      })}
+                    />
+                  )}
                 </Field>
-                <Field label="End (empty = ongoing)">{(c) => <input {...c} type="date" {...register(`adverseEvents.${i}.endDate`)} />}</Field>
+                <Field label="End (empty = ongoing)">
+                  {(c) => <input {...c} type="date" {...register(`adverseEvents.${i}.endDate`)} />}
+                </Field>
                 <Field label="Severity">
                   {(c) => (
                     <select {...c} {...register(`adverseEvents.${i}.severity`)}>
@@ -485,7 +670,8 @@ function LogVisitForm({ visit }: { visit: Visit & Record<string, unknown> }) {
                 </Field>
                 <div className="field">
                   <label>
-                    <input type="checkbox" {...register(`adverseEvents.${i}.serious`)} /> Serious (SAE: the 24-hour reporting clock starts)
+                    <input type="checkbox" {...register(`adverseEvents.${i}.serious`)} /> Serious
+                    (SAE: the 24-hour reporting clock starts)
                   </label>
                 </div>
               </div>
@@ -495,7 +681,12 @@ function LogVisitForm({ visit }: { visit: Visit & Record<string, unknown> }) {
                   <div className="choices">
                     {SERIOUSNESS.map((s) => (
                       <label key={s}>
-                        <input type="checkbox" value={s} {...register(`adverseEvents.${i}.seriousnessCriteria`)} /> {humanise(s)}
+                        <input
+                          type="checkbox"
+                          value={s}
+                          {...register(`adverseEvents.${i}.seriousnessCriteria`)}
+                        />{' '}
+                        {humanise(s)}
                       </label>
                     ))}
                   </div>
@@ -509,7 +700,17 @@ function LogVisitForm({ visit }: { visit: Visit & Record<string, unknown> }) {
           <button
             type="button"
             className="secondary"
-            onClick={() => aes.append({ term: '', onsetDate: '', endDate: '', severity: 'mild', serious: false, seriousnessCriteria: [], outcome: 'recovering' })}
+            onClick={() =>
+              aes.append({
+                term: '',
+                onsetDate: '',
+                endDate: '',
+                severity: 'mild',
+                serious: false,
+                seriousnessCriteria: [],
+                outcome: 'recovering',
+              })
+            }
           >
             Add an adverse event
           </button>
@@ -520,7 +721,12 @@ function LogVisitForm({ visit }: { visit: Visit & Record<string, unknown> }) {
       </Field>
       {logged && (
         <Field label="Reason for the correction" error={err('reason')}>
-          {(c) => <input {...c} {...register('reason', { required: 'Give the reason for the correction' })} />}
+          {(c) => (
+            <input
+              {...c}
+              {...register('reason', { required: 'Give the reason for the correction' })}
+            />
+          )}
         </Field>
       )}
       <StaleNotice error={save.error} />
@@ -552,9 +758,15 @@ function editedRecord(original: LogRecord, v: LogForm): LogRecord {
         }))
       : [];
   const samples = original.samples.map((x) => ({ ...x, taken: v.samples.includes(x.type) }));
-  for (const type of v.samples) if (!samples.some((x) => x.type === type)) samples.push({ type, taken: true });
-  const questionnaires = original.questionnaires.map((q) => ({ ...q, done: v.questionnaires.includes(q.instrument) }));
-  for (const instrument of v.questionnaires) if (!questionnaires.some((q) => q.instrument === instrument)) questionnaires.push({ instrument, done: true });
+  for (const type of v.samples)
+    if (!samples.some((x) => x.type === type)) samples.push({ type, taken: true });
+  const questionnaires = original.questionnaires.map((q) => ({
+    ...q,
+    done: v.questionnaires.includes(q.instrument),
+  }));
+  for (const instrument of v.questionnaires)
+    if (!questionnaires.some((q) => q.instrument === instrument))
+      questionnaires.push({ instrument, done: true });
   return {
     visitDate: v.visitDate,
     relapseAssessment: { newRelapse: v.newRelapse === 'yes', relapses },
@@ -593,7 +805,16 @@ type AdverseEvent = {
   outcome: string;
   version: number;
 };
-type AeForm = { term: string; onsetDate: string; endDate: string; severity: string; serious: boolean; seriousnessCriteria: string[]; outcome: string; reason: string };
+type AeForm = {
+  term: string;
+  onsetDate: string;
+  endDate: string;
+  severity: string;
+  serious: boolean;
+  seriousnessCriteria: string[];
+  outcome: string;
+  reason: string;
+};
 
 const aeDefaults = (ae: AdverseEvent): AeForm => ({
   term: ae.term,
@@ -607,15 +828,30 @@ const aeDefaults = (ae: AdverseEvent): AeForm => ({
 });
 
 /** One adverse event: its recorded values, and a correction form that starts from them and sends only the changes. */
-function AdverseEventItem({ ae, visitId, canCorrect, zone: siteId }: { ae: AdverseEvent; visitId: string; canCorrect: boolean; zone: string }) {
+function AdverseEventItem({
+  ae,
+  visitId,
+  canCorrect,
+  zone: siteId,
+}: {
+  ae: AdverseEvent;
+  visitId: string;
+  canCorrect: boolean;
+  zone: string;
+}) {
   const qc = useQueryClient();
   const zone = useZone(siteId);
   const [open, setOpen] = useState(false);
-  const { register, handleSubmit, reset, watch, formState } = useForm<AeForm>({ defaultValues: aeDefaults(ae) });
+  const { register, handleSubmit, reset, watch, formState } = useForm<AeForm>({
+    defaultValues: aeDefaults(ae),
+  });
   const history = useQuery({
     queryKey: ['adverse-event', ae.id, 'history', ae.version],
     enabled: open,
-    queryFn: () => callAs<RecordVersion[]>(api.GET('/follow-up/adverse-events/{id}/history', { params: { path: { id: ae.id } } })),
+    queryFn: () =>
+      callAs<RecordVersion[]>(
+        api.GET('/follow-up/adverse-events/{id}/history', { params: { path: { id: ae.id } } }),
+      ),
   });
   const save = useMutation({
     mutationFn: (v: AeForm) => {
@@ -624,7 +860,12 @@ function AdverseEventItem({ ae, visitId, canCorrect, zone: siteId }: { ae: Adver
       const changed = patchFromChanges(diffRecord(original, edited), []);
       const body: JsonRecord = { ...changed, reason: v.reason, expectedVersion: ae.version };
       if ('endDate' in changed && !changed.endDate) body.endDate = null;
-      return callAs<AdverseEvent>(api.PATCH('/follow-up/adverse-events/{id}', { params: { path: { id: ae.id } }, body: body as never }));
+      return callAs<AdverseEvent>(
+        api.PATCH('/follow-up/adverse-events/{id}', {
+          params: { path: { id: ae.id } },
+          body: body as never,
+        }),
+      );
     },
     onSuccess: async () => {
       setOpen(false);
@@ -633,19 +874,36 @@ function AdverseEventItem({ ae, visitId, canCorrect, zone: siteId }: { ae: Adver
   });
   return (
     <div>
-      {ae.term} ({humanise(ae.severity)}) · onset {formatDate(ae.onsetDate)} · {ae.endDate ? `ended ${formatDate(ae.endDate)}` : 'ongoing'} · {humanise(ae.outcome)}
+      {ae.term} ({humanise(ae.severity)}) · onset {formatDate(ae.onsetDate)} ·{' '}
+      {ae.endDate ? `ended ${formatDate(ae.endDate)}` : 'ongoing'} · {humanise(ae.outcome)}
       {ae.serious ? ` · serious (${ae.seriousnessCriteria.map(humanise).join(', ')})` : ''}{' '}
       {canCorrect && !open && (
-        <button type="button" className="secondary" onClick={() => (reset(aeDefaults(ae)), setOpen(true))} aria-label={`Correct adverse event ${ae.term}`}>
+        <button
+          type="button"
+          className="secondary"
+          onClick={() => (reset(aeDefaults(ae)), setOpen(true))}
+          aria-label={`Correct adverse event ${ae.term}`}
+        >
           Correct
         </button>
       )}
       {open && (
-        <form onSubmit={handleSubmit((v) => save.mutate(v))} noValidate className="panel" aria-label={`Correct adverse event ${ae.term}`}>
+        <form
+          onSubmit={handleSubmit((v) => save.mutate(v))}
+          noValidate
+          className="panel"
+          aria-label={`Correct adverse event ${ae.term}`}
+        >
           <div className="grid">
-            <Field label="Term (no personal data)">{(c) => <input {...c} {...register('term', { required: true })} />}</Field>
-            <Field label="Onset">{(c) => <input {...c} type="date" {...register('onsetDate', { required: true })} />}</Field>
-            <Field label="End (empty = ongoing)">{(c) => <input {...c} type="date" {...register('endDate')} />}</Field>
+            <Field label="Term (no personal data)">
+              {(c) => <input {...c} {...register('term', { required: true })} />}
+            </Field>
+            <Field label="Onset">
+              {(c) => <input {...c} type="date" {...register('onsetDate', { required: true })} />}
+            </Field>
+            <Field label="End (empty = ongoing)">
+              {(c) => <input {...c} type="date" {...register('endDate')} />}
+            </Field>
             <Field label="Severity">
               {(c) => (
                 <select {...c} {...register('severity')}>
@@ -678,24 +936,37 @@ function AdverseEventItem({ ae, visitId, canCorrect, zone: siteId }: { ae: Adver
               <div className="choices">
                 {SERIOUSNESS.map((x) => (
                   <label key={x}>
-                    <input type="checkbox" value={x} {...register('seriousnessCriteria')} /> {humanise(x)}
+                    <input type="checkbox" value={x} {...register('seriousnessCriteria')} />{' '}
+                    {humanise(x)}
                   </label>
                 ))}
               </div>
             </fieldset>
           )}
           <Field label="Reason for the correction" error={formState.errors.reason?.message}>
-            {(c) => <input {...c} {...register('reason', { required: 'Give the reason for the correction' })} />}
+            {(c) => (
+              <input
+                {...c}
+                {...register('reason', { required: 'Give the reason for the correction' })}
+              />
+            )}
           </Field>
           <StaleNotice error={save.error} />
-          {save.error && !(save.error instanceof ApiError && save.error.code === 'STALE_VERSION') && <ErrorBox error={save.error} title="Not saved" />}
+          {save.error &&
+            !(save.error instanceof ApiError && save.error.code === 'STALE_VERSION') && (
+              <ErrorBox error={save.error} title="Not saved" />
+            )}
           <button type="submit" disabled={save.isPending}>
             Save correction
           </button>{' '}
           <button type="button" className="secondary" onClick={() => setOpen(false)}>
             Cancel
           </button>
-          <CorrectionHistory title={`Adverse event ${ae.term}: history`} versions={history.data ?? []} zone={zone} />
+          <CorrectionHistory
+            title={`Adverse event ${ae.term}: history`}
+            versions={history.data ?? []}
+            zone={zone}
+          />
         </form>
       )}
     </div>

@@ -28,9 +28,15 @@ export function Worklist() {
   const query = useQuery({
     queryKey: ['participants', 'worklist', siteId],
     queryFn: () =>
-      callAs<Page<Participant>>(api.GET('/participants', { params: { query: { pageSize: 200, ...(siteId ? { siteId } : {}) } } })),
+      callAs<Page<Participant>>(
+        api.GET('/participants', {
+          params: { query: { pageSize: 200, ...(siteId ? { siteId } : {}) } },
+        }),
+      ),
   });
-  const mySites = user.trialWide ? [...sites.values()] : user.siteIds.map((id) => sites.get(id)).filter((s) => !!s);
+  const mySites = user.trialWide
+    ? [...sites.values()]
+    : user.siteIds.map((id) => sites.get(id)).filter((s) => !!s);
 
   const columns = [
     col.accessor((p) => participantName(p), {
@@ -39,7 +45,11 @@ export function Worklist() {
       cell: (c) => <Link to={`/participants/${c.row.original.id}`}>{c.getValue()}</Link>,
     }),
     col.accessor('siteLabel', { header: 'Site' }),
-    col.accessor((p) => WAITING_FOR[p.status] ?? '—', { id: 'waiting', header: 'Waiting for', enableSorting: false }),
+    col.accessor((p) => WAITING_FOR[p.status] ?? '—', {
+      id: 'waiting',
+      header: 'Waiting for',
+      enableSorting: false,
+    }),
     col.accessor((p) => daysSince(p.statusChangedAt), {
       id: 'since',
       header: 'Waiting',
@@ -48,7 +58,8 @@ export function Worklist() {
         const days = c.getValue() as number;
         return (
           <span title={formatInstant(p.statusChangedAt, sites.get(p.siteId)?.timeZone)}>
-            {durationSince(p.statusChangedAt)} {days > 14 && p.status !== 'ineligible' && <Tag tone="warn">over 2 weeks</Tag>}
+            {durationSince(p.statusChangedAt)}{' '}
+            {days > 14 && p.status !== 'ineligible' && <Tag tone="warn">over 2 weeks</Tag>}
           </span>
         );
       },
@@ -58,7 +69,10 @@ export function Worklist() {
   return (
     <>
       <h1>Candidate worklist</h1>
-      <p className="muted">Candidates by pathway step, with what each is waiting for and for how long. Dates are in each site’s time zone.</p>
+      <p className="muted">
+        Candidates by pathway step, with what each is waiting for and for how long. Dates are in
+        each site’s time zone.
+      </p>
       <div className="row">
         {mySites.length > 1 && (
           <Field label="Site">
@@ -76,13 +90,21 @@ export function Worklist() {
         )}
         {hasRole('coordinator') && (
           <div className="field">
-            <button type="button" onClick={() => setShowRegister((v) => !v)} aria-expanded={showRegister}>
+            <button
+              type="button"
+              onClick={() => setShowRegister((v) => !v)}
+              aria-expanded={showRegister}
+            >
               {showRegister ? 'Close the registration form' : 'Register a candidate'}
             </button>
           </div>
         )}
       </div>
-      {showRegister && <RegisterCandidate sites={mySites.filter((s) => s.roles.includes('screening') && s.active)} />}
+      {showRegister && (
+        <RegisterCandidate
+          sites={mySites.filter((s) => s.roles.includes('screening') && s.active)}
+        />
+      )}
       <QueryView query={query} what="candidates">
         {(page) => {
           const byStatus = (s: string) => page.items.filter((p) => p.status === s);
@@ -90,7 +112,10 @@ export function Worklist() {
           return (
             <>
               {page.total > page.items.length && (
-                <div className="alert info">Showing the first {page.items.length} of {page.total} candidates; choose a site to narrow the list.</div>
+                <div className="alert info">
+                  Showing the first {page.items.length} of {page.total} candidates; choose a site to
+                  narrow the list.
+                </div>
               )}
               {PATHWAY_ORDER.map((status) => {
                 const rows = byStatus(status);
@@ -99,7 +124,12 @@ export function Worklist() {
                     <h2 id={`h-${status}`}>
                       {STATUS_LABELS[status]} <span className="muted">({rows.length})</span>
                     </h2>
-                    <DataTable data={rows} columns={columns} empty="No candidates at this step." initialSort={[{ id: 'since', desc: true }]} />
+                    <DataTable
+                      data={rows}
+                      columns={columns}
+                      empty="No candidates at this step."
+                      initialSort={[{ id: 'since', desc: true }]}
+                    />
                   </section>
                 );
               })}
@@ -109,7 +139,14 @@ export function Worklist() {
                 </h2>
                 <DataTable
                   data={later}
-                  columns={[columns[0], columns[1], col.accessor((p) => STATUS_LABELS[p.status], { id: 'status', header: 'Status' })]}
+                  columns={[
+                    columns[0],
+                    columns[1],
+                    col.accessor((p) => STATUS_LABELS[p.status], {
+                      id: 'status',
+                      header: 'Status',
+                    }),
+                  ]}
                   empty="None yet."
                 />
               </section>
@@ -131,14 +168,31 @@ type RegisterForm = {
   nationalIdType: string;
   nationalIdValue: string;
 };
-const REGISTER_FIELDS = ['siteId', 'identity.givenName', 'identity.familyName', 'identity.birthDate', 'identity.contact.email', 'identity.contact.phone', 'identity.nationalId.value'];
+const REGISTER_FIELDS = [
+  'siteId',
+  'identity.givenName',
+  'identity.familyName',
+  'identity.birthDate',
+  'identity.contact.email',
+  'identity.contact.phone',
+  'identity.nationalId.value',
+];
 
 function RegisterCandidate({ sites }: { sites: { id: string; label: string; name: string }[] }) {
   const navigate = useNavigate();
   const qc = useQueryClient();
   const [summary, setSummary] = useState<string[]>([]);
   const { register, handleSubmit, setError, formState } = useForm<RegisterForm>({
-    defaultValues: { siteId: sites[0]?.id ?? '', givenName: '', familyName: '', birthDate: '', email: '', phone: '', nationalIdType: '', nationalIdValue: '' },
+    defaultValues: {
+      siteId: sites[0]?.id ?? '',
+      givenName: '',
+      familyName: '',
+      birthDate: '',
+      email: '',
+      phone: '',
+      nationalIdType: '',
+      nationalIdValue: '',
+    },
   });
   const mutation = useMutation({
     mutationFn: (v: RegisterForm) =>
@@ -150,7 +204,14 @@ function RegisterCandidate({ sites }: { sites: { id: string; label: string; name
               givenName: v.givenName,
               familyName: v.familyName,
               birthDate: v.birthDate,
-              ...(v.email || v.phone ? { contact: { ...(v.email ? { email: v.email } : {}), ...(v.phone ? { phone: v.phone } : {}) } } : {}),
+              ...(v.email || v.phone
+                ? {
+                    contact: {
+                      ...(v.email ? { email: v.email } : {}),
+                      ...(v.phone ? { phone: v.phone } : {}),
+                    },
+                  }
+                : {}),
               ...(v.nationalIdType && v.nationalIdValue
                 ? { nationalId: { type: v.nationalIdType as 'nl_bsn', value: v.nationalIdValue } }
                 : {}),
@@ -171,16 +232,30 @@ function RegisterCandidate({ sites }: { sites: { id: string; label: string; name
         'identity.contact.phone': 'phone',
         'identity.nationalId.value': 'nationalIdValue',
       };
-      const left = applyServerErrors<Record<string, string>>(e, (name, err, o) => setError((map[name as string] ?? name) as keyof RegisterForm, err, o), REGISTER_FIELDS);
+      const left = applyServerErrors<Record<string, string>>(
+        e,
+        (name, err, o) => setError((map[name as string] ?? name) as keyof RegisterForm, err, o),
+        REGISTER_FIELDS,
+      );
       setSummary(left);
     },
   });
   const e = formState.errors;
   return (
-    <form className="panel" onSubmit={handleSubmit((v) => (setSummary([]), mutation.mutate(v)))} noValidate aria-labelledby="register-h">
+    <form
+      className="panel"
+      onSubmit={handleSubmit((v) => (setSummary([]), mutation.mutate(v)))}
+      noValidate
+      aria-labelledby="register-h"
+    >
       <h2 id="register-h">Register a referred candidate</h2>
-      <p className="small muted">The name, birth date and contact details go to the identity vault; the trial record carries only a study id.</p>
-      {summary.length > 0 && <ErrorBox error={new Error(summary.join('; '))} title="The candidate was not registered" />}
+      <p className="small muted">
+        The name, birth date and contact details go to the identity vault; the trial record carries
+        only a study id.
+      </p>
+      {summary.length > 0 && (
+        <ErrorBox error={new Error(summary.join('; '))} title="The candidate was not registered" />
+      )}
       <div className="grid">
         <Field label="Screening site" error={e.siteId?.message}>
           {(c) => (
@@ -194,13 +269,31 @@ function RegisterCandidate({ sites }: { sites: { id: string; label: string; name
           )}
         </Field>
         <Field label="Given name" error={e.givenName?.message}>
-          {(c) => <input {...c} autoComplete="off" {...register('givenName', { required: 'Enter the given name' })} />}
+          {(c) => (
+            <input
+              {...c}
+              autoComplete="off"
+              {...register('givenName', { required: 'Enter the given name' })}
+            />
+          )}
         </Field>
         <Field label="Family name" error={e.familyName?.message}>
-          {(c) => <input {...c} autoComplete="off" {...register('familyName', { required: 'Enter the family name' })} />}
+          {(c) => (
+            <input
+              {...c}
+              autoComplete="off"
+              {...register('familyName', { required: 'Enter the family name' })}
+            />
+          )}
         </Field>
         <Field label="Date of birth" error={e.birthDate?.message}>
-          {(c) => <input {...c} type="date" {...register('birthDate', { required: 'Enter the date of birth' })} />}
+          {(c) => (
+            <input
+              {...c}
+              type="date"
+              {...register('birthDate', { required: 'Enter the date of birth' })}
+            />
+          )}
         </Field>
         <Field label="E-mail (optional)" error={e.email?.message}>
           {(c) => <input {...c} type="email" autoComplete="off" {...register('email')} />}
@@ -230,4 +323,3 @@ function RegisterCandidate({ sites }: { sites: { id: string; label: string; name
     </form>
   );
 }
-

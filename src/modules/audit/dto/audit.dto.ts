@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsISO8601, IsOptional } from 'class-validator';
-import { PageQueryDto } from '../../../common/validation/page';
-import { ValidateText, ValidateUuid } from '../../../common/validation/validators';
+import { PageQueryDto } from 'src/common/validation/page';
+import { ValidateText, ValidateUuid } from 'src/common/validation/validators';
 
 export class ListAuditQueryDto extends PageQueryDto {
   @ValidateText(64, { optional: true, description: 'e.g. user, site, participant' })
@@ -17,11 +17,13 @@ export class ListAuditQueryDto extends PageQueryDto {
   action?: string;
 
   @ApiProperty({ required: false, description: 'ISO instant, inclusive' })
-  @IsOptional() @IsISO8601({ strict: true })
+  @IsOptional()
+  @IsISO8601({ strict: true })
   from?: string;
 
   @ApiProperty({ required: false, description: 'ISO instant, exclusive' })
-  @IsOptional() @IsISO8601({ strict: true })
+  @IsOptional()
+  @IsISO8601({ strict: true })
   to?: string;
 }
 
@@ -38,14 +40,18 @@ export class AuditEntryDto {
   @ApiProperty({ nullable: true, type: String }) reason: string | null;
   @ApiProperty({ nullable: true, type: String }) requestId: string | null;
   @ApiProperty() hash: string;
-  @ApiProperty({ description: 'True when values, reason or the arm-specific kind are withheld from this role (an admin on clinical rows)' })
+  @ApiProperty({
+    description:
+      'True when values, reason or the arm-specific kind are withheld from this role (an admin on clinical rows)',
+  })
   redacted: boolean;
 }
 
 export class AuditVerificationDto {
   @ApiProperty() valid: boolean;
   @ApiProperty() rows: number;
-  @ApiProperty({ description: 'Hash of the last row: publish it to anchor the chain' }) lastHash: string;
+  @ApiProperty({ description: 'Hash of the last row: publish it to anchor the chain' })
+  lastHash: string;
   @ApiProperty({ nullable: true, description: 'The first broken link, if any' })
   firstBreak: { seq: string; problem: string } | null;
 }

@@ -1,24 +1,33 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsString, MaxLength, MinLength } from 'class-validator';
-import { ValidateEnum } from '../../../common/validation/validators';
-import { UserResponseDto } from '../../users/dto/user.dto';
-import { ROLES, type Role } from '../roles';
+import { ValidateEnum } from 'src/common/validation/validators';
+import { UserResponseDto } from 'src/modules/users/dto/user.dto';
+import { ROLES, type Role } from 'src/modules/auth/roles';
 
 export class LoginDto {
   @ApiProperty({ maxLength: 254 })
-  @IsString() @MinLength(1) @MaxLength(254)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(254)
   email: string;
 
   @ApiProperty({ maxLength: 128 })
-  @IsString() @MinLength(1) @MaxLength(128)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(128)
   password: string;
 
-  @ValidateEnum(ROLES, { optional: true, description: 'The role to act in; absent: the least privileged of the account' })
+  @ValidateEnum(ROLES, {
+    optional: true,
+    description: 'The role to act in; absent: the least privileged of the account',
+  })
   role?: Role;
 }
 
 export class SwitchRoleDto {
-  @ValidateEnum(ROLES, { description: 'One of the roles the account may act in (user.actingRoles)' })
+  @ValidateEnum(ROLES, {
+    description: 'One of the roles the account may act in (user.actingRoles)',
+  })
   role: Role;
 }
 

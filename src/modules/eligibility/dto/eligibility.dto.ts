@@ -1,17 +1,17 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsString, MaxLength, MinLength } from 'class-validator';
-import { PageQueryDto } from '../../../common/validation/page';
+import { PageQueryDto } from 'src/common/validation/page';
 import {
   ValidateDate,
   ValidateEnum,
   ValidateMatches,
   ValidateText,
   ValidateUuid,
-} from '../../../common/validation/validators';
+} from 'src/common/validation/validators';
 import {
   PARTICIPANT_STATUSES,
   type ParticipantStatus,
-} from '../../participants/participant-status';
+} from 'src/modules/participants/participant-status';
 
 const SET_ID = /^[a-z0-9][a-z0-9-]{0,39}$/;
 

@@ -18,7 +18,7 @@ import {
   ValidateMatches,
   ValidateText,
   ValidateUuid,
-} from '../../../common/validation/validators';
+} from 'src/common/validation/validators';
 import {
   DISEASE_COURSES,
   DRUG_CODES,
@@ -26,7 +26,7 @@ import {
   type DiseaseCourse,
   type DrugCode,
   type TestResult,
-} from '../engine';
+} from 'src/modules/eligibility/engine';
 
 /** An EDSS score: a number from 0 to 10 in steps of 0.5 (5.25 and 11 are refused). */
 export function IsEdssScore(): PropertyDecorator {
@@ -210,7 +210,12 @@ export class TreatmentChangeDto {
 }
 
 const ItemIds = (max: number) =>
-  applyDecorators(ValidateUuid({ optional: true, each: true, description: 'itemIds to remove' }), ValidateIf(present), IsArray(), ArrayMaxSize(max));
+  applyDecorators(
+    ValidateUuid({ optional: true, each: true, description: 'itemIds to remove' }),
+    ValidateIf(present),
+    IsArray(),
+    ArrayMaxSize(max),
+  );
 
 export class RelapseOpsDto {
   @SectionList(() => RelapseDto, MAX_RELAPSES) add?: RelapseDto[];
@@ -248,7 +253,8 @@ export class UpdateScreeningDto extends ScreeningSectionsDto {
 
   @ValidateInt(0, 1_000_000, {
     optional: true,
-    description: 'The episode version the write is based on; 409 STALE_VERSION if it changed meanwhile',
+    description:
+      'The episode version the write is based on; 409 STALE_VERSION if it changed meanwhile',
   })
   expectedVersion?: number;
 }
@@ -280,5 +286,6 @@ export class ScreeningEpisodeResponseDto {
     recordedAt: string | null;
   } | null;
   @ApiProperty() updatedAt: string;
-  @ApiProperty({ description: 'Send it back as expectedVersion with a correction' }) version: number;
+  @ApiProperty({ description: 'Send it back as expectedVersion with a correction' })
+  version: number;
 }

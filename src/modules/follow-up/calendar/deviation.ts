@@ -1,4 +1,4 @@
-import { daysBetween, type IsoDate, parseIsoDate } from '../../../common/time/calendar-date';
+import { daysBetween, type IsoDate, parseIsoDate } from 'src/common/time/calendar-date';
 
 /**
  * Protocol deviation of a logged visit: how many days its date lies outside the window.

@@ -1,4 +1,4 @@
-export * from '../../../common/time/calendar-date';
+export * from 'src/common/time/calendar-date';
 export * from './deviation';
 export * from './sweep-rules';
 export * from './visit-calendar';

@@ -5,7 +5,7 @@ import {
   type InstantInput,
   type IsoDate,
   parseIsoDate,
-} from '../../../common/time/calendar-date';
+} from 'src/common/time/calendar-date';
 
 /**
  * The rules of the reminder / overdue / missed sweep (issue 7), on calendar dates in the site's

@@ -6,7 +6,7 @@ import {
   type InstantInput,
   type IsoDate,
   parseIsoDate,
-} from '../../../common/time/calendar-date';
+} from 'src/common/time/calendar-date';
 import {
   armAVisitCode,
   armAWeeklyDays,

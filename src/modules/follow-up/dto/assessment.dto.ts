@@ -2,7 +2,7 @@ import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsObject, ValidateIf, ValidateNested } from 'class-validator';
-import { ValidateDate, ValidateInt, ValidateText } from '../../../common/validation/validators';
+import { ValidateDate, ValidateInt, ValidateText } from 'src/common/validation/validators';
 import { IsEdssScore } from './visit-log.dto';
 
 export class EdssInputDto {
@@ -10,15 +10,22 @@ export class EdssInputDto {
   @IsEdssScore()
   score: number;
 
-  @ValidateText(100, { description: 'The certified blinded rater (e.g. Neurostatus id or initials)' }) rater: string;
+  @ValidateText(100, {
+    description: 'The certified blinded rater (e.g. Neurostatus id or initials)',
+  })
+  rater: string;
   @ValidateDate({ description: 'Date of the examination' }) assessedOn: string;
 }
 
 export class MriReadInputDto {
   @ValidateDate({ description: 'Date of the MRI exam' }) examDate: string;
   @ValidateInt(0, 500, { description: 'Gadolinium-enhancing T1 lesions' }) gdLesions: number;
-  @ValidateInt(0, 500, { description: 'New or enlarging T2 lesions against the exam compared with' }) newOrEnlargingT2: number;
-  @ValidateDate({ description: 'Date of the exam this one was compared with' }) comparedWith: string;
+  @ValidateInt(0, 500, {
+    description: 'New or enlarging T2 lesions against the exam compared with',
+  })
+  newOrEnlargingT2: number;
+  @ValidateDate({ description: 'Date of the exam this one was compared with' })
+  comparedWith: string;
 }
 
 const Optional = (cls: () => new () => object) =>
@@ -58,6 +65,10 @@ export class CorrectAssessmentDto {
   @Optional(() => EdssPatchDto) edss?: EdssPatchDto;
   @Optional(() => MriPatchDto) mri?: MriPatchDto;
   @ValidateText(500, { description: 'Why the assessment is corrected (audited)' }) reason: string;
-  @ValidateInt(0, 1_000_000, { optional: true, description: 'The visit version the correction is based on; 409 STALE_VERSION if it changed meanwhile' })
+  @ValidateInt(0, 1_000_000, {
+    optional: true,
+    description:
+      'The visit version the correction is based on; 409 STALE_VERSION if it changed meanwhile',
+  })
   expectedVersion?: number;
 }

@@ -1,8 +1,13 @@
 import { Type } from 'class-transformer';
 import { IsIn, IsInt } from 'class-validator';
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { PageQueryDto } from '../../../common/validation/page';
-import { QueryBoolean, ValidateDate, ValidateEnum, ValidateUuid } from '../../../common/validation/validators';
+import { PageQueryDto } from 'src/common/validation/page';
+import {
+  QueryBoolean,
+  ValidateDate,
+  ValidateEnum,
+  ValidateUuid,
+} from 'src/common/validation/validators';
 
 export class DeviationsQueryDto extends PageQueryDto {
   @ValidateUuid({ optional: true }) siteId?: string;
@@ -14,12 +19,18 @@ export class AdverseEventsQueryDto extends PageQueryDto {
   @ValidateUuid({ optional: true }) siteId?: string;
   @ValidateUuid({ optional: true }) participantId?: string;
   @QueryBoolean() serious?: boolean;
-  @QueryBoolean({ description: 'Only serious events whose 24-hour report is still open' }) openReports?: boolean;
+  @QueryBoolean({ description: 'Only serious events whose 24-hour report is still open' })
+  openReports?: boolean;
 }
 
 export class CalendarQueryDto {
-  @ValidateDate({ optional: true, description: 'First day (site calendar); default today' }) from?: string;
-  @ValidateDate({ optional: true, description: 'Last day; default from + 8 weeks; at most a year after from' }) to?: string;
+  @ValidateDate({ optional: true, description: 'First day (site calendar); default today' })
+  from?: string;
+  @ValidateDate({
+    optional: true,
+    description: 'Last day; default from + 8 weeks; at most a year after from',
+  })
+  to?: string;
 }
 
 export class NedaQueryDto {

@@ -18,7 +18,7 @@ import {
   ValidateInt,
   ValidateText,
   ValidateUuid,
-} from '../../../common/validation/validators';
+} from 'src/common/validation/validators';
 import {
   AE_OUTCOMES,
   AE_SEVERITIES,
@@ -26,7 +26,7 @@ import {
   type AeSeverity,
   SERIOUSNESS_CRITERIA,
   type SeriousnessCriterion,
-} from '../entities/adverse-event.entity';
+} from 'src/modules/follow-up/entities/adverse-event.entity';
 import {
   type Questionnaire,
   QUESTIONNAIRES,
@@ -34,7 +34,7 @@ import {
   type SampleType,
   UNSCHEDULED_REASONS,
   type UnscheduledReason,
-} from '../entities/visit.entity';
+} from 'src/modules/follow-up/entities/visit.entity';
 
 /** An EDSS score: a number from 0 to 10 in steps of 0.5 (3.3 and 11 are refused). */
 export function IsEdssScore(): PropertyDecorator {
@@ -43,10 +43,17 @@ export function IsEdssScore(): PropertyDecorator {
       name: 'isEdssScore',
       target: object.constructor,
       propertyName: String(propertyName),
-      options: { message: (a: ValidationArguments) => `${a.property} must be a number from 0 to 10 in steps of 0.5` },
+      options: {
+        message: (a: ValidationArguments) =>
+          `${a.property} must be a number from 0 to 10 in steps of 0.5`,
+      },
       validator: {
         validate: (v: unknown) =>
-          typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 10 && Number.isInteger(v * 2),
+          typeof v === 'number' &&
+          Number.isFinite(v) &&
+          v >= 0 &&
+          v <= 10 &&
+          Number.isInteger(v * 2),
       },
     });
 }
@@ -78,7 +85,8 @@ const NestedList = (cls: () => new () => object, max: number, required = false) 
 
 export class RelapseInputDto {
   @ValidateDate({ description: 'Onset of the new or worsening symptoms' }) onsetDate: string;
-  @ValidateBoolean({ description: 'Treated with high-dose corticosteroids' }) steroidTreated: boolean;
+  @ValidateBoolean({ description: 'Treated with high-dose corticosteroids' })
+  steroidTreated: boolean;
   @ValidateText(500, { optional: true }) description?: string;
 }
 
@@ -110,13 +118,16 @@ export class QuestionnaireDto {
 export class AdverseEventDto {
   @ValidateText(200, { description: 'MedDRA-style term, no personal data' }) term: string;
   @ValidateDate() onsetDate: string;
-  @ValidateDate({ optional: true, nullable: true, description: 'null = ongoing' }) endDate?: string | null;
+  @ValidateDate({ optional: true, nullable: true, description: 'null = ongoing' }) endDate?:
+    string | null;
   @ValidateEnum(AE_SEVERITIES) severity: AeSeverity;
   @ValidateBoolean() serious: boolean;
 
   /** ICH E2A criteria; at least one when serious. */
   @ValidateIf((o: AdverseEventDto, v: unknown) => v !== undefined || o.serious === true)
-  @ArrayMinSize(1, { message: 'seriousnessCriteria must name at least one criterion when serious is true' })
+  @ArrayMinSize(1, {
+    message: 'seriousnessCriteria must name at least one criterion when serious is true',
+  })
   @IsArray()
   @ArrayMaxSize(SERIOUSNESS_CRITERIA.length)
   @ValidateEnum(SERIOUSNESS_CRITERIA, { each: true })
@@ -131,8 +142,12 @@ export class LogVisitDto {
   @NestedList(() => SampleDto, 20) samples?: SampleDto[];
   @NestedList(() => QuestionnaireDto, 20) questionnaires?: QuestionnaireDto[];
   @NestedList(() => AdverseEventDto, 20) adverseEvents?: AdverseEventDto[];
-  @ValidateText(2000, { optional: true, description: 'Free text; no personal data' }) notes?: string;
-  @ValidateInt(0, 1_000_000, { optional: true, description: 'Refuse the write if the visit changed meanwhile' })
+  @ValidateText(2000, { optional: true, description: 'Free text; no personal data' })
+  notes?: string;
+  @ValidateInt(0, 1_000_000, {
+    optional: true,
+    description: 'Refuse the write if the visit changed meanwhile',
+  })
   expectedVersion?: number;
 }
 
@@ -141,7 +156,8 @@ export class RelapseChangeDto {
   @ValidateUuid({ description: 'Id of the logged relapse to change' }) id: string;
   @ValidateDate({ optional: true }) onsetDate?: string;
   @ValidateBoolean({ optional: true }) steroidTreated?: boolean;
-  @ValidateText(500, { optional: true, nullable: true, description: 'null clears it' }) description?: string | null;
+  @ValidateText(500, { optional: true, nullable: true, description: 'null clears it' })
+  description?: string | null;
 }
 
 /** Item-by-item changes to the logged relapses; relapses not named keep their values. */
@@ -161,16 +177,22 @@ export class RelapseAssessmentPatchDto {
 }
 
 export class SampleChangeDto {
-  @ValidateEnum(SAMPLE_TYPES, { description: 'The sample to change (its type identifies it)' }) type: SampleType;
+  @ValidateEnum(SAMPLE_TYPES, { description: 'The sample to change (its type identifies it)' })
+  type: SampleType;
   @ValidateBoolean({ optional: true }) taken?: boolean;
-  @ValidateText(200, { optional: true, nullable: true, description: 'null clears it' }) note?: string | null;
+  @ValidateText(200, { optional: true, nullable: true, description: 'null clears it' }) note?:
+    string | null;
 }
 
 /** Item-by-item changes to the samples, identified by type; samples not named keep their values. */
 export class SampleOpsDto {
   @NestedList(() => SampleDto, 20) add?: SampleDto[];
   @NestedList(() => SampleChangeDto, 20) change?: SampleChangeDto[];
-  @ValidateEnum(SAMPLE_TYPES, { optional: true, each: true, description: 'Types of samples to remove' })
+  @ValidateEnum(SAMPLE_TYPES, {
+    optional: true,
+    each: true,
+    description: 'Types of samples to remove',
+  })
   @ValidateIf(present)
   @IsArray()
   @ArrayMaxSize(20)
@@ -181,7 +203,11 @@ export class SampleOpsDto {
 export class QuestionnaireOpsDto {
   @NestedList(() => QuestionnaireDto, 20) add?: QuestionnaireDto[];
   @NestedList(() => QuestionnaireDto, 20) change?: QuestionnaireDto[];
-  @ValidateEnum(QUESTIONNAIRES, { optional: true, each: true, description: 'Instruments to remove' })
+  @ValidateEnum(QUESTIONNAIRES, {
+    optional: true,
+    each: true,
+    description: 'Instruments to remove',
+  })
   @ValidateIf(present)
   @IsArray()
   @ArrayMaxSize(20)
@@ -198,8 +224,13 @@ export class CorrectVisitLogDto {
   @Nested(() => RelapseAssessmentPatchDto) relapseAssessment?: RelapseAssessmentPatchDto;
   @Nested(() => SampleOpsDto) samples?: SampleOpsDto;
   @Nested(() => QuestionnaireOpsDto) questionnaires?: QuestionnaireOpsDto;
-  @ValidateText(2000, { optional: true, nullable: true, description: 'null clears the notes' }) notes?: string | null;
-  @ValidateInt(0, 1_000_000, { optional: true, description: 'The visit version the correction is based on; 409 STALE_VERSION if it changed meanwhile' })
+  @ValidateText(2000, { optional: true, nullable: true, description: 'null clears the notes' })
+  notes?: string | null;
+  @ValidateInt(0, 1_000_000, {
+    optional: true,
+    description:
+      'The visit version the correction is based on; 409 STALE_VERSION if it changed meanwhile',
+  })
   expectedVersion?: number;
 }
 
@@ -221,7 +252,8 @@ export class AddAdverseEventsDto {
 
 /** A correction of an adverse event: only the fields sent change (endDate null = ongoing); reason required. */
 export class CorrectAdverseEventDto {
-  @ValidateText(500, { description: 'Why the adverse event is corrected (audited)' }) reason: string;
+  @ValidateText(500, { description: 'Why the adverse event is corrected (audited)' })
+  reason: string;
   @ValidateText(200, { optional: true }) term?: string;
   @ValidateDate({ optional: true }) onsetDate?: string;
   @ValidateDate({ optional: true, nullable: true }) endDate?: string | null;
@@ -232,15 +264,25 @@ export class CorrectAdverseEventDto {
   @ArrayMaxSize(SERIOUSNESS_CRITERIA.length)
   seriousnessCriteria?: SeriousnessCriterion[];
   @ValidateEnum(AE_OUTCOMES, { optional: true }) outcome?: AeOutcome;
-  @ValidateInt(0, 1_000_000, { optional: true, description: 'The version the correction is based on; 409 STALE_VERSION if it changed meanwhile' })
+  @ValidateInt(0, 1_000_000, {
+    optional: true,
+    description:
+      'The version the correction is based on; 409 STALE_VERSION if it changed meanwhile',
+  })
   expectedVersion?: number;
 }
 
 export class MarkSaeReportedDto {
-  @ValidateText(200, { description: 'Reference of the report to the sponsor (e.g. the safety database case id)' })
+  @ValidateText(200, {
+    description: 'Reference of the report to the sponsor (e.g. the safety database case id)',
+  })
   reference: string;
 
-  @ApiPropertyOptional({ type: String, format: 'date-time', description: 'When it was reported; default now' })
+  @ApiPropertyOptional({
+    type: String,
+    format: 'date-time',
+    description: 'When it was reported; default now',
+  })
   @ValidateIf(present)
   @IsIsoInstant()
   reportedAt?: string;
@@ -253,7 +295,10 @@ export function IsIsoInstant(): PropertyDecorator {
       name: 'isIsoInstant',
       target: object.constructor,
       propertyName: String(propertyName),
-      options: { message: (a: ValidationArguments) => `${a.property} must be an ISO date-time with an offset` },
+      options: {
+        message: (a: ValidationArguments) =>
+          `${a.property} must be an ISO date-time with an offset`,
+      },
       validator: {
         validate: (v: unknown) =>
           typeof v === 'string' &&

@@ -1,4 +1,4 @@
-import type { SweepFindingKind } from '../calendar/sweep-rules';
+import type { SweepFindingKind } from 'src/modules/follow-up/calendar/sweep-rules';
 
 export type VisitKind = 'scheduled' | 'arm_a_weekly' | 'unscheduled';
 export type VisitAnchorKind = 'randomisation' | 'transplant' | 'none';
@@ -7,14 +7,26 @@ export type VisitStatus = 'scheduled' | 'logged' | 'missed' | 'cancelled';
 export const SAMPLE_TYPES = ['bloods', 'biobank', 'urine', 'csf', 'other'] as const;
 export type SampleType = (typeof SAMPLE_TYPES)[number];
 
-export const QUESTIONNAIRES = ['msis29', 'eq5d', 'sf36', 'fatigue', 'health_economics', 'other'] as const;
+export const QUESTIONNAIRES = [
+  'msis29',
+  'eq5d',
+  'sf36',
+  'fatigue',
+  'health_economics',
+  'other',
+] as const;
 export type Questionnaire = (typeof QUESTIONNAIRES)[number];
 
 export const UNSCHEDULED_REASONS = ['relapse', 'adverse_event', 'other'] as const;
 export type UnscheduledReason = (typeof UNSCHEDULED_REASONS)[number];
 
 /** `id`: stable, assigned when logged, so a correction can name the relapse. */
-export type RelapseData = { id?: string; onsetDate: string; steroidTreated: boolean; description?: string };
+export type RelapseData = {
+  id?: string;
+  onsetDate: string;
+  steroidTreated: boolean;
+  description?: string;
+};
 
 /** What site staff record at a visit (stored as `visits.site_data`). */
 export type SiteVisitData = {
@@ -99,4 +111,10 @@ export type DeviationEntity = {
   updatedAt: Date;
 };
 
-export type FindingRow = { jobId: string; visitId: string; kind: SweepFindingKind; aboutDate: string; siteDate: string };
+export type FindingRow = {
+  jobId: string;
+  visitId: string;
+  kind: SweepFindingKind;
+  aboutDate: string;
+  siteDate: string;
+};

@@ -6,8 +6,8 @@ import {
   ValidateEnum,
   ValidateMatches,
   ValidateText,
-} from '../../../common/validation/validators';
-import { NATIONAL_ID_TYPES, type NationalIdType } from '../identity.types';
+} from 'src/common/validation/validators';
+import { NATIONAL_ID_TYPES, type NationalIdType } from 'src/modules/identity/identity.types';
 
 const PHONE = /^\+?[0-9][0-9 ()-]{5,24}$/;
 

@@ -1,16 +1,16 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsObject, ValidateIf, ValidateNested } from 'class-validator';
-import { PageQueryDto } from '../../../common/validation/page';
+import { PageQueryDto } from 'src/common/validation/page';
 import {
   ValidateBoolean,
   ValidateEnum,
   ValidateMatches,
   ValidateText,
   ValidateUuid,
-} from '../../../common/validation/validators';
-import { ScreeningSectionsDto } from '../../eligibility/dto/screening.dto';
-import { IdentityDto } from '../../identity/dto/identity.dto';
+} from 'src/common/validation/validators';
+import { ScreeningSectionsDto } from 'src/modules/eligibility/dto/screening.dto';
+import { IdentityDto } from 'src/modules/identity/dto/identity.dto';
 import {
   FOLLOW_UP_OUTCOMES,
   type FollowUpOutcome,
@@ -18,8 +18,11 @@ import {
   PARTICIPANT_STATUSES,
   type FhirResearchSubjectStatus,
   type ParticipantStatus,
-} from '../participant-status';
-import { WITHDRAWAL_INITIATORS, type WithdrawalInitiator } from '../participant.entity';
+} from 'src/modules/participants/participant-status';
+import {
+  WITHDRAWAL_INITIATORS,
+  type WithdrawalInitiator,
+} from 'src/modules/participants/participant.entity';
 
 export const REGISTRATION_STAGES = ['registered', 'pre_screened'] as const;
 export type RegistrationStage = (typeof REGISTRATION_STAGES)[number];

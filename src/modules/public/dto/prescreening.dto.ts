@@ -1,14 +1,22 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsEmail, IsObject, MaxLength, ValidateIf, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsEmail,
+  IsObject,
+  MaxLength,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
 import {
   ValidateDate,
   ValidateEnum,
   ValidateMatches,
   ValidateText,
   ValidateUuid,
-} from '../../../common/validation/validators';
-import { IsEdssScore } from '../../eligibility/dto/screening.dto';
+} from 'src/common/validation/validators';
+import { IsEdssScore } from 'src/modules/eligibility/dto/screening.dto';
 
 export const MS_TYPES = ['RRMS', 'SPMS', 'PPMS', 'unknown'] as const;
 export const CURRENT_TREATMENTS = [
@@ -44,15 +52,23 @@ export class PrescreeningAnswersDto {
   @ValidateEnum(MS_TYPES, { description: 'The type of MS a neurologist diagnosed' })
   msType: (typeof MS_TYPES)[number];
 
-  @ValidateEnum(CURRENT_TREATMENTS, { description: 'The MS medicine used now (none = no MS medicine)' })
+  @ValidateEnum(CURRENT_TREATMENTS, {
+    description: 'The MS medicine used now (none = no MS medicine)',
+  })
   currentTreatment: (typeof CURRENT_TREATMENTS)[number];
 
-  @ValidateDate({ optional: true, description: 'Since when (approximately) the current medicine is used' })
+  @ValidateDate({
+    optional: true,
+    description: 'Since when (approximately) the current medicine is used',
+  })
   currentTreatmentSince?: string;
 
   @IsArray()
   @ArrayMaxSize(PRIOR_TREATMENTS.length)
-  @ValidateEnum(PRIOR_TREATMENTS, { each: true, description: 'Ever treated with these (empty = none)' })
+  @ValidateEnum(PRIOR_TREATMENTS, {
+    each: true,
+    description: 'Ever treated with these (empty = none)',
+  })
   priorTreatments: (typeof PRIOR_TREATMENTS)[number][];
 
   @ValidateEnum(YES_NO_UNKNOWN, { description: 'A relapse (attack) in the last 12 months' })
@@ -61,29 +77,46 @@ export class PrescreeningAnswersDto {
   @ValidateDate({ optional: true, description: 'When that relapse started (approximately)' })
   relapseOnsetDate?: string;
 
-  @ValidateEnum(YES_NO_UNKNOWN, { optional: true, description: 'The relapse was treated with high-dose corticosteroids' })
+  @ValidateEnum(YES_NO_UNKNOWN, {
+    optional: true,
+    description: 'The relapse was treated with high-dose corticosteroids',
+  })
   relapseSteroids?: (typeof YES_NO_UNKNOWN)[number];
 
-  @ValidateEnum(YES_NO_UNKNOWN, { description: 'An MRI in the last 12 months showed new or active lesions' })
+  @ValidateEnum(YES_NO_UNKNOWN, {
+    description: 'An MRI in the last 12 months showed new or active lesions',
+  })
   mriActivityLastYear: (typeof YES_NO_UNKNOWN)[number];
 
   @ValidateDate({ optional: true, description: 'Date of that MRI (approximately)' })
   mriDate?: string;
 
-  @ApiPropertyOptional({ type: Number, minimum: 0, maximum: 10, multipleOf: 0.5, description: 'Most recent EDSS score, if known' })
+  @ApiPropertyOptional({
+    type: Number,
+    minimum: 0,
+    maximum: 10,
+    multipleOf: 0.5,
+    description: 'Most recent EDSS score, if known',
+  })
   @ValidateIf(present)
   @IsEdssScore()
   edss?: number;
 
   @ValidateEnum(YES_NO) pregnantOrBreastfeeding: (typeof YES_NO)[number];
 
-  @ValidateEnum(YES_NO, { description: 'Under the care of a neurologist who can send the medical records' })
+  @ValidateEnum(YES_NO, {
+    description: 'Under the care of a neurologist who can send the medical records',
+  })
   neurologist: (typeof YES_NO)[number];
 
-  @ValidateEnum(YES_NO, { description: 'Willing to let a computer decide the treatment (randomisation)' })
+  @ValidateEnum(YES_NO, {
+    description: 'Willing to let a computer decide the treatment (randomisation)',
+  })
   willingToBeRandomised: (typeof YES_NO)[number];
 
-  @ValidateEnum(YES_NO, { description: 'Willing to be told the results of the TB, hepatitis and HIV tests' })
+  @ValidateEnum(YES_NO, {
+    description: 'Willing to be told the results of the TB, hepatitis and HIV tests',
+  })
   willingToLearnInfectionResults: (typeof YES_NO)[number];
 }
 
@@ -121,7 +154,9 @@ export class PrescreeningRegistrationDto extends PrescreeningCheckDto {
   @Type(() => PrescreeningContactDto)
   contact: PrescreeningContactDto;
 
-  @ValidateEnum(['yes'] as const, { description: 'Agrees that the study team stores these answers and contacts the person' })
+  @ValidateEnum(['yes'] as const, {
+    description: 'Agrees that the study team stores these answers and contacts the person',
+  })
   agreeToContact: 'yes';
 }
 
@@ -133,19 +168,26 @@ export class PublicSiteDto {
 }
 
 export class PrescreeningReasonDto {
-  @ApiProperty({ example: 'E2', description: 'The criterion the answers do not meet' }) criterionId: string;
+  @ApiProperty({ example: 'E2', description: 'The criterion the answers do not meet' })
+  criterionId: string;
   @ApiProperty() title: string;
   @ApiProperty({ description: "The criteria engine's explanation (English)" }) explanation: string;
 }
 
 export class PrescreeningCheckResultDto {
-  @ApiProperty({ description: 'false: the answers show the person cannot take part' }) canQualify: boolean;
+  @ApiProperty({ description: 'false: the answers show the person cannot take part' })
+  canQualify: boolean;
   @ApiProperty({ type: [PrescreeningReasonDto] }) reasons: PrescreeningReasonDto[];
-  @ApiProperty({ type: [String], description: 'Criteria the team still has to check (not answerable here)' })
+  @ApiProperty({
+    type: [String],
+    description: 'Criteria the team still has to check (not answerable here)',
+  })
   toBeChecked: string[];
 }
 
 export class PrescreeningRegistrationResultDto {
-  @ApiProperty({ description: 'The name of the site that will contact the person' }) siteName: string;
-  @ApiProperty({ type: [String], example: ['phone_check', 'records', 'screening_visit'] }) nextSteps: string[];
+  @ApiProperty({ description: 'The name of the site that will contact the person' })
+  siteName: string;
+  @ApiProperty({ type: [String], example: ['phone_check', 'records', 'screening_visit'] })
+  nextSteps: string[];
 }

@@ -1,7 +1,19 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsInt, IsISO8601, IsOptional, IsString, Max, MaxLength, Min, ValidateNested } from 'class-validator';
-import { PageQueryDto } from '../../../common/validation/page';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsInt,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { PageQueryDto } from 'src/common/validation/page';
 import {
   QueryInt,
   ValidateBoolean,
@@ -11,9 +23,13 @@ import {
   ValidateMatches,
   ValidateText,
   ValidateUuid,
-} from '../../../common/validation/validators';
-import { ROLES, Role } from '../../auth/roles';
-import { ARM_B_DRUGS, NOT_RECEIVED_REASONS, UNBLINDING_KINDS } from '../randomization-settings';
+} from 'src/common/validation/validators';
+import { ROLES, Role } from 'src/modules/auth/roles';
+import {
+  ARM_B_DRUGS,
+  NOT_RECEIVED_REASONS,
+  UNBLINDING_KINDS,
+} from 'src/modules/randomization/randomization-settings';
 
 export const ENVIRONMENTS = ['production', 'test'] as const;
 
@@ -30,17 +46,25 @@ export class ArmDto {
 
 export class SaveRandomizationConfigDto {
   @ApiProperty({ type: [ArmDto] })
-  @IsArray() @ArrayMinSize(2) @ArrayMaxSize(4)
-  @ValidateNested({ each: true }) @Type(() => ArmDto)
+  @IsArray()
+  @ArrayMinSize(2)
+  @ArrayMaxSize(4)
+  @ValidateNested({ each: true })
+  @Type(() => ArmDto)
   arms: ArmDto[];
 
   @ApiProperty({ type: [Number], example: [2, 4] })
-  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(6)
-  @IsInt({ each: true }) @Min(2, { each: true }) @Max(100, { each: true })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(6)
+  @IsInt({ each: true })
+  @Min(2, { each: true })
+  @Max(100, { each: true })
   blockSizes: number[];
 
   @ValidateEnum(['country', 'site'] as const, { each: true })
-  @IsArray() @ArrayMaxSize(2)
+  @IsArray()
+  @ArrayMaxSize(2)
   strataFactors: ('country' | 'site')[];
 
   @ValidateMatches(/^[0-9a-fA-F]{32,128}$/, 'must be 32 to 128 hexadecimal characters', {
@@ -67,16 +91,28 @@ export class SequenceQueryDto extends EnvironmentQueryDto {
 }
 
 export class SimulateDto {
-  @ApiPropertyOptional({ type: SaveRandomizationConfigDto, description: 'Default: the trial default (1:1, blocks {2,4}, by country)' })
-  @IsOptional() @ValidateNested() @Type(() => SaveRandomizationConfigDto)
+  @ApiPropertyOptional({
+    type: SaveRandomizationConfigDto,
+    description: 'Default: the trial default (1:1, blocks {2,4}, by country)',
+  })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => SaveRandomizationConfigDto)
   config?: SaveRandomizationConfigDto;
 
   @ValidateInt(1, 100_000)
   participants: number;
 
-  @ApiPropertyOptional({ type: [String], example: ['country=NO', 'country=SE', 'country=DK', 'country=NL'] })
-  @IsOptional() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(100)
-  @IsString({ each: true }) @MaxLength(200, { each: true })
+  @ApiPropertyOptional({
+    type: [String],
+    example: ['country=NO', 'country=SE', 'country=DK', 'country=NL'],
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(100)
+  @IsString({ each: true })
+  @MaxLength(200, { each: true })
   strata?: string[];
 }
 
@@ -88,11 +124,13 @@ export class ListAllocationsQueryDto extends PageQueryDto {
   arm?: string;
 
   @ApiPropertyOptional({ description: 'ISO instant, inclusive' })
-  @IsOptional() @IsISO8601({ strict: true })
+  @IsOptional()
+  @IsISO8601({ strict: true })
   from?: string;
 
   @ApiPropertyOptional({ description: 'ISO instant, exclusive' })
-  @IsOptional() @IsISO8601({ strict: true })
+  @IsOptional()
+  @IsISO8601({ strict: true })
   to?: string;
 }
 
@@ -107,7 +145,10 @@ export class ArmBDrugDto {
   @ValidateText(500, { optional: true, description: 'Required when changing an earlier choice' })
   reason?: string;
 
-  @ValidateInt(0, 1_000_000, { optional: true, description: 'armBVersion the change is based on; 409 STALE_VERSION if it changed meanwhile' })
+  @ValidateInt(0, 1_000_000, {
+    optional: true,
+    description: 'armBVersion the change is based on; 409 STALE_VERSION if it changed meanwhile',
+  })
   expectedVersion?: number;
 }
 
@@ -155,7 +196,10 @@ export class AllocationResponseDto {
   @ApiProperty() siteId: string;
   @ApiProperty() siteLabel: string;
   @ApiProperty() stratumKey: string;
-  @ApiPropertyOptional({ description: 'Number within the stratum: statisticians and monitors only' }) sequenceNumber?: number;
+  @ApiPropertyOptional({
+    description: 'Number within the stratum: statisticians and monitors only',
+  })
+  sequenceNumber?: number;
   @ApiProperty() arm: string;
   @ApiProperty() armLabel: string;
   @ApiProperty() randomisedAt: string;
@@ -163,8 +207,17 @@ export class AllocationResponseDto {
   @ApiProperty() criteriaSetId: string;
   @ApiProperty({ nullable: true, type: String }) armBDrug: string | null;
   @ApiProperty({ nullable: true, type: String }) armBStartDate: string | null;
-  @ApiProperty({ nullable: true, type: Number, description: 'Version of the arm-B choice; send it as expectedVersion with a change' })
+  @ApiProperty({
+    nullable: true,
+    type: Number,
+    description: 'Version of the arm-B choice; send it as expectedVersion with a change',
+  })
   armBVersion: number | null;
-  @ApiProperty({ nullable: true, type: Boolean, description: 'Received the allocated intervention (CONSORT)' }) receivedAllocatedIntervention: boolean | null;
+  @ApiProperty({
+    nullable: true,
+    type: Boolean,
+    description: 'Received the allocated intervention (CONSORT)',
+  })
+  receivedAllocatedIntervention: boolean | null;
   @ApiProperty({ nullable: true, type: String }) notReceivedReason: string | null;
 }

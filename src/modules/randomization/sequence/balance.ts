@@ -69,19 +69,24 @@ export function balanceReport(
     const list = byStratum.get(key) ?? [];
     const warnings: string[] = [];
     const countsByArm: Record<string, number> = {};
-    for (const arm of cfg.arms) countsByArm[arm.code] = 0;
+    for (const arm of cfg.arms) {
+      countsByArm[arm.code] = 0;
+    }
 
     const blocks = new Map<number, { used: number; size: number }>();
     for (const a of list) {
-      if (!(a.arm in countsByArm)) warnings.push(`unknown arm code '${a.arm}'`);
+      if (!(a.arm in countsByArm)) {
+        warnings.push(`unknown arm code '${a.arm}'`);
+      }
       countsByArm[a.arm] = (countsByArm[a.arm] ?? 0) + 1;
       const b = blocks.get(a.blockIndex);
       if (b === undefined) {
         blocks.set(a.blockIndex, { used: 1, size: a.blockSize });
       } else {
         b.used += 1;
-        if (b.size !== a.blockSize)
-          {warnings.push(`block ${a.blockIndex} stored with sizes ${b.size} and ${a.blockSize}`);}
+        if (b.size !== a.blockSize) {
+          warnings.push(`block ${a.blockIndex} stored with sizes ${b.size} and ${a.blockSize}`);
+        }
       }
     }
 
@@ -89,14 +94,19 @@ export function balanceReport(
     let completedBlocks = 0;
     for (const k of indices) {
       const b = blocks.get(k);
-      if (b === undefined) continue;
-      if (b.used > b.size)
-        {warnings.push(`block ${k} holds ${b.used} allocations but has size ${b.size}`);}
-      if (b.used >= b.size) completedBlocks += 1;
-      else if (k !== indices[indices.length - 1])
-        {warnings.push(
+      if (b === undefined) {
+        continue;
+      }
+      if (b.used > b.size) {
+        warnings.push(`block ${k} holds ${b.used} allocations but has size ${b.size}`);
+      }
+      if (b.used >= b.size) {
+        completedBlocks += 1;
+      } else if (k !== indices[indices.length - 1]) {
+        warnings.push(
           `block ${k} is incomplete (${b.used} of ${b.size}) but a later block has started`,
-        );}
+        );
+      }
     }
 
     let currentBlock: CurrentBlockFill;

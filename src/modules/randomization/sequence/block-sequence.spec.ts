@@ -133,7 +133,9 @@ describe('block sequence', () => {
       for (let k = 0; k < 50; k++) {
         const b = seq.block(k);
         const tally: Record<string, number> = {};
-        for (const a of b.arms) tally[a] = (tally[a] ?? 0) + 1;
+        for (const a of b.arms) {
+          tally[a] = (tally[a] ?? 0) + 1;
+        }
         expect(b.arms).toHaveLength(b.size);
         expect(tally).toEqual(counts[b.size]);
       }
@@ -169,8 +171,9 @@ describe('block sequence', () => {
   it('armAt, StratumSequence, blocksUpTo, iteration and nextSlot agree', () => {
     const seq = new StratumSequence(SEED, CFG, 'country=DK');
     const listed = seq.take(300);
-    for (const p of [1, 2, 3, 17, 150, 300])
-      {expect(armAt(SEED, CFG, 'country=DK', p)).toEqual(listed[p - 1]);}
+    for (const p of [1, 2, 3, 17, 150, 300]) {
+      expect(armAt(SEED, CFG, 'country=DK', p)).toEqual(listed[p - 1]);
+    }
 
     let prev: SequenceSlot | null = null;
     for (const expected of listed) {
@@ -182,7 +185,9 @@ describe('block sequence', () => {
     const iterated: SequenceSlot[] = [];
     for (const s of new StratumSequence(SEED, CFG, 'country=DK')) {
       iterated.push(s);
-      if (iterated.length === 300) break;
+      if (iterated.length === 300) {
+        break;
+      }
     }
     expect(iterated).toEqual(listed);
 
@@ -200,7 +205,9 @@ describe('block sequence', () => {
 
   it('computes position n without quadratic cost: every block is generated exactly once', () => {
     const seq = new StratumSequence(SEED, CFG, 'country=NL');
-    for (let p = 1; p <= 20_000; p++) seq.at(p);
+    for (let p = 1; p <= 20_000; p++) {
+      seq.at(p);
+    }
     const blocksNeeded = seq.at(20_000).blockIndex + 1;
     expect(seq.generatedBlockCount).toBe(blocksNeeded);
     seq.at(1); // going back reuses the cache
@@ -255,13 +262,17 @@ describe('statistics over 100,000 allocations', () => {
       let covered = 0;
       for (let k = 0; covered < perStratum; k++) {
         const b = seq.block(k);
-        if (covered + b.size > perStratum) break;
+        if (covered + b.size > perStratum) {
+          break;
+        }
         covered += b.size;
         t.blocksBySize.set(b.size, (t.blocksBySize.get(b.size) ?? 0) + 1);
         const arr = t.arrangements.get(b.size) ?? new Map<string, number>();
         arr.set(b.arms.join(''), (arr.get(b.arms.join('')) ?? 0) + 1);
         t.arrangements.set(b.size, arr);
-        for (const a of b.arms) t.armCounts.set(a, (t.armCounts.get(a) ?? 0) + 1);
+        for (const a of b.arms) {
+          t.armCounts.set(a, (t.armCounts.get(a) ?? 0) + 1);
+        }
       }
       t.allocations += covered;
     }
@@ -304,7 +315,11 @@ describe('statistics over 100,000 allocations', () => {
     // per position in a size-4 block, arm A has probability 1/2
     for (let pos = 0; pos < 4; pos++) {
       let a = 0;
-      for (const [arrangement, n] of arr4) if (arrangement[pos] === 'A') a += n;
+      for (const [arrangement, n] of arr4) {
+        if (arrangement[pos] === 'A') {
+          a += n;
+        }
+      }
       expect(chiSquare([a, b4 - a], [b4 / 2, b4 / 2])).toBeLessThan(CHI2_999[1]);
     }
     // the same statistic rejects a biased (naive) shuffle of as many blocks

@@ -61,7 +61,9 @@ export type StrataValues = Readonly<Record<string, string | number | null | unde
  * the key is `*`. Values are used exactly as given (no case folding). Throws when a value is missing.
  */
 export function stratumKey(factors: readonly string[], values: StrataValues): string {
-  if (factors.length === 0) return UNSTRATIFIED_KEY;
+  if (factors.length === 0) {
+    return UNSTRATIFIED_KEY;
+  }
   const sorted = [...factors].sort();
   const missing = sorted.filter((f) => {
     const v = values[f];
@@ -80,10 +82,14 @@ export function stratumKey(factors: readonly string[], values: StrataValues): st
 /** Inverse of `stratumKey` (factor → value). */
 export function parseStratumKey(key: string): Record<string, string> {
   const out: Record<string, string> = {};
-  if (key === UNSTRATIFIED_KEY || key === '') return out;
+  if (key === UNSTRATIFIED_KEY || key === '') {
+    return out;
+  }
   for (const part of key.split(';')) {
     const eq = part.indexOf('=');
-    if (eq <= 0) throw new Error(`malformed stratum key '${key}'`);
+    if (eq <= 0) {
+      throw new Error(`malformed stratum key '${key}'`);
+    }
     out[decodeURIComponent(part.slice(0, eq))] = decodeURIComponent(part.slice(eq + 1));
   }
   return out;
@@ -123,7 +129,9 @@ function buildBlock(
   const reps = size / ratioSum(config);
   const arms: string[] = [];
   for (const arm of config.arms) {
-    for (let r = 0; r < reps * arm.ratio; r++) arms.push(arm.code);
+    for (let r = 0; r < reps * arm.ratio; r++) {
+      arms.push(arm.code);
+    }
   }
   for (let i = arms.length - 1; i > 0; i--) {
     const j = Math.floor(prng() * (i + 1));
@@ -176,21 +184,27 @@ export class StratumSequence implements Iterable<SequenceSlot> {
   /** Block k (0-based), generating earlier blocks as needed. */
   block(blockIndex: number): SequenceBlock {
     assertBlockIndex(blockIndex);
-    while (this.blocks.length <= blockIndex) this.extend();
+    while (this.blocks.length <= blockIndex) {
+      this.extend();
+    }
     return this.blocks[blockIndex];
   }
 
   /** The blocks that together cover positions 1…position (the last may extend past it). */
   blocksUpTo(position: number): SequenceBlock[] {
     assertPosition(position);
-    while (this.covered < position) this.extend();
+    while (this.covered < position) {
+      this.extend();
+    }
     return this.blocks.slice(0, this.blockIndexOf(position) + 1);
   }
 
   /** The slot at a 1-based position of this stratum. */
   at(position: number): SequenceSlot {
     assertPosition(position);
-    while (this.covered < position) this.extend();
+    while (this.covered < position) {
+      this.extend();
+    }
     const k = this.blockIndexOf(position);
     const block = this.blocks[k];
     const positionInBlock = position - this.starts[k] + 1;
@@ -207,13 +221,17 @@ export class StratumSequence implements Iterable<SequenceSlot> {
   /** Slots 1…n. */
   take(n: number): SequenceSlot[] {
     const out: SequenceSlot[] = [];
-    for (let p = 1; p <= n; p++) out.push(this.at(p));
+    for (let p = 1; p <= n; p++) {
+      out.push(this.at(p));
+    }
     return out;
   }
 
   /** Endless iteration from position 1. */
   *[Symbol.iterator](): Iterator<SequenceSlot> {
-    for (let p = 1; ; p++) yield this.at(p);
+    for (let p = 1; ; p++) {
+      yield this.at(p);
+    }
   }
 
   private extend(): void {
@@ -227,13 +245,18 @@ export class StratumSequence implements Iterable<SequenceSlot> {
   private blockIndexOf(position: number): number {
     // Fast path for sequential use: the last block.
     const last = this.blocks.length - 1;
-    if (this.starts[last] <= position) return last;
+    if (this.starts[last] <= position) {
+      return last;
+    }
     let lo = 0;
     let hi = last;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
-      if (this.starts[mid] <= position) lo = mid;
-      else hi = mid - 1;
+      if (this.starts[mid] <= position) {
+        lo = mid;
+      } else {
+        hi = mid - 1;
+      }
     }
     return lo;
   }

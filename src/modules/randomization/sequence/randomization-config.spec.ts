@@ -138,7 +138,11 @@ describe('canonical JSON and commitment', () => {
       const sorted = order
         .map((i) => entries[i % entries.length])
         .filter((e, i, all) => all.indexOf(e) === i);
-      for (const e of entries) if (!sorted.includes(e)) sorted.push(e);
+      for (const e of entries) {
+        if (!sorted.includes(e)) {
+          sorted.push(e);
+        }
+      }
       return Object.fromEntries(sorted) as T;
     };
     fc.assert(

@@ -191,7 +191,9 @@ export function normalizeConfig(input: RandomizationConfigInput = {}): ConfigRes
     });
   }
 
-  if (errors.length > 0) return { ok: false, errors };
+  if (errors.length > 0) {
+    return { ok: false, errors };
+  }
   return {
     ok: true,
     config: {
@@ -212,7 +214,9 @@ export function validateConfig(input: RandomizationConfigInput): string[] {
 /** Normalised configuration, or throws `InvalidRandomizationConfigError` listing every problem. */
 export function assertValidConfig(input: RandomizationConfigInput): RandomizationConfig {
   const r = normalizeConfig(input);
-  if (!r.ok) throw new InvalidRandomizationConfigError(r.errors);
+  if (!r.ok) {
+    throw new InvalidRandomizationConfigError(r.errors);
+  }
   return r.config;
 }
 
@@ -226,13 +230,18 @@ export type JsonValue =
 
 /** JSON with object keys sorted (UTF-16 code-unit order), no whitespace, arrays in order. */
 export function canonicalJson(value: JsonValue): string {
-  if (value === null || typeof value === 'boolean' || typeof value === 'string')
-    {return JSON.stringify(value);}
-  if (typeof value === 'number') {
-    if (!Number.isFinite(value)) throw new Error('canonicalJson: non-finite number');
+  if (value === null || typeof value === 'boolean' || typeof value === 'string') {
     return JSON.stringify(value);
   }
-  if (Array.isArray(value)) return `[${value.map((v) => canonicalJson(v)).join(',')}]`;
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) {
+      throw new Error('canonicalJson: non-finite number');
+    }
+    return JSON.stringify(value);
+  }
+  if (Array.isArray(value)) {
+    return `[${value.map((v) => canonicalJson(v)).join(',')}]`;
+  }
   const keys = Object.keys(value)
     .filter((k) => value[k] !== undefined)
     .sort();
@@ -255,13 +264,17 @@ export function canonicalConfigJson(config: RandomizationConfigInput): string {
 
 /** Problems with a seed; empty when it is at least 128 bits of hexadecimal. */
 export function validateSeed(seedHex: string): string[] {
-  if (typeof seedHex !== 'string') return ['seed must be a hexadecimal string'];
+  if (typeof seedHex !== 'string') {
+    return ['seed must be a hexadecimal string'];
+  }
   const s = seedHex.trim();
   const errors: string[] = [];
-  if (!/^[0-9a-fA-F]*$/.test(s))
-    {errors.push('seed must contain only hexadecimal characters 0-9, a-f');}
-  if (s.length % 2 !== 0)
-    {errors.push('seed must have an even number of hex characters (whole bytes)');}
+  if (!/^[0-9a-fA-F]*$/.test(s)) {
+    errors.push('seed must contain only hexadecimal characters 0-9, a-f');
+  }
+  if (s.length % 2 !== 0) {
+    errors.push('seed must have an even number of hex characters (whole bytes)');
+  }
   if (s.length < MIN_SEED_HEX_LENGTH) {
     errors.push(
       `seed must be at least ${MIN_SEED_HEX_LENGTH} hex characters (${MIN_SEED_HEX_LENGTH * 4} bits); got ${s.length}`,
@@ -273,7 +286,9 @@ export function validateSeed(seedHex: string): string[] {
 /** Trimmed, lowercase seed; throws if invalid. All sequence and commitment functions use this form. */
 export function normalizeSeed(seedHex: string): string {
   const errors = validateSeed(seedHex);
-  if (errors.length > 0) throw new Error(`invalid seed: ${errors.join('; ')}`);
+  if (errors.length > 0) {
+    throw new Error(`invalid seed: ${errors.join('; ')}`);
+  }
   return seedHex.trim().toLowerCase();
 }
 

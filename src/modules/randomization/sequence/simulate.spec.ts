@@ -28,7 +28,9 @@ function bruteForce(weights: number[], size: number): number {
     }
     const seen = new Set<number>();
     rest.forEach((x, i) => {
-      if (seen.has(x)) return;
+      if (seen.has(x)) {
+        return;
+      }
       seen.add(x);
       permute([...rest.slice(0, i), ...rest.slice(i + 1)], [...acc, x]);
     });
@@ -43,7 +45,9 @@ function bruteForce(weights: number[], size: number): number {
       const scores = used.map((u, i) => u / weights[i]);
       const min = Math.min(...scores);
       const tied = scores.map((s, i) => (Math.abs(s - min) < 1e-12 ? i : -1)).filter((i) => i >= 0);
-      if (tied.includes(arm)) hits += 1 / tied.length;
+      if (tied.includes(arm)) {
+        hits += 1 / tied.length;
+      }
       used[arm] += 1;
     }
     total += hits;
@@ -53,7 +57,9 @@ function bruteForce(weights: number[], size: number): number {
 
 function binomial(n: number, k: number): bigint {
   let r = 1n;
-  for (let i = 1; i <= k; i++) r = (r * BigInt(n - k + i)) / BigInt(i);
+  for (let i = 1; i <= k; i++) {
+    r = (r * BigInt(n - k + i)) / BigInt(i);
+  }
   return r;
 }
 
@@ -129,17 +135,23 @@ describe('simulate', () => {
 
     expect(r.participants).toBe(100_000);
     expect(r.strata.reduce((s, x) => s + x.participants, 0)).toBe(100_000);
-    for (const s of r.strata) expect(s.participants).toBeGreaterThan(24_000); // equal weights
+    for (const s of r.strata) {
+      expect(s.participants).toBeGreaterThan(24_000);
+    } // equal weights
     expect(r.theoreticalMaxImbalance).toBe(2);
     expect(r.maxImbalance).toBe(2); // reached, never exceeded
-    for (const s of r.strata) expect(s.finalImbalance).toBeLessThanOrEqual(2);
+    for (const s of r.strata) {
+      expect(s.finalImbalance).toBeLessThanOrEqual(2);
+    }
     expect(r.maxPooledImbalance).toBeLessThanOrEqual(8);
     expect(r.chanceLevel).toBe(0.5);
     // standard error ≈ 0.0014; a tolerance of 0.006 is > 4 SE
     expect(Math.abs(r.predictability.share - 13 / 18)).toBeLessThan(0.006);
     expect(r.theoreticalPredictability.perAllocation.text).toBe('13/18');
     // block sizes as a share of blocks: 1/2 each
-    for (const b of r.blockSizes) expect(Math.abs(b.share - 0.5)).toBeLessThan(0.01);
+    for (const b of r.blockSizes) {
+      expect(Math.abs(b.share - 0.5)).toBeLessThan(0.01);
+    }
   });
 
   it('is reproducible for the same PRNG seed and differs for another', () => {

@@ -92,7 +92,9 @@ class Fraction {
   readonly n: bigint;
   readonly d: bigint;
   constructor(n: bigint, d: bigint = 1n) {
-    if (d === 0n) throw new Error('division by zero');
+    if (d === 0n) {
+      throw new Error('division by zero');
+    }
     if (d < 0n) {
       n = -n;
       d = -d;
@@ -102,7 +104,9 @@ class Fraction {
     this.d = g === 0n ? 1n : d / g;
   }
   static gcd(a: bigint, b: bigint): bigint {
-    while (b !== 0n) [a, b] = [b, a % b];
+    while (b !== 0n) {
+      [a, b] = [b, a % b];
+    }
     return a;
   }
   add(o: Fraction): Fraction {
@@ -135,8 +139,11 @@ function behindArms(used: readonly number[], weights: readonly number[]): number
     const b = best[0];
     const lhs = used[i] * weights[b];
     const rhs = used[b] * weights[i];
-    if (lhs < rhs) best = [i];
-    else if (lhs === rhs) best.push(i);
+    if (lhs < rhs) {
+      best = [i];
+    } else if (lhs === rhs) {
+      best.push(i);
+    }
   }
   return best;
 }
@@ -165,10 +172,14 @@ function expectedCorrectFraction(weights: readonly number[], blockSize: number):
   const solve = (used: number[]): Fraction => {
     const key = used.join(',');
     const hit = memo.get(key);
-    if (hit !== undefined) return hit;
+    if (hit !== undefined) {
+      return hit;
+    }
     const remaining = quota.map((q, i) => q - used[i]);
     const R = remaining.reduce((s, r) => s + r, 0);
-    if (R === 0) return new Fraction(0n);
+    if (R === 0) {
+      return new Fraction(0n);
+    }
     const guess = behindArms(used, weights);
     // P(correct) = (1/|G|) Σ_{i∈G} r_i / R
     let value = new Fraction(
@@ -176,7 +187,9 @@ function expectedCorrectFraction(weights: readonly number[], blockSize: number):
       BigInt(guess.length * R),
     );
     for (let i = 0; i < used.length; i++) {
-      if (remaining[i] === 0) continue;
+      if (remaining[i] === 0) {
+        continue;
+      }
       used[i] += 1;
       const next = solve(used);
       used[i] -= 1;
@@ -219,7 +232,9 @@ export function theoreticalMaxImbalance(config: RandomizationConfigInput): numbe
 
 function pickIndex(rng: Rng, n: number): number {
   const u = rng();
-  if (!(u >= 0 && u < 1)) throw new Error(`rng must return a number in [0, 1), got ${u}`);
+  if (!(u >= 0 && u < 1)) {
+    throw new Error(`rng must return a number in [0, 1), got ${u}`);
+  }
   return Math.min(n - 1, Math.floor(u * n));
 }
 
@@ -232,11 +247,15 @@ export function simulate(input: SimulationInput): SimulationResult {
   const strata = input.strata.map((s) =>
     typeof s === 'string' ? { key: s, weight: 1 } : { key: s.key, weight: s.weight ?? 1 },
   );
-  if (strata.length === 0) throw new Error('at least one stratum is required');
-  if (new Set(strata.map((s) => s.key)).size !== strata.length)
-    {throw new Error('stratum keys must be distinct');}
-  if (strata.some((s) => !(Number.isFinite(s.weight) && s.weight > 0)))
-    {throw new Error('stratum weights must be positive numbers');}
+  if (strata.length === 0) {
+    throw new Error('at least one stratum is required');
+  }
+  if (new Set(strata.map((s) => s.key)).size !== strata.length) {
+    throw new Error('stratum keys must be distinct');
+  }
+  if (strata.some((s) => !(Number.isFinite(s.weight) && s.weight > 0))) {
+    throw new Error('stratum weights must be positive numbers');
+  }
   const totalWeight = strata.reduce((s, x) => s + x.weight, 0);
 
   const seedHex =
@@ -287,21 +306,34 @@ export function simulate(input: SimulationInput): SimulationResult {
     const slot = st.seq.at(st.next);
     st.next += 1;
     const ai = armIndex.get(slot.arm);
-    if (ai === undefined) throw new Error(`sequence produced unknown arm '${slot.arm}'`);
-    if (ai === guess) correct += 1;
-    if (slot.positionInBlock === 1)
-      {blockSizeCounts.set(slot.blockSize, (blockSizeCounts.get(slot.blockSize) ?? 0) + 1);}
+    if (ai === undefined) {
+      throw new Error(`sequence produced unknown arm '${slot.arm}'`);
+    }
+    if (ai === guess) {
+      correct += 1;
+    }
+    if (slot.positionInBlock === 1) {
+      blockSizeCounts.set(slot.blockSize, (blockSizeCounts.get(slot.blockSize) ?? 0) + 1);
+    }
 
     st.counts[slot.arm] += 1;
     pooled[slot.arm] += 1;
     st.inBlock[ai] += 1;
-    if (slot.positionInBlock === slot.blockSize) st.inBlock.fill(0);
+    if (slot.positionInBlock === slot.blockSize) {
+      st.inBlock.fill(0);
+    }
 
     const imb = scaledImbalance(st.counts, cfg.arms);
-    if (imb > st.maxImbalance) st.maxImbalance = imb;
-    if (imb > maxImbalance) maxImbalance = imb;
+    if (imb > st.maxImbalance) {
+      st.maxImbalance = imb;
+    }
+    if (imb > maxImbalance) {
+      maxImbalance = imb;
+    }
     const pImb = scaledImbalance(pooled, cfg.arms);
-    if (pImb > maxPooledImbalance) maxPooledImbalance = pImb;
+    if (pImb > maxPooledImbalance) {
+      maxPooledImbalance = pImb;
+    }
   }
 
   const totalBlocks = [...blockSizeCounts.values()].reduce((s, n) => s + n, 0);

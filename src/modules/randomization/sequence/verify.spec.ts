@@ -85,7 +85,9 @@ describe('verifyAllocations', () => {
   it('finds a duplicate sequence number and a participant allocated twice', () => {
     const list = stored();
     const original = list.find((a) => a.stratumKey === 'country=NL' && a.sequenceNumber === 5);
-    if (original === undefined) throw new Error('fixture');
+    if (original === undefined) {
+      throw new Error('fixture');
+    }
     list.push({ ...original, participantId: 'intruder' });
     // the same participant given a second, otherwise correct, slot in another stratum
     const s41 = sequenceFor(SEED, CFG, 'country=NO', 41)[40];

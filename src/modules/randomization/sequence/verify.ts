@@ -85,13 +85,17 @@ function gaps(present: ReadonlySet<number>, upTo: number): Array<{ from: number;
   let start: number | null = null;
   for (let n = 1; n <= upTo; n++) {
     if (!present.has(n)) {
-      if (start === null) start = n;
+      if (start === null) {
+        start = n;
+      }
     } else if (start !== null) {
       out.push({ from: start, to: n - 1 });
       start = null;
     }
   }
-  if (start !== null) out.push({ from: start, to: upTo });
+  if (start !== null) {
+    out.push({ from: start, to: upTo });
+  }
   return out;
 }
 
@@ -109,7 +113,9 @@ export function verifyAllocations(
     const actual = computeCommitment(seedHex, config);
     const expected = options.recordedCommitment.trim().toLowerCase();
     commitmentOk = actual === expected;
-    if (!commitmentOk) issues.push({ kind: 'commitment-mismatch', expected, actual });
+    if (!commitmentOk) {
+      issues.push({ kind: 'commitment-mismatch', expected, actual });
+    }
   }
 
   const byStratum = new Map<string, StoredAllocation[]>();
@@ -119,7 +125,9 @@ export function verifyAllocations(
     byStratum.set(a.stratumKey, list);
   }
   for (const key of Object.keys(options.stratumCounters ?? {})) {
-    if (!byStratum.has(key)) byStratum.set(key, []);
+    if (!byStratum.has(key)) {
+      byStratum.set(key, []);
+    }
   }
 
   const strata: StratumVerification[] = [];
@@ -210,21 +218,25 @@ export function verifyAllocations(
       max,
       counter !== undefined && Number.isSafeInteger(counter) ? Math.min(counter, limit) : 0,
     );
-    for (const g of gaps(new Set(seen.keys()), upTo))
-      {issues.push({ kind: 'gap', stratumKey: key, ...g });}
+    for (const g of gaps(new Set(seen.keys()), upTo)) {
+      issues.push({ kind: 'gap', stratumKey: key, ...g });
+    }
 
     strata.push({ stratumKey: key, allocations: list.length, maxSequenceNumber: max });
   }
 
   const perParticipant = new Map<string, number>();
   for (const a of allocations) {
-    if (a.participantId !== undefined)
-      {perParticipant.set(a.participantId, (perParticipant.get(a.participantId) ?? 0) + 1);}
+    if (a.participantId !== undefined) {
+      perParticipant.set(a.participantId, (perParticipant.get(a.participantId) ?? 0) + 1);
+    }
   }
   for (const [participantId, count] of [...perParticipant.entries()].sort((x, y) =>
     x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0,
   )) {
-    if (count > 1) issues.push({ kind: 'duplicate-participant', participantId, count });
+    if (count > 1) {
+      issues.push({ kind: 'duplicate-participant', participantId, count });
+    }
   }
 
   return { ok: issues.length === 0, checked: allocations.length, strata, issues, commitmentOk };

@@ -1,4 +1,4 @@
-import { ValidateMatches } from '../../../common/validation/validators';
+import { ValidateMatches } from 'src/common/validation/validators';
 
 export class MonthQueryDto {
   @ValidateMatches(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month YYYY-MM', {

@@ -7,7 +7,7 @@ import {
   transplantDay0ForAdmission,
   validateArmAPlanConfig,
 } from './arm-a-plan';
-import { dateInZone } from '../../../common/time/calendar-date';
+import { dateInZone } from 'src/common/time/calendar-date';
 import { DEFAULT_LEAD_TIME_DAYS } from './quarters';
 
 const table = (plan: ArmAPlan): [string, string, string, number, number][] =>

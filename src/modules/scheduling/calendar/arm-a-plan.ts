@@ -1,4 +1,4 @@
-import { addDays, type IsoDate, parseIsoDate } from '../../../common/time/calendar-date';
+import { addDays, type IsoDate, parseIsoDate } from 'src/common/time/calendar-date';
 
 /**
  * The arm-A (aHSCT) treatment plan laid out from the planned admission date (ram-ms.md §4).

@@ -1,3 +1,3 @@
 export * from './arm-a-plan';
-export * from '../../../common/time/calendar-date';
+export * from 'src/common/time/calendar-date';
 export * from './quarters';

@@ -10,7 +10,7 @@ import {
   maxDate,
   parseIsoDate,
   startOfDateInZone,
-} from '../../../common/time/calendar-date';
+} from 'src/common/time/calendar-date';
 
 /**
  * Calendar quarters of a transplant centre, in the centre's own time zone, and the waiting-time

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { PageQueryDto } from '../../../common/validation/page';
+import { PageQueryDto } from 'src/common/validation/page';
 import {
   ValidateBoolean,
   ValidateDate,
@@ -8,7 +8,7 @@ import {
   ValidateMatches,
   ValidateText,
   ValidateUuid,
-} from '../../../common/validation/validators';
+} from 'src/common/validation/validators';
 import {
   BOOKING_STATUSES,
   type BookingStatus,
@@ -20,7 +20,7 @@ import {
   REVIEW_STATUSES,
   type ReviewOutcome,
   type ReviewStatus,
-} from '../booking.entity';
+} from 'src/modules/scheduling/booking.entity';
 
 const QUARTER = /^\d{4}-Q[1-4]$/;
 
@@ -94,7 +94,11 @@ export class RecordPhaseDto {
   })
   reason?: string;
 
-  @ValidateInt(0, 1_000_000, { optional: true, description: "The phase's version the correction is based on; 409 STALE_VERSION if it changed meanwhile" })
+  @ValidateInt(0, 1_000_000, {
+    optional: true,
+    description:
+      "The phase's version the correction is based on; 409 STALE_VERSION if it changed meanwhile",
+  })
   expectedVersion?: number;
 }
 
@@ -130,7 +134,11 @@ export class PhaseDto {
   @ApiPropertyOptional({ format: 'date', nullable: true }) actualEnd: string | null;
   @ApiPropertyOptional({ nullable: true }) reason: string | null;
   @ApiPropertyOptional({ nullable: true }) recordedAt: string | null;
-  @ApiPropertyOptional({ nullable: true, type: Number, description: 'Version of the recorded phase; send it as expectedVersion with a correction' })
+  @ApiPropertyOptional({
+    nullable: true,
+    type: Number,
+    description: 'Version of the recorded phase; send it as expectedVersion with a correction',
+  })
   version: number | null;
 }
 

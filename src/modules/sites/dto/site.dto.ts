@@ -8,8 +8,8 @@ import {
   ValidateMatches,
   ValidateText,
   ValidateUuid,
-} from '../../../common/validation/validators';
-import { COUNTRIES, Country, SITE_ROLES, SiteRole } from '../site.entity';
+} from 'src/common/validation/validators';
+import { COUNTRIES, Country, SITE_ROLES, SiteRole } from 'src/modules/sites/site.entity';
 
 const QUARTER = /^\d{4}-Q[1-4]$/;
 
@@ -26,14 +26,23 @@ export class CreateSiteDto {
   @ValidateText(64, { description: 'IANA time zone, e.g. Europe/Amsterdam' })
   timeZone: string;
 
-  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(SITE_ROLES.length)
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(SITE_ROLES.length)
   @ValidateEnum(SITE_ROLES, { each: true })
   roles: SiteRole[];
 
-  @ValidateUuid({ optional: true, nullable: true, description: 'The transplant centre that serves this site' })
+  @ValidateUuid({
+    optional: true,
+    nullable: true,
+    description: 'The transplant centre that serves this site',
+  })
   transplantCentreId?: string | null;
 
-  @ValidateInt(0, 100, { optional: true, description: 'aHSCT slots per calendar quarter (transplant centres)' })
+  @ValidateInt(0, 100, {
+    optional: true,
+    description: 'aHSCT slots per calendar quarter (transplant centres)',
+  })
   defaultQuarterlyCapacity?: number;
 }
 
@@ -45,7 +54,9 @@ export class UpdateSiteDto {
   timeZone?: string;
 
   @ValidateEnum(SITE_ROLES, { each: true, optional: true })
-  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(SITE_ROLES.length)
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(SITE_ROLES.length)
   roles?: SiteRole[];
 
   @ValidateUuid({ optional: true, nullable: true })
@@ -104,5 +115,6 @@ export class SiteResponseDto {
 export class CapacityResponseDto {
   @ApiProperty() quarter: string;
   @ApiProperty() capacity: number;
-  @ApiProperty({ description: 'true when the quarter differs from the centre default' }) overridden: boolean;
+  @ApiProperty({ description: 'true when the quarter differs from the centre default' })
+  overridden: boolean;
 }

@@ -1,8 +1,16 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsEmail, MaxLength, ValidateIf, ValidateNested } from 'class-validator';
-import { PageQueryDto } from '../../../common/validation/page';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsEmail,
+  MaxLength,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
+import { PageQueryDto } from 'src/common/validation/page';
 import {
   QueryBoolean,
   ValidateBoolean,
@@ -10,15 +18,23 @@ import {
   ValidateEnum,
   ValidateText,
   ValidateUuid,
-} from '../../../common/validation/validators';
-import { ROLES, Role } from '../../auth/roles';
+} from 'src/common/validation/validators';
+import { ROLES, Role } from 'src/modules/auth/roles';
 
 /** A site membership with the dates of the site's delegation log (both inclusive; absent = open). */
 export class MembershipDto {
   @ValidateUuid() siteId: string;
-  @ValidateDate({ optional: true, nullable: true, description: 'First day of the delegation (inclusive); absent = open' })
+  @ValidateDate({
+    optional: true,
+    nullable: true,
+    description: 'First day of the delegation (inclusive); absent = open',
+  })
   startsOn?: string | null;
-  @ValidateDate({ optional: true, nullable: true, description: 'Last day of the delegation (inclusive); absent = open' })
+  @ValidateDate({
+    optional: true,
+    nullable: true,
+    description: 'Last day of the delegation (inclusive); absent = open',
+  })
   endsOn?: string | null;
 }
 
@@ -52,18 +68,29 @@ export class CreateUserDto {
   @ValidateText(128, { description: '12 to 128 characters' })
   password: string;
 
-  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(ROLES.length)
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(ROLES.length)
   @ValidateEnum(ROLES, { each: true })
   roles: Role[];
 
-  @ValidateIf(present) @IsArray() @ArrayMaxSize(50)
-  @ValidateUuid({ each: true, optional: true, description: 'Open memberships of these sites; or give memberships' })
+  @ValidateIf(present)
+  @IsArray()
+  @ArrayMaxSize(50)
+  @ValidateUuid({
+    each: true,
+    optional: true,
+    description: 'Open memberships of these sites; or give memberships',
+  })
   siteIds?: string[];
 
   @Memberships()
   memberships?: MembershipDto[];
 
-  @ValidateBoolean({ optional: true, description: 'Sees every site (coordinating investigator, statistician, monitor)' })
+  @ValidateBoolean({
+    optional: true,
+    description: 'Sees every site (coordinating investigator, statistician, monitor)',
+  })
   trialWide?: boolean;
 }
 
@@ -72,11 +99,18 @@ export class UpdateUserDto {
   displayName?: string;
 
   @ValidateEnum(ROLES, { each: true, optional: true })
-  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(ROLES.length)
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(ROLES.length)
   roles?: Role[];
 
-  @ValidateUuid({ each: true, optional: true, description: 'Replaces the memberships by open ones of these sites' })
-  @IsArray() @ArrayMaxSize(50)
+  @ValidateUuid({
+    each: true,
+    optional: true,
+    description: 'Replaces the memberships by open ones of these sites',
+  })
+  @IsArray()
+  @ArrayMaxSize(50)
   siteIds?: string[];
 
   @Memberships()
@@ -120,11 +154,20 @@ export class UserResponseDto {
   @ApiProperty() displayName: string;
   @ApiProperty({ enum: ROLES, isArray: true }) roles: Role[];
   @ApiProperty() trialWide: boolean;
-  @ApiProperty({ type: [String], description: 'Sites of the memberships current today' }) siteIds: string[];
+  @ApiProperty({ type: [String], description: 'Sites of the memberships current today' })
+  siteIds: string[];
   @ApiProperty({ type: () => MembershipDto, isArray: true }) memberships: MembershipDto[];
-  @ApiProperty({ type: () => RoleConflictDto, isArray: true, description: 'Combination rules this account breaks (to be resolved by an admin)' })
+  @ApiProperty({
+    type: () => RoleConflictDto,
+    isArray: true,
+    description: 'Combination rules this account breaks (to be resolved by an admin)',
+  })
   conflicts: RoleConflictDto[];
-  @ApiProperty({ enum: ROLES, isArray: true, description: 'The roles the account may act in now (least privileged first)' })
+  @ApiProperty({
+    enum: ROLES,
+    isArray: true,
+    description: 'The roles the account may act in now (least privileged first)',
+  })
   actingRoles: Role[];
   @ApiProperty() active: boolean;
   @ApiProperty() createdAt: string;

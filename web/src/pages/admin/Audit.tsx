@@ -28,7 +28,11 @@ export function AdminAudit() {
       ),
     placeholderData: (p) => p,
   });
-  const verify = useQuery({ queryKey: ['audit', 'verify', verifyRun], queryFn: () => call(api.GET('/audit/verify')), enabled: verifyRun > 0 });
+  const verify = useQuery({
+    queryKey: ['audit', 'verify', verifyRun],
+    queryFn: () => call(api.GET('/audit/verify')),
+    enabled: verifyRun > 0,
+  });
   const set = (k: keyof typeof filters) => (e: { target: { value: string } }) => {
     setPage(1);
     setFilters((f) => ({ ...f, [k]: e.target.value.trim() }));
@@ -40,8 +44,14 @@ export function AdminAudit() {
         <h2 id="verify-h" style={{ marginTop: 0 }}>
           Verification
         </h2>
-        <p className="small">Recomputes the hash chain over every row; a changed or deleted row breaks it.</p>
-        <button type="button" onClick={() => setVerifyRun((n) => n + 1)} disabled={verify.isFetching}>
+        <p className="small">
+          Recomputes the hash chain over every row; a changed or deleted row breaks it.
+        </p>
+        <button
+          type="button"
+          onClick={() => setVerifyRun((n) => n + 1)}
+          disabled={verify.isFetching}
+        >
           {verify.isFetching ? 'Verifying…' : 'Verify the chain'}
         </button>
         {verify.data && (
@@ -59,7 +69,9 @@ export function AdminAudit() {
         <Field label="Entity" hint="e.g. participant">
           {(c) => <input {...c} value={filters.entity} onChange={set('entity')} />}
         </Field>
-        <Field label="Entity id">{(c) => <input {...c} value={filters.entityId} onChange={set('entityId')} />}</Field>
+        <Field label="Entity id">
+          {(c) => <input {...c} value={filters.entityId} onChange={set('entityId')} />}
+        </Field>
       </form>
       <QueryView query={query} what="the audit trail">
         {(p) => (
@@ -94,7 +106,10 @@ export function AdminAudit() {
                       <td>
                         <details>
                           <summary>before / after</summary>
-                          <pre className="small" style={{ whiteSpace: 'pre-wrap', maxWidth: '30rem' }}>
+                          <pre
+                            className="small"
+                            style={{ whiteSpace: 'pre-wrap', maxWidth: '30rem' }}
+                          >
                             {JSON.stringify({ before: r.before, after: r.after }, null, 1)}
                           </pre>
                         </details>

@@ -39,10 +39,19 @@ export function AdminSites() {
                     <td>{s.roles.map(humanise).join(', ')}</td>
                     <td>{s.timeZone}</td>
                     <td>{list.find((c) => c.id === s.transplantCentreId)?.label ?? '—'}</td>
-                    <td>{s.roles.includes('transplant_centre') ? s.defaultQuarterlyCapacity : '—'}</td>
-                    <td>{s.active ? <Tag tone="ok">active</Tag> : <Tag tone="bad">inactive</Tag>}</td>
                     <td>
-                      <button type="button" className="secondary" onClick={() => setOpen(open === s.id ? null : s.id)} aria-expanded={open === s.id}>
+                      {s.roles.includes('transplant_centre') ? s.defaultQuarterlyCapacity : '—'}
+                    </td>
+                    <td>
+                      {s.active ? <Tag tone="ok">active</Tag> : <Tag tone="bad">inactive</Tag>}
+                    </td>
+                    <td>
+                      <button
+                        type="button"
+                        className="secondary"
+                        onClick={() => setOpen(open === s.id ? null : s.id)}
+                        aria-expanded={open === s.id}
+                      >
                         {open === s.id ? 'Close' : `Change ${s.label}`}
                       </button>
                     </td>
@@ -53,18 +62,32 @@ export function AdminSites() {
           </div>
         )}
       </QueryView>
-      {open && sites.data && <SiteEditor key={open} site={sites.data.find((s) => s.id === open) as Site} />}
+      {open && sites.data && (
+        <SiteEditor key={open} site={sites.data.find((s) => s.id === open) as Site} />
+      )}
     </>
   );
 }
 
-type SiteForm = { name: string; timeZone: string; defaultQuarterlyCapacity: number; active: boolean; reason: string };
+type SiteForm = {
+  name: string;
+  timeZone: string;
+  defaultQuarterlyCapacity: number;
+  active: boolean;
+  reason: string;
+};
 
 function SiteEditor({ site }: { site: Site }) {
   const qc = useQueryClient();
   const [left, setLeft] = useState<string[]>([]);
   const { register, handleSubmit, setError, formState } = useForm<SiteForm>({
-    defaultValues: { name: site.name, timeZone: site.timeZone, defaultQuarterlyCapacity: site.defaultQuarterlyCapacity, active: site.active, reason: '' },
+    defaultValues: {
+      name: site.name,
+      timeZone: site.timeZone,
+      defaultQuarterlyCapacity: site.defaultQuarterlyCapacity,
+      active: site.active,
+      reason: '',
+    },
   });
   const save = useMutation({
     mutationFn: (v: SiteForm) =>
@@ -75,13 +98,23 @@ function SiteEditor({ site }: { site: Site }) {
             name: v.name,
             timeZone: v.timeZone,
             active: v.active,
-            ...(site.roles.includes('transplant_centre') ? { defaultQuarterlyCapacity: Number(v.defaultQuarterlyCapacity) } : {}),
+            ...(site.roles.includes('transplant_centre')
+              ? { defaultQuarterlyCapacity: Number(v.defaultQuarterlyCapacity) }
+              : {}),
             ...(v.reason ? { reason: v.reason } : {}),
           },
         }),
       ),
     onSuccess: () => qc.invalidateQueries({ queryKey: ['sites'] }),
-    onError: (e) => setLeft(applyServerErrors<SiteForm>(e, setError, ['name', 'timeZone', 'defaultQuarterlyCapacity', 'reason'])),
+    onError: (e) =>
+      setLeft(
+        applyServerErrors<SiteForm>(e, setError, [
+          'name',
+          'timeZone',
+          'defaultQuarterlyCapacity',
+          'reason',
+        ]),
+      ),
   });
   return (
     <section className="panel" aria-labelledby="site-h">
@@ -97,8 +130,19 @@ function SiteEditor({ site }: { site: Site }) {
             {(c) => <input {...c} {...register('timeZone', { required: 'Enter the time zone' })} />}
           </Field>
           {site.roles.includes('transplant_centre') && (
-            <Field label="Default transplant places per quarter" error={formState.errors.defaultQuarterlyCapacity?.message}>
-              {(c) => <input {...c} type="number" min={0} max={100} {...register('defaultQuarterlyCapacity')} />}
+            <Field
+              label="Default transplant places per quarter"
+              error={formState.errors.defaultQuarterlyCapacity?.message}
+            >
+              {(c) => (
+                <input
+                  {...c}
+                  type="number"
+                  min={0}
+                  max={100}
+                  {...register('defaultQuarterlyCapacity')}
+                />
+              )}
             </Field>
           )}
           <Field label="Reason for the change (audited)" error={formState.errors.reason?.message}>
@@ -114,7 +158,11 @@ function SiteEditor({ site }: { site: Site }) {
           </button>
         </div>
         {left.length > 0 && <ErrorBox error={new Error(left.join('; '))} title="Not saved" />}
-        {save.isSuccess && <div className="alert ok" role="status">Saved.</div>}
+        {save.isSuccess && (
+          <div className="alert ok" role="status">
+            Saved.
+          </div>
+        )}
       </form>
       {site.roles.includes('transplant_centre') && <CapacityEditor site={site} />}
     </section>
@@ -131,7 +179,12 @@ function CapacityEditor({ site }: { site: Site }) {
   });
   const save = useMutation({
     mutationFn: ({ quarter, capacity }: { quarter: string; capacity: number }) =>
-      call(api.PUT('/sites/{id}/capacity/{quarter}', { params: { path: { id: site.id, quarter } }, body: { capacity, ...(reason ? { reason } : {}) } })),
+      call(
+        api.PUT('/sites/{id}/capacity/{quarter}', {
+          params: { path: { id: site.id, quarter } },
+          body: { capacity, ...(reason ? { reason } : {}) },
+        }),
+      ),
     onSuccess: async () => {
       await qc.invalidateQueries({ queryKey: ['capacity', site.id] });
       await qc.invalidateQueries({ queryKey: ['centre', site.id] });
@@ -140,7 +193,9 @@ function CapacityEditor({ site }: { site: Site }) {
   return (
     <>
       <h3>Transplant places per quarter</h3>
-      <Field label="Reason for a change (audited)">{(c) => <input {...c} value={reason} onChange={(e) => setReason(e.target.value)} />}</Field>
+      <Field label="Reason for a change (audited)">
+        {(c) => <input {...c} value={reason} onChange={(e) => setReason(e.target.value)} />}
+      </Field>
       <QueryView query={query} what="capacity">
         {(rows) => (
           <div className="table-wrap">
@@ -169,14 +224,18 @@ function CapacityEditor({ site }: { site: Site }) {
                         value={values[r.quarter] ?? String(r.capacity)}
                         onChange={(e) => setValues((v) => ({ ...v, [r.quarter]: e.target.value }))}
                       />
-                      {r.overridden && <span className="small muted"> (differs from the default)</span>}
+                      {r.overridden && (
+                        <span className="small muted"> (differs from the default)</span>
+                      )}
                     </td>
                     <td>
                       <button
                         type="button"
                         className="secondary"
                         disabled={save.isPending || values[r.quarter] === undefined}
-                        onClick={() => save.mutate({ quarter: r.quarter, capacity: Number(values[r.quarter]) })}
+                        onClick={() =>
+                          save.mutate({ quarter: r.quarter, capacity: Number(values[r.quarter]) })
+                        }
                       >
                         Set {r.quarter}
                       </button>

@@ -20,31 +20,48 @@ export function AdminUsers() {
   const [editing, setEditing] = useState<User | 'new' | null>(null);
   const query = useQuery({
     queryKey: ['users', page, role],
-    queryFn: () => callAs<Page<User>>(api.GET('/users', { params: { query: { page, pageSize: 25, ...(role ? { role: role as Role } : {}) } } })),
+    queryFn: () =>
+      callAs<Page<User>>(
+        api.GET('/users', {
+          params: { query: { page, pageSize: 25, ...(role ? { role: role as Role } : {}) } },
+        }),
+      ),
     placeholderData: (p) => p,
   });
   const columns = [
     col.accessor('displayName', { header: 'Name' }),
     col.accessor('email', { header: 'E-mail' }),
-    col.accessor((u) => u.roles.map((r) => ROLE_LABELS[r]).join(', '), { id: 'roles', header: 'Roles' }),
+    col.accessor((u) => u.roles.map((r) => ROLE_LABELS[r]).join(', '), {
+      id: 'roles',
+      header: 'Roles',
+    }),
     col.accessor(
       (u) =>
         u.trialWide
           ? 'All sites'
           : u.memberships
               .map((m) => {
-                const dates = m.startsOn || m.endsOn ? ` (${m.startsOn ?? '…'} to ${m.endsOn ?? '…'})` : '';
+                const dates =
+                  m.startsOn || m.endsOn ? ` (${m.startsOn ?? '…'} to ${m.endsOn ?? '…'})` : '';
                 return `${sites.get(m.siteId)?.label ?? m.siteId}${dates}`;
               })
               .join(', '),
       { id: 'sites', header: 'Sites (delegation dates)' },
     ),
-    col.accessor('active', { header: 'Status', cell: (c) => (c.getValue() ? <Tag tone="ok">active</Tag> : <Tag tone="bad">deactivated</Tag>) }),
+    col.accessor('active', {
+      header: 'Status',
+      cell: (c) => (c.getValue() ? <Tag tone="ok">active</Tag> : <Tag tone="bad">deactivated</Tag>),
+    }),
     col.display({
       id: 'edit',
       header: 'Change',
       cell: (c) => (
-        <button type="button" className="secondary" onClick={() => setEditing(c.row.original)} aria-label={`Change ${c.row.original.displayName}`}>
+        <button
+          type="button"
+          className="secondary"
+          onClick={() => setEditing(c.row.original)}
+          aria-label={`Change ${c.row.original.displayName}`}
+        >
           Change
         </button>
       ),
@@ -80,7 +97,13 @@ export function AdminUsers() {
         </div>
       </div>
       <RoleConflicts onChange={setEditing} />
-      {editing && <UserForm key={editing === 'new' ? 'new' : editing.id} user={editing === 'new' ? null : editing} onDone={() => setEditing(null)} />}
+      {editing && (
+        <UserForm
+          key={editing === 'new' ? 'new' : editing.id}
+          user={editing === 'new' ? null : editing}
+          onDone={() => setEditing(null)}
+        />
+      )}
       <QueryView query={query} what="users">
         {(p) => (
           <>
@@ -95,16 +118,20 @@ export function AdminUsers() {
 
 /** Accounts whose roles break the combination rules: each acts only in its least privileged role until changed here. */
 function RoleConflicts({ onChange }: { onChange: (u: User) => void }) {
-  const query = useQuery({ queryKey: ['users', 'role-conflicts'], queryFn: () => callAs<User[]>(api.GET('/users/role-conflicts')) });
+  const query = useQuery({
+    queryKey: ['users', 'role-conflicts'],
+    queryFn: () => callAs<User[]>(api.GET('/users/role-conflicts')),
+  });
   if (!query.data?.length) return null;
   return (
     <div className="alert warn" role="status">
-      <strong>Role combinations to resolve.</strong> These accounts hold roles that cannot be combined; until you change them, each acts only in
-      its least privileged role.
+      <strong>Role combinations to resolve.</strong> These accounts hold roles that cannot be
+      combined; until you change them, each acts only in its least privileged role.
       <ul>
         {query.data.map((u) => (
           <li key={u.id}>
-            {u.displayName}: {u.conflicts.map((c) => c.message).join('; ')} (acts as {u.actingRoles.map((r) => ROLE_LABELS[r]).join(', ')}){' '}
+            {u.displayName}: {u.conflicts.map((c) => c.message).join('; ')} (acts as{' '}
+            {u.actingRoles.map((r) => ROLE_LABELS[r]).join(', ')}){' '}
             <button type="button" className="secondary" onClick={() => onChange(u)}>
               Change
             </button>
@@ -115,9 +142,18 @@ function RoleConflicts({ onChange }: { onChange: (u: User) => void }) {
   );
 }
 
-const sameSet = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x) => b.includes(x));
+const sameSet = (a: readonly string[], b: readonly string[]) =>
+  a.length === b.length && a.every((x) => b.includes(x));
 
-type Form = { email: string; displayName: string; password: string; roles: Role[]; siteIds: string[]; trialWide: boolean; reason: string };
+type Form = {
+  email: string;
+  displayName: string;
+  password: string;
+  roles: Role[];
+  siteIds: string[];
+  trialWide: boolean;
+  reason: string;
+};
 
 function UserForm({ user, onDone }: { user: User | null; onDone: () => void }) {
   const qc = useQueryClient();
@@ -148,43 +184,104 @@ function UserForm({ user, onDone }: { user: User | null; onDone: () => void }) {
               body: {
                 ...(v.displayName !== user.displayName ? { displayName: v.displayName } : {}),
                 ...(!sameSet(v.roles, user.roles) ? { roles: v.roles } : {}),
-                ...(!sameSet(v.siteIds, user.memberships.map((m) => m.siteId))
-                  ? { memberships: v.siteIds.map((siteId) => user.memberships.find((m) => m.siteId === siteId) ?? { siteId }) }
+                ...(!sameSet(
+                  v.siteIds,
+                  user.memberships.map((m) => m.siteId),
+                )
+                  ? {
+                      memberships: v.siteIds.map(
+                        (siteId) => user.memberships.find((m) => m.siteId === siteId) ?? { siteId },
+                      ),
+                    }
                   : {}),
                 ...(v.trialWide !== user.trialWide ? { trialWide: v.trialWide } : {}),
                 ...(v.reason ? { reason: v.reason } : {}),
               },
             }),
           )
-        : call(api.POST('/users', { body: { email: v.email, displayName: v.displayName, password: v.password, roles: v.roles, siteIds: v.siteIds, trialWide: v.trialWide } })),
+        : call(
+            api.POST('/users', {
+              body: {
+                email: v.email,
+                displayName: v.displayName,
+                password: v.password,
+                roles: v.roles,
+                siteIds: v.siteIds,
+                trialWide: v.trialWide,
+              },
+            }),
+          ),
     onSuccess: done,
-    onError: (e) => setLeft(applyServerErrors<Form>(e, setError, ['email', 'displayName', 'password', 'roles', 'siteIds', 'reason'])),
+    onError: (e) =>
+      setLeft(
+        applyServerErrors<Form>(e, setError, [
+          'email',
+          'displayName',
+          'password',
+          'roles',
+          'siteIds',
+          'reason',
+        ]),
+      ),
   });
   const toggle = useMutation({
     mutationFn: (v: { reason: string }) =>
       user!.active
-        ? call(api.POST('/users/{id}/deactivate', { params: { path: { id: user!.id } }, body: v.reason ? { reason: v.reason } : {} }))
-        : call(api.POST('/users/{id}/reactivate', { params: { path: { id: user!.id } }, body: v.reason ? { reason: v.reason } : {} })),
+        ? call(
+            api.POST('/users/{id}/deactivate', {
+              params: { path: { id: user!.id } },
+              body: v.reason ? { reason: v.reason } : {},
+            }),
+          )
+        : call(
+            api.POST('/users/{id}/reactivate', {
+              params: { path: { id: user!.id } },
+              body: v.reason ? { reason: v.reason } : {},
+            }),
+          ),
     onSuccess: done,
   });
   const e = formState.errors;
   return (
-    <form className="panel" onSubmit={handleSubmit((v) => (setLeft([]), save.mutate(v)))} noValidate aria-labelledby="user-h">
+    <form
+      className="panel"
+      onSubmit={handleSubmit((v) => (setLeft([]), save.mutate(v)))}
+      noValidate
+      aria-labelledby="user-h"
+    >
       <h2 id="user-h" style={{ marginTop: 0 }}>
         {user ? `Change ${user.displayName}` : 'Add a user'}
       </h2>
       <div className="grid">
         {!user && (
           <Field label="E-mail" error={e.email?.message}>
-            {(c) => <input {...c} type="email" autoComplete="off" {...register('email', { required: 'Enter the e-mail address' })} />}
+            {(c) => (
+              <input
+                {...c}
+                type="email"
+                autoComplete="off"
+                {...register('email', { required: 'Enter the e-mail address' })}
+              />
+            )}
           </Field>
         )}
         <Field label="Name" error={e.displayName?.message}>
           {(c) => <input {...c} {...register('displayName', { required: 'Enter the name' })} />}
         </Field>
         {!user && (
-          <Field label="First password" hint="12 to 128 characters; the user should change it" error={e.password?.message}>
-            {(c) => <input {...c} type="password" autoComplete="new-password" {...register('password', { required: 'Enter a password' })} />}
+          <Field
+            label="First password"
+            hint="12 to 128 characters; the user should change it"
+            error={e.password?.message}
+          >
+            {(c) => (
+              <input
+                {...c}
+                type="password"
+                autoComplete="new-password"
+                {...register('password', { required: 'Enter a password' })}
+              />
+            )}
           </Field>
         )}
       </div>
@@ -202,7 +299,8 @@ function UserForm({ user, onDone }: { user: User | null; onDone: () => void }) {
       <fieldset>
         <legend>Sites</legend>
         <label>
-          <input type="checkbox" {...register('trialWide')} /> All sites (trial-wide: coordinating investigator, statistician, monitor)
+          <input type="checkbox" {...register('trialWide')} /> All sites (trial-wide: coordinating
+          investigator, statistician, monitor)
         </label>
         <div className="choices">
           {(sites.data ?? []).map((s) => (
@@ -213,14 +311,22 @@ function UserForm({ user, onDone }: { user: User | null; onDone: () => void }) {
         </div>
         {e.siteIds?.message && <div className="error">{e.siteIds.message}</div>}
       </fieldset>
-      {user && <Field label="Reason for the change (audited)">{(c) => <input {...c} {...register('reason')} />}</Field>}
+      {user && (
+        <Field label="Reason for the change (audited)">
+          {(c) => <input {...c} {...register('reason')} />}
+        </Field>
+      )}
       {left.length > 0 && <ErrorBox error={new Error(left.join('; '))} title="Not saved" />}
       <div className="row">
         <button type="submit" disabled={save.isPending}>
           Save
         </button>
         {user && (
-          <button type="button" className={user.active ? 'danger' : 'secondary'} onClick={handleSubmit((v) => toggle.mutate({ reason: v.reason }))}>
+          <button
+            type="button"
+            className={user.active ? 'danger' : 'secondary'}
+            onClick={handleSubmit((v) => toggle.mutate({ reason: v.reason }))}
+          >
             {user.active ? 'Deactivate' : 'Reactivate'}
           </button>
         )}

@@ -20,13 +20,26 @@ const KNOWN_SETS = [
 
 /** An exclusion that is "met" does not apply: say so, rather than a bare "Met" next to "hypersensitivity". */
 function outcomeLabel(kind: string, outcome: string): string {
-  if (kind === 'exclusion') return outcome === 'met' ? 'Does not apply' : outcome === 'not_met' ? 'Applies: excludes' : (OUTCOME_LABELS[outcome] ?? outcome);
+  if (kind === 'exclusion')
+    return outcome === 'met'
+      ? 'Does not apply'
+      : outcome === 'not_met'
+        ? 'Applies: excludes'
+        : (OUTCOME_LABELS[outcome] ?? outcome);
   return OUTCOME_LABELS[outcome] ?? outcome;
 }
 
-const tone = (r: string) => (r === 'eligible' || r === 'met' ? 'ok' : r === 'ineligible' || r === 'not_met' ? 'bad' : 'warn');
+const tone = (r: string) =>
+  r === 'eligible' || r === 'met' ? 'ok' : r === 'ineligible' || r === 'not_met' ? 'bad' : 'warn';
 
-function SetColumn({ set }: { set: Pick<SetResult, 'label' | 'result' | 'criteria' | 'warnings' | 'disabledCriteria' | 'active'> }) {
+function SetColumn({
+  set,
+}: {
+  set: Pick<
+    SetResult,
+    'label' | 'result' | 'criteria' | 'warnings' | 'disabledCriteria' | 'active'
+  >;
+}) {
   return (
     <section className="panel" aria-label={set.label}>
       <h3>
@@ -56,22 +69,42 @@ function SetColumn({ set }: { set: Pick<SetResult, 'label' | 'result' | 'criteri
           </li>
         ))}
       </ul>
-      {set.disabledCriteria.length > 0 && <p className="small muted">Not judged here: {set.disabledCriteria.join(', ')} (recorded later in the workflow or switched off in this set).</p>}
+      {set.disabledCriteria.length > 0 && (
+        <p className="small muted">
+          Not judged here: {set.disabledCriteria.join(', ')} (recorded later in the workflow or
+          switched off in this set).
+        </p>
+      )}
     </section>
   );
 }
 
 /** Eligibility per criterion for several criteria sets side by side (nothing is stored). */
-export function EligibilityView({ participant, source }: { participant: Participant; source: 'screening' | 'pre_screening' }) {
+export function EligibilityView({
+  participant,
+  source,
+}: {
+  participant: Participant;
+  source: 'screening' | 'pre_screening';
+}) {
   const [sets, setSets] = useState<string[]>(['ram-ms-v2', 'zin-2022']);
   const query = useQuery({
     queryKey: ['participant', participant.id, 'eligibility', source, sets.join(',')],
-    queryFn: () => call(api.GET('/participants/{id}/eligibility', { params: { path: { id: participant.id }, query: { sets: sets.join(','), source } } })),
+    queryFn: () =>
+      call(
+        api.GET('/participants/{id}/eligibility', {
+          params: { path: { id: participant.id }, query: { sets: sets.join(','), source } },
+        }),
+      ),
     enabled: sets.length > 0,
   });
   return (
     <section aria-labelledby={`elig-${source}`}>
-      <h2 id={`elig-${source}`}>{source === 'screening' ? 'Eligibility, per criterion' : 'Pre-screening answers against the criteria'}</h2>
+      <h2 id={`elig-${source}`}>
+        {source === 'screening'
+          ? 'Eligibility, per criterion'
+          : 'Pre-screening answers against the criteria'}
+      </h2>
       <fieldset>
         <legend>Criteria sets to compare</legend>
         <div className="choices">
@@ -80,7 +113,9 @@ export function EligibilityView({ participant, source }: { participant: Particip
               <input
                 type="checkbox"
                 checked={sets.includes(s.id)}
-                onChange={(e) => setSets((v) => (e.target.checked ? [...v, s.id] : v.filter((x) => x !== s.id)))}
+                onChange={(e) =>
+                  setSets((v) => (e.target.checked ? [...v, s.id] : v.filter((x) => x !== s.id)))
+                }
               />
               {s.label}
             </label>
@@ -94,8 +129,9 @@ export function EligibilityView({ participant, source }: { participant: Particip
           {(r) => (
             <>
               <p className="small muted">
-                Judged on {formatDate(r.assessmentDate)} (today at the site){r.ageAtAssessment !== null ? `, age ${r.ageAtAssessment}` : ''}. Nothing is stored until an
-                assessment is made.
+                Judged on {formatDate(r.assessmentDate)} (today at the site)
+                {r.ageAtAssessment !== null ? `, age ${r.ageAtAssessment}` : ''}. Nothing is stored
+                until an assessment is made.
               </p>
               <div className="side-by-side">
                 {r.results.map((s) => (
@@ -119,10 +155,17 @@ export function Assessments({ participant, zone }: { participant: Participant; z
   const canAssess = hasRole('coordinator', 'investigator');
   const query = useQuery({
     queryKey: ['participant', participant.id, 'assessments'],
-    queryFn: () => call(api.GET('/participants/{id}/assessments', { params: { path: { id: participant.id } } })),
+    queryFn: () =>
+      call(api.GET('/participants/{id}/assessments', { params: { path: { id: participant.id } } })),
   });
   const create = useMutation({
-    mutationFn: () => call(api.POST('/participants/{id}/assessments', { params: { path: { id: participant.id } }, body: {} })),
+    mutationFn: () =>
+      call(
+        api.POST('/participants/{id}/assessments', {
+          params: { path: { id: participant.id } },
+          body: {},
+        }),
+      ),
     onSuccess: () => qc.invalidateQueries({ queryKey: ['participant', participant.id] }),
   });
   const [signing, setSigning] = useState<Assessment | null>(null);
@@ -134,7 +177,9 @@ export function Assessments({ participant, zone }: { participant: Participant; z
           <button type="button" onClick={() => create.mutate()} disabled={create.isPending}>
             {create.isPending ? 'Assessing…' : 'Make an eligibility assessment'}
           </button>{' '}
-          <span className="small muted">Stores the result of the trial’s active criteria set for the current screening data.</span>
+          <span className="small muted">
+            Stores the result of the trial’s active criteria set for the current screening data.
+          </span>
         </p>
       )}
       <ErrorBox error={create.error} title="No assessment was made" />
@@ -162,17 +207,27 @@ export function Assessments({ participant, zone }: { participant: Participant; z
                       <td>{a.criteriaSetLabel}</td>
                       <td>
                         <Tag tone={tone(a.result)}>{RESULT_LABELS[a.result] ?? a.result}</Tag>
-                        {!a.matchesCurrentData && <Tag tone="warn">screening data changed since</Tag>}
+                        {!a.matchesCurrentData && (
+                          <Tag tone="warn">screening data changed since</Tag>
+                        )}
                       </td>
                       <td>{a.exclusionCodes.join(', ') || '—'}</td>
                       <td>
                         {a.signature ? (
                           <span>
-                            <Tag tone={a.signature.status === 'signed' ? 'ok' : 'warn'}>{a.signature.status === 'signed' ? 'Signed' : 'Void'}</Tag> by{' '}
-                            {a.signature.signerName}, {formatInstant(a.signature.signedAt, zone)}: “{a.signature.meaning}”
-                            {a.signature.voidReason && <div className="small">Void: {a.signature.voidReason}</div>}
+                            <Tag tone={a.signature.status === 'signed' ? 'ok' : 'warn'}>
+                              {a.signature.status === 'signed' ? 'Signed' : 'Void'}
+                            </Tag>{' '}
+                            by {a.signature.signerName}, {formatInstant(a.signature.signedAt, zone)}
+                            : “{a.signature.meaning}”
+                            {a.signature.voidReason && (
+                              <div className="small">Void: {a.signature.voidReason}</div>
+                            )}
                           </span>
-                        ) : hasRole('investigator') && a.result !== 'incomplete' && a.matchesCurrentData && participant.status === 'screening_visit_done' ? (
+                        ) : hasRole('investigator') &&
+                          a.result !== 'incomplete' &&
+                          a.matchesCurrentData &&
+                          participant.status === 'screening_visit_done' ? (
                           <button type="button" onClick={() => setSigning(a)}>
                             Sign this assessment
                           </button>
@@ -188,15 +243,32 @@ export function Assessments({ participant, zone }: { participant: Participant; z
           )
         }
       </QueryView>
-      {signing && <SignDialog participantId={participant.id} assessment={signing} onDone={() => setSigning(null)} />}
+      {signing && (
+        <SignDialog
+          participantId={participant.id}
+          assessment={signing}
+          onDone={() => setSigning(null)}
+        />
+      )}
     </section>
   );
 }
 
-function SignDialog({ participantId, assessment, onDone }: { participantId: string; assessment: Assessment; onDone: () => void }) {
+function SignDialog({
+  participantId,
+  assessment,
+  onDone,
+}: {
+  participantId: string;
+  assessment: Assessment;
+  onDone: () => void;
+}) {
   const qc = useQueryClient();
   const { register, handleSubmit, formState, setError } = useForm<SignForm>({
-    defaultValues: { password: '', meaning: `I confirm this eligibility decision (${assessment.result})` },
+    defaultValues: {
+      password: '',
+      meaning: `I confirm this eligibility decision (${assessment.result})`,
+    },
   });
   const sign = useMutation({
     mutationFn: (v: SignForm) =>
@@ -211,25 +283,49 @@ function SignDialog({ participantId, assessment, onDone }: { participantId: stri
       onDone();
     },
     onError: (e) => {
-      if (e instanceof ApiError && e.code === 'SIGNATURE_PASSWORD_INVALID') setError('password', { message: 'The password is not correct; nothing was signed.' });
+      if (e instanceof ApiError && e.code === 'SIGNATURE_PASSWORD_INVALID')
+        setError('password', { message: 'The password is not correct; nothing was signed.' });
     },
   });
   const submit = handleSubmit((v) => sign.mutate(v));
   return (
-    <ConfirmDialog open title="Sign the eligibility decision" confirmLabel="Sign with my password" onConfirm={() => void submit()} onCancel={onDone} busy={sign.isPending}>
+    <ConfirmDialog
+      open
+      title="Sign the eligibility decision"
+      confirmLabel="Sign with my password"
+      onConfirm={() => void submit()}
+      onCancel={onDone}
+      busy={sign.isPending}
+    >
       <p>
-        You sign that this candidate is <strong>{RESULT_LABELS[assessment.result]}</strong> under {assessment.criteriaSetLabel}. Your name, the time and the meaning are
-        recorded with the signature (21 CFR 11.50).
+        You sign that this candidate is <strong>{RESULT_LABELS[assessment.result]}</strong> under{' '}
+        {assessment.criteriaSetLabel}. Your name, the time and the meaning are recorded with the
+        signature (21 CFR 11.50).
       </p>
       <form onSubmit={submit} noValidate>
         <Field label="Meaning of the signature" error={formState.errors.meaning?.message}>
-          {(c) => <input {...c} {...register('meaning', { required: 'State what the signature means' })} />}
+          {(c) => (
+            <input
+              {...c}
+              {...register('meaning', { required: 'State what the signature means' })}
+            />
+          )}
         </Field>
         <Field label="Your password, again" error={formState.errors.password?.message}>
-          {(c) => <input {...c} type="password" autoComplete="current-password" {...register('password', { required: 'Enter your password' })} />}
+          {(c) => (
+            <input
+              {...c}
+              type="password"
+              autoComplete="current-password"
+              {...register('password', { required: 'Enter your password' })}
+            />
+          )}
         </Field>
       </form>
-      {sign.isError && !(sign.error instanceof ApiError && sign.error.code === 'SIGNATURE_PASSWORD_INVALID') && <ErrorBox error={sign.error} title="Not signed" />}
+      {sign.isError &&
+        !(sign.error instanceof ApiError && sign.error.code === 'SIGNATURE_PASSWORD_INVALID') && (
+          <ErrorBox error={sign.error} title="Not signed" />
+        )}
     </ConfirmDialog>
   );
 }

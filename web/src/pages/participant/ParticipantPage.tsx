@@ -32,14 +32,26 @@ export function ParticipantPage() {
 function ParticipantView({ participant: p }: { participant: Participant }) {
   const zone = useZone(p.siteId);
   const { hasRole } = useSession();
-  const blinded = hasRole('blinded_assessor') && !hasRole('coordinator', 'investigator', 'site_staff', 'statistician', 'monitor');
+  const blinded =
+    hasRole('blinded_assessor') &&
+    !hasRole('coordinator', 'investigator', 'site_staff', 'statistician', 'monitor');
   const readsScreening = hasRole(...SCREENING_READERS);
-  const inScreening = ['registered', 'phone_check_done', 'records_reviewed', 'screening_visit_planned', 'screening_visit_done', 'eligible', 'ineligible', 'consented'].includes(p.status);
+  const inScreening = [
+    'registered',
+    'phone_check_done',
+    'records_reviewed',
+    'screening_visit_planned',
+    'screening_visit_done',
+    'eligible',
+    'ineligible',
+    'consented',
+  ].includes(p.status);
   return (
     <>
       <h1>{participantName(p)}</h1>
       <p>
-        <Tag>{STATUS_LABELS[p.status]}</Tag> at {p.siteLabel} · FHIR {p.fhirStatus} · since {formatInstant(p.statusChangedAt, zone)} ({durationSince(p.statusChangedAt)})
+        <Tag>{STATUS_LABELS[p.status]}</Tag> at {p.siteLabel} · FHIR {p.fhirStatus} · since{' '}
+        {formatInstant(p.statusChangedAt, zone)} ({durationSince(p.statusChangedAt)})
         {p.registeredAt && <> · registered {formatInstant(p.registeredAt, zone)}</>}
       </p>
       {!blinded && WAITING_FOR[p.status] && (
@@ -62,7 +74,9 @@ function ParticipantView({ participant: p }: { participant: Participant }) {
                     ['assess-h', 'Assessments'],
                   ]
                 : []),
-              ...(p.status === 'consented' || wasRandomised(p) ? [['rand-h', 'Randomisation']] : []),
+              ...(p.status === 'consented' || wasRandomised(p)
+                ? [['rand-h', 'Randomisation']]
+                : []),
               ...(wasRandomised(p) ? [['visits-h', 'Visits']] : []),
               ['withdraw-h', 'Withdrawal'],
             ].map(([id, label], i) => (
@@ -80,7 +94,12 @@ function ParticipantView({ participant: p }: { participant: Participant }) {
           {p.preScreening && readsScreening && <PreScreening participant={p} />}
           {readsScreening && p.status !== 'pre_screened' && (
             <>
-              <Screening participant={p} editable={hasRole('coordinator', 'investigator') && inScreening && p.status !== 'consented'} />
+              <Screening
+                participant={p}
+                editable={
+                  hasRole('coordinator', 'investigator') && inScreening && p.status !== 'consented'
+                }
+              />
               <EligibilityView participant={p} source="screening" />
               <Assessments participant={p} zone={zone} />
               <Rescreen participant={p} />
@@ -97,7 +116,8 @@ function ParticipantView({ participant: p }: { participant: Participant }) {
 function Screening({ participant, editable }: { participant: Participant; editable: boolean }) {
   const query = useQuery({
     queryKey: ['participant', participant.id, 'screening', participant.screeningEpisode],
-    queryFn: () => call(api.GET('/participants/{id}/screening', { params: { path: { id: participant.id } } })),
+    queryFn: () =>
+      call(api.GET('/participants/{id}/screening', { params: { path: { id: participant.id } } })),
   });
   return (
     <QueryView query={query} what="the screening data">
@@ -110,7 +130,11 @@ function Screening({ participant, editable }: { participant: Participant; editab
             version={episode.version}
             editable={editable && episode.current && !episode.decision}
           />
-          <ScreeningHistory participantId={participant.id} siteId={participant.siteId} version={episode.version} />
+          <ScreeningHistory
+            participantId={participant.id}
+            siteId={participant.siteId}
+            version={episode.version}
+          />
         </>
       )}
     </QueryView>
@@ -125,15 +149,45 @@ function PreScreening({ participant }: { participant: Participant }) {
       <ul>
         {answers.diagnosis?.course && <li>MS type: {answers.diagnosis.course}</li>}
         {answers.edss?.score != null && <li>EDSS (self-reported): {answers.edss.score}</li>}
-        {answers.treatments && <li>Treatments: {answers.treatments.map((t) => `${t.drug}${t.startDate ? ` since ${formatDate(t.startDate)}` : ''}`).join(', ') || 'none'}</li>}
-        {answers.relapses && <li>Relapse in the last year: {answers.relapses.length ? answers.relapses.map((r) => `${formatDate(r.onsetDate)}${r.steroidTreated ? ', steroid-treated' : ''}`).join('; ') : 'no'}</li>}
-        {answers.mriExams && <li>MRI activity in the last year: {answers.mriExams.length ? answers.mriExams.map((m) => formatDate(m.date)).join(', ') : 'no'}</li>}
+        {answers.treatments && (
+          <li>
+            Treatments:{' '}
+            {answers.treatments
+              .map((t) => `${t.drug}${t.startDate ? ` since ${formatDate(t.startDate)}` : ''}`)
+              .join(', ') || 'none'}
+          </li>
+        )}
+        {answers.relapses && (
+          <li>
+            Relapse in the last year:{' '}
+            {answers.relapses.length
+              ? answers.relapses
+                  .map(
+                    (r) =>
+                      `${formatDate(r.onsetDate)}${r.steroidTreated ? ', steroid-treated' : ''}`,
+                  )
+                  .join('; ')
+              : 'no'}
+          </li>
+        )}
+        {answers.mriExams && (
+          <li>
+            MRI activity in the last year:{' '}
+            {answers.mriExams.length
+              ? answers.mriExams.map((m) => formatDate(m.date)).join(', ')
+              : 'no'}
+          </li>
+        )}
         <li>Under a neurologist: {answers.referredFromNeurology ? 'yes' : 'no'}</li>
         <li>Willing to be randomised: {answers.willingToBeRandomised ? 'yes' : 'no'}</li>
-        <li>Willing to learn test results: {answers.willingToLearnInfectionResults ? 'yes' : 'no'}</li>
+        <li>
+          Willing to learn test results: {answers.willingToLearnInfectionResults ? 'yes' : 'no'}
+        </li>
         <li>Pregnant or breastfeeding: {answers.pregnantOrBreastfeeding ? 'yes' : 'no'}</li>
       </ul>
-      {participant.status === 'pre_screened' && <EligibilityView participant={participant} source="pre_screening" />}
+      {participant.status === 'pre_screened' && (
+        <EligibilityView participant={participant} source="pre_screening" />
+      )}
     </section>
   );
 }
@@ -143,7 +197,8 @@ function IdentityPanel({ participantId }: { participantId: string }) {
   const [show, setShow] = useState(false);
   const query = useQuery({
     queryKey: ['participant', participantId, 'identity'],
-    queryFn: () => call(api.GET('/participants/{id}/identity', { params: { path: { id: participantId } } })),
+    queryFn: () =>
+      call(api.GET('/participants/{id}/identity', { params: { path: { id: participantId } } })),
     enabled: show,
     gcTime: 0,
   });
@@ -200,7 +255,13 @@ function Rescreen({ participant }: { participant: Participant }) {
   const qc = useQueryClient();
   const { hasRole } = useSession();
   const m = useMutation({
-    mutationFn: () => call(api.POST('/participants/{id}/rescreen', { params: { path: { id: participant.id } }, body: {} })),
+    mutationFn: () =>
+      call(
+        api.POST('/participants/{id}/rescreen', {
+          params: { path: { id: participant.id } },
+          body: {},
+        }),
+      ),
     onSuccess: (p) => qc.setQueryData(['participant', participant.id], p),
   });
   if (participant.status !== 'ineligible' || !hasRole('coordinator', 'investigator')) return null;
@@ -218,7 +279,12 @@ function Rescreen({ participant }: { participant: Participant }) {
 export function Visits({ participant }: { participant: Participant }) {
   const query = useQuery({
     queryKey: ['participant', participant.id, 'visits'],
-    queryFn: () => callAs<Visit[]>(api.GET('/follow-up/participants/{participantId}/visits', { params: { path: { participantId: participant.id } } })),
+    queryFn: () =>
+      callAs<Visit[]>(
+        api.GET('/follow-up/participants/{participantId}/visits', {
+          params: { path: { participantId: participant.id } },
+        }),
+      ),
   });
   return (
     <section aria-labelledby="visits-h">
@@ -229,10 +295,27 @@ export function Visits({ participant }: { participant: Participant }) {
             data={visits}
             empty="No visits scheduled yet."
             columns={[
-              { id: 'code', header: 'Visit', cell: ({ row }) => <Link to={`/visits/${row.original.id}`}>{`${row.original.code} · ${row.original.label}`}</Link> },
-              { id: 'window', header: 'Window', cell: ({ row }) => `${formatDate(row.original.windowStart)} – ${formatDate(row.original.windowEnd)}` },
+              {
+                id: 'code',
+                header: 'Visit',
+                cell: ({ row }) => (
+                  <Link
+                    to={`/visits/${row.original.id}`}
+                  >{`${row.original.code} · ${row.original.label}`}</Link>
+                ),
+              },
+              {
+                id: 'window',
+                header: 'Window',
+                cell: ({ row }) =>
+                  `${formatDate(row.original.windowStart)} – ${formatDate(row.original.windowEnd)}`,
+              },
               { accessorKey: 'status', header: 'Status' },
-              { id: 'logged', header: 'Logged', cell: ({ row }) => formatDate(row.original.loggedDate) },
+              {
+                id: 'logged',
+                header: 'Logged',
+                cell: ({ row }) => formatDate(row.original.loggedDate),
+              },
             ]}
           />
         )}
@@ -240,4 +323,3 @@ export function Visits({ participant }: { participant: Participant }) {
     </section>
   );
 }
-

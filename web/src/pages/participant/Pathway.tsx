@@ -16,7 +16,12 @@ export function PathwaySteps({ participant }: { participant: Participant }) {
   const [reason, setReason] = useState('');
   const step = useMutation({
     mutationFn: (to: Participant['status']) =>
-      call(api.POST('/participants/{id}/transitions', { params: { path: { id: participant.id } }, body: { to, ...(reason ? { reason } : {}) } })),
+      call(
+        api.POST('/participants/{id}/transitions', {
+          params: { path: { id: participant.id } },
+          body: { to, ...(reason ? { reason } : {}) },
+        }),
+      ),
     onSuccess: async (p) => {
       setReason('');
       qc.setQueryData(['participant', participant.id], p);
@@ -37,7 +42,9 @@ export function PathwaySteps({ participant }: { participant: Participant }) {
             </button>
           </div>
         ))}
-        <Field label="Note (optional)">{(c) => <input {...c} value={reason} onChange={(e) => setReason(e.target.value)} />}</Field>
+        <Field label="Note (optional)">
+          {(c) => <input {...c} value={reason} onChange={(e) => setReason(e.target.value)} />}
+        </Field>
       </div>
       <ErrorBox error={step.error} title="The step was not recorded" />
     </div>
@@ -49,7 +56,8 @@ export function History({ participant, zone }: { participant: Participant; zone:
   const names = useStaffNames(participant.siteId);
   const query = useQuery({
     queryKey: ['participant', participant.id, 'history'],
-    queryFn: () => call(api.GET('/participants/{id}/history', { params: { path: { id: participant.id } } })),
+    queryFn: () =>
+      call(api.GET('/participants/{id}/history', { params: { path: { id: participant.id } } })),
   });
   return (
     <section aria-labelledby="history-h">
@@ -59,10 +67,15 @@ export function History({ participant, zone }: { participant: Participant; zone:
           <ol className="timeline">
             {rows.map((h, i) => (
               <li key={i}>
-                <strong>{STATUS_LABELS[h.to]}</strong> <span className="muted">({humanise(h.kind)})</span>
+                <strong>{STATUS_LABELS[h.to]}</strong>{' '}
+                <span className="muted">({humanise(h.kind)})</span>
                 <div className="small">
                   {formatInstant(h.at, zone)} by{' '}
-                  {h.actorId ? (names.get(h.actorId) ?? `a ${humanise(h.actorRole).toLowerCase()}`) : h.actorRole === 'system' ? 'the web form / system' : humanise(h.actorRole)}
+                  {h.actorId
+                    ? (names.get(h.actorId) ?? `a ${humanise(h.actorRole).toLowerCase()}`)
+                    : h.actorRole === 'system'
+                      ? 'the web form / system'
+                      : humanise(h.actorRole)}
                   {h.reason ? `: ${h.reason}` : ''}
                 </div>
               </li>
@@ -79,9 +92,17 @@ type ConsentForm = { version: string; date: string };
 export function Consent({ participant, zone }: { participant: Participant; zone: string }) {
   const qc = useQueryClient();
   const { hasRole } = useSession();
-  const { register, handleSubmit, formState } = useForm<ConsentForm>({ defaultValues: { version: '', date: todayIn(zone) } });
+  const { register, handleSubmit, formState } = useForm<ConsentForm>({
+    defaultValues: { version: '', date: todayIn(zone) },
+  });
   const save = useMutation({
-    mutationFn: (v: ConsentForm) => call(api.POST('/participants/{id}/consent', { params: { path: { id: participant.id } }, body: v })),
+    mutationFn: (v: ConsentForm) =>
+      call(
+        api.POST('/participants/{id}/consent', {
+          params: { path: { id: participant.id } },
+          body: v,
+        }),
+      ),
     onSuccess: async (p) => {
       qc.setQueryData(['participant', participant.id], p);
       await qc.invalidateQueries({ queryKey: ['participant', participant.id] });
@@ -89,16 +110,28 @@ export function Consent({ participant, zone }: { participant: Participant; zone:
   });
   if (participant.status !== 'eligible' || !hasRole('coordinator', 'investigator')) return null;
   return (
-    <form className="panel" onSubmit={handleSubmit((v) => save.mutate(v))} noValidate aria-labelledby="consent-h">
+    <form
+      className="panel"
+      onSubmit={handleSubmit((v) => save.mutate(v))}
+      noValidate
+      aria-labelledby="consent-h"
+    >
       <h2 id="consent-h" style={{ marginTop: 0 }}>
         Informed consent
       </h2>
       <div className="row">
         <Field label="Consent form version" error={formState.errors.version?.message}>
-          {(c) => <input {...c} {...register('version', { required: 'Enter the version of the signed form' })} />}
+          {(c) => (
+            <input
+              {...c}
+              {...register('version', { required: 'Enter the version of the signed form' })}
+            />
+          )}
         </Field>
         <Field label="Date signed" error={formState.errors.date?.message}>
-          {(c) => <input {...c} type="date" {...register('date', { required: 'Enter the date' })} />}
+          {(c) => (
+            <input {...c} type="date" {...register('date', { required: 'Enter the date' })} />
+          )}
         </Field>
         <div className="field">
           <button type="submit" disabled={save.isPending}>
@@ -111,7 +144,11 @@ export function Consent({ participant, zone }: { participant: Participant; zone:
   );
 }
 
-type WithdrawForm = { reason: string; destroySamples: boolean; initiatedBy: 'participant' | 'investigator' | 'sponsor' };
+type WithdrawForm = {
+  reason: string;
+  destroySamples: boolean;
+  initiatedBy: 'participant' | 'investigator' | 'sponsor';
+};
 const TERMINAL = ['completed', 'withdrawn', 'lost_to_follow_up', 'died'];
 
 /** Withdrawal at any time (data kept), and the request to destroy body material. */
@@ -119,7 +156,9 @@ export function Withdrawal({ participant, zone }: { participant: Participant; zo
   const qc = useQueryClient();
   const { hasRole } = useSession();
   const [confirm, setConfirm] = useState<WithdrawForm | null>(null);
-  const { register, handleSubmit } = useForm<WithdrawForm>({ defaultValues: { reason: '', destroySamples: false, initiatedBy: 'participant' } });
+  const { register, handleSubmit } = useForm<WithdrawForm>({
+    defaultValues: { reason: '', destroySamples: false, initiatedBy: 'participant' },
+  });
   const [note, setNote] = useState('');
   const done = async (p: Participant) => {
     qc.setQueryData(['participant', participant.id], p);
@@ -132,14 +171,23 @@ export function Withdrawal({ participant, zone }: { participant: Participant; zo
       call(
         api.POST('/participants/{id}/withdraw', {
           params: { path: { id: participant.id } },
-          body: { destroySamples: v.destroySamples, initiatedBy: v.initiatedBy, ...(v.reason ? { reason: v.reason } : {}) },
+          body: {
+            destroySamples: v.destroySamples,
+            initiatedBy: v.initiatedBy,
+            ...(v.reason ? { reason: v.reason } : {}),
+          },
         }),
       ),
     onSuccess: done,
   });
   const confirmDestruction = useMutation({
     mutationFn: () =>
-      call(api.POST('/participants/{id}/sample-destruction/confirm', { params: { path: { id: participant.id } }, body: note ? { note } : {} })),
+      call(
+        api.POST('/participants/{id}/sample-destruction/confirm', {
+          params: { path: { id: participant.id } },
+          body: note ? { note } : {},
+        }),
+      ),
     onSuccess: done,
   });
   const sd = participant.sampleDestruction;
@@ -148,19 +196,30 @@ export function Withdrawal({ participant, zone }: { participant: Participant; zo
       <h2 id="withdraw-h">Withdrawal</h2>
       {participant.withdrawal && (
         <div className="alert info">
-          Withdrawn {formatInstant(participant.withdrawal.withdrawnAt, zone)} (from “{STATUS_LABELS[participant.withdrawal.withdrawnFrom]}”, initiated by the{' '}
-          {participant.withdrawal.initiatedBy}){participant.withdrawal.reason ? `: ${participant.withdrawal.reason}` : ''}. Data collected so far are kept.
+          Withdrawn {formatInstant(participant.withdrawal.withdrawnAt, zone)} (from “
+          {STATUS_LABELS[participant.withdrawal.withdrawnFrom]}”, initiated by the{' '}
+          {participant.withdrawal.initiatedBy})
+          {participant.withdrawal.reason ? `: ${participant.withdrawal.reason}` : ''}. Data
+          collected so far are kept.
         </div>
       )}
       {sd && (
         <div className={`alert ${sd.open ? 'warn' : 'ok'}`}>
           Destruction of body material requested {formatInstant(sd.requestedAt, zone)}.{' '}
-          {sd.open ? 'Not yet confirmed.' : `Confirmed ${formatInstant(sd.confirmedAt, zone)}${sd.confirmationNote ? `: ${sd.confirmationNote}` : ''}.`}
+          {sd.open
+            ? 'Not yet confirmed.'
+            : `Confirmed ${formatInstant(sd.confirmedAt, zone)}${sd.confirmationNote ? `: ${sd.confirmationNote}` : ''}.`}
           {sd.open && hasRole('coordinator', 'investigator', 'site_staff') && (
             <div className="row" style={{ marginTop: '0.5rem' }}>
-              <Field label="Where and by whom the material was destroyed">{(c) => <input {...c} value={note} onChange={(e) => setNote(e.target.value)} />}</Field>
+              <Field label="Where and by whom the material was destroyed">
+                {(c) => <input {...c} value={note} onChange={(e) => setNote(e.target.value)} />}
+              </Field>
               <div className="field">
-                <button type="button" onClick={() => confirmDestruction.mutate()} disabled={confirmDestruction.isPending}>
+                <button
+                  type="button"
+                  onClick={() => confirmDestruction.mutate()}
+                  disabled={confirmDestruction.isPending}
+                >
                   Confirm destruction
                 </button>
               </div>
@@ -171,9 +230,14 @@ export function Withdrawal({ participant, zone }: { participant: Participant; zo
       )}
       {!TERMINAL.includes(participant.status) && hasRole('coordinator', 'investigator') && (
         <form onSubmit={handleSubmit((v) => setConfirm(v))} noValidate className="panel">
-          <p className="small">A participant may withdraw at any time without giving a reason. They return to usual care; data collected so far are kept.</p>
+          <p className="small">
+            A participant may withdraw at any time without giving a reason. They return to usual
+            care; data collected so far are kept.
+          </p>
           <div className="row">
-            <Field label="Reason (optional)">{(c) => <input {...c} {...register('reason')} />}</Field>
+            <Field label="Reason (optional)">
+              {(c) => <input {...c} {...register('reason')} />}
+            </Field>
             <Field label="Initiated by">
               {(c) => (
                 <select {...c} {...register('initiatedBy')}>
@@ -185,7 +249,8 @@ export function Withdrawal({ participant, zone }: { participant: Participant; zo
             </Field>
           </div>
           <label>
-            <input type="checkbox" {...register('destroySamples')} /> The participant asks for collected body material to be destroyed
+            <input type="checkbox" {...register('destroySamples')} /> The participant asks for
+            collected body material to be destroyed
           </label>
           <div style={{ marginTop: '0.75rem' }}>
             <button type="submit" className="danger">

@@ -14,11 +14,20 @@ import { formatDate, formatInstant, todayIn } from '../../lib/time';
 /** The arm-B drugs the API accepts (ArmBDrugDto). */
 const ARM_B_DRUGS = ['alemtuzumab', 'cladribine', 'ocrelizumab', 'ofatumumab'] as const;
 
-const AFTER_RANDOMISATION = ['randomised', 'in_follow_up', 'completed', 'lost_to_follow_up', 'died'];
+const AFTER_RANDOMISATION = [
+  'randomised',
+  'in_follow_up',
+  'completed',
+  'lost_to_follow_up',
+  'died',
+];
 
 /** Whether the participant has an allocation (also after a withdrawal that followed it). */
 export function wasRandomised(p: Participant): boolean {
-  return AFTER_RANDOMISATION.includes(p.status) || (p.status === 'withdrawn' && AFTER_RANDOMISATION.includes(p.withdrawal?.withdrawnFrom ?? ''));
+  return (
+    AFTER_RANDOMISATION.includes(p.status) ||
+    (p.status === 'withdrawn' && AFTER_RANDOMISATION.includes(p.withdrawal?.withdrawnFrom ?? ''))
+  );
 }
 
 function newKey(): string {
@@ -39,7 +48,9 @@ export function AllocationCard({ allocation, zone }: { allocation: Allocation; z
           <dd>{formatInstant(allocation.randomisedAt, zone)}</dd>
         </div>
         <div>
-          <dt className="label">{allocation.sequenceNumber === undefined ? 'Stratum' : 'Stratum and sequence number'}</dt>
+          <dt className="label">
+            {allocation.sequenceNumber === undefined ? 'Stratum' : 'Stratum and sequence number'}
+          </dt>
           <dd>
             {allocation.stratumKey}
             {allocation.sequenceNumber !== undefined && ` #${allocation.sequenceNumber}`}
@@ -53,7 +64,8 @@ export function AllocationCard({ allocation, zone }: { allocation: Allocation; z
           <div>
             <dt className="label">Arm-B drug</dt>
             <dd>
-              {DRUG_LABELS[allocation.armBDrug] ?? allocation.armBDrug} from {formatDate(allocation.armBStartDate)}
+              {DRUG_LABELS[allocation.armBDrug] ?? allocation.armBDrug} from{' '}
+              {formatDate(allocation.armBStartDate)}
             </dd>
           </div>
         )}
@@ -73,23 +85,41 @@ export function Randomisation({ participant, zone }: { participant: Participant;
 
   const readiness = useQuery({
     queryKey: ['participant', participant.id, 'readiness'],
-    queryFn: () => callAs<Readiness>(api.GET('/participants/{id}/randomization/readiness', { params: { path: { id: participant.id } } })),
+    queryFn: () =>
+      callAs<Readiness>(
+        api.GET('/participants/{id}/randomization/readiness', {
+          params: { path: { id: participant.id } },
+        }),
+      ),
     enabled: participant.status === 'consented' && hasRole('investigator', 'coordinator'),
   });
   const capacity = useQuery({
     queryKey: ['site-readiness', participant.siteId],
-    queryFn: () => call(api.GET('/scheduling/sites/{siteId}/readiness', { params: { path: { siteId: participant.siteId } } })),
+    queryFn: () =>
+      call(
+        api.GET('/scheduling/sites/{siteId}/readiness', {
+          params: { path: { siteId: participant.siteId } },
+        }),
+      ),
     enabled: participant.status === 'consented' && hasRole('investigator', 'coordinator'),
   });
   const allocation = useQuery({
     queryKey: ['participant', participant.id, 'allocation'],
-    queryFn: () => call(api.GET('/participants/{id}/randomization', { params: { path: { id: participant.id } } })),
-    enabled: randomised && hasRole('investigator', 'coordinator', 'site_staff', 'statistician', 'monitor'),
+    queryFn: () =>
+      call(
+        api.GET('/participants/{id}/randomization', { params: { path: { id: participant.id } } }),
+      ),
+    enabled:
+      randomised && hasRole('investigator', 'coordinator', 'site_staff', 'statistician', 'monitor'),
     retry: false,
   });
   const randomise = useMutation({
     mutationFn: () =>
-      call(api.POST('/participants/{id}/randomization', { params: { path: { id: participant.id }, header: { 'Idempotency-Key': key } } })),
+      call(
+        api.POST('/participants/{id}/randomization', {
+          params: { path: { id: participant.id }, header: { 'Idempotency-Key': key } },
+        }),
+      ),
     onSuccess: async (a) => {
       setConfirming(false);
       qc.setQueryData(['participant', participant.id, 'allocation'], a);
@@ -107,7 +137,10 @@ export function Randomisation({ participant, zone }: { participant: Participant;
           <QueryView query={readiness} what="the readiness check">
             {(r) =>
               r.ready ? (
-                <div className="alert ok">Ready to randomise: eligibility is signed, consent is recorded and randomisation is live.</div>
+                <div className="alert ok">
+                  Ready to randomise: eligibility is signed, consent is recorded and randomisation
+                  is live.
+                </div>
               ) : (
                 <div className="alert warn">
                   <strong>Not ready to randomise:</strong>
@@ -148,25 +181,33 @@ export function Randomisation({ participant, zone }: { participant: Participant;
             onCancel={() => setConfirming(false)}
           >
             <p>
-              The allocation is final: it cannot be undone or repeated. Randomise <strong>{participant.studyId}</strong> now?
+              The allocation is final: it cannot be undone or repeated. Randomise{' '}
+              <strong>{participant.studyId}</strong> now?
             </p>
             <ErrorBox error={randomise.error} title="Not randomised" />
           </ConfirmDialog>
         </>
       )}
-      {randomise.data && participant.status === 'consented' && <AllocationCard allocation={randomise.data} zone={zone} />}
+      {randomise.data && participant.status === 'consented' && (
+        <AllocationCard allocation={randomise.data} zone={zone} />
+      )}
       {randomised && allocation.data && (
         <>
           <AllocationCard allocation={allocation.data} zone={zone} />
-          {allocation.data.arm === 'B' && isInvestigator && <ArmBDrug participantId={participant.id} allocation={allocation.data} zone={zone} />}
+          {allocation.data.arm === 'B' && isInvestigator && (
+            <ArmBDrug participantId={participant.id} allocation={allocation.data} zone={zone} />
+          )}
           {allocation.data.arm === 'A' && (
             <p>
-              Arm A is scheduled at the transplant centre: <Link to="/transplant">see the transplant centre page</Link>.
+              Arm A is scheduled at the transplant centre:{' '}
+              <Link to="/transplant">see the transplant centre page</Link>.
             </p>
           )}
         </>
       )}
-      {randomised && allocation.isError && <ErrorBox error={allocation.error} title="Could not load the allocation" />}
+      {randomised && allocation.isError && (
+        <ErrorBox error={allocation.error} title="Could not load the allocation" />
+      )}
     </section>
   );
 }
@@ -174,16 +215,33 @@ export function Randomisation({ participant, zone }: { participant: Participant;
 type DrugForm = { drug: string; startDate: string; reason: string };
 
 /** After allocation to B: the drug chosen with the participant (ram-ms.md §3). */
-export function ArmBDrug({ participantId, allocation, zone }: { participantId: string; allocation: Allocation; zone: string }) {
+export function ArmBDrug({
+  participantId,
+  allocation,
+  zone,
+}: {
+  participantId: string;
+  allocation: Allocation;
+  zone: string;
+}) {
   const qc = useQueryClient();
   const [left, setLeft] = useState<string[]>([]);
   const { register, handleSubmit, formState, setError } = useForm<DrugForm>({
-    defaultValues: { drug: allocation.armBDrug ?? '', startDate: allocation.armBStartDate ?? todayIn(zone), reason: '' },
+    defaultValues: {
+      drug: allocation.armBDrug ?? '',
+      startDate: allocation.armBStartDate ?? todayIn(zone),
+      reason: '',
+    },
   });
   const history = useQuery({
     queryKey: ['participant', participantId, 'arm-b-history', allocation.armBVersion],
     enabled: allocation.armBDrug !== null,
-    queryFn: () => callAs<RecordVersion[]>(api.GET('/participants/{id}/arm-b-drug/history', { params: { path: { id: participantId } } })),
+    queryFn: () =>
+      callAs<RecordVersion[]>(
+        api.GET('/participants/{id}/arm-b-drug/history', {
+          params: { path: { id: participantId } },
+        }),
+      ),
   });
   const save = useMutation({
     mutationFn: (v: DrugForm) =>
@@ -193,22 +251,36 @@ export function ArmBDrug({ participantId, allocation, zone }: { participantId: s
           // A change sends only what changed, with the version it was based on.
           body: allocation.armBDrug
             ? {
-                ...(v.drug !== allocation.armBDrug ? { drug: v.drug as (typeof ARM_B_DRUGS)[number] } : {}),
+                ...(v.drug !== allocation.armBDrug
+                  ? { drug: v.drug as (typeof ARM_B_DRUGS)[number] }
+                  : {}),
                 ...(v.startDate !== allocation.armBStartDate ? { startDate: v.startDate } : {}),
                 ...(v.reason ? { reason: v.reason } : {}),
-                ...(allocation.armBVersion !== null ? { expectedVersion: allocation.armBVersion } : {}),
+                ...(allocation.armBVersion !== null
+                  ? { expectedVersion: allocation.armBVersion }
+                  : {}),
               }
-            : { drug: v.drug as (typeof ARM_B_DRUGS)[number], startDate: v.startDate, ...(v.reason ? { reason: v.reason } : {}) },
+            : {
+                drug: v.drug as (typeof ARM_B_DRUGS)[number],
+                startDate: v.startDate,
+                ...(v.reason ? { reason: v.reason } : {}),
+              },
         }),
       ),
     onSuccess: async (a) => {
       qc.setQueryData(['participant', participantId, 'allocation'], a);
       await qc.invalidateQueries({ queryKey: ['allocations'] });
     },
-    onError: (e) => setLeft(applyServerErrors<DrugForm>(e, setError, ['drug', 'startDate', 'reason'])),
+    onError: (e) =>
+      setLeft(applyServerErrors<DrugForm>(e, setError, ['drug', 'startDate', 'reason'])),
   });
   return (
-    <form className="panel" onSubmit={handleSubmit((v) => (setLeft([]), save.mutate(v)))} noValidate aria-label="Arm-B drug">
+    <form
+      className="panel"
+      onSubmit={handleSubmit((v) => (setLeft([]), save.mutate(v)))}
+      noValidate
+      aria-label="Arm-B drug"
+    >
       <h3>Arm-B drug {allocation.armBDrug && <Tag tone="ok">chosen</Tag>}</h3>
       <div className="row">
         <Field label="Drug, chosen with the participant" error={formState.errors.drug?.message}>
@@ -224,7 +296,13 @@ export function ArmBDrug({ participantId, allocation, zone }: { participantId: s
           )}
         </Field>
         <Field label="Start date" error={formState.errors.startDate?.message}>
-          {(c) => <input {...c} type="date" {...register('startDate', { required: 'Enter the start date' })} />}
+          {(c) => (
+            <input
+              {...c}
+              type="date"
+              {...register('startDate', { required: 'Enter the start date' })}
+            />
+          )}
         </Field>
         {allocation.armBDrug && (
           <Field label="Reason for changing the choice" error={formState.errors.reason?.message}>
@@ -238,7 +316,11 @@ export function ArmBDrug({ participantId, allocation, zone }: { participantId: s
         </div>
       </div>
       {left.length > 0 && <ErrorBox error={new Error(left.join('; '))} title="Not saved" />}
-      {save.isSuccess && <div className="alert ok" role="status">Drug choice saved.</div>}
+      {save.isSuccess && (
+        <div className="alert ok" role="status">
+          Drug choice saved.
+        </div>
+      )}
       <CorrectionHistory title="Arm-B drug: history" versions={history.data ?? []} zone={zone} />
     </form>
   );

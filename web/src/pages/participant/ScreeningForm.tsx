@@ -25,7 +25,10 @@ const ACTIVE = [
   ['toxoplasmosis', 'Toxoplasmosis'],
 ] as const;
 const COMORBIDITY = [
-  ['contraindicationOrHypersensitivity', 'Contraindication or hypersensitivity to study medication'],
+  [
+    'contraindicationOrHypersensitivity',
+    'Contraindication or hypersensitivity to study medication',
+  ],
   ['diseasePreventingMedication', 'Disease that rules out the needed medication'],
   ['severeDepression', 'Severe depression'],
   ['addiction', 'Alcohol or drug addiction'],
@@ -45,13 +48,37 @@ const EDSS_STEPS = Array.from({ length: 21 }, (_, i) => (i / 2).toFixed(1));
 
 type YesNo = '' | 'true' | 'false';
 type Form = {
-  diagnosis: { course: string; mcDonaldMet: YesNo; symptomOnsetDate: string; diagnosisDate: string };
+  diagnosis: {
+    course: string;
+    mcDonaldMet: YesNo;
+    symptomOnsetDate: string;
+    diagnosisDate: string;
+  };
   edss: { score: string; date: string; stablePhase: YesNo };
-  relapses: { itemId: string; onsetDate: string; steroidTreated: YesNo; clinicallyRelevant: YesNo }[];
+  relapses: {
+    itemId: string;
+    onsetDate: string;
+    steroidTreated: YesNo;
+    clinicallyRelevant: YesNo;
+  }[];
   relapsesNone: boolean;
-  mriExams: { itemId: string; id: string; date: string; gdEnhancingT1: string; newOrEnlargingT2: string; comparedWithExamId: string; comparedWithDate: string }[];
+  mriExams: {
+    itemId: string;
+    id: string;
+    date: string;
+    gdEnhancingT1: string;
+    newOrEnlargingT2: string;
+    comparedWithExamId: string;
+    comparedWithDate: string;
+  }[];
   mriNone: boolean;
-  treatments: { itemId: string; drug: string; startDate: string; endDate: string; stillOn: boolean }[];
+  treatments: {
+    itemId: string;
+    drug: string;
+    startDate: string;
+    endDate: string;
+    stillOn: boolean;
+  }[];
   treatmentsNone: boolean;
   infections: Record<string, string>;
   activeInfections: Record<string, YesNo>;
@@ -60,7 +87,8 @@ type Form = {
   reason: string;
 };
 
-const yn = (v: boolean | null | undefined): YesNo => (v === true ? 'true' : v === false ? 'false' : '');
+const yn = (v: boolean | null | undefined): YesNo =>
+  v === true ? 'true' : v === false ? 'false' : '';
 const bool = (v: YesNo): boolean | null => (v === 'true' ? true : v === 'false' ? false : null);
 const str = (v: string | null | undefined) => v ?? '';
 /** The server-assigned identity of a recorded list item (absent on a new row). */
@@ -77,8 +105,17 @@ function toForm(r: ScreeningRecord): Form {
       symptomOnsetDate: str(r.diagnosis?.symptomOnsetDate),
       diagnosisDate: str(r.diagnosis?.diagnosisDate),
     },
-    edss: { score: r.edss?.score == null ? '' : r.edss.score.toFixed(1), date: str(r.edss?.date), stablePhase: yn(r.edss?.stablePhase) },
-    relapses: (r.relapses ?? []).map((x) => ({ itemId: itemIdOf(x), onsetDate: x.onsetDate, steroidTreated: yn(x.steroidTreated), clinicallyRelevant: yn(x.clinicallyRelevant) })),
+    edss: {
+      score: r.edss?.score == null ? '' : r.edss.score.toFixed(1),
+      date: str(r.edss?.date),
+      stablePhase: yn(r.edss?.stablePhase),
+    },
+    relapses: (r.relapses ?? []).map((x) => ({
+      itemId: itemIdOf(x),
+      onsetDate: x.onsetDate,
+      steroidTreated: yn(x.steroidTreated),
+      clinicallyRelevant: yn(x.clinicallyRelevant),
+    })),
     relapsesNone: Array.isArray(r.relapses) && r.relapses.length === 0,
     mriExams: (r.mriExams ?? []).map((x) => ({
       itemId: itemIdOf(x),
@@ -90,7 +127,13 @@ function toForm(r: ScreeningRecord): Form {
       comparedWithDate: str(x.comparedWithDate),
     })),
     mriNone: Array.isArray(r.mriExams) && r.mriExams.length === 0,
-    treatments: (r.treatments ?? []).map((x) => ({ itemId: itemIdOf(x), drug: x.drug, startDate: str(x.startDate), endDate: str(x.endDate), stillOn: x.endDate === null })),
+    treatments: (r.treatments ?? []).map((x) => ({
+      itemId: itemIdOf(x),
+      drug: x.drug,
+      startDate: str(x.startDate),
+      endDate: str(x.endDate),
+      stillOn: x.endDate === null,
+    })),
     treatmentsNone: Array.isArray(r.treatments) && r.treatments.length === 0,
     infections: Object.fromEntries(TESTS.map(([k]) => [k, str(r.infections?.[k])])),
     activeInfections: Object.fromEntries(ACTIVE.map(([k]) => [k, yn(r.activeInfections?.[k])])),
@@ -101,7 +144,10 @@ function toForm(r: ScreeningRecord): Form {
 }
 
 /** Object section: entered fields; a blank where a value was recorded becomes null (a correction). */
-function section<T extends Record<string, unknown>>(entered: T, before: Record<string, unknown> | undefined | null): Partial<T> | undefined {
+function section<T extends Record<string, unknown>>(
+  entered: T,
+  before: Record<string, unknown> | undefined | null,
+): Partial<T> | undefined {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(entered)) {
     if (v !== null && v !== '' && v !== undefined) out[k] = v;
@@ -122,10 +168,22 @@ function toPatch(f: Form, before: ScreeningRecord): ScreeningRecord {
       },
       before.diagnosis,
     ),
-    edss: section({ score: f.edss.score === '' ? null : Number(f.edss.score), date: f.edss.date || null, stablePhase: bool(f.edss.stablePhase) }, before.edss),
+    edss: section(
+      {
+        score: f.edss.score === '' ? null : Number(f.edss.score),
+        date: f.edss.date || null,
+        stablePhase: bool(f.edss.stablePhase),
+      },
+      before.edss,
+    ),
     relapses:
       f.relapses.length > 0
-        ? f.relapses.map((x, i) => ({ itemId: x.itemId || `new-${i}`, onsetDate: x.onsetDate, steroidTreated: bool(x.steroidTreated), clinicallyRelevant: bool(x.clinicallyRelevant) }))
+        ? f.relapses.map((x, i) => ({
+            itemId: x.itemId || `new-${i}`,
+            onsetDate: x.onsetDate,
+            steroidTreated: bool(x.steroidTreated),
+            clinicallyRelevant: bool(x.clinicallyRelevant),
+          }))
         : f.relapsesNone
           ? []
           : undefined,
@@ -145,16 +203,29 @@ function toPatch(f: Form, before: ScreeningRecord): ScreeningRecord {
           : undefined,
     treatments:
       f.treatments.length > 0
-        ? f.treatments.map((x, i) => ({ itemId: x.itemId || `new-${i}`, drug: x.drug, startDate: x.startDate || null, ...(x.stillOn ? { endDate: null } : x.endDate ? { endDate: x.endDate } : {}) }))
+        ? f.treatments.map((x, i) => ({
+            itemId: x.itemId || `new-${i}`,
+            drug: x.drug,
+            startDate: x.startDate || null,
+            ...(x.stillOn ? { endDate: null } : x.endDate ? { endDate: x.endDate } : {}),
+          }))
         : f.treatmentsNone
           ? []
           : undefined,
     infections: section(
-      Object.fromEntries(TESTS.map(([k]) => [k, f.infections[k] || null])) as NonNullable<ScreeningRecord['infections']>,
+      Object.fromEntries(TESTS.map(([k]) => [k, f.infections[k] || null])) as NonNullable<
+        ScreeningRecord['infections']
+      >,
       before.infections,
     ),
-    activeInfections: section(Object.fromEntries(ACTIVE.map(([k]) => [k, bool(f.activeInfections[k])])), before.activeInfections),
-    comorbidity: section(Object.fromEntries(COMORBIDITY.map(([k]) => [k, bool(f.comorbidity[k])])), before.comorbidity),
+    activeInfections: section(
+      Object.fromEntries(ACTIVE.map(([k]) => [k, bool(f.activeInfections[k])])),
+      before.activeInfections,
+    ),
+    comorbidity: section(
+      Object.fromEntries(COMORBIDITY.map(([k]) => [k, bool(f.comorbidity[k])])),
+      before.comorbidity,
+    ),
   };
   for (const [k] of FLAGS) {
     const v = bool(f.flags[k]);
@@ -168,7 +239,10 @@ function toPatch(f: Form, before: ScreeningRecord): ScreeningRecord {
     if ((LISTS as readonly string[]).includes(k)) {
       if (Array.isArray(stored) && stored.length > 0) {
         // A recorded list changes item by item: exactly the items and fields edited.
-        const ops = patchFromChanges(diffRecord({ [k]: stored }, { [k]: v }, LIST_GROUPS), LIST_GROUPS)[k];
+        const ops = patchFromChanges(
+          diffRecord({ [k]: stored }, { [k]: v }, LIST_GROUPS),
+          LIST_GROUPS,
+        )[k];
         if (ops) lists[k] = ops;
       } else if (JSON.stringify(normalise(v)) !== JSON.stringify(normalise(stored))) {
         patch[k] = (v as Record<string, unknown>[]).map(({ itemId: _new, ...item }) => item);
@@ -210,7 +284,17 @@ function formPath(apiPath: string): string {
   return apiPath;
 }
 
-function YesNoSelect({ register, name, label, error }: { register: UseFormRegister<Form>; name: Parameters<UseFormRegister<Form>>[0]; label: string; error?: string }) {
+function YesNoSelect({
+  register,
+  name,
+  label,
+  error,
+}: {
+  register: UseFormRegister<Form>;
+  name: Parameters<UseFormRegister<Form>>[0];
+  label: string;
+  error?: string;
+}) {
   return (
     <Field label={label} error={error}>
       {(c) => (
@@ -228,7 +312,17 @@ function YesNoSelect({ register, name, label, error }: { register: UseFormRegist
  * Every field of the screening record, entered from the records and the screening visit. Saves
  * only the sections that changed; the API's field-level errors appear next to their fields.
  */
-export function ScreeningForm({ participantId, data, version, editable }: { participantId: string; data: ScreeningRecord; version: number; editable: boolean }) {
+export function ScreeningForm({
+  participantId,
+  data,
+  version,
+  editable,
+}: {
+  participantId: string;
+  data: ScreeningRecord;
+  version: number;
+  editable: boolean;
+}) {
   const qc = useQueryClient();
   const [summary, setSummary] = useState<string[]>([]);
   const [saved, setSaved] = useState(false);
@@ -240,7 +334,8 @@ export function ScreeningForm({ participantId, data, version, editable }: { part
   const hasData = Object.keys(data).length > 0;
   const errs = formState.errors;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  const err = (path: string): string | undefined => path.split('.').reduce<any>((o, k) => o?.[k], errs)?.message;
+  const err = (path: string): string | undefined =>
+    path.split('.').reduce<any>((o, k) => o?.[k], errs)?.message;
 
   const mutation = useMutation({
     mutationFn: (f: Form) => {
@@ -249,7 +344,11 @@ export function ScreeningForm({ participantId, data, version, editable }: { part
       return call(
         api.PATCH('/participants/{id}/screening', {
           params: { path: { id: participantId } },
-          body: { ...body, ...(f.reason ? { reason: f.reason } : {}), expectedVersion: version } as never,
+          body: {
+            ...body,
+            ...(f.reason ? { reason: f.reason } : {}),
+            expectedVersion: version,
+          } as never,
         }),
       );
     },
@@ -261,7 +360,11 @@ export function ScreeningForm({ participantId, data, version, editable }: { part
       }
     },
     onError: (e) => {
-      const left = applyServerErrors<Form>(e, (name, error, options) => setError(formPath(name as string) as never, error, options), isFormPath);
+      const left = applyServerErrors<Form>(
+        e,
+        (name, error, options) => setError(formPath(name as string) as never, error, options),
+        isFormPath,
+      );
       setSummary(left);
     },
   });
@@ -283,237 +386,360 @@ export function ScreeningForm({ participantId, data, version, editable }: { part
 
   const body = (
     <fieldset disabled={!editable || mutation.isPending} style={{ border: 'none', padding: 0 }}>
-        <fieldset>
-          <legend>Diagnosis</legend>
-          <div className="grid">
-            <Field label="Disease course" error={err('diagnosis.course')}>
-              {(c) => (
-                <select {...c} {...register('diagnosis.course')}>
-                  <option value="">Not recorded</option>
-                  <option value="RRMS">Relapsing-remitting (RRMS)</option>
-                  <option value="SPMS">Secondary progressive (SPMS)</option>
-                  <option value="PPMS">Primary progressive (PPMS)</option>
-                  <option value="CIS">Clinically isolated syndrome (CIS)</option>
-                </select>
-              )}
-            </Field>
-            <YesNoSelect register={register} name="diagnosis.mcDonaldMet" label="Revised McDonald criteria met" error={err('diagnosis.mcDonaldMet')} />
-            <Field label="Symptom onset date" error={err('diagnosis.symptomOnsetDate')}>
-              {(c) => <input {...c} type="date" {...register('diagnosis.symptomOnsetDate')} />}
-            </Field>
-            <Field label="Diagnosis date" error={err('diagnosis.diagnosisDate')}>
-              {(c) => <input {...c} type="date" {...register('diagnosis.diagnosisDate')} />}
-            </Field>
-          </div>
-        </fieldset>
+      <fieldset>
+        <legend>Diagnosis</legend>
+        <div className="grid">
+          <Field label="Disease course" error={err('diagnosis.course')}>
+            {(c) => (
+              <select {...c} {...register('diagnosis.course')}>
+                <option value="">Not recorded</option>
+                <option value="RRMS">Relapsing-remitting (RRMS)</option>
+                <option value="SPMS">Secondary progressive (SPMS)</option>
+                <option value="PPMS">Primary progressive (PPMS)</option>
+                <option value="CIS">Clinically isolated syndrome (CIS)</option>
+              </select>
+            )}
+          </Field>
+          <YesNoSelect
+            register={register}
+            name="diagnosis.mcDonaldMet"
+            label="Revised McDonald criteria met"
+            error={err('diagnosis.mcDonaldMet')}
+          />
+          <Field label="Symptom onset date" error={err('diagnosis.symptomOnsetDate')}>
+            {(c) => <input {...c} type="date" {...register('diagnosis.symptomOnsetDate')} />}
+          </Field>
+          <Field label="Diagnosis date" error={err('diagnosis.diagnosisDate')}>
+            {(c) => <input {...c} type="date" {...register('diagnosis.diagnosisDate')} />}
+          </Field>
+        </div>
+      </fieldset>
 
-        <fieldset>
-          <legend>EDSS</legend>
-          <div className="grid">
-            <Field label="EDSS score" hint="0 to 10 in steps of 0.5" error={err('edss.score')}>
-              {(c) => (
-                <select {...c} {...register('edss.score')}>
-                  <option value="">Not recorded</option>
-                  {EDSS_STEPS.map((s) => (
-                    <option key={s} value={s}>
-                      {s}
-                    </option>
-                  ))}
-                </select>
-              )}
-            </Field>
-            <Field label="EDSS date" error={err('edss.date')}>
-              {(c) => <input {...c} type="date" {...register('edss.date')} />}
-            </Field>
-            <YesNoSelect register={register} name="edss.stablePhase" label="Assessed in a stable phase" error={err('edss.stablePhase')} />
-          </div>
-        </fieldset>
+      <fieldset>
+        <legend>EDSS</legend>
+        <div className="grid">
+          <Field label="EDSS score" hint="0 to 10 in steps of 0.5" error={err('edss.score')}>
+            {(c) => (
+              <select {...c} {...register('edss.score')}>
+                <option value="">Not recorded</option>
+                {EDSS_STEPS.map((s) => (
+                  <option key={s} value={s}>
+                    {s}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+          <Field label="EDSS date" error={err('edss.date')}>
+            {(c) => <input {...c} type="date" {...register('edss.date')} />}
+          </Field>
+          <YesNoSelect
+            register={register}
+            name="edss.stablePhase"
+            label="Assessed in a stable phase"
+            error={err('edss.stablePhase')}
+          />
+        </div>
+      </fieldset>
 
-        <fieldset>
-          <legend>Relapses</legend>
-          {relapses.fields.map((f, i) => (
-            <div key={f.id} className="panel" role="group" aria-label={`Relapse ${i + 1}`}>
-              <div className="grid">
-                <Field label={`Relapse ${i + 1}: onset date`} error={err(`relapses.${i}.onsetDate`)}>
-                  {(c) => <input {...c} type="date" {...register(`relapses.${i}.onsetDate`, { required: 'Enter the onset date' })} />}
-                </Field>
-                <YesNoSelect register={register} name={`relapses.${i}.steroidTreated`} label="Treated with high-dose steroids" error={err(`relapses.${i}.steroidTreated`)} />
-                <YesNoSelect register={register} name={`relapses.${i}.clinicallyRelevant`} label="Clinically relevant" error={err(`relapses.${i}.clinicallyRelevant`)} />
-              </div>
-              <button type="button" className="secondary" onClick={() => relapses.remove(i)}>
-                Remove relapse {i + 1}
-              </button>
-            </div>
-          ))}
-          {relapses.fields.length === 0 && (
-            <label className="small">
-              <input type="checkbox" {...register('relapsesNone')} /> The records show no relapses
-            </label>
-          )}
-          <button type="button" className="secondary" onClick={() => relapses.append({ itemId: '', onsetDate: '', steroidTreated: '', clinicallyRelevant: '' })}>
-            Add a relapse
-          </button>
-        </fieldset>
-
-        <fieldset>
-          <legend>MRI exams</legend>
-          {mris.fields.map((f, i) => (
-            <div key={f.id} className="panel" role="group" aria-label={`MRI exam ${i + 1}`}>
-              <div className="grid">
-                <Field label={`MRI ${i + 1}: exam date`} error={err(`mriExams.${i}.date`)}>
-                  {(c) => <input {...c} type="date" {...register(`mriExams.${i}.date`, { required: 'Enter the exam date' })} />}
-                </Field>
-                <Field label="Exam id (optional)" hint="So another exam can name it as its reference" error={err(`mriExams.${i}.id`)}>
-                  {(c) => <input {...c} {...register(`mriExams.${i}.id`)} />}
-                </Field>
-                <Field label="Gd-enhancing T1 lesions" error={err(`mriExams.${i}.gdEnhancingT1`)}>
-                  {(c) => <input {...c} type="number" min={0} max={500} step={1} inputMode="numeric" {...register(`mriExams.${i}.gdEnhancingT1`)} />}
-                </Field>
-                <Field label="New or enlarging T2 lesions" error={err(`mriExams.${i}.newOrEnlargingT2`)}>
-                  {(c) => <input {...c} type="number" min={0} max={500} step={1} inputMode="numeric" {...register(`mriExams.${i}.newOrEnlargingT2`)} />}
-                </Field>
-                <Field label="Compared with exam id" error={err(`mriExams.${i}.comparedWithExamId`)}>
-                  {(c) => <input {...c} {...register(`mriExams.${i}.comparedWithExamId`)} />}
-                </Field>
-                <Field label="Or compared with exam of date" error={err(`mriExams.${i}.comparedWithDate`)}>
-                  {(c) => <input {...c} type="date" {...register(`mriExams.${i}.comparedWithDate`)} />}
-                </Field>
-              </div>
-              <button type="button" className="secondary" onClick={() => mris.remove(i)}>
-                Remove MRI {i + 1}
-              </button>
-            </div>
-          ))}
-          {mris.fields.length === 0 && (
-            <label className="small">
-              <input type="checkbox" {...register('mriNone')} /> No MRI exams
-            </label>
-          )}
-          <button
-            type="button"
-            className="secondary"
-            onClick={() => mris.append({ itemId: '', id: '', date: '', gdEnhancingT1: '', newOrEnlargingT2: '', comparedWithExamId: '', comparedWithDate: '' })}
-          >
-            Add an MRI exam
-          </button>
-        </fieldset>
-
-        <fieldset>
-          <legend>MS treatments</legend>
-          {treatments.fields.map((f, i) => (
-            <div key={f.id} className="panel" role="group" aria-label={`Treatment ${i + 1}`}>
-              <div className="grid">
-                <Field label={`Treatment ${i + 1}: drug`} error={err(`treatments.${i}.drug`)}>
-                  {(c) => (
-                    <select {...c} {...register(`treatments.${i}.drug`, { required: 'Choose the drug' })}>
-                      <option value="">Choose…</option>
-                      {Object.entries(DRUG_LABELS).map(([code, label]) => (
-                        <option key={code} value={code}>
-                          {label}
-                        </option>
-                      ))}
-                    </select>
-                  )}
-                </Field>
-                <Field label="Start date" error={err(`treatments.${i}.startDate`)}>
-                  {(c) => <input {...c} type="date" {...register(`treatments.${i}.startDate`)} />}
-                </Field>
-                <Field label="End date" error={err(`treatments.${i}.endDate`)}>
-                  {(c) => <input {...c} type="date" disabled={watch(`treatments.${i}.stillOn`)} {...register(`treatments.${i}.endDate`)} />}
-                </Field>
-                <div className="field">
-                  <label>
-                    <input type="checkbox" {...register(`treatments.${i}.stillOn`)} /> Still on it
-                  </label>
-                </div>
-              </div>
-              <button type="button" className="secondary" onClick={() => treatments.remove(i)}>
-                Remove treatment {i + 1}
-              </button>
-            </div>
-          ))}
-          {treatments.fields.length === 0 && (
-            <label className="small">
-              <input type="checkbox" {...register('treatmentsNone')} /> Never treated
-            </label>
-          )}
-          <button type="button" className="secondary" onClick={() => treatments.append({ itemId: '', drug: '', startDate: '', endDate: '', stillOn: false })}>
-            Add a treatment
-          </button>
-        </fieldset>
-
-        <fieldset>
-          <legend>Infection tests</legend>
-          <div className="grid">
-            {TESTS.map(([k, label]) => (
-              <Field key={k} label={label} error={err(`infections.${k}`)}>
+      <fieldset>
+        <legend>Relapses</legend>
+        {relapses.fields.map((f, i) => (
+          <div key={f.id} className="panel" role="group" aria-label={`Relapse ${i + 1}`}>
+            <div className="grid">
+              <Field label={`Relapse ${i + 1}: onset date`} error={err(`relapses.${i}.onsetDate`)}>
                 {(c) => (
-                  <select {...c} {...register(`infections.${k}`)}>
-                    {infectionOptions}
+                  <input
+                    {...c}
+                    type="date"
+                    {...register(`relapses.${i}.onsetDate`, { required: 'Enter the onset date' })}
+                  />
+                )}
+              </Field>
+              <YesNoSelect
+                register={register}
+                name={`relapses.${i}.steroidTreated`}
+                label="Treated with high-dose steroids"
+                error={err(`relapses.${i}.steroidTreated`)}
+              />
+              <YesNoSelect
+                register={register}
+                name={`relapses.${i}.clinicallyRelevant`}
+                label="Clinically relevant"
+                error={err(`relapses.${i}.clinicallyRelevant`)}
+              />
+            </div>
+            <button type="button" className="secondary" onClick={() => relapses.remove(i)}>
+              Remove relapse {i + 1}
+            </button>
+          </div>
+        ))}
+        {relapses.fields.length === 0 && (
+          <label className="small">
+            <input type="checkbox" {...register('relapsesNone')} /> The records show no relapses
+          </label>
+        )}
+        <button
+          type="button"
+          className="secondary"
+          onClick={() =>
+            relapses.append({
+              itemId: '',
+              onsetDate: '',
+              steroidTreated: '',
+              clinicallyRelevant: '',
+            })
+          }
+        >
+          Add a relapse
+        </button>
+      </fieldset>
+
+      <fieldset>
+        <legend>MRI exams</legend>
+        {mris.fields.map((f, i) => (
+          <div key={f.id} className="panel" role="group" aria-label={`MRI exam ${i + 1}`}>
+            <div className="grid">
+              <Field label={`MRI ${i + 1}: exam date`} error={err(`mriExams.${i}.date`)}>
+                {(c) => (
+                  <input
+                    {...c}
+                    type="date"
+                    {...register(`mriExams.${i}.date`, { required: 'Enter the exam date' })}
+                  />
+                )}
+              </Field>
+              <Field
+                label="Exam id (optional)"
+                hint="So another exam can name it as its reference"
+                error={err(`mriExams.${i}.id`)}
+              >
+                {(c) => <input {...c} {...register(`mriExams.${i}.id`)} />}
+              </Field>
+              <Field label="Gd-enhancing T1 lesions" error={err(`mriExams.${i}.gdEnhancingT1`)}>
+                {(c) => (
+                  <input
+                    {...c}
+                    type="number"
+                    min={0}
+                    max={500}
+                    step={1}
+                    inputMode="numeric"
+                    {...register(`mriExams.${i}.gdEnhancingT1`)}
+                  />
+                )}
+              </Field>
+              <Field
+                label="New or enlarging T2 lesions"
+                error={err(`mriExams.${i}.newOrEnlargingT2`)}
+              >
+                {(c) => (
+                  <input
+                    {...c}
+                    type="number"
+                    min={0}
+                    max={500}
+                    step={1}
+                    inputMode="numeric"
+                    {...register(`mriExams.${i}.newOrEnlargingT2`)}
+                  />
+                )}
+              </Field>
+              <Field label="Compared with exam id" error={err(`mriExams.${i}.comparedWithExamId`)}>
+                {(c) => <input {...c} {...register(`mriExams.${i}.comparedWithExamId`)} />}
+              </Field>
+              <Field
+                label="Or compared with exam of date"
+                error={err(`mriExams.${i}.comparedWithDate`)}
+              >
+                {(c) => (
+                  <input {...c} type="date" {...register(`mriExams.${i}.comparedWithDate`)} />
+                )}
+              </Field>
+            </div>
+            <button type="button" className="secondary" onClick={() => mris.remove(i)}>
+              Remove MRI {i + 1}
+            </button>
+          </div>
+        ))}
+        {mris.fields.length === 0 && (
+          <label className="small">
+            <input type="checkbox" {...register('mriNone')} /> No MRI exams
+          </label>
+        )}
+        <button
+          type="button"
+          className="secondary"
+          onClick={() =>
+            mris.append({
+              itemId: '',
+              id: '',
+              date: '',
+              gdEnhancingT1: '',
+              newOrEnlargingT2: '',
+              comparedWithExamId: '',
+              comparedWithDate: '',
+            })
+          }
+        >
+          Add an MRI exam
+        </button>
+      </fieldset>
+
+      <fieldset>
+        <legend>MS treatments</legend>
+        {treatments.fields.map((f, i) => (
+          <div key={f.id} className="panel" role="group" aria-label={`Treatment ${i + 1}`}>
+            <div className="grid">
+              <Field label={`Treatment ${i + 1}: drug`} error={err(`treatments.${i}.drug`)}>
+                {(c) => (
+                  <select
+                    {...c}
+                    {...register(`treatments.${i}.drug`, { required: 'Choose the drug' })}
+                  >
+                    <option value="">Choose…</option>
+                    {Object.entries(DRUG_LABELS).map(([code, label]) => (
+                      <option key={code} value={code}>
+                        {label}
+                      </option>
+                    ))}
                   </select>
                 )}
               </Field>
-            ))}
+              <Field label="Start date" error={err(`treatments.${i}.startDate`)}>
+                {(c) => <input {...c} type="date" {...register(`treatments.${i}.startDate`)} />}
+              </Field>
+              <Field label="End date" error={err(`treatments.${i}.endDate`)}>
+                {(c) => (
+                  <input
+                    {...c}
+                    type="date"
+                    disabled={watch(`treatments.${i}.stillOn`)}
+                    {...register(`treatments.${i}.endDate`)}
+                  />
+                )}
+              </Field>
+              <div className="field">
+                <label>
+                  <input type="checkbox" {...register(`treatments.${i}.stillOn`)} /> Still on it
+                </label>
+              </div>
+            </div>
+            <button type="button" className="secondary" onClick={() => treatments.remove(i)}>
+              Remove treatment {i + 1}
+            </button>
           </div>
-        </fieldset>
+        ))}
+        {treatments.fields.length === 0 && (
+          <label className="small">
+            <input type="checkbox" {...register('treatmentsNone')} /> Never treated
+          </label>
+        )}
+        <button
+          type="button"
+          className="secondary"
+          onClick={() =>
+            treatments.append({ itemId: '', drug: '', startDate: '', endDate: '', stillOn: false })
+          }
+        >
+          Add a treatment
+        </button>
+      </fieldset>
 
-        <fieldset>
-          <legend>Known active infections</legend>
-          <div className="grid">
-            {ACTIVE.map(([k, label]) => (
-              <YesNoSelect key={k} register={register} name={`activeInfections.${k}`} label={label} error={err(`activeInfections.${k}`)} />
-            ))}
-          </div>
-        </fieldset>
+      <fieldset>
+        <legend>Infection tests</legend>
+        <div className="grid">
+          {TESTS.map(([k, label]) => (
+            <Field key={k} label={label} error={err(`infections.${k}`)}>
+              {(c) => (
+                <select {...c} {...register(`infections.${k}`)}>
+                  {infectionOptions}
+                </select>
+              )}
+            </Field>
+          ))}
+        </div>
+      </fieldset>
 
-        <fieldset>
-          <legend>Comorbidity</legend>
-          <div className="grid">
-            {COMORBIDITY.map(([k, label]) => (
-              <YesNoSelect key={k} register={register} name={`comorbidity.${k}`} label={label} error={err(`comorbidity.${k}`)} />
-            ))}
-          </div>
-        </fieldset>
+      <fieldset>
+        <legend>Known active infections</legend>
+        <div className="grid">
+          {ACTIVE.map(([k, label]) => (
+            <YesNoSelect
+              key={k}
+              register={register}
+              name={`activeInfections.${k}`}
+              label={label}
+              error={err(`activeInfections.${k}`)}
+            />
+          ))}
+        </div>
+      </fieldset>
 
-        <fieldset>
-          <legend>Other questions</legend>
-          <div className="grid">
-            {FLAGS.map(([k, label]) => (
-              <YesNoSelect key={k} register={register} name={`flags.${k}`} label={label} error={err(`flags.${k}`)} />
-            ))}
-          </div>
-        </fieldset>
+      <fieldset>
+        <legend>Comorbidity</legend>
+        <div className="grid">
+          {COMORBIDITY.map(([k, label]) => (
+            <YesNoSelect
+              key={k}
+              register={register}
+              name={`comorbidity.${k}`}
+              label={label}
+              error={err(`comorbidity.${k}`)}
+            />
+          ))}
+        </div>
+      </fieldset>
 
-        {hasData && (
-          <Field label="Reason for the correction" hint="Needed when you change or remove a value that was already recorded (audited)" error={err('reason')}>
-            {(c) => <input {...c} {...register('reason')} />}
-          </Field>
-        )}
-        {summary.length > 0 && (
-          <div className="alert error" role="alert">
-            <strong>The screening data were not saved:</strong>
-            <ul>
-              {summary.map((s) => (
-                <li key={s}>{s}</li>
-              ))}
-            </ul>
-          </div>
-        )}
-        {Object.keys(errs).length > 0 && summary.length === 0 && !mutation.isPending && (
-          <div className="alert error" role="alert">
-            The screening data were not saved: correct the fields marked in red.
-          </div>
-        )}
-        {saved && !mutation.isPending && Object.keys(errs).length === 0 && (
-          <div className="alert ok" role="status">
-            Screening data saved.
-          </div>
-        )}
-        {editable && (
-          <button type="submit" disabled={mutation.isPending}>
-            {mutation.isPending ? 'Saving…' : 'Save screening data'}
-          </button>
-        )}
+      <fieldset>
+        <legend>Other questions</legend>
+        <div className="grid">
+          {FLAGS.map(([k, label]) => (
+            <YesNoSelect
+              key={k}
+              register={register}
+              name={`flags.${k}`}
+              label={label}
+              error={err(`flags.${k}`)}
+            />
+          ))}
+        </div>
+      </fieldset>
+
+      {hasData && (
+        <Field
+          label="Reason for the correction"
+          hint="Needed when you change or remove a value that was already recorded (audited)"
+          error={err('reason')}
+        >
+          {(c) => <input {...c} {...register('reason')} />}
+        </Field>
+      )}
+      {summary.length > 0 && (
+        <div className="alert error" role="alert">
+          <strong>The screening data were not saved:</strong>
+          <ul>
+            {summary.map((s) => (
+              <li key={s}>{s}</li>
+            ))}
+          </ul>
+        </div>
+      )}
+      {Object.keys(errs).length > 0 && summary.length === 0 && !mutation.isPending && (
+        <div className="alert error" role="alert">
+          The screening data were not saved: correct the fields marked in red.
+        </div>
+      )}
+      {saved && !mutation.isPending && Object.keys(errs).length === 0 && (
+        <div className="alert ok" role="status">
+          Screening data saved.
+        </div>
+      )}
+      {editable && (
+        <button type="submit" disabled={mutation.isPending}>
+          {mutation.isPending ? 'Saving…' : 'Save screening data'}
+        </button>
+      )}
     </fieldset>
   );
   return (
@@ -521,26 +747,52 @@ export function ScreeningForm({ participantId, data, version, editable }: { part
       <h2 id="screening-h">Screening data</h2>
       {editable ? (
         <>
-          <p className="small muted">Enter what the records and the screening visit show. Leave a field empty when it is not known yet.</p>
+          <p className="small muted">
+            Enter what the records and the screening visit show. Leave a field empty when it is not
+            known yet.
+          </p>
           {body}
         </>
       ) : (
         <details>
-          <summary>Show the recorded screening data (read-only here: decided, or not yours to edit)</summary>
+          <summary>
+            Show the recorded screening data (read-only here: decided, or not yours to edit)
+          </summary>
           {body}
         </details>
       )}
-      {mutation.isError && summary.length === 0 && Object.keys(errs).length === 0 && <ErrorBox error={mutation.error} />}
+      {mutation.isError && summary.length === 0 && Object.keys(errs).length === 0 && (
+        <ErrorBox error={mutation.error} />
+      )}
     </form>
   );
 }
 
 /** The screening record's kept versions: who corrected what, when and why. */
-export function ScreeningHistory({ participantId, siteId, version }: { participantId: string; siteId: string; version: number }) {
+export function ScreeningHistory({
+  participantId,
+  siteId,
+  version,
+}: {
+  participantId: string;
+  siteId: string;
+  version: number;
+}) {
   const zone = useZone(siteId);
   const history = useQuery({
     queryKey: ['participant', participantId, 'screening-history', version],
-    queryFn: () => callAs<RecordVersion[]>(api.GET('/participants/{id}/screening/history', { params: { path: { id: participantId } } })),
+    queryFn: () =>
+      callAs<RecordVersion[]>(
+        api.GET('/participants/{id}/screening/history', {
+          params: { path: { id: participantId } },
+        }),
+      ),
   });
-  return <CorrectionHistory title="Screening record: correction history" versions={history.data ?? []} zone={zone} />;
+  return (
+    <CorrectionHistory
+      title="Screening record: correction history"
+      versions={history.data ?? []}
+      zone={zone}
+    />
+  );
 }

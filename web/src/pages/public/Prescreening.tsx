@@ -22,8 +22,19 @@ type Answers = {
   willingToBeRandomised: string;
   willingToLearnInfectionResults: string;
 };
-type Contact = { siteId: string; givenName: string; familyName: string; email: string; phone: string; agree: boolean };
-type Step = { kind: 'questions' } | { kind: 'stop'; reasons: PrescreeningCheckResult['reasons'] } | { kind: 'register' } | { kind: 'done'; siteName: string; nextSteps: string[] };
+type Contact = {
+  siteId: string;
+  givenName: string;
+  familyName: string;
+  email: string;
+  phone: string;
+  agree: boolean;
+};
+type Step =
+  | { kind: 'questions' }
+  | { kind: 'stop'; reasons: PrescreeningCheckResult['reasons'] }
+  | { kind: 'register' }
+  | { kind: 'done'; siteName: string; nextSteps: string[] };
 
 const EDSS = Array.from({ length: 21 }, (_, i) => (i / 2).toFixed(1));
 
@@ -32,11 +43,17 @@ function toApi(a: Answers): PrescreeningAnswers {
     birthDate: a.birthDate,
     msType: a.msType as PrescreeningAnswers['msType'],
     currentTreatment: a.currentTreatment as PrescreeningAnswers['currentTreatment'],
-    ...(a.currentTreatment !== 'none' && a.currentTreatmentSince ? { currentTreatmentSince: a.currentTreatmentSince } : {}),
+    ...(a.currentTreatment !== 'none' && a.currentTreatmentSince
+      ? { currentTreatmentSince: a.currentTreatmentSince }
+      : {}),
     priorTreatments: (a.priorTreatments ?? []) as PrescreeningAnswers['priorTreatments'],
     relapseLastYear: a.relapseLastYear as PrescreeningAnswers['relapseLastYear'],
-    ...(a.relapseLastYear === 'yes' && a.relapseOnsetDate ? { relapseOnsetDate: a.relapseOnsetDate } : {}),
-    ...(a.relapseLastYear === 'yes' && a.relapseSteroids ? { relapseSteroids: a.relapseSteroids as PrescreeningAnswers['relapseLastYear'] } : {}),
+    ...(a.relapseLastYear === 'yes' && a.relapseOnsetDate
+      ? { relapseOnsetDate: a.relapseOnsetDate }
+      : {}),
+    ...(a.relapseLastYear === 'yes' && a.relapseSteroids
+      ? { relapseSteroids: a.relapseSteroids as PrescreeningAnswers['relapseLastYear'] }
+      : {}),
     mriActivityLastYear: a.mriActivityLastYear as PrescreeningAnswers['mriActivityLastYear'],
     ...(a.mriActivityLastYear === 'yes' && a.mriDate ? { mriDate: a.mriDate } : {}),
     ...(a.edss ? { edss: Number(a.edss) } : {}),
@@ -48,7 +65,19 @@ function toApi(a: Answers): PrescreeningAnswers {
 }
 
 /** A labelled group of radio buttons (fieldset + legend), with its error linked. */
-function Radios({ legend, reg, options, error, hint }: { legend: string; reg: UseFormRegisterReturn; options: [string, string][]; error?: string; hint?: string }) {
+function Radios({
+  legend,
+  reg,
+  options,
+  error,
+  hint,
+}: {
+  legend: string;
+  reg: UseFormRegisterReturn;
+  options: [string, string][];
+  error?: string;
+  hint?: string;
+}) {
   const id = useId();
   return (
     <fieldset aria-describedby={error ? `${id}-e` : undefined} aria-invalid={!!error}>
@@ -70,7 +99,21 @@ function Radios({ legend, reg, options, error, hint }: { legend: string; reg: Us
   );
 }
 
-function Input({ label, error, hint, children }: { label: string; error?: string; hint?: string; children: (p: { id: string; 'aria-invalid': boolean; 'aria-describedby'?: string }) => ReactElement }) {
+function Input({
+  label,
+  error,
+  hint,
+  children,
+}: {
+  label: string;
+  error?: string;
+  hint?: string;
+  children: (p: {
+    id: string;
+    'aria-invalid': boolean;
+    'aria-describedby'?: string;
+  }) => ReactElement;
+}) {
   const id = useId();
   const d = [hint ? `${id}-h` : '', error ? `${id}-e` : ''].filter(Boolean).join(' ') || undefined;
   return (
@@ -96,7 +139,9 @@ function Input({ label, error, hint, children }: { label: string; error?: string
  * sign-in; nothing is stored until the person registers, and never when they cannot qualify.
  */
 export function Prescreening() {
-  const [lang, setLang] = useState<Lang>(() => (navigator.language.toLowerCase().startsWith('nl') ? 'nl' : 'en'));
+  const [lang, setLang] = useState<Lang>(() =>
+    navigator.language.toLowerCase().startsWith('nl') ? 'nl' : 'en',
+  );
   const t = TEXT[lang];
   const [step, setStep] = useState<Step>({ kind: 'questions' });
   const [problem, setProblem] = useState<string | null>(null);
@@ -131,15 +176,35 @@ export function Prescreening() {
       willingToLearnInfectionResults: '',
     },
   });
-  const contact = useForm<Contact>({ defaultValues: { siteId: '', givenName: '', familyName: '', email: '', phone: '', agree: false } });
-  const sites = useQuery({ queryKey: ['public', 'sites'], queryFn: () => call(api.GET('/public/prescreening/sites')), staleTime: 10 * 60_000 });
+  const contact = useForm<Contact>({
+    defaultValues: {
+      siteId: '',
+      givenName: '',
+      familyName: '',
+      email: '',
+      phone: '',
+      agree: false,
+    },
+  });
+  const sites = useQuery({
+    queryKey: ['public', 'sites'],
+    queryFn: () => call(api.GET('/public/prescreening/sites')),
+    staleTime: 10 * 60_000,
+  });
   useEffect(() => {
-    if (sites.data && !contact.getValues('siteId')) contact.setValue('siteId', (sites.data.find((s) => s.label === 'NL-AMS') ?? sites.data[0])?.id ?? '');
+    if (sites.data && !contact.getValues('siteId'))
+      contact.setValue(
+        'siteId',
+        (sites.data.find((s) => s.label === 'NL-AMS') ?? sites.data[0])?.id ?? '',
+      );
   }, [sites.data, contact]);
 
   const onApiError = (e: unknown) => {
     if (e instanceof ApiError && e.code === 'PRESCREENING_CANNOT_QUALIFY') {
-      setStep({ kind: 'stop', reasons: (e.details?.reasons ?? []) as PrescreeningCheckResult['reasons'] });
+      setStep({
+        kind: 'stop',
+        reasons: (e.details?.reasons ?? []) as PrescreeningCheckResult['reasons'],
+      });
       return;
     }
     if (e instanceof ApiError && e.status === 429) return setProblem(t.tooMany);
@@ -150,13 +215,19 @@ export function Prescreening() {
         if (name in answers.getValues()) {
           answers.setError(name as keyof Answers, { message });
           placed++;
-        } else if (['givenName', 'familyName', 'contact.email', 'contact.phone', 'siteId'].includes(name)) {
+        } else if (
+          ['givenName', 'familyName', 'contact.email', 'contact.phone', 'siteId'].includes(name)
+        ) {
           contact.setError(name.replace('contact.', '') as keyof Contact, { message });
           placed++;
         }
       }
       if (placed > 0) {
-        setStep((s) => (s.kind === 'register' && Object.keys(answers.formState.errors).length > 0 ? { kind: 'questions' } : s));
+        setStep((s) =>
+          s.kind === 'register' && Object.keys(answers.formState.errors).length > 0
+            ? { kind: 'questions' }
+            : s,
+        );
         return setProblem(t.fixFields);
       }
     }
@@ -164,8 +235,10 @@ export function Prescreening() {
   };
 
   const check = useMutation({
-    mutationFn: (a: Answers) => call(api.POST('/public/prescreening/check', { body: { answers: toApi(a) } })),
-    onSuccess: (r) => setStep(r.canQualify ? { kind: 'register' } : { kind: 'stop', reasons: r.reasons }),
+    mutationFn: (a: Answers) =>
+      call(api.POST('/public/prescreening/check', { body: { answers: toApi(a) } })),
+    onSuccess: (r) =>
+      setStep(r.canQualify ? { kind: 'register' } : { kind: 'stop', reasons: r.reasons }),
     onError: onApiError,
   });
   const registration = useMutation({
@@ -177,7 +250,10 @@ export function Prescreening() {
             answers: toApi(answers.getValues()),
             givenName: c.givenName,
             familyName: c.familyName,
-            contact: { ...(c.email ? { email: c.email } : {}), ...(c.phone ? { phone: c.phone } : {}) },
+            contact: {
+              ...(c.email ? { email: c.email } : {}),
+              ...(c.phone ? { phone: c.phone } : {}),
+            },
             agreeToContact: 'yes',
           },
         }),
@@ -199,7 +275,12 @@ export function Prescreening() {
     <div className="public" lang={lang}>
       <header>
         <strong>RAM-MS</strong>
-        <button type="button" className="secondary" onClick={() => setLang(lang === 'en' ? 'nl' : 'en')} lang={lang === 'en' ? 'nl' : 'en'}>
+        <button
+          type="button"
+          className="secondary"
+          onClick={() => setLang(lang === 'en' ? 'nl' : 'en')}
+          lang={lang === 'en' ? 'nl' : 'en'}
+        >
           {t.language}
         </button>
       </header>
@@ -227,9 +308,21 @@ export function Prescreening() {
               )}
             >
               <Input label={t.q.birthDate} error={e.birthDate?.message}>
-                {(p) => <input {...p} type="date" autoComplete="bday" {...answers.register('birthDate', req)} />}
+                {(p) => (
+                  <input
+                    {...p}
+                    type="date"
+                    autoComplete="bday"
+                    {...answers.register('birthDate', req)}
+                  />
+                )}
               </Input>
-              <Radios legend={t.q.msType} reg={answers.register('msType', req)} error={e.msType?.message} options={Object.entries(t.q.msTypes)} />
+              <Radios
+                legend={t.q.msType}
+                reg={answers.register('msType', req)}
+                error={e.msType?.message}
+                options={Object.entries(t.q.msTypes)}
+              />
               <Input label={t.q.currentTreatment} error={e.currentTreatment?.message}>
                 {(p) => (
                   <select {...p} {...answers.register('currentTreatment', req)}>
@@ -246,7 +339,9 @@ export function Prescreening() {
               </Input>
               {a.currentTreatment && a.currentTreatment !== 'none' && (
                 <Input label={t.q.since} error={e.currentTreatmentSince?.message}>
-                  {(p) => <input {...p} type="date" {...answers.register('currentTreatmentSince')} />}
+                  {(p) => (
+                    <input {...p} type="date" {...answers.register('currentTreatmentSince')} />
+                  )}
                 </Input>
               )}
               <fieldset>
@@ -254,24 +349,41 @@ export function Prescreening() {
                 <div className="choices">
                   {(['alemtuzumab', 'cladribine', 'ocrelizumab'] as const).map((d) => (
                     <label key={d}>
-                      <input type="checkbox" value={d} {...answers.register('priorTreatments')} /> {DRUGS[lang][d]}
+                      <input type="checkbox" value={d} {...answers.register('priorTreatments')} />{' '}
+                      {DRUGS[lang][d]}
                     </label>
                   ))}
                   <label>
-                    <input type="checkbox" value="ahsct" {...answers.register('priorTreatments')} /> {t.q.ahsct}
+                    <input type="checkbox" value="ahsct" {...answers.register('priorTreatments')} />{' '}
+                    {t.q.ahsct}
                   </label>
                 </div>
               </fieldset>
-              <Radios legend={t.q.relapse} reg={answers.register('relapseLastYear', req)} error={e.relapseLastYear?.message} options={yesNoUnknown} />
+              <Radios
+                legend={t.q.relapse}
+                reg={answers.register('relapseLastYear', req)}
+                error={e.relapseLastYear?.message}
+                options={yesNoUnknown}
+              />
               {a.relapseLastYear === 'yes' && (
                 <>
                   <Input label={t.q.relapseDate} error={e.relapseOnsetDate?.message}>
                     {(p) => <input {...p} type="date" {...answers.register('relapseOnsetDate')} />}
                   </Input>
-                  <Radios legend={t.q.relapseSteroids} reg={answers.register('relapseSteroids')} error={e.relapseSteroids?.message} options={yesNoUnknown} />
+                  <Radios
+                    legend={t.q.relapseSteroids}
+                    reg={answers.register('relapseSteroids')}
+                    error={e.relapseSteroids?.message}
+                    options={yesNoUnknown}
+                  />
                 </>
               )}
-              <Radios legend={t.q.mri} reg={answers.register('mriActivityLastYear', req)} error={e.mriActivityLastYear?.message} options={yesNoUnknown} />
+              <Radios
+                legend={t.q.mri}
+                reg={answers.register('mriActivityLastYear', req)}
+                error={e.mriActivityLastYear?.message}
+                options={yesNoUnknown}
+              />
               {a.mriActivityLastYear === 'yes' && (
                 <Input label={t.q.mriDate} error={e.mriDate?.message}>
                   {(p) => <input {...p} type="date" {...answers.register('mriDate')} />}
@@ -289,9 +401,24 @@ export function Prescreening() {
                   </select>
                 )}
               </Input>
-              <Radios legend={t.q.pregnant} reg={answers.register('pregnantOrBreastfeeding', req)} error={e.pregnantOrBreastfeeding?.message} options={yesNo} />
-              <Radios legend={t.q.neurologist} reg={answers.register('neurologist', req)} error={e.neurologist?.message} options={yesNo} />
-              <Radios legend={t.q.randomised} reg={answers.register('willingToBeRandomised', req)} error={e.willingToBeRandomised?.message} options={yesNo} />
+              <Radios
+                legend={t.q.pregnant}
+                reg={answers.register('pregnantOrBreastfeeding', req)}
+                error={e.pregnantOrBreastfeeding?.message}
+                options={yesNo}
+              />
+              <Radios
+                legend={t.q.neurologist}
+                reg={answers.register('neurologist', req)}
+                error={e.neurologist?.message}
+                options={yesNo}
+              />
+              <Radios
+                legend={t.q.randomised}
+                reg={answers.register('willingToBeRandomised', req)}
+                error={e.willingToBeRandomised?.message}
+                options={yesNo}
+              />
               <Radios
                 legend={t.q.results}
                 reg={answers.register('willingToLearnInfectionResults', req)}
@@ -318,7 +445,11 @@ export function Prescreening() {
             </ul>
             <div className="alert info">{t.stopNotStored}</div>
             <p>{t.stopAdvice}</p>
-            <button type="button" className="secondary" onClick={() => setStep({ kind: 'questions' })}>
+            <button
+              type="button"
+              className="secondary"
+              onClick={() => setStep({ kind: 'questions' })}
+            >
               {t.change}
             </button>
           </section>
@@ -358,28 +489,54 @@ export function Prescreening() {
                 )}
               </Input>
               <Input label={t.givenName} error={contact.formState.errors.givenName?.message}>
-                {(p) => <input {...p} autoComplete="given-name" {...contact.register('givenName', req)} />}
+                {(p) => (
+                  <input {...p} autoComplete="given-name" {...contact.register('givenName', req)} />
+                )}
               </Input>
               <Input label={t.familyName} error={contact.formState.errors.familyName?.message}>
-                {(p) => <input {...p} autoComplete="family-name" {...contact.register('familyName', req)} />}
+                {(p) => (
+                  <input
+                    {...p}
+                    autoComplete="family-name"
+                    {...contact.register('familyName', req)}
+                  />
+                )}
               </Input>
               <Input label={t.email} error={contact.formState.errors.email?.message}>
-                {(p) => <input {...p} type="email" autoComplete="email" {...contact.register('email')} />}
+                {(p) => (
+                  <input {...p} type="email" autoComplete="email" {...contact.register('email')} />
+                )}
               </Input>
-              <Input label={t.phone} hint={t.phoneHint} error={contact.formState.errors.phone?.message}>
-                {(p) => <input {...p} type="tel" autoComplete="tel" {...contact.register('phone')} />}
+              <Input
+                label={t.phone}
+                hint={t.phoneHint}
+                error={contact.formState.errors.phone?.message}
+              >
+                {(p) => (
+                  <input {...p} type="tel" autoComplete="tel" {...contact.register('phone')} />
+                )}
               </Input>
               <div className="field">
                 <label style={{ fontWeight: 400 }}>
-                  <input type="checkbox" {...contact.register('agree', { required: t.agreeNeeded })} /> {t.agree}
+                  <input
+                    type="checkbox"
+                    {...contact.register('agree', { required: t.agreeNeeded })}
+                  />{' '}
+                  {t.agree}
                 </label>
-                {contact.formState.errors.agree && <div className="error">{contact.formState.errors.agree.message}</div>}
+                {contact.formState.errors.agree && (
+                  <div className="error">{contact.formState.errors.agree.message}</div>
+                )}
               </div>
               <div className="row">
                 <button type="submit" disabled={registration.isPending}>
                   {registration.isPending ? t.registering : t.register}
                 </button>
-                <button type="button" className="secondary" onClick={() => setStep({ kind: 'questions' })}>
+                <button
+                  type="button"
+                  className="secondary"
+                  onClick={() => setStep({ kind: 'questions' })}
+                >
                   {t.change}
                 </button>
               </div>

@@ -14,7 +14,12 @@ const en = {
   q: {
     birthDate: 'What is your date of birth?',
     msType: 'Which type of MS did your neurologist diagnose?',
-    msTypes: { RRMS: 'Relapsing-remitting MS (RRMS)', SPMS: 'Secondary progressive MS (SPMS)', PPMS: 'Primary progressive MS (PPMS)', unknown: "I don't know" },
+    msTypes: {
+      RRMS: 'Relapsing-remitting MS (RRMS)',
+      SPMS: 'Secondary progressive MS (SPMS)',
+      PPMS: 'Primary progressive MS (PPMS)',
+      unknown: "I don't know",
+    },
     currentTreatment: 'Which MS medicine do you use now?',
     none: 'No MS medicine',
     other: 'Another medicine',
@@ -23,15 +28,18 @@ const en = {
     ahsct: 'A stem-cell transplantation',
     relapse: 'Did you have a relapse (an attack) in the last 12 months?',
     relapseDate: 'When did that relapse start (approximately)?',
-    relapseSteroids: 'Was that relapse treated with a high dose of corticosteroids (e.g. methylprednisolone)?',
+    relapseSteroids:
+      'Was that relapse treated with a high dose of corticosteroids (e.g. methylprednisolone)?',
     mri: 'Did an MRI in the last 12 months show new or active spots (lesions)?',
     mriDate: 'When was that MRI (approximately)?',
     edss: 'What is your most recent EDSS score? (optional)',
     edssHint: 'Your neurologist may have told you. Leave empty if you do not know.',
     pregnant: 'Are you pregnant or breastfeeding?',
     neurologist: 'Are you treated by a neurologist who can send us your medical records?',
-    randomised: 'In the study a computer decides which treatment you get (a lottery). Do you agree to that?',
-    results: 'Do you want to hear the results of the tests for TB, hepatitis and HIV that are part of the screening?',
+    randomised:
+      'In the study a computer decides which treatment you get (a lottery). Do you agree to that?',
+    results:
+      'Do you want to hear the results of the tests for TB, hepatitis and HIV that are part of the screening?',
   },
   check: 'Check my answers',
   checking: 'Checking…',
@@ -51,7 +59,8 @@ const en = {
   phone: 'Phone number',
   phoneHint: 'For example +31 6 1234 5678',
   contactNeeded: 'Give an e-mail address or a phone number (or both)',
-  agree: 'I agree that the study team stores my answers and details, and contacts me about the study.',
+  agree:
+    'I agree that the study team stores my answers and details, and contacts me about the study.',
   agreeNeeded: 'Tick this box to register',
   register: 'Register',
   registering: 'Registering…',
@@ -98,7 +107,12 @@ const nl: Dict = {
   q: {
     birthDate: 'Wat is uw geboortedatum?',
     msType: 'Welke vorm van MS heeft uw neuroloog vastgesteld?',
-    msTypes: { RRMS: 'Relapsing-remitting MS (RRMS)', SPMS: 'Secundair progressieve MS (SPMS)', PPMS: 'Primair progressieve MS (PPMS)', unknown: 'Weet ik niet' },
+    msTypes: {
+      RRMS: 'Relapsing-remitting MS (RRMS)',
+      SPMS: 'Secundair progressieve MS (SPMS)',
+      PPMS: 'Primair progressieve MS (PPMS)',
+      unknown: 'Weet ik niet',
+    },
     currentTreatment: 'Welk MS-medicijn gebruikt u nu?',
     none: 'Geen MS-medicijn',
     other: 'Een ander medicijn',
@@ -107,15 +121,19 @@ const nl: Dict = {
     ahsct: 'Een stamceltransplantatie',
     relapse: 'Heeft u de afgelopen 12 maanden een schub (aanval) gehad?',
     relapseDate: 'Wanneer begon die schub (ongeveer)?',
-    relapseSteroids: 'Is die schub behandeld met een hoge dosis corticosteroïden (bijv. methylprednisolon)?',
+    relapseSteroids:
+      'Is die schub behandeld met een hoge dosis corticosteroïden (bijv. methylprednisolon)?',
     mri: 'Liet een MRI in de afgelopen 12 maanden nieuwe of actieve plekken (laesies) zien?',
     mriDate: 'Wanneer was die MRI (ongeveer)?',
     edss: 'Wat is uw meest recente EDSS-score? (niet verplicht)',
     edssHint: 'Misschien heeft uw neuroloog die genoemd. Laat leeg als u het niet weet.',
     pregnant: 'Bent u zwanger of geeft u borstvoeding?',
-    neurologist: 'Wordt u behandeld door een neuroloog die uw medische gegevens naar ons kan sturen?',
-    randomised: 'In het onderzoek bepaalt een computer welke behandeling u krijgt (loting). Gaat u daarmee akkoord?',
-    results: 'Wilt u de uitslagen horen van de testen op tbc, hepatitis en hiv die bij de screening horen?',
+    neurologist:
+      'Wordt u behandeld door een neuroloog die uw medische gegevens naar ons kan sturen?',
+    randomised:
+      'In het onderzoek bepaalt een computer welke behandeling u krijgt (loting). Gaat u daarmee akkoord?',
+    results:
+      'Wilt u de uitslagen horen van de testen op tbc, hepatitis en hiv die bij de screening horen?',
   },
   check: 'Controleer mijn antwoorden',
   checking: 'Bezig met controleren…',
@@ -135,14 +153,16 @@ const nl: Dict = {
   phone: 'Telefoonnummer',
   phoneHint: 'Bijvoorbeeld +31 6 1234 5678',
   contactNeeded: 'Geef een e-mailadres of een telefoonnummer (of allebei)',
-  agree: 'Ik ga ermee akkoord dat het onderzoeksteam mijn antwoorden en gegevens bewaart en contact met mij opneemt over het onderzoek.',
+  agree:
+    'Ik ga ermee akkoord dat het onderzoeksteam mijn antwoorden en gegevens bewaart en contact met mij opneemt over het onderzoek.',
   agreeNeeded: 'Vink dit aan om u aan te melden',
   register: 'Aanmelden',
   registering: 'Bezig met aanmelden…',
   doneTitle: 'Dank u wel: u bent aangemeld',
   doneIntro: (site: string) => `Uw aanmelding is verstuurd naar ${site}. Zo gaat het verder:`,
   next: {
-    team_review: 'Het onderzoeksteam bekijkt uw antwoorden en laat u weten of u mogelijk in aanmerking komt.',
+    team_review:
+      'Het onderzoeksteam bekijkt uw antwoorden en laat u weten of u mogelijk in aanmerking komt.',
     phone_check: 'Zo ja, dan belt iemand van het team u om uw gegevens na te lopen.',
     records: 'Wij vragen uw medische gegevens op bij uw neuroloog en beoordelen die.',
     screening_visit:

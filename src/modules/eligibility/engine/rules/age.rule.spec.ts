@@ -1,4 +1,4 @@
-import { RAM_MS_V2, ZIN_2022 } from '../criteria-sets';
+import { RAM_MS_V2, ZIN_2022 } from 'src/modules/eligibility/engine/criteria-sets';
 import { ruleI1, ruleZI2 } from './age.rule';
 
 const AT = '2026-03-01';

@@ -1,5 +1,5 @@
-import { parseIsoDate } from '../dates';
-import type { IsoDate } from '../screening-data';
+import { parseIsoDate } from 'src/modules/eligibility/engine/dates';
+import type { IsoDate } from 'src/modules/eligibility/engine/screening-data';
 import type { CriterionResult, Outcome } from './rule.types';
 
 /**

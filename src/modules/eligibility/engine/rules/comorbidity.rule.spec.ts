@@ -1,6 +1,13 @@
-import { RAM_MS_V2, ZIN_2022 } from '../criteria-sets';
-import { COMORBIDITY_FLAGS, type ComorbidityFlag, type ScreeningData } from '../screening-data';
-import { ASSESSMENT_DATE, zinEligibleRecord } from '../testing/screening.builders';
+import { RAM_MS_V2, ZIN_2022 } from 'src/modules/eligibility/engine/criteria-sets';
+import {
+  COMORBIDITY_FLAGS,
+  type ComorbidityFlag,
+  type ScreeningData,
+} from 'src/modules/eligibility/engine/screening-data';
+import {
+  ASSESSMENT_DATE,
+  zinEligibleRecord,
+} from 'src/modules/eligibility/engine/testing/screening.builders';
 import { ruleE1, ruleE10, ruleE11, ruleZE1, ruleZE2 } from './comorbidity.rule';
 
 const AT = ASSESSMENT_DATE;

@@ -1,5 +1,8 @@
-import type { RamMsComorbidityParams, ZinComorbidityParams } from '../criteria-sets';
-import type { ScreeningData } from '../screening-data';
+import type {
+  RamMsComorbidityParams,
+  ZinComorbidityParams,
+} from 'src/modules/eligibility/engine/criteria-sets';
+import type { ScreeningData } from 'src/modules/eligibility/engine/screening-data';
 import { exclusionFromFindings, judge, type Check } from './check';
 import {
   ACTIVE_INFECTION_LABELS,

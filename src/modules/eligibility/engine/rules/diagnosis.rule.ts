@@ -1,5 +1,5 @@
-import type { DiagnosisParams } from '../criteria-sets';
-import type { ScreeningData } from '../screening-data';
+import type { DiagnosisParams } from 'src/modules/eligibility/engine/criteria-sets';
+import type { ScreeningData } from 'src/modules/eligibility/engine/screening-data';
 import { allOf, fails, holds, judge, unknown, type Check } from './check';
 import { field, readBool, readCourse } from './read';
 import type { Rule } from './rule.types';

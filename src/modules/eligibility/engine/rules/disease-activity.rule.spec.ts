@@ -1,6 +1,14 @@
-import { RAM_MS_V2 } from '../criteria-sets';
-import type { MriExam, Relapse, ScreeningData, Treatment } from '../screening-data';
-import { ASSESSMENT_DATE, ramMsEligibleRecord } from '../testing/screening.builders';
+import { RAM_MS_V2 } from 'src/modules/eligibility/engine/criteria-sets';
+import type {
+  MriExam,
+  Relapse,
+  ScreeningData,
+  Treatment,
+} from 'src/modules/eligibility/engine/screening-data';
+import {
+  ASSESSMENT_DATE,
+  ramMsEligibleRecord,
+} from 'src/modules/eligibility/engine/testing/screening.builders';
 import { ruleI5 } from './disease-activity.rule';
 
 const AT = ASSESSMENT_DATE; // 2026-03-01

@@ -1,5 +1,5 @@
-import { ZIN_2022 } from '../criteria-sets';
-import type { ScreeningData } from '../screening-data';
+import { ZIN_2022 } from 'src/modules/eligibility/engine/criteria-sets';
+import type { ScreeningData } from 'src/modules/eligibility/engine/screening-data';
 import { ruleZI4 } from './disease-duration.rule';
 
 const AT = '2026-03-01';

@@ -1,6 +1,6 @@
-import type { DiseaseDurationParams } from '../criteria-sets';
-import { parseIsoDate, plusYears } from '../dates';
-import type { IsoDate, ScreeningData } from '../screening-data';
+import type { DiseaseDurationParams } from 'src/modules/eligibility/engine/criteria-sets';
+import { parseIsoDate, plusYears } from 'src/modules/eligibility/engine/dates';
+import type { IsoDate, ScreeningData } from 'src/modules/eligibility/engine/screening-data';
 import { fails, holds, judge, unknown, type Check } from './check';
 import { field } from './read';
 import type { Rule } from './rule.types';

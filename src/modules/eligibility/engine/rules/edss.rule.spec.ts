@@ -1,5 +1,5 @@
-import { RAM_MS_V2, ZIN_2022 } from '../criteria-sets';
-import type { ScreeningData } from '../screening-data';
+import { RAM_MS_V2, ZIN_2022 } from 'src/modules/eligibility/engine/criteria-sets';
+import type { ScreeningData } from 'src/modules/eligibility/engine/screening-data';
 import { ruleI4, ruleZI3 } from './edss.rule';
 
 const AT = '2026-03-01';

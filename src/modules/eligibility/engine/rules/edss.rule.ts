@@ -1,6 +1,6 @@
-import type { EdssParams } from '../criteria-sets';
-import { minusMonths, parseIsoDate } from '../dates';
-import type { IsoDate, ScreeningData } from '../screening-data';
+import type { EdssParams } from 'src/modules/eligibility/engine/criteria-sets';
+import { minusMonths, parseIsoDate } from 'src/modules/eligibility/engine/dates';
+import type { IsoDate, ScreeningData } from 'src/modules/eligibility/engine/screening-data';
 import { allOf, fails, holds, judge, unknown, type Check } from './check';
 import { field, readBool, readEdssScore } from './read';
 import type { Rule } from './rule.types';

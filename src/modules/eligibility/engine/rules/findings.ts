@@ -3,7 +3,7 @@ import type {
   ComorbidityFlag,
   InfectionTest,
   ScreeningData,
-} from '../screening-data';
+} from 'src/modules/eligibility/engine/screening-data';
 import type { Finding } from './check';
 import { field, readBool, readTestResult } from './read';
 

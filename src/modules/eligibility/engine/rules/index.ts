@@ -1,4 +1,9 @@
-import type { RamMsCriterionId, RamMsParams, ZinCriterionId, ZinParams } from '../criteria-sets';
+import type {
+  RamMsCriterionId,
+  RamMsParams,
+  ZinCriterionId,
+  ZinParams,
+} from 'src/modules/eligibility/engine/criteria-sets';
 import { ruleI1, ruleZI2 } from './age.rule';
 import { ruleE1, ruleE10, ruleE11, ruleZE1, ruleZE2 } from './comorbidity.rule';
 import { ruleE4, ruleI3, ruleZE3 } from './diagnosis.rule';

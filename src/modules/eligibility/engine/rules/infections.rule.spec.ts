@@ -1,6 +1,9 @@
-import { RAM_MS_V2 } from '../criteria-sets';
-import type { ScreeningData } from '../screening-data';
-import { ASSESSMENT_DATE, ramMsEligibleRecord } from '../testing/screening.builders';
+import { RAM_MS_V2 } from 'src/modules/eligibility/engine/criteria-sets';
+import type { ScreeningData } from 'src/modules/eligibility/engine/screening-data';
+import {
+  ASSESSMENT_DATE,
+  ramMsEligibleRecord,
+} from 'src/modules/eligibility/engine/testing/screening.builders';
 import { ruleE5, ruleE9 } from './infections.rule';
 
 const AT = ASSESSMENT_DATE;

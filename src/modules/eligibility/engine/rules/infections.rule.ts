@@ -1,4 +1,4 @@
-import type { RamMsInfectionParams } from '../criteria-sets';
+import type { RamMsInfectionParams } from 'src/modules/eligibility/engine/criteria-sets';
 import { exclusionFromFindings, judge } from './check';
 import {
   ACTIVE_INFECTION_LABELS,

@@ -1,5 +1,5 @@
-import { RAM_MS_V2 } from '../criteria-sets';
-import type { ScreeningData } from '../screening-data';
+import { RAM_MS_V2 } from 'src/modules/eligibility/engine/criteria-sets';
+import type { ScreeningData } from 'src/modules/eligibility/engine/screening-data';
 import { ruleE12, ruleE6, ruleE7, ruleI2, ruleI6, ruleI7 } from './participant.rule';
 
 const AT = '2026-03-01';

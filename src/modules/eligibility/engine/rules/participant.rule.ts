@@ -1,6 +1,6 @@
-import type { ConsentParams } from '../criteria-sets';
-import { parseIsoDate } from '../dates';
-import type { IsoDate, ScreeningData } from '../screening-data';
+import type { ConsentParams } from 'src/modules/eligibility/engine/criteria-sets';
+import { parseIsoDate } from 'src/modules/eligibility/engine/dates';
+import type { IsoDate, ScreeningData } from 'src/modules/eligibility/engine/screening-data';
 import { fails, holds, judge, unknown, type Check } from './check';
 import { field, readBool, readString } from './read';
 import type { Rule } from './rule.types';

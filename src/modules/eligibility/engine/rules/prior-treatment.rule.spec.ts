@@ -1,5 +1,5 @@
-import { RAM_MS_V1 } from '../criteria-sets';
-import type { ScreeningData, Treatment } from '../screening-data';
+import { RAM_MS_V1 } from 'src/modules/eligibility/engine/criteria-sets';
+import type { ScreeningData, Treatment } from 'src/modules/eligibility/engine/screening-data';
 import { ruleE2, ruleE3, ruleE8 } from './prior-treatment.rule';
 
 const AT = '2026-03-01';

@@ -1,5 +1,9 @@
-import type { PriorTreatmentParams } from '../criteria-sets';
-import type { DrugCode, IsoDate, ScreeningData } from '../screening-data';
+import type { PriorTreatmentParams } from 'src/modules/eligibility/engine/criteria-sets';
+import type {
+  DrugCode,
+  IsoDate,
+  ScreeningData,
+} from 'src/modules/eligibility/engine/screening-data';
 import { anyOf, fails, holds, judge, unknown, type Check } from './check';
 import { isOnTreatmentAt, readTreatments } from './read';
 import type { Rule } from './rule.types';

@@ -1,4 +1,4 @@
-import { parseIsoDate } from '../dates';
+import { parseIsoDate } from 'src/modules/eligibility/engine/dates';
 import {
   isDiseaseCourse,
   isDrugCode,
@@ -7,7 +7,7 @@ import {
   type DrugCode,
   type IsoDate,
   type TestResult,
-} from '../screening-data';
+} from 'src/modules/eligibility/engine/screening-data';
 
 /**
  * Defensive readers: screening data may be partial or malformed (it can come straight from JSON),

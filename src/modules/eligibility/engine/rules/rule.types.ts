@@ -1,4 +1,4 @@
-import type { IsoDate, ScreeningData } from '../screening-data';
+import type { IsoDate, ScreeningData } from 'src/modules/eligibility/engine/screening-data';
 
 /** `met` = the criterion is satisfied for eligibility. For an exclusion criterion that means the
  * exclusion does NOT apply; `not_met` means it applies (the person is excluded). */

@@ -1,6 +1,15 @@
-import { ZIN_2022 } from '../criteria-sets';
-import type { DrugCode, MriExam, Relapse, ScreeningData, Treatment } from '../screening-data';
-import { ASSESSMENT_DATE, zinEligibleRecord } from '../testing/screening.builders';
+import { ZIN_2022 } from 'src/modules/eligibility/engine/criteria-sets';
+import type {
+  DrugCode,
+  MriExam,
+  Relapse,
+  ScreeningData,
+  Treatment,
+} from 'src/modules/eligibility/engine/screening-data';
+import {
+  ASSESSMENT_DATE,
+  zinEligibleRecord,
+} from 'src/modules/eligibility/engine/testing/screening.builders';
 import { ruleZI1 } from './zin-activity.rule';
 
 const AT = ASSESSMENT_DATE; // 2026-03-01

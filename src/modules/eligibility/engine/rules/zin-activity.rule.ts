@@ -1,6 +1,6 @@
-import type { ZinActivityParams } from '../criteria-sets';
-import { minDate, minusMonths, plusMonths } from '../dates';
-import type { IsoDate, ScreeningData } from '../screening-data';
+import type { ZinActivityParams } from 'src/modules/eligibility/engine/criteria-sets';
+import { minDate, minusMonths, plusMonths } from 'src/modules/eligibility/engine/dates';
+import type { IsoDate, ScreeningData } from 'src/modules/eligibility/engine/screening-data';
 import { allOf, anyOf, fails, holds, judge, unknown, type Check } from './check';
 import {
   describeMri,

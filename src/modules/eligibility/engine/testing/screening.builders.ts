@@ -1,4 +1,4 @@
-import type { ScreeningData } from '../screening-data';
+import type { ScreeningData } from 'src/modules/eligibility/engine/screening-data';
 
 /**
  * Test data builders (no test-framework imports, so this file also compiles in the app build).
