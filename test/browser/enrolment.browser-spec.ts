@@ -320,6 +320,28 @@ describe('enrolment in the browser', () => {
     expect(await consent.getByLabel('Date signed').inputValue()).toBe('2026-03-01');
     await consent.getByRole('button', { name: 'Record consent' }).click();
     await p.getByText('Waiting for: Randomisation by an investigator').waitFor();
+
+    // The recorded consent is shown, and its correction starts from the recorded values.
+    const recorded = p.getByRole('region', { name: 'Informed consent' });
+    await recorded.getByText('2026-03-01').waitFor();
+    await recorded.getByRole('button', { name: 'Correct the recorded consent' }).click();
+    expect(await recorded.getByLabel('Consent form version').inputValue()).toBe('3.0');
+    expect(await recorded.getByLabel('Date signed').inputValue()).toBe('2026-03-01');
+    await recorded.getByLabel('Date signed').fill('2026-02-28');
+    await recorded.getByLabel('Reason for the correction').fill('signed the day before');
+    await recorded.getByRole('button', { name: 'Save correction' }).click();
+    await recorded.getByText('Consent: correction history').waitFor();
+    await recorded.getByText(/signed the day before/).waitFor();
+    await screenshotAt(p, recorded, 'consent-correction');
+    const episodes = await app.t
+      .http()
+      .get(`/participants/${candidateId}/screening/episodes`)
+      .set(bearer(coordinator))
+      .expect(200);
+    const current = (episodes.body as { current: boolean; consent: unknown }[]).find(
+      (e) => e.current,
+    );
+    expect(current?.consent).toMatchObject({ version: '3.0', date: '2026-02-28' });
   });
 
   it('lets the statistician take randomisation live, then an investigator randomise and see the allocation', async () => {

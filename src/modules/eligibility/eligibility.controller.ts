@@ -1,10 +1,22 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Patch,
+  Post,
+  Query,
+} from '@nestjs/common';
+import { ApiBearerAuth, ApiConflictResponse, ApiNotFoundResponse, ApiTags } from '@nestjs/swagger';
+import { RecordVersionDto } from 'src/database/record-history';
 import type { Actor } from 'src/common/context/request-context';
 import { CurrentActor, Roles } from 'src/modules/auth/auth.decorators';
 import { ParticipantResponseDto } from 'src/modules/participants/dto/participant.dto';
 import { toParticipantResponse } from 'src/modules/participants/participants.mapper';
 import {
+  CorrectConsentDto,
   AssessmentResponseDto,
   ConsentDto,
   CreateAssessmentDto,
@@ -94,6 +106,32 @@ export class EligibilityController {
     @CurrentActor() actor: Actor,
   ): Promise<ParticipantResponseDto> {
     return toParticipantResponse(await this.eligibility.consent(id, dto, actor), true);
+  }
+
+  /** Corrects the recorded consent: only the fields sent change, with a reason; every version is kept. */
+  @Patch('consent')
+  @Roles('coordinator', 'investigator')
+  @ApiNotFoundResponse({ description: 'No such participant in your sites' })
+  @ApiConflictResponse({
+    description: 'No consent recorded, a stale version, or an age at consent out of range',
+  })
+  async correctConsent(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: CorrectConsentDto,
+    @CurrentActor() actor: Actor,
+  ): Promise<ParticipantResponseDto> {
+    return toParticipantResponse(await this.eligibility.correctConsent(id, dto, actor), true);
+  }
+
+  /** Every kept version of the recorded consent (who, when, reason, fields before → after), newest first. */
+  @Get('consent/history')
+  @Roles('coordinator', 'investigator', 'monitor')
+  @ApiNotFoundResponse({ description: 'No such participant in your sites' })
+  async consentHistory(
+    @Param('id', ParseUUIDPipe) id: string,
+    @CurrentActor() actor: Actor,
+  ): Promise<RecordVersionDto[]> {
+    return this.eligibility.consentHistory(id, actor);
   }
 
   @Post('rescreen')

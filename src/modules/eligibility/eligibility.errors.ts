@@ -72,6 +72,12 @@ export const EligibilityErrors = {
       `The signed assessment is under ${setId}; the trial's active criteria set is ${activeId}`,
       { criteriaSetId: setId, activeSetId: activeId },
     ),
+  consentNotRecorded: () =>
+    new DomainError(
+      'CONSENT_NOT_RECORDED',
+      'invalid_state',
+      'No consent is recorded in the current screening episode: record it first',
+    ),
   consentDateInFuture: (date: string, today: string) =>
     new DomainError(
       'CONSENT_DATE_IN_FUTURE',

@@ -117,6 +117,20 @@ export class EligibilityRepository {
     );
   }
 
+  /** A corrected consent: version, date and the age derived from it; who recorded it stays. */
+  async correctConsent(
+    episodeId: string,
+    consent: { version: string; date: string; ageAtConsent: number | null },
+    now: Date,
+    em: EntityManager,
+  ): Promise<void> {
+    await em.query(
+      `UPDATE screening_episodes SET consent_version = $2, consent_date = $3::date, age_at_consent = $4,
+         updated_at = $5, version = version + 1 WHERE id = $1`,
+      [episodeId, consent.version, consent.date, consent.ageAtConsent, now],
+    );
+  }
+
   async setAgeAtConsent(
     episodeId: string,
     age: number | null,

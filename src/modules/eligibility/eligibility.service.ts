@@ -2,7 +2,14 @@ import { Injectable } from '@nestjs/common';
 import { Clock } from 'src/common/clock/clock';
 import { DomainError } from 'src/common/errors/domain-error';
 import type { Actor } from 'src/common/context/request-context';
+import { RecordHistory, type RecordVersionDto } from 'src/database/record-history';
 import { TransactionRunner, UnitOfWork } from 'src/database/transaction';
+import {
+  applyPatch,
+  auditOf,
+  type JsonRecord,
+  staleVersion,
+} from 'src/common/corrections/corrections';
 import { AuthService } from 'src/modules/auth/auth.service';
 import { siteScope } from 'src/modules/auth/site-scope';
 import { IdentityService } from 'src/modules/identity/identity.service';
@@ -30,7 +37,11 @@ import {
   type SideBySideResult,
 } from './engine';
 import { ageOn, engineInput, forSignOff, judgedInputHash } from './judged-input';
+import type { CorrectConsentDto } from './dto/eligibility.dto';
 import { ScreeningService } from './screening.service';
+
+/** The kept versions of a recorded consent (record_versions entity, by screening episode). */
+const CONSENT = 'consent';
 
 export type EvaluationSource = 'screening' | 'pre_screening';
 
@@ -70,6 +81,7 @@ export type RandomisationCandidate = {
 @Injectable()
 export class EligibilityService {
   constructor(
+    private readonly history: RecordHistory,
     private readonly eligibility: EligibilityRepository,
     private readonly screening: ScreeningService,
     private readonly participants: ParticipantsService,
@@ -382,6 +394,111 @@ export class EligibilityService {
    * A screen failure is screened again as a new episode (ram-ms.md §9 Q14: at most
    * `maxRescreens` times). The old episode is closed and kept; the pathway restarts at registered.
    */
+  /**
+   * Corrects the recorded consent of the current episode: only the fields sent change, with a
+   * reason; the age at consent is derived again and must stay within the active set's range; every
+   * version is kept and the audit row lists exactly the changed fields.
+   */
+  async correctConsent(
+    id: string,
+    dto: CorrectConsentDto,
+    actor: Actor,
+  ): Promise<ParticipantEntity> {
+    const active = activeCriteriaSet(await this.settings());
+    await this.tx.run(async (uow) => {
+      const p = await this.participants.lock(uow, id, siteScope(actor));
+      const episode = await this.screening.lockCurrentEpisode(uow, p);
+      if (!episode.consentDate || !episode.consentVersion) {
+        throw EligibilityErrors.consentNotRecorded();
+      }
+      if (dto.expectedVersion !== undefined && dto.expectedVersion !== episode.version) {
+        throw staleVersion(
+          episode.version,
+          dto.expectedVersion,
+          await this.history.changesSince(CONSENT, episode.id, dto.expectedVersion, uow.em),
+        );
+      }
+      const current = { version: episode.consentVersion, date: episode.consentDate };
+      const patch: JsonRecord = {};
+      if (dto.version !== undefined) {
+        patch.version = dto.version;
+      }
+      if (dto.date !== undefined) {
+        patch.date = dto.date;
+      }
+      const result = applyPatch(current, patch, [], () => '');
+      if (result.changes.length === 0) {
+        return;
+      }
+      const next = result.after as { version: string; date: string };
+      const today = this.participants.today(p.siteTimeZone);
+      if (next.date > today) {
+        throw EligibilityErrors.consentDateInFuture(next.date, today);
+      }
+      if (active.family === 'ram-ms' && dto.version !== undefined) {
+        const accepted = active.params.acceptedConsentVersions;
+        if (accepted && !accepted.includes(next.version)) {
+          throw EligibilityErrors.consentVersionNotAccepted(next.version, accepted);
+        }
+      }
+      const birthDate = await this.identity.birthDate(id, uow.em);
+      const age = ageOn(birthDate, next.date, active.params.leapDayBirthday);
+      if (age === null || !ageWithin(active, age)) {
+        throw EligibilityErrors.consentAgeOutOfRange(
+          age,
+          active.params.ageMin,
+          active.params.ageMax,
+        );
+      }
+      if (!(await this.history.has(CONSENT, episode.id, uow.em))) {
+        uow.version({
+          entity: CONSENT,
+          entityId: episode.id,
+          version: episode.version,
+          data: { ...current, ageAtConsent: episode.ageAtConsent },
+          by: {
+            actorId: episode.consentRecordedBy,
+            actorRole: null,
+            at: episode.consentRecordedAt ?? episode.updatedAt,
+          },
+        });
+      }
+      await this.eligibility.correctConsent(
+        episode.id,
+        { ...next, ageAtConsent: age },
+        this.clock.now(),
+        uow.em,
+      );
+      const changes =
+        age === episode.ageAtConsent
+          ? result.changes
+          : [...result.changes, { path: 'ageAtConsent', before: episode.ageAtConsent, after: age }];
+      uow.version({
+        entity: CONSENT,
+        entityId: episode.id,
+        version: episode.version + 1,
+        data: { ...next, ageAtConsent: age },
+        changes,
+        reason: dto.reason,
+      });
+      uow.audit({
+        action: 'eligibility.consent_corrected',
+        entity: 'participant',
+        entityId: id,
+        ...auditOf(changes),
+        reason: dto.reason,
+      });
+    });
+    return this.participants.get(id, null);
+  }
+
+  /** Every kept version of the current episode's consent, newest first. */
+  async consentHistory(id: string, actor: Actor): Promise<RecordVersionDto[]> {
+    const { participant, episodes } = await this.screening.episodes(id, actor);
+    const episode = episodes.find((e) => e.episodeNo === participant.currentEpisode);
+    return episode ? this.history.list(CONSENT, episode.id) : [];
+  }
+
   async rescreen(id: string, reason: string | undefined, actor: Actor): Promise<ParticipantEntity> {
     const settings = await this.settings();
     await this.tx.run(async (uow) => {

@@ -585,6 +585,24 @@ export type paths = {
         delete?: never;
         options?: never;
         head?: never;
+        /** Corrects the recorded consent: only the fields sent change, with a reason; every version is kept. */
+        patch: operations["EligibilityController_correctConsent"];
+        trace?: never;
+    };
+    "/participants/{id}/consent/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every kept version of the recorded consent (who, when, reason, fields before → after), newest first. */
+        get: operations["EligibilityController_consentHistory"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
         patch?: never;
         trace?: never;
     };
@@ -1771,6 +1789,20 @@ export type components = {
             mri?: components["schemas"]["MriPatchDto"];
             /** @description Why the assessment is corrected (audited) */
             reason: string;
+        };
+        CorrectConsentDto: {
+            /**
+             * Format: date
+             * @description Date the participant signed
+             * @example 2026-03-01
+             */
+            date?: string;
+            /** @description The version of the screening episode the correction is based on (stale: 409) */
+            expectedVersion?: number;
+            /** @description Why the recorded consent is corrected (audited) */
+            reason: string;
+            /** @description Version of the signed informed-consent form */
+            version?: string;
         };
         CorrectVisitLogDto: {
             /** @description The visit version the correction is based on; 409 STALE_VERSION if it changed meanwhile */
@@ -3818,6 +3850,57 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ParticipantResponseDto"];
                 };
+            };
+        };
+    };
+    EligibilityController_correctConsent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CorrectConsentDto"];
+            };
+        };
+        responses: {
+            /** @description No such participant in your sites */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No consent recorded, a stale version, or an age at consent out of range */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    EligibilityController_consentHistory: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No such participant in your sites */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };

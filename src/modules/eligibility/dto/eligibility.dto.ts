@@ -5,6 +5,7 @@ import {
   ValidateDate,
   ValidateEnum,
   ValidateMatches,
+  ValidateInt,
   ValidateText,
   ValidateUuid,
 } from 'src/common/validation/validators';
@@ -66,6 +67,24 @@ export class ConsentDto {
 
   @ValidateText(500, { optional: true })
   reason?: string;
+}
+
+/** A correction of the recorded consent: only the fields sent change; the reason is required. */
+export class CorrectConsentDto {
+  @ValidateText(40, { optional: true, description: 'Version of the signed informed-consent form' })
+  version?: string;
+
+  @ValidateDate({ optional: true, description: 'Date the participant signed' })
+  date?: string;
+
+  @ValidateText(500, { description: 'Why the recorded consent is corrected (audited)' })
+  reason: string;
+
+  @ValidateInt(0, 1_000_000, {
+    optional: true,
+    description: 'The version of the screening episode the correction is based on (stale: 409)',
+  })
+  expectedVersion?: number;
 }
 
 export class RescreenDto {

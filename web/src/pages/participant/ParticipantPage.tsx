@@ -10,7 +10,7 @@ import { useZone } from '../../lib/reference';
 import { durationSince, formatDate, formatInstant } from '../../lib/time';
 import { participantName } from '../Worklist';
 import { Assessments, EligibilityView } from './Eligibility';
-import { Consent, History, PathwaySteps, Withdrawal } from './Pathway';
+import { Consent, History, PathwaySteps, RecordedConsent, Withdrawal } from './Pathway';
 import { Randomisation, wasRandomised } from './Randomisation';
 import { ScreeningForm, ScreeningHistory } from './ScreeningForm';
 
@@ -88,6 +88,7 @@ function ParticipantView({ participant: p }: { participant: Participant }) {
           </nav>
           <PathwaySteps participant={p} />
           <Consent participant={p} zone={zone} />
+          <RecordedConsent participant={p} zone={zone} />
           <Randomisation participant={p} zone={zone} />
           <History participant={p} zone={zone} />
           {hasRole('coordinator', 'investigator') && <IdentityPanel participantId={p.id} />}

@@ -4,6 +4,7 @@ import { useForm } from 'react-hook-form';
 import { api, call } from '../../api/client';
 import type { Participant } from '../../api/types';
 import { useSession } from '../../auth/session';
+import { CorrectionHistory, type RecordVersion } from '../../components/History';
 import { ConfirmDialog, ErrorBox, Field, QueryView } from '../../components/ui';
 import { humanise, STATUS_LABELS, STEP_ACTIONS } from '../../lib/labels';
 import { useStaffNames } from '../../lib/reference';
@@ -274,6 +275,119 @@ export function Withdrawal({ participant, zone }: { participant: Participant; zo
         </p>
         <ErrorBox error={withdraw.error} title="Not withdrawn" />
       </ConfirmDialog>
+    </section>
+  );
+}
+
+type ConsentCorrection = { version: string; date: string; reason: string };
+
+/**
+ * The consent recorded in the current episode: its values, a correction that starts from them and
+ * sends only what changed (with the version it was based on), and its correction history.
+ */
+export function RecordedConsent({ participant, zone }: { participant: Participant; zone: string }) {
+  const qc = useQueryClient();
+  const { hasRole } = useSession();
+  const [open, setOpen] = useState(false);
+  const episode = useQuery({
+    queryKey: ['participant', participant.id, 'screening', participant.screeningEpisode],
+    queryFn: () =>
+      call(api.GET('/participants/{id}/screening', { params: { path: { id: participant.id } } })),
+    enabled: hasRole('coordinator', 'investigator', 'monitor'),
+  });
+  // The document describes `consent` as an untyped object (hand-typed here until it has its DTO).
+  const consent = episode.data?.consent as
+    { version: string; date: string; ageAtConsent: number | null } | null | undefined;
+  const history = useQuery({
+    queryKey: ['participant', participant.id, 'consent-history', episode.data?.version],
+    queryFn: () =>
+      call(
+        api.GET('/participants/{id}/consent/history', { params: { path: { id: participant.id } } }),
+      ) as Promise<RecordVersion[]>,
+    enabled: !!consent,
+  });
+  const { register, handleSubmit, formState, reset } = useForm<ConsentCorrection>();
+  const save = useMutation({
+    mutationFn: (v: ConsentCorrection) =>
+      call(
+        api.PATCH('/participants/{id}/consent', {
+          params: { path: { id: participant.id } },
+          body: {
+            ...(v.version !== consent?.version ? { version: v.version } : {}),
+            ...(v.date !== consent?.date ? { date: v.date } : {}),
+            reason: v.reason,
+            expectedVersion: episode.data?.version,
+          },
+        }),
+      ),
+    onSuccess: async () => {
+      setOpen(false);
+      await qc.invalidateQueries({ queryKey: ['participant', participant.id] });
+    },
+  });
+  if (!consent) return null;
+  return (
+    <section className="panel" aria-labelledby="consent-rec-h">
+      <h2 id="consent-rec-h" style={{ marginTop: 0 }}>
+        Informed consent
+      </h2>
+      <dl className="facts">
+        <div>
+          <dt className="label">Form version</dt>
+          <dd>{consent.version}</dd>
+        </div>
+        <div>
+          <dt className="label">Date signed</dt>
+          <dd>{consent.date}</dd>
+        </div>
+        <div>
+          <dt className="label">Age at consent</dt>
+          <dd>{consent.ageAtConsent ?? '—'}</dd>
+        </div>
+      </dl>
+      {hasRole('coordinator', 'investigator') && !open && (
+        <button
+          type="button"
+          className="secondary"
+          onClick={() => {
+            reset({ version: consent.version, date: consent.date, reason: '' });
+            setOpen(true);
+          }}
+        >
+          Correct the recorded consent
+        </button>
+      )}
+      {open && (
+        <form onSubmit={handleSubmit((v) => save.mutate(v))} noValidate>
+          <div className="row">
+            <Field label="Consent form version" error={formState.errors.version?.message}>
+              {(c) => <input {...c} {...register('version', { required: 'Enter the version' })} />}
+            </Field>
+            <Field label="Date signed" error={formState.errors.date?.message}>
+              {(c) => (
+                <input {...c} type="date" {...register('date', { required: 'Enter the date' })} />
+              )}
+            </Field>
+          </div>
+          <Field label="Reason for the correction" error={formState.errors.reason?.message}>
+            {(c) => <input {...c} {...register('reason', { required: 'Give the reason' })} />}
+          </Field>
+          <div className="row">
+            <button type="submit" disabled={save.isPending}>
+              Save correction
+            </button>
+            <button type="button" className="secondary" onClick={() => setOpen(false)}>
+              Cancel
+            </button>
+          </div>
+          <ErrorBox error={save.error} title="The consent was not corrected" />
+        </form>
+      )}
+      <CorrectionHistory
+        title="Consent: correction history"
+        versions={history.data ?? []}
+        zone={zone}
+      />
     </section>
   );
 }
