@@ -4,7 +4,7 @@ import { LoggingModule } from './common/logging/logging.module';
 import { QueueModule } from './common/queue/queue.module';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
-import { OutboxModule } from './modules/outbox/outbox.module';
+import { OutboxModule } from 'src/kernel/outbox/outbox.module';
 
 /** What both the API and the worker need: config, logging, clock, database, queues, outbox. */
 @Module({

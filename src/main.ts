@@ -4,7 +4,7 @@ import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { AppConfig, loadConfig } from './config/app-config';
 import { configureApp, OPENAPI_PATH } from './configure-app';
-import { prepareDatabase } from './database/prepare';
+import { prepareDatabase } from 'src/cli/prepare';
 
 /** Starts the HTTP API on the configured port; returns the app and its base URL. */
 export async function startApi(

@@ -1,5 +1,5 @@
 import { loadConfig } from './config/app-config';
-import { prepareDatabase } from './database/prepare';
+import { prepareDatabase } from 'src/cli/prepare';
 import { announce, startApi } from './main';
 import { startWorker } from './worker';
 

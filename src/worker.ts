@@ -2,8 +2,8 @@ import { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
 import { AppConfig, loadConfig } from './config/app-config';
-import { prepareDatabase } from './database/prepare';
-import { OutboxRelay } from './modules/outbox/outbox.relay';
+import { prepareDatabase } from 'src/cli/prepare';
+import { OutboxRelay } from 'src/kernel/outbox/outbox.relay';
 import { WorkerModule } from './worker.module';
 
 /** Starts the Bull processors and the outbox relay (no HTTP). */

@@ -199,7 +199,7 @@ async function main(): Promise<void> {
   const { FollowUpService } = await import('src/modules/follow-up/follow-up.service');
   const { FollowUpSweepService } = await import('src/modules/follow-up/follow-up-sweep.service');
   const { SweepRepository } = await import('src/modules/follow-up/sweep.repository');
-  const { OutboxRelay } = await import('src/modules/outbox/outbox.relay');
+  const { OutboxRelay } = await import('src/kernel/outbox/outbox.relay');
   const { buildSchedule, DEFAULT_VISIT_TEMPLATE, dueDates, todayInZone, SWEEP_FINDING_KINDS } =
     await import('src/modules/follow-up/calendar');
 

@@ -7,8 +7,8 @@ import * as bcrypt from 'bcryptjs';
 import { AppModule } from 'src/app.module';
 import { loadConfig, AppConfig } from 'src/config/app-config';
 import { configureApp } from 'src/configure-app';
-import { prepareDatabase } from 'src/database/prepare';
-import type { Role } from 'src/modules/auth/roles';
+import { prepareDatabase } from 'src/cli/prepare';
+import type { Role } from 'src/common/context/roles';
 
 export const BENCH_PASSWORD = 'correct horse battery staple';
 

@@ -24,7 +24,7 @@ import { Client, Pool } from 'pg';
 import { Clock, FixedClock } from 'src/common/clock/clock';
 import { APP_CONFIG, AppConfig, loadConfig } from 'src/config/app-config';
 import { CoreModule } from 'src/core.module';
-import { prepareDatabase } from 'src/database/prepare';
+import { prepareDatabase } from 'src/cli/prepare';
 import { SchedulingModule } from 'src/modules/scheduling/scheduling.module';
 import { SchedulingService } from 'src/modules/scheduling/scheduling.service';
 import { pgbenchTps } from '../lib/pgbench';

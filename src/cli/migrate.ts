@@ -1,5 +1,5 @@
 import { loadConfig } from 'src/config/app-config';
-import { prepareDatabase } from 'src/database/prepare';
+import { prepareDatabase } from 'src/cli/prepare';
 
 /** `npm run migrate`: create the database if needed, run pending migrations and the seed, then exit. */
 async function main(): Promise<void> {

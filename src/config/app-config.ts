@@ -13,7 +13,7 @@ import {
   ValidateIf,
   validateSync,
 } from 'class-validator';
-import { DEV_IDENTITY_KEYS, identityKeysProblem } from 'src/modules/identity/identity-keys';
+import { DEV_IDENTITY_KEYS, identityKeysProblem } from 'src/common/crypto/identity-keys';
 
 const toInt = ({ value }: { value: unknown }) =>
   value === undefined || value === '' ? undefined : Number(value);

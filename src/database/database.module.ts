@@ -1,10 +1,10 @@
 import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { APP_CONFIG, AppConfig } from 'src/config/app-config';
-import { OutboxSignal } from 'src/modules/outbox/outbox-signal';
+import { OutboxSignal } from 'src/kernel/outbox/outbox-signal';
 import { dataSourceOptions } from './data-source';
-import { RecordHistory } from './record-history';
-import { TransactionRunner } from './transaction';
+import { RecordHistory } from 'src/kernel/record-history';
+import { TransactionRunner } from 'src/kernel/unit-of-work';
 
 @Global()
 @Module({

@@ -1,5 +1,5 @@
 import { AppModule } from 'src/app.module';
-import { actingRoles, ROLES, roleConflicts, type Role } from 'src/modules/auth/roles';
+import { actingRoles, ROLES, roleConflicts, type Role } from 'src/common/context/roles';
 import { createTestApp, TestApp } from '../harness/app';
 import { armRevealing, TRIAL_REFERENCE_ROUTES } from '../harness/arm-revealing';
 import { bearer, TEST_PASSWORD, TestUser } from '../harness/factory';
@@ -10,7 +10,7 @@ import { collectRoutes } from '../unit/routes';
 /**
  * One acting role per request (issue 12). A user with several roles acts in one at a time, chosen
  * at sign-in or switched later, carried in the token; scope, blinding and permissions follow that
- * role alone. The combination rules are declared once (src/modules/auth/roles.ts) and enforced on
+ * role alone. The combination rules are declared once (src/common/context/roles.ts) and enforced on
  * create and update; accounts that break them (made by hand) act only in their least privileged role.
  */
 

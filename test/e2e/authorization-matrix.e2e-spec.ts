@@ -1,5 +1,5 @@
 import { AppModule } from 'src/app.module';
-import { ROLES, TRIAL_WIDE_BY_NATURE, type Role } from 'src/modules/auth/roles';
+import { ROLES, TRIAL_WIDE_BY_NATURE, type Role } from 'src/common/context/roles';
 import { createTestApp, TestApp } from '../harness/app';
 import { armRevealing, TRIAL_REFERENCE_ROUTES } from '../harness/arm-revealing';
 import { bearer, TEST_PASSWORD, TestUser } from '../harness/factory';

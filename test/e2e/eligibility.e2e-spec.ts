@@ -1,4 +1,4 @@
-import { TransactionRunner } from 'src/database/transaction';
+import { TransactionRunner } from 'src/kernel/unit-of-work';
 import { EligibilityService } from 'src/modules/eligibility/eligibility.service';
 import type { ScreeningData } from 'src/modules/eligibility/engine';
 import {

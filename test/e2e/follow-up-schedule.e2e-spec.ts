@@ -1,6 +1,6 @@
 import type { Queue } from 'bull';
 import { QueueName } from 'src/common/queue/queues';
-import { TransactionRunner } from 'src/database/transaction';
+import { TransactionRunner } from 'src/kernel/unit-of-work';
 import { FollowUpJob, generateScheduleKey } from 'src/modules/follow-up/follow-up.jobs';
 import { FollowUpService } from 'src/modules/follow-up/follow-up.service';
 import { createTestApp, TestApp } from '../harness/app';

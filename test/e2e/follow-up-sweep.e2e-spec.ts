@@ -1,12 +1,12 @@
 import Queue from 'bull';
 import type { Queue as BullQueue } from 'bull';
 import { QueueName } from 'src/common/queue/queues';
-import { TransactionRunner } from 'src/database/transaction';
+import { TransactionRunner } from 'src/kernel/unit-of-work';
 import { FollowUpSweepScheduler } from 'src/modules/follow-up/follow-up-sweep.scheduler';
 import { FollowUpSweepService } from 'src/modules/follow-up/follow-up-sweep.service';
 import { FollowUpJob } from 'src/modules/follow-up/follow-up.jobs';
 import { FollowUpService } from 'src/modules/follow-up/follow-up.service';
-import { OutboxRelay } from 'src/modules/outbox/outbox.relay';
+import { OutboxRelay } from 'src/kernel/outbox/outbox.relay';
 import { createTestApp, TestApp } from '../harness/app';
 import { bearer, TestUser } from '../harness/factory';
 

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import type { AddressInfo } from 'node:net';
 import { AppModule } from 'src/app.module';
-import { OutboxSignal } from 'src/modules/outbox/outbox-signal';
+import { OutboxSignal } from 'src/kernel/outbox/outbox-signal';
 import { createTestApp, TestApp } from '../harness/app';
 import { bearer } from '../harness/factory';
 import { databaseFingerprint, fingerprintDiff, installChangeCounter } from '../harness/fingerprint';

@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { TransactionRunner } from 'src/database/transaction';
+import { TransactionRunner } from 'src/kernel/unit-of-work';
 import { seal } from 'src/modules/identity/identity-cipher';
-import { DEV_IDENTITY_KEYS, parseIdentityKeys } from 'src/modules/identity/identity-keys';
+import { DEV_IDENTITY_KEYS, parseIdentityKeys } from 'src/common/crypto/identity-keys';
 import { IdentityService, identityAad } from 'src/modules/identity/identity.service';
 import { ParticipantsService } from 'src/modules/participants/participants.service';
 import { createTestApp, TestApp } from '../harness/app';

@@ -1,6 +1,6 @@
 import type { Queue } from 'bull';
 import { buildPlan } from 'src/modules/scheduling/calendar/arm-a-plan';
-import { OutboxRelay } from 'src/modules/outbox/outbox.relay';
+import { OutboxRelay } from 'src/kernel/outbox/outbox.relay';
 import { SchedulingService } from 'src/modules/scheduling/scheduling.service';
 import { TrialsService } from 'src/modules/trials/trials.service';
 import { createTestApp, TestApp } from '../harness/app';

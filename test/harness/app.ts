@@ -12,7 +12,7 @@ import { Clock, FixedClock } from 'src/common/clock/clock';
 import { ALL_QUEUES } from 'src/common/queue/queues';
 import { APP_CONFIG, AppConfig } from 'src/config/app-config';
 import { configureApp } from 'src/configure-app';
-import { OutboxRelay } from 'src/modules/outbox/outbox.relay';
+import { OutboxRelay } from 'src/kernel/outbox/outbox.relay';
 import { WorkerModule } from 'src/worker.module';
 import { createTestDatabase, dropTestDatabase } from './database';
 import { testConfig } from './env';

@@ -2,7 +2,7 @@ import { JwtService } from '@nestjs/jwt';
 import * as bcrypt from 'bcryptjs';
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { actingRoles, type Role } from 'src/modules/auth/roles';
+import { actingRoles, type Role } from 'src/common/context/roles';
 
 export const TEST_PASSWORD = 'correct horse battery staple';
 const TEST_PASSWORD_HASH = bcrypt.hashSync(TEST_PASSWORD, 4);

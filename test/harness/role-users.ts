@@ -1,4 +1,4 @@
-import { ROLES, type Role } from 'src/modules/auth/roles';
+import { ROLES, type Role } from 'src/common/context/roles';
 import type { TestApp } from './app';
 import type { TestUser } from './factory';
 import type { RouteInfo } from '../unit/routes';

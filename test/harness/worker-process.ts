@@ -12,7 +12,7 @@ import { getSharedConfigToken } from '@nestjs/bull';
 import { Test } from '@nestjs/testing';
 import { DEFAULT_JOB_OPTIONS } from 'src/common/queue/queues';
 import { APP_CONFIG, AppConfig } from 'src/config/app-config';
-import { OutboxRelay } from 'src/modules/outbox/outbox.relay';
+import { OutboxRelay } from 'src/kernel/outbox/outbox.relay';
 import { WorkerModule } from 'src/worker.module';
 
 async function main(): Promise<void> {

@@ -47,7 +47,7 @@ describe('table ownership', () => {
     expect(created.size).toBeGreaterThan(20);
     expect([...created].filter((t) => !owner.has(t)).sort()).toEqual([]);
     expect([...owner.keys()].filter((t) => !created.has(t)).sort()).toEqual([]);
-    const modules = [...readdirSync(path.join(ROOT, 'src', 'modules')), 'database'];
+    const modules = [...readdirSync(path.join(ROOT, 'src', 'modules')), 'kernel'];
     expect(Object.keys(TABLE_OWNERS).filter((m) => !modules.includes(m))).toEqual([]);
   });
 

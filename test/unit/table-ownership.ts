@@ -33,9 +33,9 @@ export const TABLE_OWNERS: Record<string, readonly string[]> = {
   ],
   notifications: ['notifications'],
   audit: ['audit_log', 'audit_chain_head'],
-  outbox: ['outbox'],
-  // Below the modules: the kept versions of correctable records, written by the unit of work.
-  database: ['record_versions'],
+  // Below the modules, the kernel: job intents (outbox) and the kept versions of correctable
+  // records, written by the unit of work.
+  kernel: ['outbox', 'record_versions'],
 };
 
 /**

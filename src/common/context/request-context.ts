@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { Role } from 'src/modules/auth/roles';
+import type { Role } from 'src/common/context/roles';
 
 /** Who is acting: a signed-in user, or the system itself (worker jobs, start-up seed). */
 export type Actor = {

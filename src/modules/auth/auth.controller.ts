@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Actor } from 'src/common/context/request-context';
-import { ROLES } from './roles';
+import { ROLES } from 'src/common/context/roles';
 import { UserResponseDto } from 'src/modules/users/dto/user.dto';
 import { toUserResponse } from 'src/modules/users/users.mapper';
 import { UsersService } from 'src/modules/users/users.service';

@@ -1,6 +1,6 @@
 import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
 import type { Actor } from 'src/common/context/request-context';
-import type { Role } from './roles';
+import type { Role } from 'src/common/context/roles';
 
 export const ROLES_KEY = 'auth:roles';
 export const PUBLIC_KEY = 'auth:public';

@@ -5,7 +5,7 @@ import { Actor, RequestContext } from 'src/common/context/request-context';
 import { PUBLIC_KEY, ROLES_KEY } from './auth.decorators';
 import { AuthErrors } from './auth.errors';
 import { AuthService } from './auth.service';
-import type { Role } from './roles';
+import type { Role } from 'src/common/context/roles';
 
 /**
  * Global guard, deny by default: a route must be @Public() or name its @Roles(...). A route that

@@ -2,12 +2,12 @@ import { Inject, Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import type { Actor } from 'src/common/context/request-context';
 import { APP_CONFIG, AppConfig } from 'src/config/app-config';
-import { TransactionRunner } from 'src/database/transaction';
+import { TransactionRunner } from 'src/kernel/unit-of-work';
 import type { UserEntity } from 'src/modules/users/user.entity';
 import { UsersService } from 'src/modules/users/users.service';
 import { AuthErrors } from './auth.errors';
 import { checkPassword, hashPassword } from './password';
-import { actingRoles, type Role, ROLES, TRIAL_WIDE_BY_NATURE } from './roles';
+import { actingRoles, type Role, ROLES, TRIAL_WIDE_BY_NATURE } from 'src/common/context/roles';
 
 /** The token names the user, its token version and the one role it acts in. */
 type TokenClaims = { sub: string; tv: number; role: Role };

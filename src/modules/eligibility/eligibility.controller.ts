@@ -10,7 +10,7 @@ import {
   Query,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiConflictResponse, ApiNotFoundResponse, ApiTags } from '@nestjs/swagger';
-import { RecordVersionDto } from 'src/database/record-history';
+import { RecordVersionDto } from 'src/kernel/record-history';
 import type { Actor } from 'src/common/context/request-context';
 import { CurrentActor, Roles } from 'src/modules/auth/auth.decorators';
 import { ParticipantResponseDto } from 'src/modules/participants/dto/participant.dto';

@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { Clock } from 'src/common/clock/clock';
 import { DomainError } from 'src/common/errors/domain-error';
 import type { Actor } from 'src/common/context/request-context';
-import { RecordHistory, type RecordVersionDto } from 'src/database/record-history';
-import { TransactionRunner, UnitOfWork } from 'src/database/transaction';
+import { RecordHistory, type RecordVersionDto } from 'src/kernel/record-history';
+import { TransactionRunner, UnitOfWork } from 'src/kernel/unit-of-work';
 import {
   applyPatch,
   auditOf,

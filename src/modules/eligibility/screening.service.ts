@@ -8,9 +8,9 @@ import {
 } from 'src/common/corrections/corrections';
 import { DomainError } from 'src/common/errors/domain-error';
 import { RandomSource } from 'src/common/random/random-source';
-import { RecordHistory, type RecordVersionDto } from 'src/database/record-history';
+import { RecordHistory, type RecordVersionDto } from 'src/kernel/record-history';
 import type { Actor } from 'src/common/context/request-context';
-import { TransactionRunner, UnitOfWork } from 'src/database/transaction';
+import { TransactionRunner, UnitOfWork } from 'src/kernel/unit-of-work';
 import { siteScope } from 'src/modules/auth/site-scope';
 import { IdentityService } from 'src/modules/identity/identity.service';
 import type { ParticipantEntity } from 'src/modules/participants/participant.entity';

@@ -16,7 +16,7 @@ import {
   ApiNotFoundResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import { RecordVersionDto } from 'src/database/record-history';
+import { RecordVersionDto } from 'src/kernel/record-history';
 import { Clock } from 'src/common/clock/clock';
 import type { Actor } from 'src/common/context/request-context';
 import { Page, pageOf } from 'src/common/validation/page';

@@ -2,7 +2,7 @@ import { Controller, Get, Header, Param, ParseUUIDPipe, Query } from '@nestjs/co
 import { ApiBearerAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Actor } from 'src/common/context/request-context';
 import { CurrentActor, Roles } from 'src/modules/auth/auth.decorators';
-import type { Role } from 'src/modules/auth/roles';
+import type { Role } from 'src/common/context/roles';
 import { CalendarQueryDto } from './dto/queries.dto';
 import { FollowUpCalendarService, type SiteCalendar } from './follow-up-calendar.service';
 

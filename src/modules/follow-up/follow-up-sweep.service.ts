@@ -1,8 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Clock } from 'src/common/clock/clock';
 import { QueueName } from 'src/common/queue/queues';
-import { TransactionRunner } from 'src/database/transaction';
-import type { Role } from 'src/modules/auth/roles';
+import { TransactionRunner } from 'src/kernel/unit-of-work';
+import type { Role } from 'src/common/context/roles';
 import { NotificationsService } from 'src/modules/notifications/notifications.service';
 import { UsersService } from 'src/modules/users/users.service';
 import {

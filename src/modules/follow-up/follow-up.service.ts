@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Clock } from 'src/common/clock/clock';
-import { TransactionRunner, UnitOfWork } from 'src/database/transaction';
+import { TransactionRunner, UnitOfWork } from 'src/kernel/unit-of-work';
 import { isIsoDate } from 'src/common/time/calendar-date';
 import {
   buildSchedule,

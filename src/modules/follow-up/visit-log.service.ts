@@ -11,9 +11,9 @@ import {
 } from 'src/common/corrections/corrections';
 import { DomainError } from 'src/common/errors/domain-error';
 import { RandomSource } from 'src/common/random/random-source';
-import { RecordHistory, type RecordVersionDto } from 'src/database/record-history';
+import { RecordHistory, type RecordVersionDto } from 'src/kernel/record-history';
 import type { Actor } from 'src/common/context/request-context';
-import { TransactionRunner, UnitOfWork } from 'src/database/transaction';
+import { TransactionRunner, UnitOfWork } from 'src/kernel/unit-of-work';
 import { siteScope } from 'src/modules/auth/site-scope';
 import { NotificationsService } from 'src/modules/notifications/notifications.service';
 import { UsersService } from 'src/modules/users/users.service';

@@ -17,11 +17,11 @@ import {
   ApiProperty,
   ApiTags,
 } from '@nestjs/swagger';
-import { RecordVersionDto } from 'src/database/record-history';
+import { RecordVersionDto } from 'src/kernel/record-history';
 import type { Actor } from 'src/common/context/request-context';
 import { Page, pageOf } from 'src/common/validation/page';
 import { CurrentActor, Roles } from 'src/modules/auth/auth.decorators';
-import type { Role } from 'src/modules/auth/roles';
+import type { Role } from 'src/common/context/roles';
 import { CorrectAssessmentDto, RecordAssessmentDto } from './dto/assessment.dto';
 import { DeviationsQueryDto } from './dto/queries.dto';
 import {

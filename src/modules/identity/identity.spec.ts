@@ -1,7 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { loadConfig } from 'src/config/app-config';
 import { open, seal } from './identity-cipher';
-import { DEV_IDENTITY_KEYS, identityKeysProblem, parseIdentityKeys } from './identity-keys';
+import {
+  DEV_IDENTITY_KEYS,
+  identityKeysProblem,
+  parseIdentityKeys,
+} from 'src/common/crypto/identity-keys';
 import { nationalIdProblem, normaliseNationalId } from './national-id';
 
 const key = (fill: number) => Buffer.alloc(32, fill).toString('base64');

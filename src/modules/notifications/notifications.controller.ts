@@ -5,7 +5,7 @@ import type { Actor } from 'src/common/context/request-context';
 import { PageQueryDto, pageOf } from 'src/common/validation/page';
 import { QueryBoolean, ValidateBoolean, ValidateUuid } from 'src/common/validation/validators';
 import { CurrentActor, Roles } from 'src/modules/auth/auth.decorators';
-import { ROLES } from 'src/modules/auth/roles';
+import { ROLES } from 'src/common/context/roles';
 import { NotificationsService } from './notifications.service';
 
 class InboxQueryDto extends PageQueryDto {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Clock } from 'src/common/clock/clock';
 import { QueueName } from 'src/common/queue/queues';
-import { TransactionRunner, UnitOfWork } from 'src/database/transaction';
+import { TransactionRunner, UnitOfWork } from 'src/kernel/unit-of-work';
 import { Mailer } from './mailer';
 import { emailJobKey, NotificationJob } from './notifications.jobs';
 import { NewNotification, NotificationsRepository } from './notifications.repository';

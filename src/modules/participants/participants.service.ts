@@ -3,7 +3,7 @@ import { DateTime } from 'luxon';
 import { Clock } from 'src/common/clock/clock';
 import { Actor, RequestContext } from 'src/common/context/request-context';
 import type { Page } from 'src/common/validation/page';
-import { TransactionRunner, UnitOfWork } from 'src/database/transaction';
+import { TransactionRunner, UnitOfWork } from 'src/kernel/unit-of-work';
 import { siteScope } from 'src/modules/auth/site-scope';
 import {
   correctedPaths,

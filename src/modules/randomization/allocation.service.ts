@@ -10,8 +10,8 @@ import {
   type JsonRecord,
   staleVersion,
 } from 'src/common/corrections/corrections';
-import { RecordHistory, type RecordVersionDto } from 'src/database/record-history';
-import { TransactionRunner, UnitOfWork } from 'src/database/transaction';
+import { RecordHistory, type RecordVersionDto } from 'src/kernel/record-history';
+import { TransactionRunner, UnitOfWork } from 'src/kernel/unit-of-work';
 import type { ArmBDrugDto } from './dto/randomization.dto';
 import { siteScope } from 'src/modules/auth/site-scope';
 import { EligibilityService } from 'src/modules/eligibility/eligibility.service';

@@ -18,7 +18,7 @@ import {
   ApiNotFoundResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import { RecordVersionDto } from 'src/database/record-history';
+import { RecordVersionDto } from 'src/kernel/record-history';
 import type { Response } from 'express';
 import type { Actor } from 'src/common/context/request-context';
 import { DomainError } from 'src/common/errors/domain-error';

@@ -4,7 +4,7 @@ import { DomainError } from 'src/common/errors/domain-error';
 import { Page, PageQueryDto, pageOf } from 'src/common/validation/page';
 import type { Actor } from 'src/common/context/request-context';
 import { CurrentActor, Roles } from 'src/modules/auth/auth.decorators';
-import { ROLES } from 'src/modules/auth/roles';
+import { ROLES } from 'src/common/context/roles';
 import {
   EnvironmentQueryDto,
   ENVIRONMENTS,

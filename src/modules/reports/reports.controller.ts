@@ -2,7 +2,7 @@ import { Controller, Get, Header, Param, ParseUUIDPipe, Query } from '@nestjs/co
 import { ApiBearerAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Actor } from 'src/common/context/request-context';
 import { CurrentActor, Roles } from 'src/modules/auth/auth.decorators';
-import type { Role } from 'src/modules/auth/roles';
+import type { Role } from 'src/common/context/roles';
 import { MonthQueryDto } from './dto/reports.dto';
 import {
   type ConsortReport,

@@ -20,7 +20,7 @@ import {
   ApiProduces,
   ApiTags,
 } from '@nestjs/swagger';
-import { RecordVersionDto } from 'src/database/record-history';
+import { RecordVersionDto } from 'src/kernel/record-history';
 import type { Actor } from 'src/common/context/request-context';
 import type { Page } from 'src/common/validation/page';
 import { CurrentActor, Roles } from 'src/modules/auth/auth.decorators';

@@ -5,7 +5,7 @@ import type { Actor } from 'src/common/context/request-context';
 import { DomainError } from 'src/common/errors/domain-error';
 import { QueueName } from 'src/common/queue/queues';
 import { type Page, pageOf } from 'src/common/validation/page';
-import { TransactionRunner, UnitOfWork } from 'src/database/transaction';
+import { TransactionRunner, UnitOfWork } from 'src/kernel/unit-of-work';
 import { siteScope } from 'src/modules/auth/site-scope';
 import { NotificationsService } from 'src/modules/notifications/notifications.service';
 import { SitesService } from 'src/modules/sites/sites.service';

@@ -9,8 +9,8 @@ import {
   type JsonRecord,
   staleVersion,
 } from 'src/common/corrections/corrections';
-import { RecordHistory, type RecordVersionDto } from 'src/database/record-history';
-import { TransactionRunner } from 'src/database/transaction';
+import { RecordHistory, type RecordVersionDto } from 'src/kernel/record-history';
+import { TransactionRunner } from 'src/kernel/unit-of-work';
 import { siteScope } from 'src/modules/auth/site-scope';
 import { type ArmAPhaseCode, buildPlan } from './calendar/arm-a-plan';
 import { compareDates, dateInZone } from 'src/common/time/calendar-date';

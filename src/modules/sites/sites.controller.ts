@@ -10,7 +10,7 @@ import {
   Query,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { ROLES } from 'src/modules/auth/roles';
+import { ROLES } from 'src/common/context/roles';
 import { Roles } from 'src/modules/auth/auth.decorators';
 import { DomainError } from 'src/common/errors/domain-error';
 import {

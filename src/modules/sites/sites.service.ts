@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DateTime, IANAZone } from 'luxon';
 import { Clock } from 'src/common/clock/clock';
-import { TransactionRunner } from 'src/database/transaction';
+import { TransactionRunner } from 'src/kernel/unit-of-work';
 import { TrialsService } from 'src/modules/trials/trials.service';
 import type { CreateSiteDto, ListSitesQueryDto, UpdateSiteDto } from './dto/site.dto';
 import type { SiteEntity } from './site.entity';

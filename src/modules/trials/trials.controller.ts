@@ -1,7 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Roles } from 'src/modules/auth/auth.decorators';
-import { ROLES } from 'src/modules/auth/roles';
+import { ROLES } from 'src/common/context/roles';
 import { TrialsService } from './trials.service';
 
 @ApiTags('trial')

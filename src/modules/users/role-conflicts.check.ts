@@ -1,5 +1,5 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { roleConflicts } from 'src/modules/auth/roles';
+import { roleConflicts } from 'src/common/context/roles';
 import { UsersService } from './users.service';
 
 /**

@@ -1,4 +1,4 @@
-import type { Role } from 'src/modules/auth/roles';
+import type { Role } from 'src/common/context/roles';
 
 /** A staff account as the users repository returns it (the password hash is never loaded here). */
 export type UserEntity = {

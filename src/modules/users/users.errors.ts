@@ -1,5 +1,5 @@
 import { DomainError } from 'src/common/errors/domain-error';
-import type { RoleConflict } from 'src/modules/auth/roles';
+import type { RoleConflict } from 'src/common/context/roles';
 
 export const UserErrors = {
   notFound: () => new DomainError('USER_NOT_FOUND', 'not_found', 'User not found'),

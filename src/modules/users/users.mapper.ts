@@ -1,4 +1,4 @@
-import { actingRoles, roleConflicts } from 'src/modules/auth/roles';
+import { actingRoles, roleConflicts } from 'src/common/context/roles';
 import type { UserResponseDto } from './dto/user.dto';
 import type { UserEntity } from './user.entity';
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { Clock } from 'src/common/clock/clock';
-import type { Role } from 'src/modules/auth/roles';
+import type { Role } from 'src/common/context/roles';
 import type { Membership, UserEntity } from './user.entity';
 
 export type UserFilter = { role?: Role; siteId?: string; active?: boolean; q?: string };

@@ -4,7 +4,7 @@ import type { Actor } from 'src/common/context/request-context';
 import { QueueName } from 'src/common/queue/queues';
 import { Page } from 'src/common/validation/page';
 import { APP_CONFIG, AppConfig } from 'src/config/app-config';
-import { TransactionRunner } from 'src/database/transaction';
+import { TransactionRunner } from 'src/kernel/unit-of-work';
 import { hashPassword, passwordProblem } from 'src/modules/auth/password';
 import { SitesService } from 'src/modules/sites/sites.service';
 import { NotificationJob } from 'src/modules/notifications/notifications.jobs';
@@ -15,7 +15,7 @@ import type {
   UpdateUserDto,
 } from './dto/user.dto';
 import { SiteErrors } from 'src/modules/sites/sites.errors';
-import { type Role, roleConflicts } from 'src/modules/auth/roles';
+import { type Role, roleConflicts } from 'src/common/context/roles';
 import { UserErrors } from './users.errors';
 import type { Membership, UserEntity } from './user.entity';
 import { UsersRepository } from './users.repository';

@@ -24,7 +24,7 @@ import {
   ValidateText,
   ValidateUuid,
 } from 'src/common/validation/validators';
-import { ROLES, Role } from 'src/modules/auth/roles';
+import { ROLES, Role } from 'src/common/context/roles';
 import {
   ARM_B_DRUGS,
   NOT_RECEIVED_REASONS,

@@ -19,7 +19,7 @@ import {
   ValidateText,
   ValidateUuid,
 } from 'src/common/validation/validators';
-import { ROLES, Role } from 'src/modules/auth/roles';
+import { ROLES, Role } from 'src/common/context/roles';
 
 /** A site membership with the dates of the site's delegation log (both inclusive; absent = open). */
 export class MembershipDto {

@@ -3,8 +3,8 @@ import { DataSource, EntityManager } from 'typeorm';
 import { Clock } from 'src/common/clock/clock';
 import { RequestContext } from 'src/common/context/request-context';
 import type { JobPayload, QueueName } from 'src/common/queue/queues';
-import { redact } from 'src/modules/audit/redact';
-import { OutboxSignal } from 'src/modules/outbox/outbox-signal';
+import { redact } from 'src/kernel/redact';
+import { OutboxSignal } from 'src/kernel/outbox/outbox-signal';
 
 export type AuditEntry = {
   action: string;
