@@ -125,6 +125,32 @@ describe('one acting role per request, and role combinations that cannot break b
     }
   });
 
+  it('documents every operation with the roles it declares (x-roles) or as public (x-public)', async () => {
+    const doc = (await t.http().get('/docs-json').expect(200)).body as {
+      paths: Record<string, Record<string, { 'x-roles'?: string[]; 'x-public'?: boolean }>>;
+    };
+    const wrong: string[] = [];
+    let checked = 0;
+    for (const route of routes) {
+      const op = doc.paths[route.path.replace(/:(\w+)/g, '{$1}')]?.[route.method.toLowerCase()];
+      if (!op) {
+        wrong.push(`${route.method} ${route.path}: not in the document`);
+        continue;
+      }
+      checked++;
+      const ok = route.isPublic
+        ? op['x-public'] === true
+        : JSON.stringify(op['x-roles']) === JSON.stringify(route.roles);
+      if (!ok) {
+        wrong.push(
+          `${route.method} ${route.path}: ${JSON.stringify(op['x-roles'] ?? op['x-public'])}`,
+        );
+      }
+    }
+    expect(wrong).toEqual([]);
+    expect(checked).toBeGreaterThan(90);
+  });
+
   it('signs in acting in one role: the least privileged unless chosen, switchable, never one the account does not hold', async () => {
     const created = (await createUser(['investigator', 'coordinator']).expect(201)).body as {
       email: string;

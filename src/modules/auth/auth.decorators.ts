@@ -1,14 +1,25 @@
-import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
+import {
+  applyDecorators,
+  createParamDecorator,
+  ExecutionContext,
+  SetMetadata,
+} from '@nestjs/common';
+import { ApiExtension } from '@nestjs/swagger';
 import type { Actor } from 'src/common/context/request-context';
 import type { Role } from 'src/common/context/roles';
 
 export const ROLES_KEY = 'auth:roles';
 export const PUBLIC_KEY = 'auth:public';
 
-/** The roles allowed on a route (or on every route of a controller). Required unless @Public(). */
-export const Roles = (...roles: Role[]) => SetMetadata(ROLES_KEY, roles);
-/** A route anyone may call without a token. */
-export const Public = () => SetMetadata(PUBLIC_KEY, true);
+/**
+ * The roles allowed on a route (or on every route of a controller). Required unless @Public().
+ * The OpenAPI document carries them as `x-roles` on each operation (tests and probes read it).
+ */
+export const Roles = (...roles: Role[]) =>
+  applyDecorators(SetMetadata(ROLES_KEY, roles), ApiExtension('x-roles', roles));
+/** A route anyone may call without a token (`x-public: true` in the OpenAPI document). */
+export const Public = () =>
+  applyDecorators(SetMetadata(PUBLIC_KEY, true), ApiExtension('x-public', true));
 
 /** The signed-in actor, set by the AuthGuard. */
 export const CurrentActor = createParamDecorator((_: unknown, ctx: ExecutionContext): Actor => {
