@@ -1,5 +1,11 @@
 import { Body, Controller, Get, HttpCode, Post, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiForbiddenResponse,
+  ApiOkResponse,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
 import type { Actor } from 'src/common/context/request-context';
 import { ROLES } from 'src/common/context/roles';
 import { UserResponseDto } from 'src/modules/users/dto/user.dto';
@@ -20,6 +26,13 @@ export class AuthController {
 
   @Post('login')
   @Public()
+  @ApiOkResponse({ type: LoginResponseDto })
+  @ApiUnauthorizedResponse({
+    description: 'E-mail or password is incorrect, or the account is deactivated',
+  })
+  @ApiForbiddenResponse({
+    description: 'ROLE_NOT_ALLOWED: the account may not act in the role asked for',
+  })
   @UseGuards(LoginThrottlerGuard)
   @HttpCode(200)
   async login(@Body() dto: LoginDto): Promise<LoginResponseDto> {
@@ -34,6 +47,8 @@ export class AuthController {
   /** A new token acting in another of the account's roles; the old token stays valid until it expires. */
   @Post('role')
   @ApiBearerAuth()
+  @ApiOkResponse({ type: LoginResponseDto })
+  @ApiForbiddenResponse({ description: 'ROLE_NOT_ALLOWED: the account may not act in this role' })
   @Roles(...ROLES)
   @HttpCode(200)
   async switchRole(
