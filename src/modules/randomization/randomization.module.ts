@@ -3,6 +3,7 @@ import { EligibilityModule } from 'src/modules/eligibility/eligibility.module';
 import { ParticipantsModule } from 'src/modules/participants/participants.module';
 import { TrialsModule } from 'src/modules/trials/trials.module';
 import { AllocationService } from './allocation.service';
+import { InterventionReceipts } from './intervention-receipts.api';
 import { AllocationsController } from './allocations.controller';
 import { RandomizationConfigService } from './randomization-config.service';
 import { RandomizationController } from './randomization.controller';
@@ -18,10 +19,16 @@ import { UnblindingService } from './unblinding.service';
     RandomizationRepository,
     RandomizationConfigService,
     AllocationService,
+    InterventionReceipts,
     RandomizationStatisticsService,
     UnblindingService,
     RandomizationReadiness,
   ],
-  exports: [AllocationService, RandomizationReadiness, RandomizationConfigService],
+  exports: [
+    AllocationService,
+    InterventionReceipts,
+    RandomizationReadiness,
+    RandomizationConfigService,
+  ],
 })
 export class RandomizationModule {}

@@ -69,6 +69,8 @@ export type BookingRow = {
   transplantDay0: string | null;
   notReceivedCode: NotReceivedCode | null;
   notReceivedReason: string | null;
+  /** Received the allocated intervention: the participant's receipt (`allocation_directory`). */
+  received: boolean | null;
   endedReason: string | null;
   endedAt: Date | null;
   createdAt: Date;

@@ -19,13 +19,7 @@ import {
   quarterRange,
   type QuarterSlot,
 } from './calendar/quarters';
-import type {
-  AllocationRow,
-  BookingRow,
-  CentreRow,
-  NotReceivedCode,
-  QuarterUsage,
-} from './booking.entity';
+import type { AllocationRow, BookingRow, CentreRow, QuarterUsage } from './booking.entity';
 import type {
   BookingResponseDto,
   CancelBookingDto,
@@ -57,7 +51,7 @@ import {
   quarterLabel,
   type WaitAssessment,
 } from './slot-rules';
-import { AllocationService } from 'src/modules/randomization/allocation.service';
+import { InterventionReceipts } from 'src/modules/randomization/intervention-receipts.api';
 import { RandomizationReadiness } from 'src/modules/randomization/readiness';
 import { BOOKING_ENTITY, TreatmentPlanService } from './treatment-plan.service';
 
@@ -82,19 +76,6 @@ export type TransplantDay0 = {
   /** true: the reinfusion was recorded; false: planned (admission + conditioning days). */
   recorded: boolean;
   bookingId: string;
-};
-
-export type ArmAStatus = {
-  bookingId: string;
-  status: BookingRow['status'];
-  centreId: string;
-  quarter: string | null;
-  plannedAdmissionDate: IsoDate | null;
-  transplantDay0: IsoDate | null;
-  /** true once day 0 is recorded, false when it will not happen, null while waiting. */
-  receivedAllocatedIntervention: boolean | null;
-  notReceivedCode: NotReceivedCode | null;
-  notReceivedReason: string | null;
 };
 
 export type ProjectedSlot = {
@@ -135,7 +116,7 @@ export class SchedulingService implements OnModuleInit {
     private readonly users: UsersService,
     private readonly notifications: NotificationsService,
     private readonly plans: TreatmentPlanService,
-    private readonly allocations: AllocationService,
+    private readonly receipts: InterventionReceipts,
     private readonly readiness: RandomizationReadiness,
   ) {}
 
@@ -276,26 +257,6 @@ export class SchedulingService implements OnModuleInit {
     }
     const plan = (await this.plans.plansFor([b])).get(b.id);
     return plan ? { date: plan.plannedTransplantDay0, recorded: false, bookingId: b.id } : null;
-  }
-
-  /** Where an arm-A participant stands, for CONSORT ("received the allocated intervention"). */
-  async armAStatus(participantId: string): Promise<ArmAStatus | null> {
-    const b = await this.repo.latestBookingOf(participantId);
-    if (!b) {
-      return null;
-    }
-    return {
-      bookingId: b.id,
-      status: b.status,
-      centreId: b.centreId,
-      quarter: b.quarter,
-      plannedAdmissionDate: b.plannedAdmissionDate,
-      transplantDay0: b.transplantDay0,
-      receivedAllocatedIntervention:
-        b.status === 'done' ? true : b.status === 'not_done' ? false : null,
-      notReceivedCode: b.notReceivedCode,
-      notReceivedReason: b.notReceivedReason,
-    };
   }
 
   /** When an arm-A allocation made at `now` would be admitted at the centre (no lock, read only). */
@@ -501,7 +462,7 @@ export class SchedulingService implements OnModuleInit {
         reason: dto.reason,
       });
       if (final) {
-        await this.allocations.recordIntervention(
+        await this.receipts.record(
           uow,
           b.participantId,
           { received: false, reasonCode: 'transplant_not_done', note: dto.reason },
@@ -614,7 +575,7 @@ export class SchedulingService implements OnModuleInit {
           },
           reason: dto.reason,
         });
-        await this.allocations.recordIntervention(
+        await this.receipts.record(
           uow,
           b.participantId,
           { received: false, reasonCode: 'started_second_line_instead', note: dto.reason },
