@@ -175,7 +175,7 @@ export type ReportingClock = {
   hoursRemaining: number | null;
 };
 
-/** The 24-hour SAE reporting clock (ram-ms.md §9 Q9) at `now`. */
+/** The 24-hour SAE reporting clock (docs/domain/ram-ms.md §9 Q9) at `now`. */
 export function reportingClock(ae: AdverseEventEntity, now: Date): ReportingClock | null {
   if (!ae.serious || ae.awareAt === null || ae.reportDueAt === null) {
     return null;
