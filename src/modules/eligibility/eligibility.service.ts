@@ -568,20 +568,6 @@ export class EligibilityService {
     return (await this.randomisationCheck(uow, participantId, scope)).blockers;
   }
 
-  /** Checks and moves to `randomised` in one call (for the randomisation module's transaction). */
-  async markRandomised(
-    uow: UnitOfWork,
-    participantId: string,
-    reason?: string,
-  ): Promise<RandomisationCandidate> {
-    const candidate = await this.assertRandomisable(uow, participantId);
-    await this.participants.transition(uow, participantId, 'randomised', {
-      kind: 'randomisation',
-      reason: reason ?? null,
-    });
-    return candidate;
-  }
-
   // ---------------------------------------------------------------------------------------------
 
   /** Every unmet precondition and, when there are none, the candidate (one pass, for randomisation). */
