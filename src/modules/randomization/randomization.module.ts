@@ -7,7 +7,6 @@ import { AllocationsController } from './allocations.controller';
 import { RandomizationConfigService } from './randomization-config.service';
 import { RandomizationController } from './randomization.controller';
 import { RandomizationRepository } from './randomization.repository';
-import { RandomizationReadiness } from './readiness';
 import { RandomizationStatisticsService } from './statistics.service';
 import { UnblindingService } from './unblinding.service';
 
@@ -20,8 +19,7 @@ import { UnblindingService } from './unblinding.service';
     AllocationService,
     RandomizationStatisticsService,
     UnblindingService,
-    RandomizationReadiness,
   ],
-  exports: [AllocationService, RandomizationReadiness, RandomizationConfigService],
+  exports: [AllocationService, RandomizationConfigService],
 })
 export class RandomizationModule {}
