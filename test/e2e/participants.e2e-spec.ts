@@ -1,10 +1,12 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import type { PayloadOf } from 'src/kernel/events/domain-event';
+import { DomainEvents } from 'src/kernel/events/domain-events';
 import { TransactionRunner } from 'src/kernel/unit-of-work';
 import { seal } from 'src/modules/identity/identity-cipher';
 import { DEV_IDENTITY_KEYS, parseIdentityKeys } from 'src/common/crypto/identity-keys';
 import { IdentityService, identityAad } from 'src/modules/identity/identity.service';
-import { ParticipantsService } from 'src/modules/participants/participants.service';
+import { ParticipantTransitioned } from 'src/modules/participants/participants.events';
 import { createTestApp, TestApp } from '../harness/app';
 import { superuserClient } from '../harness/database';
 import { serverUrl } from '../harness/env';
@@ -468,8 +470,14 @@ describe('participants: registration, pathway, identity vault (e2e)', () => {
 
   it('withdraws at any time keeping data, and tracks the sample-destruction request until confirmed', async () => {
     const seen: string[] = [];
-    t.app.get(ParticipantsService).afterTransition(async (_uow, p, move) => {
-      seen.push(`${p.id}:${move.from}>${move.to}:${move.kind}`);
+    const events = t.app.get(DomainEvents);
+    const publish = events.publish.bind(events);
+    jest.spyOn(events, 'publish').mockImplementation(async (uow, event, payload) => {
+      if (event === ParticipantTransitioned) {
+        const { participant: p, move } = payload as PayloadOf<typeof ParticipantTransitioned>;
+        seen.push(`${p.id}:${move.from}>${move.to}:${move.kind}`);
+      }
+      return publish(uow, event, payload);
     });
     const { id } = await registered();
     await t

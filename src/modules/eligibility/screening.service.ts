@@ -1,4 +1,4 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { Clock } from 'src/common/clock/clock';
 import {
   applyPatch,
@@ -10,11 +10,16 @@ import { DomainError } from 'src/common/errors/domain-error';
 import { RandomSource } from 'src/common/random/random-source';
 import { RecordHistory, type RecordVersionDto } from 'src/kernel/record-history';
 import type { Actor } from 'src/common/context/request-context';
+import { OnDomainEvent } from 'src/kernel/events/domain-event';
 import { TransactionRunner, UnitOfWork } from 'src/kernel/unit-of-work';
 import { siteScope } from 'src/modules/auth/site-scope';
 import { IdentityService } from 'src/modules/identity/identity.service';
 import type { ParticipantEntity } from 'src/modules/participants/participant.entity';
 import { ParticipantErrors } from 'src/modules/participants/participants.errors';
+import {
+  ParticipantIdentityChanged,
+  ParticipantRegistered,
+} from 'src/modules/participants/participants.events';
 import { ParticipantsService } from 'src/modules/participants/participants.service';
 import type { UpdateScreeningDto } from './dto/screening.dto';
 import type { ScreeningEpisodeEntity } from './eligibility.entity';
@@ -64,7 +69,7 @@ function sameList(recorded: unknown[], sent: unknown[]): boolean {
  * what a signed assessment judged voids its signature (and reopens the decision it made).
  */
 @Injectable()
-export class ScreeningService implements OnModuleInit {
+export class ScreeningService {
   constructor(
     private readonly eligibility: EligibilityRepository,
     private readonly participants: ParticipantsService,
@@ -81,15 +86,24 @@ export class ScreeningService implements OnModuleInit {
     return episode ? this.history.list(SCREENING_RECORD, episode.id) : [];
   }
 
-  onModuleInit(): void {
-    this.participants.afterRegistration((uow, id) =>
-      this.eligibility.openEpisode(id, 1, this.clock.now(), uow.em),
-    );
-    this.participants.afterIdentityChange(async (uow, id, changed) => {
-      if (changed.includes('birthDate')) {
-        await this.onBirthDateChanged(uow, id);
-      }
-    });
+  /** A registration opens the first screening episode, in the registration's transaction. */
+  @OnDomainEvent(ParticipantRegistered)
+  async openFirstEpisode(
+    uow: UnitOfWork,
+    { participantId }: { participantId: string },
+  ): Promise<void> {
+    await this.eligibility.openEpisode(participantId, 1, this.clock.now(), uow.em);
+  }
+
+  /** A corrected birth date re-checks signatures and the age at consent, in the correction's transaction. */
+  @OnDomainEvent(ParticipantIdentityChanged)
+  async identityChanged(
+    uow: UnitOfWork,
+    { participantId, changed }: { participantId: string; changed: string[] },
+  ): Promise<void> {
+    if (changed.includes('birthDate')) {
+      await this.onBirthDateChanged(uow, participantId);
+    }
   }
 
   /** The participant (in scope) and their current screening episode. */

@@ -12,7 +12,7 @@ import { EndpointsService } from './endpoints.service';
 import { FollowUpCalendarController } from './follow-up-calendar.controller';
 import { FollowUpCalendarService } from './follow-up-calendar.service';
 import { FollowUpSweepService } from './follow-up-sweep.service';
-import { FollowUpParticipantHooks } from './participant-hooks';
+import { FollowUpListeners } from './follow-up.listeners';
 import { FollowUpService } from './follow-up.service';
 import { FollowUpSettings } from './follow-up.settings';
 import { SweepRepository } from './sweep.repository';
@@ -44,7 +44,7 @@ import { VisitsRepository } from './visits.repository';
     VisitLogService,
     FollowUpCalendarService,
     EndpointsService,
-    FollowUpParticipantHooks,
+    FollowUpListeners,
   ],
   exports: [FollowUpService, FollowUpSweepService],
 })

@@ -3,6 +3,7 @@ import { DateTime } from 'luxon';
 import { Clock } from 'src/common/clock/clock';
 import { Actor, RequestContext } from 'src/common/context/request-context';
 import type { Page } from 'src/common/validation/page';
+import { DomainEvents } from 'src/kernel/events/domain-events';
 import { TransactionRunner, UnitOfWork } from 'src/kernel/unit-of-work';
 import { siteScope } from 'src/modules/auth/site-scope';
 import {
@@ -23,7 +24,6 @@ import {
   checkTransition,
   fhirStatusOf,
   type ParticipantStatus,
-  type Transition,
   type TransitionKind,
 } from './participant-status';
 import type {
@@ -32,6 +32,11 @@ import type {
   WithdrawalInitiator,
 } from './participant.entity';
 import { ParticipantErrors } from './participants.errors';
+import {
+  ParticipantIdentityChanged,
+  ParticipantRegistered,
+  ParticipantTransitioned,
+} from './participants.events';
 import { ParticipantFilter, ParticipantsRepository } from './participants.repository';
 import { formatStudyId, MAX_STUDY_NUMBER } from './study-id';
 
@@ -56,24 +61,6 @@ export type TransitionOptions = {
   currentEpisode?: number;
 };
 
-/** Called inside the identity update's transaction, e.g. to void signatures when the age changes. */
-export type IdentityChangeHook = (
-  uow: UnitOfWork,
-  participantId: string,
-  changed: string[],
-) => Promise<void>;
-/** Called inside the registration's transaction, e.g. to open the first screening episode. */
-export type RegistrationHook = (uow: UnitOfWork, participantId: string) => Promise<void>;
-/**
- * Called inside the transaction of every pathway move, after it is written (e.g. the follow-up
- * module cancels the remaining visits when a participant is withdrawn).
- */
-export type TransitionHook = (
-  uow: UnitOfWork,
-  participant: ParticipantEntity,
-  move: Transition,
-) => Promise<void>;
-
 const EARLIEST_BIRTH_DATE = '1900-01-01';
 
 /**
@@ -83,10 +70,6 @@ const EARLIEST_BIRTH_DATE = '1900-01-01';
  */
 @Injectable()
 export class ParticipantsService {
-  private readonly identityHooks: IdentityChangeHook[] = [];
-  private readonly registrationHooks: RegistrationHook[] = [];
-  private readonly transitionHooks: TransitionHook[] = [];
-
   constructor(
     private readonly participants: ParticipantsRepository,
     private readonly identity: IdentityService,
@@ -94,6 +77,7 @@ export class ParticipantsService {
     private readonly trials: TrialsService,
     private readonly tx: TransactionRunner,
     private readonly clock: Clock,
+    private readonly events: DomainEvents,
   ) {}
 
   // ---------------------------------------------------------------------------------------------
@@ -188,25 +172,11 @@ export class ParticipantsService {
       reason: opts.reason ?? null,
     });
     const after = await this.lock(uow, id);
-    for (const hook of this.transitionHooks) {
-      await hook(uow, after, check.transition);
-    }
+    await this.events.publish(uow, ParticipantTransitioned, {
+      participant: after,
+      move: check.transition,
+    });
     return after;
-  }
-
-  /** Lets another module react to an identity correction inside its transaction. */
-  afterIdentityChange(hook: IdentityChangeHook): void {
-    this.identityHooks.push(hook);
-  }
-
-  /** Lets another module add to a registration inside its transaction. */
-  afterRegistration(hook: RegistrationHook): void {
-    this.registrationHooks.push(hook);
-  }
-
-  /** Lets another module react to a pathway move (e.g. withdrawal) inside its transaction. */
-  afterTransition(hook: TransitionHook): void {
-    this.transitionHooks.push(hook);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -261,9 +231,7 @@ export class ParticipantsService {
         uow.em,
       );
       await this.identity.store(uow, id, identity);
-      for (const hook of this.registrationHooks) {
-        await hook(uow, id);
-      }
+      await this.events.publish(uow, ParticipantRegistered, { participantId: id });
       await this.participants.insertHistory(
         {
           participantId: id,
@@ -488,9 +456,7 @@ export class ParticipantsService {
         after: { changedFields: changed },
         reason: reason ?? null,
       });
-      for (const hook of this.identityHooks) {
-        await hook(uow, id, changed);
-      }
+      await this.events.publish(uow, ParticipantIdentityChanged, { participantId: id, changed });
       return { participantId: id, ...after };
     });
   }

@@ -11,6 +11,7 @@ import {
   staleVersion,
 } from 'src/common/corrections/corrections';
 import { RecordHistory, type RecordVersionDto } from 'src/kernel/record-history';
+import { DomainEvents } from 'src/kernel/events/domain-events';
 import { TransactionRunner } from 'src/kernel/unit-of-work';
 import type { ArmBDrugDto } from './dto/randomization.dto';
 import { siteScope } from 'src/modules/auth/site-scope';
@@ -19,6 +20,7 @@ import { ParticipantsService } from 'src/modules/participants/participants.servi
 import { TrialsService } from 'src/modules/trials/trials.service';
 import { RandomizationConfigService } from './randomization-config.service';
 import { RandomizationErrors } from './randomization.errors';
+import { RandomisationReadinessWarning } from './randomization.events';
 import { FollowUpJobs, SchedulingJobs } from './randomization.jobs';
 import {
   AllocationFilter,
@@ -27,7 +29,6 @@ import {
 } from './randomization.repository';
 import { DEFAULT_FORMULARY, formularyFor } from './randomization-settings';
 import { InterventionReceipts } from './intervention-receipts.api';
-import { RandomizationReadiness } from './readiness';
 import { stratumKey } from './sequence';
 
 export type Reason = { code: string; message: string };
@@ -46,7 +47,7 @@ export class AllocationService {
     private readonly configs: RandomizationConfigService,
     private readonly participants: ParticipantsService,
     private readonly eligibility: EligibilityService,
-    private readonly warningSources: RandomizationReadiness,
+    private readonly events: DomainEvents,
     private readonly trials: TrialsService,
     private readonly tx: TransactionRunner,
     private readonly clock: Clock,
@@ -187,7 +188,9 @@ export class AllocationService {
         });
     const warnings = existing
       ? []
-      : await this.warningSources.warnings({ participantId, siteId: p.siteId });
+      : (
+          await this.events.ask(RandomisationReadinessWarning, { participantId, siteId: p.siteId })
+        ).filter((w) => typeof w === 'string' && w.length > 0);
     return {
       ready: !existing && reasons.length === 0,
       alreadyRandomised: existing !== null,

@@ -8,7 +8,6 @@ import { AllocationsController } from './allocations.controller';
 import { RandomizationConfigService } from './randomization-config.service';
 import { RandomizationController } from './randomization.controller';
 import { RandomizationRepository } from './randomization.repository';
-import { RandomizationReadiness } from './readiness';
 import { RandomizationStatisticsService } from './statistics.service';
 import { UnblindingService } from './unblinding.service';
 
@@ -22,13 +21,7 @@ import { UnblindingService } from './unblinding.service';
     InterventionReceipts,
     RandomizationStatisticsService,
     UnblindingService,
-    RandomizationReadiness,
   ],
-  exports: [
-    AllocationService,
-    InterventionReceipts,
-    RandomizationReadiness,
-    RandomizationConfigService,
-  ],
+  exports: [AllocationService, InterventionReceipts, RandomizationConfigService],
 })
 export class RandomizationModule {}

@@ -7,6 +7,7 @@ import { UsersModule } from 'src/modules/users/users.module';
 import { SchedulingController } from './scheduling.controller';
 import { SchedulingReportsService } from './scheduling-reports.service';
 import { SchedulingRepository } from './scheduling.repository';
+import { SchedulingListeners } from './scheduling.listeners';
 import { SchedulingService } from './scheduling.service';
 import { TreatmentPlanService } from './treatment-plan.service';
 
@@ -21,6 +22,7 @@ import { TreatmentPlanService } from './treatment-plan.service';
   providers: [
     SchedulingRepository,
     SchedulingService,
+    SchedulingListeners,
     TreatmentPlanService,
     SchedulingReportsService,
   ],

@@ -1,4 +1,4 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { Clock } from 'src/common/clock/clock';
 import type { Actor } from 'src/common/context/request-context';
@@ -52,7 +52,6 @@ import {
   type WaitAssessment,
 } from './slot-rules';
 import { InterventionReceipts } from 'src/modules/randomization/intervention-receipts.api';
-import { RandomizationReadiness } from 'src/modules/randomization/readiness';
 import { BOOKING_ENTITY, TreatmentPlanService } from './treatment-plan.service';
 
 /** How many earlier, not yet booked arm-A participants one booking transaction books first. */
@@ -104,9 +103,7 @@ const isPgError = (e: unknown, code: string, constraint?: string): boolean => {
  * SitesService.setCapacity takes; the database trigger on transplant_bookings re-checks capacity.
  */
 @Injectable()
-export class SchedulingService implements OnModuleInit {
-  private hookRegistered = false;
-
+export class SchedulingService {
   constructor(
     private readonly repo: SchedulingRepository,
     private readonly tx: TransactionRunner,
@@ -117,21 +114,9 @@ export class SchedulingService implements OnModuleInit {
     private readonly notifications: NotificationsService,
     private readonly plans: TreatmentPlanService,
     private readonly receipts: InterventionReceipts,
-    private readonly readiness: RandomizationReadiness,
   ) {}
 
-  onModuleInit(): void {
-    if (this.hookRegistered) {
-      return;
-    }
-    this.hookRegistered = true;
-    this.readiness.addWarningSource(({ siteId }) => this.armAReadinessWarning(siteId));
-    this.sites.beforeCapacityChange((em, centreId, quarter, capacity) =>
-      this.assertCapacityCovers(em, centreId, quarter, capacity),
-    );
-  }
-
-  /** Runs inside SitesService.setCapacity, after the centre row is locked: refuses to go below bookings. */
+  /** Runs inside SitesService.setCapacity (SchedulingListeners), after the centre row is locked: refuses to go below bookings. */
   async assertCapacityCovers(
     em: EntityManager,
     centreId: string,

@@ -1,11 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { DateTime, IANAZone } from 'luxon';
 import { Clock } from 'src/common/clock/clock';
+import { DomainEvents } from 'src/kernel/events/domain-events';
 import { TransactionRunner } from 'src/kernel/unit-of-work';
 import { TrialsService } from 'src/modules/trials/trials.service';
 import type { CreateSiteDto, ListSitesQueryDto, UpdateSiteDto } from './dto/site.dto';
 import type { SiteEntity } from './site.entity';
 import { SiteErrors } from './sites.errors';
+import { SiteCapacityChanging } from './sites.events';
 import { CapacityRow, SitesRepository } from './sites.repository';
 
 /** Quarter labels from `from` to `to` inclusive ('2027-Q1' … '2027-Q4'). */
@@ -25,6 +27,7 @@ export class SitesService {
     private readonly trials: TrialsService,
     private readonly tx: TransactionRunner,
     private readonly clock: Clock,
+    private readonly events: DomainEvents,
   ) {}
 
   list(query: ListSitesQueryDto): Promise<SiteEntity[]> {
@@ -127,7 +130,7 @@ export class SitesService {
 
   /**
    * Sets one quarter's capacity. The scheduling module adds its own check (no quarter below its
-   * bookings) through `beforeCapacityChange`, under the same lock.
+   * bookings) through the `SiteCapacityChanging` event, under the same lock.
    */
   async setCapacity(
     centreId: string,
@@ -144,9 +147,7 @@ export class SitesService {
         throw SiteErrors.notTransplantCentre();
       }
       const [before] = await this.sites.capacities(centreId, [quarter], uow.em);
-      for (const hook of this.capacityHooks) {
-        await hook(uow.em, centreId, quarter, capacity);
-      }
+      await this.events.publish(uow, SiteCapacityChanging, { centreId, quarter, capacity });
       await this.sites.setCapacity(centreId, quarter, capacity, this.clock.now(), uow.em);
       uow.audit({
         action: 'site.capacity_set',
@@ -159,12 +160,6 @@ export class SitesService {
     });
     const [row] = await this.sites.capacities(centreId, [quarter]);
     return row;
-  }
-
-  private readonly capacityHooks: CapacityHook[] = [];
-  /** Lets another module veto a capacity change inside its transaction (e.g. below bookings). */
-  beforeCapacityChange(hook: CapacityHook): void {
-    this.capacityHooks.push(hook);
   }
 
   private assertTimeZone(tz: string): void {
@@ -180,10 +175,3 @@ export class SitesService {
     }
   }
 }
-
-export type CapacityHook = (
-  em: import('typeorm').EntityManager,
-  centreId: string,
-  quarter: string,
-  capacity: number,
-) => Promise<void>;

@@ -1,0 +1,28 @@
+import { defineEvent } from 'src/kernel/events/domain-event';
+import type { Transition } from './participant-status';
+import type { ParticipantEntity } from './participant.entity';
+
+/**
+ * Domain events of the participants module, raised inside the transaction of the change (see
+ * src/kernel/events). Listeners: `grep -rn "OnDomainEvent(Participant" src`.
+ */
+
+/** A participant was registered (or pre-screened): after the identity is stored, before the history row. */
+export const ParticipantRegistered = defineEvent<{ participantId: string }>(
+  'participant.registered',
+);
+
+/** The identity record was corrected; `changed` lists the changed fields (e.g. `birthDate`). */
+export const ParticipantIdentityChanged = defineEvent<{
+  participantId: string;
+  changed: string[];
+}>('participant.identity-changed');
+
+/**
+ * A pathway move was written (status, history and audit row); `participant` is the row after it
+ * (e.g. follow-up cancels the remaining visits when a randomised participant is withdrawn).
+ */
+export const ParticipantTransitioned = defineEvent<{
+  participant: ParticipantEntity;
+  move: Transition;
+}>('participant.transitioned');

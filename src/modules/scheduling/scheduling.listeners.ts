@@ -1,0 +1,27 @@
+import { Injectable } from '@nestjs/common';
+import { OnDomainEvent, type PayloadOf } from 'src/kernel/events/domain-event';
+import type { UnitOfWork } from 'src/kernel/unit-of-work';
+import { RandomisationReadinessWarning } from 'src/modules/randomization/randomization.events';
+import { SiteCapacityChanging } from 'src/modules/sites/sites.events';
+import { SchedulingService } from './scheduling.service';
+
+/** What the transplant-slot module does when other modules' facts change or they ask it. */
+@Injectable()
+export class SchedulingListeners {
+  constructor(private readonly scheduling: SchedulingService) {}
+
+  /** Refuses a quarter's capacity below its bookings (inside SitesService.setCapacity, under the centre lock). */
+  @OnDomainEvent(SiteCapacityChanging)
+  async capacityChanging(
+    uow: UnitOfWork,
+    { centreId, quarter, capacity }: PayloadOf<typeof SiteCapacityChanging>,
+  ): Promise<void> {
+    await this.scheduling.assertCapacityCovers(uow.em, centreId, quarter, capacity);
+  }
+
+  /** The arm-agnostic waiting-time warning before randomising (from capacity only). */
+  @OnDomainEvent(RandomisationReadinessWarning)
+  readinessWarning({ siteId }: { participantId: string; siteId: string }): Promise<string | null> {
+    return this.scheduling.armAReadinessWarning(siteId);
+  }
+}
