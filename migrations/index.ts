@@ -8,6 +8,7 @@ import { FollowUp1764000500000 } from './1764000500000-FollowUp';
 import { Memberships1764000600000 } from './1764000600000-Memberships';
 import { Corrections1764000700000 } from './1764000700000-Corrections';
 import { PublicViews1764000800000 } from './1764000800000-PublicViews';
+import { CentreLocks1764000900000 } from './1764000900000-CentreLocks';
 
 /** Every migration, in order. New migrations are appended here (timestamped names sort in order). */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   Memberships1764000600000,
   Corrections1764000700000,
   PublicViews1764000800000,
+  CentreLocks1764000900000,
 ];

@@ -1,6 +1,6 @@
 import { RequestMethod, Type } from '@nestjs/common';
 import { METHOD_METADATA, MODULE_METADATA, PATH_METADATA } from '@nestjs/common/constants';
-import { PUBLIC_KEY, ROLES_KEY } from 'src/modules/auth/auth.decorators';
+import { PUBLIC_KEY, ROLES_KEY } from 'src/common/context/access.decorators';
 import type { Role } from 'src/common/context/roles';
 
 export type RouteInfo = {

@@ -22,7 +22,12 @@ export const TABLE_OWNERS: Record<string, readonly string[]> = {
     'stratum_counters',
     'unblinding_events',
   ],
-  scheduling: ['transplant_bookings', 'transplant_capacities', 'transplant_phase_records'],
+  scheduling: [
+    'transplant_bookings',
+    'transplant_capacities',
+    'transplant_phase_records',
+    'transplant_centre_locks',
+  ],
   'follow-up': [
     'follow_up_schedules',
     'visits',
@@ -58,8 +63,4 @@ export const KNOWN_FOREIGN_TABLE_USES: readonly string[] = [
   // The unit of work appends every change's audit row to the audit module's chain, in the
   // change's transaction (the one writer; the audit module reads and verifies).
   'src/kernel/unit-of-work.ts → audit_log (audit)',
-  // Bookings and capacity changes of one centre serialise on the centre's `sites` row, and the
-  // sites module writes the capacities: until capacity moves to scheduling with its own lock row.
-  'src/modules/scheduling/scheduling.repository.ts → sites (sites)',
-  'src/modules/sites/sites.repository.ts → transplant_capacities (scheduling)',
 ];

@@ -2,7 +2,7 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Page, pageOf } from 'src/common/validation/page';
 import type { Actor } from 'src/common/context/request-context';
-import { CurrentActor, Roles } from 'src/modules/auth/auth.decorators';
+import { CurrentActor, Roles } from 'src/common/context/access.decorators';
 import { AuditService } from './audit.service';
 import { AuditEntryDto, AuditVerificationDto, ListAuditQueryDto } from './dto/audit.dto';
 

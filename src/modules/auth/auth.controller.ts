@@ -11,7 +11,7 @@ import { ROLES } from 'src/common/context/roles';
 import { UserResponseDto } from 'src/modules/users/dto/user.dto';
 import { toUserResponse } from 'src/modules/users/users.mapper';
 import { UsersService } from 'src/modules/users/users.service';
-import { CurrentActor, Public, Roles } from './auth.decorators';
+import { CurrentActor, Public, Roles } from 'src/common/context/access.decorators';
 import { AuthService } from './auth.service';
 import { LoginDto, LoginResponseDto, SwitchRoleDto } from './dto/login.dto';
 import { LoginThrottlerGuard } from './login-throttler.guard';

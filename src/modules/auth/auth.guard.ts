@@ -2,7 +2,7 @@ import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { Actor, RequestContext } from 'src/common/context/request-context';
-import { PUBLIC_KEY, ROLES_KEY } from './auth.decorators';
+import { PUBLIC_KEY, ROLES_KEY } from 'src/common/context/access.decorators';
 import { AuthErrors } from './auth.errors';
 import { AuthService } from './auth.service';
 import type { Role } from 'src/common/context/roles';

@@ -12,7 +12,7 @@ import {
 import { ApiBearerAuth, ApiConflictResponse, ApiNotFoundResponse, ApiTags } from '@nestjs/swagger';
 import { RecordVersionDto } from 'src/kernel/record-history';
 import type { Actor } from 'src/common/context/request-context';
-import { CurrentActor, Roles } from 'src/modules/auth/auth.decorators';
+import { CurrentActor, Roles } from 'src/common/context/access.decorators';
 import { ParticipantResponseDto } from 'src/modules/participants/dto/participant.dto';
 import { toParticipantResponse } from 'src/modules/participants/participants.mapper';
 import {

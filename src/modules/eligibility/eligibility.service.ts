@@ -11,7 +11,7 @@ import {
   staleVersion,
 } from 'src/common/corrections/corrections';
 import { AuthService } from 'src/modules/auth/auth.service';
-import { siteScope } from 'src/modules/auth/site-scope';
+import { siteScope } from 'src/common/context/site-scope';
 import { IdentityService } from 'src/modules/identity/identity.service';
 import { checkTransition } from 'src/modules/participants/participant-status';
 import type { ParticipantEntity } from 'src/modules/participants/participant.entity';

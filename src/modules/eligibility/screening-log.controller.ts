@@ -2,7 +2,7 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Actor } from 'src/common/context/request-context';
 import { pageOf } from 'src/common/validation/page';
-import { CurrentActor, Roles } from 'src/modules/auth/auth.decorators';
+import { CurrentActor, Roles } from 'src/common/context/access.decorators';
 import { ScreeningLogQueryDto, ScreeningLogResponseDto } from './dto/eligibility.dto';
 import { toScreeningLogEntry } from './eligibility.mapper';
 import { ScreeningLogService } from './screening-log.service';

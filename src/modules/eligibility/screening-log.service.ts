@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Actor } from 'src/common/context/request-context';
-import { siteScope } from 'src/modules/auth/site-scope';
+import { siteScope } from 'src/common/context/site-scope';
 import type { ExclusionCountDto } from './dto/eligibility.dto';
 import { CRITERIA_SETS } from './engine';
 import {

@@ -8,7 +8,7 @@ import {
 } from '@nestjs/swagger';
 import { RecordVersionDto } from 'src/kernel/record-history';
 import type { Actor } from 'src/common/context/request-context';
-import { CurrentActor, Roles } from 'src/modules/auth/auth.decorators';
+import { CurrentActor, Roles } from 'src/common/context/access.decorators';
 import { ScreeningEpisodeResponseDto, UpdateScreeningDto } from './dto/screening.dto';
 import { EligibilityErrors } from './eligibility.errors';
 import { toEpisodeResponse } from './eligibility.mapper';

@@ -12,7 +12,7 @@ import { RecordHistory, type RecordVersionDto } from 'src/kernel/record-history'
 import type { Actor } from 'src/common/context/request-context';
 import { OnDomainEvent } from 'src/kernel/events/domain-event';
 import { TransactionRunner, UnitOfWork } from 'src/kernel/unit-of-work';
-import { siteScope } from 'src/modules/auth/site-scope';
+import { siteScope } from 'src/common/context/site-scope';
 import { IdentityService } from 'src/modules/identity/identity.service';
 import type { ParticipantEntity } from 'src/modules/participants/participant.entity';
 import { ParticipantErrors } from 'src/modules/participants/participants.errors';

@@ -20,7 +20,7 @@ import { RecordVersionDto } from 'src/kernel/record-history';
 import { Clock } from 'src/common/clock/clock';
 import type { Actor } from 'src/common/context/request-context';
 import { Page, pageOf } from 'src/common/validation/page';
-import { CurrentActor, Roles } from 'src/modules/auth/auth.decorators';
+import { CurrentActor, Roles } from 'src/common/context/access.decorators';
 import { AdverseEventsQueryDto } from './dto/queries.dto';
 import { CorrectAdverseEventDto, MarkSaeReportedDto } from './dto/visit-log.dto';
 import { type AdverseEventResponse, toAdverseEventResponse } from './follow-up.mapper';

@@ -1,7 +1,7 @@
 import { Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Actor } from 'src/common/context/request-context';
-import { CurrentActor, Roles } from 'src/modules/auth/auth.decorators';
+import { CurrentActor, Roles } from 'src/common/context/access.decorators';
 import { NedaQueryDto } from './dto/queries.dto';
 import { type AggregateNeda, EndpointsService, type ParticipantNeda } from './endpoints.service';
 

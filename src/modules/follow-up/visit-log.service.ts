@@ -14,7 +14,7 @@ import { RandomSource } from 'src/common/random/random-source';
 import { RecordHistory, type RecordVersionDto } from 'src/kernel/record-history';
 import type { Actor } from 'src/common/context/request-context';
 import { TransactionRunner, UnitOfWork } from 'src/kernel/unit-of-work';
-import { siteScope } from 'src/modules/auth/site-scope';
+import { siteScope } from 'src/common/context/site-scope';
 import { NotificationsService } from 'src/modules/notifications/notifications.service';
 import { UsersService } from 'src/modules/users/users.service';
 import { compareDates } from 'src/common/time/calendar-date';

@@ -20,7 +20,7 @@ import {
 import { RecordVersionDto } from 'src/kernel/record-history';
 import type { Actor } from 'src/common/context/request-context';
 import { Page, pageOf } from 'src/common/validation/page';
-import { CurrentActor, Roles } from 'src/modules/auth/auth.decorators';
+import { CurrentActor, Roles } from 'src/common/context/access.decorators';
 import type { Role } from 'src/common/context/roles';
 import { CorrectAssessmentDto, RecordAssessmentDto } from './dto/assessment.dto';
 import { DeviationsQueryDto } from './dto/queries.dto';

@@ -4,7 +4,7 @@ import { ApiTags } from '@nestjs/swagger';
 import type { Queue } from 'bull';
 import { DataSource } from 'typeorm';
 import { QueueName } from 'src/common/queue/queues';
-import { Public } from 'src/modules/auth/auth.decorators';
+import { Public } from 'src/common/context/access.decorators';
 
 const within = <T>(p: Promise<T>, ms: number) =>
   Promise.race([

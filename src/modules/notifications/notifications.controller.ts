@@ -4,7 +4,7 @@ import { ArrayMaxSize, IsArray, IsOptional } from 'class-validator';
 import type { Actor } from 'src/common/context/request-context';
 import { PageQueryDto, pageOf } from 'src/common/validation/page';
 import { QueryBoolean, ValidateBoolean, ValidateUuid } from 'src/common/validation/validators';
-import { CurrentActor, Roles } from 'src/modules/auth/auth.decorators';
+import { CurrentActor, Roles } from 'src/common/context/access.decorators';
 import { ROLES } from 'src/common/context/roles';
 import { NotificationsService } from './notifications.service';
 

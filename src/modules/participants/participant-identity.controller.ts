@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Patch } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Actor } from 'src/common/context/request-context';
-import { CurrentActor, Roles } from 'src/modules/auth/auth.decorators';
+import { CurrentActor, Roles } from 'src/common/context/access.decorators';
 import { IdentityResponseDto, UpdateIdentityDto } from 'src/modules/identity/dto/identity.dto';
 import { ParticipantsService } from './participants.service';
 

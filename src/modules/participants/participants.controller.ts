@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } fr
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Actor } from 'src/common/context/request-context';
 import { Page, pageOf } from 'src/common/validation/page';
-import { CurrentActor, Roles } from 'src/modules/auth/auth.decorators';
+import { CurrentActor, Roles } from 'src/common/context/access.decorators';
 import {
   ConfirmSampleDestructionDto,
   ListParticipantsQueryDto,
@@ -15,7 +15,7 @@ import {
 } from './dto/participant.dto';
 import { toHistoryResponse, toParticipantResponse } from './participants.mapper';
 import { ParticipantsService } from './participants.service';
-import { siteScope } from 'src/modules/auth/site-scope';
+import { siteScope } from 'src/common/context/site-scope';
 
 /** Who may see participants (site-scoped in the query; statistician and monitor trial-wide). */
 const READERS = [

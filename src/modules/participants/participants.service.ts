@@ -5,7 +5,7 @@ import { Actor, RequestContext } from 'src/common/context/request-context';
 import type { Page } from 'src/common/validation/page';
 import { DomainEvents } from 'src/kernel/events/domain-events';
 import { TransactionRunner, UnitOfWork } from 'src/kernel/unit-of-work';
-import { siteScope } from 'src/modules/auth/site-scope';
+import { siteScope } from 'src/common/context/site-scope';
 import {
   correctedPaths,
   plainRecord,

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Post, UseGuards } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Throttle } from '@nestjs/throttler';
-import { Public } from 'src/modules/auth/auth.decorators';
+import { Public } from 'src/common/context/access.decorators';
 import {
   PrescreeningCheckDto,
   PrescreeningCheckResultDto,

@@ -14,7 +14,7 @@ import { RecordHistory, type RecordVersionDto } from 'src/kernel/record-history'
 import { DomainEvents } from 'src/kernel/events/domain-events';
 import { TransactionRunner } from 'src/kernel/unit-of-work';
 import type { ArmBDrugDto } from './dto/randomization.dto';
-import { siteScope } from 'src/modules/auth/site-scope';
+import { siteScope } from 'src/common/context/site-scope';
 import { EligibilityService } from 'src/modules/eligibility/eligibility.service';
 import { ParticipantsService } from 'src/modules/participants/participants.service';
 import { TrialsService } from 'src/modules/trials/trials.service';

@@ -23,7 +23,7 @@ import type { Response } from 'express';
 import type { Actor } from 'src/common/context/request-context';
 import { DomainError } from 'src/common/errors/domain-error';
 import { Page, pageOf } from 'src/common/validation/page';
-import { CurrentActor, Roles } from 'src/modules/auth/auth.decorators';
+import { CurrentActor, Roles } from 'src/common/context/access.decorators';
 import { AllocationService } from './allocation.service';
 import {
   AllocationResponseDto,

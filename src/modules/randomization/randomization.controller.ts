@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { DomainError } from 'src/common/errors/domain-error';
 import { Page, PageQueryDto, pageOf } from 'src/common/validation/page';
 import type { Actor } from 'src/common/context/request-context';
-import { CurrentActor, Roles } from 'src/modules/auth/auth.decorators';
+import { CurrentActor, Roles } from 'src/common/context/access.decorators';
 import { ROLES } from 'src/common/context/roles';
 import {
   EnvironmentQueryDto,

@@ -3,7 +3,7 @@ import { Clock } from 'src/common/clock/clock';
 import type { Actor } from 'src/common/context/request-context';
 import type { Page } from 'src/common/validation/page';
 import { TransactionRunner } from 'src/kernel/unit-of-work';
-import { siteScope } from 'src/modules/auth/site-scope';
+import { siteScope } from 'src/common/context/site-scope';
 import { ParticipantsService } from 'src/modules/participants/participants.service';
 import { RandomizationRepository } from './randomization.repository';
 

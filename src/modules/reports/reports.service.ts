@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Clock } from 'src/common/clock/clock';
 import type { Actor } from 'src/common/context/request-context';
 import { DomainError } from 'src/common/errors/domain-error';
-import { siteScope } from 'src/modules/auth/site-scope';
+import { siteScope } from 'src/common/context/site-scope';
 import { buildConsortFlow, type ConsortFlow } from './consort';
 import { renderConsortSvg } from './consort-svg';
 import {

@@ -10,13 +10,13 @@ import { SchedulingService } from './scheduling.service';
 export class SchedulingListeners {
   constructor(private readonly scheduling: SchedulingService) {}
 
-  /** Refuses a quarter's capacity below its bookings (inside SitesService.setCapacity, under the centre lock). */
+  /** A centre's default capacity changes under the centre's booking lock, never between a booking's reads and writes. */
   @OnDomainEvent(SiteCapacityChanging)
   async capacityChanging(
     uow: UnitOfWork,
-    { centreId, quarter, capacity }: PayloadOf<typeof SiteCapacityChanging>,
+    { centreId }: PayloadOf<typeof SiteCapacityChanging>,
   ): Promise<void> {
-    await this.scheduling.assertCapacityCovers(uow.em, centreId, quarter, capacity);
+    await this.scheduling.lockCentre(uow, centreId);
   }
 
   /** The arm-agnostic waiting-time warning before randomising (from capacity only). */

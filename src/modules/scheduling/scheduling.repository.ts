@@ -17,6 +17,9 @@ import type { BookingInQuarter } from './scheduling.errors';
 /** Null = trial-wide; otherwise the actor's site ids. */
 export type Scope = readonly string[] | null;
 
+/** A quarter's capacity: the centre's override, else its default. */
+export type CapacityRow = { quarter: string; capacity: number; overridden: boolean };
+
 const BOOKING_COLUMNS = `b.id, b.trial_id AS "trialId", b.participant_id AS "participantId", p.study_id AS "studyId",
   b.site_id AS "siteId", ps.label AS "siteLabel",
   b.centre_id AS "centreId", cs.label AS "centreLabel", cs.name AS "centreName",
@@ -183,15 +186,57 @@ export class SchedulingRepository {
   // ---- centres and participants -------------------------------------------------------------
 
   /**
-   * Locks the centre's `sites` row: the same lock SitesService.setCapacity takes, so bookings,
-   * moves and capacity changes of one centre happen one after the other.
+   * Locks the centre's row of `transplant_centre_locks` (created on first use): bookings, moves and
+   * capacity changes of one centre happen one after the other. Null when no such site.
    */
   async lockCentre(centreId: string, em: EntityManager): Promise<CentreRow | null> {
-    const rows: CentreRow[] = await em.query(
-      `SELECT ${CENTRE_COLUMNS} FROM sites s WHERE s.id = $1 FOR UPDATE`,
+    const lock = () =>
+      em.query(
+        `SELECT ${CENTRE_COLUMNS} FROM transplant_centre_locks l JOIN site_directory s ON s.id = l.centre_id
+         WHERE l.centre_id = $1 FOR UPDATE OF l`,
+        [centreId],
+      ) as Promise<CentreRow[]>;
+    const rows = await lock();
+    if (rows[0]) {
+      return rows[0];
+    }
+    await em.query(
+      `INSERT INTO transplant_centre_locks (centre_id) SELECT id FROM site_directory WHERE id = $1
+       ON CONFLICT (centre_id) DO NOTHING`,
       [centreId],
     );
-    return rows[0] ?? null;
+    const again = await lock();
+    return again[0] ?? null;
+  }
+
+  /** Capacity of each quarter in the list: the override if set, else the centre's default. */
+  capacities(
+    centreId: string,
+    quarters: readonly string[],
+    em?: EntityManager,
+  ): Promise<CapacityRow[]> {
+    return this.m(em).query(
+      `SELECT q.quarter, COALESCE(tc.capacity, s.default_quarterly_capacity) AS capacity, tc.capacity IS NOT NULL AS overridden
+       FROM unnest($2::text[]) WITH ORDINALITY AS q(quarter, n)
+       JOIN site_directory s ON s.id = $1
+       LEFT JOIN transplant_capacities tc ON tc.centre_id = s.id AND tc.quarter = q.quarter
+       ORDER BY q.n`,
+      [centreId, quarters],
+    );
+  }
+
+  async setCapacity(
+    centreId: string,
+    quarter: string,
+    capacity: number,
+    now: Date,
+    em: EntityManager,
+  ): Promise<void> {
+    await em.query(
+      `INSERT INTO transplant_capacities (centre_id, quarter, capacity, updated_at) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (centre_id, quarter) DO UPDATE SET capacity = EXCLUDED.capacity, updated_at = EXCLUDED.updated_at`,
+      [centreId, quarter, capacity, now],
+    );
   }
 
   async findCentre(centreId: string, em?: EntityManager): Promise<CentreRow | null> {

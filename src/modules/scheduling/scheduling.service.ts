@@ -1,12 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
 import { Clock } from 'src/common/clock/clock';
 import type { Actor } from 'src/common/context/request-context';
 import { DomainError } from 'src/common/errors/domain-error';
 import { QueueName } from 'src/common/queue/queues';
 import { type Page, pageOf } from 'src/common/validation/page';
 import { TransactionRunner, UnitOfWork } from 'src/kernel/unit-of-work';
-import { siteScope } from 'src/modules/auth/site-scope';
+import { siteScope } from 'src/common/context/site-scope';
 import { NotificationsService } from 'src/modules/notifications/notifications.service';
 import { SitesService } from 'src/modules/sites/sites.service';
 import { TrialsService } from 'src/modules/trials/trials.service';
@@ -97,10 +96,11 @@ const isPgError = (e: unknown, code: string, constraint?: string): boolean => {
 /**
  * Transplant slots: booking arm-A participants into the earliest quarter with a free place at
  * their centre, the waiting-time rule and its review, cancellations and moves with automatic
- * move-up, and the read API other modules use (readiness warning, day 0, arm-A status).
+ * move-up, and the read API other modules use (readiness warning, day 0).
  *
- * Every write to a centre's places runs under the centre's `sites` row lock, which is also the lock
- * SitesService.setCapacity takes; the database trigger on transplant_bookings re-checks capacity.
+ * Every write to a centre's places runs under the centre's booking lock (its row of
+ * `transplant_centre_locks`), which capacity changes take too; the database trigger on
+ * transplant_bookings re-checks capacity.
  */
 @Injectable()
 export class SchedulingService {
@@ -116,17 +116,9 @@ export class SchedulingService {
     private readonly receipts: InterventionReceipts,
   ) {}
 
-  /** Runs inside SitesService.setCapacity (SchedulingListeners), after the centre row is locked: refuses to go below bookings. */
-  async assertCapacityCovers(
-    em: EntityManager,
-    centreId: string,
-    quarter: string,
-    capacity: number,
-  ): Promise<void> {
-    const places = await this.repo.placesInQuarter(centreId, quarter, em);
-    if (places.length > capacity) {
-      throw SchedulingErrors.capacityBelowBookings(quarter, capacity, places);
-    }
+  /** Takes the centre's booking lock in the caller's transaction (see SchedulingRepository.lockCentre). */
+  async lockCentre(uow: UnitOfWork, centreId: string): Promise<void> {
+    await this.repo.lockCentre(centreId, uow.em);
   }
 
   // ---- API for other modules ----------------------------------------------------------------

@@ -11,7 +11,7 @@ import {
 } from 'src/common/corrections/corrections';
 import { RecordHistory, type RecordVersionDto } from 'src/kernel/record-history';
 import { TransactionRunner } from 'src/kernel/unit-of-work';
-import { siteScope } from 'src/modules/auth/site-scope';
+import { siteScope } from 'src/common/context/site-scope';
 import { InterventionReceipts } from 'src/modules/randomization/intervention-receipts.api';
 import { type ArmAPhaseCode, buildPlan } from './calendar/arm-a-plan';
 import { compareDates, dateInZone } from 'src/common/time/calendar-date';

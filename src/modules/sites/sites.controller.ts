@@ -1,31 +1,10 @@
-import {
-  Body,
-  Controller,
-  Get,
-  Param,
-  ParseUUIDPipe,
-  Patch,
-  Post,
-  Put,
-  Query,
-} from '@nestjs/common';
+import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { ROLES } from 'src/common/context/roles';
-import { Roles } from 'src/modules/auth/auth.decorators';
-import { DomainError } from 'src/common/errors/domain-error';
-import {
-  CapacityQueryDto,
-  CapacityResponseDto,
-  CreateSiteDto,
-  ListSitesQueryDto,
-  SetCapacityDto,
-  SiteResponseDto,
-  UpdateSiteDto,
-} from './dto/site.dto';
+import { Roles } from 'src/common/context/access.decorators';
+import { CreateSiteDto, ListSitesQueryDto, SiteResponseDto, UpdateSiteDto } from './dto/site.dto';
 import { toSiteResponse } from './sites.mapper';
 import { SitesService } from './sites.service';
-
-const QUARTER = /^\d{4}-Q[1-4]$/;
 
 @ApiTags('sites')
 @ApiBearerAuth()
@@ -59,27 +38,5 @@ export class SitesController {
     @Body() dto: UpdateSiteDto,
   ): Promise<SiteResponseDto> {
     return toSiteResponse(await this.sites.update(id, dto));
-  }
-
-  @Get(':id/capacity')
-  @Roles('admin', 'coordinator', 'investigator', 'site_staff', 'monitor', 'statistician')
-  capacity(
-    @Param('id', ParseUUIDPipe) id: string,
-    @Query() query: CapacityQueryDto,
-  ): Promise<CapacityResponseDto[]> {
-    return this.sites.capacity(id, query.from, query.to);
-  }
-
-  @Put(':id/capacity/:quarter')
-  @Roles('admin')
-  setCapacity(
-    @Param('id', ParseUUIDPipe) id: string,
-    @Param('quarter') quarter: string,
-    @Body() dto: SetCapacityDto,
-  ): Promise<CapacityResponseDto> {
-    if (!QUARTER.test(quarter)) {
-      throw new DomainError('QUARTER_INVALID', 'bad_request', 'quarter must look like 2027-Q3');
-    }
-    return this.sites.setCapacity(id, quarter, dto.capacity, dto.reason);
   }
 }

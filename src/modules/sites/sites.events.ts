@@ -6,12 +6,12 @@ import { defineEvent } from 'src/kernel/events/domain-event';
  */
 
 /**
- * A quarter's transplant capacity is about to change: raised after the centre's `sites` row is
- * locked and before the new capacity is written. A listener vetoes by throwing (the scheduling
- * module refuses a capacity below the quarter's bookings).
+ * A transplant centre's default quarterly capacity is about to change: raised after the site row
+ * is locked and before the new default is written. The scheduling module takes the centre's
+ * booking lock here, so the change and bookings happen one after the other (the database refuses a
+ * default below a quarter's places taken).
  */
 export const SiteCapacityChanging = defineEvent<{
   centreId: string;
-  quarter: string;
-  capacity: number;
+  defaultQuarterlyCapacity: number;
 }>('site.capacity-changing');

@@ -9,7 +9,6 @@ const COLUMNS = `s.id, s.trial_id AS "trialId", s.code, s.name, s.country_code A
 
 export type NewSite = Omit<SiteEntity, 'id' | 'createdAt' | 'updatedAt' | 'active'>;
 export type SiteChanges = Partial<Omit<SiteEntity, 'id' | 'trialId' | 'createdAt' | 'updatedAt'>>;
-export type CapacityRow = { quarter: string; capacity: number; overridden: boolean };
 
 const COLUMN_OF: Record<keyof SiteChanges, string> = {
   code: 'code',
@@ -99,35 +98,5 @@ export class SitesRepository {
       }
     }
     await em.query(`UPDATE sites SET ${sets.join(', ')} WHERE id = $1`, params);
-  }
-
-  /** Capacity of each quarter in the list: the override if set, else the centre's default. */
-  async capacities(
-    centreId: string,
-    quarters: readonly string[],
-    em?: EntityManager,
-  ): Promise<CapacityRow[]> {
-    return this.m(em).query(
-      `SELECT q.quarter, COALESCE(tc.capacity, s.default_quarterly_capacity) AS capacity, tc.capacity IS NOT NULL AS overridden
-       FROM unnest($2::text[]) WITH ORDINALITY AS q(quarter, n)
-       JOIN sites s ON s.id = $1
-       LEFT JOIN transplant_capacities tc ON tc.centre_id = s.id AND tc.quarter = q.quarter
-       ORDER BY q.n`,
-      [centreId, quarters],
-    );
-  }
-
-  async setCapacity(
-    centreId: string,
-    quarter: string,
-    capacity: number,
-    now: Date,
-    em: EntityManager,
-  ): Promise<void> {
-    await em.query(
-      `INSERT INTO transplant_capacities (centre_id, quarter, capacity, updated_at) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (centre_id, quarter) DO UPDATE SET capacity = EXCLUDED.capacity, updated_at = EXCLUDED.updated_at`,
-      [centreId, quarter, capacity, now],
-    );
   }
 }

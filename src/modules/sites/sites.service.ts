@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DateTime, IANAZone } from 'luxon';
+import { IANAZone } from 'luxon';
 import { Clock } from 'src/common/clock/clock';
 import { DomainEvents } from 'src/kernel/events/domain-events';
 import { TransactionRunner } from 'src/kernel/unit-of-work';
@@ -8,17 +8,7 @@ import type { CreateSiteDto, ListSitesQueryDto, UpdateSiteDto } from './dto/site
 import type { SiteEntity } from './site.entity';
 import { SiteErrors } from './sites.errors';
 import { SiteCapacityChanging } from './sites.events';
-import { CapacityRow, SitesRepository } from './sites.repository';
-
-/** Quarter labels from `from` to `to` inclusive ('2027-Q1' … '2027-Q4'). */
-export function quarterRange(from: string, to: string): string[] {
-  const index = (q: string) => Number(q.slice(0, 4)) * 4 + Number(q.slice(6)) - 1;
-  const out: string[] = [];
-  for (let i = index(from); i <= index(to); i++) {
-    out.push(`${Math.floor(i / 4)}-Q${(i % 4) + 1}`);
-  }
-  return out;
-}
+import { SitesRepository } from './sites.repository';
 
 @Injectable()
 export class SitesService {
@@ -95,6 +85,15 @@ export class SitesService {
           await this.assertCentre(dto.transplantCentreId);
         }
         const { reason, ...changes } = dto;
+        if (
+          changes.defaultQuarterlyCapacity !== undefined &&
+          changes.defaultQuarterlyCapacity !== before.defaultQuarterlyCapacity
+        ) {
+          await this.events.publish(uow, SiteCapacityChanging, {
+            centreId: id,
+            defaultQuarterlyCapacity: changes.defaultQuarterlyCapacity,
+          });
+        }
         await this.sites.update(id, changes, this.clock.now(), uow.em);
         const after = await this.sites.findById(id, uow.em);
         uow.audit({ action: 'site.updated', entity: 'site', entityId: id, before, after, reason });
@@ -107,59 +106,6 @@ export class SitesService {
         throw e;
       });
     return this.get(id);
-  }
-
-  async capacity(centreId: string, from?: string, to?: string): Promise<CapacityRow[]> {
-    const centre = await this.get(centreId);
-    if (!centre.roles.includes('transplant_centre')) {
-      throw SiteErrors.notTransplantCentre();
-    }
-    const now = DateTime.fromJSDate(this.clock.now(), { zone: centre.timeZone });
-    const first = from ?? `${now.year}-Q${now.quarter}`;
-    const last =
-      to ??
-      quarterRange(first, `${Number(first.slice(0, 4)) + 2}-Q4`)
-        .slice(0, 8)
-        .pop()!;
-    const quarters = quarterRange(first, last);
-    if (quarters.length === 0 || quarters.length > 40) {
-      throw SiteErrors.badQuarterRange();
-    }
-    return this.sites.capacities(centreId, quarters);
-  }
-
-  /**
-   * Sets one quarter's capacity. The scheduling module adds its own check (no quarter below its
-   * bookings) through the `SiteCapacityChanging` event, under the same lock.
-   */
-  async setCapacity(
-    centreId: string,
-    quarter: string,
-    capacity: number,
-    reason?: string,
-  ): Promise<CapacityRow> {
-    await this.tx.run(async (uow) => {
-      const centre = await this.sites.findById(centreId, uow.em, true);
-      if (!centre) {
-        throw SiteErrors.notFound();
-      }
-      if (!centre.roles.includes('transplant_centre')) {
-        throw SiteErrors.notTransplantCentre();
-      }
-      const [before] = await this.sites.capacities(centreId, [quarter], uow.em);
-      await this.events.publish(uow, SiteCapacityChanging, { centreId, quarter, capacity });
-      await this.sites.setCapacity(centreId, quarter, capacity, this.clock.now(), uow.em);
-      uow.audit({
-        action: 'site.capacity_set',
-        entity: 'site',
-        entityId: centreId,
-        before: { quarter, capacity: before.capacity },
-        after: { quarter, capacity },
-        reason,
-      });
-    });
-    const [row] = await this.sites.capacities(centreId, [quarter]);
-    return row;
   }
 
   private assertTimeZone(tz: string): void {

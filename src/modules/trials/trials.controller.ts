@@ -1,6 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { Roles } from 'src/modules/auth/auth.decorators';
+import { Roles } from 'src/common/context/access.decorators';
 import { ROLES } from 'src/common/context/roles';
 import { TrialsService } from './trials.service';
 

@@ -12,7 +12,7 @@ import {
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Actor } from 'src/common/context/request-context';
 import { Page, pageOf } from 'src/common/validation/page';
-import { CurrentActor, Roles } from 'src/modules/auth/auth.decorators';
+import { CurrentActor, Roles } from 'src/common/context/access.decorators';
 import {
   CreateUserDto,
   DeactivateUserDto,

@@ -1400,7 +1400,7 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        get: operations["SitesController_capacity"];
+        get: operations["CapacityController_capacity"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1417,7 +1417,7 @@ export type paths = {
             cookie?: never;
         };
         get?: never;
-        put: operations["SitesController_setCapacity"];
+        put: operations["CapacityController_setCapacity"];
         post?: never;
         delete?: never;
         options?: never;
@@ -5162,7 +5162,7 @@ export interface operations {
             };
         };
     };
-    SitesController_capacity: {
+    CapacityController_capacity: {
         parameters: {
             query?: {
                 from?: string;
@@ -5186,7 +5186,7 @@ export interface operations {
             };
         };
     };
-    SitesController_setCapacity: {
+    CapacityController_setCapacity: {
         parameters: {
             query?: never;
             header?: never;

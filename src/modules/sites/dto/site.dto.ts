@@ -11,8 +11,6 @@ import {
 } from 'src/common/validation/validators';
 import { COUNTRIES, Country, SITE_ROLES, SiteRole } from 'src/modules/sites/site.entity';
 
-const QUARTER = /^\d{4}-Q[1-4]$/;
-
 export class CreateSiteDto {
   @ValidateMatches(/^[A-Z]{2,5}$/, 'must be 2 to 5 capital letters, e.g. AMS')
   code: string;
@@ -83,22 +81,6 @@ export class ListSitesQueryDto {
   active?: boolean;
 }
 
-export class CapacityQueryDto {
-  @ValidateMatches(QUARTER, 'must be a quarter like 2027-Q1', { optional: true })
-  from?: string;
-
-  @ValidateMatches(QUARTER, 'must be a quarter like 2027-Q4', { optional: true })
-  to?: string;
-}
-
-export class SetCapacityDto {
-  @ValidateInt(0, 100)
-  capacity: number;
-
-  @ValidateText(500, { optional: true })
-  reason?: string;
-}
-
 export class SiteResponseDto {
   @ApiProperty() id: string;
   @ApiProperty() code: string;
@@ -110,11 +92,4 @@ export class SiteResponseDto {
   @ApiProperty({ nullable: true, type: String }) transplantCentreId: string | null;
   @ApiProperty() defaultQuarterlyCapacity: number;
   @ApiProperty() active: boolean;
-}
-
-export class CapacityResponseDto {
-  @ApiProperty() quarter: string;
-  @ApiProperty() capacity: number;
-  @ApiProperty({ description: 'true when the quarter differs from the centre default' })
-  overridden: boolean;
 }
