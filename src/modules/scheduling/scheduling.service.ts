@@ -3,7 +3,6 @@ import type { EntityManager } from 'typeorm';
 import { Clock } from 'src/common/clock/clock';
 import type { Actor } from 'src/common/context/request-context';
 import { DomainError } from 'src/common/errors/domain-error';
-import { QueueName } from 'src/common/queue/queues';
 import { type Page, pageOf } from 'src/common/validation/page';
 import { TransactionRunner, UnitOfWork } from 'src/kernel/unit-of-work';
 import { siteScope } from 'src/modules/auth/site-scope';
@@ -35,7 +34,11 @@ import type {
 } from './dto/booking.dto';
 import { readSchedulingSettings, type SchedulingSettings } from './scheduling-settings';
 import { SchedulingErrors } from './scheduling.errors';
-import { type NotifyJobData, SchedulingJob, type SchedulingNoticeKind } from './scheduling.jobs';
+import {
+  type NotifyJobData,
+  SchedulingNoticeJob,
+  type SchedulingNoticeKind,
+} from './scheduling.jobs';
 import { auditedBooking, toBookingResponse } from './scheduling.mapper';
 import {
   type AllocationState,
@@ -821,12 +824,7 @@ export class SchedulingService {
     kind: SchedulingNoticeKind,
     ref: string,
   ): void {
-    uow.enqueue({
-      queue: QueueName.Scheduling,
-      name: SchedulingJob.Notify,
-      payload: { bookingId, kind, ref },
-      dedupeKey: `${SchedulingJob.Notify}:${kind}:${bookingId}:${ref}`,
-    });
+    uow.enqueue(SchedulingNoticeJob, { bookingId, kind, ref });
   }
 
   /**
