@@ -20,11 +20,11 @@ module.exports = {
       name: 'module-internals',
       severity: 'error',
       comment:
-        'a module imports another only through its public surface: its module class, reader, domain events and job contracts',
+        'a module imports another only through its public surface: its module class, readers, public API services, domain events and job contracts',
       from: { path: '^src/modules/([^/]+)/' },
       to: {
         path: '^src/modules/[^/]+/',
-        pathNot: ['^src/modules/$1/', '[.](module|reader|events|jobs)[.]ts$'],
+        pathNot: ['^src/modules/$1/', '[.](module|reader|api|events|jobs)[.]ts$'],
       },
     },
   ],

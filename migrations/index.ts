@@ -7,6 +7,7 @@ import { TransplantBookings1764000400000 } from './1764000400000-TransplantBooki
 import { FollowUp1764000500000 } from './1764000500000-FollowUp';
 import { Memberships1764000600000 } from './1764000600000-Memberships';
 import { Corrections1764000700000 } from './1764000700000-Corrections';
+import { PublicViews1764000800000 } from './1764000800000-PublicViews';
 
 /** Every migration, in order. New migrations are appended here (timestamped names sort in order). */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   FollowUp1764000500000,
   Memberships1764000600000,
   Corrections1764000700000,
+  PublicViews1764000800000,
 ];

@@ -193,7 +193,7 @@ async function main(): Promise<void> {
 
   // Loaded after the environment is set (the config module reads it once).
   const { createDataSource } = await import('src/database/data-source');
-  const { seedRamMs } = await import('src/modules/trials/seed/ram-ms.seed');
+  const { seedRamMs } = await import('src/cli/ram-ms.seed');
   const { CoreModule } = await import('src/core.module');
   const { FollowUpModule } = await import('src/modules/follow-up/follow-up.module');
   const { FollowUpService } = await import('src/modules/follow-up/follow-up.service');

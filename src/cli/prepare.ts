@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { AppConfig } from 'src/config/app-config';
 import { hashPassword } from 'src/modules/auth/password';
-import { seedRamMs } from 'src/modules/trials/seed/ram-ms.seed';
+import { seedRamMs } from 'src/cli/ram-ms.seed';
 import { createDataSource } from 'src/database/data-source';
 import { ensureDatabase, withMigrationLock } from 'src/database/database-setup';
 

@@ -78,7 +78,7 @@ export class RecordHistory {
     const rows: Row[] = await (em ?? this.dataSource.manager).query(
       `SELECT rv.version, rv.recorded_at AS "recordedAt", u.display_name AS "actorName", rv.actor_role AS "actorRole",
               rv.reason, rv.changes, rv.data
-       FROM record_versions rv LEFT JOIN users u ON u.id = rv.actor_id
+       FROM record_versions rv LEFT JOIN user_directory u ON u.id = rv.actor_id
        WHERE rv.entity = $1 AND rv.entity_id = $2 ORDER BY rv.version DESC`,
       [entity, entityId],
     );

@@ -1,3 +1,4 @@
+import { ParticipantsService } from 'src/modules/participants/participants.service';
 import { TransactionRunner } from 'src/kernel/unit-of-work';
 import { EligibilityService } from 'src/modules/eligibility/eligibility.service';
 import type { ScreeningData } from 'src/modules/eligibility/engine';
@@ -245,7 +246,9 @@ describe('eligibility: screening data, criteria, sign-off, consent (e2e)', () =>
       consentVersion: '3.0',
       ageAtConsent: 35,
     });
-    await tx.run((uow) => gate.markRandomised(uow, id));
+    await tx.run((uow) =>
+      t.app.get(ParticipantsService).transition(uow, id, 'randomised', { kind: 'randomisation' }),
+    );
     expect(await participant(id)).toMatchObject({ status: 'randomised', fhirStatus: 'on-study' });
     await expect(tx.run((uow) => gate.assertRandomisable(uow, id))).rejects.toMatchObject({
       code: 'PARTICIPANT_NOT_CONSENTED',

@@ -239,16 +239,14 @@ describe('follow-up: NEDA-3, CONSORT flow, site reports and calendars from live 
       lost.id,
     ]);
     await t.dataSource.query(`UPDATE participants SET status = 'died' WHERE id = $1`, [died.id]);
-    // The randomisation module records "received the allocated intervention" (when its table exists).
-    const [{ receipts }] = await t.dataSource.query(
-      `SELECT to_regclass('intervention_receipts') IS NOT NULL AS receipts`,
+    // "Received the allocated intervention" is one fact, the randomisation module's receipt: the
+    // investigator records it, and scheduling does when the reinfusion (day 0) is recorded, as for
+    // the arm-A participant re-anchored above.
+    await t.dataSource.query(
+      `INSERT INTO intervention_receipts (participant_id, received, reason_code, recorded_at)
+       VALUES ($1, false, 'died_before_treatment', now()), ($2, true, NULL, now()), ($3, true, NULL, now())`,
+      [died.id, ids.clean.id, ids.mri.id],
     );
-    if (receipts) {
-      await t.dataSource.query(
-        `INSERT INTO intervention_receipts (participant_id, received, reason_code, recorded_at) VALUES ($1, false, 'died_before_treatment', now()), ($2, true, NULL, now())`,
-        [died.id, ids.clean.id],
-      );
-    }
 
     const res = await t.http().get('/reports/consort').set(bearer(statistician)).expect(200);
     expect(res.body.enrolment).toEqual({
@@ -278,16 +276,14 @@ describe('follow-up: NEDA-3, CONSORT flow, site reports and calendars from live 
         primaryEndpointNotYetDue: 2,
       },
     });
-    if (receipts) {
-      expect(b).toMatchObject({
-        receivedAllocated: 1,
-        notReceivedAllocated: {
-          total: 1,
-          reasons: [{ reason: 'died_before_treatment', label: 'died before treatment', n: 1 }],
-        },
-        receivedNotYetKnown: 1,
-      });
-    }
+    expect(b).toMatchObject({
+      receivedAllocated: 1,
+      notReceivedAllocated: {
+        total: 1,
+        reasons: [{ reason: 'died_before_treatment', label: 'died before treatment', n: 1 }],
+      },
+      receivedNotYetKnown: 1,
+    });
     expect(b).toMatchObject({
       arm: 'B',
       allocated: 3,

@@ -298,9 +298,15 @@ describe('transplant slot scheduling (e2e)', () => {
       [people[2].id],
     );
     expect(participant.status).toBe('randomised');
-    expect(await t.app.get(SchedulingService).armAStatus(people[2].id)).toMatchObject({
+    // One fact, read the same way everywhere: the allocation says what the booking says.
+    const allocation = await t
+      .http()
+      .get(`/participants/${people[2].id}/randomization`)
+      .set(bearer(investigator))
+      .expect(200);
+    expect(allocation.body).toMatchObject({
       receivedAllocatedIntervention: false,
-      notReceivedCode: 'second_line_started',
+      notReceivedReason: 'started_second_line_instead',
     });
     expect(
       (
@@ -480,6 +486,13 @@ describe('transplant slot scheduling (e2e)', () => {
       recorded: true,
       bookingId: b.id,
     });
+    // Day 0 recorded is the receipt of the allocated intervention: the allocation says the same.
+    const allocation = await t
+      .http()
+      .get(`/participants/${p.id}/randomization`)
+      .set(bearer(referring))
+      .expect(200);
+    expect(allocation.body).toMatchObject({ receivedAllocatedIntervention: true });
 
     // Correcting day 0 needs a reason; each change asks follow-up to re-anchor once.
     await phase('reinfusion').send({ outcome: 'done', actualStart: '2026-10-28' }).expect(400);

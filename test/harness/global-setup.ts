@@ -2,7 +2,7 @@
 import 'tsconfig-paths/register';
 import { Client } from 'pg';
 import { createDataSource } from 'src/database/data-source';
-import { seedRamMs } from 'src/modules/trials/seed/ram-ms.seed';
+import { seedRamMs } from 'src/cli/ram-ms.seed';
 import { serverUrl } from './env';
 
 /**

@@ -1,3 +1,4 @@
+import { useTranslation } from 'react-i18next';
 import { useEffect, type ReactElement } from 'react';
 import { Navigate, Route, Routes, useLocation } from 'react-router';
 import type { Role } from './api/types';
@@ -158,11 +159,12 @@ export function App() {
 }
 
 function NotFound() {
+  const { t } = useTranslation();
   return (
     <>
-      <h1>Page not found</h1>
+      <h1>{t('app.notFoundTitle')}</h1>
       <p>
-        There is no page at this address. <a href="/app/">Go to your start page</a>.
+        {t('app.notFoundText')} <a href="/app/">{t('app.notFoundLink')}</a>.
       </p>
     </>
   );

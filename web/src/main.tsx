@@ -5,6 +5,7 @@ import { BrowserRouter } from 'react-router';
 import { ApiError } from './api/client';
 import { App } from './App';
 import { SessionProvider } from './auth/session';
+import './i18n';
 import './styles.css';
 
 const queryClient = new QueryClient({

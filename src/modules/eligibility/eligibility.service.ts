@@ -327,7 +327,7 @@ export class EligibilityService {
   /**
    * Records informed consent (version and date) for an `eligible` participant whose current
    * episode has a valid signed eligible assessment under the active set; stores the age at
-   * consent (ram-ms.md §9 Q12: the age checkpoint) and checks it against the active set's range.
+   * consent (docs/domain/ram-ms.md §9 Q12: the age checkpoint) and checks it against the active set's range.
    */
   async consent(
     id: string,
@@ -391,7 +391,7 @@ export class EligibilityService {
   }
 
   /**
-   * A screen failure is screened again as a new episode (ram-ms.md §9 Q14: at most
+   * A screen failure is screened again as a new episode (docs/domain/ram-ms.md §9 Q14: at most
    * `maxRescreens` times). The old episode is closed and kept; the pathway restarts at registered.
    */
   /**
@@ -566,20 +566,6 @@ export class EligibilityService {
     scope: Scope = null,
   ): Promise<DomainError[]> {
     return (await this.randomisationCheck(uow, participantId, scope)).blockers;
-  }
-
-  /** Checks and moves to `randomised` in one call (for the randomisation module's transaction). */
-  async markRandomised(
-    uow: UnitOfWork,
-    participantId: string,
-    reason?: string,
-  ): Promise<RandomisationCandidate> {
-    const candidate = await this.assertRandomisable(uow, participantId);
-    await this.participants.transition(uow, participantId, 'randomised', {
-      kind: 'randomisation',
-      reason: reason ?? null,
-    });
-    return candidate;
   }
 
   // ---------------------------------------------------------------------------------------------

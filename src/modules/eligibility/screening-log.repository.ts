@@ -45,8 +45,8 @@ export type ConsortCounts = {
   randomised: number;
 };
 
-const BASE = `FROM participants p
-  JOIN sites s ON s.id = p.site_id
+const BASE = `FROM participant_directory p
+  JOIN site_directory s ON s.id = p.site_id
   LEFT JOIN screening_episodes e ON e.participant_id = p.id AND e.episode_no = p.current_episode
   LEFT JOIN eligibility_assessments a ON a.id = e.decided_assessment_id`;
 

@@ -8,7 +8,7 @@ const AE_COLUMNS = `ae.id, ae.participant_id AS "participantId", p.study_id AS "
   ae.aware_at AS "awareAt", ae.report_due_at AS "reportDueAt", ae.reported_at AS "reportedAt",
   ae.report_reference AS "reportReference", ae.version, ae.created_at AS "createdAt", ae.updated_at AS "updatedAt"`;
 
-const AE_FROM = `FROM adverse_events ae JOIN participants p ON p.id = ae.participant_id LEFT JOIN visits v ON v.id = ae.visit_id`;
+const AE_FROM = `FROM adverse_events ae JOIN participant_directory p ON p.id = ae.participant_id LEFT JOIN visits v ON v.id = ae.visit_id`;
 
 export type AdverseEventFilter = {
   siteId?: string;

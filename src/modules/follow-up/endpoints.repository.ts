@@ -41,7 +41,7 @@ export class EndpointsRepository {
     return this.dataSource.query(
       `SELECT a.participant_id AS "participantId", p.study_id AS "studyId", p.site_id AS "siteId", a.arm,
               a.randomised_at AS "randomisedAt", s.time_zone AS "timeZone"
-       FROM allocations a JOIN participants p ON p.id = a.participant_id JOIN sites s ON s.id = p.site_id
+       FROM allocation_directory a JOIN participant_directory p ON p.id = a.participant_id JOIN site_directory s ON s.id = p.site_id
        WHERE a.environment = 'production' AND ($1::uuid IS NULL OR a.participant_id = $1)
          AND ($2::uuid[] IS NULL OR p.site_id = ANY($2::uuid[]))
        ORDER BY p.study_id, a.participant_id`,

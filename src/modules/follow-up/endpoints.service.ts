@@ -43,7 +43,7 @@ const ARM_LABEL = { A: 'aHSCT', B: 'best available high-efficacy DMT' } as const
 /**
  * NEDA-3 at the endpoint weeks (96 primary, 240 extension) from the visits' EDSS, MRI and relapse
  * data, through the pure `evaluateNeda3`. Anchored on the randomisation date in the site's zone
- * (ITT, ram-ms.md §9 Q4), baseline EDSS from week 0, MRI re-baseline from week 12.
+ * (ITT, docs/domain/ram-ms.md §9 Q4), baseline EDSS from week 0, MRI re-baseline from week 12.
  */
 @Injectable()
 export class EndpointsService {

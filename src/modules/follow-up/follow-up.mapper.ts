@@ -1,3 +1,4 @@
+import { projectBlinded, VIEWS } from 'src/common/fields/registry';
 import type { AdverseEventEntity } from './entities/adverse-event.entity';
 import type { DeviationEntity, SiteVisitData, VisitEntity } from './entities/visit.entity';
 
@@ -64,29 +65,16 @@ const mriOf = (v: VisitEntity): MriResponse | null =>
         comparedWith: v.mriComparedWith,
       };
 
+/**
+ * The blinded view is the full one projected through the field registry: only the visit's keys and
+ * the items a blinded reader may see (never one marked revealsArm) are kept.
+ */
 export function toBlindedVisitResponse(v: VisitEntity): BlindedVisitResponse {
   if (v.kind === 'arm_a_weekly') {
     // The repositories never load these for a blinded reader; refuse loudly if one slips through.
     throw new Error('arm-A visit passed to the blinded mapper');
   }
-  return {
-    id: v.id,
-    participantId: v.participantId,
-    studyId: v.studyId,
-    siteId: v.siteId,
-    code: v.code,
-    label: v.label,
-    kind: v.kind,
-    assessments: v.assessments,
-    targetDate: v.targetDate,
-    windowStart: v.windowStart,
-    windowEnd: v.windowEnd,
-    status: v.status,
-    loggedDate: v.loggedDate,
-    edss: edssOf(v),
-    mri: mriOf(v),
-    version: v.version,
-  };
+  return projectBlinded<BlindedVisitResponse>(VIEWS.visit, toVisitResponse(v));
 }
 
 export function toVisitResponse(v: VisitEntity): VisitResponse {
@@ -175,7 +163,7 @@ export type ReportingClock = {
   hoursRemaining: number | null;
 };
 
-/** The 24-hour SAE reporting clock (ram-ms.md §9 Q9) at `now`. */
+/** The 24-hour SAE reporting clock (docs/domain/ram-ms.md §9 Q9) at `now`. */
 export function reportingClock(ae: AdverseEventEntity, now: Date): ReportingClock | null {
   if (!ae.serious || ae.awareAt === null || ae.reportDueAt === null) {
     return null;

@@ -8,7 +8,7 @@ import {
 } from './calendar/visit-template';
 import { FollowUpErrors } from './follow-up.errors';
 
-/** The `followUp` section of the trial settings (all optional; the defaults are ram-ms.md §5 / §9 Q6). */
+/** The `followUp` section of the trial settings (all optional; the defaults are docs/domain/ram-ms.md §5 / §9 Q6). */
 export type FollowUpSettingsSection = {
   visitTemplate?: VisitTemplate;
   reminders?: Partial<SweepRuleConfig>;

@@ -35,7 +35,7 @@ export class SweepRepository {
 
   async sitesByZone(): Promise<ZoneSites[]> {
     return this.dataSource.query(
-      `SELECT time_zone AS "timeZone", array_agg(id ORDER BY id) AS "siteIds" FROM sites GROUP BY time_zone ORDER BY time_zone`,
+      `SELECT time_zone AS "timeZone", array_agg(id ORDER BY id) AS "siteIds" FROM site_directory GROUP BY time_zone ORDER BY time_zone`,
     );
   }
 
@@ -146,7 +146,7 @@ export class SweepRepository {
       `SELECT v.id, v.participant_id AS "participantId", p.study_id AS "studyId", v.site_id AS "siteId",
               s.country_code || '-' || s.code AS "siteLabel", v.code, v.label, v.kind, v.status,
               v.target_date::text AS "targetDate", v.window_start::text AS "windowStart", v.window_end::text AS "windowEnd"
-       FROM visits v JOIN participants p ON p.id = v.participant_id JOIN sites s ON s.id = v.site_id
+       FROM visits v JOIN participant_directory p ON p.id = v.participant_id JOIN site_directory s ON s.id = v.site_id
        WHERE v.id = $1`,
       [visitId],
     );

@@ -86,7 +86,7 @@ export class VisitsRepository {
     const rows: AllocationFacts[] = await this.m(em).query(
       `SELECT p.id AS "participantId", p.site_id AS "siteId", p.status AS "participantStatus", a.arm,
               a.randomised_at AS "randomisedAt", s.time_zone AS "timeZone"
-       FROM allocations a JOIN participants p ON p.id = a.participant_id JOIN sites s ON s.id = p.site_id
+       FROM allocation_directory a JOIN participant_directory p ON p.id = a.participant_id JOIN site_directory s ON s.id = p.site_id
        WHERE a.participant_id = $1`,
       [participantId],
     );
@@ -253,7 +253,7 @@ export class VisitsRepository {
     scope?: VisitReadScope,
   ): Promise<VisitEntity[]> {
     return this.m(em).query(
-      `SELECT ${VISIT_COLUMNS} FROM visits v JOIN participants p ON p.id = v.participant_id
+      `SELECT ${VISIT_COLUMNS} FROM visits v JOIN participant_directory p ON p.id = v.participant_id
        WHERE v.participant_id = $1 AND ${scopeClause(2)} AND ${blindClause(3)}
        ORDER BY v.target_date, CASE v.kind WHEN 'scheduled' THEN 0 WHEN 'arm_a_weekly' THEN 1 ELSE 2 END, v.code`,
       [participantId, scope?.sites ?? null, scope?.blinded ?? false],
@@ -267,7 +267,7 @@ export class VisitsRepository {
     lock = false,
   ): Promise<VisitEntity | null> {
     const rows: VisitEntity[] = await this.m(em).query(
-      `SELECT ${VISIT_COLUMNS} FROM visits v JOIN participants p ON p.id = v.participant_id
+      `SELECT ${VISIT_COLUMNS} FROM visits v JOIN participant_directory p ON p.id = v.participant_id
        WHERE v.id = $1 AND ${scopeClause(2)} AND ${blindClause(3)} ${lock ? 'FOR UPDATE OF v' : ''}`,
       [id, scope.sites, scope.blinded],
     );
@@ -280,7 +280,7 @@ export class VisitsRepository {
     em?: EntityManager,
   ): Promise<ParticipantRef | null> {
     const rows: ParticipantRef[] = await this.m(em).query(
-      `SELECT p.id, p.site_id AS "siteId", p.study_id AS "studyId", p.status FROM participants p
+      `SELECT p.id, p.site_id AS "siteId", p.study_id AS "studyId", p.status FROM participant_directory p
        WHERE p.id = $1 AND ($2::uuid[] IS NULL OR p.site_id = ANY($2::uuid[]))`,
       [id, sites],
     );
@@ -289,7 +289,7 @@ export class VisitsRepository {
 
   async findSite(id: string, sites: readonly string[] | null): Promise<SiteRef | null> {
     const rows: SiteRef[] = await this.m().query(
-      `SELECT s.id, s.country_code || '-' || s.code AS label, s.time_zone AS "timeZone" FROM sites s
+      `SELECT s.id, s.country_code || '-' || s.code AS label, s.time_zone AS "timeZone" FROM site_directory s
        WHERE s.id = $1 AND ($2::uuid[] IS NULL OR s.id = ANY($2::uuid[]))`,
       [id, sites],
     );
@@ -463,8 +463,8 @@ export class VisitsRepository {
 
   async findDeviationOf(visitId: string, em?: EntityManager): Promise<DeviationEntity | null> {
     const rows: DeviationEntity[] = await this.m(em).query(
-      `SELECT ${DEVIATION_COLUMNS} FROM protocol_deviations d JOIN participants p ON p.id = d.participant_id
-       JOIN sites s ON s.id = d.site_id JOIN visits v ON v.id = d.visit_id WHERE d.visit_id = $1`,
+      `SELECT ${DEVIATION_COLUMNS} FROM protocol_deviations d JOIN participant_directory p ON p.id = d.participant_id
+       JOIN site_directory s ON s.id = d.site_id JOIN visits v ON v.id = d.visit_id WHERE d.visit_id = $1`,
       [visitId],
     );
     return rows[0] ?? null;
@@ -487,8 +487,8 @@ export class VisitsRepository {
     if (filter.participantId) {
       where.push(`d.participant_id = $${params.push(filter.participantId)}`);
     }
-    const from = `FROM protocol_deviations d JOIN visits v ON v.id = d.visit_id JOIN participants p ON p.id = d.participant_id
-      JOIN sites s ON s.id = d.site_id WHERE ${where.join(' AND ')}`;
+    const from = `FROM protocol_deviations d JOIN visits v ON v.id = d.visit_id JOIN participant_directory p ON p.id = d.participant_id
+      JOIN site_directory s ON s.id = d.site_id WHERE ${where.join(' AND ')}`;
     const [items, counts] = await Promise.all([
       this.m().query(
         `SELECT ${DEVIATION_COLUMNS} ${from} ORDER BY d.created_at DESC, d.id LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`,
@@ -513,7 +513,7 @@ export class VisitsRepository {
       `SELECT v.id AS "visitId", v.participant_id AS "participantId", p.study_id AS "studyId", v.code, v.label, v.kind,
               v.target_date::text AS "targetDate", v.window_start::text AS "windowStart",
               v.window_end::text AS "windowEnd", v.status
-       FROM visits v JOIN participants p ON p.id = v.participant_id
+       FROM visits v JOIN participant_directory p ON p.id = v.participant_id
        WHERE v.site_id = $1 AND v.status = 'scheduled' AND v.window_end >= $2::date AND v.window_start <= $3::date
          AND ${blindClause(4)}
        ORDER BY v.target_date, p.study_id, v.code LIMIT ${limit}`,

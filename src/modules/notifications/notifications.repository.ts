@@ -61,7 +61,7 @@ export class NotificationsRepository {
   async forEmail(id: string): Promise<EmailableNotification | null> {
     const rows: EmailableNotification[] = await this.dataSource.query(
       `SELECT n.id, n.subject, n.body, n.emailed_at AS "emailedAt", u.email, u.active
-       FROM notifications n JOIN users u ON u.id = n.user_id WHERE n.id = $1`,
+       FROM notifications n JOIN user_directory u ON u.id = n.user_id WHERE n.id = $1`,
       [id],
     );
     return rows[0] ?? null;

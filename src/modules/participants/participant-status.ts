@@ -1,5 +1,5 @@
 /**
- * The participant pathway (ram-ms.md §6) as a pure state machine: the states, the legal moves
+ * The participant pathway (docs/domain/ram-ms.md §6) as a pure state machine: the states, the legal moves
  * between them, and each state's FHIR R4 ResearchSubjectStatus. No I/O; the service applies it.
  *
  * Every move has a `kind`, which says which use case may make it: plain pathway `step`s are made
@@ -63,7 +63,7 @@ export const TRANSITION_KINDS = [
   'reopen',
   /** Informed consent was recorded after a signed eligible assessment. */
   'consent',
-  /** A screen failure starts a new screening episode (ram-ms.md §9 Q14). */
+  /** A screen failure starts a new screening episode (docs/domain/ram-ms.md §9 Q14). */
   'rescreen',
   /** The randomisation module allocated an arm. */
   'randomisation',

@@ -77,7 +77,7 @@ export class ParticipantsRepository {
     lock = false,
   ): Promise<ParticipantEntity | null> {
     const rows: Row[] = await this.m(em).query(
-      `SELECT ${COLUMNS} FROM participants p JOIN sites s ON s.id = p.site_id
+      `SELECT ${COLUMNS} FROM participants p JOIN site_directory s ON s.id = p.site_id
        WHERE p.id = $1 AND ($2::uuid[] IS NULL OR p.site_id = ANY($2::uuid[])) ${lock ? 'FOR UPDATE OF p' : ''}`,
       [id, scope],
     );
@@ -104,7 +104,7 @@ export class ParticipantsRepository {
     const clause = `WHERE ${where.join(' AND ')}`;
     const [items, count] = await Promise.all([
       this.m().query(
-        `SELECT ${COLUMNS} FROM participants p JOIN sites s ON s.id = p.site_id ${clause}
+        `SELECT ${COLUMNS} FROM participants p JOIN site_directory s ON s.id = p.site_id ${clause}
          ORDER BY coalesce(p.registered_at, p.created_at) DESC, p.id
          LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`,
         params,

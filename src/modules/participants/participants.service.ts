@@ -295,7 +295,7 @@ export class ParticipantsService {
   }
 
   /**
-   * Withdrawal at any time, with an optional reason (ram-ms.md §6 step 8): data collected so far
+   * Withdrawal at any time, with an optional reason (docs/domain/ram-ms.md §6 step 8): data collected so far
    * are kept; a request to destroy body material is recorded and stays open until confirmed.
    */
   async withdraw(

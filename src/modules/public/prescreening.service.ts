@@ -21,11 +21,11 @@ import { PublicErrors } from './public.errors';
 /** The time zone the public check uses when no site is chosen yet (the Dutch pathway, S003). */
 const DEFAULT_TIME_ZONE = 'Europe/Amsterdam';
 
-/** What happens after a registration (ram-ms.md §6 steps 2–5), as codes the page words. */
+/** What happens after a registration (docs/domain/ram-ms.md §6 steps 2–5), as codes the page words. */
 const NEXT_STEPS = ['team_review', 'phone_check', 'records', 'screening_visit'];
 
 /**
- * The public pre-screening questionnaire (ram-ms.md §6 step 1–2): a check that stores nothing,
+ * The public pre-screening questionnaire (docs/domain/ram-ms.md §6 step 1–2): a check that stores nothing,
  * and a registration that creates a `pre_screened` candidate at the chosen site (identity in the
  * vault) through ParticipantsService.register with the system actor.
  */

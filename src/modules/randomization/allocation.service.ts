@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Clock } from 'src/common/clock/clock';
-import { Actor, RequestContext } from 'src/common/context/request-context';
+import { Actor } from 'src/common/context/request-context';
 import { DomainError } from 'src/common/errors/domain-error';
 import type { Page } from 'src/common/validation/page';
 import {
@@ -11,7 +11,7 @@ import {
 } from 'src/common/corrections/corrections';
 import { RecordHistory, type RecordVersionDto } from 'src/kernel/record-history';
 import { DomainEvents } from 'src/kernel/events/domain-events';
-import { TransactionRunner, UnitOfWork } from 'src/kernel/unit-of-work';
+import { TransactionRunner } from 'src/kernel/unit-of-work';
 import type { ArmBDrugDto } from './dto/randomization.dto';
 import { siteScope } from 'src/modules/auth/site-scope';
 import { EligibilityService } from 'src/modules/eligibility/eligibility.service';
@@ -26,6 +26,7 @@ import {
   RandomizationRepository,
 } from './randomization.repository';
 import { DEFAULT_FORMULARY, formularyFor } from './randomization-settings';
+import { InterventionReceipts } from './intervention-receipts.api';
 import { stratumKey } from './sequence';
 
 export type Reason = { code: string; message: string };
@@ -49,6 +50,7 @@ export class AllocationService {
     private readonly tx: TransactionRunner,
     private readonly clock: Clock,
     private readonly history: RecordHistory,
+    private readonly receipts: InterventionReceipts,
   ) {}
 
   async randomise(
@@ -325,45 +327,6 @@ export class AllocationService {
     return this.history.list(ARM_B_DRUG, participantId);
   }
 
-  /** Records whether the allocated intervention was received (CONSORT), with a coded reason if not. */
-  async recordIntervention(
-    uow: UnitOfWork,
-    participantId: string,
-    r: { received: boolean; reasonCode: string | null; note: string | null },
-    reason?: string,
-  ): Promise<void> {
-    const allocation = await this.repo.allocationOf(participantId, null, uow.em);
-    if (!allocation) {
-      throw RandomizationErrors.notRandomised();
-    }
-    if (!r.received && !r.reasonCode) {
-      throw new DomainError(
-        'REASON_CODE_REQUIRED',
-        'bad_request',
-        'reasonCode is required when the intervention was not received',
-      );
-    }
-    const before = await this.repo.lockReceipt(participantId, uow.em);
-    if (before && !reason) {
-      throw RandomizationErrors.reasonRequired();
-    }
-    await this.repo.saveReceipt(
-      participantId,
-      r,
-      this.clock.now(),
-      RequestContext.actor().id,
-      uow.em,
-    );
-    uow.audit({
-      action: 'randomization.intervention_recorded',
-      entity: 'participant',
-      entityId: participantId,
-      before,
-      after: r,
-      reason,
-    });
-  }
-
   async setIntervention(
     participantId: string,
     r: { received: boolean; reasonCode: string | null; note: string | null },
@@ -371,7 +334,7 @@ export class AllocationService {
     actor: Actor,
   ): Promise<AllocationRow> {
     await this.get(participantId, actor);
-    await this.tx.run((uow) => this.recordIntervention(uow, participantId, r, reason));
+    await this.tx.run((uow) => this.receipts.record(uow, participantId, r, reason));
     return this.get(participantId, actor);
   }
 

@@ -1,5 +1,5 @@
 /**
- * Arm-B formulary per criteria set and country (ram-ms.md §3: NO alemtuzumab or cladribine;
+ * Arm-B formulary per criteria set and country (docs/domain/ram-ms.md §3: NO alemtuzumab or cladribine;
  * the other countries also ocrelizumab; v1 alemtuzumab only). Data, not code: trial settings
  * `randomization.formulary` override it.
  */

@@ -3,6 +3,7 @@ import { EligibilityModule } from 'src/modules/eligibility/eligibility.module';
 import { ParticipantsModule } from 'src/modules/participants/participants.module';
 import { TrialsModule } from 'src/modules/trials/trials.module';
 import { AllocationService } from './allocation.service';
+import { InterventionReceipts } from './intervention-receipts.api';
 import { AllocationsController } from './allocations.controller';
 import { RandomizationConfigService } from './randomization-config.service';
 import { RandomizationController } from './randomization.controller';
@@ -17,9 +18,10 @@ import { UnblindingService } from './unblinding.service';
     RandomizationRepository,
     RandomizationConfigService,
     AllocationService,
+    InterventionReceipts,
     RandomizationStatisticsService,
     UnblindingService,
   ],
-  exports: [AllocationService, RandomizationConfigService],
+  exports: [AllocationService, InterventionReceipts, RandomizationConfigService],
 })
 export class RandomizationModule {}

@@ -69,7 +69,7 @@ const ALLOCATION_COLUMNS = `a.id, a.participant_id AS "participantId", p.study_i
   a.randomised_by AS "randomisedBy", a.criteria_set_id AS "criteriaSetId",
   b.drug AS "armBDrug", to_char(b.start_date, 'YYYY-MM-DD') AS "armBStartDate", b.version AS "armBVersion",
   r.received, r.reason_code AS "notReceivedReason"`;
-const ALLOCATION_FROM = `allocations a JOIN participants p ON p.id = a.participant_id JOIN sites s ON s.id = a.site_id
+const ALLOCATION_FROM = `allocations a JOIN participant_directory p ON p.id = a.participant_id JOIN site_directory s ON s.id = a.site_id
   LEFT JOIN arm_b_treatments b ON b.participant_id = a.participant_id
   LEFT JOIN intervention_receipts r ON r.participant_id = a.participant_id`;
 
@@ -318,6 +318,10 @@ export class RandomizationRepository {
     return rows[0] ?? null;
   }
 
+  async deleteReceipt(participantId: string, em: EntityManager): Promise<void> {
+    await em.query(`DELETE FROM intervention_receipts WHERE participant_id = $1`, [participantId]);
+  }
+
   async saveReceipt(
     participantId: string,
     r: { received: boolean; reasonCode: string | null; note: string | null },
@@ -374,12 +378,12 @@ export class RandomizationRepository {
         `SELECT u.id, u.participant_id AS "participantId", p.study_id AS "studyId", u.disclosed_to AS "disclosedTo",
                 u.disclosed_to_role AS "disclosedToRole", u.kind, u.occurred_at AS "occurredAt", u.reason, u.impact,
                 u.recorded_at AS "recordedAt", u.recorded_by AS "recordedBy"
-         FROM unblinding_events u JOIN participants p ON p.id = u.participant_id ${clause}
+         FROM unblinding_events u JOIN participant_directory p ON p.id = u.participant_id ${clause}
          ORDER BY u.occurred_at DESC LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`,
         params,
       ),
       this.m().query(
-        `SELECT count(*)::int AS n FROM unblinding_events u JOIN participants p ON p.id = u.participant_id ${clause}`,
+        `SELECT count(*)::int AS n FROM unblinding_events u JOIN participant_directory p ON p.id = u.participant_id ${clause}`,
         params,
       ) as Promise<{ n: number }[]>,
     ]);

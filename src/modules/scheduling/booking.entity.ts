@@ -19,7 +19,7 @@ export const REVIEW_STATUSES = [
 ] as const;
 export type ReviewStatus = (typeof REVIEW_STATUSES)[number];
 
-/** The one outcome a waiting-time review records (ram-ms.md §6 step 7, §9 Q17). */
+/** The one outcome a waiting-time review records (docs/domain/ram-ms.md §6 step 7, §9 Q17). */
 export const REVIEW_OUTCOMES = ['accept_wait', 'refer', 'second_line'] as const;
 export type ReviewOutcome = (typeof REVIEW_OUTCOMES)[number];
 
@@ -69,6 +69,8 @@ export type BookingRow = {
   transplantDay0: string | null;
   notReceivedCode: NotReceivedCode | null;
   notReceivedReason: string | null;
+  /** Received the allocated intervention: the participant's receipt (`allocation_directory`). */
+  received: boolean | null;
   endedReason: string | null;
   endedAt: Date | null;
   createdAt: Date;

@@ -38,7 +38,6 @@ export function toBookingResponse(b: BookingRow, plan?: PlanDto | null): Booking
   const assessed = waitable
     ? assessWait(b.randomisationDate, b.plannedAdmissionDate, b.waitLimitMonths)
     : null;
-  const received = b.status === 'done' ? true : b.status === 'not_done' ? false : null;
   return {
     id: b.id,
     participantId: b.participantId,
@@ -63,7 +62,7 @@ export function toBookingResponse(b: BookingRow, plan?: PlanDto | null): Booking
     referredFromId: b.referredFromId,
     referredToId: b.referredToId,
     transplantDay0: b.transplantDay0,
-    receivedAllocatedIntervention: received,
+    receivedAllocatedIntervention: b.received,
     notReceivedCode: b.notReceivedCode,
     notReceivedReason: b.notReceivedReason,
     endedReason: b.endedReason,

@@ -18,8 +18,8 @@ import type { BookingInQuarter } from './scheduling.errors';
 export type Scope = readonly string[] | null;
 
 const BOOKING_COLUMNS = `b.id, b.trial_id AS "trialId", b.participant_id AS "participantId", p.study_id AS "studyId",
-  b.site_id AS "siteId", ps.country_code || '-' || ps.code AS "siteLabel",
-  b.centre_id AS "centreId", cs.country_code || '-' || cs.code AS "centreLabel", cs.name AS "centreName",
+  b.site_id AS "siteId", ps.label AS "siteLabel",
+  b.centre_id AS "centreId", cs.label AS "centreLabel", cs.name AS "centreName",
   cs.time_zone AS "centreTimeZone", b.status, b.quarter,
   b.planned_admission_date::text AS "plannedAdmissionDate", b.randomised_at AS "randomisedAt",
   b.randomisation_date::text AS "randomisationDate", b.earliest_admission_date::text AS "earliestAdmissionDate",
@@ -27,13 +27,14 @@ const BOOKING_COLUMNS = `b.id, b.trial_id AS "trialId", b.participant_id AS "par
   b.review_reason AS "reviewReason", b.reviewed_by AS "reviewedBy", b.reviewed_at AS "reviewedAt",
   b.referred_from_id AS "referredFromId", b.referred_to_id AS "referredToId", b.plan_config AS "planConfig",
   b.transplant_day0::text AS "transplantDay0", b.not_received_code AS "notReceivedCode",
-  b.not_received_reason AS "notReceivedReason", b.ended_reason AS "endedReason", b.ended_at AS "endedAt",
+  b.not_received_reason AS "notReceivedReason", ad.received, b.ended_reason AS "endedReason", b.ended_at AS "endedAt",
   b.created_at AS "createdAt", b.updated_at AS "updatedAt", b.version`;
 
 const BOOKING_FROM = `transplant_bookings b
-  JOIN participants p ON p.id = b.participant_id
-  JOIN sites ps ON ps.id = b.site_id
-  JOIN sites cs ON cs.id = b.centre_id`;
+  JOIN participant_directory p ON p.id = b.participant_id
+  JOIN site_directory ps ON ps.id = b.site_id
+  JOIN site_directory cs ON cs.id = b.centre_id
+  LEFT JOIN allocation_directory ad ON ad.participant_id = b.participant_id`;
 
 /** A booking is visible to staff of the participant's site and of the centre. */
 const bookingInScope = (param: string) =>
@@ -52,7 +53,7 @@ const USAGE_SQL = (centre: string, quarters: string) => `
          (SELECT count(*)::int FROM transplant_bookings b
           WHERE b.centre_id = s.id AND b.quarter = q.quarter AND b.status IN ('booked', 'done')) AS used
   FROM unnest(${quarters}::text[]) WITH ORDINALITY AS q(quarter, n)
-  JOIN sites s ON s.id = ${centre}
+  JOIN site_directory s ON s.id = ${centre}
   LEFT JOIN transplant_capacities tc ON tc.centre_id = s.id AND tc.quarter = q.quarter`;
 
 /** The participant's most recent booking as {id, active}: a live one first, else the newest. */
@@ -195,7 +196,7 @@ export class SchedulingRepository {
 
   async findCentre(centreId: string, em?: EntityManager): Promise<CentreRow | null> {
     const rows: CentreRow[] = await this.m(em).query(
-      `SELECT ${CENTRE_COLUMNS} FROM sites s WHERE s.id = $1`,
+      `SELECT ${CENTRE_COLUMNS} FROM site_directory s WHERE s.id = $1`,
       [centreId],
     );
     return rows[0] ?? null;
@@ -208,7 +209,7 @@ export class SchedulingRepository {
     em?: EntityManager,
   ): Promise<CentreRow | null> {
     const rows: CentreRow[] = await this.m(em).query(
-      `SELECT ${CENTRE_COLUMNS} FROM sites s WHERE s.trial_id = $1 AND s.country_code = $2 AND s.code = $3`,
+      `SELECT ${CENTRE_COLUMNS} FROM site_directory s WHERE s.trial_id = $1 AND s.country_code = $2 AND s.code = $3`,
       [trialId, country, code],
     );
     return rows[0] ?? null;
@@ -217,10 +218,10 @@ export class SchedulingRepository {
   /** A transplant centre the scope may see: its own staff, or staff of a site it serves. */
   async visibleCentre(centreId: string, scope: Scope): Promise<CentreRow | null> {
     const rows: CentreRow[] = await this.m().query(
-      `SELECT ${CENTRE_COLUMNS} FROM sites s
+      `SELECT ${CENTRE_COLUMNS} FROM site_directory s
        WHERE s.id = $1 AND 'transplant_centre' = ANY(s.roles)
          AND ($2::uuid[] IS NULL OR s.id = ANY($2::uuid[])
-              OR EXISTS (SELECT 1 FROM sites m WHERE m.id = ANY($2::uuid[]) AND m.transplant_centre_id = s.id))`,
+              OR EXISTS (SELECT 1 FROM site_directory m WHERE m.id = ANY($2::uuid[]) AND m.transplant_centre_id = s.id))`,
       [centreId, scope],
     );
     return rows[0] ?? null;
@@ -234,7 +235,7 @@ export class SchedulingRepository {
     const rows: { id: string; trialId: string; countryCode: string; centreId: string | null }[] =
       await this.m().query(
         `SELECT s.id, s.trial_id AS "trialId", s.country_code AS "countryCode", s.transplant_centre_id AS "centreId"
-       FROM sites s WHERE s.id = $1 AND ($2::uuid[] IS NULL OR s.id = ANY($2::uuid[]))`,
+       FROM site_directory s WHERE s.id = $1 AND ($2::uuid[] IS NULL OR s.id = ANY($2::uuid[]))`,
         [siteId, scope],
       );
     return rows[0] ?? null;
@@ -244,10 +245,10 @@ export class SchedulingRepository {
   async allocationOf(participantId: string, em?: EntityManager): Promise<AllocationState | null> {
     const rows: AllocationState[] = await this.m(em).query(
       `SELECT ${ALLOCATION_COLUMNS}, ${LATEST_BOOKING('p.id')} AS latest, c.time_zone AS "centreTimeZone"
-       FROM participants p
-       JOIN allocations a ON a.participant_id = p.id
-       JOIN sites s ON s.id = p.site_id
-       LEFT JOIN sites c ON c.id = s.transplant_centre_id
+       FROM participant_directory p
+       JOIN allocation_directory a ON a.participant_id = p.id
+       JOIN site_directory s ON s.id = p.site_id
+       LEFT JOIN site_directory c ON c.id = s.transplant_centre_id
        WHERE p.id = $1`,
       [participantId],
     );
@@ -256,7 +257,7 @@ export class SchedulingRepository {
 
   async participantInScope(participantId: string, scope: Scope): Promise<boolean> {
     const rows: unknown[] = await this.m().query(
-      `SELECT 1 FROM participants p WHERE p.id = $1 AND ($2::uuid[] IS NULL OR p.site_id = ANY($2::uuid[])
+      `SELECT 1 FROM participant_directory p WHERE p.id = $1 AND ($2::uuid[] IS NULL OR p.site_id = ANY($2::uuid[])
          OR EXISTS (SELECT 1 FROM transplant_bookings b WHERE b.participant_id = p.id AND b.centre_id = ANY($2::uuid[])))`,
       [participantId, scope],
     );
@@ -286,9 +287,9 @@ export class SchedulingRepository {
     }[] = await em.query(
       `SELECT
            COALESCE((SELECT json_agg(e ORDER BY e."randomisedAt", e."participantId") FROM (
-             SELECT ${ALLOCATION_COLUMNS} FROM allocations a
-             JOIN participants p ON p.id = a.participant_id
-             JOIN sites s ON s.id = p.site_id
+             SELECT ${ALLOCATION_COLUMNS} FROM allocation_directory a
+             JOIN participant_directory p ON p.id = a.participant_id
+             JOIN site_directory s ON s.id = p.site_id
              WHERE s.transplant_centre_id = $1 AND a.arm = 'A' AND a.environment = 'production'
                AND (a.randomised_at, a.participant_id) < ($2::timestamptz, $3::uuid)
                AND p.status <> ALL($4::text[])
@@ -416,7 +417,7 @@ export class SchedulingRepository {
   ): Promise<BookingInQuarter[]> {
     return em.query(
       `SELECT b.id AS "bookingId", p.study_id AS "studyId", b.status, b.planned_admission_date::text AS "plannedAdmissionDate"
-       FROM transplant_bookings b JOIN participants p ON p.id = b.participant_id
+       FROM transplant_bookings b JOIN participant_directory p ON p.id = b.participant_id
        WHERE b.centre_id = $1 AND b.quarter = $2 AND b.status IN ('booked', 'done')
        ORDER BY b.planned_admission_date, b.randomised_at, b.id`,
       [centreId, quarter],
@@ -512,7 +513,7 @@ export class SchedulingRepository {
               count(b.id) FILTER (WHERE b.status = 'not_done')::int AS "notDone",
               count(b.id) FILTER (WHERE b.status IN ('booked', 'done') AND b.review_status = 'pending')::int AS "pendingReview"
        FROM unnest($2::text[]) WITH ORDINALITY AS q(quarter, n)
-       JOIN sites s ON s.id = $1
+       JOIN site_directory s ON s.id = $1
        LEFT JOIN transplant_capacities tc ON tc.centre_id = s.id AND tc.quarter = q.quarter
        LEFT JOIN transplant_bookings b ON b.centre_id = s.id AND b.quarter = q.quarter
        GROUP BY q.quarter, q.n, tc.capacity, s.default_quarterly_capacity

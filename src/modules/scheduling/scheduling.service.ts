@@ -18,13 +18,7 @@ import {
   quarterRange,
   type QuarterSlot,
 } from './calendar/quarters';
-import type {
-  AllocationRow,
-  BookingRow,
-  CentreRow,
-  NotReceivedCode,
-  QuarterUsage,
-} from './booking.entity';
+import type { AllocationRow, BookingRow, CentreRow, QuarterUsage } from './booking.entity';
 import type {
   BookingResponseDto,
   CancelBookingDto,
@@ -60,7 +54,7 @@ import {
   quarterLabel,
   type WaitAssessment,
 } from './slot-rules';
-import { AllocationService } from 'src/modules/randomization/allocation.service';
+import { InterventionReceipts } from 'src/modules/randomization/intervention-receipts.api';
 import { BOOKING_ENTITY, TreatmentPlanService } from './treatment-plan.service';
 
 /** How many earlier, not yet booked arm-A participants one booking transaction books first. */
@@ -84,19 +78,6 @@ export type TransplantDay0 = {
   /** true: the reinfusion was recorded; false: planned (admission + conditioning days). */
   recorded: boolean;
   bookingId: string;
-};
-
-export type ArmAStatus = {
-  bookingId: string;
-  status: BookingRow['status'];
-  centreId: string;
-  quarter: string | null;
-  plannedAdmissionDate: IsoDate | null;
-  transplantDay0: IsoDate | null;
-  /** true once day 0 is recorded, false when it will not happen, null while waiting. */
-  receivedAllocatedIntervention: boolean | null;
-  notReceivedCode: NotReceivedCode | null;
-  notReceivedReason: string | null;
 };
 
 export type ProjectedSlot = {
@@ -135,7 +116,7 @@ export class SchedulingService {
     private readonly users: UsersService,
     private readonly notifications: NotificationsService,
     private readonly plans: TreatmentPlanService,
-    private readonly allocations: AllocationService,
+    private readonly receipts: InterventionReceipts,
   ) {}
 
   /** Runs inside SitesService.setCapacity (SchedulingListeners), after the centre row is locked: refuses to go below bookings. */
@@ -264,26 +245,6 @@ export class SchedulingService {
     }
     const plan = (await this.plans.plansFor([b])).get(b.id);
     return plan ? { date: plan.plannedTransplantDay0, recorded: false, bookingId: b.id } : null;
-  }
-
-  /** Where an arm-A participant stands, for CONSORT ("received the allocated intervention"). */
-  async armAStatus(participantId: string): Promise<ArmAStatus | null> {
-    const b = await this.repo.latestBookingOf(participantId);
-    if (!b) {
-      return null;
-    }
-    return {
-      bookingId: b.id,
-      status: b.status,
-      centreId: b.centreId,
-      quarter: b.quarter,
-      plannedAdmissionDate: b.plannedAdmissionDate,
-      transplantDay0: b.transplantDay0,
-      receivedAllocatedIntervention:
-        b.status === 'done' ? true : b.status === 'not_done' ? false : null,
-      notReceivedCode: b.notReceivedCode,
-      notReceivedReason: b.notReceivedReason,
-    };
   }
 
   /** When an arm-A allocation made at `now` would be admitted at the centre (no lock, read only). */
@@ -489,7 +450,7 @@ export class SchedulingService {
         reason: dto.reason,
       });
       if (final) {
-        await this.allocations.recordIntervention(
+        await this.receipts.record(
           uow,
           b.participantId,
           { received: false, reasonCode: 'transplant_not_done', note: dto.reason },
@@ -602,7 +563,7 @@ export class SchedulingService {
           },
           reason: dto.reason,
         });
-        await this.allocations.recordIntervention(
+        await this.receipts.record(
           uow,
           b.participantId,
           { received: false, reasonCode: 'started_second_line_instead', note: dto.reason },

@@ -12,6 +12,7 @@ import { RecordHistory, type RecordVersionDto } from 'src/kernel/record-history'
 import { DomainEvents } from 'src/kernel/events/domain-events';
 import { TransactionRunner } from 'src/kernel/unit-of-work';
 import { siteScope } from 'src/modules/auth/site-scope';
+import { InterventionReceipts } from 'src/modules/randomization/intervention-receipts.api';
 import { type ArmAPhaseCode, buildPlan } from './calendar/arm-a-plan';
 import { compareDates, dateInZone } from 'src/common/time/calendar-date';
 import { type BookingRow, PHASE_CODES } from './booking.entity';
@@ -50,6 +51,7 @@ export class TreatmentPlanService {
     private readonly tx: TransactionRunner,
     private readonly clock: Clock,
     private readonly history: RecordHistory,
+    private readonly receipts: InterventionReceipts,
     private readonly events: DomainEvents,
   ) {}
 
@@ -256,6 +258,13 @@ export class TreatmentPlanService {
         after: { transplantDay0: day0, status: day0 ? 'done' : 'booked' },
         reason: dto.reason ?? null,
       });
+      // Transplanted (day 0 recorded) = received the allocated intervention; taken back, not known.
+      await this.receipts.record(
+        uow,
+        b.participantId,
+        day0 ? { received: true, reasonCode: null, note: null } : null,
+        day0 ? 'transplant day 0 recorded' : 'transplant day 0 taken back',
+      );
       await this.events.publish(uow, TransplantDay0Changed, {
         participantId: b.participantId,
         day0,

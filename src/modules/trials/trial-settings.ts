@@ -5,7 +5,7 @@ import {
 
 /**
  * Trial configuration kept as data (trials.settings). Every value marked UNVERIFIED or DEFAULT in
- * ../shared/domain/ram-ms.md lives here, not in code; later modules add their sections.
+ * docs/domain/ram-ms.md lives here, not in code; later modules add their sections.
  */
 export type TrialSettings = {
   scheduling: {
@@ -13,13 +13,13 @@ export type TrialSettings = {
     defaultQuarterlyCapacity: number;
     /** Evaluation, mobilisation, harvest and 3–6 weeks after harvest (DEFAULT 8 weeks). */
     leadTimeDays: number;
-    /** Waiting-time rule, ram-ms.md §6 step 7 / Q17 (DEFAULT 3 months). */
+    /** Waiting-time rule, docs/domain/ram-ms.md §6 step 7 / Q17 (DEFAULT 3 months). */
     waitLimitMonths: number;
     /** Which transplant centre (site code) serves which country. */
     centreByCountry: Record<string, string>;
     /** How many quarters ahead a booking looks for a free slot before waitlisting (DEFAULT 12). */
     bookingHorizonQuarters?: number;
-    /** Arm-A plan offsets in days (ram-ms.md §4; DEFAULT model in scheduling/calendar/arm-a-plan.ts). */
+    /** Arm-A plan offsets in days (docs/domain/ram-ms.md §4; DEFAULT model in scheduling/calendar/arm-a-plan.ts). */
     armAPlan?: Partial<ArmAPlanConfig>;
   };
   /** Eligibility (issue 4); read through eligibility/criteria-config.ts, which fills in defaults. */
@@ -28,7 +28,7 @@ export type TrialSettings = {
     activeSetId: string;
     /** Criteria not judged at sign-off because the workflow records them later (I7: consent). */
     deferredCriteria: string[];
-    /** Re-screenings allowed after a screen failure (ram-ms.md §9 Q14, DEFAULT 1). */
+    /** Re-screenings allowed after a screen failure (docs/domain/ram-ms.md §9 Q14, DEFAULT 1). */
     maxRescreens: number;
   };
   [section: string]: unknown;

@@ -124,7 +124,7 @@ export class UsersRepository {
   /** Active users with a current membership of a site; null when the site does not exist within `scope` (null = all). */
   async staffOfSite(siteId: string, scope: readonly string[] | null): Promise<UserEntity[] | null> {
     const [site]: unknown[] = await this.m().query(
-      `SELECT 1 FROM sites WHERE id = $1 AND ($2::uuid[] IS NULL OR id = ANY($2::uuid[]))`,
+      `SELECT 1 FROM site_directory WHERE id = $1 AND ($2::uuid[] IS NULL OR id = ANY($2::uuid[]))`,
       [siteId, scope],
     );
     if (!site) {

@@ -1,3 +1,4 @@
+import { useTranslation } from 'react-i18next';
 import { formatInstant } from '../lib/time';
 
 export type RecordVersion = {
@@ -22,6 +23,7 @@ export function CorrectionHistory({
   versions: readonly RecordVersion[];
   zone: string;
 }) {
+  const { t } = useTranslation();
   if (versions.length === 0) return null;
   return (
     <section aria-label={title}>
@@ -29,10 +31,13 @@ export function CorrectionHistory({
       <ol className="history">
         {versions.map((v) => (
           <li key={v.version}>
-            <strong>{v.changes.length === 0 ? 'Recorded' : 'Corrected'}</strong>{' '}
-            {formatInstant(v.recordedAt, zone)} by {v.actorName ?? 'unknown'}
+            <strong>
+              {v.changes.length === 0 ? t('history.recorded') : t('history.corrected')}
+            </strong>{' '}
+            {formatInstant(v.recordedAt, zone)}{' '}
+            {t('history.by', { name: v.actorName ?? t('history.unknown') })}
             {v.actorRole ? ` (${v.actorRole.replace('_', ' ')})` : ''}
-            {v.reason && <> · reason: “{v.reason}”</>}
+            {v.reason && <> · {t('history.reason', { reason: v.reason })}</>}
             {v.changes.length > 0 && (
               <ul>
                 {v.changes.map((c) => (

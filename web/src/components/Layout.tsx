@@ -1,43 +1,45 @@
+import { useTranslation } from 'react-i18next';
 import { useQuery } from '@tanstack/react-query';
 import { useState, type ReactNode } from 'react';
 import { NavLink, Outlet, useNavigate } from 'react-router';
 import { api, callAs } from '../api/client';
 import type { Role } from '../api/types';
 import { useMinutesLeft, useSession, useUser } from '../auth/session';
-import { ROLE_LABELS } from '../lib/labels';
 
+/** `label`: the translation key of the page's name. */
 type Item = { to: string; label: string; roles: Role[] };
 
 /** Each role sees the pages its API scope allows (the API enforces it regardless). */
 export const NAV: Item[] = [
-  { to: '/worklist', label: 'Worklist', roles: ['coordinator', 'investigator'] },
+  { to: '/worklist', label: 'nav.worklist', roles: ['coordinator', 'investigator'] },
   {
     to: '/allocations',
-    label: 'Allocations',
+    label: 'nav.allocations',
     roles: ['investigator', 'coordinator', 'site_staff', 'statistician', 'monitor'],
   },
   {
     to: '/transplant',
-    label: 'Transplant centre',
+    label: 'nav.transplant',
     roles: ['coordinator', 'investigator', 'site_staff', 'monitor'],
   },
   {
     to: '/follow-up',
-    label: 'Follow-up',
+    label: 'nav.followUp',
     roles: ['coordinator', 'investigator', 'site_staff', 'blinded_assessor', 'monitor'],
   },
-  { to: '/statistics', label: 'Randomisation', roles: ['statistician'] },
+  { to: '/statistics', label: 'nav.statistics', roles: ['statistician'] },
   {
     to: '/reports',
-    label: 'Reports',
+    label: 'nav.reports',
     roles: ['coordinator', 'investigator', 'site_staff', 'statistician', 'monitor', 'admin'],
   },
-  { to: '/admin/users', label: 'Users', roles: ['admin'] },
-  { to: '/admin/sites', label: 'Sites & capacity', roles: ['admin'] },
-  { to: '/admin/audit', label: 'Audit trail', roles: ['admin', 'monitor'] },
+  { to: '/admin/users', label: 'nav.users', roles: ['admin'] },
+  { to: '/admin/sites', label: 'nav.sites', roles: ['admin'] },
+  { to: '/admin/audit', label: 'nav.audit', roles: ['admin', 'monitor'] },
 ];
 
 function UnreadBadge() {
+  const { t } = useTranslation();
   const { data } = useQuery({
     queryKey: ['notifications', 'unread'],
     queryFn: () => callAs<{ unread: number }>(api.GET('/notifications/unread-count')),
@@ -45,7 +47,7 @@ function UnreadBadge() {
   });
   if (!data?.unread) return null;
   return (
-    <span className="badge" aria-label={`${data.unread} unread`}>
+    <span className="badge" aria-label={t('layout.unread', { count: data.unread })}>
       {data.unread}
     </span>
   );
@@ -53,16 +55,17 @@ function UnreadBadge() {
 
 /** The acting role, and a switch for users who hold several. */
 function ActingRole() {
+  const { t } = useTranslation();
   const user = useUser();
   const { session, switchRole } = useSession();
   const navigate = useNavigate();
   const [error, setError] = useState<string | null>(null);
   if (!session) return null;
-  if (user.actingRoles.length <= 1) return <>{ROLE_LABELS[session.actingRole]}</>;
+  if (user.actingRoles.length <= 1) return <>{t(`role.${session.actingRole}`)}</>;
   return (
     <>
       <label htmlFor="acting-role" className="small">
-        Acting as
+        {t('layout.actingAs')}
       </label>
       <select
         id="acting-role"
@@ -76,7 +79,7 @@ function ActingRole() {
       >
         {user.actingRoles.map((r) => (
           <option key={r} value={r}>
-            {ROLE_LABELS[r]}
+            {t(`role.${r}`)}
           </option>
         ))}
       </select>
@@ -90,47 +93,52 @@ function ActingRole() {
 }
 
 export function Layout({ children }: { children?: ReactNode }) {
+  const { t } = useTranslation();
   const user = useUser();
   const { signOut, hasRole } = useSession();
   const minutes = useMinutesLeft();
   return (
     <div className="shell">
       <a className="skip-link" href="#main">
-        Skip to content
+        {t('layout.skipToContent')}
       </a>
       <aside className="sidebar">
-        <div className="brand">RAM-MS trial</div>
-        <nav aria-label="Main">
+        <div className="brand">{t('layout.brand')}</div>
+        <nav aria-label={t('nav.main')}>
           <ul>
             {NAV.filter((i) => hasRole(...i.roles)).map((i) => (
               <li key={i.to}>
-                <NavLink to={i.to}>{i.label}</NavLink>
+                <NavLink to={i.to}>{t(i.label)}</NavLink>
               </li>
             ))}
             <li>
               <NavLink to="/notifications">
-                Notifications <UnreadBadge />
+                {t('nav.notifications')} <UnreadBadge />
               </NavLink>
             </li>
           </ul>
         </nav>
         <div className="who">
-          Signed in as <strong>{user.displayName}</strong>
+          {t('layout.signedInAs')} <strong>{user.displayName}</strong>
           <br />
           <ActingRole />
-          {user.trialWide ? ' (all sites)' : ''}
+          {user.trialWide ? t('layout.allSites') : ''}
         </div>
         <div style={{ margin: '0 0.6rem' }}>
           <button type="button" className="secondary" onClick={() => signOut('signed_out')}>
-            Sign out
+            {t('layout.signOut')}
           </button>
         </div>
       </aside>
       <main id="main" className="main" tabIndex={-1}>
         {minutes !== null && minutes <= 2 && (
           <div className="alert warn" role="status">
-            Your session ends in {minutes <= 1 ? 'less than a minute' : `${minutes} minutes`}; save
-            your work and sign in again.
+            {t('layout.sessionEndsSoon', {
+              when:
+                minutes <= 1
+                  ? t('layout.lessThanAMinute')
+                  : t('layout.minutes', { count: minutes }),
+            })}
           </div>
         )}
         {children ?? <Outlet />}

@@ -1,3 +1,4 @@
+import { useTranslation } from 'react-i18next';
 import { useState } from 'react';
 import { useForm } from 'react-hook-form';
 import { Link, Navigate, useLocation } from 'react-router';
@@ -20,6 +21,7 @@ function messageFor(error: unknown): string {
 }
 
 export function SignIn() {
+  const { t } = useTranslation();
   const { session, signIn, notice } = useSession();
   const location = useLocation();
   const [error, setError] = useState<string | null>(null);
@@ -40,15 +42,15 @@ export function SignIn() {
   });
   return (
     <main className="signin">
-      <h1>Sign in to RAM-MS</h1>
+      <h1>{t('signIn.title')}</h1>
       {notice === 'expired' && (
         <div className="alert warn" role="status">
-          Your session expired. Sign in again to continue.
+          {t('signIn.expired')}
         </div>
       )}
       {notice === 'signed_out' && (
         <div className="alert ok" role="status">
-          You are signed out.
+          {t('signIn.signedOut')}
         </div>
       )}
       {error && (
@@ -57,33 +59,32 @@ export function SignIn() {
         </div>
       )}
       <form onSubmit={onSubmit} noValidate>
-        <Field label="E-mail address" error={formState.errors.email?.message}>
+        <Field label={t('signIn.email')} error={formState.errors.email?.message}>
           {(c) => (
             <input
               {...c}
               type="email"
               autoComplete="username"
-              {...register('email', { required: 'Enter your e-mail address' })}
+              {...register('email', { required: t('signIn.emailRequired') })}
             />
           )}
         </Field>
-        <Field label="Password" error={formState.errors.password?.message}>
+        <Field label={t('signIn.password')} error={formState.errors.password?.message}>
           {(c) => (
             <input
               {...c}
               type="password"
               autoComplete="current-password"
-              {...register('password', { required: 'Enter your password' })}
+              {...register('password', { required: t('signIn.passwordRequired') })}
             />
           )}
         </Field>
         <button type="submit" disabled={formState.isSubmitting}>
-          {formState.isSubmitting ? 'Signing in…' : 'Sign in'}
+          {formState.isSubmitting ? t('signIn.submitting') : t('signIn.submit')}
         </button>
       </form>
       <p className="small muted" style={{ marginTop: '2rem' }}>
-        Interested in taking part?{' '}
-        <Link to="/prescreening">Check whether the study could be for you</Link>.
+        {t('signIn.interested')} <Link to="/prescreening">{t('signIn.prescreening')}</Link>.
       </p>
     </main>
   );

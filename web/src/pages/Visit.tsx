@@ -1,3 +1,4 @@
+import { useTranslation } from 'react-i18next';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { useFieldArray, useForm } from 'react-hook-form';
@@ -328,6 +329,7 @@ function AssessorForm({ visit }: { visit: Visit }) {
     },
   });
   const e = formState.errors;
+  const { t } = useTranslation();
   return (
     <form
       onSubmit={handleSubmit((v) => (setLeft([]), save.mutate(v)))}
@@ -349,7 +351,11 @@ function AssessorForm({ visit }: { visit: Visit }) {
       <fieldset>
         <legend>EDSS</legend>
         <div className="grid">
-          <Field label="EDSS score" hint="0 to 10 in steps of 0.5" error={e.edssScore?.message}>
+          <Field
+            label={t('field.assessment.edss')}
+            hint={t('visit.edssHint')}
+            error={e.edssScore?.message}
+          >
             {(c) => (
               <select {...c} {...register('edssScore')}>
                 <option value="">Not assessed</option>
@@ -362,13 +368,13 @@ function AssessorForm({ visit }: { visit: Visit }) {
             )}
           </Field>
           <Field
-            label="Rater (certified, blinded)"
+            label={t('field.assessment.edssRater')}
             hint="For example your Neurostatus id or initials"
             error={e.rater?.message}
           >
             {(c) => <input {...c} {...register('rater')} />}
           </Field>
-          <Field label="Examination date" error={e.assessedOn?.message}>
+          <Field label={t('field.assessment.edssDate')} error={e.assessedOn?.message}>
             {(c) => <input {...c} type="date" {...register('assessedOn')} />}
           </Field>
         </div>
@@ -376,10 +382,10 @@ function AssessorForm({ visit }: { visit: Visit }) {
       <fieldset>
         <legend>MRI read</legend>
         <div className="grid">
-          <Field label="MRI exam date" error={e.mriExamDate?.message}>
+          <Field label={t('field.assessment.mriDate')} error={e.mriExamDate?.message}>
             {(c) => <input {...c} type="date" {...register('mriExamDate')} />}
           </Field>
-          <Field label="Gd-enhancing T1 lesions" error={e.gdLesions?.message}>
+          <Field label={t('field.assessment.mriGdLesions')} error={e.gdLesions?.message}>
             {(c) => (
               <input
                 {...c}
@@ -391,7 +397,10 @@ function AssessorForm({ visit }: { visit: Visit }) {
               />
             )}
           </Field>
-          <Field label="New or enlarging T2 lesions" error={e.newOrEnlargingT2?.message}>
+          <Field
+            label={t('field.assessment.mriNewOrEnlargingT2')}
+            error={e.newOrEnlargingT2?.message}
+          >
             {(c) => (
               <input
                 {...c}
@@ -403,7 +412,7 @@ function AssessorForm({ visit }: { visit: Visit }) {
               />
             )}
           </Field>
-          <Field label="Compared with the exam of" error={e.comparedWith?.message}>
+          <Field label={t('field.assessment.mriComparedWith')} error={e.comparedWith?.message}>
             {(c) => <input {...c} type="date" {...register('comparedWith')} />}
           </Field>
         </div>

@@ -1,15 +1,9 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  IsArray,
-  IsObject,
-  ValidateIf,
-  ValidateNested,
-  ValidationArguments,
-  registerDecorator,
-} from 'class-validator';
+import { ArrayMaxSize, IsArray, IsObject, ValidateIf, ValidateNested } from 'class-validator';
+import { IsFieldNumber } from 'src/common/fields/validate-field';
+import { fieldItem } from 'src/common/fields/registry';
 import {
   ValidateBoolean,
   ValidateDate,
@@ -28,26 +22,9 @@ import {
   type TestResult,
 } from 'src/modules/eligibility/engine';
 
-/** An EDSS score: a number from 0 to 10 in steps of 0.5 (5.25 and 11 are refused). */
+/** An EDSS score: a number from 0 to 10 in steps of 0.5 (5.25 and 11 are refused); the range is the field registry's. */
 export function IsEdssScore(): PropertyDecorator {
-  return (object: object, propertyName: string | symbol) =>
-    registerDecorator({
-      name: 'isEdssScore',
-      target: object.constructor,
-      propertyName: String(propertyName),
-      options: {
-        message: (a: ValidationArguments) =>
-          `${a.property} must be a number from 0 to 10 in steps of 0.5`,
-      },
-      validator: {
-        validate: (v: unknown) =>
-          typeof v === 'number' &&
-          Number.isFinite(v) &&
-          v >= 0 &&
-          v <= 10 &&
-          Number.isInteger(v * 2),
-      },
-    });
+  return IsFieldNumber(fieldItem('screening.edss'));
 }
 
 const present = (_: unknown, v: unknown) => v !== undefined;

@@ -13,10 +13,10 @@ import {
 } from './screening-data';
 
 /**
- * Versioned criteria sets, as data (ram-ms.md §2, §9; issue 4).
+ * Versioned criteria sets, as data (docs/domain/ram-ms.md §2, §9; issue 4).
  *
  * Every reading of an ambiguous criterion that is our choice is a named parameter here, so it can
- * change without code. READINGS.md lists them. Rules receive `set.params` and nothing else.
+ * change without code. docs/domain/ram-ms.md §9 lists the open readings. Rules receive `set.params` and nothing else.
  */
 
 // ---------------------------------------------------------------------------------------------
@@ -260,9 +260,9 @@ export interface CriterionConfig<Id extends CriterionId> {
   title: string;
   /** Disabled criteria are not evaluated and do not count towards the result. */
   enabled: boolean;
-  /** false = not confirmed from a public source (ram-ms.md §2B, §9). */
+  /** false = not confirmed from a public source (docs/domain/ram-ms.md §2B, §9). */
   verified: boolean;
-  /** Source tags from ram-ms.md §0. */
+  /** Source tags from docs/domain/ram-ms.md §0. */
   source: string;
   note?: string;
 }

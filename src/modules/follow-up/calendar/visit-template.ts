@@ -1,5 +1,5 @@
 /**
- * The follow-up visit template as data (ram-ms.md §5 proposed default calendar, §9 Q4 and Q6).
+ * The follow-up visit template as data (docs/domain/ram-ms.md §5 proposed default calendar, §9 Q4 and Q6).
  *
  * - Scheduled visits are anchored on the randomisation date (week 0 = the calendar date of the
  *   randomisation instant in the site's zone; Q4: ITT anchor).

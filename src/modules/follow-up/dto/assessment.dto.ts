@@ -1,30 +1,37 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsObject, ValidateIf, ValidateNested } from 'class-validator';
-import { ValidateDate, ValidateInt, ValidateText } from 'src/common/validation/validators';
-import { IsEdssScore } from './visit-log.dto';
+import { ValidateField } from 'src/common/fields/validate-field';
+import { ValidateInt, ValidateText } from 'src/common/validation/validators';
+
+/*
+ * The blinded assessment's items (ranges, steps, lengths) come from the field registry
+ * (src/common/fields/items.ts, form `assessment`); only optionality and descriptions are set here.
+ */
 
 export class EdssInputDto {
-  @ApiProperty({ type: Number, minimum: 0, maximum: 10, multipleOf: 0.5 })
-  @IsEdssScore()
-  score: number;
+  @ValidateField('assessment.edss') score: number;
 
-  @ValidateText(100, {
+  @ValidateField('assessment.edssRater', {
     description: 'The certified blinded rater (e.g. Neurostatus id or initials)',
   })
   rater: string;
-  @ValidateDate({ description: 'Date of the examination' }) assessedOn: string;
+  @ValidateField('assessment.edssDate', { description: 'Date of the examination' })
+  assessedOn: string;
 }
 
 export class MriReadInputDto {
-  @ValidateDate({ description: 'Date of the MRI exam' }) examDate: string;
-  @ValidateInt(0, 500, { description: 'Gadolinium-enhancing T1 lesions' }) gdLesions: number;
-  @ValidateInt(0, 500, {
+  @ValidateField('assessment.mriDate', { description: 'Date of the MRI exam' }) examDate: string;
+  @ValidateField('assessment.mriGdLesions', { description: 'Gadolinium-enhancing T1 lesions' })
+  gdLesions: number;
+  @ValidateField('assessment.mriNewOrEnlargingT2', {
     description: 'New or enlarging T2 lesions against the exam compared with',
   })
   newOrEnlargingT2: number;
-  @ValidateDate({ description: 'Date of the exam this one was compared with' })
+  @ValidateField('assessment.mriComparedWith', {
+    description: 'Date of the exam this one was compared with',
+  })
   comparedWith: string;
 }
 
@@ -44,20 +51,16 @@ export class RecordAssessmentDto {
 }
 
 export class EdssPatchDto {
-  @ApiPropertyOptional({ type: Number, minimum: 0, maximum: 10, multipleOf: 0.5 })
-  @ValidateIf((_: unknown, v: unknown) => v !== undefined)
-  @IsEdssScore()
-  score?: number;
-
-  @ValidateText(100, { optional: true }) rater?: string;
-  @ValidateDate({ optional: true }) assessedOn?: string;
+  @ValidateField('assessment.edss', { optional: true }) score?: number;
+  @ValidateField('assessment.edssRater', { optional: true }) rater?: string;
+  @ValidateField('assessment.edssDate', { optional: true }) assessedOn?: string;
 }
 
 export class MriPatchDto {
-  @ValidateDate({ optional: true }) examDate?: string;
-  @ValidateInt(0, 500, { optional: true }) gdLesions?: number;
-  @ValidateInt(0, 500, { optional: true }) newOrEnlargingT2?: number;
-  @ValidateDate({ optional: true }) comparedWith?: string;
+  @ValidateField('assessment.mriDate', { optional: true }) examDate?: string;
+  @ValidateField('assessment.mriGdLesions', { optional: true }) gdLesions?: number;
+  @ValidateField('assessment.mriNewOrEnlargingT2', { optional: true }) newOrEnlargingT2?: number;
+  @ValidateField('assessment.mriComparedWith', { optional: true }) comparedWith?: string;
 }
 
 /** A correction of the blinded assessment: only the fields sent change; reason required. */

@@ -36,28 +36,6 @@ import {
   type UnscheduledReason,
 } from 'src/modules/follow-up/entities/visit.entity';
 
-/** An EDSS score: a number from 0 to 10 in steps of 0.5 (3.3 and 11 are refused). */
-export function IsEdssScore(): PropertyDecorator {
-  return (object: object, propertyName: string | symbol) =>
-    registerDecorator({
-      name: 'isEdssScore',
-      target: object.constructor,
-      propertyName: String(propertyName),
-      options: {
-        message: (a: ValidationArguments) =>
-          `${a.property} must be a number from 0 to 10 in steps of 0.5`,
-      },
-      validator: {
-        validate: (v: unknown) =>
-          typeof v === 'number' &&
-          Number.isFinite(v) &&
-          v >= 0 &&
-          v <= 10 &&
-          Number.isInteger(v * 2),
-      },
-    });
-}
-
 const present = (_: unknown, v: unknown) => v !== undefined;
 
 /** A nested object, validated field by field (unknown fields refused); optional unless `required`. */

@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 
 /**
  * NEDA-3 ("no evidence of disease activity") of one participant at an endpoint week (96 primary,
- * 240 extension), ram-ms.md §5 and §9 Q5. Pure: the caller passes the participant's data.
+ * 240 extension), docs/domain/ram-ms.md §5 and §9 Q5. Pure: the caller passes the participant's data.
  *
  * NEDA is lost by
  * - relapse: a relapse with onset after the randomisation date (strictly) up to the cutoff;

@@ -41,7 +41,7 @@ export const YES_NO_UNKNOWN = ['yes', 'no', 'unknown'] as const;
 const present = (_: unknown, v: unknown) => v !== undefined;
 
 /**
- * The question scheme of the public registration form (ram-ms.md §6 step 1), in the person's own
+ * The question scheme of the public registration form (docs/domain/ram-ms.md §6 step 1), in the person's own
  * words: no clinical record ids, no free text. Mapped to the screening record by
  * `toScreeningRecord` (prescreening-answers.ts); the team checks everything again later.
  */

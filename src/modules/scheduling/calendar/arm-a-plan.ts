@@ -1,7 +1,7 @@
 import { addDays, type IsoDate, parseIsoDate } from 'src/common/time/calendar-date';
 
 /**
- * The arm-A (aHSCT) treatment plan laid out from the planned admission date (ram-ms.md §4).
+ * The arm-A (aHSCT) treatment plan laid out from the planned admission date (docs/domain/ram-ms.md §4).
  *
  * Model (every number is configuration, these are the defaults):
  * - Admission = first day of conditioning = transplant day −5. Conditioning runs days −5…−1,

@@ -14,7 +14,7 @@ import {
 
 /**
  * Calendar quarters of a transplant centre, in the centre's own time zone, and the waiting-time
- * arithmetic of issue 6 (ram-ms.md §4 capacity, §6 step 7, §9 Q17).
+ * arithmetic of issue 6 (docs/domain/ram-ms.md §4 capacity, §6 step 7, §9 Q17).
  */
 
 /** '2027-Q3' */
@@ -25,7 +25,7 @@ export type Quarter = { year: number; quarter: 1 | 2 | 3 | 4 };
 /** Default pre-transplant lead time: evaluation, mobilisation, harvest and the weeks after harvest. */
 export const DEFAULT_LEAD_TIME_DAYS = 56;
 
-/** Default waiting-time limit between randomisation and admission (ram-ms.md §9 Q17). */
+/** Default waiting-time limit between randomisation and admission (docs/domain/ram-ms.md §9 Q17). */
 export const DEFAULT_WAIT_LIMIT_MONTHS = 3;
 
 const QUARTER_ID = /^(\d{4})-Q([1-4])$/;

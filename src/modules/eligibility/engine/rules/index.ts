@@ -28,7 +28,7 @@ export { ruleE12, ruleE6, ruleE7, ruleI2, ruleI6, ruleI7 } from './participant.r
 export { ruleE2, ruleE3, ruleE8 } from './prior-treatment.rule';
 export { ruleZI1 } from './zin-activity.rule';
 
-/** One rule per RAM-MS criterion id (ram-ms.md §2A, §2B). */
+/** One rule per RAM-MS criterion id (docs/domain/ram-ms.md §2A, §2B). */
 export const RAM_MS_RULES: Readonly<Record<RamMsCriterionId, Rule<RamMsParams>>> = {
   I1: ruleI1,
   I2: ruleI2,
@@ -51,7 +51,7 @@ export const RAM_MS_RULES: Readonly<Record<RamMsCriterionId, Rule<RamMsParams>>>
   E12: ruleE12,
 };
 
-/** One rule per ZIN 2022 criterion id (ram-ms.md §2C). */
+/** One rule per ZIN 2022 criterion id (docs/domain/ram-ms.md §2C). */
 export const ZIN_RULES: Readonly<Record<ZinCriterionId, Rule<ZinParams>>> = {
   'Z-I1': ruleZI1,
   'Z-I2': ruleZI2,

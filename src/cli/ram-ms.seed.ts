@@ -12,7 +12,7 @@ type SeedSite = {
   centre: string;
 };
 
-/** ram-ms.md §1 "Countries and sites" (W3, W10, W13, W14, S003). */
+/** docs/domain/ram-ms.md §1 "Countries and sites" (W3, W10, W13, W14, S003). */
 export const RAM_MS_SITES: SeedSite[] = [
   {
     code: 'BER',
