@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { CoreModule } from './core.module';
+import { ALL_JOB_CONTRACTS } from './job-contracts';
+import { JobHandlersCheckModule } from 'src/kernel/jobs/job-handlers.check';
 import { FollowUpNotifyProcessor } from './modules/follow-up/follow-up-notify.processor';
 import { FollowUpSweepScheduler } from './modules/follow-up/follow-up-sweep.scheduler';
 import { FollowUpModule } from './modules/follow-up/follow-up.module';
@@ -9,9 +11,18 @@ import { NotificationsProcessor } from './modules/notifications/notifications.pr
 import { SchedulingModule } from './modules/scheduling/scheduling.module';
 import { SchedulingProcessor } from './modules/scheduling/scheduling.processor';
 
-/** The queue worker: every Bull processor, and the outbox relay's polling loop. */
+/**
+ * The queue worker: every Bull processor, and the outbox relay's polling loop. It refuses to start
+ * unless every job contract (src/job-contracts.ts) has exactly one handler.
+ */
 @Module({
-  imports: [CoreModule, NotificationsModule, SchedulingModule, FollowUpModule],
+  imports: [
+    CoreModule,
+    NotificationsModule,
+    SchedulingModule,
+    FollowUpModule,
+    JobHandlersCheckModule.forWorker(ALL_JOB_CONTRACTS),
+  ],
   providers: [
     NotificationsProcessor,
     SchedulingProcessor,

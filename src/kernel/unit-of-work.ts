@@ -4,6 +4,7 @@ import { Clock } from 'src/common/clock/clock';
 import { RequestContext } from 'src/common/context/request-context';
 import type { JobPayload, QueueName } from 'src/common/queue/queues';
 import { redact } from 'src/kernel/redact';
+import type { JobContract } from 'src/kernel/jobs/job-contract';
 import { OutboxSignal } from 'src/kernel/outbox/outbox-signal';
 
 export type AuditEntry = {
@@ -29,14 +30,13 @@ export type VersionEntry = {
   by?: { actorId: string | null; actorRole: string | null; at: Date };
 };
 
+/** An outbox row to be: written by `enqueue` from a job contract. */
 export type JobIntent = {
   queue: QueueName;
   name: string;
   payload: JobPayload;
   /** Becomes the Bull jobId: the same intent written twice is enqueued once. */
   dedupeKey: string;
-  /** Do not relay before this instant (e.g. a retry later). */
-  availableAt?: Date;
 };
 
 /**
@@ -56,8 +56,22 @@ export class UnitOfWork {
   audit(entry: AuditEntry): void {
     this.audits.push(entry);
   }
-  enqueue(job: JobIntent): void {
-    this.jobs.push(job);
+  /**
+   * A job to follow the commit, through its contract (src/kernel/jobs): the contract's queue and
+   * name, the typed payload, and the dedupe key the contract derives (with `ref` when its key
+   * needs more than the payload).
+   */
+  enqueue<P extends JobPayload, R>(
+    contract: JobContract<P, R>,
+    payload: P,
+    ...ref: R extends void ? [] : [ref: R]
+  ): void {
+    this.jobs.push({
+      queue: contract.queue,
+      name: contract.name,
+      payload,
+      dedupeKey: contract.key(payload, ref[0] as R),
+    });
   }
 }
 
@@ -94,13 +108,7 @@ export class TransactionRunner {
     const now = this.clock.now();
     const values: unknown[] = [];
     const rows = jobs.map((job, i) => {
-      values.push(
-        job.queue,
-        job.name,
-        JSON.stringify(job.payload),
-        job.dedupeKey,
-        job.availableAt ?? now,
-      );
+      values.push(job.queue, job.name, JSON.stringify(job.payload), job.dedupeKey, now);
       const b = i * 5;
       return `($${b + 1}, $${b + 2}, $${b + 3}::jsonb, $${b + 4}, $${b + 5}::timestamptz)`;
     });

@@ -1,7 +1,7 @@
 import type { Queue } from 'bull';
 import { QueueName } from 'src/common/queue/queues';
 import { TransactionRunner } from 'src/kernel/unit-of-work';
-import { FollowUpJob, generateScheduleKey } from 'src/modules/follow-up/follow-up.jobs';
+import { GenerateScheduleJob, ReanchorJob } from 'src/modules/follow-up/follow-up.jobs';
 import { FollowUpService } from 'src/modules/follow-up/follow-up.service';
 import { createTestApp, TestApp } from '../harness/app';
 import { bearer, TestUser } from '../harness/factory';
@@ -49,27 +49,21 @@ describe('follow-up: visit schedules generated and re-anchored by jobs (e2e)', (
   /** What the randomisation module does after allocating: the generation job, through the outbox. */
   async function enqueueGeneration(participantId: string): Promise<void> {
     await t.app.get(TransactionRunner).run(async (uow) => {
-      uow.enqueue({
-        queue: QueueName.FollowUp,
-        name: FollowUpJob.GenerateSchedule,
-        payload: { participantId },
-        dedupeKey: generateScheduleKey(participantId),
-      });
+      uow.enqueue(GenerateScheduleJob, { participantId });
     });
   }
 
   async function enqueueReanchor(
     participantId: string,
     transplantDay0: string,
-    key: string,
+    version: number,
   ): Promise<void> {
     await t.app.get(TransactionRunner).run(async (uow) => {
-      uow.enqueue({
-        queue: QueueName.FollowUp,
-        name: FollowUpJob.Reanchor,
-        payload: { participantId, transplantDay0 },
-        dedupeKey: key,
-      });
+      uow.enqueue(
+        ReanchorJob,
+        { participantId, transplantDay0 },
+        { day0: transplantDay0, version },
+      );
     });
   }
 
@@ -157,17 +151,17 @@ describe('follow-up: visit schedules generated and re-anchored by jobs (e2e)', (
     await enqueueGeneration(p.id);
     const [{ n }] = await t.dataSource.query(
       `SELECT count(*)::int AS n FROM outbox WHERE dedupe_key = $1`,
-      [generateScheduleKey(p.id)],
+      [GenerateScheduleJob.key({ participantId: p.id })],
     );
     expect(n).toBe(1);
     // …and the job itself, delivered again (a retry, a second worker) and run concurrently, is idempotent.
     await followUpQueue().add(
-      FollowUpJob.GenerateSchedule,
+      GenerateScheduleJob.name,
       { participantId: p.id },
       { jobId: `again-1-${p.id}` },
     );
     await followUpQueue().add(
-      FollowUpJob.GenerateSchedule,
+      GenerateScheduleJob.name,
       { participantId: p.id },
       { jobId: `again-2-${p.id}` },
     );
@@ -181,7 +175,7 @@ describe('follow-up: visit schedules generated and re-anchored by jobs (e2e)', (
   it('creates the arm-A weekly visits when day 0 is set, and moves only the unlogged ones when it moves', async () => {
     const p = await randomised('A');
     await enqueueGeneration(p.id);
-    await enqueueReanchor(p.id, '2026-04-20', `reanchor-test:${p.id}:1`);
+    await enqueueReanchor(p.id, '2026-04-20', 1);
     await t.drainJobs();
     const before = await rows(p.id);
     const armA = before.filter((v) => v.kind === 'arm_a_weekly');
@@ -206,7 +200,7 @@ describe('follow-up: visit schedules generated and re-anchored by jobs (e2e)', (
     await logVisit(p.id, 'A-D014', '2026-05-04');
 
     // Day 0 moves a week later.
-    await enqueueReanchor(p.id, '2026-04-27', `reanchor-test:${p.id}:2`);
+    await enqueueReanchor(p.id, '2026-04-27', 2);
     await t.drainJobs();
     const after = await rows(p.id);
     const byCode = new Map(after.map((v) => [v.code, v]));
@@ -237,7 +231,7 @@ describe('follow-up: visit schedules generated and re-anchored by jobs (e2e)', (
 
   it('a re-anchor arriving before the generation job ends in the same schedule', async () => {
     const p = await randomised('A');
-    await enqueueReanchor(p.id, '2026-04-20', `reanchor-test:${p.id}:early`);
+    await enqueueReanchor(p.id, '2026-04-20', 1);
     await t.drainJobs();
     await enqueueGeneration(p.id);
     await t.drainJobs();
@@ -303,7 +297,7 @@ describe('follow-up: visit schedules generated and re-anchored by jobs (e2e)', (
   it('refuses a day 0 for an arm-B participant, and a participant without allocation, without retrying', async () => {
     const b = await randomised('B');
     await enqueueGeneration(b.id);
-    await enqueueReanchor(b.id, '2026-04-20', `reanchor-test:${b.id}:b`);
+    await enqueueReanchor(b.id, '2026-04-20', 1);
     const nobody = await t.factory.participant('NL-AMS');
     await enqueueGeneration(nobody.id);
     await t.drainJobs();

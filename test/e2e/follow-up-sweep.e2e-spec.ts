@@ -4,7 +4,7 @@ import { QueueName } from 'src/common/queue/queues';
 import { TransactionRunner } from 'src/kernel/unit-of-work';
 import { FollowUpSweepScheduler } from 'src/modules/follow-up/follow-up-sweep.scheduler';
 import { FollowUpSweepService } from 'src/modules/follow-up/follow-up-sweep.service';
-import { FollowUpJob } from 'src/modules/follow-up/follow-up.jobs';
+import { SweepJob } from 'src/modules/follow-up/follow-up.jobs';
 import { FollowUpService } from 'src/modules/follow-up/follow-up.service';
 import { OutboxRelay } from 'src/kernel/outbox/outbox.relay';
 import { createTestApp, TestApp } from '../harness/app';
@@ -257,22 +257,16 @@ describe('follow-up: the reminder, overdue and missed sweep with a controlled cl
     try {
       await scheduler.register();
       await scheduler.register();
-      await other.add(
-        FollowUpJob.Sweep,
-        {},
-        { repeat: scheduler.repeat(), jobId: 'follow-up.sweep' },
-      );
-      const repeatable = (await other.getRepeatableJobs()).filter(
-        (j) => j.name === FollowUpJob.Sweep,
-      );
+      await other.add(SweepJob.name, {}, { repeat: scheduler.repeat(), jobId: 'follow-up.sweep' });
+      const repeatable = (await other.getRepeatableJobs()).filter((j) => j.name === SweepJob.name);
       expect(repeatable).toHaveLength(1);
       expect(Number(repeatable[0].every)).toBe(3_600_000);
-      const delayed = (await queue.getDelayed()).filter((j) => j.name === FollowUpJob.Sweep);
+      const delayed = (await queue.getDelayed()).filter((j) => j.name === SweepJob.name);
       expect(delayed).toHaveLength(1); // one next tick, not one per registration
     } finally {
       await scheduler.unregister();
       for (const j of await queue.getDelayed()) {
-        if (j.name === FollowUpJob.Sweep) {
+        if (j.name === SweepJob.name) {
           await j.remove();
         }
       }
@@ -283,7 +277,7 @@ describe('follow-up: the reminder, overdue and missed sweep with a controlled cl
     const [{ before }] = await t.dataSource.query(
       `SELECT count(*)::int AS before FROM follow_up_sweep_runs`,
     );
-    await queue.add(FollowUpJob.Sweep, {}, { jobId: 'manual-tick' });
+    await queue.add(SweepJob.name, {}, { jobId: 'manual-tick' });
     await t.drainJobs();
     const runs: { job_id: string; swept_at: Date; site_dates: Record<string, string> }[] =
       await t.dataSource.query(

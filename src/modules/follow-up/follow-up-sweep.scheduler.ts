@@ -1,9 +1,8 @@
 import { InjectQueue } from '@nestjs/bull';
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import type { CronRepeatOptions, EveryRepeatOptions, Queue } from 'bull';
-import { QueueName } from 'src/common/queue/queues';
 import { APP_CONFIG, AppConfig } from 'src/config/app-config';
-import { FollowUpJob, SWEEP_REPEAT_JOB_ID } from './follow-up.jobs';
+import { SweepJob } from './follow-up.jobs';
 
 /**
  * Registers the sweep as ONE repeatable Bull job: a fixed name, job id and schedule give the same
@@ -16,7 +15,7 @@ export class FollowUpSweepScheduler implements OnApplicationBootstrap {
   private readonly logger = new Logger(FollowUpSweepScheduler.name);
 
   constructor(
-    @InjectQueue(QueueName.FollowUp) private readonly queue: Queue,
+    @InjectQueue(SweepJob.queue) private readonly queue: Queue,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -50,21 +49,21 @@ export class FollowUpSweepScheduler implements OnApplicationBootstrap {
     const wanted = (j: { cron?: string; every?: string | number | null }) =>
       'cron' in repeat ? j.cron === repeat.cron : Number(j.every) === repeat.every;
     for (const job of await this.queue.getRepeatableJobs()) {
-      if (job.name === FollowUpJob.Sweep && !wanted(job)) {
+      if (job.name === SweepJob.name && !wanted(job)) {
         await this.queue.removeRepeatableByKey(job.key);
       }
     }
     await this.queue.add(
-      FollowUpJob.Sweep,
+      SweepJob.name,
       {},
-      { repeat, jobId: SWEEP_REPEAT_JOB_ID, attempts: 3, removeOnComplete: 48, removeOnFail: 100 },
+      { repeat, jobId: SweepJob.key({}), attempts: 3, removeOnComplete: 48, removeOnFail: 100 },
     );
   }
 
   /** Removes the registration (for tests and for switching the sweep off). */
   async unregister(): Promise<void> {
     for (const job of await this.queue.getRepeatableJobs()) {
-      if (job.name === FollowUpJob.Sweep) {
+      if (job.name === SweepJob.name) {
         await this.queue.removeRepeatableByKey(job.key);
       }
     }

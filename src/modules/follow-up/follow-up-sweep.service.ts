@@ -1,6 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Clock } from 'src/common/clock/clock';
-import { QueueName } from 'src/common/queue/queues';
 import { TransactionRunner } from 'src/kernel/unit-of-work';
 import type { Role } from 'src/common/context/roles';
 import { NotificationsService } from 'src/modules/notifications/notifications.service';
@@ -13,7 +12,7 @@ import {
   todayInZone,
 } from './calendar/sweep-rules';
 import type { FindingRow } from './entities/visit.entity';
-import { FollowUpJob, type NotifyFindingJobData } from './follow-up.jobs';
+import { NotifyFindingJob, type NotifyFindingJobData } from './follow-up.jobs';
 import { FollowUpSettings } from './follow-up.settings';
 import { FINDING_ABOUT } from './finding-dates';
 import { findingNotice } from './notices';
@@ -179,13 +178,7 @@ export class FollowUpSweepService {
         if (!fresh.has(row.jobId)) {
           continue;
         }
-        const payload: NotifyFindingJobData = { visitId: row.visitId, kind, findingId: row.jobId };
-        uow.enqueue({
-          queue: QueueName.Notifications,
-          name: FollowUpJob.NotifyFinding,
-          payload,
-          dedupeKey: row.jobId,
-        });
+        uow.enqueue(NotifyFindingJob, { visitId: row.visitId, kind, findingId: row.jobId });
       }
       return { enqueued: fresh.size, markedMissed };
     });

@@ -1,56 +1,43 @@
-import { OnQueueFailed, Process, Processor } from '@nestjs/bull';
-import { Logger } from '@nestjs/common';
+import { Processor } from '@nestjs/bull';
 import type { Job } from 'bull';
 import { Clock } from 'src/common/clock/clock';
-import { RequestContext } from 'src/common/context/request-context';
-import { DomainError } from 'src/common/errors/domain-error';
 import { QueueName } from 'src/common/queue/queues';
+import { JobHandler } from 'src/kernel/jobs/job-handler';
 import { FollowUpSweepService } from './follow-up-sweep.service';
-import { FollowUpJob, type GenerateScheduleJobData, type ReanchorJobData } from './follow-up.jobs';
+import {
+  GenerateScheduleJob,
+  type GenerateScheduleJobData,
+  ReanchorJob,
+  type ReanchorJobData,
+  SweepJob,
+} from './follow-up.jobs';
 import { FollowUpService } from './follow-up.service';
 
-/** A domain error will not go away on retry (no allocation, arm B given a day 0): fail the job for review. */
-async function run<T>(job: Job, work: () => Promise<T>): Promise<T> {
-  try {
-    return await RequestContext.run(`job:${job.name}:${String(job.id)}`, work);
-  } catch (error) {
-    if (error instanceof DomainError && error.kind !== 'unavailable') {
-      await job.discard();
-    }
-    throw error;
-  }
-}
-
-/** Registered only in the worker. Thin: the services do the work, idempotently. */
+/**
+ * Registered only in the worker. Thin: the services do the work, idempotently. Failures follow the
+ * one job policy (src/common/queue/job-policy.ts): a domain error a retry cannot fix (no
+ * allocation, arm B given a day 0) fails the job at once, for review.
+ */
 @Processor(QueueName.FollowUp)
 export class FollowUpProcessor {
-  private readonly logger = new Logger(FollowUpProcessor.name);
-
   constructor(
     private readonly followUp: FollowUpService,
     private readonly sweeps: FollowUpSweepService,
     private readonly clock: Clock,
   ) {}
 
-  @Process(FollowUpJob.GenerateSchedule)
+  @JobHandler(GenerateScheduleJob)
   async generate(job: Job<GenerateScheduleJobData>): Promise<void> {
-    await run(job, () => this.followUp.generateSchedule(job.data.participantId));
+    await this.followUp.generateSchedule(job.data.participantId);
   }
 
-  @Process(FollowUpJob.Reanchor)
+  @JobHandler(ReanchorJob)
   async reanchor(job: Job<ReanchorJobData>): Promise<void> {
-    await run(job, () => this.followUp.reanchor(job.data.participantId, job.data.transplantDay0));
+    await this.followUp.reanchor(job.data.participantId, job.data.transplantDay0);
   }
 
-  @Process(FollowUpJob.Sweep)
+  @JobHandler(SweepJob)
   async sweep(job: Job): Promise<void> {
-    await run(job, () => this.sweeps.sweep(this.clock.now(), String(job.id)));
-  }
-
-  @OnQueueFailed()
-  onFailed(job: Job, error: Error): void {
-    this.logger.error(
-      `${job.name}#${String(job.id)} attempt ${job.attemptsMade} failed: ${error.message}`,
-    );
+    await this.sweeps.sweep(this.clock.now(), String(job.id));
   }
 }

@@ -1,15 +1,19 @@
-import { Process, Processor } from '@nestjs/bull';
+import { Processor } from '@nestjs/bull';
 import type { Job } from 'bull';
 import { QueueName } from 'src/common/queue/queues';
-import { EmailJobData, NotificationJob, WelcomeJobData } from './notifications.jobs';
+import { JobHandler } from 'src/kernel/jobs/job-handler';
+import { EmailJob, type EmailJobData, WelcomeJob, type WelcomeJobData } from './notifications.jobs';
 import { NotificationsService } from './notifications.service';
 
-/** Registered only in the worker. Thin: the service does the work, idempotently. */
+/**
+ * Registered only in the worker. Thin: the service does the work, idempotently. Failures follow the
+ * one job policy (src/common/queue/job-policy.ts): an SMTP server away is retried with backoff.
+ */
 @Processor(QueueName.Notifications)
 export class NotificationsProcessor {
   constructor(private readonly notifications: NotificationsService) {}
 
-  @Process(NotificationJob.Welcome)
+  @JobHandler(WelcomeJob)
   async welcome(job: Job<WelcomeJobData>): Promise<void> {
     await this.notifications.deliver([
       {
@@ -17,12 +21,12 @@ export class NotificationsProcessor {
         kind: 'welcome',
         subject: 'Your RAM-MS account is ready',
         body: 'Your account was created. Your roles and sites are shown on your profile page.',
-        dedupeKey: NotificationJob.Welcome,
+        dedupeKey: WelcomeJob.name,
       },
     ]);
   }
 
-  @Process(NotificationJob.Email)
+  @JobHandler(EmailJob)
   async email(job: Job<EmailJobData>): Promise<void> {
     await this.notifications.sendEmail(job.data.notificationId);
   }

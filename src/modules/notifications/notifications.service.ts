@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { Clock } from 'src/common/clock/clock';
-import { QueueName } from 'src/common/queue/queues';
 import { TransactionRunner, UnitOfWork } from 'src/kernel/unit-of-work';
 import { Mailer } from './mailer';
-import { emailJobKey, NotificationJob } from './notifications.jobs';
+import { EmailJob } from './notifications.jobs';
 import { NewNotification, NotificationsRepository } from './notifications.repository';
 
 export type EmailOutcome = 'sent' | 'already_sent' | 'skipped';
@@ -33,12 +32,7 @@ export class NotificationsService {
     const ids = await this.notifications.insertReturning(rows, uow.em);
     if (this.mailer.enabled) {
       for (const id of ids) {
-        uow.enqueue({
-          queue: QueueName.Notifications,
-          name: NotificationJob.Email,
-          payload: { notificationId: id },
-          dedupeKey: emailJobKey(id),
-        });
+        uow.enqueue(EmailJob, { notificationId: id });
       }
     }
     return ids.length;

@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { Clock } from 'src/common/clock/clock';
 import { Actor } from 'src/common/context/request-context';
 import { DomainError } from 'src/common/errors/domain-error';
-import { QueueName } from 'src/common/queue/queues';
 import type { Page } from 'src/common/validation/page';
 import {
   applyPatch,
@@ -20,8 +19,7 @@ import { ParticipantsService } from 'src/modules/participants/participants.servi
 import { TrialsService } from 'src/modules/trials/trials.service';
 import { RandomizationConfigService } from './randomization-config.service';
 import { RandomizationErrors } from './randomization.errors';
-import { RandomisationReadinessWarning } from './randomization.events';
-import { FollowUpJobs, SchedulingJobs } from './randomization.jobs';
+import { ParticipantRandomised, RandomisationReadinessWarning } from './randomization.events';
 import {
   AllocationFilter,
   AllocationRow,
@@ -133,20 +131,7 @@ export class AllocationService {
             criteriaSetId: candidate.criteriaSetId,
           },
         });
-        uow.enqueue({
-          queue: QueueName.FollowUp,
-          name: FollowUpJobs.GenerateSchedule,
-          payload: { participantId },
-          dedupeKey: `${FollowUpJobs.GenerateSchedule}:${participantId}`,
-        });
-        if (slot.arm === 'A') {
-          uow.enqueue({
-            queue: QueueName.Scheduling,
-            name: SchedulingJobs.BookSlot,
-            payload: { participantId },
-            dedupeKey: `${SchedulingJobs.BookSlot}:${participantId}`,
-          });
-        }
+        await this.events.publish(uow, ParticipantRandomised, { participantId, arm: slot.arm });
         const allocation = await this.repo.allocationOf(participantId, null, uow.em);
         return { allocation: allocation as AllocationRow, created: true };
       });

@@ -1,4 +1,4 @@
-import { defineQuery } from 'src/kernel/events/domain-event';
+import { defineEvent, defineQuery } from 'src/kernel/events/domain-event';
 
 /**
  * Domain events and queries of the randomization module (see src/kernel/events). Listeners:
@@ -14,3 +14,11 @@ export const RandomisationReadinessWarning = defineQuery<
   { participantId: string; siteId: string },
   string
 >('randomization.readiness-warning');
+
+/**
+ * A participant was allocated (production), after the allocation and its audit row are written:
+ * follow-up writes the schedule-generation job, scheduling the slot booking of an arm-A participant.
+ */
+export const ParticipantRandomised = defineEvent<{ participantId: string; arm: string }>(
+  'randomization.participant-randomised',
+);

@@ -1,10 +1,7 @@
-/** Jobs of the scheduling queue (QueueName.Scheduling) and the follow-up job this module emits. */
-export const SchedulingJob = {
-  /** Enqueued by randomisation for an arm-A allocation; dedupe key `scheduling.book-slot:<participantId>`. */
-  BookSlot: 'scheduling.book-slot',
-  /** In-app messages about a booking to the staff of the participant's site (and centre). */
-  Notify: 'scheduling.notify',
-} as const;
+import { QueueName } from 'src/common/queue/queues';
+import { defineJob } from 'src/kernel/jobs/job-contract';
+
+/** Job contracts of the scheduling module (handled by SchedulingProcessor; registered in src/job-contracts.ts). */
 
 export type BookSlotJobData = { participantId: string };
 
@@ -14,6 +11,18 @@ export type SchedulingNoticeKind = (typeof SCHEDULING_NOTICE_KINDS)[number];
 /** `ref` makes the notice unique per event (e.g. the quarter moved into and the booking version). */
 export type NotifyJobData = { bookingId: string; kind: SchedulingNoticeKind; ref: string };
 
-/** Written for the follow-up module when transplant day 0 is recorded or changes. */
-export const FollowUpReanchorJob = 'follow-up.reanchor';
-export type FollowUpReanchorJobData = { participantId: string };
+const BOOK_SLOT = 'scheduling.book-slot';
+/** Written for an arm-A allocation, in the allocation's transaction; one per participant. */
+export const BookSlotJob = defineJob<BookSlotJobData>({
+  queue: QueueName.Scheduling,
+  name: BOOK_SLOT,
+  key: ({ participantId }) => `${BOOK_SLOT}:${participantId}`,
+});
+
+const NOTIFY = 'scheduling.notify';
+/** In-app messages about a booking to the staff of the participant's site (and centre). */
+export const SchedulingNoticeJob = defineJob<NotifyJobData>({
+  queue: QueueName.Scheduling,
+  name: NOTIFY,
+  key: ({ bookingId, kind, ref }) => `${NOTIFY}:${kind}:${bookingId}:${ref}`,
+});

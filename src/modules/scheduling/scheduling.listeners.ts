@@ -1,8 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { OnDomainEvent, type PayloadOf } from 'src/kernel/events/domain-event';
 import type { UnitOfWork } from 'src/kernel/unit-of-work';
-import { RandomisationReadinessWarning } from 'src/modules/randomization/randomization.events';
+import {
+  ParticipantRandomised,
+  RandomisationReadinessWarning,
+} from 'src/modules/randomization/randomization.events';
 import { SiteCapacityChanging } from 'src/modules/sites/sites.events';
+import { BookSlotJob } from './scheduling.jobs';
 import { SchedulingService } from './scheduling.service';
 
 /** What the transplant-slot module does when other modules' facts change or they ask it. */
@@ -23,5 +27,16 @@ export class SchedulingListeners {
   @OnDomainEvent(RandomisationReadinessWarning)
   readinessWarning({ siteId }: { participantId: string; siteId: string }): Promise<string | null> {
     return this.scheduling.armAReadinessWarning(siteId);
+  }
+
+  /** An arm-A allocation books the transplant slot by a job, written with the allocation. */
+  @OnDomainEvent(ParticipantRandomised)
+  async participantRandomised(
+    uow: UnitOfWork,
+    { participantId, arm }: PayloadOf<typeof ParticipantRandomised>,
+  ): Promise<void> {
+    if (arm === 'A') {
+      uow.enqueue(BookSlotJob, { participantId });
+    }
   }
 }

@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { Clock } from 'src/common/clock/clock';
 import type { Actor } from 'src/common/context/request-context';
 import { DomainError } from 'src/common/errors/domain-error';
-import { QueueName } from 'src/common/queue/queues';
 import { type Page, pageOf } from 'src/common/validation/page';
 import { TransactionRunner, UnitOfWork } from 'src/kernel/unit-of-work';
 import { siteScope } from 'src/common/context/site-scope';
@@ -28,7 +27,11 @@ import type {
 } from './dto/booking.dto';
 import { readSchedulingSettings, type SchedulingSettings } from './scheduling-settings';
 import { SchedulingErrors } from './scheduling.errors';
-import { type NotifyJobData, SchedulingJob, type SchedulingNoticeKind } from './scheduling.jobs';
+import {
+  type NotifyJobData,
+  SchedulingNoticeJob,
+  type SchedulingNoticeKind,
+} from './scheduling.jobs';
 import { auditedBooking, toBookingResponse } from './scheduling.mapper';
 import {
   type AllocationState,
@@ -774,12 +777,7 @@ export class SchedulingService {
     kind: SchedulingNoticeKind,
     ref: string,
   ): void {
-    uow.enqueue({
-      queue: QueueName.Scheduling,
-      name: SchedulingJob.Notify,
-      payload: { bookingId, kind, ref },
-      dedupeKey: `${SchedulingJob.Notify}:${kind}:${bookingId}:${ref}`,
-    });
+    uow.enqueue(SchedulingNoticeJob, { bookingId, kind, ref });
   }
 
   /**

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Clock } from 'src/common/clock/clock';
 import type { Actor } from 'src/common/context/request-context';
-import { QueueName } from 'src/common/queue/queues';
 import {
   applyPatch,
   auditOf,
@@ -10,6 +9,7 @@ import {
   staleVersion,
 } from 'src/common/corrections/corrections';
 import { RecordHistory, type RecordVersionDto } from 'src/kernel/record-history';
+import { DomainEvents } from 'src/kernel/events/domain-events';
 import { TransactionRunner } from 'src/kernel/unit-of-work';
 import { siteScope } from 'src/common/context/site-scope';
 import { InterventionReceipts } from 'src/modules/randomization/intervention-receipts.api';
@@ -18,7 +18,7 @@ import { compareDates, dateInZone } from 'src/common/time/calendar-date';
 import { type BookingRow, PHASE_CODES } from './booking.entity';
 import type { PlanDto, RecordPhaseDto } from './dto/booking.dto';
 import { SchedulingErrors } from './scheduling.errors';
-import { FollowUpReanchorJob } from './scheduling.jobs';
+import { TransplantDay0Changed } from './scheduling.events';
 import { toPlanResponse } from './scheduling.mapper';
 import { SchedulingRepository } from './scheduling.repository';
 
@@ -52,6 +52,7 @@ export class TreatmentPlanService {
     private readonly clock: Clock,
     private readonly history: RecordHistory,
     private readonly receipts: InterventionReceipts,
+    private readonly events: DomainEvents,
   ) {}
 
   /** Every kept version of a recorded phase, newest first. */
@@ -264,12 +265,10 @@ export class TreatmentPlanService {
         day0 ? { received: true, reasonCode: null, note: null } : null,
         day0 ? 'transplant day 0 recorded' : 'transplant day 0 taken back',
       );
-      uow.enqueue({
-        queue: QueueName.FollowUp,
-        name: FollowUpReanchorJob,
-        payload: { participantId: b.participantId },
-        // Day 0 plus the booking version: a change back to an earlier date is a new job too.
-        dedupeKey: `${FollowUpReanchorJob}:${b.participantId}:${day0 ?? 'cleared'}:v${b.version + 1}`,
+      await this.events.publish(uow, TransplantDay0Changed, {
+        participantId: b.participantId,
+        day0,
+        version: b.version + 1,
       });
     });
   }

@@ -1,13 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Clock } from 'src/common/clock/clock';
 import type { Actor } from 'src/common/context/request-context';
-import { QueueName } from 'src/common/queue/queues';
 import { Page } from 'src/common/validation/page';
 import { APP_CONFIG, AppConfig } from 'src/config/app-config';
 import { TransactionRunner } from 'src/kernel/unit-of-work';
 import { hashPassword, passwordProblem } from 'src/modules/auth/password';
 import { SitesService } from 'src/modules/sites/sites.service';
-import { NotificationJob } from 'src/modules/notifications/notifications.jobs';
+import { WelcomeJob } from 'src/modules/notifications/notifications.jobs';
 import type {
   CreateUserDto,
   ListUsersQueryDto,
@@ -149,12 +148,7 @@ export class UsersService {
         entityId: id,
         after: created ? audited(created) : null,
       });
-      uow.enqueue({
-        queue: QueueName.Notifications,
-        name: NotificationJob.Welcome,
-        payload: { userId: id },
-        dedupeKey: `${NotificationJob.Welcome}:${id}`,
-      });
+      uow.enqueue(WelcomeJob, { userId: id });
       return id;
     });
     return this.get(id);

@@ -1,0 +1,25 @@
+import type { AnyJobContract } from 'src/kernel/jobs/job-contract';
+import {
+  GenerateScheduleJob,
+  NotifyFindingJob,
+  ReanchorJob,
+  SweepJob,
+} from 'src/modules/follow-up/follow-up.jobs';
+import { EmailJob, WelcomeJob } from 'src/modules/notifications/notifications.jobs';
+import { BookSlotJob, SchedulingNoticeJob } from 'src/modules/scheduling/scheduling.jobs';
+
+/**
+ * Every job of the system, one contract each (declared in the owning module's `*.jobs.ts`). The
+ * worker refuses to start unless each has exactly one `@JobHandler` (src/kernel/jobs); a unit test
+ * fails when a module declares a contract that is not listed here.
+ */
+export const ALL_JOB_CONTRACTS: readonly AnyJobContract[] = [
+  WelcomeJob,
+  EmailJob,
+  BookSlotJob,
+  SchedulingNoticeJob,
+  GenerateScheduleJob,
+  ReanchorJob,
+  SweepJob,
+  NotifyFindingJob,
+];
