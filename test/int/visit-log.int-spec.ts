@@ -3,6 +3,8 @@ import { type Actor, RequestContext } from 'src/common/context/request-context';
 import { DomainError } from 'src/common/errors/domain-error';
 import type { LogVisitDto } from 'src/modules/follow-up/dto/visit-log.dto';
 import { FollowUpService } from 'src/modules/follow-up/follow-up.service';
+import { AdverseEventsService } from 'src/modules/follow-up/adverse-events.service';
+import { AssessmentsService } from 'src/modules/follow-up/assessments.service';
 import { VisitLogService } from 'src/modules/follow-up/visit-log.service';
 import { createTestApp, TestApp } from '../harness/app';
 import type { TestUser } from '../harness/factory';
@@ -18,14 +20,18 @@ const RANDOMISED = '2026-03-28T23:30:00Z'; // week 0 = 2026-03-29 at Amsterdam
  */
 describe('visit log (int)', () => {
   let t: TestApp;
-  let service: VisitLogService;
+  let visitLog: VisitLogService;
+  let aeService: AdverseEventsService;
+  let assessments: AssessmentsService;
   let staff: TestUser;
   let investigator: TestUser;
   let assessor: TestUser;
 
   beforeAll(async () => {
     t = await createTestApp({ now: NOW, worker: false });
-    service = t.app.get(VisitLogService);
+    visitLog = t.app.get(VisitLogService);
+    aeService = t.app.get(AdverseEventsService);
+    assessments = t.app.get(AssessmentsService);
     staff = await t.factory.user('site_staff', { sites: ['NL-AMS'] });
     investigator = await t.factory.user('investigator', { sites: ['NL-AMS'] });
     assessor = await t.factory.user('blinded_assessor', { sites: ['NL-AMS'] });
@@ -114,11 +120,11 @@ describe('visit log (int)', () => {
     const p = await participant();
     const w012 = await visitOf(p.id, 'W012');
 
-    const outcome = await as(staff, (a) => service.logVisit(w012, fullLog('2026-06-20'), a));
+    const outcome = await as(staff, (a) => visitLog.logVisit(w012, fullLog('2026-06-20'), a));
 
     expect(outcome.deviation).toBeNull();
     expect(outcome.adverseEvents).toEqual([]);
-    const stored = await as(staff, (a) => service.visit(w012, a));
+    const stored = await as(staff, (a) => visitLog.visit(w012, a));
     expect(stored).toMatchObject({
       code: 'W012',
       status: 'logged',
@@ -149,17 +155,19 @@ describe('visit log (int)', () => {
     expect(await versionsOf('visit_log', w012)).toEqual([{ version: 1, reason: null }]);
 
     // Logging it again is a conflict, and changes nothing.
-    const again = await refusal(as(staff, (a) => service.logVisit(w012, fullLog('2026-06-21'), a)));
+    const again = await refusal(
+      as(staff, (a) => visitLog.logVisit(w012, fullLog('2026-06-21'), a)),
+    );
     expect(again).toBeInstanceOf(DomainError);
     expect(again).toMatchObject({ code: 'VISIT_ALREADY_LOGGED', kind: 'conflict' });
-    expect((await as(staff, (a) => service.visit(w012, a))).loggedDate).toBe('2026-06-20');
+    expect((await as(staff, (a) => visitLog.visit(w012, a))).loggedDate).toBe('2026-06-20');
   });
 
   it('logging outside the window creates exactly one visit_out_of_window deviation (late and early)', async () => {
     const p = await participant();
     const w000 = await visitOf(p.id, 'W000'); // window 2026-03-29 … 2026-04-12
     const late = await as(staff, (a) =>
-      service.logVisit(w000, { visitDate: '2026-04-20', relapseAssessment: noRelapse }, a),
+      visitLog.logVisit(w000, { visitDate: '2026-04-20', relapseAssessment: noRelapse }, a),
     );
     expect(late.deviation).toMatchObject({
       kind: 'visit_out_of_window',
@@ -192,7 +200,7 @@ describe('visit log (int)', () => {
     clock().set('2026-08-10T10:00:00Z');
     const w024 = await visitOf(p.id, 'W024');
     const early = await as(staff, (a) =>
-      service.logVisit(w024, { visitDate: '2026-08-10', relapseAssessment: noRelapse }, a),
+      visitLog.logVisit(w024, { visitDate: '2026-08-10', relapseAssessment: noRelapse }, a),
     );
     expect(early.deviation).toMatchObject({ daysOutside: -20, direction: 'early' });
     expect(await deviationsOf(w024)).toEqual([
@@ -203,11 +211,11 @@ describe('visit log (int)', () => {
   it('a correction changes only the fields sent and keeps the previous version with its reason', async () => {
     const p = await participant();
     const w012 = await visitOf(p.id, 'W012');
-    const logged = await as(staff, (a) => service.logVisit(w012, fullLog('2026-06-20'), a));
+    const logged = await as(staff, (a) => visitLog.logVisit(w012, fullLog('2026-06-20'), a));
     const before = logged.visit;
 
     const corrected = await as(staff, (a) =>
-      service.correctLog(
+      visitLog.correctLog(
         w012,
         {
           reason: 'Bloods were not taken after all',
@@ -238,7 +246,7 @@ describe('visit log (int)', () => {
       reason: 'Bloods were not taken after all',
     });
 
-    const history = await as(staff, (a) => service.visitHistory(w012, a));
+    const history = await as(staff, (a) => visitLog.visitHistory(w012, a));
     expect(history.log.map((v) => [v.version, v.reason])).toEqual([
       [2, 'Bloods were not taken after all'],
       [1, null],
@@ -255,10 +263,10 @@ describe('visit log (int)', () => {
     const p = await participant();
     const w000 = await visitOf(p.id, 'W000');
     await as(staff, (a) =>
-      service.logVisit(w000, { visitDate: '2026-04-15', relapseAssessment: noRelapse }, a),
+      visitLog.logVisit(w000, { visitDate: '2026-04-15', relapseAssessment: noRelapse }, a),
     );
     await as(staff, (a) =>
-      service.correctLog(
+      visitLog.correctLog(
         w000,
         {
           reason: 'Date typed from the wrong CRF page',
@@ -268,14 +276,14 @@ describe('visit log (int)', () => {
         a,
       ),
     );
-    const current = await as(staff, (a) => service.visit(w000, a));
+    const current = await as(staff, (a) => visitLog.visit(w000, a));
     expect(current).toMatchObject({ loggedDate: '2026-04-10', version: 2 });
     const audits = await auditCount();
     const versions = await versionsOf('visit_log', w000);
 
     const stale = await refusal(
       as(staff, (a) =>
-        service.correctLog(
+        visitLog.correctLog(
           w000,
           { reason: 'add a note', notes: 'late entry', expectedVersion: 1 },
           a,
@@ -292,7 +300,7 @@ describe('visit log (int)', () => {
         changedSince: [{ path: 'visitDate', before: '2026-04-15', after: '2026-04-10' }],
       },
     });
-    expect(await as(staff, (a) => service.visit(w000, a))).toEqual(current);
+    expect(await as(staff, (a) => visitLog.visit(w000, a))).toEqual(current);
     expect(await auditCount()).toBe(audits);
     expect(await versionsOf('visit_log', w000)).toEqual(versions);
 
@@ -300,7 +308,7 @@ describe('visit log (int)', () => {
     const w012 = await visitOf(p.id, 'W012');
     const staleLog = await refusal(
       as(staff, (a) =>
-        service.logVisit(
+        visitLog.logVisit(
           w012,
           { visitDate: '2026-06-20', relapseAssessment: noRelapse, expectedVersion: 5 },
           a,
@@ -308,7 +316,7 @@ describe('visit log (int)', () => {
       ),
     );
     expect(staleLog).toMatchObject({ code: 'STALE_VERSION', kind: 'conflict' });
-    expect((await as(staff, (a) => service.visit(w012, a))).status).toBe('scheduled');
+    expect((await as(staff, (a) => visitLog.visit(w012, a))).status).toBe('scheduled');
     expect(await auditCount()).toBe(audits);
   });
 
@@ -316,11 +324,11 @@ describe('visit log (int)', () => {
     const p = await participant();
     const w012 = await visitOf(p.id, 'W012');
     await as(staff, (a) =>
-      service.logVisit(w012, { visitDate: '2026-06-20', relapseAssessment: noRelapse }, a),
+      visitLog.logVisit(w012, { visitDate: '2026-06-20', relapseAssessment: noRelapse }, a),
     );
     clock().set('2026-06-22T08:00:00Z');
     const [sae, mild] = await as(staff, (a) =>
-      service.addAdverseEvents(
+      aeService.addAdverseEvents(
         w012,
         {
           adverseEvents: [
@@ -367,13 +375,13 @@ describe('visit log (int)', () => {
 
     // A non-serious event cannot be reported.
     const notSerious = await refusal(
-      as(investigator, (a) => service.markSaeReported(mild.id, { reference: 'x' }, a)),
+      as(investigator, (a) => aeService.markSaeReported(mild.id, { reference: 'x' }, a)),
     );
     expect(notSerious).toMatchObject({ code: 'ADVERSE_EVENT_NOT_SERIOUS' });
 
     clock().set('2026-06-22T20:00:00Z');
     const reported = await as(investigator, (a) =>
-      service.markSaeReported(
+      aeService.markSaeReported(
         sae.id,
         { reference: 'SAE-2026-001', reportedAt: '2026-06-22T18:30:00Z' },
         a,
@@ -389,10 +397,10 @@ describe('visit log (int)', () => {
     ).toHaveLength(1);
 
     const twice = await refusal(
-      as(investigator, (a) => service.markSaeReported(sae.id, { reference: 'again' }, a)),
+      as(investigator, (a) => aeService.markSaeReported(sae.id, { reference: 'again' }, a)),
     );
     expect(twice).toMatchObject({ code: 'SAE_ALREADY_REPORTED', kind: 'conflict' });
-    expect((await as(staff, (a) => service.adverseEvent(sae.id, a))).reportReference).toBe(
+    expect((await as(staff, (a) => aeService.adverseEvent(sae.id, a))).reportReference).toBe(
       'SAE-2026-001',
     );
   });
@@ -401,10 +409,10 @@ describe('visit log (int)', () => {
     const p = await participant();
     const w012 = await visitOf(p.id, 'W012');
     await as(staff, (a) =>
-      service.logVisit(w012, { visitDate: '2026-06-20', relapseAssessment: noRelapse }, a),
+      visitLog.logVisit(w012, { visitDate: '2026-06-20', relapseAssessment: noRelapse }, a),
     );
     const [sae] = await as(staff, (a) =>
-      service.addAdverseEvents(
+      aeService.addAdverseEvents(
         w012,
         {
           adverseEvents: [
@@ -424,12 +432,12 @@ describe('visit log (int)', () => {
     for (const reportedAt of ['2026-07-10T11:00:00Z', '2026-07-10T09:00:00Z']) {
       const err = await refusal(
         as(investigator, (a) =>
-          service.markSaeReported(sae.id, { reference: 'SAE-X', reportedAt }, a),
+          aeService.markSaeReported(sae.id, { reference: 'SAE-X', reportedAt }, a),
         ),
       );
       expect(err).toMatchObject({ code: 'VALIDATION_FAILED', details: { field: 'reportedAt' } });
     }
-    expect(await as(staff, (a) => service.adverseEvent(sae.id, a))).toMatchObject({
+    expect(await as(staff, (a) => aeService.adverseEvent(sae.id, a))).toMatchObject({
       reportedAt: null,
       reportReference: null,
     });
@@ -442,7 +450,7 @@ describe('visit log (int)', () => {
     const p = await participant();
     const w012 = await visitOf(p.id, 'W012');
     const { adverseEvents } = await as(staff, (a) =>
-      service.logVisit(
+      visitLog.logVisit(
         w012,
         {
           visitDate: '2026-06-20',
@@ -464,7 +472,7 @@ describe('visit log (int)', () => {
     expect(ae).toMatchObject({ term: 'Rash', version: 0, outcome: 'recovering' });
 
     const corrected = await as(staff, (a) =>
-      service.correctAdverseEvent(
+      aeService.correctAdverseEvent(
         ae.id,
         { reason: 'Resolved before the visit', outcome: 'recovered', endDate: '2026-06-15' },
         a,
@@ -480,7 +488,7 @@ describe('visit log (int)', () => {
       awareAt: null,
       version: 1,
     });
-    const history = await as(staff, (a) => service.adverseEventHistory(ae.id, a));
+    const history = await as(staff, (a) => aeService.adverseEventHistory(ae.id, a));
     expect(history.map((v) => [v.version, v.reason])).toEqual([
       [1, 'Resolved before the visit'],
       [0, null],
@@ -499,7 +507,7 @@ describe('visit log (int)', () => {
 
     const stale = await refusal(
       as(staff, (a) =>
-        service.correctAdverseEvent(
+        aeService.correctAdverseEvent(
           ae.id,
           { reason: 'worse', severity: 'moderate', expectedVersion: 0 },
           a,
@@ -511,7 +519,7 @@ describe('visit log (int)', () => {
       kind: 'conflict',
       details: { currentVersion: 1, expectedVersion: 0 },
     });
-    expect(await as(staff, (a) => service.adverseEvent(ae.id, a))).toMatchObject({
+    expect(await as(staff, (a) => aeService.adverseEvent(ae.id, a))).toMatchObject({
       severity: 'mild',
       version: 1,
     });
@@ -522,7 +530,7 @@ describe('visit log (int)', () => {
     const p = await participant();
     const w012 = await visitOf(p.id, 'W012');
     const recorded = await as(assessor, (a) =>
-      service.recordAssessment(
+      assessments.recordAssessment(
         w012,
         {
           edss: { score: 3.5, rater: 'NS-1234', assessedOn: '2026-06-20' },
@@ -552,7 +560,7 @@ describe('visit log (int)', () => {
       expect(rows).toHaveLength(1);
       expect(rows[0].actor_role).toBe('blinded_assessor');
     }
-    const history = await as(assessor, (a) => service.visitHistory(w012, a));
+    const history = await as(assessor, (a) => visitLog.visitHistory(w012, a));
     expect(history.log).toEqual([]); // the blinded reader never sees the site's log
     expect(history.assessment).toHaveLength(1);
     expect(history.assessment[0].data).toEqual({
@@ -567,7 +575,7 @@ describe('visit log (int)', () => {
 
     const twice = await refusal(
       as(assessor, (a) =>
-        service.recordAssessment(
+        assessments.recordAssessment(
           w012,
           { edss: { score: 4, rater: 'NS-1234', assessedOn: '2026-06-20' } },
           a,
@@ -577,7 +585,7 @@ describe('visit log (int)', () => {
     expect(twice).toMatchObject({ code: 'ASSESSMENT_ALREADY_RECORDED', kind: 'conflict' });
 
     const corrected = await as(assessor, (a) =>
-      service.correctAssessment(
+      assessments.correctAssessment(
         w012,
         {
           edss: { score: 4 },
@@ -588,7 +596,7 @@ describe('visit log (int)', () => {
       ),
     );
     expect(corrected).toMatchObject({ edssScore: 4, edssRater: 'NS-1234', mriGdLesions: 0 });
-    const after = await as(assessor, (a) => service.visitHistory(w012, a));
+    const after = await as(assessor, (a) => visitLog.visitHistory(w012, a));
     expect(after.assessment.map((v) => v.reason)).toEqual(['Pyramidal score re-read', null]);
     expect(after.assessment[0].changes).toEqual([{ path: 'edss.score', before: 3.5, after: 4 }]);
   });
@@ -596,12 +604,12 @@ describe('visit log (int)', () => {
   it('refuses an assessment dated in the future or compared with a later exam, storing nothing', async () => {
     const p = await participant();
     const w012 = await visitOf(p.id, 'W012');
-    const before = await as(assessor, (a) => service.visit(w012, a));
+    const before = await as(assessor, (a) => visitLog.visit(w012, a));
     const audits = await auditCount();
 
     const futureEdss = await refusal(
       as(assessor, (a) =>
-        service.recordAssessment(
+        assessments.recordAssessment(
           w012,
           { edss: { score: 3, rater: 'NS-1234', assessedOn: '2026-07-11' } },
           a,
@@ -618,7 +626,7 @@ describe('visit log (int)', () => {
     // A valid EDSS with a bad MRI in the same call: the whole call is refused, the EDSS too.
     const futureMri = await refusal(
       as(assessor, (a) =>
-        service.recordAssessment(
+        assessments.recordAssessment(
           w012,
           {
             edss: { score: 3, rater: 'NS-1234', assessedOn: '2026-07-01' },
@@ -640,7 +648,7 @@ describe('visit log (int)', () => {
 
     const laterComparison = await refusal(
       as(assessor, (a) =>
-        service.recordAssessment(
+        assessments.recordAssessment(
           w012,
           {
             mri: {
@@ -659,14 +667,14 @@ describe('visit log (int)', () => {
       details: { field: 'mri.comparedWith' },
     });
 
-    const nothing = await refusal(as(assessor, (a) => service.recordAssessment(w012, {}, a)));
+    const nothing = await refusal(as(assessor, (a) => assessments.recordAssessment(w012, {}, a)));
     expect(nothing).toMatchObject({ code: 'VALIDATION_FAILED' });
 
     // Off-scale scores (range and steps are the DTO's to check) never reach the table either.
     for (const score of [10.5, 3.25]) {
       await refusal(
         as(assessor, (a) =>
-          service.recordAssessment(
+          assessments.recordAssessment(
             w012,
             { edss: { score, rater: 'NS-1234', assessedOn: '2026-06-20' } },
             a,
@@ -675,7 +683,7 @@ describe('visit log (int)', () => {
       );
     }
 
-    expect(await as(assessor, (a) => service.visit(w012, a))).toEqual(before);
+    expect(await as(assessor, (a) => visitLog.visit(w012, a))).toEqual(before);
     expect(before).toMatchObject({ edssScore: null, mriDate: null });
     expect(await auditCount()).toBe(audits);
     expect(await versionsOf('visit_assessment', w012)).toEqual([]);
@@ -685,9 +693,9 @@ describe('visit log (int)', () => {
     const p = await participant();
     const w012 = await visitOf(p.id, 'W012');
     const results = await Promise.allSettled([
-      as(staff, (a) => service.logVisit(w012, fullLog('2026-06-20'), a)),
+      as(staff, (a) => visitLog.logVisit(w012, fullLog('2026-06-20'), a)),
       as(staff, (a) =>
-        service.logVisit(w012, { visitDate: '2026-06-21', relapseAssessment: noRelapse }, a),
+        visitLog.logVisit(w012, { visitDate: '2026-06-21', relapseAssessment: noRelapse }, a),
       ),
     ]);
     const fulfilled = results.filter((r) => r.status === 'fulfilled');
@@ -698,7 +706,7 @@ describe('visit log (int)', () => {
     expect(rejected[0].reason).toMatchObject({ code: 'VISIT_ALREADY_LOGGED', kind: 'conflict' });
 
     const winner = fulfilled[0].value;
-    const stored = await as(staff, (a) => service.visit(w012, a));
+    const stored = await as(staff, (a) => visitLog.visit(w012, a));
     expect(stored).toMatchObject({
       status: 'logged',
       version: 1,

@@ -23,8 +23,8 @@ import { Page, pageOf } from 'src/common/validation/page';
 import { CurrentActor, Roles } from 'src/common/context/access.decorators';
 import { AdverseEventsQueryDto } from './dto/queries.dto';
 import { CorrectAdverseEventDto, MarkSaeReportedDto } from './dto/visit-log.dto';
+import { AdverseEventsService } from './adverse-events.service';
 import { type AdverseEventResponse, toAdverseEventResponse } from './follow-up.mapper';
-import { VisitLogService } from './visit-log.service';
 
 /** Adverse events and the SAE 24-hour reporting clock. Never for blinded assessors (events can reveal the arm). */
 @ApiTags('follow-up')
@@ -32,7 +32,7 @@ import { VisitLogService } from './visit-log.service';
 @Controller('follow-up/adverse-events')
 export class AdverseEventsController {
   constructor(
-    private readonly visits: VisitLogService,
+    private readonly adverseEvents: AdverseEventsService,
     private readonly clock: Clock,
   ) {}
 
@@ -43,7 +43,7 @@ export class AdverseEventsController {
     @CurrentActor() actor: Actor,
   ): Promise<Page<AdverseEventResponse>> {
     const { page, pageSize } = pageOf(query);
-    const result = await this.visits.listAdverseEvents(
+    const result = await this.adverseEvents.listAdverseEvents(
       {
         siteId: query.siteId,
         participantId: query.participantId,
@@ -69,7 +69,10 @@ export class AdverseEventsController {
     @Param('id', ParseUUIDPipe) id: string,
     @CurrentActor() actor: Actor,
   ): Promise<AdverseEventResponse> {
-    return toAdverseEventResponse(await this.visits.adverseEvent(id, actor), this.clock.now());
+    return toAdverseEventResponse(
+      await this.adverseEvents.adverseEvent(id, actor),
+      this.clock.now(),
+    );
   }
 
   /**
@@ -90,7 +93,7 @@ export class AdverseEventsController {
     @CurrentActor() actor: Actor,
   ): Promise<AdverseEventResponse> {
     return toAdverseEventResponse(
-      await this.visits.correctAdverseEvent(id, dto, actor),
+      await this.adverseEvents.correctAdverseEvent(id, dto, actor),
       this.clock.now(),
     );
   }
@@ -103,7 +106,7 @@ export class AdverseEventsController {
     @Param('id', ParseUUIDPipe) id: string,
     @CurrentActor() actor: Actor,
   ): Promise<RecordVersionDto[]> {
-    return this.visits.adverseEventHistory(id, actor);
+    return this.adverseEvents.adverseEventHistory(id, actor);
   }
 
   /** The investigator marks the SAE reported to the sponsor; the 24-hour clock stops. */
@@ -116,7 +119,7 @@ export class AdverseEventsController {
     @CurrentActor() actor: Actor,
   ): Promise<AdverseEventResponse> {
     return toAdverseEventResponse(
-      await this.visits.markSaeReported(id, dto, actor),
+      await this.adverseEvents.markSaeReported(id, dto, actor),
       this.clock.now(),
     );
   }

@@ -6,7 +6,7 @@ import { addDays, daysBetween } from 'src/common/time/calendar-date';
 import { todayInZone } from './calendar/sweep-rules';
 import { FollowUpErrors } from './follow-up.errors';
 import { buildIcal } from './ical';
-import { isBlinded } from './visit-log.service';
+import { isBlinded } from './follow-up-records';
 import { type CalendarItem, VisitsRepository } from './visits.repository';
 
 export type SiteCalendar = {

@@ -6,15 +6,20 @@ import { TrialsModule } from 'src/modules/trials/trials.module';
 import { UsersModule } from 'src/modules/users/users.module';
 import { AdverseEventsController } from './adverse-events.controller';
 import { AdverseEventsRepository } from './adverse-events.repository';
+import { AdverseEventsService } from './adverse-events.service';
+import { AssessmentsService } from './assessments.service';
+import { DeviationsService } from './deviations.service';
 import { EndpointsController } from './endpoints.controller';
 import { EndpointsRepository } from './endpoints.repository';
 import { EndpointsService } from './endpoints.service';
 import { FollowUpCalendarController } from './follow-up-calendar.controller';
 import { FollowUpCalendarService } from './follow-up-calendar.service';
+import { FollowUpRecords } from './follow-up-records';
 import { FollowUpSweepService } from './follow-up-sweep.service';
 import { FollowUpListeners } from './follow-up.listeners';
 import { FollowUpService } from './follow-up.service';
 import { FollowUpSettings } from './follow-up.settings';
+import { SaeNotifier } from './sae-notifier';
 import { SweepRepository } from './sweep.repository';
 import { VisitLogService } from './visit-log.service';
 import { VisitsController } from './visits.controller';
@@ -41,7 +46,12 @@ import { VisitsRepository } from './visits.repository';
     FollowUpSettings,
     FollowUpService,
     FollowUpSweepService,
+    FollowUpRecords,
     VisitLogService,
+    DeviationsService,
+    AdverseEventsService,
+    SaeNotifier,
+    AssessmentsService,
     FollowUpCalendarService,
     EndpointsService,
     FollowUpListeners,

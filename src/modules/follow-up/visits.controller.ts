@@ -40,7 +40,11 @@ import {
   toDeviationResponse,
   type VisitResponse,
 } from './follow-up.mapper';
-import { isBlinded, type LogOutcome, VisitLogService } from './visit-log.service';
+import { AdverseEventsService } from './adverse-events.service';
+import { AssessmentsService } from './assessments.service';
+import { DeviationsService } from './deviations.service';
+import { isBlinded } from './follow-up-records';
+import { type LogOutcome, VisitLogService } from './visit-log.service';
 
 export const VISIT_READERS: Role[] = [
   'coordinator',
@@ -78,6 +82,9 @@ export class VisitHistoryResponseDto {
 export class VisitsController {
   constructor(
     private readonly visits: VisitLogService,
+    private readonly adverseEvents: AdverseEventsService,
+    private readonly assessments: AssessmentsService,
+    private readonly protocolDeviations: DeviationsService,
     private readonly clock: Clock,
   ) {}
 
@@ -175,7 +182,7 @@ export class VisitsController {
     @Body() dto: RecordAssessmentDto,
     @CurrentActor() actor: Actor,
   ): Promise<VisitResponse | BlindedVisitResponse> {
-    return mapVisit(await this.visits.recordAssessment(visitId, dto, actor), isBlinded(actor));
+    return mapVisit(await this.assessments.recordAssessment(visitId, dto, actor), isBlinded(actor));
   }
 
   /** Corrects the blinded EDSS or MRI read: only the fields sent change, with a reason. */
@@ -191,7 +198,10 @@ export class VisitsController {
     @Body() dto: CorrectAssessmentDto,
     @CurrentActor() actor: Actor,
   ): Promise<VisitResponse | BlindedVisitResponse> {
-    return mapVisit(await this.visits.correctAssessment(visitId, dto, actor), isBlinded(actor));
+    return mapVisit(
+      await this.assessments.correctAssessment(visitId, dto, actor),
+      isBlinded(actor),
+    );
   }
 
   @Post('visits/:visitId/adverse-events')
@@ -202,7 +212,7 @@ export class VisitsController {
     @CurrentActor() actor: Actor,
   ): Promise<AdverseEventResponse[]> {
     const now = this.clock.now();
-    return (await this.visits.addAdverseEvents(visitId, dto, actor)).map((ae) =>
+    return (await this.adverseEvents.addAdverseEvents(visitId, dto, actor)).map((ae) =>
       toAdverseEventResponse(ae, now),
     );
   }
@@ -215,7 +225,7 @@ export class VisitsController {
     @CurrentActor() actor: Actor,
   ): Promise<Page<DeviationResponse>> {
     const { page, pageSize } = pageOf(query);
-    const result = await this.visits.deviations(
+    const result = await this.protocolDeviations.list(
       { siteId: query.siteId, status: query.status, participantId: query.participantId },
       actor,
       page,

@@ -1,0 +1,222 @@
+import { Injectable } from '@nestjs/common';
+import { Clock } from 'src/common/clock/clock';
+import {
+  applyPatch,
+  auditOf,
+  diffRecord,
+  type FieldChange,
+  type JsonRecord,
+} from 'src/common/corrections/corrections';
+import type { Actor } from 'src/common/context/request-context';
+import { RandomSource } from 'src/common/random/random-source';
+import { compareDates } from 'src/common/time/calendar-date';
+import { TransactionRunner } from 'src/kernel/unit-of-work';
+import type { CorrectAssessmentDto, RecordAssessmentDto } from './dto/assessment.dto';
+import type { VisitEntity } from './entities/visit.entity';
+import {
+  correctionRefused,
+  FollowUpRecords,
+  notAfter,
+  patchOf,
+  readScope,
+  VISIT_ASSESSMENT,
+} from './follow-up-records';
+import { FollowUpErrors } from './follow-up.errors';
+import { VisitsRepository } from './visits.repository';
+
+/** The blinded assessment of a visit as one correctable record. */
+export type AssessmentRecord = {
+  edss?: { score: number; rater: string | null; assessedOn: string };
+  mri?: {
+    examDate: string;
+    gdLesions: number;
+    newOrEnlargingT2: number;
+    comparedWith: string | null;
+  };
+};
+
+export function assessmentRecord(v: VisitEntity): AssessmentRecord {
+  return {
+    ...(v.edssScore !== null && v.edssDate !== null
+      ? { edss: { score: v.edssScore, rater: v.edssRater, assessedOn: v.edssDate } }
+      : {}),
+    ...(v.mriDate !== null
+      ? {
+          mri: {
+            examDate: v.mriDate,
+            gdLesions: v.mriGdLesions ?? 0,
+            newOrEnlargingT2: v.mriNewT2Lesions ?? 0,
+            comparedWith: v.mriComparedWith,
+          },
+        }
+      : {}),
+  };
+}
+
+function checkMri(
+  mri: { examDate: string; gdLesions: number; newOrEnlargingT2: number; comparedWith: string },
+  today: string,
+): { date: string; gdLesions: number; newOrEnlargingT2: number; comparedWith: string } {
+  notAfter(mri.examDate, today, 'mri.examDate');
+  if (compareDates(mri.comparedWith, mri.examDate) >= 0) {
+    throw FollowUpErrors.badInput('mri.comparedWith', 'must be an exam before examDate');
+  }
+  return {
+    date: mri.examDate,
+    gdLesions: mri.gdLesions,
+    newOrEnlargingT2: mri.newOrEnlargingT2,
+    comparedWith: mri.comparedWith,
+  };
+}
+
+/** The blinded assessor's EDSS and MRI reads of a visit, and their corrections with reasons. */
+@Injectable()
+export class AssessmentsService {
+  constructor(
+    private readonly visits: VisitsRepository,
+    private readonly records: FollowUpRecords,
+    private readonly tx: TransactionRunner,
+    private readonly clock: Clock,
+    private readonly random: RandomSource,
+  ) {}
+
+  async recordAssessment(id: string, dto: RecordAssessmentDto, actor: Actor): Promise<VisitEntity> {
+    if (!dto.edss && !dto.mri) {
+      throw FollowUpErrors.nothingToRecord();
+    }
+    await this.tx.run(async (uow) => {
+      const visit = await this.records.lockVisit(uow, id, actor);
+      if (visit.status === 'cancelled') {
+        throw FollowUpErrors.visitCancelled();
+      }
+      const today = await this.records.siteToday(visit.siteId);
+      const now = this.clock.now();
+      if (dto.edss) {
+        if (visit.edssScore !== null) {
+          throw FollowUpErrors.assessmentExists('edss');
+        }
+        notAfter(dto.edss.assessedOn, today, 'edss.assessedOn');
+        const edss = { score: dto.edss.score, date: dto.edss.assessedOn, rater: dto.edss.rater };
+        await this.visits.setEdss(visit.id, edss, actor.id, now, uow.em);
+        uow.audit({
+          action: 'follow-up.edss_recorded',
+          entity: 'visit',
+          entityId: visit.id,
+          before: null,
+          after: edss,
+        });
+      }
+      if (dto.mri) {
+        if (visit.mriDate !== null) {
+          throw FollowUpErrors.assessmentExists('mri');
+        }
+        const mri = checkMri(dto.mri, today);
+        await this.visits.setMri(visit.id, mri, actor.id, now, uow.em);
+        uow.audit({
+          action: 'follow-up.mri_recorded',
+          entity: 'visit',
+          entityId: visit.id,
+          before: null,
+          after: mri,
+        });
+      }
+      const recorded = await this.visits.findVisit(visit.id, readScope(actor), uow.em);
+      if (recorded) {
+        const previous = assessmentRecord(visit);
+        const data = assessmentRecord(recorded);
+        uow.version({
+          entity: VISIT_ASSESSMENT,
+          entityId: visit.id,
+          version: recorded.version,
+          data,
+          changes: Object.keys(previous).length > 0 ? diffRecord(previous, data) : [],
+        });
+      }
+    });
+    return this.records.visit(id, actor);
+  }
+
+  async correctAssessment(
+    id: string,
+    dto: CorrectAssessmentDto,
+    actor: Actor,
+  ): Promise<VisitEntity> {
+    if (!dto.edss && !dto.mri) {
+      throw FollowUpErrors.nothingToRecord();
+    }
+    await this.tx.run(async (uow) => {
+      const visit = await this.records.lockVisit(uow, id, actor);
+      const before = assessmentRecord(visit);
+      if (dto.edss && !before.edss) {
+        throw FollowUpErrors.assessmentMissing('edss');
+      }
+      if (dto.mri && !before.mri) {
+        throw FollowUpErrors.assessmentMissing('mri');
+      }
+      await this.records.checkStale(
+        uow,
+        VISIT_ASSESSMENT,
+        visit.id,
+        visit.version,
+        dto.expectedVersion,
+      );
+      const result = applyPatch(
+        before as JsonRecord,
+        patchOf(dto, ['reason', 'expectedVersion']),
+        [],
+        () => this.random.uuid(),
+      );
+      if (result.problems.length > 0) {
+        throw correctionRefused(result.problems);
+      }
+      if (result.changes.length === 0) {
+        return;
+      }
+      const after = result.after as AssessmentRecord;
+      const today = await this.records.siteToday(visit.siteId);
+      const now = this.clock.now();
+      await this.records.keepOriginal(
+        uow,
+        VISIT_ASSESSMENT,
+        visit.id,
+        visit.version,
+        before,
+        visit.updatedAt,
+      );
+      const touched = (prefix: string) =>
+        result.changes.some((c: FieldChange) => c.path.startsWith(prefix));
+      if (after.edss && touched('edss.')) {
+        notAfter(after.edss.assessedOn, today, 'edss.assessedOn');
+        await this.visits.setEdss(
+          visit.id,
+          { score: after.edss.score, date: after.edss.assessedOn, rater: after.edss.rater ?? '' },
+          actor.id,
+          now,
+          uow.em,
+        );
+      }
+      if (after.mri && touched('mri.')) {
+        const mri = checkMri({ ...after.mri, comparedWith: after.mri.comparedWith ?? '' }, today);
+        await this.visits.setMri(visit.id, mri, actor.id, now, uow.em);
+      }
+      // setEdss and setMri each add one to the visit's version.
+      const version = visit.version + (touched('edss.') ? 1 : 0) + (touched('mri.') ? 1 : 0);
+      uow.version({
+        entity: VISIT_ASSESSMENT,
+        entityId: visit.id,
+        version,
+        data: after,
+        changes: result.changes,
+        reason: dto.reason,
+      });
+      uow.audit({
+        action: 'follow-up.assessment_corrected',
+        entity: 'visit',
+        entityId: visit.id,
+        ...auditOf(result.changes),
+        reason: dto.reason,
+      });
+    });
+    return this.records.visit(id, actor);
+  }
+}
