@@ -9,7 +9,8 @@ import type { Queue } from 'bull';
 import type { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
 import { requestContextMiddleware } from './common/context/request-context.middleware';
-import { HttpErrorFilter } from './common/errors/http-error.filter';
+import { errorBody, HttpErrorFilter, requestIdOf } from './common/errors/http-error.filter';
+import { validationException } from './common/validation/validation-errors';
 import { NestedShapePipe } from './common/validation/nested-shape.pipe';
 import { RejectNulPipe } from './common/validation/reject-nul.pipe';
 import { ALL_QUEUES } from './common/queue/queues';
@@ -45,6 +46,7 @@ export function configureApp(app: NestExpressApplication): void {
       forbidUnknownValues: true,
       transform: true,
       stopAtFirstError: false,
+      exceptionFactory: validationException,
     }),
     new NestedShapePipe(),
   );
@@ -78,32 +80,47 @@ function mountBullBoard(app: INestApplication): void {
   const adminOnly = (req: Request, res: Response, next: NextFunction) => {
     const match = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
     if (!match) {
-      res.status(401).json({
-        statusCode: 401,
-        code: 'UNAUTHENTICATED',
-        message: 'Sign in first: no bearer token was sent',
-      });
+      res
+        .status(401)
+        .json(
+          errorBody(
+            401,
+            'UNAUTHENTICATED',
+            'Sign in first: no bearer token was sent',
+            requestIdOf(req, res),
+          ),
+        );
       return;
     }
     auth
       .authenticate(match[1])
       .then((actor) => {
         if (actor.role !== 'admin') {
-          res.status(403).json({
-            statusCode: 403,
-            code: 'FORBIDDEN',
-            message: 'This action needs one of the roles: admin',
-          });
+          res
+            .status(403)
+            .json(
+              errorBody(
+                403,
+                'FORBIDDEN',
+                'This action needs one of the roles: admin',
+                requestIdOf(req, res),
+              ),
+            );
           return;
         }
         next();
       })
       .catch(() =>
-        res.status(401).json({
-          statusCode: 401,
-          code: 'INVALID_TOKEN',
-          message: 'The token is invalid or has expired',
-        }),
+        res
+          .status(401)
+          .json(
+            errorBody(
+              401,
+              'INVALID_TOKEN',
+              'The token is invalid or has expired',
+              requestIdOf(req, res),
+            ),
+          ),
       );
   };
   app.use(BULL_BOARD_PATH, adminOnly, serverAdapter.getRouter());

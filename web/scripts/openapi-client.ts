@@ -3,6 +3,8 @@
  *
  *   npm run web:client            writes src/web/openapi-responses.generated.ts and web/src/api/schema.d.ts
  *   npm run web:client -- --check  exits 1 when either file differs from what the current code produces
+ *   npm run web:client -- --document <file>  writes only the OpenAPI document (JSON) to <file>
+ *                                  (what `npm run lint:openapi` lints)
  *
  * 1. Response types. Most controllers declare their return type (Promise<XResponseDto>) but no
  *    @ApiOkResponse, so the OpenAPI document would say nothing about responses. The Nest swagger
@@ -208,6 +210,13 @@ function unique(paths: string[]): string[] {
 // ---------------------------------------------------------------------------------------------
 
 async function main(): Promise<void> {
+  const documentAt = process.argv.indexOf('--document');
+  if (documentAt > 0) {
+    const file = process.argv[documentAt + 1];
+    if (!file) throw new Error('--document needs a file name');
+    writeFileSync(file, `${JSON.stringify(await documentFromApp(), null, 2)}\n`);
+    process.exit(0);
+  }
   const check = process.argv.includes('--check');
   const problems: string[] = [];
   const responses = responseMetadataSource();

@@ -6,7 +6,7 @@ import {
   type JsonRecord,
   staleVersion,
 } from 'src/common/corrections/corrections';
-import { DomainError } from 'src/common/errors/domain-error';
+import { validationFailed } from 'src/common/errors/domain-error';
 import { RandomSource } from 'src/common/random/random-source';
 import { RecordHistory, type RecordVersionDto } from 'src/kernel/record-history';
 import type { Actor } from 'src/common/context/request-context';
@@ -30,17 +30,6 @@ import {
 } from './screening-record';
 
 export const SCREENING_RECORD = 'screening_record';
-
-const refused = (problems: { path: string; message: string }[]) =>
-  new DomainError(
-    'VALIDATION_FAILED',
-    'bad_request',
-    problems.map((p) => `${p.path} ${p.message}`).join('; '),
-    {
-      field: problems[0]?.path,
-      errors: problems,
-    },
-  );
 
 /** The same items as recorded, ignoring their itemIds (a client resending what it read). */
 function sameList(recorded: unknown[], sent: unknown[]): boolean {
@@ -160,7 +149,7 @@ export class ScreeningService implements OnModuleInit {
         }
       }
       if (problems.length > 0) {
-        throw refused(problems);
+        throw validationFailed(problems);
       }
       const result = applyPatch(
         episode.data as unknown as JsonRecord,
@@ -170,7 +159,7 @@ export class ScreeningService implements OnModuleInit {
         { nulls: 'keep' },
       );
       if (result.problems.length > 0) {
-        throw refused(result.problems);
+        throw validationFailed(result.problems);
       }
       if (result.changes.length === 0) {
         return episode;

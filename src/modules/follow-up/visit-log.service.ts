@@ -9,7 +9,7 @@ import {
   type JsonRecord,
   staleVersion,
 } from 'src/common/corrections/corrections';
-import { DomainError } from 'src/common/errors/domain-error';
+import { validationFailed } from 'src/common/errors/domain-error';
 import { RandomSource } from 'src/common/random/random-source';
 import { RecordHistory, type RecordVersionDto } from 'src/kernel/record-history';
 import type { Actor } from 'src/common/context/request-context';
@@ -121,17 +121,6 @@ const patchOf = (dto: object, omit: readonly string[]): JsonRecord => {
   }
   return out;
 };
-
-const correctionRefused = (problems: { path: string; message: string }[]) =>
-  new DomainError(
-    'VALIDATION_FAILED',
-    'bad_request',
-    problems.map((p) => `${p.path} ${p.message}`).join('; '),
-    {
-      field: problems[0]?.path,
-      errors: problems,
-    },
-  );
 
 function siteDataOf(
   dto: {
@@ -379,7 +368,7 @@ export class VisitLogService {
         () => this.random.uuid(),
       );
       if (result.problems.length > 0) {
-        throw correctionRefused(result.problems);
+        throw validationFailed(result.problems);
       }
       if (result.changes.length === 0) {
         return visit.id;
@@ -540,7 +529,7 @@ export class VisitLogService {
         this.random.uuid(),
       );
       if (result.problems.length > 0) {
-        throw correctionRefused(result.problems);
+        throw validationFailed(result.problems);
       }
       if (result.changes.length === 0) {
         return;
@@ -732,7 +721,7 @@ export class VisitLogService {
         () => this.random.uuid(),
       );
       if (result.problems.length > 0) {
-        throw correctionRefused(result.problems);
+        throw validationFailed(result.problems);
       }
       if (result.changes.length === 0) {
         return;

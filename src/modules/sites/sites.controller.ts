@@ -10,6 +10,7 @@ import {
   Query,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiErrors } from 'src/common/errors/api-errors';
 import { ROLES } from 'src/common/context/roles';
 import { Roles } from 'src/modules/auth/auth.decorators';
 import { DomainError } from 'src/common/errors/domain-error';
@@ -36,24 +37,31 @@ export class SitesController {
   /** Sites are reference data: every signed-in role may list them. */
   @Get()
   @Roles(...ROLES)
+  @ApiErrors(400)
   async list(@Query() query: ListSitesQueryDto): Promise<SiteResponseDto[]> {
     return (await this.sites.list(query)).map(toSiteResponse);
   }
 
+  /** One site. */
   @Get(':id')
   @Roles(...ROLES)
+  @ApiErrors(400, 404)
   async get(@Param('id', ParseUUIDPipe) id: string): Promise<SiteResponseDto> {
     return toSiteResponse(await this.sites.get(id));
   }
 
+  /** Creates a site (screening site and/or transplant centre). */
   @Post()
   @Roles('admin')
+  @ApiErrors(400, 409)
   async create(@Body() dto: CreateSiteDto): Promise<SiteResponseDto> {
     return toSiteResponse(await this.sites.create(dto));
   }
 
+  /** Changes a site, with a reason (audited). */
   @Patch(':id')
   @Roles('admin')
+  @ApiErrors(400, 404, 409)
   async update(
     @Param('id', ParseUUIDPipe) id: string,
     @Body() dto: UpdateSiteDto,
@@ -61,8 +69,10 @@ export class SitesController {
     return toSiteResponse(await this.sites.update(id, dto));
   }
 
+  /** A transplant centre's places per quarter and how many are booked. */
   @Get(':id/capacity')
   @Roles('admin', 'coordinator', 'investigator', 'site_staff', 'monitor', 'statistician')
+  @ApiErrors(400, 404)
   capacity(
     @Param('id', ParseUUIDPipe) id: string,
     @Query() query: CapacityQueryDto,
@@ -70,8 +80,10 @@ export class SitesController {
     return this.sites.capacity(id, query.from, query.to);
   }
 
+  /** Sets a transplant centre's places in a quarter; refused below the places already booked. */
   @Put(':id/capacity/:quarter')
   @Roles('admin')
+  @ApiErrors(400, 404, 409)
   setCapacity(
     @Param('id', ParseUUIDPipe) id: string,
     @Param('quarter') quarter: string,

@@ -1,5 +1,11 @@
 import createClient, { type Middleware } from 'openapi-fetch';
-import type { paths } from './schema';
+import type { components, paths } from './schema';
+
+/** The schemas of the OpenAPI document (generated): `Schemas['UserResponseDto']`. */
+export type Schemas = components['schemas'];
+/** The one error body of every 4xx/5xx answer, and one entry of its `errors`. */
+export type ErrorBody = Schemas['ErrorResponseDto'];
+export type FieldError = Schemas['FieldErrorDto'];
 
 /**
  * The typed API client: openapi-fetch over the generated `paths`, so every path, parameter and
@@ -36,30 +42,33 @@ export function configureAuth(getToken: () => string | null, unauthorized: () =>
   onUnauthorized = unauthorized;
 }
 
-/** The API's error body ({ statusCode, code, message, errors?, details? }) as an Error. */
+/**
+ * The API's error body ({ statusCode, code, message, errors: [{ path, code, message, params }],
+ * requestId }) as an Error.
+ */
 export class ApiError extends Error {
   readonly status: number;
   readonly code: string;
-  readonly errors: string[];
-  readonly details: Record<string, unknown> | undefined;
+  readonly errors: FieldError[];
+  readonly requestId: string | undefined;
 
   constructor(status: number, body: unknown) {
-    const b = (body && typeof body === 'object' ? body : {}) as {
-      code?: string;
-      message?: string;
-      errors?: string[];
-      details?: Record<string, unknown>;
-    };
+    const b = (body && typeof body === 'object' ? body : {}) as Partial<ErrorBody>;
     super(b.message ?? `The server answered ${status}`);
     this.status = status;
     this.code = b.code ?? `HTTP_${status}`;
     this.errors = Array.isArray(b.errors) ? b.errors : [];
-    this.details = b.details;
+    this.requestId = b.requestId;
+  }
+
+  /** The params of the first entry with this code (e.g. STALE_VERSION's `changedSince`). */
+  paramsOf(code: string): Record<string, unknown> {
+    return this.errors.find((e) => e.code === code)?.params ?? {};
   }
 
   /**
-   * Field-level messages keyed by dotted path (`relapses.0.onsetDate`), from class-validator
-   * messages ("edss.score must be …") and domain problems ({ path: 'relapses[0].onsetDate' }).
+   * Field-level messages keyed by dotted path (`relapses.0.onsetDate`); entries about the whole
+   * request (path '') are not field messages.
    */
   fieldErrors(): Record<string, string> {
     const out: Record<string, string> = {};
@@ -67,14 +76,11 @@ export class ApiError extends Error {
     // The field's label is shown next to the message, so the message drops the path.
     const sentence = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
     for (const e of this.errors) {
-      const m = /^([A-Za-z0-9_.[\]]+) (.+)$/.exec(e);
-      if (m) out[norm(m[1])] ??= sentence(m[2]);
-    }
-    const problems = this.details?.problems;
-    if (Array.isArray(problems)) {
-      for (const p of problems as { path?: string; problem?: string }[]) {
-        if (p.path) out[norm(p.path)] ??= sentence(p.problem ?? 'is invalid');
-      }
+      if (!e.path) continue;
+      const text = e.message.startsWith(`${e.path} `)
+        ? e.message.slice(e.path.length + 1)
+        : e.message;
+      out[norm(e.path)] ??= sentence(text);
     }
     return out;
   }

@@ -192,7 +192,7 @@ function VisitHistory({ visit, assessor }: { visit: Visit; assessor: boolean }) 
 /** The 409 of a correction based on stale values: what changed meanwhile. */
 function StaleNotice({ error }: { error: unknown }) {
   if (!(error instanceof ApiError) || error.code !== 'STALE_VERSION') return null;
-  const changes = (error.details?.changedSince ?? []) as FieldChange[];
+  const changes = (error.paramsOf('STALE_VERSION').changedSince ?? []) as FieldChange[];
   return (
     <div className="alert warn" role="alert">
       Someone changed this record while you were editing; nothing was saved. Changed meanwhile:

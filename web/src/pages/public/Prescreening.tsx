@@ -203,7 +203,11 @@ export function Prescreening() {
     if (e instanceof ApiError && e.code === 'PRESCREENING_CANNOT_QUALIFY') {
       setStep({
         kind: 'stop',
-        reasons: (e.details?.reasons ?? []) as PrescreeningCheckResult['reasons'],
+        reasons: e.errors.map((r) => ({
+          criterionId: String(r.params.criterionId ?? ''),
+          title: String(r.params.title ?? ''),
+          explanation: r.message,
+        })),
       });
       return;
     }
