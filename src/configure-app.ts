@@ -1,7 +1,7 @@
 import { getQueueToken } from '@nestjs/bull';
 import { INestApplication, ValidationPipe } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { createBullBoard } from '@bull-board/api';
 import { BullAdapter } from '@bull-board/api/bullAdapter';
 import { ExpressAdapter } from '@bull-board/express';
@@ -62,10 +62,27 @@ export function configureApp(app: NestExpressApplication): void {
         'Enrolment, eligibility, randomisation, transplant slots, follow-up and audit for RAM-MS',
       )
       .setVersion('1')
+      .addServer('/', 'This server')
       .addBearerAuth()
+      .addSecurityRequirements('bearer')
       .build(),
   );
-  SwaggerModule.setup(OPENAPI_PATH, app, document);
+  SwaggerModule.setup(OPENAPI_PATH, app, publicWithoutSecurity(document));
+}
+
+/**
+ * Every operation needs the bearer token (the document's root `security`) except the public
+ * ones (`x-public`, from @Public()), which say so with an empty `security`.
+ */
+function publicWithoutSecurity(document: OpenAPIObject): OpenAPIObject {
+  for (const item of Object.values(document.paths)) {
+    for (const op of [item.get, item.put, item.post, item.delete, item.patch]) {
+      if (op && (op as { 'x-public'?: boolean })['x-public'] === true) {
+        op.security = [];
+      }
+    }
+  }
+  return document;
 }
 
 /** The Bull dashboard, for admins only (bearer token checked like any route). */

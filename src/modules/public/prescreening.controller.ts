@@ -31,6 +31,7 @@ export class PrescreeningController {
   @Public()
   @Throttle({ default: PUBLIC_LIMITS.sites })
   @ApiOkResponse({ type: [PublicSiteDto] })
+  @ApiErrors(429)
   sites(): Promise<PublicSiteDto[]> {
     return this.prescreening.sitesOffered();
   }
@@ -41,7 +42,7 @@ export class PrescreeningController {
   @HttpCode(200)
   @Throttle({ default: PUBLIC_LIMITS.check })
   @ApiOkResponse({ type: PrescreeningCheckResultDto })
-  @ApiErrors(400)
+  @ApiErrors(400, 429)
   check(@Body() dto: PrescreeningCheckDto): Promise<PrescreeningCheckResultDto> {
     return this.prescreening.check(dto.answers);
   }
@@ -55,7 +56,7 @@ export class PrescreeningController {
   @HttpCode(201)
   @Throttle({ default: PUBLIC_LIMITS.register })
   @ApiCreatedResponse({ type: PrescreeningRegistrationResultDto })
-  @ApiErrors(400)
+  @ApiErrors(400, 429)
   register(@Body() dto: PrescreeningRegistrationDto): Promise<PrescreeningRegistrationResultDto> {
     return this.prescreening.register(dto);
   }
