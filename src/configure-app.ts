@@ -1,5 +1,5 @@
 import { getQueueToken } from '@nestjs/bull';
-import { INestApplication, ValidationPipe } from '@nestjs/common';
+import { INestApplication } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { createBullBoard } from '@bull-board/api';
@@ -10,7 +10,7 @@ import type { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
 import { requestContextMiddleware } from './common/context/request-context.middleware';
 import { errorBody, HttpErrorFilter, requestIdOf } from './common/errors/http-error.filter';
-import { validationException } from './common/validation/validation-errors';
+import { FieldValidationPipe } from './common/validation/validation-errors';
 import { NestedShapePipe } from './common/validation/nested-shape.pipe';
 import { RejectNulPipe } from './common/validation/reject-nul.pipe';
 import { ALL_QUEUES } from './common/queue/queues';
@@ -40,13 +40,12 @@ export function configureApp(app: NestExpressApplication): void {
   app.useBodyParser('json', { limit: '256kb' });
   app.useGlobalPipes(
     new RejectNulPipe(),
-    new ValidationPipe({
+    new FieldValidationPipe({
       whitelist: true,
       forbidNonWhitelisted: true,
       forbidUnknownValues: true,
       transform: true,
       stopAtFirstError: false,
-      exceptionFactory: validationException,
     }),
     new NestedShapePipe(),
   );

@@ -1,4 +1,4 @@
-import { BadRequestException } from '@nestjs/common';
+import { BadRequestException, ValidationPipe, type ValidationPipeOptions } from '@nestjs/common';
 import { getMetadataStorage, type ValidationError } from 'class-validator';
 import { type FieldError, fieldError } from 'src/common/errors/domain-error';
 
@@ -89,12 +89,37 @@ export function toFieldErrors(errors: readonly ValidationError[], parent = ''): 
   return out;
 }
 
-/** The ValidationPipe's `exceptionFactory`: a 400 VALIDATION_FAILED whose `errors` name each field. */
-export function validationException(errors: ValidationError[]): BadRequestException {
-  const fieldErrors = toFieldErrors(errors);
+/** A 400 VALIDATION_FAILED whose `errors` name each field. */
+export function validationException(fieldErrors: FieldError[]): BadRequestException {
   return new BadRequestException({
     code: 'VALIDATION_FAILED',
     message: `Invalid request: ${fieldErrors.map((e) => e.message).join('; ')}`,
     errors: fieldErrors,
   });
+}
+
+/**
+ * Nest's ValidationPipe answering with field errors (`toFieldErrors`) instead of a message list.
+ * It keeps the pipe's cap on the answer's size (`maxErrorMessagesLength`: the errors past it are
+ * left out and one `omitted` entry says so), and keeps each error's target (the object it was
+ * found in) so that the constraint's values can be read; the target never reaches the answer.
+ */
+export class FieldValidationPipe extends ValidationPipe {
+  constructor(options: ValidationPipeOptions = {}) {
+    super({
+      ...options,
+      validationError: { ...options.validationError, target: true },
+    });
+  }
+
+  override createExceptionFactory(): (errors?: ValidationError[]) => BadRequestException {
+    return (errors: ValidationError[] = []) => {
+      const budget = { remaining: this.maxErrorMessagesLength, isExceeded: false };
+      const fieldErrors = toFieldErrors(this.limitValidationErrors(errors, budget));
+      if (budget.isExceeded) {
+        fieldErrors.push(fieldError('', 'omitted', 'Further validation errors were omitted'));
+      }
+      return validationException(fieldErrors);
+    };
+  }
 }
