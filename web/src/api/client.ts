@@ -7,6 +7,51 @@ export type Schemas = components['schemas'];
 export type ErrorBody = Schemas['ErrorResponseDto'];
 export type FieldError = Schemas['FieldErrorDto'];
 
+// Short names for the schemas the pages use (all generated; nothing here is written by hand).
+export type User = Schemas['UserResponseDto'];
+export type Site = Schemas['SiteResponseDto'];
+export type StaffMember = Schemas['StaffMemberDto'];
+export type Participant = Schemas['ParticipantResponseDto'];
+export type StatusHistory = Schemas['StatusHistoryDto'];
+export type ScreeningEpisode = Schemas['ScreeningEpisodeResponseDto'];
+export type ScreeningRecord = Schemas['ScreeningSectionsDto'];
+export type Eligibility = Schemas['EligibilityResponseDto'];
+export type SetResult = Schemas['SetResultDto'];
+export type Assessment = Schemas['AssessmentResponseDto'];
+export type Allocation = Schemas['AllocationResponseDto'];
+export type Readiness = Schemas['RandomizationReadinessDto'];
+export type Booking = Schemas['BookingResponseDto'];
+export type QuarterReport = Schemas['QuarterReportDto'];
+export type Waitlist = Schemas['WaitlistDto'];
+export type Identity = Schemas['IdentityResponseDto'];
+export type ScreeningLog = Schemas['ScreeningLogResponseDto'];
+export type Capacity = Schemas['CapacityResponseDto'];
+export type AuditEntry = Schemas['AuditEntryDto'];
+export type AuditVerification = Schemas['AuditVerificationDto'];
+export type PublicSite = Schemas['PublicSiteDto'];
+export type PrescreeningAnswers = Schemas['PrescreeningAnswersDto'];
+export type PrescreeningCheckResult = Schemas['PrescreeningCheckResultDto'];
+export type Notification = Schemas['NotificationDto'];
+export type NotificationPage = Schemas['NotificationPageDto'];
+export type Visit = Schemas['VisitResponseDto'];
+export type VisitDetail = Schemas['VisitDetailResponseDto'];
+export type CalendarItem = Schemas['CalendarItemDto'];
+export type SiteCalendar = Schemas['SiteCalendarDto'];
+export type VisitRef = Schemas['SiteVisitItemDto'];
+export type SiteFollowUpReport = Schemas['SiteFollowUpReportDto'];
+export type Deviation = Schemas['DeviationResponseDto'];
+export type ReportingClock = Schemas['ReportingClockDto'];
+export type AdverseEvent = Schemas['AdverseEventResponseDto'];
+export type RandomizationConfig = Schemas['RandomizationConfigViewDto'];
+export type Commitment = Schemas['CommitmentDto'];
+export type BalanceRow = Schemas['StratumBalanceDto'];
+export type Verification = Schemas['VerificationReportDto'];
+export type Simulation = Schemas['SimulationResultDto'];
+export type Role = User['roles'][number];
+export type ParticipantStatus = Participant['status'];
+/** A page of a list (every paged answer has this shape). */
+export type Page<T> = { items: T[]; total: number; page: number; pageSize: number };
+
 /**
  * The typed API client: openapi-fetch over the generated `paths`, so every path, parameter and
  * request body is checked against the OpenAPI document at compile time. The session adds the
@@ -93,16 +138,6 @@ export async function call<D>(request: Promise<Result<D>>): Promise<D> {
   const { data, error, response } = await request;
   if (!response.ok) throw new ApiError(response.status, error);
   return data as D;
-}
-
-/**
- * For the operations whose response the OpenAPI document does not describe yet (see types.ts):
- * the path and request are still checked; the response gets the hand-written type T.
- */
-export async function callAs<T>(request: Promise<Result<unknown>>): Promise<T> {
-  const { data, error, response } = await request;
-  if (!response.ok) throw new ApiError(response.status, error);
-  return data as T;
 }
 
 /** Plain text (SVG, iCalendar), with the same authentication. */

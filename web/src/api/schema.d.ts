@@ -1830,6 +1830,12 @@ export type components = {
             rows: number;
             valid: boolean;
         };
+        BlockSizePredictabilityDto: {
+            blockSize: number;
+            /** @description Expected correct guesses over one block */
+            expectedCorrectPerBlock: components["schemas"]["ExactFractionDto"];
+            perAllocation: components["schemas"]["ExactFractionDto"];
+        };
         BlockSizeUseDto: {
             blocks: number;
             blockSize: number;
@@ -2244,6 +2250,15 @@ export type components = {
              * @example 400
              */
             statusCode: number;
+        };
+        ExactFractionDto: {
+            /** @description Decimal integer string (bigint-safe) */
+            denominator: string;
+            /** @description Decimal integer string (bigint-safe) */
+            numerator: string;
+            /** @example 17/24 */
+            text: string;
+            value: number;
         };
         ExclusionCountDto: {
             code: string;
@@ -3218,10 +3233,8 @@ export type components = {
             strata: components["schemas"]["StratumSimulationDto"][];
             theoreticalMaxImbalance: number;
             theoreticalMaxImbalanceValue: number;
-            /** @description Exact expected share of correct guesses (as text and as a number) */
-            theoreticalPredictability: {
-                [key: string]: unknown;
-            };
+            /** @description Exact expected share of correct guesses of an observer who knows the past */
+            theoreticalPredictability: components["schemas"]["TheoreticalPredictabilityDto"];
         };
         SiteCalendarDto: {
             /** Format: date */
@@ -3376,6 +3389,11 @@ export type components = {
              * @enum {string}
              */
             role: "coordinator" | "investigator" | "site_staff" | "blinded_assessor" | "statistician" | "monitor" | "admin";
+        };
+        TheoreticalPredictabilityDto: {
+            /** @description Block sizes equally likely */
+            perAllocation: components["schemas"]["ExactFractionDto"];
+            perBlockSize: components["schemas"]["BlockSizePredictabilityDto"][];
         };
         TransitionDto: {
             reason?: string;

@@ -1,8 +1,8 @@
 import { useQuery } from '@tanstack/react-query';
 import { useState, type ReactNode } from 'react';
 import { NavLink, Outlet, useNavigate } from 'react-router';
-import { api, callAs } from '../api/client';
-import type { Role } from '../api/types';
+import { api, call } from '../api/client';
+import type { Role } from '../api/client';
 import { useMinutesLeft, useSession, useUser } from '../auth/session';
 import { ROLE_LABELS } from '../lib/labels';
 
@@ -40,7 +40,7 @@ export const NAV: Item[] = [
 function UnreadBadge() {
   const { data } = useQuery({
     queryKey: ['notifications', 'unread'],
-    queryFn: () => callAs<{ unread: number }>(api.GET('/notifications/unread-count')),
+    queryFn: () => call(api.GET('/notifications/unread-count')),
     refetchInterval: 60_000,
   });
   if (!data?.unread) return null;

@@ -126,6 +126,27 @@ export class BlockSizeUseDto {
   @ApiProperty() share: number;
 }
 
+export class ExactFractionDto {
+  @ApiProperty({ description: 'Decimal integer string (bigint-safe)' }) numerator: string;
+  @ApiProperty({ description: 'Decimal integer string (bigint-safe)' }) denominator: string;
+  @ApiProperty({ example: '17/24' }) text: string;
+  @ApiProperty() value: number;
+}
+
+export class BlockSizePredictabilityDto {
+  @ApiProperty() blockSize: number;
+  @ApiProperty({ type: ExactFractionDto, description: 'Expected correct guesses over one block' })
+  expectedCorrectPerBlock: ExactFractionDto;
+  @ApiProperty({ type: ExactFractionDto }) perAllocation: ExactFractionDto;
+}
+
+export class TheoreticalPredictabilityDto {
+  @ApiProperty({ type: [BlockSizePredictabilityDto] })
+  perBlockSize: BlockSizePredictabilityDto[];
+  @ApiProperty({ type: ExactFractionDto, description: 'Block sizes equally likely' })
+  perAllocation: ExactFractionDto;
+}
+
 export class SimulationResultDto {
   @ApiProperty() participants: number;
   @ApiProperty({ type: [StratumSimulationDto] }) strata: StratumSimulationDto[];
@@ -135,11 +156,10 @@ export class SimulationResultDto {
   @ApiProperty() maxPooledImbalance: number;
   @ApiProperty({ type: PredictabilityDto }) predictability: PredictabilityDto;
   @ApiProperty({
-    type: 'object',
-    additionalProperties: true,
-    description: 'Exact expected share of correct guesses (as text and as a number)',
+    type: TheoreticalPredictabilityDto,
+    description: 'Exact expected share of correct guesses of an observer who knows the past',
   })
-  theoreticalPredictability: Record<string, unknown>;
+  theoreticalPredictability: TheoreticalPredictabilityDto;
   @ApiProperty() chanceLevel: number;
   @ApiProperty({ type: [BlockSizeUseDto] }) blockSizes: BlockSizeUseDto[];
 }

@@ -2,7 +2,7 @@ import { useMutation, useQuery } from '@tanstack/react-query';
 import { useEffect, useId, useRef, useState, type ReactElement } from 'react';
 import { useForm, type UseFormRegisterReturn } from 'react-hook-form';
 import { api, ApiError, call } from '../../api/client';
-import type { PrescreeningAnswers, PrescreeningCheckResult } from '../../api/types';
+import type { PrescreeningAnswers, PrescreeningCheckResult } from '../../api/client';
 import { DRUGS, TEXT, type Lang } from './i18n';
 
 type Answers = {
