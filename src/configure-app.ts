@@ -1,7 +1,7 @@
 import { getQueueToken } from '@nestjs/bull';
-import { INestApplication, ValidationPipe } from '@nestjs/common';
+import { INestApplication } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { createBullBoard } from '@bull-board/api';
 import { BullAdapter } from '@bull-board/api/bullAdapter';
 import { ExpressAdapter } from '@bull-board/express';
@@ -9,7 +9,8 @@ import type { Queue } from 'bull';
 import type { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
 import { requestContextMiddleware } from './common/context/request-context.middleware';
-import { HttpErrorFilter } from './common/errors/http-error.filter';
+import { errorBody, HttpErrorFilter, requestIdOf } from './common/errors/http-error.filter';
+import { FieldValidationPipe } from './common/validation/validation-errors';
 import { NestedShapePipe } from './common/validation/nested-shape.pipe';
 import { RejectNulPipe } from './common/validation/reject-nul.pipe';
 import { ALL_QUEUES } from './common/queue/queues';
@@ -39,7 +40,7 @@ export function configureApp(app: NestExpressApplication): void {
   app.useBodyParser('json', { limit: '256kb' });
   app.useGlobalPipes(
     new RejectNulPipe(),
-    new ValidationPipe({
+    new FieldValidationPipe({
       whitelist: true,
       forbidNonWhitelisted: true,
       forbidUnknownValues: true,
@@ -60,10 +61,27 @@ export function configureApp(app: NestExpressApplication): void {
         'Enrolment, eligibility, randomisation, transplant slots, follow-up and audit for RAM-MS',
       )
       .setVersion('1')
+      .addServer('/', 'This server')
       .addBearerAuth()
+      .addSecurityRequirements('bearer')
       .build(),
   );
-  SwaggerModule.setup(OPENAPI_PATH, app, document);
+  SwaggerModule.setup(OPENAPI_PATH, app, publicWithoutSecurity(document));
+}
+
+/**
+ * Every operation needs the bearer token (the document's root `security`) except the public
+ * ones (`x-public`, from @Public()), which say so with an empty `security`.
+ */
+function publicWithoutSecurity(document: OpenAPIObject): OpenAPIObject {
+  for (const item of Object.values(document.paths)) {
+    for (const op of [item.get, item.put, item.post, item.delete, item.patch]) {
+      if (op && (op as { 'x-public'?: boolean })['x-public'] === true) {
+        op.security = [];
+      }
+    }
+  }
+  return document;
 }
 
 /** The Bull dashboard, for admins only (bearer token checked like any route). */
@@ -78,32 +96,47 @@ function mountBullBoard(app: INestApplication): void {
   const adminOnly = (req: Request, res: Response, next: NextFunction) => {
     const match = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
     if (!match) {
-      res.status(401).json({
-        statusCode: 401,
-        code: 'UNAUTHENTICATED',
-        message: 'Sign in first: no bearer token was sent',
-      });
+      res
+        .status(401)
+        .json(
+          errorBody(
+            401,
+            'UNAUTHENTICATED',
+            'Sign in first: no bearer token was sent',
+            requestIdOf(req, res),
+          ),
+        );
       return;
     }
     auth
       .authenticate(match[1])
       .then((actor) => {
         if (actor.role !== 'admin') {
-          res.status(403).json({
-            statusCode: 403,
-            code: 'FORBIDDEN',
-            message: 'This action needs one of the roles: admin',
-          });
+          res
+            .status(403)
+            .json(
+              errorBody(
+                403,
+                'FORBIDDEN',
+                'This action needs one of the roles: admin',
+                requestIdOf(req, res),
+              ),
+            );
           return;
         }
         next();
       })
       .catch(() =>
-        res.status(401).json({
-          statusCode: 401,
-          code: 'INVALID_TOKEN',
-          message: 'The token is invalid or has expired',
-        }),
+        res
+          .status(401)
+          .json(
+            errorBody(
+              401,
+              'INVALID_TOKEN',
+              'The token is invalid or has expired',
+              requestIdOf(req, res),
+            ),
+          ),
       );
   };
   app.use(BULL_BOARD_PATH, adminOnly, serverAdapter.getRouter());

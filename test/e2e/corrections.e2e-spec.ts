@@ -315,11 +315,17 @@ describe('corrections: change only what was changed, keep every version (e2e)', 
     );
     expect(second.body).toMatchObject({
       code: 'STALE_VERSION',
-      details: {
-        currentVersion: v + 1,
-        expectedVersion: v,
-        changedSince: [{ path: 'notes', before: FULL_LOG.notes, after: 'first' }],
-      },
+      errors: [
+        {
+          path: 'expectedVersion',
+          code: 'STALE_VERSION',
+          params: {
+            currentVersion: v + 1,
+            expectedVersion: v,
+            changedSince: [{ path: 'notes', before: FULL_LOG.notes, after: 'first' }],
+          },
+        },
+      ],
     });
     const now = (await getVisit(id)).visit.siteData as {
       samples: { type: string; taken: boolean }[];
@@ -337,9 +343,9 @@ describe('corrections: change only what was changed, keep every version (e2e)', 
         .set(bearer(staff))
         .send({ reason: 'r', expectedVersion: ae.version, ...body });
     await aePatch({ term: 'Migraine' }).expect(200);
-    expect((await aePatch({ severity: 'moderate' }).expect(409)).body.details.changedSince).toEqual(
-      [{ path: 'term', before: 'Headache', after: 'Migraine' }],
-    );
+    expect(
+      (await aePatch({ severity: 'moderate' }).expect(409)).body.errors[0].params.changedSince,
+    ).toEqual([{ path: 'term', before: 'Headache', after: 'Migraine' }]);
 
     await t
       .http()
@@ -359,7 +365,7 @@ describe('corrections: change only what was changed, keep every version (e2e)', 
         .send({ reason: 'r', expectedVersion: av, ...body });
     await aPatch({ edss: { score: 3.5 } }).expect(200);
     expect(
-      (await aPatch({ edss: { rater: 'NS-2' } }).expect(409)).body.details.changedSince,
+      (await aPatch({ edss: { rater: 'NS-2' } }).expect(409)).body.errors[0].params.changedSince,
     ).toEqual([{ path: 'edss.score', before: 3, after: 3.5 }]);
   });
 
@@ -635,7 +641,7 @@ describe('corrections: change only what was changed, keep every version (e2e)', 
     const willing = added.body.data.willingToBeRandomised as boolean;
     await put({ willingToBeRandomised: !willing, expectedVersion: v }).expect(200);
     const stale = await put({ referredFromNeurology: false, expectedVersion: v }).expect(409);
-    expect(stale.body.details.changedSince).toEqual([
+    expect(stale.body.errors[0].params.changedSince).toEqual([
       { path: 'willingToBeRandomised', before: willing, after: !willing },
     ]);
   });
@@ -680,7 +686,7 @@ describe('corrections: change only what was changed, keep every version (e2e)', 
       reason: 'r',
       expectedVersion: version,
     }).expect(409);
-    expect(stale.body.details.changedSince).toEqual([
+    expect(stale.body.errors[0].params.changedSince).toEqual([
       { path: 'drug', before: 'cladribine', after: 'ocrelizumab' },
     ]);
     const history = (
@@ -766,7 +772,7 @@ describe('corrections: change only what was changed, keep every version (e2e)', 
         reason: 'r',
         expectedVersion: v,
       }).expect(409);
-      expect(stale.body.details.changedSince).toEqual([
+      expect(stale.body.errors[0].params.changedSince).toEqual([
         { path: 'actualEnd', before: '2027-01-07', after: '2027-01-09' },
       ]);
       const history = (

@@ -343,7 +343,7 @@ describe('eligibility: screening data, criteria, sign-off, consent (e2e)', () =>
       .expect(409);
     expect(refused.body).toMatchObject({
       code: 'PARTICIPANT_ILLEGAL_TRANSITION',
-      details: { from: 'ineligible', to: 'consented' },
+      errors: [{ path: 'to', params: { from: 'ineligible', to: 'consented' } }],
     });
 
     const log = await t
@@ -447,7 +447,7 @@ describe('eligibility: screening data, criteria, sign-off, consent (e2e)', () =>
     const noReason = await patch(id, { edss: { score: 4 } }).expect(400);
     expect(noReason.body).toMatchObject({
       code: 'REASON_REQUIRED',
-      details: { corrected: ['edss.score'] },
+      errors: [{ path: 'reason', params: { corrected: ['edss.score'] } }],
     });
     // Nothing changed by the refused write.
     expect(
@@ -625,7 +625,7 @@ describe('eligibility: screening data, criteria, sign-off, consent (e2e)', () =>
     const res = await sign(id, a.body.id).expect(409);
     expect(res.body).toMatchObject({
       code: 'PARTICIPANT_ILLEGAL_TRANSITION',
-      details: { from: 'registered', to: 'eligible' },
+      errors: [{ path: 'to', params: { from: 'registered', to: 'eligible' } }],
     });
   });
 
@@ -743,7 +743,7 @@ describe('eligibility: screening data, criteria, sign-off, consent (e2e)', () =>
       .expect(409);
     expect(young.body).toMatchObject({
       code: 'CONSENT_AGE_OUT_OF_RANGE',
-      details: { ageAtConsent: 17 },
+      errors: [{ code: 'CONSENT_AGE_OUT_OF_RANGE', params: { ageAtConsent: 17 } }],
     });
     await t
       .http()

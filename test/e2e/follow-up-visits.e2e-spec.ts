@@ -201,7 +201,7 @@ describe('follow-up: logging visits, deviations, corrections, SAEs and the blind
       .send({ notes: 'x', reason: 'r', expectedVersion: 1 })
       .expect(409);
     expect(stale.body.code).toBe('STALE_VERSION');
-    expect(stale.body.details.changedSince).toEqual([
+    expect(stale.body.errors[0].params.changedSince).toEqual([
       { path: 'visitDate', before: '2026-04-15', after: '2026-04-10' },
     ]);
   });

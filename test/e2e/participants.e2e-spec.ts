@@ -203,7 +203,7 @@ describe('participants: registration, pathway, identity vault (e2e)', () => {
       .expect(409);
     expect(skip.body).toMatchObject({
       code: 'PARTICIPANT_ILLEGAL_TRANSITION',
-      details: { from: 'registered', to: 'screening_visit_done' },
+      errors: [{ path: 'to', params: { from: 'registered', to: 'screening_visit_done' } }],
     });
     expect(skip.body.message).toContain('registered');
     const back = await t
@@ -219,7 +219,13 @@ describe('participants: registration, pathway, identity vault (e2e)', () => {
       .set(bearer(coordinator))
       .send({ to: 'happy' })
       .expect(400);
-    expect(unknown.body.errors.join(' ')).toContain('to must be one of');
+    expect(unknown.body.errors).toEqual([
+      expect.objectContaining({
+        path: 'to',
+        code: 'isIn',
+        message: expect.stringContaining('to must be one of'),
+      }),
+    ]);
     // Moves with their own use case cannot be requested as a plain step.
     for (const s of [
       'phone_check_done',
@@ -242,7 +248,7 @@ describe('participants: registration, pathway, identity vault (e2e)', () => {
       .expect(409);
     expect(eligible.body).toMatchObject({
       code: 'PARTICIPANT_TRANSITION_NOT_MANUAL',
-      details: { kind: 'decision' },
+      errors: [{ path: 'to', params: { kind: 'decision' } }],
     });
     const withdrawn = await t
       .http()
@@ -324,7 +330,7 @@ describe('participants: registration, pathway, identity vault (e2e)', () => {
       .expect(400);
     expect(noReason.body).toMatchObject({
       code: 'REASON_REQUIRED',
-      details: { corrected: ['familyName'] },
+      errors: [{ path: 'reason', params: { corrected: ['familyName'] } }],
     });
     const ok = await t
       .http()
@@ -523,7 +529,7 @@ describe('participants: registration, pathway, identity vault (e2e)', () => {
       .expect(409);
     expect(again.body).toMatchObject({
       code: 'PARTICIPANT_ILLEGAL_TRANSITION',
-      details: { from: 'withdrawn', to: 'withdrawn' },
+      errors: [{ params: { from: 'withdrawn', to: 'withdrawn' } }],
     });
     await t
       .http()

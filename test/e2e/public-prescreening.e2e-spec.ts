@@ -97,9 +97,9 @@ describe('public pre-screening (e2e)', () => {
       .send(registration({ ...hopeful(), msType: 'PPMS' }))
       .expect(400);
     expect(res.body.code).toBe('PRESCREENING_CANNOT_QUALIFY');
-    expect(res.body.details.reasons.map((r: { criterionId: string }) => r.criterionId)).toContain(
-      'E4',
-    );
+    expect(
+      res.body.errors.map((r: { params: { criterionId: string } }) => r.params.criterionId),
+    ).toContain('E4');
     expect(await counts()).toEqual(before);
   });
 
@@ -111,8 +111,14 @@ describe('public pre-screening (e2e)', () => {
       .expect(400);
     expect(bad.body.errors).toEqual(
       expect.arrayContaining([
-        expect.stringMatching(/^answers\.edss /),
-        expect.stringMatching(/^answers\.msType /),
+        expect.objectContaining({
+          path: 'answers.edss',
+          message: expect.stringMatching(/^answers\.edss /),
+        }),
+        expect.objectContaining({
+          path: 'answers.msType',
+          message: expect.stringMatching(/^answers\.msType /),
+        }),
       ]),
     );
     const future = await t
@@ -120,8 +126,13 @@ describe('public pre-screening (e2e)', () => {
       .post('/public/prescreening/check')
       .send({ answers: { ...hopeful(), relapseOnsetDate: '2026-06-01' } })
       .expect(400);
-    expect(future.body.details.problems).toEqual([
-      { path: 'answers.relapseOnsetDate', problem: expect.stringMatching(/after today/) },
+    expect(future.body.errors).toEqual([
+      {
+        path: 'answers.relapseOnsetDate',
+        code: 'SCREENING_DATA_INVALID',
+        message: expect.stringMatching(/after today/),
+        params: {},
+      },
     ]);
     await t
       .http()

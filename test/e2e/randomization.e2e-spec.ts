@@ -161,7 +161,7 @@ describe('randomisation and allocation (e2e)', () => {
       .expect(201);
     const res = await randomise(reg.body.id).expect(409);
     expect(res.body.code).toBe('RANDOMIZATION_PRECONDITIONS_UNMET');
-    expect(res.body.details.reasons.map((r: { code: string }) => r.code)).toContain(
+    expect(res.body.errors.map((r: { code: string }) => r.code)).toContain(
       'PARTICIPANT_NOT_CONSENTED',
     );
     const other = await t.factory.user('investigator', { sites: ['NO-BER'] });

@@ -646,7 +646,7 @@ describe('transplant slot scheduling (e2e)', () => {
     const refused = await setCapacity(upp, '2040-Q2', 1).expect(409);
     expect(refused.body.code).toBe('CAPACITY_BELOW_BOOKINGS');
     expect(
-      refused.body.details.bookings.map((x: { bookingId: string }) => x.bookingId).sort(),
+      refused.body.errors.map((x: { params: { bookingId: string } }) => x.params.bookingId).sort(),
     ).toEqual([ba.id, bb.id].sort());
     expect(refused.body.message).toContain(a.studyId);
     expect(refused.body.message).toContain(b.studyId);

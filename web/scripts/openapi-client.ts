@@ -3,6 +3,8 @@
  *
  *   npm run web:client            writes src/web/openapi-responses.generated.ts and web/src/api/schema.d.ts
  *   npm run web:client -- --check  exits 1 when either file differs from what the current code produces
+ *   npm run web:client -- --document <file>  writes only the OpenAPI document (JSON) to <file>
+ *   npm run lint:openapi           lints the document with the Redocly CLI (redocly.yaml); exit 1 on errors
  *
  * 1. Response types. Most controllers declare their return type (Promise<XResponseDto>) but no
  *    @ApiOkResponse, so the OpenAPI document would say nothing about responses. The Nest swagger
@@ -207,7 +209,39 @@ function unique(paths: string[]): string[] {
 
 // ---------------------------------------------------------------------------------------------
 
+/** Writes the document to a temporary file and runs `redocly lint` on it with redocly.yaml. */
+async function lint(): Promise<number> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'ram-ms-openapi-lint-'));
+  try {
+    const file = path.join(dir, 'openapi.json');
+    writeFileSync(file, `${JSON.stringify(await documentFromApp(), null, 2)}\n`);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { spawnSync } = require('node:child_process') as typeof import('node:child_process');
+    const run = spawnSync(
+      path.join(ROOT, 'node_modules', '.bin', 'redocly'),
+      ['lint', '--config', path.join(ROOT, 'redocly.yaml'), '--format', 'stylish', file],
+      {
+        stdio: 'inherit',
+        env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' },
+      },
+    );
+    return run.status ?? 1;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 async function main(): Promise<void> {
+  if (process.argv.includes('--lint')) {
+    process.exit(await lint());
+  }
+  const documentAt = process.argv.indexOf('--document');
+  if (documentAt > 0) {
+    const file = process.argv[documentAt + 1];
+    if (!file) throw new Error('--document needs a file name');
+    writeFileSync(file, `${JSON.stringify(await documentFromApp(), null, 2)}\n`);
+    process.exit(0);
+  }
   const check = process.argv.includes('--check');
   const problems: string[] = [];
   const responses = responseMetadataSource();

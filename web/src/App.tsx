@@ -1,7 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import { useEffect, type ReactElement } from 'react';
 import { Navigate, Route, Routes, useLocation } from 'react-router';
-import type { Role } from './api/types';
+import type { Role } from './api/client';
 import { RequireSession, useSession } from './auth/session';
 import { Layout, NAV } from './components/Layout';
 import { AdminAudit } from './pages/admin/Audit';

@@ -6,6 +6,7 @@ import {
 } from '@nestjs/common';
 import { ApiExtension } from '@nestjs/swagger';
 import type { Actor } from 'src/common/context/request-context';
+import { ApiErrors } from 'src/common/errors/api-errors';
 import type { Role } from 'src/common/context/roles';
 
 export const ROLES_KEY = 'auth:roles';
@@ -13,10 +14,15 @@ export const PUBLIC_KEY = 'auth:public';
 
 /**
  * The roles allowed on a route (or on every route of a controller). Required unless @Public().
- * The OpenAPI document carries them as `x-roles` on each operation (tests and probes read it).
+ * The OpenAPI document carries them as `x-roles` on each operation (tests and probes read it),
+ * with the 401 (no or a bad token) and 403 (another role, or outside the actor's sites) answers.
  */
 export const Roles = (...roles: Role[]) =>
-  applyDecorators(SetMetadata(ROLES_KEY, roles), ApiExtension('x-roles', roles));
+  applyDecorators(
+    SetMetadata(ROLES_KEY, roles),
+    ApiExtension('x-roles', roles),
+    ApiErrors(401, { 403: `Only ${roles.join(', ')}; or the record is outside the actor's sites` }),
+  );
 /** A route anyone may call without a token (`x-public: true` in the OpenAPI document). */
 export const Public = () =>
   applyDecorators(SetMetadata(PUBLIC_KEY, true), ApiExtension('x-public', true));

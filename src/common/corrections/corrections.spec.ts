@@ -224,6 +224,10 @@ describe('diffRecord and helpers', () => {
     const e = staleVersion(3, 2, [{ path: 'notes', before: 'a', after: 'b' }]);
     expect(e.kind).toBe('conflict');
     expect(e.code).toBe('STALE_VERSION');
-    expect(e.details).toMatchObject({ currentVersion: 3, expectedVersion: 2 });
+    expect(e.errors[0]).toMatchObject({
+      path: 'expectedVersion',
+      code: 'STALE_VERSION',
+      params: { currentVersion: 3, expectedVersion: 2 },
+    });
   });
 });

@@ -1,5 +1,5 @@
 // Relative on purpose: the pages compile this file too (web/src/lib/corrections.ts), without the API's paths.
-import { DomainError } from '../errors/domain-error';
+import { DomainError, fieldError } from '../errors/domain-error';
 
 /**
  * Corrections of recorded data, one mechanism for every correctable record. Pure: no I/O, no
@@ -403,6 +403,12 @@ export function staleVersion(
     'STALE_VERSION',
     'conflict',
     `The record changed since version ${expected} (now version ${current}); reload it, check the changes and correct again`,
-    { currentVersion: current, expectedVersion: expected, changedSince },
+    [
+      fieldError('expectedVersion', 'STALE_VERSION', `The record is now at version ${current}`, {
+        currentVersion: current,
+        expectedVersion: expected,
+        changedSince,
+      }),
+    ],
   );
 }

@@ -6,8 +6,15 @@ import {
   HttpStatus,
   Logger,
 } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
-import { DomainError, DomainErrorKind } from './domain-error';
+import { RequestContext } from 'src/common/context/request-context';
+import {
+  DomainError,
+  type DomainErrorKind,
+  type FieldError,
+  fieldError,
+} from 'src/common/errors/domain-error';
 
 const STATUS: Record<DomainErrorKind, number> = {
   bad_request: HttpStatus.BAD_REQUEST,
@@ -62,14 +69,59 @@ const NET_UNAVAILABLE = new Set([
   'EPIPE',
 ]);
 
+/** The one shape of every 4xx/5xx answer (documented as `ErrorResponseDto`). */
 export type ErrorBody = {
   statusCode: number;
   code: string;
   message: string;
-  errors?: string[];
-  details?: Record<string, unknown>;
-  requestId?: string;
+  errors: FieldError[];
+  requestId: string;
 };
+
+/**
+ * An error answer in the one shape. `requestId` is the request's id (the X-Request-Id answer
+ * header): the caller passes the request, whose id the request-context middleware set.
+ */
+export function errorBody(
+  statusCode: number,
+  code: string,
+  message: string,
+  requestId: string,
+  errors: readonly FieldError[] = [],
+): ErrorBody {
+  return { statusCode, code, message, errors: [...errors], requestId };
+}
+
+/** The request's id as its X-Request-Id header says it; set (header and request) if missing. */
+export function requestIdOf(req: Request & { id?: unknown }, res: Response): string {
+  let id = typeof req.id === 'string' ? req.id : (RequestContext.requestId() ?? undefined);
+  if (!id) {
+    id = randomUUID();
+    req.id = id;
+  }
+  if (!res.headersSent && res.getHeader('X-Request-Id') !== id) {
+    res.setHeader('X-Request-Id', id);
+  }
+  return id;
+}
+
+/** A message list from a Nest HttpException (strings, or objects already field errors). */
+function asFieldErrors(list: unknown[], code: string): FieldError[] {
+  return list.map((item) => {
+    if (item && typeof item === 'object' && 'path' in item && 'message' in item) {
+      const e = item as Partial<FieldError>;
+      return fieldError(
+        String(e.path ?? ''),
+        typeof e.code === 'string' ? e.code : code,
+        String(e.message),
+        e.params && typeof e.params === 'object' ? e.params : {},
+      );
+    }
+    return fieldError('', code, String(item));
+  });
+}
+
+type Body = Omit<ErrorBody, 'requestId' | 'errors'> & { errors?: readonly FieldError[] };
 
 /**
  * Duck-typed, not `instanceof Error`: socket errors are created by Node's core and may come from
@@ -115,8 +167,8 @@ export class HttpErrorFilter implements ExceptionFilter {
   catch(error: unknown, host: ArgumentsHost): void {
     const ctx = host.switchToHttp();
     const res = ctx.getResponse<Response>();
-    const req = ctx.getRequest<Request & { id?: string }>();
-    const requestId = typeof req.id === 'string' ? req.id : undefined;
+    const req = ctx.getRequest<Request & { id?: unknown }>();
+    const requestId = requestIdOf(req, res);
     const body = this.toBody(error, req);
     if (body.statusCode >= 500) {
       const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
@@ -128,34 +180,39 @@ export class HttpErrorFilter implements ExceptionFilter {
     if (res.headersSent) {
       return;
     }
-    res.status(body.statusCode).json({ ...body, requestId });
+    res
+      .status(body.statusCode)
+      .json(errorBody(body.statusCode, body.code, body.message, requestId, body.errors));
   }
 
-  private toBody(error: unknown, req: Request): ErrorBody {
+  private toBody(error: unknown, req: Request): Body {
     if (error instanceof DomainError) {
       return {
         statusCode: STATUS[error.kind],
         code: error.code,
         message: error.message,
-        details: error.details,
+        errors: error.errors,
       };
     }
     if (error instanceof HttpException) {
       const status = error.getStatus();
       const response = error.getResponse();
       let message = error.message;
-      let errors: string[] | undefined;
+      let errors: FieldError[] = [];
       let code = HTTP_CODES[status] ?? `HTTP_${status}`;
       if (typeof response === 'object' && response !== null) {
-        const r = response as { message?: unknown; code?: unknown };
+        const r = response as { message?: unknown; code?: unknown; errors?: unknown };
+        if (typeof r.code === 'string') {
+          code = r.code;
+        }
         if (Array.isArray(r.message)) {
-          errors = r.message.map(String);
-          message = `Invalid request: ${errors.join('; ')}`;
+          errors = asFieldErrors(r.message, code);
+          message = `Invalid request: ${errors.map((e) => e.message).join('; ')}`;
         } else if (typeof r.message === 'string') {
           message = r.message;
         }
-        if (typeof r.code === 'string') {
-          code = r.code;
+        if (Array.isArray(r.errors)) {
+          errors = asFieldErrors(r.errors, code);
         }
       }
       if (status === 404 && message.startsWith('Cannot ')) {

@@ -1,5 +1,6 @@
 import { ArgumentMetadata, BadRequestException, Injectable, PipeTransform } from '@nestjs/common';
 import { getMetadataStorage, ValidationTypes } from 'class-validator';
+import { type FieldError, fieldError } from 'src/common/errors/domain-error';
 
 /**
  * Where a DTO declares a nested object (`@ValidateNested()`) or a list of them
@@ -14,16 +15,24 @@ export class NestedShapePipe implements PipeTransform {
     if (metadata.type !== 'body' && metadata.type !== 'query') {
       return value;
     }
-    const problems: string[] = [];
+    const problems: FieldError[] = [];
     check(value, '', problems, 0);
     if (problems.length > 0) {
-      throw new BadRequestException({ message: problems, code: 'VALIDATION_FAILED' });
+      throw new BadRequestException({
+        code: 'VALIDATION_FAILED',
+        message: `Invalid request: ${problems.map((p) => p.message).join('; ')}`,
+        errors: problems,
+      });
     }
     return value;
   }
 }
 
-function check(value: unknown, path: string, problems: string[], depth: number): void {
+/** A list where an object belongs: code `isObject`, as class-validator would name it. */
+const notAList = (path: string): FieldError =>
+  fieldError(path, 'isObject', `${path} must be an object, not a list`);
+
+function check(value: unknown, path: string, problems: FieldError[], depth: number): void {
   if (depth > 32 || typeof value !== 'object' || value === null) {
     return;
   }
@@ -43,11 +52,11 @@ function check(value: unknown, path: string, problems: string[], depth: number):
     if (each && Array.isArray(v)) {
       v.forEach((item, i) => {
         if (Array.isArray(item)) {
-          problems.push(`${path}${name}.${i} must be an object, not a list`);
+          problems.push(notAList(`${path}${name}.${i}`));
         }
       });
     } else if (Array.isArray(v)) {
-      problems.push(`${path}${name} must be an object, not a list`);
+      problems.push(notAList(`${path}${name}`));
     }
     check(v, `${path}${name}.`, problems, depth + 1);
   }

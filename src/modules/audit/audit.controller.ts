@@ -1,6 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { Page, pageOf } from 'src/common/validation/page';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiErrors } from 'src/common/errors/api-errors';
+import { Page, PageOf, pageOf } from 'src/common/validation/page';
 import type { Actor } from 'src/common/context/request-context';
 import { CurrentActor, Roles } from 'src/common/context/access.decorators';
 import { AuditService } from './audit.service';
@@ -13,7 +14,10 @@ import { AuditEntryDto, AuditVerificationDto, ListAuditQueryDto } from './dto/au
 export class AuditController {
   constructor(private readonly audit: AuditService) {}
 
+  /** The audit trail, newest first, filtered by entity, actor, action and time. */
   @Get()
+  @ApiOkResponse({ type: PageOf(AuditEntryDto) })
+  @ApiErrors(400)
   async list(
     @Query() query: ListAuditQueryDto,
     @CurrentActor() actor: Actor,
@@ -41,7 +45,9 @@ export class AuditController {
     };
   }
 
+  /** Recomputes the audit trail's hash chain and reports the first break, if any. */
   @Get('verify')
+  @ApiOkResponse({ type: AuditVerificationDto })
   verify(): Promise<AuditVerificationDto> {
     return this.audit.verify();
   }

@@ -1,11 +1,6 @@
 import { Body, Controller, Get, HttpCode, Post, UseGuards } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiForbiddenResponse,
-  ApiOkResponse,
-  ApiTags,
-  ApiUnauthorizedResponse,
-} from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiErrors } from 'src/common/errors/api-errors';
 import type { Actor } from 'src/common/context/request-context';
 import { ROLES } from 'src/common/context/roles';
 import { UserResponseDto } from 'src/modules/users/dto/user.dto';
@@ -24,17 +19,18 @@ export class AuthController {
     private readonly users: UsersService,
   ) {}
 
+  /** Signs in with e-mail and password, acting in one role (the least privileged unless one is chosen). */
   @Post('login')
   @Public()
   @ApiOkResponse({ type: LoginResponseDto })
-  @ApiUnauthorizedResponse({
-    description: 'E-mail or password is incorrect, or the account is deactivated',
-  })
-  @ApiForbiddenResponse({
-    description: 'ROLE_NOT_ALLOWED: the account may not act in the role asked for',
+  @ApiErrors({
+    401: 'E-mail or password is incorrect, or the account is deactivated',
+    403: 'ROLE_NOT_ALLOWED: the account may not act in the role asked for',
   })
   @UseGuards(LoginThrottlerGuard)
   @HttpCode(200)
+  @ApiErrors(400)
+  @ApiErrors(400, { 429: 'TOO_MANY_REQUESTS: too many sign-in attempts; retry after Retry-After' })
   async login(@Body() dto: LoginDto): Promise<LoginResponseDto> {
     const { accessToken, expiresIn, actingRole, user } = await this.auth.login(
       dto.email,
@@ -48,9 +44,10 @@ export class AuthController {
   @Post('role')
   @ApiBearerAuth()
   @ApiOkResponse({ type: LoginResponseDto })
-  @ApiForbiddenResponse({ description: 'ROLE_NOT_ALLOWED: the account may not act in this role' })
+  @ApiErrors({ 403: 'ROLE_NOT_ALLOWED: the account may not act in this role' })
   @Roles(...ROLES)
   @HttpCode(200)
+  @ApiErrors(400, 409)
   async switchRole(
     @Body() dto: SwitchRoleDto,
     @CurrentActor() actor: Actor,
@@ -62,6 +59,7 @@ export class AuthController {
     return { accessToken, expiresIn, actingRole, user: toUserResponse(user) };
   }
 
+  /** The signed-in account. */
   @Get('me')
   @ApiBearerAuth()
   @Roles(...ROLES)

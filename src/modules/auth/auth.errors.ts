@@ -1,4 +1,4 @@
-import { DomainError } from 'src/common/errors/domain-error';
+import { DomainError, fieldError } from 'src/common/errors/domain-error';
 
 export const AuthErrors = {
   /** The same answer for an unknown user, a wrong password and a deactivated account. */
@@ -23,7 +23,7 @@ export const AuthErrors = {
       'ROLE_NOT_ALLOWED',
       'forbidden',
       `You cannot act as ${role}; your roles: ${allowed.join(', ')}`,
-      { allowed },
+      [fieldError('role', 'ROLE_NOT_ALLOWED', `You cannot act as ${role}`, { role, allowed })],
     ),
   undeclared: () =>
     new DomainError('ROUTE_UNDECLARED', 'forbidden', 'This route declares no access rule'),

@@ -9,7 +9,8 @@ import {
   Post,
   Query,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiConflictResponse, ApiNotFoundResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiErrors } from 'src/common/errors/api-errors';
 import { RecordVersionDto } from 'src/kernel/record-history';
 import type { Actor } from 'src/common/context/request-context';
 import { CurrentActor, Roles } from 'src/common/context/access.decorators';
@@ -39,6 +40,7 @@ export class EligibilityController {
   /** Side-by-side evaluation, e.g. ?sets=ram-ms-v2,zin-2022 (nothing stored). */
   @Get('eligibility')
   @Roles(...READERS)
+  @ApiErrors(400, 404)
   async evaluate(
     @Param('id', ParseUUIDPipe) id: string,
     @Query() query: EligibilityQueryDto,
@@ -50,8 +52,10 @@ export class EligibilityController {
     );
   }
 
+  /** Assesses eligibility of the current screening data under the active criteria set (stored, unsigned). */
   @Post('assessments')
   @Roles('coordinator', 'investigator')
+  @ApiErrors(400, 404, 409)
   async assess(
     @Param('id', ParseUUIDPipe) id: string,
     @Body() dto: CreateAssessmentDto,
@@ -63,8 +67,10 @@ export class EligibilityController {
     );
   }
 
+  /** The participant's assessments, newest first. */
   @Get('assessments')
   @Roles(...READERS)
+  @ApiErrors(400, 404)
   async assessments(
     @Param('id', ParseUUIDPipe) id: string,
     @CurrentActor() actor: Actor,
@@ -73,8 +79,10 @@ export class EligibilityController {
     return items.map((a) => toAssessmentResponse(a, currentHashes.get(a.id) ?? false));
   }
 
+  /** One assessment with its criteria results. */
   @Get('assessments/:assessmentId')
   @Roles(...READERS)
+  @ApiErrors(400, 404)
   async assessment(
     @Param('id', ParseUUIDPipe) id: string,
     @Param('assessmentId', ParseUUIDPipe) assessmentId: string,
@@ -88,6 +96,7 @@ export class EligibilityController {
   @Post('assessments/:assessmentId/sign')
   @HttpCode(200)
   @Roles('investigator')
+  @ApiErrors(400, 404, 409)
   async sign(
     @Param('id', ParseUUIDPipe) id: string,
     @Param('assessmentId', ParseUUIDPipe) assessmentId: string,
@@ -97,9 +106,11 @@ export class EligibilityController {
     return toAssessmentResponse(await this.eligibility.sign(id, assessmentId, dto, actor), true);
   }
 
+  /** Records the informed consent of an eligible participant (version, date; age at consent checked). */
   @Post('consent')
   @HttpCode(200)
   @Roles('coordinator', 'investigator')
+  @ApiErrors(400, 404, 409)
   async consent(
     @Param('id', ParseUUIDPipe) id: string,
     @Body() dto: ConsentDto,
@@ -111,10 +122,11 @@ export class EligibilityController {
   /** Corrects the recorded consent: only the fields sent change, with a reason; every version is kept. */
   @Patch('consent')
   @Roles('coordinator', 'investigator')
-  @ApiNotFoundResponse({ description: 'No such participant in your sites' })
-  @ApiConflictResponse({
-    description: 'No consent recorded, a stale version, or an age at consent out of range',
+  @ApiErrors({
+    404: 'No such participant in your sites',
+    409: 'No consent recorded, a stale version, or an age at consent out of range',
   })
+  @ApiErrors(400)
   async correctConsent(
     @Param('id', ParseUUIDPipe) id: string,
     @Body() dto: CorrectConsentDto,
@@ -126,7 +138,8 @@ export class EligibilityController {
   /** Every kept version of the recorded consent (who, when, reason, fields before → after), newest first. */
   @Get('consent/history')
   @Roles('coordinator', 'investigator', 'monitor')
-  @ApiNotFoundResponse({ description: 'No such participant in your sites' })
+  @ApiErrors({ 404: 'No such participant in your sites' })
+  @ApiErrors(400)
   async consentHistory(
     @Param('id', ParseUUIDPipe) id: string,
     @CurrentActor() actor: Actor,
@@ -134,9 +147,11 @@ export class EligibilityController {
     return this.eligibility.consentHistory(id, actor);
   }
 
+  /** Opens a new screening episode for a screen failure (at most the configured number of times). */
   @Post('rescreen')
   @HttpCode(200)
   @Roles('coordinator', 'investigator')
+  @ApiErrors(400, 404, 409)
   async rescreen(
     @Param('id', ParseUUIDPipe) id: string,
     @Body() dto: RescreenDto,

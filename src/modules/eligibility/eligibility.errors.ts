@@ -1,4 +1,4 @@
-import { DomainError } from 'src/common/errors/domain-error';
+import { DomainError, fieldError } from 'src/common/errors/domain-error';
 
 export const EligibilityErrors = {
   criteriaSetUnknown: (ids: string[], known: string[]) =>
@@ -6,10 +6,12 @@ export const EligibilityErrors = {
       'CRITERIA_SET_UNKNOWN',
       'bad_request',
       `Unknown criteria set: ${ids.join(', ')} (known: ${known.join(', ')})`,
-      {
-        unknown: ids,
-        known,
-      },
+      ids.map((id) =>
+        fieldError('sets', 'CRITERIA_SET_UNKNOWN', `Unknown criteria set: ${id}`, {
+          value: id,
+          known,
+        }),
+      ),
     ),
   activeSetMissing: (id: string) =>
     new DomainError(
@@ -24,7 +26,9 @@ export const EligibilityErrors = {
       'ASSESSMENT_INCOMPLETE',
       'invalid_state',
       `An incomplete assessment cannot be signed; data missing for ${unknownCodes.join(', ')}`,
-      { unknownCodes },
+      unknownCodes.map((c) =>
+        fieldError('', 'ASSESSMENT_INCOMPLETE', `Data missing for ${c}`, { criterionCode: c }),
+      ),
     ),
   assessmentAlreadySigned: () =>
     new DomainError('ASSESSMENT_ALREADY_SIGNED', 'conflict', 'This assessment is signed already'),
@@ -39,7 +43,12 @@ export const EligibilityErrors = {
       'ASSESSMENT_NOT_ACTIVE_SET',
       'conflict',
       `Only assessments under the trial's active criteria set (${activeId}) are signed; this one is ${setId}`,
-      { criteriaSetId: setId, activeSetId: activeId },
+      [
+        fieldError('', 'ASSESSMENT_NOT_ACTIVE_SET', `The assessment is under ${setId}`, {
+          criteriaSetId: setId,
+          activeSetId: activeId,
+        }),
+      ],
     ),
   assessmentNotCurrentEpisode: () =>
     new DomainError(
@@ -70,7 +79,12 @@ export const EligibilityErrors = {
       'ELIGIBILITY_NOT_UNDER_ACTIVE_SET',
       'invalid_state',
       `The signed assessment is under ${setId}; the trial's active criteria set is ${activeId}`,
-      { criteriaSetId: setId, activeSetId: activeId },
+      [
+        fieldError('', 'ELIGIBILITY_NOT_UNDER_ACTIVE_SET', `The assessment is under ${setId}`, {
+          criteriaSetId: setId,
+          activeSetId: activeId,
+        }),
+      ],
     ),
   consentNotRecorded: () =>
     new DomainError(
@@ -95,14 +109,25 @@ export const EligibilityErrors = {
       'CONSENT_AGE_OUT_OF_RANGE',
       'invalid_state',
       `Age at consent ${age ?? 'unknown'} is outside ${min}-${max} of the active criteria set`,
-      { ageAtConsent: age, min, max },
+      [
+        fieldError(
+          '',
+          'CONSENT_AGE_OUT_OF_RANGE',
+          `Age at consent ${age ?? 'unknown'} is outside ${min}-${max}`,
+          {
+            ageAtConsent: age,
+            min,
+            max,
+          },
+        ),
+      ],
     ),
   notConsented: (status: string) =>
     new DomainError(
       'PARTICIPANT_NOT_CONSENTED',
       'invalid_state',
       `The participant is ${status}, not consented`,
-      { status },
+      [fieldError('', 'PARTICIPANT_NOT_CONSENTED', `The participant is ${status}`, { status })],
     ),
   withdrawn: () =>
     new DomainError('PARTICIPANT_WITHDRAWN', 'invalid_state', 'The participant has withdrawn'),
@@ -111,7 +136,11 @@ export const EligibilityErrors = {
       'RESCREEN_LIMIT_REACHED',
       'invalid_state',
       `A candidate may be re-screened at most ${max} time(s)`,
-      { maxRescreens: max },
+      [
+        fieldError('', 'RESCREEN_LIMIT_REACHED', `At most ${max} re-screening(s)`, {
+          maxRescreens: max,
+        }),
+      ],
     ),
   episodeClosed: () =>
     new DomainError(

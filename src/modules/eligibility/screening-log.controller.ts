@@ -1,5 +1,6 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiErrors } from 'src/common/errors/api-errors';
 import type { Actor } from 'src/common/context/request-context';
 import { pageOf } from 'src/common/validation/page';
 import { CurrentActor, Roles } from 'src/common/context/access.decorators';
@@ -16,6 +17,7 @@ export class ScreeningLogController {
   /** All candidates with state, site, dates and coded exclusion reasons; counts and CONSORT numbers. */
   @Get()
   @Roles('coordinator', 'investigator', 'monitor', 'statistician')
+  @ApiErrors(400)
   async list(
     @Query() query: ScreeningLogQueryDto,
     @CurrentActor() actor: Actor,

@@ -1,11 +1,6 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Patch } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiBearerAuth,
-  ApiConflictResponse,
-  ApiNotFoundResponse,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiErrors } from 'src/common/errors/api-errors';
 import { RecordVersionDto } from 'src/kernel/record-history';
 import type { Actor } from 'src/common/context/request-context';
 import { CurrentActor, Roles } from 'src/common/context/access.decorators';
@@ -25,6 +20,7 @@ export class ScreeningController {
   /** The current episode's screening data. */
   @Get()
   @Roles(...READERS)
+  @ApiErrors(400, 404)
   async current(
     @Param('id', ParseUUIDPipe) id: string,
     @CurrentActor() actor: Actor,
@@ -39,6 +35,7 @@ export class ScreeningController {
   /** Every episode (history kept after re-screening). */
   @Get('episodes')
   @Roles(...READERS)
+  @ApiErrors(400, 404)
   async episodes(
     @Param('id', ParseUUIDPipe) id: string,
     @CurrentActor() actor: Actor,
@@ -50,7 +47,8 @@ export class ScreeningController {
   /** Every kept version of the current episode's screening record (who, when, reason, fields before → after), newest first. */
   @Get('history')
   @Roles(...READERS)
-  @ApiNotFoundResponse({ description: 'No such participant in your sites' })
+  @ApiErrors({ 404: 'No such participant in your sites' })
+  @ApiErrors(400)
   async history(
     @Param('id', ParseUUIDPipe) id: string,
     @CurrentActor() actor: Actor,
@@ -65,13 +63,10 @@ export class ScreeningController {
    */
   @Patch()
   @Roles('coordinator', 'investigator')
-  @ApiBadRequestResponse({
-    description:
-      'REASON_REQUIRED, invalid values, unknown itemIds, a recorded list sent whole; nothing changes',
-  })
-  @ApiNotFoundResponse({ description: 'No such participant in your sites' })
-  @ApiConflictResponse({
-    description: 'STALE_VERSION: the record changed since expectedVersion (details.changedSince)',
+  @ApiErrors({
+    400: 'REASON_REQUIRED, invalid values, unknown itemIds, a recorded list sent whole; nothing changes',
+    404: 'No such participant in your sites',
+    409: 'STALE_VERSION: the record changed since expectedVersion (errors[0].params.changedSince)',
   })
   async update(
     @Param('id', ParseUUIDPipe) id: string,

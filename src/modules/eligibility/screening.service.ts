@@ -6,7 +6,7 @@ import {
   type JsonRecord,
   staleVersion,
 } from 'src/common/corrections/corrections';
-import { DomainError } from 'src/common/errors/domain-error';
+import { validationFailed } from 'src/common/errors/domain-error';
 import { RandomSource } from 'src/common/random/random-source';
 import { RecordHistory, type RecordVersionDto } from 'src/kernel/record-history';
 import type { Actor } from 'src/common/context/request-context';
@@ -35,17 +35,6 @@ import {
 } from './screening-record';
 
 export const SCREENING_RECORD = 'screening_record';
-
-const refused = (problems: { path: string; message: string }[]) =>
-  new DomainError(
-    'VALIDATION_FAILED',
-    'bad_request',
-    problems.map((p) => `${p.path} ${p.message}`).join('; '),
-    {
-      field: problems[0]?.path,
-      errors: problems,
-    },
-  );
 
 /** The same items as recorded, ignoring their itemIds (a client resending what it read). */
 function sameList(recorded: unknown[], sent: unknown[]): boolean {
@@ -174,7 +163,7 @@ export class ScreeningService {
         }
       }
       if (problems.length > 0) {
-        throw refused(problems);
+        throw validationFailed(problems);
       }
       const result = applyPatch(
         episode.data as unknown as JsonRecord,
@@ -184,7 +173,7 @@ export class ScreeningService {
         { nulls: 'keep' },
       );
       if (result.problems.length > 0) {
-        throw refused(result.problems);
+        throw validationFailed(result.problems);
       }
       if (result.changes.length === 0) {
         return episode;

@@ -9,17 +9,13 @@ import {
   Post,
   Query,
 } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiBearerAuth,
-  ApiConflictResponse,
-  ApiNotFoundResponse,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { AdverseEventResponseDto } from './dto/follow-up-responses.dto';
+import { ApiErrors } from 'src/common/errors/api-errors';
 import { RecordVersionDto } from 'src/kernel/record-history';
 import { Clock } from 'src/common/clock/clock';
 import type { Actor } from 'src/common/context/request-context';
-import { Page, pageOf } from 'src/common/validation/page';
+import { Page, PageOf, pageOf } from 'src/common/validation/page';
 import { CurrentActor, Roles } from 'src/common/context/access.decorators';
 import { AdverseEventsQueryDto } from './dto/queries.dto';
 import { CorrectAdverseEventDto, MarkSaeReportedDto } from './dto/visit-log.dto';
@@ -36,8 +32,11 @@ export class AdverseEventsController {
     private readonly clock: Clock,
   ) {}
 
+  /** Adverse events within the actor's sites, filtered (serious, open reports) and paged. */
   @Get()
   @Roles('coordinator', 'investigator', 'site_staff', 'monitor')
+  @ApiErrors(400)
+  @ApiOkResponse({ type: PageOf(AdverseEventResponseDto) })
   async list(
     @Query() query: AdverseEventsQueryDto,
     @CurrentActor() actor: Actor,
@@ -63,8 +62,11 @@ export class AdverseEventsController {
     };
   }
 
+  /** One adverse event with its reporting clock. */
   @Get(':id')
   @Roles('coordinator', 'investigator', 'site_staff', 'monitor')
+  @ApiErrors(400, 404)
+  @ApiOkResponse({ type: AdverseEventResponseDto })
   async get(
     @Param('id', ParseUUIDPipe) id: string,
     @CurrentActor() actor: Actor,
@@ -81,12 +83,12 @@ export class AdverseEventsController {
    */
   @Patch(':id')
   @Roles('site_staff', 'investigator', 'coordinator')
-  @ApiBadRequestResponse({ description: 'Invalid values (VALIDATION_FAILED); nothing changes' })
-  @ApiNotFoundResponse({ description: 'No such adverse event in your sites' })
-  @ApiConflictResponse({
-    description:
-      'STALE_VERSION: changed since expectedVersion; details.changedSince lists what changed',
+  @ApiErrors({
+    400: 'Invalid values (VALIDATION_FAILED); nothing changes',
+    404: 'No such adverse event in your sites',
+    409: 'STALE_VERSION: changed since expectedVersion; errors[0].params.changedSince lists what changed',
   })
+  @ApiOkResponse({ type: AdverseEventResponseDto })
   async correct(
     @Param('id', ParseUUIDPipe) id: string,
     @Body() dto: CorrectAdverseEventDto,
@@ -101,7 +103,8 @@ export class AdverseEventsController {
   /** Every kept version of an adverse event with its corrections (who, when, reason, fields before → after), newest first. */
   @Get(':id/history')
   @Roles('coordinator', 'investigator', 'site_staff', 'monitor')
-  @ApiNotFoundResponse({ description: 'No such adverse event in your sites' })
+  @ApiErrors({ 404: 'No such adverse event in your sites' })
+  @ApiErrors(400)
   async history(
     @Param('id', ParseUUIDPipe) id: string,
     @CurrentActor() actor: Actor,
@@ -113,6 +116,8 @@ export class AdverseEventsController {
   @Post(':id/reported')
   @Roles('investigator')
   @HttpCode(200)
+  @ApiErrors(400, 404, 409)
+  @ApiOkResponse({ type: AdverseEventResponseDto })
   async reported(
     @Param('id', ParseUUIDPipe) id: string,
     @Body() dto: MarkSaeReportedDto,

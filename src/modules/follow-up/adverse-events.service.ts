@@ -1,3 +1,4 @@
+import { validationFailed } from 'src/common/errors/domain-error';
 import { Injectable } from '@nestjs/common';
 import { Clock } from 'src/common/clock/clock';
 import {
@@ -23,7 +24,6 @@ import {
   ADVERSE_EVENT,
   type AdverseEventContext,
   contextOf,
-  correctionRefused,
   FollowUpRecords,
   notAfter,
   patchOf,
@@ -122,7 +122,7 @@ export class AdverseEventsService {
         this.random.uuid(),
       );
       if (result.problems.length > 0) {
-        throw correctionRefused(result.problems);
+        throw validationFailed(result.problems);
       }
       if (result.changes.length === 0) {
         return;

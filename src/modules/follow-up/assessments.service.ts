@@ -1,3 +1,4 @@
+import { validationFailed } from 'src/common/errors/domain-error';
 import { Injectable } from '@nestjs/common';
 import { Clock } from 'src/common/clock/clock';
 import {
@@ -14,7 +15,6 @@ import { TransactionRunner } from 'src/kernel/unit-of-work';
 import type { CorrectAssessmentDto, RecordAssessmentDto } from './dto/assessment.dto';
 import type { VisitEntity } from './entities/visit.entity';
 import {
-  correctionRefused,
   FollowUpRecords,
   notAfter,
   patchOf,
@@ -167,7 +167,7 @@ export class AssessmentsService {
         () => this.random.uuid(),
       );
       if (result.problems.length > 0) {
-        throw correctionRefused(result.problems);
+        throw validationFailed(result.problems);
       }
       if (result.changes.length === 0) {
         return;

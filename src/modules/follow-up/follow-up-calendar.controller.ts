@@ -1,5 +1,7 @@
 import { Controller, Get, Header, Param, ParseUUIDPipe, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { SiteCalendarDto } from './dto/follow-up-responses.dto';
+import { ApiErrors } from 'src/common/errors/api-errors';
 import type { Actor } from 'src/common/context/request-context';
 import { CurrentActor, Roles } from 'src/common/context/access.decorators';
 import type { Role } from 'src/common/context/roles';
@@ -23,6 +25,8 @@ export class FollowUpCalendarController {
   /** Upcoming (open) visits of a site whose window overlaps [from, to]: study ids and visit codes only. */
   @Get('calendar')
   @Roles(...CALENDAR_READERS)
+  @ApiErrors(400, 404)
+  @ApiOkResponse({ type: SiteCalendarDto })
   get(
     @Param('siteId', ParseUUIDPipe) siteId: string,
     @Query() query: CalendarQueryDto,
@@ -37,6 +41,11 @@ export class FollowUpCalendarController {
   @Header('Content-Type', 'text/calendar; charset=utf-8')
   @Header('Cache-Control', 'private, no-store')
   @ApiProduces('text/calendar')
+  @ApiErrors(400, 404)
+  @ApiOkResponse({
+    description: 'The iCalendar feed',
+    content: { 'text/calendar': { schema: { type: 'string' } } },
+  })
   ical(
     @Param('siteId', ParseUUIDPipe) siteId: string,
     @CurrentActor() actor: Actor,

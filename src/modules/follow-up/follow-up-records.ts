@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { Clock } from 'src/common/clock/clock';
 import { type JsonRecord, staleVersion } from 'src/common/corrections/corrections';
 import type { Actor } from 'src/common/context/request-context';
-import { DomainError } from 'src/common/errors/domain-error';
 import { compareDates } from 'src/common/time/calendar-date';
 import { RecordHistory } from 'src/kernel/record-history';
 import type { UnitOfWork } from 'src/kernel/unit-of-work';
@@ -53,17 +52,6 @@ export const patchOf = (dto: object, omit: readonly string[]): JsonRecord => {
   }
   return out;
 };
-
-export const correctionRefused = (problems: { path: string; message: string }[]) =>
-  new DomainError(
-    'VALIDATION_FAILED',
-    'bad_request',
-    problems.map((p) => `${p.path} ${p.message}`).join('; '),
-    {
-      field: problems[0]?.path,
-      errors: problems,
-    },
-  );
 
 /** A date recorded by a site must not lie after the site's today. */
 export function notAfter(date: string, today: string, field: string): void {

@@ -1,4 +1,4 @@
-import { DomainError } from 'src/common/errors/domain-error';
+import { DomainError, fieldError } from 'src/common/errors/domain-error';
 
 export const FollowUpErrors = {
   participantNotFound: () =>
@@ -44,16 +44,20 @@ export const FollowUpErrors = {
       'STALE_VERSION',
       'conflict',
       `The record changed meanwhile (now version ${current}); reload and retry`,
-      {
-        currentVersion: current,
-      },
+      [
+        fieldError('expectedVersion', 'STALE_VERSION', `The record is now at version ${current}`, {
+          currentVersion: current,
+        }),
+      ],
     ),
   badInput: (field: string, message: string) =>
-    new DomainError('VALIDATION_FAILED', 'bad_request', `${field} ${message}`, { field }),
+    new DomainError('VALIDATION_FAILED', 'bad_request', `${field} ${message}`, [
+      fieldError(field, 'invalid', `${field} ${message}`),
+    ]),
   nothingToRecord: () =>
-    new DomainError('VALIDATION_FAILED', 'bad_request', 'edss or mri must be given', {
-      field: 'edss',
-    }),
+    new DomainError('VALIDATION_FAILED', 'bad_request', 'edss or mri must be given', [
+      fieldError('edss', 'isDefined', 'edss or mri must be given'),
+    ]),
   assessmentExists: (what: 'edss' | 'mri') =>
     new DomainError(
       'ASSESSMENT_ALREADY_RECORDED',
@@ -83,7 +87,7 @@ export const FollowUpErrors = {
       'VALIDATION_FAILED',
       'bad_request',
       `week must be an endpoint week: ${weeks.join(', ')}`,
-      { field: 'week' },
+      [fieldError('week', 'isIn', 'week must be an endpoint week', { values: weeks })],
     ),
   nedaDataInvalid: (message: string) =>
     new DomainError('NEDA_DATA_INVALID', 'invalid_state', `NEDA cannot be evaluated: ${message}`),

@@ -1,3 +1,4 @@
+import { validationFailed } from 'src/common/errors/domain-error';
 import { Injectable } from '@nestjs/common';
 import { Clock } from 'src/common/clock/clock';
 import {
@@ -18,7 +19,6 @@ import { DeviationsService } from './deviations.service';
 import {
   type AdverseEventContext,
   contextOf,
-  correctionRefused,
   FollowUpRecords,
   isBlinded,
   patchOf,
@@ -195,7 +195,7 @@ export class VisitLogService {
         () => this.random.uuid(),
       );
       if (result.problems.length > 0) {
-        throw correctionRefused(result.problems);
+        throw validationFailed(result.problems);
       }
       if (result.changes.length === 0) {
         return visit.id;

@@ -10,16 +10,22 @@ import {
   Query,
 } from '@nestjs/common';
 import {
-  ApiBadRequestResponse,
   ApiBearerAuth,
-  ApiConflictResponse,
-  ApiNotFoundResponse,
+  ApiCreatedResponse,
+  ApiOkResponse,
   ApiProperty,
   ApiTags,
 } from '@nestjs/swagger';
+import {
+  AdverseEventResponseDto,
+  DeviationResponseDto,
+  VisitDetailResponseDto,
+  VisitResponseDto,
+} from './dto/follow-up-responses.dto';
+import { ApiErrors } from 'src/common/errors/api-errors';
 import { RecordVersionDto } from 'src/kernel/record-history';
 import type { Actor } from 'src/common/context/request-context';
-import { Page, pageOf } from 'src/common/validation/page';
+import { Page, PageOf, pageOf } from 'src/common/validation/page';
 import { CurrentActor, Roles } from 'src/common/context/access.decorators';
 import type { Role } from 'src/common/context/roles';
 import { CorrectAssessmentDto, RecordAssessmentDto } from './dto/assessment.dto';
@@ -100,8 +106,11 @@ export class VisitsController {
     };
   }
 
+  /** The participant's visits in date order (the blinded shape for a blinded assessor). */
   @Get('participants/:participantId/visits')
   @Roles(...VISIT_READERS)
+  @ApiErrors(400, 404)
+  @ApiOkResponse({ type: [VisitResponseDto] })
   async participantVisits(
     @Param('participantId', ParseUUIDPipe) participantId: string,
     @CurrentActor() actor: Actor,
@@ -110,8 +119,11 @@ export class VisitsController {
     return visits.map((v) => mapVisit(v, isBlinded(actor)));
   }
 
+  /** Logs an unscheduled visit (e.g. for a suspected relapse) with its site data. */
   @Post('participants/:participantId/unscheduled-visits')
   @Roles(...SITE_WRITERS)
+  @ApiErrors(400, 404, 409)
+  @ApiCreatedResponse({ type: VisitDetailResponseDto })
   async logUnscheduled(
     @Param('participantId', ParseUUIDPipe) participantId: string,
     @Body() dto: UnscheduledVisitDto,
@@ -120,8 +132,11 @@ export class VisitsController {
     return this.detail(await this.visits.logUnscheduled(participantId, dto, actor), actor);
   }
 
+  /** A visit with its deviation and adverse events. */
   @Get('visits/:visitId')
   @Roles(...VISIT_READERS)
+  @ApiErrors(400, 404)
+  @ApiOkResponse({ type: VisitDetailResponseDto })
   async visit(
     @Param('visitId', ParseUUIDPipe) visitId: string,
     @CurrentActor() actor: Actor,
@@ -132,7 +147,8 @@ export class VisitsController {
   /** The correction history of a visit: every kept version of its log and of its blinded assessment (who, when, reason, fields before → after). */
   @Get('visits/:visitId/history')
   @Roles(...VISIT_READERS)
-  @ApiNotFoundResponse({ description: 'No such visit in your sites' })
+  @ApiErrors({ 404: 'No such visit in your sites' })
+  @ApiErrors(400)
   async history(
     @Param('visitId', ParseUUIDPipe) visitId: string,
     @CurrentActor() actor: Actor,
@@ -140,9 +156,12 @@ export class VisitsController {
     return this.visits.visitHistory(visitId, actor);
   }
 
+  /** Logs a scheduled visit: date, site data and any adverse events; a visit outside its window records a deviation. */
   @Post('visits/:visitId/log')
   @Roles(...SITE_WRITERS)
   @HttpCode(200)
+  @ApiErrors(400, 404, 409)
+  @ApiOkResponse({ type: VisitDetailResponseDto })
   async log(
     @Param('visitId', ParseUUIDPipe) visitId: string,
     @Body() dto: LogVisitDto,
@@ -158,14 +177,12 @@ export class VisitsController {
    */
   @Patch('visits/:visitId/log')
   @Roles(...SITE_WRITERS)
-  @ApiBadRequestResponse({
-    description: 'Invalid values, unknown item ids or types (VALIDATION_FAILED); nothing changes',
+  @ApiErrors({
+    400: 'Invalid values, unknown item ids or types (VALIDATION_FAILED); nothing changes',
+    404: 'No such visit in your sites',
+    409: 'STALE_VERSION: the visit changed since expectedVersion (errors[0].params.changedSince); VISIT_NOT_LOGGED',
   })
-  @ApiNotFoundResponse({ description: 'No such visit in your sites' })
-  @ApiConflictResponse({
-    description:
-      'STALE_VERSION: the visit changed since expectedVersion (details.changedSince); VISIT_NOT_LOGGED',
-  })
+  @ApiOkResponse({ type: VisitDetailResponseDto })
   async correctLog(
     @Param('visitId', ParseUUIDPipe) visitId: string,
     @Body() dto: CorrectVisitLogDto,
@@ -174,9 +191,12 @@ export class VisitsController {
     return this.detail(await this.visits.correctLog(visitId, dto, actor), actor);
   }
 
+  /** Records the blinded EDSS and/or MRI read of a visit. */
   @Post('visits/:visitId/assessment')
   @Roles('blinded_assessor')
   @HttpCode(200)
+  @ApiErrors(400, 404, 409)
+  @ApiOkResponse({ type: VisitResponseDto })
   async recordAssessment(
     @Param('visitId', ParseUUIDPipe) visitId: string,
     @Body() dto: RecordAssessmentDto,
@@ -188,11 +208,12 @@ export class VisitsController {
   /** Corrects the blinded EDSS or MRI read: only the fields sent change, with a reason. */
   @Patch('visits/:visitId/assessment')
   @Roles('blinded_assessor')
-  @ApiBadRequestResponse({ description: 'Invalid values (VALIDATION_FAILED); nothing changes' })
-  @ApiNotFoundResponse({ description: 'No such visit in your sites' })
-  @ApiConflictResponse({
-    description: 'STALE_VERSION (details.changedSince); ASSESSMENT_NOT_RECORDED',
+  @ApiErrors({
+    400: 'Invalid values (VALIDATION_FAILED); nothing changes',
+    404: 'No such visit in your sites',
+    409: 'STALE_VERSION (errors[0].params.changedSince); ASSESSMENT_NOT_RECORDED',
   })
+  @ApiOkResponse({ type: VisitResponseDto })
   async correctAssessment(
     @Param('visitId', ParseUUIDPipe) visitId: string,
     @Body() dto: CorrectAssessmentDto,
@@ -204,8 +225,11 @@ export class VisitsController {
     );
   }
 
+  /** Adds adverse events found at a visit; a serious one starts its 24-hour reporting clock. */
   @Post('visits/:visitId/adverse-events')
   @Roles(...SITE_WRITERS)
+  @ApiErrors(400, 404, 409)
+  @ApiCreatedResponse({ type: [AdverseEventResponseDto] })
   async addAdverseEvents(
     @Param('visitId', ParseUUIDPipe) visitId: string,
     @Body() dto: AddAdverseEventsDto,
@@ -220,6 +244,8 @@ export class VisitsController {
   /** Protocol deviations (visits logged outside their window), per site within the caller's scope. */
   @Get('deviations')
   @Roles('coordinator', 'investigator', 'site_staff', 'monitor', 'statistician')
+  @ApiErrors(400)
+  @ApiOkResponse({ type: PageOf(DeviationResponseDto) })
   async deviations(
     @Query() query: DeviationsQueryDto,
     @CurrentActor() actor: Actor,

@@ -1,6 +1,7 @@
 import { Controller, Get, HttpCode, ServiceUnavailableException } from '@nestjs/common';
 import { InjectQueue } from '@nestjs/bull';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiErrors } from 'src/common/errors/api-errors';
 import type { Queue } from 'bull';
 import { DataSource } from 'typeorm';
 import { QueueName } from 'src/common/queue/queues';
@@ -11,6 +12,16 @@ const within = <T>(p: Promise<T>, ms: number) =>
     p,
     new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout')), ms).unref()),
   ]);
+
+export class LiveDto {
+  @ApiProperty({ enum: ['ok'] }) status: 'ok';
+}
+
+export class ReadyDto {
+  @ApiProperty({ enum: ['ok'] }) status: 'ok';
+  @ApiProperty({ enum: ['up'] }) postgres: 'up';
+  @ApiProperty({ enum: ['up'] }) redis: 'up';
+}
 
 @ApiTags('health')
 @Controller('health')
@@ -23,7 +34,8 @@ export class HealthController {
   /** Liveness: the process answers. */
   @Get()
   @Public()
-  live(): { status: 'ok' } {
+  @ApiOkResponse({ type: LiveDto })
+  live(): LiveDto {
     return { status: 'ok' };
   }
 
@@ -31,7 +43,9 @@ export class HealthController {
   @Get('ready')
   @Public()
   @HttpCode(200)
-  async ready(): Promise<{ status: 'ok'; postgres: 'up'; redis: 'up' }> {
+  @ApiOkResponse({ type: ReadyDto })
+  @ApiErrors({ 503: 'NOT_READY: PostgreSQL or Redis does not answer' })
+  async ready(): Promise<ReadyDto> {
     const [pg, redis] = await Promise.allSettled([
       within(this.dataSource.query('SELECT 1'), 1000),
       within(this.queue.client.ping(), 1000),

@@ -1,5 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { PageOf } from 'src/common/validation/page';
+import { ApiErrors } from 'src/common/errors/api-errors';
 import type { Actor } from 'src/common/context/request-context';
 import { Page, pageOf } from 'src/common/validation/page';
 import { CurrentActor, Roles } from 'src/common/context/access.decorators';
@@ -33,8 +35,10 @@ const READERS = [
 export class ParticipantsController {
   constructor(private readonly participants: ParticipantsService) {}
 
+  /** Registers a candidate at one of the coordinator's sites (identity to the vault, a study id assigned). */
   @Post()
   @Roles('coordinator')
+  @ApiErrors(400, 409)
   async register(
     @Body() dto: RegisterParticipantDto,
     @CurrentActor() actor: Actor,
@@ -42,8 +46,11 @@ export class ParticipantsController {
     return toParticipantResponse(await this.participants.register(dto, actor), true);
   }
 
+  /** Participants within the actor's sites, filtered by site, status or study id, paged. */
   @Get()
   @Roles(...READERS)
+  @ApiErrors(400)
+  @ApiOkResponse({ type: PageOf(ParticipantResponseDto) })
   async list(
     @Query() query: ListParticipantsQueryDto,
     @CurrentActor() actor: Actor,
@@ -58,8 +65,10 @@ export class ParticipantsController {
     return { ...result, items: result.items.map((p) => toParticipantResponse(p)) };
   }
 
+  /** One participant (status, site, study id; never identity). */
   @Get(':id')
   @Roles(...READERS)
+  @ApiErrors(400, 404)
   async get(
     @Param('id', ParseUUIDPipe) id: string,
     @CurrentActor() actor: Actor,
@@ -67,8 +76,10 @@ export class ParticipantsController {
     return toParticipantResponse(await this.participants.get(id, siteScope(actor)), true);
   }
 
+  /** The participant's status changes, oldest first. */
   @Get(':id/history')
   @Roles(...READERS)
+  @ApiErrors(400, 404)
   async history(
     @Param('id', ParseUUIDPipe) id: string,
     @CurrentActor() actor: Actor,
@@ -80,6 +91,7 @@ export class ParticipantsController {
   @Post(':id/transitions')
   @HttpCode(200)
   @Roles('coordinator', 'investigator')
+  @ApiErrors(400, 404, 409)
   async transition(
     @Param('id', ParseUUIDPipe) id: string,
     @Body() dto: TransitionDto,
@@ -88,9 +100,11 @@ export class ParticipantsController {
     return toParticipantResponse(await this.participants.step(id, dto.to, dto.reason, actor), true);
   }
 
+  /** Withdraws the participant (with or without a request to destroy body material); remaining visits are cancelled. */
   @Post(':id/withdraw')
   @HttpCode(200)
   @Roles('coordinator', 'investigator')
+  @ApiErrors(400, 404, 409)
   async withdraw(
     @Param('id', ParseUUIDPipe) id: string,
     @Body() dto: WithdrawDto,
@@ -103,6 +117,7 @@ export class ParticipantsController {
   @Post(':id/outcome')
   @HttpCode(200)
   @Roles('investigator', 'coordinator')
+  @ApiErrors(400, 404, 409)
   async outcome(
     @Param('id', ParseUUIDPipe) id: string,
     @Body() dto: RecordOutcomeDto,
@@ -114,9 +129,11 @@ export class ParticipantsController {
     );
   }
 
+  /** Confirms that the body material of a withdrawn participant was destroyed. */
   @Post(':id/sample-destruction/confirm')
   @HttpCode(200)
   @Roles('coordinator', 'investigator', 'site_staff')
+  @ApiErrors(400, 404, 409)
   async confirmSampleDestruction(
     @Param('id', ParseUUIDPipe) id: string,
     @Body() dto: ConfirmSampleDestructionDto,

@@ -1,4 +1,4 @@
-import { DomainError } from 'src/common/errors/domain-error';
+import { DomainError, fieldError } from 'src/common/errors/domain-error';
 import { KIND_ENDPOINT, type ParticipantStatus, type TransitionKind } from './participant-status';
 
 export const ParticipantErrors = {
@@ -8,14 +8,26 @@ export const ParticipantErrors = {
       'PARTICIPANT_ILLEGAL_TRANSITION',
       'conflict',
       `A participant cannot move from ${from} to ${to}`,
-      { from, to },
+      [
+        fieldError('to', 'PARTICIPANT_ILLEGAL_TRANSITION', `Not from ${from} to ${to}`, {
+          from,
+          to,
+        }),
+      ],
     ),
   transitionNotManual: (from: ParticipantStatus, to: ParticipantStatus, kind: TransitionKind) =>
     new DomainError(
       'PARTICIPANT_TRANSITION_NOT_MANUAL',
       'conflict',
       `The move from ${from} to ${to} is made by ${KIND_ENDPOINT[kind]}, not requested directly`,
-      { from, to, kind, use: KIND_ENDPOINT[kind] },
+      [
+        fieldError('to', 'PARTICIPANT_TRANSITION_NOT_MANUAL', `Use ${KIND_ENDPOINT[kind]}`, {
+          from,
+          to,
+          kind,
+          use: KIND_ENDPOINT[kind],
+        }),
+      ],
     ),
   siteOutOfScope: () =>
     new DomainError(
@@ -40,7 +52,7 @@ export const ParticipantErrors = {
       'REASON_REQUIRED',
       'bad_request',
       `A reason is required to correct recorded values: ${paths.join(', ')}`,
-      { corrected: paths },
+      [fieldError('reason', 'REASON_REQUIRED', 'A reason is required', { corrected: paths })],
     ),
   nationalIdInvalid: (problem: string) =>
     new DomainError('NATIONAL_ID_INVALID', 'bad_request', `identity.nationalId.value ${problem}`),
@@ -57,6 +69,12 @@ export const ParticipantErrors = {
       'SCREENING_DATA_INVALID',
       'bad_request',
       `Invalid screening data: ${problems.map((p) => `${prefix}${p.path} ${p.problem}`).join('; ')}`,
-      { problems: problems.map((p) => ({ ...p, path: `${prefix}${p.path}` })) },
+      problems.map((p) =>
+        fieldError(
+          `${prefix}${p.path}`,
+          'SCREENING_DATA_INVALID',
+          `${prefix}${p.path} ${p.problem}`,
+        ),
+      ),
     ),
 };

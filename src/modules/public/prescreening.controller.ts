@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Post, UseGuards } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiErrors } from 'src/common/errors/api-errors';
 import { Throttle } from '@nestjs/throttler';
 import { Public } from 'src/common/context/access.decorators';
 import {
@@ -30,6 +31,7 @@ export class PrescreeningController {
   @Public()
   @Throttle({ default: PUBLIC_LIMITS.sites })
   @ApiOkResponse({ type: [PublicSiteDto] })
+  @ApiErrors(429)
   sites(): Promise<PublicSiteDto[]> {
     return this.prescreening.sitesOffered();
   }
@@ -40,6 +42,7 @@ export class PrescreeningController {
   @HttpCode(200)
   @Throttle({ default: PUBLIC_LIMITS.check })
   @ApiOkResponse({ type: PrescreeningCheckResultDto })
+  @ApiErrors(400, 429)
   check(@Body() dto: PrescreeningCheckDto): Promise<PrescreeningCheckResultDto> {
     return this.prescreening.check(dto.answers);
   }
@@ -53,6 +56,7 @@ export class PrescreeningController {
   @HttpCode(201)
   @Throttle({ default: PUBLIC_LIMITS.register })
   @ApiCreatedResponse({ type: PrescreeningRegistrationResultDto })
+  @ApiErrors(400, 429)
   register(@Body() dto: PrescreeningRegistrationDto): Promise<PrescreeningRegistrationResultDto> {
     return this.prescreening.register(dto);
   }

@@ -1,4 +1,4 @@
-import { DomainError } from 'src/common/errors/domain-error';
+import { DomainError, fieldError } from 'src/common/errors/domain-error';
 import type { PrescreeningReasonDto } from './dto/prescreening.dto';
 
 export const PublicErrors = {
@@ -13,6 +13,11 @@ export const PublicErrors = {
       'PRESCREENING_CANNOT_QUALIFY',
       'bad_request',
       `The answers show that taking part is not possible (${reasons.map((r) => r.criterionId).join(', ')}); nothing was stored`,
-      { reasons },
+      reasons.map((r) =>
+        fieldError('answers', 'CRITERION_NOT_MET', r.explanation, {
+          criterionId: r.criterionId,
+          title: r.title,
+        }),
+      ),
     ),
 };

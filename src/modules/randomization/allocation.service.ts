@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Clock } from 'src/common/clock/clock';
 import { Actor } from 'src/common/context/request-context';
-import { DomainError } from 'src/common/errors/domain-error';
+import { DomainError, fieldError } from 'src/common/errors/domain-error';
 import type { Page } from 'src/common/validation/page';
 import {
   applyPatch,
@@ -238,9 +238,13 @@ export class AllocationService {
             'VALIDATION_FAILED',
             'bad_request',
             'drug and startDate are both required for the first choice',
-            {
-              field: dto.drug === undefined ? 'drug' : 'startDate',
-            },
+            [
+              fieldError(
+                dto.drug === undefined ? 'drug' : 'startDate',
+                'isDefined',
+                'drug and startDate are both required for the first choice',
+              ),
+            ],
           );
         }
         const data = { drug: dto.drug, startDate: dto.startDate };

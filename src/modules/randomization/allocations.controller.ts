@@ -10,14 +10,11 @@ import {
   Query,
   Res,
 } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiBearerAuth,
-  ApiConflictResponse,
-  ApiHeader,
-  ApiNotFoundResponse,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { PageOf } from 'src/common/validation/page';
+import { ApiCreatedResponse } from '@nestjs/swagger';
+import { RandomizationReadinessDto } from './dto/statistics.dto';
+import { ApiErrors } from 'src/common/errors/api-errors';
 import { RecordVersionDto } from 'src/kernel/record-history';
 import type { Response } from 'express';
 import type { Actor } from 'src/common/context/request-context';
@@ -43,12 +40,19 @@ const SEE_ARMS = ['investigator', 'coordinator', 'site_staff', 'statistician', '
 export class AllocationsController {
   constructor(private readonly allocations: AllocationService) {}
 
+  /** Randomises a consented, eligible participant: the next slot of the stratum's sealed sequence. */
   @Post('participants/:id/randomization')
   @Roles('investigator')
   @ApiHeader({
     name: 'Idempotency-Key',
     required: false,
     description: 'A retry with the same key returns the first allocation',
+  })
+  @ApiErrors(400, 404, 409)
+  @ApiCreatedResponse({ type: AllocationResponseDto, description: 'Allocated' })
+  @ApiOkResponse({
+    type: AllocationResponseDto,
+    description: 'A retry with the same Idempotency-Key: the first allocation',
   })
   async randomise(
     @Param('id', ParseUUIDPipe) id: string,
@@ -68,14 +72,22 @@ export class AllocationsController {
     return toAllocationResponse(allocation, actor);
   }
 
+  /** Whether the participant can be randomised now, and why not. */
   @Get('participants/:id/randomization/readiness')
   @Roles('investigator', 'coordinator')
-  readiness(@Param('id', ParseUUIDPipe) id: string, @CurrentActor() actor: Actor) {
+  @ApiErrors(400, 404)
+  @ApiOkResponse({ type: RandomizationReadinessDto })
+  readiness(
+    @Param('id', ParseUUIDPipe) id: string,
+    @CurrentActor() actor: Actor,
+  ): Promise<RandomizationReadinessDto> {
     return this.allocations.readiness(id, actor);
   }
 
+  /** The participant's allocation (arm, sequence position, date). */
   @Get('participants/:id/randomization')
   @Roles(...SEE_ARMS)
+  @ApiErrors(400, 404)
   async get(
     @Param('id', ParseUUIDPipe) id: string,
     @CurrentActor() actor: Actor,
@@ -83,8 +95,11 @@ export class AllocationsController {
     return toAllocationResponse(await this.allocations.get(id, actor), actor);
   }
 
+  /** Allocations within the actor's sites, filtered by site, arm and date, paged. */
   @Get('allocations')
   @Roles(...SEE_ARMS)
+  @ApiErrors(400)
+  @ApiOkResponse({ type: PageOf(AllocationResponseDto) })
   async list(
     @Query() q: ListAllocationsQueryDto,
     @CurrentActor() actor: Actor,
@@ -110,12 +125,11 @@ export class AllocationsController {
    */
   @Put('participants/:id/arm-b-drug')
   @Roles('investigator')
-  @ApiBadRequestResponse({
-    description:
-      'Not in the formulary, REASON_REQUIRED, a missing field on the first choice; nothing changes',
+  @ApiErrors({
+    400: 'Not in the formulary, REASON_REQUIRED, a missing field on the first choice; nothing changes',
+    404: 'No such randomised participant in your sites',
+    409: 'Not arm B; STALE_VERSION (errors[0].params.changedSince)',
   })
-  @ApiNotFoundResponse({ description: 'No such randomised participant in your sites' })
-  @ApiConflictResponse({ description: 'Not arm B; STALE_VERSION (details.changedSince)' })
   async armB(
     @Param('id', ParseUUIDPipe) id: string,
     @Body() dto: ArmBDrugDto,
@@ -127,7 +141,8 @@ export class AllocationsController {
   /** Every kept version of the arm-B choice (who, when, reason, fields before → after), newest first. */
   @Get('participants/:id/arm-b-drug/history')
   @Roles('investigator', 'coordinator', 'site_staff', 'monitor')
-  @ApiNotFoundResponse({ description: 'No such randomised participant in your sites' })
+  @ApiErrors({ 404: 'No such randomised participant in your sites' })
+  @ApiErrors(400)
   async armBHistory(
     @Param('id', ParseUUIDPipe) id: string,
     @CurrentActor() actor: Actor,
@@ -135,8 +150,10 @@ export class AllocationsController {
     return this.allocations.armBHistory(id, actor);
   }
 
+  /** Records whether the participant received the allocated intervention (and why not), with a reason. */
   @Put('participants/:id/intervention')
   @Roles('investigator', 'coordinator')
+  @ApiErrors(400, 404, 409)
   async intervention(
     @Param('id', ParseUUIDPipe) id: string,
     @Body() dto: InterventionDto,

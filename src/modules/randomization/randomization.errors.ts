@@ -1,4 +1,4 @@
-import { DomainError } from 'src/common/errors/domain-error';
+import { DomainError, fieldError } from 'src/common/errors/domain-error';
 
 export const RandomizationErrors = {
   notConfigured: (env: string) =>
@@ -24,21 +24,21 @@ export const RandomizationErrors = {
       'RANDOMIZATION_CONFIG_INVALID',
       'bad_request',
       `Invalid randomisation configuration: ${errors.join('; ')}`,
-      { errors },
+      errors.map((e) => fieldError('', 'RANDOMIZATION_CONFIG_INVALID', e)),
     ),
   invalidSeed: (errors: string[]) =>
     new DomainError(
       'RANDOMIZATION_SEED_INVALID',
       'bad_request',
       `Invalid seed: ${errors.join('; ')}`,
-      { errors },
+      errors.map((e) => fieldError('seed', 'RANDOMIZATION_SEED_INVALID', e)),
     ),
   preconditions: (reasons: { code: string; message: string }[]) =>
     new DomainError(
       'RANDOMIZATION_PRECONDITIONS_UNMET',
       'invalid_state',
       `The participant cannot be randomised: ${reasons.map((r) => r.message).join('; ')}`,
-      { reasons },
+      reasons.map((r) => fieldError('', r.code, r.message)),
     ),
   notRandomised: () =>
     new DomainError('ALLOCATION_NOT_FOUND', 'not_found', 'The participant has not been randomised'),
@@ -59,7 +59,12 @@ export const RandomizationErrors = {
       'DRUG_NOT_IN_FORMULARY',
       'bad_request',
       `${drug} is not in the formulary for this participant (allowed: ${allowed.join(', ')})`,
-      { allowed },
+      [
+        fieldError('drug', 'DRUG_NOT_IN_FORMULARY', `${drug} is not in the formulary`, {
+          drug,
+          allowed,
+        }),
+      ],
     ),
   reasonRequired: () =>
     new DomainError('REASON_REQUIRED', 'bad_request', 'A change needs a reason'),

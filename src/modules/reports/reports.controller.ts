@@ -1,9 +1,16 @@
 import { Controller, Get, Header, Param, ParseUUIDPipe, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import {
+  ConsortReportDto,
+  MonthQueryDto,
+  SiteFollowUpReportDto,
+  SiteFollowUpSummaryDto,
+} from './dto/reports.dto';
+import { ApiErrors } from 'src/common/errors/api-errors';
 import type { Actor } from 'src/common/context/request-context';
 import { CurrentActor, Roles } from 'src/common/context/access.decorators';
 import type { Role } from 'src/common/context/roles';
-import { MonthQueryDto } from './dto/reports.dto';
+
 import {
   type ConsortReport,
   ReportsService,
@@ -30,15 +37,21 @@ export class ReportsController {
   /** The CONSORT 2025 flow from live data (scoped to the caller's sites unless trial-wide). */
   @Get('consort')
   @Roles(...CONSORT_READERS)
+  @ApiOkResponse({ type: ConsortReportDto })
   consort(@CurrentActor() actor: Actor): Promise<ConsortReport> {
     return this.reports.consort(actor);
   }
 
+  /** The CONSORT flow diagram as SVG. */
   @Get('consort.svg')
   @Roles(...CONSORT_READERS)
   @Header('Content-Type', 'image/svg+xml; charset=utf-8')
   @Header('Cache-Control', 'private, no-store')
   @ApiProduces('image/svg+xml')
+  @ApiOkResponse({
+    description: 'The diagram',
+    content: { 'image/svg+xml': { schema: { type: 'string' } } },
+  })
   consortSvg(@CurrentActor() actor: Actor): Promise<string> {
     return this.reports.consortSvg(actor);
   }
@@ -46,6 +59,8 @@ export class ReportsController {
   /** Per site in scope: visits due this month, overdue, missed, completion rate, deviations. */
   @Get('follow-up')
   @Roles(...FOLLOW_UP_READERS)
+  @ApiErrors(400)
+  @ApiOkResponse({ type: [SiteFollowUpSummaryDto] })
   overview(
     @Query() query: MonthQueryDto,
     @CurrentActor() actor: Actor,
@@ -53,8 +68,11 @@ export class ReportsController {
     return this.reports.followUpOverview(actor, query.month ?? null);
   }
 
+  /** One site's follow-up report with its overdue and missed visits. */
   @Get('follow-up/sites/:siteId')
   @Roles(...FOLLOW_UP_READERS)
+  @ApiErrors(400, 404)
+  @ApiOkResponse({ type: SiteFollowUpReportDto })
   site(
     @Param('siteId', ParseUUIDPipe) siteId: string,
     @Query() query: MonthQueryDto,

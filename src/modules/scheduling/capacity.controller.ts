@@ -1,5 +1,6 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiErrors } from 'src/common/errors/api-errors';
 import { DomainError } from 'src/common/errors/domain-error';
 import { Roles } from 'src/common/context/access.decorators';
 import { CapacityService } from './capacity.service';
@@ -12,8 +13,10 @@ import { CapacityQueryDto, CapacityResponseDto, QUARTER, SetCapacityDto } from '
 export class CapacityController {
   constructor(private readonly capacities: CapacityService) {}
 
+  /** A transplant centre's places per quarter and how many are booked. */
   @Get(':id/capacity')
   @Roles('admin', 'coordinator', 'investigator', 'site_staff', 'monitor', 'statistician')
+  @ApiErrors(400, 404)
   capacity(
     @Param('id', ParseUUIDPipe) id: string,
     @Query() query: CapacityQueryDto,
@@ -21,8 +24,10 @@ export class CapacityController {
     return this.capacities.capacity(id, query.from, query.to);
   }
 
+  /** Sets a transplant centre's places in a quarter; refused below the places already booked. */
   @Put(':id/capacity/:quarter')
   @Roles('admin')
+  @ApiErrors(400, 404, 409)
   setCapacity(
     @Param('id', ParseUUIDPipe) id: string,
     @Param('quarter') quarter: string,

@@ -11,15 +11,8 @@ import {
   Put,
   Query,
 } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiBearerAuth,
-  ApiConflictResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiProduces,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiErrors } from 'src/common/errors/api-errors';
 import { RecordVersionDto } from 'src/kernel/record-history';
 import type { Actor } from 'src/common/context/request-context';
 import type { Page } from 'src/common/validation/page';
@@ -66,9 +59,11 @@ export class SchedulingController {
     private readonly reports: SchedulingReportsService,
   ) {}
 
+  /** Bookings within the actor's sites and centres, filtered and paged. */
   @Get('bookings')
   @Roles('coordinator', 'investigator', 'site_staff', 'monitor')
   @ApiOkResponse({ type: BookingPageDto })
+  @ApiErrors(400)
   list(
     @Query() query: ListBookingsQueryDto,
     @CurrentActor() actor: Actor,
@@ -76,8 +71,10 @@ export class SchedulingController {
     return this.scheduling.list(query, actor);
   }
 
+  /** One booking with its plan and phases. */
   @Get('bookings/:bookingId')
   @Roles('coordinator', 'investigator', 'site_staff', 'monitor')
+  @ApiErrors(400, 404)
   get(
     @Param('bookingId', uuid('bookingId')) id: string,
     @CurrentActor() actor: Actor,
@@ -89,6 +86,7 @@ export class SchedulingController {
   @Patch('bookings/:bookingId/admission')
   @Roles('coordinator', 'investigator', 'site_staff')
   @ApiOkResponse({ type: BookingChangeResultDto })
+  @ApiErrors(400, 404, 409)
   moveAdmission(
     @Param('bookingId', uuid('bookingId')) id: string,
     @Body() dto: MoveAdmissionDto,
@@ -97,9 +95,11 @@ export class SchedulingController {
     return this.scheduling.moveAdmission(id, dto, actor);
   }
 
+  /** Cancels a booking, with a reason; its place is freed. */
   @Post('bookings/:bookingId/cancel')
   @HttpCode(200)
   @Roles('coordinator', 'investigator')
+  @ApiErrors(400, 404, 409)
   cancel(
     @Param('bookingId', uuid('bookingId')) id: string,
     @Body() dto: CancelBookingDto,
@@ -112,6 +112,7 @@ export class SchedulingController {
   @Post('bookings/:bookingId/review')
   @HttpCode(200)
   @Roles('investigator')
+  @ApiErrors(400, 404, 409)
   review(
     @Param('bookingId', uuid('bookingId')) id: string,
     @Body() dto: ReviewBookingDto,
@@ -123,8 +124,7 @@ export class SchedulingController {
   /** Every kept version of a recorded arm-A phase (who, when, reason, fields before → after), newest first. */
   @Get('bookings/:bookingId/phases/:phase/history')
   @Roles('coordinator', 'investigator', 'site_staff', 'monitor')
-  @ApiBadRequestResponse({ description: 'Unknown phase' })
-  @ApiNotFoundResponse({ description: 'No such booking in your sites' })
+  @ApiErrors({ 400: 'Unknown phase', 404: 'No such booking in your sites' })
   async phaseHistory(
     @Param('bookingId', uuid('bookingId')) id: string,
     @Param('phase') phase: string,
@@ -139,12 +139,10 @@ export class SchedulingController {
    */
   @Put('bookings/:bookingId/phases/:phase')
   @Roles('coordinator', 'investigator', 'site_staff')
-  @ApiBadRequestResponse({
-    description: 'Invalid dates or phase, REASON missing on a correction; nothing changes',
-  })
-  @ApiNotFoundResponse({ description: 'No such booking in your sites' })
-  @ApiConflictResponse({
-    description: 'Booking not in a plan; STALE_VERSION (details.changedSince)',
+  @ApiErrors({
+    400: 'Invalid dates or phase, REASON missing on a correction; nothing changes',
+    404: 'No such booking in your sites',
+    409: 'Booking not in a plan; STALE_VERSION (errors[0].params.changedSince)',
   })
   async recordPhase(
     @Param('bookingId', uuid('bookingId')) id: string,
@@ -156,9 +154,11 @@ export class SchedulingController {
     return this.scheduling.get(id, actor);
   }
 
+  /** The participant's bookings, newest first. */
   @Get('participants/:participantId/bookings')
   @Roles('coordinator', 'investigator', 'site_staff', 'monitor')
   @ApiOkResponse({ type: [BookingResponseDto] })
+  @ApiErrors(400, 404)
   ofParticipant(
     @Param('participantId', uuid('participantId')) participantId: string,
     @CurrentActor() actor: Actor,
@@ -170,6 +170,7 @@ export class SchedulingController {
   @Post('participants/:participantId/booking')
   @HttpCode(200)
   @Roles('coordinator', 'investigator')
+  @ApiErrors(400, 404, 409)
   book(
     @Param('participantId', uuid('participantId')) participantId: string,
     @CurrentActor() actor: Actor,
@@ -177,8 +178,10 @@ export class SchedulingController {
     return this.scheduling.book(participantId, actor);
   }
 
+  /** A centre's quarters: capacity, booked places, free places. */
   @Get('centres/:centreId/quarters')
   @Roles('coordinator', 'investigator', 'site_staff', 'monitor', 'statistician', 'admin')
+  @ApiErrors(400, 404)
   quarters(
     @Param('centreId', uuid('centreId')) centreId: string,
     @Query() query: QuarterReportQueryDto,
@@ -187,8 +190,10 @@ export class SchedulingController {
     return this.reports.quarters(centreId, query, actor);
   }
 
+  /** Participants waiting for a place at a centre, in randomisation order. */
   @Get('centres/:centreId/waitlist')
   @Roles('coordinator', 'investigator', 'site_staff', 'monitor')
+  @ApiErrors(400, 404)
   waitlist(
     @Param('centreId', uuid('centreId')) centreId: string,
     @Query() query: WaitlistQueryDto,
@@ -203,6 +208,7 @@ export class SchedulingController {
   @Header('Content-Type', 'text/calendar; charset=utf-8')
   @Header('Cache-Control', 'no-store')
   @ApiProduces('text/calendar')
+  @ApiErrors(400, 404)
   calendar(
     @Param('centreId', uuid('centreId')) centreId: string,
     @CurrentActor() actor: Actor,
@@ -214,6 +220,7 @@ export class SchedulingController {
   @Post('centres/:centreId/fill')
   @HttpCode(200)
   @Roles('coordinator', 'investigator')
+  @ApiErrors(400, 404, 409)
   async fill(
     @Param('centreId', uuid('centreId')) centreId: string,
     @CurrentActor() actor: Actor,
@@ -224,6 +231,7 @@ export class SchedulingController {
   /** The arm-agnostic readiness warning for randomising at this site (never reveals an allocation). */
   @Get('sites/:siteId/readiness')
   @Roles('coordinator', 'investigator')
+  @ApiErrors(400, 404)
   async readiness(
     @Param('siteId', uuid('siteId')) siteId: string,
     @CurrentActor() actor: Actor,

@@ -1,4 +1,4 @@
-import { DomainError } from 'src/common/errors/domain-error';
+import { DomainError, fieldError } from 'src/common/errors/domain-error';
 
 export type BookingInQuarter = {
   bookingId: string;
@@ -88,7 +88,18 @@ export const SchedulingErrors = {
       `Cannot set ${quarter} to ${capacity}: ${bookings.length} booking(s) hold places (${bookings
         .map((b) => `${b.studyId ?? b.bookingId} ${b.status} ${b.plannedAdmissionDate}`)
         .join(', ')}). Move or cancel bookings first.`,
-      { quarter, capacity, bookings },
+      bookings.map((b) =>
+        fieldError(
+          'capacity',
+          'CAPACITY_BELOW_BOOKINGS',
+          `${b.studyId ?? b.bookingId} holds a place in ${quarter}`,
+          {
+            quarter,
+            capacity,
+            ...b,
+          },
+        ),
+      ),
     ),
   capacityRace: () =>
     new DomainError(

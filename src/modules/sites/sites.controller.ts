@@ -1,5 +1,6 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiErrors } from 'src/common/errors/api-errors';
 import { ROLES } from 'src/common/context/roles';
 import { Roles } from 'src/common/context/access.decorators';
 import { CreateSiteDto, ListSitesQueryDto, SiteResponseDto, UpdateSiteDto } from './dto/site.dto';
@@ -15,24 +16,31 @@ export class SitesController {
   /** Sites are reference data: every signed-in role may list them. */
   @Get()
   @Roles(...ROLES)
+  @ApiErrors(400)
   async list(@Query() query: ListSitesQueryDto): Promise<SiteResponseDto[]> {
     return (await this.sites.list(query)).map(toSiteResponse);
   }
 
+  /** One site. */
   @Get(':id')
   @Roles(...ROLES)
+  @ApiErrors(400, 404)
   async get(@Param('id', ParseUUIDPipe) id: string): Promise<SiteResponseDto> {
     return toSiteResponse(await this.sites.get(id));
   }
 
+  /** Creates a site (screening site and/or transplant centre). */
   @Post()
   @Roles('admin')
+  @ApiErrors(400, 409)
   async create(@Body() dto: CreateSiteDto): Promise<SiteResponseDto> {
     return toSiteResponse(await this.sites.create(dto));
   }
 
+  /** Changes a site, with a reason (audited). */
   @Patch(':id')
   @Roles('admin')
+  @ApiErrors(400, 404, 409)
   async update(
     @Param('id', ParseUUIDPipe) id: string,
     @Body() dto: UpdateSiteDto,

@@ -1,12 +1,13 @@
 import { Controller, Get, Param, ParseUUIDPipe } from '@nestjs/common';
-import { ApiBearerAuth, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiErrors } from 'src/common/errors/api-errors';
 import type { Actor } from 'src/common/context/request-context';
 import { CurrentActor, Roles } from 'src/common/context/access.decorators';
 import { ROLES, Role } from 'src/common/context/roles';
 import { siteScope } from 'src/common/context/site-scope';
 import { UsersService } from './users.service';
 
-class StaffMemberDto {
+export class StaffMemberDto {
   @ApiProperty() id: string;
   @ApiProperty() displayName: string;
   @ApiProperty({ enum: ROLES, isArray: true }) roles: Role[];
@@ -19,8 +20,11 @@ class StaffMemberDto {
 export class StaffController {
   constructor(private readonly users: UsersService) {}
 
+  /** The active staff of a site (name and roles only). */
   @Get()
   @Roles('coordinator', 'investigator', 'site_staff', 'monitor', 'admin')
+  @ApiOkResponse({ type: [StaffMemberDto] })
+  @ApiErrors(400, 404)
   async list(
     @Param('siteId', ParseUUIDPipe) siteId: string,
     @CurrentActor() actor: Actor,

@@ -1,4 +1,4 @@
-import { DomainError } from 'src/common/errors/domain-error';
+import { DomainError, fieldError } from 'src/common/errors/domain-error';
 import type { RoleConflict } from 'src/common/context/roles';
 
 export const UserErrors = {
@@ -12,9 +12,14 @@ export const UserErrors = {
   weakPassword: (why: string) =>
     new DomainError('PASSWORD_POLICY', 'bad_request', `Password rejected: ${why}`),
   unknownSites: (ids: string[]) =>
-    new DomainError('UNKNOWN_SITES', 'bad_request', `Unknown site ids: ${ids.join(', ')}`, {
-      siteIds: ids,
-    }),
+    new DomainError(
+      'UNKNOWN_SITES',
+      'bad_request',
+      `Unknown site ids: ${ids.join(', ')}`,
+      ids.map((id) =>
+        fieldError('siteIds', 'UNKNOWN_SITE', `Unknown site id ${id}`, { siteId: id }),
+      ),
+    ),
   selfDeactivation: () =>
     new DomainError('USER_SELF_DEACTIVATION', 'conflict', 'You cannot deactivate your own account'),
   roleConflict: (conflicts: RoleConflict[]) =>
@@ -22,7 +27,7 @@ export const UserErrors = {
       'ROLE_COMBINATION_FORBIDDEN',
       'conflict',
       `These roles cannot be held together: ${conflicts.map((c) => c.message).join('; ')}`,
-      { conflicts },
+      conflicts.map((c) => fieldError('roles', c.code, c.message, { roles: c.roles })),
     ),
   selfRoleChange: () =>
     new DomainError(

@@ -10,6 +10,7 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
+        /** Allocations within the actor's sites, filtered by site, arm and date, paged. */
         get: operations["AllocationsController_list"];
         put?: never;
         post?: never;
@@ -26,6 +27,7 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
+        /** The audit trail, newest first, filtered by entity, actor, action and time. */
         get: operations["AuditController_list"];
         put?: never;
         post?: never;
@@ -42,6 +44,7 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
+        /** Recomputes the audit trail's hash chain and reports the first break, if any. */
         get: operations["AuditController_verify"];
         put?: never;
         post?: never;
@@ -60,6 +63,7 @@ export type paths = {
         };
         get?: never;
         put?: never;
+        /** Signs in with e-mail and password, acting in one role (the least privileged unless one is chosen). */
         post: operations["AuthController_login"];
         delete?: never;
         options?: never;
@@ -74,6 +78,7 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
+        /** The signed-in account. */
         get: operations["AuthController_me"];
         put?: never;
         post?: never;
@@ -107,6 +112,7 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
+        /** Adverse events within the actor's sites, filtered (serious, open reports) and paged. */
         get: operations["AdverseEventsController_list"];
         put?: never;
         post?: never;
@@ -123,6 +129,7 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
+        /** One adverse event with its reporting clock. */
         get: operations["AdverseEventsController_get"];
         put?: never;
         post?: never;
@@ -194,6 +201,7 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
+        /** NEDA-3 per arm at an endpoint week. */
         get: operations["EndpointsController_aggregate"];
         put?: never;
         post?: never;
@@ -210,6 +218,7 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
+        /** NEDA-3 of one participant at an endpoint week, with how it was judged. */
         get: operations["EndpointsController_participant"];
         put?: never;
         post?: never;
@@ -228,6 +237,7 @@ export type paths = {
         };
         get?: never;
         put?: never;
+        /** Logs an unscheduled visit (e.g. for a suspected relapse) with its site data. */
         post: operations["VisitsController_logUnscheduled"];
         delete?: never;
         options?: never;
@@ -242,6 +252,7 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
+        /** The participant's visits in date order (the blinded shape for a blinded assessor). */
         get: operations["VisitsController_participantVisits"];
         put?: never;
         post?: never;
@@ -292,6 +303,7 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
+        /** A visit with its deviation and adverse events. */
         get: operations["VisitsController_visit"];
         put?: never;
         post?: never;
@@ -310,6 +322,7 @@ export type paths = {
         };
         get?: never;
         put?: never;
+        /** Adds adverse events found at a visit; a serious one starts its 24-hour reporting clock. */
         post: operations["VisitsController_addAdverseEvents"];
         delete?: never;
         options?: never;
@@ -326,6 +339,7 @@ export type paths = {
         };
         get?: never;
         put?: never;
+        /** Records the blinded EDSS and/or MRI read of a visit. */
         post: operations["VisitsController_recordAssessment"];
         delete?: never;
         options?: never;
@@ -360,6 +374,7 @@ export type paths = {
         };
         get?: never;
         put?: never;
+        /** Logs a scheduled visit: date, site data and any adverse events; a visit outside its window records a deviation. */
         post: operations["VisitsController_log"];
         delete?: never;
         options?: never;
@@ -413,6 +428,7 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
+        /** The signed-in user's notifications, newest first. */
         get: operations["NotificationsController_inbox"];
         put?: never;
         post?: never;
@@ -431,6 +447,7 @@ export type paths = {
         };
         get?: never;
         put?: never;
+        /** Marks the given notifications (or all) read. */
         post: operations["NotificationsController_markRead"];
         delete?: never;
         options?: never;
@@ -445,6 +462,7 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
+        /** How many of the user's notifications are unread. */
         get: operations["NotificationsController_unread"];
         put?: never;
         post?: never;
@@ -461,8 +479,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
+        /** Participants within the actor's sites, filtered by site, status or study id, paged. */
         get: operations["ParticipantsController_list"];
         put?: never;
+        /** Registers a candidate at one of the coordinator's sites (identity to the vault, a study id assigned). */
         post: operations["ParticipantsController_register"];
         delete?: never;
         options?: never;
@@ -477,6 +497,7 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
+        /** One participant (status, site, study id; never identity). */
         get: operations["ParticipantsController_get"];
         put?: never;
         post?: never;
@@ -530,8 +551,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
+        /** The participant's assessments, newest first. */
         get: operations["EligibilityController_assessments"];
         put?: never;
+        /** Assesses eligibility of the current screening data under the active criteria set (stored, unsigned). */
         post: operations["EligibilityController_assess"];
         delete?: never;
         options?: never;
@@ -546,6 +569,7 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
+        /** One assessment with its criteria results. */
         get: operations["EligibilityController_assessment"];
         put?: never;
         post?: never;
@@ -581,6 +605,7 @@ export type paths = {
         };
         get?: never;
         put?: never;
+        /** Records the informed consent of an eligible participant (version, date; age at consent checked). */
         post: operations["EligibilityController_consent"];
         delete?: never;
         options?: never;
@@ -630,6 +655,7 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
+        /** The participant's status changes, oldest first. */
         get: operations["ParticipantsController_history"];
         put?: never;
         post?: never;
@@ -646,12 +672,14 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
+        /** The participant's identity from the vault (name, birth date, contact, national id); every read audited. */
         get: operations["ParticipantIdentityController_read"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
+        /** Corrects the identity: only the fields sent change, with a reason for recorded values. */
         patch: operations["ParticipantIdentityController_update"];
         trace?: never;
     };
@@ -663,6 +691,7 @@ export type paths = {
             cookie?: never;
         };
         get?: never;
+        /** Records whether the participant received the allocated intervention (and why not), with a reason. */
         put: operations["AllocationsController_intervention"];
         post?: never;
         delete?: never;
@@ -695,8 +724,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
+        /** The participant's allocation (arm, sequence position, date). */
         get: operations["AllocationsController_get"];
         put?: never;
+        /** Randomises a consented, eligible participant: the next slot of the stratum's sealed sequence. */
         post: operations["AllocationsController_randomise"];
         delete?: never;
         options?: never;
@@ -711,6 +742,7 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
+        /** Whether the participant can be randomised now, and why not. */
         get: operations["AllocationsController_readiness"];
         put?: never;
         post?: never;
@@ -729,6 +761,7 @@ export type paths = {
         };
         get?: never;
         put?: never;
+        /** Opens a new screening episode for a screen failure (at most the configured number of times). */
         post: operations["EligibilityController_rescreen"];
         delete?: never;
         options?: never;
@@ -745,6 +778,7 @@ export type paths = {
         };
         get?: never;
         put?: never;
+        /** Confirms that the body material of a withdrawn participant was destroyed. */
         post: operations["ParticipantsController_confirmSampleDestruction"];
         delete?: never;
         options?: never;
@@ -834,6 +868,7 @@ export type paths = {
         };
         get?: never;
         put?: never;
+        /** Withdraws the participant (with or without a request to destroy body material); remaining visits are cancelled. */
         post: operations["ParticipantsController_withdraw"];
         delete?: never;
         options?: never;
@@ -902,6 +937,7 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
+        /** Allocation counts and imbalance per stratum. */
         get: operations["RandomizationController_balance"];
         put?: never;
         post?: never;
@@ -935,7 +971,9 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
+        /** The randomisation configuration of an environment (production or test). */
         get: operations["RandomizationController_config"];
+        /** Saves the configuration (and seed) of an environment until it goes live. */
         put: operations["RandomizationController_save"];
         post?: never;
         delete?: never;
@@ -953,6 +991,7 @@ export type paths = {
         };
         get?: never;
         put?: never;
+        /** Locks the configuration and seed of an environment and records their commitment. */
         post: operations["RandomizationController_goLive"];
         delete?: never;
         options?: never;
@@ -1003,6 +1042,7 @@ export type paths = {
         };
         get?: never;
         put?: never;
+        /** Simulates a trial's allocations under a configuration (nothing stored). */
         post: operations["RandomizationController_simulate"];
         delete?: never;
         options?: never;
@@ -1017,8 +1057,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
+        /** Recorded unblindings within the actor's sites, newest first. */
         get: operations["RandomizationController_unblindings"];
         put?: never;
+        /** Records an accidental or emergency unblinding (who learnt the arm, when, why, impact). */
         post: operations["RandomizationController_recordUnblinding"];
         delete?: never;
         options?: never;
@@ -1033,6 +1075,7 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
+        /** Regenerates the sequence from the seed and compares it with every stored allocation. */
         get: operations["RandomizationController_verify"];
         put?: never;
         post?: never;
@@ -1066,6 +1109,7 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
+        /** The CONSORT flow diagram as SVG. */
         get: operations["ReportsController_consortSvg"];
         put?: never;
         post?: never;
@@ -1099,6 +1143,7 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
+        /** One site's follow-up report with its overdue and missed visits. */
         get: operations["ReportsController_site"];
         put?: never;
         post?: never;
@@ -1115,6 +1160,7 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
+        /** Bookings within the actor's sites and centres, filtered and paged. */
         get: operations["SchedulingController_list"];
         put?: never;
         post?: never;
@@ -1131,6 +1177,7 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
+        /** One booking with its plan and phases. */
         get: operations["SchedulingController_get"];
         put?: never;
         post?: never;
@@ -1166,6 +1213,7 @@ export type paths = {
         };
         get?: never;
         put?: never;
+        /** Cancels a booking, with a reason; its place is freed. */
         post: operations["SchedulingController_cancel"];
         delete?: never;
         options?: never;
@@ -1268,6 +1316,7 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
+        /** A centre's quarters: capacity, booked places, free places. */
         get: operations["SchedulingController_quarters"];
         put?: never;
         post?: never;
@@ -1284,6 +1333,7 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
+        /** Participants waiting for a place at a centre, in randomisation order. */
         get: operations["SchedulingController_waitlist"];
         put?: never;
         post?: never;
@@ -1317,6 +1367,7 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
+        /** The participant's bookings, newest first. */
         get: operations["SchedulingController_ofParticipant"];
         put?: never;
         post?: never;
@@ -1370,6 +1421,7 @@ export type paths = {
         /** Sites are reference data: every signed-in role may list them. */
         get: operations["SitesController_list"];
         put?: never;
+        /** Creates a site (screening site and/or transplant centre). */
         post: operations["SitesController_create"];
         delete?: never;
         options?: never;
@@ -1384,12 +1436,14 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
+        /** One site. */
         get: operations["SitesController_get"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
+        /** Changes a site, with a reason (audited). */
         patch: operations["SitesController_update"];
         trace?: never;
     };
@@ -1400,6 +1454,7 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
+        /** A transplant centre's places per quarter and how many are booked. */
         get: operations["CapacityController_capacity"];
         put?: never;
         post?: never;
@@ -1417,6 +1472,7 @@ export type paths = {
             cookie?: never;
         };
         get?: never;
+        /** Sets a transplant centre's places in a quarter; refused below the places already booked. */
         put: operations["CapacityController_setCapacity"];
         post?: never;
         delete?: never;
@@ -1432,6 +1488,7 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
+        /** The active staff of a site (name and roles only). */
         get: operations["StaffController_list"];
         put?: never;
         post?: never;
@@ -1448,6 +1505,7 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
+        /** The trial this system runs. */
         get: operations["TrialsController_get"];
         put?: never;
         post?: never;
@@ -1464,8 +1522,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
+        /** Accounts, filtered and paged. */
         get: operations["UsersController_list"];
         put?: never;
+        /** Creates an account with its roles, site memberships or trial-wide scope. */
         post: operations["UsersController_create"];
         delete?: never;
         options?: never;
@@ -1480,12 +1540,14 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
+        /** One account. */
         get: operations["UsersController_get"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
+        /** Changes an account's name, roles, memberships or scope, with a reason (audited). */
         patch: operations["UsersController_update"];
         trace?: never;
     };
@@ -1498,6 +1560,7 @@ export type paths = {
         };
         get?: never;
         put?: never;
+        /** Deactivates an account, with a reason: it can no longer sign in. */
         post: operations["UsersController_deactivate"];
         delete?: never;
         options?: never;
@@ -1514,6 +1577,7 @@ export type paths = {
         };
         get?: never;
         put?: never;
+        /** Reactivates a deactivated account, with a reason. */
         post: operations["UsersController_reactivate"];
         delete?: never;
         options?: never;
@@ -1580,6 +1644,48 @@ export type components = {
             /** @description MedDRA-style term, no personal data */
             term: string;
         };
+        AdverseEventResponseDto: {
+            /** Format: date */
+            endDate: string | null;
+            /** Format: uuid */
+            id: string;
+            /** Format: date */
+            onsetDate: string;
+            /** @example recovered */
+            outcome: string;
+            /** Format: uuid */
+            participantId: string;
+            /** Format: date-time */
+            recordedAt: string;
+            reportingClock: components["schemas"]["ReportingClockDto"] | null;
+            reportReference: string | null;
+            serious: boolean;
+            seriousnessCriteria: string[] | null;
+            /** @example mild */
+            severity: string;
+            /** Format: uuid */
+            siteId: string;
+            studyId: string | null;
+            term: string;
+            version: number;
+            visitCode: string | null;
+            /** Format: uuid */
+            visitId: string | null;
+        };
+        AdverseEventResponsePageDto: {
+            items: components["schemas"]["AdverseEventResponseDto"][];
+            /** @description From 1 */
+            page: number;
+            pageSize: number;
+            /** @description All matching items, over every page */
+            total: number;
+        };
+        AggregateNedaDto: {
+            arms: components["schemas"]["ArmNedaDto"][];
+            /** Format: date-time */
+            evaluatedAt: string;
+            week: number;
+        };
         AllocationResponseDto: {
             arm: string;
             armBDrug: string | null;
@@ -1600,6 +1706,14 @@ export type components = {
             siteLabel: string;
             stratumKey: string;
             studyId: string;
+        };
+        AllocationResponsePageDto: {
+            items: components["schemas"]["AllocationResponseDto"][];
+            /** @description From 1 */
+            page: number;
+            pageSize: number;
+            /** @description All matching items, over every page */
+            total: number;
         };
         ArmBDrugDto: {
             /**
@@ -1623,6 +1737,41 @@ export type components = {
             label: string;
             /** @description Allocation ratio weight (default 1) */
             ratio?: number;
+        };
+        ArmFlowDto: {
+            allocated: number;
+            analysed: components["schemas"]["ConsortAnalysedDto"];
+            /** @enum {string} */
+            arm: "A" | "B";
+            completed: number;
+            discontinued: components["schemas"]["CountWithReasonsDto"];
+            inFollowUp: number;
+            label: string;
+            lostToFollowUp: components["schemas"]["CountWithReasonsDto"];
+            notReceivedAllocated: components["schemas"]["CountWithReasonsDto"];
+            receivedAllocated: number;
+            receivedNotYetKnown: number;
+        };
+        ArmNedaDto: {
+            /** @enum {string} */
+            arm: "A" | "B";
+            insufficientData: number;
+            label: string;
+            /**
+             * @example {
+             *       "relapse": 1,
+             *       "edss_progression": 0,
+             *       "mri_activity": 2
+             *     }
+             */
+            lostBy: {
+                [key: string]: number;
+            };
+            neda: number;
+            notNeda: number;
+            participants: number;
+            /** @description NEDA ÷ (NEDA + not NEDA) */
+            proportion: number | null;
         };
         AssessmentResponseDto: {
             ageAtAssessment: number | null;
@@ -1649,6 +1798,30 @@ export type components = {
             unknownCodes: string[];
             warnings: components["schemas"]["WarningDto"][];
         };
+        AuditEntryDto: {
+            action: string;
+            actorId: string | null;
+            actorRole: string;
+            after: Record<string, never> | null;
+            before: Record<string, never> | null;
+            entity: string;
+            entityId: string | null;
+            hash: string;
+            occurredAt: string;
+            reason: string | null;
+            /** @description True when values, reason or the arm-specific kind are withheld from this role (an admin on clinical rows) */
+            redacted: boolean;
+            requestId: string | null;
+            seq: string;
+        };
+        AuditEntryPageDto: {
+            items: components["schemas"]["AuditEntryDto"][];
+            /** @description From 1 */
+            page: number;
+            pageSize: number;
+            /** @description All matching items, over every page */
+            total: number;
+        };
         AuditVerificationDto: {
             /** @description The first broken link, if any */
             firstBreak: Record<string, never> | null;
@@ -1656,6 +1829,17 @@ export type components = {
             lastHash: string;
             rows: number;
             valid: boolean;
+        };
+        BlockSizePredictabilityDto: {
+            blockSize: number;
+            /** @description Expected correct guesses over one block */
+            expectedCorrectPerBlock: components["schemas"]["ExactFractionDto"];
+            perAllocation: components["schemas"]["ExactFractionDto"];
+        };
+        BlockSizeUseDto: {
+            blocks: number;
+            blockSize: number;
+            share: number;
         };
         BookingChangeResultDto: {
             booking: components["schemas"]["BookingResponseDto"];
@@ -1709,6 +1893,23 @@ export type components = {
             wait: components["schemas"]["WaitDto"] | null;
             waitLimitMonths: number;
         };
+        CalendarItemDto: {
+            code: string;
+            kind: string;
+            label: string;
+            /** Format: uuid */
+            participantId: string;
+            status: string;
+            studyId: string | null;
+            /** Format: date */
+            targetDate: string;
+            /** Format: uuid */
+            visitId: string;
+            /** Format: date */
+            windowEnd: string;
+            /** Format: date */
+            windowStart: string;
+        };
         CancelBookingDto: {
             /** @description true when the transplant will not happen at all: the participant did not receive the allocated intervention */
             final?: boolean;
@@ -1720,6 +1921,17 @@ export type components = {
             overridden: boolean;
             quarter: string;
         };
+        CommitmentDto: {
+            /** @description The configuration as canonical JSON (what the commitment hashes) */
+            canonicalConfig: string;
+            /** @description sha256(seed + "\n" + canonical configuration) */
+            commitment: string | null;
+            /** @enum {string} */
+            environment: "production" | "test";
+            live: boolean;
+            /** Format: date-time */
+            liveAt: string | null;
+        };
         ComorbidityDto: {
             activeMalignancy?: boolean | null;
             addiction?: boolean | null;
@@ -1728,6 +1940,13 @@ export type components = {
             diseasePreventingMedication?: boolean | null;
             pastMalignancyOtherThanBccOrCin?: boolean | null;
             severeDepression?: boolean | null;
+        };
+        ConfigArmDto: {
+            /** @example A */
+            code: string;
+            label: string;
+            /** @description Allocation ratio weight */
+            ratio: number;
         };
         ConfirmSampleDestructionDto: {
             /** @description e.g. where and by whom the material was destroyed */
@@ -1744,6 +1963,12 @@ export type components = {
             /** @description Version of the signed informed-consent form */
             version: string;
         };
+        ConsortAnalysedDto: {
+            intentionToTreat: number;
+            primaryEndpointMissing: number;
+            primaryEndpointNotYetDue: number;
+            withPrimaryEndpoint: number;
+        };
         ConsortDto: {
             assessedForEligibility: number;
             declined: number;
@@ -1752,6 +1977,20 @@ export type components = {
             notMeetingCriteria: number;
             other: number;
             randomised: number;
+        };
+        ConsortEnrolmentDto: {
+            assessedForEligibility: number;
+            excluded: components["schemas"]["CountWithReasonsDto"];
+            randomised: number;
+            stillInScreening: number;
+        };
+        ConsortReportDto: {
+            arms: components["schemas"]["ArmFlowDto"][];
+            enrolment: components["schemas"]["ConsortEnrolmentDto"];
+            /** Format: date-time */
+            generatedAt: string;
+            /** @enum {string} */
+            scope: "trial" | "sites";
         };
         ContactDto: {
             address?: components["schemas"]["AddressDto"];
@@ -1820,9 +2059,17 @@ export type components = {
              */
             visitDate?: string;
         };
+        CountWithReasonsDto: {
+            reasons: components["schemas"]["ReasonCountDto"][];
+            total: number;
+        };
         CreateAssessmentDto: {
             /** @description Default: the trial's active criteria set (only those assessments can be signed) */
             criteriaSetId?: string;
+        };
+        CreatedIdDto: {
+            /** Format: uuid */
+            id: string;
         };
         CreateSiteDto: {
             code: string;
@@ -1865,8 +2112,50 @@ export type components = {
             /** @description false = not confirmed from a public source */
             verified: boolean;
         };
+        CurrentBlockDto: {
+            blockIndex: number;
+            size: number | null;
+            used: number;
+        };
         DeactivateUserDto: {
             reason?: string;
+        };
+        DeviationResponseDto: {
+            daysOutside: number;
+            /** @enum {string} */
+            direction: "early" | "late";
+            /** Format: uuid */
+            id: string;
+            /** @example out_of_window */
+            kind: string;
+            /** Format: uuid */
+            participantId: string;
+            /** Format: date-time */
+            recordedAt: string;
+            /** Format: uuid */
+            siteId: string;
+            siteLabel: string;
+            /** @enum {string} */
+            status: "open" | "voided";
+            studyId: string | null;
+            visitCode: string;
+            /** Format: date */
+            visitDate: string;
+            /** Format: uuid */
+            visitId: string;
+            voidReason: string | null;
+            /** Format: date */
+            windowEnd: string;
+            /** Format: date */
+            windowStart: string;
+        };
+        DeviationResponsePageDto: {
+            items: components["schemas"]["DeviationResponseDto"][];
+            /** @description From 1 */
+            page: number;
+            pageSize: number;
+            /** @description All matching items, over every page */
+            total: number;
         };
         DiagnosisDto: {
             /** @enum {string|null} */
@@ -1914,6 +2203,12 @@ export type components = {
             rater?: string;
             score?: number;
         };
+        EdssReadDto: {
+            /** Format: date */
+            assessedOn: string;
+            rater: string | null;
+            score: number;
+        };
         EligibilityResponseDto: {
             activeSetId: string;
             ageAtAssessment: number | null;
@@ -1926,10 +2221,85 @@ export type components = {
             source: "screening" | "pre_screening";
             summary: string[];
         };
+        EndpointVisitDto: {
+            code: string;
+            /** Format: date */
+            loggedDate: string | null;
+            status: string;
+        };
+        ErrorResponseDto: {
+            /**
+             * @description Stable machine-readable code (VALIDATION_FAILED, USER_NOT_FOUND, STALE_VERSION…)
+             * @example VALIDATION_FAILED
+             */
+            code: string;
+            /** @description What exactly is wrong, one entry per field or rule; empty when nothing more is known */
+            errors: components["schemas"]["FieldErrorDto"][];
+            /**
+             * @description In English, for people
+             * @example Invalid request: visitDate must be a calendar date YYYY-MM-DD
+             */
+            message: string;
+            /**
+             * @description The id of the request, as in the X-Request-Id answer header and the audit trail
+             * @example 0d5c7c1e-4b8f-4a53-9f55-2a0b3c7c2a10
+             */
+            requestId: string;
+            /**
+             * @description The HTTP status, repeated
+             * @example 400
+             */
+            statusCode: number;
+        };
+        ExactFractionDto: {
+            /** @description Decimal integer string (bigint-safe) */
+            denominator: string;
+            /** @description Decimal integer string (bigint-safe) */
+            numerator: string;
+            /** @example 17/24 */
+            text: string;
+            value: number;
+        };
         ExclusionCountDto: {
             code: string;
             count: number;
             title: string;
+        };
+        FieldChangeDto: {
+            /** @description Its value after (null = cleared) */
+            after: {
+                [key: string]: unknown;
+            } | null;
+            /** @description Its value before (null = empty) */
+            before: {
+                [key: string]: unknown;
+            } | null;
+            /** @description The field, e.g. `samples[bloods].taken` or `relapseAssessment.relapses[<id>].onsetDate` */
+            path: string;
+        };
+        FieldErrorDto: {
+            /**
+             * @description Stable code: a validation constraint (isCalendarDate, max, isIn, whitelistValidation…) or a domain code (STALE_VERSION, BLINDED_WITH_ARM_ROLE…)
+             * @example isCalendarDate
+             */
+            code: string;
+            /**
+             * @description In English, for people
+             * @example visitDate must be a calendar date YYYY-MM-DD
+             */
+            message: string;
+            /**
+             * @description The constraint's or rule's values, for a translated message (e.g. {"max": 10}); {} when none
+             * @example {}
+             */
+            params: {
+                [key: string]: unknown;
+            };
+            /**
+             * @description The request field it is about (dotted, e.g. 'relapses.0.onsetDate'); '' for the request as a whole
+             * @example visitDate
+             */
+            path: string;
         };
         FillResultDto: {
             movedUp: string[];
@@ -1977,6 +2347,10 @@ export type components = {
             reasonCode?: "withdrew_before_treatment" | "started_second_line_instead" | "medical_contraindication" | "mobilisation_failed" | "transplant_not_done" | "died_before_treatment" | "other";
             received: boolean;
         };
+        LiveDto: {
+            /** @enum {string} */
+            status: "ok";
+        };
         LoginDto: {
             email: string;
             password: string;
@@ -2012,6 +2386,10 @@ export type components = {
              * @example 2026-03-01
              */
             visitDate: string;
+        };
+        MarkedDto: {
+            /** @description How many notifications were marked read */
+            marked: number;
         };
         MarkReadDto: {
             /** @description Mark every notification read */
@@ -2113,6 +2491,13 @@ export type components = {
             gdLesions?: number;
             newOrEnlargingT2?: number;
         };
+        MriReadDto: {
+            comparedWith: string | null;
+            /** Format: date */
+            examDate: string;
+            gdLesions: number;
+            newOrEnlargingT2: number;
+        };
         MriReadInputDto: {
             /**
              * Format: date
@@ -2138,6 +2523,46 @@ export type components = {
              */
             type: "nl_bsn" | "no_fnr" | "se_pnr" | "dk_cpr" | "other";
             value: string;
+        };
+        NotificationDto: {
+            body: string;
+            /** Format: date-time */
+            createdAt: string;
+            data?: {
+                [key: string]: unknown;
+            };
+            /** Format: uuid */
+            id: string;
+            /** @example visit_due */
+            kind: string;
+            /** Format: date-time */
+            readAt: string | null;
+            subject: string;
+        };
+        NotificationPageDto: {
+            items: components["schemas"]["NotificationDto"][];
+            page: number;
+            pageSize: number;
+            total: number;
+            /** @description Unread notifications among those matching */
+            unread: number;
+        };
+        ParticipantNedaDto: {
+            /** @enum {string} */
+            arm: "A" | "B";
+            /** @description How it was judged: dates, EDSS baseline and progression, MRI scans, what is missing */
+            details: {
+                [key: string]: unknown;
+            };
+            endpointVisit: components["schemas"]["EndpointVisitDto"] | null;
+            lostBy: ("relapse" | "edss_progression" | "mri_activity")[];
+            /** @description null: not evaluable (data missing) */
+            neda: boolean | null;
+            /** Format: uuid */
+            participantId: string;
+            studyId: string | null;
+            /** @example 96 */
+            week: number;
         };
         ParticipantResponseDto: {
             createdAt: string;
@@ -2165,6 +2590,14 @@ export type components = {
             studyId: string | null;
             version: number;
             withdrawal: components["schemas"]["WithdrawalDto"] | null;
+        };
+        ParticipantResponsePageDto: {
+            items: components["schemas"]["ParticipantResponseDto"][];
+            /** @description From 1 */
+            page: number;
+            pageSize: number;
+            /** @description All matching items, over every page */
+            total: number;
         };
         PhaseDto: {
             /** Format: date */
@@ -2197,6 +2630,11 @@ export type components = {
              * @description Planned transplant day 0 (admission + conditioning days)
              */
             plannedTransplantDay0: string;
+        };
+        PredictabilityDto: {
+            correct: number;
+            guesses: number;
+            share: number;
         };
         PrescreeningAnswersDto: {
             /**
@@ -2374,8 +2812,64 @@ export type components = {
             /** @description Instruments to remove */
             remove?: ("msis29" | "eq5d" | "sf36" | "fatigue" | "health_economics" | "other")[];
         };
+        RandomizationConfigBodyDto: {
+            /** @example permuted-block */
+            algorithm: string;
+            arms: components["schemas"]["ConfigArmDto"][];
+            /**
+             * @example [
+             *       2,
+             *       4
+             *     ]
+             */
+            blockSizes: number[];
+            /**
+             * @example [
+             *       "country"
+             *     ]
+             */
+            strataFactors: string[];
+        };
+        RandomizationConfigViewDto: {
+            canonicalConfig: string;
+            commitment: string | null;
+            config: components["schemas"]["RandomizationConfigBodyDto"];
+            /** @enum {string} */
+            environment: "production" | "test";
+            live: boolean;
+            /** Format: date-time */
+            liveAt: string | null;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        RandomizationReadinessDto: {
+            alreadyRandomised: boolean;
+            ready: boolean;
+            /** @description Why the participant cannot be randomised yet */
+            reasons: components["schemas"]["ReasonDto"][];
+            /** @description Things to check that do not block randomisation */
+            warnings: string[];
+        };
         ReadinessDto: {
             warning: string | null;
+        };
+        ReadyDto: {
+            /** @enum {string} */
+            postgres: "up";
+            /** @enum {string} */
+            redis: "up";
+            /** @enum {string} */
+            status: "ok";
+        };
+        ReasonCountDto: {
+            label: string;
+            n: number;
+            /** @example not_meeting_criteria */
+            reason: string;
+        };
+        ReasonDto: {
+            code: string;
+            message: string;
         };
         RecordAssessmentDto: {
             edss?: components["schemas"]["EdssInputDto"];
@@ -2426,6 +2920,22 @@ export type components = {
             /** Format: uuid */
             participantId: string;
             reason: string;
+        };
+        RecordVersionDto: {
+            /** @description Who made this version (null: recorded before versions were kept) */
+            actorName?: string | null;
+            actorRole?: string | null;
+            /** @description Exactly the fields that differ from the previous version */
+            changes: components["schemas"]["FieldChangeDto"][];
+            /** @description The values at this version */
+            data: {
+                [key: string]: unknown;
+            };
+            /** @description The reason given for the correction */
+            reason?: string | null;
+            /** Format: date-time */
+            recordedAt: string;
+            version: number;
         };
         RegisterParticipantDto: {
             identity: components["schemas"]["IdentityDto"];
@@ -2491,6 +3001,18 @@ export type components = {
             change?: components["schemas"]["RelapseChangeDto"][];
             /** @description itemIds to remove */
             remove?: string[];
+        };
+        ReportingClockDto: {
+            /** Format: date-time */
+            awareAt: string;
+            /** Format: date-time */
+            dueAt: string;
+            /** @description Hours left until the 24-hour deadline (negative once past it); null once reported */
+            hoursRemaining: number | null;
+            /** Format: date-time */
+            reportedAt: string | null;
+            /** @enum {string} */
+            state: "open" | "overdue" | "reported" | "reported_late";
         };
         RescreenDto: {
             reason?: string;
@@ -2633,6 +3155,24 @@ export type components = {
             willingToBeRandomised?: boolean | null;
             willingToLearnInfectionResults?: boolean | null;
         };
+        SeedDto: {
+            commitment: string | null;
+            /** @enum {string} */
+            environment: "production" | "test";
+            /** @description The secret seed (hex); the read is audited */
+            seed: string;
+        };
+        SequenceSlotDto: {
+            arm: string;
+            /** @description 0-based index of the block holding this position */
+            blockIndex: number;
+            blockSize: number;
+            /** @description 1-based position inside that block */
+            positionInBlock: number;
+            /** @description 1-based position in the stratum's sequence */
+            sequenceNumber: number;
+            stratumKey: string;
+        };
         SetCapacityDto: {
             capacity: number;
             reason?: string;
@@ -2683,6 +3223,78 @@ export type components = {
              */
             strata?: string[];
         };
+        SimulationResultDto: {
+            blockSizes: components["schemas"]["BlockSizeUseDto"][];
+            chanceLevel: number;
+            maxImbalance: number;
+            maxPooledImbalance: number;
+            participants: number;
+            predictability: components["schemas"]["PredictabilityDto"];
+            strata: components["schemas"]["StratumSimulationDto"][];
+            theoreticalMaxImbalance: number;
+            theoreticalMaxImbalanceValue: number;
+            /** @description Exact expected share of correct guesses of an observer who knows the past */
+            theoreticalPredictability: components["schemas"]["TheoreticalPredictabilityDto"];
+        };
+        SiteCalendarDto: {
+            /** Format: date */
+            from: string;
+            items: components["schemas"]["CalendarItemDto"][];
+            /** Format: uuid */
+            siteId: string;
+            siteLabel: string;
+            timeZone: string;
+            /** Format: date */
+            to: string;
+        };
+        SiteFollowUpReportDto: {
+            /** @description Logged ÷ (logged + missed) over scheduled visits whose outcome is known */
+            completionRate: number | null;
+            deviationsThisMonth: number;
+            dueThisMonth: number;
+            logged: number;
+            loggedDueThisMonth: number;
+            missed: number;
+            missedThisMonth: number;
+            missedVisits: components["schemas"]["SiteVisitItemDto"][];
+            /** Format: date */
+            monthEnd: string;
+            /** Format: date */
+            monthStart: string;
+            openDeviations: number;
+            overdue: number;
+            overdueVisits: components["schemas"]["SiteVisitItemDto"][];
+            /** Format: uuid */
+            siteId: string;
+            siteLabel: string;
+            timeZone: string;
+            /** Format: date */
+            today: string;
+            unscheduled: number;
+        };
+        SiteFollowUpSummaryDto: {
+            /** @description Logged ÷ (logged + missed) over scheduled visits whose outcome is known */
+            completionRate: number | null;
+            deviationsThisMonth: number;
+            dueThisMonth: number;
+            logged: number;
+            loggedDueThisMonth: number;
+            missed: number;
+            missedThisMonth: number;
+            /** Format: date */
+            monthEnd: string;
+            /** Format: date */
+            monthStart: string;
+            openDeviations: number;
+            overdue: number;
+            /** Format: uuid */
+            siteId: string;
+            siteLabel: string;
+            timeZone: string;
+            /** Format: date */
+            today: string;
+            unscheduled: number;
+        };
         SiteResponseDto: {
             active: boolean;
             code: string;
@@ -2697,6 +3309,28 @@ export type components = {
             timeZone: string;
             transplantCentreId: string | null;
         };
+        SiteVisitItemDto: {
+            code: string;
+            /** Format: date */
+            missedOn: string | null;
+            /** Format: uuid */
+            participantId: string;
+            status: string;
+            studyId: string | null;
+            /** Format: date */
+            targetDate: string;
+            /** Format: uuid */
+            visitId: string;
+            /** Format: date */
+            windowEnd: string;
+            /** Format: date */
+            windowStart: string;
+        };
+        StaffMemberDto: {
+            displayName: string;
+            id: string;
+            roles: ("coordinator" | "investigator" | "site_staff" | "blinded_assessor" | "statistician" | "monitor" | "admin")[];
+        };
         StatusHistoryDto: {
             actorId: string | null;
             actorRole: string;
@@ -2708,12 +3342,58 @@ export type components = {
             /** @enum {string} */
             to: "pre_screened" | "registered" | "phone_check_done" | "records_reviewed" | "screening_visit_planned" | "screening_visit_done" | "eligible" | "ineligible" | "consented" | "randomised" | "in_follow_up" | "completed" | "withdrawn" | "lost_to_follow_up" | "died";
         };
+        StratumBalanceDto: {
+            completedBlocks: number;
+            /**
+             * @description Count per arm code
+             * @example {
+             *       "A": 12,
+             *       "B": 11
+             *     }
+             */
+            countsByArm: {
+                [key: string]: number;
+            };
+            currentBlock: components["schemas"]["CurrentBlockDto"];
+            /** @description max − min over arms of count / ratio weight */
+            imbalance: number;
+            stratumKey: string;
+            total: number;
+            /** @description Inconsistencies in the stored data */
+            warnings: string[];
+        };
+        StratumSimulationDto: {
+            /**
+             * @description Count per arm code
+             * @example {
+             *       "A": 12,
+             *       "B": 11
+             *     }
+             */
+            countsByArm: {
+                [key: string]: number;
+            };
+            finalImbalance: number;
+            maxImbalance: number;
+            participants: number;
+            stratumKey: string;
+        };
+        StratumVerificationDto: {
+            allocations: number;
+            maxSequenceNumber: number;
+            stratumKey: string;
+        };
         SwitchRoleDto: {
             /**
              * @description One of the roles the account may act in (user.actingRoles)
              * @enum {string}
              */
             role: "coordinator" | "investigator" | "site_staff" | "blinded_assessor" | "statistician" | "monitor" | "admin";
+        };
+        TheoreticalPredictabilityDto: {
+            /** @description Block sizes equally likely */
+            perAllocation: components["schemas"]["ExactFractionDto"];
+            perBlockSize: components["schemas"]["BlockSizePredictabilityDto"][];
         };
         TransitionDto: {
             reason?: string;
@@ -2763,6 +3443,42 @@ export type components = {
             change?: components["schemas"]["TreatmentChangeDto"][];
             /** @description itemIds to remove */
             remove?: string[];
+        };
+        TrialDto: {
+            /** @example RAM-MS */
+            code: string;
+            /** Format: uuid */
+            id: string;
+            name: string;
+        };
+        UnblindingEventDto: {
+            disclosedTo: string | null;
+            disclosedToRole: string;
+            /** Format: uuid */
+            id: string;
+            impact: string;
+            kind: string;
+            /** Format: date-time */
+            occurredAt: string;
+            /** Format: uuid */
+            participantId: string;
+            reason: string;
+            /** Format: date-time */
+            recordedAt: string;
+            /** Format: uuid */
+            recordedBy: string | null;
+            studyId: string | null;
+        };
+        UnblindingEventPageDto: {
+            items: components["schemas"]["UnblindingEventDto"][];
+            /** @description From 1 */
+            page: number;
+            pageSize: number;
+            /** @description All matching items, over every page */
+            total: number;
+        };
+        UnreadCountDto: {
+            unread: number;
         };
         UnscheduledVisitDto: {
             adverseEvents?: components["schemas"]["AdverseEventDto"][];
@@ -2852,6 +3568,97 @@ export type components = {
             siteIds: string[];
             trialWide: boolean;
         };
+        UserResponsePageDto: {
+            items: components["schemas"]["UserResponseDto"][];
+            /** @description From 1 */
+            page: number;
+            pageSize: number;
+            /** @description All matching items, over every page */
+            total: number;
+        };
+        VerificationIssueDto: {
+            /**
+             * @description mismatch, gap, duplicate, duplicate-participant, invalid-sequence-number or commitment-mismatch; the other fields depend on it
+             * @example gap
+             */
+            kind: string;
+            participantId?: string;
+            sequenceNumber?: number;
+            stratumKey?: string;
+        };
+        VerificationReportDto: {
+            checked: number;
+            /** @description Present when a commitment was recorded */
+            commitmentOk?: boolean;
+            issues: components["schemas"]["VerificationIssueDto"][];
+            ok: boolean;
+            strata: components["schemas"]["StratumVerificationDto"][];
+        };
+        VisitDetailResponseDto: {
+            adverseEvents: components["schemas"]["AdverseEventResponseDto"][];
+            deviation: components["schemas"]["DeviationResponseDto"] | null;
+            visit: components["schemas"]["VisitResponseDto"];
+        };
+        VisitHistoryResponseDto: {
+            /** @description The blinded assessment's versions (EDSS, MRI) */
+            assessment: components["schemas"]["RecordVersionDto"][];
+            /** @description The visit log's versions (empty for blinded readers) */
+            log: components["schemas"]["RecordVersionDto"][];
+        };
+        VisitResponseDto: {
+            /** @description Unblinded only */
+            anchor?: string | null;
+            assessments: string[];
+            /** @description Unblinded only */
+            cancelledAt?: string | null;
+            /** @description Unblinded only */
+            cancelReason?: string | null;
+            /** @example W012 */
+            code: string;
+            edss: components["schemas"]["EdssReadDto"] | null;
+            /** Format: uuid */
+            id: string;
+            /** @description Unblinded only */
+            isEndpoint?: boolean;
+            /** @description Unblinded only */
+            isPrimary?: boolean;
+            /** @example scheduled */
+            kind: string;
+            label: string;
+            /** Format: date */
+            loggedDate: string | null;
+            /**
+             * Format: date
+             * @description Unblinded only
+             */
+            missedOn?: string | null;
+            mri: components["schemas"]["MriReadDto"] | null;
+            /** @description Unblinded only */
+            mriRebaseline?: boolean;
+            /** @description Unblinded only */
+            offsetDays?: number | null;
+            /** Format: uuid */
+            participantId: string;
+            /** @description Unblinded only: the logged site data (samples, questionnaires, relapses, notes…) */
+            siteData?: {
+                [key: string]: unknown;
+            } | null;
+            /** Format: uuid */
+            siteId: string;
+            /** @example planned */
+            status: string;
+            studyId: string | null;
+            /** Format: date */
+            targetDate: string;
+            /** @description Unblinded only */
+            unscheduledReason?: string | null;
+            /** @description For expectedVersion on a correction */
+            version: number;
+            /** Format: date */
+            windowEnd: string;
+            /** Format: date */
+            windowStart: string;
+        };
         WaitDto: {
             days: number;
             extraDays: number;
@@ -2937,7 +3744,36 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["AllocationResponsePageDto"];
+                };
+            };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only investigator, coordinator, site_staff, statistician, monitor; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
         };
     };
@@ -2967,7 +3803,36 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["AuditEntryPageDto"];
+                };
+            };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only monitor, admin; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
         };
     };
@@ -2986,6 +3851,24 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AuditVerificationDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only monitor, admin; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
         };
@@ -3011,19 +3894,45 @@ export interface operations {
                     "application/json": components["schemas"]["LoginResponseDto"];
                 };
             };
+            /**
+             * @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes
+             *
+             *     Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description E-mail or password is incorrect, or the account is deactivated */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
             /** @description ROLE_NOT_ALLOWED: the account may not act in the role asked for */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description TOO_MANY_REQUESTS: too many sign-in attempts; retry after Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
         };
     };
@@ -3042,6 +3951,24 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["UserResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only coordinator, investigator, site_staff, blinded_assessor, statistician, monitor, admin; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
         };
@@ -3067,12 +3994,45 @@ export interface operations {
                     "application/json": components["schemas"]["LoginResponseDto"];
                 };
             };
-            /** @description ROLE_NOT_ALLOWED: the account may not act in this role */
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /**
+             * @description Only coordinator, investigator, site_staff, blinded_assessor, statistician, monitor, admin; or the record is outside the actor's sites
+             *
+             *     ROLE_NOT_ALLOWED: the account may not act in this role
+             */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Conflicts with the current state of the record; nothing changes */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
         };
     };
@@ -3097,7 +4057,36 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["AdverseEventResponsePageDto"];
+                };
+            };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only coordinator, investigator, site_staff, monitor; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
         };
     };
@@ -3116,7 +4105,45 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["AdverseEventResponseDto"];
+                };
+            };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only coordinator, investigator, site_staff, monitor; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (or not within your sites) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
         };
     };
@@ -3135,26 +4162,58 @@ export interface operations {
             };
         };
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdverseEventResponseDto"];
+                };
+            };
             /** @description Invalid values (VALIDATION_FAILED); nothing changes */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only site_staff, investigator, coordinator; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
             /** @description No such adverse event in your sites */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
-            /** @description STALE_VERSION: changed since expectedVersion; details.changedSince lists what changed */
+            /** @description STALE_VERSION: changed since expectedVersion; errors[0].params.changedSince lists what changed */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
         };
     };
@@ -3169,12 +4228,49 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecordVersionDto"][];
+                };
+            };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only coordinator, investigator, site_staff, monitor; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description No such adverse event in your sites */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
         };
     };
@@ -3197,7 +4293,54 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["AdverseEventResponseDto"];
+                };
+            };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only investigator; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (or not within your sites) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Conflicts with the current state of the record; nothing changes */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
         };
     };
@@ -3220,7 +4363,36 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["DeviationResponsePageDto"];
+                };
+            };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only coordinator, investigator, site_staff, monitor, statistician; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
         };
     };
@@ -3239,7 +4411,36 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["AggregateNedaDto"];
+                };
+            };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only statistician, monitor; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
         };
     };
@@ -3260,7 +4461,45 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ParticipantNedaDto"];
+                };
+            };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only statistician; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (or not within your sites) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
         };
     };
@@ -3283,7 +4522,54 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["VisitDetailResponseDto"];
+                };
+            };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only site_staff, investigator, coordinator; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (or not within your sites) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Conflicts with the current state of the record; nothing changes */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
         };
     };
@@ -3302,7 +4588,45 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["VisitResponseDto"][];
+                };
+            };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only coordinator, investigator, site_staff, blinded_assessor, monitor, statistician; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (or not within your sites) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
         };
     };
@@ -3326,7 +4650,45 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["SiteCalendarDto"];
+                };
+            };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only coordinator, investigator, site_staff, blinded_assessor, monitor; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (or not within your sites) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
         };
     };
@@ -3341,12 +4703,49 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The iCalendar feed */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "text/calendar": string;
+                };
+            };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/calendar": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/calendar": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only coordinator, investigator, site_staff, blinded_assessor, monitor; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/calendar": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (or not within your sites) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/calendar": components["schemas"]["ErrorResponseDto"];
                 };
             };
         };
@@ -3366,7 +4765,45 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["VisitDetailResponseDto"];
+                };
+            };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only coordinator, investigator, site_staff, blinded_assessor, monitor, statistician; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (or not within your sites) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
         };
     };
@@ -3389,7 +4826,54 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["AdverseEventResponseDto"][];
+                };
+            };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only site_staff, investigator, coordinator; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (or not within your sites) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Conflicts with the current state of the record; nothing changes */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
         };
     };
@@ -3412,7 +4896,54 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["VisitResponseDto"];
+                };
+            };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only blinded_assessor; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (or not within your sites) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Conflicts with the current state of the record; nothing changes */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
         };
     };
@@ -3431,26 +4962,58 @@ export interface operations {
             };
         };
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VisitResponseDto"];
+                };
+            };
             /** @description Invalid values (VALIDATION_FAILED); nothing changes */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only blinded_assessor; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
             /** @description No such visit in your sites */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
-            /** @description STALE_VERSION (details.changedSince); ASSESSMENT_NOT_RECORDED */
+            /** @description STALE_VERSION (errors[0].params.changedSince); ASSESSMENT_NOT_RECORDED */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
         };
     };
@@ -3465,12 +5028,49 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VisitHistoryResponseDto"];
+                };
+            };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only coordinator, investigator, site_staff, blinded_assessor, monitor, statistician; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description No such visit in your sites */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
         };
     };
@@ -3493,7 +5093,54 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["VisitDetailResponseDto"];
+                };
+            };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only site_staff, investigator, coordinator; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (or not within your sites) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Conflicts with the current state of the record; nothing changes */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
         };
     };
@@ -3512,26 +5159,58 @@ export interface operations {
             };
         };
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VisitDetailResponseDto"];
+                };
+            };
             /** @description Invalid values, unknown item ids or types (VALIDATION_FAILED); nothing changes */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only site_staff, investigator, coordinator; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
             /** @description No such visit in your sites */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
-            /** @description STALE_VERSION: the visit changed since expectedVersion (details.changedSince); VISIT_NOT_LOGGED */
+            /** @description STALE_VERSION: the visit changed since expectedVersion (errors[0].params.changedSince); VISIT_NOT_LOGGED */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
         };
     };
@@ -3548,7 +5227,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["LiveDto"];
+                };
             };
         };
     };
@@ -3565,7 +5246,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ReadyDto"];
+                };
+            };
+            /** @description NOT_READY: PostgreSQL or Redis does not answer */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
         };
     };
@@ -3587,7 +5279,36 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["NotificationPageDto"];
+                };
+            };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only coordinator, investigator, site_staff, blinded_assessor, statistician, monitor, admin; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
         };
     };
@@ -3608,7 +5329,36 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["MarkedDto"];
+                };
+            };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only coordinator, investigator, site_staff, blinded_assessor, statistician, monitor, admin; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
         };
     };
@@ -3625,7 +5375,27 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["UnreadCountDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only coordinator, investigator, site_staff, blinded_assessor, statistician, monitor, admin; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
         };
     };
@@ -3649,7 +5419,36 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ParticipantResponsePageDto"];
+                };
+            };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only coordinator, investigator, site_staff, blinded_assessor, monitor, statistician; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
         };
     };
@@ -3674,6 +5473,42 @@ export interface operations {
                     "application/json": components["schemas"]["ParticipantResponseDto"];
                 };
             };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only coordinator; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Conflicts with the current state of the record; nothing changes */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     ParticipantsController_get: {
@@ -3695,6 +5530,42 @@ export interface operations {
                     "application/json": components["schemas"]["ParticipantResponseDto"];
                 };
             };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only coordinator, investigator, site_staff, blinded_assessor, monitor, statistician; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (or not within your sites) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     AllocationsController_armB: {
@@ -3712,26 +5583,58 @@ export interface operations {
             };
         };
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AllocationResponseDto"];
+                };
+            };
             /** @description Not in the formulary, REASON_REQUIRED, a missing field on the first choice; nothing changes */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only investigator; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
             /** @description No such randomised participant in your sites */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
-            /** @description Not arm B; STALE_VERSION (details.changedSince) */
+            /** @description Not arm B; STALE_VERSION (errors[0].params.changedSince) */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
         };
     };
@@ -3746,12 +5649,49 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecordVersionDto"][];
+                };
+            };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only investigator, coordinator, site_staff, monitor; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description No such randomised participant in your sites */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
         };
     };
@@ -3772,6 +5712,42 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AssessmentResponseDto"][];
+                };
+            };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only coordinator, investigator, monitor, statistician; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (or not within your sites) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
         };
@@ -3799,6 +5775,51 @@ export interface operations {
                     "application/json": components["schemas"]["AssessmentResponseDto"];
                 };
             };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only coordinator, investigator; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (or not within your sites) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Conflicts with the current state of the record; nothing changes */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     EligibilityController_assessment: {
@@ -3819,6 +5840,42 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AssessmentResponseDto"];
+                };
+            };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only coordinator, investigator, monitor, statistician; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (or not within your sites) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
         };
@@ -3847,6 +5904,51 @@ export interface operations {
                     "application/json": components["schemas"]["AssessmentResponseDto"];
                 };
             };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only investigator; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (or not within your sites) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Conflicts with the current state of the record; nothing changes */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     EligibilityController_consent: {
@@ -3872,6 +5974,51 @@ export interface operations {
                     "application/json": components["schemas"]["ParticipantResponseDto"];
                 };
             };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only coordinator, investigator; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (or not within your sites) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Conflicts with the current state of the record; nothing changes */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     EligibilityController_correctConsent: {
@@ -3889,19 +6036,58 @@ export interface operations {
             };
         };
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ParticipantResponseDto"];
+                };
+            };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only coordinator, investigator; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description No such participant in your sites */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
             /** @description No consent recorded, a stale version, or an age at consent out of range */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
         };
     };
@@ -3916,12 +6102,49 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecordVersionDto"][];
+                };
+            };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only coordinator, investigator, monitor; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description No such participant in your sites */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
         };
     };
@@ -3949,6 +6172,42 @@ export interface operations {
                     "application/json": components["schemas"]["EligibilityResponseDto"];
                 };
             };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only coordinator, investigator, monitor, statistician; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (or not within your sites) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     ParticipantsController_history: {
@@ -3970,6 +6229,42 @@ export interface operations {
                     "application/json": components["schemas"]["StatusHistoryDto"][];
                 };
             };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only coordinator, investigator, site_staff, blinded_assessor, monitor, statistician; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (or not within your sites) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     ParticipantIdentityController_read: {
@@ -3989,6 +6284,42 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["IdentityResponseDto"];
+                };
+            };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only coordinator, investigator; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (or not within your sites) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
         };
@@ -4016,6 +6347,51 @@ export interface operations {
                     "application/json": components["schemas"]["IdentityResponseDto"];
                 };
             };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only coordinator; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (or not within your sites) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Conflicts with the current state of the record; nothing changes */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     AllocationsController_intervention: {
@@ -4039,6 +6415,51 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AllocationResponseDto"];
+                };
+            };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only investigator, coordinator; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (or not within your sites) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Conflicts with the current state of the record; nothing changes */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
         };
@@ -4066,6 +6487,51 @@ export interface operations {
                     "application/json": components["schemas"]["ParticipantResponseDto"];
                 };
             };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only investigator, coordinator; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (or not within your sites) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Conflicts with the current state of the record; nothing changes */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     AllocationsController_get: {
@@ -4087,6 +6553,42 @@ export interface operations {
                     "application/json": components["schemas"]["AllocationResponseDto"];
                 };
             };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only investigator, coordinator, site_staff, statistician, monitor; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (or not within your sites) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     AllocationsController_randomise: {
@@ -4103,12 +6605,67 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description A retry with the same Idempotency-Key: the first allocation */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AllocationResponseDto"];
+                };
+            };
+            /** @description Allocated */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["AllocationResponseDto"];
+                };
+            };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only investigator; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (or not within your sites) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Conflicts with the current state of the record; nothing changes */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
         };
@@ -4128,7 +6685,45 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["RandomizationReadinessDto"];
+                };
+            };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only investigator, coordinator; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (or not within your sites) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
         };
     };
@@ -4153,6 +6748,51 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ParticipantResponseDto"];
+                };
+            };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only coordinator, investigator; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (or not within your sites) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Conflicts with the current state of the record; nothing changes */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
         };
@@ -4180,6 +6820,51 @@ export interface operations {
                     "application/json": components["schemas"]["ParticipantResponseDto"];
                 };
             };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only coordinator, investigator, site_staff; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (or not within your sites) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Conflicts with the current state of the record; nothing changes */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     ScreeningController_current: {
@@ -4201,6 +6886,42 @@ export interface operations {
                     "application/json": components["schemas"]["ScreeningEpisodeResponseDto"];
                 };
             };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only coordinator, investigator, monitor, statistician; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (or not within your sites) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     ScreeningController_update: {
@@ -4218,26 +6939,58 @@ export interface operations {
             };
         };
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScreeningEpisodeResponseDto"];
+                };
+            };
             /** @description REASON_REQUIRED, invalid values, unknown itemIds, a recorded list sent whole; nothing changes */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only coordinator, investigator; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
             /** @description No such participant in your sites */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
-            /** @description STALE_VERSION: the record changed since expectedVersion (details.changedSince) */
+            /** @description STALE_VERSION: the record changed since expectedVersion (errors[0].params.changedSince) */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
         };
     };
@@ -4260,6 +7013,42 @@ export interface operations {
                     "application/json": components["schemas"]["ScreeningEpisodeResponseDto"][];
                 };
             };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only coordinator, investigator, monitor, statistician; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (or not within your sites) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     ScreeningController_history: {
@@ -4273,12 +7062,49 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecordVersionDto"][];
+                };
+            };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only coordinator, investigator, monitor, statistician; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description No such participant in your sites */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
         };
     };
@@ -4303,6 +7129,51 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ParticipantResponseDto"];
+                };
+            };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only coordinator, investigator; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (or not within your sites) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Conflicts with the current state of the record; nothing changes */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
         };
@@ -4330,6 +7201,51 @@ export interface operations {
                     "application/json": components["schemas"]["ParticipantResponseDto"];
                 };
             };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only coordinator, investigator; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (or not within your sites) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Conflicts with the current state of the record; nothing changes */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     PrescreeningController_check: {
@@ -4351,6 +7267,24 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PrescreeningCheckResultDto"];
+                };
+            };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many requests; retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
         };
@@ -4376,6 +7310,24 @@ export interface operations {
                     "application/json": components["schemas"]["PrescreeningRegistrationResultDto"];
                 };
             };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many requests; retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     PrescreeningController_sites: {
@@ -4393,6 +7345,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PublicSiteDto"][];
+                };
+            };
+            /** @description Too many requests; retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
         };
@@ -4413,7 +7374,36 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["StratumBalanceDto"][];
+                };
+            };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only statistician; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
         };
     };
@@ -4430,7 +7420,27 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["CommitmentDto"][];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only coordinator, investigator, site_staff, blinded_assessor, statistician, monitor, admin; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
         };
     };
@@ -4449,7 +7459,45 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["RandomizationConfigViewDto"];
+                };
+            };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only statistician; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description RANDOMIZATION_NOT_CONFIGURED: the environment has no configuration yet */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
         };
     };
@@ -4472,7 +7520,45 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["RandomizationConfigViewDto"];
+                };
+            };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only statistician; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description RANDOMIZATION_CONFIG_LOCKED: the environment is live */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
         };
     };
@@ -4491,7 +7577,45 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["RandomizationConfigViewDto"];
+                };
+            };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only statistician; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description RANDOMIZATION_CONFIG_LOCKED (live already), RANDOMIZATION_NOT_CONFIGURED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
         };
     };
@@ -4510,7 +7634,45 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["SeedDto"];
+                };
+            };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only statistician; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description RANDOMIZATION_NOT_CONFIGURED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
         };
     };
@@ -4534,7 +7696,45 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["SequenceSlotDto"][];
+                };
+            };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only statistician; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description RANDOMIZATION_NOT_CONFIGURED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
         };
     };
@@ -4555,7 +7755,45 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["SimulationResultDto"];
+                };
+            };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only statistician; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Conflicts with the current state of the record; nothing changes */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
         };
     };
@@ -4575,7 +7813,36 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["UnblindingEventPageDto"];
+                };
+            };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only investigator, monitor, statistician; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
         };
     };
@@ -4596,7 +7863,54 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["CreatedIdDto"];
+                };
+            };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only investigator, coordinator, monitor; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (or not within your sites) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Conflicts with the current state of the record; nothing changes */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
         };
     };
@@ -4616,7 +7930,45 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["VerificationReportDto"];
+                };
+            };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only statistician; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description RANDOMIZATION_NOT_CONFIGURED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
         };
     };
@@ -4633,7 +7985,27 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ConsortReportDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only coordinator, investigator, statistician, monitor, admin; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
         };
     };
@@ -4646,12 +8018,31 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The diagram */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "image/svg+xml": string;
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/svg+xml": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only coordinator, investigator, statistician, monitor, admin; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/svg+xml": components["schemas"]["ErrorResponseDto"];
                 };
             };
         };
@@ -4672,7 +8063,36 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["SiteFollowUpSummaryDto"][];
+                };
+            };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only coordinator, investigator, site_staff, statistician, monitor; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
         };
     };
@@ -4694,7 +8114,45 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["SiteFollowUpReportDto"];
+                };
+            };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only coordinator, investigator, site_staff, statistician, monitor; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (or not within your sites) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
         };
     };
@@ -4723,6 +8181,33 @@ export interface operations {
                     "application/json": components["schemas"]["BookingPageDto"];
                 };
             };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only coordinator, investigator, site_staff, monitor; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     SchedulingController_get: {
@@ -4742,6 +8227,42 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["BookingResponseDto"];
+                };
+            };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only coordinator, investigator, site_staff, monitor; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (or not within your sites) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
         };
@@ -4769,6 +8290,51 @@ export interface operations {
                     "application/json": components["schemas"]["BookingChangeResultDto"];
                 };
             };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only coordinator, investigator, site_staff; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (or not within your sites) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Conflicts with the current state of the record; nothing changes */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     SchedulingController_cancel: {
@@ -4794,6 +8360,51 @@ export interface operations {
                     "application/json": components["schemas"]["BookingChangeResultDto"];
                 };
             };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only coordinator, investigator; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (or not within your sites) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Conflicts with the current state of the record; nothing changes */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     SchedulingController_recordPhase: {
@@ -4812,26 +8423,58 @@ export interface operations {
             };
         };
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BookingResponseDto"];
+                };
+            };
             /** @description Invalid dates or phase, REASON missing on a correction; nothing changes */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only coordinator, investigator, site_staff; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
             /** @description No such booking in your sites */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
-            /** @description Booking not in a plan; STALE_VERSION (details.changedSince) */
+            /** @description Booking not in a plan; STALE_VERSION (errors[0].params.changedSince) */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
         };
     };
@@ -4847,19 +8490,49 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecordVersionDto"][];
+                };
+            };
             /** @description Unknown phase */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only coordinator, investigator, site_staff, monitor; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
             /** @description No such booking in your sites */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
         };
     };
@@ -4886,6 +8559,51 @@ export interface operations {
                     "application/json": components["schemas"]["ReviewResultDto"];
                 };
             };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only investigator; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (or not within your sites) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Conflicts with the current state of the record; nothing changes */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     SchedulingController_calendar: {
@@ -4907,6 +8625,42 @@ export interface operations {
                     "text/calendar": string;
                 };
             };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/calendar": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/calendar": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only coordinator, investigator, site_staff, monitor; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/calendar": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (or not within your sites) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/calendar": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     SchedulingController_fill: {
@@ -4926,6 +8680,51 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["FillResultDto"];
+                };
+            };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only coordinator, investigator; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (or not within your sites) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Conflicts with the current state of the record; nothing changes */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
         };
@@ -4952,6 +8751,42 @@ export interface operations {
                     "application/json": components["schemas"]["QuarterReportDto"];
                 };
             };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only coordinator, investigator, site_staff, monitor, statistician, admin; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (or not within your sites) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     SchedulingController_waitlist: {
@@ -4975,6 +8810,42 @@ export interface operations {
                     "application/json": components["schemas"]["WaitlistDto"];
                 };
             };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only coordinator, investigator, site_staff, monitor; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (or not within your sites) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     SchedulingController_book: {
@@ -4994,6 +8865,51 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["BookingResponseDto"];
+                };
+            };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only coordinator, investigator; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (or not within your sites) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Conflicts with the current state of the record; nothing changes */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
         };
@@ -5017,6 +8933,42 @@ export interface operations {
                     "application/json": components["schemas"]["BookingResponseDto"][];
                 };
             };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only coordinator, investigator, site_staff, monitor; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (or not within your sites) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     SchedulingController_readiness: {
@@ -5036,6 +8988,42 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ReadinessDto"];
+                };
+            };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only coordinator, investigator; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (or not within your sites) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
         };
@@ -5068,6 +9056,33 @@ export interface operations {
                     "application/json": components["schemas"]["ScreeningLogResponseDto"];
                 };
             };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only coordinator, investigator, monitor, statistician; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     SitesController_list: {
@@ -5089,6 +9104,33 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SiteResponseDto"][];
+                };
+            };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only coordinator, investigator, site_staff, blinded_assessor, statistician, monitor, admin; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
         };
@@ -5114,6 +9156,42 @@ export interface operations {
                     "application/json": components["schemas"]["SiteResponseDto"];
                 };
             };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only admin; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Conflicts with the current state of the record; nothing changes */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     SitesController_get: {
@@ -5133,6 +9211,42 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SiteResponseDto"];
+                };
+            };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only coordinator, investigator, site_staff, blinded_assessor, statistician, monitor, admin; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (or not within your sites) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
         };
@@ -5160,6 +9274,51 @@ export interface operations {
                     "application/json": components["schemas"]["SiteResponseDto"];
                 };
             };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only admin; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (or not within your sites) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Conflicts with the current state of the record; nothing changes */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     CapacityController_capacity: {
@@ -5182,6 +9341,42 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CapacityResponseDto"][];
+                };
+            };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only admin, coordinator, investigator, site_staff, monitor, statistician; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (or not within your sites) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
         };
@@ -5210,6 +9405,51 @@ export interface operations {
                     "application/json": components["schemas"]["CapacityResponseDto"];
                 };
             };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only admin; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (or not within your sites) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Conflicts with the current state of the record; nothing changes */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     StaffController_list: {
@@ -5227,7 +9467,45 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["StaffMemberDto"][];
+                };
+            };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only coordinator, investigator, site_staff, monitor, admin; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (or not within your sites) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
         };
     };
@@ -5244,7 +9522,27 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["TrialDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only coordinator, investigator, site_staff, blinded_assessor, statistician, monitor, admin; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
         };
     };
@@ -5268,7 +9566,36 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["UserResponsePageDto"];
+                };
+            };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only admin; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
         };
     };
@@ -5293,6 +9620,42 @@ export interface operations {
                     "application/json": components["schemas"]["UserResponseDto"];
                 };
             };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only admin; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description USER_EMAIL_TAKEN; ROLE_COMBINATION_FORBIDDEN (errors[] names each forbidden pair) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     UsersController_get: {
@@ -5312,6 +9675,42 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["UserResponseDto"];
+                };
+            };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only admin; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (or not within your sites) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
         };
@@ -5339,6 +9738,51 @@ export interface operations {
                     "application/json": components["schemas"]["UserResponseDto"];
                 };
             };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only admin; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (or not within your sites) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description ROLE_COMBINATION_FORBIDDEN, USER_SELF_ROLE_CHANGE, LAST_ADMIN */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     UsersController_deactivate: {
@@ -5362,6 +9806,51 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["UserResponseDto"];
+                };
+            };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only admin; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (or not within your sites) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description USER_SELF_DEACTIVATION, LAST_ADMIN */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
         };
@@ -5389,6 +9878,51 @@ export interface operations {
                     "application/json": components["schemas"]["UserResponseDto"];
                 };
             };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only admin; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (or not within your sites) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Conflicts with the current state of the record; nothing changes */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     UsersController_conflicts: {
@@ -5406,6 +9940,24 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["UserResponseDto"][];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only admin; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
         };

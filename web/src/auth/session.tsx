@@ -11,7 +11,7 @@ import {
 } from 'react';
 import { Navigate, useLocation } from 'react-router';
 import { api, ApiError, call, configureAuth } from '../api/client';
-import type { Role, User } from '../api/types';
+import type { Role, User } from '../api/client';
 import { ROLE_LABELS } from '../lib/labels';
 
 /** `actingRole`: the one role the token acts in; `chosen`: whether a multi-role user has picked it yet. */

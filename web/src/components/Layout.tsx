@@ -2,8 +2,8 @@ import { useTranslation } from 'react-i18next';
 import { useQuery } from '@tanstack/react-query';
 import { useState, type ReactNode } from 'react';
 import { NavLink, Outlet, useNavigate } from 'react-router';
-import { api, callAs } from '../api/client';
-import type { Role } from '../api/types';
+import { api, call } from '../api/client';
+import type { Role } from '../api/client';
 import { useMinutesLeft, useSession, useUser } from '../auth/session';
 
 /** `label`: the translation key of the page's name. */
@@ -42,7 +42,7 @@ function UnreadBadge() {
   const { t } = useTranslation();
   const { data } = useQuery({
     queryKey: ['notifications', 'unread'],
-    queryFn: () => callAs<{ unread: number }>(api.GET('/notifications/unread-count')),
+    queryFn: () => call(api.GET('/notifications/unread-count')),
     refetchInterval: 60_000,
   });
   if (!data?.unread) return null;

@@ -35,8 +35,8 @@ export function ErrorBox({ error, title }: { error: unknown; title?: string }) {
       <strong>{title ?? 'Something went wrong'}:</strong> {message}
       {api && api.errors.length > 1 && (
         <ul>
-          {api.errors.map((e) => (
-            <li key={e}>{e}</li>
+          {api.errors.map((e, i) => (
+            <li key={i}>{e.message}</li>
           ))}
         </ul>
       )}

@@ -1,4 +1,4 @@
-import type { ParticipantStatus, Role } from '../api/types';
+import type { ParticipantStatus, Role } from '../api/client';
 
 export const ROLE_LABELS: Record<Role, string> = {
   coordinator: 'Coordinator',

@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
-import { api, call, callAs } from '../api/client';
-import type { Site, StaffMember } from '../api/types';
+import { api, call } from '../api/client';
+import type { Site } from '../api/client';
 import { useSession } from '../auth/session';
 import { DEFAULT_ZONE } from './time';
 
@@ -31,9 +31,7 @@ export function useStaffNames(siteId: string | null | undefined): Map<string, st
   const { data } = useQuery({
     queryKey: ['staff', siteId],
     queryFn: () =>
-      callAs<StaffMember[]>(
-        api.GET('/sites/{siteId}/staff', { params: { path: { siteId: siteId as string } } }),
-      ),
+      call(api.GET('/sites/{siteId}/staff', { params: { path: { siteId: siteId as string } } })),
     enabled: !!siteId && allowed,
     staleTime: 5 * 60_000,
   });

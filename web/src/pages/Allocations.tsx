@@ -3,8 +3,8 @@ import { createColumnHelper } from '@tanstack/react-table';
 import { DateTime } from 'luxon';
 import { useState } from 'react';
 import { Link } from 'react-router';
-import { api, callAs } from '../api/client';
-import type { Allocation, Page } from '../api/types';
+import { api, call } from '../api/client';
+import type { Allocation } from '../api/client';
 import { useSession, useUser } from '../auth/session';
 import { DataTable, Field, Pager, QueryView, Tag } from '../components/ui';
 import { DRUG_LABELS } from '../lib/labels';
@@ -32,7 +32,7 @@ export function Allocations() {
   const query = useQuery({
     queryKey: ['allocations', filters, page],
     queryFn: () =>
-      callAs<Page<Allocation>>(
+      call(
         api.GET('/allocations', {
           params: {
             query: {

@@ -2,15 +2,8 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { DateTime } from 'luxon';
 import { useState } from 'react';
 import { Link } from 'react-router';
-import { api, callAs } from '../api/client';
-import type {
-  AdverseEvent,
-  Deviation,
-  Page,
-  SiteCalendar,
-  SiteFollowUpReport,
-  VisitRef,
-} from '../api/types';
+import { api, call } from '../api/client';
+import type { VisitRef } from '../api/client';
 import { useSession, useUser } from '../auth/session';
 import { DataTable, ErrorBox, Field, QueryView, Tag } from '../components/ui';
 import { humanise } from '../lib/labels';
@@ -95,9 +88,7 @@ function SiteReport({ siteId }: { siteId: string }) {
   const query = useQuery({
     queryKey: ['follow-up', siteId, 'report'],
     queryFn: () =>
-      callAs<SiteFollowUpReport>(
-        api.GET('/reports/follow-up/sites/{siteId}', { params: { path: { siteId } } }),
-      ),
+      call(api.GET('/reports/follow-up/sites/{siteId}', { params: { path: { siteId } } })),
   });
   return (
     <QueryView query={query} what="the follow-up summary">
@@ -139,7 +130,7 @@ function Upcoming({ siteId, zone }: { siteId: string; zone: string }) {
   const query = useQuery({
     queryKey: ['follow-up', siteId, 'calendar', today, to],
     queryFn: () =>
-      callAs<SiteCalendar>(
+      call(
         api.GET('/follow-up/sites/{siteId}/calendar', {
           params: { path: { siteId }, query: { from: today, to } },
         }),
@@ -199,9 +190,7 @@ function Deviations({ siteId }: { siteId: string }) {
   const query = useQuery({
     queryKey: ['follow-up', siteId, 'deviations'],
     queryFn: () =>
-      callAs<Page<Deviation>>(
-        api.GET('/follow-up/deviations', { params: { query: { siteId, pageSize: 100 } } }),
-      ),
+      call(api.GET('/follow-up/deviations', { params: { query: { siteId, pageSize: 100 } } })),
   });
   return (
     <section aria-labelledby="dev-h">
@@ -251,7 +240,7 @@ function SaeClock({ siteId, zone }: { siteId: string; zone: string }) {
   const query = useQuery({
     queryKey: ['follow-up', siteId, 'sae'],
     queryFn: () =>
-      callAs<Page<AdverseEvent>>(
+      call(
         api.GET('/follow-up/adverse-events', {
           params: { query: { siteId, serious: true, pageSize: 100 } },
         }),
@@ -260,7 +249,7 @@ function SaeClock({ siteId, zone }: { siteId: string; zone: string }) {
   });
   const report = useMutation({
     mutationFn: (id: string) =>
-      callAs<AdverseEvent>(
+      call(
         api.POST('/follow-up/adverse-events/{id}/reported', {
           params: { path: { id } },
           body: { reference: refs[id] ?? '' },

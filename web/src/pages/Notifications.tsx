@@ -1,7 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { api, callAs } from '../api/client';
-import type { NotificationPage } from '../api/types';
+import { api, call } from '../api/client';
 import { useUser } from '../auth/session';
 import { ErrorBox, Pager, QueryView, Tag } from '../components/ui';
 import { useZone } from '../lib/reference';
@@ -16,7 +15,7 @@ export function Notifications() {
   const query = useQuery({
     queryKey: ['notifications', 'inbox', unreadOnly, page],
     queryFn: () =>
-      callAs<NotificationPage>(
+      call(
         api.GET('/notifications', {
           params: { query: { page, pageSize: 25, ...(unreadOnly ? { unread: true } : {}) } },
         }),
@@ -24,7 +23,7 @@ export function Notifications() {
   });
   const mark = useMutation({
     mutationFn: (body: { ids?: string[]; all?: boolean }) =>
-      callAs<unknown>(api.POST('/notifications/read', { body })),
+      call(api.POST('/notifications/read', { body })),
     onSuccess: () => qc.invalidateQueries({ queryKey: ['notifications'] }),
   });
   return (

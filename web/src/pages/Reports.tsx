@@ -1,8 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link } from 'react-router';
-import { api, call, callAs, getText } from '../api/client';
-import type { SiteFollowUpReport } from '../api/types';
+import { api, call, getText } from '../api/client';
 import { useSession } from '../auth/session';
 import { Field, Pager, QueryView } from '../components/ui';
 import { STATUS_LABELS } from '../lib/labels';
@@ -31,10 +30,7 @@ function Consort() {
   });
   const numbers = useQuery({
     queryKey: ['reports', 'consort'],
-    queryFn: () =>
-      callAs<{ enrolment: { assessedForEligibility: number; randomised: number } }>(
-        api.GET('/reports/consort'),
-      ),
+    queryFn: () => call(api.GET('/reports/consort')),
   });
   const src = svg.data
     ? `data:image/svg+xml;base64,${btoa(unescape(encodeURIComponent(svg.data)))}`
@@ -183,7 +179,7 @@ function ScreeningLog() {
 function Retention() {
   const query = useQuery({
     queryKey: ['reports', 'follow-up'],
-    queryFn: () => callAs<SiteFollowUpReport[]>(api.GET('/reports/follow-up')),
+    queryFn: () => call(api.GET('/reports/follow-up')),
   });
   return (
     <section aria-labelledby="ret-h">

@@ -1,14 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useForm } from 'react-hook-form';
-import { api, ApiError, callAs } from '../api/client';
-import type {
-  BalanceRow,
-  Commitment,
-  RandomizationConfig,
-  Simulation,
-  Verification,
-} from '../api/types';
+import { api, ApiError, call } from '../api/client';
 import { ConfirmDialog, ErrorBox, Field, QueryView, Tag } from '../components/ui';
 import { formatInstant } from '../lib/time';
 
@@ -52,7 +45,7 @@ function Config({ env }: { env: Env }) {
     queryKey: ['randomization', 'config', env],
     queryFn: async () => {
       try {
-        return await callAs<RandomizationConfig>(
+        return await call(
           api.GET('/randomization/config/{environment}', {
             params: { path: { environment: env } },
           }),
@@ -65,11 +58,11 @@ function Config({ env }: { env: Env }) {
   });
   const commitments = useQuery({
     queryKey: ['randomization', 'commitment'],
-    queryFn: () => callAs<Commitment[]>(api.GET('/randomization/commitment')),
+    queryFn: () => call(api.GET('/randomization/commitment')),
   });
   const save = useMutation({
     mutationFn: (v: ConfigForm) =>
-      callAs<RandomizationConfig>(
+      call(
         api.PUT('/randomization/config/{environment}', {
           params: { path: { environment: env } },
           body: {
@@ -86,7 +79,7 @@ function Config({ env }: { env: Env }) {
   });
   const goLive = useMutation({
     mutationFn: () =>
-      callAs<RandomizationConfig>(
+      call(
         api.POST('/randomization/config/{environment}/go-live', {
           params: { path: { environment: env } },
         }),
@@ -218,9 +211,7 @@ function Balance({ env }: { env: Env }) {
   const query = useQuery({
     queryKey: ['randomization', 'balance', env],
     queryFn: () =>
-      callAs<BalanceRow[]>(
-        api.GET('/randomization/balance', { params: { query: { environment: env } } }),
-      ),
+      call(api.GET('/randomization/balance', { params: { query: { environment: env } } })),
   });
   return (
     <section aria-labelledby="bal-h">
@@ -254,11 +245,7 @@ function Balance({ env }: { env: Env }) {
                       </td>
                       <td>{r.imbalance}</td>
                       <td>{r.completedBlocks}</td>
-                      <td>
-                        {r.warnings
-                          .map((w) => (typeof w === 'string' ? w : w.message))
-                          .join('; ') || '—'}
-                      </td>
+                      <td>{r.warnings.join('; ') || '—'}</td>
                     </tr>
                   ))}
                 </tbody>
@@ -276,9 +263,7 @@ function Verify({ env }: { env: Env }) {
   const query = useQuery({
     queryKey: ['randomization', 'verify', env, run],
     queryFn: () =>
-      callAs<Verification>(
-        api.GET('/randomization/verify', { params: { query: { environment: env } } }),
-      ),
+      call(api.GET('/randomization/verify', { params: { query: { environment: env } } })),
   });
   return (
     <section aria-labelledby="ver-h">
@@ -307,8 +292,7 @@ function Verify({ env }: { env: Env }) {
 function Simulate() {
   const [n, setN] = useState(100);
   const sim = useMutation({
-    mutationFn: () =>
-      callAs<Simulation>(api.POST('/randomization/simulate', { body: { participants: n } })),
+    mutationFn: () => call(api.POST('/randomization/simulate', { body: { participants: n } })),
   });
   return (
     <section aria-labelledby="sim-h">

@@ -3,10 +3,10 @@ import { createColumnHelper } from '@tanstack/react-table';
 import { useState } from 'react';
 import { useForm } from 'react-hook-form';
 import { Link } from 'react-router';
-import { api, call, callAs } from '../api/client';
-import type { Allocation, Booking, Page } from '../api/types';
+import { api, call } from '../api/client';
+import type { Booking } from '../api/client';
 import { useSession, useUser } from '../auth/session';
-import { CorrectionHistory, type RecordVersion } from '../components/History';
+import { CorrectionHistory } from '../components/History';
 import { DataTable, ErrorBox, Field, QueryView, Tag } from '../components/ui';
 import { applyServerErrors } from '../lib/forms';
 import { humanise } from '../lib/labels';
@@ -192,9 +192,7 @@ function AwaitingBooking({
   const armA = useQuery({
     queryKey: ['allocations', 'arm-A'],
     queryFn: () =>
-      callAs<Page<Allocation>>(
-        api.GET('/allocations', { params: { query: { arm: 'A', pageSize: 200 } } }),
-      ),
+      call(api.GET('/allocations', { params: { query: { arm: 'A', pageSize: 200 } } })),
     enabled: hasRole('coordinator', 'investigator', 'site_staff', 'monitor'),
   });
   const book = useMutation({
@@ -412,7 +410,7 @@ function BookingDetail({ bookingId, onClose }: { bookingId: string; onClose: () 
     queryKey: ['booking', bookingId, 'phase-history', phase, opened?.version],
     enabled: !!opened,
     queryFn: () =>
-      callAs<RecordVersion[]>(
+      call(
         api.GET('/scheduling/bookings/{bookingId}/phases/{phase}/history', {
           params: { path: { bookingId, phase: phase as string } },
         }),

@@ -3,10 +3,10 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { useFieldArray, useForm } from 'react-hook-form';
 import { Link, useParams } from 'react-router';
-import { api, callAs } from '../api/client';
-import type { Visit, VisitDetail } from '../api/types';
+import { api, call } from '../api/client';
+import type { Visit } from '../api/client';
 import { useSession } from '../auth/session';
-import { CorrectionHistory, type RecordVersion } from '../components/History';
+import { CorrectionHistory } from '../components/History';
 import { ErrorBox, Field, QueryView, Tag } from '../components/ui';
 import { ApiError } from '../api/client';
 import {
@@ -46,10 +46,7 @@ export function VisitPage() {
   const { hasRole } = useSession();
   const query = useQuery({
     queryKey: ['visit', visitId],
-    queryFn: () =>
-      callAs<VisitDetail>(
-        api.GET('/follow-up/visits/{visitId}', { params: { path: { visitId } } }),
-      ),
+    queryFn: () => call(api.GET('/follow-up/visits/{visitId}', { params: { path: { visitId } } })),
   });
   const assessor = hasRole('blinded_assessor');
   const siteWriter = hasRole('site_staff', 'investigator', 'coordinator');
@@ -174,7 +171,7 @@ function VisitHistory({ visit, assessor }: { visit: Visit; assessor: boolean }) 
   const history = useQuery({
     queryKey: ['visit', visit.id, 'history', visit.version],
     queryFn: () =>
-      callAs<{ log: RecordVersion[]; assessment: RecordVersion[] }>(
+      call(
         api.GET('/follow-up/visits/{visitId}/history', { params: { path: { visitId: visit.id } } }),
       ),
   });
@@ -193,7 +190,7 @@ function VisitHistory({ visit, assessor }: { visit: Visit; assessor: boolean }) 
 /** The 409 of a correction based on stale values: what changed meanwhile. */
 function StaleNotice({ error }: { error: unknown }) {
   if (!(error instanceof ApiError) || error.code !== 'STALE_VERSION') return null;
-  const changes = (error.details?.changedSince ?? []) as FieldChange[];
+  const changes = (error.paramsOf('STALE_VERSION').changedSince ?? []) as FieldChange[];
   return (
     <div className="alert warn" role="alert">
       Someone changed this record while you were editing; nothing was saved. Changed meanwhile:
@@ -294,14 +291,14 @@ function AssessorForm({ visit }: { visit: Visit }) {
           ...(visit.mri && body.mri ? { mri: body.mri } : visit.mri ? { mri: original.mri } : {}),
         };
         const patch = patchFromChanges(diffRecord(original, edited), []);
-        return callAs<Visit>(
+        return call(
           api.PATCH('/follow-up/visits/{visitId}/assessment', {
             ...path,
             body: { ...patch, reason: v.reason, expectedVersion: visit.version } as never,
           }),
         );
       }
-      return callAs<Visit>(
+      return call(
         api.POST('/follow-up/visits/{visitId}/assessment', { ...path, body: body as never }),
       );
     },
@@ -502,14 +499,14 @@ function LogVisitForm({ visit }: { visit: Visit & Record<string, unknown> }) {
           diffRecord(original, editedRecord(original, v), LOG_GROUPS),
           LOG_GROUPS,
         );
-        return callAs<VisitDetail>(
+        return call(
           api.PATCH('/follow-up/visits/{visitId}/log', {
             ...path,
             body: { ...patch, reason: v.reason, expectedVersion: visit.version } as never,
           }),
         );
       }
-      return callAs<VisitDetail>(
+      return call(
         api.POST('/follow-up/visits/{visitId}/log', {
           ...path,
           body: {
@@ -858,9 +855,7 @@ function AdverseEventItem({
     queryKey: ['adverse-event', ae.id, 'history', ae.version],
     enabled: open,
     queryFn: () =>
-      callAs<RecordVersion[]>(
-        api.GET('/follow-up/adverse-events/{id}/history', { params: { path: { id: ae.id } } }),
-      ),
+      call(api.GET('/follow-up/adverse-events/{id}/history', { params: { path: { id: ae.id } } })),
   });
   const save = useMutation({
     mutationFn: (v: AeForm) => {
@@ -869,7 +864,7 @@ function AdverseEventItem({
       const changed = patchFromChanges(diffRecord(original, edited), []);
       const body: JsonRecord = { ...changed, reason: v.reason, expectedVersion: ae.version };
       if ('endDate' in changed && !changed.endDate) body.endDate = null;
-      return callAs<AdverseEvent>(
+      return call(
         api.PATCH('/follow-up/adverse-events/{id}', {
           params: { path: { id: ae.id } },
           body: body as never,

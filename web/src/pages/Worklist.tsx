@@ -3,8 +3,8 @@ import { createColumnHelper } from '@tanstack/react-table';
 import { useState } from 'react';
 import { useForm } from 'react-hook-form';
 import { Link, useNavigate } from 'react-router';
-import { api, call, callAs } from '../api/client';
-import type { Page, Participant } from '../api/types';
+import { api, call } from '../api/client';
+import type { Participant } from '../api/client';
 import { useSession, useUser } from '../auth/session';
 import { DataTable, ErrorBox, Field, QueryView, Tag } from '../components/ui';
 import { applyServerErrors } from '../lib/forms';
@@ -28,7 +28,7 @@ export function Worklist() {
   const query = useQuery({
     queryKey: ['participants', 'worklist', siteId],
     queryFn: () =>
-      callAs<Page<Participant>>(
+      call(
         api.GET('/participants', {
           params: { query: { pageSize: 200, ...(siteId ? { siteId } : {}) } },
         }),

@@ -1,7 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import { api, call, callAs } from '../../api/client';
-import type { AuditEntry, Page } from '../../api/types';
+import { api, call } from '../../api/client';
 import { Field, Pager, QueryView } from '../../components/ui';
 import { formatInstant } from '../../lib/time';
 
@@ -13,7 +12,7 @@ export function AdminAudit() {
   const query = useQuery({
     queryKey: ['audit', page, filters],
     queryFn: () =>
-      callAs<Page<AuditEntry>>(
+      call(
         api.GET('/audit', {
           params: {
             query: {

@@ -2,7 +2,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useForm } from 'react-hook-form';
 import { api, call } from '../../api/client';
-import type { Site } from '../../api/types';
+import type { Site } from '../../api/client';
 import { ErrorBox, Field, QueryView, Tag } from '../../components/ui';
 import { applyServerErrors } from '../../lib/forms';
 import { humanise } from '../../lib/labels';

@@ -2,8 +2,8 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { createColumnHelper } from '@tanstack/react-table';
 import { useState } from 'react';
 import { useForm } from 'react-hook-form';
-import { api, call, callAs } from '../../api/client';
-import type { Page, Role, User } from '../../api/types';
+import { api, call } from '../../api/client';
+import type { Role, User } from '../../api/client';
 import { DataTable, ErrorBox, Field, Pager, QueryView, Tag } from '../../components/ui';
 import { applyServerErrors } from '../../lib/forms';
 import { ROLE_LABELS } from '../../lib/labels';
@@ -21,7 +21,7 @@ export function AdminUsers() {
   const query = useQuery({
     queryKey: ['users', page, role],
     queryFn: () =>
-      callAs<Page<User>>(
+      call(
         api.GET('/users', {
           params: { query: { page, pageSize: 25, ...(role ? { role: role as Role } : {}) } },
         }),
@@ -120,7 +120,7 @@ export function AdminUsers() {
 function RoleConflicts({ onChange }: { onChange: (u: User) => void }) {
   const query = useQuery({
     queryKey: ['users', 'role-conflicts'],
-    queryFn: () => callAs<User[]>(api.GET('/users/role-conflicts')),
+    queryFn: () => call(api.GET('/users/role-conflicts')),
   });
   if (!query.data?.length) return null;
   return (

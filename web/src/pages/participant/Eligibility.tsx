@@ -2,7 +2,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useForm } from 'react-hook-form';
 import { api, ApiError, call } from '../../api/client';
-import type { Assessment, Participant, SetResult } from '../../api/types';
+import type { Assessment, Participant, SetResult } from '../../api/client';
 import { useSession } from '../../auth/session';
 import { ConfirmDialog, ErrorBox, Field, QueryView, Tag } from '../../components/ui';
 import { OUTCOME_LABELS, RESULT_LABELS } from '../../lib/labels';

@@ -1,8 +1,8 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
-import { api, call, callAs } from '../../api/client';
-import type { Identity, Participant, ScreeningRecord, Visit } from '../../api/types';
+import { api, call } from '../../api/client';
+import type { Identity, Participant, ScreeningRecord } from '../../api/client';
 import { useSession } from '../../auth/session';
 import { DataTable, ErrorBox, QueryView, Tag } from '../../components/ui';
 import { STATUS_LABELS, WAITING_FOR } from '../../lib/labels';
@@ -281,7 +281,7 @@ export function Visits({ participant }: { participant: Participant }) {
   const query = useQuery({
     queryKey: ['participant', participant.id, 'visits'],
     queryFn: () =>
-      callAs<Visit[]>(
+      call(
         api.GET('/follow-up/participants/{participantId}/visits', {
           params: { path: { participantId: participant.id } },
         }),

@@ -2,7 +2,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useForm } from 'react-hook-form';
 import { api, call } from '../../api/client';
-import type { Participant } from '../../api/types';
+import type { Participant } from '../../api/client';
 import { useSession } from '../../auth/session';
 import { CorrectionHistory, type RecordVersion } from '../../components/History';
 import { ConfirmDialog, ErrorBox, Field, QueryView } from '../../components/ui';

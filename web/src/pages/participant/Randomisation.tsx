@@ -2,10 +2,10 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useForm } from 'react-hook-form';
 import { Link } from 'react-router';
-import { api, call, callAs } from '../../api/client';
-import type { Allocation, Participant, Readiness } from '../../api/types';
+import { api, call } from '../../api/client';
+import type { Allocation, Participant } from '../../api/client';
 import { useSession } from '../../auth/session';
-import { CorrectionHistory, type RecordVersion } from '../../components/History';
+import { CorrectionHistory } from '../../components/History';
 import { ConfirmDialog, ErrorBox, Field, QueryView, Tag } from '../../components/ui';
 import { applyServerErrors } from '../../lib/forms';
 import { DRUG_LABELS } from '../../lib/labels';
@@ -86,7 +86,7 @@ export function Randomisation({ participant, zone }: { participant: Participant;
   const readiness = useQuery({
     queryKey: ['participant', participant.id, 'readiness'],
     queryFn: () =>
-      callAs<Readiness>(
+      call(
         api.GET('/participants/{id}/randomization/readiness', {
           params: { path: { id: participant.id } },
         }),
@@ -237,7 +237,7 @@ export function ArmBDrug({
     queryKey: ['participant', participantId, 'arm-b-history', allocation.armBVersion],
     enabled: allocation.armBDrug !== null,
     queryFn: () =>
-      callAs<RecordVersion[]>(
+      call(
         api.GET('/participants/{id}/arm-b-drug/history', {
           params: { path: { id: participantId } },
         }),

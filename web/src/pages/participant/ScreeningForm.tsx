@@ -1,11 +1,11 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useFieldArray, useForm, type UseFormRegister } from 'react-hook-form';
-import { api, call, callAs } from '../../api/client';
-import type { ScreeningRecord } from '../../api/types';
+import { api, call } from '../../api/client';
+import type { ScreeningRecord } from '../../api/client';
 import { ErrorBox, Field } from '../../components/ui';
 import { applyServerErrors } from '../../lib/forms';
-import { CorrectionHistory, type RecordVersion } from '../../components/History';
+import { CorrectionHistory } from '../../components/History';
 import { diffRecord, type GroupSpec, patchFromChanges } from '../../lib/corrections';
 import { DRUG_LABELS } from '../../lib/labels';
 import { useZone } from '../../lib/reference';
@@ -205,7 +205,7 @@ function toPatch(f: Form, before: ScreeningRecord): ScreeningRecord {
       f.treatments.length > 0
         ? f.treatments.map((x, i) => ({
             itemId: x.itemId || `new-${i}`,
-            drug: x.drug,
+            drug: x.drug as NonNullable<ScreeningRecord['treatments']>[number]['drug'],
             startDate: x.startDate || null,
             ...(x.stillOn ? { endDate: null } : x.endDate ? { endDate: x.endDate } : {}),
           }))
@@ -782,7 +782,7 @@ export function ScreeningHistory({
   const history = useQuery({
     queryKey: ['participant', participantId, 'screening-history', version],
     queryFn: () =>
-      callAs<RecordVersion[]>(
+      call(
         api.GET('/participants/{id}/screening/history', {
           params: { path: { id: participantId } },
         }),

@@ -2,7 +2,7 @@ import { useMutation, useQuery } from '@tanstack/react-query';
 import { useEffect, useId, useRef, useState, type ReactElement } from 'react';
 import { useForm, type UseFormRegisterReturn } from 'react-hook-form';
 import { api, ApiError, call } from '../../api/client';
-import type { PrescreeningAnswers, PrescreeningCheckResult } from '../../api/types';
+import type { PrescreeningAnswers, PrescreeningCheckResult } from '../../api/client';
 import { DRUGS, TEXT, type Lang } from './i18n';
 
 type Answers = {
@@ -203,7 +203,11 @@ export function Prescreening() {
     if (e instanceof ApiError && e.code === 'PRESCREENING_CANNOT_QUALIFY') {
       setStep({
         kind: 'stop',
-        reasons: (e.details?.reasons ?? []) as PrescreeningCheckResult['reasons'],
+        reasons: e.errors.map((r) => ({
+          criterionId: String(r.params.criterionId ?? ''),
+          title: String(r.params.title ?? ''),
+          explanation: r.message,
+        })),
       });
       return;
     }
