@@ -294,11 +294,16 @@ describe('visit log (int)', () => {
     expect(stale).toMatchObject({
       code: 'STALE_VERSION',
       kind: 'conflict',
-      details: {
-        currentVersion: 2,
-        expectedVersion: 1,
-        changedSince: [{ path: 'visitDate', before: '2026-04-15', after: '2026-04-10' }],
-      },
+      errors: [
+        {
+          path: 'expectedVersion',
+          params: {
+            currentVersion: 2,
+            expectedVersion: 1,
+            changedSince: [{ path: 'visitDate', before: '2026-04-15', after: '2026-04-10' }],
+          },
+        },
+      ],
     });
     expect(await as(staff, (a) => visitLog.visit(w000, a))).toEqual(current);
     expect(await auditCount()).toBe(audits);
@@ -435,7 +440,10 @@ describe('visit log (int)', () => {
           aeService.markSaeReported(sae.id, { reference: 'SAE-X', reportedAt }, a),
         ),
       );
-      expect(err).toMatchObject({ code: 'VALIDATION_FAILED', details: { field: 'reportedAt' } });
+      expect(err).toMatchObject({
+        code: 'VALIDATION_FAILED',
+        errors: [expect.objectContaining({ path: 'reportedAt' })],
+      });
     }
     expect(await as(staff, (a) => aeService.adverseEvent(sae.id, a))).toMatchObject({
       reportedAt: null,
@@ -517,7 +525,7 @@ describe('visit log (int)', () => {
     expect(stale).toMatchObject({
       code: 'STALE_VERSION',
       kind: 'conflict',
-      details: { currentVersion: 1, expectedVersion: 0 },
+      errors: [{ path: 'expectedVersion', params: { currentVersion: 1, expectedVersion: 0 } }],
     });
     expect(await as(staff, (a) => aeService.adverseEvent(ae.id, a))).toMatchObject({
       severity: 'mild',
@@ -620,7 +628,7 @@ describe('visit log (int)', () => {
     expect(futureEdss).toMatchObject({
       code: 'VALIDATION_FAILED',
       kind: 'bad_request',
-      details: { field: 'edss.assessedOn' },
+      errors: [expect.objectContaining({ path: 'edss.assessedOn' })],
     });
 
     // A valid EDSS with a bad MRI in the same call: the whole call is refused, the EDSS too.
@@ -643,7 +651,7 @@ describe('visit log (int)', () => {
     );
     expect(futureMri).toMatchObject({
       code: 'VALIDATION_FAILED',
-      details: { field: 'mri.examDate' },
+      errors: [expect.objectContaining({ path: 'mri.examDate' })],
     });
 
     const laterComparison = await refusal(
@@ -664,7 +672,7 @@ describe('visit log (int)', () => {
     );
     expect(laterComparison).toMatchObject({
       code: 'VALIDATION_FAILED',
-      details: { field: 'mri.comparedWith' },
+      errors: [expect.objectContaining({ path: 'mri.comparedWith' })],
     });
 
     const nothing = await refusal(as(assessor, (a) => assessments.recordAssessment(w012, {}, a)));
