@@ -1,13 +1,13 @@
 /**
  * Transplant-slot booking under contention for ONE centre (issue 6).
  *
- * `concurrency` workers call SchedulingService.bookForParticipant (the code the `scheduling.book-slot`
- * job runs: centre row lock, quarter usage, insert, capacity trigger, audit chain, outbox) for
- * arm-A participants of one centre, on a scratch database created and migrated for this run. Beside
- * it, in the same run on the same server, two baselines at the same client count: a raw
- * `UPDATE counter … RETURNING` transaction through pg (one hot row, the same shape of contention),
- * and pgbench TPC-B-like. Then it checks that no quarter went over capacity and that places follow
- * randomisation order.
+ * `concurrency` workers call BookingEngineService.bookForParticipant (the code the
+ * `scheduling.book-slot` job runs: centre row lock, quarter usage, insert, capacity trigger, audit
+ * chain, outbox) for arm-A participants of one centre, on a scratch database created and migrated
+ * for this run. Beside it, in the same run on the same server, two baselines at the same client
+ * count: a raw `UPDATE counter … RETURNING` transaction through pg (one hot row, the same shape of
+ * contention), and pgbench TPC-B-like. Then it checks that no quarter went over capacity and that
+ * places follow randomisation order.
  *
  *   node -r ts-node/register/transpile-only bench/slots/run.ts
  *   BENCH_DATABASE_URL=postgres://… BENCH_SLOTS_N=600 BENCH_SLOTS_LEVELS=8,32 (optional)
@@ -26,7 +26,7 @@ import { APP_CONFIG, AppConfig, loadConfig } from 'src/config/app-config';
 import { CoreModule } from 'src/core.module';
 import { prepareDatabase } from 'src/cli/prepare';
 import { SchedulingModule } from 'src/modules/scheduling/scheduling.module';
-import { SchedulingService } from 'src/modules/scheduling/scheduling.service';
+import { BookingEngineService } from 'src/modules/scheduling/booking-engine.service';
 import { pgbenchTps } from '../lib/pgbench';
 import { printTable, runLoad, type LoadResult } from '../lib/load';
 import { figure, type Figure } from '../lib/result';
@@ -118,7 +118,7 @@ async function main(): Promise<void> {
     .compile();
   const app = moduleRef.createNestApplication({ logger: false });
   await app.init();
-  const scheduling = app.get(SchedulingService);
+  const scheduling = app.get(BookingEngineService);
   const db = new Client({ connectionString: config.DATABASE_URL });
   await db.connect();
   const results: Level[] = [];

@@ -1,7 +1,7 @@
 import type { Queue } from 'bull';
 import { buildPlan } from 'src/modules/scheduling/calendar/arm-a-plan';
 import { OutboxRelay } from 'src/kernel/outbox/outbox.relay';
-import { SchedulingService } from 'src/modules/scheduling/scheduling.service';
+import { TransplantFacts } from 'src/modules/scheduling/transplant-facts.api';
 import { TrialsService } from 'src/modules/trials/trials.service';
 import { createTestApp, TestApp } from '../harness/app';
 import { bearer, TestUser } from '../harness/factory';
@@ -149,7 +149,7 @@ describe('transplant slot scheduling (e2e)', () => {
       /earliest slot at Amsterdam UMC.* is in Q3 2026 \(admission from 2026-07-01, 5 months 21 days/,
     );
     expect(warning.body.warning).toMatch(/beyond the waiting-time limit of 3 months/);
-    expect(await t.app.get(SchedulingService).armAReadinessWarning(cph)).toBeNull();
+    expect(await t.app.get(TransplantFacts).armAReadinessWarning(cph)).toBeNull();
     await t.http().get(`/scheduling/sites/${cph}/readiness`).set(bearer(investigator)).expect(404);
 
     // Three arm-A allocations, booked through the job randomisation enqueues.
@@ -481,7 +481,7 @@ describe('transplant slot scheduling (e2e)', () => {
       actualStart: '2026-10-27',
       plannedStart: '2026-10-27',
     });
-    expect(await t.app.get(SchedulingService).transplantDay0(p.id)).toEqual({
+    expect(await t.app.get(TransplantFacts).transplantDay0(p.id)).toEqual({
       date: '2026-10-27',
       recorded: true,
       bookingId: b.id,

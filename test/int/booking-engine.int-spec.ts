@@ -1,4 +1,4 @@
-import { SchedulingService } from 'src/modules/scheduling/scheduling.service';
+import { BookingEngineService } from 'src/modules/scheduling/booking-engine.service';
 import { createTestApp, TestApp } from '../harness/app';
 
 /**
@@ -8,11 +8,11 @@ import { createTestApp, TestApp } from '../harness/app';
  */
 describe('booking engine (int)', () => {
   let t: TestApp;
-  let engine: SchedulingService;
+  let engine: BookingEngineService;
 
   beforeAll(async () => {
     t = await createTestApp({ now: '2031-01-10T10:00:00Z', worker: false });
-    engine = t.app.get(SchedulingService);
+    engine = t.app.get(BookingEngineService);
   });
   afterAll(() => t.close());
 

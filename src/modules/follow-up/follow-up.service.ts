@@ -10,7 +10,7 @@ import {
   type VisitMove,
 } from './calendar/visit-calendar';
 import type { VisitTemplate } from './calendar/visit-template';
-import { SchedulingService } from 'src/modules/scheduling/scheduling.service';
+import { TransplantFacts } from 'src/modules/scheduling/transplant-facts.api';
 import type { VisitEntity } from './entities/visit.entity';
 import { FollowUpErrors } from './follow-up.errors';
 import { FollowUpSettings } from './follow-up.settings';
@@ -68,7 +68,7 @@ export class FollowUpService {
     private readonly settings: FollowUpSettings,
     private readonly tx: TransactionRunner,
     private readonly clock: Clock,
-    private readonly scheduling: SchedulingService,
+    private readonly scheduling: TransplantFacts,
   ) {}
 
   /** A recorded (not merely planned) transplant day 0 from the transplant-slot module, if any. */

@@ -15,7 +15,8 @@ import { renderCalendar } from './ical';
 import { SchedulingErrors } from './scheduling.errors';
 import { toWaitlistEntry } from './scheduling.mapper';
 import { SchedulingRepository } from './scheduling.repository';
-import { SchedulingService } from './scheduling.service';
+import { BookingEngineService } from './booking-engine.service';
+import { TransplantFacts } from './transplant-facts.api';
 import { dayAfter, describeWait } from './slot-rules';
 
 const MAX_REPORT_QUARTERS = 40;
@@ -32,7 +33,8 @@ const quarterIndex = (q: string) => {
 export class SchedulingReportsService {
   constructor(
     private readonly repo: SchedulingRepository,
-    private readonly scheduling: SchedulingService,
+    private readonly engine: BookingEngineService,
+    private readonly facts: TransplantFacts,
     private readonly clock: Clock,
   ) {}
 
@@ -45,7 +47,7 @@ export class SchedulingReportsService {
     if (!centre) {
       throw SchedulingErrors.centreNotFound();
     }
-    const settings = await this.scheduling.settings();
+    const settings = await this.engine.settings();
     const now = this.clock.now();
     const from = query.from ?? quarterOfDate(dateInZone(now, centre.timeZone));
     const to = query.to ?? nextQuarter(from, 7);
@@ -58,7 +60,7 @@ export class SchedulingReportsService {
     }
     const [rows, projected] = await Promise.all([
       this.repo.quarterCounts(centre.id, quarterRange(from, count)),
-      this.scheduling.projectSlot(centre, settings, now),
+      this.facts.projectSlot(centre, settings, now),
     ]);
     const wait = projected.assessment.wait;
     return {

@@ -36,7 +36,8 @@ import {
 } from './dto/booking.dto';
 import { SchedulingErrors } from './scheduling.errors';
 import { SchedulingReportsService } from './scheduling-reports.service';
-import { SchedulingService } from './scheduling.service';
+import { BookingReviewService } from './booking-review.service';
+import { BookingsService } from './bookings.service';
 import { TreatmentPlanService } from './treatment-plan.service';
 
 /** A path uuid; a malformed one is a 400 that names the parameter. */
@@ -54,7 +55,8 @@ const uuid = (name: string) =>
 @Controller('scheduling')
 export class SchedulingController {
   constructor(
-    private readonly scheduling: SchedulingService,
+    private readonly bookings: BookingsService,
+    private readonly reviews: BookingReviewService,
     private readonly plans: TreatmentPlanService,
     private readonly reports: SchedulingReportsService,
   ) {}
@@ -68,7 +70,7 @@ export class SchedulingController {
     @Query() query: ListBookingsQueryDto,
     @CurrentActor() actor: Actor,
   ): Promise<Page<BookingResponseDto>> {
-    return this.scheduling.list(query, actor);
+    return this.bookings.list(query, actor);
   }
 
   /** One booking with its plan and phases. */
@@ -79,7 +81,7 @@ export class SchedulingController {
     @Param('bookingId', uuid('bookingId')) id: string,
     @CurrentActor() actor: Actor,
   ): Promise<BookingResponseDto> {
-    return this.scheduling.get(id, actor);
+    return this.bookings.get(id, actor);
   }
 
   /** The transplant centre sets or moves the planned admission date. */
@@ -92,7 +94,7 @@ export class SchedulingController {
     @Body() dto: MoveAdmissionDto,
     @CurrentActor() actor: Actor,
   ): Promise<BookingChangeResultDto> {
-    return this.scheduling.moveAdmission(id, dto, actor);
+    return this.bookings.moveAdmission(id, dto, actor);
   }
 
   /** Cancels a booking, with a reason; its place is freed. */
@@ -105,7 +107,7 @@ export class SchedulingController {
     @Body() dto: CancelBookingDto,
     @CurrentActor() actor: Actor,
   ): Promise<BookingChangeResultDto> {
-    return this.scheduling.cancel(id, dto, actor);
+    return this.bookings.cancel(id, dto, actor);
   }
 
   /** The waiting-time review: accept the wait, refer to another centre, or a second-line drug instead. */
@@ -118,7 +120,7 @@ export class SchedulingController {
     @Body() dto: ReviewBookingDto,
     @CurrentActor() actor: Actor,
   ): Promise<ReviewResultDto> {
-    return this.scheduling.review(id, dto, actor);
+    return this.reviews.review(id, dto, actor);
   }
 
   /** Every kept version of a recorded arm-A phase (who, when, reason, fields before → after), newest first. */
@@ -151,7 +153,7 @@ export class SchedulingController {
     @CurrentActor() actor: Actor,
   ): Promise<BookingResponseDto> {
     await this.plans.recordPhase(id, phase, dto, actor);
-    return this.scheduling.get(id, actor);
+    return this.bookings.get(id, actor);
   }
 
   /** The participant's bookings, newest first. */
@@ -163,7 +165,7 @@ export class SchedulingController {
     @Param('participantId', uuid('participantId')) participantId: string,
     @CurrentActor() actor: Actor,
   ) {
-    return this.scheduling.ofParticipant(participantId, actor);
+    return this.bookings.ofParticipant(participantId, actor);
   }
 
   /** Books (or re-books after a cancellation) an arm-A participant; returns the live booking if any. */
@@ -175,7 +177,7 @@ export class SchedulingController {
     @Param('participantId', uuid('participantId')) participantId: string,
     @CurrentActor() actor: Actor,
   ): Promise<BookingResponseDto> {
-    return this.scheduling.book(participantId, actor);
+    return this.bookings.book(participantId, actor);
   }
 
   /** A centre's quarters: capacity, booked places, free places. */
@@ -225,7 +227,7 @@ export class SchedulingController {
     @Param('centreId', uuid('centreId')) centreId: string,
     @CurrentActor() actor: Actor,
   ): Promise<FillResultDto> {
-    return { movedUp: await this.scheduling.fill(centreId, actor) };
+    return { movedUp: await this.bookings.fill(centreId, actor) };
   }
 
   /** The arm-agnostic readiness warning for randomising at this site (never reveals an allocation). */
@@ -236,6 +238,6 @@ export class SchedulingController {
     @Param('siteId', uuid('siteId')) siteId: string,
     @CurrentActor() actor: Actor,
   ): Promise<ReadinessDto> {
-    return { warning: await this.scheduling.readinessForActor(siteId, actor) };
+    return { warning: await this.bookings.readinessForActor(siteId, actor) };
   }
 }

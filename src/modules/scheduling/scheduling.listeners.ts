@@ -7,12 +7,12 @@ import {
 } from 'src/modules/randomization/randomization.events';
 import { SiteCapacityChanging } from 'src/modules/sites/sites.events';
 import { BookSlotJob } from './scheduling.jobs';
-import { SchedulingService } from './scheduling.service';
+import { TransplantFacts } from './transplant-facts.api';
 
 /** What the transplant-slot module does when other modules' facts change or they ask it. */
 @Injectable()
 export class SchedulingListeners {
-  constructor(private readonly scheduling: SchedulingService) {}
+  constructor(private readonly facts: TransplantFacts) {}
 
   /** A centre's default capacity changes under the centre's booking lock, never between a booking's reads and writes. */
   @OnDomainEvent(SiteCapacityChanging)
@@ -20,13 +20,13 @@ export class SchedulingListeners {
     uow: UnitOfWork,
     { centreId }: PayloadOf<typeof SiteCapacityChanging>,
   ): Promise<void> {
-    await this.scheduling.lockCentre(uow, centreId);
+    await this.facts.lockCentre(uow, centreId);
   }
 
   /** The arm-agnostic waiting-time warning before randomising (from capacity only). */
   @OnDomainEvent(RandomisationReadinessWarning)
   readinessWarning({ siteId }: { participantId: string; siteId: string }): Promise<string | null> {
-    return this.scheduling.armAReadinessWarning(siteId);
+    return this.facts.armAReadinessWarning(siteId);
   }
 
   /** An arm-A allocation books the transplant slot by a job, written with the allocation. */

@@ -5,31 +5,40 @@ import { SitesModule } from 'src/modules/sites/sites.module';
 import { TrialsModule } from 'src/modules/trials/trials.module';
 import { UsersModule } from 'src/modules/users/users.module';
 import { CapacityController } from './capacity.controller';
+import { BookingEngineService } from './booking-engine.service';
+import { BookingReviewService } from './booking-review.service';
+import { BookingsService } from './bookings.service';
 import { CapacityService } from './capacity.service';
+import { SchedulingNoticesService } from './scheduling-notices.service';
+import { TransplantFacts } from './transplant-facts.api';
 import { SchedulingController } from './scheduling.controller';
 import { SchedulingReportsService } from './scheduling-reports.service';
 import { SchedulingRepository } from './scheduling.repository';
 import { SchedulingListeners } from './scheduling.listeners';
-import { SchedulingService } from './scheduling.service';
 import { TreatmentPlanService } from './treatment-plan.service';
 
 /**
  * Transplant slot scheduling: capacity per centre and quarter, bookings (the booking engine, the
- * waiting-time review, notices), the arm-A plan and its recorded phases. Exports SchedulingService:
- * `bookForParticipant` (the `scheduling.book-slot` job) and `transplantDay0` (follow-up). The
- * processor is registered in the worker only.
+ * waiting-time review, notices), the arm-A plan and its recorded phases. Exports TransplantFacts
+ * (its public API: `transplantDay0` for follow-up) and, for the processor, which is registered in
+ * the worker only, BookingEngineService (the `scheduling.book-slot` job) and
+ * SchedulingNoticesService (the `scheduling.notify` job).
  */
 @Module({
   imports: [TrialsModule, SitesModule, UsersModule, NotificationsModule, RandomizationModule],
   controllers: [SchedulingController, CapacityController],
   providers: [
     SchedulingRepository,
-    SchedulingService,
+    BookingEngineService,
+    BookingsService,
+    BookingReviewService,
+    SchedulingNoticesService,
+    TransplantFacts,
     SchedulingListeners,
     TreatmentPlanService,
     SchedulingReportsService,
     CapacityService,
   ],
-  exports: [SchedulingService],
+  exports: [TransplantFacts, BookingEngineService, SchedulingNoticesService],
 })
 export class SchedulingModule {}

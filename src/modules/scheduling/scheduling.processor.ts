@@ -10,19 +10,23 @@ import {
   SCHEDULING_NOTICE_KINDS,
   SchedulingNoticeJob,
 } from './scheduling.jobs';
-import { SchedulingService } from './scheduling.service';
+import { BookingEngineService } from './booking-engine.service';
+import { SchedulingNoticesService } from './scheduling-notices.service';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const invalid = (message: string) => new DomainError('JOB_PAYLOAD_INVALID', 'bad_request', message);
 
 /**
- * Registered only in the worker. Thin: the service does the work and is idempotent (a job run twice
+ * Registered only in the worker. Thin: the services do the work and is idempotent (a job run twice
  * finds the booking of the first run; notices are deduplicated per recipient). Failures follow the
  * one job policy (src/common/queue/job-policy.ts): a bad payload fails at once.
  */
 @Processor(QueueName.Scheduling)
 export class SchedulingProcessor {
-  constructor(private readonly scheduling: SchedulingService) {}
+  constructor(
+    private readonly engine: BookingEngineService,
+    private readonly notices: SchedulingNoticesService,
+  ) {}
 
   @JobHandler(BookSlotJob)
   async bookSlot(job: Job<BookSlotJobData>): Promise<void> {
@@ -30,7 +34,7 @@ export class SchedulingProcessor {
     if (typeof participantId !== 'string' || !UUID.test(participantId)) {
       throw invalid('participantId must be a UUID');
     }
-    await this.scheduling.bookForParticipant(participantId);
+    await this.engine.bookForParticipant(participantId);
   }
 
   @JobHandler(SchedulingNoticeJob)
@@ -44,6 +48,6 @@ export class SchedulingProcessor {
     ) {
       throw invalid('bookingId, kind and ref are required');
     }
-    await this.scheduling.deliverNotice({ bookingId, kind, ref });
+    await this.notices.deliverNotice({ bookingId, kind, ref });
   }
 }
