@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
 import { CoreModule } from './core.module';
 import { AuditModule } from './modules/audit/audit.module';
-import { AuthModule } from './modules/auth/auth.module';
 import { EligibilityModule } from './modules/eligibility/eligibility.module';
 import { FollowUpModule } from './modules/follow-up/follow-up.module';
 import { HealthController } from './modules/health/health.controller';
@@ -13,14 +12,13 @@ import { ReportsModule } from './modules/reports/reports.module';
 import { SchedulingModule } from './modules/scheduling/scheduling.module';
 import { SitesModule } from './modules/sites/sites.module';
 import { TrialsModule } from './modules/trials/trials.module';
-import { UsersModule } from './modules/users/users.module';
+import { AccessModule } from 'src/modules/access/access.module';
 
 /** The HTTP API. Processors are not here: they run in the worker (WorkerModule). */
 @Module({
   imports: [
     CoreModule,
-    AuthModule,
-    UsersModule,
+    AccessModule,
     SitesModule,
     TrialsModule,
     AuditModule,

@@ -15,7 +15,7 @@ import { NestedShapePipe } from './common/validation/nested-shape.pipe';
 import { RejectNulPipe } from './common/validation/reject-nul.pipe';
 import { ALL_QUEUES } from './common/queue/queues';
 import { APP_CONFIG, AppConfig } from './config/app-config';
-import { AuthService } from './modules/auth/auth.service';
+import { AuthService } from './modules/access/auth.service';
 import { applyOpenApiResponseMetadata } from './web/openapi-responses';
 import { mountWebApp } from './web/web-app';
 

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { AppConfig } from 'src/config/app-config';
-import { hashPassword } from 'src/modules/auth/password';
+import { hashPassword } from 'src/modules/access/password';
 import { seedRamMs } from 'src/cli/ram-ms.seed';
 import { createDataSource } from 'src/database/data-source';
 import { ensureDatabase, withMigrationLock } from 'src/database/database-setup';

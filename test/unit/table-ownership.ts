@@ -5,7 +5,7 @@
 export const TABLE_OWNERS: Record<string, readonly string[]> = {
   trials: ['trials'],
   sites: ['sites'],
-  users: ['users', 'user_sites'],
+  access: ['users', 'user_sites'],
   participants: [
     'participants',
     'participant_status_history',
@@ -49,7 +49,7 @@ export const TABLE_OWNERS: Record<string, readonly string[]> = {
  */
 export const PUBLIC_VIEWS: Record<string, readonly string[]> = {
   sites: ['site_directory'],
-  users: ['user_directory'],
+  access: ['user_directory'],
   participants: ['participant_directory'],
   randomization: ['allocation_directory'],
   'follow-up': ['visit_directory', 'deviation_directory'],

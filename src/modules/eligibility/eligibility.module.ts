@@ -1,9 +1,8 @@
 import { Module } from '@nestjs/common';
-import { AuthModule } from 'src/modules/auth/auth.module';
 import { IdentityModule } from 'src/modules/identity/identity.module';
 import { ParticipantsModule } from 'src/modules/participants/participants.module';
 import { TrialsModule } from 'src/modules/trials/trials.module';
-import { UsersModule } from 'src/modules/users/users.module';
+import { AccessModule } from 'src/modules/access/access.module';
 import { EligibilityController } from './eligibility.controller';
 import { EligibilityRepository } from './eligibility.repository';
 import { EligibilityService } from './eligibility.service';
@@ -18,7 +17,7 @@ import { ScreeningService } from './screening.service';
  * consent and re-screening, the screening log, and the randomisation gate (EligibilityService).
  */
 @Module({
-  imports: [ParticipantsModule, IdentityModule, TrialsModule, AuthModule, UsersModule],
+  imports: [ParticipantsModule, IdentityModule, TrialsModule, AccessModule],
   controllers: [ScreeningController, EligibilityController, ScreeningLogController],
   providers: [
     EligibilityRepository,

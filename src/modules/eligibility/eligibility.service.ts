@@ -10,7 +10,7 @@ import {
   type JsonRecord,
   staleVersion,
 } from 'src/common/corrections/corrections';
-import { AuthService } from 'src/modules/auth/auth.service';
+import { AuthService } from 'src/modules/access/auth.service';
 import { siteScope } from 'src/common/context/site-scope';
 import { IdentityService } from 'src/modules/identity/identity.service';
 import { checkTransition } from 'src/modules/participants/participant-status';
@@ -18,7 +18,7 @@ import type { ParticipantEntity } from 'src/modules/participants/participant.ent
 import { ParticipantErrors } from 'src/modules/participants/participants.errors';
 import { ParticipantsService, type Scope } from 'src/modules/participants/participants.service';
 import { TrialsService } from 'src/modules/trials/trials.service';
-import { UsersService } from 'src/modules/users/users.service';
+import { UsersService } from 'src/modules/access/users.service';
 import {
   activeCriteriaSet,
   ageWithin,

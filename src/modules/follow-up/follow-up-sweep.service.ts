@@ -3,7 +3,7 @@ import { Clock } from 'src/common/clock/clock';
 import { TransactionRunner } from 'src/kernel/unit-of-work';
 import type { Role } from 'src/common/context/roles';
 import { NotificationsService } from 'src/modules/notifications/notifications.service';
-import { UsersService } from 'src/modules/users/users.service';
+import { UsersService } from 'src/modules/access/users.service';
 import {
   dueDates,
   findingJobId,

@@ -3,7 +3,7 @@ import { NotificationsModule } from 'src/modules/notifications/notifications.mod
 import { ParticipantsModule } from 'src/modules/participants/participants.module';
 import { SchedulingModule } from 'src/modules/scheduling/scheduling.module';
 import { TrialsModule } from 'src/modules/trials/trials.module';
-import { UsersModule } from 'src/modules/users/users.module';
+import { AccessModule } from 'src/modules/access/access.module';
 import { AdverseEventsController } from './adverse-events.controller';
 import { AdverseEventsRepository } from './adverse-events.repository';
 import { AdverseEventsService } from './adverse-events.service';
@@ -31,7 +31,7 @@ import { VisitsRepository } from './visits.repository';
  * (FollowUpSweepScheduler) are provided by the worker module only.
  */
 @Module({
-  imports: [NotificationsModule, TrialsModule, UsersModule, SchedulingModule, ParticipantsModule],
+  imports: [NotificationsModule, TrialsModule, AccessModule, SchedulingModule, ParticipantsModule],
   controllers: [
     VisitsController,
     AdverseEventsController,

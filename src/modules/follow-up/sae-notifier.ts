@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { UnitOfWork } from 'src/kernel/unit-of-work';
 import { NotificationsService } from 'src/modules/notifications/notifications.service';
-import { UsersService } from 'src/modules/users/users.service';
+import { UsersService } from 'src/modules/access/users.service';
 import type { AdverseEventContext } from './follow-up-records';
 import { saeNotice } from './notices';
 import { VisitsRepository } from './visits.repository';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { NotificationsService } from 'src/modules/notifications/notifications.service';
-import { UsersService } from 'src/modules/users/users.service';
+import { UsersService } from 'src/modules/access/users.service';
 import { noticeText } from './scheduling-notices';
 import type { NotifyJobData } from './scheduling.jobs';
 import { SchedulingRepository } from './scheduling.repository';

@@ -3,7 +3,7 @@ import { NotificationsModule } from 'src/modules/notifications/notifications.mod
 import { RandomizationModule } from 'src/modules/randomization/randomization.module';
 import { SitesModule } from 'src/modules/sites/sites.module';
 import { TrialsModule } from 'src/modules/trials/trials.module';
-import { UsersModule } from 'src/modules/users/users.module';
+import { AccessModule } from 'src/modules/access/access.module';
 import { CapacityController } from './capacity.controller';
 import { BookingEngineService } from './booking-engine.service';
 import { BookingReviewService } from './booking-review.service';
@@ -25,7 +25,7 @@ import { TreatmentPlanService } from './treatment-plan.service';
  * SchedulingNoticesService (the `scheduling.notify` job).
  */
 @Module({
-  imports: [TrialsModule, SitesModule, UsersModule, NotificationsModule, RandomizationModule],
+  imports: [TrialsModule, SitesModule, AccessModule, NotificationsModule, RandomizationModule],
   controllers: [SchedulingController, CapacityController],
   providers: [
     SchedulingRepository,

@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsString, MaxLength, MinLength } from 'class-validator';
 import { ValidateEnum } from 'src/common/validation/validators';
-import { UserResponseDto } from 'src/modules/users/dto/user.dto';
+import { UserResponseDto } from 'src/modules/access/dto/user.dto';
 import { ROLES, type Role } from 'src/common/context/roles';
 
 export class LoginDto {

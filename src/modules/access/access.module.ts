@@ -3,14 +3,23 @@ import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { APP_CONFIG, AppConfig } from 'src/config/app-config';
-import { UsersModule } from 'src/modules/users/users.module';
+import { SitesModule } from 'src/modules/sites/sites.module';
 import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
+import { RoleConflictsCheck } from './role-conflicts.check';
+import { StaffController } from './staff.controller';
+import { UsersController } from './users.controller';
+import { UsersRepository } from './users.repository';
+import { UsersService } from './users.service';
 
+/**
+ * Access: staff accounts (users, their roles and dated site memberships), sign-in and the acting
+ * role, and the global guard that denies every route without `@Roles`/`@Public`.
+ */
 @Module({
   imports: [
-    UsersModule,
+    SitesModule,
     JwtModule.registerAsync({
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => ({
@@ -26,8 +35,14 @@ import { AuthService } from './auth.service';
       ],
     }),
   ],
-  controllers: [AuthController],
-  providers: [AuthService, { provide: APP_GUARD, useClass: AuthGuard }],
-  exports: [AuthService],
+  controllers: [AuthController, UsersController, StaffController],
+  providers: [
+    UsersRepository,
+    UsersService,
+    RoleConflictsCheck,
+    AuthService,
+    { provide: APP_GUARD, useClass: AuthGuard },
+  ],
+  exports: [AuthService, UsersService],
 })
-export class AuthModule {}
+export class AccessModule {}

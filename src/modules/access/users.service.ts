@@ -4,7 +4,7 @@ import type { Actor } from 'src/common/context/request-context';
 import { Page } from 'src/common/validation/page';
 import { APP_CONFIG, AppConfig } from 'src/config/app-config';
 import { TransactionRunner } from 'src/kernel/unit-of-work';
-import { hashPassword, passwordProblem } from 'src/modules/auth/password';
+import { hashPassword, passwordProblem } from 'src/modules/access/password';
 import { SitesService } from 'src/modules/sites/sites.service';
 import { WelcomeJob } from 'src/modules/notifications/notifications.jobs';
 import type {
