@@ -68,7 +68,7 @@ export async function startBenchApp(name: string, env: Record<string, string> = 
         [id, country, code],
       );
     }
-    return { id, token: await jwt.signAsync({ sub: id, tv: 0 }) };
+    return { id, token: await jwt.signAsync({ sub: id, tv: 0, role: roles[0] }) };
   }
 
   async function siteId(label: string): Promise<string> {
