@@ -124,6 +124,54 @@ describe('transplant slot scheduling (e2e)', () => {
 
   // ---------------------------------------------------------------------------------------------
 
+  it("reads a centre's capacity per quarter: the default unless set, 8 quarters from the centre's today; bad ranges, non-centres and unknown ids refused", async () => {
+    clock().set('2030-05-10T09:00:00Z');
+    const upp = await t.factory.site('SE-UPP');
+    const tro = await t.factory.site('NO-TRO');
+    const viewer = await t.factory.user('coordinator', { sites: ['SE-UPP'] });
+    await setCapacity(upp, '2030-Q3', 1).expect(200);
+    const all = await t.http().get(`/sites/${upp}/capacity`).set(bearer(viewer)).expect(200);
+    expect(all.body.map((r: { quarter: string }) => r.quarter)).toEqual([
+      '2030-Q2',
+      '2030-Q3',
+      '2030-Q4',
+      '2031-Q1',
+      '2031-Q2',
+      '2031-Q3',
+      '2031-Q4',
+      '2032-Q1',
+    ]);
+    expect(all.body[1]).toEqual({ quarter: '2030-Q3', capacity: 1, overridden: true });
+    expect(all.body[0].overridden).toBe(false);
+    const range = await t
+      .http()
+      .get(`/sites/${upp}/capacity?from=2030-Q3&to=2030-Q4`)
+      .set(bearer(viewer))
+      .expect(200);
+    expect(range.body.map((r: { quarter: string }) => r.quarter)).toEqual(['2030-Q3', '2030-Q4']);
+    const backwards = await t
+      .http()
+      .get(`/sites/${upp}/capacity?from=2030-Q4&to=2030-Q1`)
+      .set(bearer(viewer))
+      .expect(400);
+    expect(backwards.body.code).toBe('QUARTER_RANGE_INVALID');
+    await t.http().get(`/sites/${upp}/capacity?from=2030-W12`).set(bearer(viewer)).expect(400);
+    const notCentre = await t.http().get(`/sites/${tro}/capacity`).set(bearer(viewer)).expect(400);
+    expect(notCentre.body.code).toBe('SITE_NOT_TRANSPLANT_CENTRE');
+    await t
+      .http()
+      .get(`/sites/00000000-0000-4000-8000-000000000000/capacity`)
+      .set(bearer(viewer))
+      .expect(404);
+    await t
+      .http()
+      .put(`/sites/00000000-0000-4000-8000-000000000000/capacity/2030-Q3`)
+      .set(bearer(admin))
+      .send({ capacity: 1 })
+      .expect(404);
+    await setCapacity(tro, '2030-Q3', 1).expect(400);
+  });
+
   it('the waiting-time rule: next free quarter 5 months away → flagged, notified, and each review outcome does what it says', async () => {
     clock().set('2026-01-10T09:00:00Z');
     const ams = await t.factory.site('NL-AMS');

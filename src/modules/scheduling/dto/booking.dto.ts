@@ -1,3 +1,4 @@
+import { QUARTER } from './capacity.dto';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { PageQueryDto } from 'src/common/validation/page';
 import {
@@ -21,8 +22,6 @@ import {
   type ReviewOutcome,
   type ReviewStatus,
 } from 'src/modules/scheduling/booking.entity';
-
-const QUARTER = /^\d{4}-Q[1-4]$/;
 
 export class ListBookingsQueryDto extends PageQueryDto {
   @ValidateUuid({ optional: true })
