@@ -3,6 +3,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { Clock } from 'src/common/clock/clock';
 import { RequestContext } from 'src/common/context/request-context';
 import type { JobPayload, QueueName } from 'src/common/queue/queues';
+import { claimIdempotencyKey } from 'src/kernel/idempotency/idempotency-keys';
 import { redact } from 'src/kernel/redact';
 import type { JobContract } from 'src/kernel/jobs/job-contract';
 import { OutboxSignal } from 'src/kernel/outbox/outbox-signal';
@@ -87,7 +88,14 @@ export class TransactionRunner {
   ) {}
 
   async run<T>(work: (uow: UnitOfWork) => Promise<T>): Promise<T> {
+    // A create sent with an Idempotency-Key claims it in its first committing transaction.
+    const claim = RequestContext.idempotency();
+    const actorId = RequestContext.actor().id;
+    const claiming = claim && !claim.claimed && actorId ? claim : null;
     const { result, enqueued } = await this.dataSource.transaction(async (em) => {
+      if (claiming && actorId) {
+        await claimIdempotencyKey(em, claiming, actorId, this.clock.now());
+      }
       const uow = new UnitOfWork(em);
       const result = await work(uow);
       await this.writeOutbox(em, uow.jobs);
@@ -95,6 +103,9 @@ export class TransactionRunner {
       await this.writeAudit(em, uow.audits);
       return { result, enqueued: uow.jobs.length > 0 };
     });
+    if (claiming) {
+      claiming.claimed = true;
+    }
     if (enqueued) {
       this.outbox.kick();
     }

@@ -38,9 +38,9 @@ export const TABLE_OWNERS: Record<string, readonly string[]> = {
   ],
   notifications: ['notifications'],
   audit: ['audit_log', 'audit_chain_head'],
-  // Below the modules, the kernel: job intents (outbox) and the kept versions of correctable
-  // records, written by the unit of work.
-  kernel: ['outbox', 'record_versions'],
+  // Below the modules, the kernel: job intents (outbox), the kept versions of correctable
+  // records, written by the unit of work, and the Idempotency-Keys of creates.
+  kernel: ['outbox', 'record_versions', 'idempotency_keys'],
 };
 
 /**

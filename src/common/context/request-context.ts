@@ -16,7 +16,13 @@ export type Actor = {
 
 export const SYSTEM_ACTOR: Actor = { id: null, role: 'system', siteIds: [], trialWide: true };
 
-type Store = { requestId: string; actor: Actor };
+/**
+ * The `Idempotency-Key` of a create in progress (src/kernel/idempotency): claimed by the first
+ * transaction of the request that commits.
+ */
+export type IdempotencyClaim = { key: string; requestHash: string; claimed: boolean };
+
+type Store = { requestId: string; actor: Actor; idempotency?: IdempotencyClaim };
 
 const storage = new AsyncLocalStorage<Store>();
 
@@ -30,6 +36,15 @@ export const RequestContext = {
   },
   actor(): Actor {
     return storage.getStore()?.actor ?? SYSTEM_ACTOR;
+  },
+  idempotency(): IdempotencyClaim | undefined {
+    return storage.getStore()?.idempotency;
+  },
+  setIdempotency(claim: IdempotencyClaim): void {
+    const store = storage.getStore();
+    if (store) {
+      store.idempotency = claim;
+    }
   },
   setActor(actor: Actor): void {
     const store = storage.getStore();

@@ -20,6 +20,16 @@ export type InstantInput = string | Date;
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 const ISO_WITH_OFFSET = /(?:Z|[+-]\d{2}(?::?\d{2})?)$/i;
+/** An instant as the API takes it: date, time to the minute or finer, and an offset. */
+const ISO_INSTANT =
+  /^(\d{4})-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:Z|[+-]\d{2}:\d{2})$/;
+
+/**
+ * The years a date entered or queried may carry (issue 15): 1900 to 2100. Year 0000, 9999-12-31,
+ * expanded years (+010000) and ISO week or ordinal forms (2026-W49, 2026-337) are not dates of
+ * this trial; they are refused as input, never stored, never sent to the database.
+ */
+export const DATE_YEARS = { min: 1900, max: 2100 } as const;
 
 /** Parses 'YYYY-MM-DD' strictly (2026-02-30 is refused) into a UTC-midnight DateTime. */
 export function parseIsoDate(date: IsoDate): DateTime {
@@ -38,6 +48,31 @@ export function isIsoDate(value: unknown): value is IsoDate {
     return false;
   }
   return DateTime.fromISO(value, { zone: 'utc' }).isValid;
+}
+
+const inYears = (year: number) => year >= DATE_YEARS.min && year <= DATE_YEARS.max;
+
+/** A calendar date the API accepts: 'YYYY-MM-DD' that exists, year 1900–2100. */
+export function isPlausibleDate(value: unknown): value is IsoDate {
+  return isIsoDate(value) && inYears(Number(value.slice(0, 4)));
+}
+
+/**
+ * An instant the API accepts: 'YYYY-MM-DDTHH:MM[:SS[.ffffff]]' with 'Z' or '±HH:MM', a real
+ * date and time (no 24:00, no 02-30), year 1900–2100.
+ */
+export function isPlausibleInstant(value: unknown): value is string {
+  if (typeof value !== 'string') {
+    return false;
+  }
+  const match = ISO_INSTANT.exec(value);
+  if (!match || !inYears(Number(match[1]))) {
+    return false;
+  }
+  const parsed = DateTime.fromISO(value, { setZone: true });
+  return (
+    parsed.isValid && parsed.toISO({ includeOffset: false })?.slice(0, 16) === value.slice(0, 16)
+  );
 }
 
 function format(date: DateTime): IsoDate {

@@ -18,6 +18,8 @@ import {
   registerDecorator,
 } from 'class-validator';
 
+import { isPlausibleDate, isPlausibleInstant } from 'src/common/time/calendar-date';
+
 type Opts = { optional?: boolean; nullable?: boolean; description?: string };
 
 /** `undefined` may be omitted; with `nullable`, `null` is also accepted (and clears a value). */
@@ -39,23 +41,17 @@ function doc(opts: Opts, extra: Record<string, unknown>) {
   return opts.optional ? ApiPropertyOptional(base) : ApiProperty(base);
 }
 
-/** A calendar date 'YYYY-MM-DD' that exists (2026-02-30 is refused). */
-export function IsCalendarDate(message = 'must be a calendar date YYYY-MM-DD'): PropertyDecorator {
+/** A calendar date 'YYYY-MM-DD' that exists (2026-02-30 is refused), year 1900–2100. */
+export function IsCalendarDate(
+  message = 'must be a calendar date YYYY-MM-DD (year 1900 to 2100)',
+): PropertyDecorator {
   return (object: object, propertyName: string | symbol) =>
     registerDecorator({
       name: 'isCalendarDate',
       target: object.constructor,
       propertyName: String(propertyName),
       options: { message: (a: ValidationArguments) => `${a.property} ${message}` },
-      validator: {
-        validate(value: unknown) {
-          if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(value)) {
-            return false;
-          }
-          const d = new Date(`${value}T00:00:00Z`);
-          return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === value;
-        },
-      },
+      validator: { validate: (value: unknown) => isPlausibleDate(value) },
     });
 }
 
@@ -64,6 +60,33 @@ export const ValidateDate = (opts: Opts = {}) =>
     ...optionality(opts),
     IsCalendarDate(),
     doc(opts, { type: String, format: 'date', example: '2026-03-01' }),
+  );
+
+/**
+ * An instant: an ISO date-time with an offset ('Z' or '+02:00'), year 1900–2100. With
+ * `orDate`, a calendar date alone is taken too (its UTC midnight), as the list filters allow.
+ */
+export function IsInstant(orDate = false): PropertyDecorator {
+  return (object: object, propertyName: string | symbol) =>
+    registerDecorator({
+      name: 'isInstant',
+      target: object.constructor,
+      propertyName: String(propertyName),
+      options: {
+        message: (a: ValidationArguments) =>
+          `${a.property} must be an ISO date-time with an offset${orDate ? ' or a calendar date YYYY-MM-DD' : ''} (year 1900 to 2100)`,
+      },
+      validator: {
+        validate: (v: unknown) => isPlausibleInstant(v) || (orDate && isPlausibleDate(v)),
+      },
+    });
+}
+
+export const ValidateInstant = (opts: Opts & { orDate?: boolean } = {}) =>
+  applyDecorators(
+    ...optionality(opts),
+    IsInstant(opts.orDate),
+    doc(opts, { type: String, format: opts.orDate ? undefined : 'date-time' }),
   );
 
 /** A trimmed, non-empty string of at most `max` characters. */

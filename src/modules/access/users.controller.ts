@@ -23,6 +23,7 @@ import {
 } from './dto/user.dto';
 import { toUserResponse } from './users.mapper';
 import { UsersService } from './users.service';
+import { Idempotent } from 'src/kernel/idempotency/idempotent.decorator';
 
 @ApiTags('admin: users')
 @ApiBearerAuth()
@@ -59,6 +60,7 @@ export class UsersController {
   /** Creates an account with its roles, site memberships or trial-wide scope. */
   @Post()
   @ApiCreatedResponse({ type: UserResponseDto })
+  @Idempotent(UserResponseDto)
   @ApiErrors(400, {
     409: 'USER_EMAIL_TAKEN; ROLE_COMBINATION_FORBIDDEN (errors[] names each forbidden pair)',
   })

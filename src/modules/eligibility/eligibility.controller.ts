@@ -28,6 +28,7 @@ import {
 } from './dto/eligibility.dto';
 import { toAssessmentResponse, toEligibilityResponse } from './eligibility.mapper';
 import { EligibilityService } from './eligibility.service';
+import { Idempotent } from 'src/kernel/idempotency/idempotent.decorator';
 
 const READERS = ['coordinator', 'investigator', 'monitor', 'statistician'] as const;
 
@@ -54,6 +55,7 @@ export class EligibilityController {
 
   /** Assesses eligibility of the current screening data under the active criteria set (stored, unsigned). */
   @Post('assessments')
+  @Idempotent(AssessmentResponseDto)
   @Roles('coordinator', 'investigator')
   @ApiErrors(400, 404, 409)
   async assess(

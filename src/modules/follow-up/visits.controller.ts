@@ -51,6 +51,7 @@ import { AssessmentsService } from './assessments.service';
 import { DeviationsService } from './deviations.service';
 import { isBlinded } from './follow-up-records';
 import { type LogOutcome, VisitLogService } from './visit-log.service';
+import { Idempotent } from 'src/kernel/idempotency/idempotent.decorator';
 
 export const VISIT_READERS: Role[] = [
   'coordinator',
@@ -121,6 +122,7 @@ export class VisitsController {
 
   /** Logs an unscheduled visit (e.g. for a suspected relapse) with its site data. */
   @Post('participants/:participantId/unscheduled-visits')
+  @Idempotent(VisitDetailResponseDto)
   @Roles(...SITE_WRITERS)
   @ApiErrors(400, 404, 409)
   @ApiCreatedResponse({ type: VisitDetailResponseDto })
@@ -158,6 +160,7 @@ export class VisitsController {
 
   /** Logs a scheduled visit: date, site data and any adverse events; a visit outside its window records a deviation. */
   @Post('visits/:visitId/log')
+  @Idempotent()
   @Roles(...SITE_WRITERS)
   @HttpCode(200)
   @ApiErrors(400, 404, 409)
@@ -193,6 +196,7 @@ export class VisitsController {
 
   /** Records the blinded EDSS and/or MRI read of a visit. */
   @Post('visits/:visitId/assessment')
+  @Idempotent()
   @Roles('blinded_assessor')
   @HttpCode(200)
   @ApiErrors(400, 404, 409)
@@ -227,6 +231,7 @@ export class VisitsController {
 
   /** Adds adverse events found at a visit; a serious one starts its 24-hour reporting clock. */
   @Post('visits/:visitId/adverse-events')
+  @Idempotent([AdverseEventResponseDto])
   @Roles(...SITE_WRITERS)
   @ApiErrors(400, 404, 409)
   @ApiCreatedResponse({ type: [AdverseEventResponseDto] })

@@ -18,6 +18,7 @@ import {
 import { toHistoryResponse, toParticipantResponse } from './participants.mapper';
 import { ParticipantsService } from './participants.service';
 import { siteScope } from 'src/common/context/site-scope';
+import { Idempotent } from 'src/kernel/idempotency/idempotent.decorator';
 
 /** Who may see participants (site-scoped in the query; statistician and monitor trial-wide). */
 const READERS = [
@@ -38,6 +39,7 @@ export class ParticipantsController {
   /** Registers a candidate at one of the coordinator's sites (identity to the vault, a study id assigned). */
   @Post()
   @Roles('coordinator')
+  @Idempotent(ParticipantResponseDto)
   @ApiErrors(400, 409)
   async register(
     @Body() dto: RegisterParticipantDto,

@@ -29,6 +29,7 @@ import { RandomizationConfigService } from './randomization-config.service';
 import type { Environment } from './randomization.repository';
 import { RandomizationStatisticsService } from './statistics.service';
 import { UnblindingService } from './unblinding.service';
+import { Idempotent } from 'src/kernel/idempotency/idempotent.decorator';
 
 const env = (value: string): Environment => {
   if (!(ENVIRONMENTS as readonly string[]).includes(value)) {
@@ -148,6 +149,7 @@ export class RandomizationController {
 
   /** Records an accidental or emergency unblinding (who learnt the arm, when, why, impact). */
   @Post('unblinding-events')
+  @Idempotent(CreatedIdDto)
   @Roles('investigator', 'coordinator', 'monitor')
   @ApiCreatedResponse({ type: CreatedIdDto })
   @ApiErrors(400, 404)

@@ -39,6 +39,7 @@ import { SchedulingReportsService } from './scheduling-reports.service';
 import { BookingReviewService } from './booking-review.service';
 import { BookingsService } from './bookings.service';
 import { TreatmentPlanService } from './treatment-plan.service';
+import { Idempotent } from 'src/kernel/idempotency/idempotent.decorator';
 
 /** A path uuid; a malformed one is a 400 that names the parameter. */
 const uuid = (name: string) =>
@@ -170,6 +171,7 @@ export class SchedulingController {
 
   /** Books (or re-books after a cancellation) an arm-A participant; returns the live booking if any. */
   @Post('participants/:participantId/booking')
+  @Idempotent()
   @HttpCode(200)
   @Roles('coordinator', 'investigator')
   @ApiErrors(400, 404, 409)

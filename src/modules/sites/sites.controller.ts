@@ -6,6 +6,7 @@ import { Roles } from 'src/common/context/access.decorators';
 import { CreateSiteDto, ListSitesQueryDto, SiteResponseDto, UpdateSiteDto } from './dto/site.dto';
 import { toSiteResponse } from './sites.mapper';
 import { SitesService } from './sites.service';
+import { Idempotent } from 'src/kernel/idempotency/idempotent.decorator';
 
 @ApiTags('sites')
 @ApiBearerAuth()
@@ -32,6 +33,7 @@ export class SitesController {
   /** Creates a site (screening site and/or transplant centre). */
   @Post()
   @Roles('admin')
+  @Idempotent(SiteResponseDto)
   @ApiErrors(400, 409)
   async create(@Body() dto: CreateSiteDto): Promise<SiteResponseDto> {
     return toSiteResponse(await this.sites.create(dto));

@@ -2915,7 +2915,10 @@ export type components = {
             impact: string;
             /** @enum {string} */
             kind: "accidental" | "emergency";
-            /** @description ISO instant */
+            /**
+             * Format: date-time
+             * @description ISO instant (not in the future)
+             */
             occurredAt: string;
             /** Format: uuid */
             participantId: string;
@@ -4506,7 +4509,10 @@ export interface operations {
     VisitsController_logUnscheduled: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description A key of your choice (8 to 128 of A-Z a-z 0-9 . _ : -, e.g. a UUID) for this create: a retry with the same key within a day answers 200 with the first answer (header Idempotent-Replayed) and creates nothing. The same key with another request: 409 IDEMPOTENCY_KEY_REUSED; a malformed key: 400 IDEMPOTENCY_KEY_INVALID */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 participantId: string;
             };
@@ -4518,6 +4524,15 @@ export interface operations {
             };
         };
         responses: {
+            /** @description A retry with the same Idempotency-Key: the first answer */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VisitDetailResponseDto"];
+                };
+            };
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -4810,7 +4825,10 @@ export interface operations {
     VisitsController_addAdverseEvents: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description A key of your choice (8 to 128 of A-Z a-z 0-9 . _ : -, e.g. a UUID) for this create: a retry with the same key within a day answers 200 with the first answer (header Idempotent-Replayed) and creates nothing. The same key with another request: 409 IDEMPOTENCY_KEY_REUSED; a malformed key: 400 IDEMPOTENCY_KEY_INVALID */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 visitId: string;
             };
@@ -4822,6 +4840,15 @@ export interface operations {
             };
         };
         responses: {
+            /** @description A retry with the same Idempotency-Key: the first answer */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdverseEventResponseDto"][];
+                };
+            };
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -4880,7 +4907,10 @@ export interface operations {
     VisitsController_recordAssessment: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description A key of your choice (8 to 128 of A-Z a-z 0-9 . _ : -, e.g. a UUID) for this create: a retry with the same key within a day answers 200 with the first answer (header Idempotent-Replayed) and creates nothing. The same key with another request: 409 IDEMPOTENCY_KEY_REUSED; a malformed key: 400 IDEMPOTENCY_KEY_INVALID */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 visitId: string;
             };
@@ -5077,7 +5107,10 @@ export interface operations {
     VisitsController_log: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description A key of your choice (8 to 128 of A-Z a-z 0-9 . _ : -, e.g. a UUID) for this create: a retry with the same key within a day answers 200 with the first answer (header Idempotent-Replayed) and creates nothing. The same key with another request: 409 IDEMPOTENCY_KEY_REUSED; a malformed key: 400 IDEMPOTENCY_KEY_INVALID */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 visitId: string;
             };
@@ -5455,7 +5488,10 @@ export interface operations {
     ParticipantsController_register: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description A key of your choice (8 to 128 of A-Z a-z 0-9 . _ : -, e.g. a UUID) for this create: a retry with the same key within a day answers 200 with the first answer (header Idempotent-Replayed) and creates nothing. The same key with another request: 409 IDEMPOTENCY_KEY_REUSED; a malformed key: 400 IDEMPOTENCY_KEY_INVALID */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -5465,7 +5501,8 @@ export interface operations {
             };
         };
         responses: {
-            201: {
+            /** @description A retry with the same Idempotency-Key: the first answer */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5755,7 +5792,10 @@ export interface operations {
     EligibilityController_assess: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description A key of your choice (8 to 128 of A-Z a-z 0-9 . _ : -, e.g. a UUID) for this create: a retry with the same key within a day answers 200 with the first answer (header Idempotent-Replayed) and creates nothing. The same key with another request: 409 IDEMPOTENCY_KEY_REUSED; a malformed key: 400 IDEMPOTENCY_KEY_INVALID */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -5767,7 +5807,8 @@ export interface operations {
             };
         };
         responses: {
-            201: {
+            /** @description A retry with the same Idempotency-Key: the first answer */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7849,7 +7890,10 @@ export interface operations {
     RandomizationController_recordUnblinding: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description A key of your choice (8 to 128 of A-Z a-z 0-9 . _ : -, e.g. a UUID) for this create: a retry with the same key within a day answers 200 with the first answer (header Idempotent-Replayed) and creates nothing. The same key with another request: 409 IDEMPOTENCY_KEY_REUSED; a malformed key: 400 IDEMPOTENCY_KEY_INVALID */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -7859,6 +7903,15 @@ export interface operations {
             };
         };
         responses: {
+            /** @description A retry with the same Idempotency-Key: the first answer */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedIdDto"];
+                };
+            };
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -8851,7 +8904,10 @@ export interface operations {
     SchedulingController_book: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description A key of your choice (8 to 128 of A-Z a-z 0-9 . _ : -, e.g. a UUID) for this create: a retry with the same key within a day answers 200 with the first answer (header Idempotent-Replayed) and creates nothing. The same key with another request: 409 IDEMPOTENCY_KEY_REUSED; a malformed key: 400 IDEMPOTENCY_KEY_INVALID */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 participantId: string;
             };
@@ -9138,7 +9194,10 @@ export interface operations {
     SitesController_create: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description A key of your choice (8 to 128 of A-Z a-z 0-9 . _ : -, e.g. a UUID) for this create: a retry with the same key within a day answers 200 with the first answer (header Idempotent-Replayed) and creates nothing. The same key with another request: 409 IDEMPOTENCY_KEY_REUSED; a malformed key: 400 IDEMPOTENCY_KEY_INVALID */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -9148,7 +9207,8 @@ export interface operations {
             };
         };
         responses: {
-            201: {
+            /** @description A retry with the same Idempotency-Key: the first answer */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9602,7 +9662,10 @@ export interface operations {
     UsersController_create: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description A key of your choice (8 to 128 of A-Z a-z 0-9 . _ : -, e.g. a UUID) for this create: a retry with the same key within a day answers 200 with the first answer (header Idempotent-Replayed) and creates nothing. The same key with another request: 409 IDEMPOTENCY_KEY_REUSED; a malformed key: 400 IDEMPOTENCY_KEY_INVALID */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -9612,6 +9675,15 @@ export interface operations {
             };
         };
         responses: {
+            /** @description A retry with the same Idempotency-Key: the first answer */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserResponseDto"];
+                };
+            };
             201: {
                 headers: {
                     [name: string]: unknown;

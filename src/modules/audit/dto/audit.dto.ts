@@ -1,7 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsISO8601, IsOptional } from 'class-validator';
 import { PageQueryDto } from 'src/common/validation/page';
-import { ValidateText, ValidateUuid } from 'src/common/validation/validators';
+import { ValidateInstant, ValidateText, ValidateUuid } from 'src/common/validation/validators';
 
 export class ListAuditQueryDto extends PageQueryDto {
   @ValidateText(64, { optional: true, description: 'e.g. user, site, participant' })
@@ -16,14 +15,10 @@ export class ListAuditQueryDto extends PageQueryDto {
   @ValidateText(64, { optional: true, description: 'e.g. user.created' })
   action?: string;
 
-  @ApiProperty({ required: false, description: 'ISO instant, inclusive' })
-  @IsOptional()
-  @IsISO8601({ strict: true })
+  @ValidateInstant({ optional: true, orDate: true, description: 'ISO instant, inclusive' })
   from?: string;
 
-  @ApiProperty({ required: false, description: 'ISO instant, exclusive' })
-  @IsOptional()
-  @IsISO8601({ strict: true })
+  @ValidateInstant({ optional: true, orDate: true, description: 'ISO instant, exclusive' })
   to?: string;
 }
 

@@ -6,12 +6,11 @@ import {
   ArrayMinSize,
   IsArray,
   IsObject,
-  registerDecorator,
   ValidateIf,
   ValidateNested,
-  ValidationArguments,
 } from 'class-validator';
 import {
+  IsInstant,
   ValidateBoolean,
   ValidateDate,
   ValidateEnum,
@@ -262,26 +261,6 @@ export class MarkSaeReportedDto {
     description: 'When it was reported; default now',
   })
   @ValidateIf(present)
-  @IsIsoInstant()
+  @IsInstant()
   reportedAt?: string;
-}
-
-/** An ISO-8601 date-time with an offset ('Z' or '+02:00'). */
-export function IsIsoInstant(): PropertyDecorator {
-  return (object: object, propertyName: string | symbol) =>
-    registerDecorator({
-      name: 'isIsoInstant',
-      target: object.constructor,
-      propertyName: String(propertyName),
-      options: {
-        message: (a: ValidationArguments) =>
-          `${a.property} must be an ISO date-time with an offset`,
-      },
-      validator: {
-        validate: (v: unknown) =>
-          typeof v === 'string' &&
-          /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})$/.test(v) &&
-          !Number.isNaN(Date.parse(v)),
-      },
-    });
 }

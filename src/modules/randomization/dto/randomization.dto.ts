@@ -5,7 +5,6 @@ import {
   ArrayMinSize,
   IsArray,
   IsInt,
-  IsISO8601,
   IsOptional,
   IsString,
   Max,
@@ -19,6 +18,7 @@ import {
   ValidateBoolean,
   ValidateDate,
   ValidateEnum,
+  ValidateInstant,
   ValidateInt,
   ValidateMatches,
   ValidateText,
@@ -123,14 +123,10 @@ export class ListAllocationsQueryDto extends PageQueryDto {
   @ValidateMatches(/^[A-Z]$/, 'must be an arm code, e.g. A', { optional: true })
   arm?: string;
 
-  @ApiPropertyOptional({ description: 'ISO instant, inclusive' })
-  @IsOptional()
-  @IsISO8601({ strict: true })
+  @ValidateInstant({ optional: true, orDate: true, description: 'ISO instant, inclusive' })
   from?: string;
 
-  @ApiPropertyOptional({ description: 'ISO instant, exclusive' })
-  @IsOptional()
-  @IsISO8601({ strict: true })
+  @ValidateInstant({ optional: true, orDate: true, description: 'ISO instant, exclusive' })
   to?: string;
 }
 
@@ -179,8 +175,7 @@ export class RecordUnblindingDto {
   @ValidateEnum(UNBLINDING_KINDS)
   kind: 'accidental' | 'emergency';
 
-  @ApiProperty({ description: 'ISO instant' })
-  @IsISO8601({ strict: true })
+  @ValidateInstant({ description: 'ISO instant (not in the future)' })
   occurredAt: string;
 
   @ValidateText(2000)
