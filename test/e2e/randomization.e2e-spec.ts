@@ -314,6 +314,8 @@ describe('randomisation and allocation (e2e)', () => {
   });
 
   it('records the arm-B drug from the formulary and whether the intervention was received', async () => {
+    // A drug start is a date that happened: the clock moves past the starts used below.
+    t.clock?.set('2026-03-20T10:00:00Z');
     const list = await t
       .http()
       .get('/allocations')
@@ -379,6 +381,7 @@ describe('randomisation and allocation (e2e)', () => {
       receivedAllocatedIntervention: false,
       notReceivedReason: 'mobilisation_failed',
     });
+    t.clock?.set(PATHWAY_NOW);
   });
 
   it('pages and filters allocations by scope; the blinded assessor sees none', async () => {

@@ -26,11 +26,12 @@ export type FormId = (typeof FORMS)[number];
 export type FieldType = 'text' | 'integer' | 'decimal' | 'date' | 'datetime' | 'boolean' | 'code';
 
 /**
- * When a date may lie: `past` happened (not after today, the site's calendar date); `planned` a
- * date in the future is allowed (a plan or a target); `relative-to-randomisation` on or after the
- * participant's randomisation; `derived` computed by the system, never entered.
+ * When a date may lie (issue 15, "plausible dates"): `past` happened (not after today on the
+ * site's calendar, not before the participant's birth); `planned` may lie ahead (a plan or a
+ * target); `derived` computed by the system, never entered. Every entered date is also a real
+ * 'YYYY-MM-DD' of 1900–2100 (src/common/time/calendar-date.ts).
  */
-export type DateRule = 'past' | 'planned' | 'relative-to-randomisation' | 'derived';
+export type DateRule = 'past' | 'planned' | 'derived';
 
 /** One entry of a code list: the numeric code (SPSS/Stata value labels), the API's string value. */
 export type CodeEntry = {
@@ -64,6 +65,8 @@ export type FieldItem = {
   /** Longest text accepted. */
   maxLength?: number;
   dateRule?: DateRule;
+  /** The date is on or after the participant's randomisation (treatment, follow-up). */
+  onOrAfterRandomisation?: boolean;
   /** The item names or implies the participant's arm: never in a blinded view or export. */
   revealsArm: boolean;
   /**

@@ -573,7 +573,8 @@ const ARM_B_DRUG = form('arm_b_drug', [
     name: 'armb_start',
     label: 'Arm-B drug start date',
     type: 'date',
-    dateRule: 'relative-to-randomisation',
+    dateRule: 'past',
+    onOrAfterRandomisation: true,
     revealsArm: true,
   },
 ]);
@@ -638,6 +639,7 @@ const TRANSPLANT = form('transplant', [
     label: 'Planned admission date',
     type: 'date',
     dateRule: 'planned',
+    onOrAfterRandomisation: true,
     revealsArm: true,
   },
   {
@@ -646,7 +648,8 @@ const TRANSPLANT = form('transplant', [
     name: 'tx_day0',
     label: 'Transplant day 0 (reinfusion)',
     type: 'date',
-    dateRule: 'relative-to-randomisation',
+    dateRule: 'past',
+    onOrAfterRandomisation: true,
     revealsArm: true,
   },
   {
@@ -692,7 +695,8 @@ const TRANSPLANT_PHASE = form('transplant_phase', [
     name: 'txp_start',
     label: 'Phase started on',
     type: 'date',
-    dateRule: 'relative-to-randomisation',
+    dateRule: 'past',
+    onOrAfterRandomisation: true,
     revealsArm: true,
   },
   {
@@ -701,7 +705,8 @@ const TRANSPLANT_PHASE = form('transplant_phase', [
     name: 'txp_end',
     label: 'Phase ended on',
     type: 'date',
-    dateRule: 'relative-to-randomisation',
+    dateRule: 'past',
+    onOrAfterRandomisation: true,
     revealsArm: true,
   },
   {
@@ -838,6 +843,7 @@ const VISIT = form('visit', [
     name: 'vis_date',
     label: 'Visit date',
     ...past,
+    onOrAfterRandomisation: true,
     revealsArm: false,
   },
   {

@@ -12,15 +12,11 @@ import type { Actor } from 'src/common/context/request-context';
 import { RandomSource } from 'src/common/random/random-source';
 import { compareDates } from 'src/common/time/calendar-date';
 import { TransactionRunner } from 'src/kernel/unit-of-work';
+import { assertPlausibleDates, type EnteredDate } from 'src/common/fields/date-rules';
+import { ParticipantDates } from 'src/modules/participants/participant-dates.api';
 import type { CorrectAssessmentDto, RecordAssessmentDto } from './dto/assessment.dto';
 import type { VisitEntity } from './entities/visit.entity';
-import {
-  FollowUpRecords,
-  notAfter,
-  patchOf,
-  readScope,
-  VISIT_ASSESSMENT,
-} from './follow-up-records';
+import { FollowUpRecords, patchOf, readScope, VISIT_ASSESSMENT } from './follow-up-records';
 import { FollowUpErrors } from './follow-up.errors';
 import { VisitsRepository } from './visits.repository';
 
@@ -53,11 +49,30 @@ export function assessmentRecord(v: VisitEntity): AssessmentRecord {
   };
 }
 
-function checkMri(
-  mri: { examDate: string; gdLesions: number; newOrEnlargingT2: number; comparedWith: string },
-  today: string,
-): { date: string; gdLesions: number; newOrEnlargingT2: number; comparedWith: string } {
-  notAfter(mri.examDate, today, 'mri.examDate');
+/** The exam dates of an assessment, for the registry's date rules. */
+function examDates(
+  edss: { assessedOn: string } | null | undefined,
+  mri: { examDate: string; comparedWith?: string | null } | null | undefined,
+): EnteredDate[] {
+  return [
+    ...(edss
+      ? [{ item: 'assessment.edssDate', path: 'edss.assessedOn', value: edss.assessedOn }]
+      : []),
+    ...(mri
+      ? [
+          { item: 'assessment.mriDate', path: 'mri.examDate', value: mri.examDate },
+          { item: 'assessment.mriComparedWith', path: 'mri.comparedWith', value: mri.comparedWith },
+        ]
+      : []),
+  ];
+}
+
+function checkMri(mri: {
+  examDate: string;
+  gdLesions: number;
+  newOrEnlargingT2: number;
+  comparedWith: string;
+}): { date: string; gdLesions: number; newOrEnlargingT2: number; comparedWith: string } {
   if (compareDates(mri.comparedWith, mri.examDate) >= 0) {
     throw FollowUpErrors.badInput('mri.comparedWith', 'must be an exam before examDate');
   }
@@ -78,6 +93,7 @@ export class AssessmentsService {
     private readonly tx: TransactionRunner,
     private readonly clock: Clock,
     private readonly random: RandomSource,
+    private readonly dates: ParticipantDates,
   ) {}
 
   async recordAssessment(id: string, dto: RecordAssessmentDto, actor: Actor): Promise<VisitEntity> {
@@ -89,13 +105,15 @@ export class AssessmentsService {
       if (visit.status === 'cancelled') {
         throw FollowUpErrors.visitCancelled();
       }
-      const today = await this.records.siteToday(visit.siteId);
+      await assertPlausibleDates(
+        examDates(dto.edss, dto.mri),
+        await this.dates.facts(visit.participantId, uow.em),
+      );
       const now = this.clock.now();
       if (dto.edss) {
         if (visit.edssScore !== null) {
           throw FollowUpErrors.assessmentExists('edss');
         }
-        notAfter(dto.edss.assessedOn, today, 'edss.assessedOn');
         const edss = { score: dto.edss.score, date: dto.edss.assessedOn, rater: dto.edss.rater };
         await this.visits.setEdss(visit.id, edss, actor.id, now, uow.em);
         uow.audit({
@@ -110,7 +128,7 @@ export class AssessmentsService {
         if (visit.mriDate !== null) {
           throw FollowUpErrors.assessmentExists('mri');
         }
-        const mri = checkMri(dto.mri, today);
+        const mri = checkMri(dto.mri);
         await this.visits.setMri(visit.id, mri, actor.id, now, uow.em);
         uow.audit({
           action: 'follow-up.mri_recorded',
@@ -173,7 +191,12 @@ export class AssessmentsService {
         return;
       }
       const after = result.after as AssessmentRecord;
-      const today = await this.records.siteToday(visit.siteId);
+      const touched = (prefix: string) =>
+        result.changes.some((c: FieldChange) => c.path.startsWith(prefix));
+      await assertPlausibleDates(
+        examDates(touched('edss.') ? after.edss : null, touched('mri.') ? after.mri : null),
+        await this.dates.facts(visit.participantId, uow.em),
+      );
       const now = this.clock.now();
       await this.records.keepOriginal(
         uow,
@@ -183,10 +206,7 @@ export class AssessmentsService {
         before,
         visit.updatedAt,
       );
-      const touched = (prefix: string) =>
-        result.changes.some((c: FieldChange) => c.path.startsWith(prefix));
       if (after.edss && touched('edss.')) {
-        notAfter(after.edss.assessedOn, today, 'edss.assessedOn');
         await this.visits.setEdss(
           visit.id,
           { score: after.edss.score, date: after.edss.assessedOn, rater: after.edss.rater ?? '' },
@@ -196,7 +216,7 @@ export class AssessmentsService {
         );
       }
       if (after.mri && touched('mri.')) {
-        const mri = checkMri({ ...after.mri, comparedWith: after.mri.comparedWith ?? '' }, today);
+        const mri = checkMri({ ...after.mri, comparedWith: after.mri.comparedWith ?? '' });
         await this.visits.setMri(visit.id, mri, actor.id, now, uow.em);
       }
       // setEdss and setMri each add one to the visit's version.

@@ -1,7 +1,6 @@
-import { compareDates } from 'src/common/time/calendar-date';
+import { assertPlausibleDates, type DateFacts } from 'src/common/fields/date-rules';
 import type { LogVisitDto } from './dto/visit-log.dto';
 import type { SiteVisitData } from './entities/visit.entity';
-import { notAfter } from './follow-up-records';
 import { FollowUpErrors } from './follow-up.errors';
 
 /** The site's data of a visit (relapse assessment, samples, questionnaires, notes) as stored, relapses with new ids. */
@@ -40,15 +39,18 @@ export function siteDataOf(
   return data;
 }
 
-/** The visit date and relapse onsets against the site's today and each other. */
-export function checkSiteData(
+/**
+ * The visit date and relapse onsets by the registry's date rules (not after today on the site's
+ * calendar, the visit not before randomisation, nothing before birth; an onset not after the
+ * visit), and the relapse list against its flag.
+ */
+export async function checkSiteData(
   dto: {
     visitDate: string;
     relapseAssessment: { newRelapse: boolean; relapses?: { onsetDate: string }[] };
   },
-  today: string,
-): void {
-  notAfter(dto.visitDate, today, 'visitDate');
+  facts: DateFacts,
+): Promise<void> {
   const relapses = dto.relapseAssessment.relapses ?? [];
   if (!dto.relapseAssessment.newRelapse && relapses.length > 0) {
     throw FollowUpErrors.badInput(
@@ -56,12 +58,15 @@ export function checkSiteData(
       'must be empty when newRelapse is false',
     );
   }
-  relapses.forEach((r, i) => {
-    if (compareDates(r.onsetDate, dto.visitDate) > 0) {
-      throw FollowUpErrors.badInput(
-        `relapseAssessment.relapses.${i}.onsetDate`,
-        'must not be after the visit date',
-      );
-    }
-  });
+  const visit = { item: 'visit.visitDate', path: 'visitDate', value: dto.visitDate };
+  const onsets = relapses.map((r, i) => ({
+    item: 'visit_log.relapseOnsetDate',
+    path: `relapseAssessment.relapses.${i}.onsetDate`,
+    value: r.onsetDate,
+  }));
+  await assertPlausibleDates(
+    [visit, ...onsets],
+    facts,
+    onsets.map((onset) => ({ earlier: onset, later: visit, at: 'earlier' as const })),
+  );
 }

@@ -28,6 +28,7 @@ import {
 } from './follow-up-records';
 import { FollowUpErrors } from './follow-up.errors';
 import { checkSiteData, siteDataOf } from './site-data';
+import { ParticipantDates } from 'src/modules/participants/participant-dates.api';
 import { VisitsRepository } from './visits.repository';
 
 export type LogOutcome = {
@@ -70,6 +71,7 @@ export class VisitLogService {
     private readonly clock: Clock,
     private readonly random: RandomSource,
     private readonly history: RecordHistory,
+    private readonly dates: ParticipantDates,
   ) {}
 
   /** The kept versions of a visit's log (site readers) or of its blinded assessment, newest first. */
@@ -125,8 +127,8 @@ export class VisitLogService {
         throw FollowUpErrors.alreadyLogged();
       }
       this.checkVersion(visit, dto.expectedVersion);
-      const today = await this.records.siteToday(visit.siteId);
-      checkSiteData(dto, today);
+      const facts = await this.dates.facts(visit.participantId, uow.em);
+      await checkSiteData(dto, facts);
       const siteData = siteDataOf(dto, () => this.random.uuid());
       const now = this.clock.now();
       await this.visits.logVisit(
@@ -153,7 +155,7 @@ export class VisitLogService {
         uow,
         contextOf(visit),
         dto.adverseEvents ?? [],
-        today,
+        facts.today,
         actor,
         'adverseEvents',
       );
@@ -201,8 +203,10 @@ export class VisitLogService {
         return visit.id;
       }
       const { visitDate, ...siteData } = result.after;
-      const today = await this.records.siteToday(visit.siteId);
-      checkSiteData({ visitDate, relapseAssessment: siteData.relapseAssessment }, today);
+      await checkSiteData(
+        { visitDate, relapseAssessment: siteData.relapseAssessment },
+        await this.dates.facts(visit.participantId, uow.em),
+      );
       if (
         siteData.relapseAssessment.newRelapse &&
         siteData.relapseAssessment.relapses.length === 0
@@ -263,16 +267,16 @@ export class VisitLogService {
       if (!participant) {
         throw FollowUpErrors.participantNotFound();
       }
-      const facts = await this.visits.allocationFacts(participantId, uow.em);
-      if (!facts) {
+      const allocation = await this.visits.allocationFacts(participantId, uow.em);
+      if (!allocation) {
         throw FollowUpErrors.notRandomised();
       }
       const schedule = await this.visits.findSchedule(participantId, uow.em);
       if (schedule?.status === 'cancelled') {
         throw FollowUpErrors.scheduleCancelled();
       }
-      const today = await this.records.siteToday(participant.siteId);
-      checkSiteData(dto, today);
+      const facts = await this.dates.facts(participantId, uow.em);
+      await checkSiteData(dto, facts);
       const siteData = siteDataOf(dto, () => this.random.uuid());
       const code = await this.visits.nextUnscheduledCode(participantId, uow.em);
       const id = await this.visits.insertUnscheduled(
@@ -311,7 +315,7 @@ export class VisitLogService {
         uow,
         context,
         dto.adverseEvents ?? [],
-        today,
+        facts.today,
         actor,
         'adverseEvents',
       );

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { IdentityModule } from 'src/modules/identity/identity.module';
 import { SitesModule } from 'src/modules/sites/sites.module';
 import { TrialsModule } from 'src/modules/trials/trials.module';
+import { ParticipantDates } from './participant-dates.api';
 import { ParticipantIdentityController } from './participant-identity.controller';
 import { ParticipantsController } from './participants.controller';
 import { ParticipantsRepository } from './participants.repository';
@@ -10,7 +11,7 @@ import { ParticipantsService } from './participants.service';
 @Module({
   imports: [IdentityModule, SitesModule, TrialsModule],
   controllers: [ParticipantsController, ParticipantIdentityController],
-  providers: [ParticipantsRepository, ParticipantsService],
-  exports: [ParticipantsService],
+  providers: [ParticipantsRepository, ParticipantsService, ParticipantDates],
+  exports: [ParticipantsService, ParticipantDates],
 })
 export class ParticipantsModule {}

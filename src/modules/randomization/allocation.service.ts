@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Clock } from 'src/common/clock/clock';
+import { assertPlausibleDates } from 'src/common/fields/date-rules';
+import { ParticipantDates } from 'src/modules/participants/participant-dates.api';
 import { Actor } from 'src/common/context/request-context';
 import { DomainError, fieldError } from 'src/common/errors/domain-error';
 import type { Page } from 'src/common/validation/page';
@@ -51,6 +53,7 @@ export class AllocationService {
     private readonly clock: Clock,
     private readonly history: RecordHistory,
     private readonly receipts: InterventionReceipts,
+    private readonly dates: ParticipantDates,
   ) {}
 
   async randomise(
@@ -232,6 +235,12 @@ export class AllocationService {
     }
     await this.tx.run(async (uow) => {
       const before = await this.repo.lockArmB(participantId, uow.em);
+      if (dto.startDate !== undefined && dto.startDate !== before?.startDate) {
+        await assertPlausibleDates(
+          [{ item: 'arm_b_drug.startDate', path: 'startDate', value: dto.startDate }],
+          await this.dates.facts(participantId, uow.em),
+        );
+      }
       if (!before) {
         if (dto.drug === undefined || dto.startDate === undefined) {
           throw new DomainError(

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Clock } from 'src/common/clock/clock';
+import { validationFailed } from 'src/common/errors/domain-error';
 import type { Actor } from 'src/common/context/request-context';
 import type { Page } from 'src/common/validation/page';
 import { TransactionRunner } from 'src/kernel/unit-of-work';
@@ -29,6 +30,17 @@ export class UnblindingService {
 
   async record(input: UnblindingInput, actor: Actor): Promise<{ id: string }> {
     await this.participants.get(input.participantId, siteScope(actor));
+    const now = this.clock.now();
+    if (input.occurredAt.getTime() > now.getTime()) {
+      throw validationFailed([
+        {
+          path: 'occurredAt',
+          code: 'DATE_IN_FUTURE',
+          message: `must not be in the future (now is ${now.toISOString()})`,
+          params: { now: now.toISOString() },
+        },
+      ]);
+    }
     const id = await this.tx.run(async (uow) => {
       const id = await this.repo.insertUnblinding(input, this.clock.now(), actor.id, uow.em);
       uow.audit({
