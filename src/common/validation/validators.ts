@@ -86,7 +86,7 @@ export const ValidateInstant = (opts: Opts & { orDate?: boolean } = {}) =>
   applyDecorators(
     ...optionality(opts),
     IsInstant(opts.orDate),
-    doc(opts, { type: String, format: opts.orDate ? undefined : 'date-time' }),
+    doc(opts, { type: String, format: 'date-time' }),
   );
 
 /** A trimmed, non-empty string of at most `max` characters. */
