@@ -76,6 +76,12 @@ export const FollowUpErrors = {
       'invalid_state',
       'Only serious adverse events are reported',
     ),
+  notSusar: () =>
+    new DomainError(
+      'ADVERSE_EVENT_NOT_SUSAR',
+      'invalid_state',
+      'Only a suspected unexpected serious adverse reaction (serious, related, unexpected) is reported as a SUSAR',
+    ),
   alreadyReported: () =>
     new DomainError(
       'SAE_ALREADY_REPORTED',
