@@ -171,11 +171,8 @@ export class AdverseEventsService {
       if (Array.isArray(patch.seriousnessCriteria)) {
         patch.seriousnessCriteria = [...new Set(patch.seriousnessCriteria)];
       }
-      const result = applyPatch(
-        before as unknown as JsonRecord,
-        patch,
-        ASSESSMENT_GROUPS,
-        () => this.random.uuid(),
+      const result = applyPatch(before as unknown as JsonRecord, patch, ASSESSMENT_GROUPS, () =>
+        this.random.uuid(),
       );
       if (result.problems.length > 0) {
         throw validationFailed(result.problems);
