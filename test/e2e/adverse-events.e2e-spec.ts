@@ -454,6 +454,38 @@ describe('adverse events for safety reporting: SUSAR, clocks from awareness, RSI
     await report(assessor, p.id, [serious()]).expect(403);
   });
 
+  it("'today' is the site's calendar day: awareness on the site's today is accepted while UTC is still on the day before", async () => {
+    const p = await participant('B');
+    const clock = t.clock;
+    if (!clock) {
+      throw new Error('fixed clock expected');
+    }
+    clock.set('2026-07-10T22:30:00Z'); // 00:30 on 2026-07-11 in Amsterdam
+    try {
+      const ok = await report(staff, p.id, [
+        serious({
+          onsetDate: '2026-07-11',
+          awareDate: '2026-07-11',
+          assessments: [
+            { intervention: 'arm_b_drug', causality: 'related', expectedness: 'unexpected' },
+          ],
+        }),
+      ]).expect(201);
+      expect((ok.body as Ae[])[0].susarClock).toMatchObject({
+        awareDate: '2026-07-11',
+        dueDate: '2026-07-18',
+        daysRemaining: 7,
+      });
+      const late = await report(staff, p.id, [
+        serious({ onsetDate: '2026-07-11', awareDate: '2026-07-12', assessments: [] }),
+      ]).expect(400);
+      expect(late.body.errors[0].path).toBe('adverseEvents.0.awareDate');
+      expect(await aeCount(p.id)).toBe(1);
+    } finally {
+      clock.set(NOW);
+    }
+  });
+
   it.each([
     ['a CTCAE grade of 6', { ctcaeGrade: 6 }, 'adverseEvents.0.ctcaeGrade'],
     ['an unknown outcome', { outcome: 'cured' }, 'adverseEvents.0.outcome'],
