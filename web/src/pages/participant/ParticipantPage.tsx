@@ -374,8 +374,8 @@ function AddUnscheduledVisit({ participant }: { participant: Participant }) {
         </Field>
         <div className="field">
           <label>
-            <input type="checkbox" {...register('newRelapse')} /> New relapse (onset on the visit
-            date; details can be corrected on the visit)
+            <input type="checkbox" {...register('newRelapse')} /> New relapse (onset taken as the
+            day of this visit; correct the details on the visit)
           </label>
         </div>
       </div>
