@@ -103,4 +103,10 @@ export const FollowUpErrors = {
       'unavailable',
       `The configured visit template is invalid: ${problems.join('; ')}`,
     ),
+  badSafetySettings: (problems: string[]) =>
+    new DomainError(
+      'SAFETY_SETTINGS_INVALID',
+      'unavailable',
+      `The configured safety settings (followUp.safety) are invalid: ${problems.join('; ')}`,
+    ),
 };

@@ -7,7 +7,7 @@ import {
   type VisitTemplate,
 } from './calendar/visit-template';
 import { FollowUpErrors } from './follow-up.errors';
-import { DEFAULT_SAFETY_SETTINGS, type SafetySettings } from './safety';
+import { DEFAULT_SAFETY_SETTINGS, type SafetySettings, validateSafetySettings } from './safety';
 
 /** The `followUp` section of the trial settings (all optional; the defaults are docs/domain/ram-ms.md §5 / §9 Q6). */
 export type FollowUpSettingsSection = {
@@ -46,7 +46,7 @@ export class FollowUpSettings {
   /** Safety reporting configuration: the defaults (follow-up/safety.ts) overridden section by section. */
   async safety(): Promise<SafetySettings> {
     const own = (await this.section()).safety ?? {};
-    return {
+    const settings: SafetySettings = {
       interventionsByArm: {
         ...DEFAULT_SAFETY_SETTINGS.interventionsByArm,
         ...(own.interventionsByArm ?? {}),
@@ -54,5 +54,10 @@ export class FollowUpSettings {
       rsi: { ...DEFAULT_SAFETY_SETTINGS.rsi, ...(own.rsi ?? {}) },
       susarDays: { ...DEFAULT_SAFETY_SETTINGS.susarDays, ...(own.susarDays ?? {}) },
     };
+    const problems = validateSafetySettings(settings);
+    if (problems.length > 0) {
+      throw FollowUpErrors.badSafetySettings(problems);
+    }
+    return settings;
   }
 }

@@ -1,5 +1,5 @@
 import type { AdverseEventInput } from './entities/adverse-event.entity';
-import { DEFAULT_SAFETY_SETTINGS, rsiInForce, susarOf } from './safety';
+import { DEFAULT_SAFETY_SETTINGS, rsiInForce, susarOf, validateSafetySettings } from './safety';
 
 const ae = (over: Partial<AdverseEventInput> = {}): AdverseEventInput => ({
   term: 'Sepsis',
@@ -88,5 +88,22 @@ describe('the reference safety information in force', () => {
     expect(rsiInForce(settings, 'ahsct', '2026-07-01')?.version).toBe('2.0');
     expect(rsiInForce(settings, 'ahsct', '2024-12-31')).toBeNull();
     expect(rsiInForce(settings, 'arm_b_drug', '2026-07-01')).toBeNull();
+  });
+});
+
+describe('the safety settings are checked before use', () => {
+  it('accepts the defaults and names what is wrong', () => {
+    expect(validateSafetySettings(DEFAULT_SAFETY_SETTINGS)).toEqual([]);
+    expect(
+      validateSafetySettings({
+        interventionsByArm: { A: ['ahsct', 'cyclophosphamide'], B: ['arm_b_drug'] },
+        rsi: { ahsct: [{ version: '1.0', effectiveFrom: '2025-13-01' }] },
+        susarDays: { fatalOrLifeThreatening: 0, other: 15 },
+      } as unknown as typeof DEFAULT_SAFETY_SETTINGS),
+    ).toEqual([
+      'interventionsByArm.A must list interventions of ahsct, mobilisation, conditioning, reinfusion, arm_b_drug',
+      'rsi.ahsct must list { version, effectiveFrom: YYYY-MM-DD }',
+      'susarDays.fatalOrLifeThreatening must be a positive whole number of days',
+    ]);
   });
 });

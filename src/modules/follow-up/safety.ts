@@ -1,5 +1,6 @@
-import { addDays, compareDates, type IsoDate } from 'src/common/time/calendar-date';
+import { addDays, compareDates, type IsoDate, isIsoDate } from 'src/common/time/calendar-date';
 import {
+  AE_INTERVENTIONS,
   type AdverseEventInput,
   type AeIntervention,
   type AeOutcome,
@@ -44,6 +45,40 @@ export const DEFAULT_SAFETY_SETTINGS: SafetySettings = {
   },
   susarDays: { fatalOrLifeThreatening: 7, other: 15 },
 };
+
+/** What is wrong with a safety configuration (empty when it can be used). */
+export function validateSafetySettings(s: SafetySettings): string[] {
+  const problems: string[] = [];
+  const known = (v: unknown) => AE_INTERVENTIONS.includes(v as AeIntervention);
+  for (const arm of ['A', 'B'] as const) {
+    const list: unknown = s.interventionsByArm[arm];
+    if (!Array.isArray(list) || !list.every(known)) {
+      problems.push(
+        `interventionsByArm.${arm} must list interventions of ${AE_INTERVENTIONS.join(', ')}`,
+      );
+    }
+  }
+  for (const [intervention, versions] of Object.entries(s.rsi as Record<string, unknown>)) {
+    if (!known(intervention)) {
+      problems.push(`rsi.${intervention} is not an intervention`);
+    } else if (
+      !Array.isArray(versions) ||
+      !versions.every(
+        (v: { version?: unknown; effectiveFrom?: unknown }) =>
+          typeof v?.version === 'string' && v.version !== '' && isIsoDate(v.effectiveFrom),
+      )
+    ) {
+      problems.push(`rsi.${intervention} must list { version, effectiveFrom: YYYY-MM-DD }`);
+    }
+  }
+  for (const k of ['fatalOrLifeThreatening', 'other'] as const) {
+    const d: unknown = s.susarDays[k];
+    if (!Number.isInteger(d) || (d as number) < 1) {
+      problems.push(`susarDays.${k} must be a positive whole number of days`);
+    }
+  }
+  return problems;
+}
 
 /** Outcomes after which the event needs no further follow-up. */
 export const RESOLVED_OUTCOMES: readonly AeOutcome[] = [
