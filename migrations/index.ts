@@ -10,6 +10,7 @@ import { Corrections1764000700000 } from './1764000700000-Corrections';
 import { PublicViews1764000800000 } from './1764000800000-PublicViews';
 import { CentreLocks1764000900000 } from './1764000900000-CentreLocks';
 import { IdempotencyKeys1764001000000 } from './1764001000000-IdempotencyKeys';
+import { AdverseEventSafety1764001100000 } from './1764001100000-AdverseEventSafety';
 
 /** Every migration, in order. New migrations are appended here (timestamped names sort in order). */
 export const MIGRATIONS = [
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   PublicViews1764000800000,
   CentreLocks1764000900000,
   IdempotencyKeys1764001000000,
+  AdverseEventSafety1764001100000,
 ];

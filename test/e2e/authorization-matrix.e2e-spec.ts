@@ -186,6 +186,10 @@ function bodyFor(
     'POST /follow-up/visits/:visitId/adverse-events': () => ({ adverseEvents: [adverseEvent] }),
     'PATCH /follow-up/adverse-events/:id': () => ({ reason: 'matrix', term: `Headache ${n}` }),
     'POST /follow-up/adverse-events/:id/reported': () => ({ reference: `CASE-${n}` }),
+    'POST /follow-up/adverse-events/:id/susar-reported': () => ({ reference: `SUSAR-${n}` }),
+    'POST /follow-up/participants/:participantId/adverse-events': () => ({
+      adverseEvents: [adverseEvent],
+    }),
     'PUT /randomization/config/:environment': () => ({
       arms: [
         { code: 'A', label: 'aHSCT' },

@@ -13,8 +13,12 @@ import {
 } from 'src/common/fields/registry';
 import { DISEASE_COURSES, DRUG_CODES, TEST_RESULTS } from 'src/modules/eligibility/engine';
 import {
+  AE_CAUSALITIES,
+  AE_EXPECTEDNESS,
+  AE_INTERVENTIONS,
   AE_OUTCOMES,
   AE_SEVERITIES,
+  EXPECTEDNESS_ASSESSORS,
   SERIOUSNESS_CRITERIA,
 } from 'src/modules/follow-up/entities/adverse-event.entity';
 import {
@@ -105,6 +109,11 @@ describe('the field registry is consistent', () => {
     for (const f of ['arm_b_drug', 'transplant', 'transplant_phase', 'adverse_event'] as const) {
       expect(itemsOf(f).every((i) => i.revealsArm)).toBe(true);
     }
+    // Causality to aHSCT or to the arm-B drug names the arm: each intervention value is marked.
+    const interventions = itemsOf('adverse_event').find(
+      (i) => i.path === 'assessments[].intervention',
+    );
+    expect(interventions?.codes?.every((c) => c.revealsArm)).toBe(true);
     expect(FIELD_ITEMS.filter((i) => i.id.startsWith('allocation.arm')).length).toBe(2);
     expect(FIELD_ITEMS.filter((i) => i.id.startsWith('allocation.arm') && !i.revealsArm)).toEqual(
       [],
@@ -131,6 +140,10 @@ describe('the field registry is consistent', () => {
     ['adverse_event.severity', AE_SEVERITIES],
     ['adverse_event.seriousnessCriteria', SERIOUSNESS_CRITERIA],
     ['adverse_event.outcome', AE_OUTCOMES],
+    ['adverse_event.intervention', AE_INTERVENTIONS],
+    ['adverse_event.causality', AE_CAUSALITIES],
+    ['adverse_event.expectedness', AE_EXPECTEDNESS],
+    ['adverse_event.expectednessBy', EXPECTEDNESS_ASSESSORS],
   ])('code list of %s matches the module', (id, values) => {
     expect(codeValues(id)).toEqual([...values]);
   });

@@ -134,6 +134,29 @@ export const AE_OUTCOME_CODES = codes(
   ['unknown', 'Unknown'],
 );
 
+/** What an adverse event is assessed against; each value names an arm's intervention. */
+export const AE_INTERVENTION_CODES = codes(
+  ['ahsct', 'aHSCT procedure', true],
+  ['mobilisation', 'aHSCT mobilisation', true],
+  ['conditioning', 'aHSCT conditioning', true],
+  ['reinfusion', 'aHSCT reinfusion', true],
+  ['arm_b_drug', 'Arm-B drug', true],
+);
+
+export const AE_CAUSALITY_CODES = codes(
+  ['related', 'Related'],
+  ['possibly_related', 'Possibly related'],
+  ['unlikely_related', 'Unlikely related'],
+  ['not_related', 'Not related'],
+);
+
+export const AE_EXPECTEDNESS_CODES = codes(['expected', 'Expected'], ['unexpected', 'Unexpected']);
+
+export const EXPECTEDNESS_ASSESSOR_CODES = codes(
+  ['investigator', 'Investigator'],
+  ['sponsor', 'Sponsor'],
+);
+
 const bools = (prefix: string, pathPrefix: string, names: [string, string, string][]): ItemSpec[] =>
   names.map(([key, name, label]) => ({
     key: prefix ? `${prefix}${key[0].toUpperCase()}${key.slice(1)}` : key,
@@ -1110,6 +1133,107 @@ const ADVERSE_EVENT = form('adverse_event', [
     path: 'reportReference',
     name: 'ae_report_ref',
     label: 'SAE report reference',
+    type: 'text',
+    maxLength: 200,
+    revealsArm: true,
+  },
+  {
+    key: 'meddraCode',
+    path: 'meddraCode',
+    name: 'ae_meddra',
+    label: 'MedDRA code (LLT or PT, 8 digits)',
+    type: 'text',
+    maxLength: 8,
+    revealsArm: true,
+  },
+  {
+    key: 'ctcaeGrade',
+    path: 'ctcaeGrade',
+    name: 'ae_ctcae_grade',
+    label: 'CTCAE grade',
+    type: 'integer',
+    min: 1,
+    max: 5,
+    revealsArm: true,
+  },
+  {
+    key: 'awareDate',
+    path: 'awareDate',
+    name: 'ae_aware_date',
+    label: 'Date the site became aware',
+    ...past,
+    revealsArm: true,
+  },
+  {
+    key: 'intervention',
+    path: 'assessments[].intervention',
+    name: 'ae_intervention',
+    label: 'Intervention assessed',
+    type: 'code',
+    codes: AE_INTERVENTION_CODES,
+    // Causality to aHSCT or to the arm-B drug names the arm.
+    revealsArm: true,
+  },
+  {
+    key: 'causality',
+    path: 'assessments[].causality',
+    name: 'ae_causality',
+    label: "Investigator's causality",
+    type: 'code',
+    codes: AE_CAUSALITY_CODES,
+    revealsArm: true,
+  },
+  {
+    key: 'expectedness',
+    path: 'assessments[].expectedness',
+    name: 'ae_expectedness',
+    label: 'Expectedness (against the reference safety information)',
+    type: 'code',
+    codes: AE_EXPECTEDNESS_CODES,
+    revealsArm: true,
+  },
+  {
+    key: 'expectednessBy',
+    path: 'assessments[].expectednessBy',
+    name: 'ae_expectedness_by',
+    label: 'Expectedness assessed by',
+    type: 'code',
+    codes: EXPECTEDNESS_ASSESSOR_CODES,
+    revealsArm: true,
+  },
+  {
+    key: 'rsiVersion',
+    path: 'assessments[].rsiVersion',
+    name: 'ae_rsi_version',
+    label: 'Reference safety information version',
+    type: 'text',
+    maxLength: 50,
+    revealsArm: true,
+  },
+  {
+    key: 'susar',
+    path: 'susar',
+    name: 'ae_susar',
+    label: 'Suspected unexpected serious adverse reaction (SUSAR)',
+    type: 'boolean',
+    derived: true,
+    revealsArm: true,
+  },
+  {
+    key: 'susarDueDate',
+    path: 'susarClock.dueDate',
+    name: 'ae_susar_due',
+    label: 'SUSAR report due',
+    type: 'date',
+    dateRule: 'derived',
+    derived: true,
+    revealsArm: true,
+  },
+  {
+    key: 'susarReference',
+    path: 'susarClock.reference',
+    name: 'ae_susar_ref',
+    label: 'SUSAR report reference',
     type: 'text',
     maxLength: 200,
     revealsArm: true,

@@ -32,7 +32,7 @@ export class AdverseEventsController {
     private readonly clock: Clock,
   ) {}
 
-  /** Adverse events within the actor's sites, filtered (serious, open reports) and paged. */
+  /** Adverse events within the actor's sites (per site or participant), filtered (serious, SUSAR, open reports, open/resolved) and paged. */
   @Get()
   @Roles('coordinator', 'investigator', 'site_staff', 'monitor')
   @ApiErrors(400)
@@ -48,6 +48,8 @@ export class AdverseEventsController {
         participantId: query.participantId,
         serious: query.serious,
         openReports: query.openReports,
+        susar: query.susar,
+        status: query.status,
       },
       actor,
       page,
@@ -125,6 +127,27 @@ export class AdverseEventsController {
   ): Promise<AdverseEventResponse> {
     return toAdverseEventResponse(
       await this.adverseEvents.markSaeReported(id, dto, actor),
+      this.clock.now(),
+    );
+  }
+
+  /** The investigator marks a SUSAR reported (sponsor / EudraVigilance); its 7- or 15-day clock stops. */
+  @Post(':id/susar-reported')
+  @Roles('investigator')
+  @HttpCode(200)
+  @ApiErrors({
+    400: 'Invalid values (VALIDATION_FAILED)',
+    404: 'No such adverse event in your sites',
+    409: 'Not a SUSAR (ADVERSE_EVENT_NOT_SUSAR), or already reported',
+  })
+  @ApiOkResponse({ type: AdverseEventResponseDto })
+  async susarReported(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: MarkSaeReportedDto,
+    @CurrentActor() actor: Actor,
+  ): Promise<AdverseEventResponse> {
+    return toAdverseEventResponse(
+      await this.adverseEvents.markSusarReported(id, dto, actor),
       this.clock.now(),
     );
   }

@@ -9,7 +9,7 @@ import {
 } from 'src/common/corrections/corrections';
 import type { Actor } from 'src/common/context/request-context';
 import { RandomSource } from 'src/common/random/random-source';
-import { compareDates } from 'src/common/time/calendar-date';
+import { compareDates, startOfDateInZone } from 'src/common/time/calendar-date';
 import { RecordHistory, type RecordVersionDto } from 'src/kernel/record-history';
 import { TransactionRunner, type UnitOfWork } from 'src/kernel/unit-of-work';
 import type {
@@ -18,8 +18,19 @@ import type {
   CorrectAdverseEventDto,
   MarkSaeReportedDto,
 } from './dto/visit-log.dto';
-import type { AdverseEventEntity, AdverseEventInput } from './entities/adverse-event.entity';
-import { AdverseEventsRepository, type AdverseEventFilter } from './adverse-events.repository';
+import type {
+  AdverseEventEntity,
+  AdverseEventInput,
+  AeIntervention,
+  InterventionAssessment,
+} from './entities/adverse-event.entity';
+import {
+  type AdverseEventClocks,
+  AdverseEventsRepository,
+  type AdverseEventFilter,
+} from './adverse-events.repository';
+import { FollowUpSettings } from './follow-up.settings';
+import { rsiInForce, type SafetySettings, susarOf } from './safety';
 import {
   ADVERSE_EVENT,
   type AdverseEventContext,
@@ -34,7 +45,23 @@ import { SaeNotifier } from './sae-notifier';
 
 const SAE_CLOCK_MS = 24 * 3600 * 1000;
 
+/** Causality and expectedness per intervention are part of the event's record: a repeating group keyed by intervention. */
+const ASSESSMENT_GROUPS = [{ path: 'assessments', key: 'intervention', generated: false }];
+
 function checkAdverseEvent(ae: AdverseEventInput, today: string, field: string): void {
+  notAfter(ae.onsetDate, today, `${field}.onsetDate`);
+  if (ae.awareDate) {
+    notAfter(ae.awareDate, today, `${field}.awareDate`);
+    if (compareDates(ae.awareDate, ae.onsetDate) < 0) {
+      throw FollowUpErrors.badInput(`${field}.awareDate`, 'must not be before onsetDate');
+    }
+  }
+  if (ae.ctcaeGrade === 5 && ae.outcome !== 'fatal') {
+    throw FollowUpErrors.badInput(
+      `${field}.ctcaeGrade`,
+      "5 (death related to the event) requires the outcome 'fatal'",
+    );
+  }
   if (ae.endDate) {
     if (compareDates(ae.endDate, ae.onsetDate) < 0) {
       throw FollowUpErrors.badInput(`${field}.endDate`, 'must not be before onsetDate');
@@ -70,6 +97,7 @@ export class AdverseEventsService {
     private readonly saeNotifier: SaeNotifier,
     private readonly random: RandomSource,
     private readonly history: RecordHistory,
+    private readonly settings: FollowUpSettings,
   ) {}
 
   listAdverseEvents(filter: AdverseEventFilter, actor: Actor, page: number, pageSize: number) {
@@ -105,6 +133,31 @@ export class AdverseEventsService {
     return Promise.all(ids.map((id) => this.adverseEvent(id, actor)));
   }
 
+  /** Records adverse events found between visits (no visit): the participant's site and arm decide the rest. */
+  async addBetweenVisits(
+    participantId: string,
+    dto: AddAdverseEventsDto,
+    actor: Actor,
+  ): Promise<AdverseEventEntity[]> {
+    const ids = await this.tx.run(async (uow) => {
+      const facts = await this.adverseEvents.participantFacts(participantId, uow.em);
+      const sites = readScope(actor).sites;
+      if (!facts || (sites !== null && !sites.includes(facts.siteId))) {
+        throw FollowUpErrors.participantNotFound();
+      }
+      const today = await this.records.siteToday(facts.siteId);
+      const context: AdverseEventContext = {
+        participantId,
+        siteId: facts.siteId,
+        studyId: facts.studyId,
+        visitId: null,
+        visitCode: null,
+      };
+      return this.record(uow, context, dto.adverseEvents, today, actor, 'adverseEvents');
+    });
+    return Promise.all(ids.map((id) => this.adverseEvent(id, actor)));
+  }
+
   async correctAdverseEvent(
     id: string,
     dto: CorrectAdverseEventDto,
@@ -118,7 +171,7 @@ export class AdverseEventsService {
       if (Array.isArray(patch.seriousnessCriteria)) {
         patch.seriousnessCriteria = [...new Set(patch.seriousnessCriteria)];
       }
-      const result = applyPatch(before as unknown as JsonRecord, patch, [], () =>
+      const result = applyPatch(before as unknown as JsonRecord, patch, ASSESSMENT_GROUPS, () =>
         this.random.uuid(),
       );
       if (result.problems.length > 0) {
@@ -128,6 +181,17 @@ export class AdverseEventsService {
         return;
       }
       const a = result.after as unknown as Partial<AdverseEventInput>;
+      const site = await this.records.site(ae.siteId);
+      const today = site.today;
+      const now = this.clock.now();
+      const safety = await this.settings.safety();
+      const arm = await this.armOf(ae.participantId, uow);
+      // A changed expectedness without a named RSI version is judged against the version in force today.
+      const rejudged = new Set(
+        ((patch.assessments as { change?: JsonRecord[] } | null)?.change ?? [])
+          .filter((c) => 'expectedness' in c && !('rsiVersion' in c))
+          .map((c) => String(c.intervention)),
+      );
       const next: AdverseEventInput = {
         term: a.term ?? ae.term,
         onsetDate: a.onsetDate ?? ae.onsetDate,
@@ -136,17 +200,43 @@ export class AdverseEventsService {
         serious: a.serious ?? ae.serious,
         seriousnessCriteria: a.seriousnessCriteria ?? [],
         outcome: a.outcome ?? ae.outcome,
+        meddraCode: a.meddraCode ?? null,
+        ctcaeGrade: a.ctcaeGrade ?? null,
+        awareDate: a.awareDate ?? ae.awareDate ?? today,
+        assessments: normaliseAssessments(
+          (a.assessments ?? []).map((x) =>
+            rejudged.has(x.intervention) ? { ...x, rsiVersion: null } : x,
+          ),
+          arm,
+          safety,
+          today,
+          'adverseEvent',
+        ),
       };
-      const today = await this.records.siteToday(ae.siteId);
+      const awareNamed = typeof patch.awareDate === 'string' && patch.awareDate !== ae.awareDate;
+      let clock: AdverseEventClocks = {
+        awareDate: next.awareDate ?? today,
+        awareAt: ae.awareAt,
+        reportDueAt: ae.reportDueAt,
+        susar: false,
+        susarDueDate: null,
+      };
+      if (next.serious && (ae.awareAt === null || awareNamed || !ae.serious)) {
+        if (awareNamed) {
+          clock = { ...clock, ...saeClock(clock.awareDate, site.timeZone, now, true) };
+        } else if (ae.awareAt === null || !ae.serious) {
+          // Became serious now and no awareness date was given: the site knows it from today.
+          next.awareDate = today;
+          clock = { ...clock, awareDate: today, ...saeClock(today, site.timeZone, now, false) };
+        }
+      }
       checkAdverseEvent(next, today, 'adverseEvent');
-      const now = this.clock.now();
-      const becameSerious = next.serious && !ae.serious && ae.awareAt === null;
-      const clock = becameSerious
-        ? { awareAt: now, reportDueAt: new Date(now.getTime() + SAE_CLOCK_MS) }
-        : { awareAt: ae.awareAt, reportDueAt: ae.reportDueAt };
+      const susar = susarOf(next, clock.awareDate, safety);
+      clock = { ...clock, susar: susar.susar, susarDueDate: susar.dueDate };
+      const upgraded = next.serious && !ae.serious;
       await this.records.keepOriginal(uow, ADVERSE_EVENT, ae.id, ae.version, before, ae.createdAt);
       await this.adverseEvents.update(ae.id, next, clock, now, uow.em);
-      const changes = diffRecord(before, next);
+      const changes = diffRecord(before, next, ASSESSMENT_GROUPS);
       uow.version({
         entity: ADVERSE_EVENT,
         entityId: ae.id,
@@ -162,7 +252,7 @@ export class AdverseEventsService {
         ...auditOf(changes),
         reason: dto.reason,
       });
-      if (next.serious && !ae.serious && clock.awareAt && clock.reportDueAt) {
+      if (upgraded && clock.awareAt && clock.reportDueAt) {
         await this.saeNotifier.notify(uow, {
           id: ae.id,
           context: {
@@ -228,6 +318,46 @@ export class AdverseEventsService {
     return this.adverseEvent(id, actor);
   }
 
+  /** The investigator marks a SUSAR reported (to the sponsor / EudraVigilance): its 7- or 15-day clock stops. */
+  async markSusarReported(
+    id: string,
+    dto: MarkSaeReportedDto,
+    actor: Actor,
+  ): Promise<AdverseEventEntity> {
+    await this.tx.run(async (uow) => {
+      const ae = await this.lockAdverseEvent(uow, id, actor);
+      if (!ae.susar) {
+        throw FollowUpErrors.notSusar();
+      }
+      if (ae.susarReportedAt !== null) {
+        throw FollowUpErrors.alreadyReported();
+      }
+      const now = this.clock.now();
+      const reportedAt = dto.reportedAt ? new Date(dto.reportedAt) : now;
+      if (reportedAt.getTime() > now.getTime()) {
+        throw FollowUpErrors.badInput('reportedAt', 'must not be in the future');
+      }
+      await this.adverseEvents.markSusarReported(
+        ae.id,
+        { reportedAt, reference: dto.reference, by: actor.id },
+        now,
+        uow.em,
+      );
+      uow.audit({
+        action: 'follow-up.susar_reported',
+        entity: 'adverse_event',
+        entityId: ae.id,
+        before: { susarReportedAt: null },
+        after: {
+          susarReportedAt: reportedAt.toISOString(),
+          reference: dto.reference,
+          dueDate: ae.susarDueDate,
+        },
+      });
+    });
+    return this.adverseEvent(id, actor);
+  }
+
   /** Records adverse events in the caller's transaction, starting the SAE clock of the serious ones. */
   async record(
     uow: UnitOfWork,
@@ -238,7 +368,13 @@ export class AdverseEventsService {
     field: string,
   ): Promise<string[]> {
     const ids: string[] = [];
+    if (list.length === 0) {
+      return ids;
+    }
     const now = this.clock.now();
+    const site = await this.records.site(context.siteId);
+    const safety = await this.settings.safety();
+    const arm = await this.armOf(context.participantId, uow);
     for (const [i, dto] of list.entries()) {
       const input: AdverseEventInput = {
         term: dto.term,
@@ -248,11 +384,28 @@ export class AdverseEventsService {
         serious: dto.serious,
         seriousnessCriteria: dto.serious ? [...new Set(dto.seriousnessCriteria ?? [])] : [],
         outcome: dto.outcome,
+        meddraCode: dto.meddraCode ?? null,
+        ctcaeGrade: dto.ctcaeGrade ?? null,
+        awareDate: dto.awareDate ?? today,
+        assessments: normaliseAssessments(
+          dto.assessments ?? [],
+          arm,
+          safety,
+          today,
+          `${field}.${i}`,
+        ),
       };
       checkAdverseEvent(input, today, `${field}.${i}`);
-      const clock = dto.serious
-        ? { awareAt: now, reportDueAt: new Date(now.getTime() + SAE_CLOCK_MS) }
-        : { awareAt: null, reportDueAt: null };
+      const awareDate = input.awareDate ?? today;
+      const susar = susarOf(input, awareDate, safety);
+      const clock: AdverseEventClocks = {
+        awareDate,
+        ...(dto.serious
+          ? saeClock(awareDate, site.timeZone, now, dto.awareDate !== undefined)
+          : { awareAt: null, reportDueAt: null }),
+        susar: susar.susar,
+        susarDueDate: susar.dueDate,
+      };
       const id = await this.adverseEvents.insert(
         {
           ...input,
@@ -269,7 +422,7 @@ export class AdverseEventsService {
         action: 'follow-up.adverse_event_recorded',
         entity: 'adverse_event',
         entityId: id,
-        after: { ...input, visitId: context.visitId },
+        after: { ...input, visitId: context.visitId, susar: susar.susar },
       });
       uow.version({ entity: ADVERSE_EVENT, entityId: id, version: 0, data: input });
       if (clock.awareAt && clock.reportDueAt) {
@@ -299,6 +452,10 @@ export class AdverseEventsService {
     return ae;
   }
 
+  private async armOf(participantId: string, uow: UnitOfWork): Promise<'A' | 'B' | null> {
+    return (await this.adverseEvents.participantFacts(participantId, uow.em))?.arm ?? null;
+  }
+
   private auditedAe(ae: AdverseEventEntity): AdverseEventInput {
     return {
       term: ae.term,
@@ -308,6 +465,92 @@ export class AdverseEventsService {
       serious: ae.serious,
       seriousnessCriteria: ae.seriousnessCriteria,
       outcome: ae.outcome,
+      meddraCode: ae.meddraCode,
+      ctcaeGrade: ae.ctcaeGrade,
+      awareDate: ae.awareDate,
+      assessments: ae.assessments ?? [],
     };
   }
+}
+
+/**
+ * The 24-hour SAE clock: from the start of the entered awareness date in the site's zone (the
+ * site knew it at the latest that day), or from now when no date was entered (it is known now).
+ */
+function saeClock(
+  awareDate: string,
+  zone: string,
+  now: Date,
+  entered: boolean,
+): { awareAt: Date; reportDueAt: Date } {
+  const awareAt = entered ? new Date(startOfDateInZone(awareDate, zone)) : now;
+  return { awareAt, reportDueAt: new Date(awareAt.getTime() + SAE_CLOCK_MS) };
+}
+
+/**
+ * The causality and expectedness per intervention, checked against the participant's arm and the
+ * configured RSI versions: an expectedness is recorded with the RSI version it was judged against
+ * (the one named, which must be configured, or else the one in force today).
+ */
+function normaliseAssessments(
+  list: readonly InterventionAssessment[],
+  arm: 'A' | 'B' | null,
+  safety: SafetySettings,
+  today: string,
+  field: string,
+): InterventionAssessment[] {
+  const allowed: readonly AeIntervention[] = arm ? safety.interventionsByArm[arm] : [];
+  const seen = new Set<string>();
+  return list.map((a, i) => {
+    const at = `${field}.assessments.${i}`;
+    if (!allowed.includes(a.intervention)) {
+      throw FollowUpErrors.badInput(
+        `${at}.intervention`,
+        `must be one of the participant's interventions: ${allowed.join(', ') || 'none (not randomised)'}`,
+      );
+    }
+    if (seen.has(a.intervention)) {
+      throw FollowUpErrors.badInput(`${at}.intervention`, 'is assessed twice');
+    }
+    seen.add(a.intervention);
+    if (!a.expectedness) {
+      if (a.rsiVersion) {
+        throw FollowUpErrors.badInput(`${at}.rsiVersion`, 'is only recorded with an expectedness');
+      }
+      return {
+        intervention: a.intervention,
+        causality: a.causality,
+        expectedness: null,
+        expectednessBy: null,
+        rsiVersion: null,
+      };
+    }
+    const versions = safety.rsi[a.intervention] ?? [];
+    let rsiVersion: string;
+    if (a.rsiVersion) {
+      if (!versions.some((v) => v.version === a.rsiVersion)) {
+        throw FollowUpErrors.badInput(
+          `${at}.rsiVersion`,
+          `must be a configured RSI version of ${a.intervention}: ${versions.map((v) => v.version).join(', ')}`,
+        );
+      }
+      rsiVersion = a.rsiVersion;
+    } else {
+      const inForce = rsiInForce(safety, a.intervention, today);
+      if (!inForce) {
+        throw FollowUpErrors.badInput(
+          `${at}.expectedness`,
+          `cannot be judged: no reference safety information of ${a.intervention} is in force`,
+        );
+      }
+      rsiVersion = inForce.version;
+    }
+    return {
+      intervention: a.intervention,
+      causality: a.causality,
+      expectedness: a.expectedness,
+      expectednessBy: a.expectednessBy ?? 'investigator',
+      rsiVersion,
+    };
+  });
 }

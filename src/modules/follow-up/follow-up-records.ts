@@ -88,6 +88,15 @@ export class FollowUpRecords {
     return visit;
   }
 
+  /** The site's zone and its calendar day now. */
+  async site(siteId: string): Promise<{ timeZone: string; today: string }> {
+    const site = await this.visits.findSite(siteId, null);
+    if (!site) {
+      throw FollowUpErrors.siteNotFound();
+    }
+    return { timeZone: site.timeZone, today: todayInZone(this.clock.now(), site.timeZone) };
+  }
+
   async siteToday(siteId: string): Promise<string> {
     const site = await this.visits.findSite(siteId, null);
     if (!site) {

@@ -76,6 +76,12 @@ export const FollowUpErrors = {
       'invalid_state',
       'Only serious adverse events are reported',
     ),
+  notSusar: () =>
+    new DomainError(
+      'ADVERSE_EVENT_NOT_SUSAR',
+      'invalid_state',
+      'Only a suspected unexpected serious adverse reaction (serious, related, unexpected) is reported as a SUSAR',
+    ),
   alreadyReported: () =>
     new DomainError(
       'SAE_ALREADY_REPORTED',
@@ -96,5 +102,11 @@ export const FollowUpErrors = {
       'VISIT_TEMPLATE_INVALID',
       'unavailable',
       `The configured visit template is invalid: ${problems.join('; ')}`,
+    ),
+  badSafetySettings: (problems: string[]) =>
+    new DomainError(
+      'SAFETY_SETTINGS_INVALID',
+      'unavailable',
+      `The configured safety settings (followUp.safety) are invalid: ${problems.join('; ')}`,
     ),
 };

@@ -1,5 +1,7 @@
 import { projectBlinded, VIEWS } from 'src/common/fields/registry';
-import type { AdverseEventEntity } from './entities/adverse-event.entity';
+import { compareDates, dateInZone, daysBetween } from 'src/common/time/calendar-date';
+import type { AdverseEventEntity, InterventionAssessment } from './entities/adverse-event.entity';
+import { RESOLVED_OUTCOMES } from './safety';
 import type { DeviationEntity, SiteVisitData, VisitEntity } from './entities/visit.entity';
 
 /**
@@ -188,6 +190,45 @@ export function reportingClock(ae: AdverseEventEntity, now: Date): ReportingCloc
   };
 }
 
+export type SusarClock = {
+  awareDate: string;
+  /** 7 (fatal or life-threatening) or 15 calendar days after awareness. */
+  days: number;
+  dueDate: string;
+  reportedAt: string | null;
+  reference: string | null;
+  state: ReportingClockState;
+  /** Calendar days left until the due date (site calendar; negative once past it); null once reported. */
+  daysRemaining: number | null;
+};
+
+/** The SUSAR reporting clock (EU CTR art. 42) at `now`, in the site's calendar. */
+export function susarClock(ae: AdverseEventEntity, now: Date): SusarClock | null {
+  if (!ae.susar || ae.susarDueDate === null || ae.awareDate === null) {
+    return null;
+  }
+  const reported = ae.susarReportedAt === null ? null : new Date(ae.susarReportedAt);
+  const late = (day: string) => compareDates(day, ae.susarDueDate ?? day) > 0;
+  const state: ReportingClockState =
+    reported === null
+      ? late(dateInZone(now, ae.timeZone))
+        ? 'overdue'
+        : 'open'
+      : late(dateInZone(reported, ae.timeZone))
+        ? 'reported_late'
+        : 'reported';
+  return {
+    awareDate: ae.awareDate,
+    days: daysBetween(ae.awareDate, ae.susarDueDate),
+    dueDate: ae.susarDueDate,
+    reportedAt: reported?.toISOString() ?? null,
+    reference: ae.susarReference,
+    state,
+    daysRemaining:
+      reported === null ? daysBetween(dateInZone(now, ae.timeZone), ae.susarDueDate) : null,
+  };
+}
+
 export type AdverseEventResponse = {
   id: string;
   participantId: string;
@@ -202,6 +243,14 @@ export type AdverseEventResponse = {
   serious: boolean;
   seriousnessCriteria: AdverseEventEntity['seriousnessCriteria'];
   outcome: AdverseEventEntity['outcome'];
+  /** open: still followed up; resolved: recovered, recovered with sequelae or fatal. */
+  status: 'open' | 'resolved';
+  meddraCode: string | null;
+  ctcaeGrade: number | null;
+  awareDate: string | null;
+  assessments: InterventionAssessment[];
+  susar: boolean;
+  susarClock: SusarClock | null;
   reportReference: string | null;
   reportingClock: ReportingClock | null;
   version: number;
@@ -223,6 +272,19 @@ export function toAdverseEventResponse(ae: AdverseEventEntity, now: Date): Adver
     serious: ae.serious,
     seriousnessCriteria: ae.seriousnessCriteria,
     outcome: ae.outcome,
+    status: RESOLVED_OUTCOMES.includes(ae.outcome) ? 'resolved' : 'open',
+    meddraCode: ae.meddraCode,
+    ctcaeGrade: ae.ctcaeGrade,
+    awareDate: ae.awareDate,
+    assessments: (ae.assessments ?? []).map((a) => ({
+      intervention: a.intervention,
+      causality: a.causality,
+      expectedness: a.expectedness ?? null,
+      expectednessBy: a.expectednessBy ?? null,
+      rsiVersion: a.rsiVersion ?? null,
+    })),
+    susar: ae.susar,
+    susarClock: susarClock(ae, now),
     reportReference: ae.reportReference,
     reportingClock: reportingClock(ae, now),
     version: ae.version,

@@ -7,11 +7,14 @@ import {
   type VisitTemplate,
 } from './calendar/visit-template';
 import { FollowUpErrors } from './follow-up.errors';
+import { DEFAULT_SAFETY_SETTINGS, type SafetySettings, validateSafetySettings } from './safety';
 
 /** The `followUp` section of the trial settings (all optional; the defaults are docs/domain/ram-ms.md §5 / §9 Q6). */
 export type FollowUpSettingsSection = {
   visitTemplate?: VisitTemplate;
   reminders?: Partial<SweepRuleConfig>;
+  /** Safety reporting: interventions per arm, RSI versions per intervention, SUSAR deadlines. */
+  safety?: Partial<SafetySettings>;
 };
 
 /** The visit template and reminder offsets as trial configuration, validated before use. */
@@ -38,5 +41,23 @@ export class FollowUpSettings {
 
   async sweepRules(): Promise<SweepRuleConfig> {
     return { ...DEFAULT_SWEEP_RULE_CONFIG, ...((await this.section()).reminders ?? {}) };
+  }
+
+  /** Safety reporting configuration: the defaults (follow-up/safety.ts) overridden section by section. */
+  async safety(): Promise<SafetySettings> {
+    const own = (await this.section()).safety ?? {};
+    const settings: SafetySettings = {
+      interventionsByArm: {
+        ...DEFAULT_SAFETY_SETTINGS.interventionsByArm,
+        ...(own.interventionsByArm ?? {}),
+      },
+      rsi: { ...DEFAULT_SAFETY_SETTINGS.rsi, ...(own.rsi ?? {}) },
+      susarDays: { ...DEFAULT_SAFETY_SETTINGS.susarDays, ...(own.susarDays ?? {}) },
+    };
+    const problems = validateSafetySettings(settings);
+    if (problems.length > 0) {
+      throw FollowUpErrors.badSafetySettings(problems);
+    }
+    return settings;
   }
 }

@@ -246,6 +246,30 @@ export class VisitsController {
     );
   }
 
+  /**
+   * Adds adverse events that came to light between visits (no visit); a serious one starts its
+   * 24-hour clock, a SUSAR (serious, related, unexpected) its 7- or 15-day clock, from the awareness date.
+   */
+  @Post('participants/:participantId/adverse-events')
+  @Idempotent([AdverseEventResponseDto])
+  @Roles(...SITE_WRITERS)
+  @ApiErrors({
+    400: 'Invalid values, named by field (VALIDATION_FAILED); nothing is stored',
+    404: 'No such randomised participant in your sites',
+    409: 'IDEMPOTENCY_KEY_REUSED or IDEMPOTENT_REQUEST_IN_PROGRESS; nothing is stored',
+  })
+  @ApiCreatedResponse({ type: [AdverseEventResponseDto] })
+  async addAdverseEventsBetweenVisits(
+    @Param('participantId', ParseUUIDPipe) participantId: string,
+    @Body() dto: AddAdverseEventsDto,
+    @CurrentActor() actor: Actor,
+  ): Promise<AdverseEventResponse[]> {
+    const now = this.clock.now();
+    return (await this.adverseEvents.addBetweenVisits(participantId, dto, actor)).map((ae) =>
+      toAdverseEventResponse(ae, now),
+    );
+  }
+
   /** Protocol deviations (visits logged outside their window), per site within the caller's scope. */
   @Get('deviations')
   @Roles('coordinator', 'investigator', 'site_staff', 'monitor', 'statistician')

@@ -112,7 +112,7 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Adverse events within the actor's sites, filtered (serious, open reports) and paged. */
+        /** Adverse events within the actor's sites (per site or participant), filtered (serious, SUSAR, open reports, open/resolved) and paged. */
         get: operations["AdverseEventsController_list"];
         put?: never;
         post?: never;
@@ -177,6 +177,23 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/follow-up/adverse-events/{id}/susar-reported": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The investigator marks a SUSAR reported (sponsor / EudraVigilance); its 7- or 15-day clock stops. */
+        post: operations["AdverseEventsController_susarReported"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/follow-up/deviations": {
         parameters: {
             query?: never;
@@ -205,6 +222,26 @@ export type paths = {
         get: operations["EndpointsController_aggregate"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/follow-up/participants/{participantId}/adverse-events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Adds adverse events that came to light between visits (no visit); a serious one starts its
+         *     24-hour clock, a SUSAR (serious, related, unexpected) its 7- or 15-day clock, from the awareness date.
+         */
+        post: operations["VisitsController_addAdverseEventsBetweenVisits"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1624,12 +1661,21 @@ export type components = {
             postalCode: string;
         };
         AdverseEventDto: {
+            assessments?: components["schemas"]["InterventionAssessmentDto"][];
+            /**
+             * Format: date
+             * @description The date the site became aware (site calendar; day 0 of the SAE and SUSAR clocks); default today
+             * @example 2026-03-01
+             */
+            awareDate?: string;
+            ctcaeGrade?: number | null;
             /**
              * Format: date
              * @description null = ongoing
              * @example 2026-03-01
              */
             endDate?: string | null;
+            meddraCode?: string | null;
             /**
              * Format: date
              * @example 2026-03-01
@@ -1645,10 +1691,16 @@ export type components = {
             term: string;
         };
         AdverseEventResponseDto: {
+            assessments: components["schemas"]["InterventionAssessmentResponseDto"][];
+            /** Format: date */
+            awareDate: string | null;
+            ctcaeGrade: number | null;
             /** Format: date */
             endDate: string | null;
             /** Format: uuid */
             id: string;
+            /** @example 10016288 */
+            meddraCode: string | null;
             /** Format: date */
             onsetDate: string;
             /** @example recovered */
@@ -1665,7 +1717,12 @@ export type components = {
             severity: string;
             /** Format: uuid */
             siteId: string;
+            /** @enum {string} */
+            status: "open" | "resolved";
             studyId: string | null;
+            /** @description Serious, related to an intervention and unexpected */
+            susar: boolean;
+            susarClock: components["schemas"]["SusarClockDto"] | null;
             term: string;
             version: number;
             visitCode: string | null;
@@ -1999,6 +2056,13 @@ export type components = {
             phone?: string;
         };
         CorrectAdverseEventDto: {
+            assessments?: components["schemas"]["InterventionAssessmentOpsDto"];
+            /**
+             * Format: date
+             * @example 2026-03-01
+             */
+            awareDate?: string;
+            ctcaeGrade?: number | null;
             /**
              * Format: date
              * @example 2026-03-01
@@ -2006,6 +2070,7 @@ export type components = {
             endDate?: string | null;
             /** @description The version the correction is based on; 409 STALE_VERSION if it changed meanwhile */
             expectedVersion?: number;
+            meddraCode?: string | null;
             /**
              * Format: date
              * @example 2026-03-01
@@ -2335,6 +2400,59 @@ export type components = {
             syphilis?: "positive" | "negative" | "pending" | null;
             /** @enum {string|null} */
             tb?: "positive" | "negative" | "pending" | null;
+        };
+        InterventionAssessmentChangeDto: {
+            /** @enum {string} */
+            causality?: "related" | "possibly_related" | "unlikely_related" | "not_related";
+            /**
+             * @description A new expectedness is recorded with the RSI version in force unless one is named
+             * @enum {string|null}
+             */
+            expectedness?: "expected" | "unexpected" | null;
+            /** @enum {string|null} */
+            expectednessBy?: "investigator" | "sponsor" | null;
+            /** @enum {string} */
+            intervention: "ahsct" | "mobilisation" | "conditioning" | "reinfusion" | "arm_b_drug";
+            rsiVersion?: string | null;
+        };
+        InterventionAssessmentDto: {
+            /** @enum {string} */
+            causality: "related" | "possibly_related" | "unlikely_related" | "not_related";
+            /**
+             * @description Against the reference safety information; null = not yet assessed
+             * @enum {string|null}
+             */
+            expectedness?: "expected" | "unexpected" | null;
+            /**
+             * @description Who judged the expectedness; default investigator
+             * @enum {string|null}
+             */
+            expectednessBy?: "investigator" | "sponsor" | null;
+            /**
+             * @description One of the participant's arm's interventions (settings: followUp.safety)
+             * @enum {string}
+             */
+            intervention: "ahsct" | "mobilisation" | "conditioning" | "reinfusion" | "arm_b_drug";
+            /** @description A configured RSI version of the intervention; default the one in force today */
+            rsiVersion?: string | null;
+        };
+        InterventionAssessmentOpsDto: {
+            add?: components["schemas"]["InterventionAssessmentDto"][];
+            change?: components["schemas"]["InterventionAssessmentChangeDto"][];
+            /** @description Interventions whose assessment is removed */
+            remove?: ("ahsct" | "mobilisation" | "conditioning" | "reinfusion" | "arm_b_drug")[];
+        };
+        InterventionAssessmentResponseDto: {
+            /** @enum {string} */
+            causality: "related" | "possibly_related" | "unlikely_related" | "not_related";
+            /** @enum {string|null} */
+            expectedness: "expected" | "unexpected" | null;
+            /** @enum {string|null} */
+            expectednessBy: "investigator" | "sponsor" | null;
+            /** @enum {string} */
+            intervention: "ahsct" | "mobilisation" | "conditioning" | "reinfusion" | "arm_b_drug";
+            /** @description The RSI version the expectedness was judged against */
+            rsiVersion: string | null;
         };
         InterventionDto: {
             note?: string;
@@ -3386,6 +3504,24 @@ export type components = {
             maxSequenceNumber: number;
             stratumKey: string;
         };
+        SusarClockDto: {
+            /**
+             * Format: date
+             * @description Day 0: the date the site became aware
+             */
+            awareDate: string;
+            /** @description 7 (fatal or life-threatening) or 15 calendar days */
+            days: number;
+            /** @description Calendar days left (site calendar; negative once past); null once reported */
+            daysRemaining: number | null;
+            /** Format: date */
+            dueDate: string;
+            reference: string | null;
+            /** Format: date-time */
+            reportedAt: string | null;
+            /** @enum {string} */
+            state: "open" | "overdue" | "reported" | "reported_late";
+        };
         SwitchRoleDto: {
             /**
              * @description One of the roles the account may act in (user.actingRoles)
@@ -4049,6 +4185,10 @@ export interface operations {
                 participantId?: string;
                 serious?: boolean;
                 siteId?: string;
+                /** @description open: still followed up; resolved: recovered, recovered with sequelae or fatal */
+                status?: "open" | "resolved";
+                /** @description Only SUSARs (true) or only the others (false) */
+                susar?: boolean;
             };
             header?: never;
             path?: never;
@@ -4347,6 +4487,76 @@ export interface operations {
             };
         };
     };
+    AdverseEventsController_susarReported: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MarkSaeReportedDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdverseEventResponseDto"];
+                };
+            };
+            /** @description Invalid values (VALIDATION_FAILED) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only investigator; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description No such adverse event in your sites */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not a SUSAR (ADVERSE_EVENT_NOT_SUSAR), or already reported */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
     VisitsController_deviations: {
         parameters: {
             query?: {
@@ -4438,6 +4648,88 @@ export interface operations {
             };
             /** @description Only statistician, monitor; or the record is outside the actor's sites */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    VisitsController_addAdverseEventsBetweenVisits: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A key of your choice (8 to 128 of A-Z a-z 0-9 . _ : -, e.g. a UUID) for this create: a retry with the same key within a day answers 200 with the first answer (header Idempotent-Replayed) and creates nothing. The same key with another request: 409 IDEMPOTENCY_KEY_REUSED; a malformed key: 400 IDEMPOTENCY_KEY_INVALID */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                participantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AddAdverseEventsDto"];
+            };
+        };
+        responses: {
+            /** @description A retry with the same Idempotency-Key: the first answer */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdverseEventResponseDto"][];
+                };
+            };
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdverseEventResponseDto"][];
+                };
+            };
+            /** @description Invalid values, named by field (VALIDATION_FAILED); nothing is stored */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only site_staff, investigator, coordinator; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description No such randomised participant in your sites */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description IDEMPOTENCY_KEY_REUSED or IDEMPOTENT_REQUEST_IN_PROGRESS; nothing is stored */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -296,6 +296,28 @@ function SaeClock({ siteId, zone }: { siteId: string; zone: string }) {
                 },
               },
               {
+                id: 'susar',
+                header: 'SUSAR (7/15 days)',
+                cell: ({ row }) => {
+                  const c = row.original.susarClock;
+                  if (!c) return '—';
+                  if (c.reportedAt)
+                    return (
+                      <Tag tone={c.state === 'reported' ? 'ok' : 'warn'}>
+                        reported {formatInstant(c.reportedAt, zone)}
+                        {c.state === 'reported_late' ? ' (late)' : ''}
+                      </Tag>
+                    );
+                  return (
+                    <Tag tone={c.state === 'overdue' ? 'bad' : 'warn'}>
+                      {c.state === 'overdue'
+                        ? `overdue since ${formatDate(c.dueDate)}`
+                        : `due ${formatDate(c.dueDate)} (${c.daysRemaining} days left)`}
+                    </Tag>
+                  );
+                },
+              },
+              {
                 id: 'act',
                 header: 'Action',
                 cell: ({ row }) => {

@@ -10,6 +10,11 @@ import { CorrectionHistory } from '../components/History';
 import { ErrorBox, Field, QueryView, Tag } from '../components/ui';
 import { ApiError } from '../api/client';
 import {
+  type AdverseEvent as AdverseEventResponse,
+  AdverseEventClocks,
+  ReportAdverseEventForm,
+} from './AdverseEvents';
+import {
   diffRecord,
   type FieldChange,
   type GroupSpec,
@@ -65,7 +70,7 @@ export function VisitPage() {
           {assessor && <AssessorForm visit={d.visit} />}
           {siteWriter && !assessor && <LogVisitForm visit={d.visit} />}
           <VisitHistory visit={d.visit} assessor={assessor} />
-          {!assessor && d.adverseEvents.length > 0 && (
+          {!assessor && (d.adverseEvents.length > 0 || (siteWriter && isLogged(d.visit))) && (
             <section>
               <h2>Adverse events at this visit</h2>
               <ul>
@@ -77,14 +82,54 @@ export function VisitPage() {
                       canCorrect={siteWriter}
                       zone={d.visit.siteId}
                     />
+                    <VisitAeClocks ae={ae} siteId={d.visit.siteId} />
                   </li>
                 ))}
               </ul>
+              {siteWriter && isLogged(d.visit) && <ReportAtVisit visit={d.visit} />}
             </section>
           )}
         </>
       )}
     </QueryView>
+  );
+}
+
+/** The SAE 24-hour and SUSAR clocks of an event at this visit (its correction form above keeps the history). */
+function VisitAeClocks({ ae, siteId }: { ae: AdverseEventResponse; siteId: string }) {
+  const zone = useZone(siteId);
+  return <AdverseEventClocks ae={ae} zone={zone} />;
+}
+
+/** The full adverse-event report (grade, awareness, causality per intervention) for a logged visit. */
+function ReportAtVisit({ visit }: { visit: Visit & Record<string, unknown> }) {
+  const zone = useZone(visit.siteId);
+  const [open, setOpen] = useState(false);
+  const allocation = useQuery({
+    queryKey: ['participant', visit.participantId, 'allocation'],
+    queryFn: () =>
+      call(
+        api.GET('/participants/{id}/randomization', {
+          params: { path: { id: visit.participantId } },
+        }),
+      ),
+    retry: false,
+    enabled: open,
+  });
+  if (!open)
+    return (
+      <button type="button" onClick={() => setOpen(true)}>
+        Report adverse event
+      </button>
+    );
+  return (
+    <ReportAdverseEventForm
+      participantId={visit.participantId}
+      visitId={visit.id}
+      arm={allocation.data?.arm}
+      zone={zone}
+      onDone={() => setOpen(false)}
+    />
   );
 }
 

@@ -1,4 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import {
+  AE_CAUSALITIES,
+  AE_EXPECTEDNESS,
+  AE_INTERVENTIONS,
+  EXPECTEDNESS_ASSESSORS,
+} from 'src/modules/follow-up/entities/adverse-event.entity';
 
 /**
  * The follow-up answers as the OpenAPI document describes them (the mappers in follow-up.mapper.ts
@@ -100,6 +106,38 @@ export class ReportingClockDto {
   hoursRemaining: number | null;
 }
 
+export class SusarClockDto {
+  @ApiProperty({ format: 'date', description: 'Day 0: the date the site became aware' })
+  awareDate: string;
+  @ApiProperty({ description: '7 (fatal or life-threatening) or 15 calendar days' }) days: number;
+  @ApiProperty({ format: 'date' }) dueDate: string;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) reportedAt: string | null;
+  @ApiProperty({ type: String, nullable: true }) reference: string | null;
+  @ApiProperty({ enum: ['open', 'overdue', 'reported', 'reported_late'] })
+  state: 'open' | 'overdue' | 'reported' | 'reported_late';
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description: 'Calendar days left (site calendar; negative once past); null once reported',
+  })
+  daysRemaining: number | null;
+}
+
+export class InterventionAssessmentResponseDto {
+  @ApiProperty({ enum: AE_INTERVENTIONS }) intervention: string;
+  @ApiProperty({ enum: AE_CAUSALITIES }) causality: string;
+  @ApiProperty({ type: String, enum: AE_EXPECTEDNESS, nullable: true })
+  expectedness: string | null;
+  @ApiProperty({ type: String, enum: EXPECTEDNESS_ASSESSORS, nullable: true })
+  expectednessBy: string | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'The RSI version the expectedness was judged against',
+  })
+  rsiVersion: string | null;
+}
+
 export class AdverseEventResponseDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ format: 'uuid' }) participantId: string;
@@ -114,6 +152,16 @@ export class AdverseEventResponseDto {
   @ApiProperty() serious: boolean;
   @ApiProperty({ type: [String], nullable: true }) seriousnessCriteria: string[] | null;
   @ApiProperty({ example: 'recovered' }) outcome: string;
+  @ApiProperty({ enum: ['open', 'resolved'] }) status: 'open' | 'resolved';
+  @ApiProperty({ type: String, nullable: true, example: '10016288' }) meddraCode: string | null;
+  @ApiProperty({ type: Number, nullable: true, minimum: 1, maximum: 5 })
+  ctcaeGrade: number | null;
+  @ApiProperty({ type: String, format: 'date', nullable: true }) awareDate: string | null;
+  @ApiProperty({ type: [InterventionAssessmentResponseDto] })
+  assessments: InterventionAssessmentResponseDto[];
+  @ApiProperty({ description: 'Serious, related to an intervention and unexpected' })
+  susar: boolean;
+  @ApiProperty({ type: SusarClockDto, nullable: true }) susarClock: SusarClockDto | null;
   @ApiProperty({ type: String, nullable: true }) reportReference: string | null;
   @ApiProperty({ type: ReportingClockDto, nullable: true })
   reportingClock: ReportingClockDto | null;

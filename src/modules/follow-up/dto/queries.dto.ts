@@ -21,6 +21,12 @@ export class AdverseEventsQueryDto extends PageQueryDto {
   @QueryBoolean() serious?: boolean;
   @QueryBoolean({ description: 'Only serious events whose 24-hour report is still open' })
   openReports?: boolean;
+  @QueryBoolean({ description: 'Only SUSARs (true) or only the others (false)' }) susar?: boolean;
+  @ValidateEnum(['open', 'resolved'] as const, {
+    optional: true,
+    description: 'open: still followed up; resolved: recovered, recovered with sequelae or fatal',
+  })
+  status?: 'open' | 'resolved';
 }
 
 export class CalendarQueryDto {

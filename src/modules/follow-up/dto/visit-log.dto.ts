@@ -9,16 +9,23 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
+import { ValidateField } from 'src/common/fields/validate-field';
 import {
   IsInstant,
   ValidateBoolean,
   ValidateDate,
   ValidateEnum,
   ValidateInt,
+  ValidateMatches,
   ValidateText,
   ValidateUuid,
 } from 'src/common/validation/validators';
 import {
+  type AeCausality,
+  type AeExpectedness,
+  type AeIntervention,
+  type ExpectednessAssessor,
+  AE_INTERVENTIONS,
   AE_OUTCOMES,
   AE_SEVERITIES,
   type AeOutcome,
@@ -92,6 +99,67 @@ export class QuestionnaireDto {
   @ValidateBoolean() done: boolean;
 }
 
+const MEDDRA = /^\d{8}$/;
+
+/** The investigator's causality to one intervention of the participant's arm, and its expectedness. */
+export class InterventionAssessmentDto {
+  @ValidateField('adverse_event.intervention', {
+    description: "One of the participant's arm's interventions (settings: followUp.safety)",
+  })
+  intervention: AeIntervention;
+  @ValidateField('adverse_event.causality') causality: AeCausality;
+  @ValidateField('adverse_event.expectedness', {
+    optional: true,
+    nullable: true,
+    description: 'Against the reference safety information; null = not yet assessed',
+  })
+  expectedness?: AeExpectedness | null;
+  @ValidateField('adverse_event.expectednessBy', {
+    optional: true,
+    nullable: true,
+    description: 'Who judged the expectedness; default investigator',
+  })
+  expectednessBy?: ExpectednessAssessor | null;
+  @ValidateField('adverse_event.rsiVersion', {
+    optional: true,
+    nullable: true,
+    description: 'A configured RSI version of the intervention; default the one in force today',
+  })
+  rsiVersion?: string | null;
+}
+
+/** A change to the assessment of one intervention (the intervention identifies it). */
+export class InterventionAssessmentChangeDto {
+  @ValidateField('adverse_event.intervention') intervention: AeIntervention;
+  @ValidateField('adverse_event.causality', { optional: true }) causality?: AeCausality;
+  @ValidateField('adverse_event.expectedness', {
+    optional: true,
+    nullable: true,
+    description: 'A new expectedness is recorded with the RSI version in force unless one is named',
+  })
+  expectedness?: AeExpectedness | null;
+  @ValidateField('adverse_event.expectednessBy', { optional: true, nullable: true })
+  expectednessBy?: ExpectednessAssessor | null;
+  @ValidateField('adverse_event.rsiVersion', { optional: true, nullable: true })
+  rsiVersion?: string | null;
+}
+
+/** Item-by-item changes to the per-intervention assessments. */
+export class InterventionAssessmentOpsDto {
+  @NestedList(() => InterventionAssessmentDto, 10) add?: InterventionAssessmentDto[];
+  @NestedList(() => InterventionAssessmentChangeDto, 10)
+  change?: InterventionAssessmentChangeDto[];
+  @ValidateEnum(AE_INTERVENTIONS, {
+    optional: true,
+    each: true,
+    description: 'Interventions whose assessment is removed',
+  })
+  @ValidateIf(present)
+  @IsArray()
+  @ArrayMaxSize(10)
+  remove?: AeIntervention[];
+}
+
 export class AdverseEventDto {
   @ValidateText(200, { description: 'MedDRA-style term, no personal data' }) term: string;
   @ValidateDate() onsetDate: string;
@@ -111,6 +179,21 @@ export class AdverseEventDto {
   seriousnessCriteria?: SeriousnessCriterion[];
 
   @ValidateEnum(AE_OUTCOMES) outcome: AeOutcome;
+
+  @ValidateMatches(MEDDRA, 'must be an 8-digit MedDRA code (LLT or PT)', {
+    optional: true,
+    nullable: true,
+  })
+  meddraCode?: string | null;
+  @ValidateField('adverse_event.ctcaeGrade', { optional: true, nullable: true })
+  ctcaeGrade?: number | null;
+  @ValidateField('adverse_event.awareDate', {
+    optional: true,
+    description:
+      'The date the site became aware (site calendar; day 0 of the SAE and SUSAR clocks); default today',
+  })
+  awareDate?: string;
+  @NestedList(() => InterventionAssessmentDto, 10) assessments?: InterventionAssessmentDto[];
 }
 
 export class LogVisitDto {
@@ -241,6 +324,15 @@ export class CorrectAdverseEventDto {
   @ArrayMaxSize(SERIOUSNESS_CRITERIA.length)
   seriousnessCriteria?: SeriousnessCriterion[];
   @ValidateEnum(AE_OUTCOMES, { optional: true }) outcome?: AeOutcome;
+  @ValidateMatches(MEDDRA, 'must be an 8-digit MedDRA code (LLT or PT)', {
+    optional: true,
+    nullable: true,
+  })
+  meddraCode?: string | null;
+  @ValidateField('adverse_event.ctcaeGrade', { optional: true, nullable: true })
+  ctcaeGrade?: number | null;
+  @ValidateField('adverse_event.awareDate', { optional: true }) awareDate?: string;
+  @Nested(() => InterventionAssessmentOpsDto) assessments?: InterventionAssessmentOpsDto;
   @ValidateInt(0, 1_000_000, {
     optional: true,
     description:

@@ -1,14 +1,16 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { Link, useParams } from 'react-router';
+import { useForm } from 'react-hook-form';
+import { Link, useNavigate, useParams } from 'react-router';
 import { api, call } from '../../api/client';
 import type { Identity, Participant, ScreeningRecord } from '../../api/client';
 import { useSession } from '../../auth/session';
-import { DataTable, ErrorBox, QueryView, Tag } from '../../components/ui';
+import { DataTable, ErrorBox, Field, QueryView, Tag } from '../../components/ui';
 import { STATUS_LABELS, WAITING_FOR } from '../../lib/labels';
 import { useZone } from '../../lib/reference';
-import { durationSince, formatDate, formatInstant } from '../../lib/time';
+import { durationSince, formatDate, formatInstant, todayIn } from '../../lib/time';
 import { participantName } from '../Worklist';
+import { ParticipantAdverseEvents } from '../AdverseEvents';
 import { Assessments, EligibilityView } from './Eligibility';
 import { Consent, History, PathwaySteps, RecordedConsent, Withdrawal } from './Pathway';
 import { Randomisation, wasRandomised } from './Randomisation';
@@ -77,7 +79,12 @@ function ParticipantView({ participant: p }: { participant: Participant }) {
               ...(p.status === 'consented' || wasRandomised(p)
                 ? [['rand-h', 'Randomisation']]
                 : []),
-              ...(wasRandomised(p) ? [['visits-h', 'Visits']] : []),
+              ...(wasRandomised(p)
+                ? [
+                    ['visits-h', 'Visits'],
+                    ['ae-h', 'Adverse events'],
+                  ]
+                : []),
               ['withdraw-h', 'Withdrawal'],
             ].map(([id, label], i) => (
               <span key={id}>
@@ -107,6 +114,9 @@ function ParticipantView({ participant: p }: { participant: Participant }) {
             </>
           )}
           {wasRandomised(p) && <Visits participant={p} />}
+          {wasRandomised(p) && hasRole('coordinator', 'investigator', 'site_staff', 'monitor') && (
+            <AdverseEventsSection participant={p} zone={zone} />
+          )}
           <Withdrawal participant={p} zone={zone} />
         </>
       )}
@@ -276,8 +286,115 @@ function Rescreen({ participant }: { participant: Participant }) {
   );
 }
 
+/** The participant's adverse events; the interventions to assess follow the allocated arm. */
+function AdverseEventsSection({ participant, zone }: { participant: Participant; zone: string }) {
+  const { hasRole } = useSession();
+  const allocation = useQuery({
+    queryKey: ['participant', participant.id, 'allocation'],
+    queryFn: () =>
+      call(
+        api.GET('/participants/{id}/randomization', { params: { path: { id: participant.id } } }),
+      ),
+    retry: false,
+  });
+  return (
+    <ParticipantAdverseEvents
+      participantId={participant.id}
+      arm={allocation.data?.arm}
+      zone={zone}
+      canReport={hasRole('site_staff', 'investigator', 'coordinator')}
+    />
+  );
+}
+
+type UnscheduledForm = { visitDate: string; reason: string; newRelapse: boolean };
+
+/** Logs an unscheduled visit (date, reason) and opens it like any other visit. */
+function AddUnscheduledVisit({ participant }: { participant: Participant }) {
+  const zone = useZone(participant.siteId);
+  const navigate = useNavigate();
+  const qc = useQueryClient();
+  const [open, setOpen] = useState(false);
+  const { register, handleSubmit, formState } = useForm<UnscheduledForm>({
+    defaultValues: { visitDate: todayIn(zone), reason: 'relapse', newRelapse: false },
+  });
+  const add = useMutation({
+    mutationFn: (v: UnscheduledForm) =>
+      call(
+        api.POST('/follow-up/participants/{participantId}/unscheduled-visits', {
+          params: { path: { participantId: participant.id } },
+          body: {
+            visitDate: v.visitDate,
+            reason: v.reason as 'relapse',
+            relapseAssessment: v.newRelapse
+              ? { newRelapse: true, relapses: [{ onsetDate: v.visitDate, steroidTreated: false }] }
+              : { newRelapse: false },
+          },
+        }),
+      ),
+    onSuccess: async (detail) => {
+      await qc.invalidateQueries({ queryKey: ['participant', participant.id, 'visits'] });
+      void navigate(`/visits/${detail.visit.id}`);
+    },
+  });
+  if (!open)
+    return (
+      <p>
+        <button type="button" className="secondary" onClick={() => setOpen(true)}>
+          Add unscheduled visit
+        </button>
+      </p>
+    );
+  return (
+    <form
+      className="panel"
+      aria-label="Add unscheduled visit"
+      noValidate
+      onSubmit={handleSubmit((v) => add.mutate(v))}
+    >
+      <div className="grid">
+        <Field label="Visit date" error={formState.errors.visitDate?.message}>
+          {(c) => (
+            <input
+              {...c}
+              type="date"
+              max={todayIn(zone)}
+              {...register('visitDate', { required: 'Enter the visit date' })}
+            />
+          )}
+        </Field>
+        <Field label="Reason">
+          {(c) => (
+            <select {...c} {...register('reason')}>
+              <option value="relapse">Relapse</option>
+              <option value="adverse_event">Adverse event</option>
+              <option value="other">Other</option>
+            </select>
+          )}
+        </Field>
+        <div className="field">
+          <label>
+            <input type="checkbox" {...register('newRelapse')} /> New relapse (onset taken as the
+            day of this visit; correct the details on the visit)
+          </label>
+        </div>
+      </div>
+      <ErrorBox error={add.error} title="Not added" />
+      <button type="submit" disabled={add.isPending}>
+        Add and open the visit
+      </button>{' '}
+      <button type="button" className="secondary" onClick={() => setOpen(false)}>
+        Cancel
+      </button>
+    </form>
+  );
+}
+
 /** The visit calendar: dates and status only (the same for blinded assessors). */
 export function Visits({ participant }: { participant: Participant }) {
+  const { hasRole } = useSession();
+  const siteWriter =
+    hasRole('site_staff', 'investigator', 'coordinator') && !hasRole('blinded_assessor');
   const query = useQuery({
     queryKey: ['participant', participant.id, 'visits'],
     queryFn: () =>
@@ -290,6 +407,7 @@ export function Visits({ participant }: { participant: Participant }) {
   return (
     <section aria-labelledby="visits-h">
       <h2 id="visits-h">Visits</h2>
+      {siteWriter && <AddUnscheduledVisit participant={participant} />}
       <QueryView query={query} what="the visits">
         {(visits) => (
           <DataTable
