@@ -171,6 +171,17 @@ describe('transplant centre, follow-up and blinded assessment in the browser', (
 
   it('lets the blinded assessor record EDSS with nothing on screen that reveals the arm', async () => {
     const p = await app.signedIn(assessor);
+    // The assessor lands on their worklist, where the visit the site logged waits for its reads.
+    await p.getByRole('heading', { name: 'Assessments to do' }).waitFor();
+    const todo = p.getByRole('row', { name: new RegExp(`${armB.studyId}.*W000.*Logged`) });
+    await todo.waitFor();
+    await assertBlind(p, 'the assessor worklist');
+    await todo.getByRole('link').click();
+    await p.getByRole('heading', { name: 'Blinded assessment' }).waitFor();
+    await p
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'Follow-up' })
+      .click();
     await p.getByRole('heading', { name: 'Follow-up at NL-AMS' }).waitFor();
     const upcoming = p.getByRole('region', { name: 'Upcoming visits' });
     await upcoming.getByRole('row', { name: new RegExp(`${armA.studyId}.*W000`) }).waitFor();
@@ -205,7 +216,7 @@ describe('transplant centre, follow-up and blinded assessment in the browser', (
       .getByRole('navigation', { name: 'Main' })
       .getByRole('link')
       .allInnerTexts()) {
-      expect(['Follow-up', 'Notifications']).toContain(nav.trim());
+      expect(['Assessments to do', 'Follow-up', 'Notifications']).toContain(nav.trim());
     }
 
     const visit = await app.t

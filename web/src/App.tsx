@@ -18,12 +18,13 @@ import { Statistics } from './pages/Statistics';
 import { TransplantCentre } from './pages/TransplantCentre';
 import { VisitPage } from './pages/Visit';
 import { Worklist } from './pages/Worklist';
+import { AssessorWorklist } from './pages/AssessorWorklist';
 
 /** Each role starts on its main page. */
 const HOME: [Role, string][] = [
   ['coordinator', '/worklist'],
   ['investigator', '/worklist'],
-  ['blinded_assessor', '/follow-up'],
+  ['blinded_assessor', '/assessments'],
   ['site_staff', '/follow-up'],
   ['statistician', '/statistics'],
   ['monitor', '/reports'],
@@ -106,6 +107,14 @@ export function App() {
             element={
               <Only path="/follow-up">
                 <FollowUp />
+              </Only>
+            }
+          />
+          <Route
+            path="assessments"
+            element={
+              <Only path="/assessments">
+                <AssessorWorklist />
               </Only>
             }
           />

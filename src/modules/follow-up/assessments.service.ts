@@ -10,7 +10,7 @@ import {
 } from 'src/common/corrections/corrections';
 import type { Actor } from 'src/common/context/request-context';
 import { RandomSource } from 'src/common/random/random-source';
-import { compareDates } from 'src/common/time/calendar-date';
+import { addDays, compareDates } from 'src/common/time/calendar-date';
 import { TransactionRunner } from 'src/kernel/unit-of-work';
 import { assertPlausibleDates, type EnteredDate } from 'src/common/fields/date-rules';
 import { ParticipantDates } from 'src/modules/participants/participant-dates.api';
@@ -18,7 +18,10 @@ import type { CorrectAssessmentDto, RecordAssessmentDto } from './dto/assessment
 import type { VisitEntity } from './entities/visit.entity';
 import { FollowUpRecords, patchOf, readScope, VISIT_ASSESSMENT } from './follow-up-records';
 import { FollowUpErrors } from './follow-up.errors';
-import { VisitsRepository } from './visits.repository';
+import { type AssessorWorkItem, VisitsRepository } from './visits.repository';
+
+/** How far ahead the worklist looks: visits whose window opens within this many days. */
+const WORKLIST_HORIZON_DAYS = 14;
 
 /** The blinded assessment of a visit as one correctable record. */
 export type AssessmentRecord = {
@@ -238,5 +241,23 @@ export class AssessmentsService {
       });
     });
     return this.records.visit(id, actor);
+  }
+
+  /**
+   * The blinded assessor's worklist: visits within the actor's sites that need the blinded EDSS
+   * or an MRI read still missing, logged by the site or not, whose window opens within two weeks.
+   */
+  worklist(
+    filter: { siteId?: string; missing?: 'edss' | 'mri'; status?: 'scheduled' | 'logged' },
+    actor: Actor,
+    page: number,
+    pageSize: number,
+  ): Promise<{ items: AssessorWorkItem[]; total: number }> {
+    const until = addDays(this.clock.now().toISOString().slice(0, 10), WORKLIST_HORIZON_DAYS);
+    return this.visits.assessorWorklist(
+      { ...filter, sites: readScope(actor).sites, until },
+      page,
+      pageSize,
+    );
   }
 }

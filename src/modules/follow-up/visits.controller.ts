@@ -18,6 +18,7 @@ import {
 } from '@nestjs/swagger';
 import {
   AdverseEventResponseDto,
+  AssessorWorkItemDto,
   DeviationResponseDto,
   VisitDetailResponseDto,
   VisitResponseDto,
@@ -29,7 +30,7 @@ import { Page, PageOf, pageOf } from 'src/common/validation/page';
 import { CurrentActor, Roles } from 'src/common/context/access.decorators';
 import type { Role } from 'src/common/context/roles';
 import { CorrectAssessmentDto, RecordAssessmentDto } from './dto/assessment.dto';
-import { DeviationsQueryDto } from './dto/queries.dto';
+import { AssessorWorklistQueryDto, DeviationsQueryDto } from './dto/queries.dto';
 import {
   AddAdverseEventsDto,
   CorrectVisitLogDto,
@@ -268,6 +269,29 @@ export class VisitsController {
     return (await this.adverseEvents.addBetweenVisits(participantId, dto, actor)).map((ae) =>
       toAdverseEventResponse(ae, now),
     );
+  }
+
+  /**
+   * The blinded assessor's worklist: every visit within their sites that needs the blinded EDSS or
+   * an MRI read still missing, logged by the site or not, whose window opens within two weeks;
+   * most urgent first. Study ids, visit codes and dates only: nothing that reveals the arm.
+   */
+  @Get('assessor-worklist')
+  @Roles('blinded_assessor')
+  @ApiErrors(400)
+  @ApiOkResponse({ type: PageOf(AssessorWorkItemDto) })
+  async assessorWorklist(
+    @Query() query: AssessorWorklistQueryDto,
+    @CurrentActor() actor: Actor,
+  ): Promise<Page<AssessorWorkItemDto>> {
+    const { page, pageSize } = pageOf(query);
+    const result = await this.assessments.worklist(
+      { siteId: query.siteId, missing: query.missing, status: query.status },
+      actor,
+      page,
+      pageSize,
+    );
+    return { ...result, page, pageSize };
   }
 
   /** Protocol deviations (visits logged outside their window), per site within the caller's scope. */

@@ -67,6 +67,24 @@ const scopeClause = (param: number) =>
   `($${param}::uuid[] IS NULL OR v.site_id = ANY($${param}::uuid[]))`;
 const blindClause = (param: number) => `($${param}::boolean = false OR v.kind <> 'arm_a_weekly')`;
 
+/** A visit on the blinded assessor's worklist (no arm-A weekly visit, nothing arm-revealing). */
+export type AssessorWorkItem = {
+  visitId: string;
+  participantId: string;
+  studyId: string | null;
+  siteId: string;
+  code: string;
+  label: string;
+  kind: string;
+  status: string;
+  targetDate: string;
+  windowStart: string;
+  windowEnd: string;
+  loggedDate: string | null;
+  needs: ('edss' | 'mri')[];
+  missing: ('edss' | 'mri')[];
+};
+
 /** Schedules, visits and deviations: the only place with SQL for them. */
 @Injectable()
 export class VisitsRepository {
@@ -519,5 +537,58 @@ export class VisitsRepository {
        ORDER BY v.target_date, p.study_id, v.code LIMIT ${limit}`,
       [siteId, from, to, blinded],
     );
+  }
+
+  /**
+   * The blinded assessor's worklist: every scheduled or unscheduled visit within the sites that
+   * needs the blinded EDSS or an MRI read still missing, logged by the site or not, whose window
+   * has opened by `until`; the most urgent (earliest window end) first.
+   */
+  async assessorWorklist(
+    filter: {
+      sites: readonly string[] | null;
+      siteId?: string;
+      missing?: 'edss' | 'mri';
+      status?: 'scheduled' | 'logged';
+      until: string;
+    },
+    page: number,
+    pageSize: number,
+  ): Promise<{ items: AssessorWorkItem[]; total: number }> {
+    const missingEdss = `('edss_blinded' = ANY(v.assessments) AND v.edss_score IS NULL)`;
+    const missingMri = `('mri' = ANY(v.assessments) AND v.mri_date IS NULL)`;
+    const where = `v.kind IN ('scheduled', 'unscheduled') AND v.status IN ('scheduled', 'logged')
+         AND ${scopeClause(1)} AND ($2::uuid IS NULL OR v.site_id = $2)
+         AND v.window_start <= $3::date
+         AND ($4::text IS NULL OR v.status = $4)
+         AND CASE $5::text WHEN 'edss' THEN ${missingEdss} WHEN 'mri' THEN ${missingMri}
+                            ELSE (${missingEdss} OR ${missingMri}) END`;
+    const params = [
+      filter.sites,
+      filter.siteId ?? null,
+      filter.until,
+      filter.status ?? null,
+      filter.missing ?? null,
+    ];
+    const rows: (AssessorWorkItem & { total: string })[] = await this.m().query(
+      `SELECT v.id AS "visitId", v.participant_id AS "participantId", p.study_id AS "studyId", v.site_id AS "siteId",
+              v.code, v.label, v.kind, v.status, v.target_date::text AS "targetDate",
+              v.window_start::text AS "windowStart", v.window_end::text AS "windowEnd",
+              v.logged_date::text AS "loggedDate",
+              array_remove(ARRAY[CASE WHEN 'edss_blinded' = ANY(v.assessments) THEN 'edss' END,
+                                 CASE WHEN 'mri' = ANY(v.assessments) THEN 'mri' END], NULL) AS needs,
+              array_remove(ARRAY[CASE WHEN ${missingEdss} THEN 'edss' END,
+                                 CASE WHEN ${missingMri} THEN 'mri' END], NULL) AS missing,
+              count(*) OVER () AS total
+       FROM visits v JOIN participant_directory p ON p.id = v.participant_id
+       WHERE ${where}
+       ORDER BY v.window_end, p.study_id, v.code
+       LIMIT $6 OFFSET $7`,
+      [...params, pageSize, (page - 1) * pageSize],
+    );
+    return {
+      items: rows.map(({ total: _total, ...item }) => item),
+      total: rows.length > 0 ? Number(rows[0].total) : 0,
+    };
   }
 }

@@ -194,6 +194,27 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/follow-up/assessor-worklist": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The blinded assessor's worklist: every visit within their sites that needs the blinded EDSS or
+         *     an MRI read still missing, logged by the site or not, whose window opens within two weeks;
+         *     most urgent first. Study ids, visit codes and dates only: nothing that reveals the arm.
+         */
+        get: operations["VisitsController_assessorWorklist"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/follow-up/deviations": {
         parameters: {
             query?: never;
@@ -1854,6 +1875,41 @@ export type components = {
             signature: components["schemas"]["SignatureDto"] | null;
             unknownCodes: string[];
             warnings: components["schemas"]["WarningDto"][];
+        };
+        AssessorWorkItemDto: {
+            code: string;
+            /** @enum {string} */
+            kind: "scheduled" | "unscheduled";
+            label: string;
+            /** Format: date */
+            loggedDate: string | null;
+            /** @description What is still missing (never empty on the worklist) */
+            missing: ("edss" | "mri")[];
+            /** @description What the visit needs */
+            needs: ("edss" | "mri")[];
+            /** Format: uuid */
+            participantId: string;
+            /** Format: uuid */
+            siteId: string;
+            /** @enum {string} */
+            status: "scheduled" | "logged";
+            studyId: string | null;
+            /** Format: date */
+            targetDate: string;
+            /** Format: uuid */
+            visitId: string;
+            /** Format: date */
+            windowEnd: string;
+            /** Format: date */
+            windowStart: string;
+        };
+        AssessorWorkItemPageDto: {
+            items: components["schemas"]["AssessorWorkItemDto"][];
+            /** @description From 1 */
+            page: number;
+            pageSize: number;
+            /** @description All matching items, over every page */
+            total: number;
         };
         AuditEntryDto: {
             action: string;
@@ -4548,6 +4604,60 @@ export interface operations {
             };
             /** @description Not a SUSAR (ADVERSE_EVENT_NOT_SUSAR), or already reported */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    VisitsController_assessorWorklist: {
+        parameters: {
+            query?: {
+                /** @description Only visits still missing this read */
+                missing?: "edss" | "mri";
+                page?: number;
+                pageSize?: number;
+                siteId?: string;
+                /** @description scheduled: the site has not logged the visit yet; logged: it has */
+                status?: "scheduled" | "logged";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssessorWorkItemPageDto"];
+                };
+            };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only blinded_assessor; or the record is outside the actor's sites */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -27,6 +27,7 @@ export const NAV: Item[] = [
     label: 'nav.followUp',
     roles: ['coordinator', 'investigator', 'site_staff', 'blinded_assessor', 'monitor'],
   },
+  { to: '/assessments', label: 'nav.assessorWorklist', roles: ['blinded_assessor'] },
   { to: '/statistics', label: 'nav.statistics', roles: ['statistician'] },
   {
     to: '/reports',

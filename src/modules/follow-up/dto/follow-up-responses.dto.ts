@@ -189,6 +189,30 @@ export class CalendarItemDto {
   @ApiProperty() status: string;
 }
 
+/** One visit on the blinded assessor's worklist: what it needs and what is still missing. */
+export class AssessorWorkItemDto {
+  @ApiProperty({ format: 'uuid' }) visitId: string;
+  @ApiProperty({ format: 'uuid' }) participantId: string;
+  @ApiProperty({ type: String, nullable: true }) studyId: string | null;
+  @ApiProperty({ format: 'uuid' }) siteId: string;
+  @ApiProperty() code: string;
+  @ApiProperty() label: string;
+  @ApiProperty({ enum: ['scheduled', 'unscheduled'] }) kind: string;
+  @ApiProperty({ enum: ['scheduled', 'logged'] }) status: string;
+  @ApiProperty({ format: 'date' }) targetDate: string;
+  @ApiProperty({ format: 'date' }) windowStart: string;
+  @ApiProperty({ format: 'date' }) windowEnd: string;
+  @ApiProperty({ type: String, format: 'date', nullable: true }) loggedDate: string | null;
+  @ApiProperty({ enum: ['edss', 'mri'], isArray: true, description: 'What the visit needs' })
+  needs: ('edss' | 'mri')[];
+  @ApiProperty({
+    enum: ['edss', 'mri'],
+    isArray: true,
+    description: 'What is still missing (never empty on the worklist)',
+  })
+  missing: ('edss' | 'mri')[];
+}
+
 export class SiteCalendarDto {
   @ApiProperty({ format: 'uuid' }) siteId: string;
   @ApiProperty() siteLabel: string;

@@ -29,6 +29,20 @@ export class AdverseEventsQueryDto extends PageQueryDto {
   status?: 'open' | 'resolved';
 }
 
+export class AssessorWorklistQueryDto extends PageQueryDto {
+  @ValidateUuid({ optional: true }) siteId?: string;
+  @ValidateEnum(['edss', 'mri'] as const, {
+    optional: true,
+    description: 'Only visits still missing this read',
+  })
+  missing?: 'edss' | 'mri';
+  @ValidateEnum(['scheduled', 'logged'] as const, {
+    optional: true,
+    description: 'scheduled: the site has not logged the visit yet; logged: it has',
+  })
+  status?: 'scheduled' | 'logged';
+}
+
 export class CalendarQueryDto {
   @ValidateDate({ optional: true, description: 'First day (site calendar); default today' })
   from?: string;
