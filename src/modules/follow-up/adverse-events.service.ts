@@ -36,37 +36,44 @@ import {
   type AdverseEventContext,
   contextOf,
   FollowUpRecords,
-  notAfter,
   patchOf,
   readScope,
 } from './follow-up-records';
 import { FollowUpErrors } from './follow-up.errors';
 import { SaeNotifier } from './sae-notifier';
+import { assertPlausibleDates, type DateFacts } from 'src/common/fields/date-rules';
+import { ParticipantDates } from 'src/modules/participants/participant-dates.api';
 
 const SAE_CLOCK_MS = 24 * 3600 * 1000;
 
 /** Causality and expectedness per intervention are part of the event's record: a repeating group keyed by intervention. */
 const ASSESSMENT_GROUPS = [{ path: 'assessments', key: 'intervention', generated: false }];
 
-function checkAdverseEvent(ae: AdverseEventInput, today: string, field: string): void {
-  notAfter(ae.onsetDate, today, `${field}.onsetDate`);
-  if (ae.awareDate) {
-    notAfter(ae.awareDate, today, `${field}.awareDate`);
-    if (compareDates(ae.awareDate, ae.onsetDate) < 0) {
-      throw FollowUpErrors.badInput(`${field}.awareDate`, 'must not be before onsetDate');
-    }
-  }
+async function checkAdverseEvent(
+  ae: AdverseEventInput,
+  facts: DateFacts,
+  field: string,
+): Promise<void> {
+  const onset = {
+    item: 'adverse_event.onsetDate',
+    path: `${field}.onsetDate`,
+    value: ae.onsetDate,
+  };
+  const aware = {
+    item: 'adverse_event.awareDate',
+    path: `${field}.awareDate`,
+    value: ae.awareDate,
+  };
+  const end = { item: 'adverse_event.endDate', path: `${field}.endDate`, value: ae.endDate };
+  await assertPlausibleDates([onset, aware, end], facts, [
+    { earlier: onset, later: aware },
+    { earlier: onset, later: end },
+  ]);
   if (ae.ctcaeGrade === 5 && ae.outcome !== 'fatal') {
     throw FollowUpErrors.badInput(
       `${field}.ctcaeGrade`,
       "5 (death related to the event) requires the outcome 'fatal'",
     );
-  }
-  if (ae.endDate) {
-    if (compareDates(ae.endDate, ae.onsetDate) < 0) {
-      throw FollowUpErrors.badInput(`${field}.endDate`, 'must not be before onsetDate');
-    }
-    notAfter(ae.endDate, today, `${field}.endDate`);
   }
   if (ae.serious && (ae.seriousnessCriteria ?? []).length === 0) {
     throw FollowUpErrors.badInput(
@@ -98,6 +105,7 @@ export class AdverseEventsService {
     private readonly random: RandomSource,
     private readonly history: RecordHistory,
     private readonly settings: FollowUpSettings,
+    private readonly dates: ParticipantDates,
   ) {}
 
   listAdverseEvents(filter: AdverseEventFilter, actor: Actor, page: number, pageSize: number) {
@@ -230,7 +238,11 @@ export class AdverseEventsService {
           clock = { ...clock, awareDate: today, ...saeClock(today, site.timeZone, now, false) };
         }
       }
-      checkAdverseEvent(next, today, 'adverseEvent');
+      await checkAdverseEvent(
+        next,
+        { ...(await this.dates.facts(ae.participantId, uow.em)), today },
+        'adverseEvent',
+      );
       const susar = susarOf(next, clock.awareDate, safety);
       clock = { ...clock, susar: susar.susar, susarDueDate: susar.dueDate };
       const upgraded = next.serious && !ae.serious;
@@ -395,7 +407,11 @@ export class AdverseEventsService {
           `${field}.${i}`,
         ),
       };
-      checkAdverseEvent(input, today, `${field}.${i}`);
+      await checkAdverseEvent(
+        input,
+        { ...(await this.dates.facts(context.participantId, uow.em)), today },
+        `${field}.${i}`,
+      );
       const awareDate = input.awareDate ?? today;
       const susar = susarOf(input, awareDate, safety);
       const clock: AdverseEventClocks = {
