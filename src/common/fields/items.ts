@@ -604,6 +604,43 @@ const INTERVENTION = form('intervention', [
     ),
     revealsArm: true,
   },
+  {
+    key: 'discontinuedOn',
+    path: 'discontinuation.date',
+    name: 'discontinued_on',
+    label: 'Allocated intervention discontinued on',
+    type: 'date',
+    dateRule: 'past',
+    revealsArm: true,
+  },
+  {
+    key: 'discontinuationReason',
+    path: 'discontinuation.reasonCode',
+    name: 'discontinuation_reason',
+    label: 'Why the allocated intervention was discontinued',
+    type: 'code',
+    codes: codes(
+      ['adverse_event', 'Adverse event'],
+      ['lack_of_efficacy', 'Lack of efficacy'],
+      ['participant_decision', 'Participant decision (stays in follow-up)'],
+      ['physician_decision', 'Physician decision'],
+      ['medical_contraindication', 'Medical contraindication'],
+      ['mobilisation_failed', 'Mobilisation failed', true],
+      ['pregnancy', 'Pregnancy'],
+      ['started_other_treatment', 'Started another treatment'],
+      ['other', 'Other'],
+    ),
+    revealsArm: true,
+  },
+  {
+    key: 'discontinuationNote',
+    path: 'discontinuation.note',
+    name: 'discontinuation_note',
+    label: 'Discontinuation details',
+    type: 'text',
+    maxLength: 2000,
+    revealsArm: true,
+  },
 ]);
 
 const TRANSPLANT = form('transplant', [

@@ -4,6 +4,7 @@ import { ParticipantsModule } from 'src/modules/participants/participants.module
 import { TrialsModule } from 'src/modules/trials/trials.module';
 import { AllocationService } from './allocation.service';
 import { InterventionReceipts } from './intervention-receipts.api';
+import { InterventionDiscontinuationService } from './intervention-discontinuation.service';
 import { AllocationsController } from './allocations.controller';
 import { RandomizationConfigService } from './randomization-config.service';
 import { RandomizationController } from './randomization.controller';
@@ -19,6 +20,7 @@ import { UnblindingService } from './unblinding.service';
     RandomizationConfigService,
     AllocationService,
     InterventionReceipts,
+    InterventionDiscontinuationService,
     RandomizationStatisticsService,
     UnblindingService,
   ],
