@@ -6,10 +6,12 @@ import { validationFailed } from 'src/common/errors/domain-error';
 import { compareDates, dateInZone } from 'src/common/time/calendar-date';
 import { DomainEvents } from 'src/kernel/events/domain-events';
 import { TransactionRunner } from 'src/kernel/unit-of-work';
-import { ParticipantsService } from 'src/modules/participants/participants.service';
 import { InterventionReceipts } from './intervention-receipts.api';
 import { RandomizationErrors } from './randomization.errors';
-import { InterventionDiscontinuationUndone, InterventionDiscontinued } from './randomization.events';
+import {
+  InterventionDiscontinuationUndone,
+  InterventionDiscontinued,
+} from './randomization.events';
 import { type AllocationRow, RandomizationRepository } from './randomization.repository';
 
 /** The receipt an arm-A discontinuation records: the transplant will not be done. */
@@ -28,7 +30,6 @@ export type DiscontinuationInput = { date: string; reasonCode: string; note: str
 export class InterventionDiscontinuationService {
   constructor(
     private readonly repo: RandomizationRepository,
-    private readonly participants: ParticipantsService,
     private readonly receipts: InterventionReceipts,
     private readonly events: DomainEvents,
     private readonly tx: TransactionRunner,
@@ -46,8 +47,7 @@ export class InterventionDiscontinuationService {
       if (!a) {
         throw RandomizationErrors.notRandomised();
       }
-      // The participant row first (as a withdrawal does), so the two never interleave.
-      await this.participants.lock(uow, participantId, scope);
+      await this.repo.lockAllocation(participantId, uow.em);
       const live = await this.repo.lockDiscontinuation(participantId, uow.em);
       if (live) {
         throw RandomizationErrors.alreadyDiscontinued(live.date);
@@ -106,7 +106,7 @@ export class InterventionDiscontinuationService {
       if (!a) {
         throw RandomizationErrors.notRandomised();
       }
-      await this.participants.lock(uow, participantId, scope);
+      await this.repo.lockAllocation(participantId, uow.em);
       const live = await this.repo.lockDiscontinuation(participantId, uow.em);
       if (!live) {
         throw RandomizationErrors.notDiscontinued();
@@ -126,7 +126,11 @@ export class InterventionDiscontinuationService {
         reason,
       });
       const receipt = await this.repo.lockReceipt(participantId, uow.em);
-      if (a.arm === 'A' && receipt?.received === false && receipt.reasonCode === TRANSPLANT_NOT_DONE) {
+      if (
+        a.arm === 'A' &&
+        receipt?.received === false &&
+        receipt.reasonCode === TRANSPLANT_NOT_DONE
+      ) {
         await this.receipts.record(uow, participantId, null, `discontinuation undone: ${reason}`);
       }
       await this.events.publish(uow, InterventionDiscontinuationUndone, {
@@ -137,7 +141,10 @@ export class InterventionDiscontinuationService {
     return this.get(participantId, scope);
   }
 
-  private async get(participantId: string, scope: readonly string[] | null): Promise<AllocationRow> {
+  private async get(
+    participantId: string,
+    scope: readonly string[] | null,
+  ): Promise<AllocationRow> {
     const a = await this.repo.allocationOf(participantId, scope);
     if (!a) {
       throw RandomizationErrors.notRandomised();

@@ -41,3 +41,14 @@ export const InterventionDiscontinuationUndone = defineEvent<{
   participantId: string;
   arm: string;
 }>('randomization.intervention-discontinuation-undone');
+
+/**
+ * A randomised participant left the study (withdrawn, died, lost to follow-up), raised in the
+ * transaction of the move (relayed from the participants module's transition with the arm):
+ * scheduling cancels an arm-A participant's live booking so the place goes to the next one.
+ */
+export const AllocatedParticipantOffStudy = defineEvent<{
+  participantId: string;
+  arm: string;
+  status: string;
+}>('randomization.allocated-participant-off-study');

@@ -8,6 +8,7 @@ import { InterventionDiscontinuationService } from './intervention-discontinuati
 import { AllocationsController } from './allocations.controller';
 import { RandomizationConfigService } from './randomization-config.service';
 import { RandomizationController } from './randomization.controller';
+import { RandomizationListeners } from './randomization.listeners';
 import { RandomizationRepository } from './randomization.repository';
 import { RandomizationStatisticsService } from './statistics.service';
 import { UnblindingService } from './unblinding.service';
@@ -23,6 +24,7 @@ import { UnblindingService } from './unblinding.service';
     InterventionDiscontinuationService,
     RandomizationStatisticsService,
     UnblindingService,
+    RandomizationListeners,
   ],
   exports: [AllocationService, InterventionReceipts, RandomizationConfigService],
 })

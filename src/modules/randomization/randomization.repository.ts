@@ -357,6 +357,13 @@ export class RandomizationRepository {
     );
   }
 
+  /** Locks the participant's allocation row: changes to the intervention facts happen one at a time. */
+  async lockAllocation(participantId: string, em: EntityManager): Promise<void> {
+    await em.query(`SELECT 1 FROM allocations WHERE participant_id = $1 FOR UPDATE`, [
+      participantId,
+    ]);
+  }
+
   /** The live discontinuation of the participant's allocated intervention, locked. */
   async lockDiscontinuation(
     participantId: string,

@@ -172,7 +172,11 @@ export class BookingEngineService {
       action: end.action,
       entity: BOOKING_ENTITY,
       entityId: b.id,
-      before: { status: b.status, quarter: b.quarter, plannedAdmissionDate: b.plannedAdmissionDate },
+      before: {
+        status: b.status,
+        quarter: b.quarter,
+        plannedAdmissionDate: b.plannedAdmissionDate,
+      },
       after: { status: end.status, participantId },
       reason: end.reason,
     });

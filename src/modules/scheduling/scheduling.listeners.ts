@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { OnDomainEvent, type PayloadOf } from 'src/kernel/events/domain-event';
 import type { UnitOfWork } from 'src/kernel/unit-of-work';
-import { ParticipantTransitioned } from 'src/modules/participants/participants.events';
 import {
+  AllocatedParticipantOffStudy,
   InterventionDiscontinuationUndone,
   InterventionDiscontinued,
   ParticipantRandomised,
@@ -13,9 +13,6 @@ import { BookingEngineService } from './booking-engine.service';
 import { BookSlotJob, FillCentreJob } from './scheduling.jobs';
 import { TransplantFacts } from './transplant-facts.api';
 import { Clock } from 'src/common/clock/clock';
-
-/** Moves that take a participant off the study: their transplant place goes to the next one. */
-const OFF_STUDY: readonly string[] = ['withdrawn', 'lost_to_follow_up', 'died'];
 
 /** What the transplant-slot module does when other modules' facts change or they ask it. */
 @Injectable()
@@ -61,17 +58,17 @@ export class SchedulingListeners {
    * in the same transaction (the place frees, the longest-waiting moves up, the calendar event
    * becomes cancelled). A transplant already given stays on record.
    */
-  @OnDomainEvent(ParticipantTransitioned)
-  async participantMoved(
+  @OnDomainEvent(AllocatedParticipantOffStudy)
+  async participantOffStudy(
     uow: UnitOfWork,
-    { participant, move }: PayloadOf<typeof ParticipantTransitioned>,
+    { participantId, arm, status }: PayloadOf<typeof AllocatedParticipantOffStudy>,
   ): Promise<void> {
-    if (!OFF_STUDY.includes(move.to)) {
+    if (arm !== 'A') {
       return;
     }
-    await this.engine.endForParticipant(uow, participant.id, {
+    await this.engine.endForParticipant(uow, participantId, {
       status: 'cancelled',
-      reason: `Participant ${move.to.replace(/_/g, ' ')}`,
+      reason: `Participant ${status.replace(/_/g, ' ')}`,
       action: 'scheduling.booking_cancelled',
     });
   }

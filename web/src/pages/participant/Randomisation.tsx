@@ -441,11 +441,14 @@ export function Discontinuation({
       <p className="muted">
         Not a withdrawal: the visit schedule stays and the participant is analysed in the allocated
         arm.
-        {allocation.arm === 'A' && ' The transplant booking ends and its place goes to the next one.'}
+        {allocation.arm === 'A' &&
+          ' The transplant booking ends and its place goes to the next one.'}
       </p>
       <div className="row">
         <Field label="Stopped on" error={formState.errors.date?.message}>
-          {(c) => <input {...c} type="date" {...register('date', { required: 'Enter the date' })} />}
+          {(c) => (
+            <input {...c} type="date" {...register('date', { required: 'Enter the date' })} />
+          )}
         </Field>
         <Field label="Reason" error={formState.errors.reasonCode?.message}>
           {(c) => (
