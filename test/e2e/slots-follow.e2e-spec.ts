@@ -1,4 +1,5 @@
 import { FollowUpService } from 'src/modules/follow-up/follow-up.service';
+import { BookingEngineService } from 'src/modules/scheduling/booking-engine.service';
 import { createTestApp, TestApp } from '../harness/app';
 import { bearer, TestUser } from '../harness/factory';
 
@@ -182,6 +183,32 @@ describe('transplant slots follow the participant (e2e)', () => {
       .set(bearer(coordinator))
       .expect(200);
     expect(fill.body.movedUp).toEqual([]);
+    expect(await overCapacity()).toEqual([]);
+
+    // A raised centre default: a job (written with the change) gives the new places out.
+    await setCapacity(ams, '2027-Q2', 0).expect(200);
+    await setCapacity(ams, '2027-Q3', 0).expect(200);
+    const patchDefault = (n: number) =>
+      t
+        .http()
+        .patch(`/sites/${ams}`)
+        .set(bearer(admin))
+        .send({ defaultQuarterlyCapacity: n, reason: 'ward closed' })
+        .expect(200);
+    await patchDefault(0);
+    const x = await armA('NL-AMS', '2026-11-20T08:40:00Z');
+    const wx = await book(coordinator, x.id);
+    expect(wx.status).toBe('waitlisted');
+    await patchDefault(1);
+    const jobs: { payload: { centreId: string } }[] = await t.dataSource.query(
+      `SELECT payload FROM outbox WHERE job_name = 'scheduling.fill-centre' ORDER BY id`,
+    );
+    expect(jobs.map((j) => j.payload)).toEqual([{ centreId: ams }, { centreId: ams }]);
+    expect(await t.app.get(BookingEngineService).fillCentreById(ams)).toEqual([wx.id]);
+    expect(await getBooking(coordinator, wx.id)).toMatchObject({
+      status: 'booked',
+      quarter: '2027-Q4',
+    });
     expect(await overCapacity()).toEqual([]);
   });
 

@@ -24,12 +24,12 @@ export type FillCentreJobData = { centreId: string };
 const FILL_CENTRE = 'scheduling.fill-centre';
 /**
  * A centre's default capacity changed: its free places go to the longest-waiting participants
- * (written in the change's transaction; `at` makes each change its own job).
+ * (written in the change's transaction; the new default and `at` make each change its own job).
  */
-export const FillCentreJob = defineJob<FillCentreJobData, { at: string }>({
+export const FillCentreJob = defineJob<FillCentreJobData, { at: string; capacity: number }>({
   queue: QueueName.Scheduling,
   name: FILL_CENTRE,
-  key: ({ centreId }, { at }) => `${FILL_CENTRE}:${centreId}:${at}`,
+  key: ({ centreId }, { at, capacity }) => `${FILL_CENTRE}:${centreId}:${capacity}:${at}`,
 });
 
 const NOTIFY = 'scheduling.notify';

@@ -30,10 +30,14 @@ export class SchedulingListeners {
   @OnDomainEvent(SiteCapacityChanging)
   async capacityChanging(
     uow: UnitOfWork,
-    { centreId }: PayloadOf<typeof SiteCapacityChanging>,
+    { centreId, defaultQuarterlyCapacity }: PayloadOf<typeof SiteCapacityChanging>,
   ): Promise<void> {
     await this.facts.lockCentre(uow, centreId);
-    uow.enqueue(FillCentreJob, { centreId }, { at: this.clock.now().toISOString() });
+    uow.enqueue(
+      FillCentreJob,
+      { centreId },
+      { at: this.clock.now().toISOString(), capacity: defaultQuarterlyCapacity },
+    );
   }
 
   /** The arm-agnostic waiting-time warning before randomising (from capacity only). */
