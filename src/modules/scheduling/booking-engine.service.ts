@@ -66,7 +66,8 @@ export class BookingEngineService {
    * Books the arm-A participant's transplant slot (the `scheduling.book-slot` job). Idempotent:
    * an existing booking is returned as it is. With `rebook` (a person asking), a participant whose
    * earlier bookings all ended gets a new one; the job never re-books. Returns the booking id, or
-   * null for arm B (and test-environment allocations).
+   * null for arm B (and test-environment allocations, and for the job when the intervention was
+   * discontinued).
    */
   async bookForParticipant(
     participantId: string,
@@ -89,6 +90,10 @@ export class BookingEngineService {
         throw SchedulingErrors.notBookable(alloc.participantStatus);
       }
       if (alloc.discontinued) {
+        // The job of an allocation whose intervention was stopped before it ran has nothing to do.
+        if (opts.rebook !== true) {
+          return null;
+        }
         throw SchedulingErrors.discontinued();
       }
       const target = await this.centreFor(alloc, settings);
