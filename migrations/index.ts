@@ -11,6 +11,7 @@ import { PublicViews1764000800000 } from './1764000800000-PublicViews';
 import { CentreLocks1764000900000 } from './1764000900000-CentreLocks';
 import { IdempotencyKeys1764001000000 } from './1764001000000-IdempotencyKeys';
 import { AdverseEventSafety1764001100000 } from './1764001100000-AdverseEventSafety';
+import { InterventionDiscontinuation1764001200000 } from './1764001200000-InterventionDiscontinuation';
 
 /** Every migration, in order. New migrations are appended here (timestamped names sort in order). */
 export const MIGRATIONS = [
@@ -27,4 +28,5 @@ export const MIGRATIONS = [
   CentreLocks1764000900000,
   IdempotencyKeys1764001000000,
   AdverseEventSafety1764001100000,
+  InterventionDiscontinuation1764001200000,
 ];

@@ -6,7 +6,11 @@ import {
   SweepJob,
 } from 'src/modules/follow-up/follow-up.jobs';
 import { EmailJob, WelcomeJob } from 'src/modules/notifications/notifications.jobs';
-import { BookSlotJob, SchedulingNoticeJob } from 'src/modules/scheduling/scheduling.jobs';
+import {
+  BookSlotJob,
+  FillCentreJob,
+  SchedulingNoticeJob,
+} from 'src/modules/scheduling/scheduling.jobs';
 
 /**
  * Every job of the system, one contract each (declared in the owning module's `*.jobs.ts`). The
@@ -18,6 +22,7 @@ export const ALL_JOB_CONTRACTS: readonly AnyJobContract[] = [
   EmailJob,
   BookSlotJob,
   SchedulingNoticeJob,
+  FillCentreJob,
   GenerateScheduleJob,
   ReanchorJob,
   SweepJob,

@@ -511,6 +511,9 @@ describe('transplant slot scheduling (e2e)', () => {
     await phase('conditioning')
       .send({ outcome: 'done', actualStart: '2026-10-22', actualEnd: '2026-10-26' })
       .expect(200);
+    // Done only once day 0 and every earlier phase are recorded (done, or not done with a reason).
+    await phase('evaluation').send({ outcome: 'done', actualStart: '2026-08-20' }).expect(200);
+    await phase('harvest').send({ outcome: 'done', actualStart: '2026-09-24' }).expect(200);
     const day0 = await phase('reinfusion')
       .send({ outcome: 'done', actualStart: '2026-10-27' })
       .expect(200);
@@ -1015,14 +1018,10 @@ describe('transplant slot scheduling (e2e)', () => {
         exceedsWaitLimit: true,
       });
 
-      // A place appears: the longest-waiting participant gets it, and the review is no longer needed.
-      await setCapacity(cph, '2048-Q1', 1).expect(200);
-      const filled = await t
-        .http()
-        .post(`/scheduling/centres/${cph}/fill`)
-        .set(bearer(coordinator))
-        .expect(200);
-      expect(filled.body.movedUp).toEqual([b1.id]);
+      // A place appears: the longest-waiting participant gets it at once, and the review is no
+      // longer needed; a manual fill then finds nothing left to do.
+      const raised = await setCapacity(cph, '2048-Q1', 1).expect(200);
+      expect(raised.body.movedUp).toEqual([b1.id]);
       expect(await getBooking(coordinator, b1.id)).toMatchObject({
         status: 'booked',
         quarter: '2048-Q1',

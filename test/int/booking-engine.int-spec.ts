@@ -1,4 +1,5 @@
 import { BookingEngineService } from 'src/modules/scheduling/booking-engine.service';
+import { CapacityService } from 'src/modules/scheduling/capacity.service';
 import { createTestApp, TestApp } from '../harness/app';
 
 /**
@@ -74,5 +75,37 @@ describe('booking engine (int)', () => {
       ids.map(async (id) => (await bookingOf(id))?.quarter ?? '9999'),
     );
     expect(quarters.every((q, i) => i === 0 || quarters[i - 1] <= q)).toBe(true);
+  });
+
+  it('a raised quarter goes to the earliest-randomised waiting participants, in the same transaction', async () => {
+    const cph = await t.factory.site('DK-CPH');
+    const capacity = t.app.get(CapacityService);
+    await capacity.setCapacity(cph, '2031-Q1', 0);
+    await capacity.setCapacity(cph, '2031-Q2', 0);
+    await capacity.setCapacity(cph, '2031-Q3', 3);
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      ids.push(await armA('DK-CPH', `2031-01-07T09:0${i}:00Z`));
+    }
+    // Booked out of order: the later ones' jobs first.
+    for (const id of [...ids].reverse()) {
+      await engine.bookForParticipant(id);
+    }
+    expect((await Promise.all(ids.map(bookingOf))).map((b) => b.quarter)).toEqual([
+      '2031-Q3',
+      '2031-Q3',
+      '2031-Q3',
+    ]);
+    const raised = await capacity.setCapacity(cph, '2031-Q2', 2, 'extra ward beds');
+    const [first, second, third] = await Promise.all(ids.map(bookingOf));
+    expect(raised.movedUp).toEqual([first.id, second.id]);
+    expect([first.quarter, second.quarter, third.quarter]).toEqual([
+      '2031-Q2',
+      '2031-Q2',
+      '2031-Q3',
+    ]);
+    // Lowering does not move anyone; raising again with nobody waiting earlier moves no one.
+    expect((await capacity.setCapacity(cph, '2031-Q3', 1)).movedUp).toEqual([]);
+    expect(await overCapacity()).toEqual([]);
   });
 });

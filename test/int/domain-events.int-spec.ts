@@ -45,16 +45,36 @@ const EXPECTED = [
     kind: 'event',
     listener: 'FollowUpListeners.participantRandomised',
   },
-  { event: 'participant.registered', kind: 'event', listener: 'ScreeningService.openFirstEpisode' },
   {
-    event: 'participant.identity-changed',
+    event: 'randomization.allocated-participant-off-study',
     kind: 'event',
-    listener: 'ScreeningService.identityChanged',
+    listener: 'SchedulingListeners.participantOffStudy',
+  },
+  {
+    event: 'randomization.intervention-discontinued',
+    kind: 'event',
+    listener: 'SchedulingListeners.interventionDiscontinued',
+  },
+  {
+    event: 'randomization.intervention-discontinuation-undone',
+    kind: 'event',
+    listener: 'SchedulingListeners.discontinuationUndone',
+  },
+  {
+    event: 'participant.transitioned',
+    kind: 'event',
+    listener: 'RandomizationListeners.participantMoved',
   },
   {
     event: 'participant.transitioned',
     kind: 'event',
     listener: 'FollowUpListeners.participantMoved',
+  },
+  { event: 'participant.registered', kind: 'event', listener: 'ScreeningService.openFirstEpisode' },
+  {
+    event: 'participant.identity-changed',
+    kind: 'event',
+    listener: 'ScreeningService.identityChanged',
   },
   {
     event: 'scheduling.transplant-day0-changed',

@@ -40,6 +40,7 @@ describe('job contracts and their handlers in the worker (int)', () => {
       'notifications/notifications.email → NotificationsProcessor.email',
       'scheduling/scheduling.book-slot → SchedulingProcessor.bookSlot',
       'scheduling/scheduling.notify → SchedulingProcessor.notify',
+      'scheduling/scheduling.fill-centre → SchedulingProcessor.fillCentre',
       'follow-up/follow-up.generate-schedule → FollowUpProcessor.generate',
       'follow-up/follow-up.reanchor → FollowUpProcessor.reanchor',
       'follow-up/follow-up.sweep → FollowUpProcessor.sweep',

@@ -35,6 +35,7 @@ import {
 import { WITHDRAWAL_INITIATORS } from 'src/modules/participants/participant.entity';
 import {
   ARM_B_DRUGS,
+  DISCONTINUATION_REASONS,
   NOT_RECEIVED_REASONS,
 } from 'src/modules/randomization/randomization-settings';
 import {
@@ -130,6 +131,7 @@ describe('the field registry is consistent', () => {
     ['outcome.outcome', FOLLOW_UP_OUTCOMES],
     ['arm_b_drug.drug', ARM_B_DRUGS],
     ['intervention.notReceivedReason', NOT_RECEIVED_REASONS],
+    ['intervention.discontinuationReason', DISCONTINUATION_REASONS],
     ['transplant.status', BOOKING_STATUSES],
     ['transplant.reviewStatus', REVIEW_STATUSES],
     ['transplant_phase.phase', PHASE_CODES],

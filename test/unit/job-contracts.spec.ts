@@ -46,8 +46,9 @@ describe('job contracts', () => {
             ref: 'v2',
             visitId: id,
             findingId: `follow-up:overdue:${id}:2026-01-01`,
+            centreId: id,
           },
-          { day0: '2026-04-20', version: 3 },
+          { day0: '2026-04-20', version: 3, at: '2026-04-20T10:00:00.000Z', capacity: 2 },
         ),
       ]),
     );
@@ -56,6 +57,7 @@ describe('job contracts', () => {
       'notifications.email': `notifications.email:${id}`,
       'scheduling.book-slot': `scheduling.book-slot:${id}`,
       'scheduling.notify': `scheduling.notify:moved_up:${id}:v2`,
+      'scheduling.fill-centre': `scheduling.fill-centre:${id}:2:2026-04-20T10:00:00.000Z`,
       'follow-up.generate-schedule': `follow-up.generate-schedule:${id}`,
       'follow-up.reanchor': `follow-up.reanchor:${id}:2026-04-20:v3`,
       'follow-up.sweep': 'follow-up.sweep',
@@ -72,5 +74,6 @@ const EXPECTED = [
   'src/modules/notifications/notifications.jobs.ts: EmailJob = notifications/notifications.email',
   'src/modules/notifications/notifications.jobs.ts: WelcomeJob = notifications/notifications.welcome',
   'src/modules/scheduling/scheduling.jobs.ts: BookSlotJob = scheduling/scheduling.book-slot',
+  'src/modules/scheduling/scheduling.jobs.ts: FillCentreJob = scheduling/scheduling.fill-centre',
   'src/modules/scheduling/scheduling.jobs.ts: SchedulingNoticeJob = scheduling/scheduling.notify',
 ];

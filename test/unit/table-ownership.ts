@@ -18,6 +18,7 @@ export const TABLE_OWNERS: Record<string, readonly string[]> = {
     'allocations',
     'arm_b_treatments',
     'intervention_receipts',
+    'intervention_discontinuations',
     'randomization_configs',
     'stratum_counters',
     'unblinding_events',

@@ -9,7 +9,7 @@ import {
 } from 'src/common/corrections/corrections';
 import type { Actor } from 'src/common/context/request-context';
 import { RandomSource } from 'src/common/random/random-source';
-import { compareDates, startOfDateInZone } from 'src/common/time/calendar-date';
+import { startOfDateInZone } from 'src/common/time/calendar-date';
 import { RecordHistory, type RecordVersionDto } from 'src/kernel/record-history';
 import { TransactionRunner, type UnitOfWork } from 'src/kernel/unit-of-work';
 import type {

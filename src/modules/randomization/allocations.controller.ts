@@ -1,8 +1,10 @@
+import { Idempotent } from 'src/kernel/idempotency/idempotent.decorator';
 import {
   Body,
   Controller,
   Get,
   Headers,
+  HttpCode,
   Param,
   ParseUUIDPipe,
   Post,
@@ -25,9 +27,12 @@ import { AllocationService } from './allocation.service';
 import {
   AllocationResponseDto,
   ArmBDrugDto,
+  DiscontinueInterventionDto,
   InterventionDto,
   ListAllocationsQueryDto,
+  UndoDiscontinuationDto,
 } from './dto/randomization.dto';
+import { InterventionDiscontinuationService } from './intervention-discontinuation.service';
 import { toAllocationResponse } from './randomization.mapper';
 
 const KEY = /^[A-Za-z0-9._:-]{8,128}$/;
@@ -38,7 +43,10 @@ const SEE_ARMS = ['investigator', 'coordinator', 'site_staff', 'statistician', '
 @ApiBearerAuth()
 @Controller()
 export class AllocationsController {
-  constructor(private readonly allocations: AllocationService) {}
+  constructor(
+    private readonly allocations: AllocationService,
+    private readonly discontinuations: InterventionDiscontinuationService,
+  ) {}
 
   /** Randomises a consented, eligible participant: the next slot of the stratum's sealed sequence. */
   @Post('participants/:id/randomization')
@@ -168,5 +176,53 @@ export class AllocationsController {
       ),
       actor,
     );
+  }
+
+  /**
+   * Records that the allocated intervention was discontinued (arm-B drug stopped, transplant not
+   * done): date, coded reason, free text. Not a withdrawal: the visit schedule stays (intention to
+   * treat). Arm A: the transplant booking ends and its place goes to the next participant.
+   */
+  @Post('participants/:id/intervention/discontinuation')
+  @Idempotent()
+  @HttpCode(200)
+  @Roles('investigator', 'coordinator')
+  @ApiOkResponse({ type: AllocationResponseDto })
+  @ApiErrors({
+    400: 'Bad date (future, before randomisation) or reason code; nothing changes',
+    404: 'No such randomised participant in your sites',
+    409: 'INTERVENTION_ALREADY_DISCONTINUED; INTERVENTION_ALREADY_GIVEN (arm A, day 0 recorded)',
+  })
+  async discontinue(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: DiscontinueInterventionDto,
+    @CurrentActor() actor: Actor,
+  ): Promise<AllocationResponseDto> {
+    return toAllocationResponse(
+      await this.discontinuations.discontinue(
+        id,
+        { date: dto.date, reasonCode: dto.reasonCode, note: dto.note ?? null },
+        actor,
+      ),
+      actor,
+    );
+  }
+
+  /** Undoes a discontinuation recorded in error, with a reason (kept); arm A is booked again. */
+  @Post('participants/:id/intervention/discontinuation/undo')
+  @HttpCode(200)
+  @Roles('investigator')
+  @ApiOkResponse({ type: AllocationResponseDto })
+  @ApiErrors({
+    400: 'reason missing',
+    404: 'No such randomised participant in your sites',
+    409: 'INTERVENTION_NOT_DISCONTINUED',
+  })
+  async undoDiscontinuation(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: UndoDiscontinuationDto,
+    @CurrentActor() actor: Actor,
+  ): Promise<AllocationResponseDto> {
+    return toAllocationResponse(await this.discontinuations.undo(id, dto.reason, actor), actor);
   }
 }

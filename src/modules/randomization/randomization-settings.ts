@@ -26,6 +26,23 @@ export const NOT_RECEIVED_REASONS = [
   'other',
 ] as const;
 
+/**
+ * CONSORT: why the allocated intervention was discontinued (arm-B drug stopped, transplant not
+ * done). Off treatment is not off study: follow-up continues.
+ */
+export const DISCONTINUATION_REASONS = [
+  'adverse_event',
+  'lack_of_efficacy',
+  'participant_decision',
+  'physician_decision',
+  'medical_contraindication',
+  'mobilisation_failed',
+  'pregnancy',
+  'started_other_treatment',
+  'other',
+] as const;
+export type DiscontinuationReason = (typeof DISCONTINUATION_REASONS)[number];
+
 export const UNBLINDING_KINDS = ['accidental', 'emergency'] as const;
 
 export function formularyFor(

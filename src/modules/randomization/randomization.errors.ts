@@ -74,4 +74,22 @@ export const RandomizationErrors = {
       'bad_request',
       `Strata factor "${factor}" is not supported (use country or site)`,
     ),
+  alreadyDiscontinued: (date: string) =>
+    new DomainError(
+      'INTERVENTION_ALREADY_DISCONTINUED',
+      'conflict',
+      `The allocated intervention was already discontinued on ${date}; undo that first to change it`,
+    ),
+  notDiscontinued: () =>
+    new DomainError(
+      'INTERVENTION_NOT_DISCONTINUED',
+      'conflict',
+      'The allocated intervention is not recorded as discontinued',
+    ),
+  alreadyTransplanted: () =>
+    new DomainError(
+      'INTERVENTION_ALREADY_GIVEN',
+      'conflict',
+      'The transplant was given (day 0 recorded): a one-off treatment cannot be discontinued',
+    ),
 };

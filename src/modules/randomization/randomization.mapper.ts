@@ -29,5 +29,11 @@ export function toAllocationResponse(a: AllocationRow, actor: Actor): Allocation
     armBVersion: a.armBVersion,
     receivedAllocatedIntervention: a.received,
     notReceivedReason: a.notReceivedReason,
+    discontinuation: a.discontinuation
+      ? {
+          ...a.discontinuation,
+          recordedAt: new Date(a.discontinuation.recordedAt).toISOString(),
+        }
+      : null,
   };
 }

@@ -4,9 +4,11 @@ import { ParticipantsModule } from 'src/modules/participants/participants.module
 import { TrialsModule } from 'src/modules/trials/trials.module';
 import { AllocationService } from './allocation.service';
 import { InterventionReceipts } from './intervention-receipts.api';
+import { InterventionDiscontinuationService } from './intervention-discontinuation.service';
 import { AllocationsController } from './allocations.controller';
 import { RandomizationConfigService } from './randomization-config.service';
 import { RandomizationController } from './randomization.controller';
+import { RandomizationListeners } from './randomization.listeners';
 import { RandomizationRepository } from './randomization.repository';
 import { RandomizationStatisticsService } from './statistics.service';
 import { UnblindingService } from './unblinding.service';
@@ -19,8 +21,10 @@ import { UnblindingService } from './unblinding.service';
     RandomizationConfigService,
     AllocationService,
     InterventionReceipts,
+    InterventionDiscontinuationService,
     RandomizationStatisticsService,
     UnblindingService,
+    RandomizationListeners,
   ],
   exports: [AllocationService, InterventionReceipts, RandomizationConfigService],
 })

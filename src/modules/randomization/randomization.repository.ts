@@ -39,6 +39,20 @@ export type AllocationRow = {
   armBVersion: number | null;
   received: boolean | null;
   notReceivedReason: string | null;
+  /** The site's zone (dates of discontinuation are calendar dates there). */
+  siteTimeZone: string;
+  /** The live discontinuation of the allocated intervention, if any. */
+  discontinuation: DiscontinuationRow | null;
+};
+
+/** A discontinuation of the allocated intervention ('YYYY-MM-DD' date). */
+export type DiscontinuationRow = {
+  id: string;
+  date: string;
+  reasonCode: string;
+  note: string | null;
+  recordedAt: string;
+  recordedBy: string | null;
 };
 
 export type NewAllocation = Omit<
@@ -52,6 +66,8 @@ export type NewAllocation = Omit<
   | 'armBVersion'
   | 'received'
   | 'notReceivedReason'
+  | 'siteTimeZone'
+  | 'discontinuation'
 > & { trialId: string; idempotencyKey: string | null; stratum: Record<string, string> };
 
 export type AllocationFilter = {
@@ -68,10 +84,13 @@ const ALLOCATION_COLUMNS = `a.id, a.participant_id AS "participantId", p.study_i
   a.position_in_block AS "positionInBlock", a.block_size AS "blockSize", a.arm, a.randomised_at AS "randomisedAt",
   a.randomised_by AS "randomisedBy", a.criteria_set_id AS "criteriaSetId",
   b.drug AS "armBDrug", to_char(b.start_date, 'YYYY-MM-DD') AS "armBStartDate", b.version AS "armBVersion",
-  r.received, r.reason_code AS "notReceivedReason"`;
+  r.received, r.reason_code AS "notReceivedReason", s.time_zone AS "siteTimeZone",
+  CASE WHEN d.id IS NULL THEN NULL ELSE json_build_object('id', d.id, 'date', d.discontinued_on::text,
+    'reasonCode', d.reason_code, 'note', d.note, 'recordedAt', d.recorded_at, 'recordedBy', d.recorded_by) END AS discontinuation`;
 const ALLOCATION_FROM = `allocations a JOIN participant_directory p ON p.id = a.participant_id JOIN site_directory s ON s.id = a.site_id
   LEFT JOIN arm_b_treatments b ON b.participant_id = a.participant_id
-  LEFT JOIN intervention_receipts r ON r.participant_id = a.participant_id`;
+  LEFT JOIN intervention_receipts r ON r.participant_id = a.participant_id
+  LEFT JOIN intervention_discontinuations d ON d.participant_id = a.participant_id AND d.undone_at IS NULL`;
 
 @Injectable()
 export class RandomizationRepository {
@@ -335,6 +354,54 @@ export class RandomizationRepository {
        ON CONFLICT (participant_id) DO UPDATE SET received = EXCLUDED.received, reason_code = EXCLUDED.reason_code,
          note = EXCLUDED.note, recorded_at = EXCLUDED.recorded_at, recorded_by = EXCLUDED.recorded_by`,
       [participantId, r.received, r.reasonCode, r.note, now, by],
+    );
+  }
+
+  /** Locks the participant's allocation row: changes to the intervention facts happen one at a time. */
+  async lockAllocation(participantId: string, em: EntityManager): Promise<void> {
+    await em.query(`SELECT 1 FROM allocations WHERE participant_id = $1 FOR UPDATE`, [
+      participantId,
+    ]);
+  }
+
+  /** The live discontinuation of the participant's allocated intervention, locked. */
+  async lockDiscontinuation(
+    participantId: string,
+    em: EntityManager,
+  ): Promise<DiscontinuationRow | null> {
+    const rows: DiscontinuationRow[] = await em.query(
+      `SELECT id, discontinued_on::text AS date, reason_code AS "reasonCode", note, recorded_at AS "recordedAt",
+              recorded_by AS "recordedBy"
+       FROM intervention_discontinuations WHERE participant_id = $1 AND undone_at IS NULL FOR UPDATE`,
+      [participantId],
+    );
+    return rows[0] ?? null;
+  }
+
+  async insertDiscontinuation(
+    d: { participantId: string; date: string; reasonCode: string; note: string | null },
+    now: Date,
+    by: string | null,
+    em: EntityManager,
+  ): Promise<string> {
+    const rows: { id: string }[] = await em.query(
+      `INSERT INTO intervention_discontinuations (participant_id, discontinued_on, reason_code, note, recorded_at, recorded_by)
+       VALUES ($1, $2::date, $3, $4, $5, $6) RETURNING id`,
+      [d.participantId, d.date, d.reasonCode, d.note, now, by],
+    );
+    return rows[0].id;
+  }
+
+  async undoDiscontinuation(
+    id: string,
+    reason: string,
+    now: Date,
+    by: string | null,
+    em: EntityManager,
+  ): Promise<void> {
+    await em.query(
+      `UPDATE intervention_discontinuations SET undone_at = $2, undone_by = $3, undo_reason = $4 WHERE id = $1`,
+      [id, now, by, reason],
     );
   }
 

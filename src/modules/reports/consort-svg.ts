@@ -96,6 +96,11 @@ function followUpLines(a: ArmFlow): Line[] {
     ...reasonLines(a.lostToFollowUp.reasons),
     { text: `Discontinued (n=${a.discontinued.total})`, bold: true },
     ...reasonLines(a.discontinued.reasons),
+    {
+      text: `Discontinued intervention, still followed (n=${a.discontinuedIntervention.total})`,
+      bold: true,
+    },
+    ...reasonLines(a.discontinuedIntervention.reasons),
     { text: `Completed (n=${a.completed}); in follow-up (n=${a.inFollowUp})` },
   ];
 }

@@ -22,6 +22,11 @@ const input = {
     { arm: 'A' as const, withData: 4, missing: 1, pending: 4 },
     { arm: 'B' as const, withData: 6, missing: 0, pending: 5 },
   ],
+  discontinuedIntervention: [
+    { arm: 'A' as const, reason: 'mobilisation_failed', n: 1 },
+    { arm: 'B' as const, reason: 'adverse_event', n: 2 },
+    { arm: 'B' as const, reason: 'participant_decision', n: 1 },
+  ],
 };
 
 describe('CONSORT flow', () => {
@@ -47,7 +52,12 @@ describe('CONSORT flow', () => {
       notReceivedAllocated: { total: 2, reasons: [{ reason: 'second_line_started', n: 2 }] },
       receivedNotYetKnown: 1,
       discontinued: { total: 1, reasons: [{ reason: 'withdrew', n: 1 }] },
+      discontinuedIntervention: {
+        total: 1,
+        reasons: [{ reason: 'mobilisation_failed', label: 'Mobilisation failed', n: 1 }],
+      },
       lostToFollowUp: { total: 0 },
+      // Off treatment is not off study: the discontinued participant is still in follow-up.
       inFollowUp: 8,
       analysed: {
         intentionToTreat: 9,
@@ -62,6 +72,13 @@ describe('CONSORT flow', () => {
       receivedNotYetKnown: 1,
       lostToFollowUp: { total: 2 },
       discontinued: { total: 1, reasons: [{ reason: 'died', n: 1 }] },
+      discontinuedIntervention: {
+        total: 3,
+        reasons: [
+          { reason: 'adverse_event', label: 'Adverse event', n: 2 },
+          { reason: 'participant_decision', n: 1 },
+        ],
+      },
     });
   });
 

@@ -1,3 +1,5 @@
+import { fieldItem } from 'src/common/fields/registry';
+
 /**
  * The CONSORT 2025 participant flow, built from counts (pure). Enrolment: assessed for eligibility,
  * excluded with reasons, randomised. Per arm: allocated, received the allocated intervention or not
@@ -25,10 +27,14 @@ export type ReceivedCount = {
 
 export type PrimaryCount = { arm: Arm; withData: number; missing: number; pending: number };
 
+/** Live discontinuations of the allocated intervention per arm and coded reason. */
+export type DiscontinuedInterventionCount = { arm: Arm; reason: string; n: number };
+
 export type ConsortInput = {
   statuses: readonly StatusCount[];
   received: readonly ReceivedCount[];
   primary: readonly PrimaryCount[];
+  discontinuedIntervention?: readonly DiscontinuedInterventionCount[];
 };
 
 export type ArmFlow = {
@@ -40,6 +46,8 @@ export type ArmFlow = {
   receivedNotYetKnown: number;
   lostToFollowUp: { total: number; reasons: ReasonCount[] };
   discontinued: { total: number; reasons: ReasonCount[] };
+  /** Off treatment, not off study: stopped the allocated intervention, still followed (ITT). */
+  discontinuedIntervention: { total: number; reasons: ReasonCount[] };
   completed: number;
   inFollowUp: number;
   analysed: {
@@ -77,6 +85,10 @@ const DISCONTINUED: Record<string, { reason: string; label: string } | undefined
   withdrawn: { reason: 'withdrew', label: 'Withdrew from the study' },
   died: { reason: 'died', label: 'Died' },
 };
+
+const DISCONTINUATION_LABELS = new Map(
+  (fieldItem('intervention.discontinuationReason').codes ?? []).map((c) => [c.value, c.label]),
+);
 
 function addReason(list: ReasonCount[], reason: string, label: string, n: number): void {
   const found = list.find((r) => r.reason === reason);
@@ -138,6 +150,14 @@ export function buildConsortFlow(input: ConsortInput): ConsortFlow {
       );
     }
   }
+  for (const row of input.discontinuedIntervention ?? []) {
+    addReason(
+      arms[row.arm].discontinuedIntervention.reasons,
+      row.reason,
+      DISCONTINUATION_LABELS.get(row.reason) ?? row.reason.replace(/_/g, ' '),
+      row.n,
+    );
+  }
   for (const row of input.primary) {
     const arm = arms[row.arm];
     arm.analysed.withPrimaryEndpoint += row.withData;
@@ -148,6 +168,7 @@ export function buildConsortFlow(input: ConsortInput): ConsortFlow {
     arm.notReceivedAllocated.total = sum(arm.notReceivedAllocated.reasons);
     arm.lostToFollowUp.total = sum(arm.lostToFollowUp.reasons);
     arm.discontinued.total = sum(arm.discontinued.reasons);
+    arm.discontinuedIntervention.total = sum(arm.discontinuedIntervention.reasons);
     arm.receivedNotYetKnown = Math.max(
       0,
       arm.allocated - arm.receivedAllocated - arm.notReceivedAllocated.total,
@@ -174,6 +195,7 @@ function emptyArm(arm: Arm): ArmFlow {
     receivedNotYetKnown: 0,
     lostToFollowUp: { total: 0, reasons: [] },
     discontinued: { total: 0, reasons: [] },
+    discontinuedIntervention: { total: 0, reasons: [] },
     completed: 0,
     inFollowUp: 0,
     analysed: {

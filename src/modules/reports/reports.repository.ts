@@ -1,6 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { Arm, PrimaryCount, ReceivedCount, StatusCount } from './consort';
+import type {
+  Arm,
+  DiscontinuedInterventionCount,
+  PrimaryCount,
+  ReceivedCount,
+  StatusCount,
+} from './consort';
 
 export type SiteFollowUpCounts = {
   siteId: string;
@@ -55,6 +61,20 @@ export class ReportsRepository {
        FROM allocation_directory a JOIN participant_directory p ON p.id = a.participant_id
        WHERE a.environment = 'production' AND ($1::uuid[] IS NULL OR p.site_id = ANY($1::uuid[]))
        GROUP BY a.arm, a.received, a.not_received_reason ORDER BY a.arm`,
+      [sites],
+    );
+  }
+
+  /** Live discontinuations of the allocated intervention, per arm and coded reason. */
+  discontinuedInterventionCounts(
+    sites: readonly string[] | null,
+  ): Promise<DiscontinuedInterventionCount[]> {
+    return this.dataSource.query(
+      `SELECT a.arm, a.discontinuation_reason AS reason, count(*)::int AS n
+       FROM allocation_directory a JOIN participant_directory p ON p.id = a.participant_id
+       WHERE a.environment = 'production' AND a.discontinued_on IS NOT NULL
+         AND ($1::uuid[] IS NULL OR p.site_id = ANY($1::uuid[]))
+       GROUP BY a.arm, a.discontinuation_reason ORDER BY a.arm, a.discontinuation_reason`,
       [sites],
     );
   }

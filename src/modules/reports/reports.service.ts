@@ -41,15 +41,16 @@ export class ReportsService {
 
   async consort(actor: Actor): Promise<ConsortReport> {
     const sites = siteScope(actor);
-    const [statuses, received, primary] = await Promise.all([
+    const [statuses, received, primary, discontinuedIntervention] = await Promise.all([
       this.repo.statusCounts(sites),
       this.repo.receivedCounts(sites),
       this.repo.primaryCounts(sites),
+      this.repo.discontinuedInterventionCounts(sites),
     ]);
     return {
       generatedAt: this.clock.now().toISOString(),
       scope: sites === null ? 'trial' : 'sites',
-      ...buildConsortFlow({ statuses, received, primary }),
+      ...buildConsortFlow({ statuses, received, primary, discontinuedIntervention }),
     };
   }
 

@@ -66,7 +66,8 @@ export class BookingEngineService {
    * Books the arm-A participant's transplant slot (the `scheduling.book-slot` job). Idempotent:
    * an existing booking is returned as it is. With `rebook` (a person asking), a participant whose
    * earlier bookings all ended gets a new one; the job never re-books. Returns the booking id, or
-   * null for arm B (and test-environment allocations).
+   * null for arm B (and test-environment allocations, and for the job when the intervention was
+   * discontinued).
    */
   async bookForParticipant(
     participantId: string,
@@ -87,6 +88,13 @@ export class BookingEngineService {
     if (!id) {
       if (NOT_BOOKABLE_PARTICIPANT_STATUSES.includes(alloc.participantStatus)) {
         throw SchedulingErrors.notBookable(alloc.participantStatus);
+      }
+      if (alloc.discontinued) {
+        // The job of an allocation whose intervention was stopped before it ran has nothing to do.
+        if (opts.rebook !== true) {
+          return null;
+        }
+        throw SchedulingErrors.discontinued();
       }
       const target = await this.centreFor(alloc, settings);
       // All date arithmetic before the lock: under it, booking is a lookup and an insert.
@@ -131,6 +139,114 @@ export class BookingEngineService {
       }
     }
     return id;
+  }
+
+  /**
+   * Ends the participant's live booking in the caller's transaction (withdrawal, death, loss to
+   * follow-up, discontinuation of the intervention): `cancelled`, or `not_done` when the transplant
+   * will not happen for a clinical reason. The place frees and the longest-waiting participant
+   * moves up. A booking whose day 0 is recorded stays as it is (the transplant was given). Returns
+   * the ended booking's id (null when there was nothing to end) and who moved up.
+   */
+  async endForParticipant(
+    uow: UnitOfWork,
+    participantId: string,
+    end: { status: 'cancelled' | 'not_done'; reason: string; action: string },
+  ): Promise<{ bookingId: string | null; movedUp: string[] }> {
+    const found = await this.repo.activeBookingOf(participantId, uow.em);
+    if (!found || found.transplantDay0 || found.status === 'done') {
+      return { bookingId: null, movedUp: [] };
+    }
+    const centre = await this.repo.lockCentre(found.centreId, uow.em);
+    const b = await this.repo.findBooking(found.id, null, uow.em, true);
+    if (!centre || !b || (b.status !== 'booked' && b.status !== 'waitlisted') || b.transplantDay0) {
+      return { bookingId: null, movedUp: [] };
+    }
+    const now = this.clock.now();
+    const changes: BookingChanges = {
+      status: end.status,
+      endedReason: end.reason,
+      endedAt: now,
+      ...(end.status === 'not_done'
+        ? { notReceivedCode: 'transplant_not_done' as const, notReceivedReason: end.reason }
+        : {}),
+      ...(b.reviewStatus === 'pending' ? { reviewStatus: 'resolved' as const } : {}),
+    };
+    await this.repo.updateBooking(b.id, changes, now, uow.em);
+    uow.audit({
+      action: end.action,
+      entity: BOOKING_ENTITY,
+      entityId: b.id,
+      before: {
+        status: b.status,
+        quarter: b.quarter,
+        plannedAdmissionDate: b.plannedAdmissionDate,
+      },
+      after: { status: end.status, participantId },
+      reason: end.reason,
+    });
+    const movedUp =
+      b.status === 'booked' && b.quarter
+        ? await this.freeAndMoveUp(uow, centre, b.quarter, now, null)
+        : [];
+    return { bookingId: b.id, movedUp };
+  }
+
+  /**
+   * Books an arm-A participant again in the caller's transaction (a discontinuation undone): the
+   * earliest free quarter at the centre, as a first booking would. Nothing when the participant is
+   * not arm A, already has a live booking, or can no longer be booked.
+   */
+  async rebookInTransaction(uow: UnitOfWork, participantId: string): Promise<string | null> {
+    const alloc = await this.repo.allocationOf(participantId, uow.em);
+    if (
+      !alloc ||
+      alloc.arm !== 'A' ||
+      alloc.environment !== 'production' ||
+      alloc.latest?.active ||
+      alloc.discontinued ||
+      NOT_BOOKABLE_PARTICIPANT_STATUSES.includes(alloc.participantStatus)
+    ) {
+      return null;
+    }
+    const settings = await this.settings();
+    const target = await this.centreFor(alloc, settings);
+    const centre = await this.repo.lockCentre(target.id, uow.em);
+    if (!centre?.isCentre) {
+      throw SchedulingErrors.noCentre();
+    }
+    return this.place(uow, alloc, centre, settings, this.clock.now(), null);
+  }
+
+  /**
+   * Gives every free place of the centre's horizon to the longest-waiting participants, in
+   * randomisation order (after capacity was raised, or on request). The centre must be locked.
+   */
+  async fillCentre(uow: UnitOfWork, centre: CentreRow, now: Date): Promise<string[]> {
+    const settings = await this.settings();
+    const moved: string[] = [];
+    for (const quarter of quarterRange(
+      quarterOfDate(dateInZone(now, centre.timeZone)),
+      settings.horizonQuarters,
+    )) {
+      for (let guard = 0; guard < 100; guard++) {
+        const step = await this.freeAndMoveUp(uow, centre, quarter, now, null);
+        if (step.length === 0) {
+          break;
+        }
+        moved.push(...step);
+      }
+    }
+    return moved;
+  }
+
+  /** `fillCentre` in a transaction of its own (the `scheduling.fill-centre` job); idempotent. */
+  async fillCentreById(centreId: string): Promise<string[]> {
+    await this.settings();
+    return runBookingTransaction(this.tx, async (uow) => {
+      const centre = await this.repo.lockCentre(centreId, uow.em);
+      return centre?.isCentre ? this.fillCentre(uow, centre, this.clock.now()) : [];
+    });
   }
 
   /** Inserts a booking in the earliest quarter with a free place (or on the waitlist). Centre locked. */

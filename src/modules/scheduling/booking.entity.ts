@@ -36,6 +36,16 @@ export const PHASE_CODES: readonly ArmAPhaseCode[] = [
   'discharge',
   'early_follow_up',
 ];
+/**
+ * The plan's phases before day 0: a booking is `done` only when the reinfusion (day 0) is recorded
+ * AND each of these is recorded, as done or as not done with a reason.
+ */
+export const MANDATORY_BEFORE_DAY0: readonly ArmAPhaseCode[] = [
+  'evaluation',
+  'mobilisation',
+  'harvest',
+  'conditioning',
+];
 export const PHASE_OUTCOMES = ['done', 'not_done'] as const;
 export type PhaseOutcome = (typeof PHASE_OUTCOMES)[number];
 
@@ -110,6 +120,8 @@ export type AllocationRow = {
   arm: string;
   environment: string;
   randomisedAt: Date;
+  /** The allocated intervention was discontinued (no transplant place any more). */
+  discontinued: boolean;
 };
 
 export type QuarterUsage = { quarter: string; capacity: number; used: number };

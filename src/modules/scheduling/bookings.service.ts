@@ -6,7 +6,7 @@ import { compareDates, dateInZone } from 'src/common/time/calendar-date';
 import { type Page, pageOf } from 'src/common/validation/page';
 import { TransactionRunner, type UnitOfWork } from 'src/kernel/unit-of-work';
 import { InterventionReceipts } from 'src/modules/randomization/intervention-receipts.api';
-import { quarterOfDate, quarterRange } from './calendar/quarters';
+import { quarterOfDate } from './calendar/quarters';
 import type { BookingRow, CentreRow } from './booking.entity';
 import { BookingEngineService } from './booking-engine.service';
 import { runBookingTransaction } from './booking-transaction';
@@ -119,6 +119,9 @@ export class BookingsService {
       if (b.status !== 'booked' && b.status !== 'waitlisted') {
         throw SchedulingErrors.notActive(b.status);
       }
+      if (b.transplantDay0) {
+        throw SchedulingErrors.transplanted();
+      }
       const now = this.clock.now();
       const today = dateInZone(now, centre.timeZone);
       const date = dto.plannedAdmissionDate;
@@ -201,6 +204,9 @@ export class BookingsService {
       if (b.status !== 'booked' && b.status !== 'waitlisted') {
         throw SchedulingErrors.notActive(b.status);
       }
+      if (b.transplantDay0) {
+        throw SchedulingErrors.transplanted();
+      }
       const now = this.clock.now();
       const final = dto.final === true;
       const changes: BookingChanges = {
@@ -246,27 +252,13 @@ export class BookingsService {
     if (scope !== null && !scope.includes(centreId)) {
       throw SchedulingErrors.centreOnly();
     }
-    const settings = await this.engine.settings();
+    await this.engine.settings();
     return runBookingTransaction(this.tx, async (uow) => {
       const centre = await this.repo.lockCentre(centreId, uow.em);
       if (!centre) {
         throw SchedulingErrors.centreNotFound();
       }
-      const now = this.clock.now();
-      const moved: string[] = [];
-      for (const quarter of quarterRange(
-        quarterOfDate(dateInZone(now, centre.timeZone)),
-        settings.horizonQuarters,
-      )) {
-        for (let guard = 0; guard < 100; guard++) {
-          const step = await this.engine.freeAndMoveUp(uow, centre, quarter, now, null);
-          if (step.length === 0) {
-            break;
-          }
-          moved.push(...step);
-        }
-      }
-      return moved;
+      return this.engine.fillCentre(uow, centre, this.clock.now());
     });
   }
 

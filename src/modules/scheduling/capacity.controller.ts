@@ -1,10 +1,16 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Put, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { ApiErrors } from 'src/common/errors/api-errors';
 import { DomainError } from 'src/common/errors/domain-error';
 import { Roles } from 'src/common/context/access.decorators';
 import { CapacityService } from './capacity.service';
-import { CapacityQueryDto, CapacityResponseDto, QUARTER, SetCapacityDto } from './dto/capacity.dto';
+import {
+  CapacityQueryDto,
+  CapacityResponseDto,
+  QUARTER,
+  SetCapacityDto,
+  SetCapacityResultDto,
+} from './dto/capacity.dto';
 
 /** A transplant centre's places per quarter (the scheduling module owns capacity). */
 @ApiTags('sites')
@@ -24,15 +30,19 @@ export class CapacityController {
     return this.capacities.capacity(id, query.from, query.to);
   }
 
-  /** Sets a transplant centre's places in a quarter; refused below the places already booked. */
+  /**
+   * Sets a transplant centre's places in a quarter; refused below the places already booked. New
+   * places go at once to the longest-waiting participants, in randomisation order.
+   */
   @Put(':id/capacity/:quarter')
   @Roles('admin')
+  @ApiOkResponse({ type: SetCapacityResultDto })
   @ApiErrors(400, 404, 409)
   setCapacity(
     @Param('id', ParseUUIDPipe) id: string,
     @Param('quarter') quarter: string,
     @Body() dto: SetCapacityDto,
-  ): Promise<CapacityResponseDto> {
+  ): Promise<SetCapacityResultDto> {
     if (!QUARTER.test(quarter)) {
       throw new DomainError('QUARTER_INVALID', 'bad_request', 'quarter must look like 2027-Q3');
     }

@@ -4,6 +4,8 @@ import { DomainError } from 'src/common/errors/domain-error';
 import { TransactionRunner } from 'src/kernel/unit-of-work';
 import { parseQuarter, quarterOfInstant, quarterRange } from './calendar/quarters';
 import type { CentreRow } from './booking.entity';
+import { BookingEngineService } from './booking-engine.service';
+import { runBookingTransaction } from './booking-transaction';
 import { type CapacityRow, SchedulingRepository } from './scheduling.repository';
 import { SchedulingErrors } from './scheduling.errors';
 
@@ -23,6 +25,7 @@ export class CapacityService {
     private readonly repo: SchedulingRepository,
     private readonly tx: TransactionRunner,
     private readonly clock: Clock,
+    private readonly engine: BookingEngineService,
   ) {}
 
   /** Each quarter from `from` to `to` (default: this quarter in the centre's zone, 8 quarters). */
@@ -40,14 +43,19 @@ export class CapacityService {
     return this.repo.capacities(centreId, quarterRange(first, count));
   }
 
+  /**
+   * Sets a quarter's places. Raised: in the same transaction (under the centre lock) the new places
+   * go to the longest-waiting participants in randomisation order, each move freeing a later place
+   * for the next; so a participant randomised later can never take a new place before them.
+   */
   async setCapacity(
     centreId: string,
     quarter: string,
     capacity: number,
     reason?: string,
-  ): Promise<CapacityRow> {
-    await this.tx.run(async (uow) => {
-      await this.centre(await this.repo.lockCentre(centreId, uow.em));
+  ): Promise<CapacityRow & { movedUp: string[] }> {
+    const movedUp = await runBookingTransaction(this.tx, async (uow) => {
+      const centre = this.centre(await this.repo.lockCentre(centreId, uow.em));
       const [before] = await this.repo.capacities(centreId, [quarter], uow.em);
       const places = await this.repo.placesInQuarter(centreId, quarter, uow.em);
       if (places.length > capacity) {
@@ -62,9 +70,22 @@ export class CapacityService {
         after: { quarter, capacity },
         reason,
       });
+      if (capacity <= before.capacity) {
+        return [] as string[];
+      }
+      const now = this.clock.now();
+      const moved: string[] = [];
+      for (let guard = 0; guard < capacity; guard++) {
+        const step = await this.engine.freeAndMoveUp(uow, centre, quarter, now, null);
+        if (step.length === 0) {
+          break;
+        }
+        moved.push(...step);
+      }
+      return moved;
     });
     const [row] = await this.repo.capacities(centreId, [quarter]);
-    return row;
+    return { ...row, movedUp };
   }
 
   private centre(c: CentreRow | null): CentreRow {

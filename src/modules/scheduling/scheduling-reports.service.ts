@@ -117,14 +117,18 @@ export class SchedulingReportsService {
         const day0 = b.transplantDay0
           ? `Transplant day 0 (reinfusion) recorded: ${b.transplantDay0}.`
           : `Planned transplant day 0 (reinfusion): ${plan.transplantDay0}.`;
+        // An ended booking stays in the feed as cancelled, so subscribed calendars drop the event.
+        const ended = b.status === 'cancelled' || b.status === 'not_done';
         return {
           uid: `${b.id}-admission@ram-ms`,
           start: plan.admissionDate,
           endExclusive: dayAfter(plan.dischargeDate),
-          summary: `aHSCT admission ${who}`,
-          description: `${who} (${b.siteLabel}). ${day0} Planned discharge: ${plan.dischargeDate}. Quarter ${b.quarter}.`,
+          summary: `${ended ? 'Cancelled: ' : ''}aHSCT admission ${who}`,
+          description: ended
+            ? `${who} (${b.siteLabel}). The admission will not take place. Quarter ${b.quarter}.`
+            : `${who} (${b.siteLabel}). ${day0} Planned discharge: ${plan.dischargeDate}. Quarter ${b.quarter}.`,
           sequence: b.version,
-          status: 'CONFIRMED' as const,
+          status: ended ? ('CANCELLED' as const) : ('CONFIRMED' as const),
           lastModified: new Date(b.updatedAt),
         };
       }),

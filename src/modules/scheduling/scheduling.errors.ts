@@ -33,6 +33,18 @@ export const SchedulingErrors = {
       'invalid_state',
       `A participant with status "${status}" cannot be booked`,
     ),
+  discontinued: () =>
+    new DomainError(
+      'INTERVENTION_DISCONTINUED',
+      'invalid_state',
+      'The allocated intervention was discontinued: undo the discontinuation before booking again',
+    ),
+  transplanted: () =>
+    new DomainError(
+      'BOOKING_NOT_ACTIVE',
+      'invalid_state',
+      'Transplant day 0 is recorded on this booking; it no longer moves or cancels',
+    ),
   noCentre: () =>
     new DomainError(
       'NO_TRANSPLANT_CENTRE',

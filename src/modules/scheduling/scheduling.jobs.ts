@@ -19,6 +19,19 @@ export const BookSlotJob = defineJob<BookSlotJobData>({
   key: ({ participantId }) => `${BOOK_SLOT}:${participantId}`,
 });
 
+export type FillCentreJobData = { centreId: string };
+
+const FILL_CENTRE = 'scheduling.fill-centre';
+/**
+ * A centre's default capacity changed: its free places go to the longest-waiting participants
+ * (written in the change's transaction; the new default and `at` make each change its own job).
+ */
+export const FillCentreJob = defineJob<FillCentreJobData, { at: string; capacity: number }>({
+  queue: QueueName.Scheduling,
+  name: FILL_CENTRE,
+  key: ({ centreId }, { at, capacity }) => `${FILL_CENTRE}:${centreId}:${capacity}:${at}`,
+});
+
 const NOTIFY = 'scheduling.notify';
 /** In-app messages about a booking to the staff of the participant's site (and centre). */
 export const SchedulingNoticeJob = defineJob<NotifyJobData>({

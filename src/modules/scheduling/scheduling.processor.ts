@@ -6,6 +6,8 @@ import { JobHandler } from 'src/kernel/jobs/job-handler';
 import {
   BookSlotJob,
   type BookSlotJobData,
+  FillCentreJob,
+  type FillCentreJobData,
   type NotifyJobData,
   SCHEDULING_NOTICE_KINDS,
   SchedulingNoticeJob,
@@ -35,6 +37,15 @@ export class SchedulingProcessor {
       throw invalid('participantId must be a UUID');
     }
     await this.engine.bookForParticipant(participantId);
+  }
+
+  @JobHandler(FillCentreJob)
+  async fillCentre(job: Job<FillCentreJobData>): Promise<void> {
+    const { centreId } = job.data ?? {};
+    if (typeof centreId !== 'string' || !UUID.test(centreId)) {
+      throw invalid('centreId must be a UUID');
+    }
+    await this.engine.fillCentreById(centreId);
   }
 
   @JobHandler(SchedulingNoticeJob)

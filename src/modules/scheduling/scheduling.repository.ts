@@ -48,7 +48,7 @@ const CENTRE_COLUMNS = `s.id, s.country_code || '-' || s.code AS label, s.name, 
 
 const ALLOCATION_COLUMNS = `p.id AS "participantId", p.trial_id AS "trialId", p.site_id AS "siteId",
   s.country_code AS "siteCountry", s.transplant_centre_id AS "siteCentreId", p.status AS "participantStatus",
-  a.arm, a.environment, a.randomised_at AS "randomisedAt"`;
+  a.arm, a.environment, a.randomised_at AS "randomisedAt", a.discontinued_on IS NOT NULL AS discontinued`;
 
 /** Capacity (override, else the centre default) and places taken per quarter, with the list order `n`. */
 const USAGE_SQL = (centre: string, quarters: string) => `
@@ -337,7 +337,7 @@ export class SchedulingRepository {
              JOIN site_directory s ON s.id = p.site_id
              WHERE s.transplant_centre_id = $1 AND a.arm = 'A' AND a.environment = 'production'
                AND (a.randomised_at, a.participant_id) < ($2::timestamptz, $3::uuid)
-               AND p.status <> ALL($4::text[])
+               AND p.status <> ALL($4::text[]) AND a.discontinued_on IS NULL
                AND NOT EXISTS (SELECT 1 FROM transplant_bookings b WHERE b.participant_id = p.id)
              ORDER BY a.randomised_at, a.participant_id
              LIMIT ${Number(limit)}) e), '[]'::json) AS earlier,
@@ -386,8 +386,8 @@ export class SchedulingRepository {
   }
 
   /** The active booking of a participant, unscoped (for other modules' service calls). */
-  async activeBookingOf(participantId: string): Promise<BookingRow | null> {
-    const rows: BookingRow[] = await this.m().query(
+  async activeBookingOf(participantId: string, em?: EntityManager): Promise<BookingRow | null> {
+    const rows: BookingRow[] = await this.m(em).query(
       `SELECT ${BOOKING_COLUMNS} FROM ${BOOKING_FROM} WHERE b.participant_id = $1 AND b.status IN ('booked', 'waitlisted', 'done')`,
       [participantId],
     );
@@ -591,12 +591,15 @@ export class SchedulingRepository {
     );
   }
 
-  /** Bookings with a planned admission at the centre, for the calendar feed. */
+  /**
+   * Bookings with a planned admission at the centre, for the calendar feed: live ones, and ended
+   * ones that had a date (their event is published as cancelled, so calendars drop it).
+   */
   async calendarBookings(centreId: string, scope: Scope, fromDate: string): Promise<BookingRow[]> {
     return this.m().query(
       `SELECT ${BOOKING_COLUMNS} FROM ${BOOKING_FROM}
-       WHERE b.centre_id = $1 AND b.status IN ('booked', 'done') AND b.planned_admission_date >= $3::date
-         AND ${bookingInScope('$2')}
+       WHERE b.centre_id = $1 AND b.status IN ('booked', 'done', 'cancelled', 'not_done')
+         AND b.planned_admission_date >= $3::date AND ${bookingInScope('$2')}
        ORDER BY b.planned_admission_date, b.id`,
       [centreId, scope, fromDate],
     );
@@ -604,11 +607,11 @@ export class SchedulingRepository {
 
   // ---- treatment phases ---------------------------------------------------------------------
 
-  async phaseRecords(bookingIds: readonly string[]): Promise<PhaseRecordRow[]> {
+  async phaseRecords(bookingIds: readonly string[], em?: EntityManager): Promise<PhaseRecordRow[]> {
     if (bookingIds.length === 0) {
       return [];
     }
-    return this.m().query(
+    return this.m(em).query(
       `SELECT ${PHASE_COLUMNS} FROM transplant_phase_records r WHERE r.booking_id = ANY($1::uuid[])`,
       [bookingIds],
     );

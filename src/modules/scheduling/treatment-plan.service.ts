@@ -15,7 +15,7 @@ import { siteScope } from 'src/common/context/site-scope';
 import { InterventionReceipts } from 'src/modules/randomization/intervention-receipts.api';
 import { type ArmAPhaseCode, buildPlan } from './calendar/arm-a-plan';
 import { compareDates, dateInZone } from 'src/common/time/calendar-date';
-import { type BookingRow, PHASE_CODES } from './booking.entity';
+import { type BookingRow, MANDATORY_BEFORE_DAY0, PHASE_CODES } from './booking.entity';
 import type { PlanDto, RecordPhaseDto } from './dto/booking.dto';
 import { SchedulingErrors } from './scheduling.errors';
 import { TransplantDay0Changed } from './scheduling.events';
@@ -42,7 +42,9 @@ function phaseValues(r: {
 /**
  * The arm-A treatment plan: planned phase dates laid out from the planned admission date (the pure
  * `buildPlan`, with the offsets in force when the booking was made), and the actual dates sites
- * record. Recording the reinfusion sets transplant day 0 and asks follow-up to re-anchor.
+ * record. Recording the reinfusion sets transplant day 0 and asks follow-up to re-anchor; the
+ * booking is `done` only once the earlier phases (MANDATORY_BEFORE_DAY0) are recorded as well,
+ * as done or as not done with a reason.
  */
 @Injectable()
 export class TreatmentPlanService {
@@ -234,11 +236,17 @@ export class TreatmentPlanService {
           : { before: null, after: { phase, ...after } }),
         reason: dto.reason ?? null,
       });
-      if (phase !== 'reinfusion') {
-        return;
-      }
-      const day0 = record.outcome === 'done' ? record.actualStart : null;
-      if (day0 === b.transplantDay0) {
+      // Day 0 is the recorded reinfusion; the booking is done once the earlier phases are recorded too.
+      const day0 =
+        phase === 'reinfusion'
+          ? record.outcome === 'done'
+            ? record.actualStart
+            : null
+          : b.transplantDay0;
+      const records = await this.repo.phaseRecords([bookingId], uow.em);
+      const open = MANDATORY_BEFORE_DAY0.filter((p) => !records.some((r) => r.phase === p));
+      const status = day0 && open.length === 0 ? 'done' : 'booked';
+      if (day0 === b.transplantDay0 && status === b.status) {
         return;
       }
       // Once transplanted, a pending waiting-time review has nothing left to decide.
@@ -246,16 +254,27 @@ export class TreatmentPlanService {
         day0 && b.reviewStatus === 'pending' ? { reviewStatus: 'resolved' as const } : {};
       await this.repo.updateBooking(
         bookingId,
-        { transplantDay0: day0, status: day0 ? 'done' : 'booked', ...resolved },
+        { transplantDay0: day0, status, ...resolved },
         now,
         uow.em,
       );
+      if (day0 === b.transplantDay0) {
+        uow.audit({
+          action: 'scheduling.booking_done',
+          entity: BOOKING_ENTITY,
+          entityId: bookingId,
+          before: { status: b.status },
+          after: { status, openPhases: open },
+          reason: dto.reason ?? null,
+        });
+        return;
+      }
       uow.audit({
         action: 'scheduling.transplant_day0_set',
         entity: BOOKING_ENTITY,
         entityId: bookingId,
         before: { transplantDay0: b.transplantDay0, status: b.status },
-        after: { transplantDay0: day0, status: day0 ? 'done' : 'booked' },
+        after: { transplantDay0: day0, status, openPhases: open },
         reason: dto.reason ?? null,
       });
       // Transplanted (day 0 recorded) = received the allocated intervention; taken back, not known.

@@ -758,6 +758,44 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/participants/{id}/intervention/discontinuation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Records that the allocated intervention was discontinued (arm-B drug stopped, transplant not
+         *     done): date, coded reason, free text. Not a withdrawal: the visit schedule stays (intention to
+         *     treat). Arm A: the transplant booking ends and its place goes to the next participant.
+         */
+        post: operations["AllocationsController_discontinue"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/participants/{id}/intervention/discontinuation/undo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Undoes a discontinuation recorded in error, with a reason (kept); arm A is booked again. */
+        post: operations["AllocationsController_undoDiscontinuation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/participants/{id}/outcome": {
         parameters: {
             query?: never;
@@ -1530,7 +1568,10 @@ export type paths = {
             cookie?: never;
         };
         get?: never;
-        /** Sets a transplant centre's places in a quarter; refused below the places already booked. */
+        /**
+         * Sets a transplant centre's places in a quarter; refused below the places already booked. New
+         *     places go at once to the longest-waiting participants, in randomisation order.
+         */
         put: operations["CapacityController_setCapacity"];
         post?: never;
         delete?: never;
@@ -1772,6 +1813,8 @@ export type components = {
             armBVersion: number | null;
             armLabel: string;
             criteriaSetId: string;
+            /** @description The allocated intervention was discontinued (off treatment, still in follow-up); null if not */
+            discontinuation: components["schemas"]["DiscontinuationDto"] | null;
             notReceivedReason: string | null;
             participantId: string;
             randomisedAt: string;
@@ -1823,6 +1866,8 @@ export type components = {
             arm: "A" | "B";
             completed: number;
             discontinued: components["schemas"]["CountWithReasonsDto"];
+            /** @description Discontinued the allocated intervention but still followed (intention to treat), by coded reason */
+            discontinuedIntervention: components["schemas"]["CountWithReasonsDto"];
             inFollowUp: number;
             label: string;
             lostToFollowUp: components["schemas"]["CountWithReasonsDto"];
@@ -2293,6 +2338,26 @@ export type components = {
              * @example 2026-03-01
              */
             symptomOnsetDate?: string | null;
+        };
+        DiscontinuationDto: {
+            /** @description 'YYYY-MM-DD' at the site */
+            date: string;
+            id: string;
+            note: string | null;
+            reasonCode: string;
+            recordedAt: string;
+            recordedBy: string | null;
+        };
+        DiscontinueInterventionDto: {
+            /**
+             * Format: date
+             * @description When the allocated intervention was stopped (calendar date at the site)
+             * @example 2026-03-01
+             */
+            date: string;
+            note?: string;
+            /** @enum {string} */
+            reasonCode: "adverse_event" | "lack_of_efficacy" | "participant_decision" | "physician_decision" | "medical_contraindication" | "mobilisation_failed" | "pregnancy" | "started_other_treatment" | "other";
         };
         EdssDto: {
             /**
@@ -3354,6 +3419,14 @@ export type components = {
             capacity: number;
             reason?: string;
         };
+        SetCapacityResultDto: {
+            capacity: number;
+            /** @description Bookings moved into the new places at once, longest-waiting (earliest randomised) first */
+            movedUp: string[];
+            /** @description true when the quarter differs from the centre default */
+            overridden: boolean;
+            quarter: string;
+        };
         SetResultDto: {
             /** @description true for the trial's active set */
             active: boolean;
@@ -3671,6 +3744,10 @@ export type components = {
             pageSize: number;
             /** @description All matching items, over every page */
             total: number;
+        };
+        UndoDiscontinuationDto: {
+            /** @description Why the discontinuation is undone (e.g. recorded in error) */
+            reason: string;
         };
         UnreadCountDto: {
             unread: number;
@@ -6907,6 +6984,146 @@ export interface operations {
             };
         };
     };
+    AllocationsController_discontinue: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DiscontinueInterventionDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AllocationResponseDto"];
+                };
+            };
+            /** @description Bad date (future, before randomisation) or reason code; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only investigator, coordinator; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description No such randomised participant in your sites */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description INTERVENTION_ALREADY_DISCONTINUED; INTERVENTION_ALREADY_GIVEN (arm A, day 0 recorded) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    AllocationsController_undoDiscontinuation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UndoDiscontinuationDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AllocationResponseDto"];
+                };
+            };
+            /** @description reason missing */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only investigator; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description No such randomised participant in your sites */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description INTERVENTION_NOT_DISCONTINUED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
     ParticipantsController_outcome: {
         parameters: {
             query?: never;
@@ -9864,7 +10081,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CapacityResponseDto"];
+                    "application/json": components["schemas"]["SetCapacityResultDto"];
                 };
             };
             /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */

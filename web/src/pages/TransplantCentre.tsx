@@ -17,6 +17,9 @@ const col = createColumnHelper<Booking>();
 const LIVE = ['booked', 'waitlisted', 'done'];
 
 /** Quarters with capacity, bookings, waitlist, waiting-time reviews and the arm-A plan. */
+/** Bookings that gave their place back (their calendar event is cancelled). */
+const ENDED = ['cancelled', 'not_done'];
+
 export function TransplantCentre() {
   const user = useUser();
   const sites = useSites();
@@ -258,7 +261,22 @@ function Bookings({
   const columns = [
     col.accessor('studyId', { header: 'Participant', cell: (c) => c.getValue() ?? '—' }),
     col.accessor('siteLabel', { header: 'From site' }),
-    col.accessor('status', { header: 'Status', cell: (c) => humanise(c.getValue()) }),
+    col.accessor('status', {
+      header: 'Status',
+      cell: (c) =>
+        ENDED.includes(c.getValue()) ? (
+          <span title={c.row.original.endedReason ?? undefined}>
+            <Tag tone="bad">{humanise(c.getValue())}</Tag>{' '}
+            <span className="muted small">{c.row.original.endedReason}</span>
+          </span>
+        ) : c.getValue() === 'booked' && c.row.original.transplantDay0 ? (
+          <>
+            Booked <Tag tone="warn">day 0 recorded, earlier phases open</Tag>
+          </>
+        ) : (
+          humanise(c.getValue())
+        ),
+    }),
     col.accessor('quarter', { header: 'Quarter', cell: (c) => c.getValue() ?? '—' }),
     col.accessor('plannedAdmissionDate', {
       header: 'Planned admission',
@@ -302,18 +320,31 @@ function Bookings({
       ),
     }),
   ];
+  const [showEnded, setShowEnded] = useState(true);
   return (
     <section aria-labelledby="bookings-h">
       <h2 id="bookings-h">Bookings</h2>
+      <label className="small">
+        <input
+          type="checkbox"
+          checked={showEnded}
+          onChange={(e) => setShowEnded(e.target.checked)}
+        />{' '}
+        Show cancelled and not-done bookings (withdrawn, died, lost, intervention discontinued,
+        referred)
+      </label>
       <QueryView query={query} what="bookings">
-        {(p) => (
-          <DataTable
-            data={p.items}
-            columns={columns}
-            caption={`${p.total} booking(s); admission dates are calendar days at the centre${zone ? ` (${zone})` : ''}`}
-            empty="No bookings at this centre."
-          />
-        )}
+        {(p) => {
+          const ended = p.items.filter((b) => ENDED.includes(b.status)).length;
+          return (
+            <DataTable
+              data={showEnded ? p.items : p.items.filter((b) => !ENDED.includes(b.status))}
+              columns={columns}
+              caption={`${p.total} booking(s), ${ended} cancelled or not done; admission dates are calendar days at the centre${zone ? ` (${zone})` : ''}`}
+              empty="No bookings at this centre."
+            />
+          );
+        }}
       </QueryView>
     </section>
   );
@@ -502,6 +533,19 @@ function BookingDetail({ bookingId, onClose }: { bookingId: string; onClose: () 
                 <Tag tone="warn">beyond the {b.waitLimitMonths}-month limit</Tag>
               )}
             </p>
+            {ENDED.includes(b.status) && (
+              <div className="alert warn" role="status">
+                <strong>{humanise(b.status)}</strong>
+                {b.endedReason ? `: ${b.endedReason}` : ''}. The place was given back and the
+                calendar event is cancelled.
+              </div>
+            )}
+            {b.status === 'booked' && b.transplantDay0 && (
+              <div className="alert warn" role="status">
+                Day 0 is recorded ({formatDate(b.transplantDay0)}); the booking is done once every
+                earlier phase is recorded (or marked not done with a reason).
+              </div>
+            )}
             {b.reviewStatus === 'pending' && (
               <div className="alert warn">
                 <strong>Waiting-time review needed</strong> (flagged{' '}

@@ -25,6 +25,7 @@ import {
   ValidateUuid,
 } from 'src/common/validation/validators';
 import { ROLES, Role } from 'src/common/context/roles';
+import { ValidateField } from 'src/common/fields/validate-field';
 import {
   ARM_B_DRUGS,
   NOT_RECEIVED_REASONS,
@@ -162,6 +163,34 @@ export class InterventionDto {
   reason?: string;
 }
 
+/** Off treatment, not off study: the date, a coded reason and free text. */
+export class DiscontinueInterventionDto {
+  @ValidateField('intervention.discontinuedOn', {
+    description: 'When the allocated intervention was stopped (calendar date at the site)',
+  })
+  date: string;
+
+  @ValidateField('intervention.discontinuationReason')
+  reasonCode: string;
+
+  @ValidateField('intervention.discontinuationNote', { optional: true })
+  note?: string;
+}
+
+export class UndoDiscontinuationDto {
+  @ValidateText(1000, { description: 'Why the discontinuation is undone (e.g. recorded in error)' })
+  reason: string;
+}
+
+export class DiscontinuationDto {
+  @ApiProperty() id: string;
+  @ApiProperty({ description: "'YYYY-MM-DD' at the site" }) date: string;
+  @ApiProperty() reasonCode: string;
+  @ApiProperty({ nullable: true, type: String }) note: string | null;
+  @ApiProperty() recordedAt: string;
+  @ApiProperty({ nullable: true, type: String }) recordedBy: string | null;
+}
+
 export class RecordUnblindingDto {
   @ValidateUuid()
   participantId: string;
@@ -215,4 +244,11 @@ export class AllocationResponseDto {
   })
   receivedAllocatedIntervention: boolean | null;
   @ApiProperty({ nullable: true, type: String }) notReceivedReason: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: DiscontinuationDto,
+    description:
+      'The allocated intervention was discontinued (off treatment, still in follow-up); null if not',
+  })
+  discontinuation: DiscontinuationDto | null;
 }

@@ -43,6 +43,12 @@ export class ArmFlowDto {
   @ApiProperty() receivedNotYetKnown: number;
   @ApiProperty({ type: CountWithReasonsDto }) lostToFollowUp: CountWithReasonsDto;
   @ApiProperty({ type: CountWithReasonsDto }) discontinued: CountWithReasonsDto;
+  @ApiProperty({
+    type: CountWithReasonsDto,
+    description:
+      'Discontinued the allocated intervention but still followed (intention to treat), by coded reason',
+  })
+  discontinuedIntervention: CountWithReasonsDto;
   @ApiProperty() completed: number;
   @ApiProperty() inFollowUp: number;
   @ApiProperty({ type: ConsortAnalysedDto }) analysed: ConsortAnalysedDto;

@@ -25,3 +25,12 @@ export class CapacityResponseDto {
   @ApiProperty({ description: 'true when the quarter differs from the centre default' })
   overridden: boolean;
 }
+
+export class SetCapacityResultDto extends CapacityResponseDto {
+  @ApiProperty({
+    type: [String],
+    description:
+      'Bookings moved into the new places at once, longest-waiting (earliest randomised) first',
+  })
+  movedUp: string[];
+}

@@ -4,12 +4,16 @@ import { useForm } from 'react-hook-form';
 import { Link } from 'react-router';
 import { api, call } from '../../api/client';
 import type { Allocation, Participant } from '../../api/client';
+import type { components } from '../../api/schema';
+
+type Schemas = components['schemas'];
 import { useSession } from '../../auth/session';
 import { CorrectionHistory } from '../../components/History';
 import { ConfirmDialog, ErrorBox, Field, QueryView, Tag } from '../../components/ui';
 import { applyServerErrors } from '../../lib/forms';
 import { DRUG_LABELS } from '../../lib/labels';
 import { formatDate, formatInstant, todayIn } from '../../lib/time';
+import { fieldItem } from '../../../../src/common/fields/registry';
 
 /** The arm-B drugs the API accepts (ArmBDrugDto). */
 const ARM_B_DRUGS = ['alemtuzumab', 'cladribine', 'ocrelizumab', 'ofatumumab'] as const;
@@ -203,6 +207,14 @@ export function Randomisation({ participant, zone }: { participant: Participant;
               <Link to="/transplant">see the transplant centre page</Link>.
             </p>
           )}
+          {hasRole('investigator', 'coordinator') && (
+            <Discontinuation
+              participantId={participant.id}
+              allocation={allocation.data}
+              zone={zone}
+              canUndo={isInvestigator}
+            />
+          )}
         </>
       )}
       {randomised && allocation.isError && (
@@ -322,6 +334,146 @@ export function ArmBDrug({
         </div>
       )}
       <CorrectionHistory title="Arm-B drug: history" versions={history.data ?? []} zone={zone} />
+    </form>
+  );
+}
+
+/** The coded reasons for stopping the allocated intervention (field registry). */
+const DISCONTINUATION_REASONS = fieldItem('intervention.discontinuationReason').codes ?? [];
+const reasonLabel = (code: string) =>
+  DISCONTINUATION_REASONS.find((c) => c.value === code)?.label ?? code;
+
+type DiscontinueForm = { date: string; reasonCode: string; note: string };
+
+/**
+ * Off treatment is not off study: records that the allocated intervention was stopped (arm-B drug
+ * stopped, transplant not done), or undoes a record made in error. Follow-up continues.
+ */
+export function Discontinuation({
+  participantId,
+  allocation,
+  zone,
+  canUndo,
+}: {
+  participantId: string;
+  allocation: Allocation;
+  zone: string;
+  canUndo: boolean;
+}) {
+  const qc = useQueryClient();
+  const [left, setLeft] = useState<string[]>([]);
+  const [undoReason, setUndoReason] = useState('');
+  const { register, handleSubmit, formState, setError } = useForm<DiscontinueForm>({
+    defaultValues: { date: todayIn(zone), reasonCode: '', note: '' },
+  });
+  const done = async (a: Allocation) => {
+    qc.setQueryData(['participant', participantId, 'allocation'], a);
+    await qc.invalidateQueries({ queryKey: ['allocations'] });
+    await qc.invalidateQueries({ queryKey: ['centre'] });
+  };
+  const record = useMutation({
+    mutationFn: (v: DiscontinueForm) =>
+      call(
+        api.POST('/participants/{id}/intervention/discontinuation', {
+          params: { path: { id: participantId } },
+          body: {
+            date: v.date,
+            reasonCode: v.reasonCode as Schemas['DiscontinueInterventionDto']['reasonCode'],
+            ...(v.note ? { note: v.note } : {}),
+          },
+        }),
+      ),
+    onSuccess: done,
+    onError: (e) =>
+      setLeft(applyServerErrors<DiscontinueForm>(e, setError, ['date', 'reasonCode', 'note'])),
+  });
+  const undo = useMutation({
+    mutationFn: () =>
+      call(
+        api.POST('/participants/{id}/intervention/discontinuation/undo', {
+          params: { path: { id: participantId } },
+          body: { reason: undoReason },
+        }),
+      ),
+    onSuccess: done,
+  });
+  const d = allocation.discontinuation;
+  if (d) {
+    return (
+      <div className="panel" aria-label="Discontinuation of the allocated intervention">
+        <h3>
+          Allocated intervention <Tag tone="warn">discontinued</Tag>
+        </h3>
+        <p>
+          Stopped on <strong>{formatDate(d.date)}</strong>: {reasonLabel(d.reasonCode)}
+          {d.note ? ` (${d.note})` : ''}. The participant stays in follow-up (intention to treat).
+          {allocation.arm === 'A' && ' The transplant place was given to the next participant.'}
+        </p>
+        {canUndo && (
+          <div className="row">
+            <label className="field">
+              <span className="label">Reason for undoing (recorded in error)</span>
+              <input value={undoReason} onChange={(e) => setUndoReason(e.target.value)} />
+            </label>
+            <div className="field">
+              <button
+                type="button"
+                disabled={!undoReason.trim() || undo.isPending}
+                onClick={() => undo.mutate()}
+              >
+                Undo discontinuation
+              </button>
+            </div>
+          </div>
+        )}
+        <ErrorBox error={undo.error} title="Not undone" />
+      </div>
+    );
+  }
+  return (
+    <form
+      className="panel"
+      onSubmit={handleSubmit((v) => (setLeft([]), record.mutate(v)))}
+      noValidate
+      aria-label="Discontinue the allocated intervention"
+    >
+      <h3>Discontinue the allocated intervention</h3>
+      <p className="muted">
+        Not a withdrawal: the visit schedule stays and the participant is analysed in the allocated
+        arm.
+        {allocation.arm === 'A' &&
+          ' The transplant booking ends and its place goes to the next one.'}
+      </p>
+      <div className="row">
+        <Field label="Stopped on" error={formState.errors.date?.message}>
+          {(c) => (
+            <input {...c} type="date" {...register('date', { required: 'Enter the date' })} />
+          )}
+        </Field>
+        <Field label="Reason" error={formState.errors.reasonCode?.message}>
+          {(c) => (
+            <select {...c} {...register('reasonCode', { required: 'Choose the reason' })}>
+              <option value="">Choose…</option>
+              {DISCONTINUATION_REASONS.filter((r) => allocation.arm === 'A' || !r.revealsArm).map(
+                (r) => (
+                  <option key={r.value} value={r.value}>
+                    {r.label}
+                  </option>
+                ),
+              )}
+            </select>
+          )}
+        </Field>
+        <Field label="Details" error={formState.errors.note?.message}>
+          {(c) => <input {...c} {...register('note')} />}
+        </Field>
+        <div className="field">
+          <button type="submit" disabled={record.isPending}>
+            Record discontinuation
+          </button>
+        </div>
+      </div>
+      {left.length > 0 && <ErrorBox error={new Error(left.join('; '))} title="Not recorded" />}
     </form>
   );
 }
