@@ -269,6 +269,35 @@ describe('plausible dates on every write and query (e2e)', () => {
       expect((await put(FIXTURE_DAY)).status).toBe(200);
     });
 
+    it('transplant phases: not after today, not before randomisation, in plan order', async () => {
+      const phase = (name: string, body: object) =>
+        send('put', `/scheduling/bookings/${fixture.booking}/phases/${name}`, users.coordinator, {
+          body: { outcome: 'done', ...body },
+        });
+      await refused(
+        () => phase('evaluation', { actualStart: TOMORROW }),
+        'actualStart',
+        'DATE_IN_FUTURE',
+      );
+      await refused(
+        () => phase('evaluation', { actualStart: BEFORE_RANDOMISATION }),
+        'actualStart',
+        'DATE_BEFORE_RANDOMISATION',
+      );
+      expect((await phase('mobilisation', { actualStart: FIXTURE_DAY })).status).toBe(200);
+      // Evaluation comes before mobilisation in the plan: it cannot start after it.
+      t.clock?.set('2026-03-05T10:00:00Z');
+      try {
+        await refused(
+          () => phase('evaluation', { actualStart: '2026-03-03' }),
+          'actualStart',
+          'DATE_ORDER',
+        );
+      } finally {
+        t.clock?.set(PATHWAY_NOW);
+      }
+    });
+
     it('an unblinding event: not in the future', async () => {
       await refused(
         () =>

@@ -795,7 +795,7 @@ describe('transplant slot scheduling (e2e)', () => {
       .http()
       .put(`/scheduling/bookings/${before.y.id}/phases/evaluation`)
       .set(bearer(centreStaff))
-      .send({ outcome: 'done', actualStart: '2037-11-09' })
+      .send({ outcome: 'done', actualStart: '2037-11-10' })
       .expect(200);
 
     // The waitlist in order, positions over the whole centre.

@@ -10,10 +10,11 @@ import {
 } from 'src/common/corrections/corrections';
 import { RecordHistory, type RecordVersionDto } from 'src/kernel/record-history';
 import { DomainEvents } from 'src/kernel/events/domain-events';
-import { TransactionRunner } from 'src/kernel/unit-of-work';
+import { TransactionRunner, type UnitOfWork } from 'src/kernel/unit-of-work';
 import { siteScope } from 'src/common/context/site-scope';
 import { InterventionReceipts } from 'src/modules/randomization/intervention-receipts.api';
 import { type ArmAPhaseCode, buildPlan } from './calendar/arm-a-plan';
+import { assertPlausibleDates } from 'src/common/fields/date-rules';
 import { compareDates, dateInZone } from 'src/common/time/calendar-date';
 import { type BookingRow, MANDATORY_BEFORE_DAY0, PHASE_CODES } from './booking.entity';
 import type { PlanDto, RecordPhaseDto } from './dto/booking.dto';
@@ -181,16 +182,7 @@ export class TreatmentPlanService {
           'actualStart and actualEnd must be empty when outcome is not_done',
         );
       }
-      for (const [field, value] of [
-        ['actualStart', after.actualStart],
-        ['actualEnd', after.actualEnd],
-      ] as const) {
-        if (value && compareDates(value, today) > 0) {
-          throw SchedulingErrors.badInput(
-            `${field} must not be in the future (today is ${today} at the centre)`,
-          );
-        }
-      }
+      await this.checkPhaseDates(b, phase, after, today, uow);
       const changes = diffRecord(before, after);
       if (existing && changes.length === 0) {
         return;
@@ -290,6 +282,43 @@ export class TreatmentPlanService {
         version: b.version + 1,
       });
     });
+  }
+
+  /**
+   * A phase's dates by the registry's date rules: not after today at the centre, not before
+   * randomisation, and in plan order with the phases already recorded (a phase starts no earlier
+   * than the phases before it, no later than those after it).
+   */
+  private async checkPhaseDates(
+    b: BookingRow,
+    phase: ArmAPhaseCode,
+    after: { actualStart: string | null; actualEnd: string | null },
+    today: string,
+    uow: UnitOfWork,
+  ): Promise<void> {
+    const start = {
+      item: 'transplant_phase.actualStart',
+      path: 'actualStart',
+      value: after.actualStart,
+    };
+    const end = { item: 'transplant_phase.actualEnd', path: 'actualEnd', value: after.actualEnd };
+    const at = PHASE_CODES.indexOf(phase);
+    const orders = (await this.repo.phaseRecords([b.id], uow.em))
+      .filter((r) => r.phase !== phase && r.actualStart)
+      .map((r) => {
+        const other = {
+          item: 'transplant_phase.actualStart',
+          path: `phases.${r.phase}.actualStart`,
+          value: r.actualStart,
+        };
+        return PHASE_CODES.indexOf(r.phase) < at
+          ? { earlier: other, later: start }
+          : { earlier: start, later: other, at: 'earlier' as const };
+      });
+    await assertPlausibleDates([start, end], { today, randomisedOn: b.randomisationDate }, [
+      { earlier: start, later: end },
+      ...orders,
+    ]);
   }
 
   private parsePhase(phase: string): ArmAPhaseCode {
