@@ -9,6 +9,7 @@ import { Memberships1764000600000 } from './1764000600000-Memberships';
 import { Corrections1764000700000 } from './1764000700000-Corrections';
 import { PublicViews1764000800000 } from './1764000800000-PublicViews';
 import { CentreLocks1764000900000 } from './1764000900000-CentreLocks';
+import { ScreenFailures1764001300000 } from './1764001300000-ScreenFailures';
 
 /** Every migration, in order. New migrations are appended here (timestamped names sort in order). */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   Corrections1764000700000,
   PublicViews1764000800000,
   CentreLocks1764000900000,
+  ScreenFailures1764001300000,
 ];

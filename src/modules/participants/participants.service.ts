@@ -3,6 +3,7 @@ import { DateTime } from 'luxon';
 import { Clock } from 'src/common/clock/clock';
 import { Actor, RequestContext } from 'src/common/context/request-context';
 import type { Page } from 'src/common/validation/page';
+import { validationFailed } from 'src/common/errors/domain-error';
 import { DomainEvents } from 'src/kernel/events/domain-events';
 import { TransactionRunner, UnitOfWork } from 'src/kernel/unit-of-work';
 import { siteScope } from 'src/common/context/site-scope';
@@ -24,6 +25,9 @@ import {
   checkTransition,
   fhirStatusOf,
   type ParticipantStatus,
+  SCREEN_FAILURE_FROM,
+  type ScreenFailureReason,
+  type ScreenFailureStage,
   type TransitionKind,
 } from './participant-status';
 import type {
@@ -59,7 +63,21 @@ export type TransitionOptions = {
   withdrawal?: { reason: string | null; initiatedBy: WithdrawalInitiator };
   /** Set with a rescreen: the number of the screening episode that starts. */
   currentEpisode?: number;
+  /** The calendar date the move happened (site zone; default today there). Checked by the caller. */
+  occurredOn?: string;
+  /** Set with a move to screen_failed. */
+  screenFailure?: ScreenFailureInput & { stage: ScreenFailureStage; date: string };
 };
+
+export type ScreenFailureInput = {
+  reason: ScreenFailureReason;
+  detail: string;
+  stage?: ScreenFailureStage;
+  date?: string;
+};
+
+/** Moves a coordinator may take back (the last one only, with a reason). */
+const UNDOABLE: readonly string[] = ['step', 'screen_failure'];
 
 const EARLIEST_BIRTH_DATE = '1900-01-01';
 
@@ -134,6 +152,17 @@ export class ParticipantsService {
         studyId,
         registeredAt: studyId ? now : undefined,
         currentEpisode: opts.currentEpisode,
+        screenFailure:
+          to === 'screen_failed' && opts.screenFailure
+            ? {
+                date: opts.screenFailure.date,
+                stage: opts.screenFailure.stage,
+                reason: opts.screenFailure.reason,
+                detail: opts.screenFailure.detail,
+              }
+            : p.status === 'screen_failed' && to === 'registered'
+              ? null
+              : undefined,
         withdrawal:
           to === 'withdrawn'
             ? {
@@ -155,6 +184,10 @@ export class ParticipantsService {
         actorId: actor.id,
         actorRole: actor.role,
         reason: opts.reason ?? null,
+        occurredOn: opts.occurredOn ?? this.today(p.siteTimeZone),
+        details: opts.screenFailure
+          ? { reason: opts.screenFailure.reason, stage: opts.screenFailure.stage }
+          : null,
       },
       uow.em,
     );
@@ -167,7 +200,9 @@ export class ParticipantsService {
         status: to,
         fhirStatus: fhirStatusOf(to, to === 'withdrawn' ? p.status : null),
         kind: check.transition.kind,
+        date: opts.occurredOn ?? this.today(p.siteTimeZone),
         ...(studyId ? { studyId } : {}),
+        ...(opts.screenFailure ? { screenFailure: { ...opts.screenFailure } } : {}),
       },
       reason: opts.reason ?? null,
     });
@@ -242,6 +277,7 @@ export class ParticipantsService {
           actorId: actor.id,
           actorRole: actor.role,
           reason: null,
+          occurredOn: today,
         },
         uow.em,
       );
@@ -283,14 +319,120 @@ export class ParticipantsService {
     to: ParticipantStatus,
     reason: string | undefined,
     actor: Actor,
+    date?: string,
   ): Promise<ParticipantEntity> {
-    await this.tx.run((uow) =>
-      this.transition(uow, id, to, {
+    await this.tx.run(async (uow) => {
+      const p = await this.lock(uow, id, siteScope(actor));
+      const occurredOn = await this.stepDate(uow, p, date, 'date', to === 'registered');
+      await this.transition(uow, id, to, {
         kind: 'step',
         reason: reason ?? null,
         scope: siteScope(actor),
-      }),
-    );
+        occurredOn,
+      });
+    });
+    return this.get(id, null);
+  }
+
+  /**
+   * Records a screen failure found at the phone check, the records review or the screening visit,
+   * with a coded reason (not meeting criteria, declined, other) and what happened. Not a
+   * withdrawal: CONSORT and the screening log count it as excluded, as coded.
+   */
+  async screenFailure(
+    id: string,
+    input: ScreenFailureInput,
+    actor: Actor,
+  ): Promise<ParticipantEntity> {
+    await this.tx.run(async (uow) => {
+      const p = await this.lock(uow, id, siteScope(actor));
+      const stage = input.stage ?? SCREEN_FAILURE_FROM[p.status];
+      if (!stage) {
+        throw ParticipantErrors.illegalTransition(p.status, 'screen_failed');
+      }
+      const date = await this.stepDate(uow, p, input.date, 'date', false);
+      await this.transition(uow, id, 'screen_failed', {
+        kind: 'screen_failure',
+        reason: input.detail,
+        scope: siteScope(actor),
+        occurredOn: date,
+        screenFailure: { reason: input.reason, detail: input.detail, stage, date },
+      });
+    });
+    return this.get(id, null);
+  }
+
+  /**
+   * Takes back the last pathway step (or screen failure) with a reason: the participant returns to
+   * the state before it; the step's history row stays, marked undone (who, when, why), and the
+   * audit row keeps the values undone. Registration, decisions, consent and later moves have their
+   * own corrections and are not undone here.
+   */
+  async undoStep(id: string, reason: string, actor: Actor): Promise<ParticipantEntity> {
+    await this.tx.run(async (uow) => {
+      const p = await this.lock(uow, id, siteScope(actor));
+      const rows = await this.participants.history(id, uow.em);
+      const last = [...rows].reverse().find((r) => r.kind !== 'undo' && r.undoneAt === null);
+      if (
+        !last ||
+        !UNDOABLE.includes(last.kind) ||
+        last.toStatus !== p.status ||
+        !last.fromStatus ||
+        last.fromStatus === 'pre_screened'
+      ) {
+        throw ParticipantErrors.nothingToUndo(p.status, last?.kind ?? null);
+      }
+      const back = last.fromStatus;
+      const now = this.clock.now();
+      await this.participants.changeStatus(
+        id,
+        {
+          status: back,
+          now,
+          screenFailure: last.kind === 'screen_failure' ? null : undefined,
+        },
+        uow.em,
+      );
+      await this.participants.markUndone(last.id, { at: now, by: actor.id, reason }, uow.em);
+      await this.participants.insertHistory(
+        {
+          participantId: id,
+          from: p.status,
+          to: back,
+          kind: 'undo',
+          at: now,
+          actorId: actor.id,
+          actorRole: actor.role,
+          reason,
+          occurredOn: this.today(p.siteTimeZone),
+          details: { undoneHistoryId: last.id },
+        },
+        uow.em,
+      );
+      uow.audit({
+        action: 'participant.step_undone',
+        entity: 'participant',
+        entityId: id,
+        before: {
+          status: p.status,
+          kind: last.kind,
+          date: last.occurredOn,
+          recordedAt: new Date(last.occurredAt).toISOString(),
+          ...(last.kind === 'screen_failure'
+            ? {
+                screenFailure: {
+                  reason: p.screenFailureReason,
+                  stage: p.screenFailureStage,
+                  detail: p.screenFailureDetail,
+                  date: p.screenFailureDate,
+                },
+              }
+            : {}),
+        },
+        after: { status: back, fhirStatus: fhirStatusOf(back) },
+        reason,
+      });
+    });
     return this.get(id, null);
   }
 
@@ -462,6 +604,57 @@ export class ParticipantsService {
   }
 
   // ---------------------------------------------------------------------------------------------
+
+  /**
+   * The date a step happened: entered (default today in the site's zone); not in the future, not
+   * before registration (unless the step is the registration itself), not before the last step.
+   */
+  private async stepDate(
+    uow: UnitOfWork,
+    p: ParticipantEntity,
+    date: string | undefined,
+    path: string,
+    isRegistration: boolean,
+  ): Promise<string> {
+    const today = this.today(p.siteTimeZone);
+    const d = date ?? today;
+    if (d > today) {
+      throw validationFailed([
+        {
+          path,
+          code: 'DATE_IN_FUTURE',
+          message: `${d} is after today (${today}) at the site`,
+          params: { today },
+        },
+      ]);
+    }
+    if (isRegistration) {
+      return d;
+    }
+    const registered = await this.participants.registrationDate(p.id, uow.em);
+    if (registered && d < registered) {
+      throw validationFailed([
+        {
+          path,
+          code: 'DATE_BEFORE_REGISTRATION',
+          message: `${d} is before the registration (${registered})`,
+          params: { registered },
+        },
+      ]);
+    }
+    const previous = await this.participants.lastStepDate(p.id, uow.em);
+    if (previous && d < previous) {
+      throw validationFailed([
+        {
+          path,
+          code: 'DATE_BEFORE_PREVIOUS_STEP',
+          message: `${d} is before the previous step (${previous})`,
+          params: { previous },
+        },
+      ]);
+    }
+    return d;
+  }
 
   /** Today's calendar date at a site. */
   today(timeZone: string): string {
