@@ -253,7 +253,7 @@ export class ParticipantsRepository {
       `SELECT id::text, from_status AS "fromStatus", to_status AS "toStatus", kind, occurred_at AS "occurredAt",
               actor_id AS "actorId", actor_role AS "actorRole", reason, occurred_on::text AS "occurredOn", details,
               undone_at AS "undoneAt", undone_by AS "undoneBy", undo_reason AS "undoReason"
-       FROM participant_status_history WHERE participant_id = $1 ORDER BY id`,
+       FROM participant_status_history h WHERE participant_id = $1 ORDER BY h.id`,
       [participantId],
     );
   }

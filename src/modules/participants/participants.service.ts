@@ -13,6 +13,7 @@ import {
   screeningProblems,
 } from 'src/modules/eligibility/screening-record';
 import { IdentityErrors } from 'src/modules/identity/identity.errors';
+import { IdentityApi } from 'src/modules/identity/identity.api';
 import { IdentityService } from 'src/modules/identity/identity.service';
 import type { IdentityRecord } from 'src/modules/identity/identity.types';
 import { nationalIdProblem, normaliseNationalId } from 'src/modules/identity/national-id';
@@ -52,6 +53,8 @@ export type RegistrationInput = {
   preScreening?: object | null;
   /** `registered` (default) assigns the study id now; `pre_screened` records the questionnaire only. */
   stage?: RegistrationStage;
+  /** Register although a likely duplicate exists (409 LIKELY_DUPLICATE otherwise); audited. */
+  confirmDuplicate?: { reason: string };
 };
 
 export type TransitionOptions = {
@@ -91,6 +94,7 @@ export class ParticipantsService {
   constructor(
     private readonly participants: ParticipantsRepository,
     private readonly identity: IdentityService,
+    private readonly identityApi: IdentityApi,
     private readonly sites: SitesService,
     private readonly trials: TrialsService,
     private readonly tx: TransactionRunner,
@@ -253,6 +257,14 @@ export class ParticipantsService {
         }
         studyId = formatStudyId(site.countryCode, site.code, n);
       }
+      // One person, one participant: a likely duplicate (same national id, or same name and birth
+      // date, at any site) needs a confirmation with a reason. The answer names the matching key
+      // only, never the other record, its site or its data.
+      const matchedOn =
+        stage === 'registered' ? await this.identityApi.likelyDuplicates(identity, null, uow.em) : [];
+      if (matchedOn.length > 0 && !input.confirmDuplicate) {
+        throw ParticipantErrors.likelyDuplicate(matchedOn);
+      }
       const id = await this.participants.insert(
         {
           trialId: trial.id,
@@ -293,6 +305,15 @@ export class ParticipantsService {
           preScreening,
         },
       });
+      if (matchedOn.length > 0 && input.confirmDuplicate) {
+        uow.audit({
+          action: 'participant.duplicate_confirmed',
+          entity: 'participant',
+          entityId: id,
+          after: { matchedOn },
+          reason: input.confirmDuplicate.reason,
+        });
+      }
       return id;
     });
     return this.get(id, null);

@@ -786,6 +786,23 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/participants/{id}/screen-failure": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Records a screen failure (phone check, records review, screening visit) with a coded reason; not a withdrawal. */
+        post: operations["ParticipantsController_screenFailure"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/participants/{id}/screening": {
         parameters: {
             query?: never;
@@ -853,6 +870,23 @@ export type paths = {
         put?: never;
         /** A pathway step (phone check done, records reviewed, visit planned, visit done, registered). */
         post: operations["ParticipantsController_transition"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/participants/{id}/transitions/undo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Takes back the last pathway step or screen failure, with a reason (the undone step stays in the history). */
+        post: operations["ParticipantsController_undoStep"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1948,6 +1982,10 @@ export type components = {
             /** @description Allocation ratio weight */
             ratio: number;
         };
+        ConfirmDuplicateDto: {
+            /** @description Why this is not the same person, or why they are registered again */
+            reason: string;
+        };
         ConfirmSampleDestructionDto: {
             /** @description e.g. where and by whom the material was destroyed */
             note?: string;
@@ -1977,6 +2015,10 @@ export type components = {
             notMeetingCriteria: number;
             other: number;
             randomised: number;
+            /** @description Of the excluded: recorded screen failures */
+            screenFailures: number;
+            /** @description Of the excluded: withdrawals before randomisation */
+            withdrawn: number;
         };
         ConsortEnrolmentDto: {
             assessedForEligibility: number;
@@ -2573,18 +2615,19 @@ export type components = {
             fhirStatus: "candidate" | "eligible" | "follow-up" | "ineligible" | "not-registered" | "off-study" | "on-study" | "on-study-intervention" | "on-study-observation" | "pending-on-study" | "potential-candidate" | "screening" | "withdrawn";
             id: string;
             /** @description Pathway steps that may be requested next */
-            nextSteps: ("pre_screened" | "registered" | "phone_check_done" | "records_reviewed" | "screening_visit_planned" | "screening_visit_done" | "eligible" | "ineligible" | "consented" | "randomised" | "in_follow_up" | "completed" | "withdrawn" | "lost_to_follow_up" | "died")[];
+            nextSteps: ("pre_screened" | "registered" | "phone_check_done" | "records_reviewed" | "screening_visit_planned" | "screening_visit_done" | "eligible" | "ineligible" | "consented" | "randomised" | "in_follow_up" | "completed" | "withdrawn" | "lost_to_follow_up" | "died" | "screen_failed")[];
             /** @description Pre-screening answers (detail view only) */
             preScreening?: Record<string, never> | null;
             registeredAt: string | null;
             sampleDestruction: components["schemas"]["SampleDestructionDto"] | null;
+            screenFailure: components["schemas"]["ScreenFailureInfoDto"] | null;
             /** @description Number of the current screening episode (1, or more after re-screening) */
             screeningEpisode: number;
             siteId: string;
             /** @example NL-AMS */
             siteLabel: string;
             /** @enum {string} */
-            status: "pre_screened" | "registered" | "phone_check_done" | "records_reviewed" | "screening_visit_planned" | "screening_visit_done" | "eligible" | "ineligible" | "consented" | "randomised" | "in_follow_up" | "completed" | "withdrawn" | "lost_to_follow_up" | "died";
+            status: "pre_screened" | "registered" | "phone_check_done" | "records_reviewed" | "screening_visit_planned" | "screening_visit_done" | "eligible" | "ineligible" | "consented" | "randomised" | "in_follow_up" | "completed" | "withdrawn" | "lost_to_follow_up" | "died" | "screen_failed";
             statusChangedAt: string;
             /** @example NL-AMS-0007 */
             studyId: string | null;
@@ -2938,6 +2981,8 @@ export type components = {
             version: number;
         };
         RegisterParticipantDto: {
+            /** @description Register although a likely duplicate was reported (409 LIKELY_DUPLICATE); the reason is audited */
+            confirmDuplicate?: components["schemas"]["ConfirmDuplicateDto"];
             identity: components["schemas"]["IdentityDto"];
             /** @description Answers of the pre-screening questionnaire */
             preScreening?: components["schemas"]["ScreeningSectionsDto"];
@@ -3084,6 +3129,45 @@ export type components = {
             seed?: string;
             strataFactors: ("country" | "site")[];
         };
+        ScreenFailureDto: {
+            /**
+             * Format: date
+             * @description The date it happened (default today at the site)
+             * @example 2026-03-01
+             */
+            date?: string;
+            /** @description What happened, in words */
+            detail: string;
+            /**
+             * @description Coded reason: not meeting criteria, declined or other
+             * @enum {string}
+             */
+            reason: "not_meeting_criteria" | "declined" | "other";
+            /**
+             * @description Where it was found (default from the status: registered → phone check, phone check done → records review, later → screening visit)
+             * @enum {string}
+             */
+            stage?: "phone_check" | "records_review" | "screening_visit";
+        };
+        ScreenFailureInfoDto: {
+            /** Format: date */
+            date: string;
+            detail: string;
+            /** @enum {string} */
+            reason: "not_meeting_criteria" | "declined" | "other";
+            recordedAt: string;
+            /** @enum {string} */
+            stage: "phone_check" | "records_review" | "screening_visit";
+        };
+        ScreenFailureLogDto: {
+            /** Format: date */
+            date: string;
+            detail: string;
+            /** @enum {string} */
+            reason: "not_meeting_criteria" | "declined" | "other";
+            /** @enum {string} */
+            stage: "phone_check" | "records_review" | "screening_visit";
+        };
         ScreeningEpisodeResponseDto: {
             closedAt: string | null;
             /** @description Informed consent recorded after a signed eligible assessment */
@@ -3116,17 +3200,24 @@ export type components = {
             decidedAt: string | null;
             /** @enum {string|null} */
             decision: "eligible" | "ineligible" | null;
+            /**
+             * @description Excluded before randomisation, as coded (CONSORT)
+             * @enum {string|null}
+             */
+            exclusion: "not_meeting_criteria" | "declined" | "other" | null;
             exclusionCodes: string[];
             fhirStatus: string;
             participantId: string;
             registeredAt: string | null;
+            screenFailure: components["schemas"]["ScreenFailureLogDto"] | null;
             screeningEpisode: number;
             siteId: string;
             siteLabel: string;
             /** @enum {string} */
-            status: "pre_screened" | "registered" | "phone_check_done" | "records_reviewed" | "screening_visit_planned" | "screening_visit_done" | "eligible" | "ineligible" | "consented" | "randomised" | "in_follow_up" | "completed" | "withdrawn" | "lost_to_follow_up" | "died";
+            status: "pre_screened" | "registered" | "phone_check_done" | "records_reviewed" | "screening_visit_planned" | "screening_visit_done" | "eligible" | "ineligible" | "consented" | "randomised" | "in_follow_up" | "completed" | "withdrawn" | "lost_to_follow_up" | "died" | "screen_failed";
             statusChangedAt: string;
             studyId: string | null;
+            withdrawalReason: string | null;
             withdrawnAt: string | null;
         };
         ScreeningLogResponseDto: {
@@ -3335,12 +3426,22 @@ export type components = {
             actorId: string | null;
             actorRole: string;
             at: string;
+            /**
+             * Format: date
+             * @description The date the move happened (site calendar)
+             */
+            date: string | null;
+            /** @description e.g. a screen failure: reason, stage */
+            details: Record<string, never> | null;
             /** @enum {string|null} */
-            from: "pre_screened" | "registered" | "phone_check_done" | "records_reviewed" | "screening_visit_planned" | "screening_visit_done" | "eligible" | "ineligible" | "consented" | "randomised" | "in_follow_up" | "completed" | "withdrawn" | "lost_to_follow_up" | "died" | null;
+            from: "pre_screened" | "registered" | "phone_check_done" | "records_reviewed" | "screening_visit_planned" | "screening_visit_done" | "eligible" | "ineligible" | "consented" | "randomised" | "in_follow_up" | "completed" | "withdrawn" | "lost_to_follow_up" | "died" | "screen_failed" | null;
             kind: string;
             reason: string | null;
             /** @enum {string} */
-            to: "pre_screened" | "registered" | "phone_check_done" | "records_reviewed" | "screening_visit_planned" | "screening_visit_done" | "eligible" | "ineligible" | "consented" | "randomised" | "in_follow_up" | "completed" | "withdrawn" | "lost_to_follow_up" | "died";
+            to: "pre_screened" | "registered" | "phone_check_done" | "records_reviewed" | "screening_visit_planned" | "screening_visit_done" | "eligible" | "ineligible" | "consented" | "randomised" | "in_follow_up" | "completed" | "withdrawn" | "lost_to_follow_up" | "died" | "screen_failed";
+            undoneAt: string | null;
+            undoneBy: string | null;
+            undoReason: string | null;
         };
         StratumBalanceDto: {
             completedBlocks: number;
@@ -3396,12 +3497,18 @@ export type components = {
             perBlockSize: components["schemas"]["BlockSizePredictabilityDto"][];
         };
         TransitionDto: {
+            /**
+             * Format: date
+             * @description The date the step happened (default today at the site); not in the future, not before registration or the previous step
+             * @example 2026-03-01
+             */
+            date?: string;
             reason?: string;
             /**
              * @description The next pathway step, e.g. phone_check_done
              * @enum {string}
              */
-            to: "pre_screened" | "registered" | "phone_check_done" | "records_reviewed" | "screening_visit_planned" | "screening_visit_done" | "eligible" | "ineligible" | "consented" | "randomised" | "in_follow_up" | "completed" | "withdrawn" | "lost_to_follow_up" | "died";
+            to: "pre_screened" | "registered" | "phone_check_done" | "records_reviewed" | "screening_visit_planned" | "screening_visit_done" | "eligible" | "ineligible" | "consented" | "randomised" | "in_follow_up" | "completed" | "withdrawn" | "lost_to_follow_up" | "died" | "screen_failed";
         };
         TreatmentChangeDto: {
             /** @enum {string} */
@@ -3476,6 +3583,10 @@ export type components = {
             pageSize: number;
             /** @description All matching items, over every page */
             total: number;
+        };
+        UndoStepDto: {
+            /** @description Why the last step is taken back */
+            reason: string;
         };
         UnreadCountDto: {
             unread: number;
@@ -3700,7 +3811,7 @@ export type components = {
             reason: string | null;
             withdrawnAt: string;
             /** @enum {string} */
-            withdrawnFrom: "pre_screened" | "registered" | "phone_check_done" | "records_reviewed" | "screening_visit_planned" | "screening_visit_done" | "eligible" | "ineligible" | "consented" | "randomised" | "in_follow_up" | "completed" | "withdrawn" | "lost_to_follow_up" | "died";
+            withdrawnFrom: "pre_screened" | "registered" | "phone_check_done" | "records_reviewed" | "screening_visit_planned" | "screening_visit_done" | "eligible" | "ineligible" | "consented" | "randomised" | "in_follow_up" | "completed" | "withdrawn" | "lost_to_follow_up" | "died" | "screen_failed";
         };
         WithdrawDto: {
             /** @description The participant asks for collected body material to be destroyed */
@@ -5407,7 +5518,7 @@ export interface operations {
                 /** @description Search by study id */
                 q?: string;
                 siteId?: string;
-                status?: "pre_screened" | "registered" | "phone_check_done" | "records_reviewed" | "screening_visit_planned" | "screening_visit_done" | "eligible" | "ineligible" | "consented" | "randomised" | "in_follow_up" | "completed" | "withdrawn" | "lost_to_follow_up" | "died";
+                status?: "pre_screened" | "registered" | "phone_check_done" | "records_reviewed" | "screening_visit_planned" | "screening_visit_done" | "eligible" | "ineligible" | "consented" | "randomised" | "in_follow_up" | "completed" | "withdrawn" | "lost_to_follow_up" | "died" | "screen_failed";
             };
             header?: never;
             path?: never;
@@ -6867,6 +6978,76 @@ export interface operations {
             };
         };
     };
+    ParticipantsController_screenFailure: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ScreenFailureDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ParticipantResponseDto"];
+                };
+            };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only coordinator, investigator; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (or not within your sites) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Conflicts with the current state of the record; nothing changes */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
     ScreeningController_current: {
         parameters: {
             query?: never;
@@ -7120,6 +7301,76 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["TransitionDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ParticipantResponseDto"];
+                };
+            };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only coordinator, investigator; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (or not within your sites) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Conflicts with the current state of the record; nothing changes */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    ParticipantsController_undoStep: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UndoStepDto"];
             };
         };
         responses: {
@@ -9038,7 +9289,7 @@ export interface operations {
                 page?: number;
                 pageSize?: number;
                 siteId?: string;
-                status?: "pre_screened" | "registered" | "phone_check_done" | "records_reviewed" | "screening_visit_planned" | "screening_visit_done" | "eligible" | "ineligible" | "consented" | "randomised" | "in_follow_up" | "completed" | "withdrawn" | "lost_to_follow_up" | "died";
+                status?: "pre_screened" | "registered" | "phone_check_done" | "records_reviewed" | "screening_visit_planned" | "screening_visit_done" | "eligible" | "ineligible" | "consented" | "randomised" | "in_follow_up" | "completed" | "withdrawn" | "lost_to_follow_up" | "died" | "screen_failed";
                 /** @description Registered on or before (site calendar date) */
                 to?: string;
             };
