@@ -1,6 +1,8 @@
 import { IdentityApi } from 'src/modules/identity/identity.api';
+import { TrialsService } from 'src/modules/trials/trials.service';
 import { createTestApp, TestApp } from '../harness/app';
 import { bearer, TestUser } from '../harness/factory';
+import { consentedParticipant } from '../harness/pathway';
 
 const NOW = '2026-03-10T10:00:00Z';
 
@@ -414,6 +416,57 @@ describe('screen failures, step dates, undo, duplicates (e2e)', () => {
       [id],
     );
     expect(rows).toHaveLength(1);
+  });
+
+  it('lists who must re-consent after an amendment and records the new version and date (audited)', async () => {
+    const investigator = await t.factory.user('investigator', { sites: ['NL-AMS'] });
+    const staff = { coordinator, investigator, siteId: ams };
+    const a = await consentedParticipant(t, staff);
+    const b = await consentedParticipant(t, staff);
+    const pending = () =>
+      t.http().get('/reconsent/pending').set(bearer(coordinator)).expect(200);
+    expect((await pending()).body).toEqual({ currentVersion: null, amendment: null, items: [] });
+
+    await t.dataSource.query(
+      `UPDATE trials SET settings = jsonb_set(settings, '{consent}', '{"currentVersion": "4.0", "amendment": "A2: new MRI schedule"}')`,
+    );
+    t.app.get(TrialsService).invalidate();
+    const list = await pending();
+    expect(list.body).toMatchObject({ currentVersion: '4.0', amendment: 'A2: new MRI schedule' });
+    expect(list.body.items.map((i: { participantId: string }) => i.participantId).sort()).toEqual(
+      [a, b].sort(),
+    );
+    expect(list.body.items[0]).toMatchObject({ consentedVersion: '3.0', consentedOn: '2026-03-01' });
+    // Another site's coordinator sees none of them.
+    const other = await t.http().get('/reconsent/pending').set(bearer(berCoordinator)).expect(200);
+    expect(other.body.items).toEqual([]);
+
+    const record = (body: Record<string, unknown>, id = a) =>
+      t.http().post(`/participants/${id}/reconsent`).set(bearer(coordinator)).send(body);
+    const wrong = await record({ version: '3.1', date: '2026-03-10' }).expect(400);
+    expect(wrong.body.errors[0]).toMatchObject({ path: 'version' });
+    const future = await record({ version: '4.0', date: '2026-03-11' }).expect(400);
+    expect(future.body.errors[0]).toMatchObject({ path: 'date', code: 'DATE_IN_FUTURE' });
+    const early = await record({ version: '4.0', date: '2026-02-01' }).expect(400);
+    expect(early.body.errors[0]).toMatchObject({ path: 'date', code: 'DATE_BEFORE_CONSENT' });
+    await record({ version: '4.0', date: '2026-03-09' })
+      .expect(201)
+      .expect((res) =>
+        expect(res.body).toEqual({ participantId: a, version: '4.0', date: '2026-03-09' }),
+      );
+    await record({ version: '4.0', date: '2026-03-10' }).expect(409);
+    const still = await pending();
+    expect(still.body.items.map((i: { participantId: string }) => i.participantId)).toEqual([b]);
+    const audit = (await t.factory.auditRows({
+      action: 'eligibility.reconsent_recorded',
+      entityId: a,
+    })) as unknown as { before: unknown; after: Record<string, unknown> }[];
+    expect(audit).toHaveLength(1);
+    expect(audit[0].before).toEqual({ version: '3.0', date: '2026-03-01' });
+    expect(audit[0].after).toMatchObject({ version: '4.0', date: '2026-03-09' });
+    // Not consented: nothing to renew.
+    const fresh = await register();
+    await record({ version: '4.0', date: '2026-03-10' }, fresh).expect(409);
   });
 
   it('answers "born on or before" without exposing the birth date or logging an identity read', async () => {

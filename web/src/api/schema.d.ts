@@ -752,6 +752,23 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/participants/{id}/reconsent": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Records re-consent to the current consent version after a protocol amendment (audited). */
+        post: operations["ConsentRenewalController_record"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/participants/{id}/rescreen": {
         parameters: {
             query?: never;
@@ -1111,6 +1128,23 @@ export type paths = {
         };
         /** Regenerates the sequence from the seed and compares it with every stored allocation. */
         get: operations["RandomizationController_verify"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/reconsent/pending": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Participants (own sites) who must consent again to the trial's current consent version. */
+        get: operations["ConsentRenewalController_pending"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2914,6 +2948,30 @@ export type components = {
             code: string;
             message: string;
         };
+        ReconsentPendingDto: {
+            /** @description The amendment that needs re-consent */
+            amendment: string | null;
+            /** @description The trial’s current consent version (null: none configured, nothing pending) */
+            currentVersion: string | null;
+            items: components["schemas"]["ReconsentPendingItemDto"][];
+        };
+        ReconsentPendingItemDto: {
+            /** Format: date */
+            consentedOn: string;
+            /** @description The version of the latest consent recorded */
+            consentedVersion: string;
+            participantId: string;
+            siteId: string;
+            siteLabel: string;
+            status: string;
+            studyId: string | null;
+        };
+        ReconsentRecordedDto: {
+            /** Format: date */
+            date: string;
+            participantId: string;
+            version: string;
+        };
         RecordAssessmentDto: {
             edss?: components["schemas"]["EdssInputDto"];
             mri?: components["schemas"]["MriReadInputDto"];
@@ -2946,6 +3004,16 @@ export type components = {
             outcome?: "done" | "not_done";
             /** @description Required when not done, and to correct a recorded phase */
             reason?: string;
+        };
+        RecordReconsentDto: {
+            /**
+             * Format: date
+             * @description Date the participant signed it (not in the future, not before the consent it renews)
+             * @example 2026-03-01
+             */
+            date: string;
+            /** @description The new consent form version (must be the trial’s current version) */
+            version: string;
         };
         RecordUnblindingDto: {
             /**
@@ -6838,6 +6906,76 @@ export interface operations {
             };
         };
     };
+    ConsentRenewalController_record: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecordReconsentDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReconsentRecordedDto"];
+                };
+            };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only coordinator, investigator; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (or not within your sites) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Conflicts with the current state of the record; nothing changes */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
     EligibilityController_rescreen: {
         parameters: {
             query?: never;
@@ -8214,6 +8352,55 @@ export interface operations {
             };
             /** @description RANDOMIZATION_NOT_CONFIGURED */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    ConsentRenewalController_pending: {
+        parameters: {
+            query?: {
+                /** @description Only this site */
+                siteId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReconsentPendingDto"];
+                };
+            };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only coordinator, investigator, monitor; or the record is outside the actor's sites */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
