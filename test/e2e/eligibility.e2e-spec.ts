@@ -100,7 +100,10 @@ describe('eligibility: screening data, criteria, sign-off, consent (e2e)', () =>
       .http()
       .post('/participants')
       .set(bearer(coordinator))
-      .send({ siteId: ams, identity: { givenName: `Test${++people}`, familyName: 'Candidate', birthDate } })
+      .send({
+        siteId: ams,
+        identity: { givenName: `Test${++people}`, familyName: 'Candidate', birthDate },
+      })
       .expect(201);
     const id = res.body.id as string;
     if (opts.walk !== false) {

@@ -108,18 +108,10 @@ describe('screen failures, step dates, undo, duplicates (e2e)', () => {
     const bad = await fail(still, { reason: 'bored', detail: 'x' }).expect(400);
     expect(bad.body.errors.map((e: { path: string }) => e.path)).toContain('reason');
     await fail(still, { reason: 'other' }).expect(400);
-    const pre = await t
-      .http()
-      .get(`/participants/${still}`)
-      .set(bearer(coordinator))
-      .expect(200);
+    const pre = await t.http().get(`/participants/${still}`).set(bearer(coordinator)).expect(200);
     expect(pre.body.status).toBe('registered');
 
-    const consort = await t
-      .http()
-      .get('/reports/consort')
-      .set(bearer(statistician))
-      .expect(200);
+    const consort = await t.http().get('/reports/consort').set(bearer(statistician)).expect(200);
     expect(consort.body.enrolment).toMatchObject({
       assessedForEligibility: 6,
       excluded: { total: 4 },
@@ -190,7 +182,10 @@ describe('screen failures, step dates, undo, duplicates (e2e)', () => {
     });
 
     // A screen failure can start a new screening episode (re-screening), like an ineligible decision.
-    const audit = await t.factory.auditRows({ action: 'participant.transition', entityId: declined });
+    const audit = await t.factory.auditRows({
+      action: 'participant.transition',
+      entityId: declined,
+    });
     expect(audit).toHaveLength(1);
   });
 
@@ -205,7 +200,11 @@ describe('screen failures, step dates, undo, duplicates (e2e)', () => {
       expect.objectContaining({ path: 'date', code: 'DATE_BEFORE_REGISTRATION' }),
     ]);
     await step(id, { to: 'phone_check_done', date: 'tomorrow' }).expect(400);
-    const unchanged = await t.http().get(`/participants/${id}`).set(bearer(coordinator)).expect(200);
+    const unchanged = await t
+      .http()
+      .get(`/participants/${id}`)
+      .set(bearer(coordinator))
+      .expect(200);
     expect(unchanged.body.status).toBe('registered');
 
     await step(id, { to: 'phone_check_done', date: '2026-03-10' }).expect(200);
@@ -292,10 +291,12 @@ describe('screen failures, step dates, undo, duplicates (e2e)', () => {
       .send({ reason: 'it was the partner who said no' })
       .expect(200);
     expect(back.body).toMatchObject({ status: 'registered', screenFailure: null });
-    const [failAudit] = (await t.factory.auditRows({
-      action: 'participant.step_undone',
-      entityId: id,
-    })).slice(-1) as unknown as { before: Record<string, unknown> }[];
+    const [failAudit] = (
+      await t.factory.auditRows({
+        action: 'participant.step_undone',
+        entityId: id,
+      })
+    ).slice(-1) as unknown as { before: Record<string, unknown> }[];
     expect(failAudit.before).toMatchObject({
       status: 'screen_failed',
       screenFailure: { reason: 'declined', detail: 'said no on the phone' },
@@ -423,8 +424,7 @@ describe('screen failures, step dates, undo, duplicates (e2e)', () => {
     const staff = { coordinator, investigator, siteId: ams };
     const a = await consentedParticipant(t, staff);
     const b = await consentedParticipant(t, staff);
-    const pending = () =>
-      t.http().get('/reconsent/pending').set(bearer(coordinator)).expect(200);
+    const pending = () => t.http().get('/reconsent/pending').set(bearer(coordinator)).expect(200);
     expect((await pending()).body).toEqual({ currentVersion: null, amendment: null, items: [] });
 
     await t.dataSource.query(
@@ -436,7 +436,10 @@ describe('screen failures, step dates, undo, duplicates (e2e)', () => {
     expect(list.body.items.map((i: { participantId: string }) => i.participantId).sort()).toEqual(
       [a, b].sort(),
     );
-    expect(list.body.items[0]).toMatchObject({ consentedVersion: '3.0', consentedOn: '2026-03-01' });
+    expect(list.body.items[0]).toMatchObject({
+      consentedVersion: '3.0',
+      consentedOn: '2026-03-01',
+    });
     // Another site's coordinator sees none of them.
     const other = await t.http().get('/reconsent/pending').set(bearer(berCoordinator)).expect(200);
     expect(other.body.items).toEqual([]);

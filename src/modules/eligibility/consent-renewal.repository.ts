@@ -66,7 +66,9 @@ export class ConsentRenewalRepository {
         [participantId, episodeNo],
       );
     const r = rows[0];
-    return r && r.version && r.date ? { episodeId: r.episodeId, version: r.version, date: r.date } : null;
+    return r && r.version && r.date
+      ? { episodeId: r.episodeId, version: r.version, date: r.date }
+      : null;
   }
 
   async insert(

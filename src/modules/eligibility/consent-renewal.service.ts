@@ -4,8 +4,8 @@ import type { Actor } from 'src/common/context/request-context';
 import { siteScope } from 'src/common/context/site-scope';
 import { DomainError, fieldError, validationFailed } from 'src/common/errors/domain-error';
 import { TransactionRunner } from 'src/kernel/unit-of-work';
-import { ParticipantsService } from 'src/modules/participants/participants.service';
-import { TrialsService } from 'src/modules/trials/trials.service';
+import { ParticipantsApi } from 'src/modules/participants/participants.api';
+import { TrialsReader } from 'src/modules/trials/trials.reader';
 import { ConsentRenewalRepository, type ReconsentPendingRow } from './consent-renewal.repository';
 
 const STILL_IN_TRIAL = ['consented', 'randomised', 'in_follow_up'];
@@ -49,14 +49,14 @@ export type ReconsentPending = {
 export class ConsentRenewalService {
   constructor(
     private readonly renewals: ConsentRenewalRepository,
-    private readonly participants: ParticipantsService,
-    private readonly trials: TrialsService,
+    private readonly participants: ParticipantsApi,
+    private readonly trials: TrialsReader,
     private readonly tx: TransactionRunner,
     private readonly clock: Clock,
   ) {}
 
   private async current(): Promise<{ version: string | null; amendment: string | null }> {
-    const consent = (await this.trials.current()).settings.consent;
+    const consent = (await this.trials.settings()).consent;
     return {
       version: typeof consent?.currentVersion === 'string' ? consent.currentVersion : null,
       amendment: typeof consent?.amendment === 'string' ? consent.amendment : null,

@@ -3,6 +3,7 @@ import { IdentityModule } from 'src/modules/identity/identity.module';
 import { SitesModule } from 'src/modules/sites/sites.module';
 import { TrialsModule } from 'src/modules/trials/trials.module';
 import { ParticipantIdentityController } from './participant-identity.controller';
+import { ParticipantsApi } from './participants.api';
 import { ParticipantsController } from './participants.controller';
 import { ParticipantsRepository } from './participants.repository';
 import { ParticipantsService } from './participants.service';
@@ -10,7 +11,7 @@ import { ParticipantsService } from './participants.service';
 @Module({
   imports: [IdentityModule, SitesModule, TrialsModule],
   controllers: [ParticipantsController, ParticipantIdentityController],
-  providers: [ParticipantsRepository, ParticipantsService],
-  exports: [ParticipantsService],
+  providers: [ParticipantsRepository, ParticipantsService, ParticipantsApi],
+  exports: [ParticipantsService, ParticipantsApi],
 })
 export class ParticipantsModule {}

@@ -261,7 +261,9 @@ export class ParticipantsService {
       // date, at any site) needs a confirmation with a reason. The answer names the matching key
       // only, never the other record, its site or its data.
       const matchedOn =
-        stage === 'registered' ? await this.identityApi.likelyDuplicates(identity, null, uow.em) : [];
+        stage === 'registered'
+          ? await this.identityApi.likelyDuplicates(identity, null, uow.em)
+          : [];
       if (matchedOn.length > 0 && !input.confirmDuplicate) {
         throw ParticipantErrors.likelyDuplicate(matchedOn);
       }

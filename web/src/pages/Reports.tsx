@@ -112,8 +112,8 @@ function ScreeningLog() {
               Assessed for eligibility {log.consort.assessedForEligibility}; excluded{' '}
               {log.consort.excluded} (not meeting criteria {log.consort.notMeetingCriteria},
               declined {log.consort.declined}, other {log.consort.other}; of these, screen failures{' '}
-              {log.consort.screenFailures}, withdrawals {log.consort.withdrawn}); still in
-              screening {log.consort.inScreening}; randomised {log.consort.randomised}.
+              {log.consort.screenFailures}, withdrawals {log.consort.withdrawn}); still in screening{' '}
+              {log.consort.inScreening}; randomised {log.consort.randomised}.
             </p>
             {log.exclusionCounts.length > 0 && (
               <div className="table-wrap">
@@ -172,7 +172,7 @@ function ScreeningLog() {
                       <td>{e.decision ?? '—'}</td>
                       <td>{e.exclusionCodes.join(', ') || '—'}</td>
                       <td>
-                        {e.exclusion ? EXCLUDED_AS[e.exclusion] ?? e.exclusion : '—'}
+                        {e.exclusion ? (EXCLUDED_AS[e.exclusion] ?? e.exclusion) : '—'}
                         {e.screenFailure && (
                           <div className="small">
                             screen failure ({e.screenFailure.stage.replace(/_/g, ' ')},{' '}

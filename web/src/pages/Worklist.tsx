@@ -342,8 +342,8 @@ function RegisterCandidate({ sites }: { sites: { id: string; label: string; name
         <div className="alert warn" role="alert">
           <p style={{ marginTop: 0 }}>
             <strong>Possibly already registered.</strong> A participant with{' '}
-            {duplicate.map((k) => MATCHED_ON[k] ?? k).join(' and ')} is registered in the trial
-            (at this or another site). Check with the trial office before registering again.
+            {duplicate.map((k) => MATCHED_ON[k] ?? k).join(' and ')} is registered in the trial (at
+            this or another site). Check with the trial office before registering again.
           </p>
           <Field label="Reason to register anyway (recorded in the audit trail)">
             {(c) => (
@@ -356,12 +356,11 @@ function RegisterCandidate({ sites }: { sites: { id: string; label: string; name
           </Field>
         </div>
       )}
-      <button type="submit" disabled={mutation.isPending || (!!duplicate && !duplicateReason.trim())}>
-        {mutation.isPending
-          ? 'Registering…'
-          : duplicate
-            ? 'Register anyway'
-            : 'Register candidate'}
+      <button
+        type="submit"
+        disabled={mutation.isPending || (!!duplicate && !duplicateReason.trim())}
+      >
+        {mutation.isPending ? 'Registering…' : duplicate ? 'Register anyway' : 'Register candidate'}
       </button>
     </form>
   );
@@ -379,7 +378,8 @@ export function ReconsentPending({ siteId }: { siteId: string }) {
   return (
     <section aria-labelledby="h-reconsent">
       <h2 id="h-reconsent">
-        Re-consent to version {currentVersion} pending <span className="muted">({items.length})</span>
+        Re-consent to version {currentVersion} pending{' '}
+        <span className="muted">({items.length})</span>
       </h2>
       {amendment && <p className="small muted">{amendment}</p>}
       {items.length === 0 ? (

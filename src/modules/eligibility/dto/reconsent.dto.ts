@@ -9,7 +9,8 @@ export class RecordReconsentDto {
   version: string;
 
   @ValidateField('consent.date', {
-    description: 'Date the participant signed it (not in the future, not before the consent it renews)',
+    description:
+      'Date the participant signed it (not in the future, not before the consent it renews)',
   })
   date: string;
 }

@@ -104,7 +104,7 @@ export class TransitionDto {
   @ValidateField('pathway.stepDate', {
     optional: true,
     description:
-      "The date the step happened (default today at the site); not in the future, not before registration or the previous step",
+      'The date the step happened (default today at the site); not in the future, not before registration or the previous step',
   })
   date?: string;
 }
@@ -246,7 +246,11 @@ export class StatusHistoryDto {
     description: 'The date the move happened (site calendar)',
   })
   date: string | null;
-  @ApiProperty({ nullable: true, type: Object, description: 'e.g. a screen failure: reason, stage' })
+  @ApiProperty({
+    nullable: true,
+    type: Object,
+    description: 'e.g. a screen failure: reason, stage',
+  })
   details: Record<string, unknown> | null;
   @ApiProperty({ nullable: true, type: String }) undoneAt: string | null;
   @ApiProperty({ nullable: true, type: String }) undoneBy: string | null;

@@ -161,7 +161,12 @@ export function ScreenFailure({ participant, zone }: { participant: Participant;
         ? 'records_review'
         : 'screening_visit';
   const { register, handleSubmit, formState, setError } = useForm<ScreenFailureForm>({
-    defaultValues: { reason: 'not_meeting_criteria', stage: defaultStage, detail: '', date: todayIn(zone) },
+    defaultValues: {
+      reason: 'not_meeting_criteria',
+      stage: defaultStage,
+      detail: '',
+      date: todayIn(zone),
+    },
   });
   const save = useMutation({
     mutationFn: (v: ScreenFailureForm) =>
@@ -189,60 +194,61 @@ export function ScreenFailure({ participant, zone }: { participant: Participant;
           {sf.date}: {SCREEN_FAILURE_REASONS[sf.reason].toLowerCase()} — {sf.detail}
         </div>
       )}
-      {SCREEN_FAILURE_FROM.includes(participant.status) && hasRole('coordinator', 'investigator') && (
-        <details className="panel">
-          <summary id="screen-failure-h">Record a screen failure</summary>
-          <p className="small muted">
-            The candidate does not go on to randomisation: a criterion is not met, they decline, or
-            another reason. A withdrawal of consent is recorded under Withdrawal instead.
-          </p>
-          <form onSubmit={handleSubmit((v) => save.mutate(v))} noValidate>
-            <div className="row">
-              <Field label="Reason" error={formState.errors.reason?.message}>
+      {SCREEN_FAILURE_FROM.includes(participant.status) &&
+        hasRole('coordinator', 'investigator') && (
+          <details className="panel">
+            <summary id="screen-failure-h">Record a screen failure</summary>
+            <p className="small muted">
+              The candidate does not go on to randomisation: a criterion is not met, they decline,
+              or another reason. A withdrawal of consent is recorded under Withdrawal instead.
+            </p>
+            <form onSubmit={handleSubmit((v) => save.mutate(v))} noValidate>
+              <div className="row">
+                <Field label="Reason" error={formState.errors.reason?.message}>
+                  {(c) => (
+                    <select {...c} {...register('reason')}>
+                      {Object.entries(SCREEN_FAILURE_REASONS).map(([v, l]) => (
+                        <option key={v} value={v}>
+                          {l}
+                        </option>
+                      ))}
+                    </select>
+                  )}
+                </Field>
+                <Field label="Found at" error={formState.errors.stage?.message}>
+                  {(c) => (
+                    <select {...c} {...register('stage')}>
+                      {Object.entries(SCREEN_FAILURE_STAGES).map(([v, l]) => (
+                        <option key={v} value={v}>
+                          {l}
+                        </option>
+                      ))}
+                    </select>
+                  )}
+                </Field>
+                <Field label="Date" error={formState.errors.date?.message}>
+                  {(c) => (
+                    <input
+                      {...c}
+                      type="date"
+                      max={todayIn(zone)}
+                      {...register('date', { required: 'Enter the date' })}
+                    />
+                  )}
+                </Field>
+              </div>
+              <Field label="What happened" error={formState.errors.detail?.message}>
                 {(c) => (
-                  <select {...c} {...register('reason')}>
-                    {Object.entries(SCREEN_FAILURE_REASONS).map(([v, l]) => (
-                      <option key={v} value={v}>
-                        {l}
-                      </option>
-                    ))}
-                  </select>
+                  <input {...c} {...register('detail', { required: 'Describe what happened' })} />
                 )}
               </Field>
-              <Field label="Found at" error={formState.errors.stage?.message}>
-                {(c) => (
-                  <select {...c} {...register('stage')}>
-                    {Object.entries(SCREEN_FAILURE_STAGES).map(([v, l]) => (
-                      <option key={v} value={v}>
-                        {l}
-                      </option>
-                    ))}
-                  </select>
-                )}
-              </Field>
-              <Field label="Date" error={formState.errors.date?.message}>
-                {(c) => (
-                  <input
-                    {...c}
-                    type="date"
-                    max={todayIn(zone)}
-                    {...register('date', { required: 'Enter the date' })}
-                  />
-                )}
-              </Field>
-            </div>
-            <Field label="What happened" error={formState.errors.detail?.message}>
-              {(c) => (
-                <input {...c} {...register('detail', { required: 'Describe what happened' })} />
-              )}
-            </Field>
-            <button type="submit" disabled={save.isPending}>
-              Record screen failure
-            </button>
-            <ErrorBox error={save.error} title="The screen failure was not recorded" />
-          </form>
-        </details>
-      )}
+              <button type="submit" disabled={save.isPending}>
+                Record screen failure
+              </button>
+              <ErrorBox error={save.error} title="The screen failure was not recorded" />
+            </form>
+          </details>
+        )}
     </section>
   );
 }
@@ -608,9 +614,7 @@ export function Reconsent({ participant, zone }: { participant: Participant; zon
   const pending = useQuery({
     queryKey: ['reconsent', 'pending', participant.siteId],
     queryFn: () =>
-      call(
-        api.GET('/reconsent/pending', { params: { query: { siteId: participant.siteId } } }),
-      ),
+      call(api.GET('/reconsent/pending', { params: { query: { siteId: participant.siteId } } })),
     enabled: hasRole('coordinator', 'investigator', 'monitor'),
   });
   const { register, handleSubmit, formState, setError } = useForm<ReconsentForm>({
@@ -642,12 +646,15 @@ export function Reconsent({ participant, zone }: { participant: Participant; zon
       </h2>
       <p>
         The protocol was amended{pending.data?.amendment ? ` (${pending.data.amendment})` : ''}: the
-        participant signed version {mine.consentedVersion} on {mine.consentedOn} and must consent
-        to version {version}.
+        participant signed version {mine.consentedVersion} on {mine.consentedOn} and must consent to
+        version {version}.
       </p>
       {hasRole('coordinator', 'investigator') && (
         <form onSubmit={handleSubmit((v) => save.mutate(v))} noValidate className="row">
-          <Field label={`Date version ${version} was signed`} error={formState.errors.date?.message}>
+          <Field
+            label={`Date version ${version} was signed`}
+            error={formState.errors.date?.message}
+          >
             {(c) => (
               <input
                 {...c}
