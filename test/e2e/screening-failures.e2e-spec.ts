@@ -126,18 +126,15 @@ describe('screen failures, step dates, undo, duplicates (e2e)', () => {
     );
     // declined: the phone-check refusal + the participant's own withdrawal.
     expect(reasons).toEqual({ not_meeting_criteria: 1, declined: 2, other: 1 });
-    const svg = await t
-      .http()
-      .get('/reports/consort.svg')
-      .set(bearer(statistician))
-      .buffer(true)
-      .parse((res, cb) => {
-        let data = '';
-        res.on('data', (c: Buffer) => (data += c.toString()));
-        res.on('end', () => cb(null, data));
-      });
-    if (svg.status === 200) {
-      expect(String(svg.body)).toContain('Declined to participate (n=2)');
+    const svg = await t.http().get('/reports/consort.svg').set(bearer(statistician)).expect(200);
+    const text = Buffer.isBuffer(svg.body) ? svg.body.toString('utf8') : svg.text;
+    for (const fragment of [
+      'Excluded (n=4)',
+      'Not meeting inclusion criteria (n=1)',
+      'Declined to participate (n=2)',
+      'Other reasons (n=1)',
+    ]) {
+      expect(text).toContain(fragment);
     }
 
     const log = await t

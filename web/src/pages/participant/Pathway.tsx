@@ -17,10 +17,12 @@ export function PathwaySteps({ participant, zone }: { participant: Participant; 
   const { hasRole } = useSession();
   const today = zone ? todayIn(zone) : '';
   const [reason, setReason] = useState('');
-  const [date, setDate] = useState(today);
+  // Empty: the API takes today at the site (the browser's clock may differ from the server's).
+  const [date, setDate] = useState('');
   const [undoReason, setUndoReason] = useState('');
   const refresh = async (p: Participant) => {
     setReason('');
+    setDate('');
     setUndoReason('');
     qc.setQueryData(['participant', participant.id], p);
     await qc.invalidateQueries({ queryKey: ['participant', participant.id] });
@@ -173,7 +175,12 @@ export function ScreenFailure({ participant, zone }: { participant: Participant;
       call(
         api.POST('/participants/{id}/screen-failure', {
           params: { path: { id: participant.id } },
-          body: v,
+          body: {
+            reason: v.reason,
+            stage: v.stage,
+            detail: v.detail,
+            ...(v.date ? { date: v.date } : {}),
+          },
         }),
       ),
     onSuccess: async (p) => {
