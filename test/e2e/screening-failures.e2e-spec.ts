@@ -401,6 +401,20 @@ describe('screen failures, step dates, undo, duplicates (e2e)', () => {
     }
   });
 
+  it('lets only one of two simultaneous registrations of the same person through unconfirmed', async () => {
+    const twin = { givenName: 'Simul', familyName: 'Taneous', birthDate: '1979-11-30' };
+    const responses = await Promise.all(
+      [coordinator, berCoordinator].map((u, i) =>
+        t
+          .http()
+          .post('/participants')
+          .set(bearer(u))
+          .send({ siteId: i === 0 ? ams : ber, identity: twin }),
+      ),
+    );
+    expect(responses.map((r) => r.status).sort()).toEqual([201, 409]);
+  });
+
   it('backfills match hashes at start for identities stored without them', async () => {
     const id = await register();
     await t.dataSource.query(`DELETE FROM identity_match_keys WHERE participant_id = $1`, [id]);

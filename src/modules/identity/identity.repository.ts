@@ -69,6 +69,14 @@ export class IdentityRepository {
     if (digests.length === 0) {
       return [];
     }
+    if (em) {
+      // Two registrations of the same person at once: the second waits for the first to commit
+      // (transaction-level advisory locks, one per digest, in a fixed order) and then sees it.
+      const keys = digests.map((d) => d.digest.readBigInt64BE(0).toString()).sort();
+      for (const key of keys) {
+        await em.query(`SELECT pg_advisory_xact_lock($1::bigint)`, [key]);
+      }
+    }
     const rows: { kind: string }[] = await this.m(em).query(
       `SELECT DISTINCT m.kind FROM identity_match_keys m
        JOIN unnest($2::text[], $3::bytea[]) AS d(kind, digest) ON d.kind = m.kind AND d.digest = m.digest
