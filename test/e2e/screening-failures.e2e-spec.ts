@@ -401,6 +401,31 @@ describe('screen failures, step dates, undo, duplicates (e2e)', () => {
     }
   });
 
+  it('warns again when a pre-screened candidate who is already a participant is registered', async () => {
+    const who = { givenName: 'Web', familyName: 'Formfiller', birthDate: '1991-02-03' };
+    await register(coordinator, ams, who);
+    const pre = await t
+      .http()
+      .post('/participants')
+      .set(bearer(berCoordinator))
+      .send({ siteId: ber, identity: who, stage: 'pre_screened' })
+      .expect(201);
+    const reg = (body: Record<string, unknown>) =>
+      t
+        .http()
+        .post(`/participants/${pre.body.id}/transitions`)
+        .set(bearer(berCoordinator))
+        .send({ to: 'registered', ...body });
+    const refused = await reg({}).expect(409);
+    expect(refused.body).toMatchObject({ code: 'LIKELY_DUPLICATE' });
+    expect(refused.body.errors[0].params).toEqual({ matchedOn: ['name_birth_date'] });
+    expect(JSON.stringify(refused.body)).not.toMatch(/NL-AMS|Formfiller|1991-02-03/);
+    const ok = await reg({
+      confirmDuplicate: { reason: 'a different person, checked by phone' },
+    }).expect(200);
+    expect(ok.body.studyId).toMatch(/^NO-BER-/);
+  });
+
   it('lets only one of two simultaneous registrations of the same person through unconfirmed', async () => {
     const twin = { givenName: 'Simul', familyName: 'Taneous', birthDate: '1979-11-30' };
     const responses = await Promise.all(

@@ -100,7 +100,7 @@ export class ParticipantsController {
     @CurrentActor() actor: Actor,
   ): Promise<ParticipantResponseDto> {
     return toParticipantResponse(
-      await this.participants.step(id, dto.to, dto.reason, actor, dto.date),
+      await this.participants.step(id, dto.to, dto.reason, actor, dto.date, dto.confirmDuplicate),
       true,
     );
   }

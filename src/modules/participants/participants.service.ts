@@ -343,16 +343,32 @@ export class ParticipantsService {
     reason: string | undefined,
     actor: Actor,
     date?: string,
+    confirmDuplicate?: { reason: string },
   ): Promise<ParticipantEntity> {
     await this.tx.run(async (uow) => {
       const p = await this.lock(uow, id, siteScope(actor));
       const occurredOn = await this.stepDate(uow, p, date, 'date', to === 'registered');
+      // Registering a pre-screened candidate is a registration: the same duplicate warning.
+      const matchedOn =
+        p.status === 'pre_screened' && to === 'registered' ? await this.duplicatesOf(uow, id) : [];
+      if (matchedOn.length > 0 && !confirmDuplicate) {
+        throw ParticipantErrors.likelyDuplicate(matchedOn);
+      }
       await this.transition(uow, id, to, {
         kind: 'step',
         reason: reason ?? null,
         scope: siteScope(actor),
         occurredOn,
       });
+      if (matchedOn.length > 0 && confirmDuplicate) {
+        uow.audit({
+          action: 'participant.duplicate_confirmed',
+          entity: 'participant',
+          entityId: id,
+          after: { matchedOn },
+          reason: confirmDuplicate.reason,
+        });
+      }
     });
     return this.get(id, null);
   }
@@ -677,6 +693,12 @@ export class ParticipantsService {
       ]);
     }
     return d;
+  }
+
+  /** The keys on which another participant matches this one's stored identity (not a human read). */
+  private async duplicatesOf(uow: UnitOfWork, id: string): Promise<string[]> {
+    const record = await this.identity.load(id, uow.em);
+    return record ? this.identityApi.likelyDuplicates(record, id, uow.em) : [];
   }
 
   /** Today's calendar date at a site. */

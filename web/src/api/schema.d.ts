@@ -3565,6 +3565,8 @@ export type components = {
             perBlockSize: components["schemas"]["BlockSizePredictabilityDto"][];
         };
         TransitionDto: {
+            /** @description Registering a pre-screened candidate although a likely duplicate was reported (409 LIKELY_DUPLICATE); audited */
+            confirmDuplicate?: components["schemas"]["ConfirmDuplicateDto"];
             /**
              * Format: date
              * @description The date the step happened (default today at the site); not in the future, not before registration or the previous step

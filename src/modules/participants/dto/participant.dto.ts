@@ -107,6 +107,16 @@ export class TransitionDto {
       'The date the step happened (default today at the site); not in the future, not before registration or the previous step',
   })
   date?: string;
+  @ApiPropertyOptional({
+    type: () => ConfirmDuplicateDto,
+    description:
+      'Registering a pre-screened candidate although a likely duplicate was reported (409 LIKELY_DUPLICATE); audited',
+  })
+  @ValidateIf((_: unknown, v: unknown) => v !== undefined)
+  @IsObject()
+  @ValidateNested()
+  @Type(() => ConfirmDuplicateDto)
+  confirmDuplicate?: ConfirmDuplicateDto;
 }
 
 export class ScreenFailureDto {

@@ -1,7 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useForm } from 'react-hook-form';
-import { api, call } from '../../api/client';
+import { api, ApiError, call } from '../../api/client';
 import type { Participant } from '../../api/client';
 import { useSession } from '../../auth/session';
 import { CorrectionHistory, type RecordVersion } from '../../components/History';
@@ -20,6 +20,7 @@ export function PathwaySteps({ participant, zone }: { participant: Participant; 
   // Empty: the API takes today at the site (the browser's clock may differ from the server's).
   const [date, setDate] = useState('');
   const [undoReason, setUndoReason] = useState('');
+  const [duplicateReason, setDuplicateReason] = useState('');
   const refresh = async (p: Participant) => {
     setReason('');
     setDate('');
@@ -33,7 +34,14 @@ export function PathwaySteps({ participant, zone }: { participant: Participant; 
       call(
         api.POST('/participants/{id}/transitions', {
           params: { path: { id: participant.id } },
-          body: { to, ...(reason ? { reason } : {}), ...(date ? { date } : {}) },
+          body: {
+            to,
+            ...(reason ? { reason } : {}),
+            ...(date ? { date } : {}),
+            ...(duplicateReason.trim()
+              ? { confirmDuplicate: { reason: duplicateReason.trim() } }
+              : {}),
+          },
         }),
       ),
     onSuccess: refresh,
@@ -81,6 +89,28 @@ export function PathwaySteps({ participant, zone }: { participant: Participant; 
             </Field>
           </div>
           <ErrorBox error={step.error} title="The step was not recorded" />
+          {step.error instanceof ApiError && step.error.code === 'LIKELY_DUPLICATE' && (
+            <div className="row">
+              <Field label="Reason to register anyway (recorded in the audit trail)">
+                {(c) => (
+                  <input
+                    {...c}
+                    value={duplicateReason}
+                    onChange={(e) => setDuplicateReason(e.target.value)}
+                  />
+                )}
+              </Field>
+              <div className="field">
+                <button
+                  type="button"
+                  onClick={() => step.mutate('registered')}
+                  disabled={step.isPending || !duplicateReason.trim()}
+                >
+                  Register anyway
+                </button>
+              </div>
+            </div>
+          )}
         </>
       )}
       {undoable && (
