@@ -268,9 +268,10 @@ describe('participants: registration, pathway, identity vault (e2e)', () => {
   });
 
   it('records a pre-screening without a study id; registering it later assigns one', async () => {
+    // Someone not registered before (registering a pre-screen also warns of likely duplicates).
     const res = await register(coordinator, {
       siteId: ams,
-      identity: IDENTITY,
+      identity: { givenName: 'Petronella', familyName: 'Voorlopig', birthDate: '1992-08-08' },
       stage: 'pre_screened',
     }).expect(201);
     expect(res.body).toMatchObject({
