@@ -12,6 +12,7 @@ import { CentreLocks1764000900000 } from './1764000900000-CentreLocks';
 import { IdempotencyKeys1764001000000 } from './1764001000000-IdempotencyKeys';
 import { AdverseEventSafety1764001100000 } from './1764001100000-AdverseEventSafety';
 import { InterventionDiscontinuation1764001200000 } from './1764001200000-InterventionDiscontinuation';
+import { ScreenFailures1764001300000 } from './1764001300000-ScreenFailures';
 
 /** Every migration, in order. New migrations are appended here (timestamped names sort in order). */
 export const MIGRATIONS = [
@@ -29,4 +30,5 @@ export const MIGRATIONS = [
   IdempotencyKeys1764001000000,
   AdverseEventSafety1764001100000,
   InterventionDiscontinuation1764001200000,
+  ScreenFailures1764001300000,
 ];

@@ -41,10 +41,12 @@ async function main(): Promise<void> {
       consent: _c,
       ...data
     } = shiftDates(ramMsEligibleRecord(), ASSESSMENT_DATE, today);
+    let people = 0;
     const consented = async (): Promise<string> => {
+      // A distinct person each time: the same name and birth date twice is a likely duplicate (409).
       const reg = await bench.call('POST', '/participants', coordinator.token, {
         siteId: ams,
-        identity: { givenName: 'Bench', familyName: 'Person', birthDate },
+        identity: { givenName: `Bench${++people}`, familyName: 'Person', birthDate },
       });
       const id = reg.body.id as string;
       for (const to of [

@@ -13,7 +13,12 @@ import {
   ValidateIf,
   validateSync,
 } from 'class-validator';
-import { DEV_IDENTITY_KEYS, identityKeysProblem } from 'src/common/crypto/identity-keys';
+import {
+  DEV_IDENTITY_KEYS,
+  DEV_IDENTITY_MATCH_KEYS,
+  identityKeysProblem,
+  identityMatchKeyProblem,
+} from 'src/common/crypto/identity-keys';
 
 const toInt = ({ value }: { value: unknown }) =>
   value === undefined || value === '' ? undefined : Number(value);
@@ -110,6 +115,15 @@ export class EnvironmentVariables {
   @IsString()
   IDENTITY_KEYS?: string;
 
+  /**
+   * Key of the identity match hashes (HMAC-SHA-256; duplicate warnings across sites): one
+   * `keyId:base64(32 bytes)`. Required in production; a public dev key otherwise. Changing it
+   * rewrites the hashes at the next start (the API backfills them from the vault).
+   */
+  @IsOptional()
+  @IsString()
+  IDENTITY_MATCH_KEY?: string;
+
   /** SMTP server for e-mail notifications (smtp[s]://[user:pass@]host:port); empty = in-app inbox only. */
   @ValidateIf((o: EnvironmentVariables) => o.SMTP_URL !== '')
   @IsUrl({ protocols: ['smtp', 'smtps'], require_tld: false, require_protocol: true })
@@ -140,7 +154,7 @@ export class EnvironmentVariables {
 }
 
 export type AppConfig = Readonly<
-  EnvironmentVariables & { JWT_SECRET: string; IDENTITY_KEYS: string }
+  EnvironmentVariables & { JWT_SECRET: string; IDENTITY_KEYS: string; IDENTITY_MATCH_KEY: string }
 >;
 /** DI token for the validated configuration. */
 export const APP_CONFIG = Symbol('APP_CONFIG');
@@ -151,7 +165,13 @@ const DEV_JWT_SECRET = 'development-only-secret-change-me-in-production-0000';
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const known = Object.keys(new EnvironmentVariables());
   const input: Record<string, string> = {};
-  for (const key of [...known, 'JWT_SECRET', 'ADMIN_PASSWORD', 'IDENTITY_KEYS']) {
+  for (const key of [
+    ...known,
+    'JWT_SECRET',
+    'ADMIN_PASSWORD',
+    'IDENTITY_KEYS',
+    'IDENTITY_MATCH_KEY',
+  ]) {
     const value = env[key];
     if (value !== undefined && value !== '') {
       input[key] = value;
@@ -170,6 +190,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (identityKeys) {
     problems.push(identityKeys);
   }
+  const matchKey = identityMatchKeyProblem(config.IDENTITY_MATCH_KEY, config.NODE_ENV);
+  if (matchKey) {
+    problems.push(matchKey);
+  }
   if (problems.length > 0) {
     throw new Error(`Invalid configuration:\n  ${problems.join('\n  ')}`);
   }
@@ -177,5 +201,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     ...config,
     JWT_SECRET: config.JWT_SECRET ?? DEV_JWT_SECRET,
     IDENTITY_KEYS: config.IDENTITY_KEYS ?? DEV_IDENTITY_KEYS,
+    IDENTITY_MATCH_KEY: config.IDENTITY_MATCH_KEY ?? DEV_IDENTITY_MATCH_KEYS,
   });
 }

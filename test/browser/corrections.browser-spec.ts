@@ -140,7 +140,12 @@ describe('correcting a visit log in the browser', () => {
       .set(bearer(coordinator))
       .send({
         siteId,
-        identity: { givenName: 'Test', familyName: 'Screened', birthDate: '1990-05-10' },
+        // A distinct person (the same name and birth date twice is a likely duplicate).
+        identity: {
+          givenName: `Test${Date.now()}`,
+          familyName: 'Screened',
+          birthDate: '1990-05-10',
+        },
       })
       .expect(201);
     const id = reg.body.id as string;

@@ -242,6 +242,19 @@ describe('plausible dates on every write and query (e2e)', () => {
         'relapseAssessment.relapses.0.onsetDate',
         'DATE_IN_FUTURE',
       );
+      // The identity vault answers whether the participant was born by then (born in the 1980s–90s).
+      await refused(
+        () =>
+          unscheduled({
+            visitDate: FIXTURE_DAY,
+            relapseAssessment: {
+              newRelapse: true,
+              relapses: [{ onsetDate: '1950-06-01', steroidTreated: false }],
+            },
+          }),
+        'relapseAssessment.relapses.0.onsetDate',
+        'DATE_BEFORE_BIRTH',
+      );
       const ok = await unscheduled({ visitDate: FIXTURE_DAY });
       expect(ok.status).toBe(201);
     });

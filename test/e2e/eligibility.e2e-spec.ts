@@ -57,6 +57,8 @@ function entrySteps(record: ScreeningData): {
 }
 
 describe('eligibility: screening data, criteria, sign-off, consent (e2e)', () => {
+  /** Distinct people: the same name and birth date twice is a likely duplicate (409). */
+  let people = 0;
   let t: TestApp;
   let coordinator: TestUser;
   let investigator: TestUser;
@@ -98,7 +100,10 @@ describe('eligibility: screening data, criteria, sign-off, consent (e2e)', () =>
       .http()
       .post('/participants')
       .set(bearer(coordinator))
-      .send({ siteId: ams, identity: { givenName: 'Test', familyName: 'Candidate', birthDate } })
+      .send({
+        siteId: ams,
+        identity: { givenName: `Test${++people}`, familyName: 'Candidate', birthDate },
+      })
       .expect(201);
     const id = res.body.id as string;
     if (opts.walk !== false) {
@@ -281,7 +286,7 @@ describe('eligibility: screening data, criteria, sign-off, consent (e2e)', () =>
       .set(bearer(coordinator))
       .send({
         siteId: ams,
-        identity: { givenName: 'Pre', familyName: 'Screen', birthDate },
+        identity: { givenName: `Pre${++people}`, familyName: 'Screen', birthDate },
         preScreening,
         stage: 'pre_screened',
       })
@@ -842,7 +847,7 @@ describe('eligibility: screening data, criteria, sign-off, consent (e2e)', () =>
         .http()
         .post('/participants')
         .set(bearer(dkCoordinator))
-        .send({ siteId: dk, identity: { givenName: 'A', familyName: 'B', birthDate } })
+        .send({ siteId: dk, identity: { givenName: `A${++people}`, familyName: 'B', birthDate } })
         .expect(201);
       const id = res.body.id as string;
       for (const to of PATHWAY) {
@@ -923,6 +928,8 @@ describe('eligibility: screening data, criteria, sign-off, consent (e2e)', () =>
       notMeetingCriteria: 3,
       declined: 1,
       other: 1,
+      screenFailures: 0,
+      withdrawn: 2,
       inScreening: 1,
       randomised: 0,
     });

@@ -50,8 +50,16 @@ describe('participants: registration, pathway, identity vault (e2e)', () => {
   });
   afterAll(() => t.close());
 
+  /**
+   * Registers; these tests register the same person many times on purpose, so they confirm the
+   * likely duplicate (test/e2e/screening-failures.e2e-spec.ts covers the warning itself).
+   */
   const register = (user: TestUser, body: Record<string, unknown>) =>
-    t.http().post('/participants').set(bearer(user)).send(body);
+    t
+      .http()
+      .post('/participants')
+      .set(bearer(user))
+      .send({ confirmDuplicate: { reason: 'the same test person on purpose' }, ...body });
 
   async function registered(
     identity: Record<string, unknown> = IDENTITY,
@@ -260,9 +268,10 @@ describe('participants: registration, pathway, identity vault (e2e)', () => {
   });
 
   it('records a pre-screening without a study id; registering it later assigns one', async () => {
+    // Someone not registered before (registering a pre-screen also warns of likely duplicates).
     const res = await register(coordinator, {
       siteId: ams,
-      identity: IDENTITY,
+      identity: { givenName: 'Petronella', familyName: 'Voorlopig', birthDate: '1992-08-08' },
       stage: 'pre_screened',
     }).expect(201);
     expect(res.body).toMatchObject({
@@ -425,8 +434,12 @@ describe('participants: registration, pathway, identity vault (e2e)', () => {
     const sweden = await t.factory.user('coordinator', { sites: ['SE-UPP'] });
     const person = { givenName: 'Sven', familyName: 'Svensson', birthDate: '1985-01-01' };
     const responses = await Promise.all(
-      Array.from({ length: 30 }, () =>
-        t.http().post('/participants').set(bearer(sweden)).send({ siteId: upp, identity: person }),
+      Array.from({ length: 30 }, (_, i) =>
+        t
+          .http()
+          .post('/participants')
+          .set(bearer(sweden))
+          .send({ siteId: upp, identity: { ...person, givenName: `Sven${i}` } }),
       ),
     );
     expect(responses.map((r) => r.status)).toEqual(Array(30).fill(201));
@@ -458,13 +471,13 @@ describe('participants: registration, pathway, identity vault (e2e)', () => {
         .http()
         .post('/participants')
         .set(bearer(dane))
-        .send({ siteId: cph, identity: person })
+        .send({ siteId: cph, identity: { ...person, givenName: 'Karin' } })
         .expect(500);
       const next = await t
         .http()
         .post('/participants')
         .set(bearer(dane))
-        .send({ siteId: cph, identity: person })
+        .send({ siteId: cph, identity: { ...person, givenName: 'Karin' } })
         .expect(201);
       expect(next.body.studyId).toBe('DK-CPH-0002');
     } finally {
@@ -662,7 +675,11 @@ describe('identity vault key rotation (e2e)', () => {
       .http()
       .post('/participants')
       .set(bearer(coordinator))
-      .send({ siteId: ams, identity: { ...IDENTITY, givenName: 'Old' } })
+      .send({
+        siteId: ams,
+        identity: { ...IDENTITY, givenName: 'Old' },
+        confirmDuplicate: { reason: 'the same test person on purpose' },
+      })
       .expect(201);
     const keyOf = async (id: string) =>
       (

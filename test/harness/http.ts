@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import supertest from 'supertest';
 import type { ScreeningData } from 'src/modules/eligibility/engine';
 import {
@@ -66,7 +67,13 @@ export async function consentedParticipantVia(
   const next = () => apis[step++ % apis.length]();
   const today = opts.today ?? todayUtc();
   const { birthDate, consent: _c, ...data } = eligibleRecordOn(today);
-  const identity = { givenName: 'Test', familyName: 'Participant', birthDate, ...opts.identity };
+  // A distinct person each time: the same name and birth date twice is a likely duplicate (409).
+  const identity = {
+    givenName: `Test${randomBytes(4).toString('hex')}`,
+    familyName: 'Participant',
+    birthDate,
+    ...opts.identity,
+  };
   const reg = await next()
     .post('/participants')
     .set(bearerOf(staff.coordinator))

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { ScreeningData } from 'src/modules/eligibility/engine';
 import { ramMsEligibleRecord } from 'src/modules/eligibility/engine/testing/screening.builders';
 import type { TestApp } from './app';
@@ -31,7 +32,8 @@ export async function consentedParticipant(
     .send({
       siteId: staff.siteId,
       identity: {
-        givenName: 'Test',
+        // A distinct person each time: the same name and birth date twice is a likely duplicate.
+        givenName: `Test${randomBytes(4).toString('hex')}`,
         familyName: 'Participant',
         birthDate: birthDate ?? '1990-05-10',
       },

@@ -12,8 +12,8 @@ export const TABLE_OWNERS: Record<string, readonly string[]> = {
     'study_id_counters',
     'sample_destruction_requests',
   ],
-  identity: ['participant_identities'],
-  eligibility: ['screening_episodes', 'eligibility_assessments'],
+  identity: ['participant_identities', 'identity_match_keys'],
+  eligibility: ['screening_episodes', 'eligibility_assessments', 'consent_renewals'],
   randomization: [
     'allocations',
     'arm_b_treatments',

@@ -83,3 +83,32 @@ export function identityKeysProblem(value: string | undefined, nodeEnv: string):
   }
   return null;
 }
+
+/**
+ * The key of the identity match hashes (HMAC-SHA-256 of the normalised national id, and of name +
+ * birth date, to warn of a likely duplicate registration): `IDENTITY_MATCH_KEY` is one
+ * `keyId:base64(32 bytes)`. Development and test only: a fixed, publicly known key.
+ */
+export const DEV_IDENTITY_MATCH_KEYS = `dev-match:${createHash('sha256')
+  .update('RAM-MS development identity match key: never use in production')
+  .digest('base64')}`;
+
+/** A boot-time check for `loadConfig`: one line, or null when the value is usable. */
+export function identityMatchKeyProblem(value: string | undefined, nodeEnv: string): string | null {
+  if (value === undefined || value === '') {
+    return nodeEnv === 'production'
+      ? 'IDENTITY_MATCH_KEY: required in production (keyId:base64 of 32 bytes)'
+      : null;
+  }
+  const { keyring, problems } = parseIdentityKeys(value);
+  if (!keyring) {
+    return `IDENTITY_MATCH_KEY: ${problems.join('; ')}`;
+  }
+  if (keyring.keys.size !== 1) {
+    return 'IDENTITY_MATCH_KEY: exactly one keyId:base64 key';
+  }
+  if (nodeEnv === 'production' && value === DEV_IDENTITY_MATCH_KEYS) {
+    return 'IDENTITY_MATCH_KEY: the public development key; use a secret key in production';
+  }
+  return null;
+}

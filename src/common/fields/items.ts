@@ -73,6 +73,7 @@ const PARTICIPANT_STATUS_CODES = codes(
   ['withdrawn', 'Withdrawn'],
   ['lost_to_follow_up', 'Lost to follow-up'],
   ['died', 'Died'],
+  ['screen_failed', 'Screen failure'],
 );
 
 const ARM_B_DRUG_CODES = codes(
@@ -444,6 +445,57 @@ const PATHWAY = form('pathway', [
       ['investigator', 'Investigator'],
       ['sponsor', 'Sponsor'],
     ),
+    revealsArm: false,
+  },
+  {
+    key: 'stepDate',
+    path: 'date',
+    name: 'step_date',
+    label: 'Date the step happened',
+    ...past,
+    revealsArm: false,
+  },
+  {
+    key: 'screenFailureReason',
+    path: 'screenFailure.reason',
+    name: 'scrfail_reason',
+    label: 'Screen failure reason',
+    type: 'code',
+    codes: codes(
+      ['not_meeting_criteria', 'Not meeting inclusion criteria'],
+      ['declined', 'Declined to participate'],
+      ['other', 'Other reason'],
+    ),
+    revealsArm: false,
+  },
+  {
+    key: 'screenFailureStage',
+    path: 'screenFailure.stage',
+    name: 'scrfail_stage',
+    label: 'Screen failure found at',
+    type: 'code',
+    codes: codes(
+      ['phone_check', 'Phone check'],
+      ['records_review', 'Records review'],
+      ['screening_visit', 'Screening visit'],
+    ),
+    revealsArm: false,
+  },
+  {
+    key: 'screenFailureDetail',
+    path: 'screenFailure.detail',
+    name: 'scrfail_detail',
+    label: 'Screen failure: what happened',
+    type: 'text',
+    maxLength: 500,
+    revealsArm: false,
+  },
+  {
+    key: 'screenFailureDate',
+    path: 'screenFailure.date',
+    name: 'scrfail_date',
+    label: 'Date of the screen failure',
+    ...past,
     revealsArm: false,
   },
 ]);

@@ -120,5 +120,16 @@ export function toScreeningLogEntry(r: ScreeningLogRow): ScreeningLogEntryDto {
     exclusionCodes: r.exclusionCodes,
     consentDate: r.consentDate,
     withdrawnAt: r.withdrawnAt ? iso(r.withdrawnAt) : null,
+    withdrawalReason: r.withdrawalReason,
+    screenFailure:
+      r.screenFailureReason && r.screenFailureStage && r.screenFailureDate
+        ? {
+            reason: r.screenFailureReason,
+            stage: r.screenFailureStage,
+            detail: r.screenFailureDetail ?? '',
+            date: r.screenFailureDate,
+          }
+        : null,
+    exclusion: r.consortExclusion,
   };
 }

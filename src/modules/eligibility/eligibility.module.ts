@@ -3,6 +3,9 @@ import { IdentityModule } from 'src/modules/identity/identity.module';
 import { ParticipantsModule } from 'src/modules/participants/participants.module';
 import { TrialsModule } from 'src/modules/trials/trials.module';
 import { AccessModule } from 'src/modules/access/access.module';
+import { ConsentRenewalController } from './consent-renewal.controller';
+import { ConsentRenewalRepository } from './consent-renewal.repository';
+import { ConsentRenewalService } from './consent-renewal.service';
 import { EligibilityController } from './eligibility.controller';
 import { EligibilityRepository } from './eligibility.repository';
 import { EligibilityService } from './eligibility.service';
@@ -18,8 +21,15 @@ import { ScreeningService } from './screening.service';
  */
 @Module({
   imports: [ParticipantsModule, IdentityModule, TrialsModule, AccessModule],
-  controllers: [ScreeningController, EligibilityController, ScreeningLogController],
+  controllers: [
+    ScreeningController,
+    EligibilityController,
+    ScreeningLogController,
+    ConsentRenewalController,
+  ],
   providers: [
+    ConsentRenewalRepository,
+    ConsentRenewalService,
     EligibilityRepository,
     ScreeningService,
     EligibilityService,

@@ -33,6 +33,12 @@ export type ScreeningLogRow = {
   withdrawnAt: Date | null;
   withdrawnFrom: ParticipantStatus | null;
   withdrawalInitiatedBy: WithdrawalInitiator | null;
+  withdrawalReason: string | null;
+  screenFailureReason: string | null;
+  screenFailureStage: string | null;
+  screenFailureDetail: string | null;
+  screenFailureDate: string | null;
+  consortExclusion: string | null;
 };
 
 export type ConsortCounts = {
@@ -41,6 +47,10 @@ export type ConsortCounts = {
   notMeetingCriteria: number;
   declined: number;
   other: number;
+  /** Of the excluded: screen failures recorded as such (phone check, records review, visit). */
+  screenFailures: number;
+  /** Of the excluded: withdrawals (consent withdrawn) before randomisation. */
+  withdrawn: number;
   inScreening: number;
   randomised: number;
 };
@@ -52,7 +62,7 @@ const BASE = `FROM participant_directory p
 
 /** Before randomisation: a withdrawal from one of these is an exclusion in the CONSORT flow. */
 const PRE_RANDOMISATION = `('pre_screened','registered','phone_check_done','records_reviewed','screening_visit_planned',
-  'screening_visit_done','eligible','ineligible','consented')`;
+  'screening_visit_done','eligible','ineligible','consented','screen_failed')`;
 
 /**
  * The screening log and the CONSORT enrolment numbers: a report over participants, their current
@@ -110,7 +120,10 @@ export class ScreeningLogRepository {
                 p.current_episode AS "episodeNo", e.decision, e.decided_at AS "decidedAt", a.assessment_date::text AS "assessmentDate",
                 a.criteria_set_id AS "criteriaSetId", COALESCE(e.exclusion_codes, '{}') AS "exclusionCodes",
                 e.consent_date::text AS "consentDate", p.withdrawn_at AS "withdrawnAt", p.withdrawn_from AS "withdrawnFrom",
-                p.withdrawal_initiated_by AS "withdrawalInitiatedBy"
+                p.withdrawal_initiated_by AS "withdrawalInitiatedBy", p.withdrawal_reason AS "withdrawalReason",
+                p.screen_failure_reason AS "screenFailureReason", p.screen_failure_stage AS "screenFailureStage",
+                p.screen_failure_detail AS "screenFailureDetail", p.screen_failure_date::text AS "screenFailureDate",
+                p.consort_exclusion AS "consortExclusion"
          ${BASE} ${clause}
          ORDER BY coalesce(p.registered_at, p.created_at) DESC, p.id
          LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`,
@@ -139,9 +152,10 @@ export class ScreeningLogRepository {
 
   /**
    * CONSORT enrolment numbers over registered participants (site and date filters only):
-   * assessed = registered; excluded = not meeting criteria (current episode decided ineligible)
-   * + declined (withdrew before randomisation, by their own choice) + other (withdrawn before
-   * randomisation by the investigator or sponsor); randomised = reached randomisation.
+   * assessed = registered; excluded = not meeting criteria + declined + other, as coded in
+   * `participant_directory.consort_exclusion` (the one derivation, which CONSORT reads too: a
+   * screen failure as recorded; an ineligible decision; a withdrawal before randomisation as
+   * declined when the participant ended it, else other); randomised = reached randomisation.
    */
   async consort(
     filter: ScreeningLogFilter,
@@ -149,12 +163,13 @@ export class ScreeningLogRepository {
   ): Promise<ConsortCounts> {
     const { clause, params } = this.where(filter, scope, false);
     const preWithdrawn = `p.status = 'withdrawn' AND p.withdrawn_from IN ${PRE_RANDOMISATION}`;
-    const notIneligible = `e.decision IS DISTINCT FROM 'ineligible'`;
     const [row]: ConsortCounts[] = await this.dataSource.query(
       `SELECT count(*)::int AS "assessedForEligibility",
-              count(*) FILTER (WHERE e.decision = 'ineligible' AND (p.status IN ${PRE_RANDOMISATION} OR ${preWithdrawn}))::int AS "notMeetingCriteria",
-              count(*) FILTER (WHERE ${preWithdrawn} AND ${notIneligible} AND p.withdrawal_initiated_by = 'participant')::int AS "declined",
-              count(*) FILTER (WHERE ${preWithdrawn} AND ${notIneligible} AND p.withdrawal_initiated_by <> 'participant')::int AS "other",
+              count(*) FILTER (WHERE p.consort_exclusion = 'not_meeting_criteria')::int AS "notMeetingCriteria",
+              count(*) FILTER (WHERE p.consort_exclusion = 'declined')::int AS "declined",
+              count(*) FILTER (WHERE p.consort_exclusion = 'other')::int AS "other",
+              count(*) FILTER (WHERE p.consort_exclusion IS NOT NULL AND (p.status = 'screen_failed' OR p.withdrawn_from = 'screen_failed'))::int AS "screenFailures",
+              count(*) FILTER (WHERE p.consort_exclusion IS NOT NULL AND p.status = 'withdrawn')::int AS "withdrawn",
               count(*) FILTER (WHERE p.status NOT IN ${PRE_RANDOMISATION} AND NOT (${preWithdrawn}))::int AS "randomised"
        ${BASE} ${clause} AND p.registered_at IS NOT NULL`,
       params,

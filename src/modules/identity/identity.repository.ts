@@ -42,4 +42,59 @@ export class IdentityRepository {
     );
     return rows.map((r) => r.id);
   }
+
+  /** Replaces the participant's match hashes (keyed digests only). */
+  async replaceMatchKeys(
+    participantId: string,
+    keyId: string,
+    digests: { kind: string; digest: Buffer }[],
+    em: EntityManager,
+  ): Promise<void> {
+    await em.query(`DELETE FROM identity_match_keys WHERE participant_id = $1`, [participantId]);
+    for (const d of digests) {
+      await em.query(
+        `INSERT INTO identity_match_keys (participant_id, kind, key_id, digest) VALUES ($1, $2, $3, $4)`,
+        [participantId, d.kind, keyId, d.digest],
+      );
+    }
+  }
+
+  /** Which kinds match another participant's digest (never who, nor where). */
+  async matchingKinds(
+    keyId: string,
+    digests: { kind: string; digest: Buffer }[],
+    excludeParticipantId: string | null,
+    em?: EntityManager,
+  ): Promise<string[]> {
+    if (digests.length === 0) {
+      return [];
+    }
+    if (em) {
+      // Two registrations of the same person at once: the second waits for the first to commit
+      // (transaction-level advisory locks, one per digest, in a fixed order) and then sees it.
+      const keys = digests.map((d) => d.digest.readBigInt64BE(0).toString()).sort();
+      for (const key of keys) {
+        await em.query(`SELECT pg_advisory_xact_lock($1::bigint)`, [key]);
+      }
+    }
+    const rows: { kind: string }[] = await this.m(em).query(
+      `SELECT DISTINCT m.kind FROM identity_match_keys m
+       JOIN unnest($2::text[], $3::bytea[]) AS d(kind, digest) ON d.kind = m.kind AND d.digest = m.digest
+       WHERE m.key_id = $1 AND ($4::uuid IS NULL OR m.participant_id <> $4)
+       ORDER BY m.kind`,
+      [keyId, digests.map((d) => d.kind), digests.map((d) => d.digest), excludeParticipantId],
+    );
+    return rows.map((r) => r.kind);
+  }
+
+  /** Identities without match hashes under `keyId` (none yet, or under an older key), locked. */
+  async lockWithoutMatchKeys(keyId: string, limit: number, em: EntityManager): Promise<string[]> {
+    const rows: { id: string }[] = await em.query(
+      `SELECT i.participant_id AS id FROM participant_identities i
+       WHERE NOT EXISTS (SELECT 1 FROM identity_match_keys m WHERE m.participant_id = i.participant_id AND m.key_id = $1)
+       ORDER BY i.participant_id LIMIT $2 FOR UPDATE OF i SKIP LOCKED`,
+      [keyId, limit],
+    );
+    return rows.map((r) => r.id);
+  }
 }

@@ -1,14 +1,15 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { Clock } from 'src/common/clock/clock';
 import { RandomSource } from 'src/common/random/random-source';
 import { APP_CONFIG, AppConfig } from 'src/config/app-config';
-import type { UnitOfWork } from 'src/kernel/unit-of-work';
+import { TransactionRunner, type UnitOfWork } from 'src/kernel/unit-of-work';
 import type { EntityManager } from 'typeorm';
 import { IV_BYTES, open, seal, type SealedRecord } from './identity-cipher';
 import { parseIdentityKeys, type IdentityKeyring } from 'src/common/crypto/identity-keys';
 import { IdentityErrors } from './identity.errors';
 import { IdentityRepository } from './identity.repository';
 import type { IdentityRecord } from './identity.types';
+import { matchDigest, matchInputs, type MatchKind } from './match-keys';
 
 /** Binds a ciphertext to its participant: a record copied onto another row does not decrypt. */
 export const identityAad = (participantId: string) =>
@@ -23,13 +24,17 @@ export const identityAad = (participantId: string) =>
  * `load` is for use cases that derive trial data (age) and must not return identity to anyone.
  */
 @Injectable()
-export class IdentityService {
+export class IdentityService implements OnApplicationBootstrap {
   private readonly keyring: IdentityKeyring;
+  private readonly matchKeyId: string;
+  private readonly matchKey: Buffer;
+  private readonly logger = new Logger('IdentityService');
 
   constructor(
     private readonly identities: IdentityRepository,
     private readonly random: RandomSource,
     private readonly clock: Clock,
+    private readonly tx: TransactionRunner,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     const { keyring, problems } = parseIdentityKeys(config.IDENTITY_KEYS);
@@ -37,6 +42,94 @@ export class IdentityService {
       throw new Error(`IDENTITY_KEYS: ${problems.join('; ')}`);
     }
     this.keyring = keyring;
+    const match = parseIdentityKeys(config.IDENTITY_MATCH_KEY);
+    if (!match.keyring) {
+      throw new Error(`IDENTITY_MATCH_KEY: ${match.problems.join('; ')}`);
+    }
+    this.matchKeyId = match.keyring.currentKeyId;
+    this.matchKey = match.keyring.keys.get(this.matchKeyId) as Buffer;
+  }
+
+  /**
+   * Backfill at start (the HMAC key is configuration, known only at runtime, so no migration can
+   * do it): identities without match hashes under the current match key get them.
+   */
+  async onApplicationBootstrap(): Promise<void> {
+    try {
+      const n = await this.backfillMatchKeys();
+      if (n > 0) {
+        this.logger.log(`identity match hashes written for ${n} participants`);
+      }
+    } catch (e) {
+      this.logger.error(`identity match-hash backfill failed: ${(e as Error).message}`);
+    }
+  }
+
+  /** Writes missing match hashes in batches; returns how many participants got them. */
+  async backfillMatchKeys(batch = 200): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const done = await this.tx.run(async (uow) => {
+        const ids = await this.identities.lockWithoutMatchKeys(this.matchKeyId, batch, uow.em);
+        let written = 0;
+        for (const id of ids) {
+          const record = await this.load(id, uow.em);
+          const digests = record ? this.digests(record) : [];
+          if (digests.length > 0) {
+            await this.identities.replaceMatchKeys(id, this.matchKeyId, digests, uow.em);
+            written++;
+          }
+        }
+        if (written > 0) {
+          uow.audit({
+            action: 'identity.match_keys_backfilled',
+            entity: 'identity_vault',
+            after: { count: written, keyId: this.matchKeyId },
+          });
+        }
+        return { seen: ids.length, written };
+      });
+      total += done.written;
+      if (done.seen < batch || done.written === 0) {
+        return total;
+      }
+    }
+  }
+
+  /**
+   * Whether another participant (any site) has the same normalised national id, or the same
+   * normalised name and birth date: the kinds that match, nothing else (not who, not where).
+   */
+  async likelyDuplicates(
+    record: IdentityRecord,
+    excludeParticipantId: string | null,
+    em?: EntityManager,
+  ): Promise<MatchKind[]> {
+    return (await this.identities.matchingKinds(
+      this.matchKeyId,
+      this.digests(record),
+      excludeParticipantId,
+      em,
+    )) as MatchKind[];
+  }
+
+  /**
+   * Whether `date` is on or after the participant's birth date. Derives a fact without returning
+   * identity to anyone, so it is not a human read (not audited as one).
+   */
+  async bornOnOrBefore(participantId: string, date: string, em?: EntityManager): Promise<boolean> {
+    const birthDate = await this.birthDate(participantId, em);
+    if (!birthDate) {
+      throw IdentityErrors.missing();
+    }
+    return birthDate <= date;
+  }
+
+  private digests(record: IdentityRecord): { kind: MatchKind; digest: Buffer }[] {
+    return matchInputs(record).map(({ kind, input }) => ({
+      kind,
+      digest: matchDigest(this.matchKey, kind, input),
+    }));
   }
 
   get currentKeyId(): string {
@@ -49,6 +142,12 @@ export class IdentityService {
       participantId,
       this.encrypt(participantId, record),
       this.clock.now(),
+      uow.em,
+    );
+    await this.identities.replaceMatchKeys(
+      participantId,
+      this.matchKeyId,
+      this.digests(record),
       uow.em,
     );
   }

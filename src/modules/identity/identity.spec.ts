@@ -3,9 +3,11 @@ import { loadConfig } from 'src/config/app-config';
 import { open, seal } from './identity-cipher';
 import {
   DEV_IDENTITY_KEYS,
+  DEV_IDENTITY_MATCH_KEYS,
   identityKeysProblem,
   parseIdentityKeys,
 } from 'src/common/crypto/identity-keys';
+import { matchDigest, matchInputs, normaliseName } from './match-keys';
 import { nationalIdProblem, normaliseNationalId } from './national-id';
 
 const key = (fill: number) => Buffer.alloc(32, fill).toString('base64');
@@ -56,10 +58,74 @@ describe('IDENTITY_KEYS at boot', () => {
   });
 
   it('accepts a valid key list, and falls back to the development key outside production', () => {
-    expect(loadConfig({ ...production, IDENTITY_KEYS: `k1:${key(5)}` }).IDENTITY_KEYS).toBe(
-      `k1:${key(5)}`,
-    );
+    expect(
+      loadConfig({
+        ...production,
+        IDENTITY_KEYS: `k1:${key(5)}`,
+        IDENTITY_MATCH_KEY: `m1:${key(6)}`,
+      }).IDENTITY_KEYS,
+    ).toBe(`k1:${key(5)}`);
     expect(loadConfig({ NODE_ENV: 'test' }).IDENTITY_KEYS).toBe(DEV_IDENTITY_KEYS);
+  });
+});
+
+describe('IDENTITY_MATCH_KEY at boot', () => {
+  const production = {
+    NODE_ENV: 'production',
+    JWT_SECRET: 'p'.repeat(40),
+    IDENTITY_KEYS: `k1:${key(5)}`,
+  };
+
+  it('is required in production, one well-formed key, never the development key', () => {
+    expect(() => loadConfig(production)).toThrow(/IDENTITY_MATCH_KEY: required in production/);
+    expect(() => loadConfig({ ...production, IDENTITY_MATCH_KEY: 'm1:short' })).toThrow(
+      /IDENTITY_MATCH_KEY: entry 1/,
+    );
+    expect(() =>
+      loadConfig({ ...production, IDENTITY_MATCH_KEY: `m1:${key(6)},m2:${key(7)}` }),
+    ).toThrow(/exactly one/);
+    expect(() =>
+      loadConfig({ ...production, IDENTITY_MATCH_KEY: DEV_IDENTITY_MATCH_KEYS }),
+    ).toThrow(/development key/);
+    expect(
+      loadConfig({ ...production, IDENTITY_MATCH_KEY: `m1:${key(6)}` }).IDENTITY_MATCH_KEY,
+    ).toBe(`m1:${key(6)}`);
+    expect(loadConfig({ NODE_ENV: 'test' }).IDENTITY_MATCH_KEY).toBe(DEV_IDENTITY_MATCH_KEYS);
+  });
+});
+
+describe('identity match hashes', () => {
+  const k = randomBytes(32);
+  const digest = (r: Parameters<typeof matchInputs>[0]) =>
+    matchInputs(r).map((m) => ({
+      kind: m.kind,
+      d: matchDigest(k, m.kind, m.input).toString('hex'),
+    }));
+
+  it('normalises names (case, accents, spaces, hyphens) and keeps the national id type in the key', () => {
+    const a = digest({ givenName: 'Åsa', familyName: 'Öberg-Lind', birthDate: '1980-01-02' });
+    const b = digest({ givenName: 'ASA', familyName: 'oberg lind', birthDate: '1980-01-02' });
+    expect(a).toEqual(b);
+    expect(
+      digest({ givenName: 'Asa', familyName: 'Oberg Lind', birthDate: '1980-01-03' })[0].d,
+    ).not.toBe(a[0].d);
+    const withId = (type: 'nl_bsn' | 'other', value: string) =>
+      digest({
+        givenName: 'X',
+        familyName: 'Y',
+        birthDate: '1980-01-02',
+        nationalId: { type, value },
+      })[0];
+    expect(withId('nl_bsn', '123456782')).toEqual(withId('nl_bsn', '1234 56-782'));
+    expect(withId('nl_bsn', '123456782').d).not.toBe(withId('other', '123456782').d);
+    expect(normaliseName(' Jean-Luc  Æbelø ')).toBe('jeanlucaebelo');
+  });
+
+  it('depends on the key (a keyed hash, not a plain one)', () => {
+    const input = matchInputs({ givenName: 'A', familyName: 'B', birthDate: '1980-01-02' })[0];
+    expect(matchDigest(k, input.kind, input.input)).not.toEqual(
+      matchDigest(randomBytes(32), input.kind, input.input),
+    );
   });
 });
 

@@ -78,6 +78,29 @@ describe('participant pathway state machine', () => {
     expect(checkTransition('consented', 'ineligible', 'decision')).toMatchObject({ ok: true });
   });
 
+  it('records a screen failure from the phone check to the screening visit, never by a step', () => {
+    for (const from of [
+      'registered',
+      'phone_check_done',
+      'records_reviewed',
+      'screening_visit_planned',
+      'screening_visit_done',
+    ] as const) {
+      expect(checkTransition(from, 'screen_failed', 'screen_failure')).toMatchObject({ ok: true });
+      expect(checkTransition(from, 'screen_failed', 'step')).toMatchObject({
+        ok: false,
+        problem: 'wrong_kind',
+      });
+    }
+    for (const from of ['pre_screened', 'eligible', 'consented', 'randomised'] as const) {
+      expect(checkTransition(from, 'screen_failed', 'screen_failure')).toEqual({
+        ok: false,
+        problem: 'illegal',
+      });
+    }
+    expect(checkTransition('screen_failed', 'registered', 'rescreen')).toMatchObject({ ok: true });
+  });
+
   it('allows withdrawal from every non-terminal state and nothing out of a terminal one', () => {
     for (const s of PARTICIPANT_STATUSES) {
       const terminal = TERMINAL_STATUSES.includes(s);
@@ -122,6 +145,7 @@ describe('participant pathway state machine', () => {
       withdrawn: 'withdrawn',
       lost_to_follow_up: 'off-study',
       died: 'off-study',
+      screen_failed: 'ineligible',
     };
     for (const s of PARTICIPANT_STATUSES) {
       expect(fhirStatusOf(s)).toBe(expected[s]);

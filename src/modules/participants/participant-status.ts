@@ -26,6 +26,9 @@ export const PARTICIPANT_STATUSES = [
   'withdrawn',
   'lost_to_follow_up',
   'died',
+  // Issue 15: a screen failure recorded at phone check, records review or the screening visit
+  // (with a coded reason), distinct from a withdrawal of consent.
+  'screen_failed',
 ] as const;
 export type ParticipantStatus = (typeof PARTICIPANT_STATUSES)[number];
 
@@ -52,7 +55,26 @@ export const PRE_RANDOMISATION_STATUSES: readonly ParticipantStatus[] = [
   'eligible',
   'ineligible',
   'consented',
+  'screen_failed',
 ];
+
+/** Why a candidate failed screening before the eligibility decision (the CONSORT exclusion). */
+export const SCREEN_FAILURE_REASONS = ['not_meeting_criteria', 'declined', 'other'] as const;
+export type ScreenFailureReason = (typeof SCREEN_FAILURE_REASONS)[number];
+
+/** Where in the pathway the screen failure was found. */
+export const SCREEN_FAILURE_STAGES = ['phone_check', 'records_review', 'screening_visit'] as const;
+export type ScreenFailureStage = (typeof SCREEN_FAILURE_STAGES)[number];
+
+/** The states a screen failure may be recorded from, and the stage each one implies by default. */
+export const SCREEN_FAILURE_FROM: Readonly<Partial<Record<ParticipantStatus, ScreenFailureStage>>> =
+  {
+    registered: 'phone_check',
+    phone_check_done: 'records_review',
+    records_reviewed: 'screening_visit',
+    screening_visit_planned: 'screening_visit',
+    screening_visit_done: 'screening_visit',
+  };
 
 export const TRANSITION_KINDS = [
   /** A pathway step a coordinator records (phone check done, records reviewed, …). */
@@ -69,6 +91,8 @@ export const TRANSITION_KINDS = [
   'randomisation',
   /** Withdrawal, possible from any non-terminal state (§6 step 8). */
   'withdrawal',
+  /** A screen failure with a coded reason (phone check, records review, screening visit). */
+  'screen_failure',
   /** The end of follow-up of a randomised participant: completed, lost to follow-up or died. */
   'outcome',
 ] as const;
@@ -99,8 +123,12 @@ function build(): Transition[] {
     { from: 'ineligible', to: 'screening_visit_done', kind: 'reopen' },
     { from: 'eligible', to: 'consented', kind: 'consent' },
     { from: 'ineligible', to: 'registered', kind: 'rescreen' },
+    { from: 'screen_failed', to: 'registered', kind: 'rescreen' },
     { from: 'consented', to: 'randomised', kind: 'randomisation' },
   );
+  for (const from of Object.keys(SCREEN_FAILURE_FROM) as ParticipantStatus[]) {
+    edges.push({ from, to: 'screen_failed', kind: 'screen_failure' });
+  }
   for (const from of ['randomised', 'in_follow_up'] as const) {
     for (const to of FOLLOW_UP_OUTCOMES) {
       edges.push({ from, to, kind: 'outcome' });
@@ -165,6 +193,7 @@ export const KIND_ENDPOINT: Readonly<Record<TransitionKind, string>> = {
   rescreen: 'POST /participants/:id/rescreen',
   randomisation: 'the randomisation module',
   withdrawal: 'POST /participants/:id/withdraw',
+  screen_failure: 'POST /participants/:id/screen-failure',
   outcome: 'POST /participants/:id/outcome',
 };
 
@@ -204,6 +233,7 @@ const FHIR_OF: Readonly<Record<ParticipantStatus, FhirResearchSubjectStatus>> = 
   withdrawn: 'withdrawn',
   lost_to_follow_up: 'off-study',
   died: 'off-study',
+  screen_failed: 'ineligible',
 };
 
 /**

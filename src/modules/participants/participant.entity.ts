@@ -1,6 +1,11 @@
 import type { ScreeningRecord } from 'src/modules/eligibility/screening-record';
 import type { Country } from 'src/modules/sites/site.entity';
-import type { ParticipantStatus, TransitionKind } from './participant-status';
+import type {
+  ParticipantStatus,
+  ScreenFailureReason,
+  ScreenFailureStage,
+  TransitionKind,
+} from './participant-status';
 
 export const WITHDRAWAL_INITIATORS = ['participant', 'investigator', 'sponsor'] as const;
 export type WithdrawalInitiator = (typeof WITHDRAWAL_INITIATORS)[number];
@@ -29,6 +34,12 @@ export type ParticipantEntity = {
   withdrawalReason: string | null;
   withdrawalInitiatedBy: WithdrawalInitiator | null;
   sampleDestruction: SampleDestruction | null;
+  screenFailedAt: Date | null;
+  /** The calendar date (site zone) the screen failure happened. */
+  screenFailureDate: string | null;
+  screenFailureStage: ScreenFailureStage | null;
+  screenFailureReason: ScreenFailureReason | null;
+  screenFailureDetail: string | null;
 };
 
 export type SampleDestruction = {
@@ -40,7 +51,7 @@ export type SampleDestruction = {
   confirmationNote: string | null;
 };
 
-export type HistoryKind = TransitionKind | 'registration';
+export type HistoryKind = TransitionKind | 'registration' | 'undo';
 
 export type StatusHistoryRow = {
   id: string;
@@ -51,4 +62,10 @@ export type StatusHistoryRow = {
   actorId: string | null;
   actorRole: string;
   reason: string | null;
+  /** The calendar date the step happened (entered; null for moves recorded before issue 15). */
+  occurredOn: string | null;
+  details: Record<string, unknown> | null;
+  undoneAt: Date | null;
+  undoneBy: string | null;
+  undoReason: string | null;
 };

@@ -14,6 +14,8 @@ import {
   TransitionDto,
   WithdrawDto,
   RecordOutcomeDto,
+  ScreenFailureDto,
+  UndoStepDto,
 } from './dto/participant.dto';
 import { toHistoryResponse, toParticipantResponse } from './participants.mapper';
 import { ParticipantsService } from './participants.service';
@@ -99,7 +101,36 @@ export class ParticipantsController {
     @Body() dto: TransitionDto,
     @CurrentActor() actor: Actor,
   ): Promise<ParticipantResponseDto> {
-    return toParticipantResponse(await this.participants.step(id, dto.to, dto.reason, actor), true);
+    return toParticipantResponse(
+      await this.participants.step(id, dto.to, dto.reason, actor, dto.date, dto.confirmDuplicate),
+      true,
+    );
+  }
+
+  /** Records a screen failure (phone check, records review, screening visit) with a coded reason; not a withdrawal. */
+  @Post(':id/screen-failure')
+  @HttpCode(200)
+  @Roles('coordinator', 'investigator')
+  @ApiErrors(400, 404, 409)
+  async screenFailure(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: ScreenFailureDto,
+    @CurrentActor() actor: Actor,
+  ): Promise<ParticipantResponseDto> {
+    return toParticipantResponse(await this.participants.screenFailure(id, dto, actor), true);
+  }
+
+  /** Takes back the last pathway step or screen failure, with a reason (the undone step stays in the history). */
+  @Post(':id/transitions/undo')
+  @HttpCode(200)
+  @Roles('coordinator', 'investigator')
+  @ApiErrors(400, 404, 409)
+  async undoStep(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: UndoStepDto,
+    @CurrentActor() actor: Actor,
+  ): Promise<ParticipantResponseDto> {
+    return toParticipantResponse(await this.participants.undoStep(id, dto.reason, actor), true);
   }
 
   /** Withdraws the participant (with or without a request to destroy body material); remaining visits are cancelled. */

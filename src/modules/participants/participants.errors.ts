@@ -29,6 +29,24 @@ export const ParticipantErrors = {
         }),
       ],
     ),
+  nothingToUndo: (status: ParticipantStatus, lastKind: string | null) =>
+    new DomainError(
+      'PARTICIPANT_NOTHING_TO_UNDO',
+      'conflict',
+      `The last move (${lastKind ?? 'none'}) of a participant in ${status} is not a pathway step that can be undone`,
+      [fieldError('', 'PARTICIPANT_NOTHING_TO_UNDO', 'Nothing to undo', { status, lastKind })],
+    ),
+  likelyDuplicate: (matchedOn: readonly string[]) =>
+    new DomainError(
+      'LIKELY_DUPLICATE',
+      'conflict',
+      `A participant with the same ${matchedOn.map((k) => k.replace(/_/g, ' ')).join(' and ')} is already registered (at some site). Confirm with a reason (confirmDuplicate.reason) to register anyway`,
+      [
+        fieldError('confirmDuplicate', 'LIKELY_DUPLICATE', 'A likely duplicate exists', {
+          matchedOn: [...matchedOn],
+        }),
+      ],
+    ),
   siteOutOfScope: () =>
     new DomainError(
       'PARTICIPANT_SITE_OUT_OF_SCOPE',

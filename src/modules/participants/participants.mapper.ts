@@ -47,6 +47,18 @@ export function toParticipantResponse(
           }
         : null,
     sampleDestruction: p.sampleDestruction ? toSampleDestruction(p.sampleDestruction) : null,
+    screenFailure:
+      p.status === 'screen_failed' || p.withdrawnFrom === 'screen_failed'
+        ? p.screenFailureReason && p.screenFailureStage && p.screenFailureDate && p.screenFailedAt
+          ? {
+              reason: p.screenFailureReason,
+              stage: p.screenFailureStage,
+              detail: p.screenFailureDetail ?? '',
+              date: p.screenFailureDate,
+              recordedAt: iso(p.screenFailedAt),
+            }
+          : null
+        : null,
     ...(detail ? { preScreening: (p.preScreening as Record<string, unknown> | null) ?? null } : {}),
   };
 }
@@ -60,5 +72,10 @@ export function toHistoryResponse(h: StatusHistoryRow): StatusHistoryDto {
     actorId: h.actorId,
     actorRole: h.actorRole,
     reason: h.reason,
+    date: h.occurredOn,
+    details: h.details,
+    undoneAt: h.undoneAt ? iso(h.undoneAt) : null,
+    undoneBy: h.undoneBy,
+    undoReason: h.undoReason,
   };
 }

@@ -4,6 +4,7 @@ import { SitesModule } from 'src/modules/sites/sites.module';
 import { TrialsModule } from 'src/modules/trials/trials.module';
 import { ParticipantDates } from './participant-dates.api';
 import { ParticipantIdentityController } from './participant-identity.controller';
+import { ParticipantsApi } from './participants.api';
 import { ParticipantsController } from './participants.controller';
 import { ParticipantsRepository } from './participants.repository';
 import { ParticipantsService } from './participants.service';
@@ -11,7 +12,7 @@ import { ParticipantsService } from './participants.service';
 @Module({
   imports: [IdentityModule, SitesModule, TrialsModule],
   controllers: [ParticipantsController, ParticipantIdentityController],
-  providers: [ParticipantsRepository, ParticipantsService, ParticipantDates],
-  exports: [ParticipantsService, ParticipantDates],
+  providers: [ParticipantsRepository, ParticipantsService, ParticipantDates, ParticipantsApi],
+  exports: [ParticipantsService, ParticipantDates, ParticipantsApi],
 })
 export class ParticipantsModule {}

@@ -1,7 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import type { ScreeningRecord } from 'src/modules/eligibility/screening-record';
-import type { ParticipantStatus } from './participant-status';
+import type {
+  ParticipantStatus,
+  ScreenFailureReason,
+  ScreenFailureStage,
+} from './participant-status';
 import type {
   HistoryKind,
   ParticipantEntity,
@@ -16,6 +20,9 @@ const COLUMNS = `p.id, p.trial_id AS "trialId", p.site_id AS "siteId", s.code AS
   p.updated_at AS "updatedAt", p.version, p.current_episode AS "currentEpisode", p.pre_screening AS "preScreening",
   p.withdrawn_at AS "withdrawnAt", p.withdrawn_from AS "withdrawnFrom", p.withdrawal_reason AS "withdrawalReason",
   p.withdrawal_initiated_by AS "withdrawalInitiatedBy",
+  p.screen_failed_at AS "screenFailedAt", p.screen_failure_date::text AS "screenFailureDate",
+  p.screen_failure_stage AS "screenFailureStage", p.screen_failure_reason AS "screenFailureReason",
+  p.screen_failure_detail AS "screenFailureDetail",
   (SELECT json_build_object('id', d.id, 'requestedAt', d.requested_at, 'requestedBy', d.requested_by,
           'confirmedAt', d.confirmed_at, 'confirmedBy', d.confirmed_by, 'confirmationNote', d.confirmation_note)
      FROM sample_destruction_requests d WHERE d.participant_id = p.id
@@ -40,6 +47,26 @@ export type StatusChange = {
   registeredAt?: Date;
   withdrawal?: { from: ParticipantStatus; reason: string | null; initiatedBy: WithdrawalInitiator };
   currentEpisode?: number;
+  /** Set with a move to screen_failed; `null` clears the facts (an undo, a re-screening). */
+  screenFailure?: {
+    date: string;
+    stage: ScreenFailureStage;
+    reason: ScreenFailureReason;
+    detail: string | null;
+  } | null;
+};
+
+export type HistoryInsert = {
+  participantId: string;
+  from: ParticipantStatus | null;
+  to: ParticipantStatus;
+  kind: HistoryKind;
+  at: Date;
+  actorId: string | null;
+  actorRole: string;
+  reason: string | null;
+  occurredOn?: string | null;
+  details?: Record<string, unknown> | null;
 };
 
 type Row = Omit<ParticipantEntity, 'sampleDestruction'> & {
@@ -174,6 +201,23 @@ export class ParticipantsRepository {
         `withdrawal_initiated_by = $${params.push(change.withdrawal.initiatedBy)}`,
       );
     }
+    if (change.screenFailure) {
+      sets.push(
+        'screen_failed_at = $3',
+        `screen_failure_date = $${params.push(change.screenFailure.date)}`,
+        `screen_failure_stage = $${params.push(change.screenFailure.stage)}`,
+        `screen_failure_reason = $${params.push(change.screenFailure.reason)}`,
+        `screen_failure_detail = $${params.push(change.screenFailure.detail)}`,
+      );
+    } else if (change.screenFailure === null) {
+      sets.push(
+        'screen_failed_at = NULL',
+        'screen_failure_date = NULL',
+        'screen_failure_stage = NULL',
+        'screen_failure_reason = NULL',
+        'screen_failure_detail = NULL',
+      );
+    }
     await em.query(`UPDATE participants SET ${sets.join(', ')} WHERE id = $1`, params);
   }
 
@@ -184,22 +228,11 @@ export class ParticipantsRepository {
     ]);
   }
 
-  async insertHistory(
-    row: {
-      participantId: string;
-      from: ParticipantStatus | null;
-      to: ParticipantStatus;
-      kind: HistoryKind;
-      at: Date;
-      actorId: string | null;
-      actorRole: string;
-      reason: string | null;
-    },
-    em: EntityManager,
-  ): Promise<void> {
+  async insertHistory(row: HistoryInsert, em: EntityManager): Promise<void> {
     await em.query(
-      `INSERT INTO participant_status_history (participant_id, from_status, to_status, kind, occurred_at, actor_id, actor_role, reason)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      `INSERT INTO participant_status_history (participant_id, from_status, to_status, kind, occurred_at, actor_id,
+         actor_role, reason, occurred_on, details)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb)`,
       [
         row.participantId,
         row.from,
@@ -209,17 +242,52 @@ export class ParticipantsRepository {
         row.actorId,
         row.actorRole,
         row.reason,
+        row.occurredOn ?? null,
+        row.details ? JSON.stringify(row.details) : null,
       ],
     );
   }
 
-  history(participantId: string): Promise<StatusHistoryRow[]> {
-    return this.m().query(
+  history(participantId: string, em?: EntityManager): Promise<StatusHistoryRow[]> {
+    return this.m(em).query(
       `SELECT id::text, from_status AS "fromStatus", to_status AS "toStatus", kind, occurred_at AS "occurredAt",
-              actor_id AS "actorId", actor_role AS "actorRole", reason
-       FROM participant_status_history WHERE participant_id = $1 ORDER BY id`,
+              actor_id AS "actorId", actor_role AS "actorRole", reason, occurred_on::text AS "occurredOn", details,
+              undone_at AS "undoneAt", undone_by AS "undoneBy", undo_reason AS "undoReason"
+       FROM participant_status_history h WHERE participant_id = $1 ORDER BY h.id`,
       [participantId],
     );
+  }
+
+  /** Marks a history row undone (the row and its values stay). */
+  async markUndone(
+    historyId: string,
+    undo: { at: Date; by: string | null; reason: string },
+    em: EntityManager,
+  ): Promise<void> {
+    await em.query(
+      `UPDATE participant_status_history SET undone_at = $2, undone_by = $3, undo_reason = $4 WHERE id = $1`,
+      [historyId, undo.at, undo.by, undo.reason],
+    );
+  }
+
+  /** The calendar date (in the site's zone) of the participant's registration, or null. */
+  async registrationDate(participantId: string, em?: EntityManager): Promise<string | null> {
+    const rows: { d: string | null }[] = await this.m(em).query(
+      `SELECT (p.registered_at AT TIME ZONE s.time_zone)::date::text AS d
+       FROM participants p JOIN site_directory s ON s.id = p.site_id WHERE p.id = $1`,
+      [participantId],
+    );
+    return rows[0]?.d ?? null;
+  }
+
+  /** The latest step date recorded for the participant (not undone), or null. */
+  async lastStepDate(participantId: string, em?: EntityManager): Promise<string | null> {
+    const rows: { d: string | null }[] = await this.m(em).query(
+      `SELECT max(occurred_on)::text AS d FROM participant_status_history
+       WHERE participant_id = $1 AND undone_at IS NULL AND kind <> 'undo'`,
+      [participantId],
+    );
+    return rows[0]?.d ?? null;
   }
 
   async requestSampleDestruction(

@@ -3,6 +3,7 @@ import { DateTime } from 'luxon';
 import { Clock } from 'src/common/clock/clock';
 import { Actor, RequestContext } from 'src/common/context/request-context';
 import type { Page } from 'src/common/validation/page';
+import { validationFailed } from 'src/common/errors/domain-error';
 import { DomainEvents } from 'src/kernel/events/domain-events';
 import { TransactionRunner, UnitOfWork } from 'src/kernel/unit-of-work';
 import { siteScope } from 'src/common/context/site-scope';
@@ -12,6 +13,7 @@ import {
   screeningProblems,
 } from 'src/modules/eligibility/screening-record';
 import { IdentityErrors } from 'src/modules/identity/identity.errors';
+import { IdentityApi } from 'src/modules/identity/identity.api';
 import { IdentityService } from 'src/modules/identity/identity.service';
 import type { IdentityRecord } from 'src/modules/identity/identity.types';
 import { nationalIdProblem, normaliseNationalId } from 'src/modules/identity/national-id';
@@ -24,6 +26,9 @@ import {
   checkTransition,
   fhirStatusOf,
   type ParticipantStatus,
+  SCREEN_FAILURE_FROM,
+  type ScreenFailureReason,
+  type ScreenFailureStage,
   type TransitionKind,
 } from './participant-status';
 import type {
@@ -48,6 +53,8 @@ export type RegistrationInput = {
   preScreening?: object | null;
   /** `registered` (default) assigns the study id now; `pre_screened` records the questionnaire only. */
   stage?: RegistrationStage;
+  /** Register although a likely duplicate exists (409 LIKELY_DUPLICATE otherwise); audited. */
+  confirmDuplicate?: { reason: string };
 };
 
 export type TransitionOptions = {
@@ -59,7 +66,21 @@ export type TransitionOptions = {
   withdrawal?: { reason: string | null; initiatedBy: WithdrawalInitiator };
   /** Set with a rescreen: the number of the screening episode that starts. */
   currentEpisode?: number;
+  /** The calendar date the move happened (site zone; default today there). Checked by the caller. */
+  occurredOn?: string;
+  /** Set with a move to screen_failed. */
+  screenFailure?: ScreenFailureInput & { stage: ScreenFailureStage; date: string };
 };
+
+export type ScreenFailureInput = {
+  reason: ScreenFailureReason;
+  detail: string;
+  stage?: ScreenFailureStage;
+  date?: string;
+};
+
+/** Moves a coordinator may take back (the last one only, with a reason). */
+const UNDOABLE: readonly string[] = ['step', 'screen_failure'];
 
 const EARLIEST_BIRTH_DATE = '1900-01-01';
 
@@ -73,6 +94,7 @@ export class ParticipantsService {
   constructor(
     private readonly participants: ParticipantsRepository,
     private readonly identity: IdentityService,
+    private readonly identityApi: IdentityApi,
     private readonly sites: SitesService,
     private readonly trials: TrialsService,
     private readonly tx: TransactionRunner,
@@ -134,6 +156,17 @@ export class ParticipantsService {
         studyId,
         registeredAt: studyId ? now : undefined,
         currentEpisode: opts.currentEpisode,
+        screenFailure:
+          to === 'screen_failed' && opts.screenFailure
+            ? {
+                date: opts.screenFailure.date,
+                stage: opts.screenFailure.stage,
+                reason: opts.screenFailure.reason,
+                detail: opts.screenFailure.detail,
+              }
+            : p.status === 'screen_failed' && to === 'registered'
+              ? null
+              : undefined,
         withdrawal:
           to === 'withdrawn'
             ? {
@@ -155,6 +188,10 @@ export class ParticipantsService {
         actorId: actor.id,
         actorRole: actor.role,
         reason: opts.reason ?? null,
+        occurredOn: opts.occurredOn ?? this.today(p.siteTimeZone),
+        details: opts.screenFailure
+          ? { reason: opts.screenFailure.reason, stage: opts.screenFailure.stage }
+          : null,
       },
       uow.em,
     );
@@ -167,7 +204,9 @@ export class ParticipantsService {
         status: to,
         fhirStatus: fhirStatusOf(to, to === 'withdrawn' ? p.status : null),
         kind: check.transition.kind,
+        date: opts.occurredOn ?? this.today(p.siteTimeZone),
         ...(studyId ? { studyId } : {}),
+        ...(opts.screenFailure ? { screenFailure: { ...opts.screenFailure } } : {}),
       },
       reason: opts.reason ?? null,
     });
@@ -218,6 +257,16 @@ export class ParticipantsService {
         }
         studyId = formatStudyId(site.countryCode, site.code, n);
       }
+      // One person, one participant: a likely duplicate (same national id, or same name and birth
+      // date, at any site) needs a confirmation with a reason. The answer names the matching key
+      // only, never the other record, its site or its data.
+      const matchedOn =
+        stage === 'registered'
+          ? await this.identityApi.likelyDuplicates(identity, null, uow.em)
+          : [];
+      if (matchedOn.length > 0 && !input.confirmDuplicate) {
+        throw ParticipantErrors.likelyDuplicate(matchedOn);
+      }
       const id = await this.participants.insert(
         {
           trialId: trial.id,
@@ -242,6 +291,7 @@ export class ParticipantsService {
           actorId: actor.id,
           actorRole: actor.role,
           reason: null,
+          occurredOn: today,
         },
         uow.em,
       );
@@ -257,6 +307,15 @@ export class ParticipantsService {
           preScreening,
         },
       });
+      if (matchedOn.length > 0 && input.confirmDuplicate) {
+        uow.audit({
+          action: 'participant.duplicate_confirmed',
+          entity: 'participant',
+          entityId: id,
+          after: { matchedOn },
+          reason: input.confirmDuplicate.reason,
+        });
+      }
       return id;
     });
     return this.get(id, null);
@@ -283,14 +342,136 @@ export class ParticipantsService {
     to: ParticipantStatus,
     reason: string | undefined,
     actor: Actor,
+    date?: string,
+    confirmDuplicate?: { reason: string },
   ): Promise<ParticipantEntity> {
-    await this.tx.run((uow) =>
-      this.transition(uow, id, to, {
+    await this.tx.run(async (uow) => {
+      const p = await this.lock(uow, id, siteScope(actor));
+      const occurredOn = await this.stepDate(uow, p, date, 'date', to === 'registered');
+      // Registering a pre-screened candidate is a registration: the same duplicate warning.
+      const matchedOn =
+        p.status === 'pre_screened' && to === 'registered' ? await this.duplicatesOf(uow, id) : [];
+      if (matchedOn.length > 0 && !confirmDuplicate) {
+        throw ParticipantErrors.likelyDuplicate(matchedOn);
+      }
+      await this.transition(uow, id, to, {
         kind: 'step',
         reason: reason ?? null,
         scope: siteScope(actor),
-      }),
-    );
+        occurredOn,
+      });
+      if (matchedOn.length > 0 && confirmDuplicate) {
+        uow.audit({
+          action: 'participant.duplicate_confirmed',
+          entity: 'participant',
+          entityId: id,
+          after: { matchedOn },
+          reason: confirmDuplicate.reason,
+        });
+      }
+    });
+    return this.get(id, null);
+  }
+
+  /**
+   * Records a screen failure found at the phone check, the records review or the screening visit,
+   * with a coded reason (not meeting criteria, declined, other) and what happened. Not a
+   * withdrawal: CONSORT and the screening log count it as excluded, as coded.
+   */
+  async screenFailure(
+    id: string,
+    input: ScreenFailureInput,
+    actor: Actor,
+  ): Promise<ParticipantEntity> {
+    await this.tx.run(async (uow) => {
+      const p = await this.lock(uow, id, siteScope(actor));
+      const stage = input.stage ?? SCREEN_FAILURE_FROM[p.status];
+      if (!stage) {
+        throw ParticipantErrors.illegalTransition(p.status, 'screen_failed');
+      }
+      const date = await this.stepDate(uow, p, input.date, 'date', false);
+      await this.transition(uow, id, 'screen_failed', {
+        kind: 'screen_failure',
+        reason: input.detail,
+        scope: siteScope(actor),
+        occurredOn: date,
+        screenFailure: { reason: input.reason, detail: input.detail, stage, date },
+      });
+    });
+    return this.get(id, null);
+  }
+
+  /**
+   * Takes back the last pathway step (or screen failure) with a reason: the participant returns to
+   * the state before it; the step's history row stays, marked undone (who, when, why), and the
+   * audit row keeps the values undone. Registration, decisions, consent and later moves have their
+   * own corrections and are not undone here.
+   */
+  async undoStep(id: string, reason: string, actor: Actor): Promise<ParticipantEntity> {
+    await this.tx.run(async (uow) => {
+      const p = await this.lock(uow, id, siteScope(actor));
+      const rows = await this.participants.history(id, uow.em);
+      const last = [...rows].reverse().find((r) => r.kind !== 'undo' && r.undoneAt === null);
+      if (
+        !last ||
+        !UNDOABLE.includes(last.kind) ||
+        last.toStatus !== p.status ||
+        !last.fromStatus ||
+        last.fromStatus === 'pre_screened'
+      ) {
+        throw ParticipantErrors.nothingToUndo(p.status, last?.kind ?? null);
+      }
+      const back = last.fromStatus;
+      const now = this.clock.now();
+      await this.participants.changeStatus(
+        id,
+        {
+          status: back,
+          now,
+          screenFailure: last.kind === 'screen_failure' ? null : undefined,
+        },
+        uow.em,
+      );
+      await this.participants.markUndone(last.id, { at: now, by: actor.id, reason }, uow.em);
+      await this.participants.insertHistory(
+        {
+          participantId: id,
+          from: p.status,
+          to: back,
+          kind: 'undo',
+          at: now,
+          actorId: actor.id,
+          actorRole: actor.role,
+          reason,
+          occurredOn: this.today(p.siteTimeZone),
+          details: { undoneHistoryId: last.id },
+        },
+        uow.em,
+      );
+      uow.audit({
+        action: 'participant.step_undone',
+        entity: 'participant',
+        entityId: id,
+        before: {
+          status: p.status,
+          kind: last.kind,
+          date: last.occurredOn,
+          recordedAt: new Date(last.occurredAt).toISOString(),
+          ...(last.kind === 'screen_failure'
+            ? {
+                screenFailure: {
+                  reason: p.screenFailureReason,
+                  stage: p.screenFailureStage,
+                  detail: p.screenFailureDetail,
+                  date: p.screenFailureDate,
+                },
+              }
+            : {}),
+        },
+        after: { status: back, fhirStatus: fhirStatusOf(back) },
+        reason,
+      });
+    });
     return this.get(id, null);
   }
 
@@ -462,6 +643,63 @@ export class ParticipantsService {
   }
 
   // ---------------------------------------------------------------------------------------------
+
+  /**
+   * The date a step happened: entered (default today in the site's zone); not in the future, not
+   * before registration (unless the step is the registration itself), not before the last step.
+   */
+  private async stepDate(
+    uow: UnitOfWork,
+    p: ParticipantEntity,
+    date: string | undefined,
+    path: string,
+    isRegistration: boolean,
+  ): Promise<string> {
+    const today = this.today(p.siteTimeZone);
+    const d = date ?? today;
+    if (d > today) {
+      throw validationFailed([
+        {
+          path,
+          code: 'DATE_IN_FUTURE',
+          message: `${d} is after today (${today}) at the site`,
+          params: { today },
+        },
+      ]);
+    }
+    if (isRegistration) {
+      return d;
+    }
+    const registered = await this.participants.registrationDate(p.id, uow.em);
+    if (registered && d < registered) {
+      throw validationFailed([
+        {
+          path,
+          code: 'DATE_BEFORE_REGISTRATION',
+          message: `${d} is before the registration (${registered})`,
+          params: { registered },
+        },
+      ]);
+    }
+    const previous = await this.participants.lastStepDate(p.id, uow.em);
+    if (previous && d < previous) {
+      throw validationFailed([
+        {
+          path,
+          code: 'DATE_BEFORE_PREVIOUS_STEP',
+          message: `${d} is before the previous step (${previous})`,
+          params: { previous },
+        },
+      ]);
+    }
+    return d;
+  }
+
+  /** The keys on which another participant matches this one's stored identity (not a human read). */
+  private async duplicatesOf(uow: UnitOfWork, id: string): Promise<string[]> {
+    const record = await this.identity.load(id, uow.em);
+    return record ? this.identityApi.likelyDuplicates(record, id, uow.em) : [];
+  }
 
   /** Today's calendar date at a site. */
   today(timeZone: string): string {

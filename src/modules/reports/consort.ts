@@ -15,8 +15,12 @@ export const ARM_LABELS: Readonly<Record<Arm, string>> = {
 
 export type ReasonCount = { reason: string; label: string; n: number };
 
-/** participants.status × arm (null = not randomised). */
-export type StatusCount = { status: string; arm: Arm | null; n: number };
+/**
+ * participants.status × arm (null = not randomised) × the coded exclusion before randomisation
+ * (`participant_directory.consort_exclusion`: not_meeting_criteria, declined, other; the one
+ * derivation, also read by the screening log). Without it, the status alone decides.
+ */
+export type StatusCount = { status: string; arm: Arm | null; n: number; exclusion?: string | null };
 
 export type ReceivedCount = {
   arm: Arm;
@@ -68,13 +72,24 @@ export type ConsortFlow = {
   arms: ArmFlow[];
 };
 
+/** Labels of the coded exclusions (CONSORT 2025 enrolment box). */
+const EXCLUSION_LABELS: Record<string, string> = {
+  not_meeting_criteria: 'Not meeting inclusion criteria',
+  declined: 'Declined to participate',
+  other: 'Other reasons',
+};
+
 const EXCLUSION: Record<string, { reason: string; label: string }> = {
   ineligible: { reason: 'not_meeting_criteria', label: 'Not meeting inclusion criteria' },
   withdrawn: { reason: 'declined', label: 'Declined to participate' },
+  screen_failed: { reason: 'other', label: 'Other reasons' },
   lost_to_follow_up: { reason: 'lost_before_randomisation', label: 'Lost before randomisation' },
   died: { reason: 'died_before_randomisation', label: 'Died before randomisation' },
   completed: { reason: 'other', label: 'Other reasons' },
 };
+
+/** Statuses whose exclusion the coded column decides (a null code there means still screening). */
+const SCREENING_CODED = ['ineligible', 'withdrawn', 'screen_failed'];
 
 const NOT_RECEIVED_LABELS: Record<string, string> = {
   second_line_started: 'Started a second-line drug instead (waiting time)',
@@ -113,7 +128,18 @@ export function buildConsortFlow(input: ConsortInput): ConsortFlow {
   for (const row of input.statuses) {
     assessed += row.n;
     if (row.arm === null) {
-      const exclusion = EXCLUSION[row.status];
+      const coded = row.exclusion
+        ? {
+            reason: row.exclusion,
+            label: EXCLUSION_LABELS[row.exclusion] ?? row.exclusion.replace(/_/g, ' '),
+          }
+        : null;
+      // Ends after the pathway (lost, died, completed) are no screening codes: the status says it.
+      const exclusion =
+        coded ??
+        (row.exclusion === undefined || !SCREENING_CODED.includes(row.status)
+          ? EXCLUSION[row.status]
+          : undefined);
       if (exclusion) {
         addReason(excluded, exclusion.reason, exclusion.label, row.n);
       } else {

@@ -43,13 +43,16 @@ export type SiteVisitItem = {
 export class ReportsRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  /** participants.status × arm (production allocations only; null = not randomised). */
+  /**
+   * participants.status × arm (production allocations only; null = not randomised) × the coded
+   * exclusion before randomisation (the view's one derivation, shared with the screening log).
+   */
   statusCounts(sites: readonly string[] | null): Promise<StatusCount[]> {
     return this.dataSource.query(
-      `SELECT p.status, a.arm, count(*)::int AS n
+      `SELECT p.status, a.arm, p.consort_exclusion AS exclusion, count(*)::int AS n
        FROM participant_directory p LEFT JOIN allocation_directory a ON a.participant_id = p.id AND a.environment = 'production'
        WHERE ($1::uuid[] IS NULL OR p.site_id = ANY($1::uuid[]))
-       GROUP BY p.status, a.arm ORDER BY p.status, a.arm`,
+       GROUP BY p.status, a.arm, p.consort_exclusion ORDER BY p.status, a.arm, p.consort_exclusion`,
       [sites],
     );
   }

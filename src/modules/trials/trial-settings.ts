@@ -31,6 +31,13 @@ export type TrialSettings = {
     /** Re-screenings allowed after a screen failure (docs/domain/ram-ms.md §9 Q14, DEFAULT 1). */
     maxRescreens: number;
   };
+  /**
+   * Informed consent (issue 15): the consent form version participants must have signed now. A
+   * protocol amendment that needs re-consent sets a new version; everyone consented under an
+   * older one is listed as pending re-consent until the new version and date are recorded.
+   * Unset: no re-consent is pending.
+   */
+  consent?: { currentVersion: string | null; amendment?: string };
   [section: string]: unknown;
 };
 

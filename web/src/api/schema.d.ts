@@ -848,6 +848,23 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/participants/{id}/reconsent": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Records re-consent to the current consent version after a protocol amendment (audited). */
+        post: operations["ConsentRenewalController_record"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/participants/{id}/rescreen": {
         parameters: {
             query?: never;
@@ -876,6 +893,23 @@ export type paths = {
         put?: never;
         /** Confirms that the body material of a withdrawn participant was destroyed. */
         post: operations["ParticipantsController_confirmSampleDestruction"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/participants/{id}/screen-failure": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Records a screen failure (phone check, records review, screening visit) with a coded reason; not a withdrawal. */
+        post: operations["ParticipantsController_screenFailure"];
         delete?: never;
         options?: never;
         head?: never;
@@ -949,6 +983,23 @@ export type paths = {
         put?: never;
         /** A pathway step (phone check done, records reviewed, visit planned, visit done, registered). */
         post: operations["ParticipantsController_transition"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/participants/{id}/transitions/undo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Takes back the last pathway step or screen failure, with a reason (the undone step stays in the history). */
+        post: operations["ParticipantsController_undoStep"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1173,6 +1224,23 @@ export type paths = {
         };
         /** Regenerates the sequence from the seed and compares it with every stored allocation. */
         get: operations["RandomizationController_verify"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/reconsent/pending": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Participants (own sites) who must consent again to the trial's current consent version. */
+        get: operations["ConsentRenewalController_pending"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2106,6 +2174,10 @@ export type components = {
             /** @description Allocation ratio weight */
             ratio: number;
         };
+        ConfirmDuplicateDto: {
+            /** @description Why this is not the same person, or why they are registered again */
+            reason: string;
+        };
         ConfirmSampleDestructionDto: {
             /** @description e.g. where and by whom the material was destroyed */
             note?: string;
@@ -2135,6 +2207,10 @@ export type components = {
             notMeetingCriteria: number;
             other: number;
             randomised: number;
+            /** @description Of the excluded: recorded screen failures */
+            screenFailures: number;
+            /** @description Of the excluded: withdrawals before randomisation */
+            withdrawn: number;
         };
         ConsortEnrolmentDto: {
             assessedForEligibility: number;
@@ -2812,18 +2888,19 @@ export type components = {
             fhirStatus: "candidate" | "eligible" | "follow-up" | "ineligible" | "not-registered" | "off-study" | "on-study" | "on-study-intervention" | "on-study-observation" | "pending-on-study" | "potential-candidate" | "screening" | "withdrawn";
             id: string;
             /** @description Pathway steps that may be requested next */
-            nextSteps: ("pre_screened" | "registered" | "phone_check_done" | "records_reviewed" | "screening_visit_planned" | "screening_visit_done" | "eligible" | "ineligible" | "consented" | "randomised" | "in_follow_up" | "completed" | "withdrawn" | "lost_to_follow_up" | "died")[];
+            nextSteps: ("pre_screened" | "registered" | "phone_check_done" | "records_reviewed" | "screening_visit_planned" | "screening_visit_done" | "eligible" | "ineligible" | "consented" | "randomised" | "in_follow_up" | "completed" | "withdrawn" | "lost_to_follow_up" | "died" | "screen_failed")[];
             /** @description Pre-screening answers (detail view only) */
             preScreening?: Record<string, never> | null;
             registeredAt: string | null;
             sampleDestruction: components["schemas"]["SampleDestructionDto"] | null;
+            screenFailure: components["schemas"]["ScreenFailureInfoDto"] | null;
             /** @description Number of the current screening episode (1, or more after re-screening) */
             screeningEpisode: number;
             siteId: string;
             /** @example NL-AMS */
             siteLabel: string;
             /** @enum {string} */
-            status: "pre_screened" | "registered" | "phone_check_done" | "records_reviewed" | "screening_visit_planned" | "screening_visit_done" | "eligible" | "ineligible" | "consented" | "randomised" | "in_follow_up" | "completed" | "withdrawn" | "lost_to_follow_up" | "died";
+            status: "pre_screened" | "registered" | "phone_check_done" | "records_reviewed" | "screening_visit_planned" | "screening_visit_done" | "eligible" | "ineligible" | "consented" | "randomised" | "in_follow_up" | "completed" | "withdrawn" | "lost_to_follow_up" | "died" | "screen_failed";
             statusChangedAt: string;
             /** @example NL-AMS-0007 */
             studyId: string | null;
@@ -3110,6 +3187,30 @@ export type components = {
             code: string;
             message: string;
         };
+        ReconsentPendingDto: {
+            /** @description The amendment that needs re-consent */
+            amendment: string | null;
+            /** @description The trial’s current consent version (null: none configured, nothing pending) */
+            currentVersion: string | null;
+            items: components["schemas"]["ReconsentPendingItemDto"][];
+        };
+        ReconsentPendingItemDto: {
+            /** Format: date */
+            consentedOn: string;
+            /** @description The version of the latest consent recorded */
+            consentedVersion: string;
+            participantId: string;
+            siteId: string;
+            siteLabel: string;
+            status: string;
+            studyId: string | null;
+        };
+        ReconsentRecordedDto: {
+            /** Format: date */
+            date: string;
+            participantId: string;
+            version: string;
+        };
         RecordAssessmentDto: {
             edss?: components["schemas"]["EdssInputDto"];
             mri?: components["schemas"]["MriReadInputDto"];
@@ -3142,6 +3243,16 @@ export type components = {
             outcome?: "done" | "not_done";
             /** @description Required when not done, and to correct a recorded phase */
             reason?: string;
+        };
+        RecordReconsentDto: {
+            /**
+             * Format: date
+             * @description Date the participant signed it (not in the future, not before the consent it renews)
+             * @example 2026-03-01
+             */
+            date: string;
+            /** @description The new consent form version (must be the trial’s current version) */
+            version: string;
         };
         RecordUnblindingDto: {
             /**
@@ -3180,6 +3291,8 @@ export type components = {
             version: number;
         };
         RegisterParticipantDto: {
+            /** @description Register although a likely duplicate was reported (409 LIKELY_DUPLICATE); the reason is audited */
+            confirmDuplicate?: components["schemas"]["ConfirmDuplicateDto"];
             identity: components["schemas"]["IdentityDto"];
             /** @description Answers of the pre-screening questionnaire */
             preScreening?: components["schemas"]["ScreeningSectionsDto"];
@@ -3326,6 +3439,45 @@ export type components = {
             seed?: string;
             strataFactors: ("country" | "site")[];
         };
+        ScreenFailureDto: {
+            /**
+             * Format: date
+             * @description The date it happened (default today at the site)
+             * @example 2026-03-01
+             */
+            date?: string;
+            /** @description What happened, in words */
+            detail: string;
+            /**
+             * @description Coded reason: not meeting criteria, declined or other
+             * @enum {string}
+             */
+            reason: "not_meeting_criteria" | "declined" | "other";
+            /**
+             * @description Where it was found (default from the status: registered → phone check, phone check done → records review, later → screening visit)
+             * @enum {string}
+             */
+            stage?: "phone_check" | "records_review" | "screening_visit";
+        };
+        ScreenFailureInfoDto: {
+            /** Format: date */
+            date: string;
+            detail: string;
+            /** @enum {string} */
+            reason: "not_meeting_criteria" | "declined" | "other";
+            recordedAt: string;
+            /** @enum {string} */
+            stage: "phone_check" | "records_review" | "screening_visit";
+        };
+        ScreenFailureLogDto: {
+            /** Format: date */
+            date: string;
+            detail: string;
+            /** @enum {string} */
+            reason: "not_meeting_criteria" | "declined" | "other";
+            /** @enum {string} */
+            stage: "phone_check" | "records_review" | "screening_visit";
+        };
         ScreeningEpisodeResponseDto: {
             closedAt: string | null;
             /** @description Informed consent recorded after a signed eligible assessment */
@@ -3358,17 +3510,24 @@ export type components = {
             decidedAt: string | null;
             /** @enum {string|null} */
             decision: "eligible" | "ineligible" | null;
+            /**
+             * @description Excluded before randomisation, as coded (CONSORT)
+             * @enum {string|null}
+             */
+            exclusion: "not_meeting_criteria" | "declined" | "other" | null;
             exclusionCodes: string[];
             fhirStatus: string;
             participantId: string;
             registeredAt: string | null;
+            screenFailure: components["schemas"]["ScreenFailureLogDto"] | null;
             screeningEpisode: number;
             siteId: string;
             siteLabel: string;
             /** @enum {string} */
-            status: "pre_screened" | "registered" | "phone_check_done" | "records_reviewed" | "screening_visit_planned" | "screening_visit_done" | "eligible" | "ineligible" | "consented" | "randomised" | "in_follow_up" | "completed" | "withdrawn" | "lost_to_follow_up" | "died";
+            status: "pre_screened" | "registered" | "phone_check_done" | "records_reviewed" | "screening_visit_planned" | "screening_visit_done" | "eligible" | "ineligible" | "consented" | "randomised" | "in_follow_up" | "completed" | "withdrawn" | "lost_to_follow_up" | "died" | "screen_failed";
             statusChangedAt: string;
             studyId: string | null;
+            withdrawalReason: string | null;
             withdrawnAt: string | null;
         };
         ScreeningLogResponseDto: {
@@ -3585,12 +3744,22 @@ export type components = {
             actorId: string | null;
             actorRole: string;
             at: string;
+            /**
+             * Format: date
+             * @description The date the move happened (site calendar)
+             */
+            date: string | null;
+            /** @description e.g. a screen failure: reason, stage */
+            details: Record<string, never> | null;
             /** @enum {string|null} */
-            from: "pre_screened" | "registered" | "phone_check_done" | "records_reviewed" | "screening_visit_planned" | "screening_visit_done" | "eligible" | "ineligible" | "consented" | "randomised" | "in_follow_up" | "completed" | "withdrawn" | "lost_to_follow_up" | "died" | null;
+            from: "pre_screened" | "registered" | "phone_check_done" | "records_reviewed" | "screening_visit_planned" | "screening_visit_done" | "eligible" | "ineligible" | "consented" | "randomised" | "in_follow_up" | "completed" | "withdrawn" | "lost_to_follow_up" | "died" | "screen_failed" | null;
             kind: string;
             reason: string | null;
             /** @enum {string} */
-            to: "pre_screened" | "registered" | "phone_check_done" | "records_reviewed" | "screening_visit_planned" | "screening_visit_done" | "eligible" | "ineligible" | "consented" | "randomised" | "in_follow_up" | "completed" | "withdrawn" | "lost_to_follow_up" | "died";
+            to: "pre_screened" | "registered" | "phone_check_done" | "records_reviewed" | "screening_visit_planned" | "screening_visit_done" | "eligible" | "ineligible" | "consented" | "randomised" | "in_follow_up" | "completed" | "withdrawn" | "lost_to_follow_up" | "died" | "screen_failed";
+            undoneAt: string | null;
+            undoneBy: string | null;
+            undoReason: string | null;
         };
         StratumBalanceDto: {
             completedBlocks: number;
@@ -3664,12 +3833,20 @@ export type components = {
             perBlockSize: components["schemas"]["BlockSizePredictabilityDto"][];
         };
         TransitionDto: {
+            /** @description Registering a pre-screened candidate although a likely duplicate was reported (409 LIKELY_DUPLICATE); audited */
+            confirmDuplicate?: components["schemas"]["ConfirmDuplicateDto"];
+            /**
+             * Format: date
+             * @description The date the step happened (default today at the site); not in the future, not before registration or the previous step
+             * @example 2026-03-01
+             */
+            date?: string;
             reason?: string;
             /**
              * @description The next pathway step, e.g. phone_check_done
              * @enum {string}
              */
-            to: "pre_screened" | "registered" | "phone_check_done" | "records_reviewed" | "screening_visit_planned" | "screening_visit_done" | "eligible" | "ineligible" | "consented" | "randomised" | "in_follow_up" | "completed" | "withdrawn" | "lost_to_follow_up" | "died";
+            to: "pre_screened" | "registered" | "phone_check_done" | "records_reviewed" | "screening_visit_planned" | "screening_visit_done" | "eligible" | "ineligible" | "consented" | "randomised" | "in_follow_up" | "completed" | "withdrawn" | "lost_to_follow_up" | "died" | "screen_failed";
         };
         TreatmentChangeDto: {
             /** @enum {string} */
@@ -3747,6 +3924,10 @@ export type components = {
         };
         UndoDiscontinuationDto: {
             /** @description Why the discontinuation is undone (e.g. recorded in error) */
+            reason: string;
+        };
+        UndoStepDto: {
+            /** @description Why the last step is taken back */
             reason: string;
         };
         UnreadCountDto: {
@@ -3972,7 +4153,7 @@ export type components = {
             reason: string | null;
             withdrawnAt: string;
             /** @enum {string} */
-            withdrawnFrom: "pre_screened" | "registered" | "phone_check_done" | "records_reviewed" | "screening_visit_planned" | "screening_visit_done" | "eligible" | "ineligible" | "consented" | "randomised" | "in_follow_up" | "completed" | "withdrawn" | "lost_to_follow_up" | "died";
+            withdrawnFrom: "pre_screened" | "registered" | "phone_check_done" | "records_reviewed" | "screening_visit_planned" | "screening_visit_done" | "eligible" | "ineligible" | "consented" | "randomised" | "in_follow_up" | "completed" | "withdrawn" | "lost_to_follow_up" | "died" | "screen_failed";
         };
         WithdrawDto: {
             /** @description The participant asks for collected body material to be destroyed */
@@ -5919,7 +6100,7 @@ export interface operations {
                 /** @description Search by study id */
                 q?: string;
                 siteId?: string;
-                status?: "pre_screened" | "registered" | "phone_check_done" | "records_reviewed" | "screening_visit_planned" | "screening_visit_done" | "eligible" | "ineligible" | "consented" | "randomised" | "in_follow_up" | "completed" | "withdrawn" | "lost_to_follow_up" | "died";
+                status?: "pre_screened" | "registered" | "phone_check_done" | "records_reviewed" | "screening_visit_planned" | "screening_visit_done" | "eligible" | "ineligible" | "consented" | "randomised" | "in_follow_up" | "completed" | "withdrawn" | "lost_to_follow_up" | "died" | "screen_failed";
             };
             header?: never;
             path?: never;
@@ -6987,7 +7168,10 @@ export interface operations {
     AllocationsController_discontinue: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description A key of your choice (8 to 128 of A-Z a-z 0-9 . _ : -, e.g. a UUID) for this create: a retry with the same key within a day answers 200 with the first answer (header Idempotent-Replayed) and creates nothing. The same key with another request: 409 IDEMPOTENCY_KEY_REUSED; a malformed key: 400 IDEMPOTENCY_KEY_INVALID */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -7387,6 +7571,76 @@ export interface operations {
             };
         };
     };
+    ConsentRenewalController_record: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecordReconsentDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReconsentRecordedDto"];
+                };
+            };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only coordinator, investigator; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (or not within your sites) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Conflicts with the current state of the record; nothing changes */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
     EligibilityController_rescreen: {
         parameters: {
             query?: never;
@@ -7499,6 +7753,76 @@ export interface operations {
                 };
             };
             /** @description Only coordinator, investigator, site_staff; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (or not within your sites) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Conflicts with the current state of the record; nothing changes */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    ParticipantsController_screenFailure: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ScreenFailureDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ParticipantResponseDto"];
+                };
+            };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only coordinator, investigator; or the record is outside the actor's sites */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7780,6 +8104,76 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["TransitionDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ParticipantResponseDto"];
+                };
+            };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only coordinator, investigator; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (or not within your sites) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Conflicts with the current state of the record; nothing changes */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    ParticipantsController_undoStep: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UndoStepDto"];
             };
         };
         responses: {
@@ -8635,6 +9029,55 @@ export interface operations {
             };
             /** @description RANDOMIZATION_NOT_CONFIGURED */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    ConsentRenewalController_pending: {
+        parameters: {
+            query?: {
+                /** @description Only this site */
+                siteId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReconsentPendingDto"];
+                };
+            };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only coordinator, investigator, monitor; or the record is outside the actor's sites */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9713,7 +10156,7 @@ export interface operations {
                 page?: number;
                 pageSize?: number;
                 siteId?: string;
-                status?: "pre_screened" | "registered" | "phone_check_done" | "records_reviewed" | "screening_visit_planned" | "screening_visit_done" | "eligible" | "ineligible" | "consented" | "randomised" | "in_follow_up" | "completed" | "withdrawn" | "lost_to_follow_up" | "died";
+                status?: "pre_screened" | "registered" | "phone_check_done" | "records_reviewed" | "screening_visit_planned" | "screening_visit_done" | "eligible" | "ineligible" | "consented" | "randomised" | "in_follow_up" | "completed" | "withdrawn" | "lost_to_follow_up" | "died" | "screen_failed";
                 /** @description Registered on or before (site calendar date) */
                 to?: string;
             };

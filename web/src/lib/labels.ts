@@ -26,6 +26,7 @@ export const STATUS_LABELS: Record<ParticipantStatus, string> = {
   withdrawn: 'Withdrawn',
   lost_to_follow_up: 'Lost to follow-up',
   died: 'Died',
+  screen_failed: 'Screen failure',
 };
 
 /** What a candidate at each pathway step is waiting for (ram-ms.md §6). */
@@ -53,6 +54,7 @@ export const PATHWAY_ORDER: ParticipantStatus[] = [
   'eligible',
   'consented',
   'ineligible',
+  'screen_failed',
 ];
 
 /** Button texts for the pathway steps a coordinator records. */

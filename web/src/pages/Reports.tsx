@@ -55,6 +55,13 @@ function Consort() {
   );
 }
 
+/** CONSORT exclusion codes in words. */
+const EXCLUDED_AS: Record<string, string> = {
+  not_meeting_criteria: 'Not meeting criteria',
+  declined: 'Declined',
+  other: 'Other',
+};
+
 function ScreeningLog() {
   const sites = useSiteMap();
   const [page, setPage] = useState(1);
@@ -104,7 +111,8 @@ function ScreeningLog() {
             <p>
               Assessed for eligibility {log.consort.assessedForEligibility}; excluded{' '}
               {log.consort.excluded} (not meeting criteria {log.consort.notMeetingCriteria},
-              declined {log.consort.declined}, other {log.consort.other}); still in screening{' '}
+              declined {log.consort.declined}, other {log.consort.other}; of these, screen failures{' '}
+              {log.consort.screenFailures}, withdrawals {log.consort.withdrawn}); still in screening{' '}
               {log.consort.inScreening}; randomised {log.consort.randomised}.
             </p>
             {log.exclusionCounts.length > 0 && (
@@ -147,6 +155,7 @@ function ScreeningLog() {
                     <th scope="col">Status</th>
                     <th scope="col">Decision</th>
                     <th scope="col">Exclusion reasons</th>
+                    <th scope="col">Excluded as</th>
                     <th scope="col">Registered</th>
                   </tr>
                 </thead>
@@ -162,6 +171,20 @@ function ScreeningLog() {
                       <td>{STATUS_LABELS[e.status]}</td>
                       <td>{e.decision ?? '—'}</td>
                       <td>{e.exclusionCodes.join(', ') || '—'}</td>
+                      <td>
+                        {e.exclusion ? (EXCLUDED_AS[e.exclusion] ?? e.exclusion) : '—'}
+                        {e.screenFailure && (
+                          <div className="small">
+                            screen failure ({e.screenFailure.stage.replace(/_/g, ' ')},{' '}
+                            {e.screenFailure.date}): {e.screenFailure.detail}
+                          </div>
+                        )}
+                        {!e.screenFailure && e.withdrawnAt && (
+                          <div className="small">
+                            withdrawn{e.withdrawalReason ? `: ${e.withdrawalReason}` : ''}
+                          </div>
+                        )}
+                      </td>
                       <td>{formatDayOf(e.registeredAt, sites.get(e.siteId)?.timeZone)}</td>
                     </tr>
                   ))}

@@ -3,7 +3,7 @@ import { createColumnHelper } from '@tanstack/react-table';
 import { useState } from 'react';
 import { useForm } from 'react-hook-form';
 import { Link, useNavigate } from 'react-router';
-import { api, call } from '../api/client';
+import { api, ApiError, call } from '../api/client';
 import type { Participant } from '../api/client';
 import { useSession, useUser } from '../auth/session';
 import { DataTable, ErrorBox, Field, QueryView, Tag } from '../components/ui';
@@ -59,7 +59,9 @@ export function Worklist() {
         return (
           <span title={formatInstant(p.statusChangedAt, sites.get(p.siteId)?.timeZone)}>
             {durationSince(p.statusChangedAt)}{' '}
-            {days > 14 && p.status !== 'ineligible' && <Tag tone="warn">over 2 weeks</Tag>}
+            {days > 14 && p.status !== 'ineligible' && p.status !== 'screen_failed' && (
+              <Tag tone="warn">over 2 weeks</Tag>
+            )}
           </span>
         );
       },
@@ -105,6 +107,7 @@ export function Worklist() {
           sites={mySites.filter((s) => s.roles.includes('screening') && s.active)}
         />
       )}
+      {hasRole('coordinator', 'investigator', 'monitor') && <ReconsentPending siteId={siteId} />}
       <QueryView query={query} what="candidates">
         {(page) => {
           const byStatus = (s: string) => page.items.filter((p) => p.status === s);
@@ -178,10 +181,19 @@ const REGISTER_FIELDS = [
   'identity.nationalId.value',
 ];
 
+/** The keys a likely duplicate matched on, in words (the API says no more than this). */
+const MATCHED_ON: Record<string, string> = {
+  national_id: 'the same national id number',
+  name_birth_date: 'the same name and date of birth',
+};
+
 function RegisterCandidate({ sites }: { sites: { id: string; label: string; name: string }[] }) {
   const navigate = useNavigate();
   const qc = useQueryClient();
   const [summary, setSummary] = useState<string[]>([]);
+  // A likely duplicate (409 LIKELY_DUPLICATE): which keys matched; registering anyway needs a reason.
+  const [duplicate, setDuplicate] = useState<string[] | null>(null);
+  const [duplicateReason, setDuplicateReason] = useState('');
   const { register, handleSubmit, setError, formState } = useForm<RegisterForm>({
     defaultValues: {
       siteId: sites[0]?.id ?? '',
@@ -216,6 +228,9 @@ function RegisterCandidate({ sites }: { sites: { id: string; label: string; name
                 ? { nationalId: { type: v.nationalIdType as 'nl_bsn', value: v.nationalIdValue } }
                 : {}),
             },
+            ...(duplicate && duplicateReason.trim()
+              ? { confirmDuplicate: { reason: duplicateReason.trim() } }
+              : {}),
           },
         }),
       ),
@@ -224,6 +239,12 @@ function RegisterCandidate({ sites }: { sites: { id: string; label: string; name
       navigate(`/participants/${p.id}`);
     },
     onError: (e) => {
+      if (e instanceof ApiError && e.code === 'LIKELY_DUPLICATE') {
+        const params = e.errors[0]?.params as { matchedOn?: string[] } | undefined;
+        setDuplicate(params?.matchedOn ?? []);
+        setSummary([]);
+        return;
+      }
       const map: Record<string, keyof RegisterForm> = {
         'identity.givenName': 'givenName',
         'identity.familyName': 'familyName',
@@ -317,9 +338,66 @@ function RegisterCandidate({ sites }: { sites: { id: string; label: string; name
           {(c) => <input {...c} autoComplete="off" {...register('nationalIdValue')} />}
         </Field>
       </div>
-      <button type="submit" disabled={mutation.isPending}>
-        {mutation.isPending ? 'Registering…' : 'Register candidate'}
+      {duplicate && (
+        <div className="alert warn" role="alert">
+          <p style={{ marginTop: 0 }}>
+            <strong>Possibly already registered.</strong> A participant with{' '}
+            {duplicate.map((k) => MATCHED_ON[k] ?? k).join(' and ')} is registered in the trial (at
+            this or another site). Check with the trial office before registering again.
+          </p>
+          <Field label="Reason to register anyway (recorded in the audit trail)">
+            {(c) => (
+              <input
+                {...c}
+                value={duplicateReason}
+                onChange={(ev) => setDuplicateReason(ev.target.value)}
+              />
+            )}
+          </Field>
+        </div>
+      )}
+      <button
+        type="submit"
+        disabled={mutation.isPending || (!!duplicate && !duplicateReason.trim())}
+      >
+        {mutation.isPending ? 'Registering…' : duplicate ? 'Register anyway' : 'Register candidate'}
       </button>
     </form>
+  );
+}
+
+/** Participants who must consent again to the current consent version (after an amendment). */
+export function ReconsentPending({ siteId }: { siteId: string }) {
+  const query = useQuery({
+    queryKey: ['reconsent', 'pending', siteId],
+    queryFn: () =>
+      call(api.GET('/reconsent/pending', { params: { query: siteId ? { siteId } : {} } })),
+  });
+  if (!query.data?.currentVersion) return null;
+  const { currentVersion, amendment, items } = query.data;
+  return (
+    <section aria-labelledby="h-reconsent">
+      <h2 id="h-reconsent">
+        Re-consent to version {currentVersion} pending{' '}
+        <span className="muted">({items.length})</span>
+      </h2>
+      {amendment && <p className="small muted">{amendment}</p>}
+      {items.length === 0 ? (
+        <p className="muted">Everyone has consented to the current version.</p>
+      ) : (
+        <ul>
+          {items.map((i) => (
+            <li key={i.participantId}>
+              <Link to={`/participants/${i.participantId}`}>
+                {i.studyId ?? i.participantId.slice(0, 8)}
+              </Link>{' '}
+              <span className="small muted">
+                ({i.siteLabel}; consented to {i.consentedVersion} on {i.consentedOn})
+              </span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
   );
 }

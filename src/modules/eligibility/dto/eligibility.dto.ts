@@ -198,6 +198,22 @@ export class ScreeningLogEntryDto {
   @ApiProperty({ type: [String] }) exclusionCodes: string[];
   @ApiProperty({ nullable: true, type: String }) consentDate: string | null;
   @ApiProperty({ nullable: true, type: String }) withdrawnAt: string | null;
+  @ApiProperty({ nullable: true, type: String }) withdrawalReason: string | null;
+  @ApiProperty({ nullable: true, type: () => ScreenFailureLogDto })
+  screenFailure: ScreenFailureLogDto | null;
+  @ApiProperty({
+    nullable: true,
+    enum: ['not_meeting_criteria', 'declined', 'other'],
+    description: 'Excluded before randomisation, as coded (CONSORT)',
+  })
+  exclusion: string | null;
+}
+
+export class ScreenFailureLogDto {
+  @ApiProperty({ enum: ['not_meeting_criteria', 'declined', 'other'] }) reason: string;
+  @ApiProperty({ enum: ['phone_check', 'records_review', 'screening_visit'] }) stage: string;
+  @ApiProperty() detail: string;
+  @ApiProperty({ format: 'date' }) date: string;
 }
 
 export class ExclusionCountDto {
@@ -212,6 +228,10 @@ export class ConsortDto {
   @ApiProperty() notMeetingCriteria: number;
   @ApiProperty() declined: number;
   @ApiProperty() other: number;
+  @ApiProperty({ description: 'Of the excluded: recorded screen failures' })
+  screenFailures: number;
+  @ApiProperty({ description: 'Of the excluded: withdrawals before randomisation' })
+  withdrawn: number;
   @ApiProperty() inScreening: number;
   @ApiProperty() randomised: number;
 }

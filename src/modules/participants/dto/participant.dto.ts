@@ -9,6 +9,7 @@ import {
   ValidateText,
   ValidateUuid,
 } from 'src/common/validation/validators';
+import { ValidateField } from 'src/common/fields/validate-field';
 import { ScreeningSectionsDto } from 'src/modules/eligibility/dto/screening.dto';
 import { IdentityDto } from 'src/modules/identity/dto/identity.dto';
 import {
@@ -18,6 +19,10 @@ import {
   PARTICIPANT_STATUSES,
   type FhirResearchSubjectStatus,
   type ParticipantStatus,
+  SCREEN_FAILURE_REASONS,
+  SCREEN_FAILURE_STAGES,
+  type ScreenFailureReason,
+  type ScreenFailureStage,
 } from 'src/modules/participants/participant-status';
 import {
   WITHDRAWAL_INITIATORS,
@@ -26,6 +31,13 @@ import {
 
 export const REGISTRATION_STAGES = ['registered', 'pre_screened'] as const;
 export type RegistrationStage = (typeof REGISTRATION_STAGES)[number];
+
+export class ConfirmDuplicateDto {
+  @ValidateText(500, {
+    description: 'Why this is not the same person, or why they are registered again',
+  })
+  reason: string;
+}
 
 export class RegisterParticipantDto {
   @ValidateUuid({ description: 'The screening site (must be one of your sites)' })
@@ -53,6 +65,17 @@ export class RegisterParticipantDto {
       'registered (default: gets a study id now) or pre_screened (questionnaire only; registered later)',
   })
   stage?: RegistrationStage;
+
+  @ApiPropertyOptional({
+    type: () => ConfirmDuplicateDto,
+    description:
+      'Register although a likely duplicate was reported (409 LIKELY_DUPLICATE); the reason is audited',
+  })
+  @ValidateIf((_: unknown, v: unknown) => v !== undefined)
+  @IsObject()
+  @ValidateNested()
+  @Type(() => ConfirmDuplicateDto)
+  confirmDuplicate?: ConfirmDuplicateDto;
 }
 
 export class ListParticipantsQueryDto extends PageQueryDto {
@@ -77,6 +100,51 @@ export class TransitionDto {
 
   @ValidateText(500, { optional: true })
   reason?: string;
+
+  @ValidateField('pathway.stepDate', {
+    optional: true,
+    description:
+      'The date the step happened (default today at the site); not in the future, not before registration or the previous step',
+  })
+  date?: string;
+  @ApiPropertyOptional({
+    type: () => ConfirmDuplicateDto,
+    description:
+      'Registering a pre-screened candidate although a likely duplicate was reported (409 LIKELY_DUPLICATE); audited',
+  })
+  @ValidateIf((_: unknown, v: unknown) => v !== undefined)
+  @IsObject()
+  @ValidateNested()
+  @Type(() => ConfirmDuplicateDto)
+  confirmDuplicate?: ConfirmDuplicateDto;
+}
+
+export class ScreenFailureDto {
+  @ValidateField('pathway.screenFailureReason', {
+    description: 'Coded reason: not meeting criteria, declined or other',
+  })
+  reason: ScreenFailureReason;
+
+  @ValidateField('pathway.screenFailureDetail', { description: 'What happened, in words' })
+  detail: string;
+
+  @ValidateField('pathway.screenFailureStage', {
+    optional: true,
+    description:
+      'Where it was found (default from the status: registered → phone check, phone check done → records review, later → screening visit)',
+  })
+  stage?: ScreenFailureStage;
+
+  @ValidateField('pathway.screenFailureDate', {
+    optional: true,
+    description: 'The date it happened (default today at the site)',
+  })
+  date?: string;
+}
+
+export class UndoStepDto {
+  @ValidateText(500, { description: 'Why the last step is taken back' })
+  reason: string;
 }
 
 export class WithdrawDto {
@@ -131,6 +199,14 @@ export class WithdrawalDto {
   @ApiProperty({ enum: WITHDRAWAL_INITIATORS }) initiatedBy: WithdrawalInitiator;
 }
 
+export class ScreenFailureInfoDto {
+  @ApiProperty({ enum: SCREEN_FAILURE_REASONS }) reason: ScreenFailureReason;
+  @ApiProperty({ enum: SCREEN_FAILURE_STAGES }) stage: ScreenFailureStage;
+  @ApiProperty() detail: string;
+  @ApiProperty({ format: 'date' }) date: string;
+  @ApiProperty() recordedAt: string;
+}
+
 export class ParticipantResponseDto {
   @ApiProperty() id: string;
   @ApiProperty({ nullable: true, type: String, example: 'NL-AMS-0007' }) studyId: string | null;
@@ -159,6 +235,8 @@ export class ParticipantResponseDto {
   @ApiProperty({ nullable: true, type: () => WithdrawalDto }) withdrawal: WithdrawalDto | null;
   @ApiProperty({ nullable: true, type: () => SampleDestructionDto })
   sampleDestruction: SampleDestructionDto | null;
+  @ApiProperty({ nullable: true, type: () => ScreenFailureInfoDto })
+  screenFailure: ScreenFailureInfoDto | null;
   @ApiPropertyOptional({ nullable: true, description: 'Pre-screening answers (detail view only)' })
   preScreening?: Record<string, unknown> | null;
 }
@@ -171,4 +249,20 @@ export class StatusHistoryDto {
   @ApiProperty({ nullable: true, type: String }) actorId: string | null;
   @ApiProperty() actorRole: string;
   @ApiProperty({ nullable: true, type: String }) reason: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    format: 'date',
+    description: 'The date the move happened (site calendar)',
+  })
+  date: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: Object,
+    description: 'e.g. a screen failure: reason, stage',
+  })
+  details: Record<string, unknown> | null;
+  @ApiProperty({ nullable: true, type: String }) undoneAt: string | null;
+  @ApiProperty({ nullable: true, type: String }) undoneBy: string | null;
+  @ApiProperty({ nullable: true, type: String }) undoReason: string | null;
 }

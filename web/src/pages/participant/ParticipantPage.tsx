@@ -12,7 +12,15 @@ import { durationSince, formatDate, formatInstant, todayIn } from '../../lib/tim
 import { participantName } from '../Worklist';
 import { ParticipantAdverseEvents } from '../AdverseEvents';
 import { Assessments, EligibilityView } from './Eligibility';
-import { Consent, History, PathwaySteps, RecordedConsent, Withdrawal } from './Pathway';
+import {
+  Consent,
+  History,
+  PathwaySteps,
+  Reconsent,
+  RecordedConsent,
+  ScreenFailure,
+  Withdrawal,
+} from './Pathway';
 import { Randomisation, wasRandomised } from './Randomisation';
 import { ScreeningForm, ScreeningHistory } from './ScreeningForm';
 
@@ -93,9 +101,11 @@ function ParticipantView({ participant: p }: { participant: Participant }) {
               </span>
             ))}
           </nav>
-          <PathwaySteps participant={p} />
+          <PathwaySteps participant={p} zone={zone} />
+          <ScreenFailure participant={p} zone={zone} />
           <Consent participant={p} zone={zone} />
           <RecordedConsent participant={p} zone={zone} />
+          <Reconsent participant={p} zone={zone} />
           <Randomisation participant={p} zone={zone} />
           <History participant={p} zone={zone} />
           {hasRole('coordinator', 'investigator') && <IdentityPanel participantId={p.id} />}
