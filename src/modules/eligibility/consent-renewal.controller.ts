@@ -1,3 +1,4 @@
+import { Idempotent } from 'src/kernel/idempotency/idempotent.decorator';
 import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Actor } from 'src/common/context/request-context';
@@ -34,6 +35,7 @@ export class ConsentRenewalController {
 
   /** Records re-consent to the current consent version after a protocol amendment (audited). */
   @Post('participants/:id/reconsent')
+  @Idempotent(ReconsentRecordedDto)
   @Roles('coordinator', 'investigator')
   @ApiErrors(400, 404, 409)
   async record(

@@ -7574,7 +7574,10 @@ export interface operations {
     ConsentRenewalController_record: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description A key of your choice (8 to 128 of A-Z a-z 0-9 . _ : -, e.g. a UUID) for this create: a retry with the same key within a day answers 200 with the first answer (header Idempotent-Replayed) and creates nothing. The same key with another request: 409 IDEMPOTENCY_KEY_REUSED; a malformed key: 400 IDEMPOTENCY_KEY_INVALID */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -7586,7 +7589,8 @@ export interface operations {
             };
         };
         responses: {
-            201: {
+            /** @description A retry with the same Idempotency-Key: the first answer */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
