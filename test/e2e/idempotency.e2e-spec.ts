@@ -74,7 +74,7 @@ describe('Idempotency-Key on creates (e2e)', () => {
 
   it('keys are per user: another user with the same key creates their own record', async () => {
     const a = await register(coordinator, person('Perpersoon'), 'shared-key-77').expect(201);
-    const b = await register(otherCoordinator, person('Perpersoon'), 'shared-key-77').expect(201);
+    const b = await register(otherCoordinator, person('Anderpersoon'), 'shared-key-77').expect(201);
     expect(b.body.id).not.toBe(a.body.id);
   });
 

@@ -1,6 +1,6 @@
 import { validationFailed } from 'src/common/errors/domain-error';
 import { compareDates, type IsoDate } from 'src/common/time/calendar-date';
-import { fieldItem } from './registry';
+import { fieldItem, itemsOf, type FormId } from './registry';
 
 /**
  * Plausible dates, one rule set (issue 15): each entered date is checked by the rule its registry
@@ -118,4 +118,41 @@ export async function assertPlausibleDates(
   if (problems.length > 0) {
     throw validationFailed(problems);
   }
+}
+
+/**
+ * The entered dates of a record of one form, found by the registry's paths (`relapses[].onsetDate`
+ * becomes `relapses[0].onsetDate`, …): every `date` item that is entered (not derived).
+ */
+export function enteredDates(form: FormId, record: unknown): EnteredDate[] {
+  const out: EnteredDate[] = [];
+  const walk = (value: unknown, segments: string[], path: string, item: string) => {
+    if (segments.length === 0) {
+      if (typeof value === 'string') {
+        out.push({ item, path, value });
+      }
+      return;
+    }
+    if (typeof value !== 'object' || value === null) {
+      return;
+    }
+    const [head, ...rest] = segments;
+    const list = head.endsWith('[]');
+    const key = list ? head.slice(0, -2) : head;
+    const next = (value as Record<string, unknown>)[key];
+    const at = path ? `${path}.${key}` : key;
+    if (list) {
+      if (Array.isArray(next)) {
+        next.forEach((el, i) => walk(el, rest, `${at}[${i}]`, item));
+      }
+      return;
+    }
+    walk(next, rest, at, item);
+  };
+  for (const item of itemsOf(form)) {
+    if (item.type === 'date' && item.dateRule !== 'derived') {
+      walk(record, item.path.split('.'), '', item.id);
+    }
+  }
+  return out;
 }

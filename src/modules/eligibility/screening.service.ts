@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Clock } from 'src/common/clock/clock';
+import { assertPlausibleDates, enteredDates } from 'src/common/fields/date-rules';
+import { ParticipantDates } from 'src/modules/participants/participant-dates.api';
 import {
   applyPatch,
   auditOf,
@@ -67,6 +69,7 @@ export class ScreeningService {
     private readonly clock: Clock,
     private readonly random: RandomSource,
     private readonly history: RecordHistory,
+    private readonly dates: ParticipantDates,
   ) {}
 
   /** Every kept version of the current episode's screening record, newest first. */
@@ -188,6 +191,11 @@ export class ScreeningService {
       if (invalid.length > 0) {
         throw ParticipantErrors.invalidData(invalid);
       }
+      // The registry's date rules beyond today: no clinical date before the participant's birth.
+      await assertPlausibleDates(
+        enteredDates('screening', after),
+        await this.dates.facts(participant.id, uow.em),
+      );
       const now = this.clock.now();
       if (
         corrections.length > 0 &&
