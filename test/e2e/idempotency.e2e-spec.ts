@@ -120,6 +120,58 @@ describe('Idempotency-Key on creates (e2e)', () => {
     expect(Number(visits[0].n)).toBe(1);
   });
 
+  it('an adverse event between visits and an unblinding event: a retry returns the first', async () => {
+    const p = await t.factory.participant('NL-AMS');
+    await t.factory.allocation(p.id, 'B', '2026-04-01T09:00:00Z');
+    await t.app.get(FollowUpService).generateSchedule(p.id);
+    const ae = () =>
+      t
+        .http()
+        .post(`/follow-up/participants/${p.id}/adverse-events`)
+        .set(bearer(staff))
+        .set('Idempotency-Key', 'ae-between-1')
+        .send({
+          adverseEvents: [
+            {
+              term: 'Headache',
+              onsetDate: '2026-07-01',
+              severity: 'mild',
+              serious: false,
+              outcome: 'recovered',
+            },
+          ],
+        });
+    const first = await ae().expect(201);
+    const retry = await ae().expect(200);
+    expect(retry.body.map((e: { id: string }) => e.id)).toEqual(
+      first.body.map((e: { id: string }) => e.id),
+    );
+    const aes = (await t.dataSource.query(
+      `SELECT count(*) AS n FROM adverse_events WHERE participant_id = $1`,
+      [p.id],
+    )) as { n: string }[];
+    expect(Number(aes[0].n)).toBe(1);
+
+    const investigator = await t.factory.user('investigator', { sites: ['NL-AMS'] });
+    const unblinding = () =>
+      t
+        .http()
+        .post('/randomization/unblinding-events')
+        .set(bearer(investigator))
+        .set('Idempotency-Key', 'unblinding-1')
+        .send({
+          participantId: p.id,
+          disclosedToRole: 'blinded_assessor',
+          kind: 'accidental',
+          occurredAt: '2026-07-09T09:00:00Z',
+          reason: 'a letter copied to the assessor',
+          impact: 'assessor replaced for this participant',
+        });
+    const u1 = await unblinding().expect(201);
+    const u2 = await unblinding().expect(200);
+    expect(u2.body.id).toBe(u1.body.id);
+  });
+
   it('an admin creating a site or a user: a retry returns the first', async () => {
     const site = {
       code: 'IDM',
@@ -134,5 +186,21 @@ describe('Idempotency-Key on creates (e2e)', () => {
     expect(first.status).toBe(201);
     const retry = await send().expect(200);
     expect(retry.body.id).toBe(first.body.id);
+    const user = () =>
+      t
+        .http()
+        .post('/users')
+        .set(bearer(admin))
+        .set('Idempotency-Key', 'user-create-1')
+        .send({
+          email: 'retry.user@test.local',
+          displayName: 'Retry User',
+          password: 'a long enough passphrase',
+          roles: ['site_staff'],
+          siteIds: [ams],
+        });
+    const u1 = await user().expect(201);
+    const u2 = await user().expect(200);
+    expect(u2.body.id).toBe(u1.body.id);
   });
 });
