@@ -19,9 +19,7 @@ import type { VisitEntity } from './entities/visit.entity';
 import { FollowUpRecords, patchOf, readScope, VISIT_ASSESSMENT } from './follow-up-records';
 import { FollowUpErrors } from './follow-up.errors';
 import { type AssessorWorkItem, VisitsRepository } from './visits.repository';
-
-/** How far ahead the worklist looks: visits whose window opens within this many days. */
-const WORKLIST_HORIZON_DAYS = 14;
+import { FollowUpSettings } from './follow-up.settings';
 
 /** The blinded assessment of a visit as one correctable record. */
 export type AssessmentRecord = {
@@ -97,6 +95,7 @@ export class AssessmentsService {
     private readonly clock: Clock,
     private readonly random: RandomSource,
     private readonly dates: ParticipantDates,
+    private readonly settings: FollowUpSettings,
   ) {}
 
   async recordAssessment(id: string, dto: RecordAssessmentDto, actor: Actor): Promise<VisitEntity> {
@@ -245,15 +244,19 @@ export class AssessmentsService {
 
   /**
    * The blinded assessor's worklist: visits within the actor's sites that need the blinded EDSS
-   * or an MRI read still missing, logged by the site or not, whose window opens within two weeks.
+   * or an MRI read still missing, logged by the site or not, whose window opens within the
+   * configured days (trial settings followUp.assessorWorklistDays, default 14).
    */
-  worklist(
+  async worklist(
     filter: { siteId?: string; missing?: 'edss' | 'mri'; status?: 'scheduled' | 'logged' },
     actor: Actor,
     page: number,
     pageSize: number,
   ): Promise<{ items: AssessorWorkItem[]; total: number }> {
-    const until = addDays(this.clock.now().toISOString().slice(0, 10), WORKLIST_HORIZON_DAYS);
+    const until = addDays(
+      this.clock.now().toISOString().slice(0, 10),
+      await this.settings.assessorWorklistDays(),
+    );
     return this.visits.assessorWorklist(
       { ...filter, sites: readScope(actor).sites, until },
       page,

@@ -15,7 +15,11 @@ export type FollowUpSettingsSection = {
   reminders?: Partial<SweepRuleConfig>;
   /** Safety reporting: interventions per arm, RSI versions per intervention, SUSAR deadlines. */
   safety?: Partial<SafetySettings>;
+  /** The blinded assessor's worklist shows visits whose window opens within this many days (default 14). */
+  assessorWorklistDays?: number;
 };
+
+const DEFAULT_ASSESSOR_WORKLIST_DAYS = 14;
 
 /** The visit template and reminder offsets as trial configuration, validated before use. */
 @Injectable()
@@ -41,6 +45,14 @@ export class FollowUpSettings {
 
   async sweepRules(): Promise<SweepRuleConfig> {
     return { ...DEFAULT_SWEEP_RULE_CONFIG, ...((await this.section()).reminders ?? {}) };
+  }
+
+  /** How far ahead the blinded assessor's worklist looks, in days (0 to 366). */
+  async assessorWorklistDays(): Promise<number> {
+    const days = (await this.section()).assessorWorklistDays;
+    return Number.isInteger(days) && (days as number) >= 0 && (days as number) <= 366
+      ? (days as number)
+      : DEFAULT_ASSESSOR_WORKLIST_DAYS;
   }
 
   /** Safety reporting configuration: the defaults (follow-up/safety.ts) overridden section by section. */

@@ -203,7 +203,7 @@ export type paths = {
         };
         /**
          * The blinded assessor's worklist: every visit within their sites that needs the blinded EDSS or
-         *     an MRI read still missing, logged by the site or not, whose window opens within two weeks;
+         *     an MRI read still missing, logged by the site or not, whose window opens within the configured days (default 14);
          *     most urgent first. Study ids, visit codes and dates only: nothing that reveals the arm.
          */
         get: operations["VisitsController_assessorWorklist"];
