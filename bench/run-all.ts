@@ -19,6 +19,7 @@ import { Figure, machine, RESULTS_DIR } from './lib/result';
  *                                               follow-up: participants x visits per run (default 1000x100000,3000x300000,10000x1000000)
  *   BENCH_SLOTS_N=999 BENCH_SLOTS_REPEAT=3      slots: bookings per run, runs per level (default 400, 3)
  *   BENCH_PGBENCH_SECONDS=8                     length of each pgbench baseline
+ *   BENCH_SIGNIN_CONCURRENCY=8                  sign-in: sign-ins in flight while /health is timed
  *   BENCH_ONLY=enrolment,slots                  run only these benchmarks
  */
 type Bench = {
@@ -32,8 +33,9 @@ const followUpSizes = (env.BENCH_FOLLOW_UP_SIZES ?? '1000x100000,3000x300000,100
   .split(',')
   .map((s) => {
     const [participants, visits] = s.split('x').map((n) => Number(n.trim()));
-    if (!(participants > 0 && visits > 0))
+    if (!(participants > 0 && visits > 0)) {
       throw new Error(`BENCH_FOLLOW_UP_SIZES: "${s}" is not <participants>x<visits>`);
+    }
     return { participants, visits };
   });
 
@@ -65,6 +67,11 @@ const BENCHES: Bench[] = [
     })),
   },
   {
+    name: 'sign-in',
+    script: 'bench/sign-in/run.ts',
+    runs: [{ label: '', env: { BENCH_SIGNIN_CONCURRENCY: env.BENCH_SIGNIN_CONCURRENCY ?? '8' } }],
+  },
+  {
     name: 'slots',
     script: 'bench/slots/run.ts',
     runs: [
@@ -93,7 +100,9 @@ function run(script: string, extra: Record<string, string>, prefix: string): Pro
       stream.on('data', (d: Buffer) => {
         const lines = (rest + d.toString()).split('\n');
         rest = lines.pop() ?? '';
-        for (const line of lines) out.write(`[${prefix}] ${line}\n`);
+        for (const line of lines) {
+          out.write(`[${prefix}] ${line}\n`);
+        }
       });
       stream.on('end', () => rest && out.write(`[${prefix}] ${rest}\n`));
     };
@@ -111,12 +120,22 @@ const readResult = (name: string): Record<string, unknown> | null => {
 };
 
 function num(n: number): string {
-  if (!Number.isFinite(n)) return 'n/a';
+  if (!Number.isFinite(n)) {
+    return 'n/a';
+  }
   const abs = Math.abs(n);
-  if (abs >= 1000) return Math.round(n).toLocaleString('en-GB');
-  if (abs >= 100) return n.toFixed(0);
-  if (abs >= 10) return n.toFixed(1);
-  if (abs >= 1) return n.toFixed(2);
+  if (abs >= 1000) {
+    return Math.round(n).toLocaleString('en-GB');
+  }
+  if (abs >= 100) {
+    return n.toFixed(0);
+  }
+  if (abs >= 10) {
+    return n.toFixed(1);
+  }
+  if (abs >= 1) {
+    return n.toFixed(2);
+  }
   return n.toPrecision(2);
 }
 
@@ -152,8 +171,9 @@ async function main(): Promise<void> {
         continue;
       }
       outputs.push(result);
-      for (const f of (result.figures as Figure[] | undefined) ?? [])
+      for (const f of (result.figures as Figure[] | undefined) ?? []) {
         figures.push({ benchmark: bench.name, ...f });
+      }
     }
     timings[bench.name] = (Date.now() - t0) / 1000;
     if (bench.runs.length > 1 && outputs.length > 0) {
@@ -184,7 +204,9 @@ async function main(): Promise<void> {
     path.join(RESULTS_DIR, 'summary.json'),
     `${JSON.stringify({ measuredAt: new Date().toISOString(), machine: m, secondsPerBenchmark: timings, failures, figures }, null, 2)}\n`,
   );
-  if (failures.length > 0) process.exitCode = 1;
+  if (failures.length > 0) {
+    process.exitCode = 1;
+  }
 }
 
 main().catch((error: Error) => {

@@ -108,8 +108,9 @@ async function main(): Promise<void> {
       // Warm up (plans, connections), then measure.
       for (const [path, token] of shapes) {
         const res = await bench.call('GET', path, token);
-        if (res.status !== 200)
+        if (res.status !== 200) {
           throw new Error(`${path}: ${res.status} ${JSON.stringify(res.body)}`);
+        }
       }
       for (const clients of CLIENTS) {
         const list = await runLoad(REQUESTS, clients, async (i) => {
@@ -125,7 +126,9 @@ async function main(): Promise<void> {
           await res.arrayBuffer();
           return res.status;
         });
-        if (list.errors > 0) throw new Error(`${list.errors} list requests failed`);
+        if (list.errors > 0) {
+          throw new Error(`${list.errors} list requests failed`);
+        }
         const at = `${thousands(size)} participants, ${clients} clients`;
         const baseline = `GET /health, ${clients} clients`;
         rows.push([

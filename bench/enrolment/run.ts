@@ -37,9 +37,13 @@ function bsn(i: number): string {
   for (let k = 0; ; k++) {
     const body = String(10_000_000 + ((i * 7919 + k * 104_729) % 89_999_999)).padStart(8, '0');
     let sum = 0;
-    for (let j = 0; j < 8; j++) sum += (9 - j) * Number(body[j]);
+    for (let j = 0; j < 8; j++) {
+      sum += (9 - j) * Number(body[j]);
+    }
     const check = sum % 11;
-    if (check <= 9) return `${body}${check}`;
+    if (check <= 9) {
+      return `${body}${check}`;
+    }
   }
 }
 
@@ -77,7 +81,9 @@ async function main(): Promise<void> {
       const ids: string[] = [];
       const reg = await runLoad(N, clients, async () => {
         const res = await register();
-        if (res.status === 201) ids.push(res.body.id as string);
+        if (res.status === 201) {
+          ids.push(res.body.id as string);
+        }
         return res.status;
       });
       const scr = await runLoad(
@@ -94,10 +100,11 @@ async function main(): Promise<void> {
           ).status,
       );
       const base = await pgbench(bench.serverUrl, clients, PGBENCH_SECONDS);
-      if (reg.errors + scr.errors > 0)
+      if (reg.errors + scr.errors > 0) {
         throw new Error(
           `errors at ${clients} clients: ${reg.errors} registrations, ${scr.errors} screening writes`,
         );
+      }
       rows.push([
         String(clients),
         reg.perSecond,

@@ -99,7 +99,9 @@ async function deleteKeys(redis: Redis, pattern: string): Promise<void> {
   do {
     const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 5000);
     cursor = next;
-    if (keys.length) await redis.del(...keys);
+    if (keys.length) {
+      await redis.del(...keys);
+    }
   } while (cursor !== '0');
 }
 
@@ -152,7 +154,9 @@ async function rawInsert(
   concurrency: number,
 ): Promise<number> {
   const batches: VisitTuple[][] = [];
-  for (let i = 0; i < rows.length; i += perStatement) batches.push(rows.slice(i, i + perStatement));
+  for (let i = 0; i < rows.length; i += perStatement) {
+    batches.push(rows.slice(i, i + perStatement));
+  }
   const start = process.hrtime.bigint();
   await pool(batches, concurrency, async (batch) => {
     const values: unknown[] = [];
@@ -226,8 +230,9 @@ async function main(): Promise<void> {
     const sites: { id: string; time_zone: string }[] = await ds.query(
       `SELECT id, time_zone FROM sites ORDER BY code`,
     );
-    if (size.participants > sites.length * 9999)
+    if (size.participants > sites.length * 9999) {
       throw new Error(`at most ${sites.length * 9999} participants (study ids per site)`);
+    }
     await ds.query(
       `WITH s AS (SELECT id, trial_id, country_code, code, row_number() OVER (ORDER BY code) - 1 AS k, count(*) OVER () AS n FROM sites),
        g AS (SELECT i, s.* FROM generate_series(0, $1 - 1) i JOIN s ON s.k = i % s.n)
@@ -319,13 +324,17 @@ async function main(): Promise<void> {
     let past = 0;
     const dayMs = 86_400_000;
     const flush = async () => {
-      if (chunk.length === 0) return;
+      if (chunk.length === 0) {
+        return;
+      }
       insertMs += await rawInsert(ds, 'visits', chunk, 2000, 4);
       loaded += chunk.length;
       chunk = [];
     };
     for (const [i, p] of fillerRows.entries()) {
-      if (open >= size.visits) break;
+      if (open >= size.visits) {
+        break;
+      }
       const tz = tzOf.get(p.site_id) as string;
       // Randomised within the last 150 days, deterministic per participant.
       const randomisedAt = new Date(
@@ -342,8 +351,11 @@ async function main(): Promise<void> {
         const closed = v.windowEnd < today;
         // Closed windows are logged, except one in 200 left open: the first sweep marks those missed.
         const status = closed && i % 200 !== 0 ? 'logged' : 'scheduled';
-        if (status === 'scheduled') open += 1;
-        else past += 1;
+        if (status === 'scheduled') {
+          open += 1;
+        } else {
+          past += 1;
+        }
         chunk.push([
           p.id,
           p.site_id,
@@ -364,7 +376,9 @@ async function main(): Promise<void> {
           status === 'logged' ? v.targetDate : null,
         ]);
       }
-      if (chunk.length >= 50_000) await flush();
+      if (chunk.length >= 50_000) {
+        await flush();
+      }
     }
     await flush();
     await ds.query(`ANALYZE visits`);
@@ -589,7 +603,9 @@ async function main(): Promise<void> {
     const widths = table[0].map((_, c) => Math.max(...table.map((r) => r[c].length)));
     for (const [k, r] of table.entries()) {
       out(r.map((cell, c) => cell.padEnd(widths[c])).join(' | '));
-      if (k === 0) out(widths.map((w) => '-'.repeat(w)).join('-|-'));
+      if (k === 0) {
+        out(widths.map((w) => '-'.repeat(w)).join('-|-'));
+      }
     }
     out(
       `plans: ${Object.entries(plans)
@@ -598,7 +614,9 @@ async function main(): Promise<void> {
     );
     out(`written ${join(dir, 'follow-up.json')}`);
   } finally {
-    if (app) await app.close();
+    if (app) {
+      await app.close();
+    }
     await deleteKeys(redis, `${prefix}:*`);
     redis.disconnect();
     await admin((c) => c.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`));

@@ -51,13 +51,17 @@ export async function pgbench(
       { encoding: 'utf8' },
     );
     const match = /tps = ([\d.]+)/.exec(out);
-    if (!match) throw new Error(`could not read pgbench output:\n${out}`);
+    if (!match) {
+      throw new Error(`could not read pgbench output:\n${out}`);
+    }
     // Log lines: client_id transaction_no time(us) script_no time_epoch time_us [schedule_lag]
     const latencies: number[] = [];
     for (const f of readdirSync(logDir)) {
       for (const line of readFileSync(path.join(logDir, f), 'utf8').split('\n')) {
         const us = Number(line.split(' ')[2]);
-        if (Number.isFinite(us) && line) latencies.push(us / 1000);
+        if (Number.isFinite(us) && line) {
+          latencies.push(us / 1000);
+        }
       }
     }
     latencies.sort((a, b) => a - b);

@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { AddressInfo } from 'node:net';
 import { Client } from 'pg';
-import * as bcrypt from 'bcryptjs';
+import * as bcrypt from 'bcrypt';
 import { AppModule } from 'src/app.module';
 import { loadConfig, AppConfig } from 'src/config/app-config';
 import { configureApp } from 'src/configure-app';

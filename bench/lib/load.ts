@@ -30,7 +30,9 @@ export async function runLoad(
         const t0 = performance.now();
         const status = await send(i).catch(() => 599);
         latencies.push(performance.now() - t0);
-        if (!ok(status)) errors++;
+        if (!ok(status)) {
+          errors++;
+        }
       }
     }),
   );

@@ -27,7 +27,9 @@ export async function pgbenchTps(
       },
     );
     const match = /tps = ([\d.]+)/.exec(out);
-    if (!match) throw new Error(`could not read pgbench output:\n${out}`);
+    if (!match) {
+      throw new Error(`could not read pgbench output:\n${out}`);
+    }
     return Number(match[1]);
   } finally {
     await admin.query(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`).catch(() => undefined);

@@ -69,7 +69,9 @@ async function main(): Promise<void> {
         version: '3.0',
         date: today,
       });
-      if (c.status !== 200) throw new Error(`participant setup failed: ${JSON.stringify(c.body)}`);
+      if (c.status !== 200) {
+        throw new Error(`participant setup failed: ${JSON.stringify(c.body)}`);
+      }
       return id;
     };
     process.stdout.write(
@@ -80,7 +82,9 @@ async function main(): Promise<void> {
       ids.push(await consented());
       return 200;
     });
-    if (prep.errors > 0) throw new Error(`${prep.errors} participants could not be prepared`);
+    if (prep.errors > 0) {
+      throw new Error(`${prep.errors} participants could not be prepared`);
+    }
 
     const rows: (string | number)[][] = [];
     const results: Record<string, unknown>[] = [];
@@ -151,8 +155,9 @@ async function main(): Promise<void> {
           better: 'lower',
         }),
       );
-      if (http.errors > 0)
+      if (http.errors > 0) {
         throw new Error(`${http.errors} randomisations failed at ${clients} clients`);
+      }
     }
     const verify = await bench.call('GET', '/randomization/verify', statistician.token);
     printTable(
@@ -165,7 +170,9 @@ async function main(): Promise<void> {
       verificationOk: verify.body.ok,
       results,
     });
-    if (verify.body.ok !== true) throw new Error('sequence verification failed after the run');
+    if (verify.body.ok !== true) {
+      throw new Error('sequence verification failed after the run');
+    }
   } finally {
     await bench.close();
   }

@@ -345,7 +345,9 @@ async function main(): Promise<void> {
           1000,
         );
         cursor = next;
-        if (keys.length) await redis.del(...keys);
+        if (keys.length) {
+          await redis.del(...keys);
+        }
       } while (cursor !== '0');
     } finally {
       redis.disconnect();

@@ -1,5 +1,5 @@
 import { JwtService } from '@nestjs/jwt';
-import * as bcrypt from 'bcryptjs';
+import * as bcrypt from 'bcrypt';
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { actingRoles, type Role } from 'src/common/context/roles';

@@ -1,4 +1,4 @@
-import * as bcrypt from 'bcryptjs';
+import * as bcrypt from 'bcrypt';
 
 /** Password policy: 12 to 128 characters, not the e-mail's local part, not one repeated character. */
 export function passwordProblem(password: string, email: string): string | null {
@@ -18,5 +18,10 @@ export function passwordProblem(password: string, email: string): string | null 
   return null;
 }
 
+/**
+ * bcrypt (native, node-bcrypt): hashing and comparing run on libuv's thread pool, off the event
+ * loop, so a burst of sign-ins does not stall other requests. Hashes are the usual `$2b$` format
+ * (those written by bcryptjs before compare the same).
+ */
 export const hashPassword = (password: string, rounds: number) => bcrypt.hash(password, rounds);
 export const checkPassword = (password: string, hash: string) => bcrypt.compare(password, hash);
