@@ -11,6 +11,10 @@ import helmet from 'helmet';
 import { requestContextMiddleware } from './common/context/request-context.middleware';
 import { errorBody, HttpErrorFilter, requestIdOf } from './common/errors/http-error.filter';
 import { FieldValidationPipe } from './common/validation/validation-errors';
+import {
+  hostileJsonMiddleware,
+  malformedJsonHandler,
+} from './common/validation/hostile-json.middleware';
 import { NestedShapePipe } from './common/validation/nested-shape.pipe';
 import { RejectNulPipe } from './common/validation/reject-nul.pipe';
 import { ALL_QUEUES } from './common/queue/queues';
@@ -38,6 +42,7 @@ export function configureApp(app: NestExpressApplication): void {
     exposedHeaders: ['X-Request-Id'],
   });
   app.useBodyParser('json', { limit: '256kb' });
+  app.use(malformedJsonHandler, hostileJsonMiddleware);
   app.useGlobalPipes(
     new RejectNulPipe(),
     new FieldValidationPipe({
