@@ -147,6 +147,20 @@ export class EnvironmentVariables {
   @IsIn(['auto', 'true', 'false'])
   FOLLOW_UP_SWEEP: 'auto' | 'true' | 'false' = 'auto';
 
+  /** Longest wait for a row or table lock in a write transaction (lock_timeout); then 503 DATABASE_BUSY. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(600_000)
+  DB_LOCK_TIMEOUT_MS = 5000;
+
+  /** Longest run of one statement in a write transaction (statement_timeout); then 503 DATABASE_BUSY. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(3_600_000)
+  DB_STATEMENT_TIMEOUT_MS = 15000;
+
   /** Run migrations and the seed at start (under an advisory lock). */
   @Transform(toBool)
   @IsBoolean()
