@@ -11,13 +11,17 @@ import helmet from 'helmet';
 import { requestContextMiddleware } from './common/context/request-context.middleware';
 import { errorBody, HttpErrorFilter, requestIdOf } from './common/errors/http-error.filter';
 import { FieldValidationPipe } from './common/validation/validation-errors';
+import {
+  hostileJsonMiddleware,
+  malformedJsonHandler,
+} from './common/validation/hostile-json.middleware';
 import { NestedShapePipe } from './common/validation/nested-shape.pipe';
 import { RejectNulPipe } from './common/validation/reject-nul.pipe';
 import { ALL_QUEUES } from './common/queue/queues';
 import { APP_CONFIG, AppConfig } from './config/app-config';
 import { AuthService } from './modules/access/auth.service';
 import { applyOpenApiResponseMetadata } from './web/openapi-responses';
-import { mountWebApp } from './web/web-app';
+import { mountWebApp, WEB_BASE } from './web/web-app';
 
 export const OPENAPI_PATH = 'docs';
 export const BULL_BOARD_PATH = '/admin/queues';
@@ -37,7 +41,9 @@ export function configureApp(app: NestExpressApplication): void {
     credentials: false,
     exposedHeaders: ['X-Request-Id'],
   });
+  app.use(noStoreForApi);
   app.useBodyParser('json', { limit: '256kb' });
+  app.use(malformedJsonHandler, hostileJsonMiddleware);
   app.useGlobalPipes(
     new RejectNulPipe(),
     new FieldValidationPipe({
@@ -51,7 +57,7 @@ export function configureApp(app: NestExpressApplication): void {
   );
   app.useGlobalFilters(new HttpErrorFilter());
   mountBullBoard(app);
-  mountWebApp(app);
+  mountWebApp(app, { production: config.NODE_ENV === 'production' });
   applyOpenApiResponseMetadata();
   const document = SwaggerModule.createDocument(
     app,
@@ -67,6 +73,21 @@ export function configureApp(app: NestExpressApplication): void {
       .build(),
   );
   SwaggerModule.setup(OPENAPI_PATH, app, publicWithoutSecurity(document));
+}
+
+/**
+ * `Cache-Control: no-store` on every API answer (sign-in tokens, identities, anything a signed-in
+ * user reads): no browser or proxy keeps a copy. The web application's files (/app/) and the
+ * OpenAPI pages keep their own caching; a handler may still set a stricter header of its own.
+ */
+function noStoreForApi(req: Request, res: Response, next: NextFunction): void {
+  const p = req.path;
+  const web = p === WEB_BASE || p.startsWith(`${WEB_BASE}/`);
+  const docs = p === `/${OPENAPI_PATH}` || p.startsWith(`/${OPENAPI_PATH}`);
+  if (!web && !docs) {
+    res.setHeader('Cache-Control', 'no-store');
+  }
+  next();
 }
 
 /**

@@ -2,7 +2,7 @@ import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
-import { AppConfig, loadConfig } from './config/app-config';
+import { AppConfig, developmentSecretWarnings, loadConfig } from './config/app-config';
 import { configureApp, OPENAPI_PATH } from './configure-app';
 import { prepareDatabase } from 'src/cli/prepare';
 
@@ -42,8 +42,16 @@ export function announce(
   process.stdout.write(`\n${lines.map((l) => `  ${l}`).join('\n')}\n\n`);
 }
 
+/** Warns (stderr, names only) when a development start uses the public development secrets. */
+export function warnOfDevelopmentSecrets(config: AppConfig): void {
+  for (const warning of developmentSecretWarnings(config)) {
+    process.stderr.write(`WARNING: ${warning}\n`);
+  }
+}
+
 async function main(): Promise<void> {
   const config = loadConfig();
+  warnOfDevelopmentSecrets(config);
   const prepared = config.MIGRATE_ON_START ? await prepareDatabase(config) : null;
   const { url } = await startApi(config);
   announce(url, prepared, config);

@@ -1,11 +1,12 @@
 import { loadConfig } from './config/app-config';
 import { prepareDatabase } from 'src/cli/prepare';
-import { announce, startApi } from './main';
+import { announce, startApi, warnOfDevelopmentSecrets } from './main';
 import { startWorker } from './worker';
 
 /** Single-machine start: prepare the database, then run the API and the worker in one process. */
 async function main(): Promise<void> {
   const config = loadConfig();
+  warnOfDevelopmentSecrets(config);
   const prepared = config.MIGRATE_ON_START ? await prepareDatabase(config) : null;
   await startWorker(config);
   const { url } = await startApi(config);

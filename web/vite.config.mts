@@ -26,7 +26,8 @@ export default defineConfig({
   build: {
     outDir: '../dist/web',
     emptyOutDir: true,
-    sourcemap: true,
+    // No source maps in a production build (the API also refuses *.map when NODE_ENV=production).
+    sourcemap: process.env.NODE_ENV !== 'production',
     target: 'es2022',
     chunkSizeWarningLimit: 1000,
     rolldownOptions: {

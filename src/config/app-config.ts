@@ -147,6 +147,20 @@ export class EnvironmentVariables {
   @IsIn(['auto', 'true', 'false'])
   FOLLOW_UP_SWEEP: 'auto' | 'true' | 'false' = 'auto';
 
+  /** Longest wait for a row or table lock in a write transaction (lock_timeout); then 503 DATABASE_BUSY. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(600_000)
+  DB_LOCK_TIMEOUT_MS = 5000;
+
+  /** Longest run of one statement in a write transaction (statement_timeout); then 503 DATABASE_BUSY. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(3_600_000)
+  DB_STATEMENT_TIMEOUT_MS = 15000;
+
   /** Run migrations and the seed at start (under an advisory lock). */
   @Transform(toBool)
   @IsBoolean()
@@ -159,7 +173,8 @@ export type AppConfig = Readonly<
 /** DI token for the validated configuration. */
 export const APP_CONFIG = Symbol('APP_CONFIG');
 
-const DEV_JWT_SECRET = 'development-only-secret-change-me-in-production-0000';
+/** The public development JWT secret (used when JWT_SECRET is unset outside production). */
+export const DEV_JWT_SECRET = 'development-only-secret-change-me-in-production-0000';
 
 /** Validates the environment once. Throws an error naming every missing or malformed variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -186,6 +201,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (config.NODE_ENV === 'production' && !config.JWT_SECRET) {
     problems.push('JWT_SECRET: required in production (at least 32 characters)');
   }
+  if (config.NODE_ENV === 'production' && config.JWT_SECRET === DEV_JWT_SECRET) {
+    problems.push('JWT_SECRET: is the public development secret; use a secret value in production');
+  }
   const identityKeys = identityKeysProblem(config.IDENTITY_KEYS, config.NODE_ENV);
   if (identityKeys) {
     problems.push(identityKeys);
@@ -203,4 +221,26 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     IDENTITY_KEYS: config.IDENTITY_KEYS ?? DEV_IDENTITY_KEYS,
     IDENTITY_MATCH_KEY: config.IDENTITY_MATCH_KEY ?? DEV_IDENTITY_MATCH_KEYS,
   });
+}
+
+/**
+ * Warnings for a development start that uses a publicly known secret or key (JWT_SECRET,
+ * IDENTITY_KEYS, IDENTITY_MATCH_KEY unset or equal to the development value). Names the variable,
+ * never the value. Production refuses these (loadConfig); tests are silent.
+ */
+export function developmentSecretWarnings(config: AppConfig): string[] {
+  if (config.NODE_ENV !== 'development') {
+    return [];
+  }
+  const warnings: string[] = [];
+  if (config.JWT_SECRET === DEV_JWT_SECRET) {
+    warnings.push('JWT_SECRET is the public development secret: never use it in production');
+  }
+  if (config.IDENTITY_KEYS === DEV_IDENTITY_KEYS) {
+    warnings.push('IDENTITY_KEYS is the public development key: never use it in production');
+  }
+  if (config.IDENTITY_MATCH_KEY === DEV_IDENTITY_MATCH_KEYS) {
+    warnings.push('IDENTITY_MATCH_KEY is the public development key: never use it in production');
+  }
+  return warnings;
 }

@@ -1,7 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { Clock } from 'src/common/clock/clock';
 import { RequestContext } from 'src/common/context/request-context';
+import { APP_CONFIG, type AppConfig } from 'src/config/app-config';
 import type { JobPayload, QueueName } from 'src/common/queue/queues';
 import { claimIdempotencyKey } from 'src/kernel/idempotency/idempotency-keys';
 import { redact } from 'src/kernel/redact';
@@ -79,20 +80,48 @@ export class UnitOfWork {
 const toJson = (value: unknown): string | null =>
   value === undefined || value === null ? null : JSON.stringify(redact(value));
 
+/** Per-use-case overrides of the transaction's timeouts (milliseconds, 0 = none). */
+export type TransactionOptions = { lockTimeoutMs?: number; statementTimeoutMs?: number };
+
+const timeoutMs = (ms: number): number => {
+  if (!Number.isSafeInteger(ms) || ms < 0) {
+    throw new Error(`A transaction timeout must be a non-negative integer of milliseconds: ${ms}`);
+  }
+  return ms;
+};
+
 @Injectable()
 export class TransactionRunner {
   constructor(
     private readonly dataSource: DataSource,
     private readonly clock: Clock,
     private readonly outbox: OutboxSignal,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async run<T>(work: (uow: UnitOfWork) => Promise<T>): Promise<T> {
+  /**
+   * Runs `work` in one transaction. Every transaction waits at most DB_LOCK_TIMEOUT_MS for a lock
+   * and DB_STATEMENT_TIMEOUT_MS for a statement (SET LOCAL; a longer statement timeout for a
+   * report or export via `options.statementTimeoutMs`); when one runs out PostgreSQL cancels the
+   * statement, the transaction rolls back, and the HttpErrorFilter answers 503 DATABASE_BUSY.
+   */
+  async run<T>(
+    work: (uow: UnitOfWork) => Promise<T>,
+    options: TransactionOptions = {},
+  ): Promise<T> {
+    const lockMs = timeoutMs(options.lockTimeoutMs ?? this.config.DB_LOCK_TIMEOUT_MS);
+    const statementMs = timeoutMs(
+      options.statementTimeoutMs ?? this.config.DB_STATEMENT_TIMEOUT_MS,
+    );
     // A create sent with an Idempotency-Key claims it in its first committing transaction.
     const claim = RequestContext.idempotency();
     const actorId = RequestContext.actor().id;
     const claiming = claim && !claim.claimed && actorId ? claim : null;
     const { result, enqueued } = await this.dataSource.transaction(async (em) => {
+      // Integers only (validated above): SET takes no bind parameters.
+      await em.query(
+        `SET LOCAL lock_timeout = ${lockMs}; SET LOCAL statement_timeout = ${statementMs}`,
+      );
       if (claiming && actorId) {
         await claimIdempotencyKey(em, claiming, actorId, this.clock.now());
       }

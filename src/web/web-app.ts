@@ -19,10 +19,24 @@ export function webBuildDir(): string {
 /**
  * Serves the web application from the API process: hashed assets with a long cache, every other
  * path under /app/ answered with index.html (client-side routes), and / redirected to /app/.
- * Without a build it answers 404 with what to run, and the API works as before.
+ * Without a build it answers 404 with what to run, and the API works as before. In production a
+ * source map (`*.map`) is a 404.
  */
-export function mountWebApp(app: NestExpressApplication, dir = webBuildDir()): void {
+export function mountWebApp(
+  app: NestExpressApplication,
+  { dir = webBuildDir(), production = false }: { dir?: string; production?: boolean } = {},
+): void {
   const index = path.join(dir, 'index.html');
+  if (production) {
+    // No source maps in production (the build emits none; a stale one is never served).
+    app.use(WEB_BASE, (req: Request, res: Response, next: NextFunction) => {
+      if (/\.map$/i.test(req.path)) {
+        res.status(404).type('text/plain').send('Not found');
+        return;
+      }
+      next();
+    });
+  }
   app.use((req: Request, res: Response, next: NextFunction) => {
     if (req.method === 'GET' && req.path === '/') {
       return res.redirect(302, `${WEB_BASE}/`);

@@ -106,3 +106,125 @@ describe('bad input on every write endpoint (e2e)', () => {
     );
   }, 120_000);
 });
+
+/**
+ * Hostile JSON is refused before any guard, validation or handler, on public routes too: nesting
+ * deeper than 32 levels, prototype-reaching keys at any depth, lone UTF-16 surrogates; truncated
+ * JSON is MALFORMED_JSON. Nothing is stored.
+ */
+describe('hostile JSON bodies (e2e)', () => {
+  let t: TestApp;
+  let admin: Awaited<ReturnType<TestApp['factory']['user']>>;
+
+  beforeAll(async () => {
+    t = await createTestApp({ worker: false, env: { LOGIN_RATE_LIMIT_PER_MINUTE: '1000' } });
+    admin = await t.factory.user('admin', { trialWide: true });
+  });
+  afterAll(() => t.close());
+
+  const stored = async () => {
+    const rows: { n: number }[] = await t.dataSource.query(
+      `SELECT (SELECT count(*) FROM audit_log) + (SELECT count(*) FROM outbox)
+            + (SELECT count(*) FROM sites) AS n`,
+    );
+    return Number(rows[0].n);
+  };
+  const site = (extra: string) =>
+    `{"code":"HOS","countryCode":"NL","name":"Hostile hospital","timeZone":"Europe/Amsterdam","roles":["screening"]${extra}}`;
+  const nested = (depth: number) => '{"a":'.repeat(depth - 1) + '{}' + '}'.repeat(depth - 1);
+  const routes: [string, Record<string, string>][] = [
+    ['/sites', {}],
+    ['/auth/login', {}],
+    ['/public/prescreening/check', {}],
+  ];
+  const post = (path: string, raw: string, auth = true) => {
+    const req = t.http().post(path).set('Content-Type', 'application/json');
+    return (auth && path === '/sites' ? req.set(bearer(admin)) : req).send(raw);
+  };
+  const expectError = (
+    res: { status: number; body: Record<string, unknown> },
+    code: string,
+    errorCode?: string,
+  ) => {
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual({
+      statusCode: 400,
+      code,
+      message: expect.any(String),
+      errors: errorCode
+        ? [
+            {
+              path: expect.any(String),
+              code: errorCode,
+              message: expect.any(String),
+              params: expect.any(Object),
+            },
+          ]
+        : [],
+      requestId: expect.any(String),
+    });
+  };
+
+  it('refuses nesting deeper than 32 levels (32 reaches validation)', async () => {
+    const before = await stored();
+    for (const [path] of routes) {
+      expectError(await post(path, nested(33)), 'HOSTILE_JSON', 'TOO_DEEP');
+      expectError(await post(path, `{"x":${nested(32)}}`), 'HOSTILE_JSON', 'TOO_DEEP');
+      const ok = await post(path, nested(32));
+      expect(ok.body.code).not.toBe('HOSTILE_JSON');
+    }
+    const inSite = await post('/sites', site(`,"extra":${nested(31)}`));
+    expect(inSite.status).toBe(400);
+    expect(inSite.body.code).toBe('VALIDATION_FAILED');
+    expect(await stored()).toBe(before);
+  });
+
+  it('refuses __proto__, constructor and prototype keys at any depth', async () => {
+    const before = await stored();
+    for (const [path] of routes) {
+      for (const raw of [
+        '{"constructor":{"prototype":{}}}',
+        '{"__proto__":{"admin":true}}',
+        '{"\\u005f_proto__":{"admin":true}}',
+        '{"a":[{"b":{"prototype":1}}]}',
+        site(',"__proto__":{"admin":true}'),
+      ]) {
+        const res = await post(path, raw);
+        expectError(res, 'HOSTILE_JSON', 'FORBIDDEN_KEY');
+      }
+    }
+    expect(({} as { admin?: unknown }).admin).toBeUndefined();
+    expect(await stored()).toBe(before);
+  });
+
+  it('refuses lone UTF-16 surrogates in values and keys', async () => {
+    const before = await stored();
+    for (const [path] of routes) {
+      for (const raw of [
+        site('').replace('Hostile hospital', 'Hostile \\ud800 hospital'),
+        site('').replace('Hostile hospital', 'Hostile \\udfff'),
+        '{"\\udc00":1}',
+        '{"a":["ok","\\ud83d"]}',
+      ]) {
+        expectError(await post(path, raw), 'HOSTILE_JSON', 'INVALID_CHARACTERS');
+      }
+    }
+    // A surrogate pair (an emoji) is a character and passes.
+    const pair = await post(
+      '/sites',
+      site('').replace('Hostile hospital', 'Hostile \\ud83d\\ude00'),
+    );
+    expect(pair.status).toBe(201);
+    expect(await stored()).toBeGreaterThan(before);
+  });
+
+  it('answers truncated JSON with MALFORMED_JSON', async () => {
+    const before = await stored();
+    for (const [path] of routes) {
+      for (const raw of ['{"broken": ', site('').slice(0, 40), '{'.repeat(500), '{"a":1}{"b":2}']) {
+        expectError(await post(path, raw), 'MALFORMED_JSON');
+      }
+    }
+    expect(await stored()).toBe(before);
+  });
+});

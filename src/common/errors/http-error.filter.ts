@@ -59,6 +59,26 @@ const PG_UNAVAILABLE = new Set([
   '08004',
   '53300',
 ]);
+/**
+ * PostgreSQL error codes of a transaction that ran out of time: lock_not_available (lock_timeout)
+ * and query_canceled (statement_timeout). PostgreSQL rolled it back; the client may retry.
+ */
+const PG_BUSY = new Set(['55P03', '57014']);
+/** Seconds a client should wait before retrying after DATABASE_BUSY. */
+export const BUSY_RETRY_AFTER_SECONDS = 2;
+
+/** True when the error (or the driver error it wraps) is a lock or statement timeout. */
+function isBusy(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) {
+    return false;
+  }
+  const e = error as { code?: unknown; driverError?: unknown };
+  if (typeof e.code === 'string' && PG_BUSY.has(e.code)) {
+    return true;
+  }
+  return !!e.driverError && e.driverError !== error && isBusy(e.driverError);
+}
+
 /** Socket errors of a connection to the database. */
 const NET_UNAVAILABLE = new Set([
   'ECONNREFUSED',
@@ -180,6 +200,9 @@ export class HttpErrorFilter implements ExceptionFilter {
     if (res.headersSent) {
       return;
     }
+    if (body.code === 'DATABASE_BUSY') {
+      res.setHeader('Retry-After', String(BUSY_RETRY_AFTER_SECONDS));
+    }
     res
       .status(body.statusCode)
       .json(errorBody(body.statusCode, body.code, body.message, requestId, body.errors));
@@ -251,6 +274,13 @@ export class HttpErrorFilter implements ExceptionFilter {
         statusCode: parserStatus,
         code,
         message: `The request body could not be read (${type})`,
+      };
+    }
+    if (isBusy(error)) {
+      return {
+        statusCode: 503,
+        code: 'DATABASE_BUSY',
+        message: `The database is busy; nothing was changed, try again in ${BUSY_RETRY_AFTER_SECONDS} seconds`,
       };
     }
     if (isConnectionFailure(error)) {

@@ -1,0 +1,62 @@
+import { randomBytes } from 'node:crypto';
+import { DEV_IDENTITY_KEYS, DEV_IDENTITY_MATCH_KEYS } from 'src/common/crypto/identity-keys';
+import { DEV_JWT_SECRET, developmentSecretWarnings, loadConfig } from './app-config';
+
+const key = () => randomBytes(32).toString('base64');
+
+describe('secrets at boot', () => {
+  const production = {
+    NODE_ENV: 'production',
+    JWT_SECRET: 's'.repeat(40),
+    IDENTITY_KEYS: `k1:${key()}`,
+    IDENTITY_MATCH_KEY: `m1:${key()}`,
+  };
+
+  it('starts in production with secret values', () => {
+    expect(loadConfig(production).JWT_SECRET).toBe('s'.repeat(40));
+  });
+
+  it('refuses a production start with the development JWT secret or identity keys', () => {
+    expect(() => loadConfig({ ...production, JWT_SECRET: DEV_JWT_SECRET })).toThrow(
+      /JWT_SECRET: is the public development secret/,
+    );
+    expect(() => loadConfig({ ...production, JWT_SECRET: undefined })).toThrow(
+      /JWT_SECRET: required in production/,
+    );
+    expect(() => loadConfig({ ...production, IDENTITY_KEYS: DEV_IDENTITY_KEYS })).toThrow(
+      /IDENTITY_KEYS: .*public development key/,
+    );
+    expect(() =>
+      loadConfig({ ...production, IDENTITY_MATCH_KEY: DEV_IDENTITY_MATCH_KEYS }),
+    ).toThrow(/IDENTITY_MATCH_KEY: .*development key/);
+  });
+
+  it('never names the secret value in the refusal', () => {
+    try {
+      loadConfig({ ...production, JWT_SECRET: DEV_JWT_SECRET });
+      throw new Error('expected a refusal');
+    } catch (error) {
+      expect((error as Error).message).not.toContain(DEV_JWT_SECRET);
+    }
+  });
+
+  it('warns in development when the development secrets are in use, naming the variables only', () => {
+    const warnings = developmentSecretWarnings(loadConfig({ NODE_ENV: 'development' }));
+    expect(warnings).toEqual([
+      expect.stringMatching(/^JWT_SECRET /),
+      expect.stringMatching(/^IDENTITY_KEYS /),
+      expect.stringMatching(/^IDENTITY_MATCH_KEY /),
+    ]);
+    const text = warnings.join('\n');
+    for (const secret of [DEV_JWT_SECRET, DEV_IDENTITY_KEYS, DEV_IDENTITY_MATCH_KEYS]) {
+      expect(text).not.toContain(secret);
+      expect(text).not.toContain(secret.split(':').pop());
+    }
+    expect(
+      developmentSecretWarnings(
+        loadConfig({ ...production, NODE_ENV: 'development', JWT_SECRET: 'x'.repeat(40) }),
+      ),
+    ).toEqual([]);
+    expect(developmentSecretWarnings(loadConfig({ NODE_ENV: 'test' }))).toEqual([]);
+  });
+});
