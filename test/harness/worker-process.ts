@@ -10,6 +10,7 @@
  * Prints "test worker ready" when it processes jobs.
  */
 import { getSharedConfigToken } from '@nestjs/bull';
+import { ConsoleLogger } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { DEFAULT_JOB_OPTIONS } from 'src/common/queue/queues';
 import { APP_CONFIG, AppConfig } from 'src/config/app-config';
@@ -39,6 +40,8 @@ async function main(): Promise<void> {
       },
     })
     .compile();
+  // The testing module's logger prints errors only; the tests read warnings too (no personal data).
+  moduleRef.useLogger(new ConsoleLogger({ logLevels: ['error', 'warn', 'log'], colors: false }));
   moduleRef.enableShutdownHooks();
   await moduleRef.init();
   const config = moduleRef.get<AppConfig>(APP_CONFIG);
