@@ -53,9 +53,8 @@ describe('Redis coming back empty (e2e)', () => {
   const sweepRegistered = async () =>
     (await followUpQueue().getRepeatableJobs()).some((j) => j.name === SweepJob.name);
   const unsentCount = async () =>
-    (
-      await t.dataSource.query(`SELECT count(*)::int AS n FROM outbox WHERE sent_at IS NULL`)
-    )[0].n as number;
+    (await t.dataSource.query(`SELECT count(*)::int AS n FROM outbox WHERE sent_at IS NULL`))[0]
+      .n as number;
 
   /** Randomises `n` participants; returns them by arm. */
   const randomiseSome = async (n: number) => {

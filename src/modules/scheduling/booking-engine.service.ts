@@ -75,7 +75,9 @@ export class BookingEngineService {
    */
   async bookingSettled(participantId: string): Promise<boolean> {
     const alloc = await this.repo.allocationOf(participantId);
-    return !alloc || alloc.arm !== 'A' || alloc.environment !== 'production' || alloc.latest !== null;
+    return (
+      !alloc || alloc.arm !== 'A' || alloc.environment !== 'production' || alloc.latest !== null
+    );
   }
 
   async bookForParticipant(
