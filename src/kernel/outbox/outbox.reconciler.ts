@@ -15,6 +15,7 @@ type SentRow = {
   job_name: string;
   payload: Record<string, string | number | boolean | null>;
   dedupe_key: string;
+  sent_at: string;
 };
 
 export type ReconcileResult = { checked: number; missing: number; rerelayed: number };
@@ -137,13 +138,15 @@ export class OutboxReconciler implements OnApplicationShutdown {
     );
     const batch = this.config.OUTBOX_RECONCILE_BATCH;
     const result: ReconcileResult = { checked: 0, missing: 0, rerelayed: 0 };
-    let after = '0';
+    // Keyset pages by (sent_at, id) over the index outbox_sent_idx; sent_at travels as text, so
+    // the page boundary keeps its microseconds (a JS Date would cut them and re-read a row).
+    let after: { sentAt: string; id: string } = { sentAt: since.toISOString(), id: '0' };
     for (;;) {
       const rows: SentRow[] = await this.dataSource.query(
-        `SELECT id, queue, job_name, payload, dedupe_key FROM outbox
-         WHERE sent_at IS NOT NULL AND sent_at >= $1 AND id > $2::bigint
-         ORDER BY id LIMIT ${batch}`,
-        [since, after],
+        `SELECT id, queue, job_name, payload, dedupe_key, sent_at::text AS sent_at FROM outbox
+         WHERE sent_at IS NOT NULL AND (sent_at, id) > ($1::timestamptz, $2::bigint)
+         ORDER BY sent_at, id LIMIT ${batch}`,
+        [after.sentAt, after.id],
       );
       for (const row of rows) {
         const effectPresent = this.checks.get(row.queue, row.job_name);
@@ -169,7 +172,8 @@ export class OutboxReconciler implements OnApplicationShutdown {
       if (rows.length < batch) {
         break;
       }
-      after = rows[rows.length - 1].id;
+      const last = rows[rows.length - 1];
+      after = { sentAt: last.sent_at, id: last.id };
     }
     if (result.rerelayed > 0) {
       this.logger.warn(
