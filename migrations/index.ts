@@ -13,6 +13,7 @@ import { IdempotencyKeys1764001000000 } from './1764001000000-IdempotencyKeys';
 import { AdverseEventSafety1764001100000 } from './1764001100000-AdverseEventSafety';
 import { InterventionDiscontinuation1764001200000 } from './1764001200000-InterventionDiscontinuation';
 import { ScreenFailures1764001300000 } from './1764001300000-ScreenFailures';
+import { OutboxSentIndex1764001500000 } from './1764001500000-OutboxSentIndex';
 
 /** Every migration, in order. New migrations are appended here (timestamped names sort in order). */
 export const MIGRATIONS = [
@@ -31,4 +32,5 @@ export const MIGRATIONS = [
   AdverseEventSafety1764001100000,
   InterventionDiscontinuation1764001200000,
   ScreenFailures1764001300000,
+  OutboxSentIndex1764001500000,
 ];

@@ -3,16 +3,19 @@ import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
 import { AppConfig, loadConfig } from './config/app-config';
 import { prepareDatabase } from 'src/cli/prepare';
+import { OutboxReconciler } from 'src/kernel/outbox/outbox.reconciler';
 import { OutboxRelay } from 'src/kernel/outbox/outbox.relay';
 import { WorkerModule } from './worker.module';
 
-/** Starts the Bull processors and the outbox relay (no HTTP). */
+/** Starts the Bull processors, the outbox relay and its reconciliation (no HTTP). */
 export async function startWorker(config: AppConfig): Promise<INestApplicationContext> {
   const app = await NestFactory.createApplicationContext(WorkerModule, { bufferLogs: true });
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
   await app.init();
   app.get(OutboxRelay).startPolling(config.OUTBOX_POLL_MS);
+  // Re-relays jobs Redis lost (at start, on reconnect, periodically): src/kernel/outbox/outbox.reconciler.ts
+  app.get(OutboxReconciler).start(config.OUTBOX_RECONCILE_EVERY_MS);
   return app;
 }
 

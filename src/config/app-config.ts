@@ -108,6 +108,30 @@ export class EnvironmentVariables {
   OUTBOX_POLL_MS = 1000;
 
   /**
+   * Worker: how often the outbox reconciliation re-relays sent rows whose Bull job Redis lost (it
+   * also runs at start and when Redis reconnects), and re-registers the repeatable sweep.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  @Max(86_400_000)
+  OUTBOX_RECONCILE_EVERY_MS = 60_000;
+
+  /** How far back (days since sent) the reconciliation looks at outbox rows. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  OUTBOX_RECONCILE_WINDOW_DAYS = 7;
+
+  /** Outbox rows the reconciliation reads per query (it pages through the whole window). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  @Max(10_000)
+  OUTBOX_RECONCILE_BATCH = 500;
+
+  /**
    * Identity-vault keys (AES-256-GCM): comma-separated `keyId:base64(32 bytes)`, the first is
    * current, the rest decrypt older records. Required in production; a public dev key otherwise.
    */

@@ -1,4 +1,6 @@
+import { ChildProcess, spawn } from 'node:child_process';
 import Redis from 'ioredis';
+import { freePort, GiveUp, waitFor } from './processes';
 
 export const redisUrl = (): string => process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -20,4 +22,63 @@ export async function deleteRedisPrefix(prefix: string, url = redisUrl()): Promi
   } finally {
     redis.disconnect();
   }
+}
+
+/** A Redis server of one test file (no persistence: a restart comes back empty). */
+export type OwnRedis = {
+  port: number;
+  url: string;
+  /** SIGKILLs the server and starts an empty one on the same port. */
+  restartEmpty: () => Promise<void>;
+  stop: () => Promise<void>;
+};
+
+/** Starts `redis-server` on a free port, so a test may flush or restart it without disturbing others. */
+export async function startOwnRedis(): Promise<OwnRedis> {
+  const port = await freePort();
+  let child: ChildProcess | null = null;
+  const spawnServer = async () => {
+    const proc = spawn(
+      'redis-server',
+      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      { stdio: 'ignore' },
+    );
+    child = proc;
+    await waitFor(`redis-server on port ${port}`, async () => {
+      if (proc.exitCode !== null) {
+        throw new GiveUp(`redis-server exited with ${proc.exitCode}`);
+      }
+      const probe = new Redis(port, '127.0.0.1', {
+        lazyConnect: true,
+        maxRetriesPerRequest: 0,
+        retryStrategy: () => null,
+      });
+      probe.on('error', () => undefined);
+      try {
+        await probe.connect();
+        return (await probe.ping()) === 'PONG';
+      } finally {
+        probe.disconnect();
+      }
+    });
+  };
+  const kill = async () => {
+    const proc = child;
+    if (proc && proc.exitCode === null && proc.signalCode === null) {
+      const exited = new Promise((r) => proc.once('exit', r));
+      proc.kill('SIGKILL');
+      await exited;
+    }
+    child = null;
+  };
+  await spawnServer();
+  return {
+    port,
+    url: `redis://127.0.0.1:${port}`,
+    restartEmpty: async () => {
+      await kill();
+      await spawnServer();
+    },
+    stop: kill,
+  };
 }

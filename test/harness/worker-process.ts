@@ -1,7 +1,8 @@
 /**
- * A worker process for fault tests: the real WorkerModule (every processor and the outbox relay,
- * configured from the environment exactly like src/worker.ts), with one difference: Bull's lock
- * and stalled-job check run every TEST_BULL_LOCK_MS / TEST_BULL_STALLED_MS instead of every 30 s,
+ * A worker process for fault tests: the real WorkerModule (every processor, the outbox relay and
+ * its reconciliation, configured from the environment exactly like src/worker.ts), with one
+ * difference: Bull's lock and stalled-job check run every TEST_BULL_LOCK_MS / TEST_BULL_STALLED_MS
+ * instead of every 30 s,
  * so a job whose worker was SIGKILLed is taken up again within seconds instead of a minute.
  *
  *   node -r ts-node/register/transpile-only test/harness/worker-process.ts
@@ -9,9 +10,11 @@
  * Prints "test worker ready" when it processes jobs.
  */
 import { getSharedConfigToken } from '@nestjs/bull';
+import { ConsoleLogger } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { DEFAULT_JOB_OPTIONS } from 'src/common/queue/queues';
 import { APP_CONFIG, AppConfig } from 'src/config/app-config';
+import { OutboxReconciler } from 'src/kernel/outbox/outbox.reconciler';
 import { OutboxRelay } from 'src/kernel/outbox/outbox.relay';
 import { WorkerModule } from 'src/worker.module';
 
@@ -37,10 +40,13 @@ async function main(): Promise<void> {
       },
     })
     .compile();
+  // The testing module's logger prints errors only; the tests read warnings too (no personal data).
+  moduleRef.useLogger(new ConsoleLogger({ logLevels: ['error', 'warn', 'log'], colors: false }));
   moduleRef.enableShutdownHooks();
   await moduleRef.init();
   const config = moduleRef.get<AppConfig>(APP_CONFIG);
   moduleRef.get(OutboxRelay).startPolling(config.OUTBOX_POLL_MS);
+  moduleRef.get(OutboxReconciler).start(config.OUTBOX_RECONCILE_EVERY_MS);
   process.stdout.write('test worker ready\n');
 }
 

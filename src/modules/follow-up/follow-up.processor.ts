@@ -3,6 +3,7 @@ import type { Job } from 'bull';
 import { Clock } from 'src/common/clock/clock';
 import { QueueName } from 'src/common/queue/queues';
 import { JobHandler } from 'src/kernel/jobs/job-handler';
+import { JobEffectChecks } from 'src/kernel/outbox/job-effect-checks';
 import { FollowUpSweepService } from './follow-up-sweep.service';
 import {
   GenerateScheduleJob,
@@ -24,7 +25,13 @@ export class FollowUpProcessor {
     private readonly followUp: FollowUpService,
     private readonly sweeps: FollowUpSweepService,
     private readonly clock: Clock,
-  ) {}
+    effects: JobEffectChecks,
+  ) {
+    // For the outbox reconciliation (Redis lost the job): the schedule was generated, or ended.
+    effects.register(GenerateScheduleJob, ({ participantId }) =>
+      this.followUp.scheduleSettled(participantId),
+    );
+  }
 
   @JobHandler(GenerateScheduleJob)
   async generate(job: Job<GenerateScheduleJobData>): Promise<void> {

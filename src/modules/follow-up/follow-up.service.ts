@@ -78,6 +78,15 @@ export class FollowUpService {
   }
 
   /** Job `follow-up.generate-schedule`: creates the visits of a randomised participant. */
+  /**
+   * Has `follow-up.generate-schedule` had its effect: the schedule generated, or ended (a late
+   * job creates nothing then)? Asked by the outbox reconciliation before re-sending a lost job.
+   */
+  async scheduleSettled(participantId: string): Promise<boolean> {
+    const schedule = await this.visits.findSchedule(participantId);
+    return schedule !== null && (schedule.generatedAt !== null || schedule.cancelledAt !== null);
+  }
+
   generateSchedule(participantId: string): Promise<ScheduleResult> {
     // An arm-A transplant may already be recorded (a late job): take its day 0 from the source.
     return this.ensureSchedule(participantId, () => this.recordedDay0(participantId), false);

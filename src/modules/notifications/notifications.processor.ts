@@ -2,6 +2,7 @@ import { Processor } from '@nestjs/bull';
 import type { Job } from 'bull';
 import { QueueName } from 'src/common/queue/queues';
 import { JobHandler } from 'src/kernel/jobs/job-handler';
+import { JobEffectChecks } from 'src/kernel/outbox/job-effect-checks';
 import { EmailJob, type EmailJobData, WelcomeJob, type WelcomeJobData } from './notifications.jobs';
 import { NotificationsService } from './notifications.service';
 
@@ -11,7 +12,19 @@ import { NotificationsService } from './notifications.service';
  */
 @Processor(QueueName.Notifications)
 export class NotificationsProcessor {
-  constructor(private readonly notifications: NotificationsService) {}
+  constructor(
+    private readonly notifications: NotificationsService,
+    effects: JobEffectChecks,
+  ) {
+    // For the outbox reconciliation (Redis lost the job): the welcome is in the inbox; the message
+    // was e-mailed (or needs no e-mail).
+    effects.register(WelcomeJob, ({ userId }) =>
+      this.notifications.delivered(userId, WelcomeJob.name),
+    );
+    effects.register(EmailJob, ({ notificationId }) =>
+      this.notifications.emailSettled(notificationId),
+    );
+  }
 
   @JobHandler(WelcomeJob)
   async welcome(job: Job<WelcomeJobData>): Promise<void> {

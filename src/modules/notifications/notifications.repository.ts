@@ -67,6 +67,15 @@ export class NotificationsRepository {
     return rows[0] ?? null;
   }
 
+  /** Is there a message with this dedupe key in the user's inbox? */
+  async exists(userId: string, dedupeKey: string): Promise<boolean> {
+    const rows: unknown[] = await this.dataSource.query(
+      `SELECT 1 FROM notifications WHERE user_id = $1 AND dedupe_key = $2 LIMIT 1`,
+      [userId, dedupeKey],
+    );
+    return rows.length > 0;
+  }
+
   /** Stamps a message as e-mailed; false when another delivery stamped it first. */
   async markEmailed(id: string, now: Date): Promise<boolean> {
     const rows: unknown[] = await this.dataSource.query(

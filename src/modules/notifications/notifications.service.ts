@@ -38,6 +38,17 @@ export class NotificationsService {
     return ids.length;
   }
 
+  /** For the outbox reconciliation: is a message with this dedupe key in the user's inbox? */
+  delivered(userId: string, dedupeKey: string): Promise<boolean> {
+    return this.notifications.exists(userId, dedupeKey);
+  }
+
+  /** For the outbox reconciliation: has `notifications.email` nothing (more) to do for this message? */
+  async emailSettled(notificationId: string): Promise<boolean> {
+    const row = await this.notifications.forEmail(notificationId);
+    return !row || !row.active || !this.mailer.enabled || row.emailedAt !== null;
+  }
+
   /**
    * Sends one inbox message by SMTP, once: a message already stamped as e-mailed is not sent again.
    * A send that fails throws, so Bull retries it with backoff.

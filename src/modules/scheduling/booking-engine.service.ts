@@ -69,6 +69,17 @@ export class BookingEngineService {
    * null for arm B (and test-environment allocations, and for the job when the intervention was
    * discontinued).
    */
+  /**
+   * Has `scheduling.book-slot` nothing (more) to do for this participant: a booking exists, live
+   * or ended, or the allocation is not a production arm-A one? Asked by the outbox reconciliation.
+   */
+  async bookingSettled(participantId: string): Promise<boolean> {
+    const alloc = await this.repo.allocationOf(participantId);
+    return (
+      !alloc || alloc.arm !== 'A' || alloc.environment !== 'production' || alloc.latest !== null
+    );
+  }
+
   async bookForParticipant(
     participantId: string,
     opts: { rebook?: boolean } = {},

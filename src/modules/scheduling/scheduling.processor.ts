@@ -3,6 +3,7 @@ import type { Job } from 'bull';
 import { DomainError } from 'src/common/errors/domain-error';
 import { QueueName } from 'src/common/queue/queues';
 import { JobHandler } from 'src/kernel/jobs/job-handler';
+import { JobEffectChecks } from 'src/kernel/outbox/job-effect-checks';
 import {
   BookSlotJob,
   type BookSlotJobData,
@@ -28,7 +29,12 @@ export class SchedulingProcessor {
   constructor(
     private readonly engine: BookingEngineService,
     private readonly notices: SchedulingNoticesService,
-  ) {}
+    effects: JobEffectChecks,
+  ) {
+    // For the outbox reconciliation (Redis lost the job): the participant has a booking, live or
+    // ended (an ended one settles the job too), or is not a production arm-A allocation.
+    effects.register(BookSlotJob, ({ participantId }) => this.engine.bookingSettled(participantId));
+  }
 
   @JobHandler(BookSlotJob)
   async bookSlot(job: Job<BookSlotJobData>): Promise<void> {
