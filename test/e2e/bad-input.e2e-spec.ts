@@ -218,6 +218,19 @@ describe('hostile JSON bodies (e2e)', () => {
     expect(await stored()).toBeGreaterThan(before);
   });
 
+  it('refuses prototype keys in query strings, on signed-in and public routes', async () => {
+    for (const url of [
+      '/sites?__proto__=x',
+      '/sites?constructor=1&page=1',
+      '/audit?prototype=a',
+      '/public/prescreening/sites?__proto__=1',
+    ]) {
+      const res = await t.http().get(url).set(bearer(admin));
+      expectError(res, 'HOSTILE_QUERY', 'FORBIDDEN_KEY');
+    }
+    await t.http().get('/audit?page=1').set(bearer(admin)).expect(200);
+  });
+
   it('answers truncated JSON with MALFORMED_JSON', async () => {
     const before = await stored();
     for (const [path] of routes) {

@@ -66,15 +66,16 @@ export function hostileJsonProblem(value: unknown, path = '', depth = 0): FieldE
 
 /**
  * Runs right after the JSON body parser, before any guard, pipe or handler (public routes too):
- * a hostile body (too deep, prototype keys, lone surrogates) is a 400 in the one error shape.
+ * a hostile body (too deep, prototype keys, lone surrogates) is a 400 HOSTILE_JSON, a hostile
+ * query string (a prototype key, a lone surrogate) a 400 HOSTILE_QUERY, in the one error shape.
  */
 export function hostileJsonMiddleware(req: Request, res: Response, next: NextFunction): void {
   const body: unknown = req.body;
-  if (typeof body !== 'object' || body === null) {
-    next();
-    return;
-  }
-  const problem = hostileJsonProblem(body);
+  const inBody = typeof body === 'object' && body !== null ? hostileJsonProblem(body) : null;
+  const query: unknown = req.query;
+  const inQuery =
+    !inBody && typeof query === 'object' && query !== null ? hostileJsonProblem(query) : null;
+  const problem = inBody ?? inQuery;
   if (!problem) {
     next();
     return;
@@ -84,8 +85,8 @@ export function hostileJsonMiddleware(req: Request, res: Response, next: NextFun
     .json(
       errorBody(
         400,
-        'HOSTILE_JSON',
-        `The request body is refused: ${problem.message}`,
+        inBody ? 'HOSTILE_JSON' : 'HOSTILE_QUERY',
+        `The request ${inBody ? 'body' : 'query string'} is refused: ${problem.message}`,
         requestIdOf(req, res),
         [problem],
       ),
