@@ -176,6 +176,10 @@ describe('transplant centre, follow-up and blinded assessment in the browser', (
     const todo = p.getByRole('row', { name: new RegExp(`${armB.studyId}.*W000.*Logged`) });
     await todo.waitFor();
     await assertBlind(p, 'the assessor worklist');
+    await screenshot(p, 'assessor-worklist');
+    await p.setViewportSize({ width: 768, height: 900 });
+    await screenshot(p, 'assessor-worklist-768');
+    await p.setViewportSize({ width: 1280, height: 900 });
     await todo.getByRole('link').click();
     await p.getByRole('heading', { name: 'Blinded assessment' }).waitFor();
     await p

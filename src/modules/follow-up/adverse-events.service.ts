@@ -387,6 +387,7 @@ export class AdverseEventsService {
     const site = await this.records.site(context.siteId);
     const safety = await this.settings.safety();
     const arm = await this.armOf(context.participantId, uow);
+    const facts = { ...(await this.dates.facts(context.participantId, uow.em)), today };
     for (const [i, dto] of list.entries()) {
       const input: AdverseEventInput = {
         term: dto.term,
@@ -407,11 +408,7 @@ export class AdverseEventsService {
           `${field}.${i}`,
         ),
       };
-      await checkAdverseEvent(
-        input,
-        { ...(await this.dates.facts(context.participantId, uow.em)), today },
-        `${field}.${i}`,
-      );
+      await checkAdverseEvent(input, facts, `${field}.${i}`);
       const awareDate = input.awareDate ?? today;
       const susar = susarOf(input, awareDate, safety);
       const clock: AdverseEventClocks = {
