@@ -7,6 +7,7 @@ import { BullAdapter } from '@bull-board/api/bullAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import type { Queue } from 'bull';
 import type { NextFunction, Request, Response } from 'express';
+import cookieParser from 'cookie-parser';
 import helmet from 'helmet';
 import { requestContextMiddleware } from './common/context/request-context.middleware';
 import { errorBody, HttpErrorFilter, requestIdOf } from './common/errors/http-error.filter';
@@ -20,11 +21,15 @@ import { RejectNulPipe } from './common/validation/reject-nul.pipe';
 import { ALL_QUEUES } from './common/queue/queues';
 import { APP_CONFIG, AppConfig } from './config/app-config';
 import { AuthService } from './modules/access/auth.service';
+import {
+  QUEUE_DASHBOARD_COOKIE,
+  QUEUE_DASHBOARD_PATH,
+  QueueDashboardPass,
+} from './modules/access/queue-dashboard';
 import { applyOpenApiResponseMetadata } from './web/openapi-responses';
 import { mountWebApp, WEB_BASE } from './web/web-app';
 
 export const OPENAPI_PATH = 'docs';
-export const BULL_BOARD_PATH = '/admin/queues';
 
 /** Pipes, filters, middleware and docs shared by main.ts and the test harness. */
 export function configureApp(app: NestExpressApplication): void {
@@ -105,60 +110,43 @@ function publicWithoutSecurity(document: OpenAPIObject): OpenAPIObject {
   return document;
 }
 
-/** The Bull dashboard, for admins only (bearer token checked like any route). */
+/**
+ * The Bull dashboard, for admins only: a bearer token (scripts) or the browser pass an admin's
+ * page asks for (a cookie for this path only, see access/queue-dashboard.ts), checked like any route.
+ */
 function mountBullBoard(app: INestApplication): void {
   const serverAdapter = new ExpressAdapter();
-  serverAdapter.setBasePath(BULL_BOARD_PATH);
+  serverAdapter.setBasePath(QUEUE_DASHBOARD_PATH);
   createBullBoard({
     queues: ALL_QUEUES.map((name) => new BullAdapter(app.get<Queue>(getQueueToken(name)))),
     serverAdapter,
   });
   const auth = app.get(AuthService);
+  const pass = app.get(QueueDashboardPass);
+  const refuse = (req: Request, res: Response, status: number, code: string, message: string) =>
+    res.status(status).json(errorBody(status, code, message, requestIdOf(req, res)));
   const adminOnly = (req: Request, res: Response, next: NextFunction) => {
-    const match = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
-    if (!match) {
-      res
-        .status(401)
-        .json(
-          errorBody(
-            401,
-            'UNAUTHENTICATED',
-            'Sign in first: no bearer token was sent',
-            requestIdOf(req, res),
-          ),
-        );
+    const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
+    const cookie = (req.cookies as Record<string, unknown> | undefined)?.[QUEUE_DASHBOARD_COOKIE];
+    if (!bearer && typeof cookie !== 'string') {
+      refuse(req, res, 401, 'UNAUTHENTICATED', 'Sign in first: open the dashboard from the app');
       return;
     }
-    auth
-      .authenticate(match[1])
-      .then((actor) => {
-        if (actor.role !== 'admin') {
-          res
-            .status(403)
-            .json(
-              errorBody(
-                403,
-                'FORBIDDEN',
-                'This action needs one of the roles: admin',
-                requestIdOf(req, res),
-              ),
-            );
-          return;
+    const actor = bearer
+      ? auth.authenticate(bearer).catch(() => null)
+      : pass.verify(cookie as string);
+    actor.then(
+      (a) => {
+        if (!a) {
+          refuse(req, res, 401, 'INVALID_TOKEN', 'The token is invalid or has expired');
+        } else if (a.role !== 'admin') {
+          refuse(req, res, 403, 'FORBIDDEN', 'This action needs one of the roles: admin');
+        } else {
+          next();
         }
-        next();
-      })
-      .catch(() =>
-        res
-          .status(401)
-          .json(
-            errorBody(
-              401,
-              'INVALID_TOKEN',
-              'The token is invalid or has expired',
-              requestIdOf(req, res),
-            ),
-          ),
-      );
+      },
+      () => refuse(req, res, 401, 'INVALID_TOKEN', 'The token is invalid or has expired'),
+    );
   };
-  app.use(BULL_BOARD_PATH, adminOnly, serverAdapter.getRouter());
+  app.use(QUEUE_DASHBOARD_PATH, cookieParser(), adminOnly, serverAdapter.getRouter());
 }

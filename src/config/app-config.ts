@@ -73,6 +73,13 @@ export class EnvironmentVariables {
   @Max(86400)
   JWT_TTL_SECONDS = 900;
 
+  /** How long an admin's browser pass to the job-queue dashboard (/admin/queues) lasts. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(5)
+  @Max(720)
+  QUEUE_DASHBOARD_PASS_MINUTES = 60;
+
   @Transform(toInt)
   @IsInt()
   @Min(4)

@@ -214,4 +214,31 @@ describe('accounts and access (e2e)', () => {
     const admin = await t.factory.user('admin', { trialWide: true });
     await t.http().get('/admin/queues').set(bearer(admin)).expect(200);
   });
+
+  it("opens the Bull dashboard in an admin's browser with a cookie pass for its path only", async () => {
+    const monitor = await t.factory.user('monitor', { trialWide: true });
+    await t.http().post('/auth/queue-dashboard').set(bearer(monitor)).expect(403);
+    const admin = await t.factory.user('admin', { trialWide: true });
+    const opened = await t.http().post('/auth/queue-dashboard').set(bearer(admin)).expect(200);
+    expect(opened.body.path).toBe('/admin/queues');
+    const setCookie = String(opened.headers['set-cookie']);
+    expect(setCookie).toMatch(/^ram_ms_queues=[^;]+;/);
+    expect(setCookie).toMatch(/Path=\/admin\/queues/);
+    expect(setCookie).toMatch(/HttpOnly/);
+    expect(setCookie).toMatch(/Secure/);
+    expect(setCookie).toMatch(/SameSite=Strict/);
+    const cookie = setCookie.split(';')[0];
+    const pass = cookie.split('=')[1];
+    const page = await t.http().get('/admin/queues').set('Cookie', cookie).expect(200);
+    expect(page.text).toContain('<html');
+    const api = await t.http().get('/admin/queues/api/queues').set('Cookie', cookie).expect(200);
+    expect(api.body.queues.length).toBeGreaterThan(0);
+    // The pass is no API token, an API token is no pass, and a forged pass opens nothing.
+    await t.http().get('/auth/me').set('Authorization', `Bearer ${pass}`).expect(401);
+    await t.http().get('/admin/queues').set('Cookie', `ram_ms_queues=${admin.token}`).expect(401);
+    await t.http().get('/admin/queues').set('Cookie', `ram_ms_queues=${pass}x`).expect(401);
+    // It ends when the account stops being an active admin.
+    await t.dataSource.query(`UPDATE users SET active = false WHERE id = $1`, [admin.id]);
+    await t.http().get('/admin/queues').set('Cookie', cookie).expect(401);
+  });
 });

@@ -263,6 +263,14 @@ const TRIAL_WIDE_NOT_FOUND: Record<string, string> = {
     "identity is for the staff of the participant's own site only",
 };
 
+/**
+ * Records that belong to one user, not to a site: everyone else gets 404 whatever their role and
+ * scope (the matrix names another user's subscription).
+ */
+const OWNER_ONLY: Record<string, string> = {
+  'DELETE /calendar-feeds/:id': "a calendar subscription is its owner's alone",
+};
+
 describe('the authorisation matrix: every route × every role × own site / other site / trial-wide (e2e)', () => {
   let t: TestApp;
   const fixtures: Record<string, Fixture> = {};
@@ -341,6 +349,9 @@ describe('the authorisation matrix: every route × every role × own site / othe
     const effective: Scope =
       scope === 'other' && TRIAL_WIDE_BY_NATURE.includes(role) ? 'trial-wide' : scope;
     const scoped = scopedParams(route.path).length > 0 || SCOPED_BODY.has(key(route));
+    if (OWNER_ONLY[key(route)]) {
+      return status === 404 ? null : "expected 404: another user's record";
+    }
     if (effective === 'other' && OTHER_SITE_STATUS[key(route)]) {
       return status === OTHER_SITE_STATUS[key(route)][0]
         ? null

@@ -472,6 +472,16 @@ describe('no personal data in the logs (e2e)', () => {
       });
     expect(pub.status).toBe(201);
 
+    // A calendar subscription: its address holds a secret, which the request log must not keep.
+    const feed = await http()
+      .post(`/follow-up/sites/${site.id}/calendar-feeds`)
+      .set(bearerOf(coordinator))
+      .send({})
+      .expect(201);
+    const feedPath = feed.body.path as string;
+    secrets.push(feedPath.split('/')[3]);
+    await http().get(feedPath).expect(200);
+
     // The worker has run the jobs of the randomisations (its log lines are in the same output).
     await waitFor(
       'the schedules',
@@ -505,6 +515,7 @@ describe('no personal data in the logs (e2e)', () => {
       true,
     );
     expect(requests.length).toBeGreaterThan(40);
+    expect(requests.some((l) => l.req!.path === '/follow-up/feeds/[secret]/visits.ics')).toBe(true);
 
     const haystack = output.toLowerCase();
     const found = secrets.filter((s) => haystack.includes(s.toLowerCase()));

@@ -88,6 +88,9 @@ export async function siteFixture(t: TestApp, label: string): Promise<SiteFixtur
   return f;
 }
 
+/** A record that belongs to a user (a calendar subscription), never the caller's. */
+const ANOTHER_USERS_RECORD = '00000000-0000-4000-8000-00000000cafe';
+
 /**
  * Fills a route's path parameters (`:name` as in Nest metadata, or `{name}` as in OpenAPI) with
  * the fixture's records; `environment` is the test randomisation environment.
@@ -126,7 +129,12 @@ export function fixturePath(path: string, f: SiteFixture): string {
         if (path.startsWith('/follow-up/adverse-events/')) {
           return f.ae;
         }
+        if (path.startsWith('/calendar-feeds/')) {
+          return ANOTHER_USERS_RECORD;
+        }
         throw new Error(`no value for id in ${path}`);
+      case 'secret':
+        return 'a-well-formed-but-unknown-calendar-secret-0';
       default:
         throw new Error(`no value for ${name} in ${path}`);
     }

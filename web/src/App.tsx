@@ -10,6 +10,7 @@ import { AdminUsers } from './pages/admin/Users';
 import { Allocations } from './pages/Allocations';
 import { FollowUp } from './pages/FollowUp';
 import { Notifications } from './pages/Notifications';
+import { CalendarFeeds } from './pages/CalendarFeeds';
 import { ParticipantPage } from './pages/participant/ParticipantPage';
 import { Prescreening } from './pages/public/Prescreening';
 import { Reports } from './pages/Reports';
@@ -157,6 +158,14 @@ export function App() {
             element={
               <Only path="/admin/audit">
                 <AdminAudit />
+              </Only>
+            }
+          />
+          <Route
+            path="calendar-feeds"
+            element={
+              <Only path="/calendar-feeds">
+                <CalendarFeeds />
               </Only>
             }
           />

@@ -203,6 +203,8 @@ export class HttpErrorFilter implements ExceptionFilter {
     if (body.code === 'DATABASE_BUSY') {
       res.setHeader('Retry-After', String(BUSY_RETRY_AFTER_SECONDS));
     }
+    // A JSON error, even from a route that answers another type (an .ics feed set its own).
+    res.setHeader('Content-Type', 'application/json; charset=utf-8');
     res
       .status(body.statusCode)
       .json(errorBody(body.statusCode, body.code, body.message, requestId, body.errors));

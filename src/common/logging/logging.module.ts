@@ -21,7 +21,8 @@ import { RequestContext } from 'src/common/context/request-context';
             req: (req: { id: string; method: string; url: string }) => ({
               id: req.id,
               method: req.method,
-              path: req.url.split('?')[0],
+              // A calendar feed's address holds its secret: logged without it.
+              path: req.url.split('?')[0].replace(/\/feeds\/[^/]+/, '/feeds/[secret]'),
             }),
             res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
           },

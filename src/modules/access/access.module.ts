@@ -7,6 +7,10 @@ import { SitesModule } from 'src/modules/sites/sites.module';
 import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
+import { CalendarFeeds } from './calendar-feeds.api';
+import { CalendarFeedsController } from './calendar-feeds.controller';
+import { QueueDashboardPass } from './queue-dashboard';
+import { QueueDashboardController } from './queue-dashboard.controller';
 import { RoleConflictsCheck } from './role-conflicts.check';
 import { StaffController } from './staff.controller';
 import { UsersController } from './users.controller';
@@ -35,14 +39,22 @@ import { UsersService } from './users.service';
       ],
     }),
   ],
-  controllers: [AuthController, UsersController, StaffController],
+  controllers: [
+    AuthController,
+    UsersController,
+    StaffController,
+    CalendarFeedsController,
+    QueueDashboardController,
+  ],
   providers: [
     UsersRepository,
     UsersService,
     RoleConflictsCheck,
     AuthService,
+    CalendarFeeds,
+    QueueDashboardPass,
     { provide: APP_GUARD, useClass: AuthGuard },
   ],
-  exports: [AuthService, UsersService],
+  exports: [AuthService, UsersService, CalendarFeeds],
 })
 export class AccessModule {}

@@ -127,13 +127,28 @@ export class AuthService {
     if (typeof claims.sub !== 'string' || !/^[0-9a-f-]{36}$/.test(claims.sub)) {
       throw AuthErrors.invalidToken();
     }
-    const user = await this.users.find(claims.sub);
-    if (!user || !user.active || user.tokenVersion !== claims.tv) {
+    const actor = await this.actorFor(claims.sub, claims.role, claims.tv);
+    if (!actor) {
       throw AuthErrors.invalidToken();
     }
-    const role = claims.role;
+    return actor;
+  }
+
+  /**
+   * The actor a user is now when acting in `role` (today's memberships), or null when the account
+   * is deactivated, its token version moved on, or it may no longer act in that role. Tokens and
+   * calendar feeds both come through here.
+   */
+  async actorFor(userId: string, role: Role, tokenVersion?: number): Promise<Actor | null> {
+    const user = await this.users.find(userId);
+    if (!user || !user.active) {
+      return null;
+    }
+    if (tokenVersion !== undefined && user.tokenVersion !== tokenVersion) {
+      return null;
+    }
     if (!ROLES.includes(role) || !actingRoles(user.roles).includes(role)) {
-      throw AuthErrors.invalidToken();
+      return null;
     }
     return {
       id: user.id,

@@ -5,7 +5,7 @@ import { siteScope } from 'src/common/context/site-scope';
 import { addDays, daysBetween } from 'src/common/time/calendar-date';
 import { todayInZone } from './calendar/sweep-rules';
 import { FollowUpErrors } from './follow-up.errors';
-import { buildIcal } from './ical';
+import { renderIcal } from 'src/common/calendar/ical';
 import { isBlinded } from './follow-up-records';
 import { type CalendarItem, VisitsRepository } from './visits.repository';
 
@@ -32,15 +32,21 @@ export class FollowUpCalendarService {
     private readonly clock: Clock,
   ) {}
 
+  /** The site, when the actor may see it. */
+  async site(siteId: string, actor: Actor) {
+    const site = await this.visits.findSite(siteId, siteScope(actor));
+    if (!site) {
+      throw FollowUpErrors.siteNotFound();
+    }
+    return site;
+  }
+
   async calendar(
     siteId: string,
     range: { from?: string; to?: string },
     actor: Actor,
   ): Promise<SiteCalendar> {
-    const site = await this.visits.findSite(siteId, siteScope(actor));
-    if (!site) {
-      throw FollowUpErrors.siteNotFound();
-    }
+    const site = await this.site(siteId, actor);
     const from = range.from ?? todayInZone(this.clock.now(), site.timeZone);
     const to = range.to ?? addDays(from, DEFAULT_DAYS);
     const span = daysBetween(from, to);
@@ -56,10 +62,7 @@ export class FollowUpCalendarService {
 
   /** The next twelve months as an iCalendar document (one all-day event per visit, on its target date). */
   async ical(siteId: string, actor: Actor): Promise<string> {
-    const site = await this.visits.findSite(siteId, siteScope(actor));
-    if (!site) {
-      throw FollowUpErrors.siteNotFound();
-    }
+    const site = await this.site(siteId, actor);
     const from = todayInZone(this.clock.now(), site.timeZone);
     const items = await this.visits.calendar(
       site.id,
@@ -68,12 +71,16 @@ export class FollowUpCalendarService {
       isBlinded(actor),
     );
     const cal = { siteLabel: site.label, items };
-    return buildIcal({
+    return renderIcal({
       name: `RAM-MS ${cal.siteLabel} follow-up visits`,
-      stamp: this.clock.now(),
+      product: 'Trial management',
+      timeZone: site.timeZone,
+      generatedAt: this.clock.now(),
       events: cal.items.map((item) => ({
         uid: `${item.visitId}@ram-ms`,
-        date: item.targetDate,
+        start: item.targetDate,
+        endExclusive: addDays(item.targetDate, 1),
+        busy: false,
         summary: `${item.studyId ?? 'participant'} ${item.code}`,
         description: `Visit ${item.code} for ${item.studyId ?? 'participant'} at ${cal.siteLabel}. Window ${item.windowStart} to ${item.windowEnd}.`,
       })),

@@ -5,6 +5,8 @@ export const FollowUpErrors = {
     new DomainError('PARTICIPANT_NOT_FOUND', 'not_found', 'Participant not found'),
   visitNotFound: () => new DomainError('VISIT_NOT_FOUND', 'not_found', 'Visit not found'),
   siteNotFound: () => new DomainError('SITE_NOT_FOUND', 'not_found', 'Site not found'),
+  calendarFeedNotFound: () =>
+    new DomainError('CALENDAR_FEED_NOT_FOUND', 'not_found', 'Calendar subscription not found'),
   adverseEventNotFound: () =>
     new DomainError('ADVERSE_EVENT_NOT_FOUND', 'not_found', 'Adverse event not found'),
   notRandomised: () =>

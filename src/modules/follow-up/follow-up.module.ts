@@ -12,7 +12,10 @@ import { DeviationsService } from './deviations.service';
 import { EndpointsController } from './endpoints.controller';
 import { EndpointsRepository } from './endpoints.repository';
 import { EndpointsService } from './endpoints.service';
-import { FollowUpCalendarController } from './follow-up-calendar.controller';
+import {
+  FollowUpCalendarController,
+  FollowUpFeedsController,
+} from './follow-up-calendar.controller';
 import { FollowUpCalendarService } from './follow-up-calendar.service';
 import { FollowUpRecords } from './follow-up-records';
 import { FollowUpSweepService } from './follow-up-sweep.service';
@@ -36,6 +39,7 @@ import { VisitsRepository } from './visits.repository';
     VisitsController,
     AdverseEventsController,
     FollowUpCalendarController,
+    FollowUpFeedsController,
     EndpointsController,
   ],
   providers: [

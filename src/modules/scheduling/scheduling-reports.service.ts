@@ -11,7 +11,7 @@ import type {
   WaitlistDto,
   WaitlistQueryDto,
 } from './dto/booking.dto';
-import { renderCalendar } from './ical';
+import { renderIcal } from 'src/common/calendar/ical';
 import { SchedulingErrors } from './scheduling.errors';
 import { toWaitlistEntry } from './scheduling.mapper';
 import { SchedulingRepository } from './scheduling.repository';
@@ -97,18 +97,25 @@ export class SchedulingReportsService {
     };
   }
 
-  /** The centre's planned admissions as an iCal feed: study ids only, never names. */
-  async calendar(centreId: string, actor: Actor): Promise<string> {
-    const scope = siteScope(actor);
-    const centre = await this.repo.visibleCentre(centreId, scope);
+  /** A transplant centre the actor may see. */
+  async centre(centreId: string, actor: Actor) {
+    const centre = await this.repo.visibleCentre(centreId, siteScope(actor));
     if (!centre) {
       throw SchedulingErrors.centreNotFound();
     }
+    return centre;
+  }
+
+  /** The centre's planned admissions as an iCal feed: study ids only, never names. */
+  async calendar(centreId: string, actor: Actor): Promise<string> {
+    const scope = siteScope(actor);
+    const centre = await this.centre(centreId, actor);
     const now = this.clock.now();
     const from = addDays(dateInZone(now, centre.timeZone), -CALENDAR_HISTORY_DAYS);
     const rows = await this.repo.calendarBookings(centre.id, scope, from);
-    return renderCalendar({
+    return renderIcal({
       name: `RAM-MS aHSCT admissions ${centre.label}`,
+      product: 'Transplant slots',
       timeZone: centre.timeZone,
       generatedAt: now,
       events: rows.map((b) => {
@@ -130,6 +137,7 @@ export class SchedulingReportsService {
           sequence: b.version,
           status: ended ? ('CANCELLED' as const) : ('CONFIRMED' as const),
           lastModified: new Date(b.updatedAt),
+          busy: true,
         };
       }),
     });

@@ -15,6 +15,8 @@ export const SchedulingErrors = {
   centreNotFound: () =>
     new DomainError('CENTRE_NOT_FOUND', 'not_found', 'Transplant centre not found'),
   siteNotFound: () => new DomainError('SITE_NOT_FOUND', 'not_found', 'Site not found'),
+  calendarFeedNotFound: () =>
+    new DomainError('CALENDAR_FEED_NOT_FOUND', 'not_found', 'Calendar subscription not found'),
   notAllocated: () =>
     new DomainError(
       'PARTICIPANT_NOT_ALLOCATED',

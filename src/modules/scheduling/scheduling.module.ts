@@ -4,6 +4,7 @@ import { RandomizationModule } from 'src/modules/randomization/randomization.mod
 import { SitesModule } from 'src/modules/sites/sites.module';
 import { TrialsModule } from 'src/modules/trials/trials.module';
 import { AccessModule } from 'src/modules/access/access.module';
+import { SchedulingFeedsController } from './calendar-feeds.controller';
 import { CapacityController } from './capacity.controller';
 import { BookingEngineService } from './booking-engine.service';
 import { BookingReviewService } from './booking-review.service';
@@ -26,7 +27,7 @@ import { TreatmentPlanService } from './treatment-plan.service';
  */
 @Module({
   imports: [TrialsModule, SitesModule, AccessModule, NotificationsModule, RandomizationModule],
-  controllers: [SchedulingController, CapacityController],
+  controllers: [SchedulingController, CapacityController, SchedulingFeedsController],
   providers: [
     SchedulingRepository,
     BookingEngineService,

@@ -88,6 +88,23 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/auth/queue-dashboard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Opens the job-queue dashboard in this browser: a cookie pass for the dashboard's path only */
+        post: operations["QueueDashboardController_open"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/auth/role": {
         parameters: {
             query?: never;
@@ -100,6 +117,40 @@ export type paths = {
         /** A new token acting in another of the account's roles; the old token stays valid until it expires. */
         post: operations["AuthController_switchRole"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/calendar-feeds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your calendar subscriptions, revoked ones included (never their secrets). */
+        get: operations["CalendarFeedsController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/calendar-feeds/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revokes one of your calendar subscriptions: its address answers 404 from now on. */
+        delete: operations["CalendarFeedsController_revoke"];
         options?: never;
         head?: never;
         patch?: never;
@@ -249,6 +300,26 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/follow-up/feeds/{secret}/visits.ics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A subscribed site's visits for the next twelve months (iCalendar): the secret in the address
+         *     stands for its subscriber, seeing what they may see today; revoked or unknown → 404.
+         */
+        get: operations["FollowUpFeedsController_feed"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/follow-up/participants/{participantId}/adverse-events": {
         parameters: {
             query?: never;
@@ -331,6 +402,26 @@ export type paths = {
         get: operations["FollowUpCalendarController_get"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/follow-up/sites/{siteId}/calendar-feeds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Subscribes you to this feed from Outlook, Google or Apple calendars: a private address whose
+         *     secret stands for you in your acting role (shown once; revoke it under /calendar-feeds).
+         */
+        post: operations["FollowUpCalendarController_subscribe"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1439,6 +1530,26 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/scheduling/centres/{centreId}/calendar-feeds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Subscribes you to the centre's admissions from Outlook, Google or Apple calendars: a private
+         *     address whose secret stands for you in your acting role (shown once; revoke under /calendar-feeds).
+         */
+        post: operations["SchedulingFeedsController_subscribe"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/scheduling/centres/{centreId}/calendar.ics": {
         parameters: {
             query?: never;
@@ -1499,6 +1610,26 @@ export type paths = {
         };
         /** Participants waiting for a place at a centre, in randomisation order. */
         get: operations["SchedulingController_waitlist"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/scheduling/feeds/{secret}/admissions.ics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A subscribed centre's planned admissions (iCalendar, study ids only): the secret in the
+         *     address stands for its subscriber, seeing what they may see today; revoked or unknown → 404.
+         */
+        get: operations["SchedulingFeedsController_feed"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2119,6 +2250,26 @@ export type components = {
             wait: components["schemas"]["WaitDto"] | null;
             waitLimitMonths: number;
         };
+        CalendarFeedDto: {
+            /**
+             * @description The role the feed shows what it may see
+             * @enum {string}
+             */
+            actingRole: "coordinator" | "investigator" | "site_staff" | "blinded_assessor" | "statistician" | "monitor" | "admin";
+            /** Format: date-time */
+            createdAt: string;
+            /** @enum {string} */
+            feed: "visits" | "admissions";
+            /** Format: uuid */
+            id: string;
+            label: string;
+            /** Format: date-time */
+            lastUsedAt: string | null;
+            /** Format: date-time */
+            revokedAt: string | null;
+            /** Format: uuid */
+            siteId: string;
+        };
         CalendarItemDto: {
             code: string;
             kind: string;
@@ -2308,6 +2459,28 @@ export type components = {
         CreateAssessmentDto: {
             /** @description Default: the trial's active criteria set (only those assessments can be signed) */
             criteriaSetId?: string;
+        };
+        CreatedCalendarFeedDto: {
+            /**
+             * @description The role the feed shows what it may see
+             * @enum {string}
+             */
+            actingRole: "coordinator" | "investigator" | "site_staff" | "blinded_assessor" | "statistician" | "monitor" | "admin";
+            /** Format: date-time */
+            createdAt: string;
+            /** @enum {string} */
+            feed: "visits" | "admissions";
+            /** Format: uuid */
+            id: string;
+            label: string;
+            /** Format: date-time */
+            lastUsedAt: string | null;
+            /** @description The feed path holding the secret, to put after this server's address (https:// or webcal://); shown once */
+            path: string;
+            /** Format: date-time */
+            revokedAt: string | null;
+            /** Format: uuid */
+            siteId: string;
         };
         CreatedIdDto: {
             /** Format: uuid */
@@ -2839,6 +3012,10 @@ export type components = {
             type: "nl_bsn" | "no_fnr" | "se_pnr" | "dk_cpr" | "other";
             value: string;
         };
+        NewCalendarFeedDto: {
+            /** @description A name for this subscription */
+            label?: string;
+        };
         NotificationDto: {
             body: string;
             /** Format: date-time */
@@ -3127,6 +3304,15 @@ export type components = {
             change?: components["schemas"]["QuestionnaireDto"][];
             /** @description Instruments to remove */
             remove?: ("msis29" | "eq5d" | "sf36" | "fatigue" | "health_economics" | "other")[];
+        };
+        QueueDashboardPassDto: {
+            /** Format: date-time */
+            expiresAt: string;
+            /**
+             * @description Where the dashboard opens
+             * @example /admin/queues
+             */
+            path: string;
         };
         RandomizationConfigBodyDto: {
             /** @example permuted-block */
@@ -4426,6 +4612,52 @@ export interface operations {
             };
         };
     };
+    QueueDashboardController_open: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueueDashboardPassDto"];
+                };
+            };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only admin; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
     AuthController_switchRole: {
         parameters: {
             query?: never;
@@ -4480,6 +4712,109 @@ export interface operations {
             };
             /** @description Conflicts with the current state of the record; nothing changes */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    CalendarFeedsController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarFeedDto"][];
+                };
+            };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only coordinator, investigator, site_staff, blinded_assessor, statistician, monitor, admin; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    CalendarFeedsController_revoke: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarFeedDto"];
+                };
+            };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only coordinator, investigator, site_staff, blinded_assessor, statistician, monitor, admin; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (or not within your sites) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5025,6 +5360,46 @@ export interface operations {
             };
         };
     };
+    FollowUpFeedsController_feed: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                secret: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The iCalendar feed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/calendar": string;
+                };
+            };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/calendar": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (or not within your sites) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/calendar": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
     VisitsController_addAdverseEventsBetweenVisits: {
         parameters: {
             query?: never;
@@ -5327,6 +5702,67 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SiteCalendarDto"];
+                };
+            };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only coordinator, investigator, site_staff, blinded_assessor, monitor; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (or not within your sites) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    FollowUpCalendarController_subscribe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                siteId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewCalendarFeedDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedCalendarFeedDto"];
                 };
             };
             /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
@@ -9725,6 +10161,67 @@ export interface operations {
             };
         };
     };
+    SchedulingFeedsController_subscribe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                centreId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewCalendarFeedDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedCalendarFeedDto"];
+                };
+            };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only coordinator, investigator, site_staff, monitor; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (or not within your sites) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
     SchedulingController_calendar: {
         parameters: {
             query?: never;
@@ -9963,6 +10460,46 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    SchedulingFeedsController_feed: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                secret: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The iCalendar feed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/calendar": string;
+                };
+            };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/calendar": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (or not within your sites) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/calendar": components["schemas"]["ErrorResponseDto"];
                 };
             };
         };

@@ -5,6 +5,7 @@ import { NavLink, Outlet, useNavigate } from 'react-router';
 import { api, call } from '../api/client';
 import type { Role } from '../api/client';
 import { useMinutesLeft, useSession, useUser } from '../auth/session';
+import { QueueDashboardButton } from './QueueDashboardButton';
 
 /** `label`: the translation key of the page's name. */
 type Item = { to: string; label: string; roles: Role[] };
@@ -37,6 +38,11 @@ export const NAV: Item[] = [
   { to: '/admin/users', label: 'nav.users', roles: ['admin'] },
   { to: '/admin/sites', label: 'nav.sites', roles: ['admin'] },
   { to: '/admin/audit', label: 'nav.audit', roles: ['admin', 'monitor'] },
+  {
+    to: '/calendar-feeds',
+    label: 'nav.calendarFeeds',
+    roles: ['coordinator', 'investigator', 'site_staff', 'blinded_assessor', 'monitor'],
+  },
 ];
 
 function UnreadBadge() {
@@ -112,6 +118,11 @@ export function Layout({ children }: { children?: ReactNode }) {
                 <NavLink to={i.to}>{t(i.label)}</NavLink>
               </li>
             ))}
+            {hasRole('admin') && (
+              <li>
+                <QueueDashboardButton />
+              </li>
+            )}
             <li>
               <NavLink to="/notifications">
                 {t('nav.notifications')} <UnreadBadge />

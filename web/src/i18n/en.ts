@@ -28,6 +28,7 @@ export const en = {
     users: 'Users',
     sites: 'Sites & capacity',
     audit: 'Audit trail',
+    calendarFeeds: 'Calendar subscriptions',
     notifications: 'Notifications',
   },
   assessorWorklist: {

@@ -2,6 +2,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { DateTime } from 'luxon';
 import { useState } from 'react';
 import { Link } from 'react-router';
+import { CalendarSubscribe } from '../components/CalendarSubscribe';
 import { api, call } from '../api/client';
 import type { VisitRef } from '../api/client';
 import { useSession, useUser } from '../auth/session';
@@ -139,6 +140,7 @@ function Upcoming({ siteId, zone }: { siteId: string; zone: string }) {
   return (
     <section aria-labelledby="upcoming-h">
       <h2 id="upcoming-h">Upcoming visits</h2>
+      <CalendarSubscribe key={siteId} kind="visits" siteId={siteId} />
       <Field label="Show visits whose window opens until">
         {(c) => (
           <input

@@ -3,6 +3,7 @@ import { createColumnHelper } from '@tanstack/react-table';
 import { useState } from 'react';
 import { useForm } from 'react-hook-form';
 import { Link } from 'react-router';
+import { CalendarSubscribe } from '../components/CalendarSubscribe';
 import { api, call } from '../api/client';
 import type { Booking } from '../api/client';
 import { useSession, useUser } from '../auth/session';
@@ -69,6 +70,7 @@ export function TransplantCentre() {
           <Quarters centreId={centreId} />
           <AwaitingBooking centreId={centreId} onBooked={setSelected} />
           <Bookings centreId={centreId} zone={centre?.timeZone} onOpen={setSelected} />
+          <CalendarSubscribe key={centreId} kind="admissions" siteId={centreId} />
           {selected && <BookingDetail bookingId={selected} onClose={() => setSelected(null)} />}
           <WaitlistView centreId={centreId} onOpen={setSelected} />
         </>
