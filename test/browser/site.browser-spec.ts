@@ -220,7 +220,12 @@ describe('transplant centre, follow-up and blinded assessment in the browser', (
       .getByRole('navigation', { name: 'Main' })
       .getByRole('link')
       .allInnerTexts()) {
-      expect(['Assessments to do', 'Follow-up', 'Notifications']).toContain(nav.trim());
+      expect([
+        'Assessments to do',
+        'Follow-up',
+        'Calendar subscriptions',
+        'Notifications',
+      ]).toContain(nav.trim());
     }
 
     const visit = await app.t
