@@ -217,9 +217,14 @@ describe('accounts and access (e2e)', () => {
 
   it("opens the Bull dashboard in an admin's browser with a cookie pass for its path only", async () => {
     const monitor = await t.factory.user('monitor', { trialWide: true });
-    await t.http().post('/auth/queue-dashboard').set(bearer(monitor)).expect(403);
+    await t.http().post('/auth/queue-dashboard').set(bearer(monitor)).send({}).expect(403);
     const admin = await t.factory.user('admin', { trialWide: true });
-    const opened = await t.http().post('/auth/queue-dashboard').set(bearer(admin)).expect(200);
+    const opened = await t
+      .http()
+      .post('/auth/queue-dashboard')
+      .set(bearer(admin))
+      .send({})
+      .expect(200);
     expect(opened.body.path).toBe('/admin/queues');
     const setCookie = String(opened.headers['set-cookie']);
     expect(setCookie).toMatch(/^ram_ms_queues=[^;]+;/);

@@ -1,15 +1,22 @@
-import { Controller, HttpCode, Post, Res } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Clock } from 'src/common/clock/clock';
 import type { Actor } from 'src/common/context/request-context';
 import { CurrentActor, Roles } from 'src/common/context/access.decorators';
 import { ApiErrors } from 'src/common/errors/api-errors';
+import { ValidateInt } from 'src/common/validation/validators';
 import {
   QUEUE_DASHBOARD_COOKIE,
   QUEUE_DASHBOARD_PATH,
   QueueDashboardPass,
 } from './queue-dashboard';
+
+/** How long the pass should last, at most QUEUE_DASHBOARD_PASS_MINUTES (the default). */
+export class OpenQueueDashboardDto {
+  @ValidateInt(5, 720, { optional: true })
+  minutes?: number;
+}
 
 export class QueueDashboardPassDto {
   @ApiProperty({ description: 'Where the dashboard opens', example: QUEUE_DASHBOARD_PATH })
@@ -37,10 +44,11 @@ export class QueueDashboardController {
   @ApiOkResponse({ type: QueueDashboardPassDto })
   @ApiErrors(400)
   async open(
+    @Body() dto: OpenQueueDashboardDto,
     @CurrentActor() actor: Actor,
     @Res({ passthrough: true }) res: Response,
   ): Promise<QueueDashboardPassDto> {
-    const { token, maxAgeSeconds } = await this.pass.issue(actor);
+    const { token, maxAgeSeconds } = await this.pass.issue(actor, dto.minutes);
     res.cookie(QUEUE_DASHBOARD_COOKIE, token, {
       httpOnly: true,
       secure: true,

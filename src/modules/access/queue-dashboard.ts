@@ -33,9 +33,10 @@ export class QueueDashboardPass {
     this.secret = createHmac('sha256', config.JWT_SECRET).update('queue-dashboard').digest('hex');
   }
 
-  async issue(actor: Actor): Promise<{ token: string; maxAgeSeconds: number }> {
+  async issue(actor: Actor, minutes?: number): Promise<{ token: string; maxAgeSeconds: number }> {
     const user = await this.users.get(actor.id as string);
-    const maxAgeSeconds = this.config.QUEUE_DASHBOARD_PASS_MINUTES * 60;
+    const limit = this.config.QUEUE_DASHBOARD_PASS_MINUTES;
+    const maxAgeSeconds = Math.min(minutes ?? limit, limit) * 60;
     const token = await this.jwt.signAsync(
       { sub: user.id, tv: user.tokenVersion } satisfies PassClaims,
       {

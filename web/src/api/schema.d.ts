@@ -3039,6 +3039,9 @@ export type components = {
             /** @description Unread notifications among those matching */
             unread: number;
         };
+        OpenQueueDashboardDto: {
+            minutes?: number;
+        };
         ParticipantNedaDto: {
             /** @enum {string} */
             arm: "A" | "B";
@@ -4619,7 +4622,11 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OpenQueueDashboardDto"];
+            };
+        };
         responses: {
             200: {
                 headers: {

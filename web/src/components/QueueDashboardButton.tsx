@@ -8,7 +8,7 @@ import { ErrorBox } from './ui';
  */
 export function QueueDashboardButton() {
   const open = useMutation({
-    mutationFn: () => call(api.POST('/auth/queue-dashboard')),
+    mutationFn: () => call(api.POST('/auth/queue-dashboard', { body: {} })),
     onSuccess: (pass) => window.open(pass.path, '_blank', 'noopener'),
   });
   return (
