@@ -203,6 +203,9 @@ export class HttpErrorFilter implements ExceptionFilter {
     if (body.code === 'DATABASE_BUSY') {
       res.setHeader('Retry-After', String(BUSY_RETRY_AFTER_SECONDS));
     }
+    if (error instanceof DomainError && error.retryAfterSeconds !== undefined) {
+      res.setHeader('Retry-After', String(Math.max(1, Math.ceil(error.retryAfterSeconds))));
+    }
     res
       .status(body.statusCode)
       .json(errorBody(body.statusCode, body.code, body.message, requestId, body.errors));
