@@ -105,7 +105,7 @@ export class EnvironmentVariables {
   @IsInt()
   @Min(1)
   @Max(1000)
-  SIGNATURE_RATE_LIMIT_PER_MINUTE = 10;
+  SIGNATURE_RATE_LIMIT_PER_MINUTE = 30;
 
   /** Consecutive wrong signature passwords (within SIGNATURE_FAILURE_WINDOW_MINUTES) that lock signing. */
   @Transform(toInt)

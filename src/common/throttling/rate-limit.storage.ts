@@ -94,11 +94,6 @@ export class RateLimitStorage implements ThrottlerStorage, OnModuleInit, OnAppli
     );
   }
 
-  /** Whether the last request was counted locally (Redis unreachable). */
-  get degraded(): boolean {
-    return this.usingFallback;
-  }
-
   onApplicationShutdown(): void {
     if (this.closed) {
       return;
