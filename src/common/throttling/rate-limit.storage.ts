@@ -75,8 +75,12 @@ export class RateLimitStorage implements ThrottlerStorage, OnModuleInit, OnAppli
           this.logger.log('Redis is reachable again: rate limits are shared by all processes');
         }
         return record;
-      } catch {
-        // Falls through to the local counters.
+      } catch (error) {
+        // Falls through to the local counters. A command that timed out may still be waiting for
+        // its reply on the connection: start a new one rather than match later replies to it.
+        if (/timed out/i.test((error as Error).message) && this.redis.status === 'ready') {
+          this.redis.disconnect(true);
+        }
       }
     }
     if (!this.usingFallback) {
