@@ -14,6 +14,7 @@ import { AdverseEventSafety1764001100000 } from './1764001100000-AdverseEventSaf
 import { InterventionDiscontinuation1764001200000 } from './1764001200000-InterventionDiscontinuation';
 import { ScreenFailures1764001300000 } from './1764001300000-ScreenFailures';
 import { OutboxSentIndex1764001500000 } from './1764001500000-OutboxSentIndex';
+import { SignatureAttempts1764002000000 } from './1764002000000-SignatureAttempts';
 import { CalendarFeeds1764002100000 } from './1764002100000-CalendarFeeds';
 
 /** Every migration, in order. New migrations are appended here (timestamped names sort in order). */
@@ -34,5 +35,6 @@ export const MIGRATIONS = [
   InterventionDiscontinuation1764001200000,
   ScreenFailures1764001300000,
   OutboxSentIndex1764001500000,
+  SignatureAttempts1764002000000,
   CalendarFeeds1764002100000,
 ];

@@ -18,6 +18,7 @@ import {
 } from './common/validation/hostile-json.middleware';
 import { NestedShapePipe } from './common/validation/nested-shape.pipe';
 import { RejectNulPipe } from './common/validation/reject-nul.pipe';
+import { CanonicalUuidPipe } from './common/validation/canonical-uuid.pipe';
 import { ALL_QUEUES } from './common/queue/queues';
 import { APP_CONFIG, AppConfig } from './config/app-config';
 import { AuthService } from './modules/access/auth.service';
@@ -51,6 +52,7 @@ export function configureApp(app: NestExpressApplication): void {
   app.use(malformedJsonHandler, hostileJsonMiddleware);
   app.useGlobalPipes(
     new RejectNulPipe(),
+    new CanonicalUuidPipe(),
     new FieldValidationPipe({
       whitelist: true,
       forbidNonWhitelisted: true,

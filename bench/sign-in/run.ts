@@ -19,6 +19,8 @@ async function main(): Promise<void> {
   const app = await startBenchApp('bench_sign_in', {
     BCRYPT_ROUNDS: String(ROUNDS),
     LOGIN_RATE_LIMIT_PER_MINUTE: '1000',
+    LOGIN_RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '100000',
+    LOGIN_RATE_LIMIT_GLOBAL_PER_MINUTE: '100000',
   });
   try {
     const hash = await bcrypt.hash(BENCH_PASSWORD, ROUNDS);

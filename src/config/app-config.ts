@@ -86,11 +86,88 @@ export class EnvironmentVariables {
   @Max(15)
   BCRYPT_ROUNDS = 12;
 
+  /** Sign-in attempts per account (e-mail) per minute, from all addresses together. */
   @Transform(toInt)
   @IsInt()
   @Min(1)
   @Max(1000)
   LOGIN_RATE_LIMIT_PER_MINUTE = 10;
+
+  /** Sign-in attempts per client address per minute, whatever the e-mail. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  LOGIN_RATE_LIMIT_PER_ADDRESS_PER_MINUTE = 10;
+
+  /** Sign-in attempts per minute for the whole system (all addresses, all accounts). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  LOGIN_RATE_LIMIT_GLOBAL_PER_MINUTE = 120;
+
+  /** Electronic-signature attempts (password entered again) per user per minute. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  SIGNATURE_RATE_LIMIT_PER_MINUTE = 30;
+
+  /** Consecutive wrong signature passwords (within SIGNATURE_FAILURE_WINDOW_MINUTES) that lock signing. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  SIGNATURE_MAX_FAILURES = 5;
+
+  /** How long wrong signature passwords count towards the lock (minutes since the first of them). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(10_080)
+  SIGNATURE_FAILURE_WINDOW_MINUTES = 15;
+
+  /** How long signing stays locked after SIGNATURE_MAX_FAILURES wrong passwords (minutes). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(10_080)
+  SIGNATURE_LOCKOUT_MINUTES = 15;
+
+  /** Password-reset requests per client address per hour. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  PASSWORD_RESET_RATE_LIMIT_PER_ADDRESS_PER_HOUR = 10;
+
+  /** Password-reset requests per account (e-mail) per hour, from all addresses. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  PASSWORD_RESET_RATE_LIMIT_PER_ACCOUNT_PER_HOUR = 3;
+
+  /**
+   * Rate limits are counted in Redis (REDIS_URL, under QUEUE_PREFIX), shared by every API process.
+   * A Redis command that takes longer than this (ms) counts as Redis being unreachable.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  @Max(10_000)
+  RATE_LIMIT_REDIS_TIMEOUT_MS = 250;
+
+  /**
+   * While Redis is unreachable each API process counts in its own memory and allows each limit
+   * divided by this (the number of API processes), at least 1: stricter, never absent.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  RATE_LIMIT_FALLBACK_DIVISOR = 2;
 
   @IsString()
   ADMIN_EMAIL = 'admin@ram-ms.local';

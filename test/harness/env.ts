@@ -27,6 +27,13 @@ export function testConfig(database: string, overrides: Record<string, string> =
     JWT_SECRET: 'test-secret-test-secret-test-secret-0123456789',
     OUTBOX_POLL_MS: '100',
     MIGRATE_ON_START: 'false',
+    // Every test signs in from 127.0.0.1 and signs many assessments a minute: the per-address and
+    // global sign-in limits and the signature rate limit are tested by their own spec
+    // (rate-limits.e2e-spec.ts); elsewhere only the per-account sign-in limit and the signature
+    // lockout apply.
+    LOGIN_RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '100000',
+    LOGIN_RATE_LIMIT_GLOBAL_PER_MINUTE: '1000000',
+    SIGNATURE_RATE_LIMIT_PER_MINUTE: '1000',
     ...overrides,
   });
 }

@@ -4,15 +4,18 @@ import type { DataSource } from 'typeorm';
  * A cheap fingerprint of everything in a test database: for every table, its row count and the
  * highest transaction id that wrote one of its rows (`xmin`), so any INSERT, UPDATE or DELETE
  * changes it. Audit rows of the given actions are left out: some refusals are recorded on purpose
- * (a failed sign-in, a failed electronic signature).
+ * (a failed sign-in, a failed electronic signature), and so are `ignoreTables` (the counters of
+ * those refusals, e.g. `signature_attempts`).
  */
 export async function databaseFingerprint(
   dataSource: DataSource,
-  opts: { ignoreAuditActions?: string[] } = {},
+  opts: { ignoreAuditActions?: string[]; ignoreTables?: string[] } = {},
 ): Promise<() => Promise<string>> {
   const tables: { name: string }[] = await dataSource.query(
     `SELECT quote_ident(table_name) AS name FROM information_schema.tables
-     WHERE table_schema = 'public' AND table_type = 'BASE TABLE' AND table_name <> 'typeorm_migrations' ORDER BY table_name`,
+     WHERE table_schema = 'public' AND table_type = 'BASE TABLE' AND table_name <> 'typeorm_migrations'
+       AND NOT (table_name = ANY($1)) ORDER BY table_name`,
+    [opts.ignoreTables ?? []],
   );
   const ignored = (opts.ignoreAuditActions ?? [])
     .map((a) => `'${a.replace(/'/g, "''")}'`)
@@ -47,7 +50,7 @@ export function fingerprintDiff(a: string, b: string): string[] {
  */
 export async function installChangeCounter(
   dataSource: DataSource,
-  opts: { ignoreAuditActions?: string[] } = {},
+  opts: { ignoreAuditActions?: string[]; ignoreTables?: string[] } = {},
 ): Promise<() => Promise<number>> {
   const ignored =
     (opts.ignoreAuditActions ?? []).map((a) => `'${a.replace(/'/g, "''")}'`).join(', ') || `''`;
@@ -62,7 +65,9 @@ export async function installChangeCounter(
   const tables: { name: string }[] = await dataSource.query(
     `SELECT quote_ident(table_name) AS name FROM information_schema.tables
      WHERE table_schema = 'public' AND table_type = 'BASE TABLE'
-       AND table_name NOT IN ('typeorm_migrations', 'test_change_counter', 'audit_chain_head')`,
+       AND table_name NOT IN ('typeorm_migrations', 'test_change_counter', 'audit_chain_head')
+       AND NOT (table_name = ANY($1))`,
+    [opts.ignoreTables ?? []],
   );
   for (const { name } of tables) {
     const when = name === 'audit_log' ? `WHEN (NEW.action NOT IN (${ignored}))` : '';

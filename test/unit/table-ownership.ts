@@ -5,7 +5,7 @@
 export const TABLE_OWNERS: Record<string, readonly string[]> = {
   trials: ['trials'],
   sites: ['sites'],
-  access: ['users', 'user_sites', 'calendar_feeds'],
+  access: ['users', 'user_sites', 'calendar_feeds', 'signature_attempts'],
   participants: [
     'participants',
     'participant_status_history',

@@ -205,6 +205,9 @@ export class HttpErrorFilter implements ExceptionFilter {
     }
     // A JSON error, even from a route that answers another type (an .ics feed set its own).
     res.setHeader('Content-Type', 'application/json; charset=utf-8');
+    if (error instanceof DomainError && error.retryAfterSeconds !== undefined) {
+      res.setHeader('Retry-After', String(Math.max(1, Math.ceil(error.retryAfterSeconds))));
+    }
     res
       .status(body.statusCode)
       .json(errorBody(body.statusCode, body.code, body.message, requestId, body.errors));

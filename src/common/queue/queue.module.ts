@@ -3,7 +3,8 @@ import { Global, Module } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from 'src/config/app-config';
 import { ALL_QUEUES, DEFAULT_JOB_OPTIONS } from './queues';
 
-function redisOptions(url: string) {
+/** ioredis connection options from a redis[s]:// URL (also used by the rate-limit storage). */
+export function redisOptions(url: string) {
   const u = new URL(url);
   return {
     host: u.hostname,

@@ -2,6 +2,8 @@ import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { ThrottlerModule } from '@nestjs/throttler';
+import { RateLimitModule } from 'src/common/throttling/rate-limit.module';
+import { RateLimitStorage } from 'src/common/throttling/rate-limit.storage';
 import { APP_CONFIG, AppConfig } from 'src/config/app-config';
 import { SitesModule } from 'src/modules/sites/sites.module';
 import { AuthController } from './auth.controller';
@@ -12,6 +14,7 @@ import { CalendarFeedsController } from './calendar-feeds.controller';
 import { QueueDashboardPass } from './queue-dashboard';
 import { QueueDashboardController } from './queue-dashboard.controller';
 import { RoleConflictsCheck } from './role-conflicts.check';
+import { SignatureAttempts } from './signature-attempts';
 import { StaffController } from './staff.controller';
 import { UsersController } from './users.controller';
 import { UsersRepository } from './users.repository';
@@ -32,12 +35,18 @@ import { UsersService } from './users.service';
         verifyOptions: { algorithms: ['HS256'] },
       }),
     }),
+    // Counted in Redis, shared by all API processes (per-process fallback: RateLimitStorage).
+    // `default` is the public routes' (each sets its own); sign-in, signatures and password
+    // resets have their own named limits (login-throttler.guard.ts and its siblings).
     ThrottlerModule.forRootAsync({
-      inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => [
-        { ttl: 60_000, limit: config.LOGIN_RATE_LIMIT_PER_MINUTE },
-      ],
+      imports: [RateLimitModule],
+      inject: [APP_CONFIG, RateLimitStorage],
+      useFactory: (config: AppConfig, storage: RateLimitStorage) => ({
+        throttlers: [{ ttl: 60_000, limit: config.LOGIN_RATE_LIMIT_PER_MINUTE }],
+        storage,
+      }),
     }),
+    RateLimitModule,
   ],
   controllers: [
     AuthController,
@@ -53,6 +62,7 @@ import { UsersService } from './users.service';
     AuthService,
     CalendarFeeds,
     QueueDashboardPass,
+    SignatureAttempts,
     { provide: APP_GUARD, useClass: AuthGuard },
   ],
   exports: [AuthService, UsersService, CalendarFeeds],

@@ -25,6 +25,31 @@ export const AuthErrors = {
       `You cannot act as ${role}; your roles: ${allowed.join(', ')}`,
       [fieldError('role', 'ROLE_NOT_ALLOWED', `You cannot act as ${role}`, { role, allowed })],
     ),
+  signatureLocked: (until: Date, retryAfterSeconds: number) =>
+    new DomainError(
+      'SIGNATURE_LOCKED',
+      'too_many_requests',
+      `Signing is locked after too many wrong passwords, until ${until.toISOString()}; nothing was signed`,
+      [
+        fieldError(
+          'password',
+          'SIGNATURE_LOCKED',
+          'Signing is locked after too many wrong passwords',
+          {
+            lockedUntil: until.toISOString(),
+          },
+        ),
+      ],
+      retryAfterSeconds,
+    ),
+  signatureThrottled: (retryAfterSeconds: number) =>
+    new DomainError(
+      'TOO_MANY_REQUESTS',
+      'too_many_requests',
+      `Too many signature attempts; try again in ${Math.max(1, Math.ceil(retryAfterSeconds))} seconds`,
+      [],
+      retryAfterSeconds,
+    ),
   undeclared: () =>
     new DomainError('ROUTE_UNDECLARED', 'forbidden', 'This route declares no access rule'),
 };

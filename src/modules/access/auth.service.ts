@@ -7,6 +7,7 @@ import type { UserEntity } from 'src/modules/access/user.entity';
 import { UsersService } from 'src/modules/access/users.service';
 import { AuthErrors } from './auth.errors';
 import { checkPassword, hashPassword } from './password';
+import { SignatureAttempts } from './signature-attempts';
 import { actingRoles, type Role, ROLES, TRIAL_WIDE_BY_NATURE } from 'src/common/context/roles';
 
 /** The token names the user, its token version and the one role it acts in. */
@@ -26,6 +27,7 @@ export class AuthService {
     private readonly jwt: JwtService,
     private readonly tx: TransactionRunner,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly signatures: SignatureAttempts,
   ) {}
 
   /** A hash at the configured cost, compared against for unknown users so timing matches. */
@@ -101,14 +103,21 @@ export class AuthService {
     return { accessToken, expiresIn: this.config.JWT_TTL_SECONDS, actingRole: role, user };
   }
 
-  /** Checks a password again, for electronic signatures (21 CFR 11.200). */
+  /**
+   * Checks a password again, for electronic signatures (21 CFR 11.200), throttled per user and
+   * locked after repeated failures (SignatureAttempts: throws 429 SIGNATURE_LOCKED while locked,
+   * even for the right password).
+   */
   async confirmPassword(userId: string, password: string): Promise<boolean> {
     const user = await this.users.find(userId);
     if (!user?.active) {
       return false;
     }
+    await this.signatures.begin(user.id);
     const withHash = await this.users.findForLogin(user.email);
-    return withHash ? checkPassword(password, withHash.passwordHash) : false;
+    const ok = withHash ? await checkPassword(password, withHash.passwordHash) : false;
+    await (ok ? this.signatures.succeeded(user.id) : this.signatures.failed(user.id));
+    return ok;
   }
 
   /**

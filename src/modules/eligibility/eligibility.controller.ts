@@ -99,6 +99,9 @@ export class EligibilityController {
   @HttpCode(200)
   @Roles('investigator')
   @ApiErrors(400, 404, 409)
+  @ApiErrors({
+    429: 'SIGNATURE_LOCKED: signing is locked after repeated wrong passwords (until errors[0].params.lockedUntil); TOO_MANY_REQUESTS: too many attempts',
+  })
   async sign(
     @Param('id', ParseUUIDPipe) id: string,
     @Param('assessmentId', ParseUUIDPipe) assessmentId: string,

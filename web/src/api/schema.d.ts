@@ -7093,6 +7093,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description SIGNATURE_LOCKED: signing is locked after repeated wrong passwords (until errors[0].params.lockedUntil); TOO_MANY_REQUESTS: too many attempts */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     EligibilityController_consent: {
