@@ -7,6 +7,7 @@ import { BullAdapter } from '@bull-board/api/bullAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import type { Queue } from 'bull';
 import type { NextFunction, Request, Response } from 'express';
+import cookieParser from 'cookie-parser';
 import helmet from 'helmet';
 import { requestContextMiddleware } from './common/context/request-context.middleware';
 import { errorBody, HttpErrorFilter, requestIdOf } from './common/errors/http-error.filter';
@@ -33,6 +34,8 @@ export function configureApp(app: NestExpressApplication): void {
   app.disable('x-powered-by');
   app.use(requestContextMiddleware);
   app.use(helmet());
+  // Reads the Cookie header: only the refresh-token cookie of the sign-in routes is used (src/modules/access/session-cookie.ts).
+  app.use(cookieParser());
   const origins = config.CORS_ORIGINS.split(',')
     .map((o) => o.trim())
     .filter(Boolean);

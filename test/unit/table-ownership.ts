@@ -5,7 +5,8 @@
 export const TABLE_OWNERS: Record<string, readonly string[]> = {
   trials: ['trials'],
   sites: ['sites'],
-  access: ['users', 'user_sites'],
+  access: ['users', 'user_sites', 'auth_sessions', 'auth_refresh_tokens'],
+  drafts: ['form_drafts'],
   participants: [
     'participants',
     'participant_status_history',

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
+import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { APP_CONFIG, AppConfig } from 'src/config/app-config';
@@ -8,6 +8,10 @@ import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
 import { RoleConflictsCheck } from './role-conflicts.check';
+import { SessionCookieInterceptor } from './session-cookie';
+import { SessionsController } from './sessions.controller';
+import { SessionsRepository } from './sessions.repository';
+import { SessionsService } from './sessions.service';
 import { StaffController } from './staff.controller';
 import { UsersController } from './users.controller';
 import { UsersRepository } from './users.repository';
@@ -35,14 +39,17 @@ import { UsersService } from './users.service';
       ],
     }),
   ],
-  controllers: [AuthController, UsersController, StaffController],
+  controllers: [AuthController, SessionsController, UsersController, StaffController],
   providers: [
     UsersRepository,
     UsersService,
     RoleConflictsCheck,
     AuthService,
+    SessionsRepository,
+    SessionsService,
     { provide: APP_GUARD, useClass: AuthGuard },
+    { provide: APP_INTERCEPTOR, useClass: SessionCookieInterceptor },
   ],
-  exports: [AuthService, UsersService],
+  exports: [AuthService, UsersService, SessionsService],
 })
 export class AccessModule {}
