@@ -24,7 +24,9 @@ describe('a two-role user switching role in the browser', () => {
   const watchTokens = (p: Awaited<ReturnType<BrowserApp['page']>>) =>
     p.on('request', (r) => {
       const header = r.headers().authorization;
-      if (header?.startsWith('Bearer ')) {sent.set(p, header.slice(7));}
+      if (header?.startsWith('Bearer ')) {
+        sent.set(p, header.slice(7));
+      }
     });
   const actingToken = async (p: Awaited<ReturnType<BrowserApp['page']>>) => {
     const token = sent.get(p) ?? '';
