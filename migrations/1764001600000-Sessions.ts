@@ -27,6 +27,7 @@ export class Sessions1764001600000 implements MigrationInterface {
     await q.query(
       `CREATE INDEX auth_sessions_user_live_idx ON auth_sessions (user_id) WHERE revoked_at IS NULL`,
     );
+    await q.query(`CREATE INDEX auth_sessions_absolute_idx ON auth_sessions (absolute_expires_at)`);
     await q.query(`
       CREATE TABLE auth_refresh_tokens (
         id uuid PRIMARY KEY DEFAULT gen_random_uuid(),

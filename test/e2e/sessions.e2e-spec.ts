@@ -183,6 +183,15 @@ describe('sessions: refresh rotation, reuse detection, idle and absolute limits 
       [user.id],
     );
     expect(s.revoke_reason).toBe('absolute');
+    // A day after its absolute limit the session is deleted, tokens and all, at the next sign-in.
+    clock.advance(24 * 60 * MINUTE + 1000);
+    await signIn(await t.factory.user('monitor', { trialWide: true }));
+    const left: unknown[] = await t.dataSource.query(
+      `SELECT 1 FROM auth_sessions WHERE user_id = $1`,
+      [user.id],
+    );
+    expect(left).toHaveLength(0);
+    expect((await refresh(cookie).expect(401)).body.code).toBe('INVALID_REFRESH');
   });
 
   it('signs out one session (cookie cleared, its refresh and access tokens dead), leaving the others', async () => {
@@ -260,6 +269,20 @@ describe('sessions: refresh rotation, reuse detection, idle and absolute limits 
       [user.id],
     );
     expect(sessions).toHaveLength(1);
+  });
+
+  it('starts a session (and sets the cookie) when a token without one switches role', async () => {
+    const user = await t.factory.user(['coordinator', 'investigator'], { sites: ['NL-AMS'] });
+    const switched = await t
+      .http()
+      .post('/auth/role')
+      .set(bearer(user))
+      .send({ role: 'investigator' })
+      .expect(200);
+    const cookie = refreshCookie(switched);
+    expect(cookie?.value).toBeDefined();
+    const r = await refresh(cookie?.value).expect(200);
+    expect(r.body.actingRole).toBe('investigator');
   });
 
   it('refuses the refresh of a deactivated account or one whose roles changed since sign-in', async () => {

@@ -131,6 +131,18 @@ export class SessionsRepository {
     return rows.length > 0;
   }
 
+  /**
+   * Deletes up to `limit` sessions whose absolute deadline passed before `before`, with their
+   * tokens: nothing about them can work any more (their start and end are in the audit trail).
+   */
+  async purgeEnded(before: Date, limit: number, em: EntityManager): Promise<void> {
+    await em.query(
+      `DELETE FROM auth_sessions WHERE id IN
+         (SELECT id FROM auth_sessions WHERE absolute_expires_at < $1 LIMIT $2)`,
+      [before, limit],
+    );
+  }
+
   /** Revokes every live session of the user; returns their ids. */
   async revokeAllOf(
     userId: string,

@@ -17,7 +17,8 @@ export type RevokeReason =
   | 'refresh_reuse'
   | 'idle'
   | 'absolute'
-  | 'account_changed';
+  | 'account_changed'
+  | 'password_changed';
 
 /** A session's refresh token (to go into the cookie) and its deadlines. */
 export type IssuedRefresh = {
@@ -78,6 +79,8 @@ export class SessionsService {
         uow.em,
       );
       await this.sessions.insertToken(id, sha256(refreshToken), now, uow.em);
+      // A little housekeeping at each sign-in: sessions a day past their absolute limit go.
+      await this.sessions.purgeEnded(new Date(now.getTime() - 24 * 60 * MINUTE), 100, uow.em);
       uow.audit({
         action: 'auth.session_started',
         entity: 'session',
