@@ -94,6 +94,21 @@ describe('sessions: refresh rotation, reuse detection, idle and absolute limits 
     const r2 = await refresh(second?.value).expect(200);
     expect(refreshCookie(r2)?.value).not.toBe(second?.value);
 
+    // No body, or an empty object; anything else is bad input.
+    await t
+      .http()
+      .post('/auth/refresh')
+      .set(cookieHeader('x'.repeat(43)))
+      .send({})
+      .expect(401);
+    for (const body of ['[1, 2, 3]', '{"extra": 1}']) {
+      const bad = await t
+        .http()
+        .post('/auth/logout')
+        .set('Content-Type', 'application/json')
+        .send(body);
+      expect(bad.status).toBe(400);
+    }
     const none = await refresh().expect(401);
     expect(none.body.code).toBe('INVALID_REFRESH');
     const junk = await refresh('x'.repeat(43)).expect(401);

@@ -4502,7 +4502,11 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
         responses: {
             200: {
                 headers: {
@@ -4510,6 +4514,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SignedOutResponseDto"];
+                };
+            };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
         };
@@ -4521,7 +4534,11 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
         responses: {
             200: {
                 headers: {
@@ -4529,6 +4546,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SignedOutResponseDto"];
+                };
+            };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
             /** @description Not signed in, or the token is invalid or expired */
@@ -4595,7 +4621,11 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
         responses: {
             200: {
                 headers: {
@@ -4603,6 +4633,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["LoginResponseDto"];
+                };
+            };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
             /** @description INVALID_REFRESH (no, an unknown or an ended session), REFRESH_REUSED (the session is ended), SESSION_EXPIRED (idle or absolute limit) */

@@ -134,7 +134,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       if (current && current.renewedAt > asked) return current.token;
       const { data, response } = await api.POST('/auth/refresh');
       if (!data) {
-        if (response.status === 401) {
+        // The session has ended (a tab that had none only learns it is signed out).
+        if (response.status === 401 && current) {
           endLocally('expired');
           post({ type: 'signed_out', reason: 'expired' });
         }
