@@ -14,6 +14,8 @@ import { AdverseEventSafety1764001100000 } from './1764001100000-AdverseEventSaf
 import { InterventionDiscontinuation1764001200000 } from './1764001200000-InterventionDiscontinuation';
 import { ScreenFailures1764001300000 } from './1764001300000-ScreenFailures';
 import { OutboxSentIndex1764001500000 } from './1764001500000-OutboxSentIndex';
+import { Sessions1764001600000 } from './1764001600000-Sessions';
+import { FormDrafts1764001610000 } from './1764001610000-FormDrafts';
 import { SignatureAttempts1764002000000 } from './1764002000000-SignatureAttempts';
 import { CalendarFeeds1764002100000 } from './1764002100000-CalendarFeeds';
 
@@ -35,6 +37,8 @@ export const MIGRATIONS = [
   InterventionDiscontinuation1764001200000,
   ScreenFailures1764001300000,
   OutboxSentIndex1764001500000,
+  Sessions1764001600000,
+  FormDrafts1764001610000,
   SignatureAttempts1764002000000,
   CalendarFeeds1764002100000,
 ];

@@ -13,6 +13,7 @@ import { SchedulingModule } from './modules/scheduling/scheduling.module';
 import { SitesModule } from './modules/sites/sites.module';
 import { TrialsModule } from './modules/trials/trials.module';
 import { AccessModule } from 'src/modules/access/access.module';
+import { DraftsModule } from 'src/modules/drafts/drafts.module';
 
 /** The HTTP API. Processors are not here: they run in the worker (WorkerModule). */
 @Module({
@@ -30,6 +31,7 @@ import { AccessModule } from 'src/modules/access/access.module';
     ReportsModule,
     RandomizationModule,
     PublicModule,
+    DraftsModule,
   ],
   controllers: [HealthController],
 })

@@ -39,6 +39,8 @@ export function configureApp(app: NestExpressApplication): void {
   app.disable('x-powered-by');
   app.use(requestContextMiddleware);
   app.use(helmet());
+  // Reads the Cookie header: only the refresh-token cookie of the sign-in routes is used (src/modules/access/session-cookie.ts).
+  app.use(cookieParser());
   const origins = config.CORS_ORIGINS.split(',')
     .map((o) => o.trim())
     .filter(Boolean);

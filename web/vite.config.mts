@@ -12,6 +12,7 @@ const API = [
   '/participants',
   '/screening-log',
   '/follow-up',
+  '/drafts',
   '/reports',
   '/randomization',
   '/allocations',

@@ -87,6 +87,34 @@ export class EnvironmentVariables {
   BCRYPT_ROUNDS = 12;
 
   /** Sign-in attempts per account (e-mail) per minute, from all addresses together. */
+  /** A signed-in session ends after this many minutes without a refresh (the page refreshes while its user is active). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1440)
+  SESSION_IDLE_MINUTES = 30;
+
+  /** A session ends this many hours after sign-in, however active (sign in again then). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(720)
+  SESSION_ABSOLUTE_HOURS = 12;
+
+  /** Days an unsaved form draft is kept on the server (then it is deleted). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(365)
+  DRAFT_RETENTION_DAYS = 7;
+
+  /** Largest form draft, in bytes of its JSON. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1024)
+  @Max(200_000)
+  DRAFT_MAX_BYTES = 65_536;
+
   @Transform(toInt)
   @IsInt()
   @Min(1)

@@ -1,7 +1,12 @@
-import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import {
+  chromium,
+  type Browser,
+  type BrowserContext,
+  type Locator,
+  type Page,
+} from 'playwright-core';
 import { createTestApp, type TestApp, type TestAppOptions } from '../harness/app';
 import { TEST_PASSWORD, type TestUser } from '../harness/factory';
 
@@ -27,10 +32,15 @@ const FLAGS = [
 export type BrowserApp = {
   t: TestApp;
   baseUrl: string;
-  context: BrowserContext;
-  /** A new tab (its own sessionStorage, so its own signed-in user). */
+  browser: Browser;
+  /**
+   * A page in a new browser context: another person's browser, with its own cookies, so its own
+   * signed-in user (the session's refresh cookie serves every tab of one browser).
+   */
   page: () => Promise<Page>;
-  /** A new tab signed in as `user` through the sign-in page. */
+  /** Another tab of the same browser as `page` (shares its cookies, hence its session). */
+  tab: (page: Page) => Promise<Page>;
+  /** A page in a new browser context, signed in as `user` through the sign-in page. */
   signedIn: (user: TestUser) => Promise<Page>;
   close: () => Promise<void>;
 };
@@ -38,7 +48,8 @@ export type BrowserApp = {
 /**
  * The whole system under test: the app of the test harness (its own database, a FixedClock at
  * `now`, the worker's processors) listening on a free port and serving the built web
- * application, and Chromium with a fresh profile whose clock shows the same `now`.
+ * application, and Chromium: each person in a fresh browser context (own cookies) whose clock
+ * shows the same `now`.
  */
 export async function startBrowserApp(
   options: TestAppOptions & { now: string; fakeTimers?: boolean },
@@ -47,58 +58,63 @@ export async function startBrowserApp(
   await t.app.listen(0, '127.0.0.1');
   const address = t.app.getHttpServer().address() as { port: number };
   const baseUrl = `http://127.0.0.1:${address.port}`;
-  const profile = mkdtempSync(path.join(tmpdir(), 'ram-ms-chromium-'));
-  let context: BrowserContext;
+  let browser: Browser;
   try {
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: FLAGS,
-      viewport: { width: 1280, height: 900 },
-      locale: 'en-GB',
-      timezoneId: 'Europe/Amsterdam',
-    });
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS });
   } catch (error) {
     await t.close();
     throw new Error(
       `Chromium did not start from ${CHROMIUM} (apt-get install -y chromium; CHROMIUM_PATH to point elsewhere): ${(error as Error).message}`,
     );
   }
-  // The pages compute "waiting for N days" and today's date from the browser clock: the same
-  // instant as the server's FixedClock.
-  // With fakeTimers the clock starts there and runs on, and a test can fast-forward timers.
-  if (options.fakeTimers) {
-    await context.clock.install({ time: new Date(options.now) });
-  } else {
-    await context.clock.setFixedTime(new Date(options.now));
-  }
-  context.setDefaultTimeout(15_000);
   mkdirSync(SCREENSHOTS, { recursive: true });
 
   const errors: string[] = [];
-  const page = async () => {
-    const p = await context.newPage();
+  const contexts: BrowserContext[] = [];
+  const watch = (p: Page) => {
     p.on('pageerror', (e) => errors.push(e.message));
     return p;
   };
+  const page = async () => {
+    const context = await browser.newContext({
+      viewport: { width: 1280, height: 900 },
+      locale: 'en-GB',
+      timezoneId: 'Europe/Amsterdam',
+    });
+    contexts.push(context);
+    // The pages compute "waiting for N days" and today's date from the browser clock: the same
+    // instant as the server's FixedClock.
+    // With fakeTimers the clock starts there and runs on, and a test can fast-forward timers.
+    if (options.fakeTimers) {
+      await context.clock.install({ time: new Date(options.now) });
+    } else {
+      await context.clock.setFixedTime(new Date(options.now));
+    }
+    context.setDefaultTimeout(15_000);
+    return watch(await context.newPage());
+  };
+  const tab = async (p: Page) => watch(await p.context().newPage());
   const signedIn = async (user: TestUser) => {
     const p = await page();
     await p.goto(`${baseUrl}/app/signin`);
     await p.getByLabel('E-mail address').fill(user.email);
     await p.getByLabel('Password').fill(TEST_PASSWORD);
     await p.getByRole('button', { name: 'Sign in' }).click();
-    await p.getByRole('button', { name: 'Sign out' }).waitFor();
+    await p.getByRole('button', { name: 'Sign out', exact: true }).waitFor();
     return p;
   };
   return {
     t,
     baseUrl,
-    context,
+    browser,
     page,
+    tab,
     signedIn,
     close: async () => {
-      await context.close().catch(() => undefined);
-      rmSync(profile, { recursive: true, force: true });
+      for (const c of contexts) {
+        await c.close().catch(() => undefined);
+      }
+      await browser.close().catch(() => undefined);
       await t.close();
       if (errors.length > 0) {
         throw new Error(`uncaught errors in the pages: ${errors.join('; ')}`);

@@ -85,7 +85,8 @@ describe('bad input on every write endpoint (e2e)', () => {
   }, 120_000);
 
   it('never answers 5xx to random JSON bodies, and rejected requests change nothing', async () => {
-    const ops = writeOperations(doc);
+    // Not signing out everywhere: an empty body would end the test users' tokens for the rest.
+    const ops = writeOperations(doc).filter((o) => o.path !== '/auth/logout-everywhere');
     const jsonBody = fc.oneof(
       fc.dictionary(fc.string({ maxLength: 12 }), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 6 }),
       fc.jsonValue({ maxDepth: 3 }),

@@ -116,6 +116,8 @@ export function fixturePath(path: string, f: SiteFixture): string {
         return 'evaluation';
       case 'environment':
         return 'test';
+      case 'formKey':
+        return `visit-log:${f.visit}:1`;
       case 'id':
         if (path.startsWith('/participants/')) {
           return f.participant;

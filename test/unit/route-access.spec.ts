@@ -28,6 +28,8 @@ describe('every route declares who may call it', () => {
     const publicRoutes = routes.filter((r) => r.isPublic).map((r) => `${r.method} ${r.path}`);
     const allowed = [
       /^POST \/auth\/login$/,
+      // Cookie-authenticated (the httpOnly refresh cookie), not bearer: renewing and ending a session.
+      /^POST \/auth\/(refresh|logout)$/,
       /^GET \/health(\/ready)?$/,
       /^(GET|POST) \/public\//,
       // Calendar feeds: the secret in the address stands for its subscriber.

@@ -5,7 +5,15 @@
 export const TABLE_OWNERS: Record<string, readonly string[]> = {
   trials: ['trials'],
   sites: ['sites'],
-  access: ['users', 'user_sites', 'calendar_feeds', 'signature_attempts'],
+  access: [
+    'users',
+    'user_sites',
+    'calendar_feeds',
+    'signature_attempts',
+    'auth_sessions',
+    'auth_refresh_tokens',
+  ],
+  drafts: ['form_drafts'],
   participants: [
     'participants',
     'participant_status_history',

@@ -12,6 +12,8 @@ export type Actor = {
   /** Sites of the actor's current memberships; ignored when `trialWide`. */
   siteIds: readonly string[];
   trialWide: boolean;
+  /** The signed-in session (refresh-token family) the access token belongs to, when it names one. */
+  sessionId?: string;
 };
 
 export const SYSTEM_ACTOR: Actor = { id: null, role: 'system', siteIds: [], trialWide: true };
@@ -22,7 +24,28 @@ export const SYSTEM_ACTOR: Actor = { id: null, role: 'system', siteIds: [], tria
  */
 export type IdempotencyClaim = { key: string; requestHash: string; claimed: boolean };
 
-type Store = { requestId: string; actor: Actor; idempotency?: IdempotencyClaim };
+/**
+ * A cookie a use case asks the answer to set (or, with `value` null, to clear); the module that
+ * asks applies it to the response (an interceptor), so services never touch the HTTP response.
+ */
+export type ResponseCookie = {
+  name: string;
+  value: string | null;
+  options: {
+    httpOnly: boolean;
+    secure: boolean;
+    sameSite: 'strict' | 'lax';
+    path: string;
+    maxAge?: number;
+  };
+};
+
+type Store = {
+  requestId: string;
+  actor: Actor;
+  idempotency?: IdempotencyClaim;
+  cookies?: ResponseCookie[];
+};
 
 const storage = new AsyncLocalStorage<Store>();
 
@@ -45,6 +68,16 @@ export const RequestContext = {
     if (store) {
       store.idempotency = claim;
     }
+  },
+  /** Asks the answer to this request to set (or clear) a cookie; the last one of a name wins. */
+  setCookie(cookie: ResponseCookie): void {
+    const store = storage.getStore();
+    if (store) {
+      store.cookies = [...(store.cookies ?? []).filter((c) => c.name !== cookie.name), cookie];
+    }
+  },
+  cookies(): readonly ResponseCookie[] {
+    return storage.getStore()?.cookies ?? [];
   },
   setActor(actor: Actor): void {
     const store = storage.getStore();

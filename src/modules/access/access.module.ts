@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
+import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { RateLimitModule } from 'src/common/throttling/rate-limit.module';
@@ -15,6 +15,10 @@ import { QueueDashboardPass } from './queue-dashboard';
 import { QueueDashboardController } from './queue-dashboard.controller';
 import { RoleConflictsCheck } from './role-conflicts.check';
 import { SignatureAttempts } from './signature-attempts';
+import { SessionCookieInterceptor } from './session-cookie';
+import { SessionsController } from './sessions.controller';
+import { SessionsRepository } from './sessions.repository';
+import { SessionsService } from './sessions.service';
 import { StaffController } from './staff.controller';
 import { UsersController } from './users.controller';
 import { UsersRepository } from './users.repository';
@@ -50,6 +54,7 @@ import { UsersService } from './users.service';
   ],
   controllers: [
     AuthController,
+    SessionsController,
     UsersController,
     StaffController,
     CalendarFeedsController,
@@ -63,8 +68,11 @@ import { UsersService } from './users.service';
     CalendarFeeds,
     QueueDashboardPass,
     SignatureAttempts,
+    SessionsRepository,
+    SessionsService,
     { provide: APP_GUARD, useClass: AuthGuard },
+    { provide: APP_INTERCEPTOR, useClass: SessionCookieInterceptor },
   ],
-  exports: [AuthService, UsersService, CalendarFeeds],
+  exports: [AuthService, UsersService, CalendarFeeds, SessionsService],
 })
 export class AccessModule {}

@@ -10,6 +10,7 @@ import { CurrentActor, Public, Roles } from 'src/common/context/access.decorator
 import { AuthService } from './auth.service';
 import { LoginDto, LoginResponseDto, SwitchRoleDto } from './dto/login.dto';
 import { LoginThrottlerGuard } from './login-throttler.guard';
+import { toSessionResponse } from './sessions.mapper';
 
 @ApiTags('auth')
 @Controller('auth')
@@ -19,7 +20,10 @@ export class AuthController {
     private readonly users: UsersService,
   ) {}
 
-  /** Signs in with e-mail and password, acting in one role (the least privileged unless one is chosen). */
+  /**
+   * Signs in with e-mail and password, acting in one role (the least privileged unless one is
+   * chosen). The access token is in the body; the refresh token in an httpOnly cookie (/auth).
+   */
   @Post('login')
   @Public()
   @ApiOkResponse({ type: LoginResponseDto })
@@ -32,15 +36,10 @@ export class AuthController {
   @ApiErrors(400)
   @ApiErrors(400, { 429: 'TOO_MANY_REQUESTS: too many sign-in attempts; retry after Retry-After' })
   async login(@Body() dto: LoginDto): Promise<LoginResponseDto> {
-    const { accessToken, expiresIn, actingRole, user } = await this.auth.login(
-      dto.email,
-      dto.password,
-      dto.role,
-    );
-    return { accessToken, expiresIn, actingRole, user: toUserResponse(user) };
+    return toSessionResponse(await this.auth.login(dto.email, dto.password, dto.role));
   }
 
-  /** A new token acting in another of the account's roles; the old token stays valid until it expires. */
+  /** A new token acting in another of the account's roles; the session (and its refresh cookie) stays. */
   @Post('role')
   @ApiBearerAuth()
   @ApiOkResponse({ type: LoginResponseDto })
@@ -52,11 +51,7 @@ export class AuthController {
     @Body() dto: SwitchRoleDto,
     @CurrentActor() actor: Actor,
   ): Promise<LoginResponseDto> {
-    const { accessToken, expiresIn, actingRole, user } = await this.auth.switchRole(
-      actor,
-      dto.role,
-    );
-    return { accessToken, expiresIn, actingRole, user: toUserResponse(user) };
+    return toSessionResponse(await this.auth.switchRole(actor, dto.role));
   }
 
   /** The signed-in account. */

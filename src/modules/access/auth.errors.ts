@@ -12,6 +12,24 @@ export const AuthErrors = {
       'unauthorized',
       'The token is invalid or has expired; sign in again',
     ),
+  invalidRefresh: () =>
+    new DomainError(
+      'INVALID_REFRESH',
+      'unauthorized',
+      'The session is not valid (signed out, ended or unknown); sign in again',
+    ),
+  refreshReused: () =>
+    new DomainError(
+      'REFRESH_REUSED',
+      'unauthorized',
+      'This session was ended because its refresh token was used twice; sign in again',
+    ),
+  sessionExpired: () =>
+    new DomainError(
+      'SESSION_EXPIRED',
+      'unauthorized',
+      'The session ended (inactive too long, or its time limit passed); sign in again',
+    ),
   forbidden: (roles: readonly string[]) =>
     new DomainError(
       'FORBIDDEN',

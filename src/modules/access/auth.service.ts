@@ -5,20 +5,34 @@ import { APP_CONFIG, AppConfig } from 'src/config/app-config';
 import { TransactionRunner } from 'src/kernel/unit-of-work';
 import type { UserEntity } from 'src/modules/access/user.entity';
 import { UsersService } from 'src/modules/access/users.service';
+import { Clock } from 'src/common/clock/clock';
 import { AuthErrors } from './auth.errors';
+import { clearSessionCookie, issueSessionCookie } from './session-cookie';
+import { SessionsService } from './sessions.service';
 import { checkPassword, hashPassword } from './password';
 import { SignatureAttempts } from './signature-attempts';
 import { actingRoles, type Role, ROLES, TRIAL_WIDE_BY_NATURE } from 'src/common/context/roles';
 
-/** The token names the user, its token version and the one role it acts in. */
-type TokenClaims = { sub: string; tv: number; role: Role };
+/**
+ * The token names the user, its token version, the one role it acts in and the session (refresh
+ * family) it belongs to; signing out that session ends the token at once.
+ */
+type TokenClaims = { sub: string; tv: number; role: Role; sid?: string };
 
 export type Session = {
   accessToken: string;
   expiresIn: number;
   actingRole: Role;
   user: UserEntity;
+  /** The session (refresh-token family); its refresh token went into the answer's cookie. */
+  sessionId: string;
+  /** Seconds until the session ends unless refreshed (SESSION_IDLE_MINUTES). */
+  idleExpiresIn: number;
+  /** Seconds until the session ends however active (SESSION_ABSOLUTE_HOURS after sign-in). */
+  absoluteExpiresIn: number;
 };
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 @Injectable()
 export class AuthService {
@@ -28,6 +42,8 @@ export class AuthService {
     private readonly tx: TransactionRunner,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly signatures: SignatureAttempts,
+    private readonly sessions: SessionsService,
+    private readonly clock: Clock,
   ) {}
 
   /** A hash at the configured cost, compared against for unknown users so timing matches. */
@@ -67,7 +83,10 @@ export class AuthService {
     return this.session(safe, acting);
   }
 
-  /** A new token for the same user acting in another of its roles (the page's role switch). */
+  /**
+   * A new token for the same user acting in another of its roles (the page's role switch). The
+   * session stays (its refresh cookie and deadlines); it acts in the new role from now on.
+   */
   async switchRole(actor: Actor, role: Role): Promise<Session> {
     const user = await this.users.get(actor.id as string);
     const acting = this.actingRole(user, role);
@@ -80,7 +99,53 @@ export class AuthService {
         after: { actingRole: acting },
       }),
     );
-    return this.session(user, acting);
+    const kept = actor.sessionId
+      ? await this.sessions.switchRole(actor.sessionId, user.id, acting)
+      : null;
+    return kept ? this.accessFor(user, acting, kept) : this.session(user, acting);
+  }
+
+  /**
+   * Renews a session from its refresh token (the cookie): the token is used once and the next one
+   * goes into the answer's cookie, with a new access token acting in the session's role.
+   */
+  async refresh(refreshToken: string | null): Promise<Session> {
+    if (!refreshToken) {
+      clearSessionCookie();
+      throw AuthErrors.invalidRefresh();
+    }
+    try {
+      const rotated = await this.sessions.rotate(refreshToken);
+      issueSessionCookie(rotated.refreshToken);
+      return this.accessFor(rotated.user, rotated.role, rotated);
+    } catch (error) {
+      clearSessionCookie();
+      throw error;
+    }
+  }
+
+  /** Ends this session (by its cookie, or the access token's session); the cookie is cleared. */
+  async logout(refreshToken: string | null, actor: Actor | null): Promise<number> {
+    clearSessionCookie();
+    const ended = await this.sessions.signOut({ refreshToken, sessionId: actor?.sessionId });
+    return ended ? 1 : 0;
+  }
+
+  /** Ends every session of the signed-in user and every access token (token version bumped). */
+  async logoutEverywhere(actor: Actor): Promise<number> {
+    clearSessionCookie();
+    const userId = actor.id as string;
+    return this.tx.run(async (uow) => {
+      const n = await this.sessions.revokeAll(userId, 'signed_out_everywhere', uow);
+      await this.users.bumpTokenVersion(userId, uow);
+      uow.audit({
+        action: 'auth.logout_everywhere',
+        entity: 'user',
+        entityId: userId,
+        after: { sessionsEnded: n },
+      });
+      return n;
+    });
   }
 
   private actingRole(user: UserEntity, wanted: Role | undefined): Role {
@@ -94,13 +159,39 @@ export class AuthService {
     return wanted;
   }
 
-  private async session(user: UserEntity, role: Role): Promise<Session> {
+  /**
+   * The one place a session is minted: a new refresh-token family (its token set as the answer's
+   * httpOnly cookie by the access module's interceptor) and an access token acting in `role`.
+   */
+  async session(user: UserEntity, role: Role): Promise<Session> {
+    const issued = await this.sessions.start(user, role);
+    issueSessionCookie(issued.refreshToken);
+    return this.accessFor(user, role, issued);
+  }
+
+  /** An access token of a session, with the session's deadlines as seconds from now. */
+  private async accessFor(
+    user: UserEntity,
+    role: Role,
+    s: { sessionId: string; idleExpiresAt: Date; absoluteExpiresAt: Date },
+  ): Promise<Session> {
     const accessToken = await this.jwt.signAsync({
       sub: user.id,
       tv: user.tokenVersion,
       role,
+      sid: s.sessionId,
     } satisfies TokenClaims);
-    return { accessToken, expiresIn: this.config.JWT_TTL_SECONDS, actingRole: role, user };
+    const now = this.clock.now().getTime();
+    const secondsTo = (d: Date) => Math.max(0, Math.floor((d.getTime() - now) / 1000));
+    return {
+      accessToken,
+      expiresIn: this.config.JWT_TTL_SECONDS,
+      actingRole: role,
+      user,
+      sessionId: s.sessionId,
+      idleExpiresIn: secondsTo(s.idleExpiresAt),
+      absoluteExpiresIn: secondsTo(s.absoluteExpiresAt),
+    };
   }
 
   /**
@@ -140,7 +231,15 @@ export class AuthService {
     if (!actor) {
       throw AuthErrors.invalidToken();
     }
-    return actor;
+    // A token of a session dies with it (sign-out, reuse of its refresh token, sign-out everywhere).
+    const sid = claims.sid;
+    if (sid === undefined) {
+      return actor;
+    }
+    if (typeof sid !== 'string' || !UUID.test(sid) || !(await this.sessions.live(sid))) {
+      throw AuthErrors.invalidToken();
+    }
+    return { ...actor, sessionId: sid };
   }
 
   /**

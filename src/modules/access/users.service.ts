@@ -3,7 +3,7 @@ import { Clock } from 'src/common/clock/clock';
 import type { Actor } from 'src/common/context/request-context';
 import { Page } from 'src/common/validation/page';
 import { APP_CONFIG, AppConfig } from 'src/config/app-config';
-import { TransactionRunner } from 'src/kernel/unit-of-work';
+import { TransactionRunner, type UnitOfWork } from 'src/kernel/unit-of-work';
 import { hashPassword, passwordProblem } from 'src/modules/access/password';
 import { SitesService } from 'src/modules/sites/sites.service';
 import { WelcomeJob } from 'src/modules/notifications/notifications.jobs';
@@ -85,6 +85,11 @@ export class UsersService {
 
   find(id: string): Promise<UserEntity | null> {
     return this.users.findById(id);
+  }
+
+  /** Makes every access token of the user invalid at once (sign-out everywhere), in `uow`. */
+  async bumpTokenVersion(id: string, uow: UnitOfWork): Promise<void> {
+    await this.users.update(id, { bumpTokenVersion: true }, this.clock.now(), uow.em);
   }
 
   async get(id: string): Promise<UserEntity> {

@@ -47,6 +47,8 @@ export type Commitment = Schemas['CommitmentDto'];
 export type BalanceRow = Schemas['StratumBalanceDto'];
 export type Verification = Schemas['VerificationReportDto'];
 export type Simulation = Schemas['SimulationResultDto'];
+export type SessionResponse = Schemas['LoginResponseDto'];
+export type Draft = Schemas['DraftResponseDto'];
 export type Role = User['roles'][number];
 export type ParticipantStatus = Participant['status'];
 /** A page of a list (every paged answer has this shape). */
@@ -55,36 +57,58 @@ export type Page<T> = { items: T[]; total: number; page: number; pageSize: numbe
 /**
  * The typed API client: openapi-fetch over the generated `paths`, so every path, parameter and
  * request body is checked against the OpenAPI document at compile time. The session adds the
- * bearer token and hears about 401s through `configureAuth`.
+ * bearer token and renews itself after a refused token through `configureAuth`.
  */
 export const api = createClient<paths>({ baseUrl: window.location.origin });
 
 let tokenOf: () => string | null = () => null;
-let onUnauthorized: () => void = () => undefined;
+/** Renews the session after a refused token: the new token, or null (then the 401 stands). */
+let renew: () => Promise<string | null> = () => Promise.resolve(null);
+
+/** The session's own routes (sign-in, renewal, sign-out) are never retried after a 401. */
+const SESSION_ROUTES = /\/auth\/(login|refresh|logout|logout-everywhere)$/;
+/** A copy of each request as sent, to send it once more with a renewed token. */
+const pending = new Map<string, Request>();
 
 const auth: Middleware = {
-  onRequest({ request }) {
+  onRequest({ request, id }) {
     const token = tokenOf();
     if (token) request.headers.set('Authorization', `Bearer ${token}`);
+    if (token && !SESSION_ROUTES.test(new URL(request.url).pathname))
+      pending.set(id, request.clone());
     return request;
   },
-  async onResponse({ request, response }) {
-    // Only a refused token ends the session (a wrong signature password is also a 401).
-    if (response.status === 401 && request.headers.has('Authorization')) {
-      const body = (await response
-        .clone()
-        .json()
-        .catch(() => ({}))) as { code?: string };
-      if (body.code === 'INVALID_TOKEN' || body.code === 'UNAUTHENTICATED') onUnauthorized();
-    }
-    return response;
+  async onResponse({ request, response, id }) {
+    const copy = pending.get(id);
+    pending.delete(id);
+    // Only a refused token renews the session (a wrong signature password is also a 401).
+    if (response.status !== 401 || !copy || !request.headers.has('Authorization')) return response;
+    const body = (await response
+      .clone()
+      .json()
+      .catch(() => ({}))) as { code?: string };
+    if (body.code !== 'INVALID_TOKEN' && body.code !== 'UNAUTHENTICATED') return response;
+    const token = await renew();
+    if (!token) return response;
+    copy.headers.set('Authorization', `Bearer ${token}`);
+    return fetch(copy);
+  },
+  onError({ id }) {
+    pending.delete(id);
   },
 };
 api.use(auth);
 
-export function configureAuth(getToken: () => string | null, unauthorized: () => void): void {
+/**
+ * How the client authenticates: the access token in memory (never in the browser's storage), and
+ * what to do when the server refuses it (renew the session once, then send the request again).
+ */
+export function configureAuth(
+  getToken: () => string | null,
+  renewSession: () => Promise<string | null>,
+): void {
   tokenOf = getToken;
-  onUnauthorized = unauthorized;
+  renew = renewSession;
 }
 
 /**
@@ -140,16 +164,19 @@ export async function call<D>(request: Promise<Result<D>>): Promise<D> {
   return data as D;
 }
 
-/** Plain text (SVG, iCalendar), with the same authentication. */
+/** Plain text (SVG, iCalendar), with the same authentication (and one renewal after a 401). */
 export async function getText(path: string): Promise<string> {
+  const get = (token: string | null) =>
+    fetch(path, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
   const token = tokenOf();
-  const res = await fetch(path, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
+  let res = await get(token);
   if (res.status === 401 && token) {
     const body = (await res
       .clone()
       .json()
       .catch(() => ({}))) as { code?: string };
-    if (body.code === 'INVALID_TOKEN') onUnauthorized();
+    const renewed = body.code === 'INVALID_TOKEN' ? await renew() : null;
+    if (renewed) res = await get(renewed);
   }
   if (!res.ok) throw new ApiError(res.status, await res.json().catch(() => ({})));
   return res.text();

@@ -63,8 +63,45 @@ export type paths = {
         };
         get?: never;
         put?: never;
-        /** Signs in with e-mail and password, acting in one role (the least privileged unless one is chosen). */
+        /**
+         * Signs in with e-mail and password, acting in one role (the least privileged unless one is
+         *     chosen). The access token is in the body; the refresh token in an httpOnly cookie (/auth).
+         */
         post: operations["AuthController_login"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/logout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Signs out this session (its cookie, or the bearer token's session); the cookie is cleared. */
+        post: operations["SessionsController_logout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/logout-everywhere": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Signs out every session of the signed-in account, on every computer, and ends its tokens. */
+        post: operations["SessionsController_logoutEverywhere"];
         delete?: never;
         options?: never;
         head?: never;
@@ -105,6 +142,27 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/auth/refresh": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Renews the session from its refresh cookie (no body): a new access token, and the next
+         *     refresh token in the cookie. A refresh token works once: a used one presented again ends
+         *     the whole session (401 REFRESH_REUSED).
+         */
+        post: operations["SessionsController_refresh"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/auth/role": {
         parameters: {
             query?: never;
@@ -114,7 +172,7 @@ export type paths = {
         };
         get?: never;
         put?: never;
-        /** A new token acting in another of the account's roles; the old token stays valid until it expires. */
+        /** A new token acting in another of the account's roles; the session (and its refresh cookie) stays. */
         post: operations["AuthController_switchRole"];
         delete?: never;
         options?: never;
@@ -151,6 +209,25 @@ export type paths = {
         post?: never;
         /** Revokes one of your calendar subscriptions: its address answers 404 from now on. */
         delete: operations["CalendarFeedsController_revoke"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/drafts/{formKey}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The user's draft of a form (404 when there is none, or it has expired). */
+        get: operations["DraftsController_get"];
+        /** Saves (replaces) the user's draft of a form; kept DRAFT_RETENTION_DAYS from now. */
+        put: operations["DraftsController_save"];
+        post?: never;
+        /** Deletes the user's draft of a form (the form was saved or the draft discarded). */
+        delete: operations["DraftsController_discard"];
         options?: never;
         head?: never;
         patch?: never;
@@ -2608,6 +2685,21 @@ export type components = {
             /** @enum {string} */
             reasonCode: "adverse_event" | "lack_of_efficacy" | "participant_decision" | "physician_decision" | "medical_contraindication" | "mobilisation_failed" | "pregnancy" | "started_other_treatment" | "other";
         };
+        DraftDeletedResponseDto: {
+            /** @description Whether there was a draft to delete */
+            deleted: boolean;
+        };
+        DraftResponseDto: {
+            data: {
+                [key: string]: unknown;
+            };
+            /** @description When the draft will be deleted unless saved again */
+            expiresAt: string;
+            /** @example visit:7f0c1e1a-0000-4000-8000-000000000000 */
+            formKey: string;
+            /** @description When the draft was last saved */
+            savedAt: string;
+        };
         EdssDto: {
             /**
              * Format: date
@@ -2849,6 +2941,8 @@ export type components = {
             role?: "coordinator" | "investigator" | "site_staff" | "blinded_assessor" | "statistician" | "monitor" | "admin";
         };
         LoginResponseDto: {
+            /** @description Seconds until the session ends however active; then sign in again */
+            absoluteExpiresIn: number;
             accessToken: string;
             /**
              * @description The one role this token acts in
@@ -2857,6 +2951,8 @@ export type components = {
             actingRole: "coordinator" | "investigator" | "site_staff" | "blinded_assessor" | "statistician" | "monitor" | "admin";
             /** @description Seconds until the token expires */
             expiresIn: number;
+            /** @description Seconds until the session ends unless renewed (POST /auth/refresh, with the httpOnly cookie set by this answer) */
+            idleExpiresIn: number;
             user: components["schemas"]["UserResponseDto"];
         };
         LogVisitDto: {
@@ -3615,6 +3711,12 @@ export type components = {
             /** @description Types of samples to remove */
             remove?: ("bloods" | "biobank" | "urine" | "csf" | "other")[];
         };
+        SaveDraftDto: {
+            /** @description The form's values as the page holds them (at most DRAFT_MAX_BYTES of JSON) */
+            data: {
+                [key: string]: unknown;
+            };
+        };
         SaveRandomizationConfigDto: {
             arms: components["schemas"]["ArmDto"][];
             /**
@@ -3806,6 +3908,10 @@ export type components = {
             status: "signed" | "void";
             voidedAt: string | null;
             voidReason: string | null;
+        };
+        SignedOutResponseDto: {
+            /** @description How many sessions were ended (0: there was none to end) */
+            sessionsEnded: number;
         };
         SimulateDto: {
             /** @description Default: the trial default (1:1, blocks {2,4}, by country) */
@@ -4578,6 +4684,88 @@ export interface operations {
             };
         };
     };
+    SessionsController_logout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignedOutResponseDto"];
+                };
+            };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    SessionsController_logoutEverywhere: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignedOutResponseDto"];
+                };
+            };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only coordinator, investigator, site_staff, blinded_assessor, statistician, monitor, admin; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
     AuthController_me: {
         parameters: {
             query?: never;
@@ -4656,6 +4844,47 @@ export interface operations {
             };
             /** @description Only admin; or the record is outside the actor's sites */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    SessionsController_refresh: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoginResponseDto"];
+                };
+            };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description INVALID_REFRESH (no, an unknown or an ended session), REFRESH_REUSED (the session is ended), SESSION_EXPIRED (idle or absolute limit) */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4822,6 +5051,175 @@ export interface operations {
             };
             /** @description Not found (or not within your sites) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    DraftsController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The form and its ids, e.g. visit:<visitId> */
+                formKey: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DraftResponseDto"];
+                };
+            };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only coordinator, investigator, site_staff, blinded_assessor, statistician, monitor, admin; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (or not within your sites) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    DraftsController_save: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The form and its ids, e.g. visit:<visitId> */
+                formKey: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SaveDraftDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DraftResponseDto"];
+                };
+            };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only coordinator, investigator, site_staff, blinded_assessor, statistician, monitor, admin; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The request body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    DraftsController_discard: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The form and its ids, e.g. visit:<visitId> */
+                formKey: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DraftDeletedResponseDto"];
+                };
+            };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only coordinator, investigator, site_staff, blinded_assessor, statistician, monitor, admin; or the record is outside the actor's sites */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -4,111 +4,287 @@ import {
   useCallback,
   useContext,
   useEffect,
+  useId,
   useMemo,
   useRef,
   useState,
   type ReactNode,
 } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Navigate, useLocation } from 'react-router';
 import { api, ApiError, call, configureAuth } from '../api/client';
-import type { Role, User } from '../api/client';
+import type { Role, SessionResponse, User } from '../api/client';
+import { Loading } from '../components/ui';
+import { flushDrafts } from '../lib/drafts';
 import { ROLE_LABELS } from '../lib/labels';
 
-/** `actingRole`: the one role the token acts in; `chosen`: whether a multi-role user has picked it yet. */
-type Stored = { token: string; expiresAt: number; user: User; actingRole: Role; chosen: boolean };
-export type SignOutReason = 'signed_out' | 'expired';
+/**
+ * The session as this tab holds it, in memory only (nothing in the browser's storage): the access
+ * token and when it expires, the session's idle and absolute deadlines (page clock), when it was
+ * last renewed, the user and the one role it acts in (`chosen`: whether a multi-role user has
+ * picked it yet). The refresh token is in an httpOnly cookie no script can read.
+ */
+type Stored = {
+  token: string;
+  expiresAt: number;
+  idleExpiresAt: number;
+  absoluteExpiresAt: number;
+  renewedAt: number;
+  user: User;
+  actingRole: Role;
+  chosen: boolean;
+};
+export type SignOutReason = 'signed_out' | 'expired' | 'everywhere';
+/** The dialog before the session ends: inactivity (stay signed in) or its absolute limit. */
+type Warning = 'idle' | 'limit' | null;
 type SessionContext = {
   session: Stored | null;
+  /** True until the first renewal from the cookie answered (a reload, a new tab). */
+  restoring: boolean;
   notice: SignOutReason | null;
   signIn: (email: string, password: string) => Promise<void>;
-  signOut: (reason?: SignOutReason) => void;
+  signOut: (reason?: SignOutReason) => Promise<void>;
+  /** Ends every session of the account, on every computer. */
+  signOutEverywhere: () => Promise<void>;
   /** Acts in another of the user's roles: a new token, and nothing cached from the old role is kept. */
   switchRole: (role: Role) => Promise<void>;
   /** Whether the acting role is one of these (never another role the user also holds). */
   hasRole: (...roles: Role[]) => boolean;
 };
 
-/** sessionStorage, not localStorage: the token ends with the tab and is never in a URL. */
-const KEY = 'ram-ms.session';
+/** Tabs tell each other about sign-in, renewal and sign-out: one sign-in serves every tab. */
+const CHANNEL = 'ram-ms.session';
+type Message = { type: 'session'; session: Stored } | { type: 'signed_out'; reason: SignOutReason };
+/**
+ * Renewals hold this lock (Web Locks API) across the tabs: a refresh token works once, and two
+ * tabs presenting the same one at once would look like theft and end the session. Holding the
+ * lock, a tab renews with the cookie the previous holder has already replaced.
+ */
+const REFRESH_LOCK = 'ram-ms.session-refresh';
+/** How long before the end the warning shows (at most half the idle time). */
+const WARN_MS = 2 * 60_000;
+/** User input: what counts as someone being there. */
+const ACTIVITY = ['pointerdown', 'keydown', 'input', 'wheel', 'touchstart', 'mousemove'] as const;
+
 const Ctx = createContext<SessionContext | null>(null);
 
-function load(): Stored | null {
-  try {
-    const s = JSON.parse(sessionStorage.getItem(KEY) ?? 'null') as Stored | null;
-    return s && s.actingRole && s.expiresAt > Date.now() ? s : null;
-  } catch {
-    return null;
-  }
+function toStored(res: SessionResponse, chosen: boolean): Stored {
+  const now = Date.now();
+  return {
+    token: res.accessToken,
+    expiresAt: now + res.expiresIn * 1000,
+    idleExpiresAt: now + res.idleExpiresIn * 1000,
+    absoluteExpiresAt: now + res.absoluteExpiresIn * 1000,
+    renewedAt: now,
+    user: res.user,
+    actingRole: res.actingRole,
+    chosen,
+  };
 }
 
-/** The signed-in user and token; the session ends when the token does (JWT_TTL_SECONDS). */
+async function withRefreshLock<T>(fn: () => Promise<T>): Promise<T> {
+  const locks = (navigator as { locks?: LockManager }).locks;
+  return locks ? ((await locks.request(REFRESH_LOCK, fn)) as T) : fn();
+}
+
+/**
+ * The signed-in user and the access token. Sign-in sets the refresh cookie; a reload or another
+ * tab renews from it. While the user is active the token is renewed shortly before it expires
+ * (and once after a refused token); without activity the session ends at its idle deadline,
+ * after a warning that offers to stay signed in, and always at its absolute limit.
+ */
 export function SessionProvider({ children }: { children: ReactNode }) {
   const queryClient = useQueryClient();
-  const [session, setSession] = useState<Stored | null>(load);
+  const [session, setSession] = useState<Stored | null>(null);
+  const [restoring, setRestoring] = useState(true);
   const [notice, setNotice] = useState<SignOutReason | null>(null);
+  const [warning, setWarning] = useState<Warning>(null);
   const ref = useRef(session);
-  ref.current = session;
+  const lastActivity = useRef(0);
+  const inflight = useRef<Promise<string | null> | null>(null);
+  const channel = useRef<BroadcastChannel | null>(null);
 
-  const signOut = useCallback(
-    (reason: SignOutReason = 'signed_out') => {
+  const post = (m: Message) => channel.current?.postMessage(m);
+
+  const keep = useCallback((stored: Stored) => {
+    ref.current = stored;
+    setSession(stored);
+    setWarning(null);
+  }, []);
+
+  const endLocally = useCallback(
+    (reason: SignOutReason) => {
       if (!ref.current) return;
-      sessionStorage.removeItem(KEY);
       ref.current = null;
       setSession(null);
+      setWarning(null);
       setNotice(reason);
       queryClient.clear();
     },
     [queryClient],
   );
 
-  // Set during render (idempotent), so the first queries of a reloaded page already send the token.
+  /** Renews the session from the cookie (one renewal at a time, across tabs); the new token or null. */
+  const refresh = useCallback((): Promise<string | null> => {
+    if (inflight.current) return inflight.current;
+    const asked = Date.now();
+    const p = withRefreshLock(async () => {
+      const current = ref.current;
+      // Another tab renewed while this one waited for the lock (its session was adopted).
+      if (current && current.renewedAt > asked) return current.token;
+      const { data, response } = await api.POST('/auth/refresh');
+      if (!data) {
+        // The session has ended (a tab that had none only learns it is signed out).
+        if (response.status === 401 && current) {
+          endLocally('expired');
+          post({ type: 'signed_out', reason: 'expired' });
+        }
+        return null;
+      }
+      const stored = toStored(data, ref.current?.chosen ?? true);
+      keep(stored);
+      post({ type: 'session', session: stored });
+      return stored.token;
+    })
+      .catch(() => null)
+      .finally(() => {
+        inflight.current = null;
+      });
+    inflight.current = p;
+    return p;
+  }, [endLocally, keep]);
+
+  const active = () => !!ref.current && lastActivity.current > ref.current.renewedAt;
+
+  // Set during render (idempotent), so the first queries already send the token. A refused token
+  // is renewed only when someone was active since the last renewal: polling alone never keeps an
+  // unattended session alive.
   configureAuth(
     () => ref.current?.token ?? null,
-    () => signOut('expired'),
+    () => (active() ? refresh() : Promise.resolve(null)),
   );
 
+  // One sign-in serves every tab: sessions and sign-outs from the other tabs.
+  useEffect(() => {
+    if (typeof BroadcastChannel === 'undefined') return;
+    const c = new BroadcastChannel(CHANNEL);
+    channel.current = c;
+    c.onmessage = (e: MessageEvent<Message>) => {
+      const m = e.data;
+      if (m.type === 'session') {
+        const before = ref.current;
+        if (
+          before &&
+          (before.user.id !== m.session.user.id || before.actingRole !== m.session.actingRole)
+        ) {
+          queryClient.clear();
+        }
+        setNotice(null);
+        keep({ ...m.session, renewedAt: Math.max(m.session.renewedAt, Date.now()) });
+        setRestoring(false);
+      } else if (m.type === 'signed_out') {
+        endLocally(m.reason);
+      }
+    };
+    return () => {
+      c.close();
+      channel.current = null;
+    };
+  }, [endLocally, keep, queryClient]);
+
+  // A reload or a new tab: the session comes back from the cookie, if there is one.
+  useEffect(() => {
+    void refresh().finally(() => setRestoring(false));
+  }, [refresh]);
+
+  const expire = useCallback(async () => {
+    await flushDrafts();
+    await api.POST('/auth/logout').catch(() => undefined);
+    endLocally('expired');
+    post({ type: 'signed_out', reason: 'expired' });
+  }, [endLocally]);
+
+  // Activity: someone is there. A token about to expire is renewed at once.
+  useEffect(() => {
+    let checked = 0;
+    const onActivity = () => {
+      const now = Date.now();
+      lastActivity.current = now;
+      if (now - checked < 5000) return;
+      checked = now;
+      const s = ref.current;
+      if (s && now > s.expiresAt - Math.min(60_000, (s.expiresAt - s.renewedAt) / 4))
+        void refresh();
+    };
+    for (const e of ACTIVITY)
+      window.addEventListener(e, onActivity, { passive: true, capture: true });
+    return () => {
+      for (const e of ACTIVITY) window.removeEventListener(e, onActivity, { capture: true });
+    };
+  }, [refresh]);
+
+  // The token is renewed shortly before it expires if someone was active; the warning comes before
+  // the idle deadline (or the absolute limit); at the deadline the session ends.
   useEffect(() => {
     if (!session) return;
-    const timer = window.setTimeout(
-      () => signOut('expired'),
-      Math.max(0, session.expiresAt - Date.now()),
-    );
-    return () => window.clearTimeout(timer);
-  }, [session, signOut]);
-
-  const keep = useCallback((stored: Stored) => {
-    sessionStorage.setItem(KEY, JSON.stringify(stored));
-    ref.current = stored;
-    setSession(stored);
-  }, []);
+    const now = Date.now();
+    const timers: number[] = [];
+    const at = (t: number, fn: () => void) =>
+      timers.push(window.setTimeout(fn, Math.max(0, t - now)));
+    const margin = Math.min(60_000, (session.expiresAt - session.renewedAt) / 4);
+    const lead = Math.min(WARN_MS, (session.idleExpiresAt - session.renewedAt) / 2);
+    at(session.expiresAt - margin, () => {
+      if (active()) void refresh();
+    });
+    if (session.idleExpiresAt < session.absoluteExpiresAt) {
+      at(session.idleExpiresAt - lead, () => {
+        if (active()) void refresh();
+        else setWarning('idle');
+      });
+    } else {
+      at(session.absoluteExpiresAt - lead, () => setWarning('limit'));
+    }
+    at(Math.min(session.idleExpiresAt, session.absoluteExpiresAt), () => void expire());
+    return () => timers.forEach((t) => window.clearTimeout(t));
+  }, [session, refresh, expire]);
 
   const signIn = useCallback(
     async (email: string, password: string) => {
       const res = await call(api.POST('/auth/login', { body: { email, password } }));
-      const chosen = res.user.actingRoles.length <= 1;
       setNotice(null);
-      keep({
-        token: res.accessToken,
-        expiresAt: Date.now() + res.expiresIn * 1000,
-        user: res.user,
-        actingRole: res.actingRole,
-        chosen,
-      });
+      const stored = toStored(res, res.user.actingRoles.length <= 1);
+      keep(stored);
+      post({ type: 'session', session: stored });
     },
     [keep],
   );
+
+  const signOut = useCallback(
+    async (reason: SignOutReason = 'signed_out') => {
+      if (!ref.current) return;
+      if (reason === 'expired') return expire();
+      await flushDrafts();
+      await api.POST('/auth/logout').catch(() => undefined);
+      endLocally(reason);
+      post({ type: 'signed_out', reason });
+    },
+    [endLocally, expire],
+  );
+
+  const signOutEverywhere = useCallback(async () => {
+    await flushDrafts();
+    await call(api.POST('/auth/logout-everywhere'));
+    endLocally('everywhere');
+    post({ type: 'signed_out', reason: 'everywhere' });
+  }, [endLocally]);
 
   const switchRole = useCallback(
     async (role: Role) => {
       const res = await call(api.POST('/auth/role', { body: { role } }));
       queryClient.clear();
-      keep({
-        token: res.accessToken,
-        expiresAt: Date.now() + res.expiresIn * 1000,
-        user: res.user,
-        actingRole: res.actingRole,
-        chosen: true,
-      });
+      const stored = toStored(res, true);
+      keep(stored);
+      post({ type: 'session', session: stored });
     },
     [keep, queryClient],
   );
@@ -116,15 +292,85 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const value = useMemo<SessionContext>(
     () => ({
       session,
+      restoring,
       notice,
       signIn,
       signOut,
+      signOutEverywhere,
       switchRole,
       hasRole: (...roles: Role[]) => !!session && roles.includes(session.actingRole),
     }),
-    [session, notice, signIn, signOut, switchRole],
+    [session, restoring, notice, signIn, signOut, signOutEverywhere, switchRole],
   );
-  return <Ctx.Provider value={value}>{children}</Ctx.Provider>;
+  return (
+    <Ctx.Provider value={value}>
+      {children}
+      {session && warning && (
+        <SessionWarning
+          kind={warning}
+          endsAt={Math.min(session.idleExpiresAt, session.absoluteExpiresAt)}
+          onStay={() => void refresh()}
+          onSignOut={() => void signOut('signed_out')}
+          onClose={() => setWarning(null)}
+        />
+      )}
+    </Ctx.Provider>
+  );
+}
+
+/** "You will be signed out in N minutes — Stay signed in / Sign out" (or the absolute limit). */
+function SessionWarning({
+  kind,
+  endsAt,
+  onStay,
+  onSignOut,
+  onClose,
+}: {
+  kind: 'idle' | 'limit';
+  endsAt: number;
+  onStay: () => void;
+  onSignOut: () => void;
+  onClose: () => void;
+}) {
+  const { t } = useTranslation();
+  const dialog = useRef<HTMLDialogElement>(null);
+  const id = useId();
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const timer = window.setInterval(() => setNow(Date.now()), 15_000);
+    const d = dialog.current;
+    if (d && !d.open) d.showModal();
+    return () => window.clearInterval(timer);
+  }, []);
+  const minutes = Math.max(0, Math.ceil((endsAt - now) / 60_000));
+  return (
+    <dialog ref={dialog} aria-labelledby={id} onCancel={(e) => (e.preventDefault(), onClose())}>
+      <h2 id={id}>{kind === 'idle' ? t('session.idleTitle') : t('session.limitTitle')}</h2>
+      <p>
+        {kind === 'idle'
+          ? minutes <= 1 && endsAt - now < 60_000
+            ? t('session.idleTextSoon')
+            : t('session.idleText', { count: minutes })
+          : t('session.limitText', { count: minutes })}
+      </p>
+      <div className="row" style={{ marginTop: '1rem' }}>
+        {kind === 'idle' ? (
+          <>
+            <button type="button" onClick={onStay}>
+              {t('session.staySignedIn')}
+            </button>
+            <button type="button" className="secondary" onClick={onSignOut}>
+              {t('session.signOut')}
+            </button>
+          </>
+        ) : (
+          <button type="button" onClick={onClose}>
+            {t('session.understood')}
+          </button>
+        )}
+      </div>
+    </dialog>
+  );
 }
 
 export function useSession(): SessionContext {
@@ -141,8 +387,10 @@ export function useUser(): User {
 }
 
 export function RequireSession({ children }: { children: ReactNode }) {
-  const { session } = useSession();
+  const { t } = useTranslation();
+  const { session, restoring } = useSession();
   const location = useLocation();
+  if (!session && restoring) return <Loading what={t('session.restoring')} />;
   if (!session) return <Navigate to="/signin" replace state={{ from: location.pathname }} />;
   if (!session.chosen) return <ChooseRole />;
   return <>{children}</>;
@@ -181,23 +429,12 @@ function ChooseRole() {
         ))}
       </div>
       <p>
-        <button type="button" className="secondary" onClick={() => signOut('signed_out')}>
+        <button type="button" className="secondary" onClick={() => void signOut('signed_out')}>
           Sign out
         </button>
       </p>
     </main>
   );
-}
-
-/** Minutes left in the session, updated every 15 s (for the expiry warning). */
-export function useMinutesLeft(): number | null {
-  const { session } = useSession();
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    const t = window.setInterval(() => setNow(Date.now()), 15_000);
-    return () => window.clearInterval(t);
-  }, []);
-  return session ? Math.max(0, Math.ceil((session.expiresAt - now) / 60_000)) : null;
 }
 
 export function isApiError(e: unknown): e is ApiError {

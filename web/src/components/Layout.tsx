@@ -4,7 +4,7 @@ import { useState, type ReactNode } from 'react';
 import { NavLink, Outlet, useNavigate } from 'react-router';
 import { api, call } from '../api/client';
 import type { Role } from '../api/client';
-import { useMinutesLeft, useSession, useUser } from '../auth/session';
+import { useSession, useUser } from '../auth/session';
 import { QueueDashboardButton } from './QueueDashboardButton';
 
 /** `label`: the translation key of the page's name. */
@@ -102,8 +102,8 @@ function ActingRole() {
 export function Layout({ children }: { children?: ReactNode }) {
   const { t } = useTranslation();
   const user = useUser();
-  const { signOut, hasRole } = useSession();
-  const minutes = useMinutesLeft();
+  const { signOut, signOutEverywhere, hasRole } = useSession();
+  const [everywhereError, setEverywhereError] = useState<string | null>(null);
   return (
     <div className="shell">
       <a className="skip-link" href="#main">
@@ -137,22 +137,31 @@ export function Layout({ children }: { children?: ReactNode }) {
           {user.trialWide ? t('layout.allSites') : ''}
         </div>
         <div style={{ margin: '0 0.6rem' }}>
-          <button type="button" className="secondary" onClick={() => signOut('signed_out')}>
+          <button type="button" className="secondary" onClick={() => void signOut('signed_out')}>
             {t('layout.signOut')}
           </button>
+          <button
+            type="button"
+            className="secondary small"
+            title={t('session.signOutEverywhereHint')}
+            style={{ marginTop: '0.4rem' }}
+            onClick={() => {
+              setEverywhereError(null);
+              signOutEverywhere().catch((e: unknown) =>
+                setEverywhereError(e instanceof Error ? e.message : String(e)),
+              );
+            }}
+          >
+            {t('session.signOutEverywhere')}
+          </button>
+          {everywhereError && (
+            <div className="error" role="alert">
+              {everywhereError}
+            </div>
+          )}
         </div>
       </aside>
       <main id="main" className="main" tabIndex={-1}>
-        {minutes !== null && minutes <= 2 && (
-          <div className="alert warn" role="status">
-            {t('layout.sessionEndsSoon', {
-              when:
-                minutes <= 1
-                  ? t('layout.lessThanAMinute')
-                  : t('layout.minutes', { count: minutes }),
-            })}
-          </div>
-        )}
         {children ?? <Outlet />}
       </main>
     </div>

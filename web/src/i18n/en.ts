@@ -57,9 +57,6 @@ export const en = {
     actingAs: 'Acting as',
     signOut: 'Sign out',
     unread: '{{count}} unread',
-    sessionEndsSoon: 'Your session ends in {{when}}; save your work and sign in again.',
-    lessThanAMinute: 'less than a minute',
-    minutes: '{{count}} minutes',
   },
   role: {
     coordinator: 'Coordinator',
@@ -72,7 +69,9 @@ export const en = {
   },
   signIn: {
     title: 'Sign in to RAM-MS',
-    expired: 'Your session expired. Sign in again to continue.',
+    expired:
+      'Your session expired. Sign in again to continue; your unsaved forms are kept as drafts.',
+    signedOutEverywhere: 'You are signed out on every computer.',
     signedOut: 'You are signed out.',
     email: 'E-mail address',
     emailRequired: 'Enter your e-mail address',
@@ -99,6 +98,31 @@ export const en = {
   },
   visit: {
     edssHint: '0 to 10 in steps of 0.5',
+  },
+  draft: {
+    restored: 'Draft restored from {{when}}.',
+    discard: 'Discard the draft',
+    saved: 'Draft saved {{when}} (kept for you on the server until you save or discard it).',
+  },
+  session: {
+    restoring: 'Restoring your session',
+    idleTitle: 'Are you still there?',
+    idleText_one:
+      'You will be signed out in {{count}} minute because nothing happened for a while.',
+    idleText_other:
+      'You will be signed out in {{count}} minutes because nothing happened for a while.',
+    idleTextSoon:
+      'You will be signed out in less than a minute because nothing happened for a while.',
+    staySignedIn: 'Stay signed in',
+    signOut: 'Sign out',
+    limitTitle: 'Your session reaches its time limit',
+    limitText_one:
+      'For safety a session lasts at most a working day: you will be signed out in {{count}} minute. Your unsaved forms are kept as drafts; sign in again to continue.',
+    limitText_other:
+      'For safety a session lasts at most a working day: you will be signed out in {{count}} minutes. Your unsaved forms are kept as drafts; sign in again to continue.',
+    understood: 'Understood',
+    signOutEverywhere: 'Sign out everywhere',
+    signOutEverywhereHint: 'Ends your sessions on every computer and browser',
   },
 };
 

@@ -4,7 +4,7 @@ import { useForm } from 'react-hook-form';
 import { Link, Navigate, useLocation } from 'react-router';
 import { ApiError } from '../api/client';
 import { useSession } from '../auth/session';
-import { Field } from '../components/ui';
+import { Field, Loading } from '../components/ui';
 
 type Form = { email: string; password: string };
 
@@ -22,7 +22,7 @@ function messageFor(error: unknown): string {
 
 export function SignIn() {
   const { t } = useTranslation();
-  const { session, signIn, notice } = useSession();
+  const { session, restoring, signIn, notice } = useSession();
   const location = useLocation();
   const [error, setError] = useState<string | null>(null);
   const { register, handleSubmit, formState } = useForm<Form>({
@@ -32,6 +32,7 @@ export function SignIn() {
     const from = (location.state as { from?: string } | null)?.from;
     return <Navigate to={from && from !== '/signin' ? from : '/'} replace />;
   }
+  if (restoring) return <Loading what={t('session.restoring')} />;
   const onSubmit = handleSubmit(async (v) => {
     setError(null);
     try {
@@ -46,6 +47,11 @@ export function SignIn() {
       {notice === 'expired' && (
         <div className="alert warn" role="status">
           {t('signIn.expired')}
+        </div>
+      )}
+      {notice === 'everywhere' && (
+        <div className="alert ok" role="status">
+          {t('signIn.signedOutEverywhere')}
         </div>
       )}
       {notice === 'signed_out' && (

@@ -21,6 +21,7 @@ import {
   type JsonRecord,
   patchFromChanges,
 } from '../lib/corrections';
+import { DraftNotice, useServerDraft } from '../lib/drafts';
 import { applyServerErrors } from '../lib/forms';
 import { humanise } from '../lib/labels';
 import { useZone } from '../lib/reference';
@@ -512,10 +513,11 @@ function LogVisitForm({ visit }: { visit: Visit & Record<string, unknown> }) {
   const original = logRecordOf(visit);
   const [saved, setSaved] = useState(false);
   // A correction starts from the logged values, and again after each save (a new version).
-  const { register, handleSubmit, control, watch, formState, setError, reset } = useForm<LogForm>({
-    defaultValues: logDefaults(visit, original, zone),
-  });
+  const form = useForm<LogForm>({ defaultValues: logDefaults(visit, original, zone) });
+  const { register, handleSubmit, control, watch, formState, setError, reset } = form;
   useEffect(() => reset(logDefaults(visit, original, zone)), [visit.version]);
+  // Unsaved input survives a new sign-in: a draft on the server (per user, per visit version).
+  const draft = useServerDraft(`visit-log:${visit.id}:${visit.version}`, form);
   const relapses = useFieldArray({ control, name: 'relapses' });
   const aes = useFieldArray({ control, name: 'adverseEvents' });
   const save = useMutation({
@@ -571,6 +573,7 @@ function LogVisitForm({ visit }: { visit: Visit & Record<string, unknown> }) {
       );
     },
     onSuccess: async (d) => {
+      void draft.clear();
       setSaved(true);
       qc.setQueryData(['visit', visit.id], d);
       await qc.invalidateQueries({ queryKey: ['follow-up'] });
@@ -593,6 +596,7 @@ function LogVisitForm({ visit }: { visit: Visit & Record<string, unknown> }) {
       aria-labelledby="log-h"
     >
       <h2 id="log-h">{logged ? 'Correct the visit log' : 'Log this visit'}</h2>
+      <DraftNotice draft={draft} />
       <div className="grid">
         <Field label="Date the visit took place" error={err('visitDate')}>
           {(c) => (

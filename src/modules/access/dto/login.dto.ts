@@ -36,4 +36,16 @@ export class LoginResponseDto {
   @ApiProperty({ description: 'Seconds until the token expires' }) expiresIn: number;
   @ApiProperty({ enum: ROLES, description: 'The one role this token acts in' }) actingRole: Role;
   @ApiProperty({ type: UserResponseDto }) user: UserResponseDto;
+  @ApiProperty({
+    description:
+      'Seconds until the session ends unless renewed (POST /auth/refresh, with the httpOnly cookie set by this answer)',
+  })
+  idleExpiresIn: number;
+  @ApiProperty({ description: 'Seconds until the session ends however active; then sign in again' })
+  absoluteExpiresIn: number;
+}
+
+export class SignedOutResponseDto {
+  @ApiProperty({ description: 'How many sessions were ended (0: there was none to end)' })
+  sessionsEnded: number;
 }

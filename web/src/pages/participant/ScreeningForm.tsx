@@ -7,6 +7,7 @@ import { ErrorBox, Field } from '../../components/ui';
 import { applyServerErrors } from '../../lib/forms';
 import { CorrectionHistory } from '../../components/History';
 import { diffRecord, type GroupSpec, patchFromChanges } from '../../lib/corrections';
+import { DraftNotice, useServerDraft } from '../../lib/drafts';
 import { DRUG_LABELS } from '../../lib/labels';
 import { useZone } from '../../lib/reference';
 
@@ -328,6 +329,8 @@ export function ScreeningForm({
   const [saved, setSaved] = useState(false);
   const form = useForm<Form>({ defaultValues: toForm(data) });
   const { register, control, handleSubmit, formState, setError, watch, reset } = form;
+  // Unsaved input survives a new sign-in: a draft on the server (per user, per record version).
+  const draft = useServerDraft(editable ? `screening:${participantId}:${version}` : null, form);
   const relapses = useFieldArray({ control, name: 'relapses' });
   const mris = useFieldArray({ control, name: 'mriExams' });
   const treatments = useFieldArray({ control, name: 'treatments' });
@@ -353,6 +356,7 @@ export function ScreeningForm({
       );
     },
     onSuccess: async (episode) => {
+      void draft.clear();
       setSaved(true);
       if (episode) {
         reset(toForm((episode as { data: ScreeningRecord }).data));
@@ -751,6 +755,7 @@ export function ScreeningForm({
             Enter what the records and the screening visit show. Leave a field empty when it is not
             known yet.
           </p>
+          <DraftNotice draft={draft} />
           {body}
         </>
       ) : (
