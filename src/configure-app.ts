@@ -132,6 +132,19 @@ function mountBullBoard(app: INestApplication): void {
     auth
       .authenticate(match[1])
       .then((actor) => {
+        if (actor.passwordChangeRequired) {
+          res
+            .status(403)
+            .json(
+              errorBody(
+                403,
+                'PASSWORD_CHANGE_REQUIRED',
+                'Choose a new password first (POST /auth/password)',
+                requestIdOf(req, res),
+              ),
+            );
+          return;
+        }
         if (actor.role !== 'admin') {
           res
             .status(403)

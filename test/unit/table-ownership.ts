@@ -5,7 +5,7 @@
 export const TABLE_OWNERS: Record<string, readonly string[]> = {
   trials: ['trials'],
   sites: ['sites'],
-  access: ['users', 'user_sites'],
+  access: ['users', 'user_sites', 'password_history', 'password_resets'],
   participants: [
     'participants',
     'participant_status_history',

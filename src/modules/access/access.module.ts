@@ -3,12 +3,17 @@ import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { APP_CONFIG, AppConfig } from 'src/config/app-config';
+import { NotificationsModule } from 'src/modules/notifications/notifications.module';
 import { SitesModule } from 'src/modules/sites/sites.module';
 import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
+import { PasswordsController } from './passwords.controller';
+import { PasswordsRepository } from './passwords.repository';
+import { PasswordsService } from './passwords.service';
 import { RoleConflictsCheck } from './role-conflicts.check';
 import { StaffController } from './staff.controller';
+import { UserPasswordsController } from './user-passwords.controller';
 import { UsersController } from './users.controller';
 import { UsersRepository } from './users.repository';
 import { UsersService } from './users.service';
@@ -20,6 +25,7 @@ import { UsersService } from './users.service';
 @Module({
   imports: [
     SitesModule,
+    NotificationsModule,
     JwtModule.registerAsync({
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => ({
@@ -35,14 +41,22 @@ import { UsersService } from './users.service';
       ],
     }),
   ],
-  controllers: [AuthController, UsersController, StaffController],
+  controllers: [
+    AuthController,
+    PasswordsController,
+    UsersController,
+    UserPasswordsController,
+    StaffController,
+  ],
   providers: [
     UsersRepository,
     UsersService,
     RoleConflictsCheck,
     AuthService,
+    PasswordsRepository,
+    PasswordsService,
     { provide: APP_GUARD, useClass: AuthGuard },
   ],
-  exports: [AuthService, UsersService],
+  exports: [AuthService, UsersService, PasswordsService],
 })
 export class AccessModule {}

@@ -10,6 +10,7 @@ import { CurrentActor, Public, Roles } from 'src/common/context/access.decorator
 import { AuthService } from './auth.service';
 import { LoginDto, LoginResponseDto, SwitchRoleDto } from './dto/login.dto';
 import { LoginThrottlerGuard } from './login-throttler.guard';
+import { AllowedBeforePasswordChange } from './password-change.decorator';
 
 @ApiTags('auth')
 @Controller('auth')
@@ -63,6 +64,7 @@ export class AuthController {
   @Get('me')
   @ApiBearerAuth()
   @Roles(...ROLES)
+  @AllowedBeforePasswordChange()
   async me(@CurrentActor() actor: Actor): Promise<UserResponseDto> {
     return toUserResponse(await this.users.get(actor.id as string));
   }

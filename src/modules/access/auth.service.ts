@@ -9,8 +9,14 @@ import { AuthErrors } from './auth.errors';
 import { checkPassword, hashPassword } from './password';
 import { actingRoles, type Role, ROLES, TRIAL_WIDE_BY_NATURE } from 'src/common/context/roles';
 
-/** The token names the user, its token version and the one role it acts in. */
-type TokenClaims = { sub: string; tv: number; role: Role };
+/**
+ * The token names the user, its token version and the one role it acts in; `pwc` when the account
+ * must change its password first (the guard then allows only what that needs).
+ */
+type TokenClaims = { sub: string; tv: number; role: Role; pwc?: true };
+
+/** The actor of a verified token, and whether the account must change its password first. */
+export type AuthenticatedActor = Actor & { passwordChangeRequired: boolean };
 
 export type Session = {
   accessToken: string;
@@ -92,11 +98,13 @@ export class AuthService {
     return wanted;
   }
 
-  private async session(user: UserEntity, role: Role): Promise<Session> {
+  /** The one place a session is minted (sign-in, role switch, a changed password). */
+  async session(user: UserEntity, role: Role): Promise<Session> {
     const accessToken = await this.jwt.signAsync({
       sub: user.id,
       tv: user.tokenVersion,
       role,
+      ...(user.passwordChangeRequired ? { pwc: true as const } : {}),
     } satisfies TokenClaims);
     return { accessToken, expiresIn: this.config.JWT_TTL_SECONDS, actingRole: role, user };
   }
@@ -117,7 +125,7 @@ export class AuthService {
    * statistician and monitor are trial-wide by nature; site roles see their current memberships,
    * or every site when the account is trial-wide (a coordinating investigator).
    */
-  async authenticate(token: string): Promise<Actor> {
+  async authenticate(token: string): Promise<AuthenticatedActor> {
     let claims: TokenClaims;
     try {
       claims = await this.jwt.verifyAsync<TokenClaims>(token);
@@ -140,6 +148,9 @@ export class AuthService {
       role,
       siteIds: user.siteIds,
       trialWide: TRIAL_WIDE_BY_NATURE.includes(role) || user.trialWide,
+      // The account's flag decides (a token minted before an admin reset is dead anyway: the
+      // reset moved the token version on), so a token without the claim is no way around it.
+      passwordChangeRequired: user.passwordChangeRequired || claims.pwc === true,
     };
   }
 }
