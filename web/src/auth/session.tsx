@@ -26,7 +26,18 @@ type SessionContext = {
   switchRole: (role: Role) => Promise<void>;
   /** Whether the acting role is one of these (never another role the user also holds). */
   hasRole: (...roles: Role[]) => boolean;
+  /** Goes on with the fresh session the API answered a password change with (other sessions ended). */
+  renew: (res: SessionAnswer) => void;
 };
+/** What the API answers sign-in, a role switch and a password change with. */
+export type SessionAnswer = {
+  accessToken: string;
+  expiresIn: number;
+  actingRole: Role;
+  user: User;
+};
+/** Where an account with a temporary password is sent until it has chosen its own. */
+export const CHANGE_PASSWORD_PATH = '/account/password';
 
 /** sessionStorage, not localStorage: the token ends with the tab and is never in a URL. */
 const KEY = 'ram-ms.session';
@@ -113,6 +124,20 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     [keep, queryClient],
   );
 
+  const renew = useCallback(
+    (res: SessionAnswer) => {
+      queryClient.clear();
+      keep({
+        token: res.accessToken,
+        expiresAt: Date.now() + res.expiresIn * 1000,
+        user: res.user,
+        actingRole: res.actingRole,
+        chosen: ref.current?.chosen ?? res.user.actingRoles.length <= 1,
+      });
+    },
+    [keep, queryClient],
+  );
+
   const value = useMemo<SessionContext>(
     () => ({
       session,
@@ -120,9 +145,10 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       signIn,
       signOut,
       switchRole,
+      renew,
       hasRole: (...roles: Role[]) => !!session && roles.includes(session.actingRole),
     }),
-    [session, notice, signIn, signOut, switchRole],
+    [session, notice, signIn, signOut, switchRole, renew],
   );
   return <Ctx.Provider value={value}>{children}</Ctx.Provider>;
 }
@@ -144,6 +170,12 @@ export function RequireSession({ children }: { children: ReactNode }) {
   const { session } = useSession();
   const location = useLocation();
   if (!session) return <Navigate to="/signin" replace state={{ from: location.pathname }} />;
+  // A temporary password (generated, or reset by an admin) opens nothing but choosing a new one.
+  if (session.user.passwordChangeRequired) {
+    if (location.pathname !== CHANGE_PASSWORD_PATH)
+      return <Navigate to={CHANGE_PASSWORD_PATH} replace state={{ from: location.pathname }} />;
+    return <>{children}</>;
+  }
   if (!session.chosen) return <ChooseRole />;
   return <>{children}</>;
 }

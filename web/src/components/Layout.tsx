@@ -97,6 +97,8 @@ export function Layout({ children }: { children?: ReactNode }) {
   const { t } = useTranslation();
   const user = useUser();
   const { signOut, hasRole } = useSession();
+  // With a temporary password nothing but changing it is open (the API refuses the rest).
+  const nav = user.passwordChangeRequired ? [] : NAV.filter((i) => hasRole(...i.roles));
   const minutes = useMinutesLeft();
   return (
     <div className="shell">
@@ -107,16 +109,18 @@ export function Layout({ children }: { children?: ReactNode }) {
         <div className="brand">{t('layout.brand')}</div>
         <nav aria-label={t('nav.main')}>
           <ul>
-            {NAV.filter((i) => hasRole(...i.roles)).map((i) => (
+            {nav.map((i) => (
               <li key={i.to}>
                 <NavLink to={i.to}>{t(i.label)}</NavLink>
               </li>
             ))}
-            <li>
-              <NavLink to="/notifications">
-                {t('nav.notifications')} <UnreadBadge />
-              </NavLink>
-            </li>
+            {!user.passwordChangeRequired && (
+              <li>
+                <NavLink to="/notifications">
+                  {t('nav.notifications')} <UnreadBadge />
+                </NavLink>
+              </li>
+            )}
           </ul>
         </nav>
         <div className="who">
@@ -126,6 +130,9 @@ export function Layout({ children }: { children?: ReactNode }) {
           {user.trialWide ? t('layout.allSites') : ''}
         </div>
         <div style={{ margin: '0 0.6rem' }}>
+          <p>
+            <NavLink to="/account/password">{t('password.menuLink')}</NavLink>
+          </p>
           <button type="button" className="secondary" onClick={() => signOut('signed_out')}>
             {t('layout.signOut')}
           </button>
