@@ -451,3 +451,36 @@ describe('passwords: forgotten password by e-mail through a real local SMTP serv
     await t.http().get('/auth/me').set(bearerOf(login.body.accessToken)).expect(200);
   });
 });
+
+describe('passwords: throttled per address and account (e2e)', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp({ worker: false, env: { LOGIN_RATE_LIMIT_PER_MINUTE: '2' } });
+  });
+  afterAll(() => t.close());
+
+  it('limits forgotten-password requests per e-mail address', async () => {
+    const ask = (email: string) => t.http().post('/auth/password/forgot').send({ email });
+    expect((await ask('someone@hospital.test')).status).toBe(202);
+    expect((await ask('someone@hospital.test')).status).toBe(202);
+    const third = await ask('SOMEONE@hospital.test');
+    expect(third.status).toBe(429);
+    expect(third.body.code).toBe('TOO_MANY_REQUESTS');
+    expect((await ask('someone.else@hospital.test')).status).toBe(202);
+  });
+
+  it('limits password changes per signed-in account, not per shared address', async () => {
+    const a = await t.factory.user('coordinator', { sites: ['NL-AMS'] });
+    const b = await t.factory.user('coordinator', { sites: ['NL-AMS'] });
+    const wrong = (user: typeof a) =>
+      t
+        .http()
+        .post('/auth/password')
+        .set(bearer(user))
+        .send({ currentPassword: 'not it', newPassword: 'a brand new passphrase' });
+    expect((await wrong(a)).status).toBe(400);
+    expect((await wrong(a)).status).toBe(400);
+    expect((await wrong(a)).status).toBe(429);
+    expect((await wrong(b)).status).toBe(400);
+  });
+});
