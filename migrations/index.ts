@@ -16,6 +16,7 @@ import { ScreenFailures1764001300000 } from './1764001300000-ScreenFailures';
 import { OutboxSentIndex1764001500000 } from './1764001500000-OutboxSentIndex';
 import { Sessions1764001600000 } from './1764001600000-Sessions';
 import { FormDrafts1764001610000 } from './1764001610000-FormDrafts';
+import { Passwords1764001700000 } from './1764001700000-Passwords';
 import { SignatureAttempts1764002000000 } from './1764002000000-SignatureAttempts';
 import { CalendarFeeds1764002100000 } from './1764002100000-CalendarFeeds';
 
@@ -39,6 +40,7 @@ export const MIGRATIONS = [
   OutboxSentIndex1764001500000,
   Sessions1764001600000,
   FormDrafts1764001610000,
+  Passwords1764001700000,
   SignatureAttempts1764002000000,
   CalendarFeeds1764002100000,
 ];

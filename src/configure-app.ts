@@ -143,6 +143,14 @@ function mountBullBoard(app: INestApplication): void {
       (a) => {
         if (!a) {
           refuse(req, res, 401, 'INVALID_TOKEN', 'The token is invalid or has expired');
+        } else if (a.passwordChangeRequired) {
+          refuse(
+            req,
+            res,
+            403,
+            'PASSWORD_CHANGE_REQUIRED',
+            'Choose a new password first (POST /auth/password)',
+          );
         } else if (a.role !== 'admin') {
           refuse(req, res, 403, 'FORBIDDEN', 'This action needs one of the roles: admin');
         } else {

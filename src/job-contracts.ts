@@ -1,4 +1,5 @@
 import type { AnyJobContract } from 'src/kernel/jobs/job-contract';
+import { PasswordResetMailJob } from 'src/modules/access/access.jobs';
 import {
   GenerateScheduleJob,
   NotifyFindingJob,
@@ -27,4 +28,5 @@ export const ALL_JOB_CONTRACTS: readonly AnyJobContract[] = [
   ReanchorJob,
   SweepJob,
   NotifyFindingJob,
+  PasswordResetMailJob,
 ];

@@ -35,7 +35,7 @@ export function announce(
   if (prepared?.adminCreated) {
     lines.push(
       prepared.generatedAdminPassword
-        ? `Created admin ${config.ADMIN_EMAIL} with generated password: ${prepared.generatedAdminPassword} (shown once; change it)`
+        ? `Created admin ${config.ADMIN_EMAIL} with generated password: ${prepared.generatedAdminPassword} (shown once; you must change it at the first sign-in)`
         : `Created admin ${config.ADMIN_EMAIL} with the password from ADMIN_PASSWORD`,
     );
   }

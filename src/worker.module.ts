@@ -2,6 +2,8 @@ import { Module } from '@nestjs/common';
 import { CoreModule } from './core.module';
 import { ALL_JOB_CONTRACTS } from './job-contracts';
 import { JobHandlersCheckModule } from 'src/kernel/jobs/job-handlers.check';
+import { AccessModule } from './modules/access/access.module';
+import { PasswordResetMailProcessor } from './modules/access/password-reset-mail.processor';
 import { FollowUpNotifyProcessor } from './modules/follow-up/follow-up-notify.processor';
 import { FollowUpSweepScheduler } from './modules/follow-up/follow-up-sweep.scheduler';
 import { FollowUpModule } from './modules/follow-up/follow-up.module';
@@ -18,6 +20,7 @@ import { SchedulingProcessor } from './modules/scheduling/scheduling.processor';
 @Module({
   imports: [
     CoreModule,
+    AccessModule,
     NotificationsModule,
     SchedulingModule,
     FollowUpModule,
@@ -29,6 +32,7 @@ import { SchedulingProcessor } from './modules/scheduling/scheduling.processor';
     FollowUpProcessor,
     FollowUpNotifyProcessor,
     FollowUpSweepScheduler,
+    PasswordResetMailProcessor,
   ],
 })
 export class WorkerModule {}

@@ -14,7 +14,7 @@ async function main(): Promise<void> {
   ];
   if (result.generatedAdminPassword) {
     lines.push(
-      `created admin ${config.ADMIN_EMAIL} with generated password: ${result.generatedAdminPassword} (shown once)`,
+      `created admin ${config.ADMIN_EMAIL} with generated password: ${result.generatedAdminPassword} (shown once; to be changed at the first sign-in)`,
     );
   }
   process.stdout.write(`${lines.join('\n')}\n`);

@@ -58,13 +58,15 @@ export async function prepareDatabase(
           config.BCRYPT_ROUNDS,
         );
         const [admin]: { id: string }[] = await em.query(
-          `INSERT INTO users (email, display_name, password_hash, roles, trial_wide) VALUES ($1, 'Administrator', $2, '{admin}', true) RETURNING id`,
-          [config.ADMIN_EMAIL.toLowerCase(), hash],
+          // A generated password was printed to the console: it must be changed at the first sign-in.
+          `INSERT INTO users (email, display_name, password_hash, roles, trial_wide, password_change_required)
+           VALUES ($1, 'Administrator', $2, '{admin}', true, $3) RETURNING id`,
+          [config.ADMIN_EMAIL.toLowerCase(), hash, generated !== null],
         );
         await em.query(
           `INSERT INTO audit_log (occurred_at, actor_role, action, entity, entity_id, after, prev_hash, hash, seq)
-           VALUES (now(), 'system', 'user.created', 'user', $1, '{"roles":["admin"],"trialWide":true}'::jsonb, '', '', 0)`,
-          [admin.id],
+           VALUES (now(), 'system', 'user.created', 'user', $1, jsonb_build_object('roles', '["admin"]'::jsonb, 'trialWide', true, 'passwordChangeRequired', $2::boolean), '', '', 0)`,
+          [admin.id, generated !== null],
         );
         return {
           createdDatabase,

@@ -206,6 +206,28 @@ export class EnvironmentVariables {
   @MinLength(12)
   ADMIN_PASSWORD?: string;
 
+  /** How many recent passwords (the current one included) an account may not choose again. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(24)
+  PASSWORD_HISTORY = 5;
+
+  /** How long a forgotten-password link (single use) stays valid, in minutes. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1440)
+  PASSWORD_RESET_TTL_MINUTES = 15;
+
+  /**
+   * Where people reach this system (scheme, host, port; no trailing slash): the base of links in
+   * e-mails, e.g. the forgotten-password link `<APP_PUBLIC_URL>/app/reset-password#token=…`.
+   */
+  @IsUrl({ protocols: ['http', 'https'], require_tld: false, require_protocol: true })
+  @Matches(/[^/]$/, { message: 'APP_PUBLIC_URL must not end with a slash' })
+  APP_PUBLIC_URL = 'http://localhost:3000';
+
   /** Comma-separated allowed origins for CORS; empty means same-origin only. */
   @IsString()
   CORS_ORIGINS = '';

@@ -79,6 +79,9 @@ describe('npm start on an empty machine (e2e)', () => {
       body: JSON.stringify({ email: 'first.admin@test.local', password }),
     });
     expect(login.status).toBe(200);
+    // The printed password is temporary: it must be changed at the first sign-in.
+    const session = (await login.json()) as { user: { passwordChangeRequired: boolean } };
+    expect(session.user.passwordChangeRequired).toBe(true);
     await stop(first.child);
 
     const second = await start(env);

@@ -47,6 +47,7 @@ describe('job contracts', () => {
             visitId: id,
             findingId: `follow-up:overdue:${id}:2026-01-01`,
             centreId: id,
+            resetId: id,
           },
           { day0: '2026-04-20', version: 3, at: '2026-04-20T10:00:00.000Z', capacity: 2 },
         ),
@@ -62,11 +63,13 @@ describe('job contracts', () => {
       'follow-up.reanchor': `follow-up.reanchor:${id}:2026-04-20:v3`,
       'follow-up.sweep': 'follow-up.sweep',
       'follow-up.notify-finding': `follow-up:overdue:${id}:2026-01-01`,
+      'access.password-reset-mail': `access.password-reset-mail:${id}`,
     });
   });
 });
 
 const EXPECTED = [
+  'src/modules/access/access.jobs.ts: PasswordResetMailJob = notifications/access.password-reset-mail',
   'src/modules/follow-up/follow-up.jobs.ts: GenerateScheduleJob = follow-up/follow-up.generate-schedule',
   'src/modules/follow-up/follow-up.jobs.ts: NotifyFindingJob = notifications/follow-up.notify-finding',
   'src/modules/follow-up/follow-up.jobs.ts: ReanchorJob = follow-up/follow-up.reanchor',

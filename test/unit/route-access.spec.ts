@@ -34,6 +34,7 @@ describe('every route declares who may call it', () => {
       /^(GET|POST) \/public\//,
       // Calendar feeds: the secret in the address stands for its subscriber.
       /^GET \/(scheduling|follow-up)\/feeds\/:secret\/(admissions|visits)\.ics$/,
+      /^POST \/auth\/password\/(forgot|reset)$/,
     ];
     for (const route of publicRoutes) {
       expect(allowed.some((re) => re.test(route)) ? route : `unexpected public ${route}`).toBe(

@@ -12,6 +12,8 @@ export const TABLE_OWNERS: Record<string, readonly string[]> = {
     'signature_attempts',
     'auth_sessions',
     'auth_refresh_tokens',
+    'password_history',
+    'password_resets',
   ],
   drafts: ['form_drafts'],
   participants: [

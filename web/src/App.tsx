@@ -6,14 +6,17 @@ import { RequireSession, useSession } from './auth/session';
 import { Layout, NAV } from './components/Layout';
 import { AdminAudit } from './pages/admin/Audit';
 import { AdminSites } from './pages/admin/Sites';
+import { ChangePassword } from './pages/account/ChangePassword';
 import { AdminUsers } from './pages/admin/Users';
 import { Allocations } from './pages/Allocations';
 import { FollowUp } from './pages/FollowUp';
+import { ForgotPassword } from './pages/ForgotPassword';
 import { Notifications } from './pages/Notifications';
 import { CalendarFeeds } from './pages/CalendarFeeds';
 import { ParticipantPage } from './pages/participant/ParticipantPage';
 import { Prescreening } from './pages/public/Prescreening';
 import { Reports } from './pages/Reports';
+import { ResetPassword } from './pages/ResetPassword';
 import { SignIn } from './pages/SignIn';
 import { Statistics } from './pages/Statistics';
 import { TransplantCentre } from './pages/TransplantCentre';
@@ -70,6 +73,8 @@ export function App() {
       <Routes>
         <Route path="/signin" element={<SignIn />} />
         <Route path="/prescreening" element={<Prescreening />} />
+        <Route path="/forgot-password" element={<ForgotPassword />} />
+        <Route path="/reset-password" element={<ResetPassword />} />
         <Route
           element={
             <RequireSession>
@@ -121,6 +126,7 @@ export function App() {
           />
           <Route path="visits/:visitId" element={<VisitPage />} />
           <Route path="notifications" element={<Notifications />} />
+          <Route path="account/password" element={<ChangePassword />} />
           <Route
             path="statistics"
             element={

@@ -5,6 +5,7 @@ import { ThrottlerModule } from '@nestjs/throttler';
 import { RateLimitModule } from 'src/common/throttling/rate-limit.module';
 import { RateLimitStorage } from 'src/common/throttling/rate-limit.storage';
 import { APP_CONFIG, AppConfig } from 'src/config/app-config';
+import { NotificationsModule } from 'src/modules/notifications/notifications.module';
 import { SitesModule } from 'src/modules/sites/sites.module';
 import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
@@ -13,6 +14,9 @@ import { CalendarFeeds } from './calendar-feeds.api';
 import { CalendarFeedsController } from './calendar-feeds.controller';
 import { QueueDashboardPass } from './queue-dashboard';
 import { QueueDashboardController } from './queue-dashboard.controller';
+import { PasswordsController } from './passwords.controller';
+import { PasswordsRepository } from './passwords.repository';
+import { PasswordsService } from './passwords.service';
 import { RoleConflictsCheck } from './role-conflicts.check';
 import { SignatureAttempts } from './signature-attempts';
 import { SessionCookieInterceptor } from './session-cookie';
@@ -20,6 +24,7 @@ import { SessionsController } from './sessions.controller';
 import { SessionsRepository } from './sessions.repository';
 import { SessionsService } from './sessions.service';
 import { StaffController } from './staff.controller';
+import { UserPasswordsController } from './user-passwords.controller';
 import { UsersController } from './users.controller';
 import { UsersRepository } from './users.repository';
 import { UsersService } from './users.service';
@@ -31,6 +36,7 @@ import { UsersService } from './users.service';
 @Module({
   imports: [
     SitesModule,
+    NotificationsModule,
     JwtModule.registerAsync({
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => ({
@@ -55,7 +61,9 @@ import { UsersService } from './users.service';
   controllers: [
     AuthController,
     SessionsController,
+    PasswordsController,
     UsersController,
+    UserPasswordsController,
     StaffController,
     CalendarFeedsController,
     QueueDashboardController,
@@ -70,9 +78,11 @@ import { UsersService } from './users.service';
     SignatureAttempts,
     SessionsRepository,
     SessionsService,
+    PasswordsRepository,
+    PasswordsService,
     { provide: APP_GUARD, useClass: AuthGuard },
     { provide: APP_INTERCEPTOR, useClass: SessionCookieInterceptor },
   ],
-  exports: [AuthService, UsersService, CalendarFeeds, SessionsService],
+  exports: [AuthService, UsersService, CalendarFeeds, SessionsService, PasswordsService],
 })
 export class AccessModule {}

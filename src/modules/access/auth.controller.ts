@@ -11,6 +11,7 @@ import { AuthService } from './auth.service';
 import { LoginDto, LoginResponseDto, SwitchRoleDto } from './dto/login.dto';
 import { LoginThrottlerGuard } from './login-throttler.guard';
 import { toSessionResponse } from './sessions.mapper';
+import { AllowedBeforePasswordChange } from './password-change.decorator';
 
 @ApiTags('auth')
 @Controller('auth')
@@ -58,6 +59,7 @@ export class AuthController {
   @Get('me')
   @ApiBearerAuth()
   @Roles(...ROLES)
+  @AllowedBeforePasswordChange()
   async me(@CurrentActor() actor: Actor): Promise<UserResponseDto> {
     return toUserResponse(await this.users.get(actor.id as string));
   }

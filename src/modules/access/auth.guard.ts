@@ -5,11 +5,14 @@ import { Actor, RequestContext } from 'src/common/context/request-context';
 import { PUBLIC_KEY, ROLES_KEY } from 'src/common/context/access.decorators';
 import { AuthErrors } from './auth.errors';
 import { AuthService } from './auth.service';
+import { PASSWORD_CHANGE_ALLOWED_KEY } from './password-change.decorator';
+import { PasswordErrors } from './passwords.errors';
 import type { Role } from 'src/common/context/roles';
 
 /**
  * Global guard, deny by default: a route must be @Public() or name its @Roles(...). A route that
- * declares neither is refused (and a unit test fails on it before it ever ships).
+ * declares neither is refused (and a unit test fails on it before it ever ships). An account that
+ * must change its password reaches only the routes marked @AllowedBeforePasswordChange().
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
@@ -34,7 +37,14 @@ export class AuthGuard implements CanActivate {
     if (!match) {
       throw AuthErrors.missingToken();
     }
-    const actor = await this.auth.authenticate(match[1]);
+    const { passwordChangeRequired, ...actor } = await this.auth.authenticate(match[1]);
+    // A temporary password (generated, or an admin's reset) opens only the way to change it.
+    if (
+      passwordChangeRequired &&
+      !this.reflector.getAllAndOverride<boolean>(PASSWORD_CHANGE_ALLOWED_KEY, targets)
+    ) {
+      throw PasswordErrors.changeRequired();
+    }
     // The acting role alone decides, never another role the user also holds.
     if (!roles.includes(actor.role as Role)) {
       throw AuthErrors.forbidden(roles);

@@ -15,9 +15,13 @@ import { actingRoles, type Role, ROLES, TRIAL_WIDE_BY_NATURE } from 'src/common/
 
 /**
  * The token names the user, its token version, the one role it acts in and the session (refresh
- * family) it belongs to; signing out that session ends the token at once.
+ * family) it belongs to; signing out that session ends the token at once. `pwc` when the account
+ * must change its password first (the guard then allows only what that needs).
  */
-type TokenClaims = { sub: string; tv: number; role: Role; sid?: string };
+type TokenClaims = { sub: string; tv: number; role: Role; sid?: string; pwc?: true };
+
+/** The actor of a verified token, and whether the account must change its password first. */
+export type AuthenticatedActor = Actor & { passwordChangeRequired: boolean };
 
 export type Session = {
   accessToken: string;
@@ -160,7 +164,7 @@ export class AuthService {
   }
 
   /**
-   * The one place a session is minted: a new refresh-token family (its token set as the answer's
+   * The one place a session is minted (sign-in, role switch, a changed password): a new refresh-token family (its token set as the answer's
    * httpOnly cookie by the access module's interceptor) and an access token acting in `role`.
    */
   async session(user: UserEntity, role: Role): Promise<Session> {
@@ -180,6 +184,7 @@ export class AuthService {
       tv: user.tokenVersion,
       role,
       sid: s.sessionId,
+      ...(user.passwordChangeRequired ? { pwc: true as const } : {}),
     } satisfies TokenClaims);
     const now = this.clock.now().getTime();
     const secondsTo = (d: Date) => Math.max(0, Math.floor((d.getTime() - now) / 1000));
@@ -217,7 +222,7 @@ export class AuthService {
    * statistician and monitor are trial-wide by nature; site roles see their current memberships,
    * or every site when the account is trial-wide (a coordinating investigator).
    */
-  async authenticate(token: string): Promise<Actor> {
+  async authenticate(token: string): Promise<AuthenticatedActor> {
     let claims: TokenClaims;
     try {
       claims = await this.jwt.verifyAsync<TokenClaims>(token);
@@ -227,10 +232,14 @@ export class AuthService {
     if (typeof claims.sub !== 'string' || !/^[0-9a-f-]{36}$/.test(claims.sub)) {
       throw AuthErrors.invalidToken();
     }
-    const actor = await this.actorFor(claims.sub, claims.role, claims.tv);
-    if (!actor) {
+    const found = await this.actorFor(claims.sub, claims.role, claims.tv);
+    if (!found) {
       throw AuthErrors.invalidToken();
     }
+    const actor = {
+      ...found,
+      passwordChangeRequired: found.passwordChangeRequired || claims.pwc === true,
+    };
     // A token of a session dies with it (sign-out, reuse of its refresh token, sign-out everywhere).
     const sid = claims.sid;
     if (sid === undefined) {
@@ -247,7 +256,11 @@ export class AuthService {
    * is deactivated, its token version moved on, or it may no longer act in that role. Tokens and
    * calendar feeds both come through here.
    */
-  async actorFor(userId: string, role: Role, tokenVersion?: number): Promise<Actor | null> {
+  async actorFor(
+    userId: string,
+    role: Role,
+    tokenVersion?: number,
+  ): Promise<AuthenticatedActor | null> {
     const user = await this.users.find(userId);
     if (!user || !user.active) {
       return null;
@@ -263,6 +276,9 @@ export class AuthService {
       role,
       siteIds: user.siteIds,
       trialWide: TRIAL_WIDE_BY_NATURE.includes(role) || user.trialWide,
+      // The account's flag decides (a token minted before an admin reset is dead anyway: the
+      // reset moved the token version on), so a token without the claim is no way around it.
+      passwordChangeRequired: user.passwordChangeRequired,
     };
   }
 }

@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import type { Actor } from 'src/common/context/request-context';
 import { APP_CONFIG, AppConfig } from 'src/config/app-config';
-import { AuthService } from './auth.service';
+import { AuthService, type AuthenticatedActor } from './auth.service';
 import { UsersService } from './users.service';
 
 /** Where the Bull dashboard is mounted, and the cookie that opens it in an admin's browser. */
@@ -48,7 +48,7 @@ export class QueueDashboardPass {
   }
 
   /** The admin a pass stands for now, or null. */
-  async verify(token: string): Promise<Actor | null> {
+  async verify(token: string): Promise<AuthenticatedActor | null> {
     try {
       const claims = await this.jwt.verifyAsync<PassClaims>(token, {
         secret: this.secret,

@@ -9,6 +9,7 @@ import { ApiErrors } from 'src/common/errors/api-errors';
 import { AuthService } from './auth.service';
 import { LoginResponseDto, SignedOutResponseDto } from './dto/login.dto';
 import { presentedRefreshToken, SESSION_COOKIE } from './session-cookie';
+import { AllowedBeforePasswordChange } from './password-change.decorator';
 import { toSessionResponse } from './sessions.mapper';
 
 /**
@@ -73,6 +74,7 @@ export class SessionsController {
   @NoBodyDoc()
   @ApiBearerAuth()
   @Roles(...ROLES)
+  @AllowedBeforePasswordChange()
   @HttpCode(200)
   @ApiOkResponse({ type: SignedOutResponseDto })
   @ApiErrors(400)

@@ -9,6 +9,9 @@ export type UserEntity = {
   trialWide: boolean;
   active: boolean;
   tokenVersion: number;
+  /** The account must choose a new password before doing anything else (generated or reset by an admin). */
+  passwordChangeRequired: boolean;
+  passwordChangedAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
   deactivatedAt: Date | null;

@@ -16,5 +16,7 @@ export function toUserResponse(u: UserEntity): UserResponseDto {
     active: u.active,
     createdAt: new Date(u.createdAt).toISOString(),
     deactivatedAt: u.deactivatedAt ? new Date(u.deactivatedAt).toISOString() : null,
+    passwordChangeRequired: u.passwordChangeRequired,
+    passwordChangedAt: u.passwordChangedAt ? new Date(u.passwordChangedAt).toISOString() : null,
   };
 }

@@ -11,7 +11,8 @@ export type NewUser = Pick<UserEntity, 'email' | 'displayName' | 'roles' | 'tria
 
 const COLUMNS = `u.id, u.email, u.display_name AS "displayName", u.roles, u.trial_wide AS "trialWide",
   u.active, u.token_version AS "tokenVersion", u.created_at AS "createdAt", u.updated_at AS "updatedAt",
-  u.deactivated_at AS "deactivatedAt",
+  u.deactivated_at AS "deactivatedAt", u.password_change_required AS "passwordChangeRequired",
+  u.password_changed_at AS "passwordChangedAt",
   COALESCE((SELECT json_agg(json_build_object('siteId', us.site_id, 'startsOn', us.starts_on, 'endsOn', us.ends_on)
     ORDER BY us.site_id) FROM user_sites us WHERE us.user_id = u.id), '[]') AS memberships`;
 

@@ -125,6 +125,66 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/auth/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Changes the own password (the current one required). Every other session of the account ends;
+         *     the answer is a fresh session to go on with. Also the way out of a temporary password.
+         */
+        post: operations["PasswordsController_change"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/password/forgot": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Forgotten password: e-mails a single-use link to choose a new one, valid for
+         *     PASSWORD_RESET_TTL_MINUTES. Always the same 202, whether or not an active account has the address.
+         */
+        post: operations["PasswordsController_forgot"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/password/reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Chooses a new password with the token of an e-mailed link: once, before it expires. Every
+         *     session of the account ends; sign in with the new password.
+         */
+        post: operations["PasswordsController_reset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/auth/queue-dashboard": {
         parameters: {
             query?: never;
@@ -1943,6 +2003,27 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/users/{id}/password-reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resets an account's password to a temporary one, shown once in this answer (hand it over by
+         *     another channel). The account's sessions end and it must choose its own password at the next
+         *     sign-in. Audited, with the reason; the password is stored only as its hash.
+         */
+        post: operations["UserPasswordsController_reset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/users/{id}/reactivate": {
         parameters: {
             query?: never;
@@ -1997,6 +2078,15 @@ export type components = {
             line1: string;
             line2?: string;
             postalCode: string;
+        };
+        AdminPasswordResetDto: {
+            /** @description Why the password was reset (audited) */
+            reason?: string;
+        };
+        AdminPasswordResetResponseDto: {
+            /** @description The temporary password, shown this once and stored nowhere in clear: hand it over by a separate channel. The account must change it at its next sign-in. */
+            temporaryPassword: string;
+            user: components["schemas"]["UserResponseDto"];
         };
         AdverseEventDto: {
             assessments?: components["schemas"]["InterventionAssessmentDto"][];
@@ -2374,6 +2464,11 @@ export type components = {
             /** @description true when the quarter differs from the centre default */
             overridden: boolean;
             quarter: string;
+        };
+        ChangePasswordDto: {
+            currentPassword: string;
+            /** @description 12 to 128 characters, not containing the e-mail address, not one of your recent passwords */
+            newPassword: string;
         };
         CommitmentDto: {
             /** @description The configuration as canonical JSON (what the commitment hashes) */
@@ -2831,6 +2926,10 @@ export type components = {
         FillResultDto: {
             movedUp: string[];
         };
+        ForgotPasswordDto: {
+            /** Format: email */
+            email: string;
+        };
         IdentityDto: {
             /**
              * Format: date
@@ -3190,6 +3289,9 @@ export type components = {
             pageSize: number;
             /** @description All matching items, over every page */
             total: number;
+        };
+        PasswordMessageDto: {
+            message: string;
         };
         PhaseDto: {
             /** Format: date */
@@ -3656,6 +3758,12 @@ export type components = {
         };
         RescreenDto: {
             reason?: string;
+        };
+        ResetPasswordDto: {
+            /** @description 12 to 128 characters, not containing the e-mail address, not one of your recent passwords */
+            newPassword: string;
+            /** @description The token of the e-mailed link (after #token= in the link) */
+            token: string;
         };
         ReviewBookingDto: {
             /**
@@ -4311,6 +4419,10 @@ export type components = {
             email: string;
             id: string;
             memberships: components["schemas"]["MembershipDto"][];
+            /** @description When the password was last changed */
+            passwordChangedAt: string | null;
+            /** @description The account must choose a new password before anything else (a generated first password, or an admin reset) */
+            passwordChangeRequired: boolean;
             roles: ("coordinator" | "investigator" | "site_staff" | "blinded_assessor" | "statistician" | "monitor" | "admin")[];
             /** @description Sites of the memberships current today */
             siteIds: string[];
@@ -4794,6 +4906,147 @@ export interface operations {
             };
             /** @description Only coordinator, investigator, site_staff, blinded_assessor, statistician, monitor, admin; or the record is outside the actor's sites */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    PasswordsController_change: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChangePasswordDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoginResponseDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED; CURRENT_PASSWORD_INCORRECT (currentPassword); PASSWORD_POLICY, PASSWORD_REUSED (newPassword) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only coordinator, investigator, site_staff, blinded_assessor, statistician, monitor, admin; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description TOO_MANY_REQUESTS: too many attempts; retry after Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    PasswordsController_forgot: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ForgotPasswordDto"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PasswordMessageDto"];
+                };
+            };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description TOO_MANY_REQUESTS: too many requests; retry after Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    PasswordsController_reset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ResetPasswordDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PasswordMessageDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED; RESET_TOKEN_INVALID (unknown, used, replaced or expired); PASSWORD_POLICY, PASSWORD_REUSED (newPassword) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description TOO_MANY_REQUESTS: too many attempts; retry after Retry-After */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11934,6 +12187,76 @@ export interface operations {
                 };
             };
             /** @description USER_SELF_DEACTIVATION, LAST_ADMIN */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    UserPasswordsController_reset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AdminPasswordResetDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminPasswordResetResponseDto"];
+                };
+            };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only admin; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (or not within your sites) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description USER_SELF_PASSWORD_RESET: change your own password instead */
             409: {
                 headers: {
                     [name: string]: unknown;

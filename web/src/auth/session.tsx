@@ -50,7 +50,13 @@ type SessionContext = {
   switchRole: (role: Role) => Promise<void>;
   /** Whether the acting role is one of these (never another role the user also holds). */
   hasRole: (...roles: Role[]) => boolean;
+  /** Goes on with the fresh session the API answered a password change with (other sessions ended). */
+  renew: (res: SessionAnswer) => void;
 };
+/** What the API answers sign-in, a role switch and a password change with. */
+export type SessionAnswer = SessionResponse;
+/** Where an account with a temporary password is sent until it has chosen its own. */
+export const CHANGE_PASSWORD_PATH = '/account/password';
 
 /** Tabs tell each other about sign-in, renewal and sign-out: one sign-in serves every tab. */
 const CHANNEL = 'ram-ms.session';
@@ -289,6 +295,16 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     [keep, queryClient],
   );
 
+  const renew = useCallback(
+    (res: SessionAnswer) => {
+      queryClient.clear();
+      const stored = toStored(res, ref.current?.chosen ?? res.user.actingRoles.length <= 1);
+      keep(stored);
+      post({ type: 'session', session: stored });
+    },
+    [keep, queryClient],
+  );
+
   const value = useMemo<SessionContext>(
     () => ({
       session,
@@ -298,9 +314,10 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       signOut,
       signOutEverywhere,
       switchRole,
+      renew,
       hasRole: (...roles: Role[]) => !!session && roles.includes(session.actingRole),
     }),
-    [session, restoring, notice, signIn, signOut, signOutEverywhere, switchRole],
+    [session, restoring, notice, signIn, signOut, signOutEverywhere, switchRole, renew],
   );
   return (
     <Ctx.Provider value={value}>
@@ -392,6 +409,12 @@ export function RequireSession({ children }: { children: ReactNode }) {
   const location = useLocation();
   if (!session && restoring) return <Loading what={t('session.restoring')} />;
   if (!session) return <Navigate to="/signin" replace state={{ from: location.pathname }} />;
+  // A temporary password (generated, or reset by an admin) opens nothing but choosing a new one.
+  if (session.user.passwordChangeRequired) {
+    if (location.pathname !== CHANGE_PASSWORD_PATH)
+      return <Navigate to={CHANGE_PASSWORD_PATH} replace state={{ from: location.pathname }} />;
+    return <>{children}</>;
+  }
   if (!session.chosen) return <ChooseRole />;
   return <>{children}</>;
 }

@@ -104,6 +104,8 @@ export function Layout({ children }: { children?: ReactNode }) {
   const user = useUser();
   const { signOut, signOutEverywhere, hasRole } = useSession();
   const [everywhereError, setEverywhereError] = useState<string | null>(null);
+  // With a temporary password nothing but changing it is open (the API refuses the rest).
+  const nav = user.passwordChangeRequired ? [] : NAV.filter((i) => hasRole(...i.roles));
   return (
     <div className="shell">
       <a className="skip-link" href="#main">
@@ -113,21 +115,23 @@ export function Layout({ children }: { children?: ReactNode }) {
         <div className="brand">{t('layout.brand')}</div>
         <nav aria-label={t('nav.main')}>
           <ul>
-            {NAV.filter((i) => hasRole(...i.roles)).map((i) => (
+            {nav.map((i) => (
               <li key={i.to}>
                 <NavLink to={i.to}>{t(i.label)}</NavLink>
               </li>
             ))}
-            {hasRole('admin') && (
+            {hasRole('admin') && !user.passwordChangeRequired && (
               <li>
                 <QueueDashboardButton />
               </li>
             )}
-            <li>
-              <NavLink to="/notifications">
-                {t('nav.notifications')} <UnreadBadge />
-              </NavLink>
-            </li>
+            {!user.passwordChangeRequired && (
+              <li>
+                <NavLink to="/notifications">
+                  {t('nav.notifications')} <UnreadBadge />
+                </NavLink>
+              </li>
+            )}
           </ul>
         </nav>
         <div className="who">
@@ -137,6 +141,9 @@ export function Layout({ children }: { children?: ReactNode }) {
           {user.trialWide ? t('layout.allSites') : ''}
         </div>
         <div style={{ margin: '0 0.6rem' }}>
+          <p>
+            <NavLink to="/account/password">{t('password.menuLink')}</NavLink>
+          </p>
           <button type="button" className="secondary" onClick={() => void signOut('signed_out')}>
             {t('layout.signOut')}
           </button>

@@ -36,6 +36,11 @@ export const errorsEn = {
   USER_EMAIL_TAKEN: 'An account with this e-mail address exists already.',
   SITE_CODE_TAKEN: 'A site with this code exists already.',
   PASSWORD_POLICY: 'The password does not meet the password rules.',
+  PASSWORD_REUSED: 'Choose a password you have not used recently.',
+  PASSWORD_CHANGE_REQUIRED: 'Choose a new password first.',
+  CURRENT_PASSWORD_INCORRECT: 'The current password is not correct.',
+  RESET_TOKEN_INVALID: 'This link was used already, was replaced by a newer one, or has expired.',
+  USER_SELF_PASSWORD_RESET: 'Change your own password on your account page.',
   field: {
     required: '{{field}} is required.',
     invalid: '{{field}} is not valid.',

@@ -89,6 +89,9 @@ export function SignIn() {
           {formState.isSubmitting ? t('signIn.submitting') : t('signIn.submit')}
         </button>
       </form>
+      <p>
+        <Link to="/forgot-password">{t('password.forgotLink')}</Link>
+      </p>
       <p className="small muted" style={{ marginTop: '2rem' }}>
         {t('signIn.interested')} <Link to="/prescreening">{t('signIn.prescreening')}</Link>.
       </p>

@@ -172,4 +172,11 @@ export class UserResponseDto {
   @ApiProperty() active: boolean;
   @ApiProperty() createdAt: string;
   @ApiProperty({ nullable: true, type: String }) deactivatedAt: string | null;
+  @ApiProperty({
+    description:
+      'The account must choose a new password before anything else (a generated first password, or an admin reset)',
+  })
+  passwordChangeRequired: boolean;
+  @ApiProperty({ nullable: true, type: String, description: 'When the password was last changed' })
+  passwordChangedAt: string | null;
 }

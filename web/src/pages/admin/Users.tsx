@@ -8,6 +8,7 @@ import { DataTable, ErrorBox, Field, Pager, QueryView, Tag } from '../../compone
 import { applyServerErrors } from '../../lib/forms';
 import { ROLE_LABELS } from '../../lib/labels';
 import { useSiteMap, useSites } from '../../lib/reference';
+import { UserPasswordReset } from './UserPasswordReset';
 
 const ROLES = Object.keys(ROLE_LABELS) as Role[];
 const col = createColumnHelper<User>();
@@ -50,7 +51,17 @@ export function AdminUsers() {
     ),
     col.accessor('active', {
       header: 'Status',
-      cell: (c) => (c.getValue() ? <Tag tone="ok">active</Tag> : <Tag tone="bad">deactivated</Tag>),
+      cell: (c) => (
+        <>
+          {c.getValue() ? <Tag tone="ok">active</Tag> : <Tag tone="bad">deactivated</Tag>}
+          {c.row.original.passwordChangeRequired && (
+            <>
+              {' '}
+              <Tag tone="warn">must change password</Tag>
+            </>
+          )}
+        </>
+      ),
     }),
     col.display({
       id: 'edit',
@@ -243,98 +254,101 @@ function UserForm({ user, onDone }: { user: User | null; onDone: () => void }) {
   });
   const e = formState.errors;
   return (
-    <form
-      className="panel"
-      onSubmit={handleSubmit((v) => (setLeft([]), save.mutate(v)))}
-      noValidate
-      aria-labelledby="user-h"
-    >
-      <h2 id="user-h" style={{ marginTop: 0 }}>
-        {user ? `Change ${user.displayName}` : 'Add a user'}
-      </h2>
-      <div className="grid">
-        {!user && (
-          <Field label="E-mail" error={e.email?.message}>
-            {(c) => (
-              <input
-                {...c}
-                type="email"
-                autoComplete="off"
-                {...register('email', { required: 'Enter the e-mail address' })}
-              />
-            )}
+    <>
+      <form
+        className="panel"
+        onSubmit={handleSubmit((v) => (setLeft([]), save.mutate(v)))}
+        noValidate
+        aria-labelledby="user-h"
+      >
+        <h2 id="user-h" style={{ marginTop: 0 }}>
+          {user ? `Change ${user.displayName}` : 'Add a user'}
+        </h2>
+        <div className="grid">
+          {!user && (
+            <Field label="E-mail" error={e.email?.message}>
+              {(c) => (
+                <input
+                  {...c}
+                  type="email"
+                  autoComplete="off"
+                  {...register('email', { required: 'Enter the e-mail address' })}
+                />
+              )}
+            </Field>
+          )}
+          <Field label="Name" error={e.displayName?.message}>
+            {(c) => <input {...c} {...register('displayName', { required: 'Enter the name' })} />}
           </Field>
-        )}
-        <Field label="Name" error={e.displayName?.message}>
-          {(c) => <input {...c} {...register('displayName', { required: 'Enter the name' })} />}
-        </Field>
-        {!user && (
-          <Field
-            label="First password"
-            hint="12 to 128 characters; the user should change it"
-            error={e.password?.message}
-          >
-            {(c) => (
-              <input
-                {...c}
-                type="password"
-                autoComplete="new-password"
-                {...register('password', { required: 'Enter a password' })}
-              />
-            )}
-          </Field>
-        )}
-      </div>
-      <fieldset>
-        <legend>Roles</legend>
-        <div className="choices">
-          {ROLES.map((r) => (
-            <label key={r}>
-              <input type="checkbox" value={r} {...register('roles')} /> {ROLE_LABELS[r]}
-            </label>
-          ))}
+          {!user && (
+            <Field
+              label="First password"
+              hint="12 to 128 characters; the user should change it"
+              error={e.password?.message}
+            >
+              {(c) => (
+                <input
+                  {...c}
+                  type="password"
+                  autoComplete="new-password"
+                  {...register('password', { required: 'Enter a password' })}
+                />
+              )}
+            </Field>
+          )}
         </div>
-        {e.roles?.message && <div className="error">{e.roles.message}</div>}
-      </fieldset>
-      <fieldset>
-        <legend>Sites</legend>
-        <label>
-          <input type="checkbox" {...register('trialWide')} /> All sites (trial-wide: coordinating
-          investigator, statistician, monitor)
-        </label>
-        <div className="choices">
-          {(sites.data ?? []).map((s) => (
-            <label key={s.id}>
-              <input type="checkbox" value={s.id} {...register('siteIds')} /> {s.label}
-            </label>
-          ))}
-        </div>
-        {e.siteIds?.message && <div className="error">{e.siteIds.message}</div>}
-      </fieldset>
-      {user && (
-        <Field label="Reason for the change (audited)">
-          {(c) => <input {...c} {...register('reason')} />}
-        </Field>
-      )}
-      {left.length > 0 && <ErrorBox error={new Error(left.join('; '))} title="Not saved" />}
-      <div className="row">
-        <button type="submit" disabled={save.isPending}>
-          Save
-        </button>
+        <fieldset>
+          <legend>Roles</legend>
+          <div className="choices">
+            {ROLES.map((r) => (
+              <label key={r}>
+                <input type="checkbox" value={r} {...register('roles')} /> {ROLE_LABELS[r]}
+              </label>
+            ))}
+          </div>
+          {e.roles?.message && <div className="error">{e.roles.message}</div>}
+        </fieldset>
+        <fieldset>
+          <legend>Sites</legend>
+          <label>
+            <input type="checkbox" {...register('trialWide')} /> All sites (trial-wide: coordinating
+            investigator, statistician, monitor)
+          </label>
+          <div className="choices">
+            {(sites.data ?? []).map((s) => (
+              <label key={s.id}>
+                <input type="checkbox" value={s.id} {...register('siteIds')} /> {s.label}
+              </label>
+            ))}
+          </div>
+          {e.siteIds?.message && <div className="error">{e.siteIds.message}</div>}
+        </fieldset>
         {user && (
-          <button
-            type="button"
-            className={user.active ? 'danger' : 'secondary'}
-            onClick={handleSubmit((v) => toggle.mutate({ reason: v.reason }))}
-          >
-            {user.active ? 'Deactivate' : 'Reactivate'}
-          </button>
+          <Field label="Reason for the change (audited)">
+            {(c) => <input {...c} {...register('reason')} />}
+          </Field>
         )}
-        <button type="button" className="secondary" onClick={onDone}>
-          Cancel
-        </button>
-      </div>
-      <ErrorBox error={toggle.error} />
-    </form>
+        {left.length > 0 && <ErrorBox error={new Error(left.join('; '))} title="Not saved" />}
+        <div className="row">
+          <button type="submit" disabled={save.isPending}>
+            Save
+          </button>
+          {user && (
+            <button
+              type="button"
+              className={user.active ? 'danger' : 'secondary'}
+              onClick={handleSubmit((v) => toggle.mutate({ reason: v.reason }))}
+            >
+              {user.active ? 'Deactivate' : 'Reactivate'}
+            </button>
+          )}
+          <button type="button" className="secondary" onClick={onDone}>
+            Cancel
+          </button>
+        </div>
+        <ErrorBox error={toggle.error} />
+      </form>
+      {user && <UserPasswordReset user={user} />}
+    </>
   );
 }
