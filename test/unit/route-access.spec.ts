@@ -26,7 +26,11 @@ describe('every route declares who may call it', () => {
 
   it('keeps public routes to the ones meant to be public', () => {
     const publicRoutes = routes.filter((r) => r.isPublic).map((r) => `${r.method} ${r.path}`);
-    const allowed = [/^POST \/auth\/login$/, /^GET \/health(\/ready)?$/, /^(GET|POST) \/public\//];
+    const allowed = [
+      /^POST \/auth\/login(\/second-factor)?$/,
+      /^GET \/health(\/ready)?$/,
+      /^(GET|POST) \/public\//,
+    ];
     for (const route of publicRoutes) {
       expect(allowed.some((re) => re.test(route)) ? route : `unexpected public ${route}`).toBe(
         route,

@@ -5,7 +5,13 @@
 export const TABLE_OWNERS: Record<string, readonly string[]> = {
   trials: ['trials'],
   sites: ['sites'],
-  access: ['users', 'user_sites'],
+  access: [
+    'users',
+    'user_sites',
+    'user_second_factors',
+    'second_factor_recovery_codes',
+    'second_factor_policy',
+  ],
   participants: [
     'participants',
     'participant_status_history',

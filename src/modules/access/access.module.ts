@@ -8,6 +8,10 @@ import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
 import { RoleConflictsCheck } from './role-conflicts.check';
+import { SecondFactorSignIn } from './second-factor/second-factor-sign-in.service';
+import { SecondFactorController } from './second-factor/second-factor.controller';
+import { SecondFactorRepository } from './second-factor/second-factor.repository';
+import { SecondFactorService } from './second-factor/second-factor.service';
 import { StaffController } from './staff.controller';
 import { UsersController } from './users.controller';
 import { UsersRepository } from './users.repository';
@@ -35,12 +39,15 @@ import { UsersService } from './users.service';
       ],
     }),
   ],
-  controllers: [AuthController, UsersController, StaffController],
+  controllers: [AuthController, UsersController, StaffController, SecondFactorController],
   providers: [
     UsersRepository,
     UsersService,
     RoleConflictsCheck,
     AuthService,
+    SecondFactorRepository,
+    SecondFactorService,
+    SecondFactorSignIn,
     { provide: APP_GUARD, useClass: AuthGuard },
   ],
   exports: [AuthService, UsersService],

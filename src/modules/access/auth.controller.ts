@@ -1,15 +1,28 @@
 import { Body, Controller, Get, HttpCode, Post, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiExtraModels,
+  ApiOkResponse,
+  ApiTags,
+  getSchemaPath,
+} from '@nestjs/swagger';
 import { ApiErrors } from 'src/common/errors/api-errors';
 import type { Actor } from 'src/common/context/request-context';
 import { ROLES } from 'src/common/context/roles';
 import { UserResponseDto } from 'src/modules/access/dto/user.dto';
 import { toUserResponse } from 'src/modules/access/users.mapper';
 import { UsersService } from 'src/modules/access/users.service';
-import { CurrentActor, Public, Roles } from 'src/common/context/access.decorators';
+import {
+  AllowDuringEnrolment,
+  CurrentActor,
+  Public,
+  Roles,
+} from 'src/common/context/access.decorators';
 import { AuthService } from './auth.service';
 import { LoginDto, LoginResponseDto, SwitchRoleDto } from './dto/login.dto';
 import { LoginThrottlerGuard } from './login-throttler.guard';
+import { toLoginResponse } from './login-response';
+import { SecondFactorChallengeDto } from './second-factor/second-factor.dto';
 
 @ApiTags('auth')
 @Controller('auth')
@@ -19,10 +32,22 @@ export class AuthController {
     private readonly users: UsersService,
   ) {}
 
-  /** Signs in with e-mail and password, acting in one role (the least privileged unless one is chosen). */
+  /**
+   * Signs in with e-mail and password, acting in one role (the least privileged unless one is
+   * chosen). An account with a second factor gets a challenge for POST /auth/login/second-factor.
+   */
   @Post('login')
   @Public()
-  @ApiOkResponse({ type: LoginResponseDto })
+  @ApiExtraModels(LoginResponseDto, SecondFactorChallengeDto)
+  @ApiOkResponse({
+    description: 'A session, or (second factor set up) the challenge of the second step',
+    schema: {
+      oneOf: [
+        { $ref: getSchemaPath(LoginResponseDto) },
+        { $ref: getSchemaPath(SecondFactorChallengeDto) },
+      ],
+    },
+  })
   @ApiErrors({
     401: 'E-mail or password is incorrect, or the account is deactivated',
     403: 'ROLE_NOT_ALLOWED: the account may not act in the role asked for',
@@ -31,13 +56,9 @@ export class AuthController {
   @HttpCode(200)
   @ApiErrors(400)
   @ApiErrors(400, { 429: 'TOO_MANY_REQUESTS: too many sign-in attempts; retry after Retry-After' })
-  async login(@Body() dto: LoginDto): Promise<LoginResponseDto> {
-    const { accessToken, expiresIn, actingRole, user } = await this.auth.login(
-      dto.email,
-      dto.password,
-      dto.role,
-    );
-    return { accessToken, expiresIn, actingRole, user: toUserResponse(user) };
+  async login(@Body() dto: LoginDto): Promise<LoginResponseDto | SecondFactorChallengeDto> {
+    const result = await this.auth.login(dto.email, dto.password, dto.role);
+    return 'challenge' in result ? result : toLoginResponse(result);
   }
 
   /** A new token acting in another of the account's roles; the old token stays valid until it expires. */
@@ -46,23 +67,21 @@ export class AuthController {
   @ApiOkResponse({ type: LoginResponseDto })
   @ApiErrors({ 403: 'ROLE_NOT_ALLOWED: the account may not act in this role' })
   @Roles(...ROLES)
+  @AllowDuringEnrolment()
   @HttpCode(200)
   @ApiErrors(400, 409)
   async switchRole(
     @Body() dto: SwitchRoleDto,
     @CurrentActor() actor: Actor,
   ): Promise<LoginResponseDto> {
-    const { accessToken, expiresIn, actingRole, user } = await this.auth.switchRole(
-      actor,
-      dto.role,
-    );
-    return { accessToken, expiresIn, actingRole, user: toUserResponse(user) };
+    return toLoginResponse(await this.auth.switchRole(actor, dto.role));
   }
 
   /** The signed-in account. */
   @Get('me')
   @ApiBearerAuth()
   @Roles(...ROLES)
+  @AllowDuringEnrolment()
   async me(@CurrentActor() actor: Actor): Promise<UserResponseDto> {
     return toUserResponse(await this.users.get(actor.id as string));
   }

@@ -2,9 +2,14 @@ import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { Actor, RequestContext } from 'src/common/context/request-context';
-import { PUBLIC_KEY, ROLES_KEY } from 'src/common/context/access.decorators';
+import {
+  ALLOW_DURING_ENROLMENT_KEY,
+  PUBLIC_KEY,
+  ROLES_KEY,
+} from 'src/common/context/access.decorators';
 import { AuthErrors } from './auth.errors';
 import { AuthService } from './auth.service';
+import { SecondFactorErrors } from './second-factor/second-factor.errors';
 import type { Role } from 'src/common/context/roles';
 
 /**
@@ -34,7 +39,14 @@ export class AuthGuard implements CanActivate {
     if (!match) {
       throw AuthErrors.missingToken();
     }
-    const actor = await this.auth.authenticate(match[1]);
+    const { secondFactorEnrolmentRequired, ...actor } = await this.auth.authenticate(match[1]);
+    // A session whose role requires a second factor not yet set up may only set it up.
+    if (
+      secondFactorEnrolmentRequired &&
+      !this.reflector.getAllAndOverride<boolean>(ALLOW_DURING_ENROLMENT_KEY, targets)
+    ) {
+      throw SecondFactorErrors.enrolmentRequired();
+    }
     // The acting role alone decides, never another role the user also holds.
     if (!roles.includes(actor.role as Role)) {
       throw AuthErrors.forbidden(roles);

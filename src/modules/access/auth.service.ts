@@ -8,16 +8,28 @@ import { UsersService } from 'src/modules/access/users.service';
 import { AuthErrors } from './auth.errors';
 import { checkPassword, hashPassword } from './password';
 import { actingRoles, type Role, ROLES, TRIAL_WIDE_BY_NATURE } from 'src/common/context/roles';
+import { SecondFactorService } from './second-factor/second-factor.service';
 
-/** The token names the user, its token version and the one role it acts in. */
-type TokenClaims = { sub: string; tv: number; role: Role };
+/**
+ * The token names the user, its token version and the one role it acts in; `sfe` marks a session
+ * restricted to setting up the second factor its role requires.
+ */
+type TokenClaims = { sub: string; tv: number; role: Role; sfe?: true };
 
 export type Session = {
   accessToken: string;
   expiresIn: number;
   actingRole: Role;
   user: UserEntity;
+  /** The session may only set up the second factor (its role requires one) until it does. */
+  secondFactorEnrolmentRequired?: boolean;
 };
+
+/** A correct password for an account with a second factor: the sign-in's second step. */
+export type SecondFactorRequired = { status: 'second_factor_required'; challenge: string };
+
+/** The actor of a token, and whether the token is restricted to setting up the second factor. */
+export type AuthenticatedActor = Actor & { secondFactorEnrolmentRequired?: boolean };
 
 @Injectable()
 export class AuthService {
@@ -26,6 +38,7 @@ export class AuthService {
     private readonly jwt: JwtService,
     private readonly tx: TransactionRunner,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly secondFactor: SecondFactorService,
   ) {}
 
   /** A hash at the configured cost, compared against for unknown users so timing matches. */
@@ -36,7 +49,11 @@ export class AuthService {
    * account may act in (the page then offers the others). A role the account may not act in is
    * refused with the same answer as a wrong password would get only after the password is right.
    */
-  async login(email: string, password: string, role?: Role): Promise<Session> {
+  async login(
+    email: string,
+    password: string,
+    role?: Role,
+  ): Promise<Session | SecondFactorRequired> {
     const user = await this.users.findForLogin(email);
     this.dummyHash ??= hashPassword('no such user, no such password', this.config.BCRYPT_ROUNDS);
     const ok = await checkPassword(password, user?.passwordHash ?? (await this.dummyHash));
@@ -53,16 +70,23 @@ export class AuthService {
       throw AuthErrors.invalidCredentials();
     }
     const acting = this.actingRole(user, role);
+    const { passwordHash: _omit, ...safe } = user;
+    const gate = await this.secondFactor.gate(user.id, acting);
+    if (gate === 'challenge') {
+      return {
+        status: 'second_factor_required',
+        challenge: await this.secondFactor.challenge(safe, acting),
+      };
+    }
     await this.tx.run(async (uow) =>
       uow.audit({
         action: 'auth.login',
         entity: 'user',
         entityId: user.id,
-        after: { actingRole: acting },
+        after: { actingRole: acting, ...(gate === 'enrol' ? { secondFactor: 'enrolment' } : {}) },
       }),
     );
-    const { passwordHash: _omit, ...safe } = user;
-    return this.session(safe, acting);
+    return this.session(safe, acting, { secondFactorEnrolment: gate === 'enrol' });
   }
 
   /** A new token for the same user acting in another of its roles (the page's role switch). */
@@ -78,7 +102,9 @@ export class AuthService {
         after: { actingRole: acting },
       }),
     );
-    return this.session(user, acting);
+    // A role that requires a second factor the account has not set up gets a restricted session.
+    const gate = await this.secondFactor.gate(user.id, acting);
+    return this.session(user, acting, { secondFactorEnrolment: gate === 'enrol' });
   }
 
   private actingRole(user: UserEntity, wanted: Role | undefined): Role {
@@ -92,13 +118,25 @@ export class AuthService {
     return wanted;
   }
 
-  private async session(user: UserEntity, role: Role): Promise<Session> {
+  /** The one place a session is minted (sign-in, role switch, second step, finished set-up). */
+  async session(
+    user: UserEntity,
+    role: Role,
+    restrictions: { secondFactorEnrolment?: boolean } = {},
+  ): Promise<Session> {
     const accessToken = await this.jwt.signAsync({
       sub: user.id,
       tv: user.tokenVersion,
       role,
+      ...(restrictions.secondFactorEnrolment ? { sfe: true as const } : {}),
     } satisfies TokenClaims);
-    return { accessToken, expiresIn: this.config.JWT_TTL_SECONDS, actingRole: role, user };
+    return {
+      accessToken,
+      expiresIn: this.config.JWT_TTL_SECONDS,
+      actingRole: role,
+      user,
+      ...(restrictions.secondFactorEnrolment ? { secondFactorEnrolmentRequired: true } : {}),
+    };
   }
 
   /** Checks a password again, for electronic signatures (21 CFR 11.200). */
@@ -117,7 +155,7 @@ export class AuthService {
    * statistician and monitor are trial-wide by nature; site roles see their current memberships,
    * or every site when the account is trial-wide (a coordinating investigator).
    */
-  async authenticate(token: string): Promise<Actor> {
+  async authenticate(token: string): Promise<AuthenticatedActor> {
     let claims: TokenClaims;
     try {
       claims = await this.jwt.verifyAsync<TokenClaims>(token);
@@ -140,6 +178,7 @@ export class AuthService {
       role,
       siteIds: user.siteIds,
       trialWide: TRIAL_WIDE_BY_NATURE.includes(role) || user.trialWide,
+      ...(claims.sfe === true ? { secondFactorEnrolmentRequired: true } : {}),
     };
   }
 }

@@ -11,16 +11,33 @@ import {
 } from 'react';
 import { Navigate, useLocation } from 'react-router';
 import { api, ApiError, call, configureAuth } from '../api/client';
-import type { Role, User } from '../api/client';
+import type { Role, Schemas, User } from '../api/client';
 import { ROLE_LABELS } from '../lib/labels';
 
-/** `actingRole`: the one role the token acts in; `chosen`: whether a multi-role user has picked it yet. */
-type Stored = { token: string; expiresAt: number; user: User; actingRole: Role; chosen: boolean };
+/**
+ * `actingRole`: the one role the token acts in; `chosen`: whether a multi-role user has picked it
+ * yet; `enrolmentRequired`: the role requires a second factor, and the session may only set it up.
+ */
+type Stored = {
+  token: string;
+  expiresAt: number;
+  user: User;
+  actingRole: Role;
+  chosen: boolean;
+  enrolmentRequired?: boolean;
+};
+type LoginResponse = Schemas['LoginResponseDto'];
+/** The sign-in's second step: a code of the authenticator app, or one of the recovery codes. */
+export type SecondFactorProof = { code: string } | { recoveryCode: string };
 export type SignOutReason = 'signed_out' | 'expired';
 type SessionContext = {
   session: Stored | null;
   notice: SignOutReason | null;
-  signIn: (email: string, password: string) => Promise<void>;
+  /** Signs in, or answers the challenge of the second step when the account has a second factor. */
+  signIn: (email: string, password: string) => Promise<{ challenge: string } | null>;
+  completeSecondFactor: (challenge: string, proof: SecondFactorProof) => Promise<void>;
+  /** Takes a session the API minted elsewhere (the one after setting up the second factor). */
+  adopt: (res: LoginResponse) => void;
   signOut: (reason?: SignOutReason) => void;
   /** Acts in another of the user's roles: a new token, and nothing cached from the old role is kept. */
   switchRole: (role: Role) => Promise<void>;
@@ -82,10 +99,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     setSession(stored);
   }, []);
 
-  const signIn = useCallback(
-    async (email: string, password: string) => {
-      const res = await call(api.POST('/auth/login', { body: { email, password } }));
-      const chosen = res.user.actingRoles.length <= 1;
+  const adopt = useCallback(
+    (res: LoginResponse, chosen = res.user.actingRoles.length <= 1) => {
       setNotice(null);
       keep({
         token: res.accessToken,
@@ -93,24 +108,36 @@ export function SessionProvider({ children }: { children: ReactNode }) {
         user: res.user,
         actingRole: res.actingRole,
         chosen,
+        enrolmentRequired: res.secondFactorEnrolmentRequired === true,
       });
     },
     [keep],
+  );
+
+  const signIn = useCallback(
+    async (email: string, password: string) => {
+      const res = await call(api.POST('/auth/login', { body: { email, password } }));
+      if ('challenge' in res) return { challenge: res.challenge };
+      adopt(res);
+      return null;
+    },
+    [adopt],
+  );
+
+  const completeSecondFactor = useCallback(
+    async (challenge: string, proof: SecondFactorProof) => {
+      adopt(await call(api.POST('/auth/login/second-factor', { body: { challenge, ...proof } })));
+    },
+    [adopt],
   );
 
   const switchRole = useCallback(
     async (role: Role) => {
       const res = await call(api.POST('/auth/role', { body: { role } }));
       queryClient.clear();
-      keep({
-        token: res.accessToken,
-        expiresAt: Date.now() + res.expiresIn * 1000,
-        user: res.user,
-        actingRole: res.actingRole,
-        chosen: true,
-      });
+      adopt(res, true);
     },
-    [keep, queryClient],
+    [adopt, queryClient],
   );
 
   const value = useMemo<SessionContext>(
@@ -118,11 +145,13 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       session,
       notice,
       signIn,
+      completeSecondFactor,
+      adopt: (res: LoginResponse) => adopt(res, ref.current?.chosen),
       signOut,
       switchRole,
       hasRole: (...roles: Role[]) => !!session && roles.includes(session.actingRole),
     }),
-    [session, notice, signIn, signOut, switchRole],
+    [session, notice, signIn, completeSecondFactor, adopt, signOut, switchRole],
   );
   return <Ctx.Provider value={value}>{children}</Ctx.Provider>;
 }
@@ -140,11 +169,23 @@ export function useUser(): User {
   return session.user;
 }
 
-export function RequireSession({ children }: { children: ReactNode }) {
+/** The page where a session restricted to setting up the second factor is sent. */
+export const SECOND_FACTOR_SETUP_PATH = '/security/setup';
+
+/** A signed-in page; `enrolment`: also for a session that may only set up its second factor. */
+export function RequireSession({
+  children,
+  enrolment = false,
+}: {
+  children: ReactNode;
+  enrolment?: boolean;
+}) {
   const { session } = useSession();
   const location = useLocation();
   if (!session) return <Navigate to="/signin" replace state={{ from: location.pathname }} />;
-  if (!session.chosen) return <ChooseRole />;
+  if (session.enrolmentRequired && !enrolment)
+    return <Navigate to={SECOND_FACTOR_SETUP_PATH} replace />;
+  if (!session.chosen && !enrolment) return <ChooseRole />;
   return <>{children}</>;
 }
 

@@ -81,6 +81,25 @@ export const en = {
     submitting: 'Signing in…',
     interested: 'Interested in taking part?',
     prescreening: 'Check whether the study could be for you',
+    secondFactor: {
+      title: 'Enter your sign-in code',
+      intro:
+        'Open the authenticator app on your phone and enter the 6-digit code it shows for RAM-MS.',
+      recoveryIntro:
+        'Enter one of the recovery codes you saved when you set up the app. Each code works once.',
+      code: 'Code from the app',
+      codeHint: '6 digits; a new code appears every 30 seconds',
+      codeRequired: 'Enter the 6 digits the app shows',
+      recoveryCode: 'Recovery code',
+      recoveryRequired: 'Enter a recovery code',
+      submit: 'Continue',
+      wrong: 'That code is not right, or it was used already. Wait for the next code and enter it.',
+      wrongRecovery: 'That recovery code is not right, or it was used already.',
+      restart: 'The sign-in took too long. Sign in again.',
+      useRecovery: 'I do not have my phone: use a recovery code',
+      useApp: 'Use the code from the app instead',
+      back: 'Back to sign-in',
+    },
   },
   common: {
     loading: 'Loading',
