@@ -94,8 +94,13 @@ describe('generated input on every write endpoint, from the OpenAPI document (e2
     fixture = await siteFixture(t, 'NL-AMS');
     users = await roleUsers(t, { trialWide: true, sites: ['NL-AMS'] });
     doc = (await t.http().get('/docs-json').expect(200)).body as OpenApiDoc;
-    // Refusals that are recorded on purpose: a failed sign-in, a failed electronic signature.
-    const ignoreAuditActions = ['auth.login_failed', 'eligibility.signature_failed'];
+    // Refusals that are recorded on purpose: a failed sign-in, a failed electronic signature, a
+    // wrong second-factor code.
+    const ignoreAuditActions = [
+      'auth.login_failed',
+      'eligibility.signature_failed',
+      'auth.second_factor_failed',
+    ];
     changes = await installChangeCounter(t.dataSource, { ignoreAuditActions });
     fingerprint = await databaseFingerprint(t.dataSource, { ignoreAuditActions });
     await t.app.listen(0, '127.0.0.1');

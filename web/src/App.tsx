@@ -2,7 +2,7 @@ import { useTranslation } from 'react-i18next';
 import { useEffect, type ReactElement } from 'react';
 import { Navigate, Route, Routes, useLocation } from 'react-router';
 import type { Role } from './api/client';
-import { RequireSession, useSession } from './auth/session';
+import { RequireSession, SECOND_FACTOR_SETUP_PATH, useSession } from './auth/session';
 import { Layout, NAV } from './components/Layout';
 import { AdminAudit } from './pages/admin/Audit';
 import { AdminSites } from './pages/admin/Sites';
@@ -13,6 +13,7 @@ import { Notifications } from './pages/Notifications';
 import { ParticipantPage } from './pages/participant/ParticipantPage';
 import { Prescreening } from './pages/public/Prescreening';
 import { Reports } from './pages/Reports';
+import { SecondFactorSetup, Security } from './pages/Security';
 import { SignIn } from './pages/SignIn';
 import { Statistics } from './pages/Statistics';
 import { TransplantCentre } from './pages/TransplantCentre';
@@ -69,6 +70,14 @@ export function App() {
       <Routes>
         <Route path="/signin" element={<SignIn />} />
         <Route path="/prescreening" element={<Prescreening />} />
+        <Route
+          path={SECOND_FACTOR_SETUP_PATH}
+          element={
+            <RequireSession enrolment>
+              <SecondFactorSetup />
+            </RequireSession>
+          }
+        />
         <Route
           element={
             <RequireSession>
@@ -160,6 +169,7 @@ export function App() {
               </Only>
             }
           />
+          <Route path="security" element={<Security />} />
           <Route path="*" element={<NotFound />} />
         </Route>
       </Routes>

@@ -37,6 +37,19 @@ export const NAV: Item[] = [
   { to: '/admin/users', label: 'nav.users', roles: ['admin'] },
   { to: '/admin/sites', label: 'nav.sites', roles: ['admin'] },
   { to: '/admin/audit', label: 'nav.audit', roles: ['admin', 'monitor'] },
+  {
+    to: '/security',
+    label: 'nav.security',
+    roles: [
+      'coordinator',
+      'investigator',
+      'site_staff',
+      'blinded_assessor',
+      'statistician',
+      'monitor',
+      'admin',
+    ],
+  },
 ];
 
 function UnreadBadge() {
