@@ -3,7 +3,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 /**
  * Second factor (issue 16): a user's TOTP secret (RFC 6238), encrypted at rest with AES-256-GCM
  * under SECOND_FACTOR_KEYS (key id, IV, tag, ciphertext; the row's user id is the AAD), when it
- * was confirmed, and the last time step a code was accepted for (a code is never accepted twice);
+ * was confirmed, the last time step a code was accepted for (a code is never accepted twice) and
+ * the wrong codes in a row at sign-in (after too many the second step pauses for a while);
  * the user's single-use recovery codes as SHA-256 hashes; and the roles whose sign-in requires a
  * second factor (one row, chosen by an admin).
  */
@@ -20,7 +21,9 @@ export class SecondFactor1764001800000 implements MigrationInterface {
         ciphertext bytea NOT NULL,
         created_at timestamptz NOT NULL,
         confirmed_at timestamptz,
-        last_used_step bigint
+        last_used_step bigint,
+        failures integer NOT NULL DEFAULT 0,
+        last_failure_at timestamptz
       );
 
       CREATE TABLE second_factor_recovery_codes (

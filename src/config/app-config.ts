@@ -178,6 +178,20 @@ export class EnvironmentVariables {
   @Max(2)
   SECOND_FACTOR_WINDOW = 1;
 
+  /** Wrong codes in a row at sign-in after which the account's second step pauses (from any address). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(3)
+  @Max(100)
+  SECOND_FACTOR_MAX_FAILURES = 5;
+
+  /** How long that pause lasts (minutes after the last wrong code). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1440)
+  SECOND_FACTOR_LOCK_MINUTES = 15;
+
   /** SMTP server for e-mail notifications (smtp[s]://[user:pass@]host:port); empty = in-app inbox only. */
   @ValidateIf((o: EnvironmentVariables) => o.SMTP_URL !== '')
   @IsUrl({ protocols: ['smtp', 'smtps'], require_tld: false, require_protocol: true })

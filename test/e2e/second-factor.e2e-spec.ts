@@ -13,7 +13,7 @@ describe('second factor: set-up and sign-in (e2e)', () => {
     t = await createTestApp({
       worker: false,
       now: '2026-05-04T10:00:05Z',
-      env: { LOGIN_RATE_LIMIT_PER_MINUTE: '6' },
+      env: { LOGIN_RATE_LIMIT_PER_MINUTE: '8' },
     });
     clock = t.clock as FixedClock;
   });
@@ -490,17 +490,78 @@ describe('second factor: set-up and sign-in (e2e)', () => {
     }
   });
 
+  it('pauses app codes after 5 wrong ones in a row (a recovery code still works), for 15 minutes', async () => {
+    const five = async (user: TestUser, secret: string) => {
+      const challenge = (await login(user).expect(200)).body.challenge as string;
+      const wrong = codeOf(secret) === '999999' ? '888888' : '999999';
+      for (let i = 0; i < 5; i++) {
+        await t
+          .http()
+          .post('/auth/login/second-factor')
+          .send({ challenge, code: wrong })
+          .expect(401);
+      }
+      return challenge;
+    };
+    const a = await t.factory.user('monitor', { trialWide: true });
+    const enrolledA = await enrol(a);
+    const challengeA = await five(a, enrolledA.secret);
+    const locked = await t
+      .http()
+      .post('/auth/login/second-factor')
+      .send({ challenge: challengeA, code: codeOf(enrolledA.secret) })
+      .expect(429);
+    expect(locked.body).toMatchObject({
+      code: 'SECOND_FACTOR_LOCKED',
+      errors: [expect.objectContaining({ params: { minutes: 15 } })],
+    });
+    await t
+      .http()
+      .post('/auth/login/second-factor')
+      .send({ challenge: challengeA, recoveryCode: enrolledA.recoveryCodes[0] })
+      .expect(200);
+    const [row]: { failures: number }[] = await t.dataSource.query(
+      `SELECT failures FROM user_second_factors WHERE user_id = $1`,
+      [a.id],
+    );
+    expect(row.failures).toBe(0);
+    const failed = await audit('auth.second_factor_failed', a.id);
+    expect(failed.map((r) => r.after)).toEqual([
+      ...Array(5).fill({ stage: 'sign_in', method: 'totp' }),
+      { stage: 'sign_in', method: 'totp', outcome: 'locked' },
+    ]);
+
+    const b = await t.factory.user('statistician', { trialWide: true });
+    const enrolledB = await enrol(b);
+    const challengeB = await five(b, enrolledB.secret);
+    clock.advance(14 * 60_000);
+    await t
+      .http()
+      .post('/auth/login/second-factor')
+      .send({ challenge: challengeB, code: codeOf(enrolledB.secret) })
+      .expect(429);
+    clock.advance(60_000);
+    await t
+      .http()
+      .post('/auth/login/second-factor')
+      .send({ challenge: challengeB, code: codeOf(enrolledB.secret) })
+      .expect(200);
+  });
+
   it('throttles the second step like the sign-in', async () => {
     const user = await t.factory.user('monitor', { trialWide: true });
     const { secret } = await enrol(user);
     const challenge = (await login(user).expect(200)).body.challenge as string;
     const wrong = codeOf(secret) === '999999' ? '888888' : '999999';
-    const statuses: number[] = [];
-    for (let i = 0; i < 7; i++) {
-      statuses.push(
-        (await t.http().post('/auth/login/second-factor').send({ challenge, code: wrong })).status,
-      );
+    const answers: string[] = [];
+    for (let i = 0; i < 9; i++) {
+      const res = await t.http().post('/auth/login/second-factor').send({ challenge, code: wrong });
+      answers.push(`${res.status} ${res.body.code}`);
     }
-    expect(statuses).toEqual([401, 401, 401, 401, 401, 401, 429]);
+    expect(answers).toEqual([
+      ...Array(5).fill('401 SECOND_FACTOR_INVALID'),
+      ...Array(3).fill('429 SECOND_FACTOR_LOCKED'),
+      '429 TOO_MANY_REQUESTS',
+    ]);
   });
 });

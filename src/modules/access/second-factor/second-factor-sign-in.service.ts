@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionRunner } from 'src/kernel/unit-of-work';
-import { AuthService, type Session } from 'src/modules/access/auth.service';
+import { AuthService } from 'src/modules/access/auth.service';
 import { UsersService } from 'src/modules/access/users.service';
 import { SecondFactorErrors } from './second-factor.errors';
 import { SecondFactorService } from './second-factor.service';
@@ -30,7 +30,7 @@ export class SecondFactorSignIn {
     }
     const method = await this.tx.run(async (uow) => {
       const how = await this.factors.verifyForSignIn(user.id, proof, uow);
-      if (how) {
+      if (how === 'totp' || how === 'recovery_code') {
         uow.audit({
           action: 'auth.login',
           entity: 'user',
@@ -46,11 +46,14 @@ export class SecondFactorSignIn {
       }
       return how;
     });
+    if (method === 'locked') {
+      await this.factors.failed(user.id, 'sign_in', 'totp', 'locked');
+      throw SecondFactorErrors.locked(await this.factors.lockedFor(user.id));
+    }
     if (!method) {
       await this.factors.failed(user.id, 'sign_in', proof.code ? 'totp' : 'recovery_code');
       throw SecondFactorErrors.invalidAtSignIn();
     }
-    const session: Session = await this.auth.session(user, wanted.role);
-    return session;
+    return this.auth.session(user, wanted.role);
   }
 }

@@ -8,6 +8,14 @@ export const SecondFactorErrors = {
       'unauthorized',
       'The code is not right, or it was used already; enter the current code of your app',
     ),
+  /** Too many wrong codes in a row for this account (from any address): the second step pauses. */
+  locked: (minutes: number) =>
+    new DomainError(
+      'SECOND_FACTOR_LOCKED',
+      'too_many_requests',
+      `Too many wrong codes: try again in ${minutes} minutes, or use a recovery code`,
+      [fieldError('', 'SECOND_FACTOR_LOCKED', 'Too many wrong codes', { minutes })],
+    ),
   /** The challenge of the first step is missing, forged or older than its lifetime. */
   challengeInvalid: () =>
     new DomainError(

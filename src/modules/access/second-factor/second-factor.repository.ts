@@ -8,6 +8,9 @@ export type StoredFactor = {
   createdAt: Date;
   confirmedAt: Date | null;
   lastUsedStep: number | null;
+  /** Wrong codes in a row at sign-in, and when the last one was given. */
+  failures: number;
+  lastFailureAt: Date | null;
 };
 
 type FactorRow = {
@@ -18,6 +21,8 @@ type FactorRow = {
   createdAt: Date;
   confirmedAt: Date | null;
   lastUsedStep: string | null;
+  failures: number;
+  lastFailureAt: Date | null;
 };
 
 /** The access module's second-factor tables: TOTP secrets, recovery codes and the role policy. */
@@ -32,7 +37,8 @@ export class SecondFactorRepository {
   async find(userId: string, em?: EntityManager, lock = false): Promise<StoredFactor | null> {
     const rows: FactorRow[] = await this.m(em).query(
       `SELECT key_id AS "keyId", iv, auth_tag AS "authTag", ciphertext, created_at AS "createdAt",
-              confirmed_at AS "confirmedAt", last_used_step AS "lastUsedStep"
+              confirmed_at AS "confirmedAt", last_used_step AS "lastUsedStep", failures,
+              last_failure_at AS "lastFailureAt"
        FROM user_second_factors WHERE user_id = $1 ${lock ? 'FOR UPDATE' : ''}`,
       [userId],
     );
@@ -43,6 +49,8 @@ export class SecondFactorRepository {
           createdAt: r.createdAt,
           confirmedAt: r.confirmedAt,
           lastUsedStep: r.lastUsedStep === null ? null : Number(r.lastUsedStep),
+          failures: r.failures,
+          lastFailureAt: r.lastFailureAt,
         }
       : null;
   }
@@ -89,6 +97,16 @@ export class SecondFactorRepository {
       [userId, step, confirm],
     );
     return rows.length === 1;
+  }
+
+  /** Counts a wrong code at sign-in (`failed`), or clears the count after a right one. */
+  async countFailure(userId: string, failed: Date | null, em: EntityManager): Promise<void> {
+    await em.query(
+      failed
+        ? `UPDATE user_second_factors SET failures = failures + 1, last_failure_at = $2 WHERE user_id = $1`
+        : `UPDATE user_second_factors SET failures = 0, last_failure_at = NULL WHERE user_id = $1 AND failures > 0`,
+      failed ? [userId, failed] : [userId],
+    );
   }
 
   async remove(userId: string, em: EntityManager): Promise<void> {

@@ -276,48 +276,81 @@ export class SecondFactorService {
 
   /**
    * Checks the second step's code (or recovery code) and records its use in the sign-in's
-   * transaction, so a code counts once. Returns how the user proved it, or null when wrong.
+   * transaction, so a code counts once. Returns how the user proved it, null when wrong, or
+   * 'locked' when too many wrong app codes in a row pause them (a recovery code still works).
    */
   async verifyForSignIn(
     userId: string,
     proof: { code?: string; recoveryCode?: string },
     uow: UnitOfWork,
-  ): Promise<'totp' | 'recovery_code' | null> {
+  ): Promise<'totp' | 'recovery_code' | 'locked' | null> {
     const em = uow.em;
-    const factor = await this.repo.find(userId, em);
+    const factor = await this.repo.find(userId, em, true);
     if (!factor?.confirmedAt) {
       return null;
     }
+    let how: 'totp' | 'recovery_code' | null = null;
     if (proof.code !== undefined) {
+      if (this.lockedMinutes(factor) > 0) {
+        return 'locked';
+      }
       const step = this.step(factor.sealed, userId, proof.code);
-      return step !== null && (await this.repo.useStep(userId, step, null, em)) ? 'totp' : null;
-    }
-    if (proof.recoveryCode !== undefined) {
+      how = step !== null && (await this.repo.useStep(userId, step, null, em)) ? 'totp' : null;
+    } else if (proof.recoveryCode !== undefined) {
       const used = await this.repo.useRecoveryCode(
         userId,
         hashRecoveryCode(proof.recoveryCode),
         this.clock.now(),
         em,
       );
-      return used ? 'recovery_code' : null;
+      how = used ? 'recovery_code' : null;
     }
-    return null;
+    if (how) {
+      await this.repo.countFailure(userId, null, em);
+    }
+    return how;
+  }
+
+  /** Minutes the account's app codes are paused for after too many wrong ones in a row (0: not). */
+  async lockedFor(userId: string): Promise<number> {
+    const factor = await this.repo.find(userId);
+    return factor ? this.lockedMinutes(factor) : 0;
+  }
+
+  private lockedMinutes(factor: { failures: number; lastFailureAt: Date | null }): number {
+    if (factor.failures < this.config.SECOND_FACTOR_MAX_FAILURES || !factor.lastFailureAt) {
+      return 0;
+    }
+    const until =
+      new Date(factor.lastFailureAt).getTime() + this.config.SECOND_FACTOR_LOCK_MINUTES * 60_000;
+    return Math.max(0, Math.ceil((until - this.clock.now().getTime()) / 60_000));
   }
 
   recoveryCodesLeft(userId: string, uow?: UnitOfWork): Promise<number> {
     return this.repo.recoveryCodesLeft(userId, uow?.em);
   }
 
-  /** Audits a refused code in its own transaction (the refusal rolls nothing else back). */
-  async failed(userId: string, stage: Stage, method: 'totp' | 'recovery_code' | 'password') {
-    await this.tx.run(async (uow) =>
+  /**
+   * Audits a refused code in its own transaction (the refusal rolls nothing else back); a wrong
+   * app code at sign-in also counts towards the pause.
+   */
+  async failed(
+    userId: string,
+    stage: Stage,
+    method: 'totp' | 'recovery_code' | 'password',
+    outcome?: 'locked',
+  ) {
+    await this.tx.run(async (uow) => {
+      if (stage === 'sign_in' && method === 'totp' && !outcome) {
+        await this.repo.countFailure(userId, this.clock.now(), uow.em);
+      }
       uow.audit({
         action: 'auth.second_factor_failed',
         entity: 'user',
         entityId: userId,
-        after: { stage, method },
-      }),
-    );
+        after: { stage, method, ...(outcome ? { outcome } : {}) },
+      });
+    });
   }
 
   /** The time step of a correct code for this secret now (within the window), or null. */
