@@ -4603,7 +4603,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description TOO_MANY_REQUESTS: too many attempts; retry after Retry-After */
+            /** @description TOO_MANY_REQUESTS: too many attempts, retry after Retry-After; SECOND_FACTOR_LOCKED: too many wrong app codes in a row, app codes pause (errors[0].params.minutes), a recovery code still works */
             429: {
                 headers: {
                     [name: string]: unknown;

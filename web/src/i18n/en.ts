@@ -136,6 +136,8 @@ export const en = {
       wrong: 'That code is not right, or it was used already. Wait for the next code and enter it.',
       wrongRecovery: 'That recovery code is not right, or it was used already.',
       restart: 'The sign-in took too long. Sign in again.',
+      locked:
+        'Too many wrong codes in a row. Try again in {{minutes}} minutes, or use one of your recovery codes now.',
       useRecovery: 'I do not have my phone: use a recovery code',
       useApp: 'Use the code from the app instead',
       back: 'Back to sign-in',

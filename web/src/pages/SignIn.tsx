@@ -127,6 +127,12 @@ function SecondStep({
         useRecovery ? { recoveryCode: v.recoveryCode.trim() } : { code: v.code.trim() },
       );
     } catch (e) {
+      if (e instanceof ApiError && e.code === 'SECOND_FACTOR_LOCKED') {
+        setError(
+          t('signIn.secondFactor.locked', { minutes: e.paramsOf('SECOND_FACTOR_LOCKED').minutes }),
+        );
+        return;
+      }
       if (e instanceof ApiError && e.code === 'SECOND_FACTOR_CHALLENGE_INVALID') {
         onRestart(t('signIn.secondFactor.restart'));
         return;

@@ -53,7 +53,7 @@ export class SecondFactorController {
   @ApiOkResponse({ type: LoginResponseDto })
   @ApiErrors(400, {
     401: 'SECOND_FACTOR_INVALID: wrong or used code; SECOND_FACTOR_CHALLENGE_INVALID: sign in again',
-    429: 'TOO_MANY_REQUESTS: too many attempts; retry after Retry-After',
+    429: 'TOO_MANY_REQUESTS: too many attempts, retry after Retry-After; SECOND_FACTOR_LOCKED: too many wrong app codes in a row, app codes pause (errors[0].params.minutes), a recovery code still works',
   })
   async completeSignIn(@Body() dto: SecondFactorSignInDto): Promise<LoginResponseDto> {
     return toLoginResponse(
