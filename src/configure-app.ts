@@ -132,6 +132,20 @@ function mountBullBoard(app: INestApplication): void {
     auth
       .authenticate(match[1])
       .then((actor) => {
+        // A session restricted to setting up its second factor may do nothing else.
+        if (actor.secondFactorEnrolmentRequired) {
+          res
+            .status(403)
+            .json(
+              errorBody(
+                403,
+                'SECOND_FACTOR_ENROLMENT_REQUIRED',
+                'Your role requires a second factor: set it up first (Security page)',
+                requestIdOf(req, res),
+              ),
+            );
+          return;
+        }
         if (actor.role !== 'admin') {
           res
             .status(403)

@@ -469,7 +469,30 @@ describe('second factor: set-up and sign-in (e2e)', () => {
       .set(auth(switched.body.accessToken as string))
       .expect(403);
 
-    await t.http().put('/auth/second-factor/policy').set(bearer(admin)).send({ roles: [] });
+    // The queue dashboard (outside the controllers) refuses a restricted admin session too.
+    await t
+      .http()
+      .put('/auth/second-factor/policy')
+      .set(bearer(admin))
+      .send({ roles: ['admin'] })
+      .expect(200);
+    const admin2 = await t.factory.user('admin', { trialWide: true });
+    const restrictedAdmin = await login(admin2).expect(200);
+    expect(restrictedAdmin.body.secondFactorEnrolmentRequired).toBe(true);
+    const queues = await t
+      .http()
+      .get('/admin/queues')
+      .set(auth(restrictedAdmin.body.accessToken as string))
+      .expect(403);
+    expect(queues.body.code).toBe('SECOND_FACTOR_ENROLMENT_REQUIRED');
+    await t.http().get('/admin/queues').set(bearer(admin)).expect(200);
+
+    await t
+      .http()
+      .put('/auth/second-factor/policy')
+      .set(bearer(admin))
+      .send({ roles: [] })
+      .expect(200);
   });
 
   it('refuses a forged challenge and an access token as a challenge', async () => {
