@@ -495,6 +495,57 @@ describe('second factor: set-up and sign-in (e2e)', () => {
       .expect(200);
   });
 
+  it('lets another admin reset a lost second factor, with a reason (audited)', async () => {
+    const admin = await t.factory.user('admin', { trialWide: true });
+    const user = await t.factory.user('coordinator', { sites: ['NL-AMS'] });
+    await t
+      .http()
+      .delete(`/users/${user.id}/second-factor`)
+      .set(bearer(admin))
+      .send({ reason: 'phone lost' })
+      .expect(409);
+    await enrol(user);
+    expect((await login(user).expect(200)).body.status).toBe('second_factor_required');
+    await t
+      .http()
+      .delete(`/users/${user.id}/second-factor`)
+      .set(bearer(user))
+      .send({ reason: 'phone lost' })
+      .expect(403);
+    await t
+      .http()
+      .delete(`/users/${user.id}/second-factor`)
+      .set(bearer(admin))
+      .send({})
+      .expect(400);
+    const self = await t
+      .http()
+      .delete(`/users/${admin.id}/second-factor`)
+      .set(bearer(admin))
+      .send({ reason: 'mine' })
+      .expect(409);
+    expect(self.body.code).toBe('SECOND_FACTOR_SELF_RESET');
+    await t
+      .http()
+      .delete('/users/00000000-0000-4000-8000-000000000000/second-factor')
+      .set(bearer(admin))
+      .send({ reason: 'phone lost' })
+      .expect(404);
+    await t
+      .http()
+      .delete(`/users/${user.id}/second-factor`)
+      .set(bearer(admin))
+      .send({ reason: 'phone and recovery codes lost' })
+      .expect(204);
+    expect((await login(user).expect(200)).body.accessToken).toEqual(expect.any(String));
+    const [reset] = (await t.factory.auditRows({
+      action: 'auth.second_factor_reset',
+      entityId: user.id,
+    })) as unknown as (AuditRow & { reason: string })[];
+    expect(reset.reason).toBe('phone and recovery codes lost');
+    expect(reset.before).toEqual({ method: 'totp', confirmed: true });
+  });
+
   it('refuses a forged challenge and an access token as a challenge', async () => {
     const user = await t.factory.user('coordinator', { sites: ['NL-AMS'] });
     const jwt = (await import('jsonwebtoken')).default;

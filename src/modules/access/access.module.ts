@@ -9,7 +9,10 @@ import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
 import { RoleConflictsCheck } from './role-conflicts.check';
 import { SecondFactorSignIn } from './second-factor/second-factor-sign-in.service';
-import { SecondFactorController } from './second-factor/second-factor.controller';
+import {
+  SecondFactorAdminController,
+  SecondFactorController,
+} from './second-factor/second-factor.controller';
 import { SecondFactorRepository } from './second-factor/second-factor.repository';
 import { SecondFactorService } from './second-factor/second-factor.service';
 import { StaffController } from './staff.controller';
@@ -39,7 +42,13 @@ import { UsersService } from './users.service';
       ],
     }),
   ],
-  controllers: [AuthController, UsersController, StaffController, SecondFactorController],
+  controllers: [
+    AuthController,
+    UsersController,
+    StaffController,
+    SecondFactorController,
+    SecondFactorAdminController,
+  ],
   providers: [
     UsersRepository,
     UsersService,

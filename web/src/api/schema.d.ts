@@ -1868,6 +1868,26 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/users/{id}/second-factor": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Removes another user's second factor (lost phone and recovery codes), with a reason (audited).
+         *     They sign in with the password alone, or set it up again where their role requires it.
+         */
+        delete: operations["SecondFactorAdminController_reset"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/users/role-conflicts": {
         parameters: {
             query?: never;
@@ -3505,6 +3525,10 @@ export type components = {
         };
         RescreenDto: {
             reason?: string;
+        };
+        ResetSecondFactorDto: {
+            /** @description Why (e.g. the phone and the recovery codes were lost); kept in the audit trail */
+            reason: string;
         };
         ReviewBookingDto: {
             /**
@@ -11624,6 +11648,75 @@ export interface operations {
                 };
             };
             /** @description Conflicts with the current state of the record; nothing changes */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    SecondFactorAdminController_reset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ResetSecondFactorDto"];
+            };
+        };
+        responses: {
+            /** @description Removed */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only admin; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (or not within your sites) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description SECOND_FACTOR_NOT_ENROLLED; SECOND_FACTOR_SELF_RESET: another admin must */
             409: {
                 headers: {
                     [name: string]: unknown;

@@ -1,4 +1,15 @@
-import { Body, Controller, Delete, Get, HttpCode, Post, Put, UseGuards } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Put,
+  UseGuards,
+} from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiCreatedResponse,
@@ -25,6 +36,7 @@ import {
   ConfirmedEnrolmentDto,
   RecoveryCodesDto,
   RemoveSecondFactorDto,
+  ResetSecondFactorDto,
   SecondFactorCodeDto,
   SecondFactorEnrolmentDto,
   SecondFactorPolicyDto,
@@ -157,5 +169,32 @@ export class SecondFactorController {
     @Body() dto: SecondFactorPolicyDto,
   ): Promise<SecondFactorPolicyDto> {
     return this.factors.setPolicy(actor, dto.roles);
+  }
+}
+
+/** An admin's part of other users' second factors. */
+@ApiTags('admin: users')
+@ApiBearerAuth()
+@Roles('admin')
+@Controller('users')
+export class SecondFactorAdminController {
+  constructor(private readonly factors: SecondFactorService) {}
+
+  /**
+   * Removes another user's second factor (lost phone and recovery codes), with a reason (audited).
+   * They sign in with the password alone, or set it up again where their role requires it.
+   */
+  @Delete(':id/second-factor')
+  @HttpCode(204)
+  @ApiNoContentResponse({ description: 'Removed' })
+  @ApiErrors(400, 404, {
+    409: 'SECOND_FACTOR_NOT_ENROLLED; SECOND_FACTOR_SELF_RESET: another admin must',
+  })
+  async reset(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: ResetSecondFactorDto,
+  ): Promise<void> {
+    await this.factors.reset(actor, id, dto.reason);
   }
 }

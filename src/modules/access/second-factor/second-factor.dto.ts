@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsString, MaxLength, MinLength } from 'class-validator';
-import { ValidateEnum, ValidateMatches } from 'src/common/validation/validators';
+import { ValidateEnum, ValidateMatches, ValidateText } from 'src/common/validation/validators';
 import { ROLES, type Role } from 'src/common/context/roles';
 import { LoginResponseDto } from 'src/modules/access/dto/login.dto';
 
@@ -92,4 +92,11 @@ export class SecondFactorPolicyDto {
     description: 'The roles whose sign-in requires a second factor',
   })
   roles: Role[];
+}
+
+export class ResetSecondFactorDto {
+  @ValidateText(500, {
+    description: 'Why (e.g. the phone and the recovery codes were lost); kept in the audit trail',
+  })
+  reason: string;
 }

@@ -57,6 +57,12 @@ export const SecondFactorErrors = {
       'conflict',
       'There is no set-up to confirm; start the set-up first',
     ),
+  selfReset: () =>
+    new DomainError(
+      'SECOND_FACTOR_SELF_RESET',
+      'conflict',
+      'You cannot reset your own second factor; another admin must (or remove it yourself)',
+    ),
   notEnrolled: () =>
     new DomainError('SECOND_FACTOR_NOT_ENROLLED', 'conflict', 'No second factor is set up'),
   requiredByRole: (roles: readonly string[]) =>

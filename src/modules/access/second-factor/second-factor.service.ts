@@ -169,6 +169,31 @@ export class SecondFactorService {
     }
   }
 
+  /**
+   * An admin removes another user's second factor (a lost phone and lost recovery codes), with a
+   * reason. The user signs in with the password alone, or sets it up again where a role requires it.
+   */
+  async reset(actor: Actor, userId: string, reason: string): Promise<void> {
+    if (actor.id === userId) {
+      throw SecondFactorErrors.selfReset();
+    }
+    const user = await this.users.get(userId);
+    await this.tx.run(async (uow) => {
+      const factor = await this.repo.find(user.id, uow.em, true);
+      if (!factor) {
+        throw SecondFactorErrors.notEnrolled();
+      }
+      await this.repo.remove(user.id, uow.em);
+      uow.audit({
+        action: 'auth.second_factor_reset',
+        entity: 'user',
+        entityId: user.id,
+        before: { method: 'totp', confirmed: !!factor.confirmedAt },
+        reason,
+      });
+    });
+  }
+
   /** New recovery codes (the old ones stop working), for a code of the app. */
   async regenerateRecoveryCodes(actor: Actor, code: string): Promise<string[]> {
     const userId = actor.id as string;
