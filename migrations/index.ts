@@ -17,6 +17,7 @@ import { OutboxSentIndex1764001500000 } from './1764001500000-OutboxSentIndex';
 import { Sessions1764001600000 } from './1764001600000-Sessions';
 import { FormDrafts1764001610000 } from './1764001610000-FormDrafts';
 import { Passwords1764001700000 } from './1764001700000-Passwords';
+import { SecondFactor1764001800000 } from './1764001800000-SecondFactor';
 import { SignatureAttempts1764002000000 } from './1764002000000-SignatureAttempts';
 import { CalendarFeeds1764002100000 } from './1764002100000-CalendarFeeds';
 
@@ -41,6 +42,7 @@ export const MIGRATIONS = [
   Sessions1764001600000,
   FormDrafts1764001610000,
   Passwords1764001700000,
+  SecondFactor1764001800000,
   SignatureAttempts1764002000000,
   CalendarFeeds1764002100000,
 ];

@@ -151,6 +151,15 @@ function mountBullBoard(app: INestApplication): void {
             'PASSWORD_CHANGE_REQUIRED',
             'Choose a new password first (POST /auth/password)',
           );
+        } else if (a.secondFactorEnrolmentRequired) {
+          // A session restricted to setting up its second factor may do nothing else.
+          refuse(
+            req,
+            res,
+            403,
+            'SECOND_FACTOR_ENROLMENT_REQUIRED',
+            'Your role requires a second factor: set it up first (Security page)',
+          );
         } else if (a.role !== 'admin') {
           refuse(req, res, 403, 'FORBIDDEN', 'This action needs one of the roles: admin');
         } else {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { DEV_IDENTITY_KEYS, DEV_IDENTITY_MATCH_KEYS } from 'src/common/crypto/identity-keys';
+import { DEV_SECOND_FACTOR_KEYS } from 'src/common/crypto/second-factor-keys';
 import { DEV_JWT_SECRET, developmentSecretWarnings, loadConfig } from './app-config';
 
 const key = () => randomBytes(32).toString('base64');
@@ -10,6 +11,7 @@ describe('secrets at boot', () => {
     JWT_SECRET: 's'.repeat(40),
     IDENTITY_KEYS: `k1:${key()}`,
     IDENTITY_MATCH_KEY: `m1:${key()}`,
+    SECOND_FACTOR_KEYS: `t1:${key()}`,
   };
 
   it('starts in production with secret values', () => {
@@ -31,6 +33,19 @@ describe('secrets at boot', () => {
     ).toThrow(/IDENTITY_MATCH_KEY: .*development key/);
   });
 
+  it('refuses a production start without second-factor keys, or with the development key', () => {
+    expect(() => loadConfig({ ...production, SECOND_FACTOR_KEYS: undefined })).toThrow(
+      /SECOND_FACTOR_KEYS: required in production/,
+    );
+    expect(() => loadConfig({ ...production, SECOND_FACTOR_KEYS: DEV_SECOND_FACTOR_KEYS })).toThrow(
+      /SECOND_FACTOR_KEYS: .*public development key/,
+    );
+    expect(() => loadConfig({ ...production, SECOND_FACTOR_KEYS: 't1:short' })).toThrow(
+      /SECOND_FACTOR_KEYS: entry 1/,
+    );
+    expect(loadConfig({ NODE_ENV: 'test' }).SECOND_FACTOR_KEYS).toBe(DEV_SECOND_FACTOR_KEYS);
+  });
+
   it('never names the secret value in the refusal', () => {
     try {
       loadConfig({ ...production, JWT_SECRET: DEV_JWT_SECRET });
@@ -46,9 +61,15 @@ describe('secrets at boot', () => {
       expect.stringMatching(/^JWT_SECRET /),
       expect.stringMatching(/^IDENTITY_KEYS /),
       expect.stringMatching(/^IDENTITY_MATCH_KEY /),
+      expect.stringMatching(/^SECOND_FACTOR_KEYS /),
     ]);
     const text = warnings.join('\n');
-    for (const secret of [DEV_JWT_SECRET, DEV_IDENTITY_KEYS, DEV_IDENTITY_MATCH_KEYS]) {
+    for (const secret of [
+      DEV_JWT_SECRET,
+      DEV_IDENTITY_KEYS,
+      DEV_IDENTITY_MATCH_KEYS,
+      DEV_SECOND_FACTOR_KEYS,
+    ]) {
       expect(text).not.toContain(secret);
       expect(text).not.toContain(secret.split(':').pop());
     }

@@ -19,6 +19,10 @@ import {
   identityKeysProblem,
   identityMatchKeyProblem,
 } from 'src/common/crypto/identity-keys';
+import {
+  DEV_SECOND_FACTOR_KEYS,
+  secondFactorKeysProblem,
+} from 'src/common/crypto/second-factor-keys';
 
 const toInt = ({ value }: { value: unknown }) =>
   value === undefined || value === '' ? undefined : Number(value);
@@ -282,6 +286,46 @@ export class EnvironmentVariables {
   @IsString()
   IDENTITY_MATCH_KEY?: string;
 
+  /**
+   * Keys of the users' TOTP secrets (AES-256-GCM), in the format of IDENTITY_KEYS: comma-separated
+   * `keyId:base64(32 bytes)`, the first current. Required in production; a public dev key otherwise.
+   */
+  @IsOptional()
+  @IsString()
+  SECOND_FACTOR_KEYS?: string;
+
+  /** The issuer an authenticator app shows next to the account (the otpauth:// URL's issuer). */
+  @Matches(/^[A-Za-z0-9 ._-]{1,40}$/)
+  SECOND_FACTOR_ISSUER = 'RAM-MS';
+
+  /** How long the sign-in's second step may take after the password was accepted (seconds). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(30)
+  @Max(1800)
+  SECOND_FACTOR_CHALLENGE_TTL_SECONDS = 300;
+
+  /** TOTP steps (30 s) accepted either side of now, for clock drift between phone and server. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(2)
+  SECOND_FACTOR_WINDOW = 1;
+
+  /** Wrong codes in a row at sign-in after which the account's second step pauses (from any address). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(3)
+  @Max(100)
+  SECOND_FACTOR_MAX_FAILURES = 5;
+
+  /** How long that pause lasts (minutes after the last wrong code). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1440)
+  SECOND_FACTOR_LOCK_MINUTES = 15;
+
   /** SMTP server for e-mail notifications (smtp[s]://[user:pass@]host:port); empty = in-app inbox only. */
   @ValidateIf((o: EnvironmentVariables) => o.SMTP_URL !== '')
   @IsUrl({ protocols: ['smtp', 'smtps'], require_tld: false, require_protocol: true })
@@ -326,7 +370,12 @@ export class EnvironmentVariables {
 }
 
 export type AppConfig = Readonly<
-  EnvironmentVariables & { JWT_SECRET: string; IDENTITY_KEYS: string; IDENTITY_MATCH_KEY: string }
+  EnvironmentVariables & {
+    JWT_SECRET: string;
+    IDENTITY_KEYS: string;
+    IDENTITY_MATCH_KEY: string;
+    SECOND_FACTOR_KEYS: string;
+  }
 >;
 /** DI token for the validated configuration. */
 export const APP_CONFIG = Symbol('APP_CONFIG');
@@ -344,6 +393,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     'ADMIN_PASSWORD',
     'IDENTITY_KEYS',
     'IDENTITY_MATCH_KEY',
+    'SECOND_FACTOR_KEYS',
   ]) {
     const value = env[key];
     if (value !== undefined && value !== '') {
@@ -370,6 +420,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (matchKey) {
     problems.push(matchKey);
   }
+  const secondFactorKeys = secondFactorKeysProblem(config.SECOND_FACTOR_KEYS, config.NODE_ENV);
+  if (secondFactorKeys) {
+    problems.push(secondFactorKeys);
+  }
   if (problems.length > 0) {
     throw new Error(`Invalid configuration:\n  ${problems.join('\n  ')}`);
   }
@@ -378,6 +432,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     JWT_SECRET: config.JWT_SECRET ?? DEV_JWT_SECRET,
     IDENTITY_KEYS: config.IDENTITY_KEYS ?? DEV_IDENTITY_KEYS,
     IDENTITY_MATCH_KEY: config.IDENTITY_MATCH_KEY ?? DEV_IDENTITY_MATCH_KEYS,
+    SECOND_FACTOR_KEYS: config.SECOND_FACTOR_KEYS ?? DEV_SECOND_FACTOR_KEYS,
   });
 }
 
@@ -399,6 +454,9 @@ export function developmentSecretWarnings(config: AppConfig): string[] {
   }
   if (config.IDENTITY_MATCH_KEY === DEV_IDENTITY_MATCH_KEYS) {
     warnings.push('IDENTITY_MATCH_KEY is the public development key: never use it in production');
+  }
+  if (config.SECOND_FACTOR_KEYS === DEV_SECOND_FACTOR_KEYS) {
+    warnings.push('SECOND_FACTOR_KEYS is the public development key: never use it in production');
   }
   return warnings;
 }

@@ -24,6 +24,12 @@ const REDACTED_KEYS = new Set([
   'contact',
   'identity',
   'ciphertext',
+  // Second factor: never a secret, a code or a challenge in the trail.
+  'secret',
+  'otpauthUrl',
+  'recoveryCode',
+  'recoveryCodes',
+  'challenge',
 ]);
 
 export const REDACTED = '[redacted]';

@@ -168,7 +168,8 @@ describe('generated input on every write endpoint, from the OpenAPI document (e2
     users = await roleUsers(t, { trialWide: true, sites: ['NL-AMS'] });
     doc = (await t.http().get('/docs-json').expect(200)).body as OpenApiDoc;
     // Refusals that are recorded on purpose: a failed sign-in, a failed electronic signature
-    // (and the signature lockout's counter), a wrong current password, an unusable password-reset link.
+    // (and the signature lockout's counter), a wrong current password, an unusable password-reset link, a wrong
+    // second-factor code.
     const ignoreAuditActions = [
       'auth.login_failed',
       'eligibility.signature_failed',
@@ -176,6 +177,7 @@ describe('generated input on every write endpoint, from the OpenAPI document (e2
       'auth.signature_locked',
       'user.password_change_failed',
       'auth.password_reset_failed',
+      'auth.second_factor_failed',
     ];
     const ignoreTables = ['signature_attempts'];
     changes = await installChangeCounter(t.dataSource, { ignoreAuditActions, ignoreTables });

@@ -260,6 +260,8 @@ describe('passwords: forgotten password by e-mail through a real local SMTP serv
         SMTP_FROM: 'RAM-MS test <trial@ram-ms.test>',
         APP_PUBLIC_URL: 'https://trial.example.test',
         LOGIN_RATE_LIMIT_PER_MINUTE: '1000',
+        PASSWORD_RESET_RATE_LIMIT_PER_ADDRESS_PER_HOUR: '1000',
+        PASSWORD_RESET_RATE_LIMIT_PER_ACCOUNT_PER_HOUR: '1000',
         PASSWORD_RESET_TTL_MINUTES: '15',
       },
     });

@@ -27,7 +27,7 @@ describe('every route declares who may call it', () => {
   it('keeps public routes to the ones meant to be public', () => {
     const publicRoutes = routes.filter((r) => r.isPublic).map((r) => `${r.method} ${r.path}`);
     const allowed = [
-      /^POST \/auth\/login$/,
+      /^POST \/auth\/login(\/second-factor)?$/,
       // Cookie-authenticated (the httpOnly refresh cookie), not bearer: renewing and ending a session.
       /^POST \/auth\/(refresh|logout)$/,
       /^GET \/health(\/ready)?$/,

@@ -14,6 +14,9 @@ export const TABLE_OWNERS: Record<string, readonly string[]> = {
     'auth_refresh_tokens',
     'password_history',
     'password_resets',
+    'user_second_factors',
+    'second_factor_recovery_codes',
+    'second_factor_policy',
   ],
   drafts: ['form_drafts'],
   participants: [

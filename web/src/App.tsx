@@ -2,7 +2,7 @@ import { useTranslation } from 'react-i18next';
 import { useEffect, type ReactElement } from 'react';
 import { Navigate, Route, Routes, useLocation } from 'react-router';
 import type { Role } from './api/client';
-import { RequireSession, useSession } from './auth/session';
+import { RequireSession, SECOND_FACTOR_SETUP_PATH, useSession } from './auth/session';
 import { Layout, NAV } from './components/Layout';
 import { AdminAudit } from './pages/admin/Audit';
 import { AdminSites } from './pages/admin/Sites';
@@ -17,6 +17,7 @@ import { ParticipantPage } from './pages/participant/ParticipantPage';
 import { Prescreening } from './pages/public/Prescreening';
 import { Reports } from './pages/Reports';
 import { ResetPassword } from './pages/ResetPassword';
+import { SecondFactorSetup, Security } from './pages/Security';
 import { SignIn } from './pages/SignIn';
 import { Statistics } from './pages/Statistics';
 import { TransplantCentre } from './pages/TransplantCentre';
@@ -75,6 +76,14 @@ export function App() {
         <Route path="/prescreening" element={<Prescreening />} />
         <Route path="/forgot-password" element={<ForgotPassword />} />
         <Route path="/reset-password" element={<ResetPassword />} />
+        <Route
+          path={SECOND_FACTOR_SETUP_PATH}
+          element={
+            <RequireSession enrolment>
+              <SecondFactorSetup />
+            </RequireSession>
+          }
+        />
         <Route
           element={
             <RequireSession>
@@ -175,6 +184,7 @@ export function App() {
               </Only>
             }
           />
+          <Route path="security" element={<Security />} />
           <Route path="*" element={<NotFound />} />
         </Route>
       </Routes>

@@ -27,6 +27,19 @@ export const Roles = (...roles: Role[]) =>
 export const Public = () =>
   applyDecorators(SetMetadata(PUBLIC_KEY, true), ApiExtension('x-public', true));
 
+export const ALLOW_DURING_ENROLMENT_KEY = 'auth:allow-during-second-factor-enrolment';
+
+/**
+ * A route a session restricted to setting up the second factor may call (its own account, the
+ * set-up itself, the role switch); every other route answers such a session 403
+ * SECOND_FACTOR_ENROLMENT_REQUIRED.
+ */
+export const AllowDuringEnrolment = () =>
+  applyDecorators(
+    SetMetadata(ALLOW_DURING_ENROLMENT_KEY, true),
+    ApiExtension('x-allow-during-second-factor-enrolment', true),
+  );
+
 /** The signed-in actor, set by the AuthGuard. */
 export const CurrentActor = createParamDecorator((_: unknown, ctx: ExecutionContext): Actor => {
   return ctx.switchToHttp().getRequest<{ actor: Actor }>().actor;

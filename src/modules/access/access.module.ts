@@ -23,6 +23,13 @@ import { SessionCookieInterceptor } from './session-cookie';
 import { SessionsController } from './sessions.controller';
 import { SessionsRepository } from './sessions.repository';
 import { SessionsService } from './sessions.service';
+import { SecondFactorSignIn } from './second-factor/second-factor-sign-in.service';
+import {
+  SecondFactorAdminController,
+  SecondFactorController,
+} from './second-factor/second-factor.controller';
+import { SecondFactorRepository } from './second-factor/second-factor.repository';
+import { SecondFactorService } from './second-factor/second-factor.service';
 import { StaffController } from './staff.controller';
 import { UserPasswordsController } from './user-passwords.controller';
 import { UsersController } from './users.controller';
@@ -67,6 +74,8 @@ import { UsersService } from './users.service';
     StaffController,
     CalendarFeedsController,
     QueueDashboardController,
+    SecondFactorController,
+    SecondFactorAdminController,
   ],
   providers: [
     UsersRepository,
@@ -80,6 +89,9 @@ import { UsersService } from './users.service';
     SessionsService,
     PasswordsRepository,
     PasswordsService,
+    SecondFactorRepository,
+    SecondFactorService,
+    SecondFactorSignIn,
     { provide: APP_GUARD, useClass: AuthGuard },
     { provide: APP_INTERCEPTOR, useClass: SessionCookieInterceptor },
   ],

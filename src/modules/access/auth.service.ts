@@ -12,16 +12,24 @@ import { SessionsService } from './sessions.service';
 import { checkPassword, hashPassword } from './password';
 import { SignatureAttempts } from './signature-attempts';
 import { actingRoles, type Role, ROLES, TRIAL_WIDE_BY_NATURE } from 'src/common/context/roles';
+import { SecondFactorService } from './second-factor/second-factor.service';
 
 /**
  * The token names the user, its token version, the one role it acts in and the session (refresh
  * family) it belongs to; signing out that session ends the token at once. `pwc` when the account
- * must change its password first (the guard then allows only what that needs).
+ * must change its password first, `sfe` when its acting role requires a second factor it has not
+ * set up (the guard then allows only what that needs).
  */
-type TokenClaims = { sub: string; tv: number; role: Role; sid?: string; pwc?: true };
+type TokenClaims = { sub: string; tv: number; role: Role; sid?: string; pwc?: true; sfe?: true };
 
-/** The actor of a verified token, and whether the account must change its password first. */
-export type AuthenticatedActor = Actor & { passwordChangeRequired: boolean };
+/**
+ * The actor of a verified token, and what it must do before anything else: change its password,
+ * or set up the second factor its acting role requires.
+ */
+export type AuthenticatedActor = Actor & {
+  passwordChangeRequired: boolean;
+  secondFactorEnrolmentRequired?: boolean;
+};
 
 export type Session = {
   accessToken: string;
@@ -34,7 +42,12 @@ export type Session = {
   idleExpiresIn: number;
   /** Seconds until the session ends however active (SESSION_ABSOLUTE_HOURS after sign-in). */
   absoluteExpiresIn: number;
+  /** The session may only set up the second factor (its role requires one) until it does. */
+  secondFactorEnrolmentRequired?: boolean;
 };
+
+/** A correct password for an account with a second factor: the sign-in's second step. */
+export type SecondFactorRequired = { status: 'second_factor_required'; challenge: string };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -48,6 +61,7 @@ export class AuthService {
     private readonly signatures: SignatureAttempts,
     private readonly sessions: SessionsService,
     private readonly clock: Clock,
+    private readonly secondFactor: SecondFactorService,
   ) {}
 
   /** A hash at the configured cost, compared against for unknown users so timing matches. */
@@ -58,7 +72,11 @@ export class AuthService {
    * account may act in (the page then offers the others). A role the account may not act in is
    * refused with the same answer as a wrong password would get only after the password is right.
    */
-  async login(email: string, password: string, role?: Role): Promise<Session> {
+  async login(
+    email: string,
+    password: string,
+    role?: Role,
+  ): Promise<Session | SecondFactorRequired> {
     const user = await this.users.findForLogin(email);
     this.dummyHash ??= hashPassword('no such user, no such password', this.config.BCRYPT_ROUNDS);
     const ok = await checkPassword(password, user?.passwordHash ?? (await this.dummyHash));
@@ -75,15 +93,22 @@ export class AuthService {
       throw AuthErrors.invalidCredentials();
     }
     const acting = this.actingRole(user, role);
+    const { passwordHash: _omit, ...safe } = user;
+    const gate = await this.secondFactor.gate(user.id, acting);
+    if (gate === 'challenge') {
+      return {
+        status: 'second_factor_required',
+        challenge: await this.secondFactor.challenge(safe, acting),
+      };
+    }
     await this.tx.run(async (uow) =>
       uow.audit({
         action: 'auth.login',
         entity: 'user',
         entityId: user.id,
-        after: { actingRole: acting },
+        after: { actingRole: acting, ...(gate === 'enrol' ? { secondFactor: 'enrolment' } : {}) },
       }),
     );
-    const { passwordHash: _omit, ...safe } = user;
     return this.session(safe, acting);
   }
 
@@ -103,10 +128,24 @@ export class AuthService {
         after: { actingRole: acting },
       }),
     );
+    return this.continueSession(actor, user, acting);
+  }
+
+  /**
+   * A fresh access token in the actor's own session and role, e.g. once the second factor its
+   * role requires is set up (the token's restriction is decided anew).
+   */
+  async reissue(actor: Actor): Promise<Session> {
+    const user = await this.users.get(actor.id as string);
+    return this.continueSession(actor, user, actor.role as Role);
+  }
+
+  /** The actor's session goes on in `role` (its cookie and deadlines kept); a new one without. */
+  private async continueSession(actor: Actor, user: UserEntity, role: Role): Promise<Session> {
     const kept = actor.sessionId
-      ? await this.sessions.switchRole(actor.sessionId, user.id, acting)
+      ? await this.sessions.switchRole(actor.sessionId, user.id, role)
       : null;
-    return kept ? this.accessFor(user, acting, kept) : this.session(user, acting);
+    return kept ? this.accessFor(user, role, kept) : this.session(user, role);
   }
 
   /**
@@ -179,12 +218,16 @@ export class AuthService {
     role: Role,
     s: { sessionId: string; idleExpiresAt: Date; absoluteExpiresAt: Date },
   ): Promise<Session> {
+    // A role that requires a second factor the account has not set up gets a restricted session
+    // (decided at every token, so a refresh is no way out of it).
+    const enrol = (await this.secondFactor.gate(user.id, role)) === 'enrol';
     const accessToken = await this.jwt.signAsync({
       sub: user.id,
       tv: user.tokenVersion,
       role,
       sid: s.sessionId,
       ...(user.passwordChangeRequired ? { pwc: true as const } : {}),
+      ...(enrol ? { sfe: true as const } : {}),
     } satisfies TokenClaims);
     const now = this.clock.now().getTime();
     const secondsTo = (d: Date) => Math.max(0, Math.floor((d.getTime() - now) / 1000));
@@ -196,6 +239,7 @@ export class AuthService {
       sessionId: s.sessionId,
       idleExpiresIn: secondsTo(s.idleExpiresAt),
       absoluteExpiresIn: secondsTo(s.absoluteExpiresAt),
+      ...(enrol ? { secondFactorEnrolmentRequired: true } : {}),
     };
   }
 
@@ -239,6 +283,7 @@ export class AuthService {
     const actor = {
       ...found,
       passwordChangeRequired: found.passwordChangeRequired || claims.pwc === true,
+      ...(claims.sfe === true ? { secondFactorEnrolmentRequired: true } : {}),
     };
     // A token of a session dies with it (sign-out, reuse of its refresh token, sign-out everywhere).
     const sid = claims.sid;

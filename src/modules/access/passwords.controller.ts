@@ -14,6 +14,7 @@ import {
 } from './dto/password.dto';
 import { PasswordResetThrottlerGuard } from './password-reset-throttler.guard';
 import { PasswordThrottlerGuard } from './password-throttler.guard';
+import { AllowDuringEnrolment } from 'src/common/context/access.decorators';
 import { AllowedBeforePasswordChange } from './password-change.decorator';
 import { PasswordsService } from './passwords.service';
 
@@ -33,6 +34,7 @@ export class PasswordsController {
   @ApiBearerAuth()
   @Roles(...ROLES)
   @AllowedBeforePasswordChange()
+  @AllowDuringEnrolment()
   @UseGuards(PasswordThrottlerGuard)
   @HttpCode(200)
   @ApiOkResponse({ type: LoginResponseDto })

@@ -9,6 +9,7 @@ import { ApiErrors } from 'src/common/errors/api-errors';
 import { AuthService } from './auth.service';
 import { LoginResponseDto, SignedOutResponseDto } from './dto/login.dto';
 import { presentedRefreshToken, SESSION_COOKIE } from './session-cookie';
+import { AllowDuringEnrolment } from 'src/common/context/access.decorators';
 import { AllowedBeforePasswordChange } from './password-change.decorator';
 import { toSessionResponse } from './sessions.mapper';
 
@@ -75,6 +76,7 @@ export class SessionsController {
   @ApiBearerAuth()
   @Roles(...ROLES)
   @AllowedBeforePasswordChange()
+  @AllowDuringEnrolment()
   @HttpCode(200)
   @ApiOkResponse({ type: SignedOutResponseDto })
   @ApiErrors(400)

@@ -2,7 +2,7 @@ import type { Session } from './auth.service';
 import type { LoginResponseDto } from './dto/login.dto';
 import { toUserResponse } from './users.mapper';
 
-/** The answer of every route that gives a session (sign-in, role switch, refresh). */
+/** The answer of every route that gives a session (sign-in, its second step, role switch, refresh). */
 export function toSessionResponse(s: Session): LoginResponseDto {
   return {
     accessToken: s.accessToken,
@@ -11,5 +11,6 @@ export function toSessionResponse(s: Session): LoginResponseDto {
     user: toUserResponse(s.user),
     idleExpiresIn: s.idleExpiresIn,
     absoluteExpiresIn: s.absoluteExpiresIn,
+    ...(s.secondFactorEnrolmentRequired ? { secondFactorEnrolmentRequired: true } : {}),
   };
 }

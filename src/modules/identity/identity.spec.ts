@@ -63,6 +63,7 @@ describe('IDENTITY_KEYS at boot', () => {
         ...production,
         IDENTITY_KEYS: `k1:${key(5)}`,
         IDENTITY_MATCH_KEY: `m1:${key(6)}`,
+        SECOND_FACTOR_KEYS: `t1:${key(8)}`,
       }).IDENTITY_KEYS,
     ).toBe(`k1:${key(5)}`);
     expect(loadConfig({ NODE_ENV: 'test' }).IDENTITY_KEYS).toBe(DEV_IDENTITY_KEYS);
@@ -74,6 +75,7 @@ describe('IDENTITY_MATCH_KEY at boot', () => {
     NODE_ENV: 'production',
     JWT_SECRET: 'p'.repeat(40),
     IDENTITY_KEYS: `k1:${key(5)}`,
+    SECOND_FACTOR_KEYS: `t1:${key(8)}`,
   };
 
   it('is required in production, one well-formed key, never the development key', () => {

@@ -65,9 +65,27 @@ export type paths = {
         put?: never;
         /**
          * Signs in with e-mail and password, acting in one role (the least privileged unless one is
-         *     chosen). The access token is in the body; the refresh token in an httpOnly cookie (/auth).
+         *     chosen). The access token is in the body, the refresh token in an httpOnly cookie (/auth). An
+         *     account with a second factor gets a challenge for POST /auth/login/second-factor.
          */
         post: operations["AuthController_login"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/login/second-factor": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The sign-in's second step: the challenge of POST /auth/login with a code of the app or a recovery code. */
+        post: operations["SecondFactorController_completeSignIn"];
         delete?: never;
         options?: never;
         head?: never;
@@ -234,6 +252,102 @@ export type paths = {
         put?: never;
         /** A new token acting in another of the account's roles; the session (and its refresh cookie) stays. */
         post: operations["AuthController_switchRole"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/second-factor": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Whether the own account has a second factor, and whether its roles require one. */
+        get: operations["SecondFactorController_status"];
+        put?: never;
+        post?: never;
+        /** Removes the own second factor (password and a current code), unless one of the account's roles requires it. */
+        delete: operations["SecondFactorController_remove"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/second-factor/enrolment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Starts setting up the own second factor: a new secret for an authenticator app (QR code from
+         *     otpauthUrl), shown this once; confirm it with a code. Starting again replaces an unconfirmed one.
+         */
+        post: operations["SecondFactorController_startEnrolment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/second-factor/enrolment/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Confirms the set-up with the app's current code: answers the recovery codes, shown this once,
+         *     and a new session in the same role (without the set-up restriction).
+         */
+        post: operations["SecondFactorController_confirmEnrolment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/second-factor/policy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The roles whose sign-in requires a second factor. */
+        get: operations["SecondFactorController_policy"];
+        /**
+         * Sets the roles whose sign-in requires a second factor. Someone acting in such a role without
+         *     one gets, at the next sign-in, a session that may only set it up.
+         */
+        put: operations["SecondFactorController_setPolicy"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/second-factor/recovery-codes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** New recovery codes for a current code; the earlier ones stop working. Shown this once. */
+        post: operations["SecondFactorController_regenerate"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2041,6 +2155,26 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/users/{id}/second-factor": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Removes another user's second factor (lost phone and recovery codes), with a reason (audited).
+         *     They sign in with the password alone, or set it up again where their role requires it.
+         */
+        delete: operations["SecondFactorAdminController_reset"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/users/role-conflicts": {
         parameters: {
             query?: never;
@@ -2500,6 +2634,12 @@ export type components = {
         ConfirmDuplicateDto: {
             /** @description Why this is not the same person, or why they are registered again */
             reason: string;
+        };
+        ConfirmedEnrolmentDto: {
+            /** @description Shown once: each code signs in once in place of an app code */
+            recoveryCodes: string[];
+            /** @description A new session in the same role, without the set-up restriction */
+            session: components["schemas"]["LoginResponseDto"];
         };
         ConfirmSampleDestructionDto: {
             /** @description e.g. where and by whom the material was destroyed */
@@ -3052,6 +3192,8 @@ export type components = {
             expiresIn: number;
             /** @description Seconds until the session ends unless renewed (POST /auth/refresh, with the httpOnly cookie set by this answer) */
             idleExpiresIn: number;
+            /** @description true: the acting role requires a second factor the account has not set up; until it is set up (POST /auth/second-factor/enrolment) every other route answers 403 SECOND_FACTOR_ENROLMENT_REQUIRED */
+            secondFactorEnrolmentRequired?: boolean;
             user: components["schemas"]["UserResponseDto"];
         };
         LogVisitDto: {
@@ -3677,6 +3819,10 @@ export type components = {
             recordedAt: string;
             version: number;
         };
+        RecoveryCodesDto: {
+            /** @description Shown once: each code signs in once in place of an app code */
+            recoveryCodes: string[];
+        };
         RegisterParticipantDto: {
             /** @description Register although a likely duplicate was reported (409 LIKELY_DUPLICATE); the reason is audited */
             confirmDuplicate?: components["schemas"]["ConfirmDuplicateDto"];
@@ -3744,6 +3890,12 @@ export type components = {
             /** @description itemIds to remove */
             remove?: string[];
         };
+        RemoveSecondFactorDto: {
+            /** @description The current code of the authenticator app */
+            code: string;
+            /** @description The account password, again */
+            password: string;
+        };
         ReportingClockDto: {
             /** Format: date-time */
             awareAt: string;
@@ -3764,6 +3916,10 @@ export type components = {
             newPassword: string;
             /** @description The token of the e-mailed link (after #token= in the link) */
             token: string;
+        };
+        ResetSecondFactorDto: {
+            /** @description Why (e.g. the phone and the recovery codes were lost); kept in the audit trail */
+            reason: string;
         };
         ReviewBookingDto: {
             /**
@@ -3954,6 +4110,46 @@ export type components = {
             treatments?: components["schemas"]["TreatmentDto"][];
             willingToBeRandomised?: boolean | null;
             willingToLearnInfectionResults?: boolean | null;
+        };
+        SecondFactorChallengeDto: {
+            /** @description Opaque, short-lived (SECOND_FACTOR_CHALLENGE_TTL_SECONDS): send it back with the code to POST /auth/login/second-factor */
+            challenge: string;
+            /** @enum {string} */
+            status: "second_factor_required";
+        };
+        SecondFactorCodeDto: {
+            /** @description The current code of the authenticator app */
+            code: string;
+        };
+        SecondFactorEnrolmentDto: {
+            /** @description otpauth:// URL for the QR code */
+            otpauthUrl: string;
+            /** @description The TOTP secret (base32), for typing into the app by hand */
+            secret: string;
+        };
+        SecondFactorPolicyDto: {
+            /** @description The roles whose sign-in requires a second factor */
+            roles: ("coordinator" | "investigator" | "site_staff" | "blinded_assessor" | "statistician" | "monitor" | "admin")[];
+        };
+        SecondFactorSignInDto: {
+            challenge: string;
+            /** @description The current code of the authenticator app (give this or recoveryCode) */
+            code?: string;
+            /** @description One of the recovery codes, each usable once (give this or code) */
+            recoveryCode?: string;
+        };
+        SecondFactorStatusDto: {
+            /** Format: date-time */
+            confirmedAt: string | null;
+            /** @description A confirmed second factor is set up */
+            enrolled: boolean;
+            /** @description A set-up was started and not confirmed */
+            pending: boolean;
+            recoveryCodesLeft: number;
+            /** @description The acting role requires one */
+            requiredForActingRole: boolean;
+            /** @description The account's roles that require one */
+            requiredForRoles: ("coordinator" | "investigator" | "site_staff" | "blinded_assessor" | "statistician" | "monitor" | "admin")[];
         };
         SeedDto: {
             commitment: string | null;
@@ -4746,12 +4942,13 @@ export interface operations {
             };
         };
         responses: {
+            /** @description A session, or (second factor set up) the challenge of the second step */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["LoginResponseDto"];
+                    "application/json": components["schemas"]["LoginResponseDto"] | components["schemas"]["SecondFactorChallengeDto"];
                 };
             };
             /**
@@ -4786,6 +4983,56 @@ export interface operations {
                 };
             };
             /** @description TOO_MANY_REQUESTS: too many sign-in attempts; retry after Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    SecondFactorController_completeSignIn: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SecondFactorSignInDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoginResponseDto"];
+                };
+            };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description SECOND_FACTOR_INVALID: wrong or used code; SECOND_FACTOR_CHALLENGE_INVALID: sign in again */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description TOO_MANY_REQUESTS: too many attempts, retry after Retry-After; SECOND_FACTOR_LOCKED: too many wrong app codes in a row, app codes pause (errors[0].params.minutes), a recovery code still works */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -5200,6 +5447,352 @@ export interface operations {
                 };
             };
             /** @description Conflicts with the current state of the record; nothing changes */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    SecondFactorController_status: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SecondFactorStatusDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only coordinator, investigator, site_staff, blinded_assessor, statistician, monitor, admin; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    SecondFactorController_remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RemoveSecondFactorDto"];
+            };
+        };
+        responses: {
+            /** @description Removed */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description SECOND_FACTOR_CODE_INVALID: the code is not right or was used already; SECOND_FACTOR_PASSWORD_INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only coordinator, investigator, site_staff, blinded_assessor, statistician, monitor, admin; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description SECOND_FACTOR_REQUIRED_BY_ROLE or SECOND_FACTOR_NOT_ENROLLED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    SecondFactorController_startEnrolment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SecondFactorEnrolmentDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only coordinator, investigator, site_staff, blinded_assessor, statistician, monitor, admin; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description SECOND_FACTOR_ALREADY_ENROLLED: remove the current one first */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    SecondFactorController_confirmEnrolment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SecondFactorCodeDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConfirmedEnrolmentDto"];
+                };
+            };
+            /** @description SECOND_FACTOR_CODE_INVALID: the code is not right or was used already */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only coordinator, investigator, site_staff, blinded_assessor, statistician, monitor, admin; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description SECOND_FACTOR_NOT_PENDING: start the set-up first */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    SecondFactorController_policy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SecondFactorPolicyDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only admin; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    SecondFactorController_setPolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SecondFactorPolicyDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SecondFactorPolicyDto"];
+                };
+            };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only admin; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    SecondFactorController_regenerate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SecondFactorCodeDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecoveryCodesDto"];
+                };
+            };
+            /** @description SECOND_FACTOR_CODE_INVALID: the code is not right or was used already */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only coordinator, investigator, site_staff, blinded_assessor, statistician, monitor, admin; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description SECOND_FACTOR_NOT_ENROLLED */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -12327,6 +12920,75 @@ export interface operations {
                 };
             };
             /** @description Conflicts with the current state of the record; nothing changes */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    SecondFactorAdminController_reset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ResetSecondFactorDto"];
+            };
+        };
+        responses: {
+            /** @description Removed */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only admin; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (or not within your sites) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description SECOND_FACTOR_NOT_ENROLLED; SECOND_FACTOR_SELF_RESET: another admin must */
             409: {
                 headers: {
                     [name: string]: unknown;

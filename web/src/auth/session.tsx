@@ -33,7 +33,11 @@ type Stored = {
   user: User;
   actingRole: Role;
   chosen: boolean;
+  /** The role requires a second factor not set up yet: the session may only set it up. */
+  enrolmentRequired: boolean;
 };
+/** The sign-in's second step: a code of the authenticator app, or one of the recovery codes. */
+export type SecondFactorProof = { code: string } | { recoveryCode: string };
 export type SignOutReason = 'signed_out' | 'expired' | 'everywhere';
 /** The dialog before the session ends: inactivity (stay signed in) or its absolute limit. */
 type Warning = 'idle' | 'limit' | null;
@@ -42,7 +46,9 @@ type SessionContext = {
   /** True until the first renewal from the cookie answered (a reload, a new tab). */
   restoring: boolean;
   notice: SignOutReason | null;
-  signIn: (email: string, password: string) => Promise<void>;
+  /** Signs in, or answers the challenge of the second step when the account has a second factor. */
+  signIn: (email: string, password: string) => Promise<{ challenge: string } | null>;
+  completeSecondFactor: (challenge: string, proof: SecondFactorProof) => Promise<void>;
   signOut: (reason?: SignOutReason) => Promise<void>;
   /** Ends every session of the account, on every computer. */
   signOutEverywhere: () => Promise<void>;
@@ -50,8 +56,11 @@ type SessionContext = {
   switchRole: (role: Role) => Promise<void>;
   /** Whether the acting role is one of these (never another role the user also holds). */
   hasRole: (...roles: Role[]) => boolean;
-  /** Goes on with the fresh session the API answered a password change with (other sessions ended). */
-  renew: (res: SessionAnswer) => void;
+  /**
+   * Goes on with a session the API minted elsewhere: after a password change (other sessions
+   * ended) or after setting up the second factor.
+   */
+  adopt: (res: SessionAnswer) => void;
 };
 /** What the API answers sign-in, a role switch and a password change with. */
 export type SessionAnswer = SessionResponse;
@@ -85,6 +94,7 @@ function toStored(res: SessionResponse, chosen: boolean): Stored {
     user: res.user,
     actingRole: res.actingRole,
     chosen,
+    enrolmentRequired: res.secondFactorEnrolmentRequired === true,
   };
 }
 
@@ -254,15 +264,35 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     return () => timers.forEach((t) => window.clearTimeout(t));
   }, [session, refresh, expire]);
 
-  const signIn = useCallback(
-    async (email: string, password: string) => {
-      const res = await call(api.POST('/auth/login', { body: { email, password } }));
+  const adopt = useCallback(
+    (res: SessionAnswer, chosen = ref.current?.chosen ?? res.user.actingRoles.length <= 1) => {
       setNotice(null);
-      const stored = toStored(res, res.user.actingRoles.length <= 1);
+      queryClient.clear();
+      const stored = toStored(res, chosen);
       keep(stored);
       post({ type: 'session', session: stored });
     },
-    [keep],
+    [keep, queryClient],
+  );
+
+  const signIn = useCallback(
+    async (email: string, password: string) => {
+      const res = await call(api.POST('/auth/login', { body: { email, password } }));
+      if ('challenge' in res) return { challenge: res.challenge };
+      adopt(res, res.user.actingRoles.length <= 1);
+      return null;
+    },
+    [adopt],
+  );
+
+  const completeSecondFactor = useCallback(
+    async (challenge: string, proof: SecondFactorProof) => {
+      const res = await call(
+        api.POST('/auth/login/second-factor', { body: { challenge, ...proof } }),
+      );
+      adopt(res, res.user.actingRoles.length <= 1);
+    },
+    [adopt],
   );
 
   const signOut = useCallback(
@@ -286,23 +316,9 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   const switchRole = useCallback(
     async (role: Role) => {
-      const res = await call(api.POST('/auth/role', { body: { role } }));
-      queryClient.clear();
-      const stored = toStored(res, true);
-      keep(stored);
-      post({ type: 'session', session: stored });
+      adopt(await call(api.POST('/auth/role', { body: { role } })), true);
     },
-    [keep, queryClient],
-  );
-
-  const renew = useCallback(
-    (res: SessionAnswer) => {
-      queryClient.clear();
-      const stored = toStored(res, ref.current?.chosen ?? res.user.actingRoles.length <= 1);
-      keep(stored);
-      post({ type: 'session', session: stored });
-    },
-    [keep, queryClient],
+    [adopt],
   );
 
   const value = useMemo<SessionContext>(
@@ -311,13 +327,24 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       restoring,
       notice,
       signIn,
+      completeSecondFactor,
+      adopt: (res: SessionAnswer) => adopt(res),
       signOut,
       signOutEverywhere,
       switchRole,
-      renew,
       hasRole: (...roles: Role[]) => !!session && roles.includes(session.actingRole),
     }),
-    [session, restoring, notice, signIn, signOut, signOutEverywhere, switchRole, renew],
+    [
+      session,
+      restoring,
+      notice,
+      signIn,
+      completeSecondFactor,
+      adopt,
+      signOut,
+      signOutEverywhere,
+      switchRole,
+    ],
   );
   return (
     <Ctx.Provider value={value}>
@@ -403,7 +430,17 @@ export function useUser(): User {
   return session.user;
 }
 
-export function RequireSession({ children }: { children: ReactNode }) {
+/** The page where a session restricted to setting up the second factor is sent. */
+export const SECOND_FACTOR_SETUP_PATH = '/security/setup';
+
+/** A signed-in page; `enrolment`: also for a session that may only set up its second factor. */
+export function RequireSession({
+  children,
+  enrolment = false,
+}: {
+  children: ReactNode;
+  enrolment?: boolean;
+}) {
   const { t } = useTranslation();
   const { session, restoring } = useSession();
   const location = useLocation();
@@ -415,7 +452,9 @@ export function RequireSession({ children }: { children: ReactNode }) {
       return <Navigate to={CHANGE_PASSWORD_PATH} replace state={{ from: location.pathname }} />;
     return <>{children}</>;
   }
-  if (!session.chosen) return <ChooseRole />;
+  if (session.enrolmentRequired && !enrolment)
+    return <Navigate to={SECOND_FACTOR_SETUP_PATH} replace />;
+  if (!session.chosen && !enrolment) return <ChooseRole />;
   return <>{children}</>;
 }
 

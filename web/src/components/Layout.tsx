@@ -43,6 +43,19 @@ export const NAV: Item[] = [
     label: 'nav.calendarFeeds',
     roles: ['coordinator', 'investigator', 'site_staff', 'blinded_assessor', 'monitor'],
   },
+  {
+    to: '/security',
+    label: 'nav.security',
+    roles: [
+      'coordinator',
+      'investigator',
+      'site_staff',
+      'blinded_assessor',
+      'statistician',
+      'monitor',
+      'admin',
+    ],
+  },
 ];
 
 function UnreadBadge() {

@@ -7,6 +7,7 @@ import { useSession } from '../auth/session';
 import { Field, Loading } from '../components/ui';
 
 type Form = { email: string; password: string };
+type SecondStepForm = { code: string; recoveryCode: string };
 
 function messageFor(error: unknown): string {
   if (error instanceof ApiError) {
@@ -25,6 +26,7 @@ export function SignIn() {
   const { session, restoring, signIn, notice } = useSession();
   const location = useLocation();
   const [error, setError] = useState<string | null>(null);
+  const [challenge, setChallenge] = useState<string | null>(null);
   const { register, handleSubmit, formState } = useForm<Form>({
     defaultValues: { email: '', password: '' },
   });
@@ -33,10 +35,22 @@ export function SignIn() {
     return <Navigate to={from && from !== '/signin' ? from : '/'} replace />;
   }
   if (restoring) return <Loading what={t('session.restoring')} />;
+  if (challenge) {
+    return (
+      <SecondStep
+        challenge={challenge}
+        onRestart={(why) => {
+          setChallenge(null);
+          setError(why);
+        }}
+      />
+    );
+  }
   const onSubmit = handleSubmit(async (v) => {
     setError(null);
     try {
-      await signIn(v.email.trim(), v.password);
+      const next = await signIn(v.email.trim(), v.password);
+      if (next) setChallenge(next.challenge);
     } catch (e) {
       setError(messageFor(e));
     }
@@ -94,6 +108,125 @@ export function SignIn() {
       </p>
       <p className="small muted" style={{ marginTop: '2rem' }}>
         {t('signIn.interested')} <Link to="/prescreening">{t('signIn.prescreening')}</Link>.
+      </p>
+    </main>
+  );
+}
+
+/** The sign-in's second step: the authenticator app's code, or one of the recovery codes. */
+function SecondStep({
+  challenge,
+  onRestart,
+}: {
+  challenge: string;
+  onRestart: (why: string) => void;
+}) {
+  const { t } = useTranslation();
+  const { completeSecondFactor } = useSession();
+  const [useRecovery, setUseRecovery] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const { register, handleSubmit, formState, reset } = useForm<SecondStepForm>({
+    defaultValues: { code: '', recoveryCode: '' },
+  });
+  const onSubmit = handleSubmit(async (v) => {
+    setError(null);
+    try {
+      await completeSecondFactor(
+        challenge,
+        useRecovery ? { recoveryCode: v.recoveryCode.trim() } : { code: v.code.trim() },
+      );
+    } catch (e) {
+      if (e instanceof ApiError && e.code === 'SECOND_FACTOR_LOCKED') {
+        setError(
+          t('signIn.secondFactor.locked', { minutes: e.paramsOf('SECOND_FACTOR_LOCKED').minutes }),
+        );
+        return;
+      }
+      if (e instanceof ApiError && e.code === 'SECOND_FACTOR_CHALLENGE_INVALID') {
+        onRestart(t('signIn.secondFactor.restart'));
+        return;
+      }
+      if (e instanceof ApiError && (e.code === 'SECOND_FACTOR_INVALID' || e.status === 400)) {
+        setError(
+          t(useRecovery ? 'signIn.secondFactor.wrongRecovery' : 'signIn.secondFactor.wrong'),
+        );
+        reset({ code: '', recoveryCode: '' });
+        return;
+      }
+      setError(messageFor(e));
+    }
+  });
+  return (
+    <main className="signin">
+      <h1>{t('signIn.secondFactor.title')}</h1>
+      <p>{t(useRecovery ? 'signIn.secondFactor.recoveryIntro' : 'signIn.secondFactor.intro')}</p>
+      {error && (
+        <div className="alert error" role="alert">
+          {error}
+        </div>
+      )}
+      <form onSubmit={onSubmit} noValidate>
+        {useRecovery ? (
+          <Field
+            label={t('signIn.secondFactor.recoveryCode')}
+            error={formState.errors.recoveryCode?.message}
+          >
+            {(c) => (
+              <input
+                {...c}
+                autoComplete="off"
+                autoFocus
+                spellCheck={false}
+                {...register('recoveryCode', {
+                  required: t('signIn.secondFactor.recoveryRequired'),
+                })}
+              />
+            )}
+          </Field>
+        ) : (
+          <Field
+            label={t('signIn.secondFactor.code')}
+            hint={t('signIn.secondFactor.codeHint')}
+            error={formState.errors.code?.message}
+          >
+            {(c) => (
+              <input
+                {...c}
+                inputMode="numeric"
+                autoComplete="one-time-code"
+                autoFocus
+                maxLength={6}
+                {...register('code', {
+                  required: t('signIn.secondFactor.codeRequired'),
+                  pattern: {
+                    value: /^\s*\d{6}\s*$/,
+                    message: t('signIn.secondFactor.codeRequired'),
+                  },
+                })}
+              />
+            )}
+          </Field>
+        )}
+        <button type="submit" disabled={formState.isSubmitting}>
+          {formState.isSubmitting ? t('signIn.submitting') : t('signIn.secondFactor.submit')}
+        </button>
+      </form>
+      <p>
+        <button
+          type="button"
+          className="link"
+          onClick={() => {
+            setError(null);
+            setUseRecovery(!useRecovery);
+          }}
+        >
+          {t(useRecovery ? 'signIn.secondFactor.useApp' : 'signIn.secondFactor.useRecovery')}
+        </button>
+      </p>
+      <p>
+        <button type="button" className="secondary" onClick={() => onRestart('')}>
+          {t('signIn.secondFactor.back')}
+        </button>
       </p>
     </main>
   );

@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsString, MaxLength, MinLength } from 'class-validator';
 import { ValidateEnum } from 'src/common/validation/validators';
 import { UserResponseDto } from 'src/modules/access/dto/user.dto';
@@ -43,6 +43,11 @@ export class LoginResponseDto {
   idleExpiresIn: number;
   @ApiProperty({ description: 'Seconds until the session ends however active; then sign in again' })
   absoluteExpiresIn: number;
+  @ApiPropertyOptional({
+    description:
+      'true: the acting role requires a second factor the account has not set up; until it is set up (POST /auth/second-factor/enrolment) every other route answers 403 SECOND_FACTOR_ENROLMENT_REQUIRED',
+  })
+  secondFactorEnrolmentRequired?: boolean;
 }
 
 export class SignedOutResponseDto {

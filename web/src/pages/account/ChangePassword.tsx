@@ -16,7 +16,7 @@ type Form = { currentPassword: string; newPassword: string; repeat: string };
 export function ChangePassword() {
   const { t } = useTranslation();
   const user = useUser();
-  const { renew } = useSession();
+  const { adopt } = useSession();
   const navigate = useNavigate();
   const location = useLocation();
   const forced = user.passwordChangeRequired;
@@ -34,7 +34,7 @@ export function ChangePassword() {
           body: { currentPassword: v.currentPassword, newPassword: v.newPassword },
         }),
       );
-      renew(res);
+      adopt(res);
       reset();
       if (forced) {
         const from = (location.state as { from?: string } | null)?.from;
