@@ -14,6 +14,7 @@ import { AdverseEventSafety1764001100000 } from './1764001100000-AdverseEventSaf
 import { InterventionDiscontinuation1764001200000 } from './1764001200000-InterventionDiscontinuation';
 import { ScreenFailures1764001300000 } from './1764001300000-ScreenFailures';
 import { OutboxSentIndex1764001500000 } from './1764001500000-OutboxSentIndex';
+import { SingleSignOn1764001900000 } from './1764001900000-SingleSignOn';
 
 /** Every migration, in order. New migrations are appended here (timestamped names sort in order). */
 export const MIGRATIONS = [
@@ -33,4 +34,5 @@ export const MIGRATIONS = [
   InterventionDiscontinuation1764001200000,
   ScreenFailures1764001300000,
   OutboxSentIndex1764001500000,
+  SingleSignOn1764001900000,
 ];

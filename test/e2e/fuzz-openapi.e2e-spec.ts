@@ -94,8 +94,14 @@ describe('generated input on every write endpoint, from the OpenAPI document (e2
     fixture = await siteFixture(t, 'NL-AMS');
     users = await roleUsers(t, { trialWide: true, sites: ['NL-AMS'] });
     doc = (await t.http().get('/docs-json').expect(200)).body as OpenApiDoc;
-    // Refusals that are recorded on purpose: a failed sign-in, a failed electronic signature.
-    const ignoreAuditActions = ['auth.login_failed', 'eligibility.signature_failed'];
+    // Refusals that are recorded on purpose: a failed sign-in (also single sign-on), a failed
+    // electronic signature, a failed proof for a signing password.
+    const ignoreAuditActions = [
+      'auth.login_failed',
+      'auth.sso_failed',
+      'auth.signing_password_failed',
+      'eligibility.signature_failed',
+    ];
     changes = await installChangeCounter(t.dataSource, { ignoreAuditActions });
     fingerprint = await databaseFingerprint(t.dataSource, { ignoreAuditActions });
     await t.app.listen(0, '127.0.0.1');

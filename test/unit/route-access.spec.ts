@@ -26,7 +26,14 @@ describe('every route declares who may call it', () => {
 
   it('keeps public routes to the ones meant to be public', () => {
     const publicRoutes = routes.filter((r) => r.isPublic).map((r) => `${r.method} ${r.path}`);
-    const allowed = [/^POST \/auth\/login$/, /^GET \/health(\/ready)?$/, /^(GET|POST) \/public\//];
+    const allowed = [
+      /^POST \/auth\/login$/,
+      /^GET \/health(\/ready)?$/,
+      /^(GET|POST) \/public\//,
+      // Single sign-on: whether it is on, and the start and finish of a sign-in at the provider.
+      /^GET \/auth\/sso\/config$/,
+      /^POST \/auth\/sso\/(start|callback)$/,
+    ];
     for (const route of publicRoutes) {
       expect(allowed.some((re) => re.test(route)) ? route : `unexpected public ${route}`).toBe(
         route,

@@ -5,7 +5,14 @@
 export const TABLE_OWNERS: Record<string, readonly string[]> = {
   trials: ['trials'],
   sites: ['sites'],
-  access: ['users', 'user_sites'],
+  access: [
+    'users',
+    'user_sites',
+    'sso_states',
+    'user_sso_links',
+    'user_signing_passwords',
+    'signing_assertions',
+  ],
   participants: [
     'participants',
     'participant_status_history',

@@ -7,7 +7,12 @@ import { SitesModule } from 'src/modules/sites/sites.module';
 import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
+import { OidcClient } from './oidc-client';
 import { RoleConflictsCheck } from './role-conflicts.check';
+import { SigningService } from './signing.service';
+import { SsoController } from './sso.controller';
+import { SsoRepository } from './sso.repository';
+import { SsoService } from './sso.service';
 import { StaffController } from './staff.controller';
 import { UsersController } from './users.controller';
 import { UsersRepository } from './users.repository';
@@ -35,12 +40,16 @@ import { UsersService } from './users.service';
       ],
     }),
   ],
-  controllers: [AuthController, UsersController, StaffController],
+  controllers: [AuthController, UsersController, StaffController, SsoController],
   providers: [
     UsersRepository,
     UsersService,
     RoleConflictsCheck,
     AuthService,
+    OidcClient,
+    SsoRepository,
+    SsoService,
+    SigningService,
     { provide: APP_GUARD, useClass: AuthGuard },
   ],
   exports: [AuthService, UsersService],

@@ -7,6 +7,7 @@ import type { UserEntity } from 'src/modules/access/user.entity';
 import { UsersService } from 'src/modules/access/users.service';
 import { AuthErrors } from './auth.errors';
 import { checkPassword, hashPassword } from './password';
+import { type SignatureCheck, type SignatureCredentials, SigningService } from './signing.service';
 import { actingRoles, type Role, ROLES, TRIAL_WIDE_BY_NATURE } from 'src/common/context/roles';
 
 /** The token names the user, its token version and the one role it acts in. */
@@ -25,6 +26,7 @@ export class AuthService {
     private readonly users: UsersService,
     private readonly jwt: JwtService,
     private readonly tx: TransactionRunner,
+    private readonly signing: SigningService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -81,7 +83,8 @@ export class AuthService {
     return this.session(user, acting);
   }
 
-  private actingRole(user: UserEntity, wanted: Role | undefined): Role {
+  /** The role a sign-in acts in: the one asked for (if the account may), else the least privileged. */
+  actingRole(user: UserEntity, wanted: Role | undefined): Role {
     const allowed = actingRoles(user.roles);
     if (wanted === undefined) {
       return allowed[0];
@@ -92,7 +95,8 @@ export class AuthService {
     return wanted;
   }
 
-  private async session(user: UserEntity, role: Role): Promise<Session> {
+  /** Mints a session: the single place (password sign-in, role switch, single sign-on). */
+  async session(user: UserEntity, role: Role): Promise<Session> {
     const accessToken = await this.jwt.signAsync({
       sub: user.id,
       tv: user.tokenVersion,
@@ -109,6 +113,15 @@ export class AuthService {
     }
     const withHash = await this.users.findForLogin(user.email);
     return withHash ? checkPassword(password, withHash.passwordHash) : false;
+  }
+
+  /**
+   * Checks the credentials of an electronic signature (21 CFR 11.200): exactly one of the
+   * password (the account's, or the signing password) and a signing assertion (a fresh
+   * re-authentication at the hospital's provider, single use). 400 SIGNATURE_CREDENTIALS otherwise.
+   */
+  confirmSignature(userId: string, credentials: SignatureCredentials): Promise<SignatureCheck> {
+    return this.signing.confirm(userId, credentials);
   }
 
   /**
