@@ -14,6 +14,7 @@ import { ParticipantPage } from './pages/participant/ParticipantPage';
 import { Prescreening } from './pages/public/Prescreening';
 import { Reports } from './pages/Reports';
 import { SignIn } from './pages/SignIn';
+import { SsoCallback } from './pages/SsoCallback';
 import { Statistics } from './pages/Statistics';
 import { TransplantCentre } from './pages/TransplantCentre';
 import { VisitPage } from './pages/Visit';
@@ -68,6 +69,7 @@ export function App() {
       <FocusOnNavigate />
       <Routes>
         <Route path="/signin" element={<SignIn />} />
+        <Route path="/sso/callback" element={<SsoCallback />} />
         <Route path="/prescreening" element={<Prescreening />} />
         <Route
           element={

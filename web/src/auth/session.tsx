@@ -11,7 +11,7 @@ import {
 } from 'react';
 import { Navigate, useLocation } from 'react-router';
 import { api, ApiError, call, configureAuth } from '../api/client';
-import type { Role, User } from '../api/client';
+import type { Role, Schemas, User } from '../api/client';
 import { ROLE_LABELS } from '../lib/labels';
 
 /** `actingRole`: the one role the token acts in; `chosen`: whether a multi-role user has picked it yet. */
@@ -21,6 +21,8 @@ type SessionContext = {
   session: Stored | null;
   notice: SignOutReason | null;
   signIn: (email: string, password: string) => Promise<void>;
+  /** Takes a session signed in elsewhere (single sign-on: POST /auth/sso/callback). */
+  adopt: (res: Schemas['LoginResponseDto']) => void;
   signOut: (reason?: SignOutReason) => void;
   /** Acts in another of the user's roles: a new token, and nothing cached from the old role is kept. */
   switchRole: (role: Role) => Promise<void>;
@@ -98,6 +100,20 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     [keep],
   );
 
+  const adopt = useCallback(
+    (res: Schemas['LoginResponseDto']) => {
+      setNotice(null);
+      keep({
+        token: res.accessToken,
+        expiresAt: Date.now() + res.expiresIn * 1000,
+        user: res.user,
+        actingRole: res.actingRole,
+        chosen: res.user.actingRoles.length <= 1,
+      });
+    },
+    [keep],
+  );
+
   const switchRole = useCallback(
     async (role: Role) => {
       const res = await call(api.POST('/auth/role', { body: { role } }));
@@ -118,11 +134,12 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       session,
       notice,
       signIn,
+      adopt,
       signOut,
       switchRole,
       hasRole: (...roles: Role[]) => !!session && roles.includes(session.actingRole),
     }),
-    [session, notice, signIn, signOut, switchRole],
+    [session, notice, signIn, adopt, signOut, switchRole],
   );
   return <Ctx.Provider value={value}>{children}</Ctx.Provider>;
 }
