@@ -22,11 +22,13 @@ export type TestProvider = {
  * (never fetched: the test reads the provider's redirect and hands code and state to the API, as
  * the page does).
  */
-export async function startTestProvider(accounts: ProviderAccount[]): Promise<TestProvider> {
+export async function startTestProvider(
+  accounts: ProviderAccount[],
+  redirectUrl = 'http://app.test/app/sso/callback',
+): Promise<TestProvider> {
   const port = await freePort();
   const clientId = 'ram-ms-test';
   const clientSecret = 'test-client-secret-0123456789abcdef';
-  const redirectUrl = 'http://app.test/app/sso/callback';
   let out = '';
   const child = spawn(process.execPath, [path.join(ROOT, 'test/harness/oidc-provider.mjs')], {
     cwd: ROOT,
