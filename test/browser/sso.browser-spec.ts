@@ -2,6 +2,7 @@ import { startBrowserApp, type BrowserApp } from './harness';
 import { startTestProvider, type TestProvider } from '../harness/oidc';
 import { freePort } from '../harness/processes';
 import type { TestUser } from '../harness/factory';
+import { assessedParticipant } from '../harness/pathway';
 
 /** Single sign-on in Chromium: the sign-in page, the provider's login form, back signed in. */
 describe('signing in with the hospital account in the browser', () => {
@@ -41,5 +42,40 @@ describe('signing in with the hospital account in the browser', () => {
     expect(p.url()).not.toContain('code=');
     const stored = await p.evaluate<string | null>('sessionStorage.getItem("ram-ms.session")');
     expect(JSON.parse(stored ?? '{}').user.id).toBe(investigator.id);
+  });
+
+  it('signs an eligibility decision after re-authenticating at the hospital (prompt=login)', async () => {
+    const coordinator = await app.t.factory.user('coordinator', { sites: ['NL-AMS'] });
+    const { id } = await assessedParticipant(app.t, {
+      coordinator,
+      siteId: coordinator.siteIds[0],
+    });
+    const p = await app.page();
+    await p.goto(`${app.baseUrl}/app/signin`);
+    await p.getByRole('button', { name: 'Sign in with your hospital account' }).click();
+    // The provider's session from the first test is open: it signs in without asking.
+    await p.getByRole('button', { name: 'Sign out' }).waitFor();
+    await p.goto(`${app.baseUrl}/app/participants/${id}`);
+    await p.getByRole('button', { name: 'Sign this assessment' }).click();
+    const dialog = p.getByRole('dialog', { name: 'Sign the eligibility decision' });
+    await dialog.getByRole('button', { name: 'Re-authenticate at your hospital' }).click();
+    // prompt=login: the provider asks for the credentials again despite its open session.
+    await p.waitForURL(new RegExp(`^${provider.issuer}/interaction/`));
+    await p.locator('input[name="login"]').fill('sub-browser');
+    await p.locator('input[name="password"]').fill('anything');
+    await p.locator('button[type="submit"]').click();
+    await p.waitForURL(`${app.baseUrl}/app/participants/${id}`);
+    await p.getByRole('button', { name: 'Sign this assessment' }).click();
+    await dialog.getByText('You re-authenticated at your hospital').waitFor();
+    await dialog.getByRole('button', { name: 'Sign', exact: true }).click();
+    await p.getByText('Eligible (signed)').first().waitFor();
+    const [row] = await app.t.dataSource.query(
+      `SELECT after FROM audit_log WHERE action = 'eligibility.signed' AND entity_id = $1`,
+      [id],
+    );
+    expect(row.after).toMatchObject({
+      signerId: investigator.id,
+      signatureMethod: 'sso_reauthentication',
+    });
   });
 });
