@@ -18,6 +18,7 @@ import { Sessions1764001600000 } from './1764001600000-Sessions';
 import { FormDrafts1764001610000 } from './1764001610000-FormDrafts';
 import { Passwords1764001700000 } from './1764001700000-Passwords';
 import { SecondFactor1764001800000 } from './1764001800000-SecondFactor';
+import { SingleSignOn1764001900000 } from './1764001900000-SingleSignOn';
 import { SignatureAttempts1764002000000 } from './1764002000000-SignatureAttempts';
 import { CalendarFeeds1764002100000 } from './1764002100000-CalendarFeeds';
 
@@ -43,6 +44,7 @@ export const MIGRATIONS = [
   FormDrafts1764001610000,
   Passwords1764001700000,
   SecondFactor1764001800000,
+  SingleSignOn1764001900000,
   SignatureAttempts1764002000000,
   CalendarFeeds1764002100000,
 ];

@@ -81,3 +81,40 @@ describe('secrets at boot', () => {
     expect(developmentSecretWarnings(loadConfig({ NODE_ENV: 'test' }))).toEqual([]);
   });
 });
+
+describe('single sign-on configuration', () => {
+  const sso = {
+    NODE_ENV: 'test',
+    OIDC_ISSUER_URL: 'https://login.hospital.example/realms/staff',
+    OIDC_CLIENT_ID: 'ram-ms',
+    OIDC_REDIRECT_URL: 'https://trial.example.org/app/sso/callback',
+  };
+
+  it('is off without an issuer, and on with issuer, client and redirect', () => {
+    expect(loadConfig({ NODE_ENV: 'test' }).OIDC_ISSUER_URL).toBe('');
+    const on = loadConfig(sso);
+    expect(on.OIDC_SCOPES).toBe('openid email profile');
+    expect(on.OIDC_REQUIRE_EMAIL_VERIFIED).toBe(true);
+  });
+
+  it('names what is missing or wrong', () => {
+    expect(() => loadConfig({ ...sso, OIDC_CLIENT_ID: '' })).toThrow(/OIDC_CLIENT_ID: required/);
+    expect(() => loadConfig({ ...sso, OIDC_REDIRECT_URL: '' })).toThrow(
+      /OIDC_REDIRECT_URL: required/,
+    );
+    expect(() => loadConfig({ ...sso, OIDC_SCOPES: 'email profile' })).toThrow(
+      /OIDC_SCOPES: must include openid/,
+    );
+    expect(() => loadConfig({ ...sso, OIDC_ISSUER_URL: 'not a url' })).toThrow(/OIDC_ISSUER_URL/);
+    expect(() =>
+      loadConfig({
+        ...sso,
+        NODE_ENV: 'production',
+        JWT_SECRET: 's'.repeat(40),
+        IDENTITY_KEYS: `k1:${key()}`,
+        IDENTITY_MATCH_KEY: `m1:${key()}`,
+        OIDC_ISSUER_URL: 'http://login.hospital.example',
+      }),
+    ).toThrow(/OIDC_ISSUER_URL: must be an https URL in production/);
+  });
+});

@@ -363,6 +363,70 @@ export class EnvironmentVariables {
   @Max(3_600_000)
   DB_STATEMENT_TIMEOUT_MS = 15000;
 
+  /**
+   * Single sign-on through OpenID Connect (a hospital's identity provider): the issuer URL, whose
+   * discovery document is read at first use. Empty: single sign-on is off.
+   */
+  @ValidateIf((o: EnvironmentVariables) => o.OIDC_ISSUER_URL !== '')
+  @IsUrl({ protocols: ['http', 'https'], require_tld: false, require_protocol: true })
+  OIDC_ISSUER_URL = '';
+
+  /** The client id registered at the provider (required with OIDC_ISSUER_URL). */
+  @IsString()
+  OIDC_CLIENT_ID = '';
+
+  /** The client secret (client_secret_basic); empty for a public client (PKCE only). */
+  @IsString()
+  OIDC_CLIENT_SECRET = '';
+
+  /**
+   * Where the provider sends the browser back: the web application's `/app/sso/callback` on the
+   * public address, e.g. https://trial.example.org/app/sso/callback (required with OIDC_ISSUER_URL).
+   */
+  @ValidateIf((o: EnvironmentVariables) => o.OIDC_REDIRECT_URL !== '')
+  @IsUrl({ protocols: ['http', 'https'], require_tld: false, require_protocol: true })
+  OIDC_REDIRECT_URL = '';
+
+  /** Scopes asked for, space-separated; must include openid. */
+  @Matches(/^[\x21-\x7e]+( [\x21-\x7e]+)*$/)
+  OIDC_SCOPES = 'openid email profile';
+
+  /** Refuse a provider identity whose e-mail is not marked verified (email_verified). */
+  @Transform(toBool)
+  @IsBoolean()
+  OIDC_REQUIRE_EMAIL_VERIFIED = true;
+
+  /**
+   * An electronic signature after re-authentication at the provider: the sign-in there
+   * (auth_time) must be at most this old when the ID token is checked.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  @Max(3600)
+  OIDC_REAUTH_MAX_AGE_SECONDS = 120;
+
+  /** How long a started sign-in at the provider may take before its state expires. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(60)
+  @Max(3600)
+  OIDC_STATE_TTL_SECONDS = 600;
+
+  /** Timeout of each request to the provider (discovery, token, userinfo, keys). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(200)
+  @Max(60_000)
+  OIDC_HTTP_TIMEOUT_MS = 5000;
+
+  /** How long the proof of a fresh re-authentication may be presented with a signature (once). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(30)
+  @Max(1800)
+  SIGNING_ASSERTION_TTL_SECONDS = 300;
+
   /** Run migrations and the seed at start (under an advisory lock). */
   @Transform(toBool)
   @IsBoolean()
@@ -424,6 +488,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (secondFactorKeys) {
     problems.push(secondFactorKeys);
   }
+  problems.push(...oidcProblems(config));
   if (problems.length > 0) {
     throw new Error(`Invalid configuration:\n  ${problems.join('\n  ')}`);
   }
@@ -434,6 +499,31 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     IDENTITY_MATCH_KEY: config.IDENTITY_MATCH_KEY ?? DEV_IDENTITY_MATCH_KEYS,
     SECOND_FACTOR_KEYS: config.SECOND_FACTOR_KEYS ?? DEV_SECOND_FACTOR_KEYS,
   });
+}
+
+/** Single sign-on needs its client and redirect; in production the provider is spoken to over https. */
+function oidcProblems(config: EnvironmentVariables): string[] {
+  if (config.OIDC_ISSUER_URL === '') {
+    return [];
+  }
+  const problems: string[] = [];
+  if (config.OIDC_CLIENT_ID === '') {
+    problems.push('OIDC_CLIENT_ID: required when OIDC_ISSUER_URL is set');
+  }
+  if (config.OIDC_REDIRECT_URL === '') {
+    problems.push('OIDC_REDIRECT_URL: required when OIDC_ISSUER_URL is set');
+  }
+  if (!config.OIDC_SCOPES.split(' ').includes('openid')) {
+    problems.push('OIDC_SCOPES: must include openid');
+  }
+  if (config.NODE_ENV === 'production') {
+    for (const key of ['OIDC_ISSUER_URL', 'OIDC_REDIRECT_URL'] as const) {
+      if (config[key] !== '' && !config[key].startsWith('https://')) {
+        problems.push(`${key}: must be an https URL in production`);
+      }
+    }
+  }
+  return problems;
 }
 
 /**

@@ -52,10 +52,10 @@ export type BrowserApp = {
  * shows the same `now`.
  */
 export async function startBrowserApp(
-  options: TestAppOptions & { now: string; fakeTimers?: boolean },
+  options: TestAppOptions & { now: string; fakeTimers?: boolean; port?: number },
 ): Promise<BrowserApp> {
   const t = await createTestApp(options);
-  await t.app.listen(0, '127.0.0.1');
+  await t.app.listen(options.port ?? 0, '127.0.0.1');
   const address = t.app.getHttpServer().address() as { port: number };
   const baseUrl = `http://127.0.0.1:${address.port}`;
   let browser: Browser;

@@ -167,9 +167,9 @@ describe('generated input on every write endpoint, from the OpenAPI document (e2
     fixture = await siteFixture(t, 'NL-AMS');
     users = await roleUsers(t, { trialWide: true, sites: ['NL-AMS'] });
     doc = (await t.http().get('/docs-json').expect(200)).body as OpenApiDoc;
-    // Refusals that are recorded on purpose: a failed sign-in, a failed electronic signature
+    // Refusals that are recorded on purpose: a failed sign-in (also single sign-on), a failed electronic signature
     // (and the signature lockout's counter), a wrong current password, an unusable password-reset link, a wrong
-    // second-factor code.
+    // second-factor code, a failed proof for a signing password.
     const ignoreAuditActions = [
       'auth.login_failed',
       'eligibility.signature_failed',
@@ -178,6 +178,8 @@ describe('generated input on every write endpoint, from the OpenAPI document (e2
       'user.password_change_failed',
       'auth.password_reset_failed',
       'auth.second_factor_failed',
+      'auth.sso_failed',
+      'auth.signing_password_failed',
     ];
     const ignoreTables = ['signature_attempts'];
     changes = await installChangeCounter(t.dataSource, { ignoreAuditActions, ignoreTables });

@@ -58,6 +58,8 @@ export class Factory {
       email?: string;
       active?: boolean;
       acting?: Role;
+      /** No password here: the account signs in through the hospital's provider only. */
+      ssoOnly?: boolean;
     } = {},
   ): Promise<TestUser> {
     const list = Array.isArray(roles) ? roles : [roles];
@@ -67,7 +69,14 @@ export class Factory {
     const [row]: { id: string; token_version: number }[] = await this.dataSource.query(
       `INSERT INTO users (email, display_name, password_hash, roles, trial_wide, active)
        VALUES ($1, $2, $3, $4, $5, $6) RETURNING id, token_version`,
-      [email, `Test ${list.join('/')}`, TEST_PASSWORD_HASH, list, trialWide, opts.active ?? true],
+      [
+        email,
+        `Test ${list.join('/')}`,
+        opts.ssoOnly ? null : TEST_PASSWORD_HASH,
+        list,
+        trialWide,
+        opts.active ?? true,
+      ],
     );
     if (siteIds.length) {
       await this.dataSource.query(

@@ -23,6 +23,36 @@ export async function consentedParticipant(
   staff: { coordinator: TestUser; investigator: TestUser; siteId: string },
   record: ScreeningData = ramMsEligibleRecord(),
 ): Promise<string> {
+  const { id, assessmentId } = await assessedParticipant(t, staff, record);
+  const as = (u: TestUser) => bearer(u);
+  const s = await t
+    .http()
+    .post(`/participants/${id}/assessments/${assessmentId}/sign`)
+    .set(as(staff.investigator))
+    .send({ password: TEST_PASSWORD, meaning: 'I confirm this eligibility decision' });
+  if (s.status !== 200) {
+    throw new Error(`sign: ${s.status} ${JSON.stringify(s.body)}`);
+  }
+  const c = await t
+    .http()
+    .post(`/participants/${id}/consent`)
+    .set(as(staff.coordinator))
+    .send({ version: '3.0', date: '2026-03-01' });
+  if (c.status !== 200) {
+    throw new Error(`consent: ${c.status} ${JSON.stringify(c.body)}`);
+  }
+  return id;
+}
+
+/**
+ * A candidate registered, walked to the screening visit, its screening data entered and assessed
+ * by the coordinator: the eligible assessment waits for the investigator's signature.
+ */
+export async function assessedParticipant(
+  t: TestApp,
+  staff: { coordinator: TestUser; siteId: string },
+  record: ScreeningData = ramMsEligibleRecord(),
+): Promise<{ id: string; assessmentId: string }> {
   const { birthDate, consent: _c, ...data } = record;
   const as = (u: TestUser) => bearer(u);
   const reg = await t
@@ -68,23 +98,7 @@ export async function consentedParticipant(
   if (a.status !== 201 || a.body.result !== 'eligible') {
     throw new Error(`assessment: ${a.status} ${JSON.stringify(a.body)}`);
   }
-  const s = await t
-    .http()
-    .post(`/participants/${id}/assessments/${a.body.id}/sign`)
-    .set(as(staff.investigator))
-    .send({ password: TEST_PASSWORD, meaning: 'I confirm this eligibility decision' });
-  if (s.status !== 200) {
-    throw new Error(`sign: ${s.status} ${JSON.stringify(s.body)}`);
-  }
-  const c = await t
-    .http()
-    .post(`/participants/${id}/consent`)
-    .set(as(staff.coordinator))
-    .send({ version: '3.0', date: '2026-03-01' });
-  if (c.status !== 200) {
-    throw new Error(`consent: ${c.status} ${JSON.stringify(c.body)}`);
-  }
-  return id;
+  return { id, assessmentId: a.body.id as string };
 }
 
 /** Runs `work` for 0…n-1 with at most `concurrency` at once. */

@@ -35,6 +35,9 @@ describe('every route declares who may call it', () => {
       // Calendar feeds: the secret in the address stands for its subscriber.
       /^GET \/(scheduling|follow-up)\/feeds\/:secret\/(admissions|visits)\.ics$/,
       /^POST \/auth\/password\/(forgot|reset)$/,
+      // Single sign-on: whether it is on, and the start and finish of a sign-in at the provider.
+      /^GET \/auth\/sso\/config$/,
+      /^POST \/auth\/sso\/(start|callback)$/,
     ];
     for (const route of publicRoutes) {
       expect(allowed.some((re) => re.test(route)) ? route : `unexpected public ${route}`).toBe(

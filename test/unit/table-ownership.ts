@@ -17,6 +17,10 @@ export const TABLE_OWNERS: Record<string, readonly string[]> = {
     'user_second_factors',
     'second_factor_recovery_codes',
     'second_factor_policy',
+    'sso_states',
+    'user_sso_links',
+    'user_signing_passwords',
+    'signing_assertions',
   ],
   drafts: ['form_drafts'],
   participants: [

@@ -19,6 +19,7 @@ import { Reports } from './pages/Reports';
 import { ResetPassword } from './pages/ResetPassword';
 import { SecondFactorSetup, Security } from './pages/Security';
 import { SignIn } from './pages/SignIn';
+import { SsoCallback } from './pages/SsoCallback';
 import { Statistics } from './pages/Statistics';
 import { TransplantCentre } from './pages/TransplantCentre';
 import { VisitPage } from './pages/Visit';
@@ -73,6 +74,7 @@ export function App() {
       <FocusOnNavigate />
       <Routes>
         <Route path="/signin" element={<SignIn />} />
+        <Route path="/sso/callback" element={<SsoCallback />} />
         <Route path="/prescreening" element={<Prescreening />} />
         <Route path="/forgot-password" element={<ForgotPassword />} />
         <Route path="/reset-password" element={<ResetPassword />} />

@@ -30,6 +30,11 @@ import {
 } from './second-factor/second-factor.controller';
 import { SecondFactorRepository } from './second-factor/second-factor.repository';
 import { SecondFactorService } from './second-factor/second-factor.service';
+import { OidcClient } from './oidc-client';
+import { SigningService } from './signing.service';
+import { SsoController } from './sso.controller';
+import { SsoRepository } from './sso.repository';
+import { SsoService } from './sso.service';
 import { StaffController } from './staff.controller';
 import { UserPasswordsController } from './user-passwords.controller';
 import { UsersController } from './users.controller';
@@ -76,6 +81,7 @@ import { UsersService } from './users.service';
     QueueDashboardController,
     SecondFactorController,
     SecondFactorAdminController,
+    SsoController,
   ],
   providers: [
     UsersRepository,
@@ -92,6 +98,10 @@ import { UsersService } from './users.service';
     SecondFactorRepository,
     SecondFactorService,
     SecondFactorSignIn,
+    OidcClient,
+    SsoRepository,
+    SsoService,
+    SigningService,
     { provide: APP_GUARD, useClass: AuthGuard },
     { provide: APP_INTERCEPTOR, useClass: SessionCookieInterceptor },
   ],

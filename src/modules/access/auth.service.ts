@@ -11,6 +11,7 @@ import { clearSessionCookie, issueSessionCookie } from './session-cookie';
 import { SessionsService } from './sessions.service';
 import { checkPassword, hashPassword } from './password';
 import { SignatureAttempts } from './signature-attempts';
+import { type SignatureCheck, type SignatureCredentials, SigningService } from './signing.service';
 import { actingRoles, type Role, ROLES, TRIAL_WIDE_BY_NATURE } from 'src/common/context/roles';
 import { SecondFactorService } from './second-factor/second-factor.service';
 
@@ -57,6 +58,7 @@ export class AuthService {
     private readonly users: UsersService,
     private readonly jwt: JwtService,
     private readonly tx: TransactionRunner,
+    private readonly signing: SigningService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly signatures: SignatureAttempts,
     private readonly sessions: SessionsService,
@@ -94,13 +96,11 @@ export class AuthService {
     }
     const acting = this.actingRole(user, role);
     const { passwordHash: _omit, ...safe } = user;
-    const gate = await this.secondFactor.gate(user.id, acting);
-    if (gate === 'challenge') {
-      return {
-        status: 'second_factor_required',
-        challenge: await this.secondFactor.challenge(safe, acting),
-      };
+    const second = await this.secondStep(safe, acting);
+    if (second.status === 'second_factor_required') {
+      return second;
     }
+    const gate = second.gate;
     await this.tx.run(async (uow) =>
       uow.audit({
         action: 'auth.login',
@@ -191,7 +191,26 @@ export class AuthService {
     });
   }
 
-  private actingRole(user: UserEntity, wanted: Role | undefined): Role {
+  /**
+   * After the first factor (a password, or the hospital's provider): the sign-in's second step
+   * when the account has a second factor; otherwise whether its role requires setting one up.
+   */
+  async secondStep(
+    user: UserEntity,
+    role: Role,
+  ): Promise<SecondFactorRequired | { status: 'signed_in'; gate: 'enrol' | 'none' }> {
+    const gate = await this.secondFactor.gate(user.id, role);
+    if (gate === 'challenge') {
+      return {
+        status: 'second_factor_required',
+        challenge: await this.secondFactor.challenge(user, role),
+      };
+    }
+    return { status: 'signed_in', gate };
+  }
+
+  /** The role a sign-in acts in: the one asked for (if the account may), else the least privileged. */
+  actingRole(user: UserEntity, wanted: Role | undefined): Role {
     const allowed = actingRoles(user.roles);
     if (wanted === undefined) {
       return allowed[0];
@@ -203,7 +222,7 @@ export class AuthService {
   }
 
   /**
-   * The one place a session is minted (sign-in, role switch, a changed password): a new refresh-token family (its token set as the answer's
+   * The one place a session is minted (sign-in, role switch, a changed password, single sign-on): a new refresh-token family (its token set as the answer's
    * httpOnly cookie by the access module's interceptor) and an access token acting in `role`.
    */
   async session(user: UserEntity, role: Role): Promise<Session> {
@@ -244,20 +263,23 @@ export class AuthService {
   }
 
   /**
-   * Checks a password again, for electronic signatures (21 CFR 11.200), throttled per user and
-   * locked after repeated failures (SignatureAttempts: throws 429 SIGNATURE_LOCKED while locked,
-   * even for the right password).
+   * Checks the credentials of an electronic signature (21 CFR 11.200): exactly one of the
+   * password (the account's, or the signing password) and a signing assertion (a fresh
+   * re-authentication at the hospital's provider, single use). 400 SIGNATURE_CREDENTIALS otherwise.
+   * Passwords are throttled per user and locked after repeated failures (SignatureAttempts: 429
+   * SIGNATURE_LOCKED while locked, even for the right password).
    */
-  async confirmPassword(userId: string, password: string): Promise<boolean> {
-    const user = await this.users.find(userId);
-    if (!user?.active) {
-      return false;
+  async confirmSignature(
+    userId: string,
+    credentials: SignatureCredentials,
+  ): Promise<SignatureCheck> {
+    if (credentials.password === undefined || credentials.signingAssertion !== undefined) {
+      return this.signing.confirm(userId, credentials);
     }
-    await this.signatures.begin(user.id);
-    const withHash = await this.users.findForLogin(user.email);
-    const ok = withHash ? await checkPassword(password, withHash.passwordHash) : false;
-    await (ok ? this.signatures.succeeded(user.id) : this.signatures.failed(user.id));
-    return ok;
+    await this.signatures.begin(userId);
+    const check = await this.signing.confirm(userId, credentials);
+    await (check.ok ? this.signatures.succeeded(userId) : this.signatures.failed(userId));
+    return check;
   }
 
   /**

@@ -24,4 +24,6 @@ export function passwordProblem(password: string, email: string): string | null 
  * (those written by bcryptjs before compare the same).
  */
 export const hashPassword = (password: string, rounds: number) => bcrypt.hash(password, rounds);
-export const checkPassword = (password: string, hash: string) => bcrypt.compare(password, hash);
+/** False for an account without a password (it signs in through the hospital's provider only). */
+export const checkPassword = (password: string, hash: string | null): Promise<boolean> =>
+  hash === null ? Promise.resolve(false) : bcrypt.compare(password, hash);

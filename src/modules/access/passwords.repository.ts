@@ -5,7 +5,8 @@ export type PasswordState = {
   id: string;
   email: string;
   active: boolean;
-  passwordHash: string;
+  /** null: the account signs in through the hospital's provider only. */
+  passwordHash: string | null;
   passwordChangeRequired: boolean;
 };
 

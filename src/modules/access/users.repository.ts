@@ -53,8 +53,8 @@ export class UsersRepository {
 
   async findByEmailWithHash(
     email: string,
-  ): Promise<(UserEntity & { passwordHash: string }) | null> {
-    const rows: (Row & { passwordHash: string })[] = await this.m().query(
+  ): Promise<(UserEntity & { passwordHash: string | null }) | null> {
+    const rows: (Row & { passwordHash: string | null })[] = await this.m().query(
       `SELECT ${COLUMNS}, u.password_hash AS "passwordHash" FROM users u WHERE lower(u.email) = lower($1)`,
       [email],
     );

@@ -78,8 +78,8 @@ export class UsersService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  /** For sign-in: the account with its password hash, or null. */
-  findForLogin(email: string): Promise<(UserEntity & { passwordHash: string }) | null> {
+  /** For sign-in: the account with its password hash (null: single sign-on only), or null. */
+  findForLogin(email: string): Promise<(UserEntity & { passwordHash: string | null }) | null> {
     return this.users.findByEmailWithHash(email);
   }
 

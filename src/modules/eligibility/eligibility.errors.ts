@@ -68,6 +68,12 @@ export const EligibilityErrors = {
       'unauthorized',
       'The password is not correct; nothing was signed',
     ),
+  signingAssertionInvalid: () =>
+    new DomainError(
+      'SIGNING_ASSERTION_INVALID',
+      'unauthorized',
+      'The re-authentication was already used, has expired or is not yours; re-authenticate again; nothing was signed',
+    ),
   notSigned: () =>
     new DomainError(
       'ELIGIBILITY_NOT_SIGNED',

@@ -226,24 +226,32 @@ export class EligibilityService {
   async sign(
     id: string,
     assessmentId: string,
-    input: { password: string; meaning: string },
+    input: { password?: string; signingAssertion?: string; meaning: string },
     actor: Actor,
   ): Promise<AssessmentEntity> {
     const scope = siteScope(actor);
     await this.participants.get(id, scope);
     await this.assessmentOf(id, assessmentId);
     const signerId = actor.id;
-    const ok = signerId ? await this.auth.confirmPassword(signerId, input.password) : false;
-    if (!ok || !signerId) {
+    const check = signerId
+      ? await this.auth.confirmSignature(signerId, {
+          password: input.password,
+          signingAssertion: input.signingAssertion,
+        })
+      : ({ ok: false, outcome: 'wrong_password' } as const);
+    if (!check.ok || !signerId) {
+      const outcome = check.ok ? 'wrong_password' : check.outcome;
       await this.tx.run(async (uow) =>
         uow.audit({
           action: 'eligibility.signature_failed',
           entity: 'participant',
           entityId: id,
-          after: { assessmentId, outcome: 'wrong_password' },
+          after: { assessmentId, outcome },
         }),
       );
-      throw EligibilityErrors.wrongPassword();
+      throw outcome === 'assertion_invalid'
+        ? EligibilityErrors.signingAssertionInvalid()
+        : EligibilityErrors.wrongPassword();
     }
     const signer = await this.users.get(signerId);
     const settings = await this.settings();
@@ -309,6 +317,7 @@ export class EligibilityService {
           inputHash: a.inputHash,
           signerId,
           signerName: signer.displayName,
+          signatureMethod: check.method,
           signedAt: now,
           meaning: input.meaning,
         },

@@ -354,6 +354,141 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/auth/signing-options": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How the signed-in user can sign electronically (the signature dialog offers these). */
+        get: operations["SsoController_signingOptions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/signing-password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sets the signing password: a password for electronic signatures only (21 CFR 11.200), e.g.
+         *     for an account that signs in through the hospital. Needs the account's password or a fresh
+         *     re-authentication at the hospital (signingAssertion of purpose signing_password).
+         */
+        post: operations["SsoController_setSigningPassword"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/sso/callback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Finishes a sign-in with the provider's answer (code and state from the redirect to the page):
+         *     the account whose e-mail the provider vouches for, acting in the role asked for at the start.
+         */
+        post: operations["SsoController_callback"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/sso/config": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Whether sign-in with the hospital account (single sign-on) is offered; no secrets. */
+        get: operations["SsoController_ssoConfig"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/sso/reauth": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Starts a fresh authentication of the signed-in user at the provider (prompt=login,
+         *     max_age=0), for an electronic signature or for setting a signing password.
+         */
+        post: operations["SsoController_reauth"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/sso/reauth/callback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Finishes a fresh authentication with the provider's answer: a signing assertion, to present
+         *     once (within minutes) with the signature or the new signing password.
+         */
+        post: operations["SsoController_reauthCallback"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/sso/start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Starts a sign-in at the hospital's identity provider: answers the URL to send the browser to
+         *     and sets an httpOnly cookie binding the request to this browser.
+         */
+        post: operations["SsoController_start"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/calendar-feeds": {
         parameters: {
             query?: never;
@@ -4196,11 +4331,21 @@ export type components = {
             version: string;
             warnings: components["schemas"]["WarningDto"][];
         };
+        SetSigningPasswordDto: {
+            /** @description Proof: the account's sign-in password (or give signingAssertion) */
+            currentPassword?: string;
+            /** @description The new signing password */
+            password: string;
+            /** @description Proof: a signing assertion of purpose signing_password, from a re-authentication at the hospital */
+            signingAssertion?: string;
+        };
         SignAssessmentDto: {
             /** @description The meaning of the signature, e.g. "I confirm this eligibility decision" */
             meaning: string;
-            /** @description Your password, entered again (21 CFR 11.200) */
-            password: string;
+            /** @description Your password (or signing password), entered again (21 CFR 11.200); or give signingAssertion */
+            password?: string;
+            /** @description Instead of the password: the signing assertion of a fresh re-authentication at the hospital (POST /auth/sso/reauth/callback), used once */
+            signingAssertion?: string;
         };
         SignatureDto: {
             meaning: string;
@@ -4216,6 +4361,22 @@ export type components = {
         SignedOutResponseDto: {
             /** @description How many sessions were ended (0: there was none to end) */
             sessionsEnded: number;
+        };
+        SigningAssertionResponseDto: {
+            /** @description Seconds it may still be presented */
+            expiresIn: number;
+            /** @enum {string} */
+            purpose: "signature" | "signing_password";
+            /** @description Proof of the fresh authentication at the provider: present it once, as signingAssertion */
+            signingAssertion: string;
+        };
+        SigningOptionsResponseDto: {
+            /** @description The account has a sign-in password here (it can sign with it) */
+            accountPassword: boolean;
+            /** @description A signing password is set */
+            signingPassword: boolean;
+            /** @description Single sign-on is on: the user can re-authenticate at the hospital to sign */
+            ssoReauthentication: boolean;
         };
         SimulateDto: {
             /** @description Default: the trial default (1:1, blocks {2,4}, by country) */
@@ -4333,6 +4494,36 @@ export type components = {
             windowEnd: string;
             /** Format: date */
             windowStart: string;
+        };
+        SsoCallbackDto: {
+            /** @description The authorization code (single use) */
+            code: string;
+            /** @description The issuer the provider named in the answer (RFC 9207), when it did */
+            iss?: string;
+            /** @description The state of the request, as returned by the provider */
+            state: string;
+        };
+        SsoConfigResponseDto: {
+            /** @description Whether sign-in with the hospital account (OpenID Connect) is on */
+            enabled: boolean;
+        };
+        SsoReauthDto: {
+            /**
+             * @description What the fresh authentication is for: an electronic signature, or setting a signing password
+             * @enum {string}
+             */
+            purpose: "signature" | "signing_password";
+        };
+        SsoRedirectResponseDto: {
+            /** @description The provider's authorization URL: the page sends the browser there (top-level navigation) */
+            authorizationUrl: string;
+        };
+        SsoStartDto: {
+            /**
+             * @description The role to act in after signing in; absent: the least privileged of the account
+             * @enum {string}
+             */
+            role?: "coordinator" | "investigator" | "site_staff" | "blinded_assessor" | "statistician" | "monitor" | "admin";
         };
         StaffMemberDto: {
             displayName: string;
@@ -5794,6 +5985,396 @@ export interface operations {
             };
             /** @description SECOND_FACTOR_NOT_ENROLLED */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    SsoController_signingOptions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SigningOptionsResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only coordinator, investigator, site_staff, blinded_assessor, statistician, monitor, admin; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    SsoController_setSigningPassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetSigningPasswordDto"];
+            };
+        };
+        responses: {
+            /** @description The signing password is set */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /**
+             * @description SIGNING_PASSWORD_PROOF_INVALID: the password or the assertion is not right
+             *
+             *     Not signed in, or the token is invalid or expired
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only coordinator, investigator, site_staff, blinded_assessor, statistician, monitor, admin; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    SsoController_callback: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SsoCallbackDto"];
+            };
+        };
+        responses: {
+            /** @description A session, or (second factor set up) the challenge of the second step */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoginResponseDto"] | components["schemas"]["SecondFactorChallengeDto"];
+                };
+            };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description SSO_CODE_REJECTED, SSO_TOKEN_INVALID: the provider refused the code, or its answer failed the checks */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description SSO_NO_ACCOUNT, SSO_EMAIL_UNVERIFIED, SSO_SUBJECT_MISMATCH, ROLE_NOT_ALLOWED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description SSO_DISABLED: single sign-on is not configured */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description TOO_MANY_REQUESTS: too many sign-in attempts; retry after Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description SSO_PROVIDER_UNAVAILABLE: the provider cannot be reached */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    SsoController_ssoConfig: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SsoConfigResponseDto"];
+                };
+            };
+        };
+    };
+    SsoController_reauth: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SsoReauthDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SsoRedirectResponseDto"];
+                };
+            };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only coordinator, investigator, site_staff, blinded_assessor, statistician, monitor, admin; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description SSO_DISABLED: single sign-on is not configured */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description SSO_PROVIDER_UNAVAILABLE: the provider cannot be reached */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    SsoController_reauthCallback: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SsoCallbackDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SigningAssertionResponseDto"];
+                };
+            };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /**
+             * @description SSO_REAUTH_NOT_FRESH, SSO_CODE_REJECTED, SSO_TOKEN_INVALID
+             *
+             *     Not signed in, or the token is invalid or expired
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /**
+             * @description SSO_REAUTH_OTHER_USER: the provider authenticated someone else
+             *
+             *     Only coordinator, investigator, site_staff, blinded_assessor, statistician, monitor, admin; or the record is outside the actor's sites
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description SSO_DISABLED: single sign-on is not configured */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description SSO_PROVIDER_UNAVAILABLE: the provider cannot be reached */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    SsoController_start: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SsoStartDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SsoRedirectResponseDto"];
+                };
+            };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description SSO_DISABLED: single sign-on is not configured */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description TOO_MANY_REQUESTS: too many sign-in attempts; retry after Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description SSO_PROVIDER_UNAVAILABLE: the provider cannot be reached */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -192,6 +192,21 @@ export const en = {
     copied: 'Copied',
     mustChange: 'must change password',
   },
+  sso: {
+    signIn: 'Sign in with your hospital account',
+    or: 'or with your e-mail address and password',
+    title: 'Hospital sign-in',
+    working: 'Finishing the sign-in at your hospital…',
+    cancelled: 'The sign-in at your hospital was cancelled or has expired. Start again.',
+    noAccount:
+      'Your hospital account matches no active account of this trial. Ask the trial administrator.',
+    unavailable: 'Your hospital sign-in cannot be reached right now. Try again in a moment.',
+    back: 'Back',
+    reauthenticate: 'Re-authenticate at your hospital',
+    reauthenticated: 'You re-authenticated at your hospital: sign now (within a few minutes).',
+    signWithReauth: 'Sign',
+    orPassword: 'Or enter your password (or signing password):',
+  },
   common: {
     loading: 'Loading',
     loadingWhat: 'Loading {{what}}',

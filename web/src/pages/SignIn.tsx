@@ -4,6 +4,7 @@ import { useForm } from 'react-hook-form';
 import { Link, Navigate, useLocation } from 'react-router';
 import { ApiError } from '../api/client';
 import { useSession } from '../auth/session';
+import { startSsoSignIn, useSsoEnabled } from '../auth/sso';
 import { Field, Loading } from '../components/ui';
 
 type Form = { email: string; password: string };
@@ -26,7 +27,11 @@ export function SignIn() {
   const { session, restoring, signIn, notice } = useSession();
   const location = useLocation();
   const [error, setError] = useState<string | null>(null);
-  const [challenge, setChallenge] = useState<string | null>(null);
+  // A single sign-on of an account with a second factor arrives here with its challenge.
+  const [challenge, setChallenge] = useState<string | null>(
+    () => (location.state as { challenge?: string } | null)?.challenge ?? null,
+  );
+  const sso = useSsoEnabled();
   const { register, handleSubmit, formState } = useForm<Form>({
     defaultValues: { email: '', password: '' },
   });
@@ -77,6 +82,19 @@ export function SignIn() {
         <div className="alert error" role="alert">
           {error}
         </div>
+      )}
+      {sso && (
+        <>
+          <p>
+            <button
+              type="button"
+              onClick={() => startSsoSignIn().catch((e: unknown) => setError(messageFor(e)))}
+            >
+              {t('sso.signIn')}
+            </button>
+          </p>
+          <p className="muted">{t('sso.or')}</p>
+        </>
       )}
       <form onSubmit={onSubmit} noValidate>
         <Field label={t('signIn.email')} error={formState.errors.email?.message}>

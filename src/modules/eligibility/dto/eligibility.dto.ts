@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsString, MaxLength, MinLength } from 'class-validator';
+import { IsString, MaxLength, MinLength, ValidateIf } from 'class-validator';
 import { PageQueryDto } from 'src/common/validation/page';
 import {
   ValidateDate,
@@ -46,11 +46,22 @@ export class CreateAssessmentDto {
 
 export class SignAssessmentDto {
   /** Not trimmed: a password is compared exactly. */
-  @ApiProperty({ description: 'Your password, entered again (21 CFR 11.200)' })
+  @ApiPropertyOptional({
+    description:
+      'Your password (or signing password), entered again (21 CFR 11.200); or give signingAssertion',
+  })
+  @ValidateIf((_: unknown, v: unknown) => v !== undefined)
   @IsString()
   @MinLength(1)
   @MaxLength(200)
-  password: string;
+  password?: string;
+
+  @ValidateMatches(/^[A-Za-z0-9_-]{20,100}$/, 'must be a signing assertion', {
+    optional: true,
+    description:
+      'Instead of the password: the signing assertion of a fresh re-authentication at the hospital (POST /auth/sso/reauth/callback), used once',
+  })
+  signingAssertion?: string;
 
   @ValidateText(200, {
     description: 'The meaning of the signature, e.g. "I confirm this eligibility decision"',

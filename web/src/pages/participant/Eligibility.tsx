@@ -1,9 +1,12 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useForm } from 'react-hook-form';
+import { useTranslation } from 'react-i18next';
+import { useLocation } from 'react-router';
 import { api, ApiError, call } from '../../api/client';
 import type { Assessment, Participant, SetResult } from '../../api/client';
 import { useSession } from '../../auth/session';
+import { dropAssertion, peekAssertion, startReauthentication } from '../../auth/sso';
 import { ConfirmDialog, ErrorBox, Field, QueryView, Tag } from '../../components/ui';
 import { OUTCOME_LABELS, RESULT_LABELS } from '../../lib/labels';
 import { formatDate, formatInstant } from '../../lib/time';
@@ -264,6 +267,15 @@ function SignDialog({
   onDone: () => void;
 }) {
   const qc = useQueryClient();
+  const { t } = useTranslation();
+  const location = useLocation();
+  // After a re-authentication at the hospital (single sign-on): its assertion signs instead.
+  const assertion = peekAssertion('signature');
+  const [reauthError, setReauthError] = useState<unknown>(null);
+  const options = useQuery({
+    queryKey: ['signing-options'],
+    queryFn: () => call(api.GET('/auth/signing-options')),
+  });
   const { register, handleSubmit, formState, setError } = useForm<SignForm>({
     defaultValues: {
       password: '',
@@ -275,14 +287,19 @@ function SignDialog({
       call(
         api.POST('/participants/{id}/assessments/{assessmentId}/sign', {
           params: { path: { id: participantId, assessmentId: assessment.id } },
-          body: v,
+          body:
+            assertion && !v.password
+              ? { meaning: v.meaning, signingAssertion: assertion }
+              : { meaning: v.meaning, password: v.password },
         }),
       ),
     onSuccess: async () => {
+      if (assertion) dropAssertion();
       await qc.invalidateQueries({ queryKey: ['participant', participantId] });
       onDone();
     },
     onError: (e) => {
+      if (e instanceof ApiError && e.code === 'SIGNING_ASSERTION_INVALID') dropAssertion();
       if (e instanceof ApiError && e.code === 'SIGNATURE_PASSWORD_INVALID')
         setError('password', { message: 'The password is not correct; nothing was signed.' });
     },
@@ -292,7 +309,7 @@ function SignDialog({
     <ConfirmDialog
       open
       title="Sign the eligibility decision"
-      confirmLabel="Sign with my password"
+      confirmLabel={assertion ? t('sso.signWithReauth') : 'Sign with my password'}
       onConfirm={() => void submit()}
       onCancel={onDone}
       busy={sign.isPending}
@@ -311,17 +328,37 @@ function SignDialog({
             />
           )}
         </Field>
+        {assertion && (
+          <div className="alert ok" role="status">
+            {t('sso.reauthenticated')}
+          </div>
+        )}
+        {!assertion && options.data?.ssoReauthentication && (
+          <p>
+            <button
+              type="button"
+              className="secondary"
+              onClick={() =>
+                startReauthentication('signature', location.pathname).catch(setReauthError)
+              }
+            >
+              {t('sso.reauthenticate')}
+            </button>{' '}
+            <span className="muted">{t('sso.orPassword')}</span>
+          </p>
+        )}
         <Field label="Your password, again" error={formState.errors.password?.message}>
           {(c) => (
             <input
               {...c}
               type="password"
               autoComplete="current-password"
-              {...register('password', { required: 'Enter your password' })}
+              {...register('password', { required: assertion ? false : 'Enter your password' })}
             />
           )}
         </Field>
       </form>
+      {reauthError !== null && <ErrorBox error={reauthError} title="Not signed" />}
       {sign.isError &&
         !(sign.error instanceof ApiError && sign.error.code === 'SIGNATURE_PASSWORD_INVALID') && (
           <ErrorBox error={sign.error} title="Not signed" />
