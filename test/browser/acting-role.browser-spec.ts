@@ -48,7 +48,7 @@ describe('a two-role user switching role in the browser', () => {
     await p.getByRole('button', { name: 'Act as Monitor' }).click();
 
     // As monitor: the audit trail, follow-up and transplant pages; not the statistician's.
-    await p.getByRole('button', { name: 'Sign out', exact: true }).waitFor();
+    await p.getByLabel('Acting as').waitFor();
     expect(await menu(p)).toEqual(
       expect.arrayContaining(['Audit trail', 'Follow-up', 'Transplant centre']),
     );

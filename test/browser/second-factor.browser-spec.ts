@@ -50,7 +50,7 @@ describe('second factor in the browser', () => {
     await p.getByRole('heading', { name: 'Reports' }).waitFor();
 
     // Signing in again: the second step; a wrong code is refused, the next code works.
-    await p.getByRole('button', { name: 'Sign out' }).click();
+    await p.getByRole('button', { name: 'Sign out', exact: true }).click();
     await p.getByLabel('E-mail address').fill(monitor.email);
     await p.getByLabel('Password').fill(TEST_PASSWORD);
     await p.getByRole('button', { name: 'Sign in' }).click();
@@ -66,7 +66,7 @@ describe('second factor in the browser', () => {
     await p.getByRole('heading', { name: 'Reports' }).waitFor();
 
     // A recovery code in place of the phone, once.
-    await p.getByRole('button', { name: 'Sign out' }).click();
+    await p.getByRole('button', { name: 'Sign out', exact: true }).click();
     await p.getByLabel('E-mail address').fill(monitor.email);
     await p.getByLabel('Password').fill(TEST_PASSWORD);
     await p.getByRole('button', { name: 'Sign in' }).click();

@@ -224,6 +224,7 @@ describe('transplant centre, follow-up and blinded assessment in the browser', (
         'Assessments to do',
         'Follow-up',
         'Calendar subscriptions',
+        'Security',
         'Notifications',
       ]).toContain(nav.trim());
     }

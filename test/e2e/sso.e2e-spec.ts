@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { authenticator } from 'otplib';
 import { createTestApp, TestApp } from '../harness/app';
 import { bearer, TEST_PASSWORD, TestUser } from '../harness/factory';
 import { ProviderBrowser, startTestProvider, TestProvider } from '../harness/oidc';
@@ -14,6 +15,8 @@ const ACCOUNTS = [
   { id: 'sub-stranger', email: 'nobody@hospital.test', email_verified: true },
   { id: 'sub-unverified', email: 'unverified@hospital.test', email_verified: false },
   { id: 'sub-linked', email: 'linked@hospital.test', email_verified: true },
+  { id: 'sub-created', email: 'created.by.admin@hospital.test', email_verified: true },
+  { id: 'sub-second-factor', email: 'two.factors@hospital.test', email_verified: true },
   // Another identity at the provider with the linked account's e-mail (a reassigned address).
   { id: 'sub-impostor', email: 'linked@hospital.test', email_verified: true },
 ];
@@ -450,6 +453,79 @@ describe('single sign-on with OpenID Connect against a real provider (e2e)', () 
     });
   });
 
+  it('lets an admin create an account without a password, which signs in only through the hospital', async () => {
+    const admin = await t.factory.user('admin');
+    const created = await t
+      .http()
+      .post('/users')
+      .set(bearer(admin))
+      .send({
+        email: 'created.by.admin@hospital.test',
+        displayName: 'Created Without Password',
+        roles: ['site_staff'],
+        siteIds: [await t.factory.site('NL-AMS')],
+      })
+      .expect(201);
+    const [{ hash }] = await t.dataSource.query(
+      `SELECT password_hash AS hash FROM users WHERE id = $1`,
+      [created.body.id],
+    );
+    expect(hash).toBeNull();
+    // No password works for it, not even an empty one.
+    for (const password of ['', 'anything at all 123']) {
+      const res = await t
+        .http()
+        .post('/auth/login')
+        .send({ email: 'created.by.admin@hospital.test', password });
+      expect([400, 401]).toContain(res.status);
+    }
+    const res = await signIn('sub-created');
+    expect(res.status).toBe(200);
+    expect(res.body.user).toMatchObject({ id: created.body.id });
+  });
+
+  it("keeps the account's own second factor after single sign-on: the callback answers its challenge", async () => {
+    const user = await t.factory.user('coordinator', {
+      sites: ['NL-AMS'],
+      email: 'two.factors@hospital.test',
+    });
+    const clock = t.clock!;
+    const codeOf = (secret: string) =>
+      authenticator.clone({ epoch: clock.now().getTime() }).generate(secret);
+    const started = await t
+      .http()
+      .post('/auth/second-factor/enrolment')
+      .set(bearer(user))
+      .expect(201);
+    const secret = started.body.secret as string;
+    await t
+      .http()
+      .post('/auth/second-factor/enrolment/confirm')
+      .set(bearer(user))
+      .send({ code: codeOf(secret) })
+      .expect(200);
+    clock.advance(30_000); // a code counts once: the next one is of a later time step
+    try {
+      const res = await signIn('sub-second-factor');
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({ status: 'second_factor_required', challenge: expect.any(String) });
+      expect(res.body.accessToken).toBeUndefined();
+      const done = await t
+        .http()
+        .post('/auth/login/second-factor')
+        .send({ challenge: res.body.challenge, code: codeOf(secret) })
+        .expect(200);
+      expect(done.body.user.id).toBe(user.id);
+      await t
+        .http()
+        .get('/auth/me')
+        .set('Authorization', `Bearer ${done.body.accessToken}`)
+        .expect(200);
+    } finally {
+      clock.advance(-30_000);
+    }
+  });
+
   it('keeps password sign-in and password signatures for accounts with a password', async () => {
     const investigator = await t.factory.user('investigator', { sites: ['NL-AMS'] });
     const { id, assessmentId } = await assessedParticipant(t, {
@@ -475,6 +551,31 @@ describe('single sign-on with OpenID Connect against a real provider (e2e)', () 
 });
 
 describe('single sign-on switched off, or its provider out of reach (e2e)', () => {
+  it('refuses an account without a password when single sign-on is off (PASSWORD_REQUIRED)', async () => {
+    const off = await createTestApp({ worker: false });
+    try {
+      const admin = await off.factory.user('admin');
+      const res = await off
+        .http()
+        .post('/users')
+        .set(bearer(admin))
+        .send({
+          email: 'no.password@hospital.test',
+          displayName: 'No Password',
+          roles: ['admin'],
+        })
+        .expect(400);
+      expect(res.body.code).toBe('PASSWORD_REQUIRED');
+      expect(res.body.errors).toEqual([expect.objectContaining({ field: 'password' })]);
+      const [{ n }] = await off.dataSource.query(
+        `SELECT count(*)::int AS n FROM users WHERE email = 'no.password@hospital.test'`,
+      );
+      expect(n).toBe(0);
+    } finally {
+      await off.close();
+    }
+  });
+
   it('answers 404 SSO_DISABLED when no provider is configured', async () => {
     const t = await createTestApp({ worker: false });
     try {

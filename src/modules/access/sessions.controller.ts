@@ -1,6 +1,6 @@
-import { Body, Controller, HttpCode, type PipeTransform, Post, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiCookieAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { validationFailed } from 'src/common/errors/domain-error';
+import { Body, Controller, HttpCode, Post, Req } from '@nestjs/common';
+import { ApiBearerAuth, ApiCookieAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { NoBody, NoBodyDoc } from 'src/common/validation/no-body';
 import type { Request } from 'express';
 import { CurrentActor, Public, Roles } from 'src/common/context/access.decorators';
 import type { Actor } from 'src/common/context/request-context';
@@ -12,26 +12,6 @@ import { presentedRefreshToken, SESSION_COOKIE } from './session-cookie';
 import { AllowDuringEnrolment } from 'src/common/context/access.decorators';
 import { AllowedBeforePasswordChange } from './password-change.decorator';
 import { toSessionResponse } from './sessions.mapper';
-
-/**
- * The body of the session routes that take none: absent or `{}`; anything else (a list, a field)
- * is refused like any bad input.
- */
-const NoBody: PipeTransform = {
-  transform(value: unknown) {
-    const empty =
-      value === undefined ||
-      (typeof value === 'object' &&
-        value !== null &&
-        !Array.isArray(value) &&
-        Object.keys(value).length === 0);
-    if (!empty) {
-      throw validationFailed([{ path: '', message: 'must be empty: this route takes no body' }]);
-    }
-    return value;
-  },
-};
-const NoBodyDoc = () => ApiBody({ required: false, schema: { type: 'object', maxProperties: 0 } });
 
 /** Renewing and ending sessions: the refresh token travels only in the httpOnly cookie. */
 @ApiTags('auth')

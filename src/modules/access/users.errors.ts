@@ -9,6 +9,13 @@ export const UserErrors = {
       'conflict',
       'A user with this e-mail address already exists',
     ),
+  passwordRequired: () =>
+    new DomainError(
+      'PASSWORD_REQUIRED',
+      'bad_request',
+      'A password is required: single sign-on is not configured',
+      [fieldError('password', 'REQUIRED', 'required unless single sign-on is configured')],
+    ),
   weakPassword: (why: string) =>
     new DomainError('PASSWORD_POLICY', 'bad_request', `Password rejected: ${why}`),
   unknownSites: (ids: string[]) =>

@@ -6,7 +6,8 @@ import type { Membership, UserEntity } from './user.entity';
 
 export type UserFilter = { role?: Role; siteId?: string; active?: boolean; q?: string };
 export type NewUser = Pick<UserEntity, 'email' | 'displayName' | 'roles' | 'trialWide'> & {
-  passwordHash: string;
+  /** null: the account signs in through the hospital's identity provider only. */
+  passwordHash: string | null;
 };
 
 const COLUMNS = `u.id, u.email, u.display_name AS "displayName", u.roles, u.trial_wide AS "trialWide",

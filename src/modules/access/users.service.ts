@@ -115,7 +115,10 @@ export class UsersService {
   }
 
   async create(dto: CreateUserDto): Promise<UserEntity> {
-    const problem = passwordProblem(dto.password, dto.email);
+    if (dto.password === undefined && this.config.OIDC_ISSUER_URL === '') {
+      throw UserErrors.passwordRequired();
+    }
+    const problem = dto.password === undefined ? null : passwordProblem(dto.password, dto.email);
     if (problem) {
       throw UserErrors.weakPassword(problem);
     }
@@ -125,7 +128,10 @@ export class UsersService {
     if (!trialWide && memberships.length === 0 && !dto.roles.every((r) => r === 'admin')) {
       throw UserErrors.noScope();
     }
-    const passwordHash = await hashPassword(dto.password, this.config.BCRYPT_ROUNDS);
+    const passwordHash =
+      dto.password === undefined
+        ? null
+        : await hashPassword(dto.password, this.config.BCRYPT_ROUNDS);
     const id = await this.tx.run(async (uow) => {
       await this.assertSitesExist(memberships.map((m) => m.siteId));
       if (await this.users.findByEmailWithHash(dto.email)) {

@@ -2955,8 +2955,8 @@ export type components = {
             email: string;
             /** @description Site memberships with dates; instead of siteIds (which gives open memberships) */
             memberships?: components["schemas"]["MembershipDto"][];
-            /** @description 12 to 128 characters */
-            password: string;
+            /** @description 12 to 128 characters; leave out for an account that signs in only with single sign-on */
+            password?: string;
             roles: ("coordinator" | "investigator" | "site_staff" | "blinded_assessor" | "statistician" | "monitor" | "admin")[];
             /** @description Open memberships of these sites; or give memberships */
             siteIds?: string[];
@@ -5750,7 +5750,11 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
         responses: {
             201: {
                 headers: {
@@ -5758,6 +5762,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SecondFactorEnrolmentDto"];
+                };
+            };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
             /** @description Not signed in, or the token is invalid or expired */

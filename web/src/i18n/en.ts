@@ -34,6 +34,26 @@ export const en = {
   },
   security: {
     title: 'Security',
+    signingPassword: 'Signing password',
+    signingPasswordIntro:
+      'You sign in through your hospital. To sign eligibility decisions without signing in at the hospital again each time, set a signing password: it is used only for electronic signatures.',
+    signingPasswordSet:
+      'You have a signing password. You can replace it here; the old one stops working at once.',
+    signingPasswordNew: 'New signing password',
+    signingPasswordHint: '12 to 128 characters, not your e-mail name',
+    signingPasswordRequired: 'Enter the signing password',
+    signingPasswordProof: 'Your sign-in password (to prove it is you)',
+    signingPasswordProofRequired: 'Enter your sign-in password',
+    signingPasswordSave: 'Save signing password',
+    signingPasswordSaved: 'Your signing password is saved.',
+    signingPasswordReauthenticated:
+      'You confirmed it is you at your hospital: save the signing password now (within a few minutes).',
+    adminReset: 'Reset second factor',
+    adminResetIntro:
+      'If {{name}} lost the phone and the recovery codes: remove the second factor. They then sign in with the password alone, or set it up again where their role requires it.',
+    adminResetReason: 'Reason (kept in the audit trail)',
+    adminResetConfirm: 'Reset the second factor of {{name}}',
+    adminResetDone: 'The second factor of {{name}} was removed.',
     secondFactor: 'Second factor (authenticator app)',
     optionalIntro:
       'A second factor protects your account even if someone learns your password: signing in then also needs a 6-digit code from an authenticator app on your phone (for example Google Authenticator, Microsoft Authenticator or FreeOTP).',

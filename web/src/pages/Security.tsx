@@ -7,6 +7,7 @@ import { useNavigate } from 'react-router';
 import { api, call } from '../api/client';
 import type { Role, Schemas } from '../api/client';
 import { useSession } from '../auth/session';
+import { dropAssertion, peekAssertion, startReauthentication, useSsoEnabled } from '../auth/sso';
 import { ErrorBox, Field, QueryView } from '../components/ui';
 import { applyServerErrors } from '../lib/forms';
 import { ROLE_LABELS } from '../lib/labels';
@@ -20,10 +21,12 @@ const STATUS_KEY = ['auth', 'second-factor'];
 export function Security() {
   const { t } = useTranslation();
   const { hasRole } = useSession();
+  const sso = useSsoEnabled();
   return (
     <>
       <h1>{t('security.title')}</h1>
       <SecondFactor />
+      {sso && <SigningPassword />}
       {hasRole('admin') && <SecondFactorPolicy />}
     </>
   );
@@ -367,5 +370,114 @@ function PolicyForm({ roles, onSaved }: { roles: Role[]; onSaved: () => void }) 
         {save.isPending ? t('common.working') : t('security.policySave')}
       </button>
     </form>
+  );
+}
+
+/**
+ * A signing password for electronic signatures (21 CFR 11.200), for accounts that sign in through
+ * the hospital: proof is the account's password, or a fresh sign-in at the hospital.
+ */
+function SigningPassword() {
+  const { t } = useTranslation();
+  const qc = useQueryClient();
+  const options = useQuery({
+    queryKey: ['auth', 'signing-options'],
+    queryFn: () => call(api.GET('/auth/signing-options')),
+  });
+  const assertion = peekAssertion('signing_password');
+  const [reauthError, setReauthError] = useState<unknown>(null);
+  type Form = { password: string; currentPassword: string };
+  const { register, handleSubmit, formState, setError, reset } = useForm<Form>({
+    defaultValues: { password: '', currentPassword: '' },
+  });
+  const save = useMutation({
+    mutationFn: (v: Form) =>
+      call(
+        api.POST('/auth/signing-password', {
+          body: {
+            password: v.password,
+            ...(assertion
+              ? { signingAssertion: assertion }
+              : { currentPassword: v.currentPassword }),
+          },
+        }),
+      ),
+    onSuccess: async () => {
+      dropAssertion();
+      reset();
+      await qc.invalidateQueries({ queryKey: ['auth', 'signing-options'] });
+    },
+    onError: (e) => applyServerErrors<Form>(e, setError, ['password', 'currentPassword']),
+  });
+  const accountPassword = options.data?.accountPassword ?? false;
+  return (
+    <section className="panel" aria-labelledby="signing-password-h">
+      <h2 id="signing-password-h" style={{ marginTop: 0 }}>
+        {t('security.signingPassword')}
+      </h2>
+      <p className="small">
+        {options.data?.signingPassword
+          ? t('security.signingPasswordSet')
+          : t('security.signingPasswordIntro')}
+      </p>
+      {save.isSuccess && (
+        <div className="alert ok" role="status">
+          {t('security.signingPasswordSaved')}
+        </div>
+      )}
+      <form onSubmit={handleSubmit((v) => save.mutate(v))} noValidate>
+        <Field
+          label={t('security.signingPasswordNew')}
+          hint={t('security.signingPasswordHint')}
+          error={formState.errors.password?.message}
+        >
+          {(c) => (
+            <input
+              {...c}
+              type="password"
+              autoComplete="new-password"
+              {...register('password', { required: t('security.signingPasswordRequired') })}
+            />
+          )}
+        </Field>
+        {assertion ? (
+          <div className="alert ok" role="status">
+            {t('security.signingPasswordReauthenticated')}
+          </div>
+        ) : accountPassword ? (
+          <Field
+            label={t('security.signingPasswordProof')}
+            error={formState.errors.currentPassword?.message}
+          >
+            {(c) => (
+              <input
+                {...c}
+                type="password"
+                autoComplete="current-password"
+                {...register('currentPassword', {
+                  required: t('security.signingPasswordProofRequired'),
+                })}
+              />
+            )}
+          </Field>
+        ) : (
+          <p>
+            <button
+              type="button"
+              className="secondary"
+              onClick={() =>
+                startReauthentication('signing_password', '/security').catch(setReauthError)
+              }
+            >
+              {t('sso.reauthenticate')}
+            </button>
+          </p>
+        )}
+        <button type="submit" disabled={save.isPending || (!assertion && !accountPassword)}>
+          {t('security.signingPasswordSave')}
+        </button>
+      </form>
+      <ErrorBox error={save.error ?? reauthError} />
+    </section>
   );
 }

@@ -64,9 +64,16 @@ export class CreateUserDto {
   @ValidateText(200)
   displayName: string;
 
-  /** 12–128 characters, not containing the e-mail's local part. */
-  @ValidateText(128, { description: '12 to 128 characters' })
-  password: string;
+  /**
+   * 12–128 characters, not containing the e-mail's local part. Left out: the account signs in
+   * only through the hospital's identity provider (single sign-on must be configured).
+   */
+  @ValidateText(128, {
+    optional: true,
+    description:
+      '12 to 128 characters; leave out for an account that signs in only with single sign-on',
+  })
+  password?: string;
 
   @IsArray()
   @ArrayMinSize(1)

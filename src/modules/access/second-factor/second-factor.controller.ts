@@ -26,6 +26,7 @@ import {
 import type { Actor } from 'src/common/context/request-context';
 import { ROLES } from 'src/common/context/roles';
 import { ApiErrors } from 'src/common/errors/api-errors';
+import { NoBody, NoBodyDoc } from 'src/common/validation/no-body';
 import { AuthService } from 'src/modules/access/auth.service';
 import { LoginResponseDto } from 'src/modules/access/dto/login.dto';
 import { toSessionResponse } from 'src/modules/access/sessions.mapper';
@@ -91,9 +92,13 @@ export class SecondFactorController {
   @ApiBearerAuth()
   @Roles(...ROLES)
   @AllowDuringEnrolment()
+  @NoBodyDoc()
   @ApiCreatedResponse({ type: SecondFactorEnrolmentDto })
-  @ApiErrors({ 409: 'SECOND_FACTOR_ALREADY_ENROLLED: remove the current one first' })
-  async startEnrolment(@CurrentActor() actor: Actor): Promise<SecondFactorEnrolmentDto> {
+  @ApiErrors(400, { 409: 'SECOND_FACTOR_ALREADY_ENROLLED: remove the current one first' })
+  async startEnrolment(
+    @CurrentActor() actor: Actor,
+    @Body(NoBody) _body: unknown,
+  ): Promise<SecondFactorEnrolmentDto> {
     return this.factors.startEnrolment(actor);
   }
 

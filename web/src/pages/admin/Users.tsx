@@ -8,7 +8,9 @@ import { DataTable, ErrorBox, Field, Pager, QueryView, Tag } from '../../compone
 import { applyServerErrors } from '../../lib/forms';
 import { ROLE_LABELS } from '../../lib/labels';
 import { useSiteMap, useSites } from '../../lib/reference';
+import { useSsoEnabled } from '../../auth/sso';
 import { UserPasswordReset } from './UserPasswordReset';
+import { UserSecondFactorReset } from './UserSecondFactorReset';
 
 const ROLES = Object.keys(ROLE_LABELS) as Role[];
 const col = createColumnHelper<User>();
@@ -160,6 +162,8 @@ type Form = {
   email: string;
   displayName: string;
   password: string;
+  /** The account signs in only with the hospital's identity provider: no password. */
+  ssoOnly: boolean;
   roles: Role[];
   siteIds: string[];
   trialWide: boolean;
@@ -170,11 +174,13 @@ function UserForm({ user, onDone }: { user: User | null; onDone: () => void }) {
   const qc = useQueryClient();
   const sites = useSites();
   const [left, setLeft] = useState<string[]>([]);
-  const { register, handleSubmit, formState, setError } = useForm<Form>({
+  const sso = useSsoEnabled();
+  const { register, handleSubmit, formState, setError, watch } = useForm<Form>({
     defaultValues: {
       email: user?.email ?? '',
       displayName: user?.displayName ?? '',
       password: '',
+      ssoOnly: false,
       roles: user?.roles ?? [],
       siteIds: user?.memberships.map((m) => m.siteId) ?? [],
       trialWide: user?.trialWide ?? false,
@@ -215,7 +221,7 @@ function UserForm({ user, onDone }: { user: User | null; onDone: () => void }) {
               body: {
                 email: v.email,
                 displayName: v.displayName,
-                password: v.password,
+                ...(sso && v.ssoOnly ? {} : { password: v.password }),
                 roles: v.roles,
                 siteIds: v.siteIds,
                 trialWide: v.trialWide,
@@ -280,7 +286,13 @@ function UserForm({ user, onDone }: { user: User | null; onDone: () => void }) {
           <Field label="Name" error={e.displayName?.message}>
             {(c) => <input {...c} {...register('displayName', { required: 'Enter the name' })} />}
           </Field>
-          {!user && (
+          {!user && sso && (
+            <label>
+              <input type="checkbox" {...register('ssoOnly')} /> Signs in with the hospital account
+              only (no password)
+            </label>
+          )}
+          {!user && !(sso && watch('ssoOnly')) && (
             <Field
               label="First password"
               hint="12 to 128 characters; the user should change it"
@@ -349,6 +361,7 @@ function UserForm({ user, onDone }: { user: User | null; onDone: () => void }) {
         <ErrorBox error={toggle.error} />
       </form>
       {user && <UserPasswordReset user={user} />}
+      {user && <UserSecondFactorReset user={user} />}
     </>
   );
 }
