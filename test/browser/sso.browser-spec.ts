@@ -56,7 +56,11 @@ describe('signing in with the hospital account in the browser', () => {
     const p = await app.page();
     await p.goto(`${app.baseUrl}/app/signin`);
     await p.getByRole('button', { name: 'Sign in with your hospital account' }).click();
-    // The provider's session from the first test is open: it signs in without asking.
+    // A browser of its own (one context per person): the provider asks who it is.
+    await p.waitForURL(new RegExp(`^${provider.issuer}/interaction/`));
+    await p.locator('input[name="login"]').fill('sub-browser');
+    await p.locator('input[name="password"]').fill('anything');
+    await p.locator('button[type="submit"]').click();
     await p.getByRole('button', { name: 'Sign out', exact: true }).waitFor();
     await p.goto(`${app.baseUrl}/app/participants/${id}`);
     await p.getByRole('button', { name: 'Sign this assessment' }).click();

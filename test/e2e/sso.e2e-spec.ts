@@ -566,7 +566,9 @@ describe('single sign-on switched off, or its provider out of reach (e2e)', () =
         })
         .expect(400);
       expect(res.body.code).toBe('PASSWORD_REQUIRED');
-      expect(res.body.errors).toEqual([expect.objectContaining({ field: 'password' })]);
+      expect(res.body.errors).toEqual([
+        expect.objectContaining({ path: 'password', code: 'REQUIRED' }),
+      ]);
       const [{ n }] = await off.dataSource.query(
         `SELECT count(*)::int AS n FROM users WHERE email = 'no.password@hospital.test'`,
       );
