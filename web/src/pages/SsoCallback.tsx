@@ -12,12 +12,14 @@ import { keepAssertion, takeFlow } from '../auth/sso';
 export function SsoCallback() {
   const { t } = useTranslation();
   const navigate = useNavigate();
-  const { session, adopt } = useSession();
+  const { session, restoring, adopt } = useSession();
   const [error, setError] = useState<string | null>(null);
   const once = useRef(false);
 
   useEffect(() => {
-    if (once.current) return;
+    // Coming back from the provider is a new page load: a re-authentication needs the session
+    // back from its cookie first (the access token lives in memory only).
+    if (once.current || restoring) return;
     once.current = true;
     const q = new URLSearchParams(window.location.search);
     // The code is single use: off the address bar and the history at once.
@@ -59,7 +61,7 @@ export function SsoCallback() {
               : String(e),
       );
     });
-  }, [adopt, navigate, t]);
+  }, [adopt, navigate, t, restoring]);
 
   return (
     <main className="signin">
