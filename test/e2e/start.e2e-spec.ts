@@ -27,7 +27,7 @@ async function start(
   });
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-  const deadline = Date.now() + 60_000;
+  const deadline = Date.now() + 120_000;
   for (;;) {
     if (child.exitCode !== null) {
       throw new Error(`start exited with ${child.exitCode}:\n${out}`);
@@ -40,7 +40,7 @@ async function start(
       return { child, output: () => out };
     }
     if (Date.now() > deadline) {
-      throw new Error(`not ready after 60 s:\n${out}`);
+      throw new Error(`not ready after 120 s:\n${out}`);
     }
     await new Promise((r) => setTimeout(r, 250));
   }
@@ -112,7 +112,7 @@ describe('npm start on an empty machine (e2e)', () => {
     } finally {
       await db.end();
     }
-  }, 150_000);
+  }, 300_000);
 
   it('stops with a message naming a malformed variable', async () => {
     const child = spawn(
@@ -130,5 +130,5 @@ describe('npm start on an empty machine (e2e)', () => {
     expect(code).toBe(1);
     expect(err).toContain('PORT');
     expect(err).toContain('REDIS_URL');
-  }, 60_000);
+  }, 120_000);
 });
