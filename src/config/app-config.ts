@@ -58,6 +58,11 @@ export class EnvironmentVariables {
   @Max(200)
   DATABASE_POOL_SIZE = 20;
 
+  /** Where `npm run backup` writes its dump and manifest (relative to the working folder). */
+  @IsString()
+  @MinLength(1)
+  BACKUP_DIR = 'backups';
+
   @IsUrl({ protocols: ['redis', 'rediss'], require_tld: false })
   REDIS_URL = 'redis://127.0.0.1:6379';
 
