@@ -28,6 +28,7 @@ import {
   QueueDashboardPass,
 } from './modules/access/queue-dashboard';
 import { applyOpenApiResponseMetadata } from './web/openapi-responses';
+import { MetricsRegistry } from 'src/modules/metrics/metrics.module';
 import { mountWebApp, WEB_BASE } from './web/web-app';
 
 export const OPENAPI_PATH = 'docs';
@@ -38,6 +39,7 @@ export function configureApp(app: NestExpressApplication): void {
   app.set('trust proxy', 'loopback');
   app.disable('x-powered-by');
   app.use(requestContextMiddleware);
+  app.use(app.get(MetricsRegistry).middleware);
   app.use(helmet());
   // Reads the Cookie header: only the refresh-token cookie of the sign-in routes is used (src/modules/access/session-cookie.ts).
   app.use(cookieParser());

@@ -58,6 +58,15 @@ export class EnvironmentVariables {
   @Max(200)
   DATABASE_POOL_SIZE = 20;
 
+  /**
+   * Bearer token Prometheus sends to GET /metrics (at least 32 characters); unset: metrics are off
+   * (404).
+   */
+  @IsOptional()
+  @IsString()
+  @MinLength(32)
+  METRICS_TOKEN?: string;
+
   /** Where `npm run backup` writes its dump and manifest (relative to the working folder). */
   @IsString()
   @MinLength(1)

@@ -31,6 +31,8 @@ describe('every route declares who may call it', () => {
       // Cookie-authenticated (the httpOnly refresh cookie), not bearer: renewing and ending a session.
       /^POST \/auth\/(refresh|logout)$/,
       /^GET \/health(\/ready)?$/,
+      // Prometheus: its own bearer token (METRICS_TOKEN), checked by the route; off without one.
+      /^GET \/metrics$/,
       /^(GET|POST) \/public\//,
       // Calendar feeds: the secret in the address stands for its subscriber.
       /^GET \/(scheduling|follow-up)\/feeds\/:secret\/(admissions|visits)\.ics$/,

@@ -3,11 +3,17 @@ import { DomainError } from 'src/common/errors/domain-error';
 import type { Actor } from 'src/common/context/request-context';
 import type { Page } from 'src/common/validation/page';
 import { adminFilter, forAdmin } from './admin-view';
+import { Clock } from 'src/common/clock/clock';
+import { AuditChainStatus } from './audit.api';
 import { AuditFilter, AuditRepository, AuditRow, ChainBreak } from './audit.repository';
 
 @Injectable()
 export class AuditService {
-  constructor(private readonly audit: AuditRepository) {}
+  constructor(
+    private readonly audit: AuditRepository,
+    private readonly status: AuditChainStatus,
+    private readonly clock: Clock,
+  ) {}
 
   /** The trail as the acting role may see it: whole for a monitor, without clinical values for an admin. */
   async list(
@@ -40,6 +46,7 @@ export class AuditService {
     firstBreak: ChainBreak | null;
   }> {
     const result = await this.audit.verify();
+    this.status.record(result.firstBreak === null, this.clock.now());
     return { valid: result.firstBreak === null, ...result };
   }
 }

@@ -1,0 +1,47 @@
+import { Controller, Get, Headers, Inject, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { Public } from 'src/common/context/access.decorators';
+import { DomainError } from 'src/common/errors/domain-error';
+import { APP_CONFIG, AppConfig } from 'src/config/app-config';
+import { MetricsRegistry } from './metrics.registry';
+
+const digest = (s: string) => createHash('sha256').update(s).digest();
+
+/**
+ * Prometheus scrapes this process's metrics. Not public: off (404) unless METRICS_TOKEN is set,
+ * and then only with `Authorization: Bearer <METRICS_TOKEN>` (Prometheus `bearer_token`).
+ * Left out of the API's OpenAPI document: it is for the monitoring system, not for clients.
+ */
+@ApiExcludeController()
+@Controller('metrics')
+export class MetricsController {
+  constructor(
+    private readonly metrics: MetricsRegistry,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** The metrics in Prometheus text format. */
+  @Get()
+  @Public()
+  async scrape(
+    @Headers('authorization') authorization: string | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<string> {
+    const token = this.config.METRICS_TOKEN;
+    if (!token) {
+      throw new DomainError('METRICS_DISABLED', 'not_found', 'Metrics are off: set METRICS_TOKEN');
+    }
+    const given = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1] ?? '';
+    if (!timingSafeEqual(digest(given), digest(token))) {
+      throw new DomainError(
+        'INVALID_TOKEN',
+        'unauthorized',
+        'The metrics token is missing or wrong',
+      );
+    }
+    res.setHeader('Content-Type', this.metrics.registry.contentType);
+    return this.metrics.registry.metrics();
+  }
+}
