@@ -259,7 +259,7 @@ export const en = {
       'Full dictionary, version {{version}}: {{variables}} variables in {{datasets}} datasets.',
     isBlinded:
       'Blinded dictionary, version {{version}}: {{variables}} variables in {{datasets}} datasets; arm-revealing variables and codes are left out.',
-    codeRule: 'Numeric codes:',
+    codeRule: 'Rule:',
     datasets: 'Datasets',
     rowPer: 'One row per {{unit}}.',
     keys: 'Key: {{keys}}.',
