@@ -1,7 +1,7 @@
 import { FIELD_ITEMS } from 'src/common/fields/registry';
 import type { Dictionary } from 'src/modules/exports/dictionary/dictionary.types';
 import { createTestApp, TestApp } from '../harness/app';
-import { armRevealingFields } from '../harness/arm-revealing';
+import { ARM_REVEALING_WORDS, armRevealingFields } from '../harness/arm-revealing';
 import { bearer, TestUser } from '../harness/factory';
 
 /** Issue 17 (data out), first slice: the data dictionary over HTTP. */
@@ -26,6 +26,14 @@ describe('GET /exports/dictionary (e2e)', () => {
     const names = new Set(d.variables.map((v) => v.name));
     expect(d.datasets.flatMap((ds) => ds.variables).filter((n) => !names.has(n))).toEqual([]);
     expect(armRevealingFields(d)).toEqual([]);
+    // No word that names an arm's treatment, except in the prior treatments recorded at screening
+    // (a code list of disease-modifying drugs, aHSCT among them: history, not the allocation).
+    const rest = {
+      ...d,
+      variables: d.variables.filter((v) => v.item !== 'screening.treatmentDrug'),
+    };
+    const text = JSON.stringify(rest);
+    expect(ARM_REVEALING_WORDS.filter((re) => re.test(text)).map(String)).toEqual([]);
   };
 
   beforeAll(async () => {
