@@ -101,8 +101,8 @@ const DEFAULT_SOURCES: DictionarySources = {
 
 /**
  * The data dictionary: every registry item and every dictionary-only variable once, with its
- * dataset(s), in a fixed order (datasets in their order, keys first, then registry order, then the
- * dictionary's own variables). Pure and deterministic: the same sources give the same dictionary.
+ * dataset(s), in a fixed order (the key variables, then the registry's items in registry order,
+ * then the dictionary's own variables; each dataset lists its keys first). Pure and deterministic: the same sources give the same dictionary.
  * Blinded: without arm-revealing variables and code values, and without datasets that keep no
  * variable besides their keys. Throws on a variable naming an unknown dataset or a name used twice.
  */
