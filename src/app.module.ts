@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { CoreModule } from './core.module';
 import { AuditModule } from './modules/audit/audit.module';
+import { ExportsModule } from './modules/exports/exports.module';
 import { EligibilityModule } from './modules/eligibility/eligibility.module';
 import { FollowUpModule } from './modules/follow-up/follow-up.module';
 import { HealthController } from './modules/health/health.controller';
@@ -30,6 +31,7 @@ import { MetricsModule } from 'src/modules/metrics/metrics.module';
     EligibilityModule,
     FollowUpModule,
     ReportsModule,
+    ExportsModule,
     RandomizationModule,
     PublicModule,
     DraftsModule,

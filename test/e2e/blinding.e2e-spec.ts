@@ -9,7 +9,16 @@ import { consentedParticipant, PATHWAY_NOW } from '../harness/pathway';
  * the sites' roles, the arm definitions in the public commitment. They name the arms but say
  * nothing about any participant's.
  */
-const REFERENCE_DATA = ['/trial', '/sites', '/sites/{id}', '/randomization/commitment'];
+// The data dictionary is metadata (no participant's data); its blinded form is checked field by
+// field and word by word, apart from screening's prior-treatment code list, in
+// test/e2e/exports-dictionary.e2e-spec.ts.
+const REFERENCE_DATA = [
+  '/trial',
+  '/sites',
+  '/sites/{id}',
+  '/randomization/commitment',
+  '/exports/dictionary',
+];
 
 /**
  * Walks every GET endpoint of the OpenAPI document as a blinded assessor of the site of an

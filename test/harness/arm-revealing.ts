@@ -26,6 +26,10 @@ export const TRIAL_REFERENCE_ROUTES: readonly string[] = [
   '/sites',
   '/sites/:id',
   '/randomization/commitment',
+  // The data dictionary: metadata, no participant's data. Its blinded form (the only one a blinded
+  // role gets) holds no arm-revealing variable (test/e2e/exports-dictionary.e2e-spec.ts checks it
+  // field by field); the words would match screening's prior-treatment code list (aHSCT, …).
+  '/exports/dictionary',
 ];
 
 const first = (i: FieldItem) => i.path.split('.')[0].replace(/\[\]$/, '');

@@ -13,6 +13,7 @@ import { FollowUp } from './pages/FollowUp';
 import { ForgotPassword } from './pages/ForgotPassword';
 import { Notifications } from './pages/Notifications';
 import { CalendarFeeds } from './pages/CalendarFeeds';
+import { Codebook } from './pages/Codebook';
 import { ParticipantPage } from './pages/participant/ParticipantPage';
 import { Prescreening } from './pages/public/Prescreening';
 import { Reports } from './pages/Reports';
@@ -151,6 +152,14 @@ export function App() {
             element={
               <Only path="/reports">
                 <Reports />
+              </Only>
+            }
+          />
+          <Route
+            path="codebook"
+            element={
+              <Only path="/codebook">
+                <Codebook />
               </Only>
             }
           />

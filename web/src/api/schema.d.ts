@@ -542,6 +542,26 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/exports/dictionary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The data dictionary of the exports: datasets and variables (stable names, labels, types,
+         *     units, code lists with numeric codes). Blinded roles always get the blinded dictionary.
+         */
+        get: operations["ExportsController_dictionary"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/follow-up/adverse-events": {
         parameters: {
             query?: never;
@@ -3034,6 +3054,72 @@ export type components = {
              * @example 2026-03-01
              */
             symptomOnsetDate?: string | null;
+        };
+        DictionaryCodeDto: {
+            /**
+             * @description Numeric code (SPSS/Stata value label)
+             * @example 1
+             */
+            code: number;
+            /** @example Relapsing-remitting MS */
+            label: string;
+            /** @description This value alone names an arm */
+            revealsArm: boolean;
+            /**
+             * @description The value as the API and the CSV files write it
+             * @example RRMS
+             */
+            value: string;
+        };
+        DictionaryDatasetDto: {
+            /** @description Key variables identifying a row */
+            keys: string[];
+            label: string;
+            /** @example visits */
+            name: string;
+            /**
+             * @description What one row stands for
+             * @enum {string}
+             */
+            rowPer: "participant" | "relapse" | "mri_exam" | "treatment" | "consent" | "assessment" | "phase" | "visit" | "sample" | "questionnaire" | "adverse_event" | "causality_assessment" | "endpoint_week";
+            /** @description Its variables in file order (keys first) */
+            variables: string[];
+        };
+        DictionaryDto: {
+            blinded: boolean;
+            /** @description How numeric codes are assigned */
+            codeRule: string;
+            datasets: components["schemas"]["DictionaryDatasetDto"][];
+            variables: components["schemas"]["DictionaryVariableDto"][];
+            /** @description Fingerprint of the content (16 hex digits) */
+            version: string;
+        };
+        DictionaryVariableDto: {
+            codes: components["schemas"]["DictionaryCodeDto"][] | null;
+            /** @description The datasets holding the variable */
+            datasets: string[];
+            /** @description Computed by the system, never entered */
+            derived: boolean;
+            /** @description The registry item it is computed from */
+            derivedFrom: string | null;
+            /** @description The field-registry item */
+            item: string | null;
+            /** @description A row identifier shared by datasets (study_id, row_seq, …) */
+            key: boolean;
+            label: string;
+            max: number | null;
+            maxLength: number | null;
+            min: number | null;
+            /** @description Several values per row: one 0/1 column per code, <name>_<code> */
+            multiple: boolean;
+            /** @description Stable name, ≤ 32 characters, safe in R, SAS, SPSS and Stata */
+            name: string;
+            /** @description Names or implies the arm (never in the blinded dictionary) */
+            revealsArm: boolean;
+            /** @enum {string} */
+            type: "string" | "integer" | "decimal" | "date" | "datetime" | "boolean" | "code";
+            /** @example EDSS points */
+            unit: string | null;
         };
         DiscontinuationDto: {
             /** @description 'YYYY-MM-DD' at the site */
@@ -6659,6 +6745,55 @@ export interface operations {
                 };
             };
             /** @description Only coordinator, investigator, site_staff, blinded_assessor, statistician, monitor, admin; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    ExportsController_dictionary: {
+        parameters: {
+            query?: {
+                /** @description The blinded dictionary (no arm-revealing variable or code); blinded roles always get it */
+                blinded?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DictionaryDto"];
+                };
+            };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only statistician, monitor, admin, coordinator, investigator, site_staff, blinded_assessor; or the record is outside the actor's sites */
             403: {
                 headers: {
                     [name: string]: unknown;

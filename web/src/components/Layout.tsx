@@ -35,6 +35,7 @@ export const NAV: Item[] = [
     label: 'nav.reports',
     roles: ['coordinator', 'investigator', 'site_staff', 'statistician', 'monitor', 'admin'],
   },
+  { to: '/codebook', label: 'nav.codebook', roles: ['statistician', 'monitor', 'admin'] },
   { to: '/admin/users', label: 'nav.users', roles: ['admin'] },
   { to: '/admin/sites', label: 'nav.sites', roles: ['admin'] },
   { to: '/admin/audit', label: 'nav.audit', roles: ['admin', 'monitor'] },
