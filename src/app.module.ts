@@ -14,6 +14,7 @@ import { SitesModule } from './modules/sites/sites.module';
 import { TrialsModule } from './modules/trials/trials.module';
 import { AccessModule } from 'src/modules/access/access.module';
 import { DraftsModule } from 'src/modules/drafts/drafts.module';
+import { FhirModule } from 'src/modules/fhir/fhir.module';
 
 /** The HTTP API. Processors are not here: they run in the worker (WorkerModule). */
 @Module({
@@ -32,6 +33,7 @@ import { DraftsModule } from 'src/modules/drafts/drafts.module';
     RandomizationModule,
     PublicModule,
     DraftsModule,
+    FhirModule,
   ],
   controllers: [HealthController],
 })
