@@ -9,7 +9,14 @@ import { consentedParticipant, PATHWAY_NOW } from '../harness/pathway';
  * the sites' roles, the arm definitions in the public commitment. They name the arms but say
  * nothing about any participant's.
  */
-const REFERENCE_DATA = ['/trial', '/sites', '/sites/{id}', '/randomization/commitment'];
+const REFERENCE_DATA = [
+  '/trial',
+  '/sites',
+  '/sites/{id}',
+  '/randomization/commitment',
+  '/fhir/ResearchStudy',
+  '/fhir/ResearchStudy/{id}',
+];
 
 /**
  * Walks every GET endpoint of the OpenAPI document as a blinded assessor of the site of an

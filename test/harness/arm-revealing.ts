@@ -26,6 +26,9 @@ export const TRIAL_REFERENCE_ROUTES: readonly string[] = [
   '/sites',
   '/sites/:id',
   '/randomization/commitment',
+  // The trial as a FHIR ResearchStudy: its arm definitions, as in the commitment.
+  '/fhir/ResearchStudy',
+  '/fhir/ResearchStudy/:id',
 ];
 
 const first = (i: FieldItem) => i.path.split('.')[0].replace(/\[\]$/, '');
