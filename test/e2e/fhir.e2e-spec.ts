@@ -1,6 +1,6 @@
 import JSONSchemaValidator from '@asymmetrik/fhir-json-schema-validator';
 import Client from 'fhir-kit-client';
-import type { AddressInfo } from 'node:net';
+import net from 'node:net';
 import { createTestApp, TestApp } from '../harness/app';
 import { armRevealing } from '../harness/arm-revealing';
 import { bearer, TestUser } from '../harness/factory';
@@ -61,7 +61,16 @@ describe('FHIR R4 ResearchStudy and ResearchSubject (e2e)', () => {
   const valid = (resource: Json) => validator.validate(resource, true);
 
   beforeAll(async () => {
-    t = await createTestApp({ now: PATHWAY_NOW, worker: false });
+    // A real port for the FHIR client, known before the app starts: Bundle links start at
+    // APP_PUBLIC_URL (where people reach the system), which must point at this app.
+    const port = await new Promise<number>((resolve) => {
+      const srv = net.createServer().listen(0, '127.0.0.1', () => {
+        const { port: free } = srv.address() as net.AddressInfo;
+        srv.close(() => resolve(free));
+      });
+    });
+    base = `http://127.0.0.1:${port}`;
+    t = await createTestApp({ now: PATHWAY_NOW, worker: false, env: { APP_PUBLIC_URL: base } });
     validator = new JSONSchemaValidator();
     const ams = await t.factory.site('NL-AMS');
     coordinator = await t.factory.user('coordinator', { sites: ['NL-AMS'] });
@@ -107,9 +116,7 @@ describe('FHIR R4 ResearchStudy and ResearchSubject (e2e)', () => {
     // Another site's randomised participant.
     ber = await t.factory.participant('NO-BER');
     await t.factory.allocation(ber.id, 'A', PATHWAY_NOW);
-    // A real port for the FHIR client.
-    await t.app.listen(0, '127.0.0.1');
-    base = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
+    await t.app.listen(port, '127.0.0.1');
   }, 180_000);
   afterAll(() => t.close());
 
@@ -164,7 +171,7 @@ describe('FHIR R4 ResearchStudy and ResearchSubject (e2e)', () => {
         ).expect(200)) as { body: Json; headers: Record<string, string> };
         expect(one.headers['content-type']).toMatch(/^application\/fhir\+json/);
         expect(one.body).toEqual(e.resource);
-        expect(e.fullUrl).toMatch(new RegExp(`/fhir/ResearchSubject/${e.resource.id as string}$`));
+        expect(e.fullUrl).toBe(`${base}/fhir/ResearchSubject/${e.resource.id as string}`);
       }
       const subject = bundle.entry![0].resource;
       expect(valid(subject)).toEqual([]);

@@ -5,11 +5,9 @@ import {
   Param,
   ParseUUIDPipe,
   Query,
-  Req,
   UseInterceptors,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
-import type { Request } from 'express';
 import { CurrentActor, Roles } from 'src/common/context/access.decorators';
 import type { Actor } from 'src/common/context/request-context';
 import { CLINICAL_ROLES, ROLES } from 'src/common/context/roles';
@@ -34,9 +32,6 @@ const FHIR_JSON = 'application/fhir+json; charset=utf-8';
 const uuid = (name: string) =>
   new ParseUUIDPipe({ exceptionFactory: () => FhirErrors.badId(name) });
 
-/** The base the links and fullUrls of a Bundle start with (as the client reached the API). */
-const baseOf = (req: Request) => `${req.protocol}://${req.get('host') ?? 'localhost'}`;
-
 /**
  * FHIR R4, read only: the trial as a ResearchStudy and its participants as ResearchSubjects, in
  * the FHIR JSON media type (`Accept: application/fhir+json` or `application/json`). Errors keep
@@ -60,11 +55,8 @@ export class FhirController {
     400: 'A malformed _id, or an unknown search parameter (FHIR_UNKNOWN_SEARCH_PARAMETER)',
   })
   @ApiOkResponse({ type: FhirResearchStudyBundleDto })
-  searchStudies(
-    @Query() q: ResearchStudySearchDto,
-    @Req() req: Request,
-  ): Promise<FhirResearchStudyBundleDto> {
-    return this.fhir.searchStudies(baseOf(req), q._id);
+  searchStudies(@Query() q: ResearchStudySearchDto): Promise<FhirResearchStudyBundleDto> {
+    return this.fhir.searchStudies(q._id);
   }
 
   /** Reads the trial as a FHIR ResearchStudy: identifiers, title, phase, arms and sites. */
@@ -91,10 +83,9 @@ export class FhirController {
   @ApiOkResponse({ type: FhirResearchSubjectBundleDto })
   searchSubjects(
     @Query() q: ResearchSubjectSearchDto,
-    @Req() req: Request,
     @CurrentActor() actor: Actor,
   ): Promise<FhirResearchSubjectBundleDto> {
-    return this.fhir.searchSubjects(actor, baseOf(req), {
+    return this.fhir.searchSubjects(actor, {
       study: q.study,
       count: q._count,
       offset: q._offset,

@@ -1,5 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { Actor } from 'src/common/context/request-context';
+import { APP_CONFIG, AppConfig } from 'src/config/app-config';
 import { ParticipantsReader } from 'src/modules/participants/participants.reader';
 import { AllocationsReader } from 'src/modules/randomization/allocations.reader';
 import { SitesReader } from 'src/modules/sites/sites.reader';
@@ -19,16 +20,22 @@ export const DEFAULT_COUNT = 50;
 /**
  * Read-only FHIR R4 views of the trial (ResearchStudy) and its participants (ResearchSubject).
  * Reads only through the owners' readers: participants within the actor's sites, arms only for
- * roles that may see them.
+ * roles that may see them. Links and fullUrls start at APP_PUBLIC_URL (where people reach the
+ * system), never at the request's Host header: the same data gives the same answer.
  */
 @Injectable()
 export class FhirService {
+  private readonly base: string;
+
   constructor(
+    @Inject(APP_CONFIG) config: AppConfig,
     private readonly trials: TrialsReader,
     private readonly sites: SitesReader,
     private readonly participants: ParticipantsReader,
     private readonly allocations: AllocationsReader,
-  ) {}
+  ) {
+    this.base = config.APP_PUBLIC_URL;
+  }
 
   async study(id: string): Promise<FhirResearchStudyDto> {
     const trial = await this.trials.trial();
@@ -38,12 +45,12 @@ export class FhirService {
     return toResearchStudy(trial, await this.sites.all());
   }
 
-  async searchStudies(base: string, id: string | undefined): Promise<FhirResearchStudyBundleDto> {
+  async searchStudies(id: string | undefined): Promise<FhirResearchStudyBundleDto> {
     const trial = await this.trials.trial();
     const matches = id === undefined || id.toLowerCase() === trial.id;
     const resources = matches ? [toResearchStudy(trial, await this.sites.all())] : [];
-    const self = `${base}/fhir/ResearchStudy${id === undefined ? '' : `?_id=${encodeURIComponent(id)}`}`;
-    return searchset(base, resources, resources.length, [{ relation: 'self', url: self }]);
+    const self = `${this.base}/fhir/ResearchStudy${id === undefined ? '' : `?_id=${encodeURIComponent(id)}`}`;
+    return searchset(this.base, resources, resources.length, [{ relation: 'self', url: self }]);
   }
 
   async subject(actor: Actor, id: string): Promise<FhirResearchSubjectDto> {
@@ -57,7 +64,6 @@ export class FhirService {
 
   async searchSubjects(
     actor: Actor,
-    base: string,
     q: { study?: string; count?: number; offset?: number },
   ): Promise<FhirResearchSubjectBundleDto> {
     const count = q.count ?? DEFAULT_COUNT;
@@ -71,10 +77,10 @@ export class FhirService {
       }
       params.set('_count', String(count));
       params.set('_offset', String(o));
-      return `${base}/fhir/ResearchSubject?${params.toString()}`;
+      return `${this.base}/fhir/ResearchSubject?${params.toString()}`;
     };
     if (studyId !== undefined && studyId !== trial.id) {
-      return searchset(base, [], 0, [{ relation: 'self', url: url(offset) }]);
+      return searchset(this.base, [], 0, [{ relation: 'self', url: url(offset) }]);
     }
     const page = await this.participants.page(actor, trial.id, offset, count);
     const arms = await this.allocations.armsOf(
@@ -86,7 +92,7 @@ export class FhirService {
       link.push({ relation: 'next', url: url(offset + page.items.length) });
     }
     return searchset(
-      base,
+      this.base,
       page.items.map((p) => toResearchSubject(p, arms.get(p.id))),
       page.total,
       link,
