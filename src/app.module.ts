@@ -16,6 +16,7 @@ import { TrialsModule } from './modules/trials/trials.module';
 import { AccessModule } from 'src/modules/access/access.module';
 import { DraftsModule } from 'src/modules/drafts/drafts.module';
 import { MetricsModule } from 'src/modules/metrics/metrics.module';
+import { FhirModule } from 'src/modules/fhir/fhir.module';
 
 /** The HTTP API. Processors are not here: they run in the worker (WorkerModule). */
 @Module({
@@ -36,6 +37,7 @@ import { MetricsModule } from 'src/modules/metrics/metrics.module';
     PublicModule,
     DraftsModule,
     MetricsModule,
+    FhirModule,
   ],
   controllers: [HealthController],
 })

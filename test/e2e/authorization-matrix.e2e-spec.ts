@@ -60,7 +60,11 @@ function scopedParams(path: string): string[] {
       return true;
     }
     if (n === 'id') {
-      return path.startsWith('/participants/') || path.startsWith('/follow-up/adverse-events/');
+      return (
+        path.startsWith('/participants/') ||
+        path.startsWith('/follow-up/adverse-events/') ||
+        path.startsWith('/fhir/ResearchSubject/')
+      );
     }
     return false;
   });

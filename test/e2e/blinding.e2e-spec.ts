@@ -18,6 +18,8 @@ const REFERENCE_DATA = [
   '/sites/{id}',
   '/randomization/commitment',
   '/exports/dictionary',
+  '/fhir/ResearchStudy',
+  '/fhir/ResearchStudy/{id}',
 ];
 
 /**

@@ -30,6 +30,9 @@ export const TRIAL_REFERENCE_ROUTES: readonly string[] = [
   // role gets) holds no arm-revealing variable (test/e2e/exports-dictionary.e2e-spec.ts checks it
   // field by field); the words would match screening's prior-treatment code list (aHSCT, …).
   '/exports/dictionary',
+  // The trial as a FHIR ResearchStudy: its arm definitions, as in the commitment.
+  '/fhir/ResearchStudy',
+  '/fhir/ResearchStudy/:id',
 ];
 
 const first = (i: FieldItem) => i.path.split('.')[0].replace(/\[\]$/, '');

@@ -11,6 +11,8 @@ import { consentedParticipant, PATHWAY_NOW } from './pathway';
  */
 export type SiteFixture = {
   label: string;
+  /** The trial (the FHIR ResearchStudy id). */
+  trial: string;
   site: string;
   participant: string;
   assessment: string;
@@ -68,8 +70,14 @@ export async function siteFixture(t: TestApp, label: string): Promise<SiteFixtur
     throw new Error(`log visit: ${logged.status} ${JSON.stringify(logged.body)}`);
   }
   const target = await t.factory.user('site_staff', { sites: [label] });
+  const trial = (
+    (await t.dataSource.query(`SELECT id FROM trials ORDER BY created_at LIMIT 1`)) as {
+      id: string;
+    }[]
+  )[0]?.id;
   const f: SiteFixture = {
     label,
+    trial,
     site,
     participant,
     visit,
@@ -119,8 +127,11 @@ export function fixturePath(path: string, f: SiteFixture): string {
       case 'formKey':
         return `visit-log:${f.visit}:1`;
       case 'id':
-        if (path.startsWith('/participants/')) {
+        if (path.startsWith('/participants/') || path.startsWith('/fhir/ResearchSubject/')) {
           return f.participant;
+        }
+        if (path.startsWith('/fhir/ResearchStudy/')) {
+          return f.trial;
         }
         if (path.startsWith('/users/')) {
           return f.user;

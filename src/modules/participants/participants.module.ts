@@ -6,13 +6,20 @@ import { ParticipantDates } from './participant-dates.api';
 import { ParticipantIdentityController } from './participant-identity.controller';
 import { ParticipantsApi } from './participants.api';
 import { ParticipantsController } from './participants.controller';
+import { ParticipantsReader } from './participants.reader';
 import { ParticipantsRepository } from './participants.repository';
 import { ParticipantsService } from './participants.service';
 
 @Module({
   imports: [IdentityModule, SitesModule, TrialsModule],
   controllers: [ParticipantsController, ParticipantIdentityController],
-  providers: [ParticipantsRepository, ParticipantsService, ParticipantDates, ParticipantsApi],
-  exports: [ParticipantsService, ParticipantDates, ParticipantsApi],
+  providers: [
+    ParticipantsRepository,
+    ParticipantsService,
+    ParticipantDates,
+    ParticipantsApi,
+    ParticipantsReader,
+  ],
+  exports: [ParticipantsService, ParticipantDates, ParticipantsApi, ParticipantsReader],
 })
 export class ParticipantsModule {}

@@ -28,6 +28,19 @@ const COLUMNS = `p.id, p.trial_id AS "trialId", p.site_id AS "siteId", s.code AS
      FROM sample_destruction_requests d WHERE d.participant_id = p.id
      ORDER BY d.requested_at DESC, d.id LIMIT 1) AS "sampleDestruction"`;
 
+const SUMMARY_COLUMNS = `p.id, p.trial_id AS "trialId", p.site_id AS "siteId", p.study_id AS "studyId",
+  p.status, p.withdrawn_from AS "withdrawnFrom"`;
+
+/** The columns of a participant other modules read (no identity, no clinical data). */
+export type ParticipantSummaryRow = {
+  id: string;
+  trialId: string;
+  siteId: string;
+  studyId: string | null;
+  status: ParticipantStatus;
+  withdrawnFrom: ParticipantStatus | null;
+};
+
 export type ParticipantFilter = { siteId?: string; status?: ParticipantStatus; q?: string };
 
 export type NewParticipant = {
@@ -141,6 +154,44 @@ export class ParticipantsRepository {
       >,
     ]);
     return { items: items.map(toEntity), total: count[0].n };
+  }
+
+  /**
+   * Participants within `scope` (site ids; null = every site) of a trial, in study-id order (those
+   * without one last), `limit` from `offset`, with the total: the few columns other modules read.
+   */
+  async summaries(
+    trialId: string,
+    scope: readonly string[] | null,
+    offset: number,
+    limit: number,
+  ): Promise<{ items: ParticipantSummaryRow[]; total: number }> {
+    const clause = `WHERE p.trial_id = $1 AND ($2::uuid[] IS NULL OR p.site_id = ANY($2::uuid[]))`;
+    const [items, count] = await Promise.all([
+      this.m().query(
+        `SELECT ${SUMMARY_COLUMNS} FROM participants p ${clause}
+         ORDER BY p.study_id NULLS LAST, p.id LIMIT $3 OFFSET $4`,
+        [trialId, scope, limit, offset],
+      ) as Promise<ParticipantSummaryRow[]>,
+      this.m().query(`SELECT count(*)::int AS n FROM participants p ${clause}`, [
+        trialId,
+        scope,
+      ]) as Promise<{ n: number }[]>,
+    ]);
+    return { items, total: count[0].n };
+  }
+
+  /** One participant within `scope`, the few columns other modules read, or null. */
+  async summary(
+    id: string,
+    scope: readonly string[] | null,
+  ): Promise<ParticipantSummaryRow | null> {
+    const rows: ParticipantSummaryRow[] = await this.m().query(
+      `SELECT ${SUMMARY_COLUMNS} FROM participants p
+       WHERE p.id = $1 AND ($2::uuid[] IS NULL OR p.site_id = ANY($2::uuid[]))`,
+      [id, scope],
+    );
+    return rows[0] ?? null;
   }
 
   /**

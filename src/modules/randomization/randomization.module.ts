@@ -3,6 +3,7 @@ import { EligibilityModule } from 'src/modules/eligibility/eligibility.module';
 import { ParticipantsModule } from 'src/modules/participants/participants.module';
 import { TrialsModule } from 'src/modules/trials/trials.module';
 import { AllocationService } from './allocation.service';
+import { AllocationsReader } from './allocations.reader';
 import { InterventionReceipts } from './intervention-receipts.api';
 import { InterventionDiscontinuationService } from './intervention-discontinuation.service';
 import { AllocationsController } from './allocations.controller';
@@ -25,7 +26,8 @@ import { UnblindingService } from './unblinding.service';
     RandomizationStatisticsService,
     UnblindingService,
     RandomizationListeners,
+    AllocationsReader,
   ],
-  exports: [AllocationService, InterventionReceipts, RandomizationConfigService],
+  exports: [AllocationService, InterventionReceipts, RandomizationConfigService, AllocationsReader],
 })
 export class RandomizationModule {}

@@ -276,6 +276,26 @@ export class RandomizationRepository {
     return { items, total: count[0].n };
   }
 
+  /**
+   * The production arm of each of `participantIds` within `scope`, and whether the allocated
+   * intervention was received (null while not recorded). Participants without one are absent.
+   */
+  async armsOf(
+    participantIds: readonly string[],
+    scope: readonly string[] | null,
+  ): Promise<{ participantId: string; arm: string; received: boolean | null }[]> {
+    if (participantIds.length === 0) {
+      return [];
+    }
+    return this.m().query(
+      `SELECT a.participant_id AS "participantId", a.arm, r.received
+         FROM allocations a LEFT JOIN intervention_receipts r ON r.participant_id = a.participant_id
+        WHERE a.environment = 'production' AND a.participant_id = ANY($1::uuid[])
+          AND ($2::uuid[] IS NULL OR a.site_id = ANY($2::uuid[]))`,
+      [participantIds, scope],
+    );
+  }
+
   /** Every stored allocation of an environment, in sequence order (for balance and verification). */
   async allAllocations(trialId: string, environment: Environment): Promise<AllocationRow[]> {
     return this.m().query(

@@ -562,6 +562,77 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/fhir/ResearchStudy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Searches ResearchStudy: a searchset Bundle holding the trial (by `_id`, or all). */
+        get: operations["FhirController_searchStudies"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/fhir/ResearchStudy/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Reads the trial as a FHIR ResearchStudy: identifiers, title, phase, arms and sites. */
+        get: operations["FhirController_study"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/fhir/ResearchSubject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Searches ResearchSubject within the actor's sites (by `study`), paged by `_count` with a
+         *     `next` link: status, study, the individual by study id only, and the arm where the role may see it.
+         */
+        get: operations["FhirController_searchSubjects"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/fhir/ResearchSubject/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Reads one participant as a FHIR ResearchSubject (within the actor's sites; 404 otherwise). */
+        get: operations["FhirController_subject"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/follow-up/adverse-events": {
         parameters: {
             query?: never;
@@ -3247,6 +3318,136 @@ export type components = {
             code: string;
             count: number;
             title: string;
+        };
+        FhirAddressDto: {
+            /** @example NL */
+            country?: string;
+        };
+        FhirBundleLinkDto: {
+            /** @enum {string} */
+            relation: "self" | "next";
+            url: string;
+        };
+        FhirBundleSearchDto: {
+            /** @enum {string} */
+            mode: "match";
+        };
+        FhirCodeableConceptDto: {
+            coding?: components["schemas"]["FhirCodingDto"][];
+            text?: string;
+        };
+        FhirCodingDto: {
+            code: string;
+            display?: string;
+            system?: string;
+        };
+        FhirIdentifierDto: {
+            /** @description A URI naming the kind of identifier */
+            system: string;
+            value: string;
+        };
+        FhirLocationDto: {
+            address: components["schemas"]["FhirAddressDto"];
+            /** @example site-3f0c… */
+            id: string;
+            identifier: components["schemas"]["FhirIdentifierDto"][];
+            name: string;
+            /** @enum {string} */
+            resourceType: "Location";
+            /** @enum {string} */
+            status: "active" | "inactive";
+        };
+        FhirReferenceDto: {
+            display?: string;
+            identifier?: components["schemas"]["FhirIdentifierDto"];
+            /** @example ResearchStudy/3f0c… */
+            reference?: string;
+        };
+        FhirResearchStudyArmDto: {
+            description: string;
+            /**
+             * @description The arm code; ResearchSubject.assignedArm names it
+             * @example A
+             */
+            name: string;
+            type: components["schemas"]["FhirCodeableConceptDto"];
+        };
+        FhirResearchStudyBundleDto: {
+            /** @description Absent when nothing matches */
+            entry?: components["schemas"]["FhirResearchStudyEntryDto"][];
+            link: components["schemas"]["FhirBundleLinkDto"][];
+            /** @enum {string} */
+            resourceType: "Bundle";
+            /** @description Matches over every page */
+            total: number;
+            /** @enum {string} */
+            type: "searchset";
+        };
+        FhirResearchStudyDto: {
+            arm: components["schemas"]["FhirResearchStudyArmDto"][];
+            condition: components["schemas"]["FhirCodeableConceptDto"][];
+            /** @description The sites, as Locations */
+            contained: components["schemas"]["FhirLocationDto"][];
+            description: string;
+            /**
+             * Format: uuid
+             * @description FHIR id (here a UUID): the trial's id
+             */
+            id: string;
+            identifier: components["schemas"]["FhirIdentifierDto"][];
+            phase: components["schemas"]["FhirCodeableConceptDto"];
+            primaryPurposeType: components["schemas"]["FhirCodeableConceptDto"];
+            /** @enum {string} */
+            resourceType: "ResearchStudy";
+            /** @description References to the contained sites */
+            site: components["schemas"]["FhirReferenceDto"][];
+            /** @example active */
+            status: string;
+            title: string;
+        };
+        FhirResearchStudyEntryDto: {
+            fullUrl: string;
+            resource: components["schemas"]["FhirResearchStudyDto"];
+            search: components["schemas"]["FhirBundleSearchDto"];
+        };
+        FhirResearchSubjectBundleDto: {
+            /** @description Absent when nothing matches */
+            entry?: components["schemas"]["FhirResearchSubjectEntryDto"][];
+            link: components["schemas"]["FhirBundleLinkDto"][];
+            /** @enum {string} */
+            resourceType: "Bundle";
+            /** @description Matches over every page */
+            total: number;
+            /** @enum {string} */
+            type: "searchset";
+        };
+        FhirResearchSubjectDto: {
+            /** @description The arm received, once recorded as received (never to a blinded role) */
+            actualArm?: string;
+            /** @description The allocated arm (never to a blinded role) */
+            assignedArm?: string;
+            /**
+             * Format: uuid
+             * @description FHIR id (here a UUID): the participant's record id
+             */
+            id: string;
+            /** @description The study id, once assigned */
+            identifier?: components["schemas"]["FhirIdentifierDto"][];
+            /** @description The participant by study id only: never a name, birth date or contact */
+            individual: components["schemas"]["FhirReferenceDto"];
+            /** @enum {string} */
+            resourceType: "ResearchSubject";
+            /**
+             * @description FHIR R4 ResearchSubjectStatus, mapped from the pathway status
+             * @example on-study
+             */
+            status: string;
+            study: components["schemas"]["FhirReferenceDto"];
+        };
+        FhirResearchSubjectEntryDto: {
+            fullUrl: string;
+            resource: components["schemas"]["FhirResearchSubjectDto"];
+            search: components["schemas"]["FhirBundleSearchDto"];
         };
         FieldChangeDto: {
             /** @description Its value after (null = cleared) */
@@ -6799,6 +7000,240 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    FhirController_searchStudies: {
+        parameters: {
+            query?: {
+                /** @description The study id (the trial id) */
+                _id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/fhir+json": components["schemas"]["FhirResearchStudyBundleDto"];
+                    "application/json": components["schemas"]["FhirResearchStudyBundleDto"];
+                };
+            };
+            /** @description A malformed _id, or an unknown search parameter (FHIR_UNKNOWN_SEARCH_PARAMETER) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/fhir+json": components["schemas"]["ErrorResponseDto"];
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/fhir+json": components["schemas"]["ErrorResponseDto"];
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only coordinator, investigator, site_staff, blinded_assessor, statistician, monitor, admin; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/fhir+json": components["schemas"]["ErrorResponseDto"];
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    FhirController_study: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/fhir+json": components["schemas"]["FhirResearchStudyDto"];
+                    "application/json": components["schemas"]["FhirResearchStudyDto"];
+                };
+            };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/fhir+json": components["schemas"]["ErrorResponseDto"];
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/fhir+json": components["schemas"]["ErrorResponseDto"];
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only coordinator, investigator, site_staff, blinded_assessor, statistician, monitor, admin; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/fhir+json": components["schemas"]["ErrorResponseDto"];
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (or not within your sites) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/fhir+json": components["schemas"]["ErrorResponseDto"];
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    FhirController_searchSubjects: {
+        parameters: {
+            query?: {
+                /** @description Page size (default 50) */
+                _count?: number;
+                /** @description Matches to skip (the next link sets it) */
+                _offset?: number;
+                /** @description The study: <id> or ResearchStudy/<id> */
+                study?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/fhir+json": components["schemas"]["FhirResearchSubjectBundleDto"];
+                    "application/json": components["schemas"]["FhirResearchSubjectBundleDto"];
+                };
+            };
+            /** @description A malformed study, _count or _offset, or an unknown search parameter (FHIR_UNKNOWN_SEARCH_PARAMETER) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/fhir+json": components["schemas"]["ErrorResponseDto"];
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/fhir+json": components["schemas"]["ErrorResponseDto"];
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only coordinator, investigator, site_staff, blinded_assessor, statistician, monitor; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/fhir+json": components["schemas"]["ErrorResponseDto"];
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    FhirController_subject: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/fhir+json": components["schemas"]["FhirResearchSubjectDto"];
+                    "application/json": components["schemas"]["FhirResearchSubjectDto"];
+                };
+            };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/fhir+json": components["schemas"]["ErrorResponseDto"];
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/fhir+json": components["schemas"]["ErrorResponseDto"];
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only coordinator, investigator, site_staff, blinded_assessor, statistician, monitor; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/fhir+json": components["schemas"]["ErrorResponseDto"];
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (or not within your sites) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/fhir+json": components["schemas"]["ErrorResponseDto"];
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
