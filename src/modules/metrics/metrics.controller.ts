@@ -1,5 +1,6 @@
 import { Controller, Get, Headers, Inject, Res } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
+import { ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiErrors } from 'src/common/errors/api-errors';
 import type { Response } from 'express';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { Public } from 'src/common/context/access.decorators';
@@ -12,9 +13,8 @@ const digest = (s: string) => createHash('sha256').update(s).digest();
 /**
  * Prometheus scrapes this process's metrics. Not public: off (404) unless METRICS_TOKEN is set,
  * and then only with `Authorization: Bearer <METRICS_TOKEN>` (Prometheus `bearer_token`).
- * Left out of the API's OpenAPI document: it is for the monitoring system, not for clients.
  */
-@ApiExcludeController()
+@ApiTags('health')
 @Controller('metrics')
 export class MetricsController {
   constructor(
@@ -25,6 +25,12 @@ export class MetricsController {
   /** The metrics in Prometheus text format. */
   @Get()
   @Public()
+  @ApiProduces('text/plain')
+  @ApiOkResponse({ description: 'Prometheus text format 0.0.4', schema: { type: 'string' } })
+  @ApiErrors(400, {
+    401: 'INVALID_TOKEN: the Bearer token is not METRICS_TOKEN',
+    404: 'METRICS_DISABLED: METRICS_TOKEN is not set',
+  })
   async scrape(
     @Headers('authorization') authorization: string | undefined,
     @Res({ passthrough: true }) res: Response,
