@@ -34,6 +34,24 @@ export class IdentityRepository {
   }
 
   /** Participants whose record is under another key than `currentKeyId`, locked for rewriting. */
+  /** Participant ids with a stored identity after `after`, in id order (for a full pass). */
+  async idsAfter(after: string | null, limit: number): Promise<string[]> {
+    const rows: { id: string }[] = await this.m().query(
+      `SELECT participant_id AS id FROM participant_identities
+        WHERE $1::uuid IS NULL OR participant_id > $1::uuid ORDER BY participant_id LIMIT $2`,
+      [after, limit],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  /** Stored identities per key id. */
+  async countByKey(): Promise<Record<string, number>> {
+    const rows: { keyId: string; n: number }[] = await this.m().query(
+      `SELECT key_id AS "keyId", count(*)::int AS n FROM participant_identities GROUP BY key_id ORDER BY key_id`,
+    );
+    return Object.fromEntries(rows.map((r) => [r.keyId, r.n]));
+  }
+
   async lockStale(currentKeyId: string, limit: number, em: EntityManager): Promise<string[]> {
     const rows: { id: string }[] = await em.query(
       `SELECT participant_id AS id FROM participant_identities WHERE key_id <> $1
