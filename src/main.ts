@@ -1,3 +1,5 @@
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { Server as NetServer } from 'node:net';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
@@ -15,11 +17,70 @@ export async function startApi(
     bodyParser: false,
   });
   app.useLogger(app.get(Logger));
-  app.enableShutdownHooks();
   configureApp(app);
   await app.listen(config.PORT, config.HOST);
+  closeGracefullyOnSignal(app, config.SHUTDOWN_GRACE_MS);
   const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST;
   return { app, url: `http://${host}:${config.PORT}` };
+}
+
+/**
+ * On SIGTERM or SIGINT: stop accepting connections and let every request in flight get its
+ * answer, then close the application (queues, database pool) and exit 0. From the signal on,
+ * every answer carries `Connection: close`, so no client sends another request on a connection
+ * about to close; connections still idle a second later are closed, and any still open after
+ * `graceMs` are cut. The order matters: Nest's own shutdown hooks would close the database under
+ * requests in flight.
+ */
+export function closeGracefullyOnSignal(app: NestExpressApplication, graceMs: number): void {
+  const server = app.getHttpServer() as Server;
+  const inFlight = new Set<ServerResponse>();
+  let closing = false;
+  let cutOff = 0;
+  server.on('request', (_req: IncomingMessage, res: ServerResponse) => {
+    if (closing) {
+      res.setHeader('Connection', 'close');
+    }
+    inFlight.add(res);
+    res.once('close', () => {
+      inFlight.delete(res);
+      if (closing && !res.writableFinished) {
+        cutOff++;
+      }
+    });
+  });
+  const close = async () => {
+    if (closing) {
+      return;
+    }
+    closing = true;
+    const atSignal = inFlight.size;
+    for (const res of inFlight) {
+      if (!res.headersSent) {
+        res.setHeader('Connection', 'close');
+      }
+    }
+    // net.Server's close, not http.Server's: that one also closes idle keep-alive connections at
+    // once, and a request a client is sending on one that very moment is cut off. These get
+    // their answer with `Connection: close`; the ones still idle after a second are closed.
+    const closed = new Promise<void>((resolve) =>
+      NetServer.prototype.close.call(server, () => resolve()),
+    );
+    const idle = setTimeout(() => server.closeIdleConnections(), 1000);
+    const cut = setTimeout(() => server.closeAllConnections(), graceMs);
+    await closed;
+    clearTimeout(idle);
+    clearTimeout(cut);
+    await app.close();
+    // Counts only: how the shutdown went, for operations (and the test that checks it).
+    process.stdout.write(
+      `graceful shutdown: ${atSignal} requests in flight at the signal, ${cutOff} cut off\n`,
+    );
+    process.exit(0);
+  };
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => void close());
+  }
 }
 
 /** Prints what a person starting the system needs to know; the generated password only once. */

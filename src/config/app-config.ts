@@ -67,6 +67,13 @@ export class EnvironmentVariables {
   @MinLength(32)
   METRICS_TOKEN?: string;
 
+  /** On SIGTERM the API lets requests in flight finish for at most this long, then cuts them. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(600_000)
+  SHUTDOWN_GRACE_MS = 25_000;
+
   /** Where `npm run backup` writes its dump and manifest (relative to the working folder). */
   @IsString()
   @MinLength(1)
