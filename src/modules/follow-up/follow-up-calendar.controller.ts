@@ -1,11 +1,5 @@
-import { Body, Controller, Get, Header, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiCreatedResponse,
-  ApiOkResponse,
-  ApiProduces,
-  ApiTags,
-} from '@nestjs/swagger';
+import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import {
   CalendarFeeds,
   CreatedCalendarFeedDto,
@@ -19,6 +13,7 @@ import { CurrentActor, Public, Roles } from 'src/common/context/access.decorator
 import type { Role } from 'src/common/context/roles';
 import { CalendarQueryDto } from './dto/queries.dto';
 import { FollowUpCalendarService, type SiteCalendar } from './follow-up-calendar.service';
+import { IcalFeed } from 'src/common/calendar/ical-feed.decorator';
 import { FollowUpErrors } from './follow-up.errors';
 
 const CALENDAR_READERS: Role[] = [
@@ -54,14 +49,7 @@ export class FollowUpCalendarController {
   /** The same for the next twelve months as an iCalendar feed (RFC 5545). */
   @Get('calendar.ics')
   @Roles(...CALENDAR_READERS)
-  @Header('Content-Type', 'text/calendar; charset=utf-8')
-  @Header('Cache-Control', 'private, no-store')
-  @ApiProduces('text/calendar')
-  @ApiErrors(400, 404)
-  @ApiOkResponse({
-    description: 'The iCalendar feed',
-    content: { 'text/calendar': { schema: { type: 'string' } } },
-  })
+  @IcalFeed()
   ical(
     @Param('siteId', ParseUUIDPipe) siteId: string,
     @CurrentActor() actor: Actor,
@@ -108,14 +96,7 @@ export class FollowUpFeedsController {
    */
   @Get(':secret/visits.ics')
   @Public()
-  @Header('Content-Type', 'text/calendar; charset=utf-8')
-  @Header('Cache-Control', 'private, no-store')
-  @ApiProduces('text/calendar')
-  @ApiErrors(400, 404)
-  @ApiOkResponse({
-    description: 'The iCalendar feed',
-    content: { 'text/calendar': { schema: { type: 'string' } } },
-  })
+  @IcalFeed()
   async feed(@Param('secret') secret: string): Promise<string> {
     const found = await this.feeds.resolve(secret, 'visits');
     if (!found || !CALENDAR_READERS.includes(found.actor.role as Role)) {

@@ -1,11 +1,5 @@
-import { Body, Controller, Get, Header, Param, ParseUUIDPipe, Post } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiCreatedResponse,
-  ApiOkResponse,
-  ApiProduces,
-  ApiTags,
-} from '@nestjs/swagger';
+import { Body, Controller, Get, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
 import { ApiErrors } from 'src/common/errors/api-errors';
 import type { Actor } from 'src/common/context/request-context';
 import { CurrentActor, Public, Roles } from 'src/common/context/access.decorators';
@@ -17,6 +11,7 @@ import {
   toCalendarFeedDto,
 } from 'src/modules/access/calendar-feeds.api';
 import { SchedulingErrors } from './scheduling.errors';
+import { IcalFeed } from 'src/common/calendar/ical-feed.decorator';
 import { SchedulingReportsService } from './scheduling-reports.service';
 
 /** Who may read a centre's admissions (they reveal arm A: never blinded roles). */
@@ -61,14 +56,7 @@ export class SchedulingFeedsController {
    */
   @Get('feeds/:secret/admissions.ics')
   @Public()
-  @Header('Content-Type', 'text/calendar; charset=utf-8')
-  @Header('Cache-Control', 'private, no-store')
-  @ApiProduces('text/calendar')
-  @ApiErrors(400, 404)
-  @ApiOkResponse({
-    description: 'The iCalendar feed',
-    content: { 'text/calendar': { schema: { type: 'string' } } },
-  })
+  @IcalFeed()
   async feed(@Param('secret') secret: string): Promise<string> {
     const found = await this.feeds.resolve(secret, 'admissions');
     if (!found || !ADMISSION_READERS.includes(found.actor.role as Role)) {

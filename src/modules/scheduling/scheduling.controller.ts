@@ -2,7 +2,6 @@ import {
   Body,
   Controller,
   Get,
-  Header,
   HttpCode,
   Param,
   ParseUUIDPipe,
@@ -11,7 +10,7 @@ import {
   Put,
   Query,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { ApiErrors } from 'src/common/errors/api-errors';
 import { RecordVersionDto } from 'src/kernel/record-history';
 import type { Actor } from 'src/common/context/request-context';
@@ -39,6 +38,7 @@ import { SchedulingReportsService } from './scheduling-reports.service';
 import { BookingReviewService } from './booking-review.service';
 import { BookingsService } from './bookings.service';
 import { TreatmentPlanService } from './treatment-plan.service';
+import { IcalFeed } from 'src/common/calendar/ical-feed.decorator';
 import { Idempotent } from 'src/kernel/idempotency/idempotent.decorator';
 
 /** A path uuid; a malformed one is a 400 that names the parameter. */
@@ -209,10 +209,7 @@ export class SchedulingController {
   /** Planned admissions as iCal (study ids only). */
   @Get('centres/:centreId/calendar.ics')
   @Roles('coordinator', 'investigator', 'site_staff', 'monitor')
-  @Header('Content-Type', 'text/calendar; charset=utf-8')
-  @Header('Cache-Control', 'no-store')
-  @ApiProduces('text/calendar')
-  @ApiErrors(400, 404)
+  @IcalFeed()
   calendar(
     @Param('centreId', uuid('centreId')) centreId: string,
     @CurrentActor() actor: Actor,

@@ -12721,6 +12721,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The iCalendar feed */
             200: {
                 headers: {
                     [name: string]: unknown;
