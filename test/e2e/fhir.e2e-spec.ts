@@ -203,6 +203,33 @@ describe('FHIR R4 ResearchStudy and ResearchSubject (e2e)', () => {
     expect(await one(ber.id)).toMatchObject({ status: 'on-study', assignedArm: 'A' });
   });
 
+  it('states its capabilities: valid, read by the FHIR client, the search parameters it takes', async () => {
+    const res = await get('/fhir/metadata', coordinator).expect(200);
+    expect(res.headers['content-type']).toMatch(/^application\/fhir\+json/);
+    const statement = res.body as Json;
+    expect(valid(statement)).toEqual([]);
+    // The R4 schema requires only resourceType here; a code outside its value set fails.
+    expect(valid({ ...statement, kind: 'server' })).not.toEqual([]);
+    const client = new Client({
+      baseUrl: `${base}/fhir`,
+      customHeaders: { Authorization: `Bearer ${statistician.token}` },
+    });
+    const read = (await client.capabilityStatement()) as Json;
+    expect(read).toEqual(statement);
+    type Resource = { type: string; searchParam: { name: string }[] };
+    const resources = (statement.rest as { resource: Resource[] }[])[0].resource;
+    const declared = Object.fromEntries(
+      resources.map((r) => [r.type, r.searchParam.map((p) => p.name)]),
+    );
+    expect(declared).toEqual({
+      ResearchStudy: ['_id'],
+      ResearchSubject: ['study', '_count', '_offset'],
+    });
+    // What it declares is what the searches take: an undeclared parameter is refused.
+    await get('/fhir/ResearchSubject?name=x', statistician).expect(400);
+    await t.http().get('/fhir/metadata').expect(401);
+  });
+
   it('is read by a real FHIR client (fhir-kit-client) over a real port, page by page', async () => {
     const client = new Client({
       baseUrl: `${base}/fhir`,

@@ -13,6 +13,7 @@ import type { Actor } from 'src/common/context/request-context';
 import { CLINICAL_ROLES, ROLES } from 'src/common/context/roles';
 import { ApiErrors } from 'src/common/errors/api-errors';
 import {
+  FhirCapabilityStatementDto,
   FhirResearchStudyBundleDto,
   FhirResearchStudyDto,
   FhirResearchSubjectBundleDto,
@@ -45,6 +46,19 @@ const uuid = (name: string) =>
 @Controller('fhir')
 export class FhirController {
   constructor(private readonly fhir: FhirService) {}
+
+  /**
+   * The server's CapabilityStatement: FHIR R4, JSON, read and search of ResearchStudy and
+   * ResearchSubject with their search parameters.
+   */
+  @Get('metadata')
+  @Roles(...ROLES)
+  @Header('Content-Type', FHIR_JSON)
+  @ApiErrors(400)
+  @ApiOkResponse({ type: FhirCapabilityStatementDto })
+  metadata(): FhirCapabilityStatementDto {
+    return this.fhir.capabilities();
+  }
 
   /** Searches ResearchStudy: a searchset Bundle holding the trial (by `_id`, or all). */
   @Get('ResearchStudy')

@@ -3,6 +3,7 @@ import type { ParticipantSummary } from 'src/modules/participants/participants.r
 import type { SiteSummary } from 'src/modules/sites/sites.reader';
 import type {
   FhirBundleLinkDto,
+  FhirCapabilityStatementDto,
   FhirLocationDto,
   FhirResearchStudyDto,
   FhirResearchSubjectDto,
@@ -161,5 +162,55 @@ export function searchset<R extends { resourceType: string; id: string }>(
           })),
         }
       : {}),
+  };
+}
+
+/** When the capabilities below last changed (CapabilityStatement.date): change it with them. */
+export const CAPABILITIES_CHANGED = '2026-12-04';
+
+const SEARCH_PARAM_TYPES: Record<string, { type: string; documentation: string }> = {
+  _id: { type: 'token', documentation: 'The study id (the trial id)' },
+  study: { type: 'reference', documentation: 'The study: <id> or ResearchStudy/<id>' },
+  _count: { type: 'number', documentation: 'Page size, 1–200 (default 50)' },
+  _offset: { type: 'number', documentation: 'Matches to skip (the next link sets it)' },
+};
+
+/**
+ * The server's CapabilityStatement (https://hl7.org/fhir/R4/capabilitystatement.html): the two
+ * resources, read and search, and exactly the search parameters each search accepts.
+ */
+export function capabilityStatement(
+  base: string,
+  searchParameters: Record<'ResearchStudy' | 'ResearchSubject', readonly string[]>,
+): FhirCapabilityStatementDto {
+  return {
+    resourceType: 'CapabilityStatement',
+    status: 'active',
+    date: CAPABILITIES_CHANGED,
+    kind: 'instance',
+    software: { name: 'RAM-MS trial system' },
+    implementation: { description: 'RAM-MS trial: read-only FHIR R4', url: `${base}/fhir` },
+    // R4 as first published: HL7's R4 JSON schema (the one the tests validate with) lists 4.0.0;
+    // 4.0.1 is a technical correction of the same release, with the same resources.
+    fhirVersion: '4.0.0',
+    format: ['application/fhir+json', 'json'],
+    rest: [
+      {
+        mode: 'server',
+        security: {
+          description:
+            'A bearer access token of the trial system (Authorization: Bearer …). ResearchSubjects ' +
+            "are limited to the acting role's sites and carry arms only for unblinded roles.",
+        },
+        resource: (['ResearchStudy', 'ResearchSubject'] as const).map((type) => ({
+          type,
+          interaction: [{ code: 'read' }, { code: 'search-type' }],
+          searchParam: searchParameters[type].map((name) => ({
+            name,
+            ...SEARCH_PARAM_TYPES[name],
+          })),
+        })),
+      },
+    ],
   };
 }

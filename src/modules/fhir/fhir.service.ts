@@ -5,15 +5,18 @@ import { ParticipantsReader } from 'src/modules/participants/participants.reader
 import { AllocationsReader } from 'src/modules/randomization/allocations.reader';
 import { SitesReader } from 'src/modules/sites/sites.reader';
 import { TrialsReader } from 'src/modules/trials/trials.reader';
-import type {
-  FhirBundleLinkDto,
-  FhirResearchStudyBundleDto,
-  FhirResearchStudyDto,
-  FhirResearchSubjectBundleDto,
-  FhirResearchSubjectDto,
+import {
+  type FhirBundleLinkDto,
+  type FhirCapabilityStatementDto,
+  RESEARCH_STUDY_SEARCH_PARAMETERS,
+  RESEARCH_SUBJECT_SEARCH_PARAMETERS,
+  type FhirResearchStudyBundleDto,
+  type FhirResearchStudyDto,
+  type FhirResearchSubjectBundleDto,
+  type FhirResearchSubjectDto,
 } from './dto/fhir.dto';
 import { FhirErrors } from './fhir.errors';
-import { searchset, toResearchStudy, toResearchSubject } from './fhir.mapper';
+import { capabilityStatement, searchset, toResearchStudy, toResearchSubject } from './fhir.mapper';
 
 export const DEFAULT_COUNT = 50;
 
@@ -35,6 +38,13 @@ export class FhirService {
     private readonly allocations: AllocationsReader,
   ) {
     this.base = config.APP_PUBLIC_URL;
+  }
+
+  capabilities(): FhirCapabilityStatementDto {
+    return capabilityStatement(this.base, {
+      ResearchStudy: RESEARCH_STUDY_SEARCH_PARAMETERS,
+      ResearchSubject: RESEARCH_SUBJECT_SEARCH_PARAMETERS,
+    });
   }
 
   async study(id: string): Promise<FhirResearchStudyDto> {

@@ -562,6 +562,26 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/fhir/metadata": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The server's CapabilityStatement: FHIR R4, JSON, read and search of ResearchStudy and
+         *     ResearchSubject with their search parameters.
+         */
+        get: operations["FhirController_metadata"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/fhir/ResearchStudy": {
         parameters: {
             query?: never;
@@ -3349,6 +3369,47 @@ export type components = {
             /** @enum {string} */
             mode: "match";
         };
+        FhirCapabilityInteractionDto: {
+            /** @enum {string} */
+            code: "read" | "search-type";
+        };
+        FhirCapabilityResourceDto: {
+            interaction: components["schemas"]["FhirCapabilityInteractionDto"][];
+            searchParam: components["schemas"]["FhirCapabilitySearchParamDto"][];
+            /** @enum {string} */
+            type: "ResearchStudy" | "ResearchSubject";
+        };
+        FhirCapabilityRestDto: {
+            /** @enum {string} */
+            mode: "server";
+            resource: components["schemas"]["FhirCapabilityResourceDto"][];
+            security: components["schemas"]["FhirCapabilitySecurityDto"];
+        };
+        FhirCapabilitySearchParamDto: {
+            documentation?: string;
+            name: string;
+            /** @enum {string} */
+            type: "token" | "reference" | "number";
+        };
+        FhirCapabilitySecurityDto: {
+            description: string;
+        };
+        FhirCapabilityStatementDto: {
+            /** @description When the capabilities last changed */
+            date: string;
+            /** @example 4.0.0 */
+            fhirVersion: string;
+            format: string[];
+            implementation: components["schemas"]["FhirImplementationDto"];
+            /** @enum {string} */
+            kind: "instance";
+            /** @enum {string} */
+            resourceType: "CapabilityStatement";
+            rest: components["schemas"]["FhirCapabilityRestDto"][];
+            software: components["schemas"]["FhirSoftwareDto"];
+            /** @enum {string} */
+            status: "active";
+        };
         FhirCodeableConceptDto: {
             coding?: components["schemas"]["FhirCodingDto"][];
             text?: string;
@@ -3362,6 +3423,10 @@ export type components = {
             /** @description A URI naming the kind of identifier */
             system: string;
             value: string;
+        };
+        FhirImplementationDto: {
+            description: string;
+            url: string;
         };
         FhirLocationDto: {
             address: components["schemas"]["FhirAddressDto"];
@@ -3465,6 +3530,9 @@ export type components = {
             fullUrl: string;
             resource: components["schemas"]["FhirResearchSubjectDto"];
             search: components["schemas"]["FhirBundleSearchDto"];
+        };
+        FhirSoftwareDto: {
+            name: string;
         };
         FieldChangeDto: {
             /** @description Its value after (null = cleared) */
@@ -7017,6 +7085,56 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    FhirController_metadata: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/fhir+json": components["schemas"]["FhirCapabilityStatementDto"];
+                    "application/json": components["schemas"]["FhirCapabilityStatementDto"];
+                };
+            };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/fhir+json": components["schemas"]["ErrorResponseDto"];
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/fhir+json": components["schemas"]["ErrorResponseDto"];
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only coordinator, investigator, site_staff, blinded_assessor, statistician, monitor, admin; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/fhir+json": components["schemas"]["ErrorResponseDto"];
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };

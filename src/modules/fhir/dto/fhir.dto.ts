@@ -136,6 +136,56 @@ export class FhirResearchSubjectBundleDto extends FhirSearchsetDto {
   entry?: FhirResearchSubjectEntryDto[];
 }
 
+export class FhirCapabilitySearchParamDto {
+  @ApiProperty() name: string;
+  @ApiProperty({ enum: ['token', 'reference', 'number'] }) type: string;
+  @ApiPropertyOptional() documentation?: string;
+}
+
+export class FhirCapabilityInteractionDto {
+  @ApiProperty({ enum: ['read', 'search-type'] }) code: string;
+}
+
+export class FhirCapabilityResourceDto {
+  @ApiProperty({ enum: ['ResearchStudy', 'ResearchSubject'] }) type: string;
+  @ApiProperty({ type: [FhirCapabilityInteractionDto] })
+  interaction: FhirCapabilityInteractionDto[];
+  @ApiProperty({ type: [FhirCapabilitySearchParamDto] })
+  searchParam: FhirCapabilitySearchParamDto[];
+}
+
+export class FhirCapabilitySecurityDto {
+  @ApiProperty() description: string;
+}
+
+export class FhirCapabilityRestDto {
+  @ApiProperty({ enum: ['server'] }) mode: 'server';
+  @ApiProperty({ type: FhirCapabilitySecurityDto }) security: FhirCapabilitySecurityDto;
+  @ApiProperty({ type: [FhirCapabilityResourceDto] }) resource: FhirCapabilityResourceDto[];
+}
+
+export class FhirSoftwareDto {
+  @ApiProperty() name: string;
+}
+
+export class FhirImplementationDto {
+  @ApiProperty() description: string;
+  @ApiProperty() url: string;
+}
+
+/** What this FHIR server does (GET /fhir/metadata), as FHIR clients read it first. */
+export class FhirCapabilityStatementDto {
+  @ApiProperty({ enum: ['CapabilityStatement'] }) resourceType: 'CapabilityStatement';
+  @ApiProperty({ enum: ['active'] }) status: 'active';
+  @ApiProperty({ description: 'When the capabilities last changed' }) date: string;
+  @ApiProperty({ enum: ['instance'] }) kind: 'instance';
+  @ApiProperty({ type: FhirSoftwareDto }) software: FhirSoftwareDto;
+  @ApiProperty({ type: FhirImplementationDto }) implementation: FhirImplementationDto;
+  @ApiProperty({ example: '4.0.0' }) fhirVersion: string;
+  @ApiProperty({ type: [String] }) format: string[];
+  @ApiProperty({ type: [FhirCapabilityRestDto] }) rest: FhirCapabilityRestDto[];
+}
+
 /** Search parameters of GET /fhir/ResearchStudy. */
 export class ResearchStudySearchDto {
   @ValidateUuid({ optional: true, description: 'The study id (the trial id)' })
