@@ -27,7 +27,6 @@ export function AdminSites() {
                   <th scope="col">Transplant centre</th>
                   <th scope="col">Default places / quarter</th>
                   <th scope="col">Status</th>
-                  <th scope="col">Change</th>
                 </tr>
               </thead>
               <tbody>
@@ -35,6 +34,16 @@ export function AdminSites() {
                   <tr key={s.id}>
                     <th scope="row">
                       {s.label} · {s.name}
+                      <div>
+                        <button
+                          type="button"
+                          className="secondary small row-action"
+                          onClick={() => setOpen(open === s.id ? null : s.id)}
+                          aria-expanded={open === s.id}
+                        >
+                          {open === s.id ? 'Close' : `Change ${s.label}`}
+                        </button>
+                      </div>
                     </th>
                     <td>{s.roles.map(humanise).join(', ')}</td>
                     <td>{s.timeZone}</td>
@@ -44,16 +53,6 @@ export function AdminSites() {
                     </td>
                     <td>
                       {s.active ? <Tag tone="ok">active</Tag> : <Tag tone="bad">inactive</Tag>}
-                    </td>
-                    <td>
-                      <button
-                        type="button"
-                        className="secondary"
-                        onClick={() => setOpen(open === s.id ? null : s.id)}
-                        aria-expanded={open === s.id}
-                      >
-                        {open === s.id ? 'Close' : `Change ${s.label}`}
-                      </button>
                     </td>
                   </tr>
                 ))}

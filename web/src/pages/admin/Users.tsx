@@ -33,7 +33,10 @@ export function AdminUsers() {
   });
   const columns = [
     col.accessor('displayName', { header: 'Name' }),
-    col.accessor('email', { header: 'E-mail' }),
+    col.accessor('email', {
+      header: 'E-mail',
+      cell: (c) => <span className="wrap-anywhere">{c.getValue()}</span>,
+    }),
     col.accessor((u) => u.roles.map((r) => ROLE_LABELS[r]).join(', '), {
       id: 'roles',
       header: 'Roles',
