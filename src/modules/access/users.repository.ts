@@ -124,15 +124,19 @@ export class UsersRepository {
   }
 
   /** Active users with a current membership of a site; null when the site does not exist within `scope` (null = all). */
-  async staffOfSite(siteId: string, scope: readonly string[] | null): Promise<UserEntity[] | null> {
-    const [site]: unknown[] = await this.m().query(
+  async staffOfSite(
+    siteId: string,
+    scope: readonly string[] | null,
+    em?: EntityManager,
+  ): Promise<UserEntity[] | null> {
+    const [site]: unknown[] = await this.m(em).query(
       `SELECT 1 FROM site_directory WHERE id = $1 AND ($2::uuid[] IS NULL OR id = ANY($2::uuid[]))`,
       [siteId, scope],
     );
     if (!site) {
       return null;
     }
-    const rows: Row[] = await this.m().query(
+    const rows: Row[] = await this.m(em).query(
       `SELECT ${COLUMNS} FROM users u JOIN user_sites us ON us.user_id = u.id
        WHERE us.site_id = $1 AND u.active ORDER BY u.display_name`,
       [siteId],

@@ -3,6 +3,7 @@ import { IdentityModule } from 'src/modules/identity/identity.module';
 import { ParticipantsModule } from 'src/modules/participants/participants.module';
 import { TrialsModule } from 'src/modules/trials/trials.module';
 import { AccessModule } from 'src/modules/access/access.module';
+import { NotificationsModule } from 'src/modules/notifications/notifications.module';
 import { ConsentRenewalController } from './consent-renewal.controller';
 import { ConsentRenewalRepository } from './consent-renewal.repository';
 import { ConsentRenewalService } from './consent-renewal.service';
@@ -14,13 +15,14 @@ import { ScreeningLogRepository } from './screening-log.repository';
 import { ScreeningLogService } from './screening-log.service';
 import { ScreeningController } from './screening.controller';
 import { ScreeningService } from './screening.service';
+import { WorkWaitingNotifier } from './work-waiting.notifier';
 
 /**
  * Screening data, the criteria engine (./engine, pure), assessments with investigator sign-off,
  * consent and re-screening, the screening log, and the randomisation gate (EligibilityService).
  */
 @Module({
-  imports: [ParticipantsModule, IdentityModule, TrialsModule, AccessModule],
+  imports: [ParticipantsModule, IdentityModule, TrialsModule, AccessModule, NotificationsModule],
   controllers: [
     ScreeningController,
     EligibilityController,
@@ -35,6 +37,7 @@ import { ScreeningService } from './screening.service';
     EligibilityService,
     ScreeningLogRepository,
     ScreeningLogService,
+    WorkWaitingNotifier,
   ],
   exports: [EligibilityService, ScreeningService],
 })

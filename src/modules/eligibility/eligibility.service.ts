@@ -1,3 +1,4 @@
+import { WorkWaitingNotifier } from './work-waiting.notifier';
 import { Injectable } from '@nestjs/common';
 import { Clock } from 'src/common/clock/clock';
 import { DomainError } from 'src/common/errors/domain-error';
@@ -91,6 +92,7 @@ export class EligibilityService {
     private readonly users: UsersService,
     private readonly tx: TransactionRunner,
     private readonly clock: Clock,
+    private readonly workWaiting: WorkWaitingNotifier,
   ) {}
 
   async settings(): Promise<CriteriaSettings> {
@@ -190,6 +192,17 @@ export class EligibilityService {
           ageAtAssessment: age,
         },
       });
+      if (result.result !== 'incomplete') {
+        await this.workWaiting.assessmentAwaitingSignature(uow, {
+          participantId: id,
+          studyId: p.studyId,
+          siteId: p.siteId,
+          siteLabel: `${p.countryCode}-${p.siteCode}`,
+          assessmentId,
+          result: result.result,
+          criteriaSetLabel: set.label,
+        });
+      }
       return assessmentId;
     });
     return this.assessmentOf(id, assessmentId);

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { InboxApi } from './inbox.api';
 import { MailApi } from './mail.api';
 import { Mailer } from './mailer';
 import { NotificationsController } from './notifications.controller';
@@ -7,7 +8,7 @@ import { NotificationsService } from './notifications.service';
 
 @Module({
   controllers: [NotificationsController],
-  providers: [NotificationsRepository, NotificationsService, Mailer, MailApi],
-  exports: [NotificationsService, MailApi],
+  providers: [NotificationsRepository, NotificationsService, Mailer, MailApi, InboxApi],
+  exports: [NotificationsService, MailApi, InboxApi],
 })
 export class NotificationsModule {}

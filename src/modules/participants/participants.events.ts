@@ -1,4 +1,5 @@
 import { defineEvent } from 'src/kernel/events/domain-event';
+import type { RegistrationStage } from './dto/participant.dto';
 import type { Transition } from './participant-status';
 import type { ParticipantEntity } from './participant.entity';
 
@@ -7,10 +8,18 @@ import type { ParticipantEntity } from './participant.entity';
  * src/kernel/events). Listeners: `grep -rn "OnDomainEvent(Participant" src`.
  */
 
-/** A participant was registered (or pre-screened): after the identity is stored, before the history row. */
-export const ParticipantRegistered = defineEvent<{ participantId: string }>(
-  'participant.registered',
-);
+/**
+ * A participant was registered (or pre-screened): after the identity is stored, before the history
+ * row. `byActorId` is who registered them (null: the public pre-screening page, or the system).
+ */
+export const ParticipantRegistered = defineEvent<{
+  participantId: string;
+  siteId: string;
+  /** The site as people name it, e.g. NL-AMS. */
+  siteLabel: string;
+  stage: RegistrationStage;
+  byActorId: string | null;
+}>('participant.registered');
 
 /** The identity record was corrected; `changed` lists the changed fields (e.g. `birthDate`). */
 export const ParticipantIdentityChanged = defineEvent<{

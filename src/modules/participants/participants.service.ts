@@ -280,7 +280,13 @@ export class ParticipantsService {
         uow.em,
       );
       await this.identity.store(uow, id, identity);
-      await this.events.publish(uow, ParticipantRegistered, { participantId: id });
+      await this.events.publish(uow, ParticipantRegistered, {
+        participantId: id,
+        siteId: site.id,
+        siteLabel: label,
+        stage,
+        byActorId: actor.id,
+      });
       await this.participants.insertHistory(
         {
           participantId: id,

@@ -1,5 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
+import { Link } from 'react-router';
 import { api, call } from '../api/client';
 import { useUser } from '../auth/session';
 import { ErrorBox, Pager, QueryView, Tag } from '../components/ui';
@@ -75,6 +76,7 @@ export function Notifications() {
                       <span className="small muted">{formatInstant(n.createdAt, zone)}</span>
                     </div>
                     <p style={{ whiteSpace: 'pre-line', margin: '0.4rem 0' }}>{n.body}</p>
+                    <NoticeLink data={n.data} />
                     {n.readAt ? (
                       <Tag>read</Tag>
                     ) : (
@@ -96,4 +98,14 @@ export function Notifications() {
       </QueryView>
     </>
   );
+}
+
+/** Where a notice's work is: the visit, or the participant (the notices carry their ids). */
+function NoticeLink({ data = {} }: { data?: Record<string, unknown> }) {
+  const id = (key: string) => (typeof data[key] === 'string' ? (data[key] as string) : null);
+  const visitId = id('visitId');
+  const participantId = id('participantId');
+  if (visitId) return <Link to={`/visits/${visitId}`}>Open the visit</Link>;
+  if (participantId) return <Link to={`/participants/${participantId}`}>Open the participant</Link>;
+  return null;
 }
