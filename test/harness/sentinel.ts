@@ -51,7 +51,8 @@ export async function startSentinelGroup(name = 'ram-ms'): Promise<SentinelGroup
     const [masterPort, replicaPort, ...sentinelPorts] = await Promise.all(
       Array.from({ length: 5 }, () => freePort()),
     );
-    const server = ['--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'];
+    // The replica stores the master's snapshot in `dir`: the temporary folder, not the checkout.
+    const server = ['--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir];
     const master = run(['--port', String(masterPort), ...server]);
     await answers(master, masterPort);
     const replica = run([
