@@ -24,9 +24,7 @@ describe('Redis connection options and the eviction-policy check (int)', () => {
   });
 
   afterAll(async () => {
-    for (const c of clients) {
-      c.disconnect();
-    }
+    await Promise.all(clients.map((c) => c.quit()));
     await plain?.stop();
     await locked?.stop();
   });
