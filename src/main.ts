@@ -11,6 +11,7 @@ import { prepareDatabase } from 'src/cli/prepare';
 /** Starts the HTTP API on the configured port; returns the app and its base URL. */
 export async function startApi(
   config: AppConfig,
+  alsoOnSignal?: () => Promise<unknown>,
 ): Promise<{ app: NestExpressApplication; url: string }> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule, {
     bufferLogs: true,
@@ -19,7 +20,7 @@ export async function startApi(
   app.useLogger(app.get(Logger));
   configureApp(app);
   await app.listen(config.PORT, config.HOST);
-  closeGracefullyOnSignal(app, config.SHUTDOWN_GRACE_MS);
+  closeGracefullyOnSignal(app, config.SHUTDOWN_GRACE_MS, alsoOnSignal);
   const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST;
   return { app, url: `http://${host}:${config.PORT}` };
 }
@@ -30,9 +31,14 @@ export async function startApi(
  * every answer carries `Connection: close`, so no client sends another request on a connection
  * about to close; connections still idle a second later are closed, and any still open after
  * `graceMs` are cut. The order matters: Nest's own shutdown hooks would close the database under
- * requests in flight.
+ * requests in flight. `alsoClose` runs at the same time (`npm start`: the worker of the same
+ * process), and the process exits once both are done.
  */
-export function closeGracefullyOnSignal(app: NestExpressApplication, graceMs: number): void {
+export function closeGracefullyOnSignal(
+  app: NestExpressApplication,
+  graceMs: number,
+  alsoClose?: () => Promise<unknown>,
+): void {
   const server = app.getHttpServer() as Server;
   const inFlight = new Set<ServerResponse>();
   let closing = false;
@@ -54,6 +60,7 @@ export function closeGracefullyOnSignal(app: NestExpressApplication, graceMs: nu
       return;
     }
     closing = true;
+    const other = alsoClose?.();
     const atSignal = inFlight.size;
     for (const res of inFlight) {
       if (!res.headersSent) {
@@ -72,6 +79,7 @@ export function closeGracefullyOnSignal(app: NestExpressApplication, graceMs: nu
     clearTimeout(idle);
     clearTimeout(cut);
     await app.close();
+    await other;
     // Counts only: how the shutdown went, for operations (and the test that checks it).
     process.stdout.write(
       `graceful shutdown: ${atSignal} requests in flight at the signal, ${cutOff} cut off\n`,

@@ -1,8 +1,12 @@
-import { INestApplicationContext } from '@nestjs/common';
+import { getQueueToken } from '@nestjs/bull';
+import { INestApplicationContext, Logger as NestLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { Queue } from 'bull';
 import { Logger } from 'nestjs-pino';
 import { AppConfig, loadConfig } from './config/app-config';
 import { prepareDatabase } from 'src/cli/prepare';
+import { ALL_QUEUES } from 'src/common/queue/queues';
+import { warnOfEvictionPolicy } from 'src/common/queue/redis-connection';
 import { OutboxReconciler } from 'src/kernel/outbox/outbox.reconciler';
 import { OutboxRelay } from 'src/kernel/outbox/outbox.relay';
 import { WorkerModule } from './worker.module';
@@ -11,12 +15,79 @@ import { WorkerModule } from './worker.module';
 export async function startWorker(config: AppConfig): Promise<INestApplicationContext> {
   const app = await NestFactory.createApplicationContext(WorkerModule, { bufferLogs: true });
   app.useLogger(app.get(Logger));
-  app.enableShutdownHooks();
   await app.init();
+  await runWorkerLoops(app, config);
+  return app;
+}
+
+/**
+ * What every worker does once its module is initialised (src/worker.ts and the test worker):
+ * checks Redis' eviction policy, then starts the outbox relay's polling and its reconciliation.
+ */
+export async function runWorkerLoops(
+  app: INestApplicationContext,
+  config: AppConfig,
+): Promise<void> {
+  await warnOfEvictionPolicy(workerQueues(app)[0].client, new NestLogger('Redis'));
   app.get(OutboxRelay).startPolling(config.OUTBOX_POLL_MS);
   // Re-relays jobs Redis lost (at start, on reconnect, periodically): src/kernel/outbox/outbox.reconciler.ts
   app.get(OutboxReconciler).start(config.OUTBOX_RECONCILE_EVERY_MS);
-  return app;
+}
+
+function workerQueues(app: INestApplicationContext): Queue[] {
+  return ALL_QUEUES.map((name) => app.get<Queue>(getQueueToken(name), { strict: false }));
+}
+
+/**
+ * Stops a worker without losing a job: stops the outbox relay and its reconciliation (a drain
+ * under way finishes: its rows are either sent or still pending for another worker), stops
+ * taking jobs from every queue and waits for the jobs in flight to finish (Bull's local pause).
+ * Jobs still running after `graceMs` are abandoned: their Bull lock lapses and another worker's
+ * stalled-job check runs them again (every processor is idempotent). Then it closes the queues
+ * and the database. Resolves with whether every job in flight finished.
+ */
+export async function closeWorker(
+  app: INestApplicationContext,
+  graceMs: number,
+): Promise<{ finished: boolean }> {
+  await Promise.all([app.get(OutboxRelay).stop(), app.get(OutboxReconciler).stop()]);
+  let timer: NodeJS.Timeout | undefined;
+  const finished = await Promise.race([
+    Promise.all(workerQueues(app).map((q) => q.pause(true))).then(
+      () => true,
+      () => true, // Redis unreachable: nothing can be taken or finished through it anyway
+    ),
+    new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), graceMs);
+    }),
+  ]);
+  clearTimeout(timer);
+  await app.close();
+  return { finished };
+}
+
+/**
+ * On SIGTERM or SIGINT: `closeWorker`, then exit 0. Prints one line for operations (and the test
+ * that checks it): whether the jobs in flight finished or were left to other workers.
+ */
+export function closeWorkerGracefullyOnSignal(app: INestApplicationContext, graceMs: number): void {
+  let closing = false;
+  const close = async () => {
+    if (closing) {
+      return;
+    }
+    closing = true;
+    const { finished } = await closeWorker(app, graceMs);
+    process.stdout.write(
+      finished
+        ? 'worker shutdown: every job in flight finished\n'
+        : `worker shutdown: jobs still running after ${graceMs} ms are left to other workers\n`,
+    );
+    process.exit(0);
+  };
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => void close());
+  }
 }
 
 async function main(): Promise<void> {
@@ -24,7 +95,8 @@ async function main(): Promise<void> {
   if (config.MIGRATE_ON_START) {
     await prepareDatabase(config);
   }
-  await startWorker(config);
+  const app = await startWorker(config);
+  closeWorkerGracefullyOnSignal(app, config.SHUTDOWN_GRACE_MS);
   process.stdout.write('RAM-MS worker started: processing queues and relaying the outbox\n');
 }
 

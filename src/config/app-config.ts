@@ -67,7 +67,10 @@ export class EnvironmentVariables {
   @MinLength(32)
   METRICS_TOKEN?: string;
 
-  /** On SIGTERM the API lets requests in flight finish for at most this long, then cuts them. */
+  /**
+   * On SIGTERM the API lets requests in flight finish for at most this long, then cuts them; the
+   * worker waits this long for its jobs in flight, then leaves the rest to other workers.
+   */
   @Transform(toInt)
   @IsInt()
   @Min(0)
@@ -81,6 +84,23 @@ export class EnvironmentVariables {
 
   @IsUrl({ protocols: ['redis', 'rediss'], require_tld: false })
   REDIS_URL = 'redis://127.0.0.1:6379';
+
+  /**
+   * Redis Sentinel: `host:port,host:port` of the Sentinels, with REDIS_SENTINEL_NAME the name of
+   * the master they watch. When both are set every Redis connection (Bull, rate limits) asks the
+   * Sentinels for the current master and follows a failover; REDIS_URL then gives only the
+   * credentials, database number and TLS (its host and port are not used).
+   */
+  @IsOptional()
+  @Matches(/^\s*[^\s,:]+:\d{1,5}\s*(,\s*[^\s,:]+:\d{1,5}\s*)*$/, {
+    message: 'REDIS_SENTINELS must be host:port[,host:port…]',
+  })
+  REDIS_SENTINELS?: string;
+
+  /** The master name the Sentinels watch (`sentinel monitor <name> …`); needs REDIS_SENTINELS. */
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9._-]{1,64}$/)
+  REDIS_SENTINEL_NAME?: string;
 
   /** Bull key prefix; tests give every file its own. */
   @Matches(/^[A-Za-z0-9:_-]{1,64}$/)
@@ -496,6 +516,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   if (config.NODE_ENV === 'production' && config.JWT_SECRET === DEV_JWT_SECRET) {
     problems.push('JWT_SECRET: is the public development secret; use a secret value in production');
+  }
+  if (Boolean(config.REDIS_SENTINELS) !== Boolean(config.REDIS_SENTINEL_NAME)) {
+    problems.push('REDIS_SENTINELS and REDIS_SENTINEL_NAME: set both (Sentinel) or neither');
   }
   const identityKeys = identityKeysProblem(config.IDENTITY_KEYS, config.NODE_ENV);
   if (identityKeys) {

@@ -33,14 +33,17 @@ export type OwnRedis = {
   stop: () => Promise<void>;
 };
 
-/** Starts `redis-server` on a free port, so a test may flush or restart it without disturbing others. */
-export async function startOwnRedis(): Promise<OwnRedis> {
+/**
+ * Starts `redis-server` on a free port, so a test may flush or restart it without disturbing others;
+ * `args` are further redis-server options (e.g. `['--maxmemory-policy', 'allkeys-lru']`).
+ */
+export async function startOwnRedis(args: string[] = []): Promise<OwnRedis> {
   const port = await freePort();
   let child: ChildProcess | null = null;
   const spawnServer = async () => {
     const proc = spawn(
       'redis-server',
-      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...args],
       { stdio: 'ignore' },
     );
     child = proc;

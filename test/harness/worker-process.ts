@@ -1,7 +1,7 @@
 /**
  * A worker process for fault tests: the real WorkerModule (every processor, the outbox relay and
- * its reconciliation, configured from the environment exactly like src/worker.ts), with one
- * difference: Bull's lock and stalled-job check run every TEST_BULL_LOCK_MS / TEST_BULL_STALLED_MS
+ * its reconciliation, its Redis check and graceful shutdown, configured from the environment
+ * exactly like src/worker.ts), with one difference: Bull's lock and stalled-job check run every TEST_BULL_LOCK_MS / TEST_BULL_STALLED_MS
  * instead of every 30 s,
  * so a job whose worker was SIGKILLed is taken up again within seconds instead of a minute.
  *
@@ -13,9 +13,9 @@ import { getSharedConfigToken } from '@nestjs/bull';
 import { ConsoleLogger } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { DEFAULT_JOB_OPTIONS } from 'src/common/queue/queues';
+import { redisOptions } from 'src/common/queue/redis-connection';
 import { APP_CONFIG, AppConfig } from 'src/config/app-config';
-import { OutboxReconciler } from 'src/kernel/outbox/outbox.reconciler';
-import { OutboxRelay } from 'src/kernel/outbox/outbox.relay';
+import { closeWorkerGracefullyOnSignal, runWorkerLoops } from 'src/worker';
 import { WorkerModule } from 'src/worker.module';
 
 async function main(): Promise<void> {
@@ -26,13 +26,8 @@ async function main(): Promise<void> {
     .useFactory({
       inject: [APP_CONFIG],
       factory: (config: AppConfig) => {
-        const u = new URL(config.REDIS_URL);
         return {
-          redis: {
-            host: u.hostname,
-            port: Number(u.port || 6379),
-            retryStrategy: (times: number) => Math.min(times * 200, 2000),
-          },
+          redis: redisOptions(config),
           prefix: config.QUEUE_PREFIX,
           defaultJobOptions: DEFAULT_JOB_OPTIONS,
           settings: { lockDuration, stalledInterval, maxStalledCount: 1 },
@@ -42,11 +37,10 @@ async function main(): Promise<void> {
     .compile();
   // The testing module's logger prints errors only; the tests read warnings too (no personal data).
   moduleRef.useLogger(new ConsoleLogger({ logLevels: ['error', 'warn', 'log'], colors: false }));
-  moduleRef.enableShutdownHooks();
   await moduleRef.init();
   const config = moduleRef.get<AppConfig>(APP_CONFIG);
-  moduleRef.get(OutboxRelay).startPolling(config.OUTBOX_POLL_MS);
-  moduleRef.get(OutboxReconciler).start(config.OUTBOX_RECONCILE_EVERY_MS);
+  await runWorkerLoops(moduleRef, config);
+  closeWorkerGracefullyOnSignal(moduleRef, config.SHUTDOWN_GRACE_MS);
   process.stdout.write('test worker ready\n');
 }
 

@@ -3,7 +3,7 @@ import { ThrottlerStorage, ThrottlerStorageService } from '@nestjs/throttler';
 import type { ThrottlerStorageRecord } from '@nestjs/throttler/dist/throttler-storage-record.interface';
 import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
 import Redis from 'ioredis';
-import { redisOptions } from 'src/common/queue/queue.module';
+import { redisOptions } from 'src/common/queue/redis-connection';
 import { APP_CONFIG, AppConfig } from 'src/config/app-config';
 
 /** The limit a single process allows while Redis is unreachable: `limit / divisor`, at least 1. */
@@ -34,7 +34,7 @@ export class RateLimitStorage implements ThrottlerStorage, OnModuleInit, OnAppli
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
     this.redis = new Redis({
-      ...redisOptions(config.REDIS_URL),
+      ...redisOptions(config),
       keyPrefix: `${config.QUEUE_PREFIX}:rate:`,
       // Fail at once while disconnected, never queue or retry a rate-limit command.
       enableOfflineQueue: false,

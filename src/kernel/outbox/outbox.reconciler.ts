@@ -99,11 +99,19 @@ export class OutboxReconciler implements OnApplicationShutdown {
     this.timer = setTimeout(() => void tick(), 0);
   }
 
-  onApplicationShutdown(): void {
+  /** Stops the loop and resolves once a pass under way has finished (the worker's shutdown). */
+  async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) {
       clearTimeout(this.timer);
     }
+    while (this.running) {
+      await this.running.catch(() => undefined);
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.stop();
   }
 
   /** Runs a pass unless one is running, in which case that one runs once more when done. */

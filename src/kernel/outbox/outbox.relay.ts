@@ -67,11 +67,19 @@ export class OutboxRelay implements OnModuleInit, OnApplicationShutdown {
     this.timer = setTimeout(() => void tick(), 0);
   }
 
-  onApplicationShutdown(): void {
+  /** Stops polling and resolves once a drain under way has finished (the worker's shutdown). */
+  async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) {
       clearTimeout(this.timer);
     }
+    while (this.running) {
+      await this.running;
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.stop();
   }
 
   /** Drains unless a drain is running, in which case that one drains once more when done. */
