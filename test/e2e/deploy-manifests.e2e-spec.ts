@@ -20,7 +20,11 @@ type Container = {
   readinessProbe?: { httpGet?: { path: string; port: string | number } };
   livenessProbe?: { httpGet?: { path: string; port: string | number } };
   ports?: { name?: string; containerPort: number }[];
-  securityContext?: { allowPrivilegeEscalation?: boolean; runAsNonRoot?: boolean };
+  securityContext?: {
+    allowPrivilegeEscalation?: boolean;
+    readOnlyRootFilesystem?: boolean;
+    runAsNonRoot?: boolean;
+  };
 };
 type PodSpec = {
   securityContext?: { runAsNonRoot?: boolean; runAsUser?: number };
@@ -113,6 +117,7 @@ describe('deployment: Kubernetes manifests (deploy/k8s)', () => {
     for (const { r, c } of containers) {
       const where = `${r.metadata.name}/${c.name}`;
       expect([where, c.securityContext?.allowPrivilegeEscalation]).toEqual([where, false]);
+      expect([where, c.securityContext?.readOnlyRootFilesystem]).toEqual([where, true]);
       for (const kind of ['requests', 'limits'] as const) {
         expect([where, kind, Object.keys(c.resources?.[kind] ?? {}).sort()]).toEqual([
           where,
