@@ -8,13 +8,15 @@ import { FollowUpNotifyProcessor } from './modules/follow-up/follow-up-notify.pr
 import { FollowUpSweepScheduler } from './modules/follow-up/follow-up-sweep.scheduler';
 import { FollowUpModule } from './modules/follow-up/follow-up.module';
 import { FollowUpProcessor } from './modules/follow-up/follow-up.processor';
+import { MetricsModule, WorkerMetricsServer } from './modules/metrics/metrics.module';
 import { NotificationsModule } from './modules/notifications/notifications.module';
 import { NotificationsProcessor } from './modules/notifications/notifications.processor';
 import { SchedulingModule } from './modules/scheduling/scheduling.module';
 import { SchedulingProcessor } from './modules/scheduling/scheduling.processor';
 
 /**
- * The queue worker: every Bull processor, and the outbox relay's polling loop. It refuses to start
+ * The queue worker: every Bull processor, the outbox relay's polling loop, and its metrics and
+ * liveness on METRICS_PORT. It refuses to start
  * unless every job contract (src/job-contracts.ts) has exactly one handler.
  */
 @Module({
@@ -24,6 +26,7 @@ import { SchedulingProcessor } from './modules/scheduling/scheduling.processor';
     NotificationsModule,
     SchedulingModule,
     FollowUpModule,
+    MetricsModule,
     JobHandlersCheckModule.forWorker(ALL_JOB_CONTRACTS),
   ],
   providers: [
@@ -33,6 +36,7 @@ import { SchedulingProcessor } from './modules/scheduling/scheduling.processor';
     FollowUpNotifyProcessor,
     FollowUpSweepScheduler,
     PasswordResetMailProcessor,
+    WorkerMetricsServer,
   ],
 })
 export class WorkerModule {}

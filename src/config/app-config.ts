@@ -68,6 +68,18 @@ export class EnvironmentVariables {
   METRICS_TOKEN?: string;
 
   /**
+   * The worker's own port for Prometheus (GET /metrics, with METRICS_TOKEN) and its liveness
+   * (GET /health): the worker has no HTTP API. Unset: the worker listens on no port. The API
+   * serves its metrics on PORT.
+   */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  METRICS_PORT?: number;
+
+  /**
    * On SIGTERM the API lets requests in flight finish for at most this long, then cuts them; the
    * worker waits this long for its jobs in flight, then leaves the rest to other workers.
    */

@@ -33,6 +33,14 @@ export const ReanchorJob = defineJob<ReanchorJobData, { day0: string | null; ver
     `${REANCHOR}:${participantId}:${day0 ?? 'cleared'}:v${version}`,
 });
 
+/**
+ * What a sweep job returns (Bull keeps it as the job's return value; the metrics read it): the
+ * new findings per kind, the notices enqueued and the visits marked missed. Counts only.
+ */
+export type SweepJobResult = {
+  counts: Record<SweepFindingKind | 'enqueued' | 'markedMissed', number>;
+};
+
 const SWEEP = 'follow-up.sweep';
 /** The repeatable sweep: a fixed job id, so its repeat key is the same from every worker. */
 export const SweepJob = defineJob<Record<string, never>>({

@@ -11,6 +11,7 @@ import {
   ReanchorJob,
   type ReanchorJobData,
   SweepJob,
+  type SweepJobResult,
 } from './follow-up.jobs';
 import { FollowUpService } from './follow-up.service';
 
@@ -44,7 +45,8 @@ export class FollowUpProcessor {
   }
 
   @JobHandler(SweepJob)
-  async sweep(job: Job): Promise<void> {
-    await this.sweeps.sweep(this.clock.now(), String(job.id));
+  async sweep(job: Job): Promise<SweepJobResult> {
+    const { counts } = await this.sweeps.sweep(this.clock.now(), String(job.id));
+    return { counts };
   }
 }

@@ -2,13 +2,11 @@ import { Controller, Get, Headers, Inject, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { ApiErrors } from 'src/common/errors/api-errors';
 import type { Response } from 'express';
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { Public } from 'src/common/context/access.decorators';
 import { DomainError } from 'src/common/errors/domain-error';
 import { APP_CONFIG, AppConfig } from 'src/config/app-config';
+import { metricsAccess } from './metrics.access';
 import { MetricsRegistry } from './metrics.registry';
-
-const digest = (s: string) => createHash('sha256').update(s).digest();
 
 /**
  * Prometheus scrapes this process's metrics. Not public: off (404) unless METRICS_TOKEN is set,
@@ -35,12 +33,11 @@ export class MetricsController {
     @Headers('authorization') authorization: string | undefined,
     @Res({ passthrough: true }) res: Response,
   ): Promise<string> {
-    const token = this.config.METRICS_TOKEN;
-    if (!token) {
+    const access = metricsAccess(this.config.METRICS_TOKEN, authorization);
+    if (access === 'disabled') {
       throw new DomainError('METRICS_DISABLED', 'not_found', 'Metrics are off: set METRICS_TOKEN');
     }
-    const given = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1] ?? '';
-    if (!timingSafeEqual(digest(given), digest(token))) {
+    if (access === 'denied') {
       throw new DomainError(
         'INVALID_TOKEN',
         'unauthorized',

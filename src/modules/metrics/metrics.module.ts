@@ -3,8 +3,12 @@ import { OutboxModule } from 'src/kernel/outbox/outbox.module';
 import { AuditModule } from 'src/modules/audit/audit.module';
 import { MetricsController } from './metrics.controller';
 import { MetricsRegistry } from './metrics.registry';
+import { WorkerMetricsServer } from './metrics.server';
 
-/** Prometheus metrics of the API process (GET /metrics with METRICS_TOKEN). */
+/**
+ * Prometheus metrics of a process: the API serves them at GET /metrics (METRICS_TOKEN); the worker
+ * lists WorkerMetricsServer among its providers to serve them (and /health) on METRICS_PORT.
+ */
 @Module({
   imports: [AuditModule, OutboxModule],
   controllers: [MetricsController],
@@ -13,4 +17,4 @@ import { MetricsRegistry } from './metrics.registry';
 })
 export class MetricsModule {}
 
-export { MetricsRegistry };
+export { MetricsRegistry, WorkerMetricsServer };

@@ -1,12 +1,14 @@
 import { getQueueToken } from '@nestjs/bull';
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
-import type { Queue } from 'bull';
 import type { NextFunction, Request, Response } from 'express';
-import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { Job, Queue } from 'bull';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { classifyJobError } from 'src/common/queue/job-policy';
 import { ALL_QUEUES } from 'src/common/queue/queues';
 import { OutboxStats } from 'src/kernel/outbox/outbox.stats';
 import { AuditChainStatus } from 'src/modules/audit/audit.api';
+import { SweepJob, type SweepJobResult } from 'src/modules/follow-up/follow-up.jobs';
 import { DataSource } from 'typeorm';
 
 const JOB_STATES = ['waiting', 'active', 'delayed', 'failed', 'completed'] as const;
@@ -14,11 +16,17 @@ const JOB_STATES = ['waiting', 'active', 'delayed', 'failed', 'completed'] as co
 /** The pg pool behind TypeORM (its counters); undefined on another driver. */
 type PgPool = { totalCount: number; idleCount: number; waitingCount: number };
 
+/** Job durations: from a few milliseconds (a notice) to minutes (a sweep of every site). */
+const JOB_BUCKETS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300];
+
 /**
- * The API process's Prometheus metrics, in a registry of its own (several apps in one test
- * process do not share counters): request latency per route, the outbox backlog and the age of
- * its oldest row, Bull queue depths per state, the database pool, and the last audit-chain
- * verification. Gauges of other parts are read when Prometheus scrapes, never kept in step.
+ * A process's Prometheus metrics, in a registry of its own (several apps in one test process do
+ * not share counters): request latency per route, the outbox backlog and the age of its oldest
+ * row, Bull queue depths per state, the database pool, and the last audit-chain verification;
+ * in the process that runs the processors (the worker) also job durations and failures per queue
+ * and job, and the follow-up sweep's duration and findings. Gauges of other parts are read when
+ * Prometheus scrapes, never kept in step. The API serves them at GET /metrics, the worker on
+ * METRICS_PORT (./metrics.server.ts).
  */
 @Injectable()
 export class MetricsRegistry implements OnModuleInit {
@@ -28,6 +36,37 @@ export class MetricsRegistry implements OnModuleInit {
     help: 'HTTP request latency by method, route template and status',
     labelNames: ['method', 'route', 'status'] as const,
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+
+  private readonly jobs = new Histogram({
+    name: 'bull_job_duration_seconds',
+    help: 'Run time of the jobs this process processed, by queue, job name and outcome (every attempt)',
+    labelNames: ['queue', 'name', 'status'] as const,
+    buckets: JOB_BUCKETS,
+    registers: [this.registry],
+  });
+  private readonly jobFailures = new Counter({
+    name: 'bull_job_failures_total',
+    help: 'Failed job attempts in this process, by queue, job name and kind (transient, permanent, unknown: src/common/queue/job-policy.ts)',
+    labelNames: ['queue', 'name', 'kind'] as const,
+    registers: [this.registry],
+  });
+  private readonly sweeps = new Histogram({
+    name: 'followup_sweep_duration_seconds',
+    help: 'Run time of the follow-up sweeps this process completed',
+    buckets: JOB_BUCKETS,
+    registers: [this.registry],
+  });
+  private readonly sweepFindings = new Counter({
+    name: 'followup_sweep_findings_total',
+    help: 'New findings of the follow-up sweeps this process completed, by kind (and notices enqueued, visits marked missed)',
+    labelNames: ['kind'] as const,
+    registers: [this.registry],
+  });
+  private readonly sweepLast = new Gauge({
+    name: 'followup_sweep_last_success_timestamp_seconds',
+    help: 'When the last follow-up sweep this process ran completed (Unix time)',
     registers: [this.registry],
   });
 
@@ -75,6 +114,9 @@ export class MetricsRegistry implements OnModuleInit {
         }
       },
     });
+    for (const { queue } of queues) {
+      this.observeJobs(queue);
+    }
     const pool = () => (this.dataSource.driver as unknown as { master?: PgPool }).master;
     new Gauge({
       name: 'db_pool_connections',
@@ -113,6 +155,43 @@ export class MetricsRegistry implements OnModuleInit {
         }
       },
     });
+  }
+
+  /**
+   * Times each job this process runs, from Bull's local events: they fire only where a processor
+   * runs the job (the worker), never for jobs merely added or seen elsewhere. A failed attempt
+   * counts once, whether Bull retries it or not.
+   */
+  private observeJobs(queue: Queue): void {
+    const running = new WeakMap<Job, (labels: { status: string }) => number>();
+    queue.on('active', (job: Job) => {
+      running.set(job, this.jobs.startTimer({ queue: queue.name, name: job.name }));
+    });
+    queue.on('completed', (job: Job, result: unknown) => {
+      const seconds = running.get(job)?.({ status: 'completed' });
+      running.delete(job);
+      if (job.name === SweepJob.name) {
+        this.sweepCompleted(job, seconds, result as SweepJobResult | undefined);
+      }
+    });
+    queue.on('failed', (job: Job, error: unknown) => {
+      running.get(job)?.({ status: 'failed' });
+      running.delete(job);
+      const { kind } = classifyJobError(error);
+      this.jobFailures.inc({ queue: queue.name, name: job.name, kind });
+    });
+  }
+
+  private sweepCompleted(job: Job, seconds: number | undefined, result?: SweepJobResult): void {
+    if (seconds !== undefined) {
+      this.sweeps.observe(seconds);
+    }
+    for (const [kind, n] of Object.entries(result?.counts ?? {})) {
+      this.sweepFindings.inc({ kind }, n);
+    }
+    if (job.finishedOn) {
+      this.sweepLast.set(job.finishedOn / 1000);
+    }
   }
 
   /**
