@@ -6,6 +6,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import { ALL_QUEUES } from 'src/common/queue/queues';
 import { OutboxStats } from 'src/kernel/outbox/outbox.stats';
+import { ReadReplicas } from 'src/kernel/read-replicas';
 import { AuditChainStatus } from 'src/modules/audit/audit.api';
 import { DataSource } from 'typeorm';
 
@@ -18,7 +19,7 @@ type PgPool = { totalCount: number; idleCount: number; waitingCount: number };
  * The API process's Prometheus metrics, in a registry of its own (several apps in one test
  * process do not share counters): request latency per route, the outbox backlog and the age of
  * its oldest row, Bull queue depths per state, the database pool, and the last audit-chain
- * verification. Gauges of other parts are read when Prometheus scrapes, never kept in step.
+ * verification, and the streaming replicas' lag. Gauges of other parts are read when Prometheus scrapes, never kept in step.
  */
 @Injectable()
 export class MetricsRegistry implements OnModuleInit {
@@ -36,6 +37,7 @@ export class MetricsRegistry implements OnModuleInit {
     private readonly dataSource: DataSource,
     private readonly outbox: OutboxStats,
     private readonly audit: AuditChainStatus,
+    private readonly replicas: ReadReplicas,
   ) {}
 
   onModuleInit(): void {
@@ -87,6 +89,32 @@ export class MetricsRegistry implements OnModuleInit {
           this.set({ state: 'total' }, p.totalCount);
           this.set({ state: 'idle' }, p.idleCount);
           this.set({ state: 'waiting' }, p.waitingCount);
+        }
+      },
+    });
+    const replicas = this.replicas;
+    new Gauge({
+      name: 'db_replica_lag_seconds',
+      help: 'How far each streaming replica is behind the primary, at least (absent while down or unknown)',
+      labelNames: ['replica'] as const,
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const r of replicas.status()) {
+          if (r.lagMs !== null) {
+            this.set({ replica: r.name }, r.lagMs / 1000);
+          }
+        }
+      },
+    });
+    new Gauge({
+      name: 'db_replica_serving',
+      help: 'Whether each streaming replica serves stale-tolerant reads (1) or they go to the primary (0)',
+      labelNames: ['replica'] as const,
+      registers: [this.registry],
+      collect() {
+        for (const r of replicas.status()) {
+          this.set({ replica: r.name }, r.state === 'ok' ? 1 : 0);
         }
       },
     });
