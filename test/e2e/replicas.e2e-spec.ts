@@ -9,8 +9,10 @@ import { waitFor } from '../harness/processes';
 import { ReplicatedPostgres, startReplicatedPostgres } from '../harness/replication';
 
 const DB = 'ram_ms';
-/** A statement only the CONSORT report runs (its status × arm × exclusion count). */
+/** Statements only these reads run (LIKE patterns). */
 const CONSORT_SQL = '%p.consort_exclusion AS exclusion%';
+const NEDA_SQL = '%a.randomised_at AS "randomisedAt", s.time_zone%';
+const BALANCE_SQL = '%ORDER BY a.stratum_key, a.sequence_number%';
 
 describe('PostgreSQL streaming replicas for stale-tolerant reads (e2e)', () => {
   let pg: ReplicatedPostgres;
@@ -27,13 +29,13 @@ describe('PostgreSQL streaming replicas for stale-tolerant reads (e2e)', () => {
     return (res.body as { enrolment: { assessedForEligibility: number } }).enrolment
       .assessedForEligibility;
   };
-  /** Sessions on a server whose last statement was the CONSORT report's. */
-  const consortSessions = async (on: 'primary' | 'replica') =>
+  /** Sessions on a server whose last statement matches `pattern` (default: the CONSORT report's). */
+  const sessionsRunning = async (on: 'primary' | 'replica', pattern = CONSORT_SQL) =>
     pg.query<{ application_name: string }>(
       on,
       'postgres',
       `SELECT application_name FROM pg_stat_activity WHERE datname = $1 AND query LIKE $2 AND pid <> pg_backend_pid()`,
-      [DB, CONSORT_SQL],
+      [DB, pattern],
     );
 
   beforeAll(async () => {
@@ -60,6 +62,13 @@ describe('PostgreSQL streaming replicas for stale-tolerant reads (e2e)', () => {
       strict = await createTestApp({ worker: false, env: env('0') });
       statistician = await tolerant.factory.user('statistician', { trialWide: true });
       coordinator = await tolerant.factory.user('coordinator', { sites: ['NL-AMS'] });
+      // Randomisation goes live (by another statistician: a writer reads from the primary a while).
+      const setup = await tolerant.factory.user('statistician', { trialWide: true });
+      await tolerant
+        .http()
+        .post('/randomization/config/production/go-live')
+        .set(bearer(setup))
+        .expect(200);
       await tolerant.factory.participant('NL-AMS');
       await tolerant.factory.participant('NL-AMS');
       await waitFor('the replica to replay the seed', () => pg.caughtUp());
@@ -80,14 +89,23 @@ describe('PostgreSQL streaming replicas for stale-tolerant reads (e2e)', () => {
   });
 
   it('serves a report from the replica: its query is seen in the replica’s pg_stat_activity, not the primary’s', async () => {
-    expect(await consortSessions('replica')).toEqual([]);
+    expect(await sessionsRunning('replica')).toEqual([]);
     expect(await assessed(tolerant, statistician)).toBe(2);
-    const onReplica = await consortSessions('replica');
+    const onReplica = await sessionsRunning('replica');
     expect(onReplica.length).toBeGreaterThan(0);
     expect(onReplica.every((s) => s.application_name === REPLICA_APPLICATION_NAME)).toBe(true);
-    expect(await consortSessions('primary')).toEqual([]);
+    expect(await sessionsRunning('primary')).toEqual([]);
     // The follow-up reports read there too, and answer.
     await tolerant.http().get('/reports/follow-up').set(bearer(statistician)).expect(200);
+    // So do NEDA-3 per arm and the randomisation balance.
+    for (const [path, pattern] of [
+      ['/follow-up/endpoints/neda?week=96', NEDA_SQL],
+      ['/randomization/balance', BALANCE_SQL],
+    ]) {
+      await tolerant.http().get(path).set(bearer(statistician)).expect(200);
+      expect(await sessionsRunning('replica', pattern)).not.toEqual([]);
+      expect(await sessionsRunning('primary', pattern)).toEqual([]);
+    }
   });
 
   it('a user reads their own write at once, even while the replica does not have it yet', async () => {

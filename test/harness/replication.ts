@@ -67,6 +67,8 @@ export async function startReplicatedPostgres(): Promise<ReplicatedPostgres> {
       'max_wal_senders = 5',
       'hot_standby = on',
       'fsync = off',
+      // Whole statements in pg_stat_activity (the test recognises reads by their text).
+      'track_activity_query_size = 16384',
     ]);
     await start(primaryDir);
     await asPostgres('pg_basebackup', [
