@@ -41,7 +41,7 @@ const parseLsn = (text: string): bigint => {
  * starting up, out of connections, a query cancelled by a conflict with recovery): the read is
  * run again on the primary. Any other error (a SQL error) is the read's own and is thrown.
  */
-const replicaProblem = (error: unknown): 'down' | 'conflict' | null => {
+export const replicaProblem = (error: unknown): 'down' | 'conflict' | null => {
   const cause = (error as { driverError?: unknown }).driverError ?? error;
   const code = (cause as { code?: unknown }).code;
   if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) {

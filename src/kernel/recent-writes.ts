@@ -57,8 +57,19 @@ export class RecentWrites implements OnModuleInit, OnApplicationShutdown {
     return this.redis !== null;
   }
 
+  /** Connects before the first request; Redis unreachable never holds up the start. */
   async onModuleInit(): Promise<void> {
-    await this.redis?.connect().catch(() => undefined);
+    if (!this.redis) {
+      return;
+    }
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      this.redis.connect().catch(() => undefined),
+      new Promise((resolve) => {
+        timer = setTimeout(resolve, 2000);
+      }),
+    ]);
+    clearTimeout(timer);
   }
 
   onApplicationShutdown(): void {
