@@ -77,6 +77,7 @@ export class ReadReplicas implements OnApplicationBootstrap, OnApplicationShutdo
   private readonly samples: Sample[] = [];
   private timer: NodeJS.Timeout | null = null;
   private turn = 0;
+  private closed = false;
 
   constructor(
     private readonly primary: DataSource,
@@ -104,6 +105,7 @@ export class ReadReplicas implements OnApplicationBootstrap, OnApplicationShutdo
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.closed = true;
     if (this.timer) {
       clearInterval(this.timer);
       this.timer = null;
@@ -196,7 +198,7 @@ export class ReadReplicas implements OnApplicationBootstrap, OnApplicationShutdo
   }
 
   private async measureReplica(r: Replica, reference: bigint): Promise<void> {
-    if (r.probing) {
+    if (r.probing || this.closed) {
       return;
     }
     r.probing = true;
@@ -211,6 +213,10 @@ export class ReadReplicas implements OnApplicationBootstrap, OnApplicationShutdo
       const read = async () => {
         if (!r.dataSource.isInitialized) {
           await r.dataSource.initialize();
+          if (this.closed) {
+            await r.dataSource.destroy(); // shut down meanwhile
+            throw new Error('closed');
+          }
         }
         const [row] = (await r.dataSource.query(
           `SELECT pg_is_in_recovery() AS standby, pg_last_wal_replay_lsn()::text AS replay`,
