@@ -118,3 +118,21 @@ describe('single sign-on configuration', () => {
     ).toThrow(/OIDC_ISSUER_URL: must be an https URL in production/);
   });
 });
+
+describe('streaming replicas', () => {
+  it('takes comma-separated postgres URLs, or none', () => {
+    expect(loadConfig({}).DATABASE_REPLICA_URLS).toBe('');
+    const two = 'postgres://app@replica-1:5432/ram_ms,postgresql://app@replica-2/ram_ms';
+    expect(loadConfig({ DATABASE_REPLICA_URLS: two }).DATABASE_REPLICA_URLS).toBe(two);
+  });
+
+  it('refuses anything else', () => {
+    for (const bad of [
+      'mysql://replica/ram_ms',
+      'postgres://a/x, postgres://b/x',
+      'postgres://a/x,',
+    ]) {
+      expect(() => loadConfig({ DATABASE_REPLICA_URLS: bad })).toThrow(/DATABASE_REPLICA_URLS/);
+    }
+  });
+});

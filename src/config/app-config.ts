@@ -59,6 +59,34 @@ export class EnvironmentVariables {
   DATABASE_POOL_SIZE = 20;
 
   /**
+   * Streaming replicas (comma-separated PostgreSQL URLs of hot standbys of DATABASE_URL's server and
+   * database); empty: none. Only stale-tolerant reads (reports) go there, never writes, exports or a
+   * user's reads within the read-your-writes window (see src/kernel/read-replicas.ts).
+   */
+  @Matches(/^(postgres(ql)?:\/\/[^,\s]+(,postgres(ql)?:\/\/[^,\s]+)*)?$/, {
+    message: 'DATABASE_REPLICA_URLS must be comma-separated postgres:// URLs (or empty)',
+  })
+  DATABASE_REPLICA_URLS = '';
+
+  /**
+   * A replica serves reads only while it has replayed everything the primary had written this
+   * long ago (ms); further behind, or down, its reads go to the primary. A user who wrote within
+   * REPLICA_MAX_LAG_MS + 3 × REPLICA_CHECK_MS reads from the primary (read-your-writes).
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(3_600_000)
+  REPLICA_MAX_LAG_MS = 5000;
+
+  /** How often each process measures every replica's lag (ms). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(50)
+  @Max(60_000)
+  REPLICA_CHECK_MS = 1000;
+
+  /**
    * Bearer token Prometheus sends to GET /metrics (at least 32 characters); unset: metrics are off
    * (404).
    */

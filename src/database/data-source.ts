@@ -4,7 +4,10 @@ import { MIGRATIONS } from '../../migrations';
 import type { AppConfig } from 'src/config/app-config';
 import { SnakeNamingStrategy } from './naming.strategy';
 
-/** The one set of TypeORM options, for the app, the CLI scripts and the test harness. */
+/**
+ * The one set of TypeORM options, for the app, the CLI scripts and the test harness: always the
+ * primary (DATABASE_URL), where migrations run. Streaming replicas get `replicaDataSourceOptions`.
+ */
 export function dataSourceOptions(
   config: Pick<AppConfig, 'DATABASE_URL' | 'DATABASE_POOL_SIZE'>,
 ): DataSourceOptions {
@@ -30,6 +33,21 @@ export function dataSourceOptions(
     },
     logging: false,
   };
+}
+
+/** Name of the connections to replicas (in `pg_stat_activity.application_name`). */
+export const REPLICA_APPLICATION_NAME = 'ram-ms-replica-read';
+
+/**
+ * The options of one read replica (a hot standby of the primary): the same naming and pool
+ * settings, no migrations (they run on the primary and arrive by replication).
+ */
+export function replicaDataSourceOptions(url: string, poolSize: number): DataSourceOptions {
+  const { migrations: _migrations, ...primary } = dataSourceOptions({
+    DATABASE_URL: url,
+    DATABASE_POOL_SIZE: poolSize,
+  }) as DataSourceOptions & { type: 'postgres' };
+  return { ...primary, applicationName: REPLICA_APPLICATION_NAME };
 }
 
 export function createDataSource(

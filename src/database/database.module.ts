@@ -1,10 +1,13 @@
 import { Global, Module } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { APP_CONFIG, AppConfig } from 'src/config/app-config';
 import { OutboxSignal } from 'src/kernel/outbox/outbox-signal';
 import { dataSourceOptions } from './data-source';
 import { RecordHistory } from 'src/kernel/record-history';
 import { TransactionRunner } from 'src/kernel/unit-of-work';
+import { ReadReplicas } from 'src/kernel/read-replicas';
+import { RecentWrites, RecentWritesInterceptor } from 'src/kernel/recent-writes';
 
 @Global()
 @Module({
@@ -14,7 +17,14 @@ import { TransactionRunner } from 'src/kernel/unit-of-work';
       useFactory: (config: AppConfig) => dataSourceOptions(config),
     }),
   ],
-  providers: [TransactionRunner, OutboxSignal, RecordHistory],
-  exports: [TransactionRunner, OutboxSignal, RecordHistory],
+  providers: [
+    TransactionRunner,
+    OutboxSignal,
+    RecordHistory,
+    RecentWrites,
+    ReadReplicas,
+    { provide: APP_INTERCEPTOR, useClass: RecentWritesInterceptor },
+  ],
+  exports: [TransactionRunner, OutboxSignal, RecordHistory, ReadReplicas],
 })
 export class DatabaseModule {}

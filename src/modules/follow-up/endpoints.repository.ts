@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import type { RelapseData } from './entities/visit.entity';
 
 export type EndpointParticipant = {
@@ -28,7 +28,10 @@ export type EndpointVisit = {
   mriNewT2Lesions: number | null;
 };
 
-/** Reads the data NEDA-3 is computed from: production allocations and the visits' clinical reads. */
+/**
+ * Reads the data NEDA-3 is computed from: production allocations and the visits' clinical reads,
+ * on the primary or on the connection given (a replica, for the per-arm aggregate).
+ */
 @Injectable()
 export class EndpointsRepository {
   constructor(private readonly dataSource: DataSource) {}
@@ -37,8 +40,9 @@ export class EndpointsRepository {
   async participants(
     participantId: string | null,
     sites: readonly string[] | null,
+    db: EntityManager = this.dataSource.manager,
   ): Promise<EndpointParticipant[]> {
-    return this.dataSource.query(
+    return db.query(
       `SELECT a.participant_id AS "participantId", p.study_id AS "studyId", p.site_id AS "siteId", a.arm,
               a.randomised_at AS "randomisedAt", s.time_zone AS "timeZone"
        FROM allocation_directory a JOIN participant_directory p ON p.id = a.participant_id JOIN site_directory s ON s.id = p.site_id
@@ -50,11 +54,14 @@ export class EndpointsRepository {
   }
 
   /** The visits that carry NEDA data (EDSS, MRI, relapses) or are endpoint visits. */
-  async visits(participantIds: readonly string[]): Promise<EndpointVisit[]> {
+  async visits(
+    participantIds: readonly string[],
+    db: EntityManager = this.dataSource.manager,
+  ): Promise<EndpointVisit[]> {
     if (participantIds.length === 0) {
       return [];
     }
-    return this.dataSource.query(
+    return db.query(
       `SELECT v.participant_id AS "participantId", v.code, v.kind, v.offset_days AS "offsetDays", v.is_endpoint AS "isEndpoint",
               v.mri_rebaseline AS "mriRebaseline", v.status, v.logged_date::text AS "loggedDate",
               CASE WHEN v.status = 'logged' THEN v.site_data -> 'relapseAssessment' -> 'relapses' END AS relapses,

@@ -16,6 +16,7 @@ import {
 } from './endpoints.repository';
 import { FollowUpErrors } from './follow-up.errors';
 import { FollowUpSettings } from './follow-up.settings';
+import { ReadReplicas } from 'src/kernel/read-replicas';
 
 export type ParticipantNeda = NedaResult & {
   participantId: string;
@@ -51,6 +52,7 @@ export class EndpointsService {
     private readonly repo: EndpointsRepository,
     private readonly settings: FollowUpSettings,
     private readonly clock: Clock,
+    private readonly replicas: ReadReplicas,
   ) {}
 
   async participantNeda(
@@ -68,8 +70,15 @@ export class EndpointsService {
 
   async aggregate(week: number, actor: Actor): Promise<AggregateNeda> {
     await this.checkWeek(week);
-    const participants = await this.repo.participants(null, siteScope(actor));
-    const visits = await this.repo.visits(participants.map((p) => p.participantId));
+    // Stale-tolerant (a replica when one is fit): both reads on the same server.
+    const { participants, visits } = await this.replicas.staleTolerant(async (db) => {
+      const participants = await this.repo.participants(null, siteScope(actor), db);
+      const visits = await this.repo.visits(
+        participants.map((p) => p.participantId),
+        db,
+      );
+      return { participants, visits };
+    });
     const byParticipant = new Map<string, EndpointVisit[]>();
     for (const v of visits) {
       byParticipant.set(v.participantId, [...(byParticipant.get(v.participantId) ?? []), v]);

@@ -7,6 +7,7 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import { classifyJobError } from 'src/common/queue/job-policy';
 import { ALL_QUEUES } from 'src/common/queue/queues';
 import { OutboxStats } from 'src/kernel/outbox/outbox.stats';
+import { ReadReplicas } from 'src/kernel/read-replicas';
 import { AuditChainStatus } from 'src/modules/audit/audit.api';
 import { SweepJob, type SweepJobResult } from 'src/modules/follow-up/follow-up.jobs';
 import { DataSource } from 'typeorm';
@@ -22,9 +23,9 @@ const JOB_BUCKETS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 3
 /**
  * A process's Prometheus metrics, in a registry of its own (several apps in one test process do
  * not share counters): request latency per route, the outbox backlog and the age of its oldest
- * row, Bull queue depths per state, the database pool, and the last audit-chain verification;
- * in the process that runs the processors (the worker) also job durations and failures per queue
- * and job, and the follow-up sweep's duration and findings. Gauges of other parts are read when
+ * row, Bull queue depths per state, the database pool, the streaming replicas' lag and the last
+ * audit-chain verification; in the process that runs the processors (the worker) also job
+ * durations and failures per queue and job, and the follow-up sweep's duration and findings. Gauges of other parts are read when
  * Prometheus scrapes, never kept in step. The API serves them at GET /metrics, the worker on
  * METRICS_PORT (./metrics.server.ts).
  */
@@ -75,6 +76,7 @@ export class MetricsRegistry implements OnModuleInit {
     private readonly dataSource: DataSource,
     private readonly outbox: OutboxStats,
     private readonly audit: AuditChainStatus,
+    private readonly replicas: ReadReplicas,
   ) {}
 
   onModuleInit(): void {
@@ -129,6 +131,32 @@ export class MetricsRegistry implements OnModuleInit {
           this.set({ state: 'total' }, p.totalCount);
           this.set({ state: 'idle' }, p.idleCount);
           this.set({ state: 'waiting' }, p.waitingCount);
+        }
+      },
+    });
+    const replicas = this.replicas;
+    new Gauge({
+      name: 'db_replica_lag_seconds',
+      help: 'How far each streaming replica is behind the primary, at least (absent while down or unknown)',
+      labelNames: ['replica'] as const,
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const r of replicas.status()) {
+          if (r.lagMs !== null) {
+            this.set({ replica: r.name }, r.lagMs / 1000);
+          }
+        }
+      },
+    });
+    new Gauge({
+      name: 'db_replica_serving',
+      help: 'Whether each streaming replica serves stale-tolerant reads (1) or they go to the primary (0)',
+      labelNames: ['replica'] as const,
+      registers: [this.registry],
+      collect() {
+        for (const r of replicas.status()) {
+          this.set({ replica: r.name }, r.state === 'ok' ? 1 : 0);
         }
       },
     });

@@ -297,8 +297,12 @@ export class RandomizationRepository {
   }
 
   /** Every stored allocation of an environment, in sequence order (for balance and verification). */
-  async allAllocations(trialId: string, environment: Environment): Promise<AllocationRow[]> {
-    return this.m().query(
+  async allAllocations(
+    trialId: string,
+    environment: Environment,
+    em?: EntityManager,
+  ): Promise<AllocationRow[]> {
+    return this.m(em).query(
       `SELECT ${ALLOCATION_COLUMNS} FROM ${ALLOCATION_FROM} WHERE a.trial_id = $1 AND a.environment = $2
        ORDER BY a.stratum_key, a.sequence_number`,
       [trialId, environment],

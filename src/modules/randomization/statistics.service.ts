@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import seedrandom from 'seedrandom';
 import { RandomSource } from 'src/common/random/random-source';
+import { ReadReplicas } from 'src/kernel/read-replicas';
 import { RandomizationConfigService } from './randomization-config.service';
 import { RandomizationErrors } from './randomization.errors';
 import { Environment, RandomizationRepository } from './randomization.repository';
@@ -23,13 +24,20 @@ export class RandomizationStatisticsService {
     private readonly repo: RandomizationRepository,
     private readonly configs: RandomizationConfigService,
     private readonly random: RandomSource,
+    private readonly replicas: ReadReplicas,
   ) {}
 
-  /** Counts per arm and fill of the current block per stratum; never future positions. */
+  /**
+   * Counts per arm and fill of the current block per stratum; never future positions. Stale-
+   * tolerant: the allocations are read from a streaming replica when one is fit (ReadReplicas);
+   * the verification below always reads the primary.
+   */
   async balance(environment: Environment): Promise<StratumBalance[]> {
     const view = await this.configs.view(environment);
     const { trialId } = await this.configs.seedAndConfig(environment);
-    const rows = await this.repo.allAllocations(trialId, environment);
+    const rows = await this.replicas.staleTolerant((db) =>
+      this.repo.allAllocations(trialId, environment, db),
+    );
     return balanceReport(view.config, rows);
   }
 

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import type {
   Arm,
   DiscontinuedInterventionCount,
@@ -38,17 +38,19 @@ export type SiteVisitItem = {
   missedOn: string | null;
 };
 
-/** Read-only reporting SQL over the owners' public views (participants, allocations, visits, deviations). */
+/**
+ * Read-only reporting SQL over the owners' public views (participants, allocations, visits,
+ * deviations), run on the connection it is given: the service reads through ReadReplicas, so a
+ * replica when one is fit, else the primary.
+ */
 @Injectable()
 export class ReportsRepository {
-  constructor(private readonly dataSource: DataSource) {}
-
   /**
    * participants.status × arm (production allocations only; null = not randomised) × the coded
    * exclusion before randomisation (the view's one derivation, shared with the screening log).
    */
-  statusCounts(sites: readonly string[] | null): Promise<StatusCount[]> {
-    return this.dataSource.query(
+  statusCounts(db: EntityManager, sites: readonly string[] | null): Promise<StatusCount[]> {
+    return db.query(
       `SELECT p.status, a.arm, p.consort_exclusion AS exclusion, count(*)::int AS n
        FROM participant_directory p LEFT JOIN allocation_directory a ON a.participant_id = p.id AND a.environment = 'production'
        WHERE ($1::uuid[] IS NULL OR p.site_id = ANY($1::uuid[]))
@@ -58,8 +60,8 @@ export class ReportsRepository {
   }
 
   /** Received the allocated intervention, per arm: the one derivation, in `allocation_directory`. */
-  receivedCounts(sites: readonly string[] | null): Promise<ReceivedCount[]> {
-    return this.dataSource.query(
+  receivedCounts(db: EntityManager, sites: readonly string[] | null): Promise<ReceivedCount[]> {
+    return db.query(
       `SELECT a.arm, a.received, a.not_received_reason AS reason, count(*)::int AS n
        FROM allocation_directory a JOIN participant_directory p ON p.id = a.participant_id
        WHERE a.environment = 'production' AND ($1::uuid[] IS NULL OR p.site_id = ANY($1::uuid[]))
@@ -70,9 +72,10 @@ export class ReportsRepository {
 
   /** Live discontinuations of the allocated intervention, per arm and coded reason. */
   discontinuedInterventionCounts(
+    db: EntityManager,
     sites: readonly string[] | null,
   ): Promise<DiscontinuedInterventionCount[]> {
-    return this.dataSource.query(
+    return db.query(
       `SELECT a.arm, a.discontinuation_reason AS reason, count(*)::int AS n
        FROM allocation_directory a JOIN participant_directory p ON p.id = a.participant_id
        WHERE a.environment = 'production' AND a.discontinued_on IS NOT NULL
@@ -83,8 +86,11 @@ export class ReportsRepository {
   }
 
   /** Per arm: week-96 (primary) visit logged, missed/cancelled, or not yet due. */
-  primaryCounts(sites: readonly string[] | null): Promise<(PrimaryCount & { arm: Arm })[]> {
-    return this.dataSource.query(
+  primaryCounts(
+    db: EntityManager,
+    sites: readonly string[] | null,
+  ): Promise<(PrimaryCount & { arm: Arm })[]> {
+    return db.query(
       `SELECT a.arm,
          count(*) FILTER (WHERE v.status = 'logged')::int AS "withData",
          count(*) FILTER (WHERE v.status IN ('missed', 'cancelled'))::int AS missing,
@@ -102,12 +108,13 @@ export class ReportsRepository {
    * site's local date of `now` (or the given month), computed by PostgreSQL from the IANA zone.
    */
   siteCounts(
+    db: EntityManager,
     now: Date,
     month: string | null,
     sites: readonly string[] | null,
     siteId: string | null,
   ): Promise<SiteFollowUpCounts[]> {
-    return this.dataSource.query(
+    return db.query(
       `WITH s AS (
          SELECT s.id, s.label, s.time_zone, ($1::timestamptz AT TIME ZONE s.time_zone)::date AS today
          FROM site_directory s
@@ -148,6 +155,7 @@ export class ReportsRepository {
 
   /** Overdue (open, past target) or missed visits of a site, most urgent first. */
   siteVisits(
+    db: EntityManager,
     siteId: string,
     today: string,
     which: 'overdue' | 'missed',
@@ -159,7 +167,7 @@ export class ReportsRepository {
         : `v.status = 'missed' AND $2::date IS NOT NULL`;
     const order =
       which === 'overdue' ? 'v.window_end, v.target_date' : 'v.missed_on DESC, v.window_end DESC';
-    return this.dataSource.query(
+    return db.query(
       `SELECT v.id AS "visitId", v.participant_id AS "participantId", p.study_id AS "studyId", v.code,
               v.target_date::text AS "targetDate", v.window_start::text AS "windowStart", v.window_end::text AS "windowEnd",
               v.status, v.missed_on::text AS "missedOn"

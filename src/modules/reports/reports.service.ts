@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Clock } from 'src/common/clock/clock';
+import { ReadReplicas } from 'src/kernel/read-replicas';
 import type { Actor } from 'src/common/context/request-context';
 import { DomainError } from 'src/common/errors/domain-error';
 import { siteScope } from 'src/common/context/site-scope';
@@ -31,22 +32,29 @@ const summarise = (c: SiteFollowUpCounts): SiteFollowUpSummary => ({
       : Math.round((c.logged / (c.logged + c.missed)) * 10_000) / 10_000,
 });
 
-/** CONSORT flow and per-site follow-up reports from live data, within the caller's site scope. */
+/**
+ * CONSORT flow and per-site follow-up reports from live data, within the caller's site scope.
+ * Stale-tolerant: read from a streaming replica when one is fit (ReadReplicas).
+ */
 @Injectable()
 export class ReportsService {
   constructor(
     private readonly repo: ReportsRepository,
     private readonly clock: Clock,
+    private readonly replicas: ReadReplicas,
   ) {}
 
   async consort(actor: Actor): Promise<ConsortReport> {
     const sites = siteScope(actor);
-    const [statuses, received, primary, discontinuedIntervention] = await Promise.all([
-      this.repo.statusCounts(sites),
-      this.repo.receivedCounts(sites),
-      this.repo.primaryCounts(sites),
-      this.repo.discontinuedInterventionCounts(sites),
-    ]);
+    const [statuses, received, primary, discontinuedIntervention] =
+      await this.replicas.staleTolerant((db) =>
+        Promise.all([
+          this.repo.statusCounts(db, sites),
+          this.repo.receivedCounts(db, sites),
+          this.repo.primaryCounts(db, sites),
+          this.repo.discontinuedInterventionCounts(db, sites),
+        ]),
+      );
     return {
       generatedAt: this.clock.now().toISOString(),
       scope: sites === null ? 'trial' : 'sites',
@@ -61,9 +69,10 @@ export class ReportsService {
   }
 
   async followUpOverview(actor: Actor, month: string | null): Promise<SiteFollowUpSummary[]> {
-    return (await this.repo.siteCounts(this.clock.now(), month, siteScope(actor), null)).map(
-      summarise,
+    const counts = await this.replicas.staleTolerant((db) =>
+      this.repo.siteCounts(db, this.clock.now(), month, siteScope(actor), null),
     );
+    return counts.map(summarise);
   }
 
   async siteFollowUp(
@@ -71,14 +80,21 @@ export class ReportsService {
     actor: Actor,
     month: string | null,
   ): Promise<SiteFollowUpReport> {
-    const [counts] = await this.repo.siteCounts(this.clock.now(), month, siteScope(actor), siteId);
-    if (!counts) {
+    const now = this.clock.now();
+    const report = await this.replicas.staleTolerant(async (db) => {
+      const [counts] = await this.repo.siteCounts(db, now, month, siteScope(actor), siteId);
+      if (!counts) {
+        return null;
+      }
+      const [overdueVisits, missedVisits] = await Promise.all([
+        this.repo.siteVisits(db, siteId, counts.today, 'overdue'),
+        this.repo.siteVisits(db, siteId, counts.today, 'missed'),
+      ]);
+      return { ...summarise(counts), overdueVisits, missedVisits };
+    });
+    if (!report) {
       throw new DomainError('SITE_NOT_FOUND', 'not_found', 'Site not found');
     }
-    const [overdueVisits, missedVisits] = await Promise.all([
-      this.repo.siteVisits(siteId, counts.today, 'overdue'),
-      this.repo.siteVisits(siteId, counts.today, 'missed'),
-    ]);
-    return { ...summarise(counts), overdueVisits, missedVisits };
+    return report;
   }
 }
