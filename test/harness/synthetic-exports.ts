@@ -176,12 +176,36 @@ export function syntheticParticipants(dictionary: Dictionary, count = 3): Partic
         },
       );
     }
+    // A change of an arm-revealing value (a blinded export must leave it out).
+    const secret = dictionary.variables.find(
+      (v) =>
+        one &&
+        v.revealsArm &&
+        v.item !== null &&
+        !v.multiple &&
+        v.datasets.includes(one.name) &&
+        rows[one.name][0][v.name] !== null,
+    );
+    if (secret && one) {
+      audit.push({
+        seq: p * 100 + 5,
+        at: '2026-01-04T09:00:00.000Z',
+        userId: 'u-inv',
+        siteCode: site,
+        action: 'allocation.created',
+        item: secret.item,
+        dataset: one.name,
+        before: null,
+        after: rows[one.name][0][secret.name],
+        reason: null,
+      });
+    }
     const long = dictionary.variables.find(
       (v) => v.item !== null && !v.datasets.includes('participants'),
     );
     if (long) {
       audit.push({
-        seq: p * 100 + 5,
+        seq: p * 100 + 6,
         at: '2026-01-05T08:00:00.000Z',
         userId: 'u-coord',
         siteCode: site,
