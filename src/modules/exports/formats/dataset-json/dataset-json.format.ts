@@ -1,6 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type {
   ExportContext,
@@ -15,6 +14,8 @@ import { type FileSink, openSink } from './file-sink';
 
 /** The Dataset-JSON version written (the schema's `^1.1(.(0|…))?$`). */
 export const DATASET_JSON_VERSION = '1.1.0';
+/** The temporary folder of the spooled rows inside the export's folder. */
+const ROWS_FOLDER = '.dataset-json-rows';
 /** ODM Study OID shared by the ODM and Dataset-JSON exports (Dataset-JSON `studyOID`). */
 export const STUDY_OID = 'RAM-MS';
 
@@ -92,14 +93,17 @@ function header(ctx: ExportContext, file: DatasetFile): Record<string, unknown> 
 /**
  * CDISC Dataset-JSON 1.1: one `<dataset>.json` per dataset of the (maybe blinded) dictionary.
  * The header needs the record count, but rows stream in: each dataset's rows go to a temporary
- * file as they come (one JSON array per line) and are copied behind the header at close, so
- * memory holds one participant at a time. Output is deterministic: the creation time is the
+ * file in the export's folder as they come (one JSON array per line) and are copied behind the
+ * header at close, so memory holds one participant at a time. Output is deterministic: the creation time is the
  * snapshot's, and every key and value is written in a fixed order.
  */
 export const datasetJsonFormat: ExportFormat = {
   id: 'dataset-json',
   async open(ctx: ExportContext): Promise<ExportWriter> {
-    const temp = await mkdtemp(join(tmpdir(), 'dataset-json-'));
+    // Beside the output (the file store, not a RAM-backed /tmp); removed at close, and with the
+    // export's folder when an export fails.
+    const temp = join(ctx.dir, ROWS_FOLDER);
+    await mkdir(temp);
     const files: DatasetFile[] = ctx.dictionary.datasets.map((d) => {
       const rowsPath = join(temp, `${d.name}.rows`);
       return {

@@ -294,7 +294,7 @@ function adminXml(ctx: ExportContext): string {
       el(
         'User',
         { OID: userOid(u.id), UserType: u.role === 'investigator' ? 'Investigator' : 'Other' },
-        textEl('DisplayName', u.name) + textEl('Organization', u.role),
+        textEl('DisplayName', u.name),
       ),
     ),
     el('User', { OID: SYSTEM_USER, UserType: 'Other' }, textEl('DisplayName', 'RAM-MS system')),
@@ -470,7 +470,8 @@ export const odmFormat: ExportFormat = {
       async participant(p: ParticipantExport) {
         const { located, rest, first } = planAudit(p);
         const signatures = new Map<number, ExportSignature[]>();
-        for (const s of p.signatures) {
+        const inOrder = [...p.signatures].sort((a, b) => a.at.localeCompare(b.at));
+        for (const s of inOrder) {
           signatures.set(s.eligSeq, [...(signatures.get(s.eligSeq) ?? []), s]);
         }
         const leftover: string[] = [];
