@@ -12,7 +12,8 @@ type Sample = { name: string; labels: Record<string, string>; value: number };
 
 /**
  * Parses Prometheus text exposition (format 0.0.4) strictly: every line is a HELP or TYPE
- * comment or a sample `name{label="value",…} number`; anything else fails the test.
+ * comment or a sample `name{label="value",…} number`; anything else fails the test. NaN in any
+ * case (prom-client writes `Nan`): Prometheus reads values with Go's ParseFloat, which takes it.
  */
 function parse(text: string): Sample[] {
   const samples: Sample[] = [];
@@ -20,7 +21,8 @@ function parse(text: string): Sample[] {
     if (line === '' || /^# (HELP|TYPE) [a-zA-Z_:][a-zA-Z0-9_:]* .*$/.test(line)) {
       continue;
     }
-    const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (-?[0-9.e+-]+|NaN|\+Inf|-Inf)$/.exec(line);
+    const m =
+      /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (-?[0-9.e+-]+|[Nn][Aa][Nn]|\+Inf|-Inf)$/.exec(line);
     if (!m) {
       throw new Error(`not Prometheus text: ${line}`);
     }
