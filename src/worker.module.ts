@@ -6,6 +6,8 @@ import { AccessModule } from './modules/access/access.module';
 import { PasswordResetMailProcessor } from './modules/access/password-reset-mail.processor';
 import { FollowUpNotifyProcessor } from './modules/follow-up/follow-up-notify.processor';
 import { FollowUpSweepScheduler } from './modules/follow-up/follow-up-sweep.scheduler';
+import { ExportsModule } from './modules/exports/exports.module';
+import { ExportsProcessor } from './modules/exports/exports.processor';
 import { FollowUpModule } from './modules/follow-up/follow-up.module';
 import { FollowUpProcessor } from './modules/follow-up/follow-up.processor';
 import { NotificationsModule } from './modules/notifications/notifications.module';
@@ -24,6 +26,7 @@ import { SchedulingProcessor } from './modules/scheduling/scheduling.processor';
     NotificationsModule,
     SchedulingModule,
     FollowUpModule,
+    ExportsModule,
     JobHandlersCheckModule.forWorker(ALL_JOB_CONTRACTS),
   ],
   providers: [
@@ -33,6 +36,7 @@ import { SchedulingProcessor } from './modules/scheduling/scheduling.processor';
     FollowUpNotifyProcessor,
     FollowUpSweepScheduler,
     PasswordResetMailProcessor,
+    ExportsProcessor,
   ],
 })
 export class WorkerModule {}

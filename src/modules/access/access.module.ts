@@ -1,3 +1,4 @@
+import { UsersReader } from './users.reader';
 import { Module } from '@nestjs/common';
 import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
@@ -84,6 +85,7 @@ import { UsersService } from './users.service';
     SsoController,
   ],
   providers: [
+    UsersReader,
     UsersRepository,
     UsersService,
     RoleConflictsCheck,
@@ -105,6 +107,13 @@ import { UsersService } from './users.service';
     { provide: APP_GUARD, useClass: AuthGuard },
     { provide: APP_INTERCEPTOR, useClass: SessionCookieInterceptor },
   ],
-  exports: [AuthService, UsersService, CalendarFeeds, SessionsService, PasswordsService],
+  exports: [
+    AuthService,
+    UsersService,
+    CalendarFeeds,
+    SessionsService,
+    PasswordsService,
+    UsersReader,
+  ],
 })
 export class AccessModule {}

@@ -7,6 +7,7 @@ import { ConsentRenewalController } from './consent-renewal.controller';
 import { ConsentRenewalRepository } from './consent-renewal.repository';
 import { ConsentRenewalService } from './consent-renewal.service';
 import { EligibilityController } from './eligibility.controller';
+import { EligibilityReader } from './eligibility.reader';
 import { EligibilityRepository } from './eligibility.repository';
 import { EligibilityService } from './eligibility.service';
 import { ScreeningLogController } from './screening-log.controller';
@@ -35,7 +36,8 @@ import { ScreeningService } from './screening.service';
     EligibilityService,
     ScreeningLogRepository,
     ScreeningLogService,
+    EligibilityReader,
   ],
-  exports: [EligibilityService, ScreeningService],
+  exports: [EligibilityService, ScreeningService, EligibilityReader],
 })
 export class EligibilityModule {}

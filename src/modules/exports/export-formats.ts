@@ -1,0 +1,5 @@
+import type { ExportFormat } from './formats/format.types';
+import type { ExportFormatId } from './exports.repository';
+
+/** The format writers by id; a format not (yet) available here is refused with 400. */
+export const EXPORT_FORMATS: Partial<Record<ExportFormatId, ExportFormat>> = {};
