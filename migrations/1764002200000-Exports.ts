@@ -12,6 +12,8 @@ export class Exports1764002200000 implements MigrationInterface {
     await q.query(`
       CREATE TABLE exports (
         id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+        -- Insertion order (created_at ties under a fixed clock): the list's newest-first order.
+        seq bigint GENERATED ALWAYS AS IDENTITY UNIQUE,
         requested_by uuid NOT NULL REFERENCES users(id),
         role text NOT NULL,
         format text NOT NULL CHECK (format IN ('csv', 'odm', 'dataset-json')),
@@ -25,9 +27,7 @@ export class Exports1764002200000 implements MigrationInterface {
         created_at timestamptz NOT NULL,
         finished_at timestamptz
       )`);
-    await q.query(
-      `CREATE INDEX exports_requested_by_idx ON exports (requested_by, created_at DESC, id)`,
-    );
+    await q.query(`CREATE INDEX exports_requested_by_idx ON exports (requested_by, seq DESC)`);
   }
 
   async down(q: QueryRunner): Promise<void> {

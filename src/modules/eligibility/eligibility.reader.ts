@@ -23,10 +23,8 @@ export class EligibilityReader {
     em: EntityManager,
     participantIds: readonly string[],
   ): Promise<Map<string, EligibilityForExport>> {
-    const [episodes, assessments] = await Promise.all([
-      this.repo.exportEpisodes(em, participantIds),
-      this.repo.exportAssessments(em, participantIds),
-    ]);
+    const episodes = await this.repo.exportEpisodes(em, participantIds);
+    const assessments = await this.repo.exportAssessments(em, participantIds);
     const out = new Map<string, EligibilityForExport>(
       participantIds.map((id) => [id, { episodes: [], assessments: [] }]),
     );

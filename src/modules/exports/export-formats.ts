@@ -1,5 +1,8 @@
+import { csvFormat } from './formats/csv/csv.format';
 import type { ExportFormat } from './formats/format.types';
 import type { ExportFormatId } from './exports.repository';
 
 /** The format writers by id; a format not (yet) available here is refused with 400. */
-export const EXPORT_FORMATS: Partial<Record<ExportFormatId, ExportFormat>> = {};
+export const EXPORT_FORMATS: Partial<Record<ExportFormatId, ExportFormat>> = {
+  csv: csvFormat,
+};

@@ -64,14 +64,20 @@ export class ExportRunner {
               });
               let done = 0;
               let reported = 0;
-              for await (const p of snapshot.participants()) {
-                await writer.participant(p);
-                done += 1;
-                const progress = Math.min(99, Math.floor((done * 100) / snapshot.total));
-                if (progress > reported) {
-                  reported = progress;
-                  await this.repo.progress(e.id, progress);
+              try {
+                for await (const p of snapshot.participants()) {
+                  await writer.participant(p);
+                  done += 1;
+                  const progress = Math.min(99, Math.floor((done * 100) / snapshot.total));
+                  if (progress > reported) {
+                    reported = progress;
+                    await this.repo.progress(e.id, progress);
+                  }
                 }
+              } catch (err) {
+                // Release the writer's files; the first error is the one reported.
+                await writer.close().catch(() => undefined);
+                throw err;
               }
               return {
                 snapshotAt: snapshot.snapshotAt,

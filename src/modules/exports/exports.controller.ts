@@ -10,7 +10,13 @@ import {
   Res,
   StreamableFile,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiProduces,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentActor, Roles } from 'src/common/context/access.decorators';
 import type { Actor } from 'src/common/context/request-context';
@@ -75,7 +81,7 @@ export class ExportsController {
   @Post()
   @Roles(...EXPORTERS)
   @ApiErrors(400)
-  @ApiOkResponse({ type: ExportDto })
+  @ApiCreatedResponse({ type: ExportDto })
   async create(@Body() body: ExportRequestDto, @CurrentActor() actor: Actor): Promise<ExportDto> {
     return toExportDto(await this.requests.request(actor, body));
   }

@@ -66,7 +66,7 @@ export class ExportsRepository {
     const [items, count] = await Promise.all([
       this.m().query(
         `SELECT ${COLUMNS} FROM exports WHERE requested_by = $1
-         ORDER BY created_at DESC, id DESC LIMIT $2 OFFSET $3`,
+         ORDER BY seq DESC LIMIT $2 OFFSET $3`,
         [requestedBy, pageSize, (page - 1) * pageSize],
       ) as Promise<ExportRecord[]>,
       this.m().query(`SELECT count(*)::int AS n FROM exports WHERE requested_by = $1`, [

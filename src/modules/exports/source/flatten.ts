@@ -168,6 +168,7 @@ function typed(
   raw: unknown,
   options: ExportOptions,
   randDate: string | null,
+  timeZone: string,
 ): ExportValue {
   if (raw === undefined || raw === null || raw === '') {
     return null;
@@ -184,8 +185,14 @@ function typed(
       }
       return date;
     }
-    case 'datetime':
-      return new Date(String(raw)).toISOString();
+    case 'datetime': {
+      const instant = new Date(String(raw)).toISOString();
+      if (options.datesAs === 'days') {
+        // An instant tells the calendar date too: days since randomisation, on the site's calendar.
+        return randDate === null ? null : daysBetween(randDate, calendarDate(instant, timeZone));
+      }
+      return instant;
+    }
     case 'boolean':
       return raw === true || raw === 'true';
     case 'integer':
@@ -209,7 +216,8 @@ function put(
 ): void {
   if (v.key) {
     const key = entry.keys[v.name];
-    row[v.name] = v.type === 'code' ? typed(v, key, options, randDate) : (key ?? null);
+    row[v.name] =
+      v.type === 'code' ? typed(v, key, options, randDate, p.siteTimeZone) : (key ?? null);
     return;
   }
   const item = v.item ? ITEMS.get(v.item) : undefined;
@@ -230,7 +238,7 @@ function put(
     }
     return;
   }
-  row[v.name] = typed(v, raw, options, randDate);
+  row[v.name] = typed(v, raw, options, randDate, p.siteTimeZone);
 }
 
 /**

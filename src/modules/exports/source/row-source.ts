@@ -78,11 +78,9 @@ export class ExportRowSource {
   }
 
   private async admin(em: EntityManager): Promise<ExportAdmin> {
-    const [users, sites, versions] = await Promise.all([
-      this.users.directory(em),
-      this.sites.all(),
-      this.eligibility.protocolVersions(em),
-    ]);
+    const users = await this.users.directory(em);
+    const sites = await this.sites.all();
+    const versions = await this.eligibility.protocolVersions(em);
     return {
       users,
       sites: sites
@@ -106,12 +104,13 @@ export class ExportRowSource {
       }
       after = page[page.length - 1].studyId;
       const ids = page.map((p) => p.id);
-      const [eligibility, allocations, visits] = await Promise.all([
-        this.eligibility.forExport(em, ids),
-        // A blinded export never reads the allocation: nothing of it could be shown.
-        options.blinded ? new Map<string, object>() : this.allocations.forExport(em, ids),
-        this.visits.forExport(em, ids, options.blinded),
-      ]);
+      // One connection: the reads run one after the other.
+      const eligibility = await this.eligibility.forExport(em, ids);
+      // A blinded export never reads the allocation: nothing of it could be shown.
+      const allocations = options.blinded
+        ? new Map<string, object>()
+        : await this.allocations.forExport(em, ids);
+      const visits = await this.visits.forExport(em, ids, options.blinded);
       const audit = await this.auditOf(em, options, page, eligibility, visits);
       for (const p of page) {
         const elig = eligibility.get(p.id);
