@@ -32,11 +32,12 @@ function requireTool(tool: string, pkg: string) {
   }
 }
 
-function run(cmd: string, args: string[], cwd: string) {
+/** Runs a tool in the export folder, in the given locale. */
+function run(cmd: string, args: string[], cwd: string, locale = 'C.UTF-8') {
   const r = spawnSync(cmd, args, {
     cwd,
     encoding: 'utf8',
-    env: { ...process.env, LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8' },
+    env: { ...process.env, LANG: locale, LC_ALL: locale },
     maxBuffer: 256 * 1024 * 1024,
   });
   if (r.error) {
@@ -307,10 +308,12 @@ describe.each(CASES)('the CSV export read back by R and PSPP: $name (issue 17)',
       )
       .join('');
     writeFileSync(join(exported.dir, 'check.sps'), check);
+    // In the C (ASCII) locale: the syntax itself must make PSPP keep text in UTF-8.
     const r = run(
       'pspp',
       ['-O', 'format=csv', '-o', 'out.csv', 'read_data.sps', 'check.sps'],
       exported.dir,
+      'C',
     );
     const out = readFileSync(join(exported.dir, 'out.csv'), 'utf8');
     expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: '' });
