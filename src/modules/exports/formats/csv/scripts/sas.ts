@@ -33,8 +33,8 @@ function formatOf(v: ScriptVariable): string | undefined {
 export function sasScript(model: ScriptModel): string {
   const lines = [
     ...model.header.map((l) => `/* ${l} */`),
-    '/* Each dataset becomes WORK.<dataset>. Set ramdir to the export folder if SAS does not run',
-    '   in it. Run in a UTF-8 session (SAS 9.4 with Unicode support, or SAS Viya). */',
+    '/* Each dataset becomes WORK.<dataset>. Set ramdir to the export folder if SAS does not */',
+    '/* run in it. Run in a UTF-8 session (SAS 9.4 with Unicode support, or SAS Viya). */',
     '%let ramdir = .;',
     '',
     'proc format;',
