@@ -419,4 +419,49 @@ describe('the CSV writer streams (issue 17)', () => {
     expect(statSync(join(dir, 'participants.csv')).size).toBeGreaterThan(midway);
     expect(files[0]).toEqual({ name: 'participants.csv', rows: 400 });
   });
+
+  it('writes only the dictionary columns: a blinded export leaves out what rows carry beyond it', async () => {
+    const c = CASES[2];
+    const participants = syntheticParticipants(c.dictionary, { count: 5, datesAs: 'calendar' });
+    const hidden = full.variables.filter((v) => v.revealsArm);
+    expect(hidden.length).toBeGreaterThan(0);
+    const withExtras = participants.map((p) => ({
+      ...p,
+      rows: Object.fromEntries(
+        Object.entries(p.rows).map(([name, rows]) => [
+          name,
+          rows.map((r) => ({
+            ...r,
+            ...Object.fromEntries(hidden.map((v) => [v.name, 'ARM-REVEALING'])),
+          })),
+        ]),
+      ),
+    }));
+    const plain = await exportTo(c, participants);
+    const extra = await exportTo(c, withExtras);
+    for (const f of plain.files) {
+      const text = readFileSync(join(extra.dir, f.name), 'utf8');
+      expect(text).toBe(readFileSync(join(plain.dir, f.name), 'utf8'));
+      expect(text).not.toContain('ARM-REVEALING');
+      for (const v of hidden) {
+        expect(text).not.toMatch(new RegExp(`\\b${v.name}\\b`));
+      }
+    }
+  });
+
+  it('fails the export on a value of the wrong type: participant() and then close() reject', async () => {
+    const c = CASES[0];
+    const dir = mkdtempSync(join(tmpdir(), 'ram-csv-'));
+    dirs.push(dir);
+    const writer = await csvFormat.open(exportContext(c.dictionary, dir));
+    const [p] = syntheticParticipants(c.dictionary, { count: 1, datesAs: 'calendar' });
+    const bad = {
+      ...p,
+      rows: { ...p.rows, participants: [{ ...p.rows.participants[0], registered_at: 42 }] },
+    };
+    await expect(writer.participant(bad)).rejects.toThrow(/registered_at/);
+    await expect(writer.participant(p)).rejects.toThrow(/registered_at/);
+    await expect(writer.close()).rejects.toThrow(/registered_at/);
+    expect(readdirSync(dir).filter((f) => f.startsWith('read_data'))).toEqual([]);
+  });
 });

@@ -66,6 +66,8 @@ class CsvFile {
 class CsvWriter implements ExportWriter {
   /** Most digits after the point per decimal column (`<dataset>.<column>`): SPSS display formats. */
   private readonly decimals = new Map<string, number>();
+  /** A participant that could not be written fails the export: the files are closed, close() throws. */
+  private failure: Error | null = null;
 
   private constructor(
     private readonly ctx: ExportContext,
@@ -90,6 +92,19 @@ class CsvWriter implements ExportWriter {
   }
 
   async participant(p: Parameters<ExportWriter['participant']>[0]): Promise<void> {
+    if (this.failure) {
+      throw this.failure;
+    }
+    try {
+      await this.write(p);
+    } catch (e) {
+      this.failure = e instanceof Error ? e : new Error(String(e));
+      await Promise.allSettled(this.files.map((f) => f.close()));
+      throw e;
+    }
+  }
+
+  private async write(p: Parameters<ExportWriter['participant']>[0]): Promise<void> {
     const { datesAs } = this.ctx.options;
     for (const [i, d] of this.datasets.entries()) {
       const file = this.files[i];
@@ -112,6 +127,9 @@ class CsvWriter implements ExportWriter {
   }
 
   async close(): Promise<ExportedFile[]> {
+    if (this.failure) {
+      throw this.failure;
+    }
     const closed = await Promise.allSettled(this.files.map((f) => f.close()));
     const failed = closed.find((c) => c.status === 'rejected');
     if (failed) {
