@@ -28,7 +28,7 @@ describe('CSV cells (issue 17)', () => {
     const cases: [CsvColumn, Parameters<typeof csvCell>[1], string][] = [
       [col.string, null, ''],
       [col.integer, undefined, ''],
-      [col.string, 'a, "b"\nc', 'a, "b"\nc'],
+      [col.string, 'a, "b"\nc\r\nd\re ≥ é', 'a, "b"\rc\rd\re ≥ é'],
       [col.integer, -42, '-42'],
       [col.decimal, 1e-7, '0.0000001'],
       [col.decimal, -2.5e21, '-2500000000000000000000'],

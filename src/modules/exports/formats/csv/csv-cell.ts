@@ -5,7 +5,10 @@ import type { CsvColumn } from './csv-columns';
  * How one value is written into a CSV cell: the conventions of the CSV export, in one place.
  *
  * - Missing (null or absent) is the empty field. An empty string is written the same way.
- * - string: as is (csv-stringify quotes it per RFC 4180 when it holds a comma, quote or line end).
+ * - string: as is (csv-stringify quotes it per RFC 4180 when it holds a comma, quote or line end),
+ *   except that each line break inside it (CR LF, LF or CR) is written as one CR: SPSS (PSPP) and
+ *   SAS read one record per physical line, even inside quotes, and keep a CR as a character; R
+ *   reads it back as LF, and the generated SAS, SPSS and Stata scripts turn it back into LF.
  * - integer, code: the integer (a code is its numeric code in the dictionary's code list).
  * - decimal: '.' as the decimal mark, never an exponent (1e-7 is written 0.0000001).
  * - boolean (and each 0/1 column of a multiple-choice variable): 1 or 0.
@@ -17,6 +20,9 @@ import type { CsvColumn } from './csv-columns';
  * date in a days export, …) throws: the row source broke the contract, and a malformed or
  * calendar-revealing file must not be written.
  */
+/** How a line break inside a text value is written (see csvCell). */
+export const TEXT_LINE_BREAK = '\r';
+
 export function csvCell(
   column: CsvColumn,
   value: ExportValue | undefined,
@@ -32,7 +38,7 @@ export function csvCell(
       if (typeof value !== 'string') {
         throw bad('a string');
       }
-      return value;
+      return value.replace(/\r\n|\r|\n/g, TEXT_LINE_BREAK);
     case 'integer':
       if (!Number.isSafeInteger(value)) {
         throw bad('an integer');
