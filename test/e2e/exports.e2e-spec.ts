@@ -156,7 +156,9 @@ describe('Exports (e2e)', () => {
       const text = await download(statistician, done.id, f.name);
       expect(createHash('sha256').update(text, 'utf8').digest('hex')).toBe(f.sha256);
       expect(Buffer.byteLength(text)).toBe(f.bytes);
-      expect(parseCsv(text).length - 1).toBe(f.rows);
+      if (f.name.endsWith('.csv')) {
+        expect(parseCsv(text).length - 1).toBe(f.rows);
+      }
     }
     const participants = records(await download(statistician, done.id, 'participants.csv'));
     const visits = records(await download(statistician, done.id, 'visits.csv'));
@@ -200,12 +202,17 @@ describe('Exports (e2e)', () => {
     }
   }, 120_000);
 
-  it('writes byte-identical files for the same data (same SHA-256)', async () => {
-    const first = await run(statistician, { format: 'csv' });
-    const second = await run(statistician, { format: 'csv' });
-    expect(second.id).not.toBe(first.id);
-    expect(second.files).toEqual(first.files);
-  }, 120_000);
+  it.each(['csv', 'odm', 'dataset-json'])(
+    'writes byte-identical %s files for the same data (same SHA-256)',
+    async (format) => {
+      const first = await run(statistician, { format });
+      const second = await run(statistician, { format });
+      expect(second.id).not.toBe(first.id);
+      expect(first.files.length).toBeGreaterThan(0);
+      expect(second.files).toEqual(first.files);
+    },
+    120_000,
+  );
 
   it('audits every export: who, what, scope, row counts and hashes', async () => {
     const done = await run(coordinator, { format: 'csv', datesAs: 'days' });
@@ -259,10 +266,19 @@ describe('Exports (e2e)', () => {
     let armARows = 0;
     for (const f of done.files) {
       const text = await download(blinded, done.id, f.name);
+      // Every file (data and scripts): no arm-revealing variable by name, no arm-A visit.
+      const named = [...revealingNames].filter((n) => new RegExp(`\\b${n}\\b`).test(text));
+      expect(`${f.name}: ${named.join(', ')}`).toBe(`${f.name}: `);
+      expect(text).not.toContain('A-D007');
+      if (!f.name.endsWith('.csv')) {
+        continue;
+      }
       const [header, ...rows] = parseCsv(text);
       expect(header.filter((h) => revealingNames.has(h))).toEqual([]);
+      // The data (the scripts' code lists name prior treatments such as aHSCT: metadata).
+      const data = rows.map((r) => r.join(',')).join('\n');
       for (const re of ARM_REVEALING_WORDS) {
-        expect(`${f.name}: ${re.test(text) ? String(re) : ''}`).toBe(`${f.name}: `);
+        expect(`${f.name}: ${re.test(data) ? String(re) : ''}`).toBe(`${f.name}: `);
       }
       armARows += rows.filter((r) => r[0] === armAStudyId).length;
     }
@@ -284,6 +300,30 @@ describe('Exports (e2e)', () => {
     // The registry's arm-revealing items are in the full dictionary only.
     expect(FIELD_ITEMS.filter((i) => i.revealsArm).length).toBeGreaterThan(0);
   }, 120_000);
+
+  it.each(['odm', 'dataset-json'])(
+    'a blinded %s export names no arm-revealing variable and holds no arm-A visit',
+    async (format) => {
+      const done = await run(blinded, { format });
+      expect(done.options).toMatchObject({ blinded: true });
+      const revealing = buildDictionary({ blinded: false }).variables.filter((v) => v.revealsArm);
+      const full = await run(statistician, { format });
+      const fullText = (
+        await Promise.all(full.files.map((f) => download(statistician, full.id, f.name)))
+      ).join('\n');
+      // The full export does hold them (the scan below can fail).
+      expect(fullText).toContain('A-D007');
+      for (const f of done.files) {
+        const text = await download(blinded, done.id, f.name);
+        expect(text).not.toContain('A-D007');
+        const named = revealing
+          .map((v) => v.name)
+          .filter((n) => new RegExp(`["'>/.]${n}["'<]`).test(text));
+        expect(`${f.name}: ${named.join(', ')}`).toBe(`${f.name}: `);
+      }
+    },
+    120_000,
+  );
 
   it('lists your exports newest first, and refuses foreign exports and unlisted file names', async () => {
     const mine = await run(coordinator, { format: 'csv' });

@@ -35,4 +35,16 @@ export class AuditReader {
       );
     return rows.map((r) => ({ ...r, seq: Number(r.seq), at: new Date(r.at).toISOString() }));
   }
+
+  /**
+   * For exports: when the last audited change of one of `entities` happened (ISO 8601), or null.
+   * Every write path audits in its own transaction, so this is the time of the data's last change.
+   */
+  async lastChangeAt(em: EntityManager, entities: readonly string[]): Promise<string | null> {
+    const [row]: { at: Date | null }[] = await em.query(
+      `SELECT max(occurred_at) AS at FROM audit_log WHERE entity = ANY($1::text[])`,
+      [entities],
+    );
+    return row.at ? new Date(row.at).toISOString() : null;
+  }
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { Clock } from 'src/common/clock/clock';
 import { RequestContext } from 'src/common/context/request-context';
@@ -8,6 +9,10 @@ import { EXPORT_FORMATS } from './export-formats';
 import { type ExportFileRow, ExportsRepository } from './exports.repository';
 import { ExportFileStore } from './file-store';
 import { ExportRowSource } from './source/row-source';
+
+/** A stable id of an export's content: the same data exported the same way, the same id. */
+const contentId = (...parts: unknown[]): string =>
+  createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 32);
 
 /**
  * Runs one export (in the worker): opens the snapshot, feeds every participant to the format's
@@ -49,7 +54,7 @@ export class ExportRunner {
           await this.repo.start(e.id);
           const dictionary = buildDictionary({ blinded: e.options.blinded });
           const dir = await this.store.prepare(e.id);
-          const { snapshotAt, written, participants } = await this.source.read(
+          const { snapshotAt, dataAsOf, written, participants } = await this.source.read(
             { sites: e.scope },
             dictionary,
             e.options,
@@ -57,8 +62,16 @@ export class ExportRunner {
               const writer = await format.open({
                 dictionary,
                 options: e.options,
-                snapshotAt: snapshot.snapshotAt,
-                exportId: e.id,
+                // Byte-identical output for the same data: the files' timestamps are the data's
+                // last change, their file id derived from what was exported, not the row's id.
+                snapshotAt: snapshot.dataAsOf,
+                exportId: contentId(
+                  e.format,
+                  e.options,
+                  e.scope,
+                  dictionary.version,
+                  snapshot.dataAsOf,
+                ),
                 dir,
                 admin: snapshot.admin,
               });
@@ -81,6 +94,7 @@ export class ExportRunner {
               }
               return {
                 snapshotAt: snapshot.snapshotAt,
+                dataAsOf: snapshot.dataAsOf,
                 written: await writer.close(),
                 participants: done,
               };
@@ -102,6 +116,7 @@ export class ExportRunner {
                 options: e.options,
                 scope: e.scope,
                 snapshotAt,
+                dataAsOf,
                 participants,
                 files: files.map(({ name, rows, bytes, sha256 }) => ({
                   name,

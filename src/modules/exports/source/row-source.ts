@@ -12,6 +12,12 @@ import type { Dictionary } from '../dictionary/dictionary.types';
 import type { ExportAdmin, ExportOptions, ParticipantExport } from '../formats/format.types';
 import { type ParticipantRecords, flattenParticipant } from './flatten';
 
+/**
+ * The audited entities whose changes change an export's content (not sign-ins, identity reads or
+ * the exports themselves, which change nothing exported).
+ */
+const DATA_ENTITIES = ['participant', 'visit', 'adverse_event', 'protocol_deviation', 'site'];
+
 /** Participants read per page (keyset pagination in study-id order). */
 export const EXPORT_PAGE_SIZE = 200;
 
@@ -22,8 +28,14 @@ export type SnapshotScope = {
 
 /** What the snapshot offers the export while its transaction is open. */
 export type Snapshot = {
-  /** The transaction's now(), ISO 8601 UTC. */
+  /** The transaction's now(), ISO 8601 UTC: when the snapshot was read. */
   snapshotAt: string;
+  /**
+   * The time of the last audited change of the exported records (the transaction's now() when
+   * there is none): the same data gives the same time, so the files' creation timestamps, set
+   * to it, keep the output byte-identical.
+   */
+  dataAsOf: string;
   /** Participants the export will go through. */
   total: number;
   admin: ExportAdmin;
@@ -67,8 +79,11 @@ export class ExportRowSource {
       const [{ now }] = (await em.query(`SELECT now() AS now`)) as { now: Date }[];
       const total = await this.participants.exportCount(em, scope.sites);
       const admin = await this.admin(em);
+      const snapshotAt = new Date(now).toISOString();
+      const dataAsOf = (await this.audit.lastChangeAt(em, DATA_ENTITIES)) ?? snapshotAt;
       const snapshot: Snapshot = {
-        snapshotAt: new Date(now).toISOString(),
+        snapshotAt,
+        dataAsOf,
         total,
         admin,
         participants: () => this.walk(em, scope, dictionary, options),
