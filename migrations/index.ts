@@ -21,6 +21,7 @@ import { SecondFactor1764001800000 } from './1764001800000-SecondFactor';
 import { SingleSignOn1764001900000 } from './1764001900000-SingleSignOn';
 import { SignatureAttempts1764002000000 } from './1764002000000-SignatureAttempts';
 import { CalendarFeeds1764002100000 } from './1764002100000-CalendarFeeds';
+import { Exports1764002200000 } from './1764002200000-Exports';
 
 /** Every migration, in order. New migrations are appended here (timestamped names sort in order). */
 export const MIGRATIONS = [
@@ -47,4 +48,5 @@ export const MIGRATIONS = [
   SingleSignOn1764001900000,
   SignatureAttempts1764002000000,
   CalendarFeeds1764002100000,
+  Exports1764002200000,
 ];

@@ -1,5 +1,6 @@
 import type { AnyJobContract } from 'src/kernel/jobs/job-contract';
 import { PasswordResetMailJob } from 'src/modules/access/access.jobs';
+import { RunExportJob } from 'src/modules/exports/exports.jobs';
 import {
   GenerateScheduleJob,
   NotifyFindingJob,
@@ -29,4 +30,5 @@ export const ALL_JOB_CONTRACTS: readonly AnyJobContract[] = [
   SweepJob,
   NotifyFindingJob,
   PasswordResetMailJob,
+  RunExportJob,
 ];

@@ -6,6 +6,8 @@ import { AccessModule } from './modules/access/access.module';
 import { PasswordResetMailProcessor } from './modules/access/password-reset-mail.processor';
 import { FollowUpNotifyProcessor } from './modules/follow-up/follow-up-notify.processor';
 import { FollowUpSweepScheduler } from './modules/follow-up/follow-up-sweep.scheduler';
+import { ExportsModule } from './modules/exports/exports.module';
+import { ExportsProcessor } from './modules/exports/exports.processor';
 import { FollowUpModule } from './modules/follow-up/follow-up.module';
 import { FollowUpProcessor } from './modules/follow-up/follow-up.processor';
 import { MetricsModule, WorkerMetricsServer } from './modules/metrics/metrics.module';
@@ -27,6 +29,7 @@ import { SchedulingProcessor } from './modules/scheduling/scheduling.processor';
     SchedulingModule,
     FollowUpModule,
     MetricsModule,
+    ExportsModule,
     JobHandlersCheckModule.forWorker(ALL_JOB_CONTRACTS),
   ],
   providers: [
@@ -37,6 +40,7 @@ import { SchedulingProcessor } from './modules/scheduling/scheduling.processor';
     FollowUpSweepScheduler,
     PasswordResetMailProcessor,
     WorkerMetricsServer,
+    ExportsProcessor,
   ],
 })
 export class WorkerModule {}

@@ -445,6 +445,21 @@ export class EnvironmentVariables {
   DB_STATEMENT_TIMEOUT_MS = 15000;
 
   /**
+   * Longest run of one statement in an export's snapshot transaction (statement_timeout): an
+   * export reads the whole trial in pages inside one REPEATABLE READ transaction on the primary.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(86_400_000)
+  EXPORT_STATEMENT_TIMEOUT_MS = 600_000;
+
+  /** The folder of the export file store (one sub-folder per export); relative to the working directory. */
+  @IsString()
+  @MinLength(1)
+  EXPORT_DIR = './var/exports';
+
+  /**
    * Single sign-on through OpenID Connect (a hospital's identity provider): the issuer URL, whose
    * discovery document is read at first use. Empty: single sign-on is off.
    */

@@ -141,6 +141,7 @@ function bodyFor(
     'PATCH /sites/:id': () => ({ reason: 'matrix', active: true }),
     'PUT /sites/:id/capacity/:quarter': () => ({ capacity: 2, reason: 'matrix' }),
     'POST /notifications/read': () => ({ all: true }),
+    'POST /exports': () => ({ format: 'csv' }),
     'PATCH /scheduling/bookings/:bookingId/admission': () => ({
       plannedAdmissionDate: '2027-02-15',
       reason: 'matrix',
@@ -299,6 +300,10 @@ const SWITCHED_OFF: Record<string, string> = {
 
 const OWNER_ONLY: Record<string, string> = {
   'DELETE /calendar-feeds/:id': "a calendar subscription is its owner's alone",
+  'GET /exports/:id':
+    "an export is its requester's (and the statistician's; the matrix names none)",
+  'GET /exports/:id/files/:name':
+    "an export is its requester's (and the statistician's; the matrix names none)",
 };
 
 describe('the authorisation matrix: every route × every role × own site / other site / trial-wide (e2e)', () => {

@@ -96,7 +96,7 @@ export async function siteFixture(t: TestApp, label: string): Promise<SiteFixtur
   return f;
 }
 
-/** A record that belongs to a user (a calendar subscription), never the caller's. */
+/** A record that belongs to a user (a calendar subscription, an export), never the caller's. */
 const ANOTHER_USERS_RECORD = '00000000-0000-4000-8000-00000000cafe';
 
 /**
@@ -142,12 +142,14 @@ export function fixturePath(path: string, f: SiteFixture): string {
         if (path.startsWith('/follow-up/adverse-events/')) {
           return f.ae;
         }
-        if (path.startsWith('/calendar-feeds/')) {
+        if (path.startsWith('/calendar-feeds/') || path.startsWith('/exports/')) {
           return ANOTHER_USERS_RECORD;
         }
         throw new Error(`no value for id in ${path}`);
       case 'secret':
         return 'a-well-formed-but-unknown-calendar-secret-0';
+      case 'name':
+        return 'participants.csv';
       default:
         throw new Error(`no value for ${name} in ${path}`);
     }

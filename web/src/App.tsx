@@ -14,6 +14,7 @@ import { ForgotPassword } from './pages/ForgotPassword';
 import { Notifications } from './pages/Notifications';
 import { CalendarFeeds } from './pages/CalendarFeeds';
 import { Codebook } from './pages/Codebook';
+import { Exports } from './pages/Exports';
 import { ParticipantPage } from './pages/participant/ParticipantPage';
 import { Prescreening } from './pages/public/Prescreening';
 import { Reports } from './pages/Reports';
@@ -160,6 +161,14 @@ export function App() {
             element={
               <Only path="/codebook">
                 <Codebook />
+              </Only>
+            }
+          />
+          <Route
+            path="exports"
+            element={
+              <Only path="/exports">
+                <Exports />
               </Only>
             }
           />

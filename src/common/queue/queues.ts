@@ -5,6 +5,7 @@ export const QueueName = {
   Notifications: 'notifications',
   FollowUp: 'follow-up',
   Scheduling: 'scheduling',
+  Exports: 'exports',
 } as const;
 export type QueueName = (typeof QueueName)[keyof typeof QueueName];
 export const ALL_QUEUES: readonly QueueName[] = Object.values(QueueName);

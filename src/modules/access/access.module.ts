@@ -1,4 +1,5 @@
 import { StaffApi } from './staff.api';
+import { UsersReader } from './users.reader';
 import { Module } from '@nestjs/common';
 import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
@@ -86,6 +87,7 @@ import { UsersService } from './users.service';
   ],
   providers: [
     StaffApi,
+    UsersReader,
     UsersRepository,
     UsersService,
     RoleConflictsCheck,
@@ -107,6 +109,14 @@ import { UsersService } from './users.service';
     { provide: APP_GUARD, useClass: AuthGuard },
     { provide: APP_INTERCEPTOR, useClass: SessionCookieInterceptor },
   ],
-  exports: [AuthService, UsersService, CalendarFeeds, SessionsService, PasswordsService, StaffApi],
+  exports: [
+    AuthService,
+    UsersService,
+    CalendarFeeds,
+    SessionsService,
+    PasswordsService,
+    UsersReader,
+    StaffApi,
+  ],
 })
 export class AccessModule {}

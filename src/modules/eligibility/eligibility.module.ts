@@ -8,6 +8,7 @@ import { ConsentRenewalController } from './consent-renewal.controller';
 import { ConsentRenewalRepository } from './consent-renewal.repository';
 import { ConsentRenewalService } from './consent-renewal.service';
 import { EligibilityController } from './eligibility.controller';
+import { EligibilityReader } from './eligibility.reader';
 import { EligibilityRepository } from './eligibility.repository';
 import { EligibilityService } from './eligibility.service';
 import { ScreeningLogController } from './screening-log.controller';
@@ -38,7 +39,8 @@ import { WorkWaitingNotifier } from './work-waiting.notifier';
     ScreeningLogRepository,
     ScreeningLogService,
     WorkWaitingNotifier,
+    EligibilityReader,
   ],
-  exports: [EligibilityService, ScreeningService],
+  exports: [EligibilityService, ScreeningService, EligibilityReader],
 })
 export class EligibilityModule {}

@@ -31,6 +31,41 @@ export class EligibilityRepository {
     return em ?? this.dataSource.manager;
   }
 
+  // Exports --------------------------------------------------------------------------------------
+
+  /** For exports: the screening episodes of `participantIds`, oldest first, through `em`. */
+  exportEpisodes(
+    em: EntityManager,
+    participantIds: readonly string[],
+  ): Promise<ScreeningEpisodeEntity[]> {
+    return em.query(
+      `SELECT ${EPISODE} FROM screening_episodes e WHERE e.participant_id = ANY($1::uuid[])
+       ORDER BY e.participant_id, e.episode_no`,
+      [participantIds],
+    );
+  }
+
+  /** For exports: the eligibility assessments of `participantIds`, oldest first, through `em`. */
+  exportAssessments(
+    em: EntityManager,
+    participantIds: readonly string[],
+  ): Promise<AssessmentEntity[]> {
+    return em.query(
+      `SELECT ${ASSESSMENT} FROM eligibility_assessments a JOIN screening_episodes e ON e.id = a.episode_id
+       WHERE a.participant_id = ANY($1::uuid[]) ORDER BY a.participant_id, a.created_at, a.id`,
+      [participantIds],
+    );
+  }
+
+  /** For exports: the criteria-set versions assessments were made under, first use first. */
+  exportCriteriaVersions(em: EntityManager): Promise<{ version: string; label: string }[]> {
+    return em.query(
+      `SELECT criteria_set_version AS version, min(criteria_set_label) AS label
+         FROM eligibility_assessments GROUP BY criteria_set_version
+        ORDER BY min(created_at), criteria_set_version`,
+    );
+  }
+
   // Episodes -------------------------------------------------------------------------------------
 
   /** Opens episode `episodeNo` if it does not exist yet (idempotent). */

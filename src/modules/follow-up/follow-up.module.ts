@@ -26,6 +26,7 @@ import { SaeNotifier } from './sae-notifier';
 import { SweepRepository } from './sweep.repository';
 import { VisitLogService } from './visit-log.service';
 import { VisitsController } from './visits.controller';
+import { VisitsReader } from './visits.reader';
 import { VisitsRepository } from './visits.repository';
 
 /**
@@ -59,7 +60,8 @@ import { VisitsRepository } from './visits.repository';
     FollowUpCalendarService,
     EndpointsService,
     FollowUpListeners,
+    VisitsReader,
   ],
-  exports: [FollowUpService, FollowUpSweepService],
+  exports: [FollowUpService, FollowUpSweepService, VisitsReader],
 })
 export class FollowUpModule {}

@@ -278,6 +278,24 @@ export class VisitsRepository {
     );
   }
 
+  /**
+   * For exports: the visits of `participantIds` in schedule order, through `em` (the snapshot);
+   * `blinded` leaves out arm-A visits, as every blinded read does.
+   */
+  exportVisits(
+    em: EntityManager,
+    participantIds: readonly string[],
+    blinded: boolean,
+  ): Promise<VisitEntity[]> {
+    return em.query(
+      `SELECT ${VISIT_COLUMNS} FROM visits v JOIN participant_directory p ON p.id = v.participant_id
+       WHERE v.participant_id = ANY($1::uuid[]) AND ${blindClause(2)}
+       ORDER BY v.participant_id, v.target_date,
+         CASE v.kind WHEN 'scheduled' THEN 0 WHEN 'arm_a_weekly' THEN 1 ELSE 2 END, v.code`,
+      [participantIds, blinded],
+    );
+  }
+
   async findVisit(
     id: string,
     scope: VisitReadScope,

@@ -1,4 +1,7 @@
 import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { ParticipantResponseDto } from './dto/participant.dto';
+import { toParticipantResponse } from './participants.mapper';
 import type { Actor } from 'src/common/context/request-context';
 import { siteScope } from 'src/common/context/site-scope';
 import { type FhirResearchSubjectStatus, fhirStatusOf } from './participant-status';
@@ -26,6 +29,18 @@ const toSummary = (r: ParticipantSummaryRow): ParticipantSummary => ({
   fhirStatus: fhirStatusOf(r.status, r.withdrawnFrom),
 });
 
+/** A participant as an export reads it: keys, site, and the record as the API shows it. */
+export type ParticipantForExport = {
+  id: string;
+  studyId: string;
+  siteId: string;
+  siteCode: string;
+  countryCode: string;
+  siteTimeZone: string;
+  /** The participant's record in the API shape (GET /participants/:id, without pre-screening). */
+  record: ParticipantResponseDto;
+};
+
 /** What other modules may read of the participants, always within the actor's sites. */
 @Injectable()
 export class ParticipantsReader {
@@ -51,5 +66,32 @@ export class ParticipantsReader {
   async one(actor: Actor, id: string): Promise<ParticipantSummary | null> {
     const row = await this.participants.summary(id, siteScope(actor));
     return row ? toSummary(row) : null;
+  }
+
+  /**
+   * For exports, through the export's snapshot transaction: a page of registered participants
+   * within `scope` (site ids, null = all) in study-id order after `after` (keyset paging).
+   */
+  async exportPage(
+    em: EntityManager,
+    scope: readonly string[] | null,
+    after: string | null,
+    limit: number,
+  ): Promise<ParticipantForExport[]> {
+    const rows = await this.participants.exportPage(em, scope, after, limit);
+    return rows.map((p) => ({
+      id: p.id,
+      studyId: p.studyId as string,
+      siteId: p.siteId,
+      siteCode: p.siteCode,
+      countryCode: p.countryCode,
+      siteTimeZone: p.siteTimeZone,
+      record: toParticipantResponse(p),
+    }));
+  }
+
+  /** For exports: how many participants `exportPage` walks through. */
+  exportCount(em: EntityManager, scope: readonly string[] | null): Promise<number> {
+    return this.participants.exportCount(em, scope);
   }
 }

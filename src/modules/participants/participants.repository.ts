@@ -181,6 +181,36 @@ export class ParticipantsRepository {
     return { items, total: count[0].n };
   }
 
+  /**
+   * For exports: registered participants (those with a study id) within `scope`, in study-id
+   * order after `after` (keyset paging), at most `limit`, read through `em` (the export's snapshot).
+   */
+  async exportPage(
+    em: EntityManager,
+    scope: readonly string[] | null,
+    after: string | null,
+    limit: number,
+  ): Promise<ParticipantEntity[]> {
+    const rows: Row[] = await em.query(
+      `SELECT ${COLUMNS} FROM participants p JOIN site_directory s ON s.id = p.site_id
+       WHERE p.study_id IS NOT NULL AND ($1::uuid[] IS NULL OR p.site_id = ANY($1::uuid[]))
+         AND ($2::text IS NULL OR p.study_id > $2::text)
+       ORDER BY p.study_id LIMIT $3`,
+      [scope, after, limit],
+    );
+    return rows.map(toEntity);
+  }
+
+  /** For exports: how many participants `exportPage` walks through. */
+  async exportCount(em: EntityManager, scope: readonly string[] | null): Promise<number> {
+    const rows: { n: number }[] = await em.query(
+      `SELECT count(*)::int AS n FROM participants p
+       WHERE p.study_id IS NOT NULL AND ($1::uuid[] IS NULL OR p.site_id = ANY($1::uuid[]))`,
+      [scope],
+    );
+    return rows[0].n;
+  }
+
   /** One participant within `scope`, the few columns other modules read, or null. */
   async summary(
     id: string,

@@ -1,4 +1,7 @@
 import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { AllocationResponseDto } from './dto/randomization.dto';
+import { toAllocationResponse } from './randomization.mapper';
 import type { Actor } from 'src/common/context/request-context';
 import { ARM_REVEALING } from 'src/common/context/roles';
 import { siteScope } from 'src/common/context/site-scope';
@@ -27,5 +30,19 @@ export class AllocationsReader {
     }
     const rows = await this.repo.armsOf(participantIds, siteScope(actor));
     return new Map(rows.map((r) => [r.participantId, { arm: r.arm, received: r.received }]));
+  }
+
+  /**
+   * For exports, through the export's snapshot transaction: the production allocation of each of
+   * `participantIds` in the API shape (with the arm-B drug, receipt and discontinuation), as the
+   * statistician sees it. The export leaves out what a blinded export may not show.
+   */
+  async forExport(
+    em: EntityManager,
+    participantIds: readonly string[],
+  ): Promise<Map<string, AllocationResponseDto>> {
+    const rows = await this.repo.exportAllocations(em, participantIds);
+    const reader = { id: null, role: 'statistician', siteIds: [], trialWide: true } as const;
+    return new Map(rows.map((r) => [r.participantId, toAllocationResponse(r, reader)]));
   }
 }

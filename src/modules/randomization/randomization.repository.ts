@@ -296,6 +296,18 @@ export class RandomizationRepository {
     );
   }
 
+  /** For exports: the production allocations of `participantIds`, through `em` (the snapshot). */
+  exportAllocations(
+    em: EntityManager,
+    participantIds: readonly string[],
+  ): Promise<AllocationRow[]> {
+    return em.query(
+      `SELECT ${ALLOCATION_COLUMNS} FROM ${ALLOCATION_FROM}
+       WHERE a.environment = 'production' AND a.participant_id = ANY($1::uuid[])`,
+      [participantIds],
+    );
+  }
+
   /** Every stored allocation of an environment, in sequence order (for balance and verification). */
   async allAllocations(
     trialId: string,

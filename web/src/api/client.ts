@@ -164,8 +164,8 @@ export async function call<D>(request: Promise<Result<D>>): Promise<D> {
   return data as D;
 }
 
-/** Plain text (SVG, iCalendar), with the same authentication (and one renewal after a 401). */
-export async function getText(path: string): Promise<string> {
+/** A GET with the same authentication (and one renewal after a 401); refused answers throw. */
+async function authorisedGet(path: string): Promise<Response> {
   const get = (token: string | null) =>
     fetch(path, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
   const token = tokenOf();
@@ -179,5 +179,15 @@ export async function getText(path: string): Promise<string> {
     if (renewed) res = await get(renewed);
   }
   if (!res.ok) throw new ApiError(res.status, await res.json().catch(() => ({})));
-  return res.text();
+  return res;
+}
+
+/** Plain text (SVG, iCalendar), with the same authentication (and one renewal after a 401). */
+export async function getText(path: string): Promise<string> {
+  return (await authorisedGet(path)).text();
+}
+
+/** A file to download (an export's file), with the same authentication. */
+export async function getBlob(path: string): Promise<Blob> {
+  return (await authorisedGet(path)).blob();
 }

@@ -36,6 +36,18 @@ export const NAV: Item[] = [
     roles: ['coordinator', 'investigator', 'site_staff', 'statistician', 'monitor', 'admin'],
   },
   { to: '/codebook', label: 'nav.codebook', roles: ['statistician', 'monitor', 'admin'] },
+  {
+    to: '/exports',
+    label: 'nav.exports',
+    roles: [
+      'statistician',
+      'monitor',
+      'coordinator',
+      'investigator',
+      'site_staff',
+      'blinded_assessor',
+    ],
+  },
   { to: '/admin/users', label: 'nav.users', roles: ['admin'] },
   { to: '/admin/sites', label: 'nav.sites', roles: ['admin'] },
   { to: '/admin/audit', label: 'nav.audit', roles: ['admin', 'monitor'] },

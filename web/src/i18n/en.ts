@@ -30,6 +30,7 @@ export const en = {
     audit: 'Audit trail',
     calendarFeeds: 'Calendar subscriptions',
     codebook: 'Data dictionary',
+    exports: 'Exports',
     notifications: 'Notifications',
     security: 'Security',
   },

@@ -1,0 +1,188 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { APP_CONFIG, type AppConfig } from 'src/config/app-config';
+import { UsersReader } from 'src/modules/access/users.reader';
+import { AuditReader } from 'src/modules/audit/audit.reader';
+import { EligibilityReader } from 'src/modules/eligibility/eligibility.reader';
+import { VisitsReader } from 'src/modules/follow-up/visits.reader';
+import { ParticipantsReader } from 'src/modules/participants/participants.reader';
+import { AllocationsReader } from 'src/modules/randomization/allocations.reader';
+import { SitesReader } from 'src/modules/sites/sites.reader';
+import type { Dictionary } from '../dictionary/dictionary.types';
+import type { ExportAdmin, ExportOptions, ParticipantExport } from '../formats/format.types';
+import { type ParticipantRecords, flattenParticipant } from './flatten';
+
+/**
+ * The audited entities whose changes change an export's content (not sign-ins, identity reads or
+ * the exports themselves, which change nothing exported).
+ */
+const DATA_ENTITIES = ['participant', 'visit', 'adverse_event', 'protocol_deviation', 'site'];
+
+/** Participants read per page (keyset pagination in study-id order). */
+export const EXPORT_PAGE_SIZE = 200;
+
+export type SnapshotScope = {
+  /** Site ids, or null for every site. */
+  sites: readonly string[] | null;
+};
+
+/** What the snapshot offers the export while its transaction is open. */
+export type Snapshot = {
+  /** The transaction's now(), ISO 8601 UTC: when the snapshot was read. */
+  snapshotAt: string;
+  /**
+   * The time of the last audited change of the exported records (the transaction's now() when
+   * there is none): the same data gives the same time, so the files' creation timestamps, set
+   * to it, keep the output byte-identical.
+   */
+  dataAsOf: string;
+  /** Participants the export will go through. */
+  total: number;
+  admin: ExportAdmin;
+  /** Every participant in study-id order, one page in memory at a time. */
+  participants(): AsyncGenerator<ParticipantExport>;
+};
+
+/**
+ * The export's row source: one REPEATABLE READ transaction on the primary (the application's
+ * DataSource; never a replica, where a long snapshot is cancelled by recovery conflicts), with
+ * the export's own statement timeout. Each table is read by its owning module's reader through
+ * the transaction's EntityManager; this class only pages and flattens.
+ */
+@Injectable()
+export class ExportRowSource {
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly participants: ParticipantsReader,
+    private readonly eligibility: EligibilityReader,
+    private readonly allocations: AllocationsReader,
+    private readonly visits: VisitsReader,
+    private readonly audit: AuditReader,
+    private readonly users: UsersReader,
+    private readonly sites: SitesReader,
+  ) {}
+
+  /** Runs `work` over one consistent snapshot; the transaction ends (read-only) when it returns. */
+  read<T>(
+    scope: SnapshotScope,
+    dictionary: Dictionary,
+    options: ExportOptions,
+    work: (snapshot: Snapshot) => Promise<T>,
+  ): Promise<T> {
+    return this.dataSource.transaction('REPEATABLE READ', async (em) => {
+      // An integer from validated configuration: SET takes no bind parameters.
+      await em.query(
+        `SET TRANSACTION READ ONLY; SET LOCAL statement_timeout = ${Math.trunc(this.config.EXPORT_STATEMENT_TIMEOUT_MS)}`,
+      );
+      // The first query fixes the snapshot; now() is the transaction's start.
+      const [{ now }] = (await em.query(`SELECT now() AS now`)) as { now: Date }[];
+      const total = await this.participants.exportCount(em, scope.sites);
+      const admin = await this.admin(em);
+      const snapshotAt = new Date(now).toISOString();
+      const dataAsOf = (await this.audit.lastChangeAt(em, DATA_ENTITIES)) ?? snapshotAt;
+      const snapshot: Snapshot = {
+        snapshotAt,
+        dataAsOf,
+        total,
+        admin,
+        participants: () => this.walk(em, scope, dictionary, options),
+      };
+      return work(snapshot);
+    });
+  }
+
+  private async admin(em: EntityManager): Promise<ExportAdmin> {
+    const users = await this.users.directory(em);
+    const sites = await this.sites.all();
+    const versions = await this.eligibility.protocolVersions(em);
+    return {
+      users,
+      sites: sites
+        .map((s) => ({ code: `${s.countryCode}-${s.code}`, name: s.name }))
+        .sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0)),
+      protocolVersions: versions.length > 0 ? versions : [{ version: '1', label: 'Protocol 1' }],
+    };
+  }
+
+  private async *walk(
+    em: EntityManager,
+    scope: SnapshotScope,
+    dictionary: Dictionary,
+    options: ExportOptions,
+  ): AsyncGenerator<ParticipantExport> {
+    let after: string | null = null;
+    for (;;) {
+      const page = await this.participants.exportPage(em, scope.sites, after, EXPORT_PAGE_SIZE);
+      if (page.length === 0) {
+        return;
+      }
+      after = page[page.length - 1].studyId;
+      const ids = page.map((p) => p.id);
+      // One connection: the reads run one after the other.
+      const eligibility = await this.eligibility.forExport(em, ids);
+      // A blinded export never reads the allocation: nothing of it could be shown.
+      const allocations = options.blinded
+        ? new Map<string, object>()
+        : await this.allocations.forExport(em, ids);
+      const visits = await this.visits.forExport(em, ids, options.blinded);
+      const audit = await this.auditOf(em, options, page, eligibility, visits);
+      for (const p of page) {
+        const elig = eligibility.get(p.id);
+        const current = elig?.episodes[elig.episodes.length - 1];
+        const records: ParticipantRecords = {
+          studyId: p.studyId,
+          siteCode: `${p.countryCode}-${p.siteCode}`,
+          countryCode: p.countryCode,
+          siteTimeZone: p.siteTimeZone,
+          participant: p.record,
+          screening: current?.data ?? null,
+          consents: (elig?.episodes ?? []).flatMap((e) => (e.consent ? [e.consent] : [])),
+          assessments: elig?.assessments ?? [],
+          allocation: allocations.get(p.id) ?? null,
+          visits: visits.get(p.id) ?? [],
+          audit: audit.get(p.id) ?? [],
+        };
+        yield flattenParticipant(records, dictionary, options);
+      }
+    }
+  }
+
+  /**
+   * The audit rows of each participant's records (archival, unblinded exports only): rows whose
+   * entity id is the participant's id or the id of one of its screening episodes, assessments or
+   * visits. Rows about records without their own id in the audit trail are not found this way.
+   */
+  private async auditOf(
+    em: EntityManager,
+    options: ExportOptions,
+    page: { id: string }[],
+    eligibility: Map<string, { episodes: { id: string }[]; assessments: { id: string }[] }>,
+    visits: Map<string, { id: string }[]>,
+  ): Promise<Map<string, ParticipantRecords['audit']>> {
+    const out = new Map<string, ParticipantRecords['audit']>();
+    if (!options.archival || options.blinded) {
+      return out;
+    }
+    const owner = new Map<string, string>();
+    for (const { id } of page) {
+      owner.set(id, id);
+      const elig = eligibility.get(id);
+      for (const r of [...(elig?.episodes ?? []), ...(elig?.assessments ?? [])]) {
+        owner.set(r.id, id);
+      }
+      for (const v of visits.get(id) ?? []) {
+        owner.set(v.id, id);
+      }
+    }
+    for (const row of await this.audit.ofEntities(em, [...owner.keys()])) {
+      const participantId = owner.get(row.entityId);
+      if (participantId) {
+        const list = out.get(participantId) ?? [];
+        list.push(row);
+        out.set(participantId, list);
+      }
+    }
+    return out;
+  }
+}

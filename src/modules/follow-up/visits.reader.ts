@@ -1,0 +1,28 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { type VisitResponse, toVisitResponse } from './follow-up.mapper';
+import { VisitsRepository } from './visits.repository';
+
+/** What other modules may read of the follow-up visits. */
+@Injectable()
+export class VisitsReader {
+  constructor(private readonly visits: VisitsRepository) {}
+
+  /**
+   * For exports, through the export's snapshot transaction: the visits of a page of participants
+   * in schedule order, in the API shape (schedule, the site's log under `siteData`, EDSS and
+   * MRI). `blinded` leaves arm-A visits out (the export leaves out arm-revealing items itself).
+   */
+  async forExport(
+    em: EntityManager,
+    participantIds: readonly string[],
+    blinded: boolean,
+  ): Promise<Map<string, VisitResponse[]>> {
+    const rows = await this.visits.exportVisits(em, participantIds, blinded);
+    const out = new Map<string, VisitResponse[]>(participantIds.map((id) => [id, []]));
+    for (const v of rows) {
+      out.get(v.participantId)?.push(toVisitResponse(v));
+    }
+    return out;
+  }
+}
