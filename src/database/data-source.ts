@@ -37,6 +37,8 @@ export function dataSourceOptions(
 
 /** Name of the connections to replicas (in `pg_stat_activity.application_name`). */
 export const REPLICA_APPLICATION_NAME = 'ram-ms-replica-read';
+/** Name of the one connection per replica that measures its lag. */
+export const REPLICA_CHECK_APPLICATION_NAME = 'ram-ms-replica-check';
 
 /**
  * The options of one read replica (a hot standby of the primary): the same naming and pool

@@ -6,10 +6,10 @@ import {
   OnApplicationBootstrap,
   OnApplicationShutdown,
 } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, type DataSourceOptions, EntityManager } from 'typeorm';
 import { RequestContext } from 'src/common/context/request-context';
 import { APP_CONFIG, type AppConfig } from 'src/config/app-config';
-import { replicaDataSourceOptions } from 'src/database/data-source';
+import { REPLICA_CHECK_APPLICATION_NAME, replicaDataSourceOptions } from 'src/database/data-source';
 import { RecentWrites } from './recent-writes';
 
 /** What a process last measured of one replica; `lagMs` null while unknown or down. */
@@ -23,6 +23,8 @@ export type ReplicaStatus = {
 
 type Replica = ReplicaStatus & {
   dataSource: DataSource;
+  /** One connection of its own for the measurements, never queued behind (or mixed with) reads. */
+  probe: DataSource;
   /** performance.now() of the last finished measurement. */
   checkedAt: number;
   probing: boolean;
@@ -91,6 +93,10 @@ export class ReadReplicas implements OnApplicationBootstrap, OnApplicationShutdo
         state: 'unknown',
         lagMs: null,
         dataSource: new DataSource(replicaDataSourceOptions(url, config.DATABASE_POOL_SIZE)),
+        probe: new DataSource({
+          ...replicaDataSourceOptions(url, 1),
+          applicationName: REPLICA_CHECK_APPLICATION_NAME,
+        } as DataSourceOptions),
         checkedAt: -Infinity,
         probing: false,
       }));
@@ -111,7 +117,9 @@ export class ReadReplicas implements OnApplicationBootstrap, OnApplicationShutdo
       this.timer = null;
     }
     await Promise.all(
-      this.replicas.map((r) => (r.dataSource.isInitialized ? r.dataSource.destroy() : undefined)),
+      this.replicas
+        .flatMap((r) => [r.dataSource, r.probe])
+        .map((ds) => (ds.isInitialized ? ds.destroy() : undefined)),
     );
   }
 
@@ -211,14 +219,16 @@ export class ReadReplicas implements OnApplicationBootstrap, OnApplicationShutdo
         );
       });
       const read = async () => {
-        if (!r.dataSource.isInitialized) {
-          await r.dataSource.initialize();
-          if (this.closed) {
-            await r.dataSource.destroy(); // shut down meanwhile
-            throw new Error('closed');
+        for (const ds of [r.probe, r.dataSource]) {
+          if (!ds.isInitialized) {
+            await ds.initialize();
+            if (this.closed) {
+              await ds.destroy(); // shut down meanwhile
+              throw new Error('closed');
+            }
           }
         }
-        const [row] = (await r.dataSource.query(
+        const [row] = (await r.probe.query(
           `SELECT pg_is_in_recovery() AS standby, pg_last_wal_replay_lsn()::text AS replay`,
         )) as { standby: boolean; replay: string | null }[];
         return row;

@@ -226,8 +226,16 @@ describe('transplant centre, follow-up and blinded assessment in the browser', (
         'Calendar subscriptions',
         'Security',
         'Notifications',
+        'Exports',
       ]).toContain(nav.trim());
     }
+    // The assessor's exports are always blinded: the page says so and shows nothing arm-revealing.
+    await p
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'Exports' })
+      .click();
+    await p.getByRole('heading', { name: 'Exports', level: 1 }).waitFor();
+    await assertBlind(p, 'the exports page');
 
     const visit = await app.t
       .http()

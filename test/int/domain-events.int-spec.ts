@@ -71,6 +71,7 @@ const EXPECTED = [
     listener: 'FollowUpListeners.participantMoved',
   },
   { event: 'participant.registered', kind: 'event', listener: 'ScreeningService.openFirstEpisode' },
+  { event: 'participant.registered', kind: 'event', listener: 'WorkWaitingNotifier.registered' },
   {
     event: 'participant.identity-changed',
     kind: 'event',

@@ -46,6 +46,7 @@ describe('job contracts and their handlers in the worker (int)', () => {
       'follow-up/follow-up.sweep → FollowUpProcessor.sweep',
       'notifications/follow-up.notify-finding → FollowUpNotifyProcessor.notify',
       'notifications/access.password-reset-mail → PasswordResetMailProcessor.send',
+      'exports/exports.run-export → ExportsProcessor.run',
     ]);
   });
 });

@@ -48,6 +48,7 @@ describe('job contracts', () => {
             findingId: `follow-up:overdue:${id}:2026-01-01`,
             centreId: id,
             resetId: id,
+            exportId: id,
           },
           { day0: '2026-04-20', version: 3, at: '2026-04-20T10:00:00.000Z', capacity: 2 },
         ),
@@ -64,12 +65,14 @@ describe('job contracts', () => {
       'follow-up.sweep': 'follow-up.sweep',
       'follow-up.notify-finding': `follow-up:overdue:${id}:2026-01-01`,
       'access.password-reset-mail': `access.password-reset-mail:${id}`,
+      'exports.run-export': `exports.run-export:${id}`,
     });
   });
 });
 
 const EXPECTED = [
   'src/modules/access/access.jobs.ts: PasswordResetMailJob = notifications/access.password-reset-mail',
+  'src/modules/exports/exports.jobs.ts: RunExportJob = exports/exports.run-export',
   'src/modules/follow-up/follow-up.jobs.ts: GenerateScheduleJob = follow-up/follow-up.generate-schedule',
   'src/modules/follow-up/follow-up.jobs.ts: NotifyFindingJob = notifications/follow-up.notify-finding',
   'src/modules/follow-up/follow-up.jobs.ts: ReanchorJob = follow-up/follow-up.reanchor',

@@ -23,6 +23,7 @@ export const TABLE_OWNERS: Record<string, readonly string[]> = {
     'signing_assertions',
   ],
   drafts: ['form_drafts'],
+  exports: ['exports'],
   participants: [
     'participants',
     'participant_status_history',

@@ -108,7 +108,10 @@ export function Exports() {
               disabled={alwaysBlinded}
               onChange={(e) => setBlinded(e.target.checked)}
             />{' '}
-            Blinded (nothing that reveals the arm)
+            {/* A blinded assessor's exports are always blinded; the page names no arm to them. */}
+            {alwaysBlinded
+              ? 'Blinded (always, for your role)'
+              : 'Blinded (nothing that reveals the arm)'}
           </label>
           <label>
             <input type="checkbox" checked={days} onChange={(e) => setDays(e.target.checked)} />{' '}
