@@ -27,6 +27,7 @@ import { SweepRepository } from './sweep.repository';
 import { VisitLogService } from './visit-log.service';
 import { VisitsController } from './visits.controller';
 import { VisitsReader } from './visits.reader';
+import { AdverseEventsReader } from './adverse-events.reader';
 import { VisitsRepository } from './visits.repository';
 
 /**
@@ -61,7 +62,8 @@ import { VisitsRepository } from './visits.repository';
     EndpointsService,
     FollowUpListeners,
     VisitsReader,
+    AdverseEventsReader,
   ],
-  exports: [FollowUpService, FollowUpSweepService, VisitsReader],
+  exports: [FollowUpService, FollowUpSweepService, VisitsReader, AdverseEventsReader],
 })
 export class FollowUpModule {}

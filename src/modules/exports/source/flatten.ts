@@ -35,6 +35,10 @@ export type ParticipantRecords = {
   allocation: object | null;
   /** Visits in schedule order (forms visit, assessment; visit_log under `siteData`). */
   visits: object[];
+  /** Adverse events in recorded order, with their causality assessments (form adverse_event). */
+  adverseEvents: object[];
+  /** The current transplant booking with its plan and phases (forms transplant, transplant_phase), or null. */
+  transplant: object | null;
   /** Audit rows about the participant's records, oldest first (archival exports only). */
   audit: {
     seq: number;
@@ -84,6 +88,20 @@ function listEntries(parents: Entry[], form: FormId, listPath: string): Entry[] 
   });
 }
 
+/**
+ * The plan's phases in plan order (form transplant_phase): the API's phase (`code`, planned and
+ * recorded dates, outcome) under the registry's names.
+ */
+function phaseEntries(p: ParticipantRecords): Entry[] {
+  const phases = at(p.transplant, 'plan.phases');
+  return Array.isArray(phases)
+    ? phases.map((ph) => ({
+        keys: { study_id: p.studyId },
+        forms: { transplant_phase: isObject(ph) ? { ...ph, phase: ph.code } : ph },
+      }))
+    : [];
+}
+
 /** The forms recorded once per participant, by the record each lives in. */
 function onceForms(p: ParticipantRecords): Partial<Record<FormId, unknown>> {
   return {
@@ -92,6 +110,7 @@ function onceForms(p: ParticipantRecords): Partial<Record<FormId, unknown>> {
     allocation: p.allocation,
     arm_b_drug: p.allocation,
     intervention: p.allocation,
+    transplant: p.transplant,
   };
 }
 
@@ -99,6 +118,10 @@ function onceForms(p: ParticipantRecords): Partial<Record<FormId, unknown>> {
 function entriesOf(p: ParticipantRecords): Record<string, Entry[]> {
   const studyId = { study_id: p.studyId };
   const participant: Entry[] = [{ keys: studyId, forms: onceForms(p) }];
+  const adverseEvents: Entry[] = p.adverseEvents.map((ae, i) => ({
+    keys: { ...studyId, ae_seq: i + 1 },
+    forms: { adverse_event: ae },
+  }));
   const visits: Entry[] = p.visits.map((v) => ({
     keys: { ...studyId, visit_code: String(at(v, 'code')) },
     forms: { visit: v, assessment: v, visit_log: at(v, 'siteData') ?? null },
@@ -116,10 +139,13 @@ function entriesOf(p: ParticipantRecords): Record<string, Entry[]> {
       keys: { ...studyId, elig_seq: i + 1 },
       forms: { eligibility: a },
     })),
+    tx_phases: phaseEntries(p),
     visits,
     visit_relapses: listEntries(visits, 'visit_log', 'relapseAssessment.relapses'),
     visit_samples: listEntries(visits, 'visit_log', 'samples'),
     visit_questionnaires: listEntries(visits, 'visit_log', 'questionnaires'),
+    adverse_events: adverseEvents,
+    ae_assessments: listEntries(adverseEvents, 'adverse_event', 'assessments'),
   };
 }
 
@@ -157,6 +183,10 @@ function extraValue(name: string, entry: Entry, p: ParticipantRecords, randDate:
       return isObject(signature) ? signature.meaning : null;
     case 'elig_sig_voided_at':
       return isObject(signature) ? signature.voidedAt : null;
+    case 'txp_planned_start':
+      return at(entry.forms.transplant_phase, 'plannedStart') ?? null;
+    case 'txp_planned_end':
+      return at(entry.forms.transplant_phase, 'plannedEnd') ?? null;
     default:
       return null;
   }

@@ -4,9 +4,11 @@ import { APP_CONFIG, type AppConfig } from 'src/config/app-config';
 import { UsersReader } from 'src/modules/access/users.reader';
 import { AuditReader } from 'src/modules/audit/audit.reader';
 import { EligibilityReader } from 'src/modules/eligibility/eligibility.reader';
+import { AdverseEventsReader } from 'src/modules/follow-up/adverse-events.reader';
 import { VisitsReader } from 'src/modules/follow-up/visits.reader';
 import { ParticipantsReader } from 'src/modules/participants/participants.reader';
 import { AllocationsReader } from 'src/modules/randomization/allocations.reader';
+import { TransplantReader } from 'src/modules/scheduling/transplant.reader';
 import { SitesReader } from 'src/modules/sites/sites.reader';
 import type { Dictionary } from '../dictionary/dictionary.types';
 import type { ExportAdmin, ExportOptions, ParticipantExport } from '../formats/format.types';
@@ -58,6 +60,8 @@ export class ExportRowSource {
     private readonly eligibility: EligibilityReader,
     private readonly allocations: AllocationsReader,
     private readonly visits: VisitsReader,
+    private readonly adverseEvents: AdverseEventsReader,
+    private readonly transplants: TransplantReader,
     private readonly audit: AuditReader,
     private readonly users: UsersReader,
     private readonly sites: SitesReader,
@@ -86,7 +90,7 @@ export class ExportRowSource {
         dataAsOf,
         total,
         admin,
-        participants: () => this.walk(em, scope, dictionary, options),
+        participants: () => this.walk(em, scope, dictionary, options, new Date(now)),
       };
       return work(snapshot);
     });
@@ -110,6 +114,7 @@ export class ExportRowSource {
     scope: SnapshotScope,
     dictionary: Dictionary,
     options: ExportOptions,
+    asOf: Date,
   ): AsyncGenerator<ParticipantExport> {
     let after: string | null = null;
     for (;;) {
@@ -126,6 +131,13 @@ export class ExportRowSource {
         ? new Map<string, object>()
         : await this.allocations.forExport(em, ids);
       const visits = await this.visits.forExport(em, ids, options.blinded);
+      // Adverse events and the transplant plan reveal the arm as a whole: never read when blinded.
+      const adverseEvents = options.blinded
+        ? new Map<string, object[]>()
+        : await this.adverseEvents.forExport(em, ids, asOf);
+      const transplants = options.blinded
+        ? new Map<string, object>()
+        : await this.transplants.forExport(em, ids);
       const audit = await this.auditOf(em, options, page, eligibility, visits);
       for (const p of page) {
         const elig = eligibility.get(p.id);
@@ -141,6 +153,8 @@ export class ExportRowSource {
           assessments: elig?.assessments ?? [],
           allocation: allocations.get(p.id) ?? null,
           visits: visits.get(p.id) ?? [],
+          adverseEvents: adverseEvents.get(p.id) ?? [],
+          transplant: transplants.get(p.id) ?? null,
           audit: audit.get(p.id) ?? [],
         };
         yield flattenParticipant(records, dictionary, options);
