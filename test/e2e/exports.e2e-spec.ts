@@ -166,6 +166,14 @@ describe('Exports (e2e)', () => {
         ],
       })
       .expect(200);
+    // An arm-B participant's follow-up ended: lost.
+    const armB = randomised.find((r) => r.arm === 'B')!;
+    await t
+      .http()
+      .post(`/participants/${armB.id}/outcome`)
+      .set(bearer(investigator))
+      .send({ outcome: 'lost_to_follow_up', reason: 'Moved abroad, per phone call' })
+      .expect(200);
     booked = await siteFixture(t, 'NO-BER');
     await t.dataSource.query(
       `INSERT INTO visits (participant_id, site_id, code, kind, anchor, offset_days, label, target_date,
@@ -335,6 +343,54 @@ describe('Exports (e2e)', () => {
         codeOf('txp_outcome', p.outcome),
       ]),
     );
+  }, 120_000);
+
+  it('exports the follow-up outcome and NEDA-3 per endpoint week as the API computes them', async () => {
+    const done = await run(statistician, { format: 'csv' });
+    const participants = records(await download(statistician, done.id, 'participants.csv'));
+    const endpoints = records(await download(statistician, done.id, 'endpoints.csv'));
+    const dictionary = buildDictionary({ blinded: false });
+    const codeOf = (name: string, value: string) =>
+      String(
+        dictionary.variables.find((v) => v.name === name)!.codes!.find((c) => c.value === value)!
+          .code,
+      );
+    const bool = (v: unknown) => (v === true ? '1' : v === false ? '0' : '');
+    let outcomes = 0;
+    for (const { id } of randomised) {
+      const p = (await t.http().get(`/participants/${id}`).set(bearer(statistician)).expect(200))
+        .body as Json;
+      const row = participants.find((r) => r.study_id === p.studyId)!;
+      if (p.status === 'lost_to_follow_up') {
+        outcomes++;
+        expect(row.fu_outcome).toBe(codeOf('fu_outcome', 'lost_to_follow_up'));
+        expect(row.fu_outcome_text).toBe('Moved abroad, per phone call');
+      } else {
+        expect(row.fu_outcome).toBe('');
+      }
+      const weeks = endpoints.filter((e) => e.study_id === p.studyId);
+      expect(weeks.map((e) => e.neda_week)).toEqual(['96', '240']);
+      for (const e of weeks) {
+        const api = (
+          await t
+            .http()
+            .get(`/follow-up/participants/${id}/neda`)
+            .query({ week: e.neda_week })
+            .set(bearer(statistician))
+            .expect(200)
+        ).body as Json & { details: Json & { relapseOnsets: string[]; missing: string[] } };
+        expect(e.neda3).toBe(bool(api.neda));
+        expect(e.neda_cutoff).toBe(api.details.cutoffDate);
+        expect(e.relapse_n).toBe(String(api.details.relapseOnsets.length));
+        for (const m of ['edss_baseline', 'edss_endpoint', 'mri_rebaseline', 'mri_endpoint']) {
+          expect(e[`neda_missing_${codeOf('neda_missing', m)}`]).toBe(
+            api.details.missing.includes(m) ? '1' : '0',
+          );
+        }
+        expect(row[`neda3_w${e.neda_week}`]).toBe(bool(api.neda));
+      }
+    }
+    expect(outcomes).toBe(1);
   }, 120_000);
 
   it.each(['csv', 'odm', 'dataset-json'])(

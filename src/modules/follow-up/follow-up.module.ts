@@ -28,6 +28,7 @@ import { VisitLogService } from './visit-log.service';
 import { VisitsController } from './visits.controller';
 import { VisitsReader } from './visits.reader';
 import { AdverseEventsReader } from './adverse-events.reader';
+import { EndpointsReader } from './endpoints.reader';
 import { VisitsRepository } from './visits.repository';
 
 /**
@@ -63,7 +64,14 @@ import { VisitsRepository } from './visits.repository';
     FollowUpListeners,
     VisitsReader,
     AdverseEventsReader,
+    EndpointsReader,
   ],
-  exports: [FollowUpService, FollowUpSweepService, VisitsReader, AdverseEventsReader],
+  exports: [
+    FollowUpService,
+    FollowUpSweepService,
+    VisitsReader,
+    AdverseEventsReader,
+    EndpointsReader,
+  ],
 })
 export class FollowUpModule {}

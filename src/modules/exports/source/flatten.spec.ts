@@ -28,6 +28,8 @@ const records = (over: Partial<ParticipantRecords> = {}): ParticipantRecords => 
   ],
   adverseEvents: [],
   transplant: null,
+  outcome: null,
+  endpoints: [],
   audit: [],
   ...over,
 });
@@ -228,5 +230,75 @@ describe('flattenParticipant', () => {
     );
     expect(full).toContain('Febrile');
     expect(full).toContain('2026-Q2');
+  });
+
+  it('the follow-up outcome on the participant row; NEDA-3 one row per endpoint week with its derived variables', () => {
+    const d = buildDictionary({ blinded: true });
+    const code = (name: string, value: string) =>
+      d.variables.find((v) => v.name === name)!.codes!.find((c) => c.value === value)!.code;
+    const details = (over: object) => ({
+      cutoffDate: '2027-12-31',
+      relapseOnsets: ['2026-09-01'],
+      edss: {
+        baseline: { date: '2026-02-01', score: 2.5 },
+        confirmedProgression: null,
+        unconfirmedIncreases: [],
+      },
+      mri: { rebaselineDate: '2026-05-01', activeScans: [] },
+      missing: [],
+      ...over,
+    });
+    const p = flattenParticipant(
+      records({
+        outcome: { outcome: 'lost_to_follow_up', reason: 'Moved abroad' },
+        endpoints: [
+          { week: 96, neda: false, lostBy: ['relapse'], details: details({}) },
+          {
+            week: 240,
+            neda: null,
+            lostBy: [],
+            details: details({
+              edss: { baseline: null, confirmedProgression: null },
+              missing: ['edss_baseline', 'mri_endpoint'],
+              relapseOnsets: [],
+            }),
+          },
+        ],
+      }),
+      d,
+      { ...options, blinded: true },
+    );
+    expect(p.rows.participants[0]).toMatchObject({
+      fu_outcome: code('fu_outcome', 'lost_to_follow_up'),
+      fu_outcome_text: 'Moved abroad',
+      neda3_w96: false,
+      neda3_w240: null,
+    });
+    const [w96, w240] = p.rows.endpoints;
+    expect(w96).toMatchObject({
+      study_id: 'NL-AMS-0001',
+      neda_week: 96,
+      neda3: false,
+      neda_cutoff: '2027-12-31',
+      relapse_n: 1,
+      edss_baseline: 2.5,
+      edss_cdp: false,
+      edss_cdp_date: null,
+      mri_active_n: 0,
+    });
+    expect(w96[`neda_lost_by_${code('neda_lost_by', 'relapse')}`]).toBe(1);
+    expect(w96[`neda_lost_by_${code('neda_lost_by', 'mri_activity')}`]).toBe(0);
+    expect(w240).toMatchObject({
+      neda_week: 240,
+      neda3: null,
+      edss_baseline: null,
+      edss_cdp: null,
+    });
+    expect(w240[`neda_missing_${code('neda_missing', 'edss_baseline')}`]).toBe(1);
+    expect(w240[`neda_missing_${code('neda_missing', 'edss_endpoint')}`]).toBe(0);
+    // No outcome yet: empty.
+    const none = flattenParticipant(records(), d, { ...options, blinded: true });
+    expect(none.rows.participants[0].fu_outcome).toBeNull();
+    expect(none.rows.endpoints).toEqual([]);
   });
 });

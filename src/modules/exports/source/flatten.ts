@@ -39,6 +39,10 @@ export type ParticipantRecords = {
   adverseEvents: object[];
   /** The current transplant booking with its plan and phases (forms transplant, transplant_phase), or null. */
   transplant: object | null;
+  /** The follow-up outcome (form outcome: outcome, reason), or null. */
+  outcome: object | null;
+  /** NEDA-3 per endpoint week, in week order (form endpoint: week, neda, lostBy, details). */
+  endpoints: object[];
   /** Audit rows about the participant's records, oldest first (archival exports only). */
   audit: {
     seq: number;
@@ -111,6 +115,7 @@ function onceForms(p: ParticipantRecords): Partial<Record<FormId, unknown>> {
     arm_b_drug: p.allocation,
     intervention: p.allocation,
     transplant: p.transplant,
+    outcome: p.outcome,
   };
 }
 
@@ -146,6 +151,10 @@ function entriesOf(p: ParticipantRecords): Record<string, Entry[]> {
     visit_questionnaires: listEntries(visits, 'visit_log', 'questionnaires'),
     adverse_events: adverseEvents,
     ae_assessments: listEntries(adverseEvents, 'adverse_event', 'assessments'),
+    endpoints: p.endpoints.map((e) => ({
+      keys: { ...studyId, neda_week: at(e, 'week') as number },
+      forms: { endpoint: e },
+    })),
   };
 }
 
@@ -165,6 +174,8 @@ export function calendarDate(instant: string, timeZone: string): string {
   }).format(new Date(instant));
 }
 
+const countOf = (list: unknown): number | null => (Array.isArray(list) ? list.length : null);
+
 /** The dictionary-only variables that have a source today (the others stay null). */
 function extraValue(name: string, entry: Entry, p: ParticipantRecords, randDate: string | null) {
   const signature = at(entry.forms.eligibility, 'signature');
@@ -183,6 +194,30 @@ function extraValue(name: string, entry: Entry, p: ParticipantRecords, randDate:
       return isObject(signature) ? signature.meaning : null;
     case 'elig_sig_voided_at':
       return isObject(signature) ? signature.voidedAt : null;
+    case 'neda_cutoff':
+      return at(entry.forms.endpoint, 'details.cutoffDate') ?? null;
+    case 'neda_missing':
+      return at(entry.forms.endpoint, 'details.missing') ?? null;
+    case 'relapse_n':
+      return countOf(at(entry.forms.endpoint, 'details.relapseOnsets'));
+    case 'edss_baseline':
+      return at(entry.forms.endpoint, 'details.edss.baseline.score') ?? null;
+    case 'edss_cdp': {
+      const edss = at(entry.forms.endpoint, 'details.edss');
+      return isObject(edss) && isObject(edss.baseline) ? isObject(edss.confirmedProgression) : null;
+    }
+    case 'edss_cdp_date':
+      return at(entry.forms.endpoint, 'details.edss.confirmedProgression.onsetDate') ?? null;
+    case 'mri_active_n':
+      return countOf(at(entry.forms.endpoint, 'details.mri.activeScans'));
+    case 'neda3_w96':
+    case 'neda3_w240': {
+      const week = Number(name.slice('neda3_w'.length));
+      return at(
+        p.endpoints.find((e) => at(e, 'week') === week),
+        'neda',
+      );
+    }
     case 'txp_planned_start':
       return at(entry.forms.transplant_phase, 'plannedStart') ?? null;
     case 'txp_planned_end':

@@ -5,6 +5,7 @@ import { UsersReader } from 'src/modules/access/users.reader';
 import { AuditReader } from 'src/modules/audit/audit.reader';
 import { EligibilityReader } from 'src/modules/eligibility/eligibility.reader';
 import { AdverseEventsReader } from 'src/modules/follow-up/adverse-events.reader';
+import { EndpointsReader } from 'src/modules/follow-up/endpoints.reader';
 import { VisitsReader } from 'src/modules/follow-up/visits.reader';
 import { ParticipantsReader } from 'src/modules/participants/participants.reader';
 import { AllocationsReader } from 'src/modules/randomization/allocations.reader';
@@ -62,6 +63,7 @@ export class ExportRowSource {
     private readonly visits: VisitsReader,
     private readonly adverseEvents: AdverseEventsReader,
     private readonly transplants: TransplantReader,
+    private readonly endpoints: EndpointsReader,
     private readonly audit: AuditReader,
     private readonly users: UsersReader,
     private readonly sites: SitesReader,
@@ -138,6 +140,8 @@ export class ExportRowSource {
       const transplants = options.blinded
         ? new Map<string, object>()
         : await this.transplants.forExport(em, ids);
+      // NEDA-3 per endpoint week, computed for this page only.
+      const endpoints = await this.endpoints.forExport(em, ids);
       const audit = await this.auditOf(em, options, page, eligibility, visits);
       for (const p of page) {
         const elig = eligibility.get(p.id);
@@ -155,6 +159,8 @@ export class ExportRowSource {
           visits: visits.get(p.id) ?? [],
           adverseEvents: adverseEvents.get(p.id) ?? [],
           transplant: transplants.get(p.id) ?? null,
+          outcome: p.outcome,
+          endpoints: endpoints.get(p.id) ?? [],
           audit: audit.get(p.id) ?? [],
         };
         yield flattenParticipant(records, dictionary, options);
