@@ -393,6 +393,25 @@ describe('Exports (e2e)', () => {
     expect(outcomes).toBe(1);
   }, 120_000);
 
+  it("the archival ODM keeps the audit rows about a participant's adverse events and transplant booking", async () => {
+    const done = await run(statistician, { format: 'odm', archival: true });
+    const xml = await download(statistician, done.id, done.files[0].name);
+    const armA = randomised.find((r) => r.arm === 'A')!;
+    const rows = (await t.dataSource.query(
+      `SELECT seq, entity, entity_id AS "entityId" FROM audit_log
+       WHERE entity_id IN (SELECT id::text FROM adverse_events WHERE participant_id = ANY($1::uuid[]))
+          OR entity_id IN (SELECT id::text FROM transplant_bookings WHERE participant_id = $2)
+       ORDER BY seq`,
+      [[armA.id, booked.participant], booked.participant],
+    )) as { seq: string; entity: string }[];
+    const entities = new Set(rows.map((r) => r.entity));
+    expect(entities).toContain('adverse_event');
+    expect(entities).toContain('transplant_booking');
+    for (const { seq } of rows) {
+      expect(xml).toContain(`<AuditRecord ID="AR.${seq}">`);
+    }
+  }, 120_000);
+
   it.each(['csv', 'odm', 'dataset-json'])(
     'writes byte-identical %s files for the same data (same SHA-256)',
     async (format) => {

@@ -417,6 +417,18 @@ export class SchedulingRepository {
     );
   }
 
+  /** For exports: every booking (live or ended) of a page of participants, id and participant. */
+  exportBookingIds(
+    em: EntityManager,
+    participantIds: readonly string[],
+  ): Promise<{ id: string; participantId: string }[]> {
+    return em.query(
+      `SELECT b.id, b.participant_id AS "participantId" FROM transplant_bookings b
+       WHERE b.participant_id = ANY($1::uuid[]) ORDER BY b.participant_id, b.created_at, b.id`,
+      [participantIds],
+    );
+  }
+
   async listBookings(
     filter: BookingFilter,
     scope: Scope,

@@ -38,4 +38,17 @@ export class TransplantReader {
     }
     return out;
   }
+
+  /**
+   * For an archival export's audit trail: the ids of every booking (live or ended) of a page of
+   * participants, with the participant each belongs to (audit rows about a booking and its
+   * recorded phases name the booking's id).
+   */
+  async bookingOwners(
+    em: EntityManager,
+    participantIds: readonly string[],
+  ): Promise<Map<string, string>> {
+    const rows = await this.repo.exportBookingIds(em, participantIds);
+    return new Map(rows.map((r) => [r.id, r.participantId]));
+  }
 }

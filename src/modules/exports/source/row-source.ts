@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { codeValues } from 'src/common/fields/registry';
 import { APP_CONFIG, type AppConfig } from 'src/config/app-config';
 import { UsersReader } from 'src/modules/access/users.reader';
 import { AuditReader } from 'src/modules/audit/audit.reader';
@@ -19,7 +20,16 @@ import { type ParticipantRecords, flattenParticipant } from './flatten';
  * The audited entities whose changes change an export's content (not sign-ins, identity reads or
  * the exports themselves, which change nothing exported).
  */
-const DATA_ENTITIES = ['participant', 'visit', 'adverse_event', 'protocol_deviation', 'site'];
+const DATA_ENTITIES = [
+  'participant',
+  'visit',
+  'adverse_event',
+  'protocol_deviation',
+  'site',
+  'arm_b_drug',
+  'transplant_booking',
+  ...codeValues('transplant_phase.phase').map((phase) => `transplant_phase:${phase}`),
+];
 
 /** Participants read per page (keyset pagination in study-id order). */
 export const EXPORT_PAGE_SIZE = 200;
@@ -135,14 +145,20 @@ export class ExportRowSource {
       const visits = await this.visits.forExport(em, ids, options.blinded);
       // Adverse events and the transplant plan reveal the arm as a whole: never read when blinded.
       const adverseEvents = options.blinded
-        ? new Map<string, object[]>()
+        ? new Map<string, { id: string }[]>()
         : await this.adverseEvents.forExport(em, ids, asOf);
       const transplants = options.blinded
         ? new Map<string, object>()
         : await this.transplants.forExport(em, ids);
       // NEDA-3 per endpoint week, computed for this page only.
       const endpoints = await this.endpoints.forExport(em, ids);
-      const audit = await this.auditOf(em, options, page, eligibility, visits);
+      const audit = await this.auditOf(em, options, page, [
+        ...[...eligibility].flatMap(([id, e]) =>
+          [...e.episodes, ...e.assessments].map((r) => [r.id, id] as const),
+        ),
+        ...[...visits].flatMap(([id, list]) => list.map((v) => [v.id, id] as const)),
+        ...[...adverseEvents].flatMap(([id, list]) => list.map((ae) => [ae.id, id] as const)),
+      ]);
       for (const p of page) {
         const elig = eligibility.get(p.id);
         const current = elig?.episodes[elig.episodes.length - 1];
@@ -170,31 +186,26 @@ export class ExportRowSource {
 
   /**
    * The audit rows of each participant's records (archival, unblinded exports only): rows whose
-   * entity id is the participant's id or the id of one of its screening episodes, assessments or
-   * visits. Rows about records without their own id in the audit trail are not found this way.
+   * entity id is the participant's id (its pathway, allocation, arm-B drug and intervention
+   * changes) or the id of one of its records (`owned`: screening episodes, assessments, visits,
+   * adverse events), or of one of its transplant bookings (the booking and its recorded phases).
    */
   private async auditOf(
     em: EntityManager,
     options: ExportOptions,
     page: { id: string }[],
-    eligibility: Map<string, { episodes: { id: string }[]; assessments: { id: string }[] }>,
-    visits: Map<string, { id: string }[]>,
+    owned: (readonly [recordId: string, participantId: string])[],
   ): Promise<Map<string, ParticipantRecords['audit']>> {
     const out = new Map<string, ParticipantRecords['audit']>();
     if (!options.archival || options.blinded) {
       return out;
     }
-    const owner = new Map<string, string>();
-    for (const { id } of page) {
-      owner.set(id, id);
-      const elig = eligibility.get(id);
-      for (const r of [...(elig?.episodes ?? []), ...(elig?.assessments ?? [])]) {
-        owner.set(r.id, id);
-      }
-      for (const v of visits.get(id) ?? []) {
-        owner.set(v.id, id);
-      }
-    }
+    const ids = page.map((p) => p.id);
+    const owner = new Map<string, string>([
+      ...ids.map((id) => [id, id] as const),
+      ...owned,
+      ...(await this.transplants.bookingOwners(em, ids)),
+    ]);
     for (const row of await this.audit.ofEntities(em, [...owner.keys()])) {
       const participantId = owner.get(row.entityId);
       if (participantId) {
