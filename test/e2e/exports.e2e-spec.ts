@@ -7,6 +7,7 @@ import { buildDictionary } from 'src/modules/exports/dictionary/build-dictionary
 import { createTestApp, TestApp } from '../harness/app';
 import { ARM_REVEALING_WORDS } from '../harness/arm-revealing';
 import { bearer, TestUser } from '../harness/factory';
+import { FIXTURE_DAY, NO_RELAPSE, siteFixture, type SiteFixture } from '../harness/fixtures';
 import { consentedParticipant, PATHWAY_NOW } from '../harness/pathway';
 
 type Json = Record<string, unknown>;
@@ -66,6 +67,9 @@ describe('Exports (e2e)', () => {
   let statistician: TestUser;
   let blinded: TestUser;
   let admin: TestUser;
+  let monitor: TestUser;
+  /** Another site's arm-A participant with its transplant booking and plan (and an adverse event). */
+  let booked: SiteFixture;
   let ams: string;
   let ber: string;
   let berStudyId: string;
@@ -77,7 +81,9 @@ describe('Exports (e2e)', () => {
   /** Starts an export, runs the worker until it is done, and answers the finished export. */
   const run = async (user: TestUser, body: Json): Promise<Export> => {
     const started = await start(user, body);
-    expect(started).toMatchObject({ status: 'queued', progress: 0, files: [] });
+    // The worker may already have taken it (the outbox relay is kicked after commit).
+    expect(['queued', 'running']).toContain(started.status);
+    expect(started.files).toEqual([]);
     await t.drainJobs(60_000);
     const done = (await t.http().get(`/exports/${started.id}`).set(bearer(user)).expect(200))
       .body as Export;
@@ -110,6 +116,7 @@ describe('Exports (e2e)', () => {
     blinded = await t.factory.user('blinded_assessor', { sites: ['NL-AMS'] });
     statistician = await t.factory.user('statistician', { trialWide: true });
     admin = await t.factory.user('admin');
+    monitor = await t.factory.user('monitor', { trialWide: true });
     await t
       .http()
       .post('/randomization/config/production/go-live')
@@ -133,6 +140,41 @@ describe('Exports (e2e)', () => {
     await t.drainJobs(60_000);
     // An arm-A weekly visit after the transplant (inserted here: no slot is booked in this suite).
     const armA = randomised.find((r) => r.arm === 'A')!;
+    // The arm-A participant's baseline visit logged with an adverse event, its causality assessed.
+    const staff = await t.factory.user('site_staff', { sites: ['NL-AMS'] });
+    const [w0] = (await t.dataSource.query(
+      `SELECT id FROM visits WHERE participant_id = $1 AND kind = 'scheduled' ORDER BY target_date LIMIT 1`,
+      [armA.id],
+    )) as { id: string }[];
+    await t
+      .http()
+      .post(`/follow-up/visits/${w0.id}/log`)
+      .set(bearer(staff))
+      .send({
+        visitDate: FIXTURE_DAY,
+        relapseAssessment: NO_RELAPSE,
+        adverseEvents: [
+          {
+            term: 'Febrile neutropenia',
+            onsetDate: FIXTURE_DAY,
+            severity: 'severe',
+            serious: false,
+            outcome: 'recovering',
+            ctcaeGrade: 3,
+            assessments: [{ intervention: 'ahsct', causality: 'related' }],
+          },
+        ],
+      })
+      .expect(200);
+    // An arm-B participant's follow-up ended: lost.
+    const armB = randomised.find((r) => r.arm === 'B')!;
+    await t
+      .http()
+      .post(`/participants/${armB.id}/outcome`)
+      .set(bearer(investigator))
+      .send({ outcome: 'lost_to_follow_up', reason: 'Moved abroad, per phone call' })
+      .expect(200);
+    booked = await siteFixture(t, 'NO-BER');
     await t.dataSource.query(
       `INSERT INTO visits (participant_id, site_id, code, kind, anchor, offset_days, label, target_date,
          window_start, window_end)
@@ -199,6 +241,174 @@ describe('Exports (e2e)', () => {
       const exported = visits.filter((v) => v.study_id === p.studyId);
       expect(exported.map((v) => v.visit_code)).toEqual(apiVisits.map((v) => v.code));
       expect(exported.map((v) => v.vis_target)).toEqual(apiVisits.map((v) => v.targetDate));
+    }
+  }, 120_000);
+
+  it('exports adverse events, their causality assessments and the transplant plan as the API shows them', async () => {
+    const done = await run(statistician, { format: 'csv' });
+    const file = async (name: string) => records(await download(statistician, done.id, name));
+    const [participants, aes, assessments, phases] = await Promise.all([
+      file('participants.csv'),
+      file('adverse_events.csv'),
+      file('ae_assessments.csv'),
+      file('tx_phases.csv'),
+    ]);
+    const dictionary = buildDictionary({ blinded: false });
+    const codeOf = (name: string, value: unknown) =>
+      value === null
+        ? ''
+        : String(
+            dictionary.variables
+              .find((v) => v.name === name)!
+              .codes!.find((c) => c.value === value)!.code,
+          );
+    const armA = randomised.find((r) => r.arm === 'A')!;
+    for (const participantId of [armA.id, booked.participant]) {
+      const studyId = (
+        (await t.http().get(`/participants/${participantId}`).set(bearer(monitor)).expect(200))
+          .body as Json
+      ).studyId as string;
+      const api = (
+        (
+          await t
+            .http()
+            .get('/follow-up/adverse-events')
+            .query({ participantId, pageSize: 100 })
+            .set(bearer(monitor))
+            .expect(200)
+        ).body as { items: Json[] }
+      ).items.reverse(); // newest first in the API; recorded order in the export
+      const rows = aes.filter((r) => r.study_id === studyId);
+      expect(api.length).toBeGreaterThan(0);
+      expect(rows.map((r) => r.ae_term)).toEqual(api.map((a) => a.term));
+      expect(rows.map((r) => r.ae_onset)).toEqual(api.map((a) => a.onsetDate));
+      expect(rows.map((r) => r.ae_severity)).toEqual(
+        api.map((a) => codeOf('ae_severity', a.severity)),
+      );
+      expect(rows.map((r) => r.ae_serious)).toEqual(api.map((a) => (a.serious ? '1' : '0')));
+      expect(rows.map((r) => r.ae_outcome)).toEqual(
+        api.map((a) => codeOf('ae_outcome', a.outcome)),
+      );
+      const apiAssessments = api.flatMap((a, i) =>
+        (a.assessments as Json[]).map((x, j) => ({
+          ae_seq: String(i + 1),
+          row_seq: String(j + 1),
+          ae_intervention: codeOf('ae_intervention', x.intervention),
+          ae_causality: codeOf('ae_causality', x.causality),
+        })),
+      );
+      expect(
+        assessments
+          .filter((r) => r.study_id === studyId)
+          .map(({ ae_seq, row_seq, ae_intervention, ae_causality }) => ({
+            ae_seq,
+            row_seq,
+            ae_intervention,
+            ae_causality,
+          })),
+      ).toEqual(apiAssessments);
+    }
+    expect(aes.map((r) => r.ae_term)).toContain('Febrile neutropenia');
+    expect(assessments.length).toBeGreaterThan(0);
+    // The transplant booking and its plan's phases.
+    const bookings = (
+      await t
+        .http()
+        .get(`/scheduling/participants/${booked.participant}/bookings`)
+        .set(bearer(monitor))
+        .expect(200)
+    ).body as Json[];
+    const booking =
+      bookings.find((b) => ['booked', 'waitlisted', 'done'].includes(b.status as string)) ??
+      bookings[0];
+    const row = participants.find((r) => r.study_id === booking.studyId)!;
+    expect(row).toMatchObject({
+      tx_status: codeOf('tx_status', booking.status),
+      tx_quarter: (booking.quarter as string | null) ?? '',
+      tx_admission_planned: (booking.plannedAdmissionDate as string | null) ?? '',
+      tx_day0: (booking.transplantDay0 as string | null) ?? '',
+      tx_review_status: codeOf('tx_review_status', booking.reviewStatus),
+    });
+    const plan = booking.plan as { phases: Json[] } | null;
+    expect(plan?.phases.length).toBeGreaterThan(0);
+    expect(
+      phases
+        .filter((r) => r.study_id === booking.studyId)
+        .map((r) => [r.txp_phase, r.txp_planned_start, r.txp_planned_end, r.txp_outcome]),
+    ).toEqual(
+      plan!.phases.map((p) => [
+        codeOf('txp_phase', p.code),
+        p.plannedStart,
+        p.plannedEnd,
+        codeOf('txp_outcome', p.outcome),
+      ]),
+    );
+  }, 120_000);
+
+  it('exports the follow-up outcome and NEDA-3 per endpoint week as the API computes them', async () => {
+    const done = await run(statistician, { format: 'csv' });
+    const participants = records(await download(statistician, done.id, 'participants.csv'));
+    const endpoints = records(await download(statistician, done.id, 'endpoints.csv'));
+    const dictionary = buildDictionary({ blinded: false });
+    const codeOf = (name: string, value: string) =>
+      String(
+        dictionary.variables.find((v) => v.name === name)!.codes!.find((c) => c.value === value)!
+          .code,
+      );
+    const bool = (v: unknown) => (v === true ? '1' : v === false ? '0' : '');
+    let outcomes = 0;
+    for (const { id } of randomised) {
+      const p = (await t.http().get(`/participants/${id}`).set(bearer(statistician)).expect(200))
+        .body as Json;
+      const row = participants.find((r) => r.study_id === p.studyId)!;
+      if (p.status === 'lost_to_follow_up') {
+        outcomes++;
+        expect(row.fu_outcome).toBe(codeOf('fu_outcome', 'lost_to_follow_up'));
+        expect(row.fu_outcome_text).toBe('Moved abroad, per phone call');
+      } else {
+        expect(row.fu_outcome).toBe('');
+      }
+      const weeks = endpoints.filter((e) => e.study_id === p.studyId);
+      expect(weeks.map((e) => e.neda_week)).toEqual(['96', '240']);
+      for (const e of weeks) {
+        const api = (
+          await t
+            .http()
+            .get(`/follow-up/participants/${id}/neda`)
+            .query({ week: e.neda_week })
+            .set(bearer(statistician))
+            .expect(200)
+        ).body as Json & { details: Json & { relapseOnsets: string[]; missing: string[] } };
+        expect(e.neda3).toBe(bool(api.neda));
+        expect(e.neda_cutoff).toBe(api.details.cutoffDate);
+        expect(e.relapse_n).toBe(String(api.details.relapseOnsets.length));
+        for (const m of ['edss_baseline', 'edss_endpoint', 'mri_rebaseline', 'mri_endpoint']) {
+          expect(e[`neda_missing_${codeOf('neda_missing', m)}`]).toBe(
+            api.details.missing.includes(m) ? '1' : '0',
+          );
+        }
+        expect(row[`neda3_w${e.neda_week}`]).toBe(bool(api.neda));
+      }
+    }
+    expect(outcomes).toBe(1);
+  }, 120_000);
+
+  it("the archival ODM keeps the audit rows about a participant's adverse events and transplant booking", async () => {
+    const done = await run(statistician, { format: 'odm', archival: true });
+    const xml = await download(statistician, done.id, done.files[0].name);
+    const armA = randomised.find((r) => r.arm === 'A')!;
+    const rows = (await t.dataSource.query(
+      `SELECT seq, entity, entity_id AS "entityId" FROM audit_log
+       WHERE entity_id IN (SELECT id::text FROM adverse_events WHERE participant_id = ANY($1::uuid[]))
+          OR entity_id IN (SELECT id::text FROM transplant_bookings WHERE participant_id = $2)
+       ORDER BY seq`,
+      [[armA.id, booked.participant], booked.participant],
+    )) as { seq: string; entity: string }[];
+    const entities = new Set(rows.map((r) => r.entity));
+    expect(entities).toContain('adverse_event');
+    expect(entities).toContain('transplant_booking');
+    for (const { seq } of rows) {
+      expect(xml).toContain(`<AuditRecord ID="AR.${seq}">`);
     }
   }, 120_000);
 
@@ -270,6 +480,7 @@ describe('Exports (e2e)', () => {
       const named = [...revealingNames].filter((n) => new RegExp(`\\b${n}\\b`).test(text));
       expect(`${f.name}: ${named.join(', ')}`).toBe(`${f.name}: `);
       expect(text).not.toContain('A-D007');
+      expect(text).not.toContain('Febrile neutropenia');
       if (!f.name.endsWith('.csv')) {
         continue;
       }
@@ -313,9 +524,11 @@ describe('Exports (e2e)', () => {
       ).join('\n');
       // The full export does hold them (the scan below can fail).
       expect(fullText).toContain('A-D007');
+      expect(fullText).toContain('Febrile neutropenia');
       for (const f of done.files) {
         const text = await download(blinded, done.id, f.name);
         expect(text).not.toContain('A-D007');
+        expect(text).not.toContain('Febrile neutropenia');
         const named = revealing
           .map((v) => v.name)
           .filter((n) => new RegExp(`["'>/.]${n}["'<]`).test(text));

@@ -5,6 +5,7 @@ import { EligibilityModule } from 'src/modules/eligibility/eligibility.module';
 import { FollowUpModule } from 'src/modules/follow-up/follow-up.module';
 import { ParticipantsModule } from 'src/modules/participants/participants.module';
 import { RandomizationModule } from 'src/modules/randomization/randomization.module';
+import { SchedulingModule } from 'src/modules/scheduling/scheduling.module';
 import { SitesModule } from 'src/modules/sites/sites.module';
 import { ExportRequestsService } from './export-requests.service';
 import { ExportRunner } from './export-runner.service';
@@ -27,6 +28,7 @@ import { ExportRowSource } from './source/row-source';
     FollowUpModule,
     ParticipantsModule,
     RandomizationModule,
+    SchedulingModule,
     SitesModule,
   ],
   controllers: [ExportsController],

@@ -175,6 +175,18 @@ export class AdverseEventsRepository {
     );
   }
 
+  /** For exports, through the export's snapshot transaction: the events of a page of participants, in recorded order. */
+  exportAdverseEvents(
+    em: EntityManager,
+    participantIds: readonly string[],
+  ): Promise<AdverseEventEntity[]> {
+    return em.query(
+      `SELECT ${AE_COLUMNS} ${AE_FROM} WHERE ae.participant_id = ANY($1::uuid[])
+       ORDER BY ae.participant_id, ae.created_at, ae.id`,
+      [participantIds],
+    );
+  }
+
   async list(
     filter: AdverseEventFilter,
     sites: readonly string[] | null,

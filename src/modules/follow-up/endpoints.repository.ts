@@ -53,6 +53,20 @@ export class EndpointsRepository {
     );
   }
 
+  /** For exports: the randomised participants (production allocations) among `participantIds`. */
+  async participantsIn(
+    participantIds: readonly string[],
+    db: EntityManager,
+  ): Promise<EndpointParticipant[]> {
+    return db.query(
+      `SELECT a.participant_id AS "participantId", p.study_id AS "studyId", p.site_id AS "siteId", a.arm,
+              a.randomised_at AS "randomisedAt", s.time_zone AS "timeZone"
+       FROM allocation_directory a JOIN participant_directory p ON p.id = a.participant_id JOIN site_directory s ON s.id = p.site_id
+       WHERE a.environment = 'production' AND a.participant_id = ANY($1::uuid[])`,
+      [participantIds],
+    );
+  }
+
   /** The visits that carry NEDA data (EDSS, MRI, relapses) or are endpoint visits. */
   async visits(
     participantIds: readonly string[],

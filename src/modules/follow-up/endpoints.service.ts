@@ -17,12 +17,18 @@ import {
 import { FollowUpErrors } from './follow-up.errors';
 import { FollowUpSettings } from './follow-up.settings';
 import { ReadReplicas } from 'src/kernel/read-replicas';
+import type { EntityManager } from 'typeorm';
 
 export type ParticipantNeda = NedaResult & {
   participantId: string;
   studyId: string | null;
   arm: 'A' | 'B';
   endpointVisit: { code: string; status: string; loggedDate: string | null } | null;
+};
+
+/** One endpoint week of a participant as an export shows it (no arm). */
+export type EndpointForExport = Pick<NedaResult, 'week' | 'neda' | 'lostBy'> & {
+  details: NedaResult['details'] | null;
 };
 
 export type ArmNeda = {
@@ -113,6 +119,46 @@ export class EndpointsService {
       a.proportion = evaluable === 0 ? null : Math.round((a.neda / evaluable) * 10_000) / 10_000;
     }
     return { week, evaluatedAt: this.clock.now().toISOString(), arms };
+  }
+
+  /**
+   * For exports, through the export's snapshot transaction: NEDA-3 at every endpoint week of the
+   * randomised participants among a page of participants (two queries per page). A participant
+   * whose data cannot be judged gets `neda: null` and no details rather than failing the export.
+   */
+  async forExport(
+    em: EntityManager,
+    participantIds: readonly string[],
+  ): Promise<Map<string, EndpointForExport[]>> {
+    const template = await this.settings.template();
+    const weeks = template.scheduled
+      .filter((v) => v.endpoint === true)
+      .map((v) => v.week)
+      .sort((a, b) => a - b);
+    const participants = await this.repo.participantsIn(participantIds, em);
+    const visits = await this.repo.visits(
+      participants.map((p) => p.participantId),
+      em,
+    );
+    const byParticipant = new Map<string, EndpointVisit[]>();
+    for (const v of visits) {
+      byParticipant.set(v.participantId, [...(byParticipant.get(v.participantId) ?? []), v]);
+    }
+    const out = new Map<string, EndpointForExport[]>();
+    for (const p of participants) {
+      out.set(
+        p.participantId,
+        weeks.map((week) => {
+          try {
+            const r = this.evaluate(p, byParticipant.get(p.participantId) ?? [], week);
+            return { week, neda: r.neda, lostBy: r.lostBy, details: r.details };
+          } catch {
+            return { week, neda: null, lostBy: [], details: null };
+          }
+        }),
+      );
+    }
+    return out;
   }
 
   private async checkWeek(week: number): Promise<void> {

@@ -27,6 +27,8 @@ import { SweepRepository } from './sweep.repository';
 import { VisitLogService } from './visit-log.service';
 import { VisitsController } from './visits.controller';
 import { VisitsReader } from './visits.reader';
+import { AdverseEventsReader } from './adverse-events.reader';
+import { EndpointsReader } from './endpoints.reader';
 import { VisitsRepository } from './visits.repository';
 
 /**
@@ -61,7 +63,15 @@ import { VisitsRepository } from './visits.repository';
     EndpointsService,
     FollowUpListeners,
     VisitsReader,
+    AdverseEventsReader,
+    EndpointsReader,
   ],
-  exports: [FollowUpService, FollowUpSweepService, VisitsReader],
+  exports: [
+    FollowUpService,
+    FollowUpSweepService,
+    VisitsReader,
+    AdverseEventsReader,
+    EndpointsReader,
+  ],
 })
 export class FollowUpModule {}

@@ -39,6 +39,8 @@ export type ParticipantForExport = {
   siteTimeZone: string;
   /** The participant's record in the API shape (GET /participants/:id, without pre-screening). */
   record: ParticipantResponseDto;
+  /** The follow-up outcome (form `outcome`) once the participant has one, else null. */
+  outcome: { outcome: string; reason: string | null } | null;
 };
 
 /** What other modules may read of the participants, always within the actor's sites. */
@@ -79,6 +81,16 @@ export class ParticipantsReader {
     limit: number,
   ): Promise<ParticipantForExport[]> {
     const rows = await this.participants.exportPage(em, scope, after, limit);
+    const outcomes = new Map(
+      rows.length === 0
+        ? []
+        : (
+            await this.participants.exportOutcomes(
+              em,
+              rows.map((p) => p.id),
+            )
+          ).map((o) => [o.participantId, { outcome: o.outcome, reason: o.reason }]),
+    );
     return rows.map((p) => ({
       id: p.id,
       studyId: p.studyId as string,
@@ -87,6 +99,7 @@ export class ParticipantsReader {
       countryCode: p.countryCode,
       siteTimeZone: p.siteTimeZone,
       record: toParticipantResponse(p),
+      outcome: outcomes.get(p.id) ?? null,
     }));
   }
 

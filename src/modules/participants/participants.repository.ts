@@ -201,6 +201,23 @@ export class ParticipantsRepository {
     return rows.map(toEntity);
   }
 
+  /**
+   * For exports: the follow-up outcome of those of `participantIds` whose status is one (the
+   * transition into it: outcome and reason, as POST /participants/:id/outcome took them).
+   */
+  async exportOutcomes(
+    em: EntityManager,
+    participantIds: readonly string[],
+  ): Promise<{ participantId: string; outcome: string; reason: string | null }[]> {
+    return em.query(
+      `SELECT DISTINCT ON (h.participant_id) h.participant_id AS "participantId", h.to_status AS outcome, h.reason
+       FROM participant_status_history h JOIN participants p ON p.id = h.participant_id AND p.status = h.to_status
+       WHERE h.participant_id = ANY($1::uuid[]) AND h.kind = 'outcome'
+       ORDER BY h.participant_id, h.occurred_at DESC`,
+      [participantIds],
+    );
+  }
+
   /** For exports: how many participants `exportPage` walks through. */
   async exportCount(em: EntityManager, scope: readonly string[] | null): Promise<number> {
     const rows: { n: number }[] = await em.query(

@@ -17,6 +17,7 @@ import { SchedulingReportsService } from './scheduling-reports.service';
 import { SchedulingRepository } from './scheduling.repository';
 import { SchedulingListeners } from './scheduling.listeners';
 import { TreatmentPlanService } from './treatment-plan.service';
+import { TransplantReader } from './transplant.reader';
 
 /**
  * Transplant slot scheduling: capacity per centre and quarter, bookings (the booking engine, the
@@ -37,9 +38,10 @@ import { TreatmentPlanService } from './treatment-plan.service';
     TransplantFacts,
     SchedulingListeners,
     TreatmentPlanService,
+    TransplantReader,
     SchedulingReportsService,
     CapacityService,
   ],
-  exports: [TransplantFacts, BookingEngineService, SchedulingNoticesService],
+  exports: [TransplantReader, TransplantFacts, BookingEngineService, SchedulingNoticesService],
 })
 export class SchedulingModule {}

@@ -404,6 +404,31 @@ export class SchedulingRepository {
     return rows[0] ?? null;
   }
 
+  /**
+   * For exports, through the export's snapshot transaction: the current booking of each of a page
+   * of participants (the live one, else the most recent), as `latestBookingOf` chooses.
+   */
+  exportBookings(em: EntityManager, participantIds: readonly string[]): Promise<BookingRow[]> {
+    return em.query(
+      `SELECT DISTINCT ON (b.participant_id) ${BOOKING_COLUMNS} FROM ${BOOKING_FROM}
+       WHERE b.participant_id = ANY($1::uuid[])
+       ORDER BY b.participant_id, (b.status IN ('booked', 'waitlisted', 'done')) DESC, b.created_at DESC, b.id`,
+      [participantIds],
+    );
+  }
+
+  /** For exports: every booking (live or ended) of a page of participants, id and participant. */
+  exportBookingIds(
+    em: EntityManager,
+    participantIds: readonly string[],
+  ): Promise<{ id: string; participantId: string }[]> {
+    return em.query(
+      `SELECT b.id, b.participant_id AS "participantId" FROM transplant_bookings b
+       WHERE b.participant_id = ANY($1::uuid[]) ORDER BY b.participant_id, b.created_at, b.id`,
+      [participantIds],
+    );
+  }
+
   async listBookings(
     filter: BookingFilter,
     scope: Scope,

@@ -35,6 +35,14 @@ export type ParticipantRecords = {
   allocation: object | null;
   /** Visits in schedule order (forms visit, assessment; visit_log under `siteData`). */
   visits: object[];
+  /** Adverse events in recorded order, with their causality assessments (form adverse_event). */
+  adverseEvents: object[];
+  /** The current transplant booking with its plan and phases (forms transplant, transplant_phase), or null. */
+  transplant: object | null;
+  /** The follow-up outcome (form outcome: outcome, reason), or null. */
+  outcome: object | null;
+  /** NEDA-3 per endpoint week, in week order (form endpoint: week, neda, lostBy, details). */
+  endpoints: object[];
   /** Audit rows about the participant's records, oldest first (archival exports only). */
   audit: {
     seq: number;
@@ -84,6 +92,20 @@ function listEntries(parents: Entry[], form: FormId, listPath: string): Entry[] 
   });
 }
 
+/**
+ * The plan's phases in plan order (form transplant_phase): the API's phase (`code`, planned and
+ * recorded dates, outcome) under the registry's names.
+ */
+function phaseEntries(p: ParticipantRecords): Entry[] {
+  const phases = at(p.transplant, 'plan.phases');
+  return Array.isArray(phases)
+    ? phases.map((ph) => ({
+        keys: { study_id: p.studyId },
+        forms: { transplant_phase: isObject(ph) ? { ...ph, phase: ph.code } : ph },
+      }))
+    : [];
+}
+
 /** The forms recorded once per participant, by the record each lives in. */
 function onceForms(p: ParticipantRecords): Partial<Record<FormId, unknown>> {
   return {
@@ -92,6 +114,8 @@ function onceForms(p: ParticipantRecords): Partial<Record<FormId, unknown>> {
     allocation: p.allocation,
     arm_b_drug: p.allocation,
     intervention: p.allocation,
+    transplant: p.transplant,
+    outcome: p.outcome,
   };
 }
 
@@ -99,6 +123,10 @@ function onceForms(p: ParticipantRecords): Partial<Record<FormId, unknown>> {
 function entriesOf(p: ParticipantRecords): Record<string, Entry[]> {
   const studyId = { study_id: p.studyId };
   const participant: Entry[] = [{ keys: studyId, forms: onceForms(p) }];
+  const adverseEvents: Entry[] = p.adverseEvents.map((ae, i) => ({
+    keys: { ...studyId, ae_seq: i + 1 },
+    forms: { adverse_event: ae },
+  }));
   const visits: Entry[] = p.visits.map((v) => ({
     keys: { ...studyId, visit_code: String(at(v, 'code')) },
     forms: { visit: v, assessment: v, visit_log: at(v, 'siteData') ?? null },
@@ -116,10 +144,17 @@ function entriesOf(p: ParticipantRecords): Record<string, Entry[]> {
       keys: { ...studyId, elig_seq: i + 1 },
       forms: { eligibility: a },
     })),
+    tx_phases: phaseEntries(p),
     visits,
     visit_relapses: listEntries(visits, 'visit_log', 'relapseAssessment.relapses'),
     visit_samples: listEntries(visits, 'visit_log', 'samples'),
     visit_questionnaires: listEntries(visits, 'visit_log', 'questionnaires'),
+    adverse_events: adverseEvents,
+    ae_assessments: listEntries(adverseEvents, 'adverse_event', 'assessments'),
+    endpoints: p.endpoints.map((e) => ({
+      keys: { ...studyId, neda_week: at(e, 'week') as number },
+      forms: { endpoint: e },
+    })),
   };
 }
 
@@ -139,6 +174,8 @@ export function calendarDate(instant: string, timeZone: string): string {
   }).format(new Date(instant));
 }
 
+const countOf = (list: unknown): number | null => (Array.isArray(list) ? list.length : null);
+
 /** The dictionary-only variables that have a source today (the others stay null). */
 function extraValue(name: string, entry: Entry, p: ParticipantRecords, randDate: string | null) {
   const signature = at(entry.forms.eligibility, 'signature');
@@ -157,6 +194,34 @@ function extraValue(name: string, entry: Entry, p: ParticipantRecords, randDate:
       return isObject(signature) ? signature.meaning : null;
     case 'elig_sig_voided_at':
       return isObject(signature) ? signature.voidedAt : null;
+    case 'neda_cutoff':
+      return at(entry.forms.endpoint, 'details.cutoffDate') ?? null;
+    case 'neda_missing':
+      return at(entry.forms.endpoint, 'details.missing') ?? null;
+    case 'relapse_n':
+      return countOf(at(entry.forms.endpoint, 'details.relapseOnsets'));
+    case 'edss_baseline':
+      return at(entry.forms.endpoint, 'details.edss.baseline.score') ?? null;
+    case 'edss_cdp': {
+      const edss = at(entry.forms.endpoint, 'details.edss');
+      return isObject(edss) && isObject(edss.baseline) ? isObject(edss.confirmedProgression) : null;
+    }
+    case 'edss_cdp_date':
+      return at(entry.forms.endpoint, 'details.edss.confirmedProgression.onsetDate') ?? null;
+    case 'mri_active_n':
+      return countOf(at(entry.forms.endpoint, 'details.mri.activeScans'));
+    case 'neda3_w96':
+    case 'neda3_w240': {
+      const week = Number(name.slice('neda3_w'.length));
+      return at(
+        p.endpoints.find((e) => at(e, 'week') === week),
+        'neda',
+      );
+    }
+    case 'txp_planned_start':
+      return at(entry.forms.transplant_phase, 'plannedStart') ?? null;
+    case 'txp_planned_end':
+      return at(entry.forms.transplant_phase, 'plannedEnd') ?? null;
     default:
       return null;
   }

@@ -1,12 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { codeValues } from 'src/common/fields/registry';
 import { APP_CONFIG, type AppConfig } from 'src/config/app-config';
 import { UsersReader } from 'src/modules/access/users.reader';
 import { AuditReader } from 'src/modules/audit/audit.reader';
 import { EligibilityReader } from 'src/modules/eligibility/eligibility.reader';
+import { AdverseEventsReader } from 'src/modules/follow-up/adverse-events.reader';
+import { EndpointsReader } from 'src/modules/follow-up/endpoints.reader';
 import { VisitsReader } from 'src/modules/follow-up/visits.reader';
 import { ParticipantsReader } from 'src/modules/participants/participants.reader';
 import { AllocationsReader } from 'src/modules/randomization/allocations.reader';
+import { TransplantReader } from 'src/modules/scheduling/transplant.reader';
 import { SitesReader } from 'src/modules/sites/sites.reader';
 import type { Dictionary } from '../dictionary/dictionary.types';
 import type { ExportAdmin, ExportOptions, ParticipantExport } from '../formats/format.types';
@@ -16,7 +20,16 @@ import { type ParticipantRecords, flattenParticipant } from './flatten';
  * The audited entities whose changes change an export's content (not sign-ins, identity reads or
  * the exports themselves, which change nothing exported).
  */
-const DATA_ENTITIES = ['participant', 'visit', 'adverse_event', 'protocol_deviation', 'site'];
+const DATA_ENTITIES = [
+  'participant',
+  'visit',
+  'adverse_event',
+  'protocol_deviation',
+  'site',
+  'arm_b_drug',
+  'transplant_booking',
+  ...codeValues('transplant_phase.phase').map((phase) => `transplant_phase:${phase}`),
+];
 
 /** Participants read per page (keyset pagination in study-id order). */
 export const EXPORT_PAGE_SIZE = 200;
@@ -58,6 +71,9 @@ export class ExportRowSource {
     private readonly eligibility: EligibilityReader,
     private readonly allocations: AllocationsReader,
     private readonly visits: VisitsReader,
+    private readonly adverseEvents: AdverseEventsReader,
+    private readonly transplants: TransplantReader,
+    private readonly endpoints: EndpointsReader,
     private readonly audit: AuditReader,
     private readonly users: UsersReader,
     private readonly sites: SitesReader,
@@ -86,7 +102,7 @@ export class ExportRowSource {
         dataAsOf,
         total,
         admin,
-        participants: () => this.walk(em, scope, dictionary, options),
+        participants: () => this.walk(em, scope, dictionary, options, new Date(now)),
       };
       return work(snapshot);
     });
@@ -110,6 +126,7 @@ export class ExportRowSource {
     scope: SnapshotScope,
     dictionary: Dictionary,
     options: ExportOptions,
+    asOf: Date,
   ): AsyncGenerator<ParticipantExport> {
     let after: string | null = null;
     for (;;) {
@@ -126,7 +143,22 @@ export class ExportRowSource {
         ? new Map<string, object>()
         : await this.allocations.forExport(em, ids);
       const visits = await this.visits.forExport(em, ids, options.blinded);
-      const audit = await this.auditOf(em, options, page, eligibility, visits);
+      // Adverse events and the transplant plan reveal the arm as a whole: never read when blinded.
+      const adverseEvents = options.blinded
+        ? new Map<string, { id: string }[]>()
+        : await this.adverseEvents.forExport(em, ids, asOf);
+      const transplants = options.blinded
+        ? new Map<string, object>()
+        : await this.transplants.forExport(em, ids);
+      // NEDA-3 per endpoint week, computed for this page only.
+      const endpoints = await this.endpoints.forExport(em, ids);
+      const audit = await this.auditOf(em, options, page, [
+        ...[...eligibility].flatMap(([id, e]) =>
+          [...e.episodes, ...e.assessments].map((r) => [r.id, id] as const),
+        ),
+        ...[...visits].flatMap(([id, list]) => list.map((v) => [v.id, id] as const)),
+        ...[...adverseEvents].flatMap(([id, list]) => list.map((ae) => [ae.id, id] as const)),
+      ]);
       for (const p of page) {
         const elig = eligibility.get(p.id);
         const current = elig?.episodes[elig.episodes.length - 1];
@@ -141,6 +173,10 @@ export class ExportRowSource {
           assessments: elig?.assessments ?? [],
           allocation: allocations.get(p.id) ?? null,
           visits: visits.get(p.id) ?? [],
+          adverseEvents: adverseEvents.get(p.id) ?? [],
+          transplant: transplants.get(p.id) ?? null,
+          outcome: p.outcome,
+          endpoints: endpoints.get(p.id) ?? [],
           audit: audit.get(p.id) ?? [],
         };
         yield flattenParticipant(records, dictionary, options);
@@ -150,31 +186,26 @@ export class ExportRowSource {
 
   /**
    * The audit rows of each participant's records (archival, unblinded exports only): rows whose
-   * entity id is the participant's id or the id of one of its screening episodes, assessments or
-   * visits. Rows about records without their own id in the audit trail are not found this way.
+   * entity id is the participant's id (its pathway, allocation, arm-B drug and intervention
+   * changes) or the id of one of its records (`owned`: screening episodes, assessments, visits,
+   * adverse events), or of one of its transplant bookings (the booking and its recorded phases).
    */
   private async auditOf(
     em: EntityManager,
     options: ExportOptions,
     page: { id: string }[],
-    eligibility: Map<string, { episodes: { id: string }[]; assessments: { id: string }[] }>,
-    visits: Map<string, { id: string }[]>,
+    owned: (readonly [recordId: string, participantId: string])[],
   ): Promise<Map<string, ParticipantRecords['audit']>> {
     const out = new Map<string, ParticipantRecords['audit']>();
     if (!options.archival || options.blinded) {
       return out;
     }
-    const owner = new Map<string, string>();
-    for (const { id } of page) {
-      owner.set(id, id);
-      const elig = eligibility.get(id);
-      for (const r of [...(elig?.episodes ?? []), ...(elig?.assessments ?? [])]) {
-        owner.set(r.id, id);
-      }
-      for (const v of visits.get(id) ?? []) {
-        owner.set(v.id, id);
-      }
-    }
+    const ids = page.map((p) => p.id);
+    const owner = new Map<string, string>([
+      ...ids.map((id) => [id, id] as const),
+      ...owned,
+      ...(await this.transplants.bookingOwners(em, ids)),
+    ]);
     for (const row of await this.audit.ofEntities(em, [...owner.keys()])) {
       const participantId = owner.get(row.entityId);
       if (participantId) {
