@@ -8,6 +8,7 @@
  *
  *   node --expose-gc -r ts-node/register/transpile-only bench/exports/run.ts
  *   BENCH_EXPORT_SIZES=1000,10000 (cumulative participant counts; default)
+ *   BENCH_EXPORT_FORMATS=csv,odm,dataset-json (default all three)
  *
  * Data: 20 template participants (both arms) built once with the real domain code (screening data
  * from the engine's eligible RAM-MS record, its assessment evaluated by the eligibility engine, a
@@ -39,7 +40,13 @@ if (SIZES.some((n) => !(Number.isInteger(n) && n > 0))) {
     `BENCH_EXPORT_SIZES: "${process.env.BENCH_EXPORT_SIZES}" is not a list of counts`,
   );
 }
-const FORMATS = ['csv', 'odm', 'dataset-json'] as const;
+const ALL_FORMATS = ['csv', 'odm', 'dataset-json'] as const;
+const FORMATS = (process.env.BENCH_EXPORT_FORMATS ?? ALL_FORMATS.join(','))
+  .split(',')
+  .map((s) => s.trim()) as (typeof ALL_FORMATS)[number][];
+if (FORMATS.some((f) => !ALL_FORMATS.includes(f))) {
+  throw new Error(`BENCH_EXPORT_FORMATS: one of ${ALL_FORMATS.join(', ')}`);
+}
 const TEMPLATES = 20;
 /** Study ids have four digits: bench sites take at most this many participants each. */
 const PER_SITE = 9000;
