@@ -9,8 +9,9 @@ import { Figure, machine, RESULTS_DIR } from './lib/result';
  * baseline measured in the same run on the same machine, with the ratio. Each benchmark writes
  * bench/results/<name>.json; this runner also writes bench/results/summary.json and summary.md.
  *
- * Defaults finish in roughly 10–15 minutes on a 2-core machine and include the issue's sizes
- * (10,000 schedules, a sweep over 1,000,000 visits, a list over 100,000 participants). Larger runs
+ * Defaults finish in roughly 12–20 minutes on a 2-core machine and include the issues' sizes
+ * (10,000 schedules, a sweep over 1,000,000 visits, a list over 100,000 participants, exports of
+ * 10,000 participants with 90,000 visits). Larger runs
  * (see README "Performance"):
  *   BENCH_ALLOCATIONS=1000                      randomisation: allocations per client count (default 300)
  *   BENCH_ENROLMENT_N=1000                      enrolment: registrations and screening writes per client count (default 400)
