@@ -9,8 +9,9 @@ import { Figure, machine, RESULTS_DIR } from './lib/result';
  * baseline measured in the same run on the same machine, with the ratio. Each benchmark writes
  * bench/results/<name>.json; this runner also writes bench/results/summary.json and summary.md.
  *
- * Defaults finish in roughly 10–15 minutes on a 2-core machine and include the issue's sizes
- * (10,000 schedules, a sweep over 1,000,000 visits, a list over 100,000 participants). Larger runs
+ * Defaults finish in roughly 12–20 minutes on a 2-core machine and include the issues' sizes
+ * (10,000 schedules, a sweep over 1,000,000 visits, a list over 100,000 participants, exports of
+ * 10,000 participants with 90,000 visits). Larger runs
  * (see README "Performance"):
  *   BENCH_ALLOCATIONS=1000                      randomisation: allocations per client count (default 300)
  *   BENCH_ENROLMENT_N=1000                      enrolment: registrations and screening writes per client count (default 400)
@@ -20,11 +21,14 @@ import { Figure, machine, RESULTS_DIR } from './lib/result';
  *   BENCH_SLOTS_N=999 BENCH_SLOTS_REPEAT=3      slots: bookings per run, runs per level (default 400, 3)
  *   BENCH_PGBENCH_SECONDS=8                     length of each pgbench baseline
  *   BENCH_SIGNIN_CONCURRENCY=8                  sign-in: sign-ins in flight while /health is timed
+ *   BENCH_EXPORT_SIZES=1000,10000,30000         exports: participants (about 9 visits each) per export run (default 1000,10000)
  *   BENCH_ONLY=enrolment,slots                  run only these benchmarks
  */
 type Bench = {
   name: string;
   script: string;
+  /** Extra node flags (e.g. --expose-gc, so that a benchmark can collect before measuring heap). */
+  nodeArgs?: string[];
   runs: { label: string; env: Record<string, string> }[];
 };
 
@@ -84,13 +88,20 @@ const BENCHES: Bench[] = [
       },
     ],
   },
+  {
+    name: 'exports',
+    script: 'bench/exports/run.ts',
+    nodeArgs: ['--expose-gc'],
+    runs: [{ label: '', env: { BENCH_EXPORT_SIZES: env.BENCH_EXPORT_SIZES ?? '1000,10000' } }],
+  },
 ];
 
 const ROOT = path.resolve(__dirname, '..');
 
-function run(script: string, extra: Record<string, string>, prefix: string): Promise<number> {
+function run(bench: Bench, extra: Record<string, string>, prefix: string): Promise<number> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', script], {
+    const args = [...(bench.nodeArgs ?? []), '-r', 'ts-node/register/transpile-only', bench.script];
+    const child = spawn(process.execPath, args, {
       cwd: ROOT,
       env: { ...process.env, BENCH_PGBENCH_SECONDS: env.BENCH_PGBENCH_SECONDS ?? '8', ...extra },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -163,7 +174,7 @@ async function main(): Promise<void> {
       const label = r.label ? `${bench.name} ${r.label}` : bench.name;
       process.stdout.write(`\n== ${label}\n`);
       const before = readResult(bench.name)?.measuredAt ?? readResult(bench.name)?.at;
-      const code = await run(bench.script, r.env, label);
+      const code = await run(bench, r.env, label);
       const result = readResult(bench.name);
       const fresh = result && (result.measuredAt ?? result.at) !== before;
       if (code !== 0 || !fresh) {
