@@ -9,10 +9,10 @@ import { removeFolder, runFormat, syntheticParticipants } from '../harness/synth
 
 /**
  * The ODM export validated by libxml2's `xmllint` (Debian package libxml2-utils) against the
- * official CDISC ODM 1.3.2 schema in ../shared/standards (issue 17), and a mutated copy of each
+ * official CDISC ODM 1.3.2 schema (test/standards, copied from ../shared/standards) (issue 17), and a mutated copy of each
  * file (a required element removed) that must fail the same validation.
  */
-const XSD = join(__dirname, '../../../shared/standards/odm-1.3.2/ODM1-3-2.xsd');
+const XSD = join(__dirname, '../standards/odm-1.3.2/ODM1-3-2.xsd');
 const run = promisify(execFile);
 const folders: string[] = [];
 const MISSING =

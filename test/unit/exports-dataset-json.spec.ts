@@ -12,10 +12,7 @@ import {
 } from '../harness/synthetic-exports';
 import { datasetJsonFormat } from 'src/modules/exports/formats/dataset-json/dataset-json.format';
 
-const SCHEMA_PATH = join(
-  __dirname,
-  '../../../shared/standards/dataset-json-1.1/dataset.schema.json',
-);
+const SCHEMA_PATH = join(__dirname, '../standards/dataset-json-1.1/dataset.schema.json');
 const ajv = new Ajv2019({ strict: false, allErrors: true });
 const validate = ajv.compile(JSON.parse(readFileSync(SCHEMA_PATH, 'utf8')) as object);
 
