@@ -107,8 +107,13 @@ describe('graceful shutdown of the API (e2e)', () => {
     );
     expect(report).not.toBeNull();
     expect(Number(report![2])).toBe(0);
-    // What clients see once the listener is closed: refused connections, or a reset of one the
-    // kernel had queued but the process had not yet accepted (never a request it had read).
-    expect(failures.filter((f) => !['ECONNREFUSED', 'ECONNRESET'].includes(f))).toEqual([]);
+    // What clients see once the listener is closed: refused connections, a reset of one the kernel
+    // had queued but the process had not yet accepted, or (undici's UND_ERR_SOCKET, "other side
+    // closed") an idle kept-alive connection the process closed as the client sent on it: the
+    // keep-alive race every HTTP server has, where the request was never read (the process's own
+    // count above says none it had read was cut off). Never a status other than 200.
+    expect(
+      failures.filter((f) => !['ECONNREFUSED', 'ECONNRESET', 'UND_ERR_SOCKET'].includes(f)),
+    ).toEqual([]);
   }, 240_000);
 });
