@@ -17,6 +17,8 @@ const FORMATS: { id: Format; label: string; hint: string }[] = [
 
 const running = (e: Export) => e.status === 'queued' || e.status === 'running';
 
+/** The R, SAS, SPSS and Stata scripts beside the CSV files: they hold no rows. */
+const SCRIPT = /\.(R|sas|sps|do)$/;
 /** Saves a file of an export (fetched with the session's token) under its own name. */
 async function save(id: string, name: string): Promise<void> {
   const blob = await getBlob(`/exports/${id}/files/${encodeURIComponent(name)}`);
@@ -188,7 +190,7 @@ export function Exports() {
                                     {f.name}
                                   </button>
                                 </td>
-                                <td>{f.rows}</td>
+                                <td>{SCRIPT.test(f.name) ? 'script' : f.rows}</td>
                                 <td>
                                   <code className="hash">{f.sha256}</code>
                                 </td>
