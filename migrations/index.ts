@@ -22,6 +22,7 @@ import { SingleSignOn1764001900000 } from './1764001900000-SingleSignOn';
 import { SignatureAttempts1764002000000 } from './1764002000000-SignatureAttempts';
 import { CalendarFeeds1764002100000 } from './1764002100000-CalendarFeeds';
 import { Exports1764002200000 } from './1764002200000-Exports';
+import { RecordVersionParticipant1764002300000 } from './1764002300000-RecordVersionParticipant';
 
 /** Every migration, in order. New migrations are appended here (timestamped names sort in order). */
 export const MIGRATIONS = [
@@ -49,4 +50,5 @@ export const MIGRATIONS = [
   SignatureAttempts1764002000000,
   CalendarFeeds1764002100000,
   Exports1764002200000,
+  RecordVersionParticipant1764002300000,
 ];

@@ -5,7 +5,7 @@ import { APP_CONFIG, AppConfig } from 'src/config/app-config';
 import { OutboxSignal } from 'src/kernel/outbox/outbox-signal';
 import { dataSourceOptions } from './data-source';
 import { RecordHistory } from 'src/kernel/record-history';
-import { TransactionRunner } from 'src/kernel/unit-of-work';
+import { RecordChangeHooks, TransactionRunner } from 'src/kernel/unit-of-work';
 import { ReadReplicas } from 'src/kernel/read-replicas';
 import { RecentWrites, RecentWritesInterceptor } from 'src/kernel/recent-writes';
 
@@ -19,12 +19,13 @@ import { RecentWrites, RecentWritesInterceptor } from 'src/kernel/recent-writes'
   ],
   providers: [
     TransactionRunner,
+    RecordChangeHooks,
     OutboxSignal,
     RecordHistory,
     RecentWrites,
     ReadReplicas,
     { provide: APP_INTERCEPTOR, useClass: RecentWritesInterceptor },
   ],
-  exports: [TransactionRunner, OutboxSignal, RecordHistory, ReadReplicas],
+  exports: [TransactionRunner, RecordChangeHooks, OutboxSignal, RecordHistory, ReadReplicas],
 })
 export class DatabaseModule {}

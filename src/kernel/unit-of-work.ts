@@ -22,6 +22,8 @@ export type AuditEntry = {
 export type VersionEntry = {
   entity: string;
   entityId: string;
+  /** The participant whose record this is (a monitor's work and the record hooks are per participant). */
+  participantId: string;
   version: number;
   /** The record's values at this version. */
   data: unknown;
@@ -77,6 +79,42 @@ export class UnitOfWork {
   }
 }
 
+/** A change of a correctable record about to commit: a new version (not an original kept on its first correction). */
+export type RecordChange = Readonly<VersionEntry>;
+
+/**
+ * What another module does when a correctable record changes (issue 18): a data lock or freeze
+ * refuses the change, a source-data verification or a casebook signature is cleared by it, an
+ * edit check re-runs. Runs inside the change's transaction, before its versions and audit rows
+ * are written: a hook may throw (the change rolls back) and may write and audit rows of its own.
+ */
+export interface RecordChangeHook {
+  onRecordChanges(uow: UnitOfWork, changes: readonly RecordChange[]): Promise<void>;
+}
+
+/**
+ * The registry of record-change hooks: a module registers its hook once, at start
+ * (`onModuleInit`); the TransactionRunner runs them all in every transaction that keeps versions.
+ */
+@Injectable()
+export class RecordChangeHooks {
+  private readonly hooks: RecordChangeHook[] = [];
+
+  register(hook: RecordChangeHook): void {
+    this.hooks.push(hook);
+  }
+
+  async run(uow: UnitOfWork): Promise<void> {
+    const changes = uow.versions.filter((v) => v.by === undefined);
+    if (changes.length === 0) {
+      return;
+    }
+    for (const hook of this.hooks) {
+      await hook.onRecordChanges(uow, changes);
+    }
+  }
+}
+
 const toJson = (value: unknown): string | null =>
   value === undefined || value === null ? null : JSON.stringify(redact(value));
 
@@ -96,6 +134,7 @@ export class TransactionRunner {
     private readonly dataSource: DataSource,
     private readonly clock: Clock,
     private readonly outbox: OutboxSignal,
+    private readonly hooks: RecordChangeHooks,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -127,6 +166,7 @@ export class TransactionRunner {
       }
       const uow = new UnitOfWork(em);
       const result = await work(uow);
+      await this.hooks.run(uow);
       await this.writeOutbox(em, uow.jobs);
       await this.writeVersions(em, uow.versions);
       await this.writeAudit(em, uow.audits);
@@ -177,12 +217,13 @@ export class TransactionRunner {
         e.by ? e.by.actorId : actor.id,
         e.by ? e.by.actorRole : actor.role,
         e.by ? e.by.at : now,
+        e.participantId,
       );
-      const b = i * 9;
-      return `($${b + 1}, $${b + 2}::uuid, $${b + 3}::int, $${b + 4}::jsonb, $${b + 5}::jsonb, $${b + 6}, $${b + 7}::uuid, $${b + 8}, $${b + 9}::timestamptz)`;
+      const b = i * 10;
+      return `($${b + 1}, $${b + 2}::uuid, $${b + 3}::int, $${b + 4}::jsonb, $${b + 5}::jsonb, $${b + 6}, $${b + 7}::uuid, $${b + 8}, $${b + 9}::timestamptz, $${b + 10}::uuid)`;
     });
     await em.query(
-      `INSERT INTO record_versions (entity, entity_id, version, data, changes, reason, actor_id, actor_role, recorded_at)
+      `INSERT INTO record_versions (entity, entity_id, version, data, changes, reason, actor_id, actor_role, recorded_at, participant_id)
        VALUES ${rows.join(', ')}`,
       values,
     );

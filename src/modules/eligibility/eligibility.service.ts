@@ -476,6 +476,7 @@ export class EligibilityService {
         uow.version({
           entity: CONSENT,
           entityId: episode.id,
+          participantId: episode.participantId,
           version: episode.version,
           data: { ...current, ageAtConsent: episode.ageAtConsent },
           by: {
@@ -498,6 +499,7 @@ export class EligibilityService {
       uow.version({
         entity: CONSENT,
         entityId: episode.id,
+        participantId: episode.participantId,
         version: episode.version + 1,
         data: { ...next, ageAtConsent: age },
         changes,

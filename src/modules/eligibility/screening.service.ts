@@ -204,6 +204,7 @@ export class ScreeningService {
         uow.version({
           entity: SCREENING_RECORD,
           entityId: episode.id,
+          participantId: id,
           version: episode.version,
           data: episode.data,
           by: { actorId: null, actorRole: null, at: episode.updatedAt },
@@ -213,6 +214,7 @@ export class ScreeningService {
       uow.version({
         entity: SCREENING_RECORD,
         entityId: episode.id,
+        participantId: id,
         version: episode.version + 1,
         data: after,
         changes: result.changes,

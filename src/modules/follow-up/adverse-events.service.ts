@@ -246,12 +246,21 @@ export class AdverseEventsService {
       const susar = susarOf(next, clock.awareDate, safety);
       clock = { ...clock, susar: susar.susar, susarDueDate: susar.dueDate };
       const upgraded = next.serious && !ae.serious;
-      await this.records.keepOriginal(uow, ADVERSE_EVENT, ae.id, ae.version, before, ae.createdAt);
+      await this.records.keepOriginal(
+        uow,
+        ADVERSE_EVENT,
+        ae.id,
+        ae.participantId,
+        ae.version,
+        before,
+        ae.createdAt,
+      );
       await this.adverseEvents.update(ae.id, next, clock, now, uow.em);
       const changes = diffRecord(before, next, ASSESSMENT_GROUPS);
       uow.version({
         entity: ADVERSE_EVENT,
         entityId: ae.id,
+        participantId: ae.participantId,
         version: ae.version + 1,
         data: next,
         changes,
@@ -437,7 +446,13 @@ export class AdverseEventsService {
         entityId: id,
         after: { ...input, visitId: context.visitId, susar: susar.susar },
       });
-      uow.version({ entity: ADVERSE_EVENT, entityId: id, version: 0, data: input });
+      uow.version({
+        entity: ADVERSE_EVENT,
+        entityId: id,
+        participantId: context.participantId,
+        version: 0,
+        data: input,
+      });
       if (clock.awareAt && clock.reportDueAt) {
         await this.saeNotifier.notify(uow, {
           id,

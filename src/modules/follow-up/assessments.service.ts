@@ -147,6 +147,7 @@ export class AssessmentsService {
         uow.version({
           entity: VISIT_ASSESSMENT,
           entityId: visit.id,
+          participantId: visit.participantId,
           version: recorded.version,
           data,
           changes: Object.keys(previous).length > 0 ? diffRecord(previous, data) : [],
@@ -204,6 +205,7 @@ export class AssessmentsService {
         uow,
         VISIT_ASSESSMENT,
         visit.id,
+        visit.participantId,
         visit.version,
         before,
         visit.updatedAt,
@@ -226,6 +228,7 @@ export class AssessmentsService {
       uow.version({
         entity: VISIT_ASSESSMENT,
         entityId: visit.id,
+        participantId: visit.participantId,
         version,
         data: after,
         changes: result.changes,

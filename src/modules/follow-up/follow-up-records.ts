@@ -128,6 +128,7 @@ export class FollowUpRecords {
     uow: UnitOfWork,
     entity: string,
     id: string,
+    participantId: string,
     version: number,
     data: unknown,
     at: Date | null,
@@ -138,6 +139,7 @@ export class FollowUpRecords {
     uow.version({
       entity,
       entityId: id,
+      participantId,
       version,
       data,
       by: { actorId: null, actorRole: null, at: at ?? this.clock.now() },

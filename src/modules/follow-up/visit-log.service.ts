@@ -147,6 +147,7 @@ export class VisitLogService {
       uow.version({
         entity: VISIT_LOG,
         entityId: visit.id,
+        participantId: visit.participantId,
         version: visit.version + 1,
         data: { visitDate: dto.visitDate, ...siteData },
       });
@@ -220,6 +221,7 @@ export class VisitLogService {
         uow,
         VISIT_LOG,
         visit.id,
+        visit.participantId,
         visit.version,
         before,
         visit.loggedAt,
@@ -233,6 +235,7 @@ export class VisitLogService {
       uow.version({
         entity: VISIT_LOG,
         entityId: visit.id,
+        participantId: visit.participantId,
         version: visit.version + 1,
         data: result.after,
         changes: result.changes,
@@ -301,6 +304,7 @@ export class VisitLogService {
       uow.version({
         entity: VISIT_LOG,
         entityId: id,
+        participantId,
         version: 0,
         data: { visitDate: dto.visitDate, ...siteData },
       });

@@ -265,7 +265,13 @@ export class AllocationService {
           actor.id,
           uow.em,
         );
-        uow.version({ entity: ARM_B_DRUG, entityId: participantId, version: 0, data });
+        uow.version({
+          entity: ARM_B_DRUG,
+          entityId: participantId,
+          participantId,
+          version: 0,
+          data,
+        });
         uow.audit({
           action: 'randomization.arm_b_drug_chosen',
           entity: 'participant',
@@ -302,6 +308,7 @@ export class AllocationService {
         uow.version({
           entity: ARM_B_DRUG,
           entityId: participantId,
+          participantId,
           version: before.version,
           data: current,
           by: { actorId: before.recordedBy, actorRole: null, at: before.recordedAt },
@@ -318,6 +325,7 @@ export class AllocationService {
       uow.version({
         entity: ARM_B_DRUG,
         entityId: participantId,
+        participantId,
         version: before.version + 1,
         data: result.after,
         changes: result.changes,

@@ -204,6 +204,7 @@ export class TreatmentPlanService {
         uow.version({
           entity: phaseEntity(phase),
           entityId: bookingId,
+          participantId: b.participantId,
           version: existing.version,
           data: before,
           by: { actorId: existing.recordedBy, actorRole: null, at: existing.recordedAt },
@@ -213,6 +214,7 @@ export class TreatmentPlanService {
       uow.version({
         entity: phaseEntity(phase),
         entityId: bookingId,
+        participantId: b.participantId,
         version: existing ? existing.version + 1 : 0,
         data: after,
         changes: existing ? changes : [],
