@@ -23,6 +23,7 @@ import { SignatureAttempts1764002000000 } from './1764002000000-SignatureAttempt
 import { CalendarFeeds1764002100000 } from './1764002100000-CalendarFeeds';
 import { Exports1764002200000 } from './1764002200000-Exports';
 import { RecordVersionParticipant1764002300000 } from './1764002300000-RecordVersionParticipant';
+import { DataQueries1764002600000 } from './1764002600000-DataQueries';
 
 /** Every migration, in order. New migrations are appended here (timestamped names sort in order). */
 export const MIGRATIONS = [
@@ -51,4 +52,5 @@ export const MIGRATIONS = [
   CalendarFeeds1764002100000,
   Exports1764002200000,
   RecordVersionParticipant1764002300000,
+  DataQueries1764002600000,
 ];

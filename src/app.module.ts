@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { CoreModule } from './core.module';
 import { AuditModule } from './modules/audit/audit.module';
 import { ExportsModule } from './modules/exports/exports.module';
+import { QueriesModule } from './modules/queries/queries.module';
 import { EligibilityModule } from './modules/eligibility/eligibility.module';
 import { FollowUpModule } from './modules/follow-up/follow-up.module';
 import { HealthController } from './modules/health/health.controller';
@@ -33,6 +34,7 @@ import { FhirModule } from 'src/modules/fhir/fhir.module';
     FollowUpModule,
     ReportsModule,
     ExportsModule,
+    QueriesModule,
     RandomizationModule,
     PublicModule,
     DraftsModule,

@@ -7,6 +7,7 @@ import { PasswordResetMailProcessor } from './modules/access/password-reset-mail
 import { FollowUpNotifyProcessor } from './modules/follow-up/follow-up-notify.processor';
 import { FollowUpSweepScheduler } from './modules/follow-up/follow-up-sweep.scheduler';
 import { ExportsModule } from './modules/exports/exports.module';
+import { QueriesModule } from './modules/queries/queries.module';
 import { ExportsProcessor } from './modules/exports/exports.processor';
 import { FollowUpModule } from './modules/follow-up/follow-up.module';
 import { FollowUpProcessor } from './modules/follow-up/follow-up.processor';
@@ -30,6 +31,7 @@ import { SchedulingProcessor } from './modules/scheduling/scheduling.processor';
     FollowUpModule,
     MetricsModule,
     ExportsModule,
+    QueriesModule,
     JobHandlersCheckModule.forWorker(ALL_JOB_CONTRACTS),
   ],
   providers: [

@@ -454,6 +454,13 @@ export class EnvironmentVariables {
   @Max(86_400_000)
   EXPORT_STATEMENT_TIMEOUT_MS = 600_000;
 
+  /** A data query open longer than this many days counts as overdue on the ageing report. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(365)
+  QUERY_AGEING_DAYS = 14;
+
   /** The folder of the export file store (one sub-folder per export); relative to the working directory. */
   @IsString()
   @MinLength(1)

@@ -85,6 +85,27 @@ export class RecordHistory {
     return rows.map((r) => ({ ...r, recordedAt: new Date(r.recordedAt).toISOString() }));
   }
 
+  /**
+   * The record's latest kept version: its participant, version number and values; null when no
+   * version of it is kept (an unknown record).
+   */
+  async current(
+    entity: string,
+    entityId: string,
+    em?: EntityManager,
+  ): Promise<{ participantId: string; version: number; data: Record<string, unknown> } | null> {
+    const [row]: {
+      participantId: string | null;
+      version: number;
+      data: Record<string, unknown>;
+    }[] = await (em ?? this.dataSource.manager).query(
+      `SELECT participant_id AS "participantId", version, data FROM record_versions
+         WHERE entity = $1 AND entity_id = $2 ORDER BY version DESC LIMIT 1`,
+      [entity, entityId],
+    );
+    return row && row.participantId ? { ...row, participantId: row.participantId } : null;
+  }
+
   /** Whether any version of the record is kept yet. */
   async has(entity: string, entityId: string, em: EntityManager): Promise<boolean> {
     const rows: unknown[] = await em.query(

@@ -24,6 +24,7 @@ export const TABLE_OWNERS: Record<string, readonly string[]> = {
   ],
   drafts: ['form_drafts'],
   exports: ['exports'],
+  queries: ['data_queries', 'data_query_events'],
   participants: [
     'participants',
     'participant_status_history',

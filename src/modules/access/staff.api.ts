@@ -19,4 +19,15 @@ export class StaffApi {
       .filter((u) => u.roles.some((r) => roles.includes(r)))
       .map((u) => u.id);
   }
+
+  /** The active blinded assessors of a site, by id (work on their own items only: their assessments). */
+  async assessorsAt(siteId: string, em?: EntityManager): Promise<string[]> {
+    const staff = (await this.users.staffOfSite(siteId, null, em)) ?? [];
+    return staff.filter((u) => u.roles.includes('blinded_assessor')).map((u) => u.id);
+  }
+
+  /** The active monitors who act for a site (trial-wide or by membership), by id. */
+  async monitorsOf(siteId: string, em?: EntityManager): Promise<string[]> {
+    return (await this.users.actingFor(siteId, 'monitor', em)).map((u) => u.id);
+  }
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { Clock } from 'src/common/clock/clock';
-import type { Role } from 'src/common/context/roles';
+import { type Role, TRIAL_WIDE_BY_NATURE } from 'src/common/context/roles';
 import type { Membership, UserEntity } from './user.entity';
 
 export type UserFilter = { role?: Role; siteId?: string; active?: boolean; q?: string };
@@ -142,6 +142,21 @@ export class UsersRepository {
       [siteId],
     );
     return this.withScope(rows).filter((u) => u.siteIds.includes(siteId));
+  }
+
+  /**
+   * The active accounts holding `role` that act for a site: every holder of a role trial-wide by
+   * nature, else trial-wide accounts and those with a current membership of the site.
+   */
+  async actingFor(siteId: string, role: Role, em?: EntityManager): Promise<UserEntity[]> {
+    const rows: Row[] = await this.m(em).query(
+      `SELECT ${COLUMNS} FROM users u WHERE u.active AND $1 = ANY(u.roles) ORDER BY u.display_name`,
+      [role],
+    );
+    const everywhere = TRIAL_WIDE_BY_NATURE.includes(role);
+    return this.withScope(rows).filter(
+      (u) => everywhere || u.trialWide || u.siteIds.includes(siteId),
+    );
   }
 
   async insert(user: NewUser, em: EntityManager): Promise<string> {

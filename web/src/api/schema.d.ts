@@ -1737,6 +1737,109 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/queries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Queries within the actor's sites, the longest waiting first; filters by status, site, participant and record. */
+        get: operations["QueriesController_list"];
+        put?: never;
+        /** Raises a query on one item of one record (a field-registry item; one list element by `path`). */
+        post: operations["QueriesController_raise"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/queries/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One query with every step: raised, answers, linked corrections, closes and re-opens. */
+        get: operations["QueriesController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/queries/{id}/answer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The site's answer (open → answered). A correction of the value is made on its form; it links itself. */
+        post: operations["QueriesController_answer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/queries/{id}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Closes a query (open or answered → closed). */
+        post: operations["QueriesController_close"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/queries/{id}/reopen": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Re-opens a query whose answer does not resolve it (answered or closed → open), with the reason. */
+        post: operations["QueriesController_reopen"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/queries/ageing": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The ageing report: per site, queries open and answered, and those open longer than QUERY_AGEING_DAYS. */
+        get: operations["QueriesController_ageing"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/randomization/balance": {
         parameters: {
             query?: never;
@@ -2654,6 +2757,10 @@ export type components = {
             /** @description All matching items, over every page */
             total: number;
         };
+        AnswerQueryDto: {
+            /** @description The answer; a correction of the value is made on the form and linked by itself */
+            text: string;
+        };
         ArmBDrugDto: {
             /**
              * @description Required for the first choice
@@ -2921,6 +3028,10 @@ export type components = {
             currentPassword: string;
             /** @description 12 to 128 characters, not containing the e-mail address, not one of your recent passwords */
             newPassword: string;
+        };
+        CloseQueryDto: {
+            /** @description Why it is closed (optional) */
+            text?: string;
         };
         CommitmentDto: {
             /** @description The configuration as canonical JSON (what the commitment hashes) */
@@ -4267,6 +4378,105 @@ export type components = {
             pendingReview: number;
             quarter: string;
         };
+        QueryAgeingDto: {
+            sites: components["schemas"]["QueryAgeingSiteDto"][];
+            /** @description QUERY_AGEING_DAYS */
+            thresholdDays: number;
+        };
+        QueryAgeingSiteDto: {
+            answered: number;
+            oldestOpenDays: number | null;
+            open: number;
+            /** @description Open longer than the threshold */
+            overdue: number;
+            siteId: string;
+            siteLabel: string;
+        };
+        QueryDetailDto: {
+            /** @description Whole days since it was raised */
+            ageDays: number;
+            /** @description The edit check that raised it */
+            checkId: string | null;
+            /** @description Every step, oldest first */
+            events: components["schemas"]["QueryEventDto"][];
+            id: string;
+            item: components["schemas"]["QueryItemDto"];
+            /** @enum {string} */
+            origin: "manual" | "edit_check";
+            participantId: string;
+            /** Format: date-time */
+            raisedAt: string;
+            /** @description null: raised by an edit check */
+            raisedBy: string | null;
+            record: components["schemas"]["QueryRecordDto"];
+            siteId: string;
+            /** @enum {string} */
+            status: "open" | "answered" | "closed";
+            /** Format: date-time */
+            statusChangedAt: string;
+            studyId: string | null;
+            text: string;
+        };
+        QueryDto: {
+            /** @description Whole days since it was raised */
+            ageDays: number;
+            /** @description The edit check that raised it */
+            checkId: string | null;
+            id: string;
+            item: components["schemas"]["QueryItemDto"];
+            /** @enum {string} */
+            origin: "manual" | "edit_check";
+            participantId: string;
+            /** Format: date-time */
+            raisedAt: string;
+            /** @description null: raised by an edit check */
+            raisedBy: string | null;
+            record: components["schemas"]["QueryRecordDto"];
+            siteId: string;
+            /** @enum {string} */
+            status: "open" | "answered" | "closed";
+            /** Format: date-time */
+            statusChangedAt: string;
+            studyId: string | null;
+            text: string;
+        };
+        QueryEventDto: {
+            /** @description corrected: the value after */
+            after: Record<string, never> | null;
+            /** Format: date-time */
+            at: string;
+            /** @description corrected: the value before */
+            before: Record<string, never> | null;
+            /** @description null: the system (an edit check) */
+            by: string | null;
+            /** @enum {string} */
+            kind: "raised" | "answered" | "corrected" | "closed" | "reopened" | "resolved";
+            /** @description corrected: the record version the correction made */
+            recordVersion: number | null;
+            role: string | null;
+            text: string | null;
+        };
+        QueryItemDto: {
+            /** @description Field-registry id */
+            id: string;
+            label: string;
+            /** @description The queried field in the record, e.g. samples[bloods].taken */
+            path: string;
+        };
+        QueryPageDto: {
+            items: components["schemas"]["QueryDto"][];
+            /** @description From 1 */
+            page: number;
+            pageSize: number;
+            /** @description All matching items, over every page */
+            total: number;
+        };
+        QueryRecordDto: {
+            entity: string;
+            id: string;
+            /** @description The record kind in words */
+            label: string;
+        };
         QuestionnaireDto: {
             done: boolean;
             /** @enum {string} */
@@ -4286,6 +4496,21 @@ export type components = {
              * @example /admin/queues
              */
             path: string;
+        };
+        RaiseQueryDto: {
+            /** @description The field-registry item, e.g. visit_log.sampleTaken */
+            itemId: string;
+            /** @description For an item in a list, the one element: e.g. samples[bloods].taken (default: the item anywhere in the list) */
+            path?: string;
+            /** @description The record kind, as its versions are kept (e.g. visit_log, adverse_event) */
+            recordEntity: string;
+            /**
+             * Format: uuid
+             * @description The record (a visit for visit_log and visit_assessment)
+             */
+            recordId: string;
+            /** @description The question to the site */
+            text: string;
         };
         RandomizationConfigBodyDto: {
             /** @example permuted-block */
@@ -4525,6 +4750,10 @@ export type components = {
             code: string;
             /** @description The account password, again */
             password: string;
+        };
+        ReopenQueryDto: {
+            /** @description Why the answer does not resolve it */
+            text: string;
         };
         ReportingClockDto: {
             /** Format: date-time */
@@ -11787,6 +12016,432 @@ export interface operations {
             };
             /** @description Too many requests; retry after the Retry-After header */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    QueriesController_list: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+                participantId?: string;
+                recordEntity?: string;
+                recordId?: string;
+                siteId?: string;
+                status?: "open" | "answered" | "closed";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueryPageDto"];
+                };
+            };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only monitor, statistician, coordinator, investigator, site_staff, blinded_assessor; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    QueriesController_raise: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RaiseQueryDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueryDetailDto"];
+                };
+            };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only monitor, statistician; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (or not within your sites) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    QueriesController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueryDetailDto"];
+                };
+            };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only monitor, statistician, coordinator, investigator, site_staff, blinded_assessor; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (or not within your sites) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    QueriesController_answer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AnswerQueryDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueryDetailDto"];
+                };
+            };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only coordinator, investigator, site_staff, blinded_assessor; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (or not within your sites) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Conflicts with the current state of the record; nothing changes */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    QueriesController_close: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CloseQueryDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueryDetailDto"];
+                };
+            };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only monitor, statistician; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (or not within your sites) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Conflicts with the current state of the record; nothing changes */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    QueriesController_reopen: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReopenQueryDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueryDetailDto"];
+                };
+            };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only monitor, statistician; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (or not within your sites) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Conflicts with the current state of the record; nothing changes */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    QueriesController_ageing: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueryAgeingDto"];
+                };
+            };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only monitor, statistician, coordinator, investigator; or the record is outside the actor's sites */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

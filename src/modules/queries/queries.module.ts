@@ -1,0 +1,20 @@
+import { Module } from '@nestjs/common';
+import { AccessModule } from 'src/modules/access/access.module';
+import { NotificationsModule } from 'src/modules/notifications/notifications.module';
+import { ParticipantsModule } from 'src/modules/participants/participants.module';
+import { QueriesController } from './queries.controller';
+import { QueriesNotifier } from './queries.notifier';
+import { QueriesRecordHook } from './queries.record-hook';
+import { QueriesRepository } from './queries.repository';
+import { QueriesService } from './queries.service';
+
+/**
+ * Data queries (issue 18): questions on single items of kept records, their answers, linked
+ * corrections and closes; the ageing report. Owns `data_queries` and `data_query_events`.
+ */
+@Module({
+  imports: [AccessModule, NotificationsModule, ParticipantsModule],
+  controllers: [QueriesController],
+  providers: [QueriesService, QueriesRepository, QueriesNotifier, QueriesRecordHook],
+})
+export class QueriesModule {}
