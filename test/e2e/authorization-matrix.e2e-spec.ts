@@ -142,6 +142,15 @@ function bodyFor(
     'PUT /sites/:id/capacity/:quarter': () => ({ capacity: 2, reason: 'matrix' }),
     'POST /notifications/read': () => ({ all: true }),
     'POST /exports': () => ({ format: 'csv' }),
+    'POST /queries': () => ({
+      recordEntity: 'visit_log',
+      recordId: f.visit,
+      itemId: 'visit_log.notes',
+      text: 'matrix',
+    }),
+    'POST /queries/:id/answer': () => ({ text: 'matrix' }),
+    'POST /queries/:id/close': () => ({ text: 'matrix' }),
+    'POST /queries/:id/reopen': () => ({ text: 'matrix' }),
     'PATCH /scheduling/bookings/:bookingId/admission': () => ({
       plannedAdmissionDate: '2027-02-15',
       reason: 'matrix',
@@ -304,6 +313,12 @@ const OWNER_ONLY: Record<string, string> = {
     "an export is its requester's (and the statistician's; the matrix names none)",
   'GET /exports/:id/files/:name':
     "an export is its requester's (and the statistician's; the matrix names none)",
+  // Data queries: the matrix names no query (data-queries.e2e-spec.ts
+  // covers raising, answering and the site scope).
+  'GET /queries/:id': 'the matrix names no data query',
+  'POST /queries/:id/answer': 'the matrix names no data query',
+  'POST /queries/:id/close': 'the matrix names no data query',
+  'POST /queries/:id/reopen': 'the matrix names no data query',
 };
 
 describe('the authorisation matrix: every route × every role × own site / other site / trial-wide (e2e)', () => {

@@ -142,7 +142,11 @@ export function fixturePath(path: string, f: SiteFixture): string {
         if (path.startsWith('/follow-up/adverse-events/')) {
           return f.ae;
         }
-        if (path.startsWith('/calendar-feeds/') || path.startsWith('/exports/')) {
+        if (
+          path.startsWith('/calendar-feeds/') ||
+          path.startsWith('/exports/') ||
+          path.startsWith('/queries/')
+        ) {
           return ANOTHER_USERS_RECORD;
         }
         throw new Error(`no value for id in ${path}`);
