@@ -205,206 +205,200 @@ function psppValue(c: CsvColumn, v: ExportValue): string | number {
       : lines(v).trim();
 }
 
-describe.each(CASES)(
-  '[REQ-EXP-001] the CSV export read back by R and PSPP: $name (issue 17)',
-  (c) => {
-    const participants = syntheticParticipants(c.dictionary, {
-      count: c.count,
-      datesAs: c.datesAs,
-    });
-    const datasets = csvDatasets(c.dictionary);
-    const rowsOf = (name: string) => participants.flatMap((p) => p.rows[name] ?? []);
-    let exported: { dir: string; files: ExportedFile[] };
+describe.each(CASES)('the CSV export read back by R and PSPP: $name (issue 17)', (c) => {
+  const participants = syntheticParticipants(c.dictionary, { count: c.count, datesAs: c.datesAs });
+  const datasets = csvDatasets(c.dictionary);
+  const rowsOf = (name: string) => participants.flatMap((p) => p.rows[name] ?? []);
+  let exported: { dir: string; files: ExportedFile[] };
 
-    beforeAll(async () => {
-      exported = await exportTo(c, participants);
-    });
+  beforeAll(async () => {
+    exported = await exportTo(c, participants);
+  });
 
-    it('writes one UTF-8 CSV per dataset (header, row counts, \\n ends, no BOM) and the four scripts', () => {
-      const { dir, files } = exported;
-      expect(files).toEqual([
-        ...datasets.map((d) => ({ name: d.file, rows: rowsOf(d.name).length })),
-        ...SCRIPTS.map((s) => ({ name: s.file, rows: 0 })),
-      ]);
-      expect(readdirSync(dir).sort()).toEqual(files.map((f) => f.name).sort());
-      expect(rowsOf('participants')).toHaveLength(participants.length);
-      for (const d of datasets) {
-        const bytes = readFileSync(join(dir, d.file));
-        expect(bytes.subarray(0, 3).equals(Buffer.from([0xef, 0xbb, 0xbf]))).toBe(false);
-        const text = bytes.toString('utf8');
-        expect(text.split('\n')[0]).toBe(d.columns.map((x) => x.name).join(','));
-        expect(text.endsWith('\n')).toBe(true);
-        expect(text).not.toContain('\r\n');
-        expect(parseCsv(text)).toHaveLength(rowsOf(d.name).length + 1);
-      }
-      const counts = datasets.map((d) => rowsOf(d.name).length);
-      if (c.count === 1) {
-        expect(counts).toContain(0);
-      } else {
-        expect(Math.max(...counts)).toBeGreaterThan(participants.length);
-      }
-    });
+  it('writes one UTF-8 CSV per dataset (header, row counts, \\n ends, no BOM) and the four scripts', () => {
+    const { dir, files } = exported;
+    expect(files).toEqual([
+      ...datasets.map((d) => ({ name: d.file, rows: rowsOf(d.name).length })),
+      ...SCRIPTS.map((s) => ({ name: s.file, rows: 0 })),
+    ]);
+    expect(readdirSync(dir).sort()).toEqual(files.map((f) => f.name).sort());
+    expect(rowsOf('participants')).toHaveLength(participants.length);
+    for (const d of datasets) {
+      const bytes = readFileSync(join(dir, d.file));
+      expect(bytes.subarray(0, 3).equals(Buffer.from([0xef, 0xbb, 0xbf]))).toBe(false);
+      const text = bytes.toString('utf8');
+      expect(text.split('\n')[0]).toBe(d.columns.map((x) => x.name).join(','));
+      expect(text.endsWith('\n')).toBe(true);
+      expect(text).not.toContain('\r\n');
+      expect(parseCsv(text)).toHaveLength(rowsOf(d.name).length + 1);
+    }
+    const counts = datasets.map((d) => rowsOf(d.name).length);
+    if (c.count === 1) {
+      expect(counts).toContain(0);
+    } else {
+      expect(Math.max(...counts)).toBeGreaterThan(participants.length);
+    }
+  });
 
-    it('gives byte-identical files for the same participants', async () => {
-      const again = await exportTo(c, participants);
-      for (const f of exported.files) {
+  it('gives byte-identical files for the same participants', async () => {
+    const again = await exportTo(c, participants);
+    for (const f of exported.files) {
+      expect({
+        f: f.name,
+        same: readFileSync(join(again.dir, f.name)).equals(
+          readFileSync(join(exported.dir, f.name)),
+        ),
+      }).toEqual({ f: f.name, same: true });
+    }
+  });
+
+  it('[REQ-EXP-001] Rscript runs read_data.R without a warning and reads every row, type, label and value', () => {
+    requireTool('Rscript', 'r-base-core');
+    const plain = run('Rscript', ['read_data.R'], exported.dir);
+    expect({ status: plain.status, stderr: plain.stderr }).toEqual({ status: 0, stderr: '' });
+    writeFileSync(join(exported.dir, 'dump.R'), R_DUMP);
+    process.env.RAM_DATASETS = datasets.map((d) => d.name).join(',');
+    const dumped = run('Rscript', ['dump.R'], exported.dir);
+    expect({ status: dumped.status, stderr: dumped.stderr }).toEqual({ status: 0, stderr: '' });
+    const read = JSON.parse(dumped.stdout) as RDataset[];
+    const days = c.datesAs === 'days' ? 1 : 0;
+    expect(read.map((d) => [d.name, d.rows, d.label])).toEqual(
+      datasets.map((d) => [d.name, rowsOf(d.name).length, d.label]),
+    );
+    for (const [i, d] of datasets.entries()) {
+      const rows = rowsOf(d.name);
+      expect(read[i].columns.map((x) => x.name)).toEqual(d.columns.map((x) => x.name));
+      for (const [j, col] of d.columns.entries()) {
+        const got = read[i].columns[j];
+        const codes = col.type === 'code' ? col.variable.codes! : null;
         expect({
-          f: f.name,
-          same: readFileSync(join(again.dir, f.name)).equals(
-            readFileSync(join(exported.dir, f.name)),
-          ),
-        }).toEqual({ f: f.name, same: true });
-      }
-    });
-
-    it('Rscript runs read_data.R without a warning and reads every row, type, label and value', () => {
-      requireTool('Rscript', 'r-base-core');
-      const plain = run('Rscript', ['read_data.R'], exported.dir);
-      expect({ status: plain.status, stderr: plain.stderr }).toEqual({ status: 0, stderr: '' });
-      writeFileSync(join(exported.dir, 'dump.R'), R_DUMP);
-      process.env.RAM_DATASETS = datasets.map((d) => d.name).join(',');
-      const dumped = run('Rscript', ['dump.R'], exported.dir);
-      expect({ status: dumped.status, stderr: dumped.stderr }).toEqual({ status: 0, stderr: '' });
-      const read = JSON.parse(dumped.stdout) as RDataset[];
-      const days = c.datesAs === 'days' ? 1 : 0;
-      expect(read.map((d) => [d.name, d.rows, d.label])).toEqual(
-        datasets.map((d) => [d.name, rowsOf(d.name).length, d.label]),
-      );
-      for (const [i, d] of datasets.entries()) {
-        const rows = rowsOf(d.name);
-        expect(read[i].columns.map((x) => x.name)).toEqual(d.columns.map((x) => x.name));
-        for (const [j, col] of d.columns.entries()) {
-          const got = read[i].columns[j];
-          const codes = col.type === 'code' ? col.variable.codes! : null;
-          expect({
-            col: col.name,
-            class: got.class,
-            label: got.label,
-            levels: got.levels,
-            labels: got.labels,
-          }).toEqual({
-            col: col.name,
-            class: R_CLASS[col.type][days],
-            label: labelOf(col, c.datesAs),
-            levels: codes ? codes.map((x) => x.label) : null,
-            labels:
-              col.type === 'boolean'
-                ? [
-                    ['No', 0],
-                    ['Yes', 1],
-                  ]
-                : null,
-          });
-          const want = rows.map((r) => rValue(col, input(r, col), c.datesAs));
-          const have = got.values.map((v, k) =>
-            typeof want[k] === 'number' && v !== null ? Number(v) : v,
-          );
-          expect({ col: col.name, values: have }).toEqual({ col: col.name, values: want });
-        }
-      }
-    });
-
-    it('pspp runs read_data.sps without an error or warning and reads every row, type, label and value', () => {
-      requireTool('pspp', 'pspp');
-      const check = datasets
-        .map(
-          (d) =>
-            `ECHO 'RAM dataset ${d.name}'.\nDATASET ACTIVATE ${d.name}.\nDISPLAY DICTIONARY.\nLIST.\n`,
-        )
-        .join('');
-      writeFileSync(join(exported.dir, 'check.sps'), check);
-      // In the C (ASCII) locale: the syntax itself must make PSPP keep text in UTF-8.
-      const r = run(
-        'pspp',
-        ['-O', 'format=csv', '-o', 'out.csv', 'read_data.sps', 'check.sps'],
-        exported.dir,
-        'C',
-      );
-      const out = readFileSync(join(exported.dir, 'out.csv'), 'utf8');
-      expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: '' });
-      expect(out).not.toMatch(/error|warning/i);
-      // Split the output at the ECHO markers, then into its tables.
-      const records = parseCsv(out).filter((x) => x.length > 1 || x[0] !== '');
-      const byDataset = new Map<string, Map<string, string[][]>>();
-      let tables: Map<string, string[][]> | undefined;
-      let table: string[][] = [];
-      for (const rec of records) {
-        const marker = /^RAM dataset (\w+)$/.exec(rec.length === 1 ? rec[0] : '');
-        const title = /^Table: (.+)$/.exec(rec.length === 1 ? rec[0] : '');
-        if (marker) {
-          tables = new Map();
-          byDataset.set(marker[1], tables);
-        } else if (title) {
-          table = [];
-          tables!.set(title[1], table);
-        } else {
-          table.push(rec);
-        }
-      }
-      expect([...byDataset.keys()]).toEqual(datasets.map((d) => d.name));
-      for (const d of datasets) {
-        const t = byDataset.get(d.name)!;
-        const rows = rowsOf(d.name);
-        // DISPLAY DICTIONARY: name, position, label, …, print format.
-        const vars = t.get('Variables')!;
-        const head = vars[0];
-        const at = (name: string) => head.indexOf(name);
-        expect(vars.slice(1).map((v) => v[0])).toEqual(d.columns.map((x) => x.name));
-        const numeric = (col: CsvColumn) =>
-          col.type !== 'string' &&
-          !(c.datesAs === 'calendar' && (col.type === 'date' || col.type === 'datetime'));
-        for (const [j, col] of d.columns.entries()) {
-          const v = vars[j + 1];
-          const format = v[at('Print Format')];
-          expect({
-            col: col.name,
-            label: v[at('Label')],
-            format: format.replace(/\d.*$/, ''),
-          }).toEqual({
-            col: col.name,
-            label: truncateBytes(labelOf(col, c.datesAs), 255),
-            format: numeric(col)
-              ? 'F'
-              : { string: 'A', date: 'SDATE', datetime: 'YMDHMS' }[col.type as 'string'],
-          });
-        }
-        // Value labels: every code and boolean column with its list, in column order.
-        const expected = d.columns.flatMap((col) => {
-          const list =
+          col: col.name,
+          class: got.class,
+          label: got.label,
+          levels: got.levels,
+          labels: got.labels,
+        }).toEqual({
+          col: col.name,
+          class: R_CLASS[col.type][days],
+          label: labelOf(col, c.datesAs),
+          levels: codes ? codes.map((x) => x.label) : null,
+          labels:
             col.type === 'boolean'
               ? [
-                  [0, 'No'],
-                  [1, 'Yes'],
+                  ['No', 0],
+                  ['Yes', 1],
                 ]
-              : col.type === 'code'
-                ? col.variable.codes!.map((x) => [x.code, truncateBytes(x.label, 120)])
-                : [];
-          return list.map(([code, label], k) => [
-            k === 0 ? truncateBytes(labelOf(col, c.datesAs), 255) : '',
-            Number(code),
-            label,
-          ]);
+              : null,
         });
-        const valueLabels = (t.get('Value Labels') ?? [['header']])
-          .slice(1)
-          .map(([v, code, label]) => [v, Number(code), label]);
-        expect(valueLabels).toEqual(expected);
-        // LIST: every value.
-        const list = (t.get('Data List') ?? [d.columns.map((x) => x.name)]).slice(1);
-        expect(list).toHaveLength(rows.length);
-        for (const [j, col] of d.columns.entries()) {
-          const want = rows.map((row) => psppValue(col, input(row, col)));
-          const have = list.map((cells, k) => {
-            const cell = cells[j].trim();
-            return typeof want[k] === 'number' && cell !== '.' ? Number(cell) : cell;
-          });
-          // Decimals are shown with the most digits the column has in the file: equal to the input.
-          expect({ col: col.name, values: have }).toEqual({ col: col.name, values: want });
-        }
+        const want = rows.map((r) => rValue(col, input(r, col), c.datesAs));
+        const have = got.values.map((v, k) =>
+          typeof want[k] === 'number' && v !== null ? Number(v) : v,
+        );
+        expect({ col: col.name, values: have }).toEqual({ col: col.name, values: want });
       }
-    });
-  },
-);
+    }
+  });
+
+  it('[REQ-EXP-001] pspp runs read_data.sps without an error or warning and reads every row, type, label and value', () => {
+    requireTool('pspp', 'pspp');
+    const check = datasets
+      .map(
+        (d) =>
+          `ECHO 'RAM dataset ${d.name}'.\nDATASET ACTIVATE ${d.name}.\nDISPLAY DICTIONARY.\nLIST.\n`,
+      )
+      .join('');
+    writeFileSync(join(exported.dir, 'check.sps'), check);
+    // In the C (ASCII) locale: the syntax itself must make PSPP keep text in UTF-8.
+    const r = run(
+      'pspp',
+      ['-O', 'format=csv', '-o', 'out.csv', 'read_data.sps', 'check.sps'],
+      exported.dir,
+      'C',
+    );
+    const out = readFileSync(join(exported.dir, 'out.csv'), 'utf8');
+    expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: '' });
+    expect(out).not.toMatch(/error|warning/i);
+    // Split the output at the ECHO markers, then into its tables.
+    const records = parseCsv(out).filter((x) => x.length > 1 || x[0] !== '');
+    const byDataset = new Map<string, Map<string, string[][]>>();
+    let tables: Map<string, string[][]> | undefined;
+    let table: string[][] = [];
+    for (const rec of records) {
+      const marker = /^RAM dataset (\w+)$/.exec(rec.length === 1 ? rec[0] : '');
+      const title = /^Table: (.+)$/.exec(rec.length === 1 ? rec[0] : '');
+      if (marker) {
+        tables = new Map();
+        byDataset.set(marker[1], tables);
+      } else if (title) {
+        table = [];
+        tables!.set(title[1], table);
+      } else {
+        table.push(rec);
+      }
+    }
+    expect([...byDataset.keys()]).toEqual(datasets.map((d) => d.name));
+    for (const d of datasets) {
+      const t = byDataset.get(d.name)!;
+      const rows = rowsOf(d.name);
+      // DISPLAY DICTIONARY: name, position, label, …, print format.
+      const vars = t.get('Variables')!;
+      const head = vars[0];
+      const at = (name: string) => head.indexOf(name);
+      expect(vars.slice(1).map((v) => v[0])).toEqual(d.columns.map((x) => x.name));
+      const numeric = (col: CsvColumn) =>
+        col.type !== 'string' &&
+        !(c.datesAs === 'calendar' && (col.type === 'date' || col.type === 'datetime'));
+      for (const [j, col] of d.columns.entries()) {
+        const v = vars[j + 1];
+        const format = v[at('Print Format')];
+        expect({
+          col: col.name,
+          label: v[at('Label')],
+          format: format.replace(/\d.*$/, ''),
+        }).toEqual({
+          col: col.name,
+          label: truncateBytes(labelOf(col, c.datesAs), 255),
+          format: numeric(col)
+            ? 'F'
+            : { string: 'A', date: 'SDATE', datetime: 'YMDHMS' }[col.type as 'string'],
+        });
+      }
+      // Value labels: every code and boolean column with its list, in column order.
+      const expected = d.columns.flatMap((col) => {
+        const list =
+          col.type === 'boolean'
+            ? [
+                [0, 'No'],
+                [1, 'Yes'],
+              ]
+            : col.type === 'code'
+              ? col.variable.codes!.map((x) => [x.code, truncateBytes(x.label, 120)])
+              : [];
+        return list.map(([code, label], k) => [
+          k === 0 ? truncateBytes(labelOf(col, c.datesAs), 255) : '',
+          Number(code),
+          label,
+        ]);
+      });
+      const valueLabels = (t.get('Value Labels') ?? [['header']])
+        .slice(1)
+        .map(([v, code, label]) => [v, Number(code), label]);
+      expect(valueLabels).toEqual(expected);
+      // LIST: every value.
+      const list = (t.get('Data List') ?? [d.columns.map((x) => x.name)]).slice(1);
+      expect(list).toHaveLength(rows.length);
+      for (const [j, col] of d.columns.entries()) {
+        const want = rows.map((row) => psppValue(col, input(row, col)));
+        const have = list.map((cells, k) => {
+          const cell = cells[j].trim();
+          return typeof want[k] === 'number' && cell !== '.' ? Number(cell) : cell;
+        });
+        // Decimals are shown with the most digits the column has in the file: equal to the input.
+        expect({ col: col.name, values: have }).toEqual({ col: col.name, values: want });
+      }
+    }
+  });
+});
 
 describe('the CSV writer streams (issue 17)', () => {
   it('has written rows to disk before close, long before the trial is through', async () => {
