@@ -430,8 +430,13 @@ export function renderMarkdown(report: Report): string {
   out.push(`| requirements | ${s.requirements} (${s.planned} planned) |`);
   out.push(`| proven | ${s.proven} |`);
   out.push(`| failing | ${s.failing} |`);
-  out.push(`| tests name it, not run since the test last changed | ${s.notRun} |`);
+  out.push(`| named by tests, none with a current result | ${s.notRun} |`);
   out.push(`| no test yet | ${s.noTest} |`);
+  for (const risk of RISKS) {
+    const inForce = report.requirements.filter((r) => r.risk === risk && r.status !== 'planned');
+    const proven = inForce.filter((r) => r.verdict === 'proven').length;
+    out.push(`| ${risk} risk, in force: proven | ${proven} of ${inForce.length} |`);
+  }
   out.push('');
   const commits = Object.entries(report.resultCommits);
   if (commits.length > 0) {
