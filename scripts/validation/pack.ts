@@ -460,6 +460,19 @@ export function renderMarkdown(report: Report): string {
   if (issues.length > 0) {
     out.push('## Problems', '', ...issues.map((i) => `- ${i}`), '');
   }
+  const planned = report.requirements.filter(
+    (r) => r.status === 'planned' && r.verdict !== 'proven',
+  );
+  if (planned.length > 0) {
+    out.push(
+      '## Planned: no passing test yet',
+      '',
+      'Being built; they do not fail the check until their `status: planned` is removed.',
+      '',
+      ...planned.map((r) => `- ${r.id} (${r.verdict}): ${r.title}`),
+      '',
+    );
+  }
   if (report.staleFiles.length > 0) {
     out.push(
       '## Results not counted',

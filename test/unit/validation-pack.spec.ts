@@ -198,6 +198,7 @@ describe('the validation report', () => {
     );
     expect(md).toContain('failed: expected 1, received 2');
     expect(md).toContain('🕓 planned, no test yet');
+    expect(md).toContain('- REQ-T-005 (no test): title of REQ-T-005');
   });
 
   it('is ok only when every requirement in force has a passing test and none failing', () => {
