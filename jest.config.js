@@ -11,6 +11,9 @@ const common = {
 };
 module.exports = {
   maxWorkers: 3,
+  // The validation pack (issue 18): every run records each test's result for
+  // `npm run validation-report` (var/validation/last-results.json, merged per test file).
+  reporters: ['default', '<rootDir>/test/harness/validation-reporter.js'],
   // Jest reads testTimeout from the root config only (a project's own is ignored): hooks build whole
   // apps and databases, and on 2 busy cores 5 s is not enough. Browser files set 180 s themselves.
   testTimeout: 60_000,

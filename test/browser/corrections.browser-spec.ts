@@ -25,7 +25,7 @@ describe('correcting a visit log in the browser', () => {
   });
   afterAll(() => app.close());
 
-  it('logs W000 with a relapse, samples and questionnaires, corrects one value and keeps the rest', async () => {
+  it('[REQ-CORR-001] logs W000 with a relapse, samples and questionnaires, corrects one value and keeps the rest', async () => {
     const [{ id }] = (await app.t.dataSource.query(
       `SELECT id FROM visits WHERE participant_id = $1 AND code = 'W000'`,
       [participant.id],

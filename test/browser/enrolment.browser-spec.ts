@@ -68,7 +68,7 @@ describe('enrolment in the browser', () => {
       .check();
   }
 
-  it('stops, kindly and in Dutch, someone who cannot qualify, and stores nothing', async () => {
+  it('[REQ-ELIG-005] stops, kindly and in Dutch, someone who cannot qualify, and stores nothing', async () => {
     const p = await app.page();
     await p.goto(`${app.baseUrl}/app/prescreening`);
     await screenshot(p, 'prescreening-questions');
@@ -177,7 +177,7 @@ describe('enrolment in the browser', () => {
     });
   });
 
-  it('lets a coordinator take the candidate through the pathway to an eligible assessment the investigator signs', async () => {
+  it('[REQ-ESIG-001] lets a coordinator take the candidate through the pathway to an eligible assessment the investigator signs', async () => {
     const p = await app.signedIn(coordinator);
     await p.getByRole('heading', { name: 'Candidate worklist' }).waitFor();
     const preScreened = p.getByRole('region', { name: /Pre-screened \(web form\)/ });

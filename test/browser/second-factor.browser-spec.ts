@@ -26,7 +26,7 @@ describe('second factor in the browser', () => {
   const codeNow = (secret: string) =>
     authenticator.clone({ epoch: clock.now().getTime() }).generate(secret);
 
-  it('sends a user of a required role to set it up, then asks for the code at every sign-in', async () => {
+  it('[REQ-AUTH-003] sends a user of a required role to set it up, then asks for the code at every sign-in', async () => {
     const p = await app.page();
     await p.goto(`${app.baseUrl}/app/signin`);
     await p.getByLabel('E-mail address').fill(monitor.email);

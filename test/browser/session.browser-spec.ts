@@ -83,7 +83,7 @@ describe('signing in and out, sessions and drafts in the browser', () => {
     await second.getByRole('heading', { name: 'Sign in to RAM-MS' }).waitFor();
   });
 
-  it('keeps a half-filled visit form across a silent renewal, a refused token, the idle warning, the end of the session, a new sign-in and a reload', async () => {
+  it('[REQ-AUTH-002] keeps a half-filled visit form across a silent renewal, a refused token, the idle warning, the end of the session, a new sign-in and a reload', async () => {
     const staff = await app.t.factory.user('site_staff', { sites: ['NL-AMS'] });
     const participant = await app.t.factory.participant('NL-AMS');
     await app.t.factory.allocation(participant.id, 'B', '2026-01-05T10:00:00Z');

@@ -169,7 +169,7 @@ describe('transplant centre, follow-up and blinded assessment in the browser', (
     }
   }
 
-  it('lets the blinded assessor record EDSS with nothing on screen that reveals the arm', async () => {
+  it('[REQ-BLIND-001] lets the blinded assessor record EDSS with nothing on screen that reveals the arm', async () => {
     const p = await app.signedIn(assessor);
     // The assessor lands on their worklist, where the visit the site logged waits for its reads.
     await p.getByRole('heading', { name: 'Assessments to do' }).waitFor();

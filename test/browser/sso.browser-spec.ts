@@ -47,7 +47,7 @@ describe('signing in with the hospital account in the browser', () => {
     expect(await p.evaluate('sessionStorage.getItem("ram-ms.session")')).toBeNull();
   });
 
-  it('signs an eligibility decision after re-authenticating at the hospital (prompt=login)', async () => {
+  it('[REQ-ESIG-003] signs an eligibility decision after re-authenticating at the hospital (prompt=login)', async () => {
     const coordinator = await app.t.factory.user('coordinator', { sites: ['NL-AMS'] });
     const { id } = await assessedParticipant(app.t, {
       coordinator,

@@ -79,7 +79,7 @@ describe('one acting role per request, and role combinations that cannot break b
     expect(actingRoles(['coordinator', 'statistician'])).toEqual(['coordinator']);
   });
 
-  it('refuses every forbidden combination on create and on update with a 409 naming the conflict, and changes nothing', async () => {
+  it('[REQ-BLIND-002] refuses every forbidden combination on create and on update with a 409 naming the conflict, and changes nothing', async () => {
     const target = (await createUser(['site_staff']).expect(201)).body as {
       id: string;
       roles: Role[];
@@ -125,7 +125,7 @@ describe('one acting role per request, and role combinations that cannot break b
     }
   });
 
-  it('documents every operation with the roles it declares (x-roles) or as public (x-public)', async () => {
+  it('[REQ-ACC-001] documents every operation with the roles it declares (x-roles) or as public (x-public)', async () => {
     const doc = (await t.http().get('/docs-json').expect(200)).body as {
       paths: Record<string, Record<string, { 'x-roles'?: string[]; 'x-public'?: boolean }>>;
     };
@@ -151,7 +151,7 @@ describe('one acting role per request, and role combinations that cannot break b
     expect(checked).toBeGreaterThan(90);
   });
 
-  it('signs in acting in one role: the least privileged unless chosen, switchable, never one the account does not hold', async () => {
+  it('[REQ-BLIND-002] signs in acting in one role: the least privileged unless chosen, switchable, never one the account does not hold', async () => {
     const created = (await createUser(['investigator', 'coordinator']).expect(201)).body as {
       email: string;
     };
@@ -210,7 +210,7 @@ describe('one acting role per request, and role combinations that cannot break b
     expect(rows[0]).toMatchObject({ actor_role: 'coordinator' });
   });
 
-  it('answers every GET route for each allowed combination exactly as for the acting role alone, response by response', async () => {
+  it('[REQ-BLIND-002] answers every GET route for each allowed combination exactly as for the acting role alone, response by response', async () => {
     const gets = routes.filter(
       (r) =>
         r.method === 'GET' &&
@@ -303,7 +303,7 @@ describe('one acting role per request, and role combinations that cannot break b
     await t.http().get('/allocations').set(bearer(legacy)).expect(403);
   });
 
-  it('keeps the sequence number within the stratum for statisticians and monitors only', async () => {
+  it('[REQ-RAND-006] keeps the sequence number within the stratum for statisticians and monitors only', async () => {
     const investigator = await t.factory.user('investigator', { sites: ['NL-AMS'] });
     const monitor = await t.factory.user('monitor', { trialWide: true });
     const statistician = await t.factory.user('statistician', { trialWide: true });
@@ -333,7 +333,7 @@ describe('one acting role per request, and role combinations that cannot break b
       .expect(403);
   });
 
-  it('dates site memberships: outside its dates a membership gives no access', async () => {
+  it('[REQ-ACC-002] dates site memberships: outside its dates a membership gives no access', async () => {
     const day = PATHWAY_NOW.slice(0, 10);
     const make = (startsOn: string | null, endsOn: string | null) =>
       createUser(['coordinator'], {
@@ -443,7 +443,7 @@ describe('an admin is configuration only (e2e)', () => {
     }
   };
 
-  it("shows the admin's audit trail with no arm and no clinical value, and the monitor's whole", async () => {
+  it("[REQ-AUD-004] shows the admin's audit trail with no arm and no clinical value, and the monitor's whole", async () => {
     await t
       .http()
       .post('/users')
@@ -485,7 +485,7 @@ describe('an admin is configuration only (e2e)', () => {
     expect(whole.rows.some((r) => r.action === 'randomization.allocated' && r.after)).toBe(true);
   });
 
-  it('refuses self-escalation, clinical roles for admins, and leaving no admin', async () => {
+  it('[REQ-ACC-003] refuses self-escalation, clinical roles for admins, and leaving no admin', async () => {
     const self = await t
       .http()
       .patch(`/users/${admin.id}`)

@@ -91,7 +91,7 @@ describe('adverse events for safety reporting: SUSAR, clocks from awareness, RSI
     ...over,
   });
 
-  it('a serious, related, unexpected event between visits is a SUSAR: 7 days from the entered awareness date when life-threatening', async () => {
+  it('[REQ-SAFE-002] a serious, related, unexpected event between visits is a SUSAR: 7 days from the entered awareness date when life-threatening', async () => {
     const p = await participant('A');
     const res = await report(staff, p.id, [serious()]).expect(201);
     const [ae] = res.body as Ae[];
@@ -167,7 +167,7 @@ describe('adverse events for safety reporting: SUSAR, clocks from awareness, RSI
     ).toHaveLength(1);
   });
 
-  it('15 days when serious but neither fatal nor life-threatening; no SUSAR when not serious, expected or unrelated', async () => {
+  it('[REQ-SAFE-002] 15 days when serious but neither fatal nor life-threatening; no SUSAR when not serious, expected or unrelated', async () => {
     const p = await participant('B');
     const b = (over: object) =>
       serious({
@@ -290,7 +290,7 @@ describe('adverse events for safety reporting: SUSAR, clocks from awareness, RSI
     }
   });
 
-  it('follow-up updates until resolution are versioned: old values and reasons kept in the history', async () => {
+  it('[REQ-CORR-001] follow-up updates until resolution are versioned: old values and reasons kept in the history', async () => {
     const p = await participant('A');
     const [ae] = (await report(staff, p.id, [serious()]).expect(201)).body as Ae[];
     const patch = (body: object) =>
@@ -437,7 +437,7 @@ describe('adverse events for safety reporting: SUSAR, clocks from awareness, RSI
     expect(bad.status).toBe(400);
   });
 
-  it('the blinded assessor gets no adverse event at all', async () => {
+  it('[REQ-BLIND-004] the blinded assessor gets no adverse event at all', async () => {
     const p = await participant('A');
     const [ae] = (await report(staff, p.id, [serious()]).expect(201)).body as Ae[];
     await t

@@ -16,7 +16,7 @@ describe('audit trail (e2e)', () => {
     return n;
   };
 
-  it('writes exactly one audit row per change, with actor, role, before/after and request id', async () => {
+  it('[REQ-AUD-001] writes exactly one audit row per change, with actor, role, before/after and request id', async () => {
     const admin = await t.factory.user('admin', { trialWide: true });
     const site = await t.factory.site('NL-AMS');
     let before = await count();
@@ -82,7 +82,7 @@ describe('audit trail (e2e)', () => {
     expect(JSON.stringify(list.body)).not.toContain('passphrase');
   });
 
-  it('leaves no audit row when the change fails', async () => {
+  it('[REQ-AUD-001] leaves no audit row when the change fails', async () => {
     const admin = await t.factory.user('admin', { trialWide: true });
     const before = await count();
     // Unknown site: the use case throws inside its transaction, which is rolled back.
@@ -105,7 +105,7 @@ describe('audit trail (e2e)', () => {
     expect(users).toHaveLength(0);
   });
 
-  it('filters and pages the trail for monitors; other roles are refused', async () => {
+  it('[REQ-AUD-004] filters and pages the trail for monitors; other roles are refused', async () => {
     const monitor = await t.factory.user('monitor', { trialWide: true });
     const page = await t
       .http()
@@ -127,7 +127,7 @@ describe('audit trail (e2e)', () => {
     await t.http().get('/audit').set(bearer(coordinator)).expect(403);
   });
 
-  it('is refused UPDATE, DELETE and TRUNCATE by the database itself', async () => {
+  it('[REQ-AUD-002] is refused UPDATE, DELETE and TRUNCATE by the database itself', async () => {
     const db = await superuserClient(t.database);
     try {
       await expect(db.query(`UPDATE audit_log SET action = 'x'`)).rejects.toThrow(/append-only/);
@@ -138,7 +138,7 @@ describe('audit trail (e2e)', () => {
     }
   });
 
-  it('verifies the chain, and names the row a superuser tampered with', async () => {
+  it('[REQ-AUD-003] verifies the chain, and names the row a superuser tampered with', async () => {
     const admin = await t.factory.user('admin', { trialWide: true });
     const ok = await t.http().get('/audit/verify').set(bearer(admin)).expect(200);
     expect(ok.body).toMatchObject({ valid: true, firstBreak: null });

@@ -28,7 +28,7 @@ describe('accounts and access (e2e)', () => {
     expect(audit).toHaveLength(1);
   });
 
-  it('answers an unknown user and a wrong password with the same 401, and audits both', async () => {
+  it('[REQ-AUTH-001] answers an unknown user and a wrong password with the same 401, and audits both', async () => {
     const user = await t.factory.user('monitor', { trialWide: true });
     const unknown = await t
       .http()
@@ -49,7 +49,7 @@ describe('accounts and access (e2e)', () => {
     expect(failed.length).toBeGreaterThanOrEqual(2);
   });
 
-  it('refuses a request without a token (401) and with a wrong role (403)', async () => {
+  it('[REQ-ACC-001] refuses a request without a token (401) and with a wrong role (403)', async () => {
     const none = await t.http().get('/users').expect(401);
     expect(none.body.code).toBe('UNAUTHENTICATED');
     const coordinator = await t.factory.user('coordinator', { sites: ['NL-AMS'] });
@@ -60,7 +60,7 @@ describe('accounts and access (e2e)', () => {
     });
   });
 
-  it('refuses tampered, foreign and expired tokens', async () => {
+  it('[REQ-AUTH-005] refuses tampered, foreign and expired tokens', async () => {
     const user = await t.factory.user('investigator', { sites: ['NL-AMS'] });
     const [h, p, s] = user.token.split('.');
     const tampered = `${h}.${Buffer.from(JSON.stringify({ sub: user.id, tv: 0, exp: 9999999999 })).toString('base64url')}.${s}`;
@@ -77,7 +77,7 @@ describe('accounts and access (e2e)', () => {
     expect(res.body.code).toBe('INVALID_TOKEN');
   });
 
-  it("answers another site's record with 404, its own with 200", async () => {
+  it("[REQ-ACC-002] answers another site's record with 404, its own with 200", async () => {
     const coordinator = await t.factory.user('coordinator', { sites: ['NL-AMS'] });
     const own = await t.factory.site('NL-AMS');
     const other = await t.factory.site('NO-BER');
@@ -146,7 +146,7 @@ describe('accounts and access (e2e)', () => {
     expect(JSON.stringify(rows)).not.toContain('a long enough passphrase');
   });
 
-  it('enforces the password policy and a unique e-mail', async () => {
+  it('[REQ-AUTH-004] enforces the password policy and a unique e-mail', async () => {
     const admin = await t.factory.user('admin', { trialWide: true });
     const site = await t.factory.site('DK-CPH');
     const base = { displayName: 'X', roles: ['site_staff'], siteIds: [site] };
@@ -172,7 +172,7 @@ describe('accounts and access (e2e)', () => {
     expect(dup.body.code).toBe('USER_EMAIL_TAKEN');
   });
 
-  it('throttles repeated sign-in attempts for one account', async () => {
+  it('[REQ-AUTH-001] throttles repeated sign-in attempts for one account', async () => {
     const user = await t.factory.user('statistician', { trialWide: true });
     const statuses: number[] = [];
     for (let i = 0; i < 7; i++) {

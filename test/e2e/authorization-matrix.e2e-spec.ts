@@ -440,7 +440,7 @@ describe('the authorisation matrix: every route × every role × own site / othe
     return null;
   }
 
-  it('covers every route of every controller', () => {
+  it('[REQ-ACC-001] covers every route of every controller', () => {
     expect(routes.length).toBeGreaterThan(80);
     for (const r of routes) {
       if (r.method !== 'GET') {
@@ -449,7 +449,7 @@ describe('the authorisation matrix: every route × every role × own site / othe
     }
   });
 
-  it('answers 401 to every non-public route without a token', async () => {
+  it('[REQ-ACC-001] answers 401 to every non-public route without a token', async () => {
     const wrong: string[] = [];
     for (const route of routes.filter((r) => !r.isPublic)) {
       const res = await send(route, fixtures[OWN], null);
@@ -460,7 +460,7 @@ describe('the authorisation matrix: every route × every role × own site / othe
     expect(wrong).toEqual([]);
   });
 
-  it('answers every role at every scope as the route declares, and never shows a blinded assessor an arm', async () => {
+  it('[REQ-ACC-002][REQ-BLIND-001] answers every role at every scope as the route declares, and never shows a blinded assessor an arm', async () => {
     const rank = (r: RouteInfo) =>
       AFTER_WRITES[key(r)] ??
       (r.method === 'GET' ? 0 : LAST.includes(key(r)) ? 2 + LAST.indexOf(key(r)) : 1);

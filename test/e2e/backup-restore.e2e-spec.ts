@@ -49,7 +49,7 @@ describe('backup and restore (e2e)', () => {
     }
   };
 
-  it('restores a backup into a new database with the same audit chain and the same rows, and nothing written after the snapshot', async () => {
+  it('[REQ-BACK-001] restores a backup into a new database with the same audit chain and the same rows, and nothing written after the snapshot', async () => {
     const manifest = await backup(t.config.DATABASE_URL, dir);
     expect(manifest.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(manifest.audit.rows).toBeGreaterThan(0);
@@ -82,7 +82,7 @@ describe('backup and restore (e2e)', () => {
     expect(await count(t.database, sql)).toBe(manifest.rowCounts.participants + 1);
   });
 
-  it('refuses a changed dump, and an existing database, and creates nothing', async () => {
+  it('[REQ-BACK-001] refuses a changed dump, and an existing database, and creates nothing', async () => {
     const manifest = await backup(t.config.DATABASE_URL, dir);
     const manifestPath = join(dir, manifest.file.replace(/\.dump$/, '.json'));
     // A damaged copy: one byte changed.
@@ -109,7 +109,7 @@ describe('backup and restore (e2e)', () => {
     await expect(restore(manifestPath, t.config.DATABASE_URL)).rejects.toThrow(/exists/);
   });
 
-  it('restores intact, and its verification catches a restored audit trail changed afterwards', async () => {
+  it('[REQ-BACK-001][REQ-AUD-003] restores intact, and its verification catches a restored audit trail changed afterwards', async () => {
     const manifest = await backup(t.config.DATABASE_URL, dir);
     const name = `${t.database}_r3`;
     restored.push(name);
@@ -137,7 +137,7 @@ describe('backup and restore (e2e)', () => {
     }
   });
 
-  it('works as the npm scripts: backup, then restore into a named database, exit 0 with the checks printed', async () => {
+  it('[REQ-BACK-001] works as the npm scripts: backup, then restore into a named database, exit 0 with the checks printed', async () => {
     const env = {
       ...process.env,
       DATABASE_URL: t.config.DATABASE_URL,

@@ -52,7 +52,7 @@ describe('bad input on every write endpoint (e2e)', () => {
     expect(writeOperations(doc).length).toBeGreaterThan(8);
   });
 
-  it('rejects malformed JSON, wrong types, unknown and missing fields and over-long strings with 4xx', async () => {
+  it('[REQ-INPUT-001] rejects malformed JSON, wrong types, unknown and missing fields and over-long strings with 4xx', async () => {
     const before = await snapshot();
     for (const { method, path, body } of writeOperations(doc)) {
       const where = `${method.toUpperCase()} ${path}`;
@@ -84,7 +84,7 @@ describe('bad input on every write endpoint (e2e)', () => {
     expect(await snapshot()).toBe(before);
   }, 120_000);
 
-  it('never answers 5xx to random JSON bodies, and rejected requests change nothing', async () => {
+  it('[REQ-INPUT-001] never answers 5xx to random JSON bodies, and rejected requests change nothing', async () => {
     // Not signing out everywhere: an empty body would end the test users' tokens for the rest.
     const ops = writeOperations(doc).filter((o) => o.path !== '/auth/logout-everywhere');
     const jsonBody = fc.oneof(
@@ -113,7 +113,7 @@ describe('bad input on every write endpoint (e2e)', () => {
  * deeper than 32 levels, prototype-reaching keys at any depth, lone UTF-16 surrogates; truncated
  * JSON is MALFORMED_JSON. Nothing is stored.
  */
-describe('hostile JSON bodies (e2e)', () => {
+describe('[REQ-INPUT-002] hostile JSON bodies (e2e)', () => {
   let t: TestApp;
   let admin: Awaited<ReturnType<TestApp['factory']['user']>>;
 

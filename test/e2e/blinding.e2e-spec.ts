@@ -27,7 +27,7 @@ const REFERENCE_DATA = [
  * arm-A participant (with its transplant booking and visit schedule generated) and fails on any
  * arm-revealing field in any answer.
  */
-describe('a blinded assessor never sees the arm (e2e)', () => {
+describe('[REQ-BLIND-001] a blinded assessor never sees the arm (e2e)', () => {
   let t: TestApp;
   let blinded: TestUser;
   let armA: string;

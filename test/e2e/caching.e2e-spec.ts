@@ -31,7 +31,7 @@ describe('no caching of API answers (e2e)', () => {
     expect(refused.headers['cache-control']).toBe('no-store');
   });
 
-  it("sends no-store on a participant's identity and on other authenticated answers", async () => {
+  it("[REQ-PRIV-003] sends no-store on a participant's identity and on other authenticated answers", async () => {
     const created = await t
       .http()
       .post('/participants')

@@ -91,7 +91,7 @@ describe('calendar subscriptions (e2e)', () => {
     expect(await t.factory.auditRows({ action: 'calendar_feed.created' })).toHaveLength(1);
   });
 
-  it("follows the transplant centre's admissions, never for blinded roles, never another site's", async () => {
+  it("[REQ-BLIND-004] follows the transplant centre's admissions, never for blinded roles, never another site's", async () => {
     const created = await subscribe(coordinator, 'admissions').expect(201);
     expect(created.body.label).toBe('NL-AMS aHSCT admissions');
     const ics = await t.http().get(created.body.path).expect(200);

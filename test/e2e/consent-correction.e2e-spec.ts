@@ -43,7 +43,7 @@ describe('correcting the recorded consent (e2e)', () => {
       [id],
     )) as { before: Record<string, unknown>; after: Record<string, unknown>; reason: string }[];
 
-  it('changes only the field sent, derives the age again, keeps every version and audits exactly the change', async () => {
+  it('[REQ-CORR-001] changes only the field sent, derives the age again, keeps every version and audits exactly the change', async () => {
     const id = await consentedParticipant(t, { coordinator, investigator, siteId: ams });
     const before = await episode(id);
     expect(before.consent).toMatchObject({ version: '3.0', date: '2026-03-01', ageAtConsent: 35 });
@@ -99,7 +99,7 @@ describe('correcting the recorded consent (e2e)', () => {
     ]);
   });
 
-  it('refuses a correction based on a stale version with 409 listing what changed, and bad input with 4xx, changing nothing', async () => {
+  it('[REQ-CORR-002] refuses a correction based on a stale version with 409 listing what changed, and bad input with 4xx, changing nothing', async () => {
     const id = await consentedParticipant(t, { coordinator, investigator, siteId: ams });
     const { version } = await episode(id);
     await correct(id, { date: '2026-02-27', reason: 'first', expectedVersion: version }).expect(

@@ -166,7 +166,7 @@ describe('corrections: change only what was changed, keep every version (e2e)', 
     return rows[0];
   };
 
-  it('the visit log: correcting any one field leaves every other field and the audit row lists exactly it', async () => {
+  it('[REQ-CORR-001] the visit log: correcting any one field leaves every other field and the audit row lists exactly it', async () => {
     const { id, detail } = await loggedVisit();
     const original = logRecord(detail);
     // newRelapse cannot change alone while relapses are listed (tested with the group below).
@@ -229,7 +229,7 @@ describe('corrections: change only what was changed, keep every version (e2e)', 
     expect(history.log[0].data).toEqual(current);
   });
 
-  it('null clears a field; repeating groups change item by item and one item never drops the others', async () => {
+  it('[REQ-CORR-001] null clears a field; repeating groups change item by item and one item never drops the others', async () => {
     const { id, detail } = await loggedVisit();
     const patch = (body: object) =>
       t
@@ -300,7 +300,7 @@ describe('corrections: change only what was changed, keep every version (e2e)', 
     void detail;
   });
 
-  it('two corrections from the same version: the second is refused with 409 listing what changed meanwhile', async () => {
+  it('[REQ-CORR-002] two corrections from the same version: the second is refused with 409 listing what changed meanwhile', async () => {
     const { id, detail } = await loggedVisit();
     const v = detail.visit.version;
     const patch = (body: object) =>
@@ -369,7 +369,7 @@ describe('corrections: change only what was changed, keep every version (e2e)', 
     ).toEqual([{ path: 'edss.score', before: 3, after: 3.5 }]);
   });
 
-  it('an adverse event: correcting any one field leaves the others and audits exactly it', async () => {
+  it('[REQ-CORR-001] an adverse event: correcting any one field leaves the others and audits exactly it', async () => {
     const { id } = await loggedVisit();
     const created = (
       await t
@@ -448,7 +448,7 @@ describe('corrections: change only what was changed, keep every version (e2e)', 
       .expect(403);
   });
 
-  it('the blinded assessment: correcting any one field leaves the others and audits exactly it', async () => {
+  it('[REQ-CORR-001] the blinded assessment: correcting any one field leaves the others and audits exactly it', async () => {
     const { id } = await loggedVisit();
     await t
       .http()
@@ -559,7 +559,7 @@ describe('corrections: change only what was changed, keep every version (e2e)', 
     return { id, episode: res.body };
   }
 
-  it('the screening record: correcting any one field (lists item by item) leaves every other field and audits exactly it', async () => {
+  it('[REQ-CORR-001] the screening record: correcting any one field (lists item by item) leaves every other field and audits exactly it', async () => {
     const { id, episode } = await screened();
     const original = episode.data;
     for (const list of ['relapses', 'mriExams', 'treatments']) {

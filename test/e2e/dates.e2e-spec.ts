@@ -79,7 +79,7 @@ type Answer = {
  * rules of the registry on real records: dates of things that happened after today, treatment and
  * visit dates before randomisation.
  */
-describe('plausible dates on every write and query (e2e)', () => {
+describe('[REQ-CORR-003] plausible dates on every write and query (e2e)', () => {
   let t: TestApp;
   let users: RoleUsers;
   let doc: OpenApiDoc;

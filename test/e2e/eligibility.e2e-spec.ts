@@ -122,7 +122,7 @@ describe('eligibility: screening data, criteria, sign-off, consent (e2e)', () =>
     return id;
   }
 
-  it('takes a candidate from registration to a signed eligible decision and consent, auditing every step', async () => {
+  it('[REQ-ELIG-002] takes a candidate from registration to a signed eligible decision and consent, auditing every step', async () => {
     const id = await candidate(ramMsEligibleRecord());
     const screening = await t
       .http()
@@ -313,7 +313,7 @@ describe('eligibility: screening data, criteria, sign-off, consent (e2e)', () =>
     ).toEqual({});
   });
 
-  it('takes a candidate to a signed ineligible decision with coded exclusion reasons', async () => {
+  it('[REQ-ELIG-004] takes a candidate to a signed ineligible decision with coded exclusion reasons', async () => {
     const record = ramMsEligibleRecord();
     record.treatments = [
       { drug: 'alemtuzumab', startDate: '2022-01-01', endDate: '2022-01-05' },
@@ -375,7 +375,7 @@ describe('eligibility: screening data, criteria, sign-off, consent (e2e)', () =>
     );
   });
 
-  it('evaluates one candidate against all three criteria sets side by side', async () => {
+  it('[REQ-ELIG-001] evaluates one candidate against all three criteria sets side by side', async () => {
     const id = await candidate(zinEligibleRecord());
     const res = await t
       .http()
@@ -443,7 +443,7 @@ describe('eligibility: screening data, criteria, sign-off, consent (e2e)', () =>
     expect(refused.body.code).toBe('ASSESSMENT_NOT_ACTIVE_SET');
   });
 
-  it('voids a signature when the screening data it judged change, and reopens the decision', async () => {
+  it('[REQ-ELIG-002] voids a signature when the screening data it judged change, and reopens the decision', async () => {
     const id = await candidate(ramMsEligibleRecord());
     const a = await assess(id).expect(201);
     await sign(id, a.body.id).expect(200);
@@ -544,7 +544,7 @@ describe('eligibility: screening data, criteria, sign-off, consent (e2e)', () =>
     expect(all.map((b) => b.code)).toEqual(['PARTICIPANT_NOT_CONSENTED', 'ELIGIBILITY_NOT_SIGNED']);
   });
 
-  it('voids a signature when a birth-date correction changes the age it judged', async () => {
+  it('[REQ-ELIG-002] voids a signature when a birth-date correction changes the age it judged', async () => {
     const id = await candidate(ramMsEligibleRecord());
     const a = await assess(id).expect(201);
     await sign(id, a.body.id).expect(200);
@@ -578,7 +578,7 @@ describe('eligibility: screening data, criteria, sign-off, consent (e2e)', () =>
     expect((await participant(id)).status).toBe('screening_visit_done');
   });
 
-  it('signs only with the right password, as an investigator of the site, a current and complete assessment', async () => {
+  it('[REQ-ESIG-001][REQ-ELIG-002] signs only with the right password, as an investigator of the site, a current and complete assessment', async () => {
     const id = await candidate(ramMsEligibleRecord());
     const a = await assess(id).expect(201);
 
@@ -634,7 +634,7 @@ describe('eligibility: screening data, criteria, sign-off, consent (e2e)', () =>
     });
   });
 
-  it('records consent only from eligible, with a plausible date and age, and re-screens a screen failure once', async () => {
+  it('[REQ-ELIG-003] records consent only from eligible, with a plausible date and age, and re-screens a screen failure once', async () => {
     const id = await candidate(ramMsEligibleRecord());
     const early = await t
       .http()
@@ -732,7 +732,7 @@ describe('eligibility: screening data, criteria, sign-off, consent (e2e)', () =>
     expect(limit.body.code).toBe('RESCREEN_LIMIT_REACHED');
   });
 
-  it('refuses consent when the age at consent is outside the active set', async () => {
+  it('[REQ-ELIG-003] refuses consent when the age at consent is outside the active set', async () => {
     // 18 at the assessment date; a consent dated before the 18th birthday is refused (age checkpoint, Q12).
     const record = ramMsEligibleRecord();
     record.birthDate = '2008-02-20'; // 18 on 2026-02-20, 17 the day before
@@ -758,7 +758,7 @@ describe('eligibility: screening data, criteria, sign-off, consent (e2e)', () =>
       .expect(200);
   });
 
-  it('answers bad screening input with 400 naming the field, never 500', async () => {
+  it('[REQ-INPUT-001] answers bad screening input with 400 naming the field, never 500', async () => {
     const id = await candidate({}, { walk: false });
     const cases: [Record<string, unknown>, string][] = [
       [{ edss: { score: 5.25 } }, 'edss.score must be a number from 0 to 10 in steps of 0.5'],
@@ -837,7 +837,7 @@ describe('eligibility: screening data, criteria, sign-off, consent (e2e)', () =>
     expect(all.body.total).toBe(mine.body.total);
   });
 
-  it('counts the CONSORT enrolment boxes and exclusions per reason', async () => {
+  it('[REQ-ELIG-004] counts the CONSORT enrolment boxes and exclusions per reason', async () => {
     const dk = await t.factory.site('DK-CPH');
     const dkCoordinator = await t.factory.user('coordinator', { sites: ['DK-CPH'] });
     const dkInvestigator = await t.factory.user('investigator', { sites: ['DK-CPH'] });

@@ -252,7 +252,7 @@ describe.each(CASES)('the CSV export read back by R and PSPP: $name (issue 17)',
     }
   });
 
-  it('Rscript runs read_data.R without a warning and reads every row, type, label and value', () => {
+  it('[REQ-EXP-001] Rscript runs read_data.R without a warning and reads every row, type, label and value', () => {
     requireTool('Rscript', 'r-base-core');
     const plain = run('Rscript', ['read_data.R'], exported.dir);
     expect({ status: plain.status, stderr: plain.stderr }).toEqual({ status: 0, stderr: '' });
@@ -299,7 +299,7 @@ describe.each(CASES)('the CSV export read back by R and PSPP: $name (issue 17)',
     }
   });
 
-  it('pspp runs read_data.sps without an error or warning and reads every row, type, label and value', () => {
+  it('[REQ-EXP-001] pspp runs read_data.sps without an error or warning and reads every row, type, label and value', () => {
     requireTool('pspp', 'pspp');
     const check = datasets
       .map(
@@ -420,7 +420,7 @@ describe('the CSV writer streams (issue 17)', () => {
     expect(files[0]).toEqual({ name: 'participants.csv', rows: 400 });
   });
 
-  it('writes only the dictionary columns: a blinded export leaves out what rows carry beyond it', async () => {
+  it('[REQ-BLIND-003] writes only the dictionary columns: a blinded export leaves out what rows carry beyond it', async () => {
     const c = CASES[2];
     const participants = syntheticParticipants(c.dictionary, { count: 5, datesAs: 'calendar' });
     const hidden = full.variables.filter((v) => v.revealsArm);

@@ -65,7 +65,7 @@ describe('GET /exports/dictionary (e2e)', () => {
     expect(d.datasets.map((ds) => ds.name)).not.toContain('tx_phases');
   });
 
-  it('gives a blinded assessor the blinded dictionary, even with blinded=false', async () => {
+  it('[REQ-BLIND-003] gives a blinded assessor the blinded dictionary, even with blinded=false', async () => {
     const asked = await get(assessor, '?blinded=false');
     const plain = await get(assessor);
     expectBlinded(asked);

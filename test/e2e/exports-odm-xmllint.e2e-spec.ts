@@ -47,7 +47,7 @@ afterAll(async () => {
   await Promise.all(folders.map(removeFolder));
 });
 
-describe('ODM export against the official ODM 1.3.2 schema (xmllint)', () => {
+describe('[REQ-EXP-002] ODM export against the official ODM 1.3.2 schema (xmllint)', () => {
   it('finds xmllint and the schema', async () => {
     await run('xmllint', ['--version']).catch((e: NodeJS.ErrnoException) => {
       throw e.code === 'ENOENT' ? new Error(MISSING) : e;

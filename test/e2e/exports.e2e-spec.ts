@@ -188,7 +188,7 @@ describe('Exports (e2e)', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it("exports the trial as CSV: the rows equal the API's records, the hashes the files", async () => {
+  it("[REQ-EXP-001] exports the trial as CSV: the rows equal the API's records, the hashes the files", async () => {
     const done = await run(statistician, { format: 'csv' });
     expect(done.scope).toBeNull();
     expect(done.snapshotAt).toEqual(expect.any(String));
@@ -393,7 +393,7 @@ describe('Exports (e2e)', () => {
     expect(outcomes).toBe(1);
   }, 120_000);
 
-  it("the archival ODM keeps the audit rows about a participant's adverse events and transplant booking", async () => {
+  it("[REQ-EXP-002] the archival ODM keeps the audit rows about a participant's adverse events and transplant booking", async () => {
     const done = await run(statistician, { format: 'odm', archival: true });
     const xml = await download(statistician, done.id, done.files[0].name);
     const armA = randomised.find((r) => r.arm === 'A')!;
@@ -424,7 +424,7 @@ describe('Exports (e2e)', () => {
     120_000,
   );
 
-  it('audits every export: who, what, scope, row counts and hashes', async () => {
+  it('[REQ-EXP-004] audits every export: who, what, scope, row counts and hashes', async () => {
     const done = await run(coordinator, { format: 'csv', datesAs: 'days' });
     const rows: Json[] = await t.dataSource.query(
       `SELECT actor_id, actor_role, after FROM audit_log WHERE action = 'export.completed' AND entity_id = $1`,
@@ -443,7 +443,7 @@ describe('Exports (e2e)', () => {
     );
   }, 120_000);
 
-  it("limits a site role to its own sites; another site's id is refused", async () => {
+  it("[REQ-EXP-004] limits a site role to its own sites; another site's id is refused", async () => {
     const done = await run(coordinator, { format: 'csv' });
     expect(done.scope).toEqual([ams]);
     const participants = records(await download(coordinator, done.id, 'participants.csv'));
@@ -459,7 +459,7 @@ describe('Exports (e2e)', () => {
     expect(res.body).toMatchObject({ code: 'SITE_NOT_IN_SCOPE' });
   }, 120_000);
 
-  it('gives a blinded role a blinded export: no arm-revealing variable, value or arm-A visit', async () => {
+  it('[REQ-BLIND-003] gives a blinded role a blinded export: no arm-revealing variable, value or arm-A visit', async () => {
     const done = await run(blinded, { format: 'csv', blinded: false });
     expect(done.options).toMatchObject({ blinded: true });
     const revealing = buildDictionary({ blinded: false }).variables.filter((v) => v.revealsArm);
@@ -513,7 +513,7 @@ describe('Exports (e2e)', () => {
   }, 120_000);
 
   it.each(['odm', 'dataset-json'])(
-    'a blinded %s export names no arm-revealing variable and holds no arm-A visit',
+    '[REQ-BLIND-003] a blinded %s export names no arm-revealing variable and holds no arm-A visit',
     async (format) => {
       const done = await run(blinded, { format });
       expect(done.options).toMatchObject({ blinded: true });
@@ -565,7 +565,7 @@ describe('Exports (e2e)', () => {
     }
   }, 120_000);
 
-  it('refuses bad input with 400, and the admin (no clinical data) with 403', async () => {
+  it('[REQ-INPUT-001][REQ-ACC-003] refuses bad input with 400, and the admin (no clinical data) with 403', async () => {
     const bad = async (body: Json) =>
       t.http().post('/exports').set(bearer(statistician)).send(body).expect(400);
     await bad({});

@@ -92,7 +92,7 @@ describe('PostgreSQL connections killed and the database unreachable (e2e)', () 
       .filter((o) => !allowed.includes(o.status))
       .map((o) => `${o.what}: ${o.status} ${JSON.stringify(o.body)}`);
 
-  it('answers 503, never 500, while connections are killed during writes, and no transaction is half-applied', async () => {
+  it('[REQ-REL-001] answers 503, never 500, while connections are killed during writes, and no transaction is half-applied', async () => {
     const consented = await pool(8, 4, () =>
       consentedParticipant(t, { coordinator, investigator, siteId: ams }),
     );
@@ -191,7 +191,7 @@ describe('PostgreSQL connections killed and the database unreachable (e2e)', () 
     expect(verify.body).toMatchObject({ valid: true, firstBreak: null });
   }, 120_000);
 
-  it('answers 503 while the database cannot be reached at all, and serves again when it can', async () => {
+  it('[REQ-REL-001] answers 503 while the database cannot be reached at all, and serves again when it can', async () => {
     await proxy.cut();
     const attempts: Outcome[] = [];
     const record = async (what: string, req: PromiseLike<{ status: number; body: unknown }>) => {

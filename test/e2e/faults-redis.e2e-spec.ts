@@ -63,7 +63,7 @@ describe('Redis going away mid-run (e2e)', () => {
       await t.dataSource.query(`SELECT dedupe_key FROM outbox WHERE sent_at IS NULL ORDER BY id`)
     ).map((r: { dedupe_key: string }) => r.dedupe_key);
 
-  it('keeps writing while Redis is away; after it returns every schedule and notification exists exactly once', async () => {
+  it('[REQ-REL-002] keeps writing while Redis is away; after it returns every schedule and notification exists exactly once', async () => {
     const ids = await pool(9, 3, () =>
       consentedParticipant(t, { coordinator, investigator, siteId: ams }),
     );

@@ -57,7 +57,7 @@ describe('a worker killed in the middle of a job (e2e)', () => {
     await t.close();
   });
 
-  it('runs the job again after SIGKILL and its effect exists once', async () => {
+  it('[REQ-REL-002] runs the job again after SIGKILL and its effect exists once', async () => {
     const ams = await t.factory.site('NL-AMS');
     const id = await consentedParticipant(t, { coordinator, investigator, siteId: ams });
     const randomised = await t

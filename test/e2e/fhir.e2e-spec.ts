@@ -277,7 +277,7 @@ describe('FHIR R4 ResearchStudy and ResearchSubject (e2e)', () => {
     await get(`/fhir/ResearchSubject/${randomised[0].id}`, berCoordinator).expect(404);
   });
 
-  it('never gives a blinded assessor an arm, which the unblinded roles get', async () => {
+  it('[REQ-BLIND-001] never gives a blinded assessor an arm, which the unblinded roles get', async () => {
     const open = await get('/fhir/ResearchSubject', coordinator).expect(200);
     expect(open.text).toMatch(/"assignedArm"/);
     expect(open.text).toMatch(/"actualArm"/);
@@ -303,7 +303,7 @@ describe('FHIR R4 ResearchStudy and ResearchSubject (e2e)', () => {
     expect((unblinded.body as Json).assignedArm).toBe('A');
   });
 
-  it('never answers identity data', async () => {
+  it('[REQ-PRIV-003] never answers identity data', async () => {
     const texts = [
       (await get('/fhir/ResearchSubject?_count=200', statistician).expect(200)).text,
       (await get('/fhir/ResearchSubject', coordinator).expect(200)).text,

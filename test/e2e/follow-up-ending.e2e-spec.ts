@@ -37,7 +37,7 @@ describe('ending follow-up cancels the remaining visits (e2e)', () => {
     return rows.map((r) => r.status);
   };
 
-  it('cancels the open visits on withdrawal, in the same transaction', async () => {
+  it('[REQ-PART-003] cancels the open visits on withdrawal, in the same transaction', async () => {
     const id = await randomisedWithSchedule();
     const before = await statuses(id);
     expect(before.length).toBeGreaterThanOrEqual(9);

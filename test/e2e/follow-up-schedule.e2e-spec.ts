@@ -105,7 +105,7 @@ describe('follow-up: visit schedules generated and re-anchored by jobs (e2e)', (
       .expect(200);
   };
 
-  it('generates the exact calendar for an Amsterdam participant randomised the night the clocks change', async () => {
+  it('[REQ-VISIT-001] generates the exact calendar for an Amsterdam participant randomised the night the clocks change', async () => {
     const p = await randomised('B');
     await enqueueGeneration(p.id);
     await t.drainJobs();
@@ -128,7 +128,7 @@ describe('follow-up: visit schedules generated and re-anchored by jobs (e2e)', (
     expect(audit).toHaveLength(1);
   });
 
-  it('anchors week 0 on the site’s calendar date, not the UTC date (Oslo, summer time)', async () => {
+  it('[REQ-VISIT-001] anchors week 0 on the site’s calendar date, not the UTC date (Oslo, summer time)', async () => {
     const before = await randomised('B', 'NO-BER', '2026-03-29T21:59:00Z'); // 23:59 CEST on the 29th
     const after = await randomised('B', 'NO-BER', '2026-03-29T22:00:00Z'); // 00:00 CEST on the 30th
     await enqueueGeneration(before.id);
@@ -139,7 +139,7 @@ describe('follow-up: visit schedules generated and re-anchored by jobs (e2e)', (
     expect((await rows(after.id)).find((v) => v.code === 'W096')?.target).toBe('2028-01-31');
   });
 
-  it('a generation job run twice (and concurrently) leaves exactly the same rows, and writes nothing the second time', async () => {
+  it('[REQ-VISIT-004] a generation job run twice (and concurrently) leaves exactly the same rows, and writes nothing the second time', async () => {
     const p = await randomised('A');
     await enqueueGeneration(p.id);
     await t.drainJobs();
@@ -172,7 +172,7 @@ describe('follow-up: visit schedules generated and re-anchored by jobs (e2e)', (
     expect((await t.factory.auditRows({ entityId: p.id })).length).toBe(auditBefore);
   });
 
-  it('creates the arm-A weekly visits when day 0 is set, and moves only the unlogged ones when it moves', async () => {
+  it('[REQ-VISIT-004] creates the arm-A weekly visits when day 0 is set, and moves only the unlogged ones when it moves', async () => {
     const p = await randomised('A');
     await enqueueGeneration(p.id);
     await enqueueReanchor(p.id, '2026-04-20', 1);

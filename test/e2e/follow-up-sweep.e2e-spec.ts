@@ -85,7 +85,7 @@ describe('follow-up: the reminder, overdue and missed sweep with a controlled cl
   const kindsFor = async (id: string, user: TestUser) =>
     (await notes(id)).filter((n) => n.user_id === user.id).map((n) => n.kind);
 
-  it('creates each reminder once, on the right site-local day, even when the sweep runs twice', async () => {
+  it('[REQ-VISIT-003] creates each reminder once, on the right site-local day, even when the sweep runs twice', async () => {
     const p = await participant();
     const w012 = await visitId(p.id, 'W012');
 
@@ -129,7 +129,7 @@ describe('follow-up: the reminder, overdue and missed sweep with a controlled cl
     expect(unread.body.unread).toBeGreaterThanOrEqual(2);
   });
 
-  it('reports overdue from the day after the target date and missed from the day after the window closes', async () => {
+  it('[REQ-VISIT-003] reports overdue from the day after the target date and missed from the day after the window closes', async () => {
     const p = await participant();
     const w012 = await visitId(p.id, 'W012');
     const w000 = await visitId(p.id, 'W000');
@@ -235,7 +235,7 @@ describe('follow-up: the reminder, overdue and missed sweep with a controlled cl
     expect(late.status).toBe('cancelled');
   });
 
-  it('never tells a blinded assessor about an arm-A visit', async () => {
+  it('[REQ-BLIND-004] never tells a blinded assessor about an arm-A visit', async () => {
     clock().set('2026-04-01T10:00:00Z');
     const p = await participant('A', '2026-05-01');
     const armA = await visitId(p.id, 'A-D007'); // target 05-08, window 05-06 … 05-10

@@ -66,7 +66,7 @@ describe('follow-up: logging visits, deviations, corrections, SAEs and the blind
     t.http().post(`/follow-up/visits/${id}/log`).set(bearer(user));
   const noRelapse = { newRelapse: false };
 
-  it('logs a visit inside its window without a deviation, audited once', async () => {
+  it('[REQ-VISIT-002] logs a visit inside its window without a deviation, audited once', async () => {
     const p = await participant('B');
     const w012 = await visitOf(p.id, 'W012');
     const res = await log(staff, w012)
@@ -94,7 +94,7 @@ describe('follow-up: logging visits, deviations, corrections, SAEs and the blind
     expect(again.body.code).toBe('VISIT_ALREADY_LOGGED');
   });
 
-  it('a visit outside its window creates a deviation (days outside, visit, site), listed per site and scoped', async () => {
+  it('[REQ-VISIT-002] a visit outside its window creates a deviation (days outside, visit, site), listed per site and scoped', async () => {
     const p = await participant('B');
     const w000 = await visitOf(p.id, 'W000'); // window 2026-03-29 … 2026-04-12
     const res = await log(staff, w000)
@@ -150,7 +150,7 @@ describe('follow-up: logging visits, deviations, corrections, SAEs and the blind
     clock().set('2026-07-10T10:00:00Z');
   });
 
-  it('corrections need a reason and are audited with before and after; a corrected date can void the deviation', async () => {
+  it('[REQ-CORR-001] corrections need a reason and are audited with before and after; a corrected date can void the deviation', async () => {
     const p = await participant('B');
     const w000 = await visitOf(p.id, 'W000');
     await log(staff, w000)
@@ -207,7 +207,7 @@ describe('follow-up: logging visits, deviations, corrections, SAEs and the blind
     ]);
   });
 
-  it('answers bad input with 400 naming the field, never 500', async () => {
+  it('[REQ-INPUT-001] answers bad input with 400 naming the field, never 500', async () => {
     const p = await participant('B');
     const w012 = await visitOf(p.id, 'W012');
     const cases: [unknown, string][] = [
@@ -303,7 +303,7 @@ describe('follow-up: logging visits, deviations, corrections, SAEs and the blind
     expect(row.status).toBe('scheduled');
   });
 
-  it('a serious adverse event notifies the site investigators at once and shows the 24-hour clock until reported', async () => {
+  it('[REQ-SAFE-001] a serious adverse event notifies the site investigators at once and shows the 24-hour clock until reported', async () => {
     const p = await participant('A');
     const w012 = await visitOf(p.id, 'W012');
     clock().set('2026-06-22T08:00:00Z');
@@ -467,7 +467,7 @@ describe('follow-up: logging visits, deviations, corrections, SAEs and the blind
       .expect(409);
   });
 
-  it('the blinded assessor records EDSS and the MRI read and never sees anything that reveals the arm', async () => {
+  it('[REQ-BLIND-001] the blinded assessor records EDSS and the MRI read and never sees anything that reveals the arm', async () => {
     const p = await participant('A');
     const w012 = await visitOf(p.id, 'W012');
     const armA = await visitOf(p.id, 'A-D007');

@@ -285,7 +285,7 @@ describe('generated input on every write endpoint, from the OpenAPI document (e2
     { weight: 2, arbitrary: fc.nat(BAD_IDS.length - 1) },
   );
 
-  it('refuses odd content types, charsets, encodings and sizes with a 4xx', async () => {
+  it('[REQ-INPUT-002] refuses odd content types, charsets, encodings and sizes with a 4xx', async () => {
     const body = JSON.stringify({
       siteId: fixture.site,
       identity: { givenName: 'A', familyName: 'B', birthDate: '1990-01-01' },
@@ -333,7 +333,7 @@ describe('generated input on every write endpoint, from the OpenAPI document (e2
     expect(wrong).toEqual([]);
   });
 
-  it(`answers ${TOTAL} generated requests without a 5xx, and refusals change nothing`, async () => {
+  it(`[REQ-INPUT-001] answers ${TOTAL} generated requests without a 5xx, and refusals change nothing`, async () => {
     // Signing out everywhere ends every token of the user it picks: the last operation.
     const last = (o: WriteOperation) => (o.path === '/auth/logout-everywhere' ? 1 : 0);
     const ops = writeOperations(doc).sort((a, b) => last(a) - last(b));
@@ -425,7 +425,7 @@ describe('generated input on every write endpoint, from the OpenAPI document (e2
    * the other parameters real, and a valid body where the operation takes one. None may be
    * answered with a 5xx; every 4xx is the one error shape.
    */
-  it('answers odd path and query parameters on every operation without a 5xx', async () => {
+  it('[REQ-INPUT-001] answers odd path and query parameters on every operation without a 5xx', async () => {
     const scoped = await roleUsers(t, { sites: ['NL-AMS'] });
     const other = await siteFixture(t, 'NO-BER');
     const ops = allOperations(doc);

@@ -39,7 +39,7 @@ describe('Idempotency-Key on creates (e2e)', () => {
         .n,
     );
 
-  it('a registration retried with the same key returns the first participant and registers no one else', async () => {
+  it('[REQ-INPUT-003] a registration retried with the same key returns the first participant and registers no one else', async () => {
     const before = await participantCount();
     const first = await register(coordinator, person('Eenmaal'), 'reg-0001-abcdef').expect(201);
     const retry = await register(coordinator, person('Eenmaal'), 'reg-0001-abcdef').expect(200);
@@ -53,7 +53,7 @@ describe('Idempotency-Key on creates (e2e)', () => {
     expect(Number(audits[0].n)).toBe(1);
   });
 
-  it('two requests with one key at once register one participant; both answer with it', async () => {
+  it('[REQ-INPUT-003] two requests with one key at once register one participant; both answer with it', async () => {
     const before = await participantCount();
     const answers = await Promise.all(
       Array.from({ length: 4 }, () => register(coordinator, person('Gelijktijdig'), 'race-key-42')),

@@ -51,7 +51,7 @@ describe('identity key rotation (e2e)', () => {
       )) as { k: string; n: number }[]
     ).map((r) => `${r.k}=${r.n}`);
 
-  it('re-encrypts every identity with the new key, audited, and reads them all back', async () => {
+  it('[REQ-PRIV-004] re-encrypts every identity with the new key, audited, and reads them all back', async () => {
     const before = await keys();
     expect(before).toEqual([expect.stringMatching(/^k2025=\d+$/)]);
     const stored = Number(before[0].split('=')[1]);
@@ -74,7 +74,7 @@ describe('identity key rotation (e2e)', () => {
     expect(again.stdout).toContain(`read back ${stored}: 0 unreadable`);
   });
 
-  it('changes nothing and exits 1 when the keys cannot read every identity (a needed key dropped)', async () => {
+  it('[REQ-PRIV-004] changes nothing and exits 1 when the keys cannot read every identity (a needed key dropped)', async () => {
     const before = await keys();
     await expect(rekey(`${key('k2027')},${OLD}`)).rejects.toMatchObject({
       code: 1,

@@ -118,7 +118,7 @@ describe('two APIs and two workers on one database and one Redis prefix (e2e)', 
     expect(counts.rows[0]).toEqual({ trials: 1, sites: 7, admins: 1 });
   });
 
-  it('keeps one allocation per participant, gapless sequences, capacity and one schedule each with both APIs and both workers busy', async () => {
+  it('[REQ-RAND-002][REQ-SLOT-001] keeps one allocation per participant, gapless sequences, capacity and one schedule each with both APIs and both workers busy', async () => {
     await apis[1]()
       .post('/randomization/config/production/go-live')
       .set(bearerOf(statistician))

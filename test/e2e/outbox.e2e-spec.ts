@@ -35,7 +35,7 @@ describe('outbox and queues with Redis going away (e2e)', () => {
       { kind: string }[]
     >;
 
-  it('runs a job written with a business change, exactly once', async () => {
+  it('[REQ-REL-002] runs a job written with a business change, exactly once', async () => {
     const admin = await t.factory.user('admin', { trialWide: true });
     const created = await createUser(admin, 'queued.one@test.local');
     await t.drainJobs();
@@ -48,7 +48,7 @@ describe('outbox and queues with Redis going away (e2e)', () => {
     expect(await inbox(created.body.id)).toHaveLength(1);
   });
 
-  it('keeps writing while Redis is unreachable; the job waits in the outbox and runs once Redis is back', async () => {
+  it('[REQ-REL-002] keeps writing while Redis is unreachable; the job waits in the outbox and runs once Redis is back', async () => {
     const admin = await t.factory.user('admin', { trialWide: true });
     await proxy.cut();
 

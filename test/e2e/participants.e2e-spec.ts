@@ -113,7 +113,7 @@ describe('participants: registration, pathway, identity vault (e2e)', () => {
     expect(forbidden.body.code).toBe('FORBIDDEN');
   });
 
-  it('answers another site with 404 and scopes the list to own sites', async () => {
+  it('[REQ-ACC-002] answers another site with 404 and scopes the list to own sites', async () => {
     const { id, studyId } = await registered();
     await t.http().get(`/participants/${id}`).set(bearer(coordinator)).expect(200);
     const foreign = await t
@@ -159,7 +159,7 @@ describe('participants: registration, pathway, identity vault (e2e)', () => {
     ).toBe(true);
   });
 
-  it('walks the pathway one step at a time, auditing each step with actor and reason', async () => {
+  it('[REQ-PART-001] walks the pathway one step at a time, auditing each step with actor and reason', async () => {
     const { id } = await registered();
     const steps = [
       'phone_check_done',
@@ -201,7 +201,7 @@ describe('participants: registration, pathway, identity vault (e2e)', () => {
     });
   });
 
-  it('refuses an illegal step with 409 PARTICIPANT_ILLEGAL_TRANSITION naming from and to', async () => {
+  it('[REQ-PART-001] refuses an illegal step with 409 PARTICIPANT_ILLEGAL_TRANSITION naming from and to', async () => {
     const { id } = await registered();
     const skip = await t
       .http()
@@ -294,7 +294,7 @@ describe('participants: registration, pathway, identity vault (e2e)', () => {
     expect(reg.body.registeredAt).toBe(new Date(NOW).toISOString());
   });
 
-  it('lets coordinators and investigators of the site read identity, audits every read, and nobody else', async () => {
+  it('[REQ-PRIV-002] lets coordinators and investigators of the site read identity, audits every read, and nobody else', async () => {
     const { id } = await registered();
     const read = await t
       .http()
@@ -329,7 +329,7 @@ describe('participants: registration, pathway, identity vault (e2e)', () => {
     );
   });
 
-  it('corrects identity only with a reason, auditing which fields changed but not their values', async () => {
+  it('[REQ-PRIV-002] corrects identity only with a reason, auditing which fields changed but not their values', async () => {
     const { id } = await registered();
     const noReason = await t
       .http()
@@ -363,7 +363,7 @@ describe('participants: registration, pathway, identity vault (e2e)', () => {
       .expect(403);
   });
 
-  it('keeps plain-text names, national ids and birth dates out of the whole database', async () => {
+  it('[REQ-PRIV-001] keeps plain-text names, national ids and birth dates out of the whole database', async () => {
     const marker = {
       ...IDENTITY,
       givenName: 'Hieronymus',
@@ -429,7 +429,7 @@ describe('participants: registration, pathway, identity vault (e2e)', () => {
     }
   });
 
-  it('gives 30 concurrent registrations at one site distinct, gapless study ids', async () => {
+  it('[REQ-PART-002] gives 30 concurrent registrations at one site distinct, gapless study ids', async () => {
     const upp = await t.factory.site('SE-UPP');
     const sweden = await t.factory.user('coordinator', { sites: ['SE-UPP'] });
     const person = { givenName: 'Sven', familyName: 'Svensson', birthDate: '1985-01-01' };
@@ -449,7 +449,7 @@ describe('participants: registration, pathway, identity vault (e2e)', () => {
     );
   });
 
-  it('leaves no gap when a registration fails after taking its number', async () => {
+  it('[REQ-PART-002] leaves no gap when a registration fails after taking its number', async () => {
     const cph = await t.factory.site('DK-CPH');
     const dane = await t.factory.user('coordinator', { sites: ['DK-CPH'] });
     const person = { givenName: 'Karen', familyName: 'Jensen', birthDate: '1980-02-02' };
@@ -487,7 +487,7 @@ describe('participants: registration, pathway, identity vault (e2e)', () => {
     }
   });
 
-  it('withdraws at any time keeping data, and tracks the sample-destruction request until confirmed', async () => {
+  it('[REQ-PART-003] withdraws at any time keeping data, and tracks the sample-destruction request until confirmed', async () => {
     const seen: string[] = [];
     const events = t.app.get(DomainEvents);
     const publish = events.publish.bind(events);
@@ -598,7 +598,7 @@ describe('participants: registration, pathway, identity vault (e2e)', () => {
       .expect(409);
   });
 
-  it('answers bad registrations with 400 naming the field, never 500', async () => {
+  it('[REQ-INPUT-001] answers bad registrations with 400 naming the field, never 500', async () => {
     const cases: [Record<string, unknown>, string][] = [
       [{ siteId: ams }, 'identity'],
       [{ siteId: 'not-a-uuid', identity: IDENTITY }, 'siteId'],
@@ -662,7 +662,7 @@ describe('identity vault key rotation (e2e)', () => {
   });
   afterAll(() => t.close());
 
-  it('writes under the current key, reads older records by their key id and rewrites them', async () => {
+  it('[REQ-PRIV-004] writes under the current key, reads older records by their key id and rewrites them', async () => {
     const coordinator = await t.factory.user('coordinator', { sites: ['NL-AMS'] });
     const ams = await t.factory.site('NL-AMS');
     const a = await t

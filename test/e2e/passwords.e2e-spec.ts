@@ -32,7 +32,7 @@ describe('passwords: change, admin reset, forced change (e2e)', () => {
   });
   afterAll(() => t.close());
 
-  it('changes the own password: the current one is required, the policy and recent passwords are refused, other sessions end', async () => {
+  it('[REQ-AUTH-004] changes the own password: the current one is required, the policy and recent passwords are refused, other sessions end', async () => {
     const user = await t.factory.user('coordinator', { sites: ['NL-AMS'] });
     const first = await signIn(t, user.email, TEST_PASSWORD).then((r) => r.body.accessToken);
     const other = await signIn(t, user.email, TEST_PASSWORD).then((r) => r.body.accessToken);
@@ -110,7 +110,7 @@ describe('passwords: change, admin reset, forced change (e2e)', () => {
     }
   });
 
-  it('an admin reset shows a temporary password once, ends the sessions, and forces a change before anything else', async () => {
+  it('[REQ-AUTH-004] an admin reset shows a temporary password once, ends the sessions, and forces a change before anything else', async () => {
     const admin = await t.factory.user('admin', { trialWide: true });
     const user = await t.factory.user('investigator', { sites: ['NL-AMS'] });
     await t.http().get('/participants').set(bearer(user)).expect(200);

@@ -57,7 +57,7 @@ describe('public pre-screening (e2e)', () => {
     }
   });
 
-  it('says kindly who cannot qualify, with the reason, and stores nothing', async () => {
+  it('[REQ-ELIG-005] says kindly who cannot qualify, with the reason, and stores nothing', async () => {
     const before = await counts();
     const res = await t
       .http()
@@ -89,7 +89,7 @@ describe('public pre-screening (e2e)', () => {
     expect(res.body.toBeChecked).toEqual(expect.arrayContaining(['I4', 'E5']));
   });
 
-  it('refuses a registration whose answers cannot qualify, storing nothing', async () => {
+  it('[REQ-ELIG-005] refuses a registration whose answers cannot qualify, storing nothing', async () => {
     const before = await counts();
     const res = await t
       .http()

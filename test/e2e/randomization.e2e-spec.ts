@@ -30,7 +30,7 @@ describe('randomisation and allocation (e2e)', () => {
     return key ? req.set('Idempotency-Key', key) : req;
   };
 
-  it('refuses to allocate before go-live, listing why', async () => {
+  it('[REQ-RAND-004] refuses to allocate before go-live, listing why', async () => {
     const id = await consentedParticipant(t, staff());
     const ready = await t
       .http()
@@ -45,7 +45,7 @@ describe('randomisation and allocation (e2e)', () => {
     expect(res.body.code).toBe('RANDOMIZATION_NOT_LIVE');
   });
 
-  it('lets only the statistician configure, and locks the configuration at go-live with a commitment every role sees', async () => {
+  it('[REQ-RAND-003] lets only the statistician configure, and locks the configuration at go-live with a commitment every role sees', async () => {
     const config = {
       arms: [
         { code: 'A', label: 'aHSCT' },
@@ -149,7 +149,7 @@ describe('randomisation and allocation (e2e)', () => {
     }
   });
 
-  it('answers unmet preconditions with 409 listing every reason', async () => {
+  it('[REQ-RAND-004] answers unmet preconditions with 409 listing every reason', async () => {
     const reg = await t
       .http()
       .post('/participants')
@@ -177,7 +177,7 @@ describe('randomisation and allocation (e2e)', () => {
       .expect(403);
   });
 
-  it('gives one participant exactly one allocation under 10 concurrent requests and key retries', async () => {
+  it('[REQ-RAND-002] gives one participant exactly one allocation under 10 concurrent requests and key retries', async () => {
     const id = await consentedParticipant(t, staff());
     const results = await Promise.all(Array.from({ length: 10 }, () => randomise(id)));
     expect(results.map((r) => r.status).sort()).toEqual([
@@ -201,7 +201,7 @@ describe('randomisation and allocation (e2e)', () => {
     ).toHaveLength(1);
   }, 60_000);
 
-  it('allocates 200 participants of one stratum under 32 concurrent requests: distinct, gapless, balanced, equal to the regenerated sequence', async () => {
+  it('[REQ-RAND-001][REQ-RAND-002] allocates 200 participants of one stratum under 32 concurrent requests: distinct, gapless, balanced, equal to the regenerated sequence', async () => {
     const ids = await pool(200, 8, () => consentedParticipant(t, staff()));
     const [{ n: before }]: { n: number }[] = await t.dataSource.query(
       `SELECT count(*)::int AS n FROM allocations WHERE stratum_key = 'country=NL'`,
@@ -265,7 +265,7 @@ describe('randomisation and allocation (e2e)', () => {
     expect(JSON.stringify(balance.body)).not.toMatch(/"arms"|nextArm/);
   }, 240_000);
 
-  it('verifies from the command line with the revealed seed, and fails with a wrong one', async () => {
+  it('[REQ-RAND-005] verifies from the command line with the revealed seed, and fails with a wrong one', async () => {
     const seed = (
       await t
         .http()
@@ -291,7 +291,7 @@ describe('randomisation and allocation (e2e)', () => {
     expect(wrong.status).toBe(1);
   }, 60_000);
 
-  it('finds a tampered allocation in verification', async () => {
+  it('[REQ-RAND-005] finds a tampered allocation in verification', async () => {
     const db = await superuserClient(t.database);
     try {
       await db.query(`ALTER TABLE allocations DISABLE TRIGGER allocations_guard`);
@@ -384,7 +384,7 @@ describe('randomisation and allocation (e2e)', () => {
     t.clock?.set(PATHWAY_NOW);
   });
 
-  it('pages and filters allocations by scope; the blinded assessor sees none', async () => {
+  it('[REQ-ACC-002][REQ-BLIND-001] pages and filters allocations by scope; the blinded assessor sees none', async () => {
     const page = await t
       .http()
       .get('/allocations')
@@ -399,7 +399,7 @@ describe('randomisation and allocation (e2e)', () => {
     await t.http().get('/allocations').set(bearer(blinded)).expect(403);
   });
 
-  it('records an unblinding in the register', async () => {
+  it('[REQ-RAND-007] records an unblinding in the register', async () => {
     const a = (
       await t
         .http()

@@ -52,7 +52,7 @@ describe('sign-in limits (e2e)', () => {
   const attempt = (email: string, from: string, password = 'not the password') =>
     t.http().post('/auth/login').set('X-Forwarded-For', from).send({ email, password });
 
-  it('limits one address over many e-mails: 15 different e-mails from one address get 429s', async () => {
+  it('[REQ-AUTH-001] limits one address over many e-mails: 15 different e-mails from one address get 429s', async () => {
     const statuses: number[] = [];
     let refused: Awaited<ReturnType<typeof attempt>> | null = null;
     for (let i = 0; i < 15; i++) {
@@ -102,7 +102,7 @@ describe('the global sign-in limit (e2e)', () => {
   });
   afterAll(() => t.close());
 
-  it('refuses sign-in from every address and for every account once the system-wide limit is reached', async () => {
+  it('[REQ-AUTH-001] refuses sign-in from every address and for every account once the system-wide limit is reached', async () => {
     const statuses: number[] = [];
     for (let i = 0; i < 8; i++) {
       const res = await t
@@ -225,7 +225,7 @@ describe('electronic signature lockout (e2e)', () => {
       r.action.startsWith('auth.signature'),
     );
 
-  it('locks signing after 5 wrong passwords, refuses the right one while locked, audits, and unlocks after the lockout', async () => {
+  it('[REQ-ESIG-002] locks signing after 5 wrong passwords, refuses the right one while locked, audits, and unlocks after the lockout', async () => {
     const investigator = await t.factory.user('investigator', { sites: ['NL-AMS'] });
     const p = await assessed();
     for (let i = 0; i < 5; i++) {
@@ -282,7 +282,7 @@ describe('electronic signature lockout (e2e)', () => {
     await sign(investigator, p, TEST_PASSWORD).expect(200);
   });
 
-  it('gives 20 concurrent guesses at most 5 password checks (10 pass the rate limit)', async () => {
+  it('[REQ-ESIG-002] gives 20 concurrent guesses at most 5 password checks (10 pass the rate limit)', async () => {
     const investigator = await t.factory.user('investigator', { sites: ['NL-AMS'] });
     const p = await assessed();
     const answers = await Promise.all(
@@ -304,7 +304,7 @@ describe('electronic signature lockout (e2e)', () => {
     expect(locked).toHaveLength(checked.length === 5 ? 1 : 0);
   });
 
-  it('throttles signature attempts per user (SIGNATURE_RATE_LIMIT_PER_MINUTE), locked or not', async () => {
+  it('[REQ-ESIG-002] throttles signature attempts per user (SIGNATURE_RATE_LIMIT_PER_MINUTE), locked or not', async () => {
     const investigator = await t.factory.user('investigator', { sites: ['NL-AMS'] });
     const p = await assessed();
     const codes: string[] = [];

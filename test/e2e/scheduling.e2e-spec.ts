@@ -172,7 +172,7 @@ describe('transplant slot scheduling (e2e)', () => {
     await setCapacity(tro, '2030-Q3', 1).expect(400);
   });
 
-  it('the waiting-time rule: next free quarter 5 months away → flagged, notified, and each review outcome does what it says', async () => {
+  it('[REQ-SLOT-004] the waiting-time rule: next free quarter 5 months away → flagged, notified, and each review outcome does what it says', async () => {
     clock().set('2026-01-10T09:00:00Z');
     const ams = await t.factory.site('NL-AMS');
     const cph = await t.factory.site('DK-CPH');
@@ -572,7 +572,7 @@ describe('transplant slot scheduling (e2e)', () => {
     await settle();
   });
 
-  it('20 concurrent arm-A bookings, 2 free places next quarter: exactly 2 land there, the rest later in randomisation order, none over capacity', async () => {
+  it('[REQ-SLOT-001] 20 concurrent arm-A bookings, 2 free places next quarter: exactly 2 land there, the rest later in randomisation order, none over capacity', async () => {
     clock().set('2029-11-10T10:00:00Z');
     const ams = await t.factory.site('NL-AMS');
     const coordinator = await t.factory.user('coordinator', { sites: ['NL-AMS'] });
@@ -655,7 +655,7 @@ describe('transplant slot scheduling (e2e)', () => {
     await settle();
   });
 
-  it('a capacity reduction racing bookings never leaves a quarter over capacity; lowering below bookings is 409 listing them', async () => {
+  it('[REQ-SLOT-001] a capacity reduction racing bookings never leaves a quarter over capacity; lowering below bookings is 409 listing them', async () => {
     const upp = await t.factory.site('SE-UPP');
     const coordinator = await t.factory.user('coordinator', { sites: ['SE-UPP'] });
     const outcomes: string[] = [];
@@ -741,7 +741,7 @@ describe('transplant slot scheduling (e2e)', () => {
     await settle();
   });
 
-  it('cancellation moves the right waiting participant up, exactly once, and the places ripple on', async () => {
+  it('[REQ-SLOT-003] cancellation moves the right waiting participant up, exactly once, and the places ripple on', async () => {
     clock().set('2037-11-10T10:00:00Z');
     const ber = await t.factory.site('NO-BER');
     for (const [q, c] of [
@@ -885,7 +885,7 @@ describe('transplant slot scheduling (e2e)', () => {
     expect(await overCapacity()).toEqual([]);
   });
 
-  it('the booking job is idempotent: run twice (and for arm B, and for nobody) it leaves one booking', async () => {
+  it('[REQ-SLOT-002] the booking job is idempotent: run twice (and for arm B, and for nobody) it leaves one booking', async () => {
     clock().set('2045-05-10T10:00:00Z');
     const p = await armA('SE-UPP', '2045-05-10T09:00:00Z');
     const q = queue('scheduling');
@@ -962,7 +962,7 @@ describe('transplant slot scheduling (e2e)', () => {
     ).toHaveLength(0);
   });
 
-  it('waitlists beyond the horizon, fills freed places from the waitlist in order, and a moved booking frees its place', async () => {
+  it('[REQ-SLOT-003] waitlists beyond the horizon, fills freed places from the waitlist in order, and a moved booking frees its place', async () => {
     clock().set('2048-01-10T10:00:00Z');
     const cph = await t.factory.site('DK-CPH');
     const trials = t.app.get(TrialsService);

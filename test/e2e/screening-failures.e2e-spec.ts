@@ -52,7 +52,7 @@ describe('screen failures, step dates, undo, duplicates (e2e)', () => {
   const fail = (id: string, body: Record<string, unknown>) =>
     t.http().post(`/participants/${id}/screen-failure`).set(bearer(coordinator)).send(body);
 
-  it('records screen failures with a coded reason; CONSORT and the screening log count them as coded, withdrawal apart', async () => {
+  it('[REQ-ELIG-004] records screen failures with a coded reason; CONSORT and the screening log count them as coded, withdrawal apart', async () => {
     // Phone check: declined (registered → screen_failed, stage phone_check).
     const declined = await register();
     const r1 = await fail(declined, {
@@ -224,7 +224,7 @@ describe('screen failures, step dates, undo, duplicates (e2e)', () => {
     ]);
   });
 
-  it('undoes the last step with a reason, keeping the undone step in the history and the audit trail', async () => {
+  it('[REQ-PART-001] undoes the last step with a reason, keeping the undone step in the history and the audit trail', async () => {
     const id = await register();
     await step(id, { to: 'phone_check_done' }).expect(200);
     await t
@@ -300,7 +300,7 @@ describe('screen failures, step dates, undo, duplicates (e2e)', () => {
     });
   });
 
-  it('warns of a likely duplicate across sites without revealing the other record; a confirmation with a reason proceeds', async () => {
+  it('[REQ-PART-004] warns of a likely duplicate across sites without revealing the other record; a confirmation with a reason proceeds', async () => {
     const first = {
       givenName: 'Ingrid',
       familyName: 'Haugen-Ødegård',
@@ -426,7 +426,7 @@ describe('screen failures, step dates, undo, duplicates (e2e)', () => {
     expect(ok.body.studyId).toMatch(/^NO-BER-/);
   });
 
-  it('lets only one of two simultaneous registrations of the same person through unconfirmed', async () => {
+  it('[REQ-PART-004] lets only one of two simultaneous registrations of the same person through unconfirmed', async () => {
     const twin = { givenName: 'Simul', familyName: 'Taneous', birthDate: '1979-11-30' };
     const responses = await Promise.all(
       [coordinator, berCoordinator].map((u, i) =>

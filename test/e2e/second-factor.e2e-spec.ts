@@ -170,7 +170,7 @@ describe('second factor: set-up and sign-in (e2e)', () => {
     }
   });
 
-  it('asks for the code at sign-in; refuses a wrong code, a replayed code and an older one', async () => {
+  it('[REQ-AUTH-003] asks for the code at sign-in; refuses a wrong code, a replayed code and an older one', async () => {
     const user = await t.factory.user('investigator', { sites: ['NL-AMS'] });
     const { secret } = await enrol(user);
     clock.advance(-30_000); // back to the step whose code confirmed the set-up
@@ -252,7 +252,7 @@ describe('second factor: set-up and sign-in (e2e)', () => {
     expect(trail).not.toContain(secret);
   });
 
-  it('takes a recovery code in place of a code, once', async () => {
+  it('[REQ-AUTH-003] takes a recovery code in place of a code, once', async () => {
     const user = await t.factory.user('statistician', { trialWide: true });
     const { recoveryCodes } = await enrol(user);
     const challenge = (await login(user).expect(200)).body.challenge as string;
@@ -374,7 +374,7 @@ describe('second factor: set-up and sign-in (e2e)', () => {
     nextStep();
   });
 
-  it('lets an admin require it for roles (audited); a user acting in such a role may only set it up first', async () => {
+  it('[REQ-AUTH-003] lets an admin require it for roles (audited); a user acting in such a role may only set it up first', async () => {
     const admin = await t.factory.user('admin', { trialWide: true });
     const coordinator = await t.factory.user('coordinator', { sites: ['NL-AMS'] });
     await t

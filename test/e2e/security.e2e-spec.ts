@@ -133,7 +133,7 @@ describe('security basics (e2e)', () => {
     }
   });
 
-  it('throttles sign-in per account and address: the right password is refused too once the limit is reached', async () => {
+  it('[REQ-AUTH-001] throttles sign-in per account and address: the right password is refused too once the limit is reached', async () => {
     const user = await t.factory.user('monitor', { trialWide: true });
     const attempt = (password: string) =>
       t.http().post('/auth/login').send({ email: user.email, password });
@@ -165,7 +165,7 @@ describe('security basics (e2e)', () => {
       .expect(200);
   });
 
-  it('refuses expired, tampered, foreign-key, unsigned, malformed and revoked tokens on every kind of route', async () => {
+  it('[REQ-AUTH-005] refuses expired, tampered, foreign-key, unsigned, malformed and revoked tokens on every kind of route', async () => {
     const user = await t.factory.user('investigator', { sites: ['NL-AMS'] });
     const secret = t.config.JWT_SECRET;
     const [header, payload, signature] = user.token.split('.');
@@ -236,7 +236,7 @@ describe('security basics (e2e)', () => {
     expect(revoked.body.code).toBe('INVALID_TOKEN');
   });
 
-  it('enforces the password policy when an account is created', async () => {
+  it('[REQ-AUTH-004] enforces the password policy when an account is created', async () => {
     const admin = await t.factory.user('admin', { trialWide: true });
     const site = await t.factory.site('SE-UPP');
     const create = (email: string, password: unknown) =>
@@ -324,7 +324,7 @@ describe('no personal data in the logs (e2e)', () => {
     await deleteRedisPrefix(`test:${database}`);
   });
 
-  it('writes request lines but no name, birth date, national id, e-mail, phone or address of anyone', async () => {
+  it('[REQ-PRIV-003] writes request lines but no name, birth date, national id, e-mail, phone or address of anyone', async () => {
     const http = httpAt(base);
     const hash = bcrypt.hashSync(TEST_PASSWORD, 4);
     const {

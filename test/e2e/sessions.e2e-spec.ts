@@ -82,7 +82,7 @@ describe('sessions: refresh rotation, reuse detection, idle and absolute limits 
     expect(JSON.stringify(audit)).not.toContain(cookie?.value);
   });
 
-  it('rotates the refresh token: a new cookie and access token each time, refused without a cookie', async () => {
+  it('[REQ-AUTH-002] rotates the refresh token: a new cookie and access token each time, refused without a cookie', async () => {
     const user = await t.factory.user('site_staff', { sites: ['NL-AMS'] });
     const first = await signIn(user);
     const r1 = await refresh(first.cookie).expect(200);
@@ -120,7 +120,7 @@ describe('sessions: refresh rotation, reuse detection, idle and absolute limits 
     expect(audit.length).toBeGreaterThanOrEqual(2);
   });
 
-  it('ends the whole session when a used refresh token is presented again (the newer one fails too), and audits it', async () => {
+  it('[REQ-AUTH-002] ends the whole session when a used refresh token is presented again (the newer one fails too), and audits it', async () => {
     const user = await t.factory.user('coordinator', { sites: ['NL-AMS'] });
     const { cookie: stolen } = await signIn(user);
     const legit = await refresh(stolen).expect(200);
@@ -154,7 +154,7 @@ describe('sessions: refresh rotation, reuse detection, idle and absolute limits 
     expect(answers.find((a) => a.status === 401)?.body.code).toBe('REFRESH_REUSED');
   });
 
-  it('ends a session unused for SESSION_IDLE_MINUTES; each refresh moves the idle deadline', async () => {
+  it('[REQ-AUTH-002] ends a session unused for SESSION_IDLE_MINUTES; each refresh moves the idle deadline', async () => {
     const clock = t.clock!;
     const user = await t.factory.user('investigator', { sites: ['NL-AMS'] });
     let { cookie } = await signIn(user);
@@ -178,7 +178,7 @@ describe('sessions: refresh rotation, reuse detection, idle and absolute limits 
     expect(s.revoke_reason).toBe('idle');
   });
 
-  it('ends a session SESSION_ABSOLUTE_HOURS after sign-in however active, the idle deadline capped by it', async () => {
+  it('[REQ-AUTH-002] ends a session SESSION_ABSOLUTE_HOURS after sign-in however active, the idle deadline capped by it', async () => {
     const clock = t.clock!;
     const user = await t.factory.user('statistician', { trialWide: true });
     let { cookie } = await signIn(user);
@@ -209,7 +209,7 @@ describe('sessions: refresh rotation, reuse detection, idle and absolute limits 
     expect((await refresh(cookie).expect(401)).body.code).toBe('INVALID_REFRESH');
   });
 
-  it('signs out one session (cookie cleared, its refresh and access tokens dead), leaving the others', async () => {
+  it('[REQ-AUTH-002] signs out one session (cookie cleared, its refresh and access tokens dead), leaving the others', async () => {
     const user = await t.factory.user('coordinator', { sites: ['NL-AMS'] });
     const a = await signIn(user);
     const b = await signIn(user);
@@ -240,7 +240,7 @@ describe('sessions: refresh rotation, reuse detection, idle and absolute limits 
     expect(await t.factory.auditRows({ action: 'auth.logout' })).toHaveLength(2);
   });
 
-  it('signs out everywhere: every session and every access token of the account ends', async () => {
+  it('[REQ-AUTH-002] signs out everywhere: every session and every access token of the account ends', async () => {
     const user = await t.factory.user('site_staff', { sites: ['NL-AMS'] });
     const a = await signIn(user);
     const b = await signIn(user);

@@ -82,7 +82,7 @@ describe('transplant slots follow the participant (e2e)', () => {
   const consort = async (): Promise<Consort> =>
     (await t.http().get('/reports/consort').set(bearer(statistician)).expect(200)).body as Consort;
 
-  it('withdrawing or losing a booked arm-A participant frees the place, moves the next one up, and the iCal event becomes CANCELLED', async () => {
+  it('[REQ-SLOT-003][REQ-PART-003] withdrawing or losing a booked arm-A participant frees the place, moves the next one up, and the iCal event becomes CANCELLED', async () => {
     clock().set('2026-01-10T09:00:00Z');
     const ams = await t.factory.site('NL-AMS');
     for (const [q, n] of [
@@ -149,7 +149,7 @@ describe('transplant slots follow the participant (e2e)', () => {
     expect(again.body.code).toBe('PARTICIPANT_NOT_BOOKABLE');
   });
 
-  it('raising a quarter books the new places for the earliest-randomised waiting participants at once (the 2027-Q1 repro)', async () => {
+  it('[REQ-SLOT-003] raising a quarter books the new places for the earliest-randomised waiting participants at once (the 2027-Q1 repro)', async () => {
     clock().set('2026-11-20T09:00:00Z');
     const ams = await t.factory.site('NL-AMS');
     const coordinator = await t.factory.user('coordinator', { sites: ['NL-AMS'] });

@@ -264,7 +264,7 @@ describe('single sign-on with OpenID Connect against a real provider (e2e)', () 
     expect(res.body.code).toBe('ROLE_NOT_ALLOWED');
   });
 
-  describe("an SSO user's electronic signature (21 CFR 11.200)", () => {
+  describe("[REQ-ESIG-003] an SSO user's electronic signature (21 CFR 11.200)", () => {
     let token: string;
     const as = () => ({ Authorization: `Bearer ${token}` });
     const sign = async (body: Record<string, unknown>): Promise<Signed> => {

@@ -37,7 +37,7 @@ describe('booking engine (int)', () => {
        HAVING count(*) > COALESCE(tc.capacity, s.default_quarterly_capacity)`,
     );
 
-  it('books once per participant, in randomisation order, and nothing for arm B', async () => {
+  it('[REQ-SLOT-002] books once per participant, in randomisation order, and nothing for arm B', async () => {
     // One place in the first quarter the lead time allows (NO-TRO is served by NO-BER).
     const ber = await t.factory.site('NO-BER');
     await t.dataSource.query(
@@ -62,7 +62,7 @@ describe('booking engine (int)', () => {
     expect(await bookingOf(b.id)).toBeUndefined();
   });
 
-  it('never puts a quarter over capacity when many bookings run at once', async () => {
+  it('[REQ-SLOT-001] never puts a quarter over capacity when many bookings run at once', async () => {
     const ids: string[] = [];
     for (let i = 0; i < 10; i++) {
       ids.push(await armA('SE-UPP', `2031-01-06T09:${String(i).padStart(2, '0')}:00Z`));
@@ -77,7 +77,7 @@ describe('booking engine (int)', () => {
     expect(quarters.every((q, i) => i === 0 || quarters[i - 1] <= q)).toBe(true);
   });
 
-  it('a raised quarter goes to the earliest-randomised waiting participants, in the same transaction', async () => {
+  it('[REQ-SLOT-003] a raised quarter goes to the earliest-randomised waiting participants, in the same transaction', async () => {
     const cph = await t.factory.site('DK-CPH');
     const capacity = t.app.get(CapacityService);
     await capacity.setCapacity(cph, '2031-Q1', 0);

@@ -49,7 +49,7 @@ describe('the outbox reconciliation (int)', () => {
       [queue, name, JSON.stringify(payload), key, daysAgo],
     );
 
-  it('re-sends only lost jobs whose owner says the effect is absent, within the window', async () => {
+  it('[REQ-REL-002] re-sends only lost jobs whose owner says the effect is absent, within the window', async () => {
     const lost = randomUUID();
     const queued = randomUUID();
     const old = randomUUID();

@@ -163,7 +163,7 @@ describe('visit log (int)', () => {
     expect((await as(staff, (a) => visitLog.visit(w012, a))).loggedDate).toBe('2026-06-20');
   });
 
-  it('logging outside the window creates exactly one visit_out_of_window deviation (late and early)', async () => {
+  it('[REQ-VISIT-002] logging outside the window creates exactly one visit_out_of_window deviation (late and early)', async () => {
     const p = await participant();
     const w000 = await visitOf(p.id, 'W000'); // window 2026-03-29 … 2026-04-12
     const late = await as(staff, (a) =>
@@ -208,7 +208,7 @@ describe('visit log (int)', () => {
     ]);
   });
 
-  it('a correction changes only the fields sent and keeps the previous version with its reason', async () => {
+  it('[REQ-CORR-001] a correction changes only the fields sent and keeps the previous version with its reason', async () => {
     const p = await participant();
     const w012 = await visitOf(p.id, 'W012');
     const logged = await as(staff, (a) => visitLog.logVisit(w012, fullLog('2026-06-20'), a));
@@ -259,7 +259,7 @@ describe('visit log (int)', () => {
     expect(history.log[0].data).toEqual({ visitDate: '2026-06-20', ...corrected.visit.siteData });
   });
 
-  it('a correction based on a stale version is refused with STALE_VERSION and changes nothing', async () => {
+  it('[REQ-CORR-002] a correction based on a stale version is refused with STALE_VERSION and changes nothing', async () => {
     const p = await participant();
     const w000 = await visitOf(p.id, 'W000');
     await as(staff, (a) =>
@@ -325,7 +325,7 @@ describe('visit log (int)', () => {
     expect(await auditCount()).toBe(audits);
   });
 
-  it('a serious adverse event starts the 24-hour reporting clock; marking it reported records when', async () => {
+  it('[REQ-SAFE-001] a serious adverse event starts the 24-hour reporting clock; marking it reported records when', async () => {
     const p = await participant();
     const w012 = await visitOf(p.id, 'W012');
     await as(staff, (a) =>

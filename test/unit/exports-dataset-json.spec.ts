@@ -49,7 +49,7 @@ afterAll(async () => {
 });
 
 describe('Dataset-JSON 1.1 export (issue 17)', () => {
-  it('writes one file per dataset, each valid against the official schema, with every row', async () => {
+  it('[REQ-EXP-003] writes one file per dataset, each valid against the official schema, with every row', async () => {
     const { files, docs } = await run(full, participants);
     expect([...docs.keys()].sort()).toEqual(full.datasets.map((d) => `${d.name}.json`).sort());
     expect(files.map((f) => f.name)).toEqual(full.datasets.map((d) => `${d.name}.json`));
@@ -66,7 +66,7 @@ describe('Dataset-JSON 1.1 export (issue 17)', () => {
     }
   });
 
-  it('fails validation when a required property is removed or mistyped (the check can fail)', async () => {
+  it('[REQ-EXP-003] fails validation when a required property is removed or mistyped (the check can fail)', async () => {
     const { docs } = await run(full, participants.slice(0, 1));
     const doc = docs.get('participants.json') as DatasetJson;
     for (const key of ['columns', 'records', 'itemGroupOID', 'datasetJSONCreationDateTime']) {
@@ -144,7 +144,7 @@ describe('Dataset-JSON 1.1 export (issue 17)', () => {
     }
   });
 
-  it('blinded: no arm-revealing dataset, column or code value, even when the rows carry them', async () => {
+  it('[REQ-BLIND-003] blinded: no arm-revealing dataset, column or code value, even when the rows carry them', async () => {
     const { docs } = await run(blinded, participants);
     const revealing = full.variables.filter((v) => v.revealsArm).map((v) => v.name);
     expect(revealing.length).toBeGreaterThan(0);

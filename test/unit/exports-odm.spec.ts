@@ -107,7 +107,7 @@ describe('ODM 1.3.2 export (issue 17)', () => {
     expect(xml.includes('\u0001') || xml.includes('\u000b')).toBe(false);
   });
 
-  it('archival: transactional, every audit entry exactly once, changes as ItemData transactions', async () => {
+  it('[REQ-EXP-002] archival: transactional, every audit entry exactly once, changes as ItemData transactions', async () => {
     const xml = await odm(full, { archival: true });
     expect(xml).toContain('FileType="Transactional" Archival="Yes"');
     expect(count(xml, /<SubjectData [^>]*TransactionType="Insert"/g)).toBe(participants.length);
@@ -128,7 +128,7 @@ describe('ODM 1.3.2 export (issue 17)', () => {
     expect(await odm(full, { archival: true })).toBe(await odm(full, { archival: true }));
   });
 
-  it('blinded: no arm-revealing item, code or audit entry, even when the rows and the audit trail carry them', async () => {
+  it('[REQ-BLIND-003] blinded: no arm-revealing item, code or audit entry, even when the rows and the audit trail carry them', async () => {
     const xml = await odm(blinded, { archival: true });
     const revealing = full.variables.filter((v) => v.revealsArm);
     expect(revealing.length).toBeGreaterThan(0);

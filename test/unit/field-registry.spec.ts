@@ -105,7 +105,7 @@ describe('the field registry is consistent', () => {
     }
   });
 
-  it('never shows an arm-revealing item to a blinded reader', () => {
+  it('[REQ-BLIND-001] never shows an arm-revealing item to a blinded reader', () => {
     expect(FIELD_ITEMS.filter((i) => i.revealsArm && shownToBlinded(i))).toEqual([]);
     for (const f of ['arm_b_drug', 'transplant', 'transplant_phase', 'adverse_event'] as const) {
       expect(itemsOf(f).every((i) => i.revealsArm)).toBe(true);

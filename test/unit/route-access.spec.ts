@@ -4,7 +4,7 @@ import { collectRoutes } from './routes';
 describe('every route declares who may call it', () => {
   const routes = collectRoutes(AppModule);
 
-  it('finds the routes of every controller', () => {
+  it('[REQ-ACC-001] finds the routes of every controller', () => {
     expect(routes.length).toBeGreaterThan(15);
     expect(routes.map((r) => `${r.method} ${r.path}`)).toEqual(
       expect.arrayContaining([
@@ -24,7 +24,7 @@ describe('every route declares who may call it', () => {
     },
   );
 
-  it('keeps public routes to the ones meant to be public', () => {
+  it('[REQ-ACC-001] keeps public routes to the ones meant to be public', () => {
     const publicRoutes = routes.filter((r) => r.isPublic).map((r) => `${r.method} ${r.path}`);
     const allowed = [
       /^POST \/auth\/login(\/second-factor)?$/,

@@ -33,7 +33,7 @@ let n = 0;
 const newId = () => `new-${++n}`;
 
 describe('applyPatch', () => {
-  it('leaves absent fields as they were and lists exactly the changed field', () => {
+  it('[REQ-CORR-001] leaves absent fields as they were and lists exactly the changed field', () => {
     const r = applyPatch(logged(), { visitDate: '2026-05-02' }, GROUPS, newId);
     expect(r.problems).toEqual([]);
     expect(r.after).toEqual({ ...logged(), visitDate: '2026-05-02' });
@@ -220,7 +220,7 @@ describe('diffRecord and helpers', () => {
     expect(sameValue({ a: 1, b: null }, { a: 1 })).toBe(true);
   });
 
-  it('the stale-version error is a 409 listing the changes', () => {
+  it('[REQ-CORR-002] the stale-version error is a 409 listing the changes', () => {
     const e = staleVersion(3, 2, [{ path: 'notes', before: 'a', after: 'b' }]);
     expect(e.kind).toBe('conflict');
     expect(e.code).toBe('STALE_VERSION');

@@ -131,7 +131,7 @@ describe('identity match hashes', () => {
   });
 });
 
-describe('AES-256-GCM sealing', () => {
+describe('[REQ-PRIV-001] AES-256-GCM sealing', () => {
   const k = randomBytes(32);
   const iv = randomBytes(12);
   const plaintext = Buffer.from('{"givenName":"Anna"}');

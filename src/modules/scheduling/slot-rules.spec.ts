@@ -27,7 +27,7 @@ describe('slot rules', () => {
     expect(chooseSlot('2027-02-10', [{ quarter: '2027-Q1', capacity: 0, used: 0 }], 1)).toBeNull();
   });
 
-  it('the waiting-time rule: waitlisted always exceeds, exactly the limit does not', () => {
+  it('[REQ-SLOT-004] the waiting-time rule: waitlisted always exceeds, exactly the limit does not', () => {
     expect(assessWait('2026-01-15', null, 3)).toEqual({ wait: null, exceedsLimit: true });
     expect(assessWait('2026-01-15', '2026-04-15', 3).exceedsLimit).toBe(false);
     expect(assessWait('2026-01-15', '2026-04-16', 3).exceedsLimit).toBe(true);

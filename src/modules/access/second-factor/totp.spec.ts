@@ -20,7 +20,7 @@ describe('TOTP (RFC 6238)', () => {
     expect(newTotpSecret(new CryptoRandomSource())).toMatch(/^[A-Z2-7]{32}$/);
   });
 
-  it('matches the RFC test vectors to their time step, and nothing outside the window', () => {
+  it('[REQ-AUTH-003] matches the RFC test vectors to their time step, and nothing outside the window', () => {
     expect(matchingStep('287082', RFC_SECRET, new Date(59_000), 0)).toBe(1);
     expect(matchingStep('081804', RFC_SECRET, new Date(1_111_111_109_000), 0)).toBe(37_037_036);
     expect(matchingStep('050471', RFC_SECRET, new Date(1_111_111_111_000), 0)).toBe(37_037_037);

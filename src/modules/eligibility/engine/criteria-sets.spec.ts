@@ -17,7 +17,7 @@ import { RAM_MS_RULES, ZIN_RULES } from './rules';
 import { DRUG_CODES } from './screening-data';
 
 describe('criteria sets', () => {
-  it('has the three versions with stable ids', () => {
+  it('[REQ-ELIG-001] has the three versions with stable ids', () => {
     expect(CRITERIA_SETS.map((s) => s.id)).toEqual(['ram-ms-v1', 'ram-ms-v2', 'zin-2022']);
     expect(findCriteriaSet('zin-2022')).toBe(ZIN_2022);
     expect(findCriteriaSet('nope')).toBeUndefined();

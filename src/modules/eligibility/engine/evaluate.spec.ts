@@ -10,7 +10,7 @@ import {
 const AT = ASSESSMENT_DATE;
 
 describe('evaluate', () => {
-  it('resultFrom: all met -> eligible, any not_met -> ineligible, else incomplete', () => {
+  it('[REQ-ELIG-001] resultFrom: all met -> eligible, any not_met -> ineligible, else incomplete', () => {
     expect(resultFrom(['met', 'met'])).toBe('eligible');
     expect(resultFrom(['met', 'unknown', 'not_met'])).toBe('ineligible');
     expect(resultFrom(['met', 'unknown'])).toBe('incomplete');
@@ -126,7 +126,7 @@ describe('evaluate', () => {
   });
 });
 
-describe('evaluateMany: the three sets side by side', () => {
+describe('[REQ-ELIG-001] evaluateMany: the three sets side by side', () => {
   const afterAlemtuzumab: ScreeningData = {
     ...zinEligibleRecord(),
     treatments: [

@@ -2,7 +2,7 @@ import { daysOutsideWindow, visitDeviation } from './deviation';
 
 const w012 = { windowStart: '2026-06-07', windowEnd: '2026-07-05' };
 
-describe('daysOutsideWindow', () => {
+describe('[REQ-VISIT-002] daysOutsideWindow', () => {
   it('null inside the window, bounds included', () => {
     expect(daysOutsideWindow('2026-06-07', w012)).toBeNull();
     expect(daysOutsideWindow('2026-06-21', w012)).toBeNull();

@@ -25,7 +25,7 @@ function rows(visits: PlannedVisit[]): Row[] {
 }
 
 describe('randomisation anchor', () => {
-  it('is the calendar date in the site zone, not the UTC date', () => {
+  it('[REQ-VISIT-001] is the calendar date in the site zone, not the UTC date', () => {
     // Saturday 2026-03-28 23:30 UTC is Sunday 00:30 in Amsterdam (still CET, UTC+1).
     expect(randomisationAnchorDate('2026-03-28T23:30:00Z', AMS)).toBe('2026-03-29');
     expect(randomisationAnchorDate('2026-03-28T22:59:59Z', AMS)).toBe('2026-03-28');
@@ -52,7 +52,7 @@ describe('buildSchedule: a participant randomised at an Amsterdam site across th
   // move to CEST. Week 0 is 2026-03-29 and every target is that date + 7 × week calendar days.
   const randomisedAt = '2026-03-28T23:30:00Z';
 
-  it('arm B: the nine scheduled visits, exact dates and windows', () => {
+  it('[REQ-VISIT-001] arm B: the nine scheduled visits, exact dates and windows', () => {
     const visits = buildSchedule({ randomisedAt, siteTimeZone: AMS, arm: 'B' });
     expect(rows(visits)).toEqual([
       ['W000', 'randomisation', 0, '2026-03-29', '2026-03-29', '2026-04-12'],
@@ -104,7 +104,7 @@ describe('buildSchedule: a participant randomised at an Amsterdam site across th
     ).toEqual(visits);
   });
 
-  it('arm A with day 0: weekly visits days 7…91 and day 100, merged in date order', () => {
+  it('[REQ-VISIT-004] arm A with day 0: weekly visits days 7…91 and day 100, merged in date order', () => {
     const visits = buildSchedule({
       randomisedAt,
       siteTimeZone: AMS,
@@ -274,7 +274,7 @@ describe('reanchorArmA', () => {
     expect(result.visits).toHaveLength(base.length);
   });
 
-  it('is idempotent: the same day 0 again moves nothing', () => {
+  it('[REQ-VISIT-004] is idempotent: the same day 0 again moves nothing', () => {
     const once = reanchorArmA(base, '2026-04-27', []);
     const twice = reanchorArmA(once.visits, '2026-04-27', []);
     expect(once.moved).toHaveLength(14);

@@ -41,7 +41,7 @@ describe('balanceReport', () => {
     }
   });
 
-  it('shows nothing about future positions: the report depends only on the stored prefix', () => {
+  it('[REQ-RAND-006] shows nothing about future positions: the report depends only on the stored prefix', () => {
     const prefix = sequenceFor(SEED, CFG, 'country=NL', 9).map(toStored);
     const report = balanceReport(CFG, prefix);
     // takes no seed, so it cannot compute any future position

@@ -64,7 +64,7 @@ describe('stratum key', () => {
 });
 
 describe('block sequence', () => {
-  it('follows the documented recipe exactly (independent re-implementation with seedrandom)', () => {
+  it('[REQ-RAND-001] follows the documented recipe exactly (independent re-implementation with seedrandom)', () => {
     const recompute = (seed: string, key: string, k: number): { size: number; arms: string[] } => {
       const prng = seedrandom(`${seed}|${key}|${k}`);
       const size = [2, 4][Math.floor(prng() * 2)];
@@ -84,7 +84,7 @@ describe('block sequence', () => {
     }
   });
 
-  it('is pinned for a known seed (guards against silent algorithm changes)', () => {
+  it('[REQ-RAND-001] is pinned for a known seed (guards against silent algorithm changes)', () => {
     expect(arms(sequenceFor(SEED, CFG, 'country=NL', 12))).toBe('ABBAAABBBABA');
     expect(arms(sequenceFor(SEED, CFG, 'country=NO', 12))).toBe('ABBAABBAABBA');
   });
@@ -122,7 +122,7 @@ describe('block sequence', () => {
     );
   });
 
-  it('balances every complete block exactly (1:1 and 2:1, property)', () => {
+  it('[REQ-RAND-001] balances every complete block exactly (1:1 and 2:1, property)', () => {
     const check = (
       config: RandomizationConfigInput,
       seed: string,

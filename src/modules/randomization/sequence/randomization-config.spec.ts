@@ -123,7 +123,7 @@ describe('canonical JSON and commitment', () => {
     );
   });
 
-  it('is SHA-256 of seedHex + "\\n" + canonical JSON, recomputable by hand', () => {
+  it('[REQ-RAND-003] is SHA-256 of seedHex + "\\n" + canonical JSON, recomputable by hand', () => {
     const expected = createHash('sha256').update(`${SEED}\n${DEFAULT_JSON}`, 'utf8').digest('hex');
     expect(commitment(SEED, defaultRandomizationConfig())).toBe(expected);
     // pinned value; also: printf '%s\n%s' "$SEED" "$JSON" | sha256sum

@@ -41,7 +41,7 @@ describe('verifyAllocations', () => {
     ]);
   });
 
-  it('finds a tampered arm', () => {
+  it('[REQ-RAND-005] finds a tampered arm', () => {
     const list = stored();
     const t = list[12];
     t.arm = t.arm === 'A' ? 'B' : 'A';
@@ -82,7 +82,7 @@ describe('verifyAllocations', () => {
     expect(describeIssue(report.issues[0])).toBe('country=NO: sequence numbers 7–8 missing');
   });
 
-  it('finds a duplicate sequence number and a participant allocated twice', () => {
+  it('[REQ-RAND-005] finds a duplicate sequence number and a participant allocated twice', () => {
     const list = stored();
     const original = list.find((a) => a.stratumKey === 'country=NL' && a.sequenceNumber === 5);
     if (original === undefined) {
@@ -130,7 +130,7 @@ describe('verifyAllocations', () => {
     expect(kinds.filter((k) => k === 'invalid-sequence-number')).toHaveLength(2);
   });
 
-  it('fails for the wrong seed and for a wrong commitment', () => {
+  it('[REQ-RAND-005] fails for the wrong seed and for a wrong commitment', () => {
     const report = verifyAllocations(OTHER_SEED, CFG, stored(), {
       recordedCommitment: commitment(SEED, CFG),
     });
