@@ -253,12 +253,4 @@ export class QueriesRepository {
       [sites, olderThan],
     );
   }
-
-  /** For a data cut's readiness: the queries not closed on the given participants' records. */
-  async unresolvedCount(em: EntityManager): Promise<{ participantId: string; n: number }[]> {
-    return em.query(
-      `SELECT participant_id AS "participantId", count(*)::int AS n FROM data_queries
-       WHERE status <> 'closed' GROUP BY participant_id`,
-    );
-  }
 }
