@@ -24,6 +24,7 @@ import { CalendarFeeds1764002100000 } from './1764002100000-CalendarFeeds';
 import { Exports1764002200000 } from './1764002200000-Exports';
 import { RecordVersionParticipant1764002300000 } from './1764002300000-RecordVersionParticipant';
 import { DataQueries1764002600000 } from './1764002600000-DataQueries';
+import { AuditEntityIdIndex1764002700000 } from './1764002700000-AuditEntityIdIndex';
 
 /** Every migration, in order. New migrations are appended here (timestamped names sort in order). */
 export const MIGRATIONS = [
@@ -53,4 +54,5 @@ export const MIGRATIONS = [
   Exports1764002200000,
   RecordVersionParticipant1764002300000,
   DataQueries1764002600000,
+  AuditEntityIdIndex1764002700000,
 ];

@@ -15,6 +15,8 @@ export type SiteFixture = {
   trial: string;
   site: string;
   participant: string;
+  /** The participant's study id (e.g. NL-AMS-0003). */
+  studyId: string;
   assessment: string;
   visit: string;
   booking: string;
@@ -80,6 +82,11 @@ export async function siteFixture(t: TestApp, label: string): Promise<SiteFixtur
     trial,
     site,
     participant,
+    studyId: (
+      (await t.dataSource.query(`SELECT study_id FROM participants WHERE id = $1`, [
+        participant,
+      ])) as { study_id: string }[]
+    )[0]?.study_id,
     visit,
     assessment: await one(
       `SELECT id FROM eligibility_assessments WHERE participant_id = $1 ORDER BY created_at LIMIT 1`,
@@ -118,6 +125,8 @@ export function fixturePath(path: string, f: SiteFixture): string {
       case 'siteId':
       case 'centreId':
         return f.site;
+      case 'studyId':
+        return f.studyId;
       case 'quarter':
         return '2027-Q1';
       case 'phase':

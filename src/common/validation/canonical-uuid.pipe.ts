@@ -2,6 +2,9 @@ import { ArgumentMetadata, Injectable, PipeTransform } from '@nestjs/common';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** Whether a string is a UUID (any version, either case): safe to bind as `uuid`. */
+export const isUuid = (value: string): boolean => UUID.test(value);
+
 /**
  * Writes a path parameter that is a UUID in its canonical lower-case form. UUIDs are
  * case-insensitive on input (RFC 9562), but ids are compared and bound as text in places (the

@@ -35,6 +35,17 @@ export class UsersRepository {
     return em ?? this.dataSource.manager;
   }
 
+  /** The display name of each account with one of `ids` (uuids). */
+  displayNames(
+    ids: readonly string[],
+    em?: EntityManager,
+  ): Promise<{ id: string; name: string }[]> {
+    return this.m(em).query(
+      `SELECT id, display_name AS name FROM users WHERE id = ANY($1::uuid[])`,
+      [ids],
+    );
+  }
+
   /** The site ids of today's memberships (the UTC calendar date of the clock). */
   private withScope<T extends Row>(rows: T[]): (T & { siteIds: string[] })[] {
     const today = this.clock.now().toISOString().slice(0, 10);

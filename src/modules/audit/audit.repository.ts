@@ -20,6 +20,8 @@ export type AuditRow = {
 export type AuditFilter = {
   entity?: string;
   entityId?: string;
+  /** Rows whose entity id is any of these (a participant's id and its records' ids). */
+  entityIds?: readonly string[];
   actorId?: string;
   action?: string;
   /** Actions matching any of these LIKE patterns. */
@@ -52,6 +54,9 @@ export class AuditRepository {
     if (filter.entityId) {
       where.push(`entity_id = $${params.push(filter.entityId)}`);
     }
+    if (filter.entityIds) {
+      where.push(`entity_id = ANY($${params.push(filter.entityIds)}::text[])`);
+    }
     if (filter.actorId) {
       where.push(`actor_id = $${params.push(filter.actorId)}`);
     }
@@ -81,6 +86,16 @@ export class AuditRepository {
       ) as Promise<{ n: number }[]>,
     ]);
     return { items, total: count[0].n };
+  }
+
+  /** Every row whose entity id is one of `entityIds`, oldest first (a participant's history). */
+  history(entityIds: readonly string[]): Promise<AuditRow[]> {
+    return this.dataSource.query(
+      `SELECT seq, occurred_at AS "occurredAt", actor_id AS "actorId", actor_role AS "actorRole", action, entity,
+              entity_id AS "entityId", before, after, reason, request_id AS "requestId", prev_hash AS "prevHash", hash
+       FROM audit_log WHERE entity_id = ANY($1::text[]) ORDER BY seq`,
+      [entityIds],
+    );
   }
 
   /**

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { isUuid } from 'src/common/validation/canonical-uuid.pipe';
 import { AdverseEventsRepository } from './adverse-events.repository';
 import { type AdverseEventResponse, toAdverseEventResponse } from './follow-up.mapper';
 
@@ -25,5 +26,17 @@ export class AdverseEventsReader {
       out.get(ae.participantId)?.push(toAdverseEventResponse(ae, asOf));
     }
     return out;
+  }
+
+  /**
+   * For the audit trail: the participant of each adverse event that belongs to one of `participantIds`
+   * or has one of `recordIds` as its id (ids that are not uuids are ignored).
+   */
+  async recordOwners(
+    participantIds: readonly string[],
+    recordIds: readonly string[],
+  ): Promise<Map<string, string>> {
+    const rows = await this.adverseEvents.recordOwners(participantIds, recordIds.filter(isUuid));
+    return new Map(rows.map((r) => [r.id, r.participantId]));
   }
 }

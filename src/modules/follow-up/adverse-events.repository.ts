@@ -38,6 +38,19 @@ export type AdverseEventFilter = {
 export class AdverseEventsRepository {
   constructor(private readonly dataSource: DataSource) {}
 
+  /** The participant of each adverse event of one of `participantIds` or with one of `recordIds` as its id. */
+  recordOwners(
+    participantIds: readonly string[],
+    recordIds: readonly string[],
+    em?: EntityManager,
+  ): Promise<{ id: string; participantId: string }[]> {
+    return (em ?? this.dataSource.manager).query(
+      `SELECT id, participant_id AS "participantId" FROM adverse_events
+        WHERE participant_id = ANY($1::uuid[]) OR id = ANY($2::uuid[])`,
+      [participantIds, recordIds],
+    );
+  }
+
   private m(em?: EntityManager): EntityManager {
     return em ?? this.dataSource.manager;
   }

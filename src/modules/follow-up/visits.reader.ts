@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { isUuid } from 'src/common/validation/canonical-uuid.pipe';
 import { type VisitResponse, toVisitResponse } from './follow-up.mapper';
 import { VisitsRepository } from './visits.repository';
 
@@ -24,5 +25,17 @@ export class VisitsReader {
       out.get(v.participantId)?.push(toVisitResponse(v));
     }
     return out;
+  }
+
+  /**
+   * For the audit trail: the participant of each visit and protocol deviation that belongs to one of `participantIds`
+   * or has one of `recordIds` as its id (ids that are not uuids are ignored).
+   */
+  async recordOwners(
+    participantIds: readonly string[],
+    recordIds: readonly string[],
+  ): Promise<Map<string, string>> {
+    const rows = await this.visits.recordOwners(participantIds, recordIds.filter(isUuid));
+    return new Map(rows.map((r) => [r.id, r.participantId]));
   }
 }

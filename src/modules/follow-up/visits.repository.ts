@@ -90,6 +90,25 @@ export type AssessorWorkItem = {
 export class VisitsRepository {
   constructor(private readonly dataSource: DataSource) {}
 
+  /**
+   * The participant of each visit and protocol deviation that belongs to one of `participantIds`
+   * or has one of `recordIds` (uuids) as its id.
+   */
+  recordOwners(
+    participantIds: readonly string[],
+    recordIds: readonly string[],
+    em?: EntityManager,
+  ): Promise<{ id: string; participantId: string }[]> {
+    return (em ?? this.dataSource.manager).query(
+      `SELECT id, participant_id AS "participantId" FROM visits
+        WHERE participant_id = ANY($1::uuid[]) OR id = ANY($2::uuid[])
+       UNION ALL
+       SELECT id, participant_id AS "participantId" FROM protocol_deviations
+        WHERE participant_id = ANY($1::uuid[]) OR id = ANY($2::uuid[])`,
+      [participantIds, recordIds],
+    );
+  }
+
   private m(em?: EntityManager): EntityManager {
     return em ?? this.dataSource.manager;
   }

@@ -1,11 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { isUuid } from 'src/common/validation/canonical-uuid.pipe';
 import type { ParticipantResponseDto } from './dto/participant.dto';
 import { toParticipantResponse } from './participants.mapper';
 import type { Actor } from 'src/common/context/request-context';
 import { siteScope } from 'src/common/context/site-scope';
 import { type FhirResearchSubjectStatus, fhirStatusOf } from './participant-status';
 import { type ParticipantSummaryRow, ParticipantsRepository } from './participants.repository';
+
+/** The shape of a study id (e.g. NL-AMS-0001), for other modules' input checks. */
+export { STUDY_ID_PATTERN } from './study-id';
 
 /**
  * A participant as other modules may read it: the study id as the only identifier (never identity
@@ -106,5 +110,20 @@ export class ParticipantsReader {
   /** For exports: how many participants `exportPage` walks through. */
   exportCount(em: EntityManager, scope: readonly string[] | null): Promise<number> {
     return this.participants.exportCount(em, scope);
+  }
+
+  /**
+   * For the audit trail (monitors and admins see every site): the study id of each participant
+   * with one of `ids` (other ids, and participants without a study id yet, are left out).
+   */
+  async studyIds(ids: readonly string[]): Promise<Map<string, string>> {
+    const rows = await this.participants.studyIds(ids.filter(isUuid), null);
+    return new Map(rows.map((r) => [r.id, r.studyId]));
+  }
+
+  /** For the audit trail: the id of the participant with this study id, or null. */
+  async idOfStudyId(studyId: string): Promise<string | null> {
+    const [row] = await this.participants.studyIds([], studyId);
+    return row?.id ?? null;
   }
 }

@@ -109,6 +109,19 @@ export class ParticipantsRepository {
     return em ?? this.dataSource.manager;
   }
 
+  /** The id and study id of each participant with one of `ids` (uuids) or with study id `studyId`. */
+  studyIds(
+    ids: readonly string[],
+    studyId: string | null,
+    em?: EntityManager,
+  ): Promise<{ id: string; studyId: string }[]> {
+    return this.m(em).query(
+      `SELECT id, study_id AS "studyId" FROM participants
+        WHERE study_id IS NOT NULL AND (id = ANY($1::uuid[]) OR study_id = $2)`,
+      [ids, studyId],
+    );
+  }
+
   /** A participant within `scope` (site ids; null = every site), optionally locked FOR UPDATE. */
   async findInScope(
     id: string,

@@ -179,6 +179,19 @@ export const NOT_BOOKABLE_PARTICIPANT_STATUSES = [
 export class SchedulingRepository {
   constructor(private readonly dataSource: DataSource) {}
 
+  /** The participant of each transplant booking of one of `participantIds` or with one of `recordIds` as its id. */
+  bookingOwners(
+    participantIds: readonly string[],
+    recordIds: readonly string[],
+    em?: EntityManager,
+  ): Promise<{ id: string; participantId: string }[]> {
+    return (em ?? this.dataSource.manager).query(
+      `SELECT id, participant_id AS "participantId" FROM transplant_bookings
+        WHERE participant_id = ANY($1::uuid[]) OR id = ANY($2::uuid[])`,
+      [participantIds, recordIds],
+    );
+  }
+
   private m(em?: EntityManager): EntityManager {
     return em ?? this.dataSource.manager;
   }

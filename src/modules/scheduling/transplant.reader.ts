@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { isUuid } from 'src/common/validation/canonical-uuid.pipe';
 import { buildPlan } from './calendar/arm-a-plan';
 import type { BookingResponseDto } from './dto/booking.dto';
 import { toBookingResponse, toPlanResponse } from './scheduling.mapper';
@@ -49,6 +50,18 @@ export class TransplantReader {
     participantIds: readonly string[],
   ): Promise<Map<string, string>> {
     const rows = await this.repo.exportBookingIds(em, participantIds);
+    return new Map(rows.map((r) => [r.id, r.participantId]));
+  }
+
+  /**
+   * For the audit trail: the participant of each transplant booking that belongs to one of `participantIds`
+   * or has one of `recordIds` as its id (ids that are not uuids are ignored).
+   */
+  async bookingsOf(
+    participantIds: readonly string[],
+    recordIds: readonly string[],
+  ): Promise<Map<string, string>> {
+    const rows = await this.repo.bookingOwners(participantIds, recordIds.filter(isUuid));
     return new Map(rows.map((r) => [r.id, r.participantId]));
   }
 }

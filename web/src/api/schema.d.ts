@@ -27,8 +27,31 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** The audit trail, newest first, filtered by entity, actor, action and time. */
+        /**
+         * The audit trail, newest first, filtered by entity, participant (study id), actor, action and
+         *     time; each row with the actor's name, the participant's study id and the changes in words.
+         */
         get: operations["AuditController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/audit/participants/{studyId}/history.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A participant's whole history as CSV (oldest first, one line per changed field): seq, time,
+         *     actor name, role, action, record, field, before, after, reason. By study id (pseudonymous).
+         */
+        get: operations["AuditController_history"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2881,12 +2904,28 @@ export type components = {
             /** @description All matching items, over every page */
             total: number;
         };
+        AuditChangeDto: {
+            /** @description Its value after (null = cleared) */
+            after: Record<string, never> | null;
+            /** @description Its value before (null = empty) */
+            before: Record<string, never> | null;
+            /** @description The field as written, e.g. `edss.score` or `samples[bloods].taken` */
+            field: string;
+            /** @description Its label (the field registry's English label, else the field) */
+            label: string;
+            /** @description The translation key of the label (`field.<form>.<item>`) for a registry item */
+            labelKey: string | null;
+        };
         AuditEntryDto: {
             action: string;
             actorId: string | null;
+            /** @description The actor's display name */
+            actorName: string | null;
             actorRole: string;
             after: Record<string, never> | null;
             before: Record<string, never> | null;
+            /** @description The changed fields in words (none when the values are withheld) */
+            changes: components["schemas"]["AuditChangeDto"][];
             entity: string;
             entityId: string | null;
             hash: string;
@@ -2896,6 +2935,10 @@ export type components = {
             redacted: boolean;
             requestId: string | null;
             seq: string;
+            /** @description The study id of the participant the row is about (its own or its records’) */
+            studyId: string | null;
+            /** @description One line, e.g. "EDSS score 3.0 → 3.5, reason: transcription error, by Anna Jansen" */
+            summary: string;
         };
         AuditEntryPageDto: {
             items: components["schemas"]["AuditEntryDto"][];
@@ -4705,18 +4748,19 @@ export type components = {
             relapses?: components["schemas"]["RelapseOpsDto"];
         };
         RelapseChangeDto: {
-            clinicallyRelevant?: boolean | null;
+            /** @description null clears it */
+            description?: string | null;
             /**
              * Format: uuid
-             * @description itemId of the recorded relapse
+             * @description Id of the logged relapse to change
              */
-            itemId: string;
+            id: string;
             /**
              * Format: date
              * @example 2026-03-01
              */
             onsetDate?: string;
-            steroidTreated?: boolean | null;
+            steroidTreated?: boolean;
         };
         RelapseDto: {
             clinicallyRelevant?: boolean | null;
@@ -4740,9 +4784,9 @@ export type components = {
             steroidTreated: boolean;
         };
         RelapseOpsDto: {
-            add?: components["schemas"]["RelapseDto"][];
+            add?: components["schemas"]["RelapseInputDto"][];
             change?: components["schemas"]["RelapseChangeDto"][];
-            /** @description itemIds to remove */
+            /** @description Ids of relapses to remove */
             remove?: string[];
         };
         RemoveSecondFactorDto: {
@@ -5761,6 +5805,8 @@ export interface operations {
                 from?: string;
                 page?: number;
                 pageSize?: number;
+                /** @description The participant's rows and those of its records (visits, adverse events, bookings, …) */
+                studyId?: string;
                 /** @description ISO instant, exclusive */
                 to?: string;
             };
@@ -5803,6 +5849,64 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    AuditController_history: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                studyId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The history, text/csv */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only monitor; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (or not within your sites) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": components["schemas"]["ErrorResponseDto"];
                 };
             };
         };

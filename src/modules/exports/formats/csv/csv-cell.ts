@@ -1,3 +1,4 @@
+import { csvText } from 'src/common/csv/csv-line';
 import type { ExportOptions, ExportValue } from '../format.types';
 import type { CsvColumn } from './csv-columns';
 
@@ -20,9 +21,6 @@ import type { CsvColumn } from './csv-columns';
  * date in a days export, …) throws: the row source broke the contract, and a malformed or
  * calendar-revealing file must not be written.
  */
-/** How a line break inside a text value is written (see csvCell). */
-export const TEXT_LINE_BREAK = '\r';
-
 export function csvCell(
   column: CsvColumn,
   value: ExportValue | undefined,
@@ -38,7 +36,7 @@ export function csvCell(
       if (typeof value !== 'string') {
         throw bad('a string');
       }
-      return value.replace(/\r\n|\r|\n/g, TEXT_LINE_BREAK);
+      return csvText(value);
     case 'integer':
       if (!Number.isSafeInteger(value)) {
         throw bad('an integer');

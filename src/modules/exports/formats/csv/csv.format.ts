@@ -1,6 +1,6 @@
 import { type FileHandle, open, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { stringify } from 'csv-stringify/sync';
+import { csvLine } from 'src/common/csv/csv-line';
 import type { ExportContext, ExportedFile, ExportFormat, ExportWriter } from '../format.types';
 import { csvCell } from './csv-cell';
 import { type CsvDataset, csvDatasets } from './csv-columns';
@@ -22,10 +22,8 @@ import { SCRIPTS, scriptModel } from './scripts';
 
 const FLUSH_AT = 64 * 1024;
 
-// A field is quoted when it holds a comma, quote or line end (csv-stringify quotes LF but not a
-// lone CR on its own), or starts or ends with white space (some readers trim unquoted fields).
-const toCsv = (cells: string[]) =>
-  stringify([cells], { record_delimiter: '\n', quoted_match: [/\r/, /^\s|\s$/] });
+// Quoting and line ends: csvLine's (src/common/csv), shared with the audit history.
+const toCsv = csvLine;
 
 class CsvFile {
   rows = 0;
