@@ -1,5 +1,7 @@
 import { FIELD_ITEMS } from 'src/common/fields/registry';
 import { i18n, translateError } from '../../web/src/i18n';
+import { en } from '../../web/src/i18n/en';
+import { nl } from '../../web/src/i18n/nl';
 
 describe("the pages' i18n layer", () => {
   it('has every registry label under its label key, in English', () => {
@@ -35,5 +37,20 @@ describe("the pages' i18n layer", () => {
     expect(translateError({ code: 'SOMETHING_NEW', message: 'As the server said' }).message).toBe(
       'As the server said',
     );
+  });
+
+  it('has the audit trail page in Dutch: every English key, each with its interpolations, and translated', () => {
+    expect(Object.keys(nl.audit).sort()).toEqual(Object.keys(en.audit).sort());
+    const vars = (text: string) => [...text.matchAll(/{{(\w+)}}/g)].map((m) => m[1]).sort();
+    for (const [key, text] of Object.entries(en.audit)) {
+      expect({ key, vars: vars(nl.audit[key as keyof typeof nl.audit]) }).toEqual({
+        key,
+        vars: vars(text),
+      });
+    }
+    expect(i18n.t('audit.downloadHistory', { lng: 'nl' })).toBe('Geschiedenis downloaden (CSV)');
+    expect(i18n.t('audit.downloadHistory')).toBe('Download history (CSV)');
+    // What is not translated yet falls back to English.
+    expect(i18n.t('app.name', { lng: 'nl' })).toBe('RAM-MS');
   });
 });

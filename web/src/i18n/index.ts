@@ -1,13 +1,15 @@
 import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import { en } from './en';
+import { nl } from './nl';
 
 /**
- * The pages' i18n layer: i18next with react-i18next, English only for now. Another language is
- * one more resource with the same keys (`nl`, `nb`, `sv`, `da`) added to `resources`; no language
- * detector yet. Field labels come from the field registry (src/common/fields), see en.ts.
+ * The pages' i18n layer: i18next with react-i18next, English, and Dutch for the sections
+ * translated so far (the rest falls back to English). Another language is one more resource with
+ * the same keys (`nb`, `sv`, `da`) added to `resources`; no language detector or switch yet.
+ * Field labels come from the field registry (src/common/fields), see en.ts.
  */
-export const resources = { en: { translation: en } } as const;
+export const resources = { en: { translation: en }, nl: { translation: nl } } as const;
 export const LANGUAGES = Object.keys(resources);
 
 void i18next.use(initReactI18next).init({
