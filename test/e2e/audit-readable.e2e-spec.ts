@@ -271,7 +271,8 @@ describe('the audit trail in words: names, study ids, changes, filter by partici
     expect(correction?.summary).toBe('follow-up.visit_corrected, by Anna Jansen');
   });
 
-  it("the participant's history downloads as CSV for the monitor, oldest first, one line per changed field", async () => {
+  it("the participant's history downloads as CSV for the monitor, oldest first, one line per changed field; the download is audited", async () => {
+    const rows = (await trail(monitor, { studyId: p.studyId, pageSize: 200 })).items;
     const res = await t
       .http()
       .get(`/audit/participants/${p.studyId}/history.csv`)
@@ -303,7 +304,6 @@ describe('the audit trail in words: names, study ids, changes, filter by partici
     ]);
     const seqs = lines.map((l) => Number(l[0]));
     expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
-    const rows = (await trail(monitor, { studyId: p.studyId, pageSize: 200 })).items;
     expect([...new Set(seqs)]).toEqual(rows.map((r) => Number(r.seq)).reverse());
     expect(lines).toContainEqual([
       expect.any(String),
@@ -330,6 +330,17 @@ describe('the audit trail in words: names, study ids, changes, filter by partici
       'transcription error',
     ]);
     expect(lines.some((l) => l[5].includes(otherVisitId))).toBe(false);
+
+    // The download is an export: audited on the participant, and in its trail from then on.
+    const [exported] = (await trail(monitor, { studyId: p.studyId, pageSize: 1 })).items;
+    expect(exported).toMatchObject({
+      action: 'audit.history_exported',
+      entity: 'participant',
+      entityId: p.id,
+      actorId: monitor.id,
+      studyId: p.studyId,
+      after: { studyId: p.studyId, rows: rows.length, format: 'csv' },
+    });
   });
 
   it('the history CSV: only the monitor; a malformed study id is a 400, an unknown one a 404', async () => {

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DomainError, notFound } from 'src/common/errors/domain-error';
 import type { Actor } from 'src/common/context/request-context';
 import type { Page } from 'src/common/validation/page';
+import { TransactionRunner } from 'src/kernel/unit-of-work';
 import { UsersReader } from 'src/modules/access/users.reader';
 import { adminFilter, forAdmin } from './admin-view';
 import { Clock } from 'src/common/clock/clock';
@@ -27,6 +28,7 @@ export class AuditService {
     private readonly clock: Clock,
     private readonly links: AuditParticipantLinks,
     private readonly users: UsersReader,
+    private readonly tx: TransactionRunner,
   ) {}
 
   /**
@@ -67,13 +69,24 @@ export class AuditService {
     };
   }
 
-  /** A participant's whole history (monitor), oldest first; 404 for an unknown study id. */
+  /**
+   * A participant's whole history (monitor), oldest first; 404 for an unknown study id. The
+   * export is audited (on the participant) like every export.
+   */
   async history(studyId: string): Promise<ReadableAuditRow[]> {
     const entityIds = await this.links.entityIdsOf(studyId);
     if (entityIds === null) {
       throw notFound('PARTICIPANT_NOT_FOUND', 'Participant');
     }
     const rows = await this.audit.history(entityIds);
+    await this.tx.run(async (uow) => {
+      uow.audit({
+        action: 'audit.history_exported',
+        entity: 'participant',
+        entityId: entityIds[0],
+        after: { studyId, rows: rows.length, format: 'csv' },
+      });
+    });
     return this.readable(rows.map((row) => ({ ...row, redacted: false })));
   }
 
