@@ -25,6 +25,7 @@ import { Exports1764002200000 } from './1764002200000-Exports';
 import { RecordVersionParticipant1764002300000 } from './1764002300000-RecordVersionParticipant';
 import { DataQueries1764002600000 } from './1764002600000-DataQueries';
 import { AuditEntityIdIndex1764002700000 } from './1764002700000-AuditEntityIdIndex';
+import { Verification1764002500000 } from './1764002500000-Verification';
 
 /** Every migration, in order. New migrations are appended here (timestamped names sort in order). */
 export const MIGRATIONS = [
@@ -55,4 +56,5 @@ export const MIGRATIONS = [
   RecordVersionParticipant1764002300000,
   DataQueries1764002600000,
   AuditEntityIdIndex1764002700000,
+  Verification1764002500000,
 ];

@@ -18,6 +18,7 @@ import { AccessModule } from 'src/modules/access/access.module';
 import { DraftsModule } from 'src/modules/drafts/drafts.module';
 import { MetricsModule } from 'src/modules/metrics/metrics.module';
 import { FhirModule } from 'src/modules/fhir/fhir.module';
+import { VerificationModule } from 'src/modules/verification/verification.module';
 
 /** The HTTP API. Processors are not here: they run in the worker (WorkerModule). */
 @Module({
@@ -40,6 +41,7 @@ import { FhirModule } from 'src/modules/fhir/fhir.module';
     DraftsModule,
     MetricsModule,
     FhirModule,
+    VerificationModule,
   ],
   controllers: [HealthController],
 })

@@ -16,6 +16,7 @@ import { NotificationsModule } from './modules/notifications/notifications.modul
 import { NotificationsProcessor } from './modules/notifications/notifications.processor';
 import { SchedulingModule } from './modules/scheduling/scheduling.module';
 import { SchedulingProcessor } from './modules/scheduling/scheduling.processor';
+import { VerificationModule } from './modules/verification/verification.module';
 
 /**
  * The queue worker: every Bull processor, the outbox relay's polling loop, and its metrics and
@@ -32,6 +33,8 @@ import { SchedulingProcessor } from './modules/scheduling/scheduling.processor';
     MetricsModule,
     ExportsModule,
     QueriesModule,
+    // Its record-change hook: record changes made by jobs clear SDV marks and void signatures too.
+    VerificationModule,
     JobHandlersCheckModule.forWorker(ALL_JOB_CONTRACTS),
   ],
   providers: [

@@ -4,7 +4,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { APP_CONFIG, AppConfig } from 'src/config/app-config';
 import { OutboxSignal } from 'src/kernel/outbox/outbox-signal';
 import { dataSourceOptions } from './data-source';
-import { RecordHistory } from 'src/kernel/record-history';
+import { ParticipantRecords, RecordHistory } from 'src/kernel/record-history';
 import { RecordChangeHooks, TransactionRunner } from 'src/kernel/unit-of-work';
 import { ReadReplicas } from 'src/kernel/read-replicas';
 import { RecentWrites, RecentWritesInterceptor } from 'src/kernel/recent-writes';
@@ -22,10 +22,18 @@ import { RecentWrites, RecentWritesInterceptor } from 'src/kernel/recent-writes'
     RecordChangeHooks,
     OutboxSignal,
     RecordHistory,
+    ParticipantRecords,
     RecentWrites,
     ReadReplicas,
     { provide: APP_INTERCEPTOR, useClass: RecentWritesInterceptor },
   ],
-  exports: [TransactionRunner, RecordChangeHooks, OutboxSignal, RecordHistory, ReadReplicas],
+  exports: [
+    TransactionRunner,
+    RecordChangeHooks,
+    OutboxSignal,
+    RecordHistory,
+    ParticipantRecords,
+    ReadReplicas,
+  ],
 })
 export class DatabaseModule {}

@@ -129,3 +129,72 @@ export class RecordHistory {
     return mergeChanges(rows.map((r) => r.changes));
   }
 }
+
+/** A correctable record at its latest kept version. */
+export type LatestRecord = {
+  entity: string;
+  entityId: string;
+  participantId: string;
+  version: number;
+  recordedAt: Date;
+  actorName: string | null;
+  /** The record's values at that version. */
+  data: Record<string, unknown>;
+};
+
+/**
+ * Reads of the records of participants at their latest versions (issue 18: source-data
+ * verification and sign-off work per participant and per site). Callers check access first.
+ */
+@Injectable()
+export class ParticipantRecords {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** The latest version of one record, or null when none is kept. */
+  async latest(entity: string, entityId: string, em?: EntityManager): Promise<LatestRecord | null> {
+    const rows: LatestRecord[] = await (em ?? this.dataSource.manager).query(
+      `${LATEST} WHERE rv.entity = $1 AND rv.entity_id = $2 ORDER BY rv.version DESC LIMIT 1`,
+      [entity, entityId],
+    );
+    return rows[0] ?? null;
+  }
+
+  /** Every record of a participant at its latest version, by entity and first recorded. */
+  async ofParticipant(participantId: string, em?: EntityManager): Promise<LatestRecord[]> {
+    const rows: (LatestRecord & { firstAt: Date })[] = await (em ?? this.dataSource.manager).query(
+      `SELECT * FROM (
+         SELECT DISTINCT ON (rv.entity, rv.entity_id) rv.entity, rv.entity_id AS "entityId",
+                rv.participant_id AS "participantId", rv.version, rv.recorded_at AS "recordedAt",
+                u.display_name AS "actorName", rv.data,
+                min(rv.recorded_at) OVER (PARTITION BY rv.entity, rv.entity_id) AS "firstAt"
+         FROM record_versions rv LEFT JOIN user_directory u ON u.id = rv.actor_id
+         WHERE rv.participant_id = $1
+         ORDER BY rv.entity, rv.entity_id, rv.version DESC) r
+       ORDER BY r."firstAt", r.entity, r."entityId"`,
+      [participantId],
+    );
+    return rows.map(({ firstAt: _, ...r }) => r);
+  }
+
+  /** How many records each of the participants has (participants with none are left out). */
+  async countsByParticipant(
+    participantIds: readonly string[],
+    em?: EntityManager,
+  ): Promise<Map<string, number>> {
+    if (participantIds.length === 0) {
+      return new Map();
+    }
+    const rows: { participantId: string; records: number }[] = await (
+      em ?? this.dataSource.manager
+    ).query(
+      `SELECT participant_id AS "participantId", count(DISTINCT (entity, entity_id))::int AS records
+       FROM record_versions WHERE participant_id = ANY($1::uuid[]) GROUP BY participant_id`,
+      [participantIds],
+    );
+    return new Map(rows.map((r) => [r.participantId, r.records]));
+  }
+}
+
+const LATEST = `SELECT rv.entity, rv.entity_id AS "entityId", rv.participant_id AS "participantId", rv.version,
+  rv.recorded_at AS "recordedAt", u.display_name AS "actorName", rv.data
+  FROM record_versions rv LEFT JOIN user_directory u ON u.id = rv.actor_id`;

@@ -185,6 +185,13 @@ function bodyFor(
       meaning: 'I confirm this eligibility decision',
     }),
     'POST /participants/:id/consent': () => ({ version: '3.0', date: DAY }),
+    // The fixture's logged visit (a 409 once its version moved on: never a 404 on one's own site).
+    'POST /participants/:id/verification': () => ({
+      entity: 'visit_log',
+      entityId: f.visit,
+      version: 1,
+    }),
+    'POST /participants/:id/casebook-signature': () => ({ password: TEST_PASSWORD }),
     'POST /participants/:id/rescreen': () => ({ reason: 'matrix' }),
     'POST /follow-up/participants/:participantId/unscheduled-visits': () => ({
       visitDate: DAY,

@@ -25,6 +25,7 @@ export const TABLE_OWNERS: Record<string, readonly string[]> = {
   drafts: ['form_drafts'],
   exports: ['exports'],
   queries: ['data_queries', 'data_query_events'],
+  verification: ['sdv_marks', 'casebook_signatures'],
   participants: [
     'participants',
     'participant_status_history',

@@ -33,6 +33,7 @@ import {
 import { SecondFactorRepository } from './second-factor/second-factor.repository';
 import { SecondFactorService } from './second-factor/second-factor.service';
 import { OidcClient } from './oidc-client';
+import { SignaturesApi } from './signatures.api';
 import { SigningService } from './signing.service';
 import { SsoController } from './sso.controller';
 import { SsoRepository } from './sso.repository';
@@ -106,6 +107,7 @@ import { UsersService } from './users.service';
     SsoRepository,
     SsoService,
     SigningService,
+    SignaturesApi,
     { provide: APP_GUARD, useClass: AuthGuard },
     { provide: APP_INTERCEPTOR, useClass: SessionCookieInterceptor },
   ],
@@ -117,6 +119,7 @@ import { UsersService } from './users.service';
     PasswordsService,
     UsersReader,
     StaffApi,
+    SignaturesApi,
   ],
 })
 export class AccessModule {}

@@ -4,6 +4,8 @@ import type { ParticipantEntity } from './participant.entity';
 import { ParticipantsService, type Scope } from './participants.service';
 
 export type { ParticipantEntity } from './participant.entity';
+/** The states in which a participant's follow-up has ended (nothing leaves them). */
+export { TERMINAL_STATUSES } from './participant-status';
 
 /** Public API of the participants module for use cases of other modules (in their own unit of work). */
 @Injectable()

@@ -1337,6 +1337,28 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/participants/{id}/casebook-signature": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The casebook's sign-off: whether it can be signed, and every signature with its manifest. */
+        get: operations["VerificationController_casebookSignature"];
+        put?: never;
+        /**
+         * The investigator signs the participant's casebook at the end of follow-up (21 CFR 11.50:
+         *     printed name, time and meaning kept with it; 11.200: the password again). A later change of
+         *     any of the participant's records voids the signature; sign again then.
+         */
+        post: operations["VerificationController_signCasebook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/participants/{id}/consent": {
         parameters: {
             query?: never;
@@ -1683,6 +1705,32 @@ export type paths = {
         put?: never;
         /** Takes back the last pathway step or screen failure, with a reason (the undone step stays in the history). */
         post: operations["ParticipantsController_undoStep"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/participants/{id}/verification": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Source-data verification of a participant: each of its records (visit logs, assessments,
+         *     adverse events, screening record, consent, arm-B drug, transplant phases) at its current
+         *     version, verified or not, and the change that cleared an earlier verification.
+         */
+        get: operations["VerificationController_ofParticipant"];
+        put?: never;
+        /**
+         * The monitor marks the version of a record they checked against the source as verified; a
+         *     later change of the record clears the mark (audited). Marking the verified version again
+         *     changes nothing.
+         */
+        post: operations["VerificationController_mark"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2636,6 +2684,23 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/verification/progress": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Progress of source-data verification per site and per participant, within your sites. */
+        get: operations["VerificationController_progress"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 };
 export type webhooks = Record<string, never>;
 export type components = {
@@ -3066,6 +3131,56 @@ export type components = {
             /** @description true when the quarter differs from the centre default */
             overridden: boolean;
             quarter: string;
+        };
+        CasebookDto: {
+            /** @description The meaning a new signature states unless another is given */
+            defaultMeaning: string;
+            /** @description Follow-up has ended (randomised, and completed, withdrawn, lost to follow-up or died): the casebook can be signed */
+            followUpEnded: boolean;
+            /** Format: uuid */
+            participantId: string;
+            participantStatus: string;
+            /** @description Every signature, newest first */
+            signatures: components["schemas"]["CasebookSignatureDto"][];
+            /** @enum {string} */
+            state: "unsigned" | "signed" | "voided";
+            studyId?: string | null;
+        };
+        CasebookSignatureDto: {
+            /** Format: uuid */
+            id: string;
+            meaning: string;
+            /** @description The participant's status when signed */
+            participantStatus: string;
+            /** @description The signer's printed name */
+            printedName: string;
+            /** @description How many records the casebook held when signed */
+            records: number;
+            /**
+             * @description How the signer was authenticated again
+             * @enum {string}
+             */
+            signatureMethod: "password" | "signing_password" | "sso_reauthentication";
+            /** Format: date-time */
+            signedAt: string;
+            /** @description The role the signer signed in */
+            signerRole: string;
+            /** @enum {string} */
+            state: "signed" | "voided";
+            /** @description The change that voided the signature */
+            voided?: components["schemas"]["CasebookVoidDto"] | null;
+        };
+        CasebookVoidDto: {
+            /** Format: date-time */
+            at: string;
+            byName?: string | null;
+            /** @description The kind of record changed */
+            entity: string;
+            /** Format: uuid */
+            entityId: string;
+            fields: string[];
+            /** @description Its version made by the change */
+            version: number;
         };
         ChangePasswordDto: {
             currentPassword: string;
@@ -4014,6 +4129,17 @@ export type components = {
              */
             reportedAt?: string;
         };
+        MarkVerifiedDto: {
+            /** @description The kind of record: visit_log, visit_assessment, adverse_event, screening_record, consent, arm_b_drug or transplant_phase:<phase> */
+            entity: string;
+            /**
+             * Format: uuid
+             * @description The record's id (as GET /participants/{id}/verification lists it)
+             */
+            entityId: string;
+            /** @description The version you checked against the source; when the record has changed since, nothing is marked (409 SDV_STALE_VERSION with the current version) */
+            version: number;
+        };
         MembershipDto: {
             /**
              * Format: date
@@ -4180,6 +4306,17 @@ export type components = {
             /** @example 96 */
             week: number;
         };
+        ParticipantProgressDto: {
+            /** Format: uuid */
+            participantId: string;
+            percent: number;
+            records: number;
+            /** Format: uuid */
+            siteId: string;
+            siteLabel: string;
+            studyId?: string | null;
+            verified: number;
+        };
         ParticipantResponseDto: {
             createdAt: string;
             /**
@@ -4215,6 +4352,16 @@ export type components = {
             pageSize: number;
             /** @description All matching items, over every page */
             total: number;
+        };
+        ParticipantVerificationDto: {
+            items: components["schemas"]["RecordVerificationDto"][];
+            /** Format: uuid */
+            participantId: string;
+            /** @description verified / records, 0–100 (100 when there are no records) */
+            percent: number;
+            records: number;
+            studyId?: string | null;
+            verified: number;
         };
         PasswordMessageDto: {
             message: string;
@@ -4380,6 +4527,13 @@ export type components = {
             nextSteps: string[];
             /** @description The name of the site that will contact the person */
             siteName: string;
+        };
+        ProgressDto: {
+            participants: components["schemas"]["ParticipantProgressDto"][];
+            percent: number;
+            records: number;
+            sites: components["schemas"]["SiteProgressDto"][];
+            verified: number;
         };
         ProjectedWaitDto: {
             /** Format: date */
@@ -4701,6 +4855,29 @@ export type components = {
             participantId: string;
             reason: string;
         };
+        RecordVerificationDto: {
+            /**
+             * Format: date-time
+             * @description When the current version was recorded
+             */
+            changedAt: string;
+            changedBy?: string | null;
+            /** @description Not verified since a change cleared the last mark: that change */
+            cleared?: components["schemas"]["SdvClearedDto"] | null;
+            /** @description What identifies it to people: the visit code, the adverse event term, the phase */
+            detail?: string | null;
+            /** @description The kind of record (entity), e.g. visit_log */
+            entity: string;
+            /** Format: uuid */
+            entityId: string;
+            /** @description The current version is verified */
+            verified: boolean;
+            /** Format: date-time */
+            verifiedAt?: string | null;
+            verifiedBy?: string | null;
+            /** @description Its current version */
+            version: number;
+        };
         RecordVersionDto: {
             /** @description Who made this version (null: recorded before versions were kept) */
             actorName?: string | null;
@@ -5014,6 +5191,18 @@ export type components = {
             willingToBeRandomised?: boolean | null;
             willingToLearnInfectionResults?: boolean | null;
         };
+        SdvClearedDto: {
+            /** Format: date-time */
+            at: string;
+            /** @description Who made that change */
+            byName?: string | null;
+            /** @description The version of the change that cleared the mark */
+            byVersion: number;
+            /** @description The fields that change changed */
+            fields: string[];
+            /** @description The version that had been verified */
+            verifiedVersion: number;
+        };
         SecondFactorChallengeDto: {
             /** @description Opaque, short-lived (SECOND_FACTOR_CHALLENGE_TTL_SECONDS): send it back with the code to POST /auth/login/second-factor */
             challenge: string;
@@ -5126,6 +5315,14 @@ export type components = {
             voidedAt: string | null;
             voidReason: string | null;
         };
+        SignCasebookDto: {
+            /** @description The meaning of the signature (default: "I approve this participant's casebook as complete and accurate") */
+            meaning?: string;
+            /** @description Your password (or signing password), entered again (21 CFR 11.200); or give signingAssertion */
+            password?: string;
+            /** @description Instead of the password: the signing assertion of a fresh re-authentication at the hospital (POST /auth/sso/reauth/callback), used once */
+            signingAssertion?: string;
+        };
         SignedOutResponseDto: {
             /** @description How many sessions were ended (0: there was none to end) */
             sessionsEnded: number;
@@ -5231,6 +5428,15 @@ export type components = {
             /** Format: date */
             today: string;
             unscheduled: number;
+        };
+        SiteProgressDto: {
+            participants: number;
+            percent: number;
+            records: number;
+            /** Format: uuid */
+            siteId: string;
+            siteLabel: string;
+            verified: number;
         };
         SiteResponseDto: {
             active: boolean;
@@ -10365,6 +10571,146 @@ export interface operations {
             };
         };
     };
+    VerificationController_casebookSignature: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CasebookDto"];
+                };
+            };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only monitor, statistician, investigator, coordinator, site_staff; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (or not within your sites) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    VerificationController_signCasebook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SignCasebookDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CasebookDto"];
+                };
+            };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /**
+             * @description SIGNATURE_PASSWORD_INVALID / SIGNING_ASSERTION_INVALID: nothing was signed
+             *
+             *     Not signed in, or the token is invalid or expired
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only investigator; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (or not within your sites) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description CASEBOOK_FOLLOW_UP_NOT_ENDED: follow-up has not ended; CASEBOOK_ALREADY_SIGNED: signed and unchanged since */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description SIGNATURE_LOCKED: signing is locked after repeated wrong passwords (until errors[0].params.lockedUntil); TOO_MANY_REQUESTS: too many attempts */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
     EligibilityController_consent: {
         parameters: {
             query?: never;
@@ -11939,6 +12285,133 @@ export interface operations {
                 };
             };
             /** @description Conflicts with the current state of the record; nothing changes */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    VerificationController_ofParticipant: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ParticipantVerificationDto"];
+                };
+            };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only monitor, statistician, investigator, coordinator, site_staff; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (or not within your sites) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    VerificationController_mark: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MarkVerifiedDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecordVerificationDto"];
+                };
+            };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only monitor; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (or not within your sites) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description SDV_STALE_VERSION: the record changed since the version given (errors[0].params.currentVersion); nothing is marked */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -15470,6 +15943,52 @@ export interface operations {
                 };
             };
             /** @description Only admin; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    VerificationController_progress: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProgressDto"];
+                };
+            };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only monitor, statistician, investigator, coordinator; or the record is outside the actor's sites */
             403: {
                 headers: {
                     [name: string]: unknown;
