@@ -23,9 +23,9 @@ import { SignatureAttempts1764002000000 } from './1764002000000-SignatureAttempt
 import { CalendarFeeds1764002100000 } from './1764002100000-CalendarFeeds';
 import { Exports1764002200000 } from './1764002200000-Exports';
 import { RecordVersionParticipant1764002300000 } from './1764002300000-RecordVersionParticipant';
+import { Verification1764002500000 } from './1764002500000-Verification';
 import { DataQueries1764002600000 } from './1764002600000-DataQueries';
 import { AuditEntityIdIndex1764002700000 } from './1764002700000-AuditEntityIdIndex';
-import { Verification1764002500000 } from './1764002500000-Verification';
 
 /** Every migration, in order. New migrations are appended here (timestamped names sort in order). */
 export const MIGRATIONS = [
@@ -54,7 +54,7 @@ export const MIGRATIONS = [
   CalendarFeeds1764002100000,
   Exports1764002200000,
   RecordVersionParticipant1764002300000,
+  Verification1764002500000,
   DataQueries1764002600000,
   AuditEntityIdIndex1764002700000,
-  Verification1764002500000,
 ];

@@ -15,6 +15,7 @@ import { Notifications } from './pages/Notifications';
 import { CalendarFeeds } from './pages/CalendarFeeds';
 import { Codebook } from './pages/Codebook';
 import { Exports } from './pages/Exports';
+import { SdvProgress } from './pages/SdvProgress';
 import { ParticipantPage } from './pages/participant/ParticipantPage';
 import { Prescreening } from './pages/public/Prescreening';
 import { Reports } from './pages/Reports';
@@ -169,6 +170,14 @@ export function App() {
             element={
               <Only path="/exports">
                 <Exports />
+              </Only>
+            }
+          />
+          <Route
+            path="sdv-progress"
+            element={
+              <Only path="/sdv-progress">
+                <SdvProgress />
               </Only>
             }
           />

@@ -48,6 +48,11 @@ export const NAV: Item[] = [
       'blinded_assessor',
     ],
   },
+  {
+    to: '/sdv-progress',
+    label: 'nav.sdvProgress',
+    roles: ['monitor', 'statistician', 'investigator', 'coordinator'],
+  },
   { to: '/admin/users', label: 'nav.users', roles: ['admin'] },
   { to: '/admin/sites', label: 'nav.sites', roles: ['admin'] },
   { to: '/admin/audit', label: 'nav.audit', roles: ['admin', 'monitor'] },

@@ -1,6 +1,7 @@
 // Field labels from the field registry (one source; relative like ../lib/corrections.ts).
 import { englishFieldLabels } from '../../../src/common/fields/registry';
 import { errorsEn } from './errors';
+import { verificationEn } from './verification';
 
 /**
  * The English texts of the pages, by key. Field labels (`field.<form>.<item>`) come from the field
@@ -10,6 +11,7 @@ import { errorsEn } from './errors';
 export const en = {
   ...englishFieldLabels(),
   errors: errorsEn,
+  verification: verificationEn,
   app: {
     name: 'RAM-MS',
     notFoundTitle: 'Page not found',
@@ -33,6 +35,7 @@ export const en = {
     exports: 'Exports',
     notifications: 'Notifications',
     security: 'Security',
+    sdvProgress: 'SDV progress',
   },
   security: {
     title: 'Security',

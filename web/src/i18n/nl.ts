@@ -1,10 +1,16 @@
 import type { Resources } from './en';
+import { verificationNl } from './verification';
 
 /**
  * The Dutch texts of the pages, by the same keys as en.ts. Only the sections translated so far
- * (the audit trail); every other key falls back to English (fallbackLng).
+ * (the audit trail, verification and sign-off); every other key falls back to English (fallbackLng).
  */
-export const nl: { nav: Pick<Resources['nav'], 'audit'>; audit: Resources['audit'] } = {
+export const nl: {
+  nav: Pick<Resources['nav'], 'audit'>;
+  audit: Resources['audit'];
+  verification: Resources['verification'];
+} = {
+  verification: verificationNl,
   nav: { audit: 'Audittrail' },
   audit: {
     title: 'Audittrail',

@@ -23,6 +23,8 @@ import {
 } from './Pathway';
 import { Randomisation, wasRandomised } from './Randomisation';
 import { ScreeningForm, ScreeningHistory } from './ScreeningForm';
+import { SourceDataVerification } from './SourceDataVerification';
+import { CasebookSignOff } from './CasebookSignOff';
 
 const SCREENING_READERS = ['coordinator', 'investigator', 'monitor', 'statistician'] as const;
 
@@ -127,6 +129,8 @@ function ParticipantView({ participant: p }: { participant: Participant }) {
           {wasRandomised(p) && hasRole('coordinator', 'investigator', 'site_staff', 'monitor') && (
             <AdverseEventsSection participant={p} zone={zone} />
           )}
+          {p.status !== 'pre_screened' && <SourceDataVerification participant={p} zone={zone} />}
+          {wasRandomised(p) && <CasebookSignOff participant={p} zone={zone} />}
           <Withdrawal participant={p} zone={zone} />
         </>
       )}
