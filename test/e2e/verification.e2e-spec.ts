@@ -390,5 +390,26 @@ describe('source-data verification and casebook sign-off (e2e)', () => {
       ['signed', 'I approve the corrected casebook'],
       ['voided', "I approve this participant's casebook as complete and accurate"],
     ]);
+
+    // A record added later (an adverse event reported after the end of follow-up) voids it too.
+    await t
+      .http()
+      .post(`/follow-up/participants/${participantId}/adverse-events`)
+      .set(bearer(staff))
+      .send({
+        adverseEvents: [
+          {
+            term: 'Fatigue',
+            onsetDate: '2026-07-01',
+            severity: 'mild',
+            serious: false,
+            outcome: 'recovering',
+          },
+        ],
+      })
+      .expect((res) => expect(res.status).toBeLessThan(300));
+    const added = await casebook();
+    expect(added.state).toBe('voided');
+    expect(added.signatures[0].voided).toMatchObject({ entity: 'adverse_event', version: 0 });
   }, 60_000);
 });
