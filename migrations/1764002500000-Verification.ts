@@ -4,8 +4,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * Source-data verification and casebook sign-off (issue 18), owned by the verification module.
  * - `sdv_marks`: a monitor's mark that one version of a correctable record (`record_versions`:
  *   entity, entity id) was checked against the source. A later version clears it (cleared_at, and
- *   the version and fields of the change that cleared it); at most one mark per record is not
- *   cleared.
+ *   the version and fields of the change that cleared it), or the monitor withdraws it with a
+ *   reason (undo_reason); at most one mark per record is not cleared.
  * - `casebook_signatures`: the investigator's electronic signature of a participant's casebook at
  *   the end of follow-up, with its 21 CFR 11.50 manifest (printed name, time, meaning). A later
  *   change of any of the participant's records voids it (voided_at and the change); at most one
@@ -30,7 +30,8 @@ export class Verification1764002500000 implements MigrationInterface {
         cleared_by_version integer,
         cleared_by_actor uuid REFERENCES users(id),
         cleared_fields jsonb,
-        CHECK ((cleared_at IS NULL) = (cleared_by_version IS NULL))
+        undo_reason text,
+        CHECK ((cleared_at IS NULL) = (cleared_by_version IS NULL AND undo_reason IS NULL))
       );
       CREATE UNIQUE INDEX sdv_marks_current ON sdv_marks (entity, entity_id) WHERE cleared_at IS NULL;
       CREATE INDEX sdv_marks_participant ON sdv_marks (participant_id, entity, entity_id);

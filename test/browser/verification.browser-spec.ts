@@ -69,6 +69,14 @@ describe('source-data verification and casebook sign-off in the browser', () => 
     await row.getByRole('button', { name: /^Mark verified/ }).click();
     await row.getByText('Verified', { exact: true }).waitFor();
     await panel.getByText('1 of 1 records verified (100%)').waitFor();
+    // Withdrawn (marked by mistake), then marked again.
+    await row.getByRole('button', { name: 'Withdraw the mark' }).click();
+    const dialog = p.getByRole('dialog', { name: 'Withdraw the verification' });
+    await dialog.getByLabel('Why is the mark withdrawn?').fill('marked by mistake');
+    await dialog.getByRole('button', { name: 'Withdraw the mark' }).click();
+    await row.getByText(/Mark withdrawn by .*: marked by mistake/).waitFor();
+    await row.getByRole('button', { name: /^Mark verified/ }).click();
+    await row.getByText('Verified', { exact: true }).waitFor();
 
     await correct('second');
     await p.reload();

@@ -191,6 +191,11 @@ function bodyFor(
       entityId: f.visit,
       version: 1,
     }),
+    'POST /participants/:id/verification/undo': () => ({
+      entity: 'visit_log',
+      entityId: f.visit,
+      reason: 'matrix',
+    }),
     'POST /participants/:id/casebook-signature': () => ({ password: TEST_PASSWORD }),
     'POST /participants/:id/rescreen': () => ({ reason: 'matrix' }),
     'POST /follow-up/participants/:participantId/unscheduled-visits': () => ({

@@ -21,8 +21,9 @@ type Item = {
   verifiedBy: string | null;
   verifiedAt: string | null;
   cleared: {
-    byVersion: number;
+    byVersion: number | null;
     byName: string | null;
+    undoReason: string | null;
     fields: string[];
     verifiedVersion: number;
   } | null;
@@ -253,6 +254,40 @@ describe('source-data verification and casebook sign-off (e2e)', () => {
       .send({ entity: 'visit_log', entityId: visitId, version: changed.version })
       .expect(200);
     expect((await progressOf(participantId)).row).toMatchObject({ verified: 2 });
+
+    // The monitor withdraws a mark made by mistake, with a reason (audited); only a mark there is.
+    const undo = { entity: 'visit_log', entityId: visitId, reason: 'marked by mistake' };
+    await t
+      .http()
+      .post(`/participants/${participantId}/verification/undo`)
+      .set(bearer(staff))
+      .send(undo)
+      .expect(403);
+    const undone = await t
+      .http()
+      .post(`/participants/${participantId}/verification/undo`)
+      .set(bearer(monitor))
+      .send(undo)
+      .expect(200);
+    expect(undone.body).toMatchObject({
+      verified: false,
+      cleared: {
+        byVersion: null,
+        undoReason: 'marked by mistake',
+        verifiedVersion: changed.version,
+      },
+    });
+    expect(await audits('verification.sdv_undone', participantId)).toEqual([
+      { before: { entity: 'visit_log', entityId: visitId, version: changed.version }, after: null },
+    ]);
+    const twice = await t
+      .http()
+      .post(`/participants/${participantId}/verification/undo`)
+      .set(bearer(monitor))
+      .send(undo)
+      .expect(409);
+    expect(twice.body.code).toBe('SDV_NOT_VERIFIED');
+    expect((await progressOf(participantId)).row).toMatchObject({ verified: 1 });
   }, 60_000);
 
   it('only the monitor marks; the blinded assessor sees none of it; records of others are not found', async () => {

@@ -12,6 +12,7 @@ import {
   ProgressDto,
   RecordVerificationDto,
   SignCasebookDto,
+  UndoVerificationDto,
 } from './dto/verification.dto';
 import { VerificationService } from './verification.service';
 
@@ -64,6 +65,20 @@ export class VerificationController {
     @CurrentActor() actor: Actor,
   ): Promise<RecordVerificationDto> {
     return this.verification.mark(id, body, actor);
+  }
+
+  /** The monitor withdraws their mark of a record (e.g. marked by mistake), with a reason. */
+  @Post('participants/:id/verification/undo')
+  @HttpCode(200)
+  @Roles('monitor')
+  @ApiErrors(400, 404, { 409: 'SDV_NOT_VERIFIED: the record is not marked verified' })
+  @ApiOkResponse({ type: RecordVerificationDto })
+  undo(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: UndoVerificationDto,
+    @CurrentActor() actor: Actor,
+  ): Promise<RecordVerificationDto> {
+    return this.verification.undo(id, body, actor);
   }
 
   /** Progress of source-data verification per site and per participant, within your sites. */

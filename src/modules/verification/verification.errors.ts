@@ -21,6 +21,12 @@ export const VerificationErrors = {
         }),
       ],
     ),
+  notVerified: () =>
+    new DomainError(
+      'SDV_NOT_VERIFIED',
+      'conflict',
+      'The record is not marked verified; nothing was withdrawn',
+    ),
   followUpNotEnded: (status: string) =>
     new DomainError(
       'CASEBOOK_FOLLOW_UP_NOT_ENDED',

@@ -25,6 +25,8 @@ export type SdvMarkRow = {
   clearedByVersion: number | null;
   clearedByName: string | null;
   clearedFields: string[] | null;
+  /** Withdrawn by the monitor (not cleared by a change): the reason. */
+  undoReason: string | null;
 };
 
 export type SignatureRow = {
@@ -49,7 +51,8 @@ export type SignatureRow = {
 const MARK = `m.id, m.participant_id AS "participantId", m.entity, m.entity_id AS "entityId", m.version,
   m.verified_by AS "verifiedBy", vu.display_name AS "verifiedByName", m.verified_at AS "verifiedAt",
   m.cleared_at AS "clearedAt", m.cleared_by_version AS "clearedByVersion",
-  cu.display_name AS "clearedByName", m.cleared_fields AS "clearedFields"
+  cu.display_name AS "clearedByName", m.cleared_fields AS "clearedFields",
+  m.undo_reason AS "undoReason"
   FROM sdv_marks m LEFT JOIN user_directory vu ON vu.id = m.verified_by
   LEFT JOIN user_directory cu ON cu.id = m.cleared_by_actor`;
 
@@ -184,6 +187,24 @@ export class VerificationRepository {
        WHERE entity = $1 AND entity_id = $2 AND cleared_at IS NULL AND version < $3
        RETURNING id, version`,
       [change.entity, change.entityId, change.version, at, by, fieldsOf(change.changes)],
+    );
+    return rows[0] ?? null;
+  }
+
+  /** Withdraws the current mark of a record (the monitor's undo); returns it, or null. */
+  async undoMark(
+    entity: string,
+    entityId: string,
+    reason: string,
+    by: string,
+    at: Date,
+    em: EntityManager,
+  ): Promise<{ id: string; version: number } | null> {
+    const [rows]: [{ id: string; version: number }[], number] = await em.query(
+      `UPDATE sdv_marks SET cleared_at = $3, cleared_by_actor = $4, undo_reason = $5
+       WHERE entity = $1 AND entity_id = $2 AND cleared_at IS NULL
+       RETURNING id, version`,
+      [entity, entityId, at, by, reason],
     );
     return rows[0] ?? null;
   }

@@ -6,6 +6,7 @@ import { type LatestRecord, ParticipantRecords } from 'src/kernel/record-history
 import { TransactionRunner } from 'src/kernel/unit-of-work';
 import type {
   MarkVerifiedDto,
+  UndoVerificationDto,
   ParticipantVerificationDto,
   ProgressDto,
   RecordVerificationDto,
@@ -98,10 +99,53 @@ export class VerificationService {
         after: { entity: dto.entity, entityId: dto.entityId, version: dto.version },
       });
     });
+    return this.itemOf(id, dto.entity, dto.entityId, actor);
+  }
+
+  private async itemOf(
+    id: string,
+    entity: string,
+    entityId: string,
+    actor: Actor,
+  ): Promise<RecordVerificationDto> {
     const all = await this.ofParticipant(id, actor);
     return all.items.find(
-      (i) => i.entity === dto.entity && i.entityId === dto.entityId,
+      (i) => i.entity === entity && i.entityId === entityId,
     ) as RecordVerificationDto;
+  }
+
+  /** Withdraws the monitor's mark of a record (marked by mistake), with a reason; audited. */
+  async undo(id: string, dto: UndoVerificationDto, actor: Actor): Promise<RecordVerificationDto> {
+    const p = await this.repo.participant(id, siteScope(actor));
+    if (!p) {
+      throw VerificationErrors.participantNotFound();
+    }
+    await this.tx.run(async (uow) => {
+      await this.repo.lockParticipant(id, uow.em);
+      const latest = await this.records.latest(dto.entity, dto.entityId, uow.em);
+      if (!latest || latest.participantId !== id) {
+        throw VerificationErrors.recordNotFound();
+      }
+      const undone = await this.repo.undoMark(
+        dto.entity,
+        dto.entityId,
+        dto.reason,
+        actor.id as string,
+        this.clock.now(),
+        uow.em,
+      );
+      if (!undone) {
+        throw VerificationErrors.notVerified();
+      }
+      uow.audit({
+        action: 'verification.sdv_undone',
+        entity: 'participant',
+        entityId: id,
+        before: { entity: dto.entity, entityId: dto.entityId, version: undone.version },
+        reason: dto.reason,
+      });
+    });
+    return this.itemOf(id, dto.entity, dto.entityId, actor);
   }
 
   /** Progress of verification per site and per participant within the actor's sites. */
@@ -176,8 +220,9 @@ export class VerificationService {
         current === null && last?.clearedAt
           ? {
               at: iso(last.clearedAt),
-              byVersion: last.clearedByVersion as number,
+              byVersion: last.clearedByVersion,
               byName: last.clearedByName,
+              undoReason: last.undoReason,
               fields: last.clearedFields ?? [],
               verifiedVersion: last.version,
             }

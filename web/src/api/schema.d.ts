@@ -1737,6 +1737,23 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/participants/{id}/verification/undo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The monitor withdraws their mark of a record (e.g. marked by mistake), with a reason. */
+        post: operations["VerificationController_undo"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/participants/{id}/withdraw": {
         parameters: {
             query?: never;
@@ -4862,7 +4879,7 @@ export type components = {
              */
             changedAt: string;
             changedBy?: string | null;
-            /** @description Not verified since a change cleared the last mark: that change */
+            /** @description Not verified since a change cleared the last mark (or the monitor withdrew it): that change */
             cleared?: components["schemas"]["SdvClearedDto"] | null;
             /** @description What identifies it to people: the visit code, the adverse event term, the phase */
             detail?: string | null;
@@ -5194,12 +5211,14 @@ export type components = {
         SdvClearedDto: {
             /** Format: date-time */
             at: string;
-            /** @description Who made that change */
+            /** @description Who made that change, or withdrew the mark */
             byName?: string | null;
-            /** @description The version of the change that cleared the mark */
-            byVersion: number;
+            /** @description The version of the change that cleared the mark (null: withdrawn by the monitor) */
+            byVersion?: number | null;
             /** @description The fields that change changed */
             fields: string[];
+            /** @description Withdrawn by the monitor: the reason given */
+            undoReason?: string | null;
             /** @description The version that had been verified */
             verifiedVersion: number;
         };
@@ -5692,6 +5711,17 @@ export type components = {
         };
         UndoStepDto: {
             /** @description Why the last step is taken back */
+            reason: string;
+        };
+        UndoVerificationDto: {
+            /** @description The kind of record */
+            entity: string;
+            /**
+             * Format: uuid
+             * @description The record's id
+             */
+            entityId: string;
+            /** @description Why the mark is withdrawn (e.g. marked by mistake) */
             reason: string;
         };
         UnreadCountDto: {
@@ -12412,6 +12442,76 @@ export interface operations {
                 };
             };
             /** @description SDV_STALE_VERSION: the record changed since the version given (errors[0].params.currentVersion); nothing is marked */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    VerificationController_undo: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UndoVerificationDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecordVerificationDto"];
+                };
+            };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only monitor; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (or not within your sites) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description SDV_NOT_VERIFIED: the record is not marked verified */
             409: {
                 headers: {
                     [name: string]: unknown;

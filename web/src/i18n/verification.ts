@@ -18,6 +18,11 @@ export const verificationEn = {
   clearedBy: 'Cleared by version {{version}} ({{fields}}) by {{name}}, {{at}}',
   markVerified: 'Mark verified',
   marking: 'Marking…',
+  undo: 'Withdraw the mark',
+  undoTitle: 'Withdraw the verification',
+  undoReason: 'Why is the mark withdrawn?',
+  undoneBy: 'Mark withdrawn by {{name}}, {{at}}: {{reason}}',
+  notUndone: 'Not withdrawn',
   noRecords: 'No records yet.',
   notMarked: 'Not marked',
   kinds: {
@@ -78,6 +83,11 @@ export const verificationNl: typeof verificationEn = {
   clearedBy: 'Gewist door versie {{version}} ({{fields}}) van {{name}}, {{at}}',
   markVerified: 'Markeer als geverifieerd',
   marking: 'Bezig met markeren…',
+  undo: 'Trek de markering in',
+  undoTitle: 'Verificatie intrekken',
+  undoReason: 'Waarom wordt de markering ingetrokken?',
+  undoneBy: 'Markering ingetrokken door {{name}}, {{at}}: {{reason}}',
+  notUndone: 'Niet ingetrokken',
   noRecords: 'Nog geen records.',
   notMarked: 'Niet gemarkeerd',
   kinds: {

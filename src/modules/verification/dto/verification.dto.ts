@@ -30,12 +30,39 @@ export class MarkVerifiedDto {
   version: number;
 }
 
+export class UndoVerificationDto {
+  @ValidateMatches(RECORD_ENTITY, 'must be a kind of record such as visit_log', {
+    description: 'The kind of record',
+  })
+  entity: string;
+
+  @ValidateUuid({ description: "The record's id" })
+  entityId: string;
+
+  @ValidateText(500, { description: 'Why the mark is withdrawn (e.g. marked by mistake)' })
+  reason: string;
+}
+
 export class SdvClearedDto {
   @ApiProperty({ format: 'date-time' }) at: string;
-  @ApiProperty({ description: 'The version of the change that cleared the mark' })
-  byVersion: number;
-  @ApiPropertyOptional({ nullable: true, type: String, description: 'Who made that change' })
+  @ApiPropertyOptional({
+    nullable: true,
+    type: Number,
+    description: 'The version of the change that cleared the mark (null: withdrawn by the monitor)',
+  })
+  byVersion: number | null;
+  @ApiPropertyOptional({
+    nullable: true,
+    type: String,
+    description: 'Who made that change, or withdrew the mark',
+  })
   byName: string | null;
+  @ApiPropertyOptional({
+    nullable: true,
+    type: String,
+    description: 'Withdrawn by the monitor: the reason given',
+  })
+  undoReason: string | null;
   @ApiProperty({ type: [String], description: 'The fields that change changed' })
   fields: string[];
   @ApiProperty({ description: 'The version that had been verified' })
@@ -63,7 +90,8 @@ export class RecordVerificationDto {
   @ApiPropertyOptional({
     nullable: true,
     type: SdvClearedDto,
-    description: 'Not verified since a change cleared the last mark: that change',
+    description:
+      'Not verified since a change cleared the last mark (or the monitor withdrew it): that change',
   })
   cleared: SdvClearedDto | null;
 }

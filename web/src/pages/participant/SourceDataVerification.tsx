@@ -1,9 +1,10 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, call } from '../../api/client';
 import type { Participant, Schemas } from '../../api/client';
 import { useSession } from '../../auth/session';
-import { ErrorBox, QueryView, Tag } from '../../components/ui';
+import { ConfirmDialog, ErrorBox, Field, QueryView, Tag } from '../../components/ui';
 import { formatInstant } from '../../lib/time';
 
 type RecordVerification = Schemas['RecordVerificationDto'];
@@ -56,6 +57,7 @@ export function SourceDataVerification({
       ),
     onSettled: () => qc.invalidateQueries({ queryKey: key }),
   });
+  const [undoing, setUndoing] = useState<RecordVerification | null>(null);
   if (!hasRole(...VERIFICATION_READERS)) return null;
   const monitor = hasRole('monitor');
   return (
@@ -113,6 +115,17 @@ export function SourceDataVerification({
                                   at: formatInstant(r.verifiedAt, zone),
                                 })}
                               </span>
+                              {monitor && (
+                                <div>
+                                  <button
+                                    type="button"
+                                    className="secondary"
+                                    onClick={() => setUndoing(r)}
+                                  >
+                                    {t('verification.undo')}
+                                  </button>
+                                </div>
+                              )}
                             </>
                           ) : (
                             <>
@@ -121,12 +134,18 @@ export function SourceDataVerification({
                               </Tag>
                               {r.cleared && (
                                 <div className="small">
-                                  {t('verification.clearedBy', {
-                                    version: r.cleared.byVersion,
-                                    fields: r.cleared.fields.join(', ') || '—',
-                                    name: r.cleared.byName ?? '—',
-                                    at: formatInstant(r.cleared.at, zone),
-                                  })}
+                                  {r.cleared.byVersion === null
+                                    ? t('verification.undoneBy', {
+                                        name: r.cleared.byName ?? '—',
+                                        at: formatInstant(r.cleared.at, zone),
+                                        reason: r.cleared.undoReason ?? '—',
+                                      })
+                                    : t('verification.clearedBy', {
+                                        version: r.cleared.byVersion,
+                                        fields: r.cleared.fields.join(', ') || '—',
+                                        name: r.cleared.byName ?? '—',
+                                        at: formatInstant(r.cleared.at, zone),
+                                      })}
                                 </div>
                               )}
                               {monitor && (
@@ -154,6 +173,54 @@ export function SourceDataVerification({
           )
         }
       </QueryView>
+      {undoing && (
+        <UndoDialog
+          participantId={participant.id}
+          record={undoing}
+          onDone={() => {
+            setUndoing(null);
+            void qc.invalidateQueries({ queryKey: key });
+          }}
+        />
+      )}
     </section>
+  );
+}
+
+function UndoDialog({
+  participantId,
+  record,
+  onDone,
+}: {
+  participantId: string;
+  record: RecordVerification;
+  onDone: () => void;
+}) {
+  const { t } = useTranslation();
+  const [reason, setReason] = useState('');
+  const undo = useMutation({
+    mutationFn: () =>
+      call(
+        api.POST('/participants/{id}/verification/undo', {
+          params: { path: { id: participantId } },
+          body: { entity: record.entity, entityId: record.entityId, reason },
+        }),
+      ),
+    onSuccess: onDone,
+  });
+  return (
+    <ConfirmDialog
+      open
+      title={t('verification.undoTitle')}
+      confirmLabel={t('verification.undo')}
+      onConfirm={() => undo.mutate()}
+      onCancel={onDone}
+      busy={undo.isPending}
+    >
+      <Field label={t('verification.undoReason')}>
+        {(c) => <input {...c} value={reason} onChange={(e) => setReason(e.target.value)} />}
+      </Field>
+      <ErrorBox error={undo.error} title={t('verification.notUndone')} />
+    </ConfirmDialog>
   );
 }
