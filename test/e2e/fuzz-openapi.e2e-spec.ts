@@ -168,11 +168,12 @@ describe('generated input on every write endpoint, from the OpenAPI document (e2
     users = await roleUsers(t, { trialWide: true, sites: ['NL-AMS'] });
     doc = (await t.http().get('/docs-json').expect(200)).body as OpenApiDoc;
     // Refusals that are recorded on purpose: a failed sign-in (also single sign-on), a failed electronic signature
-    // (and the signature lockout's counter), a wrong current password, an unusable password-reset link, a wrong
-    // second-factor code, a failed proof for a signing password.
+    // (eligibility, casebook sign-off, and the signature lockout's counter), a wrong current password, an unusable
+    // password-reset link, a wrong second-factor code, a failed proof for a signing password.
     const ignoreAuditActions = [
       'auth.login_failed',
       'eligibility.signature_failed',
+      'verification.casebook_signature_failed',
       'auth.signature_failed',
       'auth.signature_locked',
       'user.password_change_failed',

@@ -26,6 +26,31 @@ describe('domain-event listeners (int)', () => {
 
 const EXPECTED = [
   {
+    event: 'participant.transitioned',
+    kind: 'event',
+    listener: 'FollowUpListeners.participantMoved',
+  },
+  {
+    event: 'participant.transitioned',
+    kind: 'event',
+    listener: 'RandomizationListeners.participantMoved',
+  },
+  {
+    event: 'randomization.participant-randomised',
+    kind: 'event',
+    listener: 'FollowUpListeners.participantRandomised',
+  },
+  {
+    event: 'randomization.participant-randomised',
+    kind: 'event',
+    listener: 'SchedulingListeners.participantRandomised',
+  },
+  {
+    event: 'scheduling.transplant-day0-changed',
+    kind: 'event',
+    listener: 'FollowUpListeners.transplantDay0Changed',
+  },
+  {
     event: 'site.capacity-changing',
     kind: 'event',
     listener: 'SchedulingListeners.capacityChanging',
@@ -34,16 +59,6 @@ const EXPECTED = [
     event: 'randomization.readiness-warning',
     kind: 'query',
     listener: 'SchedulingListeners.readinessWarning',
-  },
-  {
-    event: 'randomization.participant-randomised',
-    kind: 'event',
-    listener: 'SchedulingListeners.participantRandomised',
-  },
-  {
-    event: 'randomization.participant-randomised',
-    kind: 'event',
-    listener: 'FollowUpListeners.participantRandomised',
   },
   {
     event: 'randomization.allocated-participant-off-study',
@@ -60,26 +75,11 @@ const EXPECTED = [
     kind: 'event',
     listener: 'SchedulingListeners.discontinuationUndone',
   },
-  {
-    event: 'participant.transitioned',
-    kind: 'event',
-    listener: 'RandomizationListeners.participantMoved',
-  },
-  {
-    event: 'participant.transitioned',
-    kind: 'event',
-    listener: 'FollowUpListeners.participantMoved',
-  },
   { event: 'participant.registered', kind: 'event', listener: 'ScreeningService.openFirstEpisode' },
   { event: 'participant.registered', kind: 'event', listener: 'WorkWaitingNotifier.registered' },
   {
     event: 'participant.identity-changed',
     kind: 'event',
     listener: 'ScreeningService.identityChanged',
-  },
-  {
-    event: 'scheduling.transplant-day0-changed',
-    kind: 'event',
-    listener: 'FollowUpListeners.transplantDay0Changed',
   },
 ];
