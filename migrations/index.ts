@@ -23,6 +23,7 @@ import { SignatureAttempts1764002000000 } from './1764002000000-SignatureAttempt
 import { CalendarFeeds1764002100000 } from './1764002100000-CalendarFeeds';
 import { Exports1764002200000 } from './1764002200000-Exports';
 import { RecordVersionParticipant1764002300000 } from './1764002300000-RecordVersionParticipant';
+import { DataLocks1764002400000 } from './1764002400000-DataLocks';
 import { Verification1764002500000 } from './1764002500000-Verification';
 import { DataQueries1764002600000 } from './1764002600000-DataQueries';
 import { AuditEntityIdIndex1764002700000 } from './1764002700000-AuditEntityIdIndex';
@@ -54,6 +55,7 @@ export const MIGRATIONS = [
   CalendarFeeds1764002100000,
   Exports1764002200000,
   RecordVersionParticipant1764002300000,
+  DataLocks1764002400000,
   Verification1764002500000,
   DataQueries1764002600000,
   AuditEntityIdIndex1764002700000,

@@ -15,6 +15,7 @@ import { SchedulingModule } from './modules/scheduling/scheduling.module';
 import { SitesModule } from './modules/sites/sites.module';
 import { TrialsModule } from './modules/trials/trials.module';
 import { AccessModule } from 'src/modules/access/access.module';
+import { DataLocksModule } from 'src/modules/data-locks/data-locks.module';
 import { DraftsModule } from 'src/modules/drafts/drafts.module';
 import { MetricsModule } from 'src/modules/metrics/metrics.module';
 import { FhirModule } from 'src/modules/fhir/fhir.module';
@@ -25,6 +26,8 @@ import { VerificationModule } from 'src/modules/verification/verification.module
   imports: [
     CoreModule,
     AccessModule,
+    // After AccessModule: its lock guard runs after the AuthGuard.
+    DataLocksModule,
     SitesModule,
     TrialsModule,
     AuditModule,

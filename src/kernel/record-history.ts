@@ -128,6 +128,60 @@ export class RecordHistory {
     );
     return mergeChanges(rows.map((r) => r.changes));
   }
+
+  /**
+   * When each of the given records was first recorded (its earliest kept version) and whose it is, keyed
+   * `entity:entityId`; a record without a kept version is absent. Data cuts and freezes
+   * (src/modules/data-locks) decide by it.
+   */
+  async firstRecorded(
+    records: readonly { entity: string; entityId: string }[],
+    em: EntityManager,
+  ): Promise<Map<string, { at: Date; participantId: string | null }>> {
+    if (records.length === 0) {
+      return new Map();
+    }
+    const rows: { entity: string; entityId: string; at: Date; participantId: string | null }[] =
+      await em.query(
+        `SELECT rv.entity, rv.entity_id AS "entityId", min(rv.recorded_at) AS at,
+              min(rv.participant_id::text) AS "participantId"
+       FROM record_versions rv
+       JOIN unnest($1::text[], $2::uuid[]) AS k(entity, entity_id)
+         ON rv.entity = k.entity AND rv.entity_id = k.entity_id
+       GROUP BY rv.entity, rv.entity_id`,
+        [records.map((r) => r.entity), records.map((r) => r.entityId)],
+      );
+    return new Map(
+      rows.map((r) => [
+        `${r.entity}:${r.entityId}`,
+        { at: new Date(r.at), participantId: r.participantId },
+      ]),
+    );
+  }
+
+  /**
+   * The records of these participants first recorded on or before `cutoff` (a data cut's
+   * content), as `entity:entityId` keys, with the participants that have any.
+   */
+  async recordedBy(
+    participantIds: readonly string[],
+    cutoff: Date,
+    em: EntityManager,
+  ): Promise<{ records: Set<string>; participants: Set<string> }> {
+    if (participantIds.length === 0) {
+      return { records: new Set(), participants: new Set() };
+    }
+    const rows: { entity: string; entityId: string; participantId: string }[] = await em.query(
+      `SELECT entity, entity_id AS "entityId", min(participant_id::text) AS "participantId"
+       FROM record_versions WHERE participant_id = ANY($1::uuid[])
+       GROUP BY entity, entity_id HAVING min(recorded_at) <= $2`,
+      [participantIds, cutoff],
+    );
+    return {
+      records: new Set(rows.map((r) => `${r.entity}:${r.entityId}`)),
+      participants: new Set(rows.map((r) => r.participantId)),
+    };
+  }
 }
 
 /** A correctable record at its latest kept version. */

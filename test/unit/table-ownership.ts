@@ -58,6 +58,13 @@ export const TABLE_OWNERS: Record<string, readonly string[]> = {
     'follow_up_sweep_runs',
   ],
   notifications: ['notifications'],
+  'data-locks': [
+    'data_cuts',
+    'participant_freezes',
+    'record_unfreezes',
+    'trial_lock_requests',
+    'trial_locks',
+  ],
   audit: ['audit_log', 'audit_chain_head'],
   // Below the modules, the kernel: job intents (outbox), the kept versions of correctable
   // records, written by the unit of work, and the Idempotency-Keys of creates.

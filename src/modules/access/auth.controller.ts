@@ -24,9 +24,11 @@ import { LoginThrottlerGuard } from './login-throttler.guard';
 import { toSessionResponse } from './sessions.mapper';
 import { AllowedBeforePasswordChange } from './password-change.decorator';
 import { SecondFactorChallengeDto } from './second-factor/second-factor.dto';
+import { NotClinicalWrite } from 'src/common/context/write-lock.decorators';
 
 @ApiTags('auth')
 @Controller('auth')
+@NotClinicalWrite()
 export class AuthController {
   constructor(
     private readonly auth: AuthService,

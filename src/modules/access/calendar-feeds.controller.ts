@@ -5,6 +5,7 @@ import type { Actor } from 'src/common/context/request-context';
 import { CurrentActor, Roles } from 'src/common/context/access.decorators';
 import { ROLES } from 'src/common/context/roles';
 import { CalendarFeedDto, CalendarFeeds, toCalendarFeedDto } from './calendar-feeds.api';
+import { NotClinicalWrite } from 'src/common/context/write-lock.decorators';
 
 /**
  * The signed-in user's calendar subscriptions. New ones are made where the calendar is (a site's
@@ -13,6 +14,7 @@ import { CalendarFeedDto, CalendarFeeds, toCalendarFeedDto } from './calendar-fe
 @ApiTags('auth')
 @ApiBearerAuth()
 @Controller('calendar-feeds')
+@NotClinicalWrite()
 export class CalendarFeedsController {
   constructor(private readonly feeds: CalendarFeeds) {}
 

@@ -17,12 +17,14 @@ import { PasswordThrottlerGuard } from './password-throttler.guard';
 import { AllowDuringEnrolment } from 'src/common/context/access.decorators';
 import { AllowedBeforePasswordChange } from './password-change.decorator';
 import { PasswordsService } from './passwords.service';
+import { NotClinicalWrite } from 'src/common/context/write-lock.decorators';
 
 const FORGOT_ANSWER =
   'If an active account has this e-mail address, a link to choose a new password is on its way. Check your e-mail.';
 
 @ApiTags('auth')
 @Controller('auth')
+@NotClinicalWrite()
 export class PasswordsController {
   constructor(private readonly passwords: PasswordsService) {}
 

@@ -11,6 +11,7 @@ import {
   QUEUE_DASHBOARD_PATH,
   QueueDashboardPass,
 } from './queue-dashboard';
+import { NotClinicalWrite } from 'src/common/context/write-lock.decorators';
 
 /** How long the pass should last, at most QUEUE_DASHBOARD_PASS_MINUTES (the default). */
 export class OpenQueueDashboardDto {
@@ -27,6 +28,7 @@ export class QueueDashboardPassDto {
 @ApiTags('auth')
 @ApiBearerAuth()
 @Controller('auth/queue-dashboard')
+@NotClinicalWrite()
 export class QueueDashboardController {
   constructor(
     private readonly pass: QueueDashboardPass,

@@ -12,10 +12,12 @@ import { presentedRefreshToken, SESSION_COOKIE } from './session-cookie';
 import { AllowDuringEnrolment } from 'src/common/context/access.decorators';
 import { AllowedBeforePasswordChange } from './password-change.decorator';
 import { toSessionResponse } from './sessions.mapper';
+import { NotClinicalWrite } from 'src/common/context/write-lock.decorators';
 
 /** Renewing and ending sessions: the refresh token travels only in the httpOnly cookie. */
 @ApiTags('auth')
 @Controller('auth')
+@NotClinicalWrite()
 export class SessionsController {
   constructor(private readonly auth: AuthService) {}
 

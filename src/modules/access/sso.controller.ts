@@ -29,6 +29,7 @@ import { SigningService } from './signing.service';
 import { SecondFactorChallengeDto } from './second-factor/second-factor.dto';
 import { toSessionResponse } from './sessions.mapper';
 import { SsoService } from './sso.service';
+import { NotClinicalWrite } from 'src/common/context/write-lock.decorators';
 
 /** The cookie that binds a started sign-in to the browser (holds the state; httpOnly, Lax). */
 export const SSO_STATE_COOKIE = 'ram_ms_sso_state';
@@ -51,6 +52,7 @@ function cookieValue(req: Request, name: string): string | undefined {
 
 @ApiTags('auth')
 @Controller('auth')
+@NotClinicalWrite()
 export class SsoController {
   constructor(
     private readonly sso: SsoService,

@@ -6,11 +6,13 @@ import { ApiErrors } from 'src/common/errors/api-errors';
 import { AdminPasswordResetDto, AdminPasswordResetResponseDto } from './dto/password.dto';
 import { PasswordsService } from './passwords.service';
 import { toUserResponse } from './users.mapper';
+import { NotClinicalWrite } from 'src/common/context/write-lock.decorators';
 
 @ApiTags('admin: users')
 @ApiBearerAuth()
 @Roles('admin')
 @Controller('users')
+@NotClinicalWrite()
 export class UserPasswordsController {
   constructor(private readonly passwords: PasswordsService) {}
 

@@ -24,11 +24,13 @@ import {
 import { toUserResponse } from './users.mapper';
 import { UsersService } from './users.service';
 import { Idempotent } from 'src/kernel/idempotency/idempotent.decorator';
+import { NotClinicalWrite } from 'src/common/context/write-lock.decorators';
 
 @ApiTags('admin: users')
 @ApiBearerAuth()
 @Roles('admin')
 @Controller('users')
+@NotClinicalWrite()
 export class UsersController {
   constructor(private readonly users: UsersService) {}
 

@@ -6,6 +6,7 @@ import { ROLES } from 'src/common/context/roles';
 import { ApiErrors } from 'src/common/errors/api-errors';
 import { DraftDeletedResponseDto, DraftResponseDto, SaveDraftDto } from './dto/draft.dto';
 import { DraftsService, FORM_KEY } from './drafts.service';
+import { NotClinicalWrite } from 'src/common/context/write-lock.decorators';
 
 const FormKey = () =>
   ApiParam({
@@ -18,6 +19,7 @@ const FormKey = () =>
 @ApiTags('drafts')
 @ApiBearerAuth()
 @Controller('drafts')
+@NotClinicalWrite()
 export class DraftsController {
   constructor(private readonly drafts: DraftsService) {}
 

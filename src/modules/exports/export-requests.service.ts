@@ -5,6 +5,7 @@ import type { Actor } from 'src/common/context/request-context';
 import { DomainError, fieldError } from 'src/common/errors/domain-error';
 import { type Page, type PageQueryDto, pageOf } from 'src/common/validation/page';
 import { TransactionRunner } from 'src/kernel/unit-of-work';
+import { DataCutsApi } from 'src/modules/data-locks/data-cuts.api';
 import { SitesReader } from 'src/modules/sites/sites.reader';
 import { EXPORT_FORMATS } from './export-formats';
 import { RunExportJob } from './exports.jobs';
@@ -18,7 +19,11 @@ export type ExportRequest = {
   datesAs?: 'calendar' | 'days';
   archival?: boolean;
   siteIds?: string[];
+  dataCutId?: string;
 };
+
+/** Who may export a data cut (the whole trial, as of the cut-off). */
+const CUT_EXPORTERS = ['statistician', 'monitor'];
 
 /** Who may download any export's files besides its requester. */
 const READS_EVERY_EXPORT = ['statistician'];
@@ -40,6 +45,7 @@ export class ExportRequestsService {
     private readonly clock: Clock,
     private readonly sites: SitesReader,
     private readonly store: ExportFileStore,
+    private readonly cuts: DataCutsApi,
   ) {}
 
   async request(actor: Actor, req: ExportRequest): Promise<ExportRecord> {
@@ -55,11 +61,26 @@ export class ExportRequestsService {
     }
     const blinded =
       req.blinded === true || (BLINDED_ROLES as readonly string[]).includes(actor.role);
+    let dataCut: { id: string; name: string; cutoffAt: string } | undefined;
+    if (req.dataCutId !== undefined) {
+      if (!CUT_EXPORTERS.includes(actor.role)) {
+        throw badRequest(
+          'dataCutId',
+          'DATA_CUT_EXPORT_NOT_ALLOWED',
+          'Only the statistician and monitors export a data cut',
+        );
+      }
+      if (req.siteIds !== undefined && req.siteIds.length > 0) {
+        throw badRequest('siteIds', 'DATA_CUT_WHOLE_TRIAL', 'A data cut is exported whole');
+      }
+      dataCut = await this.cuts.cutForExport(req.dataCutId);
+    }
     const scope = await this.scopeOf(actor, req.siteIds);
     const options = {
       blinded,
       datesAs: req.datesAs ?? 'calendar',
       archival: req.archival === true,
+      ...(dataCut ? { dataCut } : {}),
     } as const;
     const id = await this.tx.run(async (uow) => {
       const exportId = await this.repo.insert(

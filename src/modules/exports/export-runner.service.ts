@@ -4,6 +4,7 @@ import { Clock } from 'src/common/clock/clock';
 import { RequestContext } from 'src/common/context/request-context';
 import type { Role } from 'src/common/context/roles';
 import { TransactionRunner } from 'src/kernel/unit-of-work';
+import { DataCutsApi } from 'src/modules/data-locks/data-cuts.api';
 import { buildDictionary } from './dictionary/build-dictionary';
 import { EXPORT_FORMATS } from './export-formats';
 import { type ExportFileRow, ExportsRepository } from './exports.repository';
@@ -30,6 +31,7 @@ export class ExportRunner {
     private readonly store: ExportFileStore,
     private readonly tx: TransactionRunner,
     private readonly clock: Clock,
+    private readonly cuts: DataCutsApi,
   ) {}
 
   async run(exportId: string): Promise<void> {
@@ -126,6 +128,10 @@ export class ExportRunner {
                 })),
               },
             });
+            if (e.options.dataCut) {
+              // The cut keeps its first export's SHA-256; a later one is compared with them.
+              await this.cuts.exported(uow, e.options.dataCut.id, e.id, files);
+            }
           });
         } catch (err) {
           // The message names no person: readers and writers never put data into errors.

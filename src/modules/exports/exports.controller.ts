@@ -28,6 +28,7 @@ import { DictionaryDto, DictionaryQueryDto } from './dto/dictionary.dto';
 import { ExportDto, ExportRequestDto, toExportDto } from './dto/export.dto';
 import { ExportRequestsService } from './export-requests.service';
 import { ExportsService } from './exports.service';
+import { NotClinicalWrite } from 'src/common/context/write-lock.decorators';
 
 /** The dictionary holds no data: every role that works with the trial's data may read it. */
 const DICTIONARY_READERS: Role[] = [
@@ -56,6 +57,7 @@ const EXPORTERS: Role[] = [
 @ApiTags('exports')
 @ApiBearerAuth()
 @Controller('exports')
+@NotClinicalWrite()
 export class ExportsController {
   constructor(
     private readonly exports: ExportsService,

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AccessModule } from 'src/modules/access/access.module';
 import { AuditModule } from 'src/modules/audit/audit.module';
+import { DataLocksModule } from 'src/modules/data-locks/data-locks.module';
 import { EligibilityModule } from 'src/modules/eligibility/eligibility.module';
 import { FollowUpModule } from 'src/modules/follow-up/follow-up.module';
 import { ParticipantsModule } from 'src/modules/participants/participants.module';
@@ -24,6 +25,7 @@ import { ExportRowSource } from './source/row-source';
   imports: [
     AccessModule,
     AuditModule,
+    DataLocksModule,
     EligibilityModule,
     FollowUpModule,
     ParticipantsModule,

@@ -21,6 +21,7 @@ import { AdverseEventsQueryDto } from './dto/queries.dto';
 import { CorrectAdverseEventDto, MarkSaeReportedDto } from './dto/visit-log.dto';
 import { AdverseEventsService } from './adverse-events.service';
 import { type AdverseEventResponse, toAdverseEventResponse } from './follow-up.mapper';
+import { SafetyReporting } from 'src/common/context/write-lock.decorators';
 
 /** Adverse events and the SAE 24-hour reporting clock. Never for blinded assessors (events can reveal the arm). */
 @ApiTags('follow-up')
@@ -83,6 +84,7 @@ export class AdverseEventsController {
    * Corrects an adverse event: only the fields sent change (null clears endDate), with a reason;
    * the audit row lists exactly the changed fields.
    */
+  @SafetyReporting()
   @Patch(':id')
   @Roles('site_staff', 'investigator', 'coordinator')
   @ApiErrors({
@@ -115,6 +117,7 @@ export class AdverseEventsController {
   }
 
   /** The investigator marks the SAE reported to the sponsor; the 24-hour clock stops. */
+  @SafetyReporting()
   @Post(':id/reported')
   @Roles('investigator')
   @HttpCode(200)
@@ -132,6 +135,7 @@ export class AdverseEventsController {
   }
 
   /** The investigator marks a SUSAR reported (sponsor / EudraVigilance); its 7- or 15-day clock stops. */
+  @SafetyReporting()
   @Post(':id/susar-reported')
   @Roles('investigator')
   @HttpCode(200)

@@ -15,6 +15,7 @@ import { CalendarQueryDto } from './dto/queries.dto';
 import { FollowUpCalendarService, type SiteCalendar } from './follow-up-calendar.service';
 import { IcalFeed } from 'src/common/calendar/ical-feed.decorator';
 import { FollowUpErrors } from './follow-up.errors';
+import { NotClinicalWrite } from 'src/common/context/write-lock.decorators';
 
 const CALENDAR_READERS: Role[] = [
   'coordinator',
@@ -27,6 +28,7 @@ const CALENDAR_READERS: Role[] = [
 @ApiTags('follow-up')
 @ApiBearerAuth()
 @Controller('follow-up/sites/:siteId')
+@NotClinicalWrite()
 export class FollowUpCalendarController {
   constructor(
     private readonly calendar: FollowUpCalendarService,

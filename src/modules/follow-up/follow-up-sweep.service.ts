@@ -4,6 +4,7 @@ import { TransactionRunner } from 'src/kernel/unit-of-work';
 import type { Role } from 'src/common/context/roles';
 import { NotificationsService } from 'src/modules/notifications/notifications.service';
 import { UsersService } from 'src/modules/access/users.service';
+import { DataLocksReader } from 'src/modules/data-locks/data-locks.reader';
 import {
   dueDates,
   findingJobId,
@@ -70,6 +71,7 @@ export class FollowUpSweepService {
     private readonly clock: Clock,
     private readonly notifications: NotificationsService,
     private readonly users: UsersService,
+    private readonly locks: DataLocksReader,
   ) {}
 
   async sweep(now: Date = this.clock.now(), jobId: string | null = null): Promise<SweepResult> {
@@ -85,6 +87,11 @@ export class FollowUpSweepService {
       markedMissed: 0,
     };
     const siteDates: Record<string, string> = {};
+    // The final lock stops the system's own writes too: no visit is marked missed, no reminder sent.
+    if (await this.locks.trialLock()) {
+      this.logger.log('follow-up sweep skipped: the trial is locked');
+      return { sweptAt: now.toISOString(), siteDates, counts };
+    }
     const badZones: string[] = [];
     // Zones that share a local date are swept together: at any instant there are only one or two
     // distinct site-local dates, so each finding is one indexed query per date, not per zone.
@@ -193,6 +200,13 @@ export class FollowUpSweepService {
     const visit = await this.repo.visitNotice(job.visitId);
     if (!visit) {
       return 'gone';
+    }
+    // Locked data gets no reminders: the whole trial locked, or the participant's records frozen.
+    if (
+      (await this.locks.trialLock()) ||
+      (await this.locks.frozenParticipants([visit.participantId])).size > 0
+    ) {
+      return 'stale';
     }
     const expected = job.kind === 'missed' ? 'missed' : 'scheduled';
     if (visit.status !== expected || findingJobId(visit.id, job.kind, visit) !== job.findingId) {

@@ -4,6 +4,7 @@ import { ParticipantsModule } from 'src/modules/participants/participants.module
 import { SchedulingModule } from 'src/modules/scheduling/scheduling.module';
 import { TrialsModule } from 'src/modules/trials/trials.module';
 import { AccessModule } from 'src/modules/access/access.module';
+import { DataLocksModule } from 'src/modules/data-locks/data-locks.module';
 import { AdverseEventsController } from './adverse-events.controller';
 import { AdverseEventsRepository } from './adverse-events.repository';
 import { AdverseEventsService } from './adverse-events.service';
@@ -37,7 +38,14 @@ import { VisitsRepository } from './visits.repository';
  * (FollowUpSweepScheduler) are provided by the worker module only.
  */
 @Module({
-  imports: [NotificationsModule, TrialsModule, AccessModule, SchedulingModule, ParticipantsModule],
+  imports: [
+    NotificationsModule,
+    TrialsModule,
+    AccessModule,
+    SchedulingModule,
+    ParticipantsModule,
+    DataLocksModule,
+  ],
   controllers: [
     VisitsController,
     AdverseEventsController,

@@ -53,6 +53,7 @@ import { DeviationsService } from './deviations.service';
 import { isBlinded } from './follow-up-records';
 import { type LogOutcome, VisitLogService } from './visit-log.service';
 import { Idempotent } from 'src/kernel/idempotency/idempotent.decorator';
+import { SafetyReporting } from 'src/common/context/write-lock.decorators';
 
 export const VISIT_READERS: Role[] = [
   'coordinator',
@@ -231,6 +232,7 @@ export class VisitsController {
   }
 
   /** Adds adverse events found at a visit; a serious one starts its 24-hour reporting clock. */
+  @SafetyReporting()
   @Post('visits/:visitId/adverse-events')
   @Idempotent([AdverseEventResponseDto])
   @Roles(...SITE_WRITERS)
@@ -251,6 +253,7 @@ export class VisitsController {
    * Adds adverse events that came to light between visits (no visit); a serious one starts its
    * 24-hour clock, a SUSAR (serious, related, unexpected) its 7- or 15-day clock, from the awareness date.
    */
+  @SafetyReporting()
   @Post('participants/:participantId/adverse-events')
   @Idempotent([AdverseEventResponseDto])
   @Roles(...SITE_WRITERS)

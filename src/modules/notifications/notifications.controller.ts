@@ -14,6 +14,7 @@ import { QueryBoolean, ValidateBoolean, ValidateUuid } from 'src/common/validati
 import { CurrentActor, Roles } from 'src/common/context/access.decorators';
 import { ROLES } from 'src/common/context/roles';
 import { NotificationsService } from './notifications.service';
+import { NotClinicalWrite } from 'src/common/context/write-lock.decorators';
 
 class InboxQueryDto extends PageQueryDto {
   @QueryBoolean({ description: 'Only unread notifications' })
@@ -62,6 +63,7 @@ export class NotificationPageDto {
 @ApiBearerAuth()
 @Roles(...ROLES)
 @Controller('notifications')
+@NotClinicalWrite()
 export class NotificationsController {
   constructor(private readonly notifications: NotificationsService) {}
 

@@ -12,6 +12,7 @@ import {
 } from './dto/prescreening.dto';
 import { PrescreeningService } from './prescreening.service';
 import { PublicThrottlerGuard } from './public-throttler.guard';
+import { NotClinicalWrite } from 'src/common/context/write-lock.decorators';
 
 /** Per client address: generous for reading and checking, strict for registering. */
 export const PUBLIC_LIMITS = {
@@ -37,6 +38,7 @@ export class PrescreeningController {
   }
 
   /** Checks the questionnaire's answers against the criteria; nothing is stored. */
+  @NotClinicalWrite()
   @Post('check')
   @Public()
   @HttpCode(200)

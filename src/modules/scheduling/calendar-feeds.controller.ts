@@ -13,6 +13,7 @@ import {
 import { SchedulingErrors } from './scheduling.errors';
 import { IcalFeed } from 'src/common/calendar/ical-feed.decorator';
 import { SchedulingReportsService } from './scheduling-reports.service';
+import { NotClinicalWrite } from 'src/common/context/write-lock.decorators';
 
 /** Who may read a centre's admissions (they reveal arm A: never blinded roles). */
 const ADMISSION_READERS: Role[] = ['coordinator', 'investigator', 'site_staff', 'monitor'];
@@ -20,6 +21,7 @@ const ADMISSION_READERS: Role[] = ['coordinator', 'investigator', 'site_staff', 
 /** Calendar subscriptions to a transplant centre's planned admissions. */
 @ApiTags('scheduling')
 @Controller('scheduling')
+@NotClinicalWrite()
 export class SchedulingFeedsController {
   constructor(
     private readonly reports: SchedulingReportsService,

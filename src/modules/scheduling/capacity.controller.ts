@@ -11,11 +11,13 @@ import {
   SetCapacityDto,
   SetCapacityResultDto,
 } from './dto/capacity.dto';
+import { NotClinicalWrite } from 'src/common/context/write-lock.decorators';
 
 /** A transplant centre's places per quarter (the scheduling module owns capacity). */
 @ApiTags('sites')
 @ApiBearerAuth()
 @Controller('sites')
+@NotClinicalWrite()
 export class CapacityController {
   constructor(private readonly capacities: CapacityService) {}
 

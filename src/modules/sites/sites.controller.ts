@@ -7,10 +7,12 @@ import { CreateSiteDto, ListSitesQueryDto, SiteResponseDto, UpdateSiteDto } from
 import { toSiteResponse } from './sites.mapper';
 import { SitesService } from './sites.service';
 import { Idempotent } from 'src/kernel/idempotency/idempotent.decorator';
+import { NotClinicalWrite } from 'src/common/context/write-lock.decorators';
 
 @ApiTags('sites')
 @ApiBearerAuth()
 @Controller('sites')
+@NotClinicalWrite()
 export class SitesController {
   constructor(private readonly sites: SitesService) {}
 

@@ -546,6 +546,66 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/data-cuts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every data cut, newest first: cut-off, who declared and confirmed it, its export's SHA-256. */
+        get: operations["DataCutsController_list"];
+        put?: never;
+        /** The statistician declares a data cut at a cut-off date (today or earlier); a monitor confirms it. */
+        post: operations["DataCutsController_declare"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/data-cuts/{id}/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A monitor confirms the cut: the data up to the cut-off must be clean (409 DATA_CUT_NOT_READY
+         *     lists each problem), then every record first recorded on or before the cut-off is frozen.
+         */
+        post: operations["DataCutsController_confirm"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/data-cuts/unfreezes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Recent unfreezes of frozen records, newest first. */
+        get: operations["DataCutsController_unfreezes"];
+        put?: never;
+        /**
+         * A monitor unfreezes one frozen record (by a data cut or the end of follow-up), with a reason:
+         *     it allows the record's next change, after which it is frozen again. Refused while the trial
+         *     is locked.
+         */
+        post: operations["DataCutsController_unfreeze"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/drafts/{formKey}": {
         parameters: {
             query?: never;
@@ -2573,6 +2633,64 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/trial-lock": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The lock in force (if any) and the recent lock and unlock requests. */
+        get: operations["TrialLockController_state"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/trial-lock/requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A statistician or an admin asks to lock (or unlock) the trial, with a reason; it takes effect
+         *     when another person, acting in the other of the two roles, approves. Replaces a request still waiting.
+         */
+        post: operations["TrialLockController_request"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/trial-lock/requests/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The second person approves a lock or unlock request: the lock takes effect (or ends) now.
+         *     The requester cannot approve their own request (403 SECOND_PERSON_REQUIRED), nor someone
+         *     acting in the requester's role (403 LOCK_ROLES_REQUIRED).
+         */
+        post: operations["TrialLockController_approve"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/users": {
         parameters: {
             query?: never;
@@ -3448,8 +3566,51 @@ export type components = {
             size: number | null;
             used: number;
         };
+        DataCutDto: {
+            /** Format: date-time */
+            confirmedAt: string | null;
+            confirmedBy: string | null;
+            /**
+             * Format: date-time
+             * @description The end of the cut-off date at the site whose day ends last
+             */
+            cutoffAt: string;
+            /** Format: date */
+            cutoffDate: string;
+            /** Format: date-time */
+            declaredAt: string;
+            declaredBy: string | null;
+            exportFiles: components["schemas"]["DataCutFileDto"][] | null;
+            /**
+             * Format: uuid
+             * @description The cut's reference export (its first), whose files' SHA-256 are kept
+             */
+            exportId: string | null;
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /** @enum {string} */
+            status: "declared" | "confirmed";
+            /** @description The zone of that site */
+            timeZone: string;
+        };
+        DataCutFileDto: {
+            name: string;
+            /** @description SHA-256 of the file, hex */
+            sha256: string;
+        };
         DeactivateUserDto: {
             reason?: string;
+        };
+        DeclareDataCutDto: {
+            /**
+             * Format: date
+             * @description The cut-off date: data recorded up to the end of this day is in the cut
+             * @example 2026-03-01
+             */
+            cutoffDate: string;
+            /** @description e.g. "Week 96 primary analysis" */
+            name: string;
         };
         DeviationResponseDto: {
             daysOutside: number;
@@ -3697,6 +3858,13 @@ export type components = {
             count: number;
             title: string;
         };
+        ExportDataCutDto: {
+            /** Format: date-time */
+            cutoffAt: string;
+            /** Format: uuid */
+            id: string;
+            name: string;
+        };
         ExportDto: {
             /** Format: date-time */
             createdAt: string;
@@ -3736,6 +3904,8 @@ export type components = {
         ExportOptionsDto: {
             archival: boolean;
             blinded: boolean;
+            /** @description The data cut exported, if any */
+            dataCut?: components["schemas"]["ExportDataCutDto"];
             /** @enum {string} */
             datesAs: "calendar" | "days";
         };
@@ -3752,6 +3922,11 @@ export type components = {
             archival?: boolean;
             /** @description Leave out everything that reveals the arm (always so for blinded roles) */
             blinded?: boolean;
+            /**
+             * Format: uuid
+             * @description Export a confirmed data cut: the data as of its cut-off, every site (the statistician and monitors only)
+             */
+            dataCutId?: string;
             /**
              * @description Calendar dates, or days since randomisation (for sharing beyond the trial team)
              * @enum {string}
@@ -4085,6 +4260,32 @@ export type components = {
         LiveDto: {
             /** @enum {string} */
             status: "ok";
+        };
+        LockRequestDto: {
+            /**
+             * @description Lock the trial, or unlock it
+             * @enum {string}
+             */
+            action: "lock" | "unlock";
+            /** @description Why */
+            reason: string;
+        };
+        LockRequestResponseDto: {
+            /** @enum {string} */
+            action: "lock" | "unlock";
+            /** Format: date-time */
+            approvedAt: string | null;
+            approvedBy: string | null;
+            approvedRole: string | null;
+            /** Format: uuid */
+            id: string;
+            reason: string;
+            /** Format: date-time */
+            requestedAt: string;
+            requestedBy: string | null;
+            requestedRole: string;
+            /** @enum {string} */
+            status: "pending" | "approved" | "superseded";
         };
         LoginDto: {
             email: string;
@@ -5679,6 +5880,21 @@ export type components = {
             id: string;
             name: string;
         };
+        TrialLockDto: {
+            approvedBy: string | null;
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            lockedAt: string;
+            reason: string;
+            requestedBy: string | null;
+        };
+        TrialLockStateDto: {
+            /** @description The lock in force */
+            lock?: components["schemas"]["TrialLockDto"] | null;
+            /** @description Recent requests, newest first */
+            requests: components["schemas"]["LockRequestResponseDto"][];
+        };
         UnblindingEventDto: {
             disclosedTo: string | null;
             disclosedToRole: string;
@@ -5723,6 +5939,35 @@ export type components = {
             entityId: string;
             /** @description Why the mark is withdrawn (e.g. marked by mistake) */
             reason: string;
+        };
+        UnfreezeDto: {
+            /** @description The kind of record, as its history names it (e.g. `visit_log`, `adverse_event`) */
+            entity: string;
+            /**
+             * Format: uuid
+             * @description The record
+             */
+            entityId: string;
+            /** @description Why the frozen record must change */
+            reason: string;
+        };
+        UnfreezeResponseDto: {
+            entity: string;
+            /** Format: uuid */
+            entityId: string;
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            participantId: string;
+            reason: string;
+            /** Format: date-time */
+            unfrozenAt: string;
+            unfrozenBy: string | null;
+            /**
+             * Format: date-time
+             * @description When the change it allowed was made (then the record is frozen again)
+             */
+            usedAt: string | null;
         };
         UnreadCountDto: {
             unread: number;
@@ -7555,6 +7800,282 @@ export interface operations {
             };
             /** @description Not found (or not within your sites) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    DataCutsController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DataCutDto"][];
+                };
+            };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only statistician, monitor, admin; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    DataCutsController_declare: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeclareDataCutDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DataCutDto"];
+                };
+            };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only statistician; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description DATA_CUT_NAME_TAKEN: a cut of this name exists */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    DataCutsController_confirm: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DataCutDto"];
+                };
+            };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only monitor; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (or not within your sites) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description DATA_CUT_NOT_READY (errors[] lists each problem) or DATA_CUT_CONFIRMED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    DataCutsController_unfreezes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnfreezeResponseDto"][];
+                };
+            };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only statistician, monitor, admin; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    DataCutsController_unfreeze: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UnfreezeDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnfreezeResponseDto"];
+                };
+            };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only monitor; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description RECORD_NOT_FROZEN: not frozen, or already unfrozen; DATABASE_LOCKED: the trial is locked */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -15477,6 +15998,177 @@ export interface operations {
             };
             /** @description Only coordinator, investigator, site_staff, blinded_assessor, statistician, monitor, admin; or the record is outside the actor's sites */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    TrialLockController_state: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrialLockStateDto"];
+                };
+            };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only statistician, monitor, admin; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    TrialLockController_request: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LockRequestDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LockRequestResponseDto"];
+                };
+            };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only statistician, admin; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description TRIAL_ALREADY_LOCKED or TRIAL_NOT_LOCKED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    TrialLockController_approve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LockRequestResponseDto"];
+                };
+            };
+            /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Only statistician, admin; or the record is outside the actor's sites */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (or not within your sites) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description LOCK_REQUEST_NOT_PENDING, TRIAL_ALREADY_LOCKED or TRIAL_NOT_LOCKED */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -45,11 +45,13 @@ import {
   SecondFactorStatusDto,
 } from './second-factor.dto';
 import { SecondFactorService } from './second-factor.service';
+import { NotClinicalWrite } from 'src/common/context/write-lock.decorators';
 
 const WRONG_CODE = 'SECOND_FACTOR_CODE_INVALID: the code is not right or was used already';
 
 @ApiTags('auth')
 @Controller('auth')
+@NotClinicalWrite()
 export class SecondFactorController {
   constructor(
     private readonly factors: SecondFactorService,
@@ -180,6 +182,7 @@ export class SecondFactorController {
 @ApiBearerAuth()
 @Roles('admin')
 @Controller('users')
+@NotClinicalWrite()
 export class SecondFactorAdminController {
   constructor(private readonly factors: SecondFactorService) {}
 

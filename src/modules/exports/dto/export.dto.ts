@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize } from 'class-validator';
 import { ValidateBoolean, ValidateEnum, ValidateUuid } from 'src/common/validation/validators';
 import { EXPORT_FORMAT_IDS, type ExportRecord } from '../exports.repository';
@@ -32,12 +32,27 @@ export class ExportRequestDto {
     description: 'Only these sites (each must be in your scope); default: your whole scope',
   })
   siteIds?: string[];
+
+  @ValidateUuid({
+    optional: true,
+    description:
+      'Export a confirmed data cut: the data as of its cut-off, every site (the statistician and monitors only)',
+  })
+  dataCutId?: string;
+}
+
+export class ExportDataCutDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty() name: string;
+  @ApiProperty({ format: 'date-time' }) cutoffAt: string;
 }
 
 export class ExportOptionsDto {
   @ApiProperty() blinded: boolean;
   @ApiProperty({ enum: ['calendar', 'days'] }) datesAs: string;
   @ApiProperty() archival: boolean;
+  @ApiPropertyOptional({ type: ExportDataCutDto, description: 'The data cut exported, if any' })
+  dataCut?: ExportDataCutDto;
 }
 
 export class ExportFileDto {

@@ -70,6 +70,11 @@ export type ExportOptions = {
   datesAs: 'calendar' | 'days';
   /** ODM only: Archival="Yes" with the full audit trail. */
   archival: boolean;
+  /**
+   * An export of a confirmed data cut (src/modules/data-locks): only the data as of its cut-off
+   * (see ExportRowSource), stamped with the cut-off instead of the data's last change.
+   */
+  dataCut?: { id: string; name: string; cutoffAt: string };
 };
 
 export type ExportContext = {

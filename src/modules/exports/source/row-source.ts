@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { codeValues } from 'src/common/fields/registry';
 import { APP_CONFIG, type AppConfig } from 'src/config/app-config';
+import { RecordHistory } from 'src/kernel/record-history';
 import { UsersReader } from 'src/modules/access/users.reader';
 import { AuditReader } from 'src/modules/audit/audit.reader';
 import { EligibilityReader } from 'src/modules/eligibility/eligibility.reader';
@@ -30,6 +31,38 @@ const DATA_ENTITIES = [
   'transplant_booking',
   ...codeValues('transplant_phase.phase').map((phase) => `transplant_phase:${phase}`),
 ];
+
+/**
+ * The data as of a data cut, in one place: of the participants with a record first recorded on
+ * or before the cut-off (the others are left out by the walk), only the visit logs and adverse
+ * events first recorded by then, and a logged visit's blinded assessment (EDSS, MRI) only if it
+ * was too. Records recorded by then are frozen by the confirmed cut (changed only through an
+ * audited unfreeze), so exporting the cut again gives the same bytes while later data flows.
+ */
+function asOfCut(
+  recorded: ReadonlySet<string>,
+  visits: Map<string, object[]>,
+  adverseEvents: Map<string, { id: string }[]>,
+): void {
+  for (const [participantId, list] of visits) {
+    visits.set(
+      participantId,
+      list
+        .filter((v) => recorded.has(`visit_log:${(v as { id: string }).id}`))
+        .map((v) =>
+          recorded.has(`visit_assessment:${(v as { id: string }).id}`)
+            ? v
+            : { ...v, edss: null, mri: null },
+        ),
+    );
+  }
+  for (const [participantId, list] of adverseEvents) {
+    adverseEvents.set(
+      participantId,
+      list.filter((ae) => recorded.has(`adverse_event:${ae.id}`)),
+    );
+  }
+}
 
 /** Participants read per page (keyset pagination in study-id order). */
 export const EXPORT_PAGE_SIZE = 200;
@@ -77,6 +110,7 @@ export class ExportRowSource {
     private readonly audit: AuditReader,
     private readonly users: UsersReader,
     private readonly sites: SitesReader,
+    private readonly history: RecordHistory,
   ) {}
 
   /** Runs `work` over one consistent snapshot; the transaction ends (read-only) when it returns. */
@@ -96,7 +130,11 @@ export class ExportRowSource {
       const total = await this.participants.exportCount(em, scope.sites);
       const admin = await this.admin(em);
       const snapshotAt = new Date(now).toISOString();
-      const dataAsOf = (await this.audit.lastChangeAt(em, DATA_ENTITIES)) ?? snapshotAt;
+      // A data cut is stamped with its cut-off: later changes elsewhere leave its bytes as they are.
+      const dataAsOf =
+        options.dataCut?.cutoffAt ??
+        (await this.audit.lastChangeAt(em, DATA_ENTITIES)) ??
+        snapshotAt;
       const snapshot: Snapshot = {
         snapshotAt,
         dataAsOf,
@@ -135,7 +173,18 @@ export class ExportRowSource {
         return;
       }
       after = page[page.length - 1].studyId;
-      const ids = page.map((p) => p.id);
+      const cut = options.dataCut
+        ? await this.history.recordedBy(
+            page.map((p) => p.id),
+            new Date(options.dataCut.cutoffAt),
+            em,
+          )
+        : null;
+      const members = cut ? page.filter((p) => cut.participants.has(p.id)) : page;
+      if (members.length === 0) {
+        continue;
+      }
+      const ids = members.map((p) => p.id);
       // One connection: the reads run one after the other.
       const eligibility = await this.eligibility.forExport(em, ids);
       // A blinded export never reads the allocation: nothing of it could be shown.
@@ -152,14 +201,17 @@ export class ExportRowSource {
         : await this.transplants.forExport(em, ids);
       // NEDA-3 per endpoint week, computed for this page only.
       const endpoints = await this.endpoints.forExport(em, ids);
-      const audit = await this.auditOf(em, options, page, [
+      if (cut) {
+        asOfCut(cut.records, visits, adverseEvents);
+      }
+      const audit = await this.auditOf(em, options, members, [
         ...[...eligibility].flatMap(([id, e]) =>
           [...e.episodes, ...e.assessments].map((r) => [r.id, id] as const),
         ),
         ...[...visits].flatMap(([id, list]) => list.map((v) => [v.id, id] as const)),
         ...[...adverseEvents].flatMap(([id, list]) => list.map((ae) => [ae.id, id] as const)),
       ]);
-      for (const p of page) {
+      for (const p of members) {
         const elig = eligibility.get(p.id);
         const current = elig?.episodes[elig.episodes.length - 1];
         const records: ParticipantRecords = {
