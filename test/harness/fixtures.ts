@@ -103,6 +103,9 @@ export async function siteFixture(t: TestApp, label: string): Promise<SiteFixtur
   return f;
 }
 
+/** A data cut or lock request the fixture does not create (the routes answer 404). */
+const NO_SUCH_RECORD = '00000000-0000-4000-8000-0000000c0a71';
+
 /** A record that belongs to a user (a calendar subscription, an export), never the caller's. */
 const ANOTHER_USERS_RECORD = '00000000-0000-4000-8000-00000000cafe';
 
@@ -157,6 +160,9 @@ export function fixturePath(path: string, f: SiteFixture): string {
           path.startsWith('/queries/')
         ) {
           return ANOTHER_USERS_RECORD;
+        }
+        if (path.startsWith('/data-cuts/') || path.startsWith('/trial-lock/')) {
+          return NO_SUCH_RECORD;
         }
         throw new Error(`no value for id in ${path}`);
       case 'secret':

@@ -16,6 +16,7 @@ import { CalendarFeeds } from './pages/CalendarFeeds';
 import { Codebook } from './pages/Codebook';
 import { Exports } from './pages/Exports';
 import { SdvProgress } from './pages/SdvProgress';
+import { DataLocks } from './pages/DataLocks';
 import { ParticipantPage } from './pages/participant/ParticipantPage';
 import { Prescreening } from './pages/public/Prescreening';
 import { Reports } from './pages/Reports';
@@ -178,6 +179,14 @@ export function App() {
             element={
               <Only path="/sdv-progress">
                 <SdvProgress />
+              </Only>
+            }
+          />
+          <Route
+            path="data-locks"
+            element={
+              <Only path="/data-locks">
+                <DataLocks />
               </Only>
             }
           />

@@ -53,6 +53,7 @@ export const NAV: Item[] = [
     label: 'nav.sdvProgress',
     roles: ['monitor', 'statistician', 'investigator', 'coordinator'],
   },
+  { to: '/data-locks', label: 'nav.dataLocks', roles: ['statistician', 'monitor', 'admin'] },
   { to: '/admin/users', label: 'nav.users', roles: ['admin'] },
   { to: '/admin/sites', label: 'nav.sites', roles: ['admin'] },
   { to: '/admin/audit', label: 'nav.audit', roles: ['admin', 'monitor'] },

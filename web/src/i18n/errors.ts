@@ -28,6 +28,15 @@ export const errorsEn = {
   VISIT_NOT_LOGGED: 'This visit has not been logged yet.',
   VISIT_CANCELLED: 'This visit was cancelled.',
   FOLLOW_UP_ENDED: 'Follow-up of this participant has ended.',
+  DATABASE_LOCKED:
+    'The trial database is locked: clinical data can no longer change (safety reporting excepted).',
+  RECORD_FROZEN:
+    'This record is frozen by a data cut or the end of follow-up; a monitor must unfreeze it first.',
+  RECORD_NOT_FROZEN: 'This record is not frozen (or already unfrozen).',
+  DATA_CUT_NOT_READY: 'The data up to the cut-off is not clean yet; see the problems listed.',
+  SECOND_PERSON_REQUIRED: 'Another person must approve this request.',
+  LOCK_ROLES_REQUIRED:
+    'A statistician and an admin together: the approver must act in the other role.',
   ADVERSE_EVENT_NOT_FOUND: 'Adverse event not found.',
   SAE_ALREADY_REPORTED: 'This serious adverse event has already been reported.',
   CONSENT_DATE_IN_FUTURE: 'The consent date cannot be in the future.',

@@ -3,15 +3,56 @@ import { verificationNl } from './verification';
 
 /**
  * The Dutch texts of the pages, by the same keys as en.ts. Only the sections translated so far
- * (the audit trail, verification and sign-off); every other key falls back to English (fallbackLng).
+ * (the audit trail, verification and sign-off, data cuts and the lock); every other key falls back to English (fallbackLng).
  */
 export const nl: {
-  nav: Pick<Resources['nav'], 'audit'>;
+  nav: Pick<Resources['nav'], 'audit' | 'dataLocks'>;
   audit: Resources['audit'];
   verification: Resources['verification'];
+  dataLocks: Resources['dataLocks'];
 } = {
   verification: verificationNl,
-  nav: { audit: 'Audittrail' },
+  nav: { audit: 'Audittrail', dataLocks: 'Datacuts & lock' },
+  dataLocks: {
+    title: 'Datacuts & lock',
+    intro:
+      'Een datacut bevriest de gegevens die tot en met de cut-offdatum zijn vastgelegd zodra een monitor hem bevestigt; latere gegevens blijven binnenkomen. De definitieve lock stopt elke klinische wijziging (veiligheidsmeldingen uitgezonderd) tot twee personen hem opheffen.',
+    cuts: 'Datacuts',
+    noCuts: 'Nog geen datacut.',
+    name: 'Naam',
+    cutoffDate: 'Cut-offdatum',
+    cutoffAt: 'Cut-off (einde van de dag)',
+    status: 'Status',
+    declared: 'aangekondigd',
+    confirmed: 'bevestigd',
+    declaredBy: 'Aangekondigd door',
+    confirmedBy: 'Bevestigd door',
+    exportHash: 'Referentie-export (SHA-256)',
+    declare: 'Datacut aankondigen',
+    confirm: 'Bevestigen (gegevens zijn schoon)',
+    unfreezes: 'Ontdooiingen',
+    noUnfreezes: 'Er is geen record ontdooid.',
+    unfreeze: 'Een record ontdooien',
+    entity: 'Soort record (bijv. visit_log)',
+    entityId: 'Record-id',
+    reason: 'Reden',
+    unfrozenBy: 'Door',
+    usedAt: 'Gebruikt',
+    open: 'open',
+    lock: 'Definitieve lock van de studie',
+    locked: 'De studie is gelockt sinds {{at}} ({{reason}}).',
+    unlocked: 'De studie is niet gelockt.',
+    requests: 'Verzoeken om te locken en te ontgrendelen',
+    noRequests: 'Nog geen verzoek.',
+    action: 'Actie',
+    requestedBy: 'Gevraagd door',
+    approvedBy: 'Goedgekeurd door',
+    requestLock: 'Vragen om te locken',
+    requestUnlock: 'Vragen om te ontgrendelen',
+    approve: 'Goedkeuren',
+    twoPeople:
+      'Een statisticus en een beheerder samen: de een vraagt, de ander keurt goed. Niemand keurt zijn eigen verzoek goed.',
+  },
   audit: {
     title: 'Audittrail',
     verification: 'Controle',
