@@ -291,6 +291,25 @@ describe('data cuts: freeze at a date, unfreeze with a reason, reproducible expo
     const p = await withLoggedVisit();
     // A record recorded after the cut: not frozen by it.
     expect((await correct(p.visit, 'before the end')).status).toBe(200);
+    const ae = await t
+      .http()
+      .post(`/follow-up/participants/${p.id}/adverse-events`)
+      .set(bearer(staff))
+      .send({
+        adverseEvents: [
+          {
+            term: 'Pneumonia',
+            onsetDate: '2026-07-01',
+            awareDate: '2026-07-01',
+            severity: 'severe',
+            serious: true,
+            seriousnessCriteria: ['hospitalisation'],
+            outcome: 'recovering',
+          },
+        ],
+      })
+      .expect(201);
+    const aeId = (ae.body as { id: string }[])[0].id;
     await t
       .http()
       .post(`/participants/${p.id}/outcome`)
@@ -307,6 +326,13 @@ describe('data cuts: freeze at a date, unfreeze with a reason, reproducible expo
       cutId: null,
       reason: 'end of follow-up (died)',
     });
+    // Adverse events are followed up past the end (an SAE refined after a death).
+    await t
+      .http()
+      .patch(`/follow-up/adverse-events/${aeId}`)
+      .set(bearer(staff))
+      .send({ reason: 'diagnosis refined after death', term: 'Bilateral pneumonia' })
+      .expect(200);
     await t
       .http()
       .post('/data-cuts/unfreezes')

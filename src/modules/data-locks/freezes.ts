@@ -20,6 +20,13 @@ export type Freeze = {
   reason: string;
 };
 
+/**
+ * Records the end of follow-up does not freeze: adverse events are followed up to their
+ * resolution (an SAE's outcome after a death, a late causality assessment), as safety reporting
+ * continues after the participant's follow-up. A data cut freezes them like any record.
+ */
+const FOLLOWED_PAST_THE_END: readonly string[] = ['adverse_event'];
+
 export type RecordKey = { entity: string; entityId: string };
 
 export const recordKey = (r: RecordKey): string => `${r.entity}:${r.entityId}`;
@@ -29,7 +36,8 @@ export const recordKey = (r: RecordKey): string => `${r.entity}:${r.entityId}`;
  * - by a confirmed data cut when it was first recorded (its earliest kept version) on or before
  *   the cut's cut-off instant (the end of the cut-off date at the trial's last site to end that
  *   day); the earliest such cut names the freeze;
- * - by its participant's end of follow-up when it was first recorded on or before that moment.
+ * - by its participant's end of follow-up when it was first recorded on or before that moment
+ *   (adverse events excepted: they are followed up to their resolution).
  * A record recorded after both (a visit logged after the cut, a late adverse event) is not
  * frozen: data after the cut keeps flowing. A frozen record changes only through a monitor's
  * unfreeze (with a reason, audited), which covers its next change.
@@ -70,7 +78,10 @@ export class FreezeRules {
         });
         continue;
       }
-      const end = participantId ? ends.get(participantId) : undefined;
+      const end =
+        participantId && !FOLLOWED_PAST_THE_END.includes(key.split(':')[0])
+          ? ends.get(participantId)
+          : undefined;
       if (end && new Date(end.frozenAt).getTime() >= at.getTime()) {
         out.set(key, {
           cutId: null,
