@@ -156,7 +156,7 @@ export class TransactionRunner {
     const claim = RequestContext.idempotency();
     const actorId = RequestContext.actor().id;
     const claiming = claim && !claim.claimed && actorId ? claim : null;
-    const { result, enqueued } = await this.dataSource.transaction(async (em) => {
+    const { result, enqueued, attached } = await this.dataSource.transaction(async (em) => {
       // Integers only (validated above): SET takes no bind parameters.
       await em.query(
         `SET LOCAL lock_timeout = ${lockMs}; SET LOCAL statement_timeout = ${statementMs}`,
@@ -167,13 +167,18 @@ export class TransactionRunner {
       const uow = new UnitOfWork(em);
       const result = await work(uow);
       await this.hooks.run(uow);
+      // Entries the request attached (RequestContext.attachAudit) go with its first audited write.
+      const attached = uow.audits.length > 0 ? RequestContext.attachedAudits() : [];
       await this.writeOutbox(em, uow.jobs);
       await this.writeVersions(em, uow.versions);
-      await this.writeAudit(em, uow.audits);
-      return { result, enqueued: uow.jobs.length > 0 };
+      await this.writeAudit(em, [...uow.audits, ...(attached as AuditEntry[])]);
+      return { result, enqueued: uow.jobs.length > 0, attached: attached.length > 0 };
     });
     if (claiming) {
       claiming.claimed = true;
+    }
+    if (attached) {
+      RequestContext.clearAttachedAudits();
     }
     if (enqueued) {
       this.outbox.kick();

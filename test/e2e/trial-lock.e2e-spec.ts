@@ -194,6 +194,14 @@ describe('the final trial lock: every clinical write refused, safety reporting e
   });
 
   it('accepts an SAE report under the lock as an audited exception', async () => {
+    // A refused report (invalid) passes the lock but stores nothing, and records no exception.
+    await t
+      .http()
+      .post(`/follow-up/participants/${f.participant}/adverse-events`)
+      .set(bearer(users.site_staff))
+      .send({ adverseEvents: [{ term: '' }] })
+      .expect(400);
+    expect(await t.factory.auditRows({ action: 'data-lock.safety_exception' })).toHaveLength(0);
     const countsBefore = await tableCounts();
     const res = await t
       .http()
@@ -222,6 +230,10 @@ describe('the final trial lock: every clinical write refused, safety reporting e
     });
     const after = await tableCounts();
     expect(after.adverse_events).toBe(countsBefore.adverse_events + 1);
+    // In the same transaction as the report: the report's audit row is next to it.
+    const report = await t.factory.auditRows({ action: 'follow-up.adverse_event_recorded' });
+    const last = report[report.length - 1] as unknown as { request_id: string };
+    expect((exceptions[0] as unknown as { request_id: string }).request_id).toBe(last.request_id);
   });
 
   it("stops the system's own writes: the sweep marks nothing missed while locked", async () => {

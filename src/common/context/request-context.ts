@@ -45,6 +45,8 @@ type Store = {
   actor: Actor;
   idempotency?: IdempotencyClaim;
   cookies?: ResponseCookie[];
+  /** Audit entries to be written with the request's first write (see `attachAudit`). */
+  attachedAudits?: object[];
 };
 
 const storage = new AsyncLocalStorage<Store>();
@@ -78,6 +80,27 @@ export const RequestContext = {
   },
   cookies(): readonly ResponseCookie[] {
     return storage.getStore()?.cookies ?? [];
+  },
+  /**
+   * An audit entry (the unit of work's AuditEntry) to be written in the request's first
+   * transaction that writes audit rows, so it exists only if that write commits (e.g. a safety
+   * report under the trial lock, recorded as an exception). Outside a request it is dropped.
+   */
+  attachAudit(entry: object): void {
+    const store = storage.getStore();
+    if (store) {
+      store.attachedAudits = [...(store.attachedAudits ?? []), entry];
+    }
+  },
+  attachedAudits(): readonly object[] {
+    return storage.getStore()?.attachedAudits ?? [];
+  },
+  /** After the transaction that wrote them committed. */
+  clearAttachedAudits(): void {
+    const store = storage.getStore();
+    if (store) {
+      store.attachedAudits = [];
+    }
   },
   setActor(actor: Actor): void {
     const store = storage.getStore();
