@@ -124,6 +124,13 @@ describe('source-data verification and casebook sign-off in the browser', () => 
       .first()
       .waitFor();
 
+    // The end of follow-up froze the participant's records: the monitor unfreezes the visit first.
+    await app.t
+      .http()
+      .post('/data-cuts/unfreezes')
+      .set(bearer(monitor))
+      .send({ entity: 'visit_log', entityId: visitId, reason: 'source shows another note' })
+      .expect(201);
     await correct('third');
     await p.reload();
     await panel.getByText(/Voided .* by a change of Visit log \(version 3, notes\)/).waitFor();

@@ -392,8 +392,15 @@ describe('source-data verification and casebook sign-off (e2e)', () => {
     const again = await sign({ password: TEST_PASSWORD }).expect(409);
     expect(again.body.code).toBe('CASEBOOK_ALREADY_SIGNED');
 
-    // A correction after sign-off voids the signature, in the correction's transaction.
+    // A correction after sign-off voids the signature, in the correction's transaction. The end
+    // of follow-up froze the participant's records: the monitor unfreezes the visit for it first.
     const version = await visitVersion(visitId);
+    await t
+      .http()
+      .post('/data-cuts/unfreezes')
+      .set(bearer(monitor))
+      .send({ entity: 'visit_log', entityId: visitId, reason: 'source shows another note' })
+      .expect(201);
     await correctNotes(visitId, 'Seen by the neurologist', version);
     const voided = await casebook();
     expect(voided.state).toBe('voided');

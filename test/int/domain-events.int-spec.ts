@@ -28,6 +28,11 @@ const EXPECTED = [
   {
     event: 'participant.transitioned',
     kind: 'event',
+    listener: 'DataLocksListeners.participantMoved',
+  },
+  {
+    event: 'participant.transitioned',
+    kind: 'event',
     listener: 'FollowUpListeners.participantMoved',
   },
   {
