@@ -6,6 +6,7 @@ import { Logger } from 'nestjs-pino';
 import { AppConfig, loadConfig } from './config/app-config';
 import { prepareDatabase } from 'src/cli/prepare';
 import { ALL_QUEUES } from 'src/common/queue/queues';
+import { stopTakingJobs } from 'src/common/queue/stop-taking-jobs';
 import { warnOfEvictionPolicy } from 'src/common/queue/redis-connection';
 import { OutboxReconciler } from 'src/kernel/outbox/outbox.reconciler';
 import { OutboxRelay } from 'src/kernel/outbox/outbox.relay';
@@ -41,34 +42,39 @@ function workerQueues(app: INestApplicationContext): Queue[] {
 /**
  * Stops a worker without losing a job: stops the outbox relay and its reconciliation (a drain
  * under way finishes: its rows are either sent or still pending for another worker), stops
- * taking jobs from every queue and waits for the jobs in flight to finish (Bull's local pause).
- * Jobs still running after `graceMs` are abandoned: their Bull lock lapses and another worker's
- * stalled-job check runs them again (every processor is idempotent). Then it closes the queues
- * and the database. Resolves with whether every job in flight finished.
+ * taking jobs from every queue and waits for the jobs in flight to finish (Bull's local pause,
+ * then `stopTakingJobs` hands back at once, to `wait`, the jobs a processing loop had fetched as
+ * the pause began but not started: src/common/queue/stop-taking-jobs.ts). So no job this worker
+ * took is left `active` for the stalled-job check. Jobs still running after `graceMs` are
+ * abandoned: their Bull lock lapses and another worker's stalled-job check runs them again (every
+ * processor is idempotent). Then it closes the queues and the database. Resolves with whether
+ * every job in flight finished, and how many taken but not started were handed back.
  */
 export async function closeWorker(
   app: INestApplicationContext,
   graceMs: number,
-): Promise<{ finished: boolean }> {
+): Promise<{ finished: boolean; handedBack: number }> {
   await Promise.all([app.get(OutboxRelay).stop(), app.get(OutboxReconciler).stop()]);
   let timer: NodeJS.Timeout | undefined;
-  const finished = await Promise.race([
-    Promise.all(workerQueues(app).map((q) => q.pause(true))).then(
-      () => true,
-      () => true, // Redis unreachable: nothing can be taken or finished through it anyway
+  const stopped = await Promise.race([
+    Promise.all(workerQueues(app).map((q) => stopTakingJobs(q))).then(
+      (handed) => ({ finished: true, handedBack: handed.flat().length }),
+      // Redis unreachable: nothing can be taken, finished or handed back through it anyway
+      () => ({ finished: true, handedBack: 0 }),
     ),
-    new Promise<boolean>((resolve) => {
-      timer = setTimeout(() => resolve(false), graceMs);
+    new Promise<{ finished: boolean; handedBack: number }>((resolve) => {
+      timer = setTimeout(() => resolve({ finished: false, handedBack: 0 }), graceMs);
     }),
   ]);
   clearTimeout(timer);
   await app.close();
-  return { finished };
+  return stopped;
 }
 
 /**
  * On SIGTERM or SIGINT: `closeWorker`, then exit 0. Prints one line for operations (and the test
- * that checks it): whether the jobs in flight finished or were left to other workers.
+ * that checks it): whether the jobs in flight finished or were left to other workers, and how many
+ * jobs taken but not started it handed back.
  */
 export function closeWorkerGracefullyOnSignal(app: INestApplicationContext, graceMs: number): void {
   let closing = false;
@@ -77,11 +83,12 @@ export function closeWorkerGracefullyOnSignal(app: INestApplicationContext, grac
       return;
     }
     closing = true;
-    const { finished } = await closeWorker(app, graceMs);
+    const { finished, handedBack } = await closeWorker(app, graceMs);
     process.stdout.write(
-      finished
-        ? 'worker shutdown: every job in flight finished\n'
-        : `worker shutdown: jobs still running after ${graceMs} ms are left to other workers\n`,
+      (finished
+        ? 'worker shutdown: every job in flight finished'
+        : `worker shutdown: jobs still running after ${graceMs} ms are left to other workers`) +
+        (handedBack > 0 ? `; ${handedBack} taken but not started handed back to wait\n` : '\n'),
     );
     process.exit(0);
   };
