@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { Clock } from 'src/common/clock/clock';
-import { RequestContext } from 'src/common/context/request-context';
+import { RequestContext, SYSTEM_ACTOR } from 'src/common/context/request-context';
 import { APP_CONFIG, type AppConfig } from 'src/config/app-config';
 import type { JobPayload, QueueName } from 'src/common/queue/queues';
 import { claimIdempotencyKey } from 'src/kernel/idempotency/idempotency-keys';
@@ -16,6 +16,11 @@ export type AuditEntry = {
   before?: unknown;
   after?: unknown;
   reason?: string | null;
+  /**
+   * Recorded as the system's own act (an edit check run within a user's save), not the current
+   * actor's: the row names no user and the role `system`.
+   */
+  bySystem?: boolean;
 };
 
 /** One version of a correctable record, kept in `record_versions` (see src/common/corrections). */
@@ -243,10 +248,11 @@ export class TransactionRunner {
     const now = this.clock.now();
     const values: unknown[] = [];
     const rows = entries.map((e, i) => {
+      const by = e.bySystem ? SYSTEM_ACTOR : actor;
       values.push(
         now,
-        actor.id,
-        actor.role,
+        by.id,
+        by.role,
         e.action,
         e.entity,
         e.entityId ?? null,

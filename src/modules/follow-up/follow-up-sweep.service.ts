@@ -14,6 +14,7 @@ import {
 } from './calendar/sweep-rules';
 import type { FindingRow } from './entities/visit.entity';
 import { NotifyFindingJob, type NotifyFindingJobData } from './follow-up.jobs';
+import { EditChecksService, type SweepCheckOutcomes } from './edit-checks.service';
 import { FollowUpSettings } from './follow-up.settings';
 import { FINDING_ABOUT } from './finding-dates';
 import { findingNotice } from './notices';
@@ -41,6 +42,8 @@ export type SweepResult = {
   siteDates: Record<string, string>;
   /** New findings per kind (visits already found for the same date are skipped); `enqueued` = notices written. */
   counts: SweepCounts;
+  /** What the time-based edit checks did to their queries, per check that ran. */
+  editChecks: SweepCheckOutcomes;
 };
 
 export type NoticeOutcome = 'delivered' | 'stale' | 'gone';
@@ -58,7 +61,8 @@ function chunks<T>(list: readonly T[], size: number): T[][] {
  * the pure rules of calendar/sweep-rules.ts, records each finding once (follow_up_findings, keyed
  * by the deterministic job id) and writes one notification job per new finding to the outbox in
  * the same transaction. Visits whose window has closed are marked missed in that transaction too.
- * Running it twice, or on two workers at once, notifies once.
+ * Running it twice, or on two workers at once, notifies once. Then it runs the time-based edit
+ * checks (EditChecksService), whose queries are raised once and resolved when the data are fixed.
  */
 @Injectable()
 export class FollowUpSweepService {
@@ -72,6 +76,7 @@ export class FollowUpSweepService {
     private readonly notifications: NotificationsService,
     private readonly users: UsersService,
     private readonly locks: DataLocksReader,
+    private readonly editChecks: EditChecksService,
   ) {}
 
   async sweep(now: Date = this.clock.now(), jobId: string | null = null): Promise<SweepResult> {
@@ -90,7 +95,7 @@ export class FollowUpSweepService {
     // The final lock stops the system's own writes too: no visit is marked missed, no reminder sent.
     if (await this.locks.trialLock()) {
       this.logger.log('follow-up sweep skipped: the trial is locked');
-      return { sweptAt: now.toISOString(), siteDates, counts };
+      return { sweptAt: now.toISOString(), siteDates, counts, editChecks: {} };
     }
     const badZones: string[] = [];
     // Zones that share a local date are swept together: at any instant there are only one or two
@@ -122,6 +127,15 @@ export class FollowUpSweepService {
         }
       }
     }
+    // The time-based edit checks (a visit outside its window, an MRI missing) over the swept sites;
+    // a failure (e.g. invalid configuration) fails the job once the run is recorded.
+    let editChecks: SweepCheckOutcomes = {};
+    let editCheckFailure: unknown = null;
+    try {
+      editChecks = await this.editChecks.sweep(sitesByDate);
+    } catch (error) {
+      editCheckFailure = error;
+    }
     await this.repo.recordRun({
       jobId,
       sweptAt: now,
@@ -130,13 +144,16 @@ export class FollowUpSweepService {
       siteDates,
       counts,
     });
+    if (editCheckFailure) {
+      throw editCheckFailure;
+    }
     if (badZones.length > 0) {
       // The other zones were swept; fail the job so the bad configuration is seen and retried.
       throw new Error(
         `follow-up sweep skipped sites with an invalid time zone: ${badZones.join(', ')}`,
       );
     }
-    return { sweptAt: now.toISOString(), siteDates, counts };
+    return { sweptAt: now.toISOString(), siteDates, counts, editChecks };
   }
 
   private processBatch(

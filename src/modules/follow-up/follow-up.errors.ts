@@ -111,4 +111,10 @@ export const FollowUpErrors = {
       'unavailable',
       `The configured safety settings (followUp.safety) are invalid: ${problems.join('; ')}`,
     ),
+  badEditChecks: (problems: string[]) =>
+    new DomainError(
+      'EDIT_CHECKS_INVALID',
+      'unavailable',
+      `The configured edit checks (followUp.editChecks) are invalid: ${problems.join('; ')}`,
+    ),
 };

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { NotificationsModule } from 'src/modules/notifications/notifications.module';
 import { ParticipantsModule } from 'src/modules/participants/participants.module';
+import { QueriesModule } from 'src/modules/queries/queries.module';
 import { SchedulingModule } from 'src/modules/scheduling/scheduling.module';
 import { TrialsModule } from 'src/modules/trials/trials.module';
 import { AccessModule } from 'src/modules/access/access.module';
@@ -10,6 +11,7 @@ import { AdverseEventsRepository } from './adverse-events.repository';
 import { AdverseEventsService } from './adverse-events.service';
 import { AssessmentsService } from './assessments.service';
 import { DeviationsService } from './deviations.service';
+import { EditChecksService } from './edit-checks.service';
 import { EndpointsController } from './endpoints.controller';
 import { EndpointsRepository } from './endpoints.repository';
 import { EndpointsService } from './endpoints.service';
@@ -33,7 +35,8 @@ import { EndpointsReader } from './endpoints.reader';
 import { VisitsRepository } from './visits.repository';
 
 /**
- * Five-year follow-up: schedules, the sweep, visit logging, deviations, SAE clock, NEDA-3, calendar.
+ * Five-year follow-up: schedules, the sweep, visit logging, deviations, SAE clock, NEDA-3, calendar,
+ * and the edit checks on its records (their queries through the queries module).
  * Processors (FollowUpProcessor, FollowUpNotifyProcessor) and the sweep's repeatable registration
  * (FollowUpSweepScheduler) are provided by the worker module only.
  */
@@ -45,6 +48,7 @@ import { VisitsRepository } from './visits.repository';
     SchedulingModule,
     ParticipantsModule,
     DataLocksModule,
+    QueriesModule,
   ],
   controllers: [
     VisitsController,
@@ -70,6 +74,7 @@ import { VisitsRepository } from './visits.repository';
     FollowUpCalendarService,
     EndpointsService,
     FollowUpListeners,
+    EditChecksService,
     VisitsReader,
     AdverseEventsReader,
     EndpointsReader,

@@ -6,6 +6,7 @@ import {
   validateVisitTemplate,
   type VisitTemplate,
 } from './calendar/visit-template';
+import { type EditChecks, type EditCheckSetting, editChecksOf } from './edit-checks';
 import { FollowUpErrors } from './follow-up.errors';
 import { DEFAULT_SAFETY_SETTINGS, type SafetySettings, validateSafetySettings } from './safety';
 
@@ -17,6 +18,8 @@ export type FollowUpSettingsSection = {
   safety?: Partial<SafetySettings>;
   /** The blinded assessor's worklist shows visits whose window opens within this many days (default 14). */
   assessorWorklistDays?: number;
+  /** Edit checks (follow-up/edit-checks.ts): `{ id, enabled?, params? }` per check changed from its default. */
+  editChecks?: EditCheckSetting[];
 };
 
 const DEFAULT_ASSESSOR_WORKLIST_DAYS = 14;
@@ -71,5 +74,14 @@ export class FollowUpSettings {
       throw FollowUpErrors.badSafetySettings(problems);
     }
     return settings;
+  }
+
+  /** The edit checks: the defaults (follow-up/edit-checks.ts) with the listed checks' settings. */
+  async editChecks(): Promise<EditChecks> {
+    const { checks, problems } = editChecksOf((await this.section()).editChecks);
+    if (problems.length > 0) {
+      throw FollowUpErrors.badEditChecks(problems);
+    }
+    return checks;
   }
 }

@@ -13,6 +13,20 @@ export type DueVisit = { id: string; targetDate: string; windowStart: string; wi
 
 export type ZoneSites = { timeZone: string; siteIds: string[] };
 
+/** A logged visit an edit check of the sweep looks at. */
+export type CheckedVisit = {
+  id: string;
+  participantId: string;
+  siteId: string;
+  code: string;
+  visitDate: string;
+  windowStart: string;
+  windowEnd: string;
+};
+
+const CHECKED_VISIT = `v.id, v.participant_id AS "participantId", v.site_id AS "siteId", v.code,
+  v.logged_date::text AS "visitDate", v.window_start::text AS "windowStart", v.window_end::text AS "windowEnd"`;
+
 export type VisitNotice = {
   id: string;
   participantId: string;
@@ -139,6 +153,32 @@ export class SweepRepository {
       code: string;
       participantId: string;
     }[];
+  }
+
+  /** Edit check `visit_out_of_window`: the planned visits of these sites logged outside their window. */
+  async loggedOutsideWindow(siteIds: readonly string[]): Promise<CheckedVisit[]> {
+    return this.dataSource.query(
+      `SELECT ${CHECKED_VISIT} FROM visits v
+       WHERE v.site_id = ANY($1::uuid[]) AND v.status = 'logged' AND v.kind <> 'unscheduled'
+         AND (v.logged_date < v.window_start OR v.logged_date > v.window_end)
+       ORDER BY v.id`,
+      [siteIds],
+    );
+  }
+
+  /**
+   * Edit check `mri_missing`: the logged visits of these sites that plan an MRI (never an arm-A
+   * visit: a blinded assessor sees this query), have none recorded, and whose window closed
+   * before `closedBefore`.
+   */
+  async mriMissing(siteIds: readonly string[], closedBefore: string): Promise<CheckedVisit[]> {
+    return this.dataSource.query(
+      `SELECT ${CHECKED_VISIT} FROM visits v
+       WHERE v.site_id = ANY($1::uuid[]) AND v.status = 'logged' AND v.kind <> 'arm_a_weekly'
+         AND 'mri' = ANY(v.assessments) AND v.mri_date IS NULL AND v.window_end < $2::date
+       ORDER BY v.id`,
+      [siteIds, closedBefore],
+    );
   }
 
   async visitNotice(visitId: string): Promise<VisitNotice | null> {

@@ -47,6 +47,13 @@ export type QueryFilter = {
   recordId?: string;
 };
 
+/** Where an edit check looks: sites (a sweep), a participant, or one record (a save); all given must hold. */
+export type CheckScope = {
+  sites?: readonly string[];
+  participantId?: string;
+  record?: { entity: string; id: string };
+};
+
 export type NewQuery = Omit<QueryRow, 'studyId' | 'raisedByName' | 'statusChangedAt'>;
 
 const COLUMNS = `q.id, q.participant_id AS "participantId", p.study_id AS "studyId", q.site_id AS "siteId",
@@ -135,21 +142,35 @@ export class QueriesRepository {
     );
   }
 
-  /** The query an edit check raised on this record and path, if it ever did. */
+  /**
+   * The queries an edit check raised within a scope (sites, a participant, a record), locked for
+   * the run that raises, re-opens or resolves them, each with how it was last closed (`closed` by a
+   * person, `resolved` by the check; null while never closed).
+   */
   async ofCheck(
     checkId: string,
-    entity: string,
-    recordId: string,
-    path: string,
+    scope: CheckScope,
     em: EntityManager,
-  ): Promise<QueryRow | null> {
-    const [row]: QueryRow[] = await em.query(
-      `SELECT ${COLUMNS} FROM ${FROM}
-       WHERE q.origin = 'edit_check' AND q.check_id = $1 AND q.record_entity = $2 AND q.record_id = $3 AND q.path = $4
-       FOR UPDATE OF q`,
-      [checkId, entity, recordId, path],
+  ): Promise<(QueryRow & { lastClose: 'closed' | 'resolved' | null })[]> {
+    const params: unknown[] = [checkId];
+    const where = [`q.origin = 'edit_check'`, `q.check_id = $1`];
+    if (scope.sites) {
+      where.push(`q.site_id = ANY($${params.push(scope.sites)}::uuid[])`);
+    }
+    if (scope.participantId) {
+      where.push(`q.participant_id = $${params.push(scope.participantId)}`);
+    }
+    if (scope.record) {
+      where.push(`q.record_entity = $${params.push(scope.record.entity)}`);
+      where.push(`q.record_id = $${params.push(scope.record.id)}`);
+    }
+    return em.query(
+      `SELECT ${COLUMNS},
+              (SELECT e.kind FROM data_query_events e
+                WHERE e.query_id = q.id AND e.kind IN ('closed', 'resolved') ORDER BY e.id DESC LIMIT 1) AS "lastClose"
+       FROM ${FROM} WHERE ${where.join(' AND ')} ORDER BY q.raised_at, q.id FOR UPDATE OF q`,
+      params,
     );
-    return row ?? null;
   }
 
   async events(queryId: string): Promise<QueryEventRow[]> {
