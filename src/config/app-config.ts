@@ -461,6 +461,14 @@ export class EnvironmentVariables {
   @Max(365)
   QUERY_AGEING_DAYS = 14;
 
+  /**
+   * Whether a data cut needs source-data verification done (every record it contains verified at
+   * its current version) before the monitor may confirm it; false for risk-based monitoring.
+   */
+  @Transform(toBool)
+  @IsBoolean()
+  DATA_CUT_REQUIRES_SDV = true;
+
   /** The folder of the export file store (one sub-folder per export); relative to the working directory. */
   @IsString()
   @MinLength(1)

@@ -159,6 +159,19 @@ export class RecordHistory {
     );
   }
 
+  /** Every record first recorded on or before `cutoff`, trial-wide (a data cut's content). */
+  async recordedByCutoff(
+    cutoff: Date,
+    em: EntityManager,
+  ): Promise<{ entity: string; entityId: string; participantId: string }[]> {
+    return em.query(
+      `SELECT entity, entity_id AS "entityId", min(participant_id::text) AS "participantId"
+       FROM record_versions GROUP BY entity, entity_id HAVING min(recorded_at) <= $1
+       ORDER BY 3, 1, 2`,
+      [cutoff],
+    );
+  }
+
   /**
    * The records of these participants first recorded on or before `cutoff` (a data cut's
    * content), as `entity:entityId` keys, with the participants that have any.

@@ -133,33 +133,69 @@ describe('data cuts: freeze at a date, unfreeze with a reason, reproducible expo
     // Only a monitor confirms.
     await t.http().post(`/data-cuts/${cutId}/confirm`).set(bearer(statistician)).expect(403);
 
+    // The registered checks: an open query on a record of the cut, and SDV not done, refuse it.
+    const raised = await t
+      .http()
+      .post('/queries')
+      .set(bearer(monitor))
+      .send({ recordEntity: 'visit_log', recordId: w000, itemId: 'visit_log.notes', text: 'Note?' })
+      .expect(201);
+    const queryId = (raised.body as { id: string }).id;
+    const confirm = () => t.http().post(`/data-cuts/${cutId}/confirm`).set(bearer(monitor));
+    const refused = await confirm();
+    expect(refused.status).toBe(409);
+    expect(refused.body.code).toBe('DATA_CUT_NOT_READY');
+    expect(refused.body.errors).toEqual([
+      expect.objectContaining({
+        message: `${p1StudyId}: an open query on Visit log item notes`,
+        params: expect.objectContaining({
+          check: 'open-queries',
+          participantId: p1,
+          record: { entity: 'visit_log', entityId: w000 },
+        }),
+      }),
+      expect.objectContaining({
+        message: 'SDV not done: 1 of 1 records not verified at their current version',
+        params: expect.objectContaining({ check: 'source-data-verification', participantId: p1 }),
+      }),
+    ]);
+    // Nothing was frozen by the refused confirmation.
+    expect((await correct(w000, 'before confirmation')).status).toBe(200);
+
+    // Answered is not enough: the monitor closes it. Then the monitor verifies the record.
+    await t
+      .http()
+      .post(`/queries/${queryId}/answer`)
+      .set(bearer(staff))
+      .send({ text: 'Corrected' })
+      .expect(200);
+    expect(
+      (await confirm()).body.errors.map((e: { params: { check: string } }) => e.params.check),
+    ).toEqual(['open-queries', 'source-data-verification']);
+    await t.http().post(`/queries/${queryId}/close`).set(bearer(monitor)).send({}).expect(200);
+    const { version } = (
+      await t.http().get(`/participants/${p1}/verification`).set(bearer(monitor)).expect(200)
+    ).body.items.find((i: { entityId: string }) => i.entityId === w000) as { version: number };
+    await t
+      .http()
+      .post(`/participants/${p1}/verification`)
+      .set(bearer(monitor))
+      .send({ entity: 'visit_log', entityId: w000, version })
+      .expect(200);
+    // A check registered by another module is run as well (the registry is open).
     const check: CutReadinessCheck = {
-      name: 'open-queries',
-      problems: async (_em, cutoffAt) =>
-        cutoffAt.getTime() > new Date('2026-07-10T10:00:00Z').getTime()
-          ? [
-              {
-                participantId: p1,
-                record: { entity: 'visit_log', entityId: w000 },
-                problem: 'an open query on W000',
-              },
-            ]
-          : [],
+      name: 'test-check',
+      problems: async () => [{ participantId: p1, problem: 'not yet' }],
     };
     const checks = t.app.get(CutReadinessChecks);
     checks.register(check);
     try {
-      const refused = await t.http().post(`/data-cuts/${cutId}/confirm`).set(bearer(monitor));
-      expect(refused.status).toBe(409);
-      expect(refused.body.code).toBe('DATA_CUT_NOT_READY');
-      expect(refused.body.errors).toEqual([
+      expect((await confirm()).body.errors).toEqual([
         expect.objectContaining({
-          message: 'an open query on W000',
-          params: expect.objectContaining({ check: 'open-queries', participantId: p1 }),
+          message: 'not yet',
+          params: expect.objectContaining({ check: 'test-check' }),
         }),
       ]);
-      // Nothing was frozen by the refused confirmation.
-      expect((await correct(w000, 'before confirmation')).status).toBe(200);
     } finally {
       checks.unregister(check);
     }

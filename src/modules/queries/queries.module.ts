@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { DataLocksModule } from 'src/modules/data-locks/data-locks.module';
+import { OpenQueriesCutCheck } from './queries.cut-readiness';
 import { AccessModule } from 'src/modules/access/access.module';
 import { NotificationsModule } from 'src/modules/notifications/notifications.module';
 import { ParticipantsModule } from 'src/modules/participants/participants.module';
@@ -15,9 +17,16 @@ import { QueriesService } from './queries.service';
  * for the module that runs the checks: follow-up). Owns `data_queries` and `data_query_events`.
  */
 @Module({
-  imports: [AccessModule, NotificationsModule, ParticipantsModule],
+  imports: [AccessModule, DataLocksModule, NotificationsModule, ParticipantsModule],
   controllers: [QueriesController],
-  providers: [QueriesService, QueriesRepository, QueriesNotifier, QueriesRecordHook, QueriesApi],
+  providers: [
+    OpenQueriesCutCheck,
+    QueriesService,
+    QueriesRepository,
+    QueriesNotifier,
+    QueriesRecordHook,
+    QueriesApi,
+  ],
   exports: [QueriesApi],
 })
 export class QueriesModule {}

@@ -133,6 +133,13 @@ export class QueriesRepository {
     return row ?? null;
   }
 
+  /** Every query not closed yet (open or answered), trial-wide: a data cut's readiness. */
+  async unresolved(em: EntityManager): Promise<QueryRow[]> {
+    return em.query(
+      `SELECT ${COLUMNS} FROM ${FROM} WHERE q.status <> 'closed' ORDER BY q.raised_at, q.id`,
+    );
+  }
+
   /** The queries not closed on one record, locked for the change that may answer or resolve them. */
   async unresolvedOn(entity: string, recordId: string, em: EntityManager): Promise<QueryRow[]> {
     return em.query(

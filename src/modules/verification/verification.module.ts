@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { DataLocksModule } from 'src/modules/data-locks/data-locks.module';
+import { SdvCutCheck } from './sdv.cut-readiness';
 import { AccessModule } from 'src/modules/access/access.module';
 import { ParticipantsModule } from 'src/modules/participants/participants.module';
 import { CasebookService } from './casebook.service';
@@ -14,8 +16,14 @@ import { VerificationService } from './verification.service';
  * hook (VerificationHook), in that change's transaction.
  */
 @Module({
-  imports: [AccessModule, ParticipantsModule],
+  imports: [AccessModule, DataLocksModule, ParticipantsModule],
   controllers: [VerificationController],
-  providers: [VerificationService, CasebookService, VerificationRepository, VerificationHook],
+  providers: [
+    SdvCutCheck,
+    VerificationService,
+    CasebookService,
+    VerificationRepository,
+    VerificationHook,
+  ],
 })
 export class VerificationModule {}

@@ -209,6 +209,27 @@ export class VerificationRepository {
     return rows[0] ?? null;
   }
 
+  /**
+   * Which of these records are verified at their current version (`entity:entityId` keys): a
+   * mark not cleared, since a later change clears it.
+   */
+  async verifiedAmong(
+    records: readonly { entity: string; entityId: string }[],
+    em: EntityManager,
+  ): Promise<Set<string>> {
+    if (records.length === 0) {
+      return new Set();
+    }
+    const rows: { entity: string; entityId: string }[] = await em.query(
+      `SELECT m.entity, m.entity_id AS "entityId" FROM sdv_marks m
+       JOIN unnest($1::text[], $2::uuid[]) AS k(entity, entity_id)
+         ON m.entity = k.entity AND m.entity_id = k.entity_id
+       WHERE m.cleared_at IS NULL`,
+      [records.map((r) => r.entity), records.map((r) => r.entityId)],
+    );
+    return new Set(rows.map((r) => `${r.entity}:${r.entityId}`));
+  }
+
   /** How many current marks each participant has. */
   async markCounts(participantIds: readonly string[]): Promise<Map<string, number>> {
     if (participantIds.length === 0) {
