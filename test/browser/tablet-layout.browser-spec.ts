@@ -75,6 +75,7 @@ describe('pages at tablet width (768 px)', () => {
     ['statistician', '/app/reports', 'reports'],
     ['statistician', '/app/codebook', 'codebook'],
     ['monitor', '/app/admin/audit', 'audit'],
+    ['monitor', '/app/queries', 'queries'],
     ['admin', '/app/admin/users', 'users'],
     ['admin', '/app/admin/sites', 'sites'],
   ])('%s: %s', async (role, path, name) => {

@@ -29,6 +29,7 @@ import { TransplantCentre } from './pages/TransplantCentre';
 import { VisitPage } from './pages/Visit';
 import { Worklist } from './pages/Worklist';
 import { AssessorWorklist } from './pages/AssessorWorklist';
+import { QueriesPage } from './pages/Queries';
 
 /** Each role starts on its main page. */
 const HOME: [Role, string][] = [
@@ -147,6 +148,14 @@ export function App() {
             element={
               <Only path="/statistics">
                 <Statistics />
+              </Only>
+            }
+          />
+          <Route
+            path="queries"
+            element={
+              <Only path="/queries">
+                <QueriesPage />
               </Only>
             }
           />

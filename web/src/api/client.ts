@@ -49,6 +49,10 @@ export type Verification = Schemas['VerificationReportDto'];
 export type Simulation = Schemas['SimulationResultDto'];
 export type SessionResponse = Schemas['LoginResponseDto'];
 export type Draft = Schemas['DraftResponseDto'];
+export type DataQuery = Schemas['QueryDto'];
+export type DataQueryDetail = Schemas['QueryDetailDto'];
+export type DataQueryEvent = Schemas['QueryEventDto'];
+export type QueryAgeing = Schemas['QueryAgeingDto'];
 export type Role = User['roles'][number];
 export type ParticipantStatus = Participant['status'];
 /** A page of a list (every paged answer has this shape). */

@@ -31,6 +31,18 @@ export const NAV: Item[] = [
   { to: '/assessments', label: 'nav.assessorWorklist', roles: ['blinded_assessor'] },
   { to: '/statistics', label: 'nav.statistics', roles: ['statistician'] },
   {
+    to: '/queries',
+    label: 'nav.queries',
+    roles: [
+      'monitor',
+      'statistician',
+      'coordinator',
+      'investigator',
+      'site_staff',
+      'blinded_assessor',
+    ],
+  },
+  {
     to: '/reports',
     label: 'nav.reports',
     roles: ['coordinator', 'investigator', 'site_staff', 'statistician', 'monitor', 'admin'],

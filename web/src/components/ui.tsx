@@ -9,6 +9,7 @@ import {
 import type { UseQueryResult } from '@tanstack/react-query';
 import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import { ApiError } from '../api/client';
+import { QueryFlag, useQueriesOn } from '../lib/query-marks';
 
 export function Loading({ what = 'Loading' }: { what?: string }) {
   return (
@@ -63,25 +64,38 @@ export function QueryView<T>({
 
 export type FieldControl = { id: string; 'aria-invalid': boolean; 'aria-describedby'?: string };
 
-/** A labelled form field: label, optional hint, the control, and its error (linked by aria). */
+/**
+ * A labelled form field: label, optional hint, the control, and its error (linked by aria). With
+ * `mark` (the field's path in its record, e.g. `samples[bloods].taken`) inside <QueryMarks>, an
+ * unresolved data query on it is shown next to the field and described to the control.
+ */
 export function Field({
   label,
   hint,
   error,
+  mark,
   children,
 }: {
   label: ReactNode;
   hint?: ReactNode;
   error?: string;
+  mark?: string;
   children: (control: FieldControl) => ReactNode;
 }) {
   const id = useId();
+  const queries = useQueriesOn(mark);
   const describedBy =
-    [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(' ') ||
-    undefined;
+    [
+      queries.length > 0 ? `${id}-query` : null,
+      hint ? `${id}-hint` : null,
+      error ? `${id}-error` : null,
+    ]
+      .filter(Boolean)
+      .join(' ') || undefined;
   return (
-    <div className="field">
+    <div className={queries.length > 0 ? 'field queried' : 'field'}>
       <label htmlFor={id}>{label}</label>
+      <QueryFlag id={`${id}-query`} queries={queries} />
       {hint && (
         <p className="hint" id={`${id}-hint`}>
           {hint}

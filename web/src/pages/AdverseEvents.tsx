@@ -1,12 +1,16 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { useForm } from 'react-hook-form';
 import { api, ApiError, call } from '../api/client';
 import type { Schemas } from '../api/client';
 import { useSession } from '../auth/session';
 import { CorrectionHistory } from '../components/History';
+import { RecordQueries } from '../components/DataQueries';
+import { recordTargets } from '../lib/query-paths';
 import { ErrorBox, Field, Pager, QueryView, Tag } from '../components/ui';
 import { applyServerErrors } from '../lib/forms';
+import { isUnresolved, QueryMarks, useRecordQueries } from '../lib/query-marks';
 import { formatDate, formatInstant, todayIn } from '../lib/time';
 import {
   AE_CAUSALITY_CODES,
@@ -454,7 +458,7 @@ export function AdverseEventFollowUp({ ae, zone }: { ae: AdverseEvent; zone: str
       aria-label={`Follow-up update of ${ae.term}`}
     >
       <div className="grid">
-        <Field label="Outcome" error={formState.errors.outcome?.message}>
+        <Field label="Outcome" error={formState.errors.outcome?.message} mark="outcome">
           {(c) => (
             <select {...c} {...register('outcome')}>
               {AE_OUTCOME_CODES.map((o) => (
@@ -465,10 +469,14 @@ export function AdverseEventFollowUp({ ae, zone }: { ae: AdverseEvent; zone: str
             </select>
           )}
         </Field>
-        <Field label="End (empty = ongoing)" error={formState.errors.endDate?.message}>
+        <Field
+          label="End (empty = ongoing)"
+          error={formState.errors.endDate?.message}
+          mark="endDate"
+        >
           {(c) => <input {...c} type="date" max={todayIn(zone)} {...register('endDate')} />}
         </Field>
-        <Field label="CTCAE grade" error={formState.errors.ctcaeGrade?.message}>
+        <Field label="CTCAE grade" error={formState.errors.ctcaeGrade?.message} mark="ctcaeGrade">
           {(c) => (
             <select {...c} {...register('ctcaeGrade')}>
               <option value="">—</option>
@@ -619,9 +627,7 @@ export function ParticipantAdverseEvents({
               <ul>
                 {p.items.map((ae) => (
                   <li key={ae.id}>
-                    <AdverseEventSummary ae={ae} />
-                    <AdverseEventClocks ae={ae} zone={zone} />
-                    {canReport && <AdverseEventFollowUp ae={ae} zone={zone} />}
+                    <ParticipantAdverseEvent ae={ae} zone={zone} canReport={canReport} />
                   </li>
                 ))}
               </ul>
@@ -631,5 +637,53 @@ export function ParticipantAdverseEvents({
         }
       </QueryView>
     </section>
+  );
+}
+
+/** One adverse event on the participant's page, with its data queries (marked on the update form, and their panel). */
+function ParticipantAdverseEvent({
+  ae,
+  zone,
+  canReport,
+}: {
+  ae: AdverseEvent;
+  zone: string;
+  canReport: boolean;
+}) {
+  const { t } = useTranslation();
+  const { hasRole } = useSession();
+  const queries = useRecordQueries('adverse_event', ae.id, ae.version);
+  const unresolved = (queries.data ?? []).filter(isUnresolved).length;
+  const raiser = hasRole('monitor', 'statistician');
+  return (
+    <QueryMarks queries={queries.data}>
+      <AdverseEventSummary ae={ae} />
+      {unresolved > 0 && (
+        <>
+          {' '}
+          <Tag tone="warn">{t('queries.panel.count', { count: unresolved })}</Tag>
+        </>
+      )}
+      <AdverseEventClocks ae={ae} zone={zone} />
+      {canReport && <AdverseEventFollowUp ae={ae} zone={zone} />}
+      {(raiser || (queries.data ?? []).length > 0) && (
+        <RecordQueries
+          recordEntity="adverse_event"
+          recordId={ae.id}
+          siteId={ae.siteId}
+          what={t('queries.what.adverseEvent', { term: ae.term })}
+          queries={queries}
+          targets={recordTargets(
+            'adverse_event',
+            ae as unknown as Record<string, unknown>,
+            { assessments: { key: 'intervention', name: (k) => label(AE_INTERVENTION_CODES, k) } },
+            (k) => t(k),
+            t('queries.raise.any'),
+          )}
+          correctHint={canReport ? t('queries.correctHint.adverseEvent') : undefined}
+          level={3}
+        />
+      )}
+    </QueryMarks>
   );
 }

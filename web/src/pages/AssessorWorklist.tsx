@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { api, call } from '../api/client';
 import type { components } from '../api/schema';
+import { OpenQueries } from '../components/DataQueries';
 import { DataTable, Field, Pager, QueryView, Tag } from '../components/ui';
 import { formatDate } from '../lib/time';
 
@@ -128,6 +129,7 @@ export function AssessorWorklist() {
           </>
         )}
       </QueryView>
+      <OpenQueries />
     </>
   );
 }

@@ -6,6 +6,7 @@ import { CalendarSubscribe } from '../components/CalendarSubscribe';
 import { api, call } from '../api/client';
 import type { VisitRef } from '../api/client';
 import { useSession, useUser } from '../auth/session';
+import { OpenQueries } from '../components/DataQueries';
 import { DataTable, ErrorBox, Field, QueryView, Tag } from '../components/ui';
 import { humanise } from '../lib/labels';
 import { useSiteMap, useSites } from '../lib/reference';
@@ -51,6 +52,7 @@ export function FollowUp() {
         </Field>
       )}
       <p className="small muted">Dates are calendar days at the site ({site.timeZone}).</p>
+      {hasRole('coordinator', 'investigator', 'site_staff') && <OpenQueries siteId={site.id} />}
       {unblinded && <SiteReport siteId={site.id} />}
       <Upcoming siteId={site.id} zone={site.timeZone} />
       {unblinded && <Deviations siteId={site.id} />}

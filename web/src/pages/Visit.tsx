@@ -1,12 +1,14 @@
 import { useTranslation } from 'react-i18next';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useState } from 'react';
+import { useEffect, useId, useState, type ReactNode } from 'react';
 import { useFieldArray, useForm } from 'react-hook-form';
 import { Link, useParams } from 'react-router';
 import { api, call } from '../api/client';
-import type { Visit } from '../api/client';
+import type { Visit, VisitDetail } from '../api/client';
 import { useSession } from '../auth/session';
 import { CorrectionHistory } from '../components/History';
+import { RecordQueries } from '../components/DataQueries';
+import { type QueryTarget, recordTargets } from '../lib/query-paths';
 import { ErrorBox, Field, QueryView, Tag } from '../components/ui';
 import { ApiError } from '../api/client';
 import {
@@ -22,6 +24,14 @@ import {
   patchFromChanges,
 } from '../lib/corrections';
 import { DraftNotice, useServerDraft } from '../lib/drafts';
+import {
+  isUnresolved,
+  Marked,
+  QueryFlag,
+  QueryMarks,
+  useQueriesUnder,
+  useRecordQueries,
+} from '../lib/query-marks';
 import { applyServerErrors } from '../lib/forms';
 import { humanise } from '../lib/labels';
 import { useZone } from '../lib/reference';
@@ -49,51 +59,134 @@ const OUTCOMES = [
 
 export function VisitPage() {
   const { visitId = '' } = useParams();
-  const { hasRole } = useSession();
   const query = useQuery({
     queryKey: ['visit', visitId],
     queryFn: () => call(api.GET('/follow-up/visits/{visitId}', { params: { path: { visitId } } })),
   });
-  const assessor = hasRole('blinded_assessor');
-  const siteWriter = hasRole('site_staff', 'investigator', 'coordinator');
   return (
     <QueryView query={query} what="the visit">
-      {(d) => (
-        <>
-          <VisitHeader visit={d.visit} />
-          {d.deviation && (
-            <div className="alert warn">
-              Protocol deviation: logged {String(d.deviation.daysOutside ?? '')} day(s) outside the
-              window.
-            </div>
-          )}
-          {!assessor && isLogged(d.visit) && <LoggedValues visit={d.visit} />}
-          {assessor && <AssessorForm visit={d.visit} />}
-          {siteWriter && !assessor && <LogVisitForm visit={d.visit} />}
-          <VisitHistory visit={d.visit} assessor={assessor} />
-          {!assessor && (d.adverseEvents.length > 0 || (siteWriter && isLogged(d.visit))) && (
-            <section>
-              <h2>Adverse events at this visit</h2>
-              <ul>
-                {d.adverseEvents.map((ae) => (
-                  <li key={String(ae.id)}>
-                    <AdverseEventItem
-                      ae={ae as unknown as AdverseEvent}
-                      visitId={d.visit.id}
-                      canCorrect={siteWriter}
-                      zone={d.visit.siteId}
-                    />
-                    <VisitAeClocks ae={ae} siteId={d.visit.siteId} />
-                  </li>
-                ))}
-              </ul>
-              {siteWriter && isLogged(d.visit) && <ReportAtVisit visit={d.visit} />}
-            </section>
-          )}
-        </>
-      )}
+      {(d) => <VisitContent detail={d} />}
     </QueryView>
   );
+}
+
+function VisitContent({ detail: d }: { detail: VisitDetail }) {
+  const { t } = useTranslation();
+  const { hasRole } = useSession();
+  const assessor = hasRole('blinded_assessor');
+  const siteWriter = hasRole('site_staff', 'investigator', 'coordinator');
+  const raiser = hasRole('monitor', 'statistician');
+  const logged = isLogged(d.visit);
+  const record = logRecordOf(d.visit);
+  const assessed = !!d.visit.edss || !!d.visit.mri;
+  // The record's data queries mark their fields on the forms and the logged values.
+  const logQueries = useRecordQueries(
+    'visit_log',
+    d.visit.id,
+    d.visit.version,
+    !assessor && logged,
+  );
+  const assessmentQueries = useRecordQueries(
+    'visit_assessment',
+    d.visit.id,
+    d.visit.version,
+    (assessor || raiser) && assessed,
+  );
+  return (
+    <>
+      <VisitHeader visit={d.visit} />
+      {d.deviation && (
+        <div className="alert warn">
+          Protocol deviation: logged {String(d.deviation.daysOutside ?? '')} day(s) outside the
+          window.
+        </div>
+      )}
+      {!assessor && logged && (
+        <QueryMarks queries={logQueries.data}>
+          <LoggedValues visit={d.visit} />
+          <RecordQueries
+            recordEntity="visit_log"
+            recordId={d.visit.id}
+            siteId={d.visit.siteId}
+            what={t('queries.what.visitLog')}
+            queries={logQueries}
+            targets={record ? visitLogTargets(record, t) : []}
+            correctHint={siteWriter ? t('queries.correctHint.visitLog') : undefined}
+          />
+        </QueryMarks>
+      )}
+      {assessor && (
+        <QueryMarks queries={assessmentQueries.data}>
+          <AssessorForm visit={d.visit} />
+        </QueryMarks>
+      )}
+      {(assessor || raiser) && assessed && (
+        <RecordQueries
+          recordEntity="visit_assessment"
+          recordId={d.visit.id}
+          siteId={d.visit.siteId}
+          what={t('queries.what.assessment')}
+          queries={assessmentQueries}
+          targets={recordTargets(
+            'assessment',
+            d.visit as unknown as JsonRecord,
+            {},
+            (k) => t(k),
+            t('queries.raise.any'),
+          )}
+          correctHint={assessor ? t('queries.correctHint.assessment') : undefined}
+        />
+      )}
+      {siteWriter && !assessor && (
+        <QueryMarks queries={logQueries.data}>
+          <LogVisitForm visit={d.visit} />
+        </QueryMarks>
+      )}
+      <VisitHistory visit={d.visit} assessor={assessor} />
+      {!assessor && (d.adverseEvents.length > 0 || (siteWriter && logged)) && (
+        <section>
+          <h2>Adverse events at this visit</h2>
+          <ul>
+            {d.adverseEvents.map((ae) => (
+              <li key={String(ae.id)}>
+                <AdverseEventItem
+                  ae={ae as unknown as AdverseEvent}
+                  visitId={d.visit.id}
+                  canCorrect={siteWriter}
+                  zone={d.visit.siteId}
+                />
+                <VisitAeClocks ae={ae} siteId={d.visit.siteId} />
+              </li>
+            ))}
+          </ul>
+          {siteWriter && logged && <ReportAtVisit visit={d.visit} />}
+        </section>
+      )}
+    </>
+  );
+}
+
+const SAMPLE_NAMES: Record<string, string> = Object.fromEntries(
+  SAMPLES.map((s) => [s, humanise(s)]),
+);
+const instrumentName = (q: string) => q.toUpperCase().replace('_', ' ');
+
+/** The fields of a logged visit a query may point at (each sample and questionnaire, each relapse). */
+function visitLogTargets(record: LogRecord, t: (key: string) => string): QueryTarget[] {
+  return [
+    { itemId: 'visit.visitDate', label: t('field.visit.visitDate') },
+    ...recordTargets(
+      'visit_log',
+      record as unknown as JsonRecord,
+      {
+        'relapseAssessment.relapses': { key: 'id', name: (_k, i) => `relapse ${i + 1}` },
+        samples: { key: 'type', name: (k) => SAMPLE_NAMES[k] ?? k, extra: SAMPLES },
+        questionnaires: { key: 'instrument', name: instrumentName, extra: QUESTIONNAIRES },
+      },
+      t,
+      t('queries.raise.any'),
+    ),
+  ];
 }
 
 /** The SAE 24-hour and SUSAR clocks of an event at this visit (its correction form above keeps the history). */
@@ -159,7 +252,30 @@ const logRecordOf = (visit: Visit & Record<string, unknown>): LogRecord | null =
   return data && visit.loggedDate ? { visitDate: visit.loggedDate, ...data } : null;
 };
 
-/** What is logged now: every value, so the nurse sees what a correction changes. */
+/** A row of the logged values with the unresolved queries on its fields (under `paths`). */
+function LoggedRow({
+  term,
+  paths,
+  children,
+}: {
+  term: string;
+  paths: string[];
+  children: ReactNode;
+}) {
+  const id = useId();
+  const queries = useQueriesUnder(...paths);
+  return (
+    <div className={queries.length > 0 ? 'fact queried' : 'fact'}>
+      <dt>{term}</dt>
+      <dd>
+        {children}
+        <QueryFlag id={`${id}-query`} queries={queries} />
+      </dd>
+    </div>
+  );
+}
+
+/** What is logged now: every value, so the nurse sees what a correction changes (and the monitor what a query is about). */
 function LoggedValues({ visit }: { visit: Visit & Record<string, unknown> }) {
   const data = siteDataOf(visit);
   if (!data) return null;
@@ -168,22 +284,23 @@ function LoggedValues({ visit }: { visit: Visit & Record<string, unknown> }) {
     <section aria-labelledby="logged-h" className="panel">
       <h2 id="logged-h">Logged values</h2>
       <dl className="facts" data-testid="logged-values">
-        <dt>Visit date</dt>
-        <dd>{formatDate(visit.loggedDate)}</dd>
-        <dt>New relapse</dt>
-        <dd>{data.relapseAssessment.newRelapse ? 'Yes' : 'No'}</dd>
+        <LoggedRow term="Visit date" paths={['visitDate']}>
+          {formatDate(visit.loggedDate)}
+        </LoggedRow>
+        <LoggedRow term="New relapse" paths={['relapseAssessment.newRelapse']}>
+          {data.relapseAssessment.newRelapse ? 'Yes' : 'No'}
+        </LoggedRow>
         {relapses.map((r, i) => (
-          <span key={r.id ?? i}>
-            <dt>Relapse {i + 1}</dt>
-            <dd>
-              onset {formatDate(r.onsetDate)} ·{' '}
-              {r.steroidTreated ? 'steroid-treated' : 'no steroids'}
-              {r.description ? ` · ${r.description}` : ''}
-            </dd>
-          </span>
+          <LoggedRow
+            key={r.id ?? i}
+            term={`Relapse ${i + 1}`}
+            paths={[`relapseAssessment.relapses[${r.id ?? ''}]`]}
+          >
+            onset {formatDate(r.onsetDate)} · {r.steroidTreated ? 'steroid-treated' : 'no steroids'}
+            {r.description ? ` · ${r.description}` : ''}
+          </LoggedRow>
         ))}
-        <dt>Samples</dt>
-        <dd>
+        <LoggedRow term="Samples" paths={['samples']}>
           {data.samples.length === 0
             ? 'None'
             : data.samples
@@ -192,20 +309,17 @@ function LoggedValues({ visit }: { visit: Visit & Record<string, unknown> }) {
                     `${humanise(s.type)}: ${s.taken ? 'taken' : 'not taken'}${s.note ? ` (${s.note})` : ''}`,
                 )
                 .join('; ')}
-        </dd>
-        <dt>Questionnaires</dt>
-        <dd>
+        </LoggedRow>
+        <LoggedRow term="Questionnaires" paths={['questionnaires']}>
           {data.questionnaires.length === 0
             ? 'None'
             : data.questionnaires
-                .map(
-                  (q) =>
-                    `${q.instrument.toUpperCase().replace('_', ' ')}: ${q.done ? 'done' : 'not done'}`,
-                )
+                .map((q) => `${instrumentName(q.instrument)}: ${q.done ? 'done' : 'not done'}`)
                 .join('; ')}
-        </dd>
-        <dt>Notes</dt>
-        <dd>{data.notes ?? '—'}</dd>
+        </LoggedRow>
+        <LoggedRow term="Notes" paths={['notes']}>
+          {data.notes ?? '—'}
+        </LoggedRow>
       </dl>
     </section>
   );
@@ -396,6 +510,7 @@ function AssessorForm({ visit }: { visit: Visit }) {
         <div className="grid">
           <Field
             label={t('field.assessment.edss')}
+            mark="edss.score"
             hint={t('visit.edssHint')}
             error={e.edssScore?.message}
           >
@@ -412,12 +527,17 @@ function AssessorForm({ visit }: { visit: Visit }) {
           </Field>
           <Field
             label={t('field.assessment.edssRater')}
+            mark="edss.rater"
             hint="For example your Neurostatus id or initials"
             error={e.rater?.message}
           >
             {(c) => <input {...c} {...register('rater')} />}
           </Field>
-          <Field label={t('field.assessment.edssDate')} error={e.assessedOn?.message}>
+          <Field
+            label={t('field.assessment.edssDate')}
+            mark="edss.assessedOn"
+            error={e.assessedOn?.message}
+          >
             {(c) => <input {...c} type="date" {...register('assessedOn')} />}
           </Field>
         </div>
@@ -425,10 +545,18 @@ function AssessorForm({ visit }: { visit: Visit }) {
       <fieldset>
         <legend>MRI read</legend>
         <div className="grid">
-          <Field label={t('field.assessment.mriDate')} error={e.mriExamDate?.message}>
+          <Field
+            label={t('field.assessment.mriDate')}
+            mark="mri.examDate"
+            error={e.mriExamDate?.message}
+          >
             {(c) => <input {...c} type="date" {...register('mriExamDate')} />}
           </Field>
-          <Field label={t('field.assessment.mriGdLesions')} error={e.gdLesions?.message}>
+          <Field
+            label={t('field.assessment.mriGdLesions')}
+            mark="mri.gdLesions"
+            error={e.gdLesions?.message}
+          >
             {(c) => (
               <input
                 {...c}
@@ -442,6 +570,7 @@ function AssessorForm({ visit }: { visit: Visit }) {
           </Field>
           <Field
             label={t('field.assessment.mriNewOrEnlargingT2')}
+            mark="mri.newOrEnlargingT2"
             error={e.newOrEnlargingT2?.message}
           >
             {(c) => (
@@ -455,7 +584,11 @@ function AssessorForm({ visit }: { visit: Visit }) {
               />
             )}
           </Field>
-          <Field label={t('field.assessment.mriComparedWith')} error={e.comparedWith?.message}>
+          <Field
+            label={t('field.assessment.mriComparedWith')}
+            mark="mri.comparedWith"
+            error={e.comparedWith?.message}
+          >
             {(c) => <input {...c} type="date" {...register('comparedWith')} />}
           </Field>
         </div>
@@ -598,7 +731,7 @@ function LogVisitForm({ visit }: { visit: Visit & Record<string, unknown> }) {
       <h2 id="log-h">{logged ? 'Correct the visit log' : 'Log this visit'}</h2>
       <DraftNotice draft={draft} />
       <div className="grid">
-        <Field label="Date the visit took place" error={err('visitDate')}>
+        <Field label="Date the visit took place" error={err('visitDate')} mark="visitDate">
           {(c) => (
             <input
               {...c}
@@ -608,73 +741,144 @@ function LogVisitForm({ visit }: { visit: Visit & Record<string, unknown> }) {
           )}
         </Field>
       </div>
-      <fieldset>
-        <legend>New relapse since the previous visit?</legend>
-        <div className="choices">
-          <label>
-            <input type="radio" value="no" {...register('newRelapse')} /> No
-          </label>
-          <label>
-            <input type="radio" value="yes" {...register('newRelapse')} /> Yes
-          </label>
-        </div>
-        {watch('newRelapse') === 'yes' && (
-          <>
-            {relapses.fields.map((f, i) => (
-              <div key={f.id} className="row" role="group" aria-label={`Relapse ${i + 1}`}>
-                <Field label={`Relapse ${i + 1}: onset`} error={err(`relapses.${i}.onsetDate`)}>
-                  {(c) => (
-                    <input
-                      {...c}
-                      type="date"
-                      {...register(`relapses.${i}.onsetDate`, { required: 'Enter the onset date' })}
-                    />
-                  )}
-                </Field>
-                <div className="field">
-                  <label>
-                    <input type="checkbox" {...register(`relapses.${i}.steroidTreated`)} /> Treated
-                    with high-dose steroids
-                  </label>
-                </div>
-                <Field label="Description (no personal data)">
-                  {(c) => <input {...c} {...register(`relapses.${i}.description`)} />}
-                </Field>
-              </div>
-            ))}
-            <button
-              type="button"
-              className="secondary"
-              onClick={() =>
-                relapses.append({ id: '', onsetDate: '', steroidTreated: false, description: '' })
-              }
-            >
-              Add a relapse
-            </button>
-          </>
+      <Marked path="relapseAssessment.newRelapse">
+        {(m) => (
+          <fieldset aria-describedby={m.describedBy} className={m.marked ? 'queried' : undefined}>
+            <legend>New relapse since the previous visit?</legend>
+            {m.flag}
+            <div className="choices">
+              <label>
+                <input type="radio" value="no" {...register('newRelapse')} /> No
+              </label>
+              <label>
+                <input type="radio" value="yes" {...register('newRelapse')} /> Yes
+              </label>
+            </div>
+            {watch('newRelapse') === 'yes' && (
+              <>
+                {relapses.fields.map((f, i) => (
+                  <div key={f.id} className="row" role="group" aria-label={`Relapse ${i + 1}`}>
+                    <Field
+                      label={`Relapse ${i + 1}: onset`}
+                      error={err(`relapses.${i}.onsetDate`)}
+                      mark={`relapseAssessment.relapses[${watch(`relapses.${i}.id`)}].onsetDate`}
+                    >
+                      {(c) => (
+                        <input
+                          {...c}
+                          type="date"
+                          {...register(`relapses.${i}.onsetDate`, {
+                            required: 'Enter the onset date',
+                          })}
+                        />
+                      )}
+                    </Field>
+                    <Marked
+                      path={`relapseAssessment.relapses[${watch(`relapses.${i}.id`)}].steroidTreated`}
+                    >
+                      {(m) => (
+                        <div className={m.marked ? 'field queried' : 'field'}>
+                          <label>
+                            <input
+                              type="checkbox"
+                              aria-describedby={m.describedBy}
+                              {...register(`relapses.${i}.steroidTreated`)}
+                            />{' '}
+                            Treated with high-dose steroids
+                          </label>
+                          {m.flag}
+                        </div>
+                      )}
+                    </Marked>
+                    <Field
+                      label="Description (no personal data)"
+                      mark={`relapseAssessment.relapses[${watch(`relapses.${i}.id`)}].description`}
+                    >
+                      {(c) => <input {...c} {...register(`relapses.${i}.description`)} />}
+                    </Field>
+                  </div>
+                ))}
+                <button
+                  type="button"
+                  className="secondary"
+                  onClick={() =>
+                    relapses.append({
+                      id: '',
+                      onsetDate: '',
+                      steroidTreated: false,
+                      description: '',
+                    })
+                  }
+                >
+                  Add a relapse
+                </button>
+              </>
+            )}
+          </fieldset>
         )}
-      </fieldset>
-      <fieldset>
-        <legend>Samples taken</legend>
-        <div className="choices">
-          {SAMPLES.map((s) => (
-            <label key={s}>
-              <input type="checkbox" value={s} {...register('samples')} /> {humanise(s)}
-            </label>
-          ))}
-        </div>
-      </fieldset>
-      <fieldset>
-        <legend>Questionnaires done</legend>
-        <div className="choices">
-          {QUESTIONNAIRES.map((q) => (
-            <label key={q}>
-              <input type="checkbox" value={q} {...register('questionnaires')} />{' '}
-              {q.toUpperCase().replace('_', ' ')}
-            </label>
-          ))}
-        </div>
-      </fieldset>
+      </Marked>
+      <Marked path="samples" mode="list">
+        {(list) => (
+          <fieldset
+            aria-describedby={list.describedBy}
+            className={list.marked ? 'queried' : undefined}
+          >
+            <legend>Samples taken</legend>
+            {list.flag}
+            <div className="choices">
+              {SAMPLES.map((s) => (
+                <Marked key={s} path={`samples[${s}]`} mode="element">
+                  {(m) => (
+                    <span className={m.marked ? 'choice queried' : 'choice'}>
+                      <label>
+                        <input
+                          type="checkbox"
+                          value={s}
+                          aria-describedby={m.describedBy}
+                          {...register('samples')}
+                        />{' '}
+                        {humanise(s)}
+                      </label>
+                      {m.flag}
+                    </span>
+                  )}
+                </Marked>
+              ))}
+            </div>
+          </fieldset>
+        )}
+      </Marked>
+      <Marked path="questionnaires" mode="list">
+        {(list) => (
+          <fieldset
+            aria-describedby={list.describedBy}
+            className={list.marked ? 'queried' : undefined}
+          >
+            <legend>Questionnaires done</legend>
+            {list.flag}
+            <div className="choices">
+              {QUESTIONNAIRES.map((q) => (
+                <Marked key={q} path={`questionnaires[${q}]`} mode="element">
+                  {(m) => (
+                    <span className={m.marked ? 'choice queried' : 'choice'}>
+                      <label>
+                        <input
+                          type="checkbox"
+                          value={q}
+                          aria-describedby={m.describedBy}
+                          {...register('questionnaires')}
+                        />{' '}
+                        {instrumentName(q)}
+                      </label>
+                      {m.flag}
+                    </span>
+                  )}
+                </Marked>
+              ))}
+            </div>
+          </fieldset>
+        )}
+      </Marked>
       {!logged && (
         <fieldset>
           <legend>Adverse events</legend>
@@ -771,7 +975,7 @@ function LogVisitForm({ visit }: { visit: Visit & Record<string, unknown> }) {
           </button>
         </fieldset>
       )}
-      <Field label="Notes (no personal data)" error={err('notes')}>
+      <Field label="Notes (no personal data)" error={err('notes')} mark="notes">
         {(c) => <textarea {...c} rows={3} {...register('notes')} />}
       </Field>
       {logged && (
@@ -895,8 +1099,13 @@ function AdverseEventItem({
   zone: string;
 }) {
   const qc = useQueryClient();
+  const { t } = useTranslation();
+  const { hasRole } = useSession();
   const zone = useZone(siteId);
   const [open, setOpen] = useState(false);
+  const queries = useRecordQueries('adverse_event', ae.id, ae.version);
+  const unresolved = (queries.data ?? []).filter(isUnresolved).length;
+  const raiser = hasRole('monitor', 'statistician');
   const { register, handleSubmit, reset, watch, formState } = useForm<AeForm>({
     defaultValues: aeDefaults(ae),
   });
@@ -926,102 +1135,123 @@ function AdverseEventItem({
     },
   });
   return (
-    <div>
-      {ae.term} ({humanise(ae.severity)}) · onset {formatDate(ae.onsetDate)} ·{' '}
-      {ae.endDate ? `ended ${formatDate(ae.endDate)}` : 'ongoing'} · {humanise(ae.outcome)}
-      {ae.serious ? ` · serious (${ae.seriousnessCriteria.map(humanise).join(', ')})` : ''}{' '}
-      {canCorrect && !open && (
-        <button
-          type="button"
-          className="secondary"
-          onClick={() => (reset(aeDefaults(ae)), setOpen(true))}
-          aria-label={`Correct adverse event ${ae.term}`}
-        >
-          Correct
-        </button>
-      )}
-      {open && (
-        <form
-          onSubmit={handleSubmit((v) => save.mutate(v))}
-          noValidate
-          className="panel"
-          aria-label={`Correct adverse event ${ae.term}`}
-        >
-          <div className="grid">
-            <Field label="Term (no personal data)">
-              {(c) => <input {...c} {...register('term', { required: true })} />}
-            </Field>
-            <Field label="Onset">
-              {(c) => <input {...c} type="date" {...register('onsetDate', { required: true })} />}
-            </Field>
-            <Field label="End (empty = ongoing)">
-              {(c) => <input {...c} type="date" {...register('endDate')} />}
-            </Field>
-            <Field label="Severity">
-              {(c) => (
-                <select {...c} {...register('severity')}>
-                  <option value="mild">Mild</option>
-                  <option value="moderate">Moderate</option>
-                  <option value="severe">Severe</option>
-                </select>
-              )}
-            </Field>
-            <Field label="Outcome">
-              {(c) => (
-                <select {...c} {...register('outcome')}>
-                  {OUTCOMES.map((o) => (
-                    <option key={o} value={o}>
-                      {humanise(o)}
-                    </option>
-                  ))}
-                </select>
-              )}
-            </Field>
-            <div className="field">
-              <label>
-                <input type="checkbox" {...register('serious')} /> Serious
-              </label>
-            </div>
-          </div>
-          {watch('serious') && (
-            <fieldset>
-              <legend>Seriousness criteria</legend>
-              <div className="choices">
-                {SERIOUSNESS.map((x) => (
-                  <label key={x}>
-                    <input type="checkbox" value={x} {...register('seriousnessCriteria')} />{' '}
-                    {humanise(x)}
-                  </label>
-                ))}
-              </div>
-            </fieldset>
-          )}
-          <Field label="Reason for the correction" error={formState.errors.reason?.message}>
-            {(c) => (
-              <input
-                {...c}
-                {...register('reason', { required: 'Give the reason for the correction' })}
-              />
-            )}
-          </Field>
-          <StaleNotice error={save.error} />
-          {save.error &&
-            !(save.error instanceof ApiError && save.error.code === 'STALE_VERSION') && (
-              <ErrorBox error={save.error} title="Not saved" />
-            )}
-          <button type="submit" disabled={save.isPending}>
-            Save correction
-          </button>{' '}
-          <button type="button" className="secondary" onClick={() => setOpen(false)}>
-            Cancel
+    <QueryMarks queries={queries.data}>
+      <div>
+        {ae.term} ({humanise(ae.severity)}) · onset {formatDate(ae.onsetDate)} ·{' '}
+        {ae.endDate ? `ended ${formatDate(ae.endDate)}` : 'ongoing'} · {humanise(ae.outcome)}
+        {ae.serious ? ` · serious (${ae.seriousnessCriteria.map(humanise).join(', ')})` : ''}{' '}
+        {unresolved > 0 && <Tag tone="warn">{t('queries.panel.count', { count: unresolved })}</Tag>}{' '}
+        {canCorrect && !open && (
+          <button
+            type="button"
+            className="secondary"
+            onClick={() => (reset(aeDefaults(ae)), setOpen(true))}
+            aria-label={`Correct adverse event ${ae.term}`}
+          >
+            Correct
           </button>
-          <CorrectionHistory
-            title={`Adverse event ${ae.term}: history`}
-            versions={history.data ?? []}
-            zone={zone}
+        )}
+        {open && (
+          <form
+            onSubmit={handleSubmit((v) => save.mutate(v))}
+            noValidate
+            className="panel"
+            aria-label={`Correct adverse event ${ae.term}`}
+          >
+            <div className="grid">
+              <Field label="Term (no personal data)" mark="term">
+                {(c) => <input {...c} {...register('term', { required: true })} />}
+              </Field>
+              <Field label="Onset" mark="onsetDate">
+                {(c) => <input {...c} type="date" {...register('onsetDate', { required: true })} />}
+              </Field>
+              <Field label="End (empty = ongoing)" mark="endDate">
+                {(c) => <input {...c} type="date" {...register('endDate')} />}
+              </Field>
+              <Field label="Severity" mark="severity">
+                {(c) => (
+                  <select {...c} {...register('severity')}>
+                    <option value="mild">Mild</option>
+                    <option value="moderate">Moderate</option>
+                    <option value="severe">Severe</option>
+                  </select>
+                )}
+              </Field>
+              <Field label="Outcome" mark="outcome">
+                {(c) => (
+                  <select {...c} {...register('outcome')}>
+                    {OUTCOMES.map((o) => (
+                      <option key={o} value={o}>
+                        {humanise(o)}
+                      </option>
+                    ))}
+                  </select>
+                )}
+              </Field>
+              <div className="field">
+                <label>
+                  <input type="checkbox" {...register('serious')} /> Serious
+                </label>
+              </div>
+            </div>
+            {watch('serious') && (
+              <fieldset>
+                <legend>Seriousness criteria</legend>
+                <div className="choices">
+                  {SERIOUSNESS.map((x) => (
+                    <label key={x}>
+                      <input type="checkbox" value={x} {...register('seriousnessCriteria')} />{' '}
+                      {humanise(x)}
+                    </label>
+                  ))}
+                </div>
+              </fieldset>
+            )}
+            <Field label="Reason for the correction" error={formState.errors.reason?.message}>
+              {(c) => (
+                <input
+                  {...c}
+                  {...register('reason', { required: 'Give the reason for the correction' })}
+                />
+              )}
+            </Field>
+            <StaleNotice error={save.error} />
+            {save.error &&
+              !(save.error instanceof ApiError && save.error.code === 'STALE_VERSION') && (
+                <ErrorBox error={save.error} title="Not saved" />
+              )}
+            <button type="submit" disabled={save.isPending}>
+              Save correction
+            </button>{' '}
+            <button type="button" className="secondary" onClick={() => setOpen(false)}>
+              Cancel
+            </button>
+            <CorrectionHistory
+              title={`Adverse event ${ae.term}: history`}
+              versions={history.data ?? []}
+              zone={zone}
+            />
+          </form>
+        )}
+        {(unresolved > 0 || raiser || (queries.data ?? []).length > 0) && (
+          <RecordQueries
+            recordEntity="adverse_event"
+            recordId={ae.id}
+            siteId={siteId}
+            what={t('queries.what.adverseEvent', { term: ae.term })}
+            queries={queries}
+            targets={recordTargets(
+              'adverse_event',
+              ae as unknown as JsonRecord,
+              { assessments: { key: 'intervention', name: humanise } },
+              (k) => t(k),
+              t('queries.raise.any'),
+            )}
+            correctHint={canCorrect ? t('queries.correctHint.adverseEvent') : undefined}
+            level={3}
           />
-        </form>
-      )}
-    </div>
+        )}
+      </div>
+    </QueryMarks>
   );
 }

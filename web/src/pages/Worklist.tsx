@@ -6,6 +6,7 @@ import { Link, useNavigate } from 'react-router';
 import { api, ApiError, call } from '../api/client';
 import type { Participant } from '../api/client';
 import { useSession, useUser } from '../auth/session';
+import { OpenQueries } from '../components/DataQueries';
 import { DataTable, ErrorBox, Field, QueryView, Tag } from '../components/ui';
 import { applyServerErrors } from '../lib/forms';
 import { PATHWAY_ORDER, STATUS_LABELS, WAITING_FOR } from '../lib/labels';
@@ -108,6 +109,7 @@ export function Worklist() {
         />
       )}
       {hasRole('coordinator', 'investigator', 'monitor') && <ReconsentPending siteId={siteId} />}
+      {hasRole('coordinator', 'investigator') && <OpenQueries siteId={siteId || undefined} />}
       <QueryView query={query} what="candidates">
         {(page) => {
           const byStatus = (s: string) => page.items.filter((p) => p.status === s);

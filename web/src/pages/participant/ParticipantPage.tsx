@@ -1,11 +1,15 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { useForm } from 'react-hook-form';
 import { Link, useNavigate, useParams } from 'react-router';
 import { api, call } from '../../api/client';
 import type { Identity, Participant, ScreeningRecord } from '../../api/client';
 import { useSession } from '../../auth/session';
+import { RecordQueries } from '../../components/DataQueries';
+import { recordTargets } from '../../lib/query-paths';
 import { DataTable, ErrorBox, Field, QueryView, Tag } from '../../components/ui';
+import { QueryMarks, useRecordQueries } from '../../lib/query-marks';
 import { STATUS_LABELS, WAITING_FOR } from '../../lib/labels';
 import { useZone } from '../../lib/reference';
 import { durationSince, formatDate, formatInstant, todayIn } from '../../lib/time';
@@ -147,22 +151,66 @@ function Screening({ participant, editable }: { participant: Participant; editab
   return (
     <QueryView query={query} what="the screening data">
       {(episode) => (
-        <>
-          <ScreeningForm
-            key={episode.id}
-            participantId={participant.id}
-            data={episode.data as ScreeningRecord}
-            version={episode.version}
-            editable={editable && episode.current && !episode.decision}
-          />
-          <ScreeningHistory
-            participantId={participant.id}
-            siteId={participant.siteId}
-            version={episode.version}
-          />
-        </>
+        <ScreeningEpisode
+          participant={participant}
+          episode={episode}
+          editable={editable && episode.current && !episode.decision}
+        />
       )}
     </QueryView>
+  );
+}
+
+/** The screening record's form with its data queries (marked on the fields, and their panel). */
+function ScreeningEpisode({
+  participant,
+  episode,
+  editable,
+}: {
+  participant: Participant;
+  episode: { id: string; version: number; data: unknown };
+  editable: boolean;
+}) {
+  const { t } = useTranslation();
+  const queries = useRecordQueries('screening_record', episode.id, episode.version);
+  const data = episode.data as ScreeningRecord;
+  const row = (what: string) => (_k: string, i: number) => `${what} ${i + 1}`;
+  return (
+    <>
+      <QueryMarks queries={queries.data}>
+        <ScreeningForm
+          key={episode.id}
+          participantId={participant.id}
+          data={data}
+          version={episode.version}
+          editable={editable}
+        />
+      </QueryMarks>
+      <RecordQueries
+        recordEntity="screening_record"
+        recordId={episode.id}
+        siteId={participant.siteId}
+        what={t('queries.what.screening')}
+        queries={queries}
+        targets={recordTargets(
+          'screening',
+          data as unknown as Record<string, unknown>,
+          {
+            relapses: { key: 'itemId', name: row('relapse') },
+            mriExams: { key: 'itemId', name: row('MRI') },
+            treatments: { key: 'itemId', name: row('treatment') },
+          },
+          (k) => t(k),
+          t('queries.raise.any'),
+        )}
+        correctHint={editable ? t('queries.correctHint.screening') : undefined}
+      />
+      <ScreeningHistory
+        participantId={participant.id}
+        siteId={participant.siteId}
+        version={episode.version}
+      />
+    </>
   );
 }
 

@@ -290,14 +290,16 @@ function YesNoSelect({
   name,
   label,
   error,
+  mark,
 }: {
   register: UseFormRegister<Form>;
   name: Parameters<UseFormRegister<Form>>[0];
   label: string;
   error?: string;
+  mark?: string;
 }) {
   return (
-    <Field label={label} error={error}>
+    <Field label={label} error={error} mark={mark}>
       {(c) => (
         <select {...c} {...register(name)}>
           <option value="">Not recorded</option>
@@ -339,6 +341,15 @@ export function ScreeningForm({
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const err = (path: string): string | undefined =>
     path.split('.').reduce<any>((o, k) => o?.[k], errs)?.message;
+  /** A form field's path in the record, for its data-query mark: `relapses.0.onsetDate` → `relapses[<itemId>].onsetDate`. */
+  const markOf = (path: string): string => {
+    const row = /^(relapses|mriExams|treatments)\.(\d+)\.(\w+)$/.exec(path);
+    if (row) {
+      const itemId = String(form.getValues(`${row[1]}.${Number(row[2])}.itemId` as never) ?? '');
+      return `${row[1]}[${itemId}].${row[3]}`;
+    }
+    return path.startsWith('flags.') ? path.slice(6) : path;
+  };
 
   const mutation = useMutation({
     mutationFn: (f: Form) => {
@@ -393,7 +404,11 @@ export function ScreeningForm({
       <fieldset>
         <legend>Diagnosis</legend>
         <div className="grid">
-          <Field label="Disease course" error={err('diagnosis.course')}>
+          <Field
+            label="Disease course"
+            error={err('diagnosis.course')}
+            mark={markOf('diagnosis.course')}
+          >
             {(c) => (
               <select {...c} {...register('diagnosis.course')}>
                 <option value="">Not recorded</option>
@@ -409,11 +424,20 @@ export function ScreeningForm({
             name="diagnosis.mcDonaldMet"
             label="Revised McDonald criteria met"
             error={err('diagnosis.mcDonaldMet')}
+            mark={markOf('diagnosis.mcDonaldMet')}
           />
-          <Field label="Symptom onset date" error={err('diagnosis.symptomOnsetDate')}>
+          <Field
+            label="Symptom onset date"
+            error={err('diagnosis.symptomOnsetDate')}
+            mark={markOf('diagnosis.symptomOnsetDate')}
+          >
             {(c) => <input {...c} type="date" {...register('diagnosis.symptomOnsetDate')} />}
           </Field>
-          <Field label="Diagnosis date" error={err('diagnosis.diagnosisDate')}>
+          <Field
+            label="Diagnosis date"
+            error={err('diagnosis.diagnosisDate')}
+            mark={markOf('diagnosis.diagnosisDate')}
+          >
             {(c) => <input {...c} type="date" {...register('diagnosis.diagnosisDate')} />}
           </Field>
         </div>
@@ -422,7 +446,12 @@ export function ScreeningForm({
       <fieldset>
         <legend>EDSS</legend>
         <div className="grid">
-          <Field label="EDSS score" hint="0 to 10 in steps of 0.5" error={err('edss.score')}>
+          <Field
+            label="EDSS score"
+            hint="0 to 10 in steps of 0.5"
+            error={err('edss.score')}
+            mark={markOf('edss.score')}
+          >
             {(c) => (
               <select {...c} {...register('edss.score')}>
                 <option value="">Not recorded</option>
@@ -434,7 +463,7 @@ export function ScreeningForm({
               </select>
             )}
           </Field>
-          <Field label="EDSS date" error={err('edss.date')}>
+          <Field label="EDSS date" error={err('edss.date')} mark={markOf('edss.date')}>
             {(c) => <input {...c} type="date" {...register('edss.date')} />}
           </Field>
           <YesNoSelect
@@ -442,6 +471,7 @@ export function ScreeningForm({
             name="edss.stablePhase"
             label="Assessed in a stable phase"
             error={err('edss.stablePhase')}
+            mark={markOf('edss.stablePhase')}
           />
         </div>
       </fieldset>
@@ -451,7 +481,11 @@ export function ScreeningForm({
         {relapses.fields.map((f, i) => (
           <div key={f.id} className="panel" role="group" aria-label={`Relapse ${i + 1}`}>
             <div className="grid">
-              <Field label={`Relapse ${i + 1}: onset date`} error={err(`relapses.${i}.onsetDate`)}>
+              <Field
+                label={`Relapse ${i + 1}: onset date`}
+                error={err(`relapses.${i}.onsetDate`)}
+                mark={markOf(`relapses.${i}.onsetDate`)}
+              >
                 {(c) => (
                   <input
                     {...c}
@@ -465,12 +499,14 @@ export function ScreeningForm({
                 name={`relapses.${i}.steroidTreated`}
                 label="Treated with high-dose steroids"
                 error={err(`relapses.${i}.steroidTreated`)}
+                mark={markOf(`relapses.${i}.steroidTreated`)}
               />
               <YesNoSelect
                 register={register}
                 name={`relapses.${i}.clinicallyRelevant`}
                 label="Clinically relevant"
                 error={err(`relapses.${i}.clinicallyRelevant`)}
+                mark={markOf(`relapses.${i}.clinicallyRelevant`)}
               />
             </div>
             <button type="button" className="secondary" onClick={() => relapses.remove(i)}>
@@ -504,7 +540,11 @@ export function ScreeningForm({
         {mris.fields.map((f, i) => (
           <div key={f.id} className="panel" role="group" aria-label={`MRI exam ${i + 1}`}>
             <div className="grid">
-              <Field label={`MRI ${i + 1}: exam date`} error={err(`mriExams.${i}.date`)}>
+              <Field
+                label={`MRI ${i + 1}: exam date`}
+                error={err(`mriExams.${i}.date`)}
+                mark={markOf(`mriExams.${i}.date`)}
+              >
                 {(c) => (
                   <input
                     {...c}
@@ -517,10 +557,15 @@ export function ScreeningForm({
                 label="Exam id (optional)"
                 hint="So another exam can name it as its reference"
                 error={err(`mriExams.${i}.id`)}
+                mark={markOf(`mriExams.${i}.id`)}
               >
                 {(c) => <input {...c} {...register(`mriExams.${i}.id`)} />}
               </Field>
-              <Field label="Gd-enhancing T1 lesions" error={err(`mriExams.${i}.gdEnhancingT1`)}>
+              <Field
+                label="Gd-enhancing T1 lesions"
+                error={err(`mriExams.${i}.gdEnhancingT1`)}
+                mark={markOf(`mriExams.${i}.gdEnhancingT1`)}
+              >
                 {(c) => (
                   <input
                     {...c}
@@ -536,6 +581,7 @@ export function ScreeningForm({
               <Field
                 label="New or enlarging T2 lesions"
                 error={err(`mriExams.${i}.newOrEnlargingT2`)}
+                mark={markOf(`mriExams.${i}.newOrEnlargingT2`)}
               >
                 {(c) => (
                   <input
@@ -549,12 +595,17 @@ export function ScreeningForm({
                   />
                 )}
               </Field>
-              <Field label="Compared with exam id" error={err(`mriExams.${i}.comparedWithExamId`)}>
+              <Field
+                label="Compared with exam id"
+                error={err(`mriExams.${i}.comparedWithExamId`)}
+                mark={markOf(`mriExams.${i}.comparedWithExamId`)}
+              >
                 {(c) => <input {...c} {...register(`mriExams.${i}.comparedWithExamId`)} />}
               </Field>
               <Field
                 label="Or compared with exam of date"
                 error={err(`mriExams.${i}.comparedWithDate`)}
+                mark={markOf(`mriExams.${i}.comparedWithDate`)}
               >
                 {(c) => (
                   <input {...c} type="date" {...register(`mriExams.${i}.comparedWithDate`)} />
@@ -595,7 +646,11 @@ export function ScreeningForm({
         {treatments.fields.map((f, i) => (
           <div key={f.id} className="panel" role="group" aria-label={`Treatment ${i + 1}`}>
             <div className="grid">
-              <Field label={`Treatment ${i + 1}: drug`} error={err(`treatments.${i}.drug`)}>
+              <Field
+                label={`Treatment ${i + 1}: drug`}
+                error={err(`treatments.${i}.drug`)}
+                mark={markOf(`treatments.${i}.drug`)}
+              >
                 {(c) => (
                   <select
                     {...c}
@@ -610,10 +665,18 @@ export function ScreeningForm({
                   </select>
                 )}
               </Field>
-              <Field label="Start date" error={err(`treatments.${i}.startDate`)}>
+              <Field
+                label="Start date"
+                error={err(`treatments.${i}.startDate`)}
+                mark={markOf(`treatments.${i}.startDate`)}
+              >
                 {(c) => <input {...c} type="date" {...register(`treatments.${i}.startDate`)} />}
               </Field>
-              <Field label="End date" error={err(`treatments.${i}.endDate`)}>
+              <Field
+                label="End date"
+                error={err(`treatments.${i}.endDate`)}
+                mark={markOf(`treatments.${i}.endDate`)}
+              >
                 {(c) => (
                   <input
                     {...c}
@@ -654,7 +717,12 @@ export function ScreeningForm({
         <legend>Infection tests</legend>
         <div className="grid">
           {TESTS.map(([k, label]) => (
-            <Field key={k} label={label} error={err(`infections.${k}`)}>
+            <Field
+              key={k}
+              label={label}
+              error={err(`infections.${k}`)}
+              mark={markOf(`infections.${k}`)}
+            >
               {(c) => (
                 <select {...c} {...register(`infections.${k}`)}>
                   {infectionOptions}
@@ -675,6 +743,7 @@ export function ScreeningForm({
               name={`activeInfections.${k}`}
               label={label}
               error={err(`activeInfections.${k}`)}
+              mark={markOf(`activeInfections.${k}`)}
             />
           ))}
         </div>
@@ -690,6 +759,7 @@ export function ScreeningForm({
               name={`comorbidity.${k}`}
               label={label}
               error={err(`comorbidity.${k}`)}
+              mark={markOf(`comorbidity.${k}`)}
             />
           ))}
         </div>
@@ -705,6 +775,7 @@ export function ScreeningForm({
               name={`flags.${k}`}
               label={label}
               error={err(`flags.${k}`)}
+              mark={markOf(`flags.${k}`)}
             />
           ))}
         </div>
