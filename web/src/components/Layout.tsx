@@ -33,14 +33,8 @@ export const NAV: Item[] = [
   {
     to: '/queries',
     label: 'nav.queries',
-    roles: [
-      'monitor',
-      'statistician',
-      'coordinator',
-      'investigator',
-      'site_staff',
-      'blinded_assessor',
-    ],
+    // A blinded assessor's queries (on their own assessments only) are on their worklist.
+    roles: ['monitor', 'statistician', 'coordinator', 'investigator', 'site_staff'],
   },
   {
     to: '/reports',
