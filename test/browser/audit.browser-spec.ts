@@ -52,7 +52,7 @@ describe('the audit trail in the browser', () => {
   });
   afterAll(() => app.close());
 
-  it('filters by study id and shows the name, the study id and the change in words', async () => {
+  it('[REQ-MON-006] filters by study id and shows the name, the study id and the change in words', async () => {
     const p = await app.signedIn(monitor);
     await p.goto(`${app.baseUrl}/app/admin/audit`);
     await p.getByLabel('Study id').fill(participant.studyId);

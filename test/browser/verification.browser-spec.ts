@@ -57,7 +57,7 @@ describe('source-data verification and casebook sign-off in the browser', () => 
       .expect(200);
   };
 
-  it('the monitor marks a record verified; a correction clears it; progress counts it', async () => {
+  it('[REQ-MON-003] the monitor marks a record verified; a correction clears it; progress counts it', async () => {
     const p = await app.signedIn(monitor);
     await p.goto(`${app.baseUrl}/app/participants/${participantId}`);
     const panel = p.locator('section', {
@@ -90,7 +90,7 @@ describe('source-data verification and casebook sign-off in the browser', () => 
     expect((await line.innerText()).replace(/\s+/g, ' ')).toContain('1 0 0%');
   });
 
-  it('the investigator signs the casebook at the end of follow-up; a correction voids it', async () => {
+  it('[REQ-MON-004] the investigator signs the casebook at the end of follow-up; a correction voids it', async () => {
     await app.t
       .http()
       .post(`/participants/${participantId}/outcome`)

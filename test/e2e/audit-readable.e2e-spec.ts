@@ -172,7 +172,7 @@ describe('the audit trail in words: names, study ids, changes, filter by partici
   });
   afterAll(() => t.close());
 
-  it("a filter by study id finds exactly the rows of the participant and its records, each with the actor's name and the study id", async () => {
+  it("[REQ-MON-006] a filter by study id finds exactly the rows of the participant and its records, each with the actor's name and the study id", async () => {
     const { items, total } = await trail(monitor, { studyId: p.studyId, pageSize: 200 });
 
     // Exactly the rows whose entity id is the participant's or one of its records' (visits, AEs).
@@ -271,7 +271,7 @@ describe('the audit trail in words: names, study ids, changes, filter by partici
     expect(correction?.summary).toBe('follow-up.visit_corrected, by Anna Jansen');
   });
 
-  it("the participant's history downloads as CSV for the monitor, oldest first, one line per changed field; the download is audited", async () => {
+  it("[REQ-MON-006] the participant's history downloads as CSV for the monitor, oldest first, one line per changed field; the download is audited", async () => {
     const rows = (await trail(monitor, { studyId: p.studyId, pageSize: 200 })).items;
     const res = await t
       .http()

@@ -211,7 +211,7 @@ describe('data cuts: freeze at a date, unfreeze with a reason, reproducible expo
     ).toHaveLength(1);
   });
 
-  it('refuses a change of a frozen record until a monitor unfreezes it with a reason; the unfreeze covers one change', async () => {
+  it('[REQ-MON-005] refuses a change of a frozen record until a monitor unfreezes it with a reason; the unfreeze covers one change', async () => {
     const frozen = await correct(w000, 'after the cut');
     expect(frozen.status).toBe(409);
     expect(frozen.body.code).toBe('RECORD_FROZEN');
@@ -276,7 +276,7 @@ describe('data cuts: freeze at a date, unfreeze with a reason, reproducible expo
     expect([notFrozen.status, notFrozen.body.code]).toEqual([409, 'RECORD_NOT_FROZEN']);
   });
 
-  it("exports the cut reproducibly: the same SHA-256 again after more data has flowed, only the cut's data in it", async () => {
+  it("[REQ-MON-005] exports the cut reproducibly: the same SHA-256 again after more data has flowed, only the cut's data in it", async () => {
     const first = await exportCut();
     expect(first.files.length).toBeGreaterThan(0);
     expect(first.text).toContain(p1StudyId);
@@ -323,7 +323,7 @@ describe('data cuts: freeze at a date, unfreeze with a reason, reproducible expo
     expect(checked[0]).toMatchObject({ after: expect.objectContaining({ same: true }) });
   }, 120_000);
 
-  it("freezes a participant's records at the end of their follow-up", async () => {
+  it("[REQ-MON-005] freezes a participant's records at the end of their follow-up", async () => {
     const p = await withLoggedVisit();
     // A record recorded after the cut: not frozen by it.
     expect((await correct(p.visit, 'before the end')).status).toBe(200);

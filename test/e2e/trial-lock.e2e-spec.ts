@@ -126,7 +126,7 @@ describe('the final trial lock: every clinical write refused, safety reporting e
     expect((await request(admin2, 'lock', 'again')).status).toBe(409);
   });
 
-  it('answers every clinical write 409 DATABASE_LOCKED naming the lock, and changes nothing', async () => {
+  it('[REQ-MON-005] answers every clinical write 409 DATABASE_LOCKED naming the lock, and changes nothing', async () => {
     expect(lockId).not.toBe('');
     const writes = routes.filter((r) => clinical(r) && !flag(r, 'x-safety-reporting'));
     // The generated set is the app's whole clinical surface, not a hand-picked few.
@@ -253,7 +253,7 @@ describe('the final trial lock: every clinical write refused, safety reporting e
     expect(await scheduled()).toBe(before);
   });
 
-  it('unlocks only with a reason and two different people; then writes flow again', async () => {
+  it('[REQ-MON-005] unlocks only with a reason and two different people; then writes flow again', async () => {
     const noReason = await t
       .http()
       .post('/trial-lock/requests')

@@ -149,7 +149,7 @@ describe('source-data verification and casebook sign-off (e2e)', () => {
       [action, participantId],
     )) as { before: Record<string, unknown>; after: Record<string, unknown> }[];
 
-  it('a change after SDV clears the mark (audited), and progress moves with it', async () => {
+  it('[REQ-MON-003] a change after SDV clears the mark (audited), and progress moves with it', async () => {
     const { participantId, visitId, aeId } = await loggedVisit();
     const before = await verification(participantId);
     const log = itemOf(before, 'visit_log', visitId);
@@ -339,7 +339,7 @@ describe('source-data verification and casebook sign-off (e2e)', () => {
     expect(await audits('verification.sdv_marked', participantId)).toEqual([]);
   }, 60_000);
 
-  it('a change after casebook sign-off voids the signature (audited); wrong password refused; re-signing works', async () => {
+  it('[REQ-MON-004] a change after casebook sign-off voids the signature (audited); wrong password refused; re-signing works', async () => {
     const { participantId, visitId } = await loggedVisit();
     const sign = (body: object, as: TestUser = investigator) =>
       t.http().post(`/participants/${participantId}/casebook-signature`).set(bearer(as)).send(body);
