@@ -1,7 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useId, useState, type ReactNode } from 'react';
-import { useFieldArray, useForm } from 'react-hook-form';
+import { type UseFormRegisterReturn, useFieldArray, useForm } from 'react-hook-form';
 import { Link, useParams } from 'react-router';
 import { api, call } from '../api/client';
 import type { Visit, VisitDetail } from '../api/client';
@@ -817,68 +817,20 @@ function LogVisitForm({ visit }: { visit: Visit & Record<string, unknown> }) {
           </fieldset>
         )}
       </Marked>
-      <Marked path="samples" mode="list">
-        {(list) => (
-          <fieldset
-            aria-describedby={list.describedBy}
-            className={list.marked ? 'queried' : undefined}
-          >
-            <legend>Samples taken</legend>
-            {list.flag}
-            <div className="choices">
-              {SAMPLES.map((s) => (
-                <Marked key={s} path={`samples[${s}]`} mode="element">
-                  {(m) => (
-                    <span className={m.marked ? 'choice queried' : 'choice'}>
-                      <label>
-                        <input
-                          type="checkbox"
-                          value={s}
-                          aria-describedby={m.describedBy}
-                          {...register('samples')}
-                        />{' '}
-                        {humanise(s)}
-                      </label>
-                      {m.flag}
-                    </span>
-                  )}
-                </Marked>
-              ))}
-            </div>
-          </fieldset>
-        )}
-      </Marked>
-      <Marked path="questionnaires" mode="list">
-        {(list) => (
-          <fieldset
-            aria-describedby={list.describedBy}
-            className={list.marked ? 'queried' : undefined}
-          >
-            <legend>Questionnaires done</legend>
-            {list.flag}
-            <div className="choices">
-              {QUESTIONNAIRES.map((q) => (
-                <Marked key={q} path={`questionnaires[${q}]`} mode="element">
-                  {(m) => (
-                    <span className={m.marked ? 'choice queried' : 'choice'}>
-                      <label>
-                        <input
-                          type="checkbox"
-                          value={q}
-                          aria-describedby={m.describedBy}
-                          {...register('questionnaires')}
-                        />{' '}
-                        {instrumentName(q)}
-                      </label>
-                      {m.flag}
-                    </span>
-                  )}
-                </Marked>
-              ))}
-            </div>
-          </fieldset>
-        )}
-      </Marked>
+      <MarkedChoices
+        path="samples"
+        legend="Samples taken"
+        options={SAMPLES}
+        label={humanise}
+        input={register('samples')}
+      />
+      <MarkedChoices
+        path="questionnaires"
+        legend="Questionnaires done"
+        options={QUESTIONNAIRES}
+        label={instrumentName}
+        input={register('questionnaires')}
+      />
       {!logged && (
         <fieldset>
           <legend>Adverse events</legend>
@@ -1006,6 +958,55 @@ function LogVisitForm({ visit }: { visit: Visit & Record<string, unknown> }) {
  * The logged record as the form now has it. Items keep their identity: a sample or questionnaire
  * unticked is "not taken/done" (its note stays), relapses keep their ids, new rows have none.
  */
+/** A group of checkboxes (one list of the record), each option marked when a query names it. */
+function MarkedChoices({
+  path,
+  legend,
+  options,
+  label,
+  input,
+}: {
+  path: string;
+  legend: string;
+  options: readonly string[];
+  label: (option: string) => string;
+  input: UseFormRegisterReturn;
+}) {
+  return (
+    <Marked path={path} mode="list">
+      {(list) => (
+        <fieldset
+          aria-describedby={list.describedBy}
+          className={list.marked ? 'queried' : undefined}
+        >
+          <legend>{legend}</legend>
+          {list.flag}
+          <div className="choices">
+            {options.map((o) => (
+              <Marked key={o} path={`${path}[${o}]`} mode="element">
+                {(m) => (
+                  <span className={m.marked ? 'choice queried' : 'choice'}>
+                    <label>
+                      <input
+                        type="checkbox"
+                        value={o}
+                        aria-describedby={m.describedBy}
+                        {...input}
+                      />{' '}
+                      {label(o)}
+                    </label>
+                    {m.flag}
+                  </span>
+                )}
+              </Marked>
+            ))}
+          </div>
+        </fieldset>
+      )}
+    </Marked>
+  );
+}
+
 function editedRecord(original: LogRecord, v: LogForm): LogRecord {
   const relapses: Relapse[] =
     v.newRelapse === 'yes'
