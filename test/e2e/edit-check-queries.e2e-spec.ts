@@ -432,6 +432,17 @@ describe('[REQ-MON-002] edit checks raise queries once and resolve them when the
       await expect(sweep()).rejects.toThrow(
         /followUp\.editChecks.*minRise must be a multiple of 0\.5/,
       );
+      // …but it never blocks data entry: the save goes on, unchecked (the fall of the EDSS would
+      // have resolved the query; it stays open).
+      await t
+        .http()
+        .patch(`/follow-up/visits/${w24}/assessment`)
+        .set(bearer(assessor))
+        .send({ edss: { score: 3 }, reason: 'transcription error' })
+        .expect(200);
+      expect((await checkQueries('edss_rise_without_relapse', w24)).map((q) => q.status)).toEqual([
+        'open',
+      ]);
     } finally {
       await configure(null);
     }

@@ -1,4 +1,4 @@
-import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { addDays } from 'src/common/time/calendar-date';
 import {
   type RecordChange,
@@ -16,6 +16,7 @@ import {
   aeEndBeforeOnset,
   EDIT_CHECK_TARGETS,
   type EditCheckId,
+  type EditChecks,
   edssRisesWithoutRelapse,
   mriMissingText,
   outOfWindowText,
@@ -43,6 +44,8 @@ const add = (a: EditCheckOutcome, b: EditCheckOutcome): EditCheckOutcome => ({
  */
 @Injectable()
 export class EditChecksService implements RecordChangeHook, OnModuleInit {
+  private readonly logger = new Logger(EditChecksService.name);
+
   constructor(
     private readonly hooks: RecordChangeHooks,
     private readonly settings: FollowUpSettings,
@@ -69,7 +72,15 @@ export class EditChecksService implements RecordChangeHook, OnModuleInit {
     if (adverseEvents.size === 0 && participants.size === 0) {
       return;
     }
-    const checks = await this.settings.editChecks();
+    let checks: EditChecks;
+    try {
+      checks = await this.settings.editChecks();
+    } catch (error) {
+      // A data-quality check never blocks data entry or a safety report: the save goes on
+      // unchecked, and the sweep fails with the problem named, where operations see it.
+      this.logger.warn(`edit checks skipped on save: ${(error as Error).message}`);
+      return;
+    }
     if (checks.ae_end_before_onset.enabled) {
       for (const ae of adverseEvents.values()) {
         await this.checkAdverseEvent(uow, ae);
