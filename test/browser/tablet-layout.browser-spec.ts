@@ -76,6 +76,8 @@ describe('pages at tablet width (768 px)', () => {
     ['statistician', '/app/codebook', 'codebook'],
     ['monitor', '/app/admin/audit', 'audit'],
     ['monitor', '/app/queries', 'queries'],
+    ['monitor', '/app/sdv-progress', 'sdv-progress'],
+    ['statistician', '/app/data-locks', 'data-locks'],
     ['admin', '/app/admin/users', 'users'],
     ['admin', '/app/admin/sites', 'sites'],
   ])('%s: %s', async (role, path, name) => {
