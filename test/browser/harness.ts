@@ -144,3 +144,28 @@ export async function screenshotAt(page: Page, target: Locator, name: string): P
   );
   await screenshot(page, name, false);
 }
+
+/** Words that would tell a blinded assessor the arm, a transplant, or arm-A-only material. */
+export const ARM_REVEALING =
+  /\barm\b|\barms\b|aHSCT|HSCT|transplant|stem.?cell|alemtuzumab|ocrelizumab|cladribine|ofatumumab|best available|high-efficacy|\bDMT\b|allocat|mobilis|conditioning|reinfusion|aplasia|harvest|urine|day \+\d/i;
+
+/** Fails when the page shows the blinded assessor anything that reveals the arm (`where`: which page). */
+export async function assertBlind(page: Page, where: string): Promise<void> {
+  const text = await visibleText(page);
+  const leak = ARM_REVEALING.exec(text);
+  if (leak) {
+    throw new Error(
+      `${where} shows “${leak[0]}” to the blinded assessor: …${text.slice(Math.max(0, leak.index - 80), leak.index + 80)}…`,
+    );
+  }
+}
+
+/** The accessible description of a control: the texts of the elements its aria-describedby names. */
+export async function description(control: Locator): Promise<string> {
+  const ids = (await control.getAttribute('aria-describedby')) ?? '';
+  const texts: string[] = [];
+  for (const id of ids.split(/\s+/).filter(Boolean)) {
+    texts.push(await control.page().locator(`[id="${id}"]`).innerText());
+  }
+  return texts.join(' ');
+}

@@ -1,14 +1,9 @@
-import type { Page } from 'playwright-core';
 import { FollowUpService } from 'src/modules/follow-up/follow-up.service';
 import { bearer, type TestUser } from '../harness/factory';
-import { screenshot, screenshotAt, startBrowserApp, visibleText, type BrowserApp } from './harness';
+import { assertBlind, screenshot, screenshotAt, startBrowserApp, type BrowserApp } from './harness';
 
 const NOW = '2026-03-02T10:00:00Z';
 const RANDOMISED = '2026-03-01T09:00:00Z';
-
-/** Words that would tell a blinded assessor the arm, a transplant, or arm-A-only material. */
-const ARM_REVEALING =
-  /\barm\b|\barms\b|aHSCT|HSCT|transplant|stem.?cell|alemtuzumab|ocrelizumab|cladribine|ofatumumab|best available|high-efficacy|\bDMT\b|allocat|mobilis|conditioning|reinfusion|aplasia|harvest|urine|day \+\d/i;
 
 /**
  * After randomisation, in the browser: a transplant booking on the centre page, a site logging a
@@ -158,16 +153,6 @@ describe('transplant centre, follow-up and blinded assessment in the browser', (
     expect(await sae.innerText()).toMatch(/due 3 Mar 2026, 11:00 \S+ \(24 h left\)/);
     await screenshot(p, 'follow-up');
   });
-
-  async function assertBlind(p: Page, where: string): Promise<void> {
-    const text = await visibleText(p);
-    const leak = ARM_REVEALING.exec(text);
-    if (leak) {
-      throw new Error(
-        `${where} shows “${leak[0]}” to the blinded assessor: …${text.slice(Math.max(0, leak.index - 80), leak.index + 80)}…`,
-      );
-    }
-  }
 
   it('[REQ-BLIND-001] lets the blinded assessor record EDSS with nothing on screen that reveals the arm', async () => {
     const p = await app.signedIn(assessor);
