@@ -239,4 +239,104 @@ describe('[REQ-MON-001] data queries in the browser', () => {
     });
     await screenshot(m, 'data-query-closed-monitor');
   });
+
+  it('[REQ-MON-001] a participant page with several adverse events, each queried, asks for its queries a bounded number of times', async () => {
+    const AES = 6;
+    const p = await app.t.factory.participant('NL-AMS');
+    await app.t.factory.allocation(p.id, 'B', RANDOMISED);
+    await app.t.app.get(FollowUpService).generateSchedule(p.id);
+    const terms = Array.from({ length: AES }, (_, i) => `Headache ${i + 1}`);
+    const reported = await app.t
+      .http()
+      .post(`/follow-up/participants/${p.id}/adverse-events`)
+      .set(bearer(coordinator))
+      .send({
+        adverseEvents: terms.map((term) => ({
+          term,
+          onsetDate: '2026-07-01',
+          awareDate: '2026-07-02',
+          severity: 'mild',
+          serious: false,
+          outcome: 'recovering',
+          assessments: [{ intervention: 'arm_b_drug', causality: 'not_related' }],
+        })),
+      })
+      .expect((r) => expect(r.status === 201 ? 201 : r.body).toBe(201));
+    for (const ae of reported.body as { id: string; term: string }[]) {
+      await app.t
+        .http()
+        .post('/queries')
+        .set(bearer(monitor))
+        .send({
+          recordEntity: 'adverse_event',
+          recordId: ae.id,
+          itemId: 'adverse_event.outcome',
+          text: `Outcome of ${ae.term}: please check.`,
+        })
+        .expect(201);
+    }
+
+    const c = await app.signedIn(coordinator);
+    const asked: string[] = [];
+    c.on('request', (r) => {
+      const { pathname, search } = new URL(r.url());
+      if (pathname === '/queries' || pathname.startsWith('/queries/')) {
+        asked.push(pathname + search);
+      }
+    });
+    await c.goto(`${app.baseUrl}/app/participants/${p.id}`);
+    const section = c.getByRole('region', { name: 'Adverse events' });
+    // Every adverse event shows its query with its steps, as before.
+    for (const term of terms) {
+      const panel = section.getByRole('region', {
+        name: new RegExp(`^Data queries on adverse event ${term} \\(`),
+      });
+      const item = panel
+        .getByRole('listitem')
+        .filter({ hasText: `Outcome of ${term}` })
+        .first();
+      await item.getByRole('heading').getByText('Open', { exact: true }).waitFor();
+      expect(await item.getByRole('list', { name: 'Steps of the query' }).innerText()).toMatch(
+        /Raised by Test monitor/,
+      );
+    }
+    await c.waitForLoadState('networkidle');
+    // The participant's queries with their steps in one request (a page of up to 200), whatever
+    // the number of records and queries: before, one list per record and one request per query
+    // (here 12).
+    expect(asked.length).toBeGreaterThan(0);
+    expect(asked.length).toBeLessThanOrEqual(2);
+    for (const url of asked) {
+      expect(url).toMatch(new RegExp(`^/queries\\?.*participantId=${p.id}`));
+      expect(url).toContain('include=events');
+    }
+
+    // The site corrects the queried outcome of one event (the correction links itself to the
+    // query) and answers: its panel shows both, each write reading the queries once more.
+    asked.length = 0;
+    const [first] = terms;
+    const firstPanel = section.getByRole('region', {
+      name: new RegExp(`^Data queries on adverse event ${first} \\(`),
+    });
+    await section.getByRole('button', { name: `Follow-up update of ${first}` }).click();
+    const update = section.getByRole('form', { name: `Follow-up update of ${first}` });
+    expect(await update.getByTestId('query-flag').innerText()).toContain(`Outcome of ${first}`);
+    await update.getByLabel('Outcome').selectOption('not_recovered');
+    await update.getByLabel('Reason / source of the update').fill('per the discharge letter');
+    await update.getByRole('button', { name: 'Save update' }).click();
+    const firstItem = firstPanel.getByRole('listitem').filter({ hasText: `Outcome of ${first}` });
+    await firstItem.first().locator('li[data-kind="corrected"]').waitFor();
+    expect(await firstItem.first().locator('li[data-kind="corrected"]').innerText()).toMatch(
+      /outcome: recovering → not_recovered/,
+    );
+    await firstItem.first().getByRole('button', { name: 'Answer the query' }).click();
+    const answer = firstItem.first().getByRole('form', { name: /Answer the query/ });
+    await answer.getByLabel('Your answer').fill('Corrected per the discharge letter.');
+    await answer.getByRole('button', { name: 'Answer the query' }).click();
+    await firstItem.first().getByRole('heading').getByText('Answered', { exact: true }).waitFor();
+    await c.waitForLoadState('networkidle');
+    // Two writes: one read of the participant's queries after each (none per record or query).
+    expect(asked.length).toBeGreaterThan(0);
+    expect(asked.length).toBeLessThanOrEqual(2 * 2);
+  });
 });

@@ -215,11 +215,67 @@ describe('[REQ-MON-001] data queries: raise, answer with a correction, close (e2
       .expect(200);
     expect(reopened.body.status).toBe('open');
     expect((await audits(query.id)).at(-1)).toBe('query.reopened');
-    expect(participantId).toBeTruthy();
+
+    // A participant's queries with every step in one list request: each as GET /queries/:id gives it.
+    const second = (
+      await t
+        .http()
+        .post('/queries')
+        .set(bearer(monitor))
+        .send({
+          recordEntity: 'visit_log',
+          recordId: visitId,
+          itemId: 'visit_log.notes',
+          text: 'Which note?',
+        })
+        .expect(201)
+    ).body as Query;
+    const withEvents = (
+      await t
+        .http()
+        .get(`/queries?participantId=${participantId}&include=events`)
+        .set(bearer(staff))
+        .expect(200)
+    ).body as { items: Query[]; total: number };
+    expect(withEvents.total).toBe(2);
+    expect(withEvents.items.map((q) => q.id).sort()).toEqual([query.id, second.id].sort());
+    for (const q of withEvents.items) {
+      const detail = await t.http().get(`/queries/${q.id}`).set(bearer(staff)).expect(200);
+      expect(q).toEqual(detail.body);
+    }
+    const kinds = (id: string) =>
+      withEvents.items.find((q) => q.id === id)!.events.map((e) => e.kind);
+    expect(kinds(query.id)).toEqual(['raised', 'corrected', 'answered', 'closed', 'reopened']);
+    expect(kinds(second.id)).toEqual(['raised']);
+    // Paged as any list: the second page of one carries that query's steps only.
+    const paged = (
+      await t
+        .http()
+        .get(`/queries?participantId=${participantId}&include=events&pageSize=1&page=2`)
+        .set(bearer(staff))
+        .expect(200)
+    ).body as { items: Query[]; total: number };
+    expect(paged.total).toBe(2);
+    const [, last] = withEvents.items;
+    expect(paged.items.map((q) => [q.id, q.events.length])).toEqual([
+      [last.id, last.events.length],
+    ]);
+    // Without include, no steps (as before).
+    const plain = (
+      await t.http().get(`/queries?participantId=${participantId}`).set(bearer(staff)).expect(200)
+    ).body as { items: Record<string, unknown>[] };
+    expect(plain.items.map((q) => 'events' in q)).toEqual([false, false]);
+    // Another site's staff sees none of them, steps or not.
+    const foreign = await t
+      .http()
+      .get(`/queries?participantId=${participantId}&include=events`)
+      .set(bearer(otherSite))
+      .expect(200);
+    expect(foreign.body).toMatchObject({ items: [], total: 0 });
   });
 
   it('a blinded assessor sees and answers only queries on their assessments', async () => {
-    const { visitId } = await loggedVisit();
+    const { visitId, participantId } = await loggedVisit();
     await t
       .http()
       .post(`/follow-up/visits/${visitId}/assessment`)
@@ -244,6 +300,48 @@ describe('[REQ-MON-001] data queries: raise, answer with a correction, close (e2
       .items as Query[];
     expect(seen.map((x) => x.record.entity)).toEqual(seen.map(() => 'visit_assessment'));
     expect(seen.map((x) => x.id)).toContain(q.id);
+    // With the steps, the scope is the same: only the assessment's query on this participant,
+    // not the one on the site's log of the same visit.
+    const onLog = (
+      await t
+        .http()
+        .post('/queries')
+        .set(bearer(monitor))
+        .send({
+          recordEntity: 'visit_log',
+          recordId: visitId,
+          itemId: 'visit_log.notes',
+          text: 'Notes?',
+        })
+        .expect(201)
+    ).body as Query;
+    const forMonitor = (
+      await t
+        .http()
+        .get(`/queries?participantId=${participantId}&include=events`)
+        .set(bearer(monitor))
+        .expect(200)
+    ).body as { items: Query[] };
+    expect(forMonitor.items.map((x) => x.id).sort()).toEqual([q.id, onLog.id].sort());
+    const forAssessor = (
+      await t
+        .http()
+        .get(`/queries?participantId=${participantId}&include=events`)
+        .set(bearer(assessor))
+        .expect(200)
+    ).body as { items: Query[]; total: number };
+    expect(forAssessor.total).toBe(1);
+    expect(
+      forAssessor.items.map((x) => [x.id, x.record.entity, x.events.map((e) => e.kind)]),
+    ).toEqual([[q.id, 'visit_assessment', ['raised']]]);
+    const assessorOnLog = (
+      await t
+        .http()
+        .get(`/queries?recordEntity=visit_log&recordId=${visitId}&include=events`)
+        .set(bearer(assessor))
+        .expect(200)
+    ).body as { total: number };
+    expect(assessorOnLog.total).toBe(0);
     expect(
       (await inbox(assessor)).some((n) => n.kind === 'queries.raised' && n.data.queryId === q.id),
     ).toBe(true);
@@ -300,6 +398,15 @@ describe('[REQ-MON-001] data queries: raise, answer with a correction, close (e2
       .send({ recordEntity: 'visit_log', recordId: visitId, itemId: 'visit_log.notes', text: 'x' })
       .expect(403);
     await t.http().get('/queries?status=nope').set(bearer(monitor)).expect(400);
+    for (const include of ['nonsense', 'events,nonsense', 'EVENTS', '']) {
+      const bad = await t
+        .http()
+        .get(`/queries?include=${include}`)
+        .set(bearer(monitor))
+        .expect(400);
+      expect(bad.body.errors).toEqual([expect.objectContaining({ path: 'include' })]);
+    }
+    await t.http().get('/queries?include=events&include=events').set(bearer(monitor)).expect(400);
     await t.http().get('/queries/not-a-uuid').set(bearer(monitor)).expect(400);
     const after = Number((await t.dataSource.query(`SELECT count(*) AS n FROM data_queries`))[0].n);
     expect(after).toBe(before);

@@ -10,7 +10,7 @@ import {
   ListQueriesQueryDto,
   QueryAgeingDto,
   QueryDetailDto,
-  QueryDto,
+  QueryListItemDto,
   RaiseQueryDto,
   ReopenQueryDto,
 } from './dto/query.dto';
@@ -27,12 +27,19 @@ import { QueriesService } from './queries.service';
 export class QueriesController {
   constructor(private readonly queries: QueriesService) {}
 
-  /** Queries within the actor's sites, the longest waiting first; filters by status, site, participant and record. */
+  /**
+   * Queries within the actor's sites, the longest waiting first; filters by status, site,
+   * participant and record; with include=events each query carries its steps (a participant's
+   * page reads all its queries in one request).
+   */
   @Get()
   @Roles('monitor', 'statistician', 'coordinator', 'investigator', 'site_staff', 'blinded_assessor')
-  @ApiOkResponse({ type: PageOf(QueryDto) })
+  @ApiOkResponse({ type: PageOf(QueryListItemDto) })
   @ApiErrors(400)
-  list(@Query() query: ListQueriesQueryDto, @CurrentActor() actor: Actor): Promise<Page<QueryDto>> {
+  list(
+    @Query() query: ListQueriesQueryDto,
+    @CurrentActor() actor: Actor,
+  ): Promise<Page<QueryListItemDto>> {
     const { page, pageSize } = pageOf(query);
     return this.queries.list(
       {
@@ -45,6 +52,7 @@ export class QueriesController {
       page,
       pageSize,
       actor,
+      query.include === 'events',
     );
   }
 

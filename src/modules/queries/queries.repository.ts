@@ -180,13 +180,17 @@ export class QueriesRepository {
     );
   }
 
-  async events(queryId: string): Promise<QueryEventRow[]> {
+  /** The events of these queries, oldest first per query: one read for a whole page of queries. */
+  async eventsOf(queryIds: readonly string[]): Promise<(QueryEventRow & { queryId: string })[]> {
+    if (queryIds.length === 0) {
+      return [];
+    }
     return this.m().query(
-      `SELECT e.kind, e.text, e.record_version AS "recordVersion", e.before, e.after,
+      `SELECT e.query_id AS "queryId", e.kind, e.text, e.record_version AS "recordVersion", e.before, e.after,
               u.display_name AS "actorName", e.actor_role AS "actorRole", e.at
        FROM data_query_events e LEFT JOIN user_directory u ON u.id = e.actor_id
-       WHERE e.query_id = $1 ORDER BY e.id`,
-      [queryId],
+       WHERE e.query_id = ANY($1::uuid[]) ORDER BY e.query_id, e.id`,
+      [queryIds],
     );
   }
 

@@ -16,12 +16,15 @@ import type {
   QueryAgeingDto,
   QueryDetailDto,
   QueryDto,
+  QueryEventDto,
+  QueryListItemDto,
   RaiseQueryDto,
   ReopenQueryDto,
 } from './dto/query.dto';
 import { QueriesNotifier } from './queries.notifier';
 import {
   QueriesRepository,
+  type QueryEventRow,
   type QueryFilter,
   type QueryRow,
   type QueryStatus,
@@ -55,18 +58,29 @@ export class QueriesService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
+  /** A page of queries in the actor's scope; `withEvents`: each with its steps, read at once for the page. */
   async list(
     filter: Omit<QueryFilter, 'sites' | 'recordEntities'>,
     page: number,
     pageSize: number,
     actor: Actor,
-  ): Promise<Page<QueryDto>> {
+    withEvents = false,
+  ): Promise<Page<QueryListItemDto>> {
     const { items, total } = await this.queries.list(
       { ...filter, sites: siteScope(actor), recordEntities: recordEntitiesOf(actor) },
       (page - 1) * pageSize,
       pageSize,
     );
-    return { items: items.map((q) => this.toDto(q)), total, page, pageSize };
+    if (!withEvents) {
+      return { items: items.map((q) => this.toDto(q)), total, page, pageSize };
+    }
+    const events = await this.eventsOf(items.map((q) => q.id));
+    return {
+      items: items.map((q) => ({ ...this.toDto(q), events: events.get(q.id) ?? [] })),
+      total,
+      page,
+      pageSize,
+    };
   }
 
   async get(id: string, actor: Actor): Promise<QueryDetailDto> {
@@ -239,19 +253,31 @@ export class QueriesService {
   }
 
   private async detail(q: QueryRow): Promise<QueryDetailDto> {
-    const events = await this.queries.events(q.id);
+    const events = await this.eventsOf([q.id]);
+    return { ...this.toDto(q), events: events.get(q.id) ?? [] };
+  }
+
+  /** The steps of these queries, oldest first, per query id (one read). */
+  private async eventsOf(queryIds: readonly string[]): Promise<Map<string, QueryEventDto[]>> {
+    const byQuery = new Map<string, QueryEventDto[]>();
+    for (const e of await this.queries.eventsOf(queryIds)) {
+      const list = byQuery.get(e.queryId) ?? [];
+      list.push(this.eventDto(e));
+      byQuery.set(e.queryId, list);
+    }
+    return byQuery;
+  }
+
+  private eventDto(e: QueryEventRow): QueryEventDto {
     return {
-      ...this.toDto(q),
-      events: events.map((e) => ({
-        kind: e.kind,
-        text: e.text,
-        recordVersion: e.recordVersion,
-        before: e.before,
-        after: e.after,
-        by: e.actorName,
-        role: e.actorRole,
-        at: new Date(e.at).toISOString(),
-      })),
+      kind: e.kind,
+      text: e.text,
+      recordVersion: e.recordVersion,
+      before: e.before,
+      after: e.after,
+      by: e.actorName,
+      role: e.actorRole,
+      at: new Date(e.at).toISOString(),
     };
   }
 }

@@ -49,7 +49,8 @@ export type Verification = Schemas['VerificationReportDto'];
 export type Simulation = Schemas['SimulationResultDto'];
 export type SessionResponse = Schemas['LoginResponseDto'];
 export type Draft = Schemas['DraftResponseDto'];
-export type DataQuery = Schemas['QueryDto'];
+/** A query in a list (its steps only when the list was asked to include them). */
+export type DataQuery = Schemas['QueryListItemDto'];
 export type DataQueryDetail = Schemas['QueryDetailDto'];
 export type DataQueryEvent = Schemas['QueryEventDto'];
 export type QueryAgeing = Schemas['QueryAgeingDto'];

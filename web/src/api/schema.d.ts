@@ -1892,7 +1892,11 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Queries within the actor's sites, the longest waiting first; filters by status, site, participant and record. */
+        /**
+         * Queries within the actor's sites, the longest waiting first; filters by status, site,
+         *     participant and record; with include=events each query carries its steps (a participant's
+         *     page reads all its queries in one request).
+         */
         get: operations["QueriesController_list"];
         put?: never;
         /** Raises a query on one item of one record (a field-registry item; one list element by `path`). */
@@ -4832,29 +4836,6 @@ export type components = {
             studyId: string | null;
             text: string;
         };
-        QueryDto: {
-            /** @description Whole days since it was raised */
-            ageDays: number;
-            /** @description The edit check that raised it */
-            checkId: string | null;
-            id: string;
-            item: components["schemas"]["QueryItemDto"];
-            /** @enum {string} */
-            origin: "manual" | "edit_check";
-            participantId: string;
-            /** Format: date-time */
-            raisedAt: string;
-            /** @description null: raised by an edit check */
-            raisedBy: string | null;
-            record: components["schemas"]["QueryRecordDto"];
-            siteId: string;
-            /** @enum {string} */
-            status: "open" | "answered" | "closed";
-            /** Format: date-time */
-            statusChangedAt: string;
-            studyId: string | null;
-            text: string;
-        };
         QueryEventDto: {
             /** @description corrected: the value after */
             after: Record<string, never> | null;
@@ -4878,8 +4859,33 @@ export type components = {
             /** @description The queried field in the record, e.g. samples[bloods].taken */
             path: string;
         };
-        QueryPageDto: {
-            items: components["schemas"]["QueryDto"][];
+        QueryListItemDto: {
+            /** @description Whole days since it was raised */
+            ageDays: number;
+            /** @description The edit check that raised it */
+            checkId: string | null;
+            /** @description Every step, oldest first: only with include=events */
+            events?: components["schemas"]["QueryEventDto"][];
+            id: string;
+            item: components["schemas"]["QueryItemDto"];
+            /** @enum {string} */
+            origin: "manual" | "edit_check";
+            participantId: string;
+            /** Format: date-time */
+            raisedAt: string;
+            /** @description null: raised by an edit check */
+            raisedBy: string | null;
+            record: components["schemas"]["QueryRecordDto"];
+            siteId: string;
+            /** @enum {string} */
+            status: "open" | "answered" | "closed";
+            /** Format: date-time */
+            statusChangedAt: string;
+            studyId: string | null;
+            text: string;
+        };
+        QueryListItemPageDto: {
+            items: components["schemas"]["QueryListItemDto"][];
             /** @description From 1 */
             page: number;
             pageSize: number;
@@ -13226,6 +13232,8 @@ export interface operations {
     QueriesController_list: {
         parameters: {
             query?: {
+                /** @description events: each query comes with every step (as GET /queries/{id}), so that a page needs no request per query */
+                include?: "events";
                 page?: number;
                 pageSize?: number;
                 participantId?: string;
@@ -13245,7 +13253,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["QueryPageDto"];
+                    "application/json": components["schemas"]["QueryListItemPageDto"];
                 };
             };
             /** @description Invalid request (VALIDATION_FAILED or a domain code); errors[] names each field; nothing changes */

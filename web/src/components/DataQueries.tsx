@@ -1,4 +1,4 @@
-import { useMutation, useQuery, useQueryClient, type UseQueryResult } from '@tanstack/react-query';
+import { useMutation, useQuery, type UseQueryResult } from '@tanstack/react-query';
 import { useEffect, useId, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
@@ -78,7 +78,6 @@ function EventLine({
 function QueryActions({ q, correctHint }: { q: DataQueryDetail; correctHint?: ReactNode }) {
   const { t } = useTranslation();
   const { hasRole } = useSession();
-  const qc = useQueryClient();
   const [open, setOpen] = useState<'answer' | 'close' | 'reopen' | null>(null);
   const [text, setText] = useState('');
   const [missing, setMissing] = useState(false);
@@ -95,10 +94,10 @@ function QueryActions({ q, correctHint }: { q: DataQueryDetail; correctHint?: Re
         api.POST('/queries/{id}/close', { ...params, body: text.trim() ? { text } : {} }),
       );
     },
-    onSuccess: async () => {
+    // The queries on screen are read again after any write (main.tsx).
+    onSuccess: () => {
       setOpen(null);
       setText('');
-      await qc.invalidateQueries({ queryKey: ['queries'] });
     },
   });
   const required = open === 'answer' || open === 'reopen';
@@ -174,7 +173,6 @@ function RaiseQuery({
   what: string;
 }) {
   const { t } = useTranslation();
-  const qc = useQueryClient();
   const [shown, setShown] = useState(false);
   const [target, setTarget] = useState('');
   const [text, setText] = useState('');
@@ -194,11 +192,11 @@ function RaiseQuery({
         }),
       );
     },
-    onSuccess: async () => {
+    // The queries on screen are read again after any write (main.tsx).
+    onSuccess: () => {
       setShown(false);
       setTarget('');
       setText('');
-      await qc.invalidateQueries({ queryKey: ['queries'] });
     },
   });
   if (!shown)

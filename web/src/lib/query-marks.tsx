@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { createContext, useContext, useId, type ReactNode } from 'react';
+import { createContext, useCallback, useContext, useId, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, call } from '../api/client';
 import type { DataQueryDetail } from '../api/client';
@@ -16,27 +16,57 @@ export const UNRESOLVED = ['open', 'answered'] as const;
 export const isUnresolved = (q: { status: string }) =>
   (UNRESOLVED as readonly string[]).includes(q.status);
 
-/** The record's queries (each with its events), newest first; refetched when the record's version changes. */
+/** The most queries one list request returns (the API's largest page). */
+const PAGE_SIZE = 200;
+
+/**
+ * The cache key of a participant's queries with their steps: every query panel and field mark of
+ * a page shares it (one request for the page, not one per record and query). Any successful write
+ * invalidates it (main.tsx): a save may raise or resolve queries by an edit check, a correction
+ * links itself to the query on its field.
+ */
+export const participantQueriesKey = (participantId: string) =>
+  ['queries', 'participant', participantId] as const;
+
+/** Every query on the participant's records that the person may see, with its steps, newest first. */
+async function participantQueries(participantId: string): Promise<DataQueryDetail[]> {
+  const page = (n: number) =>
+    call(
+      api.GET('/queries', {
+        params: { query: { participantId, include: 'events', page: n, pageSize: PAGE_SIZE } },
+      }),
+    );
+  // One page almost always; a participant with more than PAGE_SIZE queries takes a few more.
+  const first = await page(1);
+  const more = Math.ceil(first.total / PAGE_SIZE) - 1;
+  const rest = await Promise.all(Array.from({ length: more }, (_, i) => page(i + 2)));
+  const byId = new Map<string, DataQueryDetail>();
+  for (const q of [first, ...rest].flatMap((p) => p.items)) {
+    byId.set(q.id, { ...q, events: q.events ?? [] });
+  }
+  return [...byId.values()].sort((a, b) => b.raisedAt.localeCompare(a.raisedAt));
+}
+
+/**
+ * One record's queries (each with its steps), newest first: a view of the participant's queries,
+ * read once for the whole page and shared by every record on it.
+ */
 export function useRecordQueries(
+  participantId: string,
   recordEntity: string,
   recordId: string | null | undefined,
-  version: number | null | undefined,
   enabled = true,
 ) {
+  const select = useCallback(
+    (all: DataQueryDetail[]) =>
+      all.filter((q) => q.record.entity === recordEntity && q.record.id === recordId),
+    [recordEntity, recordId],
+  );
   return useQuery({
-    queryKey: ['queries', 'record', recordEntity, recordId, version],
-    enabled: enabled && !!recordId,
-    queryFn: async (): Promise<DataQueryDetail[]> => {
-      const page = await call(
-        api.GET('/queries', {
-          params: { query: { recordEntity, recordId: recordId as string, pageSize: 200 } },
-        }),
-      );
-      const details = await Promise.all(
-        page.items.map((q) => call(api.GET('/queries/{id}', { params: { path: { id: q.id } } }))),
-      );
-      return details.sort((a, b) => b.raisedAt.localeCompare(a.raisedAt));
-    },
+    queryKey: participantQueriesKey(participantId),
+    queryFn: () => participantQueries(participantId),
+    enabled: enabled && !!recordId && !!participantId,
+    select,
   });
 }
 

@@ -652,7 +652,7 @@ function ParticipantAdverseEvent({
 }) {
   const { t } = useTranslation();
   const { hasRole } = useSession();
-  const queries = useRecordQueries('adverse_event', ae.id, ae.version);
+  const queries = useRecordQueries(ae.participantId, 'adverse_event', ae.id);
   const unresolved = (queries.data ?? []).filter(isUnresolved).length;
   const raiser = hasRole('monitor', 'statistician');
   return (

@@ -81,15 +81,15 @@ function VisitContent({ detail: d }: { detail: VisitDetail }) {
   const assessed = !!d.visit.edss || !!d.visit.mri;
   // The record's data queries mark their fields on the forms and the logged values.
   const logQueries = useRecordQueries(
+    d.visit.participantId,
     'visit_log',
     d.visit.id,
-    d.visit.version,
     !assessor && logged,
   );
   const assessmentQueries = useRecordQueries(
+    d.visit.participantId,
     'visit_assessment',
     d.visit.id,
-    d.visit.version,
     (assessor || raiser) && assessed,
   );
   return (
@@ -1056,6 +1056,7 @@ function logDefaults(visit: Visit, original: LogRecord | null, zone: string): Lo
 
 type AdverseEvent = {
   id: string;
+  participantId: string;
   term: string;
   onsetDate: string;
   endDate: string | null;
@@ -1104,7 +1105,7 @@ function AdverseEventItem({
   const { hasRole } = useSession();
   const zone = useZone(siteId);
   const [open, setOpen] = useState(false);
-  const queries = useRecordQueries('adverse_event', ae.id, ae.version);
+  const queries = useRecordQueries(ae.participantId, 'adverse_event', ae.id);
   const unresolved = (queries.data ?? []).filter(isUnresolved).length;
   const raiser = hasRole('monitor', 'statistician');
   const { register, handleSubmit, reset, watch, formState } = useForm<AeForm>({

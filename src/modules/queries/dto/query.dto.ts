@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { PageQueryDto } from 'src/common/validation/page';
 import {
   ValidateEnum,
@@ -8,6 +8,10 @@ import {
 } from 'src/common/validation/validators';
 import { QUERY_STATUSES, type QueryStatus } from '../queries.repository';
 import { RECORD_ENTITY_PATTERN } from '../query-targets';
+
+/** What a list of queries may carry beyond the queries themselves. */
+export const QUERY_INCLUDES = ['events'] as const;
+export type QueryInclude = (typeof QUERY_INCLUDES)[number];
 
 const RECORD_ENTITY_MESSAGE =
   'must be one of visit_log, visit_assessment, adverse_event, screening_record, consent, arm_b_drug, transplant_phase:<phase>';
@@ -67,6 +71,13 @@ export class ListQueriesQueryDto extends PageQueryDto {
 
   @ValidateUuid({ optional: true })
   recordId?: string;
+
+  @ValidateEnum(QUERY_INCLUDES, {
+    optional: true,
+    description:
+      'events: each query comes with every step (as GET /queries/{id}), so that a page needs no request per query',
+  })
+  include?: QueryInclude;
 }
 
 export class QueryRecordDto {
@@ -124,6 +135,15 @@ export class QueryDto {
 export class QueryDetailDto extends QueryDto {
   @ApiProperty({ type: [QueryEventDto], description: 'Every step, oldest first' })
   events: QueryEventDto[];
+}
+
+/** A query in a list: its steps only when asked for (`include=events`). */
+export class QueryListItemDto extends QueryDto {
+  @ApiPropertyOptional({
+    type: [QueryEventDto],
+    description: 'Every step, oldest first: only with include=events',
+  })
+  events?: QueryEventDto[];
 }
 
 export class QueryAgeingSiteDto {

@@ -172,7 +172,7 @@ function ScreeningEpisode({
   editable: boolean;
 }) {
   const { t } = useTranslation();
-  const queries = useRecordQueries('screening_record', episode.id, episode.version);
+  const queries = useRecordQueries(participant.id, 'screening_record', episode.id);
   const data = episode.data as ScreeningRecord;
   const row = (what: string) => (_k: string, i: number) => `${what} ${i + 1}`;
   return (
