@@ -8,7 +8,8 @@ const RANDOMISED = '2026-03-28T23:30:00Z';
 /**
  * Issue 15 on the participant's page: an unscheduled visit added from the visit list opens like
  * any other visit; an adverse event reported between visits with its awareness date and causality
- * per intervention shows the SAE and SUSAR clocks; a follow-up update keeps the history.
+ * per intervention shows the SAE and SUSAR clocks; a follow-up update keeps the history; its other
+ * fields are corrected on the same page with a reason.
  */
 describe('adverse events and unscheduled visits in the browser', () => {
   let app: BrowserApp;
@@ -51,7 +52,7 @@ describe('adverse events and unscheduled visits in the browser', () => {
       .waitFor();
   });
 
-  it('reports an adverse event between visits: a SUSAR with its 7-day clock beside the 24-hour clock; an outcome update keeps the history', async () => {
+  it('reports an adverse event between visits: a SUSAR with its 7-day clock beside the 24-hour clock; an outcome update keeps the history; a correction changes its MedDRA code and causality', async () => {
     const p = await app.signedIn(staff);
     await p.goto(`${app.baseUrl}/app/participants/${participant.id}`);
     const section = p.getByRole('region', { name: 'Adverse events' });
@@ -114,5 +115,54 @@ describe('adverse events and unscheduled visits in the browser', () => {
       .getByRole('region', { name: 'Adverse event Sepsis: history' })
       .getByText('Discharged')
       .waitFor();
+
+    // Its other fields are corrected on the same page: the MedDRA code and the causality per
+    // intervention (no longer related: no longer a SUSAR), with a reason; only they change.
+    await section.getByRole('button', { name: 'Correct adverse event Sepsis' }).click();
+    const correct = section.getByRole('form', { name: 'Correct adverse event Sepsis' });
+    const meddra = correct.getByLabel('MedDRA code (LLT or PT, 8 digits, optional)');
+    expect(await meddra.inputValue()).toBe('10040047');
+    expect(await correct.getByLabel('Outcome').inputValue()).toBe('recovered');
+    const causality = correct
+      .getByRole('group', { name: 'aHSCT conditioning' })
+      .getByLabel('Causality');
+    expect(await causality.inputValue()).toBe('possibly_related');
+    await meddra.fill('10040070');
+    await causality.selectOption('not_related');
+    await correct.getByLabel('Reason for the correction').fill('Blood cultures: line infection');
+    await correct.getByRole('button', { name: 'Save correction' }).click();
+    await correct.waitFor({ state: 'detached' });
+    await section.getByText('[MedDRA 10040070]').waitFor();
+    const corrected = await app.t
+      .http()
+      .get(`/follow-up/adverse-events/${ae.id as string}`)
+      .set(bearer(staff))
+      .expect(200);
+    expect(corrected.body).toMatchObject({
+      meddraCode: '10040070',
+      susar: false,
+      outcome: 'recovered',
+      endDate: '2026-07-09',
+      version: 2,
+    });
+    expect(corrected.body.assessments).toEqual([
+      expect.objectContaining({
+        intervention: 'conditioning',
+        causality: 'not_related',
+        expectedness: 'unexpected',
+        rsiVersion: '1.0',
+      }),
+    ]);
+    const [audit] = (await app.t.dataSource.query(
+      `SELECT before, after, reason FROM audit_log
+       WHERE action = 'follow-up.adverse_event_corrected' AND entity_id = $1
+       ORDER BY seq DESC LIMIT 1`,
+      [ae.id],
+    )) as { before: unknown; after: unknown; reason: string }[];
+    expect(audit).toEqual({
+      before: { meddraCode: '10040047', 'assessments[conditioning].causality': 'possibly_related' },
+      after: { meddraCode: '10040070', 'assessments[conditioning].causality': 'not_related' },
+      reason: 'Blood cultures: line infection',
+    });
   });
 });

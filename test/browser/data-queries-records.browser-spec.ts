@@ -331,10 +331,7 @@ describe('[REQ-MON-001] data queries on adverse events, the screening record and
     expect(await openRow(s, QUESTION).innerText()).toMatch(/Adverse event[\s\S]*Severity/);
 
     await s.goto(`${app.baseUrl}/app/visits/${visitId}`);
-    // (The section has a heading but no accessible name: found by its heading.)
-    const atVisit = s
-      .locator('section')
-      .filter({ has: s.getByRole('heading', { name: 'Adverse events at this visit' }) });
+    const atVisit = s.getByRole('region', { name: 'Adverse events at this visit' });
     await atVisit.getByText('1 unresolved').first().waitFor();
     await atVisit.getByRole('button', { name: 'Correct adverse event Headache' }).click();
     const form = atVisit.getByRole('form', { name: 'Correct adverse event Headache' });
@@ -397,6 +394,159 @@ describe('[REQ-MON-001] data queries on adverse events, the screening record and
       .set(bearer(staff))
       .expect(200);
     expect(stored.body).toMatchObject({ severity: 'moderate', term: 'Headache' });
+  });
+
+  it('[REQ-MON-001] adverse event between visits: site staff correct its severity and onset date on the participant page with a reason; the correction is linked to the query on the severity', async () => {
+    const QUESTION = 'The GP letter says moderate fatigue: please check the severity.';
+    const REASON = 'severity and onset per the GP letter of 22 Sep';
+    const p = await randomised();
+    await app.t
+      .http()
+      .post(`/follow-up/participants/${p.id}/adverse-events`)
+      .set(bearer(staff))
+      .send({
+        adverseEvents: [
+          {
+            term: 'Fatigue',
+            onsetDate: '2026-09-20',
+            awareDate: '2026-09-22',
+            severity: 'mild',
+            serious: false,
+            outcome: 'recovering',
+          },
+        ],
+      })
+      .expect(201);
+    const [ae] = (
+      await app.t
+        .http()
+        .get(`/follow-up/adverse-events?participantId=${p.id}`)
+        .set(bearer(staff))
+        .expect(200)
+    ).body.items as { id: string; version: number; visitId: string | null }[];
+    expect(ae.visitId).toBeNull();
+    const raised = await raise({
+      recordEntity: 'adverse_event',
+      recordId: ae.id,
+      itemId: 'adverse_event.severity',
+      text: QUESTION,
+    });
+    const stored = async () =>
+      (await app.t.http().get(`/follow-up/adverse-events/${ae.id}`).set(bearer(staff)).expect(200))
+        .body as { severity: string; onsetDate: string; version: number };
+
+    // The monitor sees the event and the query, but may not correct it (as the API).
+    const m = await app.signedIn(monitor);
+    await m.goto(`${app.baseUrl}/app/participants/${p.id}`);
+    const monitorSection = m.getByRole('region', { name: 'Adverse events' });
+    await monitorSection
+      .getByRole('region', { name: /Data queries on adverse event Fatigue/ })
+      .waitFor();
+    expect(
+      await monitorSection.getByRole('button', { name: /^Correct adverse event/ }).count(),
+    ).toBe(0);
+
+    // Site staff: the query panel's hint names the button on screen; the form marks the severity.
+    const s = await app.signedIn(staff);
+    await s.goto(`${app.baseUrl}/app/participants/${p.id}`);
+    const section = s.getByRole('region', { name: 'Adverse events' });
+    await section.getByText('1 unresolved').first().waitFor();
+    const panel = section.getByRole('region', { name: /Data queries on adverse event Fatigue/ });
+    const item = panel.getByRole('listitem').filter({ hasText: QUESTION }).first();
+    await item.getByRole('button', { name: 'Answer the query' }).click();
+    expect(await item.innerText()).toContain('“Correct adverse event”');
+    await item.getByRole('button', { name: 'Cancel' }).click();
+    await section.getByRole('button', { name: 'Correct adverse event Fatigue' }).click();
+    const form = section.getByRole('form', { name: 'Correct adverse event Fatigue' });
+    const severity = form.getByLabel('Severity');
+    const onset = form.getByLabel('Onset');
+    await form.getByTestId('query-flag').waitFor();
+    expect(await form.getByTestId('query-flag').count()).toBe(1);
+    expect(await description(severity)).toContain(QUESTION);
+    for (const other of ['Term (no personal data)', 'Onset', 'Outcome', 'CTCAE grade']) {
+      expect(await description(form.getByLabel(other))).toBe('');
+    }
+    expect(await severity.inputValue()).toBe('mild');
+    expect(await onset.inputValue()).toBe('2026-09-20');
+    expect(await form.getByLabel('Date the site became aware').inputValue()).toBe('2026-09-22');
+    await screenshotAt(s, form, 'adverse-event-correction-between-visits');
+
+    // Without a reason nothing is sent; an onset after the awareness date is refused by the API, the
+    // problem shown on the field.
+    await severity.selectOption('moderate');
+    await onset.fill('2026-09-23');
+    await form.getByRole('button', { name: 'Save correction' }).click();
+    await form.getByText('Give the reason for the correction').waitFor();
+    await form.getByLabel('Reason for the correction').fill(REASON);
+    await form.getByRole('button', { name: 'Save correction' }).click();
+    await form.locator('.error').first().waitFor();
+    // (The API puts the date-order problem on the later date.)
+    const aware = form.getByLabel('Date the site became aware');
+    expect(await description(aware)).toMatch(/2026-09-23/);
+    expect(await description(onset)).toBe('');
+    expect(await stored()).toMatchObject({ severity: 'mild', version: ae.version });
+
+    await onset.fill('2026-09-19');
+    await form.getByRole('button', { name: 'Save correction' }).click();
+    await form.waitFor({ state: 'detached' });
+    const corrected = item.locator('li[data-kind="corrected"]');
+    await corrected.waitFor();
+    expect(await corrected.innerText()).toMatch(
+      new RegExp(
+        `Value corrected by Test site_staff[\\s\\S]*severity: mild → moderate[\\s\\S]*${REASON}`,
+      ),
+    );
+    expect(await section.innerText()).toMatch(/Fatigue[\s\S]*Moderate[\s\S]*onset 19 Sep 2026/);
+
+    // The stored values, the new version, the audit row and the query's step.
+    expect(await stored()).toMatchObject({
+      severity: 'moderate',
+      onsetDate: '2026-09-19',
+      version: ae.version + 1,
+    });
+    const audit = (await app.t.dataSource.query(
+      `SELECT before, after, reason FROM audit_log
+       WHERE action = 'follow-up.adverse_event_corrected' AND entity_id = $1`,
+      [ae.id],
+    )) as { before: unknown; after: unknown; reason: string }[];
+    expect(audit).toEqual([
+      {
+        before: { severity: 'mild', onsetDate: '2026-09-20' },
+        after: { severity: 'moderate', onsetDate: '2026-09-19' },
+        reason: REASON,
+      },
+    ]);
+    const q = await detail(raised.id);
+    expect(q.events.map((e) => [e.kind, e.role])).toEqual([
+      ['raised', 'monitor'],
+      ['corrected', 'site_staff'],
+    ]);
+    expect(q.events[1]).toMatchObject({
+      text: REASON,
+      recordVersion: ae.version + 1,
+      before: { path: 'severity', value: 'mild' },
+      after: { path: 'severity', value: 'moderate' },
+    });
+
+    // Reopened, the form starts from the corrected values.
+    await section.getByRole('button', { name: 'Correct adverse event Fatigue' }).click();
+    expect(await form.getByLabel('Severity').inputValue()).toBe('moderate');
+    expect(await form.getByLabel('Onset').inputValue()).toBe('2026-09-19');
+
+    // Changed by someone else meanwhile: the correction is refused (stale version), nothing changes.
+    await app.t
+      .http()
+      .patch(`/follow-up/adverse-events/${ae.id}`)
+      .set(bearer(coordinator))
+      .send({ outcome: 'recovered', endDate: '2026-10-01', reason: 'phone call' })
+      .expect(200);
+    await form.getByLabel('Severity').selectOption('severe');
+    await form.getByLabel('Reason for the correction').fill('second thoughts');
+    await form.getByRole('button', { name: 'Save correction' }).click();
+    const stale = form.getByRole('alert').filter({ hasText: 'Someone changed this record' });
+    await stale.waitFor();
+    expect(await stale.innerText()).toMatch(/outcome[\s\S]*endDate|endDate[\s\S]*outcome/);
+    expect(await stored()).toMatchObject({ severity: 'moderate', version: ae.version + 2 });
   });
 
   it('[REQ-MON-001] screening record: a query on the screening EDSS is marked on the screening form; the coordinator corrects and answers', async () => {

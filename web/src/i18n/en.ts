@@ -343,7 +343,7 @@ export const en = {
       assessment:
         'If the value is wrong, correct it in the assessment form above, with a reason: the correction is linked to this query. Then answer here.',
       adverseEvent:
-        'If the value is wrong, correct the adverse event (“Correct”), with a reason: the correction is linked to this query. Then answer here.',
+        'If the value is wrong, correct it in the form “Correct adverse event” (the “Correct” button next to this adverse event), with a reason: the correction is linked to this query. Then answer here.',
       screening:
         'If the value is wrong, correct it in the screening form above, with a reason: the correction is linked to this query. Then answer here.',
     },

@@ -6,6 +6,7 @@ import { api, ApiError, call } from '../api/client';
 import type { Schemas } from '../api/client';
 import { useSession } from '../auth/session';
 import { CorrectionHistory } from '../components/History';
+import { CorrectAdverseEvent } from '../components/AdverseEventCorrection';
 import { RecordQueries } from '../components/DataQueries';
 import { recordTargets } from '../lib/query-paths';
 import { ErrorBox, Field, Pager, QueryView, Tag } from '../components/ui';
@@ -640,7 +641,11 @@ export function ParticipantAdverseEvents({
   );
 }
 
-/** One adverse event on the participant's page, with its data queries (marked on the update form, and their panel). */
+/**
+ * One adverse event on the participant's page (at a visit or between visits), with its data queries
+ * (marked on the follow-up update and the correction form, and their panel); the site may update
+ * and correct it.
+ */
 function ParticipantAdverseEvent({
   ae,
   zone,
@@ -665,7 +670,11 @@ function ParticipantAdverseEvent({
         </>
       )}
       <AdverseEventClocks ae={ae} zone={zone} />
-      {canReport && <AdverseEventFollowUp ae={ae} zone={zone} />}
+      {canReport && (
+        <>
+          <AdverseEventFollowUp ae={ae} zone={zone} /> <CorrectAdverseEvent ae={ae} zone={zone} />
+        </>
+      )}
       {(raiser || (queries.data ?? []).length > 0) && (
         <RecordQueries
           recordEntity="adverse_event"

@@ -7,22 +7,16 @@ import { api, call } from '../api/client';
 import type { Visit, VisitDetail } from '../api/client';
 import { useSession } from '../auth/session';
 import { CorrectionHistory } from '../components/History';
+import { CorrectAdverseEvent, StaleNotice } from '../components/AdverseEventCorrection';
 import { RecordQueries } from '../components/DataQueries';
 import { type QueryTarget, recordTargets } from '../lib/query-paths';
 import { ErrorBox, Field, QueryView, Tag } from '../components/ui';
-import { ApiError } from '../api/client';
 import {
   type AdverseEvent as AdverseEventResponse,
   AdverseEventClocks,
   ReportAdverseEventForm,
 } from './AdverseEvents';
-import {
-  diffRecord,
-  type FieldChange,
-  type GroupSpec,
-  type JsonRecord,
-  patchFromChanges,
-} from '../lib/corrections';
+import { diffRecord, type GroupSpec, type JsonRecord, patchFromChanges } from '../lib/corrections';
 import { DraftNotice, useServerDraft } from '../lib/drafts';
 import {
   isUnresolved,
@@ -79,6 +73,7 @@ function VisitContent({ detail: d }: { detail: VisitDetail }) {
   const logged = isLogged(d.visit);
   const record = logRecordOf(d.visit);
   const assessed = !!d.visit.edss || !!d.visit.mri;
+  const aeHeading = useId();
   // The record's data queries mark their fields on the forms and the logged values.
   const logQueries = useRecordQueries(
     d.visit.participantId,
@@ -144,17 +139,12 @@ function VisitContent({ detail: d }: { detail: VisitDetail }) {
       )}
       <VisitHistory visit={d.visit} assessor={assessor} />
       {!assessor && (d.adverseEvents.length > 0 || (siteWriter && logged)) && (
-        <section>
-          <h2>Adverse events at this visit</h2>
+        <section aria-labelledby={aeHeading}>
+          <h2 id={aeHeading}>Adverse events at this visit</h2>
           <ul>
             {d.adverseEvents.map((ae) => (
               <li key={String(ae.id)}>
-                <AdverseEventItem
-                  ae={ae as unknown as AdverseEvent}
-                  visitId={d.visit.id}
-                  canCorrect={siteWriter}
-                  zone={d.visit.siteId}
-                />
+                <AdverseEventItem ae={ae} canCorrect={siteWriter} siteId={d.visit.siteId} />
                 <VisitAeClocks ae={ae} siteId={d.visit.siteId} />
               </li>
             ))}
@@ -344,25 +334,6 @@ function VisitHistory({ visit, assessor }: { visit: Visit; assessor: boolean }) 
       {!assessor && <CorrectionHistory title="Visit log" versions={log} zone={zone} />}
       <CorrectionHistory title="Blinded assessment" versions={assessment} zone={zone} />
     </section>
-  );
-}
-
-/** The 409 of a correction based on stale values: what changed meanwhile. */
-function StaleNotice({ error }: { error: unknown }) {
-  if (!(error instanceof ApiError) || error.code !== 'STALE_VERSION') return null;
-  const changes = (error.paramsOf('STALE_VERSION').changedSince ?? []) as FieldChange[];
-  return (
-    <div className="alert warn" role="alert">
-      Someone changed this record while you were editing; nothing was saved. Changed meanwhile:
-      <ul>
-        {changes.map((c) => (
-          <li key={c.path}>
-            <code>{c.path}</code>: {JSON.stringify(c.before)} → {JSON.stringify(c.after)}
-          </li>
-        ))}
-      </ul>
-      Reload the page to see the current values, then correct again.
-    </div>
   );
 }
 
@@ -1054,187 +1025,32 @@ function logDefaults(visit: Visit, original: LogRecord | null, zone: string): Lo
   };
 }
 
-type AdverseEvent = {
-  id: string;
-  participantId: string;
-  term: string;
-  onsetDate: string;
-  endDate: string | null;
-  severity: string;
-  serious: boolean;
-  seriousnessCriteria: string[];
-  outcome: string;
-  version: number;
-};
-type AeForm = {
-  term: string;
-  onsetDate: string;
-  endDate: string;
-  severity: string;
-  serious: boolean;
-  seriousnessCriteria: string[];
-  outcome: string;
-  reason: string;
-};
-
-const aeDefaults = (ae: AdverseEvent): AeForm => ({
-  term: ae.term,
-  onsetDate: ae.onsetDate,
-  endDate: ae.endDate ?? '',
-  severity: ae.severity,
-  serious: ae.serious,
-  seriousnessCriteria: ae.seriousnessCriteria ?? [],
-  outcome: ae.outcome,
-  reason: '',
-});
-
-/** One adverse event: its recorded values, and a correction form that starts from them and sends only the changes. */
+/** One adverse event at the visit: its recorded values, its data queries and (for the site) its correction. */
 function AdverseEventItem({
   ae,
-  visitId,
   canCorrect,
-  zone: siteId,
+  siteId,
 }: {
-  ae: AdverseEvent;
-  visitId: string;
+  ae: AdverseEventResponse;
   canCorrect: boolean;
-  zone: string;
+  siteId: string;
 }) {
-  const qc = useQueryClient();
   const { t } = useTranslation();
   const { hasRole } = useSession();
   const zone = useZone(siteId);
-  const [open, setOpen] = useState(false);
   const queries = useRecordQueries(ae.participantId, 'adverse_event', ae.id);
   const unresolved = (queries.data ?? []).filter(isUnresolved).length;
   const raiser = hasRole('monitor', 'statistician');
-  const { register, handleSubmit, reset, watch, formState } = useForm<AeForm>({
-    defaultValues: aeDefaults(ae),
-  });
-  const history = useQuery({
-    queryKey: ['adverse-event', ae.id, 'history', ae.version],
-    enabled: open,
-    queryFn: () =>
-      call(api.GET('/follow-up/adverse-events/{id}/history', { params: { path: { id: ae.id } } })),
-  });
-  const save = useMutation({
-    mutationFn: (v: AeForm) => {
-      const original = aeDefaults(ae) as unknown as JsonRecord;
-      const edited = { ...v, reason: '' } as unknown as JsonRecord;
-      const changed = patchFromChanges(diffRecord(original, edited), []);
-      const body: JsonRecord = { ...changed, reason: v.reason, expectedVersion: ae.version };
-      if ('endDate' in changed && !changed.endDate) body.endDate = null;
-      return call(
-        api.PATCH('/follow-up/adverse-events/{id}', {
-          params: { path: { id: ae.id } },
-          body: body as never,
-        }),
-      );
-    },
-    onSuccess: async () => {
-      setOpen(false);
-      await qc.invalidateQueries({ queryKey: ['visit', visitId] });
-    },
-  });
   return (
     <QueryMarks queries={queries.data}>
       <div>
         {ae.term} ({humanise(ae.severity)}) · onset {formatDate(ae.onsetDate)} ·{' '}
         {ae.endDate ? `ended ${formatDate(ae.endDate)}` : 'ongoing'} · {humanise(ae.outcome)}
-        {ae.serious ? ` · serious (${ae.seriousnessCriteria.map(humanise).join(', ')})` : ''}{' '}
+        {ae.serious
+          ? ` · serious (${(ae.seriousnessCriteria ?? []).map(humanise).join(', ')})`
+          : ''}{' '}
         {unresolved > 0 && <Tag tone="warn">{t('queries.panel.count', { count: unresolved })}</Tag>}{' '}
-        {canCorrect && !open && (
-          <button
-            type="button"
-            className="secondary"
-            onClick={() => (reset(aeDefaults(ae)), setOpen(true))}
-            aria-label={`Correct adverse event ${ae.term}`}
-          >
-            Correct
-          </button>
-        )}
-        {open && (
-          <form
-            onSubmit={handleSubmit((v) => save.mutate(v))}
-            noValidate
-            className="panel"
-            aria-label={`Correct adverse event ${ae.term}`}
-          >
-            <div className="grid">
-              <Field label="Term (no personal data)" mark="term">
-                {(c) => <input {...c} {...register('term', { required: true })} />}
-              </Field>
-              <Field label="Onset" mark="onsetDate">
-                {(c) => <input {...c} type="date" {...register('onsetDate', { required: true })} />}
-              </Field>
-              <Field label="End (empty = ongoing)" mark="endDate">
-                {(c) => <input {...c} type="date" {...register('endDate')} />}
-              </Field>
-              <Field label="Severity" mark="severity">
-                {(c) => (
-                  <select {...c} {...register('severity')}>
-                    <option value="mild">Mild</option>
-                    <option value="moderate">Moderate</option>
-                    <option value="severe">Severe</option>
-                  </select>
-                )}
-              </Field>
-              <Field label="Outcome" mark="outcome">
-                {(c) => (
-                  <select {...c} {...register('outcome')}>
-                    {OUTCOMES.map((o) => (
-                      <option key={o} value={o}>
-                        {humanise(o)}
-                      </option>
-                    ))}
-                  </select>
-                )}
-              </Field>
-              <div className="field">
-                <label>
-                  <input type="checkbox" {...register('serious')} /> Serious
-                </label>
-              </div>
-            </div>
-            {watch('serious') && (
-              <fieldset>
-                <legend>Seriousness criteria</legend>
-                <div className="choices">
-                  {SERIOUSNESS.map((x) => (
-                    <label key={x}>
-                      <input type="checkbox" value={x} {...register('seriousnessCriteria')} />{' '}
-                      {humanise(x)}
-                    </label>
-                  ))}
-                </div>
-              </fieldset>
-            )}
-            <Field label="Reason for the correction" error={formState.errors.reason?.message}>
-              {(c) => (
-                <input
-                  {...c}
-                  {...register('reason', { required: 'Give the reason for the correction' })}
-                />
-              )}
-            </Field>
-            <StaleNotice error={save.error} />
-            {save.error &&
-              !(save.error instanceof ApiError && save.error.code === 'STALE_VERSION') && (
-                <ErrorBox error={save.error} title="Not saved" />
-              )}
-            <button type="submit" disabled={save.isPending}>
-              Save correction
-            </button>{' '}
-            <button type="button" className="secondary" onClick={() => setOpen(false)}>
-              Cancel
-            </button>
-            <CorrectionHistory
-              title={`Adverse event ${ae.term}: history`}
-              versions={history.data ?? []}
-              zone={zone}
-            />
-          </form>
-        )}
+        {canCorrect && <CorrectAdverseEvent ae={ae} zone={zone} />}
         {(unresolved > 0 || raiser || (queries.data ?? []).length > 0) && (
           <RecordQueries
             recordEntity="adverse_event"
