@@ -3,16 +3,129 @@ import { verificationNl } from './verification';
 
 /**
  * The Dutch texts of the pages, by the same keys as en.ts. Only the sections translated so far
- * (the audit trail, verification and sign-off, data cuts and the lock); every other key falls back to English (fallbackLng).
+ * (the audit trail, data queries, verification and sign-off, data cuts and the lock); every other key falls back to English (fallbackLng).
  */
 export const nl: {
-  nav: Pick<Resources['nav'], 'audit' | 'dataLocks'>;
+  nav: Pick<Resources['nav'], 'audit' | 'dataLocks' | 'queries' | 'sdvProgress'>;
   audit: Resources['audit'];
   verification: Resources['verification'];
   dataLocks: Resources['dataLocks'];
+  queries: Resources['queries'];
 } = {
   verification: verificationNl,
-  nav: { audit: 'Audittrail', dataLocks: 'Datacuts & lock' },
+  nav: {
+    audit: 'Audittrail',
+    dataLocks: 'Datacuts & lock',
+    queries: 'Datavragen',
+    sdvProgress: 'SDV-voortgang',
+  },
+  queries: {
+    loadFailed: 'De datavragen konden niet worden geladen',
+    notSaved: 'Niet opgeslagen',
+    days_zero: 'vandaag',
+    days_one: '{{count}} dag',
+    days_other: '{{count}} dagen',
+    status: { open: 'Open', answered: 'Beantwoord', closed: 'Gesloten' },
+    flag: {
+      open: 'Datavraag',
+      answered: 'Datavraag beantwoord (wacht op de monitor)',
+      closed: 'Datavraag gesloten',
+      see: 'Naar de vraag',
+    },
+    event: {
+      raised: 'Gesteld',
+      answered: 'Beantwoord',
+      corrected: 'Waarde gecorrigeerd',
+      closed: 'Gesloten',
+      reopened: 'Heropend',
+      resolved: 'Opgelost (de gegevens zijn hersteld)',
+      by: 'door {{name}} ({{role}})',
+      bySystem: 'door het systeem (controleregel)',
+      version: 'versie {{version}} van het record',
+    },
+    answer: {
+      label: 'Uw antwoord',
+      button: 'De vraag beantwoorden',
+      required: 'Schrijf het antwoord',
+    },
+    close: { label: 'Notitie (optioneel)', button: 'De vraag sluiten', required: '' },
+    reopen: {
+      label: 'Waarom het antwoord de vraag niet oplost',
+      button: 'De vraag heropenen',
+      required: 'Geef de reden om te heropenen',
+    },
+    raise: {
+      open: 'Een vraag stellen over {{what}}',
+      title: 'Een datavraag stellen over {{what}}',
+      field: 'Veld',
+      fieldRequired: 'Kies het veld',
+      choose: 'Kies een veld…',
+      question: 'Vraag aan het centrum',
+      questionHint: 'Wat te controleren, en de bron waarmee u vergeleek (geen persoonsgegevens)',
+      questionRequired: 'Schrijf de vraag',
+      button: 'De vraag stellen',
+      any: 'alle',
+    },
+    panel: {
+      title: 'Datavragen over {{what}}',
+      count_one: '{{count}} onopgelost',
+      count_other: '{{count}} onopgelost',
+      none: 'Geen datavragen over dit record.',
+      age_zero: 'vandaag',
+      age_one: '{{count}} dag geleden',
+      age_other: '{{count}} dagen geleden',
+      steps: 'Stappen van de vraag',
+    },
+    open: {
+      title: 'Open datavragen',
+      intro:
+        'Vragen van de monitor over records van uw centra, de langst wachtende eerst. Open het record om te antwoorden; is de waarde onjuist, corrigeer haar daar (met een reden), dan wordt de correctie aan de vraag gekoppeld.',
+      none: 'Geen open datavragen.',
+      all: 'Alle {{count}} open vragen',
+    },
+    ageing: {
+      title: 'Ouderdom van de vragen per centrum',
+      caption: 'Vragen die langer dan {{days}} dagen open staan, zijn te laat.',
+      none: 'Nog geen datavragen.',
+      site: 'Centrum',
+      open: 'Open',
+      answered: 'Beantwoord',
+      overdue: 'Open > {{days}} dagen',
+      oldest: 'Oudste open',
+    },
+    col: {
+      participant: 'Deelnemer',
+      record: 'Record en veld',
+      question: 'Vraag',
+      status: 'Status',
+      age: 'Gesteld',
+    },
+    page: {
+      title: 'Datavragen',
+      intro:
+        'Vragen over vastgelegde gegevens: de monitor stelt ze bij een veld, het centrum antwoordt (en corrigeert zo nodig de waarde op het formulier), de monitor sluit of heropent ze.',
+      list: 'Vragen',
+      allStatuses: 'Alle',
+      allSites: 'Alle centra',
+      none: 'Geen datavragen.',
+    },
+    what: {
+      visitLog: 'het bezoekverslag',
+      assessment: 'de geblindeerde beoordeling',
+      adverseEvent: 'bijwerking {{term}}',
+      screening: 'het screeningsrecord',
+    },
+    correctHint: {
+      visitLog:
+        'Is de waarde onjuist, corrigeer haar dan in het formulier “Correct the visit log” hieronder, met een reden: de correctie wordt aan deze vraag gekoppeld. Antwoord daarna hier.',
+      assessment:
+        'Is de waarde onjuist, corrigeer haar dan in het beoordelingsformulier hierboven, met een reden: de correctie wordt aan deze vraag gekoppeld. Antwoord daarna hier.',
+      adverseEvent:
+        'Is de waarde onjuist, corrigeer haar dan in het formulier “Correct adverse event” (de knop “Correct” bij deze bijwerking), met een reden: de correctie wordt aan deze vraag gekoppeld. Antwoord daarna hier.',
+      screening:
+        'Is de waarde onjuist, corrigeer haar dan in het screeningsformulier hierboven, met een reden: de correctie wordt aan deze vraag gekoppeld. Antwoord daarna hier.',
+    },
+  },
   dataLocks: {
     title: 'Datacuts & lock',
     intro:
