@@ -14,7 +14,7 @@ import type {
   ExportValue,
   ParticipantExport,
 } from 'src/modules/exports/formats/format.types';
-import { exportContext, syntheticParticipants, trickyLabels } from '../harness/export-participants';
+import { exportContext, syntheticParticipants, trickyLabels } from '../harness/synthetic-exports';
 
 /**
  * The CSV export read back by the real engines (issue 17): synthetic participants with every
@@ -124,7 +124,16 @@ function parseCsv(text: string): string[][] {
 /** Prints what R read, as JSON: per dataset its rows, label and per column class, labels, values. */
 const R_DUMP = String.raw`
 source("read_data.R")
-js <- function(s) if (is.null(s)) "null" else ifelse(is.na(s), "null", encodeString(s, quote = '"'))
+esc <- function(x) paste0(vapply(utf8ToInt(x), function(c)
+  if (c < 32) sprintf("\\u%04x", c) else if (c == 34) '\\"' else if (c == 92) "\\\\" else intToUtf8(c),
+  ""), collapse = "")
+js <- function(s) {
+  if (is.null(s)) return("null")
+  out <- rep("null", length(s))
+  ok <- !is.na(s)
+  out[ok] <- vapply(s[ok], function(x) paste0('"', esc(x), '"'), "", USE.NAMES = FALSE)
+  out
+}
 arr <- function(v) paste0("[", paste(v, collapse = ","), "]")
 vals <- function(x) {
   s <- if (inherits(x, "POSIXct")) format(x, "%Y-%m-%d %H:%M:%S", tz = "UTC")

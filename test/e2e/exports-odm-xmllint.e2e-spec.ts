@@ -36,7 +36,7 @@ async function export_(blinded: boolean, options: Partial<ExportOptions>): Promi
   const out = await runFormat(
     odmFormat,
     dictionary,
-    syntheticParticipants(buildDictionary({ blinded: false }), 5),
+    syntheticParticipants(buildDictionary({ blinded: false }), { count: 5 }),
     options,
   );
   folders.push(out.dir);

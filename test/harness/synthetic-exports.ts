@@ -16,11 +16,13 @@ import type {
 } from 'src/modules/exports/formats/format.types';
 
 /**
- * A synthetic trial for the format writers' tests, generated from the dictionary so that every
- * dataset and every variable type is covered: text with XML special characters, non-ASCII and
- * characters XML 1.0 forbids, missing values, several participants at two sites under two
- * protocol versions, audit entries (value changes and record-level actions) and signatures.
- * Deterministic: the same dictionary gives the same participants.
+ * A synthetic trial for the format writers' tests (CSV, ODM, Dataset-JSON), generated from the
+ * dictionary so that every dataset and every variable type is covered: a value of its type or
+ * null, strings with XML specials, characters XML 1.0 forbids, quotes, commas, line breaks and
+ * non-ASCII text, multiple-choice variables expanded to their 0/1 columns, dates as calendar
+ * dates or days since randomisation; one row per participant in a participant-keyed dataset,
+ * 0–3 in the others; participants at two sites under two protocol versions, with audit entries
+ * (value changes and record-level actions) and signatures. Deterministic (a seeded generator).
  */
 export const NASTY_TEXT = 'Zoë <b>&amp;</b> "quoted" \'apos\' → 日本語 ✓\u0001\u000b end';
 
@@ -39,75 +41,127 @@ export const SYNTHETIC_ADMIN: ExportAdmin = {
   ],
 };
 
-function valueFor(v: DictionaryVariable, p: number, r: number, k: number): ExportValue {
-  if ((k + p + r) % 5 === 3) {
-    return null;
-  }
+type Dataset = Dictionary['datasets'][number];
+
+const VISITS = ['BL', 'M03', 'M06'];
+
+const NASTY_STRINGS = [
+  NASTY_TEXT,
+  'plain',
+  'comma, inside',
+  'quote " inside',
+  'two\nlines',
+  'crlf\r\nline',
+  'café ≥ 3 µg, Müller',
+  '  leading and trailing  ',
+  "it's $x `y' \\ back",
+  '日本語',
+];
+
+/** A seeded xorshift generator: the same seed gives the same participants. */
+function generator(seed: number) {
+  let s = seed >>> 0 || 1;
+  const next = () => {
+    s ^= s << 13;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    return (s >>> 0) / 2 ** 32;
+  };
+  return {
+    int: (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1)),
+    chance: (p: number) => next() < p,
+    pick: <T>(xs: readonly T[]) => xs[Math.floor(next() * xs.length)],
+  };
+}
+
+type Gen = ReturnType<typeof generator>;
+type DatesAs = ExportOptions['datesAs'];
+
+const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+
+function value(v: DictionaryVariable, g: Gen, datesAs: DatesAs): ExportValue {
   switch (v.type) {
-    case 'string':
-      return (k + r) % 2 === 0 ? `${NASTY_TEXT} ${p}.${r}` : `plain ${v.name} ${p}`;
-    case 'integer':
-      return Math.max(v.min ?? 0, Math.min(v.max ?? 1000, p * 10 + r + k));
-    case 'decimal':
-      return Math.round((p + r / 4 + k / 8) * 1000) / 1000 + 0.5;
-    case 'date':
-      return `2026-0${1 + ((p + r) % 9)}-${String(10 + ((k + r) % 18)).padStart(2, '0')}`;
-    case 'datetime':
-      return `2026-0${1 + ((p + k) % 9)}-1${r % 9}T0${r % 10}:1${k % 10}:05.000Z`;
-    case 'boolean':
-      return (p + r + k) % 2 === 0;
-    case 'code': {
-      const codes = v.codes ?? [];
-      return codes.length > 0 ? codes[(p + r + k) % codes.length].code : null;
+    case 'string': {
+      const s = g.pick(NASTY_STRINGS);
+      return v.maxLength !== null ? s.slice(0, v.maxLength) : s;
     }
+    case 'integer':
+      return g.int(v.min ?? -5, v.max ?? 400);
+    case 'decimal':
+      return g.pick([0.5, -2.25, 3, 12345.678, 6.5, 0.125]);
+    case 'boolean':
+      return g.chance(0.5);
+    case 'code':
+      return g.pick(v.codes ?? []).code;
+    case 'date':
+      return datesAs === 'days'
+        ? g.int(-400, 2000)
+        : `${g.int(1990, 2030)}-${pad(g.int(1, 12))}-${pad(g.int(1, 28))}`;
+    case 'datetime':
+      return datesAs === 'days'
+        ? g.int(-40000, 200000) / 100
+        : `${g.int(2020, 2030)}-${pad(g.int(1, 12))}-${pad(g.int(1, 28))}T${pad(g.int(0, 23))}:` +
+            `${pad(g.int(0, 59))}:${pad(g.int(0, 59))}.${pad(g.int(0, 999), 3)}Z`;
   }
 }
 
-function rowFor(
-  d: Dictionary['datasets'][number],
+/** The value of a key column in row `r`: visit-keyed rows get the schedule's visit codes. */
+function key(d: Dataset, v: DictionaryVariable, studyId: string, r: number): ExportValue {
+  if (v.name === 'study_id') {
+    return studyId;
+  }
+  if (v.name === 'visit_code') {
+    // Rows r and r+1 share a visit code when the dataset repeats within a visit (more keys),
+    // else one row per visit.
+    return VISITS[(d.keys.length === 2 ? r : Math.floor(r / 2)) % VISITS.length];
+  }
+  return v.type === 'string' ? `K${r + 1}` : r + 1;
+}
+
+function row(
+  d: Dataset,
   vars: Map<string, DictionaryVariable>,
+  g: Gen,
+  datesAs: DatesAs,
   studyId: string,
   p: number,
   r: number,
 ): ExportRow {
-  const row: ExportRow = {};
-  d.variables.forEach((name, k) => {
+  const out: ExportRow = {};
+  // Every row misses one value (which one moves with participant and row), others at random.
+  const values = d.variables.filter((name) => !d.keys.includes(name));
+  const gap = values[(p + r) % values.length];
+  for (const name of d.variables) {
     const v = vars.get(name) as DictionaryVariable;
-    if (name === 'study_id') {
-      row[name] = studyId;
-    } else if (name === 'visit_code') {
-      row[name] = ['BL', 'M03', 'M06'][Math.floor(r / 2) % 3];
-    } else if (d.keys.includes(name)) {
-      row[name] = v.type === 'string' ? `K${r + 1}` : r + 1;
+    const missing = name === gap || g.chance(0.15);
+    if (d.keys.includes(name)) {
+      out[name] = key(d, v, studyId, r);
     } else if (v.multiple && v.codes) {
       for (const c of v.codes) {
-        row[`${name}_${c.code}`] = (c.code + r + p) % 2;
+        out[`${name}_${c.code}`] = missing ? null : g.int(0, 1);
       }
     } else {
-      row[name] = valueFor(v, p, r, k);
+      out[name] = missing ? null : value(v, g, datesAs);
     }
-  });
-  return row;
+  }
+  return out;
 }
 
-export function syntheticParticipants(dictionary: Dictionary, count = 3): ParticipantExport[] {
+export function syntheticParticipants(
+  dictionary: Dictionary,
+  opts: { count: number; datesAs?: DatesAs; seed?: number },
+): ParticipantExport[] {
+  const g = generator(opts.seed ?? 17);
+  const datesAs = opts.datesAs ?? 'calendar';
   const vars = new Map(dictionary.variables.map((v) => [v.name, v]));
-  return Array.from({ length: count }, (_, p): ParticipantExport => {
-    const studyId = `RAMMS-${String(p + 1).padStart(3, '0')}`;
+  return Array.from({ length: opts.count }, (_, p): ParticipantExport => {
+    const studyId = `RAMMS-${pad(p + 1, 3)}`;
     const rows: Record<string, ExportRow[]> = {};
     for (const d of dictionary.datasets) {
-      const n = d.keys.length === 1 ? 1 : (p % 2) + 2;
-      // Visit-keyed datasets: rows r and r+1 share a visit code when the dataset repeats within a
-      // visit (row_seq keys), else one row per visit.
-      rows[d.name] = Array.from({ length: n }, (_, r) =>
-        rowFor(
-          d,
-          vars,
-          studyId,
-          p,
-          d.keys.includes('visit_code') && d.keys.length === 2 ? r * 2 : r,
-        ),
-      );
+      // One row per participant in a dataset keyed by participant alone, else 0–3; at least one
+      // eligibility assessment (the signatures sign assessment 1).
+      const n = d.keys.length === 1 ? 1 : g.int(d.keys.includes('elig_seq') ? 1 : 0, 3);
+      rows[d.name] = Array.from({ length: n }, (_, r) => row(d, vars, g, datesAs, studyId, p, r));
     }
     const one = dictionary.datasets.find((d) => d.keys.length === 1);
     const changed = dictionary.variables.filter(
@@ -235,6 +289,22 @@ export function syntheticParticipants(dictionary: Dictionary, count = 3): Partic
 
 export const SNAPSHOT_AT = '2026-02-01T12:00:00.000Z';
 
+/** The context a format is opened with: the synthetic trial's admin data, written into `dir`. */
+export function exportContext(
+  dictionary: Dictionary,
+  dir: string,
+  options: Partial<ExportOptions> = {},
+): ExportContext {
+  return {
+    dictionary,
+    options: { blinded: dictionary.blinded, datesAs: 'calendar', archival: false, ...options },
+    snapshotAt: SNAPSHOT_AT,
+    exportId: 'ram-ms.example.org/exports/test-1',
+    dir,
+    admin: SYNTHETIC_ADMIN,
+  };
+}
+
 /** Runs a format over the participants into a fresh temporary folder; returns the folder. */
 export async function runFormat(
   format: ExportFormat,
@@ -243,15 +313,7 @@ export async function runFormat(
   options: Partial<ExportOptions> = {},
 ): Promise<{ dir: string; files: { name: string; rows: number }[] }> {
   const dir = await mkdtemp(join(tmpdir(), `export-${format.id}-`));
-  const ctx: ExportContext = {
-    dictionary,
-    options: { blinded: dictionary.blinded, datesAs: 'calendar', archival: false, ...options },
-    snapshotAt: SNAPSHOT_AT,
-    exportId: 'ram-ms.example.org/exports/test-1',
-    dir,
-    admin: SYNTHETIC_ADMIN,
-  };
-  const writer = await format.open(ctx);
+  const writer = await format.open(exportContext(dictionary, dir, options));
   for (const p of participants) {
     await writer.participant(p);
   }
@@ -268,3 +330,28 @@ export async function readFolder(dir: string): Promise<Map<string, Buffer>> {
 }
 
 export const removeFolder = (dir: string) => rm(dir, { recursive: true, force: true });
+
+/**
+ * A dictionary whose labels and code labels hold what generated syntax must escape: quotes of
+ * both kinds, backslashes, $ and backticks (Stata macros), & and % (SAS macros), non-ASCII.
+ */
+export function trickyLabels(dictionary: Dictionary): Dictionary {
+  const tricks = [
+    `Patient's "EDSS" ≥ 3 — é/ü`,
+    `100% & more \\ $HOME \`x' ; */ /* %let`,
+    `Naïve: "quoted", 'single'`,
+  ];
+  return {
+    ...dictionary,
+    variables: dictionary.variables.map((v, i) =>
+      i % 7 === 3
+        ? {
+            ...v,
+            label: `${tricks[i % 3]} (${v.label})`,
+            codes:
+              v.codes?.map((c, j) => (j === 0 ? { ...c, label: tricks[(i + 1) % 3] } : c)) ?? null,
+          }
+        : v,
+    ),
+  };
+}

@@ -5,7 +5,7 @@ import { sasScript, sasString } from 'src/modules/exports/formats/csv/scripts/sa
 import type { ScriptModel } from 'src/modules/exports/formats/csv/scripts/script-model';
 import { stataScript, stataString } from 'src/modules/exports/formats/csv/scripts/stata';
 import type { ExportOptions } from 'src/modules/exports/formats/format.types';
-import { exportContext, trickyLabels } from '../harness/export-participants';
+import { exportContext, trickyLabels } from '../harness/synthetic-exports';
 
 /**
  * The SAS and Stata scripts of the CSV export have no engine here: their shape is checked

@@ -29,7 +29,7 @@ type DatasetJson = {
 
 const full = buildDictionary({ blinded: false });
 const blinded = buildDictionary({ blinded: true });
-const participants = syntheticParticipants(full, 4);
+const participants = syntheticParticipants(full, { count: 4 });
 const folders: string[] = [];
 
 async function run(

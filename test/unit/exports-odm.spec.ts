@@ -13,7 +13,7 @@ import {
 
 const full = buildDictionary({ blinded: false });
 const blinded = buildDictionary({ blinded: true });
-const participants = syntheticParticipants(full, 4);
+const participants = syntheticParticipants(full, { count: 4 });
 const folders: string[] = [];
 
 async function odm(dictionary = full, options: Partial<ExportOptions> = {}): Promise<string> {

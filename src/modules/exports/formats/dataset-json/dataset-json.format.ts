@@ -9,15 +9,24 @@ import type {
   ExportWriter,
   ParticipantExport,
 } from 'src/modules/exports/formats/format.types';
-import { type ColumnType, columnValue, datasetColumns, type ExportColumn } from './columns';
-import { type FileSink, openSink } from './file-sink';
+import {
+  type ColumnType,
+  columnValue,
+  datasetColumns,
+  type ExportColumn,
+} from 'src/modules/exports/formats/columns';
+import { type FileSink, openSink } from 'src/modules/exports/formats/file-sink';
+import {
+  itemGroupOid,
+  itemOid,
+  metaDataVersionOid,
+  STUDY_OID,
+} from 'src/modules/exports/formats/oids';
 
 /** The Dataset-JSON version written (the schema's `^1.1(.(0|…))?$`). */
 export const DATASET_JSON_VERSION = '1.1.0';
 /** The temporary folder of the spooled rows inside the export's folder. */
 const ROWS_FOLDER = '.dataset-json-rows';
-/** ODM Study OID shared by the ODM and Dataset-JSON exports (Dataset-JSON `studyOID`). */
-export const STUDY_OID = 'RAM-MS';
 
 /** Dataset-JSON 1.1 physical data type of each column type. */
 const DATA_TYPE: Record<ColumnType, string> = {
@@ -37,11 +46,6 @@ const DISPLAY_FORMAT: Partial<Record<ColumnType, string>> = {
   date: 'E8601DA.',
   datetime: 'E8601DT.',
 };
-
-/** The ODM OIDs the Dataset-JSON files refer to (one place, used by both writers). */
-export const itemGroupOid = (dataset: string) => `IG.${dataset.toUpperCase()}`;
-export const itemOid = (name: string) => `IT.${name.toUpperCase()}`;
-export const metaDataVersionOid = (version: string) => `MDV.${version}`;
 
 function jsonValue(column: ExportColumn, raw: ExportValue | undefined): ExportValue {
   const value = columnValue(column, raw);

@@ -6,14 +6,14 @@ import {
   datasetColumns,
   type DatasetOf,
   type ExportColumn,
-} from 'src/modules/exports/formats/dataset-json/columns';
+} from 'src/modules/exports/formats/columns';
 import {
   itemGroupOid,
   itemOid,
   metaDataVersionOid,
   STUDY_OID,
-} from 'src/modules/exports/formats/dataset-json/dataset-json.format';
-import { openSink } from 'src/modules/exports/formats/dataset-json/file-sink';
+} from 'src/modules/exports/formats/oids';
+import { openSink } from 'src/modules/exports/formats/file-sink';
 import type {
   ExportAuditEntry,
   ExportContext,
