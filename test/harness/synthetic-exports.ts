@@ -88,7 +88,7 @@ function value(v: DictionaryVariable, g: Gen, datesAs: DatesAs): ExportValue {
     case 'integer':
       return g.int(v.min ?? -5, v.max ?? 400);
     case 'decimal':
-      return g.pick([0.5, -2.25, 3, 12345.678, 6.5, 0.125]);
+      return g.pick([0.5, 1e-7, -2.25, 3, 12345.678, 6.5, 0.125, 1e21]);
     case 'boolean':
       return g.chance(0.5);
     case 'code':

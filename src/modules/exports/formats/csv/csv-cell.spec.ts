@@ -1,5 +1,6 @@
 import { buildDictionary } from '../../dictionary/build-dictionary';
-import { csvCell, plainDecimal } from './csv-cell';
+import { plainDecimal } from '../plain-decimal';
+import { csvCell } from './csv-cell';
 import { type CsvColumn, csvDatasets } from './csv-columns';
 
 const full = buildDictionary({ blinded: false });

@@ -1,6 +1,7 @@
 import { csvText } from 'src/common/csv/csv-line';
 import type { ExportOptions, ExportValue } from '../format.types';
 import type { CsvColumn } from './csv-columns';
+import { plainDecimal } from '../plain-decimal';
 
 /**
  * How one value is written into a CSV cell: the conventions of the CSV export, in one place.
@@ -88,22 +89,4 @@ export function csvCell(
       return `${m[1]} ${m[2]}`;
     }
   }
-}
-
-/** A finite number in plain decimal notation: JavaScript's shortest digits, without exponent. */
-export function plainDecimal(n: number): string {
-  const s = String(n);
-  const m = /^(-?)(\d)(?:\.(\d+))?e([+-]\d+)$/.exec(s);
-  if (!m) {
-    return s;
-  }
-  const [, sign, lead, frac = '', exp] = m;
-  const digits = lead + frac;
-  const point = 1 + Number(exp);
-  if (point <= 0) {
-    return `${sign}0.${'0'.repeat(-point)}${digits}`;
-  }
-  return point >= digits.length
-    ? `${sign}${digits}${'0'.repeat(point - digits.length)}`
-    : `${sign}${digits.slice(0, point)}.${digits.slice(point)}`;
 }

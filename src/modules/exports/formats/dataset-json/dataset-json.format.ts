@@ -22,6 +22,7 @@ import {
   metaDataVersionOid,
   STUDY_OID,
 } from 'src/modules/exports/formats/oids';
+import { plainDecimal } from '../plain-decimal';
 
 /** The Dataset-JSON version written (the schema's `^1.1(.(0|…))?$`). */
 export const DATASET_JSON_VERSION = '1.1.0';
@@ -49,7 +50,7 @@ const DISPLAY_FORMAT: Partial<Record<ColumnType, string>> = {
 
 function jsonValue(column: ExportColumn, raw: ExportValue | undefined): ExportValue {
   const value = columnValue(column, raw);
-  return column.type === 'decimal' && typeof value === 'number' ? String(value) : value;
+  return column.type === 'decimal' && typeof value === 'number' ? plainDecimal(value) : value;
 }
 
 type DatasetFile = {

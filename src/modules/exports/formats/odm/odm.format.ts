@@ -26,6 +26,7 @@ import type {
   ParticipantExport,
 } from 'src/modules/exports/formats/format.types';
 import { attrs, el, text, textEl } from './xml';
+import { plainDecimal } from '../plain-decimal';
 
 export const ODM_FILE = 'ram-ms.odm.xml';
 const ODM_NS = 'http://www.cdisc.org/ns/odm/v1.3';
@@ -109,10 +110,7 @@ function odmValue(column: ExportColumn, raw: ExportValue | undefined): string | 
   if (value === null) {
     return null;
   }
-  if (typeof value === 'number' && /e/i.test(String(value))) {
-    return value.toFixed(20).replace(/\.?0+$/, '');
-  }
-  return String(value);
+  return typeof value === 'number' ? plainDecimal(value) : String(value);
 }
 
 const mandatory = (yes: boolean) => (yes ? 'Yes' : 'No');
