@@ -193,6 +193,16 @@ export async function jobEffectProblems(db: Queryable): Promise<string[]> {
       `arm-A participants without exactly one live booking: ${JSON.stringify(bookings)}`,
     );
   }
+  const day0 = await rows(
+    db,
+    `SELECT s.participant_id, s.transplant_day0::text AS schedule, b.transplant_day0::text AS recorded
+     FROM follow_up_schedules s JOIN transplant_bookings b ON b.participant_id = s.participant_id
+     WHERE s.generated_at IS NOT NULL AND s.cancelled_at IS NULL AND b.transplant_day0 IS NOT NULL
+       AND b.status IN ('booked', 'done') AND s.transplant_day0 IS DISTINCT FROM b.transplant_day0`,
+  );
+  if (day0.length) {
+    problems.push(`schedules not following the recorded transplant day 0: ${JSON.stringify(day0)}`);
+  }
   return problems;
 }
 

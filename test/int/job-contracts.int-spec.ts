@@ -2,6 +2,7 @@ import { Test, type TestingModule } from '@nestjs/testing';
 import { APP_CONFIG } from 'src/config/app-config';
 import { ALL_JOB_CONTRACTS } from 'src/job-contracts';
 import { JobHandlersCheck } from 'src/kernel/jobs/job-handlers.check';
+import { JobEffectChecks } from 'src/kernel/outbox/job-effect-checks';
 import { WorkerModule } from 'src/worker.module';
 import { createTestDatabase, dropTestDatabase } from '../harness/database';
 import { testConfig } from '../harness/env';
@@ -48,5 +49,14 @@ describe('job contracts and their handlers in the worker (int)', () => {
       'notifications/access.password-reset-mail → PasswordResetMailProcessor.send',
       'exports/exports.run-export → ExportsProcessor.run',
     ]);
+  });
+
+  it('gives every contract but the repeatable sweep an effect check, so the outbox reconciliation re-sends any lost job', () => {
+    const checks = worker.get(JobEffectChecks);
+    expect(
+      ALL_JOB_CONTRACTS.filter((c) => !checks.get(c.queue, c.name)).map(
+        (c) => `${c.queue}/${c.name}`,
+      ),
+    ).toEqual(['follow-up/follow-up.sweep']);
   });
 });

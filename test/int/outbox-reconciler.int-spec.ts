@@ -7,7 +7,7 @@ import { QueueName } from 'src/common/queue/queues';
 import { APP_CONFIG, type AppConfig } from 'src/config/app-config';
 import { OutboxReconciler } from 'src/kernel/outbox/outbox.reconciler';
 import { EmailJob, WelcomeJob } from 'src/modules/notifications/notifications.jobs';
-import { ReanchorJob } from 'src/modules/follow-up/follow-up.jobs';
+import { ReanchorJob, SweepJob } from 'src/modules/follow-up/follow-up.jobs';
 import { WorkerModule } from 'src/worker.module';
 import { createTestDatabase, dropTestDatabase } from '../harness/database';
 import { testConfig } from '../harness/env';
@@ -60,7 +60,10 @@ describe('the outbox reconciliation (int)', () => {
     await notifications.add(WelcomeJob.name, { userId: queued }, { jobId: `w:${queued}` });
     // Lost, but the effect check says there is nothing to do (no such message to e-mail).
     await sentRow(QueueName.Notifications, EmailJob.name, { notificationId: randomUUID() }, 'e:1');
-    // Lost, but no effect check for its contract: never re-sent by the kernel.
+    // Lost, but no effect check for its contract: never re-sent by the kernel. (Only the sweep has
+    // none, and it is never written to the outbox: this row stands for a contract without one.)
+    await sentRow(QueueName.FollowUp, SweepJob.name, {}, 's:1');
+    // Lost, but the effect check says there is nothing to do (not a randomised participant).
     await sentRow(QueueName.FollowUp, ReanchorJob.name, { participantId: randomUUID() }, 'r:1');
     // Lost, effect absent, but sent before the window.
     await sentRow(QueueName.Notifications, WelcomeJob.name, { userId: old }, `w:${old}`, 30);
@@ -71,10 +74,10 @@ describe('the outbox reconciliation (int)', () => {
     }
 
     const reconciler = worker.get(OutboxReconciler);
-    expect(await reconciler.reconcile()).toEqual({ checked: 15, missing: 14, rerelayed: 13 });
+    expect(await reconciler.reconcile()).toEqual({ checked: 16, missing: 15, rerelayed: 13 });
     const ids = (await notifications.getJobs(['waiting'])).map((j) => String(j.id)).sort();
     expect(ids).toEqual([lost, queued, ...many].map((id) => `w:${id}`).sort());
     // A second pass finds every job in Redis: nothing more to send.
-    expect(await reconciler.reconcile()).toEqual({ checked: 15, missing: 1, rerelayed: 0 });
+    expect(await reconciler.reconcile()).toEqual({ checked: 16, missing: 2, rerelayed: 0 });
   });
 });

@@ -34,8 +34,10 @@ const REDIS_TIMEOUT_MS = 5000;
  *   active, delayed, completed nor failed (a failed job stays for review: it is not re-sent);
  * - only rows whose job contract has an effect check (./job-effect-checks.ts) registered by the
  *   module that handles the job, and whose check says the effect is absent (a randomised
- *   participant without a generated schedule, an arm-A participant without any booking). The
- *   kernel never reads another module's tables; a contract without a check is not re-relayed.
+ *   participant without a generated schedule, an arm-A participant without any booking, visits
+ *   not following the recorded transplant day 0, a notice in nobody's inbox). The kernel never
+ *   reads another module's tables; a contract without a check is not re-relayed (every contract
+ *   written to the outbox has one: test/int/job-contracts.int-spec.ts).
  *
  * Exactly once in effect: the job is re-added with the same jobId (so two workers reconciling at
  * once still make one job), and the handlers are idempotent (a second schedule generation or

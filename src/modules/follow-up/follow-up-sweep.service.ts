@@ -18,7 +18,7 @@ import { EditChecksService, type SweepCheckOutcomes } from './edit-checks.servic
 import { FollowUpSettings } from './follow-up.settings';
 import { FINDING_ABOUT } from './finding-dates';
 import { findingNotice } from './notices';
-import { type DueVisit, SweepRepository } from './sweep.repository';
+import { type DueVisit, SweepRepository, type VisitNotice } from './sweep.repository';
 
 /** Findings handled per transaction (one outbox row, and for `missed` one audit row, each). */
 const BATCH = 500;
@@ -214,6 +214,44 @@ export class FollowUpSweepService {
    * since the sweep) is dropped: withdrawal stops reminders already queued.
    */
   async notifyFinding(job: NotifyFindingJobData): Promise<NoticeOutcome> {
+    const plan = await this.findingNotice(job);
+    if (typeof plan === 'string') {
+      return plan;
+    }
+    const { visit, recipients } = plan;
+    const notice = findingNotice(job.kind, visit);
+    await this.notifications.deliver(
+      recipients.map((userId) => ({
+        userId,
+        kind: `follow-up.${job.kind}`,
+        subject: notice.subject,
+        body: notice.body,
+        data: notice.data,
+        dedupeKey: job.findingId,
+      })),
+    );
+    return 'delivered';
+  }
+
+  /**
+   * Has `follow-up.notify-finding` had its effect: the notice is in its recipients' inboxes (keyed
+   * by the finding's id, delivered to all of them in one transaction), or it would deliver nothing
+   * now (the finding no longer holds, the data are locked, nobody to tell)? Asked by the outbox
+   * reconciliation before re-sending a lost job.
+   */
+  async findingSettled(job: NotifyFindingJobData): Promise<boolean> {
+    const plan = await this.findingNotice(job);
+    return (
+      typeof plan === 'string' ||
+      plan.recipients.length === 0 ||
+      this.notifications.deliveredToAny(plan.recipients, job.findingId)
+    );
+  }
+
+  /** Whom a finding's notice goes to, or why it is no longer due. */
+  private async findingNotice(
+    job: NotifyFindingJobData,
+  ): Promise<Exclude<NoticeOutcome, 'delivered'> | { visit: VisitNotice; recipients: string[] }> {
     const visit = await this.repo.visitNotice(job.visitId);
     if (!visit) {
       return 'gone';
@@ -231,22 +269,13 @@ export class FollowUpSweepService {
       return 'stale';
     }
     const staff = await this.users.staffOfSite(visit.siteId, null);
-    const recipients = staff.filter(
-      (u) =>
-        u.roles.some((r) => REMINDED_ROLES.includes(r)) &&
-        !(visit.kind === 'arm_a_weekly' && u.roles.includes('blinded_assessor')),
-    );
-    const notice = findingNotice(job.kind, visit);
-    await this.notifications.deliver(
-      recipients.map((u) => ({
-        userId: u.id,
-        kind: `follow-up.${job.kind}`,
-        subject: notice.subject,
-        body: notice.body,
-        data: notice.data,
-        dedupeKey: job.findingId,
-      })),
-    );
-    return 'delivered';
+    const recipients = staff
+      .filter(
+        (u) =>
+          u.roles.some((r) => REMINDED_ROLES.includes(r)) &&
+          !(visit.kind === 'arm_a_weekly' && u.roles.includes('blinded_assessor')),
+      )
+      .map((u) => u.id);
+    return { visit, recipients };
   }
 }

@@ -24,7 +24,9 @@ const REANCHOR = 'follow-up.reanchor';
 /**
  * Written when transplant day 0 is recorded, moves or is cleared: { participantId } (the day 0 is
  * read from the transplant-slot module), optionally { transplantDay0 }. The key carries day 0 and
- * the booking version, so a change back to an earlier date is a new job too.
+ * the booking version, so a change back to an earlier date is a new job too. Every such job has
+ * one effect, "the visits follow the current day 0" (read when it runs), which the outbox
+ * reconciliation checks on the schedule (FollowUpService.reanchorSettled).
  */
 export const ReanchorJob = defineJob<ReanchorJobData, { day0: string | null; version: number }>({
   queue: QueueName.FollowUp,
@@ -42,14 +44,24 @@ export type SweepJobResult = {
 };
 
 const SWEEP = 'follow-up.sweep';
-/** The repeatable sweep: a fixed job id, so its repeat key is the same from every worker. */
+/**
+ * The repeatable sweep: a fixed job id, so its repeat key is the same from every worker. It has no
+ * effect check (./follow-up.processor.ts) because it is never written to the outbox: the worker
+ * registers its repeat (FollowUpSweepScheduler), and after Redis lost it the outbox
+ * reconciliation's pass registers it again. A tick lost with Redis leaves nothing to repair: the
+ * next tick finds the same due visits (findings are keyed by visit, kind and dates) and marks the
+ * same missed ones.
+ */
 export const SweepJob = defineJob<Record<string, never>>({
   queue: QueueName.FollowUp,
   name: SWEEP,
   key: () => SWEEP,
 });
 
-/** One per sweep finding; the key (and Bull job id) is the finding's id, `findingJobId(...)`. */
+/**
+ * One per sweep finding; the key (and Bull job id) is the finding's id, `findingJobId(...)`, also
+ * the inbox dedupe key of the notice (the effect the outbox reconciliation checks for).
+ */
 export const NotifyFindingJob = defineJob<NotifyFindingJobData>({
   queue: QueueName.Notifications,
   name: 'follow-up.notify-finding',

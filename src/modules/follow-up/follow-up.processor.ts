@@ -32,6 +32,10 @@ export class FollowUpProcessor {
     effects.register(GenerateScheduleJob, ({ participantId }) =>
       this.followUp.scheduleSettled(participantId),
     );
+    // The visits follow the transplant day 0 the job would apply now, or the schedule ended.
+    effects.register(ReanchorJob, ({ participantId, transplantDay0 }) =>
+      this.followUp.reanchorSettled(participantId, transplantDay0),
+    );
   }
 
   @JobHandler(GenerateScheduleJob)

@@ -87,6 +87,28 @@ export class FollowUpService {
     return schedule !== null && (schedule.generatedAt !== null || schedule.cancelledAt !== null);
   }
 
+  /**
+   * Has `follow-up.reanchor` had its effect: the schedule is generated and follows the transplant
+   * day 0 the job would apply now (the recorded day 0, none when cleared), or the schedule ended
+   * (or the participant was never randomised: nothing the job could do)?
+   * The job reads day 0 from the transplant-slot module when it runs, so every job of a participant
+   * has the same effect: "the visits follow the current day 0"; a lost job whose change was
+   * overtaken by a later one (processed) is settled. Asked by the outbox reconciliation.
+   */
+  async reanchorSettled(participantId: string, payloadDay0?: string | null): Promise<boolean> {
+    const schedule = await this.visits.findSchedule(participantId);
+    if (schedule?.cancelledAt) {
+      return true;
+    }
+    if (!schedule?.generatedAt) {
+      // Not randomised (or unknown): the job could only fail; otherwise it creates the schedule.
+      return (await this.visits.allocationFacts(participantId)) === null;
+    }
+    const source = await this.scheduling.transplantDay0(participantId);
+    const day0 = source ? (source.recorded ? source.date : null) : (payloadDay0 ?? null);
+    return schedule.transplantDay0 === day0;
+  }
+
   generateSchedule(participantId: string): Promise<ScheduleResult> {
     // An arm-A transplant may already be recorded (a late job): take its day 0 from the source.
     return this.ensureSchedule(participantId, () => this.recordedDay0(participantId), false);

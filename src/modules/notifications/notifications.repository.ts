@@ -76,6 +76,18 @@ export class NotificationsRepository {
     return rows.length > 0;
   }
 
+  /** Is a message with this dedupe key in any of these users' inboxes (the unique key's index)? */
+  async existsForAny(userIds: readonly string[], dedupeKey: string): Promise<boolean> {
+    if (userIds.length === 0) {
+      return false;
+    }
+    const rows: unknown[] = await this.dataSource.query(
+      `SELECT 1 FROM notifications WHERE user_id = ANY($1::uuid[]) AND dedupe_key = $2 LIMIT 1`,
+      [userIds, dedupeKey],
+    );
+    return rows.length > 0;
+  }
+
   /** Stamps a message as e-mailed; false when another delivery stamped it first. */
   async markEmailed(id: string, now: Date): Promise<boolean> {
     const rows: unknown[] = await this.dataSource.query(

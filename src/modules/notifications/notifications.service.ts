@@ -43,6 +43,14 @@ export class NotificationsService {
     return this.notifications.exists(userId, dedupeKey);
   }
 
+  /**
+   * For the outbox reconciliation of jobs that deliver one message to several inboxes in one
+   * transaction (`deliver`): is the message with this dedupe key in any of these users' inboxes?
+   */
+  deliveredToAny(userIds: readonly string[], dedupeKey: string): Promise<boolean> {
+    return this.notifications.existsForAny(userIds, dedupeKey);
+  }
+
   /** For the outbox reconciliation: has `notifications.email` nothing (more) to do for this message? */
   async emailSettled(notificationId: string): Promise<boolean> {
     const row = await this.notifications.forEmail(notificationId);

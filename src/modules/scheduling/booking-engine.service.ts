@@ -251,6 +251,33 @@ export class BookingEngineService {
     return moved;
   }
 
+  /**
+   * Has `scheduling.fill-centre` nothing (more) to do for this centre: no free place in its horizon
+   * that a waiting (or later-booked) participant could move into, as `fillCentre` would find it
+   * now (its first step per quarter, read without locks)? Also true for an unknown or former centre.
+   * Asked by the outbox reconciliation before re-sending a lost job.
+   */
+  async fillSettled(centreId: string): Promise<boolean> {
+    const centre = await this.repo.findCentre(centreId);
+    if (!centre?.isCentre) {
+      return true;
+    }
+    const settings = await this.settings();
+    const today = dateInZone(this.clock.now(), centre.timeZone);
+    for (const quarter of quarterRange(quarterOfDate(today), settings.horizonQuarters)) {
+      const end = quarterEnd(quarter);
+      const [usage] = await this.repo.quarterUsage(centre.id, [quarter]);
+      if (compareDates(end, today) < 0 || !usage || usage.used >= usage.capacity) {
+        continue;
+      }
+      const c = await this.repo.moveUpCandidate(centre.id, quarter, end, null, undefined, false);
+      if (c && moveUpAdmission(quarter, c.earliestAdmissionDate, today)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** `fillCentre` in a transaction of its own (the `scheduling.fill-centre` job); idempotent. */
   async fillCentreById(centreId: string): Promise<string[]> {
     await this.settings();

@@ -34,6 +34,15 @@ export class SchedulingProcessor {
     // For the outbox reconciliation (Redis lost the job): the participant has a booking, live or
     // ended (an ended one settles the job too), or is not a production arm-A allocation.
     effects.register(BookSlotJob, ({ participantId }) => this.engine.bookingSettled(participantId));
+    // The centre has no free place a waiting participant could move into (the fill ran, or a later
+    // change filled it).
+    effects.register(FillCentreJob, ({ centreId }) => this.engine.fillSettled(centreId));
+    // The notice is in the recipients' inboxes (its dedupe key), or no longer due.
+    effects.register(SchedulingNoticeJob, async (data) =>
+      typeof data?.bookingId === 'string' && UUID.test(data.bookingId)
+        ? this.notices.noticeSettled(data)
+        : true,
+    );
   }
 
   @JobHandler(BookSlotJob)

@@ -566,9 +566,10 @@ export class SchedulingRepository {
     quarter: string,
     quarterEnd: string,
     excludeId: string | null,
-    em: EntityManager,
+    em: EntityManager | undefined,
+    forUpdate = true,
   ): Promise<BookingRow | null> {
-    const rows: BookingRow[] = await em.query(
+    const rows: BookingRow[] = await this.m(em).query(
       `SELECT ${BOOKING_COLUMNS} FROM ${BOOKING_FROM}
        WHERE b.centre_id = $1 AND b.status IN ('booked', 'waitlisted')
          AND (b.status = 'waitlisted' OR b.quarter > $2)
@@ -577,8 +578,7 @@ export class SchedulingRepository {
          AND ($4::uuid IS NULL OR b.id <> $4::uuid)
          AND NOT EXISTS (SELECT 1 FROM transplant_phase_records r WHERE r.booking_id = b.id)
        ORDER BY b.randomised_at, b.id
-       LIMIT 1
-       FOR UPDATE OF b`,
+       LIMIT 1${forUpdate ? ' FOR UPDATE OF b' : ''}`,
       [centreId, quarter, quarterEnd, excludeId],
     );
     return rows[0] ?? null;
