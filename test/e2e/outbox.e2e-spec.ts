@@ -13,6 +13,7 @@ describe('outbox and queues with Redis going away (e2e)', () => {
   afterAll(async () => {
     await proxy.restore().catch(() => undefined);
     await t.close();
+    await proxy.cut();
   });
 
   const createUser = async (admin: { token: string }, email: string) => {
