@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { useForm } from 'react-hook-form';
+import { type UseFormRegisterReturn, useForm } from 'react-hook-form';
 import { api, ApiError, call } from '../api/client';
 import type { Schemas } from '../api/client';
 import { CorrectionHistory } from './History';
@@ -271,20 +271,10 @@ export function CorrectAdverseEvent({ ae, zone }: { ae: AdverseEvent; zone: stri
         </Field>
       </div>
       {watch('serious') && (
-        <fieldset>
-          <legend>Seriousness criteria</legend>
-          <div className="choices">
-            {SERIOUSNESS_CRITERION_CODES.map((x) => (
-              <label key={x.value}>
-                <input type="checkbox" value={x.value} {...register('seriousnessCriteria')} />{' '}
-                {x.label}
-              </label>
-            ))}
-          </div>
-          {e.seriousnessCriteria?.message && (
-            <div className="error">{e.seriousnessCriteria.message}</div>
-          )}
-        </fieldset>
+        <SeriousnessCriteria
+          input={register('seriousnessCriteria')}
+          error={e.seriousnessCriteria?.message}
+        />
       )}
       {assessments.length > 0 && (
         <fieldset>
@@ -362,5 +352,28 @@ export function CorrectAdverseEvent({ ae, zone }: { ae: AdverseEvent; zone: stri
         zone={zone}
       />
     </form>
+  );
+}
+
+/** The seriousness criteria of a serious adverse event: one checkbox per code (report and correction). */
+export function SeriousnessCriteria({
+  input,
+  error,
+}: {
+  input: UseFormRegisterReturn;
+  error?: string;
+}) {
+  return (
+    <fieldset>
+      <legend>Seriousness criteria</legend>
+      <div className="choices">
+        {SERIOUSNESS_CRITERION_CODES.map((x) => (
+          <label key={x.value}>
+            <input type="checkbox" value={x.value} {...input} /> {x.label}
+          </label>
+        ))}
+      </div>
+      {error && <div className="error">{error}</div>}
+    </fieldset>
   );
 }

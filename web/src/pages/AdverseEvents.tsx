@@ -6,7 +6,7 @@ import { api, ApiError, call } from '../api/client';
 import type { Schemas } from '../api/client';
 import { useSession } from '../auth/session';
 import { CorrectionHistory } from '../components/History';
-import { CorrectAdverseEvent } from '../components/AdverseEventCorrection';
+import { CorrectAdverseEvent, SeriousnessCriteria } from '../components/AdverseEventCorrection';
 import { RecordQueries } from '../components/DataQueries';
 import { recordTargets } from '../lib/query-paths';
 import { ErrorBox, Field, Pager, QueryView, Tag } from '../components/ui';
@@ -246,18 +246,10 @@ export function ReportAdverseEventForm({
         </div>
       </div>
       {watch('serious') && (
-        <fieldset>
-          <legend>Seriousness criteria</legend>
-          <div className="choices">
-            {SERIOUSNESS_CRITERION_CODES.map((x) => (
-              <label key={x.value}>
-                <input type="checkbox" value={x.value} {...register('seriousnessCriteria')} />{' '}
-                {x.label}
-              </label>
-            ))}
-          </div>
-          {err('seriousnessCriteria') && <div className="error">{err('seriousnessCriteria')}</div>}
-        </fieldset>
+        <SeriousnessCriteria
+          input={register('seriousnessCriteria')}
+          error={err('seriousnessCriteria')}
+        />
       )}
       <fieldset>
         <legend>Causality and expectedness per intervention</legend>
